@@ -1,0 +1,231 @@
+/**
+ * The session channel: one WebSocket per session between the SDK (or any other client) and the server.
+ * Text frames carry JSON messages; binary frames carry audio. `docs/protocol.md` is the prose version of
+ * this file; keep them together.
+ */
+import type { ErrorCode, LanguageCode } from './errors.js';
+import type { RobotProfile } from './robot.js';
+
+/** Bumped on any incompatible change of the messages below. Sent in `hello` and `welcome`. */
+export const PROTOCOL_VERSION = 1;
+
+export type MediaMode = 'local' | 'livekit';
+export type InteractionMode = 'TEXT' | 'AUDIO';
+
+/** Limits both sides enforce. */
+export const LIMITS = {
+  /** Longest question in characters (after trimming); longer ones get QUESTION_TOO_LONG. */
+  questionMaxChars: 500,
+  /** Longest driven-text piece in characters. */
+  drivenTextMaxChars: 2000,
+  /** Largest text frame the server accepts on the channel, in bytes. */
+  channelMaxFrameBytes: 64 * 1024,
+  /** The client must send `hello` within this time after the socket opens. */
+  helloTimeoutMs: 5000,
+} as const;
+
+/** `POST /v1/sessions` body. */
+export interface SessionRequest {
+  robotId: string;
+  onceCode: string;
+  /** Preferred language; defaults to the robot's default language. */
+  language?: LanguageCode;
+}
+
+/** `POST /v1/sessions` → 201 answer. */
+export interface SessionInfo {
+  sessionId: string;
+  /** The reference SDK's name for a session; equal to sessionId. */
+  jobId: string;
+  /** Opaque channel credential; sent in `hello`, never in a URL (so it stays out of access logs). */
+  token: string;
+  /** Channel path relative to the server address, e.g. `/v1/sessions/<id>/channel`. */
+  channelPath: string;
+  protocol: number;
+  mediaMode: MediaMode;
+  /** The client sends `ping` at this interval; the server ends a session whose pings stop. */
+  heartbeatIntervalMs: number;
+  language: LanguageCode;
+  robot: RobotProfile;
+}
+
+// ---- client → server (text frames) ----
+
+export interface HelloMessage {
+  type: 'hello';
+  token: string;
+  protocol: number;
+}
+export interface QuestionMessage {
+  type: 'question';
+  /** Chosen by the client (8..64 chars of [A-Za-z0-9_-]); names the turn in every later message. */
+  chatId: string;
+  text: string;
+}
+export interface DrivenTextMessage {
+  type: 'drivenText';
+  /** Same chatId for every piece of one driven utterance, until `isLast`. */
+  chatId: string;
+  text: string;
+  isLast: boolean;
+}
+export interface InterruptMessage {
+  type: 'interrupt';
+}
+export interface PingMessage {
+  type: 'ping';
+  /** Client clock, echoed back in `pong`. */
+  t: number;
+}
+export interface ByeMessage {
+  type: 'bye';
+}
+export type ClientMessage =
+  | HelloMessage
+  | QuestionMessage
+  | DrivenTextMessage
+  | InterruptMessage
+  | PingMessage
+  | ByeMessage;
+
+// ---- server → client (text frames) ----
+
+export interface WelcomeMessage {
+  type: 'welcome';
+  protocol: number;
+  sessionId: string;
+  language: LanguageCode;
+}
+export interface TurnStartMessage {
+  type: 'turnStart';
+  chatId: string;
+  /** `answer`: the brain answers a question; `driven`: text from sendDrivenText or the admin API. */
+  kind: 'answer' | 'driven';
+}
+/** A segment of the answer as written (markup kept). The SDK's `semanticRecognized`. */
+export interface SemanticMessage {
+  type: 'semantic';
+  chatId: string;
+  text: string;
+  isLast: boolean;
+}
+/**
+ * Announces one spoken clause; its audio follows in binary frames with the same chatId and clauseId.
+ * `text` is what is spoken (markup removed): the caption shown while this clause plays.
+ */
+export interface SpeechMessage {
+  type: 'speech';
+  chatId: string;
+  clauseId: number;
+  text: string;
+  sampleRate: number;
+  encoding: AudioEncoding;
+}
+export interface TurnEndMessage {
+  type: 'turnEnd';
+  chatId: string;
+  reason: 'completed' | 'interrupted' | 'failed';
+}
+export interface ErrorMessage {
+  type: 'error';
+  code: ErrorCode;
+  message: string;
+  chatId?: string;
+}
+export interface PongMessage {
+  type: 'pong';
+  t: number;
+}
+/** The server ends the session; the socket closes right after. */
+export interface SessionEndMessage {
+  type: 'sessionEnd';
+  reason: SessionEndReason;
+}
+export type SessionEndReason = 'IDLE_TIMEOUT' | 'MAX_DURATION' | 'KICKED' | 'CLOSED';
+
+export type ServerMessage =
+  | WelcomeMessage
+  | TurnStartMessage
+  | SemanticMessage
+  | SpeechMessage
+  | TurnEndMessage
+  | ErrorMessage
+  | PongMessage
+  | SessionEndMessage;
+
+// ---- binary frames (server → client) ----
+
+export type AudioEncoding = 'pcm_s16le';
+
+export const BINARY_KIND_AUDIO = 1;
+/** Flag bit: this chunk is the last of its clause. */
+export const AUDIO_FLAG_CLAUSE_END = 1;
+
+export interface AudioChunkHeader {
+  chatId: string;
+  clauseId: number;
+  /** 0, 1, 2… within the clause. */
+  seq: number;
+}
+
+/**
+ * Binary frame layout (all integers big-endian):
+ *   byte 0      kind (1 = audio)
+ *   byte 1      flags (bit 0 = last chunk of the clause)
+ *   bytes 2..3  header length H
+ *   bytes 4..   H bytes of UTF-8 JSON (AudioChunkHeader)
+ *   rest        payload: mono PCM, signed 16-bit little-endian, at the clause's sampleRate
+ */
+export function encodeAudioFrame(header: AudioChunkHeader, last: boolean, pcm: Uint8Array): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const frame = new Uint8Array(4 + json.length + pcm.length);
+  frame[0] = BINARY_KIND_AUDIO;
+  frame[1] = last ? AUDIO_FLAG_CLAUSE_END : 0;
+  frame[2] = json.length >> 8;
+  frame[3] = json.length & 0xff;
+  frame.set(json, 4);
+  frame.set(pcm, 4 + json.length);
+  return frame;
+}
+
+export interface DecodedAudioFrame {
+  header: AudioChunkHeader;
+  last: boolean;
+  /** A view into the frame; copy it if the frame's buffer is reused. */
+  pcm: Uint8Array;
+}
+
+/** Returns null for frames that are not well-formed audio frames (they are to be ignored). */
+export function decodeAudioFrame(frame: Uint8Array): DecodedAudioFrame | null {
+  if (frame.length < 4 || frame[0] !== BINARY_KIND_AUDIO) return null;
+  const headerLength = (frame[2] << 8) | frame[3];
+  if (4 + headerLength > frame.length) return null;
+  let header: AudioChunkHeader;
+  try {
+    header = JSON.parse(new TextDecoder().decode(frame.subarray(4, 4 + headerLength)));
+  } catch {
+    return null;
+  }
+  if (typeof header?.chatId !== 'string' || typeof header.clauseId !== 'number') return null;
+  return {
+    header,
+    last: (frame[1] & AUDIO_FLAG_CLAUSE_END) !== 0,
+    pcm: frame.subarray(4 + headerLength),
+  };
+}
+
+const CHAT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+export function isValidChatId(value: unknown): value is string {
+  return typeof value === 'string' && CHAT_ID_PATTERN.test(value);
+}
+
+/** WebSocket close codes the server uses (4000–4999 are free for applications). */
+export const CLOSE_CODES = {
+  normal: 1000,
+  /** hello missing, late or with a wrong token. */
+  unauthorized: 4001,
+  /** The session ended (see the preceding sessionEnd message for the reason). */
+  sessionEnded: 4010,
+  /** A message the server could not parse or does not accept. */
+  protocolError: 4002,
+} as const;

@@ -1,0 +1,44 @@
+/**
+ * SDK config keys. Names and defaults follow the reference SDK (HwICSUiSdk) so its users feel at home.
+ * Unknown keys warn and are ignored; they never throw.
+ */
+export interface DigitalHumanConfig {
+  /** Built-in captions and rich-media display. false: nothing shown, semanticRecognized still fires. */
+  enableCaption: boolean;
+  /** Show the text input and send button. */
+  enableChatBtn: boolean;
+  /** Show the robot's hot questions. */
+  enableHotIssues: boolean;
+  /** Show the language switch. */
+  showLanguageUI: boolean;
+  /** false: transparent background, so the host page shows through. */
+  useDefaultBackground: boolean;
+  /** Open images and videos of answers in a viewer. */
+  enableMediaViewer: boolean;
+  /** Interrupt the avatar when the visitor starts speaking. */
+  enableVadInterrupt: boolean;
+  /** Wake word. */
+  enableLocalWakeup: boolean;
+  /** Start with the avatar's audio muted. */
+  defaultMuteRemoteAudio: boolean;
+  /** Show non-fatal errors to the visitor too. */
+  enableWeakErrorInfo: boolean;
+  /** Let the visitor choose the microphone. */
+  enableDeviceSetting: boolean;
+}
+
+export const DEFAULT_CONFIG: Readonly<DigitalHumanConfig> = Object.freeze({
+  enableCaption: false,
+  enableChatBtn: true,
+  enableHotIssues: false,
+  showLanguageUI: false,
+  useDefaultBackground: true,
+  enableMediaViewer: false,
+  enableVadInterrupt: false,
+  enableLocalWakeup: false,
+  defaultMuteRemoteAudio: false,
+  enableWeakErrorInfo: false,
+  enableDeviceSetting: false,
+});
+
+export const CONFIG_KEYS = Object.keys(DEFAULT_CONFIG) as (keyof DigitalHumanConfig)[];

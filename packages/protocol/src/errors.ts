@@ -1,0 +1,144 @@
+/**
+ * The one error catalog shared by server and SDK. Every error a client can see carries one of these codes.
+ * `docs/errors.md` lists the same table; a unit test keeps the two in step.
+ */
+
+export type LanguageCode = 'zh_CN' | 'en_US';
+
+export interface ErrorDefinition {
+  /** HTTP status the server answers with when this error ends a request. */
+  readonly status: number;
+  /** The Huawei MetaStudio intelligent-interaction SDK code, for users migrating from it. */
+  readonly compat?: string;
+  readonly message: { readonly zh_CN: string; readonly en_US: string };
+}
+
+export const ERROR_CATALOG = {
+  ONCE_CODE_INVALID: {
+    status: 401,
+    compat: 'MSS.47010046',
+    message: {
+      zh_CN: '一次性鉴权码无效或已过期，请刷新页面重试。',
+      en_US: 'The once-code is invalid, used or expired. Reload the page to get a new one.',
+    },
+  },
+  ONCE_CODE_LOCKED: {
+    status: 429,
+    compat: 'MSS.47010047',
+    message: {
+      zh_CN: '鉴权失败次数过多，请稍后再试。',
+      en_US: 'Too many failed once-code attempts. Try again later.',
+    },
+  },
+  CONCURRENCY_LIMIT: {
+    status: 429,
+    compat: 'MSS.20010135',
+    message: {
+      zh_CN: '当前访问人数较多，请稍后再试。（运营者：请提高该数字人的并发数）',
+      en_US: 'Many visitors are talking right now. Please try again shortly. (Operator: raise the robot\'s concurrency.)',
+    },
+  },
+  ROBOT_NOT_FOUND: {
+    status: 404,
+    message: { zh_CN: '数字人不存在。', en_US: 'No such robot.' },
+  },
+  ORIGIN_NOT_ALLOWED: {
+    status: 403,
+    message: {
+      zh_CN: '当前网站未被允许使用该数字人。',
+      en_US: 'This website is not allowed to use this robot.',
+    },
+  },
+  QUESTION_EMPTY: {
+    status: 400,
+    compat: 'MSS.47010146',
+    message: { zh_CN: '问题不能为空。', en_US: 'The question is empty.' },
+  },
+  QUESTION_TOO_LONG: {
+    status: 400,
+    compat: 'MSS.47010145',
+    message: { zh_CN: '问题太长，请精简后再问。', en_US: 'The question is too long. Please shorten it.' },
+  },
+  NOT_IN_TEXT_MODE: {
+    status: 409,
+    compat: 'MSS.47010144',
+    message: {
+      zh_CN: '当前不是文字对话模式，请先开始对话。',
+      en_US: 'Not in text mode. Start a text chat first.',
+    },
+  },
+  LANGUAGE_NOT_SUPPORTED: {
+    status: 400,
+    message: { zh_CN: '不支持该语言。', en_US: 'This language is not supported.' },
+  },
+  SESSION_ENDED: {
+    status: 410,
+    message: { zh_CN: '对话已结束。', en_US: 'The session has ended.' },
+  },
+  SESSION_NOT_FOUND: {
+    status: 404,
+    message: { zh_CN: '会话不存在。', en_US: 'No such session.' },
+  },
+  UNAUTHORIZED: {
+    status: 401,
+    message: { zh_CN: '未授权。', en_US: 'Missing or wrong credentials.' },
+  },
+  INVALID_REQUEST: {
+    status: 400,
+    message: { zh_CN: '请求格式不正确。', en_US: 'The request is malformed.' },
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    message: { zh_CN: '请求内容过大。', en_US: 'The request body is too large.' },
+  },
+  NOT_FOUND: {
+    status: 404,
+    message: { zh_CN: '资源不存在。', en_US: 'Not found.' },
+  },
+  SERVER_BUSY: {
+    status: 503,
+    message: { zh_CN: '服务繁忙，请稍后再试。', en_US: 'The service is busy. Please try again shortly.' },
+  },
+  SPEECH_SYNTHESIS_FAILED: {
+    status: 502,
+    message: {
+      zh_CN: '语音合成失败，字幕仍可查看。',
+      en_US: 'Speech synthesis failed; the answer is still shown as text.',
+    },
+  },
+  NETWORK_ERROR: {
+    status: 503,
+    message: {
+      zh_CN: '网络连接中断，请检查网络后重试。',
+      en_US: 'The connection to the server was lost. Check the network and try again.',
+    },
+  },
+  BROWSER_NOT_SUPPORTED: {
+    status: 400,
+    message: {
+      zh_CN: '当前浏览器不支持数字人，请使用最新版 Chrome、Edge、Safari 或 Firefox。',
+      en_US: 'This browser cannot run the digital human. Use a current Chrome, Edge, Safari or Firefox.',
+    },
+  },
+  INTERNAL_ERROR: {
+    status: 500,
+    message: { zh_CN: '服务内部错误。', en_US: 'Internal server error.' },
+  },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CATALOG, value);
+}
+
+/** The body of every HTTP error answer: `{"error": {"code", "message"}}`. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; compat?: string };
+}
+
+export function errorMessage(code: ErrorCode, language: LanguageCode = 'en_US'): string {
+  return ERROR_CATALOG[code].message[language];
+}

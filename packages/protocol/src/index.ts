@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './channel.js';
+export * from './robot.js';
+export * from './config.js';
