@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// `npm start`: builds what is missing or stale, then runs `dhkit serve` (extra arguments pass through).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Newest modification time under a directory, 0 if it does not exist. */
+function newest(dir) {
+  if (!existsSync(dir)) return 0;
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+const outputs = [
+  ['packages/protocol/src', 'packages/protocol/dist/index.js'],
+  ['packages/sdk/src', 'packages/sdk/dist/dhkit.umd.js'],
+  ['server/src', 'server/dist/cli.js'],
+];
+const stale = outputs.some(([src, out]) => {
+  const built = join(root, out);
+  return !existsSync(built) || statSync(built).mtimeMs < newest(join(root, src));
+});
+if (stale) {
+  console.log('dhkit: building…');
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const server = spawn(process.execPath, [join(root, 'server/bin/dhkit.js'), 'serve', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
