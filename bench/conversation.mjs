@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// `npm run bench`: in real Chromium against a real server (SQLite, demo knowledge base, espeak-ng), measures
+//   create() → avatar idle and ready, and
+//   sendTextQuestion() → first answer audio playing (the SDK's speakingStart, fired when the first
+//   AudioBufferSourceNode starts),
+// over RUNS runs each, and prints the figures as JSON. Target (DESIGN.md §5): ready p50 ≤ 300 ms,
+// first audio p50 ≤ 80 ms.
+import { chromium } from '@playwright/test';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { startServer } from '../server/dist/index.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 25);
+const ADMIN_KEY = 'bench-admin-key-0123456789';
+const QUESTIONS = ['hello', '你好', 'What can you do?', '你能做什么？', 'Where is the showroom?', '怎么嵌入到网站？'];
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return +sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)].toFixed(1);
+};
+const summary = (values) => ({ p50: percentile(values, 50), p95: percentile(values, 95), min: +Math.min(...values).toFixed(1), runs: values.length });
+
+const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-'));
+const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'error' });
+// Let every bench session fit under the demo robot's quota.
+const browser = await chromium.launch({
+  executablePath: process.env.DHKIT_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+});
+
+async function onceCode() {
+  const response = await fetch(`${server.url}/v1/robots/demo/once-codes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  return (await response.json()).onceCode;
+}
+
+try {
+  const page = await browser.newPage();
+  await page.route(`${server.url}/__bench__`, (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><div id="dh" style="width:360px;height:540px"></div><script src="/sdk/dhkit.umd.js"></script>' }),
+  );
+  await page.goto(`${server.url}/__bench__`);
+  await page.waitForFunction(() => typeof window.DHKit?.create === 'function');
+
+  const ready = [];
+  for (let i = 0; i < RUNS + 2; i++) {
+    const code = await onceCode();
+    const ms = await page.evaluate(async ({ url, code }) => {
+      const start = performance.now();
+      const dh = await window.DHKit.create({ serverAddress: url, robotId: 'demo', onceCode: code, containerId: 'dh' });
+      const elapsed = performance.now() - start;
+      dh.destroy();
+      return elapsed;
+    }, { url: server.url, code });
+    if (i >= 2) ready.push(ms); // the first two warm up the page's caches and JIT
+  }
+
+  await page.evaluate(async ({ url, code }) => {
+    window.dh = await window.DHKit.create({ serverAddress: url, robotId: 'demo', onceCode: code, containerId: 'dh' });
+  }, { url: server.url, code: await onceCode() });
+  const firstAudio = [];
+  for (let i = 0; i < RUNS + 2; i++) {
+    const question = QUESTIONS[i % QUESTIONS.length];
+    const ms = await page.evaluate((text) => new Promise((resolve, reject) => {
+      const dh = window.dh;
+      const start = performance.now();
+      const { chatId } = dh.sendTextQuestion({ text });
+      const timer = setTimeout(() => reject(new Error(`no audio for "${text}"`)), 10_000);
+      const onStart = (e) => {
+        if (e.chatId !== chatId) return;
+        const elapsed = performance.now() - start;
+        dh.off('speakingStart', onStart);
+        // Let the answer play out a little, then cut it so the next run starts clean.
+        setTimeout(() => { dh.interruptSpeaking(); clearTimeout(timer); setTimeout(() => resolve(elapsed), 100); }, 200);
+      };
+      dh.on('speakingStart', onStart);
+    }), question);
+    if (i >= 2) firstAudio.push(ms);
+  }
+
+  const umd = readFileSync(new URL('../packages/sdk/dist/dhkit.umd.js', import.meta.url));
+  console.log(JSON.stringify({
+    benchmark: 'conversation',
+    createToReadyMs: summary(ready),
+    questionToFirstAudioMs: summary(firstAudio),
+    targets: { createToReadyP50Ms: 300, questionToFirstAudioP50Ms: 80 },
+    bundle: { umdMinBytes: umd.length, umdMinGzipBytes: gzipSync(umd, { level: 9 }).length },
+    environment: { node: process.version, chromium: browser.version(), cpus: (await import('node:os')).cpus().length },
+  }, null, 2));
+} finally {
+  await browser.close();
+  await server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}

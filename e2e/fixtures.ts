@@ -1,0 +1,128 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// The real server, built by `npm run build` (npm test builds first).
+import { startServer } from '../server/dist/index.js';
+
+export const ADMIN_KEY = 'e2e-admin-key-0123456789';
+
+export interface TestServer {
+  url: string;
+  /** Calls the admin API with the admin key. */
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
+  /** A fresh once-code for a robot. */
+  onceCode(robotId?: string): Promise<string>;
+}
+
+/** One real server (SQLite in a temp dir, demo robot seeded, espeak-ng speech) per test worker. */
+export const test = base.extend<{ blankPage: Page }, { server: TestServer }>({
+  server: [
+    async ({}, use) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-e2e-'));
+      const running = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'warn' });
+      const admin = async (method: string, path: string, body?: unknown) => {
+        const response = await fetch(running.url + path, {
+          method,
+          headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        return { status: response.status, json: await response.json().catch(() => null) };
+      };
+      const onceCode = async (robotId = 'demo') => {
+        const { status, json } = await admin('POST', `/v1/robots/${robotId}/once-codes`, {});
+        expect(status).toBe(201);
+        return json.onceCode as string;
+      };
+      await use({ url: running.url, admin, onceCode });
+      await running.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+
+  /**
+   * An empty page on the server's origin that loads the SDK by script tag, served with a strict CSP.
+   * Any CSP violation is collected in `window.__cspViolations`.
+   */
+  blankPage: async ({ page, server }, use) => {
+    await page.route(`${server.url}/__e2e__/blank`, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        headers: { 'content-security-policy': STRICT_CSP },
+        body: `<!doctype html><html><head><meta charset="utf-8"><title>e2e</title>
+<link rel="stylesheet" href="/__e2e__/page.css"></head>
+<body><div id="dh"></div><div id="dh2"></div>
+<script src="/__e2e__/page.js"></script><script src="/sdk/dhkit.umd.js"></script></body></html>`,
+      }),
+    );
+    await page.route(`${server.url}/__e2e__/page.css`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/css', body: '#dh, #dh2 { width: 360px; height: 540px; }' }),
+    );
+    await page.route(`${server.url}/__e2e__/page.js`, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'text/javascript',
+        body: `window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));`,
+      }),
+    );
+    await page.goto(`${server.url}/__e2e__/blank`);
+    await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');
+    await use(page);
+  },
+});
+
+export { expect };
+
+export const STRICT_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'";
+
+export const EVENT_NAMES = [
+  'error',
+  'jobInfoChange',
+  'speakingStart',
+  'speakingStop',
+  'semanticRecognized',
+  'jobEnd',
+] as const;
+
+/**
+ * Creates an instance in the page and records every event with its time into `window.__events`.
+ * Also samples the avatar's mouth while audio plays, into `window.__mouth` (max openness seen).
+ */
+export async function createRecorded(page: Page, serverUrl: string, onceCode: string, config: Record<string, unknown> = {}) {
+  await page.evaluate(
+    async ({ serverUrl, onceCode, config, eventNames }) => {
+      const w = window as any;
+      w.__events = [];
+      w.__mouthMax = 0;
+      const dh = await w.DHKit.create({ serverAddress: serverUrl, robotId: 'demo', onceCode, containerId: 'dh', config });
+      for (const name of eventNames) dh.on(name, (payload: any) => w.__events.push({ name, payload, t: performance.now() }));
+      const element = document.querySelector('#dh digital-human') as any;
+      const sample = () => {
+        if (!w.dh) return;
+        w.__mouthMax = Math.max(w.__mouthMax, element.mouthOpenness ?? 0);
+        requestAnimationFrame(sample);
+      };
+      w.dh = dh;
+      requestAnimationFrame(sample);
+    },
+    { serverUrl, onceCode, config, eventNames: EVENT_NAMES },
+  );
+}
+
+export async function events(page: Page): Promise<Array<{ name: string; payload: any; t: number }>> {
+  return page.evaluate(() => (window as any).__events);
+}
+
+/** Waits for an event (optionally of one chat) in `window.__events`. No eval: the page runs a strict CSP. */
+export async function waitForEvent(page: Page, name: string, chatId?: string, timeout = 15_000) {
+  await page.waitForFunction(
+    ({ name, chatId }) =>
+      (window as any).__events.some((e: any) => e.name === name && (chatId === undefined || e.payload?.chatId === chatId)),
+    { name, chatId },
+    { timeout },
+  );
+}

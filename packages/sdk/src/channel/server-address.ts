@@ -1,0 +1,48 @@
+import { DHKitError } from '../core/errors.js';
+
+/** A server address, normalized: `https://host[:port][/path]` without a trailing slash. */
+export interface ServerAddress {
+  /** Base for HTTP requests, e.g. `https://dh.example.com:8443/dhkit`. */
+  httpBase: string;
+  /** Same base for the channel, e.g. `wss://dh.example.com:8443/dhkit`. */
+  wsBase: string;
+}
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * Accepts `https://host[:port][/path]`, `http://…` (local development) or a bare `host[:port][/path]`
+ * (meaning https). Rejects anything else (other schemes, credentials, query, fragment) with INVALID_REQUEST.
+ */
+export function normalizeServerAddress(input: unknown): ServerAddress {
+  const invalid = (why: string) =>
+    new DHKitError('INVALID_REQUEST', `serverAddress ${JSON.stringify(input)} is not valid: ${why}.`);
+  if (typeof input !== 'string' || !input.trim()) throw invalid('expected a URL like https://host[:port][/path]');
+  const raw = input.trim();
+  const withScheme = SCHEME.test(raw) ? raw : raw.startsWith('//') ? `https:${raw}` : `https://${raw}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch (cause) {
+    throw invalid('not a URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('only https:// and http:// are supported');
+  if (!url.hostname) throw invalid('no host');
+  if (url.username || url.password) throw invalid('credentials are not allowed in the address');
+  if (url.search || url.hash || raw.includes('?') || raw.includes('#')) throw invalid('no query or fragment allowed');
+  const path = url.pathname.replace(/\/+$/, '');
+  const httpBase = `${url.protocol}//${url.host}${path}`;
+  const wsBase = `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}${path}`;
+  return { httpBase, wsBase };
+}
+
+/** `POST` target for admission. */
+export function sessionsUrl(address: ServerAddress): string {
+  return `${address.httpBase}/v1/sessions`;
+}
+
+/** The channel URL for SessionInfo.channelPath (a path relative to the server address, or a full ws URL). */
+export function channelUrl(address: ServerAddress, channelPath: string): string {
+  if (/^wss?:\/\//i.test(channelPath)) return channelPath;
+  return `${address.wsBase}${channelPath.startsWith('/') ? '' : '/'}${channelPath}`;
+}

@@ -1,0 +1,65 @@
+import { ERROR_CATALOG, errorMessage, isErrorCode, type ErrorCode, type LanguageCode } from '@dhkit/protocol';
+
+/**
+ * The one error class of the SDK. `code` is always a code of the shared catalog (packages/protocol), so
+ * callers can switch on it; `message` is human-readable; `cause` keeps the underlying error, if any.
+ */
+export class DHKitError extends Error {
+  readonly code: ErrorCode;
+  /** The MetaStudio code for users migrating from the reference SDK, when one exists. */
+  readonly compat?: string;
+
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(message ?? errorMessage(code), options);
+    this.name = 'DHKitError';
+    this.code = code;
+    const compat = (ERROR_CATALOG[code] as { compat?: string }).compat;
+    if (compat) this.compat = compat;
+    // Older engines ignore the `cause` option of Error.
+    if (options && 'cause' in options && this.cause === undefined) {
+      (this as { cause?: unknown }).cause = options.cause;
+    }
+  }
+
+  /** The catalog's message for `code`, in `language` (default en_US). */
+  static fromCode(code: ErrorCode, language?: LanguageCode, cause?: unknown): DHKitError {
+    return new DHKitError(code, errorMessage(code, language), cause === undefined ? undefined : { cause });
+  }
+
+  /**
+   * From a server error body `{"error": {"code", "message"}}`. A body that is not one (HTML from a proxy,
+   * an unknown code, nothing at all) gives a code that fits the HTTP status, so no answer goes unexplained.
+   */
+  static fromServer(json: unknown, fallbackStatus?: number): DHKitError {
+    const error = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    if (error && isErrorCode(error.code)) {
+      const message = typeof error.message === 'string' && error.message ? error.message : errorMessage(error.code);
+      return new DHKitError(error.code, message, { cause: json });
+    }
+    const code = codeForStatus(fallbackStatus);
+    const status = fallbackStatus === undefined ? '' : ` (HTTP ${fallbackStatus})`;
+    return new DHKitError(code, `${errorMessage(code)}${status}`, { cause: json });
+  }
+
+  toJSON(): { code: ErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+function codeForStatus(status: number | undefined): ErrorCode {
+  if (status === undefined) return 'INTERNAL_ERROR';
+  if (status === 400) return 'INVALID_REQUEST';
+  if (status === 401 || status === 403) return 'UNAUTHORIZED';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 410) return 'SESSION_ENDED';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 429 || status === 503) return 'SERVER_BUSY';
+  if (status >= 502 && status <= 504) return 'NETWORK_ERROR';
+  return 'INTERNAL_ERROR';
+}
+
+/** Wraps anything thrown into a DHKitError (kept as-is when it already is one). */
+export function toDHKitError(error: unknown, fallback: ErrorCode = 'INTERNAL_ERROR'): DHKitError {
+  if (error instanceof DHKitError) return error;
+  return DHKitError.fromCode(fallback, undefined, error);
+}

@@ -1,0 +1,259 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Robot } from '@dhkit/protocol';
+import { MIGRATIONS, type Migration } from './migrations/index.js';
+import {
+  DuplicateRobotError,
+  type AdmissionRequest,
+  type AdmissionResult,
+  type KnowledgeEntry,
+  type KnowledgeEntryInput,
+  type OnceCodeRecord,
+  type SessionRecord,
+  type Store,
+} from './store.js';
+
+export const SQLITE_FILE_NAME = 'dhkit.sqlite';
+
+interface RobotRow {
+  id: string;
+  name: string;
+  config: string;
+  created_at: string;
+  updated_at: string;
+}
+interface KnowledgeRow {
+  id: number;
+  robot_id: string;
+  language: string;
+  question: string;
+  similar_questions: string;
+  answer: string;
+  created_at: string;
+}
+interface SessionRow {
+  id: string;
+  robot_id: string;
+  token_hash: string;
+  language: string;
+  origin: string | null;
+  created_at: number;
+  ended_at: number | null;
+  end_reason: string | null;
+}
+
+class AdmissionRefused extends Error {
+  constructor(readonly reason: 'ONCE_CODE_INVALID' | 'CONCURRENCY_LIMIT') {
+    super(reason);
+  }
+}
+
+/** SQLite store in `<dataDir>/dhkit.sqlite`, WAL mode so the CLI can mint codes while the server runs. */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly statements;
+  private readonly admitTransaction: (request: AdmissionRequest) => void;
+
+  static open(dataDir: string): SqliteStore {
+    fs.mkdirSync(dataDir, { recursive: true });
+    return new SqliteStore(path.join(dataDir, SQLITE_FILE_NAME));
+  }
+
+  constructor(file: string, migrations: readonly Migration[] = MIGRATIONS) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    applyMigrations(this.db, migrations);
+    const db = this.db;
+    this.statements = {
+      getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+      setSetting: db.prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+      insertRobot: db.prepare(
+        'INSERT INTO robots (id, name, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      getRobot: db.prepare<[string], RobotRow>('SELECT * FROM robots WHERE id = ?'),
+      listRobots: db.prepare<[], RobotRow>('SELECT * FROM robots ORDER BY created_at, id'),
+      insertKnowledge: db.prepare(
+        'INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      listKnowledge: db.prepare<[string], KnowledgeRow>(
+        'SELECT * FROM knowledge_entries WHERE robot_id = ? ORDER BY id',
+      ),
+      insertOnceCode: db.prepare(
+        'INSERT INTO once_codes (code_hash, robot_id, expires_at, created_at) VALUES (?, ?, ?, ?)',
+      ),
+      consumeOnceCode: db.prepare(
+        'UPDATE once_codes SET used_at = ? WHERE code_hash = ? AND robot_id = ? AND used_at IS NULL AND expires_at > ?',
+      ),
+      deleteOldOnceCodes: db.prepare('DELETE FROM once_codes WHERE expires_at < ?'),
+      countLive: db.prepare<[string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = ? AND ended_at IS NULL',
+      ),
+      insertSession: db.prepare(
+        'INSERT INTO sessions (id, robot_id, token_hash, language, origin, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
+      endSession: db.prepare(
+        'UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL',
+      ),
+      endAllLive: db.prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE ended_at IS NULL'),
+    };
+    const s = this.statements;
+    // Consume first, then count: a refused admission throws and the transaction rolls the consumption back.
+    this.admitTransaction = db.transaction((request: AdmissionRequest) => {
+      const consumed = s.consumeOnceCode.run(request.now, request.codeHash, request.robotId, request.now);
+      if (consumed.changes !== 1) throw new AdmissionRefused('ONCE_CODE_INVALID');
+      const robot = s.getRobot.get(request.robotId);
+      const concurrency = robot ? (JSON.parse(robot.config) as Robot).concurrency : 0;
+      if (s.countLive.get(request.robotId)!.n >= concurrency) throw new AdmissionRefused('CONCURRENCY_LIMIT');
+      const session = request.session;
+      s.insertSession.run(
+        session.id,
+        session.robotId,
+        session.tokenHash,
+        session.language,
+        session.origin,
+        session.createdAt,
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async getSetting(key: string): Promise<string | null> {
+    return this.statements.getSetting.get(key)?.value ?? null;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    this.statements.setSetting.run(key, value);
+  }
+
+  async createRobot(robot: Robot): Promise<void> {
+    const { id, name, createdAt, updatedAt, ...config } = robot;
+    try {
+      this.statements.insertRobot.run(id, name, JSON.stringify(config), createdAt, updatedAt);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateRobotError(id);
+      throw error;
+    }
+  }
+
+  async getRobot(id: string): Promise<Robot | null> {
+    const row = this.statements.getRobot.get(id);
+    return row ? robotFromRow(row) : null;
+  }
+
+  async listRobots(): Promise<Robot[]> {
+    return this.statements.listRobots.all().map(robotFromRow);
+  }
+
+  async addKnowledge(robotId: string, entries: KnowledgeEntryInput[]): Promise<number> {
+    const now = new Date().toISOString();
+    const insertAll = this.db.transaction(() => {
+      for (const entry of entries) {
+        this.statements.insertKnowledge.run(
+          robotId,
+          entry.language,
+          entry.question,
+          JSON.stringify(entry.similarQuestions ?? []),
+          entry.answer,
+          now,
+        );
+      }
+    });
+    insertAll();
+    return entries.length;
+  }
+
+  async listKnowledge(robotId: string): Promise<KnowledgeEntry[]> {
+    return this.statements.listKnowledge.all(robotId).map((row) => ({
+      id: row.id,
+      robotId: row.robot_id,
+      language: row.language as KnowledgeEntry['language'],
+      question: row.question,
+      similarQuestions: JSON.parse(row.similar_questions) as string[],
+      answer: row.answer,
+      createdAt: row.created_at,
+    }));
+  }
+
+  async createOnceCode(code: OnceCodeRecord): Promise<void> {
+    const now = Date.now();
+    // Expired codes are useless; dropping them here keeps the table small without a separate job.
+    this.statements.deleteOldOnceCodes.run(now - 24 * 3600_000);
+    this.statements.insertOnceCode.run(code.codeHash, code.robotId, code.expiresAt, now);
+  }
+
+  async admitSession(request: AdmissionRequest): Promise<AdmissionResult> {
+    try {
+      this.admitTransaction(request);
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof AdmissionRefused) return { ok: false, reason: error.reason };
+      throw error;
+    }
+  }
+
+  async getSession(id: string): Promise<SessionRecord | null> {
+    const row = this.statements.getSession.get(id);
+    if (!row) return null;
+    return {
+      id: row.id,
+      robotId: row.robot_id,
+      tokenHash: row.token_hash,
+      language: row.language as SessionRecord['language'],
+      origin: row.origin,
+      createdAt: Number(row.created_at),
+      endedAt: row.ended_at === null ? null : Number(row.ended_at),
+      endReason: row.end_reason,
+    };
+  }
+
+  async countLiveSessions(robotId: string): Promise<number> {
+    return this.statements.countLive.get(robotId)!.n;
+  }
+
+  async endSession(id: string, reason: string, now: number): Promise<boolean> {
+    return this.statements.endSession.run(now, reason, id).changes === 1;
+  }
+
+  async endAllLiveSessions(reason: string, now: number): Promise<number> {
+    return this.statements.endAllLive.run(now, reason).changes;
+  }
+}
+
+function robotFromRow(row: RobotRow): Robot {
+  const config = JSON.parse(row.config) as Omit<Robot, 'id' | 'name' | 'createdAt' | 'updatedAt'>;
+  return { id: row.id, name: row.name, ...config, createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+/** Applies the migrations newer than the recorded version, each in its own transaction. */
+export function applyMigrations(db: Database.Database, migrations: readonly Migration[]): number[] {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const applied = new Set(
+    db
+      .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
+      .all()
+      .map((row) => row.version),
+  );
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const newlyApplied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    })();
+    newlyApplied.push(migration.version);
+  }
+  return newlyApplied;
+}
