@@ -1,5 +1,6 @@
 import {
   CLOSE_CODES,
+  isErrorCode,
   LIMITS,
   PROTOCOL_VERSION,
   type ClientMessage,
@@ -105,7 +106,7 @@ export class SessionChannel {
             this.startHeartbeat();
             resolve(message);
           } else if (message.type === 'error') {
-            fail(new DHKitError(message.code, message.message, { cause: message }));
+            fail(new DHKitError(isErrorCode(message.code) ? message.code : 'INTERNAL_ERROR', message.message, { cause: message }));
           } else {
             this.log.warn(`'${message.type}' before welcome ignored`);
           }
