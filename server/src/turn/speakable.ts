@@ -18,6 +18,6 @@ export function toSpeakable(clause: string): string {
     .replace(/[*_~`#|]+/g, ' ');
   text = text.replace(/\s+/g, ' ').trim();
   // Remove spaces that the removals left before punctuation.
-  text = text.replace(/\s+([，。！？；、,.!?;:])/g, '$1');
+  text = text.replace(/\s+([，。！？；、：,.!?;:])/g, '$1').replace(/([，。！？；、：])\s+/g, '$1');
   return /[\p{L}\p{N}]/u.test(text) ? text : '';
 }

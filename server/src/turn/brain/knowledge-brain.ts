@@ -5,7 +5,7 @@
  * and the best entry above a threshold answers. The index is built once per robot and kept in memory, so a
  * lookup over a few hundred entries takes microseconds.
  */
-import { isLanguageCode, type LanguageCode } from '@dhkit/protocol';
+import type { LanguageCode } from '@dhkit/protocol';
 import type { KnowledgeEntry } from '../../store/store.js';
 import type { Brain, BrainChunk, BrainContext } from './brain.js';
 
@@ -142,5 +142,3 @@ function totalWeight(bag: TokenBag): number {
   for (const w of bag.values()) sum += w;
   return sum;
 }
-
-export { isLanguageCode };

@@ -1,0 +1,29 @@
+import type { Store } from './store/store.js';
+import { randomSecret, sha256Hex } from './security.js';
+
+export const ADMIN_KEY_SETTING = 'admin_key_sha256';
+
+export interface AdminKeyState {
+  hash: string;
+  /** Set only when a key was generated now; the caller prints it once. */
+  generated?: string;
+  source: 'given' | 'stored' | 'generated';
+}
+
+/**
+ * A given key replaces the stored one (its hash is stored, so later starts without it keep working).
+ * Without one, the stored hash is used; on a fresh data dir a key is generated.
+ */
+export async function resolveAdminKey(store: Store, given: string | undefined): Promise<AdminKeyState> {
+  if (given) {
+    const hash = sha256Hex(given);
+    await store.setSetting(ADMIN_KEY_SETTING, hash);
+    return { hash, source: 'given' };
+  }
+  const stored = await store.getSetting(ADMIN_KEY_SETTING);
+  if (stored) return { hash: stored, source: 'stored' };
+  const generated = randomSecret(32);
+  const hash = sha256Hex(generated);
+  await store.setSetting(ADMIN_KEY_SETTING, hash);
+  return { hash, generated, source: 'generated' };
+}

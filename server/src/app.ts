@@ -1,0 +1,141 @@
+/**
+ * The composition root: configuration, store, brain, TTS and session registry are made here and handed to
+ * the route plugins. Nothing else constructs adapters.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import { LIMITS } from '@dhkit/protocol';
+import { resolveAdminKey, type AdminKeyState } from './admin-key.js';
+import type { AppContext } from './context.js';
+import { seedDemo } from './demo/demo-robot.js';
+import { installErrorHandlers } from './errors.js';
+import { ASSETS_DIR, findSdkDir } from './paths.js';
+import { channelRoutes } from './routes/channel.js';
+import { healthRoutes } from './routes/health.js';
+import { robotRoutes } from './routes/robots.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { staticRoutes } from './routes/static.js';
+import { DEFAULT_SESSION_TIMEOUTS, SessionRegistry, type SessionTimeouts } from './sessions/live-session.js';
+import { SQLITE_FILE_NAME, SqliteStore } from './store/sqlite-store.js';
+import { KnowledgeBrain } from './turn/brain/knowledge-brain.js';
+import { EspeakTts } from './turn/tts/espeak-tts.js';
+import type { TextToSpeech } from './turn/tts/tts.js';
+
+export interface AppOptions {
+  dataDir: string;
+  adminKey?: string;
+  /** Seed and serve the demo. Default: on when the data dir is new. */
+  demo?: boolean;
+  /** pino level: fatal, error, warn, info, debug, trace, silent. Default info. */
+  logLevel?: string;
+  espeakPath?: string;
+  /** Overrides for tests: session timers. */
+  sessionTimeouts?: Partial<SessionTimeouts>;
+  /** Overrides for tests: a different TTS adapter. */
+  tts?: TextToSpeech;
+  /** Directory of the SDK build; default: @dhkit/sdk's dist. */
+  sdkDir?: string | null;
+}
+
+export interface DhkitAppInfo {
+  context: AppContext;
+  adminKey: AdminKeyState;
+  demo: boolean;
+  demoSeeded: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    dhkit: DhkitAppInfo;
+  }
+}
+
+/** Secrets never reach the logs. */
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'body.onceCode',
+  'body.token',
+  'req.body.onceCode',
+  'req.body.token',
+  'onceCode',
+  'token',
+  'adminKey',
+];
+
+export async function createApp(options: AppOptions): Promise<FastifyInstance> {
+  const dataDirIsNew = !fs.existsSync(path.join(options.dataDir, SQLITE_FILE_NAME));
+  const demo = options.demo ?? dataDirIsNew;
+  const store = SqliteStore.open(options.dataDir);
+
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    bodyLimit: 64 * 1024,
+    // Strict types: "5" is not a number, unknown fields are refused where a schema says so.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
+    routerOptions: { maxParamLength: 200 },
+    forceCloseConnections: true,
+  });
+
+  try {
+    // The SQLite file belongs to this process alone, so sessions still marked live are left over from a
+    // previous run that did not shut down cleanly.
+    await store.endAllLiveSessions('SERVER_RESTART', Date.now());
+    const adminKey = await resolveAdminKey(store, options.adminKey);
+    const demoSeeded = demo ? await seedDemo(store) : false;
+
+    const tts = options.tts ?? new EspeakTts({ binary: options.espeakPath });
+    const brain = new KnowledgeBrain({ loadEntries: (robotId) => store.listKnowledge(robotId) });
+    const timeouts = { ...DEFAULT_SESSION_TIMEOUTS, ...options.sessionTimeouts };
+    const registry = new SessionRegistry(timeouts);
+    const context: AppContext = {
+      store,
+      brain,
+      tts,
+      registry,
+      adminKeyHash: adminKey.hash,
+      demo,
+      sdkDir: options.sdkDir === undefined ? findSdkDir() : options.sdkDir,
+      assetsDir: ASSETS_DIR,
+      sessionServices: {
+        store,
+        brain,
+        tts,
+        log: app.log,
+        timeouts,
+        onEnded: (session) => registry.remove(session),
+        onFirstAudio: (sessionId, ms) => app.log.debug({ sessionId, ms: Math.round(ms * 10) / 10 }, 'first audio frame'),
+      },
+    };
+    if (demo && tts instanceof EspeakTts) tts.warmUp(['cmn', 'en-us']);
+
+    app.decorate('dhkit', { context, adminKey, demo, demoSeeded });
+    app.removeContentTypeParser('text/plain');
+    installErrorHandlers(app);
+    app.addHook('onSend', async (_request, reply) => {
+      reply.header('X-Content-Type-Options', 'nosniff');
+    });
+    app.addHook('preClose', async () => registry.closeAll('SERVER_SHUTDOWN'));
+    app.addHook('onClose', async () => {
+      await tts.close();
+      await store.close();
+    });
+
+    await app.register(fastifyStatic, { root: ASSETS_DIR, serve: false });
+    await app.register(fastifyWebsocket, { options: { maxPayload: 4 * LIMITS.channelMaxFrameBytes } });
+    await app.register(healthRoutes);
+    await app.register(robotRoutes(context));
+    await app.register(sessionRoutes(context));
+    await app.register(channelRoutes(context));
+    await app.register(staticRoutes(context));
+    await app.ready();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return app;
+}

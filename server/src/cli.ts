@@ -1,0 +1,110 @@
+/** `dhkit serve` and `dhkit once-code`. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startServer } from './index.js';
+import { mintOnceCode } from './once-codes.js';
+import { SQLITE_FILE_NAME, SqliteStore } from './store/sqlite-store.js';
+
+const USAGE = `Usage:
+  dhkit serve [--port N] [--host H] [--data DIR]
+  dhkit once-code <robotId> [--ttl SECONDS] [--data DIR]
+
+Environment: DHKIT_PORT (8080), DHKIT_HOST (0.0.0.0), DHKIT_DATA_DIR (./.dhkit), DHKIT_ADMIN_KEY,
+DHKIT_DEMO (default on for a new data dir; 1/true or 0/false), DHKIT_LOG_LEVEL (info)`;
+
+class UsageError extends Error {}
+
+function parseFlag(value: string | undefined, name: string): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new UsageError(`${name} must be 1/true or 0/false, not "${value}".`);
+}
+
+function parsePort(value: string, name: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${name} must be a port number.`);
+  return port;
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return command ? 0 : 1;
+  }
+  try {
+    if (command === 'serve') return await serve(rest, env);
+    if (command === 'once-code') return await onceCode(rest, env);
+    throw new UsageError(`Unknown command "${command}".`);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`dhkit: ${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' } },
+    strict: true,
+  });
+  const server = await startServer({
+    port: parsePort(values.port ?? env.DHKIT_PORT ?? '8080', values.port ? '--port' : 'DHKIT_PORT'),
+    host: values.host ?? env.DHKIT_HOST ?? '0.0.0.0',
+    dataDir: path.resolve(values.data ?? env.DHKIT_DATA_DIR ?? './.dhkit'),
+    adminKey: env.DHKIT_ADMIN_KEY || undefined,
+    demo: parseFlag(env.DHKIT_DEMO, 'DHKIT_DEMO'),
+    logLevel: env.DHKIT_LOG_LEVEL ?? 'info',
+  });
+  console.log(`dhkit: listening on ${server.url}`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      console.log(`dhkit: ${signal} received, closing sessions and shutting down.`);
+      // A second signal forces the exit.
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      server.close().then(resolve, (error) => {
+        console.error('dhkit: error while closing', error);
+        resolve();
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}
+
+async function onceCode(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { ttl: { type: 'string' }, data: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('once-code needs exactly one robot id.');
+  const ttl = values.ttl === undefined ? 300 : Number(values.ttl);
+  if (!Number.isInteger(ttl) || ttl < 5 || ttl > 3600) throw new UsageError('--ttl must be 5..3600 seconds.');
+  const dataDir = path.resolve(values.data ?? env.DHKIT_DATA_DIR ?? './.dhkit');
+  if (!fs.existsSync(path.join(dataDir, SQLITE_FILE_NAME))) {
+    console.error(`dhkit: no data in ${dataDir}; start "dhkit serve" first or pass --data.`);
+    return 1;
+  }
+  const store = SqliteStore.open(dataDir);
+  try {
+    if (!(await store.getRobot(positionals[0]))) {
+      console.error(`dhkit: no robot "${positionals[0]}" in ${dataDir}.`);
+      return 1;
+    }
+    const code = await mintOnceCode(store, positionals[0], ttl);
+    console.log(code.onceCode);
+    console.error(`dhkit: single use, expires at ${code.expiresAt}`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

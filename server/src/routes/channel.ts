@@ -1,0 +1,32 @@
+/** The session channel: WebSocket upgrade, origin check, then the session takes the socket. */
+import type { FastifyPluginAsync } from 'fastify';
+import { CLOSE_CODES } from '@dhkit/protocol';
+import type { AppContext } from '../context.js';
+import { isOriginAllowed } from '../security.js';
+import { sessionIdParams } from './schemas.js';
+
+export function channelRoutes(context: AppContext): FastifyPluginAsync {
+  return async (app) => {
+    app.get<{ Params: { id: string } }>(
+      '/v1/sessions/:id/channel',
+      { websocket: true, schema: { params: sessionIdParams } },
+      (socket, request) => {
+        const session = context.registry.get(request.params.id);
+        if (!session || session.isEnded) {
+          socket.close(CLOSE_CODES.unauthorized, 'unknown or ended session');
+          return;
+        }
+        const origin = typeof request.headers.origin === 'string' ? request.headers.origin : undefined;
+        if (!isOriginAllowed(session.robot.allowedOrigins, origin)) {
+          socket.close(CLOSE_CODES.unauthorized, 'ORIGIN_NOT_ALLOWED');
+          return;
+        }
+        if (session.hasSocket) {
+          socket.close(CLOSE_CODES.unauthorized, 'channel already open');
+          return;
+        }
+        session.attach(socket);
+      },
+    );
+  };
+}

@@ -1,0 +1,51 @@
+/** The SDK build under /sdk/ and, in demo mode, the demo page and its assets. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { AppContext } from '../context.js';
+import { sendError } from '../errors.js';
+import { mintOnceCode } from '../once-codes.js';
+import { DEMO_ROBOT_ID } from '../demo/demo-robot.js';
+
+export const DEMO_PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self' ws: wss:";
+
+function sendFrom(reply: FastifyReply, root: string | null, file: string, maxAgeSeconds: number) {
+  // Lazily checked, so an SDK built after the server started is served too.
+  if (!root || !fs.existsSync(root)) return sendError(reply, 'NOT_FOUND');
+  reply.header('X-Content-Type-Options', 'nosniff');
+  return reply.sendFile(file, root, { maxAge: maxAgeSeconds * 1000, cacheControl: true });
+}
+
+export function staticRoutes(context: AppContext): FastifyPluginAsync {
+  return async (app) => {
+    // No cross-origin isolation needed; SDK files may be embedded from any site.
+    app.get<{ Params: { '*': string } }>('/sdk/*', async (request, reply) => {
+      reply.header('Access-Control-Allow-Origin', '*');
+      reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
+      return sendFrom(reply, context.sdkDir, request.params['*'], 300);
+    });
+
+    if (!context.demo) return;
+    const demoDir = path.join(context.assetsDir, 'demo');
+
+    app.get('/', async (_request, reply) => {
+      reply.header('Content-Security-Policy', DEMO_PAGE_CSP);
+      reply.header('Cache-Control', 'no-cache');
+      reply.header('X-Content-Type-Options', 'nosniff');
+      reply.header('Referrer-Policy', 'no-referrer');
+      return reply.sendFile('index.html', demoDir, { cacheControl: false });
+    });
+
+    app.get<{ Params: { '*': string } }>('/demo/*', async (request, reply) => {
+      if (request.params['*'] === 'index.html') return sendError(reply, 'NOT_FOUND');
+      return sendFrom(reply, demoDir, request.params['*'], 60);
+    });
+
+    app.post('/demo/once-code', { bodyLimit: 1024 }, async (_request, reply) => {
+      const code = await mintOnceCode(context.store, DEMO_ROBOT_ID);
+      reply.header('Cache-Control', 'no-store');
+      return reply.code(201).send({ robotId: DEMO_ROBOT_ID, ...code });
+    });
+  };
+}

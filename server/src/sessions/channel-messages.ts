@@ -1,0 +1,45 @@
+/** Validation of client → server channel messages; anything off gets INVALID_REQUEST, never a crash. */
+import { isValidChatId, type ClientMessage } from '@dhkit/protocol';
+
+export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; reason: string; chatId?: string };
+
+export function parseClientMessage(raw: string): ParseResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return { ok: false, reason: 'The message is not valid JSON.' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, reason: 'A message must be a JSON object.' };
+  }
+  const m = value as Record<string, unknown>;
+  const chatId = isValidChatId(m.chatId) ? m.chatId : undefined;
+  const fail = (reason: string): ParseResult => ({ ok: false, reason, chatId });
+  switch (m.type) {
+    case 'hello':
+      if (typeof m.token !== 'string' || typeof m.protocol !== 'number') {
+        return fail('hello needs a string token and a numeric protocol.');
+      }
+      return { ok: true, message: { type: 'hello', token: m.token, protocol: m.protocol } };
+    case 'question':
+      if (!isValidChatId(m.chatId)) return fail('question needs a chatId of 8..64 characters [A-Za-z0-9_-].');
+      if (typeof m.text !== 'string') return fail('question needs a string text.');
+      return { ok: true, message: { type: 'question', chatId: m.chatId, text: m.text } };
+    case 'drivenText':
+      if (!isValidChatId(m.chatId)) return fail('drivenText needs a chatId of 8..64 characters [A-Za-z0-9_-].');
+      if (typeof m.text !== 'string' || typeof m.isLast !== 'boolean') {
+        return fail('drivenText needs a string text and a boolean isLast.');
+      }
+      return { ok: true, message: { type: 'drivenText', chatId: m.chatId, text: m.text, isLast: m.isLast } };
+    case 'interrupt':
+      return { ok: true, message: { type: 'interrupt' } };
+    case 'ping':
+      if (typeof m.t !== 'number' || !Number.isFinite(m.t)) return fail('ping needs a numeric t.');
+      return { ok: true, message: { type: 'ping', t: m.t } };
+    case 'bye':
+      return { ok: true, message: { type: 'bye' } };
+    default:
+      return fail(typeof m.type === 'string' ? `Unknown message type "${m.type.slice(0, 40)}".` : 'A message needs a type.');
+  }
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { EspeakTts } from './espeak-tts.js';
+import { SpeechSynthesisError } from './tts.js';
+
+async function collect(iterable: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
+  const chunks = [];
+  for await (const chunk of iterable) chunks.push(chunk);
+  return chunks;
+}
+
+function peak(chunks: Uint8Array[]): number {
+  let max = 0;
+  for (const chunk of chunks) {
+    const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (let i = 0; i + 1 < chunk.length; i += 2) max = Math.max(max, Math.abs(view.getInt16(i, true)));
+  }
+  return max;
+}
+
+describe('EspeakTts (real espeak-ng)', () => {
+  const tts = new EspeakTts();
+
+  it.each([
+    ['cmn', '你好，我是数字人。'],
+    ['en-us', 'Hello, I am a digital human.'],
+  ])('synthesizes non-silent, sample-aligned PCM for %s', async (voice, text) => {
+    const chunks = await collect(tts.synthesize(text, voice, new AbortController().signal));
+    const bytes = chunks.reduce((n, c) => n + c.length, 0);
+    expect(bytes / 2 / tts.sampleRate).toBeGreaterThan(0.5); // over half a second of audio
+    expect(chunks.every((c) => c.length % 2 === 0 && c.length <= 4410)).toBe(true);
+    expect(peak(chunks)).toBeGreaterThan(1000);
+  });
+
+  it('never reads text as options (text goes through stdin)', async () => {
+    const chunks = await collect(tts.synthesize('--version -w /tmp/x.wav', 'en-us', new AbortController().signal));
+    expect(chunks.length).toBeGreaterThan(0);
+  });
+
+  it('stops when aborted', async () => {
+    const controller = new AbortController();
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of tts.synthesize('This is a long sentence. '.repeat(30), 'en-us', controller.signal)) {
+      chunks.push(chunk);
+      controller.abort();
+    }
+    expect(chunks.length).toBe(1);
+  });
+
+  it('fails with SpeechSynthesisError for a missing binary or a bad voice name', async () => {
+    const missing = new EspeakTts({ binary: '/nonexistent/espeak-ng', keepSpare: false });
+    await expect(collect(missing.synthesize('hi', 'en-us', new AbortController().signal))).rejects.toBeInstanceOf(SpeechSynthesisError);
+    await expect(collect(tts.synthesize('hi', '--bad voice', new AbortController().signal))).rejects.toBeInstanceOf(SpeechSynthesisError);
+    await tts.close();
+  });
+});

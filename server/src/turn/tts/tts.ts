@@ -1,0 +1,19 @@
+/** Text to speech: one call per clause, PCM out as it is produced. */
+export interface TextToSpeech {
+  /** Sample rate of the PCM that synthesize yields (mono, signed 16-bit little-endian). */
+  readonly sampleRate: number;
+  /**
+   * Streams the PCM of `text` spoken by `voice`. Every chunk holds whole samples. Aborting the signal stops
+   * synthesis at once (the iterable then ends without error). Fails with SpeechSynthesisError.
+   */
+  synthesize(text: string, voice: string, signal: AbortSignal): AsyncIterable<Uint8Array>;
+  /** Releases processes or connections held for speed. */
+  close(): Promise<void>;
+}
+
+export class SpeechSynthesisError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SpeechSynthesisError';
+  }
+}

@@ -1,0 +1,242 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { ADMIN, ADMIN_KEY, tempDir } from './helpers.js';
+
+let app: FastifyInstance;
+let sdkDir: string;
+
+beforeAll(async () => {
+  sdkDir = tempDir();
+  fs.writeFileSync(path.join(sdkDir, 'dhkit.umd.js'), 'window.DHKit={};');
+  app = await createApp({ dataDir: tempDir(), adminKey: ADMIN_KEY, demo: true, logLevel: 'silent', sdkDir });
+});
+afterAll(() => app.close());
+
+const json = (body: unknown) => ({ 'content-type': 'application/json', payload: JSON.stringify(body) });
+
+async function post(url: string, body: unknown, headers: Record<string, string> = ADMIN) {
+  const { payload, ...contentType } = json(body);
+  return app.inject({ method: 'POST', url, headers: { ...headers, ...contentType }, payload });
+}
+
+async function onceCode(robotId = 'demo', ttlSeconds?: number): Promise<string> {
+  const response = await post(`/v1/robots/${robotId}/once-codes`, ttlSeconds ? { ttlSeconds } : {});
+  expect(response.statusCode).toBe(201);
+  return response.json().onceCode;
+}
+
+function expectError(response: { statusCode: number; json(): any }, status: number, code: string) {
+  expect(response.statusCode).toBe(status);
+  expect(response.json().error.code).toBe(code);
+  expect(typeof response.json().error.message).toBe('string');
+}
+
+describe('HTTP basics', () => {
+  it('health, 404 and security headers', async () => {
+    const health = await app.inject('/healthz');
+    expect(health.json()).toEqual({ status: 'ok' });
+    expect(health.headers['x-content-type-options']).toBe('nosniff');
+    expectError(await app.inject('/nope'), 404, 'NOT_FOUND');
+    expectError(await app.inject({ method: 'DELETE', url: '/healthz' }), 404, 'NOT_FOUND');
+  });
+});
+
+describe('admin auth', () => {
+  it('refuses missing and wrong keys', async () => {
+    expectError(await app.inject('/v1/robots'), 401, 'UNAUTHORIZED');
+    expectError(await app.inject({ url: '/v1/robots', headers: { authorization: 'Bearer wrong' } }), 401, 'UNAUTHORIZED');
+    expectError(await app.inject({ url: '/v1/robots', headers: { authorization: ADMIN_KEY } }), 401, 'UNAUTHORIZED');
+    expectError(await post('/v1/robots', { name: 'x' }, {}), 401, 'UNAUTHORIZED');
+    expect((await app.inject({ url: '/v1/robots', headers: ADMIN })).statusCode).toBe(200);
+  });
+
+  it('generates a key on a fresh data dir and keeps only its hash', async () => {
+    const dir = tempDir();
+    const fresh = await createApp({ dataDir: dir, logLevel: 'silent', demo: false });
+    const key = fresh.dhkit.adminKey.generated!;
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect((await fresh.inject({ url: '/v1/robots', headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(200);
+    await fresh.close();
+    expect(fs.readFileSync(path.join(dir, 'dhkit.sqlite')).includes(key)).toBe(false);
+    const again = await createApp({ dataDir: dir, logLevel: 'silent' });
+    expect(again.dhkit.adminKey).toMatchObject({ source: 'stored' });
+    expect(again.dhkit.demo).toBe(false);
+    expect((await again.inject({ url: '/v1/robots', headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(200);
+    await again.close();
+  });
+});
+
+describe('robots', () => {
+  it('creates with defaults, lists and gets', async () => {
+    const created = await post('/v1/robots', { id: 'shop', name: 'Shop', languages: ['en_US'] });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({
+      id: 'shop', concurrency: 1, defaultLanguage: 'en_US', voices: { en_US: 'en-us' }, brain: { type: 'knowledge' },
+      allowedOrigins: ['*'], mediaAllowlist: [], aiLabel: true, idleTimeoutSeconds: 300, maxSessionSeconds: 1800, hotQuestions: [],
+    });
+    const generated = await post('/v1/robots', { name: 'Anon' });
+    expect(generated.json().id).toMatch(/^[a-z0-9_-]{1,64}$/);
+    expect((await app.inject({ url: '/v1/robots/shop', headers: ADMIN })).json().name).toBe('Shop');
+    const list = (await app.inject({ url: '/v1/robots', headers: ADMIN })).json();
+    expect(list.robots.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(['demo', 'shop']));
+    expectError(await app.inject({ url: '/v1/robots/missing', headers: ADMIN }), 404, 'ROBOT_NOT_FOUND');
+  });
+
+  it.each([
+    ['duplicate id', { id: 'demo', name: 'x' }],
+    ['missing name', { id: 'nameless' }],
+    ['bad id', { id: 'Bad Id!', name: 'x' }],
+    ['wrong type', { name: 'x', concurrency: '5' }],
+    ['out of range', { name: 'x', concurrency: 2000 }],
+    ['unknown language', { name: 'x', languages: ['fr_FR'] }],
+    ['default not in languages', { name: 'x', languages: ['en_US'], defaultLanguage: 'zh_CN' }],
+    ['unknown field', { name: 'x', colour: 'red' }],
+    ['not an object', [1, 2]],
+  ])('refuses %s with INVALID_REQUEST', async (_label, body) => {
+    expectError(await post('/v1/robots', body), 400, 'INVALID_REQUEST');
+  });
+
+  it('refuses malformed JSON, wrong content-type, empty and oversize bodies', async () => {
+    const send = (payload: string, contentType: string) =>
+      app.inject({ method: 'POST', url: '/v1/robots', headers: { ...ADMIN, 'content-type': contentType }, payload });
+    expectError(await send('{"name": ', 'application/json'), 400, 'INVALID_REQUEST');
+    expectError(await send('name=x', 'application/x-www-form-urlencoded'), 400, 'INVALID_REQUEST');
+    expectError(await send('{"name":"x"}', 'text/plain'), 400, 'INVALID_REQUEST');
+    expectError(await send('', 'application/json'), 400, 'INVALID_REQUEST');
+    expectError(await send(JSON.stringify({ name: 'x'.repeat(100_000) }), 'application/json'), 413, 'PAYLOAD_TOO_LARGE');
+  });
+});
+
+describe('knowledge', () => {
+  it('imports, lists and validates entries', async () => {
+    await post('/v1/robots', { id: 'kb', name: 'KB' });
+    const imported = await post('/v1/robots/kb/knowledge', { entries: [{ question: '几点开门', answer: '九点。' }, { question: 'hi', answer: 'Hello.', similarQuestions: ['hey'] }] });
+    expect(imported.statusCode).toBe(201);
+    expect(imported.json()).toEqual({ imported: 2 });
+    const list = (await app.inject({ url: '/v1/robots/kb/knowledge', headers: ADMIN })).json();
+    expect(list.entries).toMatchObject([{ question: '几点开门', language: 'zh_CN' }, { question: 'hi', language: 'en_US', similarQuestions: ['hey'] }]);
+    expectError(await post('/v1/robots/kb/knowledge', { entries: [] }), 400, 'INVALID_REQUEST');
+    expectError(await post('/v1/robots/kb/knowledge', { entries: [{ question: 'q' }] }), 400, 'INVALID_REQUEST');
+    expectError(await post('/v1/robots/kb/knowledge', { entries: [{ question: 'q', answer: 'a', language: 'xx' }] }), 400, 'INVALID_REQUEST');
+    expectError(await post('/v1/robots/missing/knowledge', { entries: [{ question: 'q', answer: 'a' }] }), 404, 'ROBOT_NOT_FOUND');
+    expectError(await app.inject({ url: '/v1/robots/missing/knowledge', headers: ADMIN }), 404, 'ROBOT_NOT_FOUND');
+  });
+
+  it('seeds the demo knowledge base with both languages', async () => {
+    const { entries } = (await app.inject({ url: '/v1/robots/demo/knowledge', headers: ADMIN })).json();
+    expect(entries.length).toBeGreaterThanOrEqual(20);
+    expect(entries.filter((e: { language: string }) => e.language === 'zh_CN').length).toBeGreaterThanOrEqual(10);
+    expect(entries.filter((e: { language: string }) => e.language === 'en_US').length).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe('once-codes and admission', () => {
+  it('mints codes, default body optional, validates ttl', async () => {
+    const response = await app.inject({ method: 'POST', url: '/v1/robots/demo/once-codes', headers: ADMIN });
+    expect(response.statusCode).toBe(201);
+    const { onceCode, expiresAt } = response.json();
+    expect(onceCode).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(290_000);
+    expectError(await post('/v1/robots/demo/once-codes', { ttlSeconds: 1 }), 400, 'INVALID_REQUEST');
+    expectError(await post('/v1/robots/demo/once-codes', { ttlSeconds: 'x' }), 400, 'INVALID_REQUEST');
+    expectError(await post('/v1/robots/missing/once-codes', {}), 404, 'ROBOT_NOT_FOUND');
+  });
+
+  it('admits once per code and returns the session info', async () => {
+    const code = await onceCode();
+    const first = await post('/v1/sessions', { robotId: 'demo', onceCode: code }, {});
+    expect(first.statusCode).toBe(201);
+    const info = first.json();
+    expect(info).toMatchObject({ protocol: 1, mediaMode: 'local', heartbeatIntervalMs: 10000, language: 'zh_CN', robot: { id: 'demo', aiLabel: true } });
+    expect(info.jobId).toBe(info.sessionId);
+    expect(info.channelPath).toBe(`/v1/sessions/${info.sessionId}/channel`);
+    expect(info.robot).not.toHaveProperty('voices');
+    expectError(await post('/v1/sessions', { robotId: 'demo', onceCode: code }, {}), 401, 'ONCE_CODE_INVALID');
+  });
+
+  it('refuses expired codes, codes of another robot, unknown robots and languages', async () => {
+    await post('/v1/robots', { id: 'other', name: 'Other', languages: ['en_US'] });
+    expectError(await post('/v1/sessions', { robotId: 'other', onceCode: await onceCode('demo') }, {}), 401, 'ONCE_CODE_INVALID');
+    expectError(await post('/v1/sessions', { robotId: 'demo', onceCode: 'made-up' }, {}), 401, 'ONCE_CODE_INVALID');
+    expectError(await post('/v1/sessions', { robotId: 'nobody', onceCode: 'x' }, {}), 404, 'ROBOT_NOT_FOUND');
+    expectError(await post('/v1/sessions', { robotId: 'other', onceCode: await onceCode('other'), language: 'zh_CN' }, {}), 400, 'LANGUAGE_NOT_SUPPORTED');
+    expectError(await post('/v1/sessions', { robotId: 'demo' }, {}), 400, 'INVALID_REQUEST');
+    const expiring = await onceCode('demo', 5);
+    const realNow = Date.now;
+    Date.now = () => realNow() + 6000;
+    try {
+      expectError(await post('/v1/sessions', { robotId: 'demo', onceCode: expiring }, {}), 401, 'ONCE_CODE_INVALID');
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
+  it('enforces the concurrency limit', async () => {
+    await post('/v1/robots', { id: 'solo', name: 'Solo', concurrency: 1 });
+    expect((await post('/v1/sessions', { robotId: 'solo', onceCode: await onceCode('solo') }, {})).statusCode).toBe(201);
+    expectError(await post('/v1/sessions', { robotId: 'solo', onceCode: await onceCode('solo') }, {}), 429, 'CONCURRENCY_LIMIT');
+    await post('/v1/robots', { id: 'closed', name: 'Closed', concurrency: 0 });
+    expectError(await post('/v1/sessions', { robotId: 'closed', onceCode: await onceCode('closed') }, {}), 429, 'CONCURRENCY_LIMIT');
+  });
+
+  it('checks the origin and answers CORS', async () => {
+    await post('/v1/robots', { id: 'site', name: 'Site', concurrency: 5, allowedOrigins: ['https://shop.example'] });
+    const refused = await post('/v1/sessions', { robotId: 'site', onceCode: await onceCode('site') }, { origin: 'https://evil.example' });
+    expectError(refused, 403, 'ORIGIN_NOT_ALLOWED');
+    expect(refused.headers['access-control-allow-origin']).toBe('https://evil.example');
+    const allowed = await post('/v1/sessions', { robotId: 'site', onceCode: await onceCode('site') }, { origin: 'https://shop.example' });
+    expect(allowed.statusCode).toBe(201);
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example');
+    const preflight = await app.inject({ method: 'OPTIONS', url: '/v1/sessions', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-methods']).toContain('POST');
+    expect(preflight.headers['access-control-allow-headers']).toContain('Content-Type');
+  });
+
+  it('driven-text route: auth, unknown and ended sessions, validation', async () => {
+    expectError(await post('/v1/sessions/nope/driven-text', { text: 'hi', isLast: true }, {}), 401, 'UNAUTHORIZED');
+    expectError(await post('/v1/sessions/nope/driven-text', { text: 'hi', isLast: true }), 404, 'SESSION_NOT_FOUND');
+    expectError(await post('/v1/sessions/nope/driven-text', { text: 'hi' }), 400, 'INVALID_REQUEST');
+    const info = (await post('/v1/sessions', { robotId: 'demo', onceCode: await onceCode() }, {})).json();
+    app.dhkit.context.registry.get(info.sessionId)!.end('KICKED');
+    expectError(await post(`/v1/sessions/${info.sessionId}/driven-text`, { text: 'hi', isLast: true }), 410, 'SESSION_ENDED');
+  });
+});
+
+describe('static files and demo', () => {
+  it('serves the SDK with a JS content type, 404 for missing files', async () => {
+    const sdk = await app.inject('/sdk/dhkit.umd.js');
+    expect(sdk.statusCode).toBe(200);
+    expect(sdk.headers['content-type']).toMatch(/javascript/);
+    expect(sdk.headers['cache-control']).toMatch(/max-age=300/);
+    expectError(await app.inject('/sdk/missing.js'), 404, 'NOT_FOUND');
+    expectError(await app.inject('/sdk/../package.json'), 404, 'NOT_FOUND');
+  });
+
+  it('answers 404 when the SDK is not built', async () => {
+    const bare = await createApp({ dataDir: tempDir(), adminKey: 'k', logLevel: 'silent', demo: false, sdkDir: path.join(tempDir(), 'absent') });
+    expectError(await bare.inject('/sdk/dhkit.umd.js'), 404, 'NOT_FOUND');
+    expectError(await bare.inject('/'), 404, 'NOT_FOUND');
+    expectError(await bare.inject({ method: 'POST', url: '/demo/once-code' }), 404, 'NOT_FOUND');
+    await bare.close();
+  });
+
+  it('serves the demo page under a strict CSP, its assets and once-codes', async () => {
+    const page = await app.inject('/');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.body).toContain('<script src="/sdk/dhkit.umd.js"></script>');
+    expect(page.body).toContain('<div id="dh">');
+    expect(page.body).not.toMatch(/<script>|style=/);
+    expect((await app.inject('/demo/demo.js')).headers['content-type']).toMatch(/javascript/);
+    expect((await app.inject('/demo/assets/architecture.svg')).headers['content-type']).toMatch(/image\/svg\+xml/);
+    const code = await app.inject({ method: 'POST', url: '/demo/once-code' });
+    expect(code.statusCode).toBe(201);
+    expect(code.json()).toMatchObject({ robotId: 'demo', onceCode: expect.any(String) });
+    expect((await post('/v1/sessions', { robotId: 'demo', onceCode: code.json().onceCode }, {})).statusCode).toBe(201);
+  });
+});
