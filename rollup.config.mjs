@@ -8,7 +8,8 @@ const sdk = 'packages/sdk';
 const plugins = [
   nodeResolve({ browser: true, rootDir: sdk }),
   esbuild({ target: 'es2020', tsconfig: `${sdk}/tsconfig.json` }),
-  terser({ format: { comments: false } }),
+  // ascii_only: the bundle carries Chinese UI strings; escaping them keeps it intact on pages without a charset.
+  terser({ format: { comments: false, ascii_only: true } }),
 ];
 
 export default [

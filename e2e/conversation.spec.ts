@@ -45,7 +45,7 @@ test.describe('demo page', () => {
     });
     const response = await page.goto(`${server.url}/`);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
-    await page.waitForFunction(() => (window as any).dh !== undefined, null, { timeout: 15_000 });
+    await page.evaluate(async () => { await (window as any).dhReady; });
     await page.evaluate((names) => {
       const w = window as any;
       w.__events = [];

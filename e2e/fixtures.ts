@@ -1,5 +1,7 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The real server, built by `npm run build` (npm test builds first).
@@ -42,37 +44,47 @@ export const test = base.extend<{ blankPage: Page }, { server: TestServer }>({
   ],
 
   /**
-   * An empty page on the server's origin that loads the SDK by script tag, served with a strict CSP.
-   * Any CSP violation is collected in `window.__cspViolations`.
+   * An empty page that loads the SDK by script tag from the server, served from its own origin (like a
+   * customer's site) with a strict CSP. Any CSP violation is collected in `window.__cspViolations`.
    */
   blankPage: async ({ page, server }, use) => {
-    await page.route(`${server.url}/__e2e__/blank`, (route) =>
-      route.fulfill({
-        status: 200,
-        contentType: 'text/html; charset=utf-8',
-        headers: { 'content-security-policy': STRICT_CSP },
-        body: `<!doctype html><html><head><meta charset="utf-8"><title>e2e</title>
-<link rel="stylesheet" href="/__e2e__/page.css"></head>
-<body><div id="dh"></div><div id="dh2"></div>
-<script src="/__e2e__/page.js"></script><script src="/sdk/dhkit.umd.js"></script></body></html>`,
-      }),
-    );
-    await page.route(`${server.url}/__e2e__/page.css`, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/css', body: '#dh, #dh2 { width: 360px; height: 540px; }' }),
-    );
-    await page.route(`${server.url}/__e2e__/page.js`, (route) =>
-      route.fulfill({
-        status: 200,
-        contentType: 'text/javascript',
-        body: `window.__cspViolations = [];
-document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));`,
-      }),
-    );
-    await page.goto(`${server.url}/__e2e__/blank`);
+    const site = await startSite(server.url);
+    await page.goto(`${site.url}/blank`);
     await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');
     await use(page);
+    await site.close();
   },
 });
+
+/** A tiny static site on another loopback port: the customer's page that embeds the SDK. */
+async function startSite(serverUrl: string) {
+  const wsUrl = serverUrl.replace(/^http/, 'ws');
+  const csp = `default-src 'self'; script-src 'self' ${serverUrl}; style-src 'self'; img-src 'self' ${serverUrl} data:; media-src 'self' ${serverUrl} blob:; connect-src 'self' ${serverUrl} ${wsUrl}`;
+  const files: Record<string, [string, string]> = {
+    '/blank': [
+      'text/html; charset=utf-8',
+      `<!doctype html><html><head><meta charset="utf-8"><title>e2e</title><link rel="stylesheet" href="/page.css"></head>
+<body><div id="dh"></div><div id="dh2"></div>
+<script src="/page.js"></script><script src="${serverUrl}/sdk/dhkit.umd.js"></script></body></html>`,
+    ],
+    '/page.css': ['text/css', '#dh, #dh2 { width: 360px; height: 540px; }'],
+    '/page.js': [
+      'text/javascript',
+      `window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));`,
+    ],
+  };
+  const site = createServer((request, response) => {
+    const file = files[new URL(request.url ?? '/', 'http://x').pathname];
+    if (!file) return void response.writeHead(404).end();
+    response.writeHead(200, { 'content-type': file[0], 'content-security-policy': csp }).end(file[1]);
+  });
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(site.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => site.close(() => resolve())),
+  };
+}
 
 export { expect };
 

@@ -1,5 +1,5 @@
 // The demo page's embed: fetch a once-code from the demo endpoint (a real site mints it on its backend),
-// then create the digital human in #dh. No inline script: the page runs under a strict CSP.
+// then create the digital human in #avatar. No inline script: the page runs under a strict CSP.
 (function () {
   'use strict';
   var status = document.getElementById('dh-status');
@@ -30,7 +30,7 @@
         serverAddress: location.origin,
         robotId: 'demo',
         onceCode: code.onceCode,
-        containerId: 'dh',
+        containerId: 'avatar',
         config: { enableCaption: true },
       });
     });

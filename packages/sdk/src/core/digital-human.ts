@@ -1,0 +1,457 @@
+import {
+  decodeAudioFrame,
+  isErrorCode,
+  isLanguageCode,
+  type ErrorCode,
+  type InteractionMode,
+  type LanguageCode,
+  type ServerMessage,
+  type SessionInfo,
+} from '@dhkit/protocol';
+import type { AvatarState, AvatarSurface } from '../avatar/avatar-surface.js';
+import { LocalCanvasAvatar } from '../avatar/local-canvas-avatar.js';
+import { requestSession } from '../channel/admission.js';
+import { SessionChannel } from '../channel/channel.js';
+import { channelUrl, type ServerAddress } from '../channel/server-address.js';
+import { AudioPlayer } from '../playback/audio-player.js';
+import type DigitalHumanElement from '../ui/digital-human/digital-human.component.js';
+import { defineDigitalHuman, DIGITAL_HUMAN_TAG } from '../ui/digital-human/digital-human.js';
+import { newAudioContext } from './browser-support.js';
+import { newChatId, validateDrivenText, validateQuestion } from './chat.js';
+import { defaultConfig, mergeConfig, type DigitalHumanConfig } from './config.js';
+import { DHKitError, toDHKitError } from './errors.js';
+import {
+  EVENT_NAMES,
+  TypedEmitter,
+  type DigitalHumanEventListeners,
+  type DigitalHumanEventMap,
+  type DigitalHumanEventName,
+  type JobInfo,
+  type Listener,
+} from './events.js';
+import { createLogger, type Logger, type LogLevel } from './logger.js';
+
+/** Options of create(), checked and resolved. */
+export interface ResolvedOptions {
+  address: ServerAddress;
+  robotId: string;
+  onceCode: string;
+  container: HTMLElement;
+  config: unknown;
+  eventListeners: DigitalHumanEventListeners | undefined;
+  logLevel: LogLevel;
+}
+
+/**
+ * One digital human on the page: a session with the server, its audio playback, its avatar and its view.
+ * Made by `create()`; several may live on one page, they share nothing.
+ */
+export class DigitalHuman {
+  private readonly emitter = new TypedEmitter<DigitalHumanEventMap>();
+  private readonly log: Logger;
+  private config: DigitalHumanConfig;
+  private job: JobInfo;
+  private readonly element: DigitalHumanElement;
+  private readonly surface: AvatarSurface;
+  private readonly player: AudioPlayer;
+  private channel: SessionChannel | null = null;
+  private session: SessionInfo | null = null;
+  /** Chats asked or driven whose turnEnd has not come yet. */
+  private readonly pendingChats = new Set<string>();
+  private readonly speakingChats = new Set<string>();
+  /** The question waiting for its first audio (the avatar looks thoughtful meanwhile). */
+  private thinkingChatId: string | null = null;
+  /** The driven utterance being sent piece by piece, until isLast. */
+  private drivenChatId: string | null = null;
+  private sessionEndReason: string | null = null;
+  private destroying: Promise<void> | null = null;
+  private readonly onGesture = () => this.player.resume();
+
+  private constructor(private readonly options: ResolvedOptions) {
+    this.log = createLogger(options.logLevel);
+    this.config = mergeConfig(defaultConfig(), options.config, (m) => console.warn(`[dhkit] ${m}`)).config;
+    this.job = {
+      jobId: '',
+      sessionId: '',
+      robotId: options.robotId,
+      state: 'CONNECTING',
+      interactionMode: null,
+      language: null,
+      mediaMode: 'local',
+    };
+    if (options.eventListeners) this.addEventListeners(options.eventListeners);
+
+    // Created here, synchronously inside create(), so a create() called from a click may start audio.
+    this.player = new AudioPlayer(
+      newAudioContext(),
+      {
+        speakingStart: (chatId) => this.onSpeakingStart(chatId),
+        speakingStop: (chatId) => this.onSpeakingStop(chatId),
+        clauseStart: (_chatId, _clauseId, text) => this.element.showCaption(text),
+      },
+      this.log,
+    );
+    this.player.resume();
+    this.player.setMuted(this.config.defaultMuteRemoteAudio);
+
+    defineDigitalHuman();
+    this.element = document.createElement(DIGITAL_HUMAN_TAG) as DigitalHumanElement;
+    this.element.config = this.config;
+    this.element.language = guessLanguage();
+    this.element.state = 'CONNECTING';
+    this.element.addEventListener('dh-question', this.onQuestionSubmitted);
+    this.element.addEventListener('dh-interrupt', this.onInterruptPressed);
+    this.element.addEventListener('pointerdown', this.onGesture);
+    this.element.addEventListener('keydown', this.onGesture);
+    options.container.appendChild(this.element);
+
+    this.surface = new LocalCanvasAvatar();
+    this.surface.attachAnalyser(this.player.analyser);
+  }
+
+  /** @internal Used by create(): admission, channel handshake and first frame, in that order of need. */
+  static async open(options: ResolvedOptions): Promise<DigitalHuman> {
+    let dh: DigitalHuman;
+    try {
+      dh = new DigitalHuman(options);
+    } catch (error) {
+      throw toDHKitError(error, 'INTERNAL_ERROR');
+    }
+    // The avatar draws while the network work runs, so the page shows it at once.
+    const drawn = dh.element.attachSurface(dh.surface);
+    drawn.catch(() => {});
+    try {
+      dh.emitter.emit('jobInfoChange', dh.getJobInfo());
+      const session = await requestSession(options.address, { robotId: options.robotId, onceCode: options.onceCode });
+      dh.session = session;
+      if (session.mediaMode !== 'local') {
+        dh.log.warn(`media mode '${session.mediaMode}' is not supported by this SDK version; using the local avatar`);
+      }
+      dh.log.info('session admitted', session.sessionId);
+      const channel = new SessionChannel(
+        channelUrl(options.address, session.channelPath),
+        session.token,
+        session.heartbeatIntervalMs,
+        dh.log,
+      );
+      dh.channel = channel;
+      const welcome = await channel.open({
+        message: (message) => dh.onServerMessage(message),
+        binary: (frame) => dh.onAudioFrame(frame),
+        lost: (event) => dh.onChannelLost(event.code, event.reason),
+      });
+      await drawn;
+      if (dh.job.state !== 'CONNECTING') throw DHKitError.fromCode('NETWORK_ERROR');
+      const language = isLanguageCode(welcome.language) ? welcome.language : session.language;
+      dh.element.language = language;
+      dh.element.aiLabel = !!session.robot?.aiLabel;
+      dh.element.dataset.sessionId = session.sessionId;
+      dh.setJob({
+        jobId: session.jobId || session.sessionId,
+        sessionId: session.sessionId,
+        language,
+        mediaMode: session.mediaMode,
+        state: 'READY',
+      });
+      dh.log.info('ready');
+      return dh;
+    } catch (error) {
+      await dh.teardown();
+      // Network failures are already DHKitErrors (NETWORK_ERROR); anything else is our bug.
+      throw toDHKitError(error, 'INTERNAL_ERROR');
+    }
+  }
+
+  // ---- public API ----
+
+  /** Merges `config` into the current config and updates the view. Unknown keys warn and are ignored. */
+  setConfig(config: Partial<DigitalHumanConfig>): void {
+    const { config: merged, changed } = mergeConfig(this.config, config, (m) => console.warn(`[dhkit] ${m}`));
+    if (!changed.length) return;
+    this.config = merged;
+    this.element.config = merged;
+  }
+
+  /** Adds several listeners at once: `{speakingStart: fn, error: fn}`. */
+  addEventListeners(listeners: DigitalHumanEventListeners): void {
+    if (!listeners || typeof listeners !== 'object') return;
+    for (const [name, listener] of Object.entries(listeners)) {
+      if (!(EVENT_NAMES as readonly string[]).includes(name)) {
+        console.warn(`[dhkit] unknown event '${name}' ignored.`);
+        continue;
+      }
+      if (typeof listener !== 'function') continue;
+      this.emitter.on(name as DigitalHumanEventName, listener as Listener<unknown>);
+    }
+  }
+
+  on<K extends DigitalHumanEventName>(event: K, listener: Listener<DigitalHumanEventMap[K]>): this {
+    this.emitter.on(event, listener);
+    return this;
+  }
+
+  off<K extends DigitalHumanEventName>(event: K, listener: Listener<DigitalHumanEventMap[K]>): this {
+    this.emitter.off(event, listener);
+    return this;
+  }
+
+  /** Enters chat mode. Only 'TEXT' exists in this version; 'AUDIO' rejects with INVALID_REQUEST. */
+  async startChat(options: { interactionMode?: InteractionMode } = {}): Promise<void> {
+    this.assertLive();
+    const mode = options?.interactionMode ?? 'TEXT';
+    if (mode === 'AUDIO') {
+      throw new DHKitError(
+        'INVALID_REQUEST',
+        "Voice input (interactionMode 'AUDIO') is not available in this version of dhkit yet; use 'TEXT'.",
+      );
+    }
+    if (mode !== 'TEXT') throw new DHKitError('INVALID_REQUEST', `Unknown interactionMode ${JSON.stringify(mode)}.`);
+    this.player.resume();
+    if (this.job.state !== 'CHATTING' || this.job.interactionMode !== mode) {
+      this.setJob({ state: 'CHATTING', interactionMode: mode });
+    }
+  }
+
+  /** Leaves chat mode: stops any speech; the session stays open (a later question starts a chat again). */
+  stopChat(): void {
+    if (this.job.state === 'ENDED') return;
+    this.interruptActive(true);
+    if (this.job.state === 'CHATTING') this.setJob({ state: 'READY', interactionMode: null });
+  }
+
+  /**
+   * Asks a question in text. Starts a TEXT chat when none is on; interrupts what the avatar is saying.
+   * Throws QUESTION_EMPTY, QUESTION_TOO_LONG, NOT_IN_TEXT_MODE or SESSION_ENDED.
+   */
+  sendTextQuestion(question: { text: string } | string): { chatId: string } {
+    this.assertLive();
+    const text = validateQuestion(typeof question === 'string' ? question : question?.text, this.language);
+    if (this.job.state === 'CHATTING' && this.job.interactionMode !== 'TEXT') {
+      throw DHKitError.fromCode('NOT_IN_TEXT_MODE', this.language);
+    }
+    if (this.job.state !== 'CHATTING') this.setJob({ state: 'CHATTING', interactionMode: 'TEXT' });
+    this.player.resume();
+    this.interruptActive(false);
+    const chatId = newChatId();
+    this.send({ type: 'question', chatId, text });
+    this.pendingChats.add(chatId);
+    this.thinkingChatId = chatId;
+    this.updateAvatarState();
+    return { chatId };
+  }
+
+  /**
+   * Makes the avatar say `text`, in pieces that share one chatId until `isLast` (default true). The first
+   * piece of a new utterance interrupts what the avatar is saying.
+   */
+  sendDrivenText(piece: { text: string; isLast?: boolean }): { chatId: string } {
+    this.assertLive();
+    const { text, isLast } = validateDrivenText(piece?.text, piece?.isLast);
+    this.player.resume();
+    if (!this.drivenChatId) {
+      this.interruptActive(false);
+      this.drivenChatId = newChatId();
+      this.pendingChats.add(this.drivenChatId);
+    }
+    const chatId = this.drivenChatId;
+    this.send({ type: 'drivenText', chatId, text, isLast });
+    if (isLast) this.drivenChatId = null;
+    return { chatId };
+  }
+
+  /** Stops the avatar's speech at once and tells the server to cancel the turn. */
+  interruptSpeaking(): void {
+    if (this.job.state === 'ENDED') return;
+    this.interruptActive(true);
+  }
+
+  muteRemoteAudio(): void {
+    this.player.setMuted(true);
+  }
+
+  unmuteRemoteAudio(): void {
+    this.player.resume();
+    this.player.setMuted(false);
+  }
+
+  getJobInfo(): JobInfo {
+    return { ...this.job };
+  }
+
+  /** Ends the session (bye), stops audio, removes the element. Safe to call more than once. */
+  destroy(): Promise<void> {
+    if (!this.destroying) {
+      const wasEnded = this.job.state === 'ENDED';
+      this.destroying = this.teardown().then(() => {
+        if (!wasEnded) this.setJob({ state: 'ENDED', interactionMode: null });
+        this.emitter.removeAllListeners();
+      });
+    }
+    return this.destroying;
+  }
+
+  // ---- internals ----
+
+  private get language(): LanguageCode | undefined {
+    return this.job.language ?? undefined;
+  }
+
+  private assertLive(): void {
+    if (this.job.state === 'ENDED' || this.destroying) throw DHKitError.fromCode('SESSION_ENDED', this.language);
+  }
+
+  private send(message: Parameters<SessionChannel['send']>[0]): void {
+    if (!this.channel?.send(message)) throw DHKitError.fromCode('NETWORK_ERROR', this.language);
+  }
+
+  /** Stops local playback of every active chat; tells the server when something was going on (or `always`). */
+  private interruptActive(always: boolean): void {
+    const active = this.pendingChats.size > 0 || this.speakingChats.size > 0 || this.player.activeChatIds.length > 0;
+    if (active || always) this.channel?.send({ type: 'interrupt' });
+    if (this.drivenChatId) this.pendingChats.add(this.drivenChatId);
+    this.player.interrupt(this.pendingChats);
+    this.pendingChats.clear();
+    this.drivenChatId = null;
+    this.thinkingChatId = null;
+    this.speakingChats.clear();
+    this.element.speaking = false;
+    this.element.showCaption('');
+    this.updateAvatarState();
+  }
+
+  private setJob(patch: Partial<JobInfo>): void {
+    this.job = { ...this.job, ...patch };
+    this.element.state = this.job.state;
+    this.updateAvatarState();
+    this.emitter.emit('jobInfoChange', this.getJobInfo());
+  }
+
+  private updateAvatarState(): void {
+    let state: AvatarState = 'idle';
+    if (this.speakingChats.size > 0) state = 'speaking';
+    else if (this.thinkingChatId) state = 'thinking';
+    else if (this.job.state === 'CHATTING' && this.job.interactionMode === 'AUDIO') state = 'listening';
+    this.surface.setState(state);
+  }
+
+  private emitError(code: ErrorCode, message: string, show: boolean): void {
+    this.log.warn(`error ${code}: ${message}`);
+    if (show) this.element.showStatus(message, { error: true });
+    this.emitter.emit('error', { code, message });
+  }
+
+  private onSpeakingStart(chatId: string): void {
+    this.speakingChats.add(chatId);
+    if (this.thinkingChatId === chatId) this.thinkingChatId = null;
+    this.element.speaking = true;
+    this.updateAvatarState();
+    this.emitter.emit('speakingStart', { chatId });
+  }
+
+  private onSpeakingStop(chatId: string): void {
+    this.speakingChats.delete(chatId);
+    if (this.speakingChats.size === 0) {
+      this.element.speaking = false;
+      this.element.clearCaptionSoon();
+    }
+    this.updateAvatarState();
+    this.emitter.emit('speakingStop', { chatId });
+  }
+
+  private onServerMessage(message: ServerMessage): void {
+    switch (message.type) {
+      case 'turnStart':
+        this.log.debug('turnStart', message.chatId, message.kind);
+        if (!this.player.isInterrupted(message.chatId)) this.pendingChats.add(message.chatId);
+        break;
+      case 'semantic':
+        if (this.player.isInterrupted(message.chatId)) return;
+        this.emitter.emit('semanticRecognized', { chatId: message.chatId, text: String(message.text ?? ''), isLast: !!message.isLast });
+        break;
+      case 'speech':
+        this.log.debug('speech', message.chatId, message.clauseId, message.text);
+        this.player.announceClause(message);
+        break;
+      case 'turnEnd':
+        this.log.debug('turnEnd', message.chatId, message.reason);
+        this.pendingChats.delete(message.chatId);
+        if (this.thinkingChatId === message.chatId) this.thinkingChatId = null;
+        this.player.endChat(message.chatId);
+        this.updateAvatarState();
+        break;
+      case 'error': {
+        const code = isErrorCode(message.code) ? message.code : 'INTERNAL_ERROR';
+        // A weak error leaves the conversation working (the answer is still there as text).
+        const weak = code === 'SPEECH_SYNTHESIS_FAILED';
+        this.emitError(code, String(message.message ?? code), !weak || this.config.enableWeakErrorInfo);
+        break;
+      }
+      case 'pong':
+        this.log.debug('pong, rtt ms', Date.now() - message.t);
+        break;
+      case 'sessionEnd':
+        this.log.info('sessionEnd', message.reason);
+        this.sessionEndReason = message.reason;
+        break;
+      default:
+        this.log.debug('ignored message', (message as { type: string }).type);
+    }
+  }
+
+  private onAudioFrame(bytes: Uint8Array): void {
+    const frame = decodeAudioFrame(bytes);
+    if (!frame) {
+      this.log.warn('ignored a malformed binary frame');
+      return;
+    }
+    this.player.enqueue(frame);
+  }
+
+  private onChannelLost(code: number, reason: string): void {
+    if (this.destroying || this.job.state === 'ENDED') return;
+    const endReason = this.sessionEndReason ?? 'CLOSED';
+    if (!this.sessionEndReason) {
+      this.log.error(`channel lost (${code}${reason ? ` ${reason}` : ''})`);
+      this.emitError('NETWORK_ERROR', DHKitError.fromCode('NETWORK_ERROR', this.language).message, false);
+    }
+    this.player.interrupt(this.pendingChats);
+    this.pendingChats.clear();
+    this.speakingChats.clear();
+    this.thinkingChatId = null;
+    this.element.speaking = false;
+    this.element.showCaption('');
+    const wasConnecting = this.job.state === 'CONNECTING';
+    this.setJob({ state: 'ENDED', interactionMode: null });
+    if (!wasConnecting) this.emitter.emit('jobEnd', { jobId: this.job.jobId, reason: endReason });
+    void this.player.close();
+  }
+
+  private readonly onQuestionSubmitted = (event: CustomEvent<{ text: string }>) => {
+    try {
+      this.sendTextQuestion({ text: event.detail.text });
+      this.element.showStatus('');
+    } catch (error) {
+      event.preventDefault();
+      const failure = toDHKitError(error);
+      this.emitError(failure.code, failure.message, true);
+    }
+  };
+
+  private readonly onInterruptPressed = () => this.interruptSpeaking();
+
+  /** Releases everything: channel (with bye), audio, avatar, element. */
+  private async teardown(): Promise<void> {
+    this.channel?.close();
+    this.surface.destroy();
+    this.element.removeEventListener('dh-question', this.onQuestionSubmitted);
+    this.element.removeEventListener('dh-interrupt', this.onInterruptPressed);
+    this.element.removeEventListener('pointerdown', this.onGesture);
+    this.element.removeEventListener('keydown', this.onGesture);
+    this.element.remove();
+    await this.player.close();
+  }
+}
+
+function guessLanguage(): LanguageCode {
+  return typeof navigator !== 'undefined' && /^zh\b/i.test(navigator.language) ? 'zh_CN' : 'en_US';
+}

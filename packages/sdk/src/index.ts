@@ -1,0 +1,30 @@
+/**
+ * dhkit browser SDK. Script tag: the global `DHKit`; npm: `import { create } from '@dhkit/sdk'`.
+ * Everything public is listed here by name.
+ */
+export { create } from './core/create.js';
+export type { CreateOptions } from './core/create.js';
+export { checkBrowserSupport } from './core/browser-support.js';
+export type { BrowserSupport } from './core/browser-support.js';
+export { DHKitError } from './core/errors.js';
+export { version } from './version.js';
+export type { DigitalHuman } from './core/digital-human.js';
+export type {
+  ChatTextEvent,
+  DigitalHumanEventListeners,
+  DigitalHumanEventMap,
+  DigitalHumanEventName,
+  JobInfo,
+  JobState,
+  Listener,
+} from './core/events.js';
+export type { LogLevel } from './core/logger.js';
+export type { AvatarState, AvatarSurface } from './avatar/avatar-surface.js';
+export type { default as DigitalHumanElement } from './ui/digital-human/digital-human.component.js';
+export type {
+  DigitalHumanConfig,
+  ErrorCode,
+  InteractionMode,
+  LanguageCode,
+  MediaMode,
+} from '@dhkit/protocol';
