@@ -82,7 +82,11 @@ document.addEventListener('securitypolicyviolation', (e) => window.__cspViolatio
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(site.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => site.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        site.closeAllConnections();
+        site.close(() => resolve());
+      }),
   };
 }
 

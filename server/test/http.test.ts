@@ -230,7 +230,7 @@ describe('static files and demo', () => {
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.body).toContain('<script src="/sdk/dhkit.umd.js"></script>');
-    expect(page.body).toContain('<div id="dh">');
+    expect(page.body).toContain('<div id="avatar">');
     expect(page.body).not.toMatch(/<script>|style=/);
     expect((await app.inject('/demo/demo.js')).headers['content-type']).toMatch(/javascript/);
     expect((await app.inject('/demo/assets/architecture.svg')).headers['content-type']).toMatch(/image\/svg\+xml/);
