@@ -6,6 +6,7 @@
 // over RUNS runs each, and prints the figures as JSON. Target (DESIGN.md §5): ready p50 ≤ 300 ms,
 // first audio p50 ≤ 80 ms.
 import { chromium } from '@playwright/test';
+import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,13 +24,14 @@ const percentile = (values, p) => {
 const summary = (values) => ({ p50: percentile(values, 50), p95: percentile(values, 95), min: +Math.min(...values).toFixed(1), runs: values.length });
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-'));
-const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'error' });
+const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: process.env.BENCH_LOG ?? 'error' });
 // Let every bench session fit under the demo robot's quota.
 const browser = await chromium.launch({
   executablePath: process.env.DHKIT_CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
 });
 
+let site;
 async function onceCode() {
   const response = await fetch(`${server.url}/v1/robots/demo/once-codes`, {
     method: 'POST',
@@ -40,11 +42,15 @@ async function onceCode() {
 }
 
 try {
-  const page = await browser.newPage();
-  await page.route(`${server.url}/__bench__`, (route) =>
-    route.fulfill({ contentType: 'text/html', body: '<!doctype html><div id="dh" style="width:360px;height:540px"></div><script src="/sdk/dhkit.umd.js"></script>' }),
+  // The visitor's page, served from its own origin like a customer's site.
+  site = createServer((request, response) =>
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+      `<!doctype html><style>#dh{width:360px;height:540px}</style><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script>`,
+    ),
   );
-  await page.goto(`${server.url}/__bench__`);
+  await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${site.address().port}/`);
   await page.waitForFunction(() => typeof window.DHKit?.create === 'function');
 
   const ready = [];
@@ -94,6 +100,8 @@ try {
   }, null, 2));
 } finally {
   await browser.close();
+  site?.closeAllConnections();
+  site?.close();
   await server.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
