@@ -8,24 +8,41 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import { LIMITS } from '@dhkit/protocol';
-import { resolveAdminKey, type AdminKeyState } from './admin-key.js';
+import { ADMIN_KEY_SETTING, resolveAdminKey, type AdminKeyState } from './admin-key.js';
 import type { AppContext } from './context.js';
 import { seedDemo } from './demo/demo-robot.js';
-import { installErrorHandlers } from './errors.js';
+import { installErrorHandlers, sendError } from './errors.js';
 import { ASSETS_DIR, findSdkDir } from './paths.js';
+import { avatarRoutes } from './routes/avatars.js';
 import { channelRoutes } from './routes/channel.js';
 import { healthRoutes } from './routes/health.js';
 import { robotRoutes } from './routes/robots.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { staticRoutes } from './routes/static.js';
+import { DEFAULT_LOCKOUT, DEFAULT_ONCE_CODE_RATE, FailureLockout, RateLimiter, type LockoutPolicy, type RatePolicy } from './rate-limits.js';
 import { DEFAULT_SESSION_TIMEOUTS, SessionRegistry, type SessionTimeouts } from './sessions/live-session.js';
+import { PostgresStore } from './store/postgres-store.js';
 import { SQLITE_FILE_NAME, SqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
 import { KnowledgeBrain } from './turn/brain/knowledge-brain.js';
 import { EspeakTts } from './turn/tts/espeak-tts.js';
 import type { TextToSpeech } from './turn/tts/tts.js';
 
 export interface AppOptions {
+  /** SQLite lives here (unless databaseUrl is set). */
   dataDir: string;
+  /** `postgres://…`: use PostgreSQL instead of SQLite (several processes may share it). */
+  databaseUrl?: string;
+  /** Lease TTL in ms (heartbeats renew it; a vanished client frees its slot after it). Default 30 000. */
+  leaseTtlMs?: number;
+  /** Live sessions this process accepts at most, over all robots; more get SERVER_BUSY. Default 10 000. */
+  maxSessions?: number;
+  /** Once-code failure lockout per client address and robot. */
+  onceCodeLockout?: Partial<LockoutPolicy>;
+  /** Once-code issuance rate per robot. */
+  onceCodeRate?: Partial<RatePolicy>;
+  /** Trust X-Forwarded-For for the client address (behind a reverse proxy). Default false. */
+  trustProxy?: boolean;
   adminKey?: string;
   /** Seed and serve the demo. Default: on when the data dir is new. */
   demo?: boolean;
@@ -68,9 +85,16 @@ const REDACTED_PATHS = [
 ];
 
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
-  const dataDirIsNew = !fs.existsSync(path.join(options.dataDir, SQLITE_FILE_NAME));
-  const demo = options.demo ?? dataDirIsNew;
-  const store = SqliteStore.open(options.dataDir);
+  let store: Store;
+  let storeIsNew: boolean;
+  if (options.databaseUrl) {
+    store = await PostgresStore.connect(options.databaseUrl);
+    storeIsNew = (await store.getSetting(ADMIN_KEY_SETTING)) === null;
+  } else {
+    storeIsNew = !fs.existsSync(path.join(options.dataDir, SQLITE_FILE_NAME));
+    store = SqliteStore.open(options.dataDir);
+  }
+  const demo = options.demo ?? storeIsNew;
 
   const app = Fastify({
     logger: { level: options.logLevel ?? 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
@@ -79,19 +103,27 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
     routerOptions: { maxParamLength: 200 },
     forceCloseConnections: true,
+    trustProxy: options.trustProxy ?? false,
+    // A URL that is not valid percent-encoding never reaches the router or the error handler.
+    frameworkErrors: (_error, _request, reply) => sendError(reply, 'INVALID_REQUEST', 'The URL is malformed.'),
   });
 
   try {
-    // The SQLite file belongs to this process alone, so sessions still marked live are left over from a
-    // previous run that did not shut down cleanly.
-    await store.endAllLiveSessions('SERVER_RESTART', Date.now());
+    // Sessions left by a process that stopped without closing them hold no slot once their lease has run
+    // out; this only records them as ended. (Other processes may share the database: their live sessions,
+    // with fresh leases, are left alone.)
+    await store.expireLeases(Date.now());
     const adminKey = await resolveAdminKey(store, options.adminKey);
     const demoSeeded = demo ? await seedDemo(store) : false;
 
     const tts = options.tts ?? new EspeakTts({ binary: options.espeakPath });
     const brain = new KnowledgeBrain({ loadEntries: (robotId) => store.listKnowledge(robotId) });
-    const timeouts = { ...DEFAULT_SESSION_TIMEOUTS, ...options.sessionTimeouts };
-    const registry = new SessionRegistry(timeouts);
+    const timeouts: SessionTimeouts = {
+      ...DEFAULT_SESSION_TIMEOUTS,
+      ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
+      ...options.sessionTimeouts,
+    };
+    const registry = new SessionRegistry(timeouts, store, app.log);
     const context: AppContext = {
       store,
       brain,
@@ -99,6 +131,10 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       registry,
       adminKeyHash: adminKey.hash,
       demo,
+      timeouts,
+      maxSessions: options.maxSessions ?? 10_000,
+      onceCodeLockout: new FailureLockout({ ...DEFAULT_LOCKOUT, ...options.onceCodeLockout }),
+      onceCodeRate: new RateLimiter({ ...DEFAULT_ONCE_CODE_RATE, ...options.onceCodeRate }),
       sdkDir: options.sdkDir === undefined ? findSdkDir() : options.sdkDir,
       assetsDir: ASSETS_DIR,
       sessionServices: {
@@ -132,6 +168,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(sessionRoutes(context));
     await app.register(channelRoutes(context));
     await app.register(staticRoutes(context));
+    await app.register(avatarRoutes(context));
     await app.ready();
   } catch (error) {
     await store.close();

@@ -4,14 +4,28 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './index.js';
 import { mintOnceCode } from './once-codes.js';
+import { PostgresStore } from './store/postgres-store.js';
 import { SQLITE_FILE_NAME, SqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+function secondsToMs(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : Math.round(seconds * 1000);
+}
+
+function onceCodeRate(env: NodeJS.ProcessEnv) {
+  const perSecond = parseNumber(env.DHKIT_ONCE_CODE_RATE, 'DHKIT_ONCE_CODE_RATE', 0.01, 1_000_000);
+  return perSecond === undefined ? {} : { onceCodeRate: { perSecond, burst: Math.max(10, perSecond * 10) } };
+}
 
 const USAGE = `Usage:
   dhkit serve [--port N] [--host H] [--data DIR]
   dhkit once-code <robotId> [--ttl SECONDS] [--data DIR]
 
 Environment: DHKIT_PORT (8080), DHKIT_HOST (0.0.0.0), DHKIT_DATA_DIR (./.dhkit), DHKIT_ADMIN_KEY,
-DHKIT_DEMO (default on for a new data dir; 1/true or 0/false), DHKIT_LOG_LEVEL (info)`;
+DHKIT_DATABASE_URL (postgres://… instead of SQLite in the data dir), DHKIT_DEMO (default on for a new
+store; 1/true or 0/false), DHKIT_LOG_LEVEL (info), DHKIT_MAX_SESSIONS (10000 per process),
+DHKIT_LEASE_TTL_SECONDS (30), DHKIT_ONCE_CODE_RATE (once-codes per second per robot, 100),
+DHKIT_TRUST_PROXY (0; 1 behind a reverse proxy that sets X-Forwarded-For)`;
 
 class UsageError extends Error {}
 
@@ -20,6 +34,13 @@ function parseFlag(value: string | undefined, name: string): boolean | undefined
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off)$/i.test(value)) return false;
   throw new UsageError(`${name} must be 1/true or 0/false, not "${value}".`);
+}
+
+function parseNumber(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < min || number > max) throw new UsageError(`${name} must be a number in ${min}..${max}.`);
+  return number;
 }
 
 function parsePort(value: string, name: string): number {
@@ -58,8 +79,13 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     host: values.host ?? env.DHKIT_HOST ?? '0.0.0.0',
     dataDir: path.resolve(values.data ?? env.DHKIT_DATA_DIR ?? './.dhkit'),
     adminKey: env.DHKIT_ADMIN_KEY || undefined,
+    databaseUrl: env.DHKIT_DATABASE_URL || undefined,
     demo: parseFlag(env.DHKIT_DEMO, 'DHKIT_DEMO'),
     logLevel: env.DHKIT_LOG_LEVEL ?? 'info',
+    maxSessions: parseNumber(env.DHKIT_MAX_SESSIONS, 'DHKIT_MAX_SESSIONS', 0, 1_000_000),
+    leaseTtlMs: secondsToMs(parseNumber(env.DHKIT_LEASE_TTL_SECONDS, 'DHKIT_LEASE_TTL_SECONDS', 1, 3600)),
+    trustProxy: parseFlag(env.DHKIT_TRUST_PROXY, 'DHKIT_TRUST_PROXY'),
+    ...onceCodeRate(env),
   });
   console.log(`dhkit: listening on ${server.url}`);
   await new Promise<void>((resolve) => {
@@ -90,14 +116,16 @@ async function onceCode(args: string[], env: NodeJS.ProcessEnv): Promise<number>
   const ttl = values.ttl === undefined ? 300 : Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl < 5 || ttl > 3600) throw new UsageError('--ttl must be 5..3600 seconds.');
   const dataDir = path.resolve(values.data ?? env.DHKIT_DATA_DIR ?? './.dhkit');
-  if (!fs.existsSync(path.join(dataDir, SQLITE_FILE_NAME))) {
+  const databaseUrl = env.DHKIT_DATABASE_URL || undefined;
+  if (!databaseUrl && !fs.existsSync(path.join(dataDir, SQLITE_FILE_NAME))) {
     console.error(`dhkit: no data in ${dataDir}; start "dhkit serve" first or pass --data.`);
     return 1;
   }
-  const store = SqliteStore.open(dataDir);
+  const store: Store = databaseUrl ? await PostgresStore.connect(databaseUrl, { maxConnections: 1 }) : SqliteStore.open(dataDir);
+  const where = databaseUrl ? 'the database' : dataDir;
   try {
     if (!(await store.getRobot(positionals[0]))) {
-      console.error(`dhkit: no robot "${positionals[0]}" in ${dataDir}.`);
+      console.error(`dhkit: no robot "${positionals[0]}" in ${where}.`);
       return 1;
     }
     const code = await mintOnceCode(store, positionals[0], ttl);

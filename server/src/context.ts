@@ -1,6 +1,7 @@
 import type { KnowledgeBrain } from './turn/brain/knowledge-brain.js';
 import type { TextToSpeech } from './turn/tts/tts.js';
-import type { SessionRegistry, SessionServices } from './sessions/live-session.js';
+import type { FailureLockout, RateLimiter } from './rate-limits.js';
+import type { SessionRegistry, SessionServices, SessionTimeouts } from './sessions/live-session.js';
 import type { Store } from './store/store.js';
 
 /** What the composition root hands to every route plugin. */
@@ -13,6 +14,13 @@ export interface AppContext {
   /** SHA-256 (hex) of the admin key. */
   adminKeyHash: string;
   demo: boolean;
+  timeouts: SessionTimeouts;
+  /** Live sessions this process accepts at most (SERVER_BUSY beyond). */
+  maxSessions: number;
+  /** Failed once-codes per client address and robot. */
+  onceCodeLockout: FailureLockout;
+  /** Once-code issuance per robot. */
+  onceCodeRate: RateLimiter;
   /** Directory of the SDK build (`@dhkit/sdk`'s dist), or null when the package cannot be found. */
   sdkDir: string | null;
   assetsDir: string;

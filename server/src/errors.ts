@@ -6,6 +6,8 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message?: string,
+    /** Sent as Retry-After (rounded up to seconds) when set. */
+    readonly retryAfterMs?: number,
   ) {
     super(message ?? errorMessage(code));
     this.name = 'ApiError';
@@ -28,7 +30,10 @@ export function sendError(reply: FastifyReply, code: ErrorCode, message?: string
 /** Maps fastify's own errors (validation, parsing, limits) onto the catalog; a client mistake is never a 500. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
-    if (error instanceof ApiError) return sendError(reply, error.code, error.message);
+    if (error instanceof ApiError) {
+      if (error.retryAfterMs !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
+      return sendError(reply, error.code, error.message);
+    }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {
       const context = fastifyError.validationContext ?? 'request';

@@ -4,6 +4,7 @@ import { createApp, type AppOptions } from './app.js';
 
 export { createApp, type AppOptions } from './app.js';
 export { SqliteStore } from './store/sqlite-store.js';
+export { PostgresStore } from './store/postgres-store.js';
 export type { Store } from './store/store.js';
 
 export interface StartServerOptions extends AppOptions {

@@ -1,3 +1,5 @@
+import type { AppContext } from './context.js';
+import { ApiError } from './errors.js';
 import type { Store } from './store/store.js';
 import { randomSecret, sha256Hex } from './security.js';
 
@@ -13,4 +15,15 @@ export async function mintOnceCode(
   const expiresAt = Date.now() + ttlSeconds * 1000;
   await store.createOnceCode({ codeHash: sha256Hex(onceCode), robotId, expiresAt });
   return { onceCode, expiresAt: new Date(expiresAt).toISOString() };
+}
+
+/** mintOnceCode behind the per-robot issuance rate limit (SERVER_BUSY with a retry delay beyond it). */
+export async function issueOnceCode(
+  context: Pick<AppContext, 'store' | 'onceCodeRate'>,
+  robotId: string,
+  ttlSeconds?: number,
+): Promise<{ onceCode: string; expiresAt: string }> {
+  const waitMs = context.onceCodeRate.take(robotId);
+  if (waitMs > 0) throw new ApiError('SERVER_BUSY', 'Too many once-codes requested for this robot; slow down and retry.', waitMs);
+  return mintOnceCode(context.store, robotId, ttlSeconds);
 }

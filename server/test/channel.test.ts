@@ -253,7 +253,7 @@ describe('session channel', () => {
 describe('session timers', () => {
   it('ends a session whose channel never opens and frees its slot', async () => {
     const { createApp } = await import('../src/app.js');
-    const app = await createApp({ dataDir: tempDir(), adminKey: ADMIN_KEY, demo: true, logLevel: 'silent', sessionTimeouts: { heartbeatMs: 300, channelOpenMs: 300 } });
+    const app = await createApp({ dataDir: tempDir(), adminKey: ADMIN_KEY, demo: true, logLevel: 'silent', sessionTimeouts: { leaseTtlMs: 300, channelOpenMs: 300 } });
     const store = app.dhkit.context.store;
     const registry = app.dhkit.context.registry;
     const code = (await app.inject({ method: 'POST', url: '/v1/robots/demo/once-codes', headers: ADMIN })).json().onceCode;
@@ -263,7 +263,7 @@ describe('session timers', () => {
     expect(registry.get(info.sessionId)).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await store.getSession(info.sessionId)).toMatchObject({ endReason: 'CHANNEL_NOT_OPENED' });
-    expect(await store.countLiveSessions('demo')).toBe(0);
+    expect(await store.countLiveSessions('demo', Date.now())).toBe(0);
     await app.close();
   });
 });

@@ -45,6 +45,12 @@ export interface SessionInfo {
   mediaMode: MediaMode;
   /** The client sends `ping` at this interval; the server ends a session whose pings stop. */
   heartbeatIntervalMs: number;
+  /**
+   * The session's lease TTL: a session from which nothing arrived for this long is ended. Within it, a
+   * client that lost its socket without saying `bye` may open the channel again with the same token
+   * (`hello {resume: true}`) and continue the same session.
+   */
+  leaseTtlMs: number;
   language: LanguageCode;
   robot: RobotProfile;
 }
@@ -55,6 +61,8 @@ export interface HelloMessage {
   type: 'hello';
   token: string;
   protocol: number;
+  /** Set when reconnecting after a lost socket; informational (the token alone decides). */
+  resume?: boolean;
 }
 export interface QuestionMessage {
   type: 'question';
@@ -95,6 +103,8 @@ export interface WelcomeMessage {
   protocol: number;
   sessionId: string;
   language: LanguageCode;
+  /** True when this hello continued a session whose earlier socket was lost. */
+  resumed?: boolean;
 }
 export interface TurnStartMessage {
   type: 'turnStart';
@@ -120,6 +130,11 @@ export interface SpeechMessage {
   text: string;
   sampleRate: number;
   encoding: AudioEncoding;
+  /**
+   * A pacify phrase ("稍等，我查一下。") spoken while a slow brain has not answered yet: not part of the answer,
+   * so it has no `semantic` message; the answer's clauses follow it.
+   */
+  filler?: true;
 }
 export interface TurnEndMessage {
   type: 'turnEnd';
@@ -142,6 +157,16 @@ export interface SessionEndMessage {
   reason: SessionEndReason;
 }
 export type SessionEndReason = 'IDLE_TIMEOUT' | 'MAX_DURATION' | 'KICKED' | 'CLOSED';
+/**
+ * The session will end soon unless something happens: `restTime` seconds before an idle timeout (a new
+ * question or driven text postpones it) or the maximum duration. The SDK's `jobEndMention`.
+ */
+export interface SessionEndMentionMessage {
+  type: 'sessionEndMention';
+  reason: 'IDLE_TIMEOUT' | 'MAX_DURATION';
+  /** Seconds left. */
+  restTime: number;
+}
 
 export type ServerMessage =
   | WelcomeMessage
@@ -151,6 +176,7 @@ export type ServerMessage =
   | TurnEndMessage
   | ErrorMessage
   | PongMessage
+  | SessionEndMentionMessage
   | SessionEndMessage;
 
 // ---- binary frames (server → client) ----

@@ -106,6 +106,20 @@ export const ERROR_CATALOG = {
       en_US: 'Speech synthesis failed; the answer is still shown as text.',
     },
   },
+  BRAIN_UNAVAILABLE: {
+    status: 502,
+    message: {
+      zh_CN: '问答服务暂时不可用，已使用默认回答。',
+      en_US: 'The answering service is unavailable right now; a default answer was given.',
+    },
+  },
+  BRAIN_TIMEOUT: {
+    status: 504,
+    message: {
+      zh_CN: '问答服务响应超时，已使用默认回答。',
+      en_US: 'The answering service took too long; a default answer was given.',
+    },
+  },
   NETWORK_ERROR: {
     status: 503,
     message: {

@@ -7,11 +7,57 @@ export function isLanguageCode(value: unknown): value is LanguageCode {
   return typeof value === 'string' && (SUPPORTED_LANGUAGES as readonly string[]).includes(value);
 }
 
-export interface KnowledgeBrainConfig {
-  type: 'knowledge';
+/** Settings every brain has. */
+export interface BrainConfigBase {
+  /** What the robot says when it cannot answer (no match, brain down), per language; built-in defaults otherwise. */
+  fallbackAnswers?: Partial<Record<LanguageCode, string>>;
 }
-/** Later brains (`openai`, `webhook`) join this union; their secrets never leave the server. */
-export type BrainConfig = KnowledgeBrainConfig;
+/** The built-in knowledge base (docs/brains.md). */
+export interface KnowledgeBrainConfig extends BrainConfigBase {
+  type: 'knowledge';
+  /** Confidence (0..1) at or above which an entry answers (default 0.5). */
+  threshold?: number;
+}
+/** An OpenAI-compatible chat completions endpoint, streamed. */
+export interface OpenAiBrainConfig extends BrainConfigBase {
+  type: 'openai';
+  /** e.g. `https://api.openai.com/v1`; `/chat/completions` is appended. */
+  baseUrl: string;
+  model: string;
+  /** Sent as `Authorization: Bearer`; never sent to the browser, masked in admin answers, never logged. */
+  apiKey?: string;
+  systemPrompt?: string;
+  /** Earlier question/answer pairs sent along (default 6; 0 = none). */
+  historyTurns?: number;
+  /** Add the best knowledge-base entries to the system prompt (default false). */
+  useKnowledge?: boolean;
+  /** Give up when the first token (or the next one) takes longer (default 10 000 ms). */
+  timeoutMs?: number;
+  temperature?: number;
+  maxTokens?: number;
+}
+/** The customer's own HTTP endpoint, signed with HMAC-SHA256 (docs/brains.md#webhook). */
+export interface WebhookBrainConfig extends BrainConfigBase {
+  type: 'webhook';
+  url: string;
+  /** HMAC key; never sent to the browser, masked in admin answers, never logged. */
+  secret: string;
+  /** Earlier question/answer pairs sent along (default 6; 0 = none). */
+  historyTurns?: number;
+  /** Give up when the reply (or the next streamed piece) takes longer (default 10 000 ms). */
+  timeoutMs?: number;
+}
+/** Where answers come from. Secrets (`apiKey`, `secret`) never leave the server: RobotProfile has no brain. */
+export type BrainConfig = KnowledgeBrainConfig | OpenAiBrainConfig | WebhookBrainConfig;
+
+/** Short filler phrases spoken while a slow brain has not said anything yet. */
+export interface PacifyConfig {
+  enabled: boolean;
+  /** Speak a phrase when nothing speakable has come from the brain this long after the question (0..3000). */
+  triggerMs: number;
+  /** Phrases per language; one is picked at random. */
+  phrases: Partial<Record<LanguageCode, string[]>>;
+}
 
 export interface HotQuestion {
   language: LanguageCode;
@@ -29,6 +75,8 @@ export interface Robot {
   /** espeak-ng voice per language, e.g. {"zh_CN": "cmn", "en_US": "en-us"}. */
   voices: Partial<Record<LanguageCode, string>>;
   brain: BrainConfig;
+  /** Filler phrases for slow brains (off when absent). */
+  pacify?: PacifyConfig;
   /** Origins allowed to embed this robot (exact `scheme://host[:port]`, or "*"). */
   allowedOrigins: string[];
   /** Hosts media in answers may come from (besides the server itself). */
@@ -38,6 +86,8 @@ export interface Robot {
   idleTimeoutSeconds: number;
   maxSessionSeconds: number;
   hotQuestions: HotQuestion[];
+  /** Avatar pack id, served at `/avatars/<id>/` (default "default"). */
+  avatar: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -51,6 +101,8 @@ export interface RobotProfile {
   aiLabel: boolean;
   hotQuestions: HotQuestion[];
   mediaAllowlist: string[];
+  /** Avatar pack id; the SDK loads `/avatars/<id>/manifest.json`. */
+  avatar: string;
 }
 
 export function toRobotProfile(robot: Robot): RobotProfile {
@@ -62,5 +114,7 @@ export function toRobotProfile(robot: Robot): RobotProfile {
     aiLabel: robot.aiLabel,
     hotQuestions: robot.hotQuestions.map((q) => ({ ...q })),
     mediaAllowlist: [...robot.mediaAllowlist],
+    // Robots stored before avatar packs existed have no field.
+    avatar: robot.avatar ?? 'default',
   };
 }

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
 import { matchesHash } from '../security.js';
 
-/** preHandler for admin routes: `Authorization: Bearer <admin key>`, compared by hash in constant time. */
+/** onRequest hook for admin routes (runs before body parsing and validation): `Authorization: Bearer <admin key>`, compared by hash in constant time. */
 export function adminGuard(adminKeyHash: string) {
   return async function requireAdmin(request: FastifyRequest): Promise<void> {
     const header = request.headers.authorization;

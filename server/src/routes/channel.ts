@@ -21,11 +21,9 @@ export function channelRoutes(context: AppContext): FastifyPluginAsync {
           socket.close(CLOSE_CODES.unauthorized, 'ORIGIN_NOT_ALLOWED');
           return;
         }
-        if (session.hasSocket) {
-          socket.close(CLOSE_CODES.unauthorized, 'channel already open');
-          return;
-        }
-        session.attach(socket);
+        // A second socket may come while the first is open: a client resuming after a network drop whose
+        // old socket the server has not seen die yet. It must say hello with the token to take over.
+        if (!session.attach(socket)) socket.close(CLOSE_CODES.unauthorized, 'too many channels waiting for hello');
       },
     );
   };

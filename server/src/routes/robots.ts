@@ -3,12 +3,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { LanguageCode, Robot } from '@dhkit/protocol';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { mintOnceCode } from '../once-codes.js';
+import { issueOnceCode } from '../once-codes.js';
 import { randomSecret } from '../security.js';
 import { DuplicateRobotError, type KnowledgeEntryInput } from '../store/store.js';
 import { detectLanguage } from '../turn/brain/knowledge-brain.js';
 import { adminGuard } from './admin-auth.js';
-import { knowledgeBodySchema, onceCodeBodySchema, robotBodySchema, robotIdParams } from './schemas.js';
+import { assertAvatarPack } from './avatars.js';
+import { knowledgeBodySchema, onceCodeBodySchema, robotBodySchema, robotIdParams, robotPatchBodySchema } from './schemas.js';
 
 const DEFAULT_VOICES: Record<LanguageCode, string> = { zh_CN: 'cmn', en_US: 'en-us' };
 
@@ -38,6 +39,7 @@ export function buildRobot(input: RobotInput, now = new Date()): Robot {
     idleTimeoutSeconds: input.idleTimeoutSeconds ?? 300,
     maxSessionSeconds: input.maxSessionSeconds ?? 1800,
     hotQuestions: input.hotQuestions ?? [],
+    avatar: input.avatar ?? 'default',
     createdAt: timestamp,
     updatedAt: timestamp,
   };
@@ -45,7 +47,8 @@ export function buildRobot(input: RobotInput, now = new Date()): Robot {
 
 export function robotRoutes(context: AppContext): FastifyPluginAsync {
   return async (app) => {
-    app.addHook('preHandler', adminGuard(context.adminKeyHash));
+    // onRequest, before the body is parsed or validated: a caller without the key learns nothing about schemas.
+    app.addHook('onRequest', adminGuard(context.adminKeyHash));
 
     const loadRobot = async (id: string): Promise<Robot> => {
       const robot = await context.store.getRobot(id);
@@ -54,6 +57,7 @@ export function robotRoutes(context: AppContext): FastifyPluginAsync {
     };
 
     app.post<{ Body: RobotInput }>('/v1/robots', { schema: { body: robotBodySchema } }, async (request, reply) => {
+      assertAvatarPack(context, request.body.avatar);
       const robot = buildRobot(request.body);
       try {
         await context.store.createRobot(robot);
@@ -70,6 +74,39 @@ export function robotRoutes(context: AppContext): FastifyPluginAsync {
       loadRobot(request.params.id),
     );
 
+    /**
+     * Changes some fields. Live sessions keep the settings they were admitted with (timeouts, origins,
+     * voices); new sessions get the new ones. Lowering `concurrency` ends nobody: new admissions are
+     * refused until the live sessions have dropped below the new value.
+     */
+    app.patch<{ Params: { id: string }; Body: Partial<RobotInput> }>(
+      '/v1/robots/:id',
+      { schema: { params: robotIdParams, body: robotPatchBodySchema } },
+      async (request) => {
+        const current = await loadRobot(request.params.id);
+        const { createdAt, updatedAt: _updatedAt, ...fields } = current;
+        const patch = request.body;
+        assertAvatarPack(context, patch.avatar);
+        // Languages changed without a default: keep the old default if it is still offered.
+        const defaultLanguage =
+          patch.defaultLanguage ??
+          (patch.languages && !patch.languages.includes(fields.defaultLanguage) ? patch.languages[0] : fields.defaultLanguage);
+        const updated = { ...buildRobot({ ...fields, ...patch, defaultLanguage, id: current.id }), createdAt };
+        if (!(await context.store.updateRobot(updated))) throw new ApiError('ROBOT_NOT_FOUND');
+        return updated;
+      },
+    );
+
+    /** Deletes the robot with its knowledge and once-codes, and ends its live sessions now (`jobEnd KICKED`). */
+    app.delete<{ Params: { id: string } }>('/v1/robots/:id', { schema: { params: robotIdParams } }, async (request, reply) => {
+      const robot = await loadRobot(request.params.id);
+      for (const session of context.registry.ofRobot(robot.id)) session.end('ROBOT_DELETED', { storeAlreadyEnded: true });
+      // The cascade removes its sessions, which frees their leases; other processes notice at their next renewal.
+      if (!(await context.store.deleteRobot(robot.id))) throw new ApiError('ROBOT_NOT_FOUND');
+      context.brain.invalidate(robot.id);
+      return reply.code(204).send();
+    });
+
     app.post<{ Params: { id: string }; Body: { ttlSeconds?: number } | undefined }>(
       '/v1/robots/:id/once-codes',
       {
@@ -81,7 +118,7 @@ export function robotRoutes(context: AppContext): FastifyPluginAsync {
       },
       async (request, reply) => {
         const robot = await loadRobot(request.params.id);
-        return reply.code(201).send(await mintOnceCode(context.store, robot.id, request.body?.ttlSeconds));
+        return reply.code(201).send(await issueOnceCode(context, robot.id, request.body?.ttlSeconds));
       },
     );
 

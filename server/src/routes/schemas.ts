@@ -42,6 +42,8 @@ export const robotBodySchema = {
       items: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9.-]+(:[0-9]{1,5})?$' },
     },
     aiLabel: { type: 'boolean' },
+    /** Avatar pack id (a folder under server/assets/avatars); checked against the installed packs. */
+    avatar: { type: 'string', pattern: '^[a-z0-9_-]{1,64}$' },
     idleTimeoutSeconds: { type: 'integer', minimum: 0, maximum: 86400 },
     maxSessionSeconds: { type: 'integer', minimum: 0, maximum: 86400 },
     hotQuestions: {
@@ -117,4 +119,19 @@ export const sessionIdParams = {
   type: 'object',
   required: ['id'],
   properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
+/** PATCH /v1/robots/:id: any robot field but the id, at least one. */
+export const robotPatchBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: Object.fromEntries(Object.entries(robotBodySchema.properties).filter(([key]) => key !== 'id')),
+} as const;
+
+/** POST /v1/sessions/:id/end (the page's goodbye beacon). */
+export const sessionEndBodySchema = {
+  type: 'object',
+  required: ['token'],
+  properties: { token: { type: 'string', minLength: 1, maxLength: 200 } },
 } as const;

@@ -1,4 +1,4 @@
-/** Admission (public, CORS) and the admin driven-text route. */
+/** Admission (public, CORS), the visitor's end-of-session beacon, and the admin session routes. */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import {
   PROTOCOL_VERSION,
@@ -9,31 +9,42 @@ import {
 } from '@dhkit/protocol';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { isOriginAllowed, randomSecret, sha256Hex } from '../security.js';
-import { LiveSession, SessionRegistry } from '../sessions/live-session.js';
+import { isOriginAllowed, matchesHash, randomSecret, sha256Hex } from '../security.js';
+import { LiveSession, SessionRegistry, heartbeatIntervalFor } from '../sessions/live-session.js';
+import type { SessionRecord } from '../store/store.js';
 import { adminGuard } from './admin-auth.js';
-import { drivenTextBodySchema, sessionIdParams, sessionRequestSchema } from './schemas.js';
+import { drivenTextBodySchema, robotIdParams, sessionEndBodySchema, sessionIdParams, sessionRequestSchema } from './schemas.js';
 
-export const HEARTBEAT_INTERVAL_MS = 10_000;
-
-/**
- * CORS for the admission route. The preflight carries no body, so it cannot know the robot: it reflects
- * the origin, and the robot's allowedOrigins are enforced on the POST itself. Error answers carry the CORS
- * headers too, so the SDK can read the error code (nothing secret is in them).
- */
-function allowCors(request: FastifyRequest, reply: FastifyReply): void {
-  const origin = request.headers.origin;
+/** Sends the CORS headers for `origin` (and Vary: Origin, since the answer depends on it). */
+function allowOrigin(reply: FastifyReply, origin: string | undefined): void {
   reply.header('Vary', 'Origin');
-  if (typeof origin === 'string') reply.header('Access-Control-Allow-Origin', origin);
+  if (origin !== undefined) reply.header('Access-Control-Allow-Origin', origin);
+}
+
+function originOf(request: FastifyRequest): string | undefined {
+  return typeof request.headers.origin === 'string' ? request.headers.origin : undefined;
 }
 
 export function sessionRoutes(context: AppContext): FastifyPluginAsync {
+  const heartbeatIntervalMs = heartbeatIntervalFor(context.timeouts);
+
   return async (app) => {
+    /**
+     * The preflight carries no body, so it cannot know the robot: it allows an origin that at least one
+     * robot allows. The POST then checks the robot's own allowedOrigins.
+     */
     app.options('/v1/sessions', async (request, reply) => {
-      allowCors(request, reply);
-      reply.header('Access-Control-Allow-Methods', 'POST, OPTIONS');
-      reply.header('Access-Control-Allow-Headers', 'Content-Type');
-      reply.header('Access-Control-Max-Age', '600');
+      const origin = originOf(request);
+      reply.header('Vary', 'Origin');
+      if (origin !== undefined) {
+        const robots = await context.store.listRobots();
+        if (robots.some((robot) => isOriginAllowed(robot.allowedOrigins, origin))) {
+          allowOrigin(reply, origin);
+          reply.header('Access-Control-Allow-Methods', 'POST, OPTIONS');
+          reply.header('Access-Control-Allow-Headers', 'Content-Type');
+          reply.header('Access-Control-Max-Age', '600');
+        }
+      }
       return reply.code(204).send();
     });
 
@@ -42,37 +53,50 @@ export function sessionRoutes(context: AppContext): FastifyPluginAsync {
       {
         schema: { body: sessionRequestSchema },
         bodyLimit: 16 * 1024,
-        // Before validation, so that refused requests still carry CORS headers.
-        onRequest: async (request, reply) => allowCors(request, reply),
+        // Before validation, so that refused requests carry CORS headers too and the SDK can read the error
+        // code. Only a refusal can reach an origin the robot does not allow; a session never does.
+        onRequest: async (request, reply) => allowOrigin(reply, originOf(request)),
       },
       async (request, reply) => {
         const { robotId, onceCode } = request.body;
+        const lockKey = `${request.ip}|${robotId}`;
+        const lockedFor = context.onceCodeLockout.lockedFor(lockKey);
+        if (lockedFor > 0) throw new ApiError('ONCE_CODE_LOCKED', undefined, lockedFor);
+        if (context.registry.size >= context.maxSessions) throw new ApiError('SERVER_BUSY', undefined, 5000);
+
         const robot = await context.store.getRobot(robotId);
         if (!robot) throw new ApiError('ROBOT_NOT_FOUND');
         const language = request.body.language ?? robot.defaultLanguage;
         if (!isLanguageCode(language) || !robot.languages.includes(language)) {
           throw new ApiError('LANGUAGE_NOT_SUPPORTED');
         }
-        const origin = typeof request.headers.origin === 'string' ? request.headers.origin : undefined;
+        const origin = originOf(request);
         if (!isOriginAllowed(robot.allowedOrigins, origin)) throw new ApiError('ORIGIN_NOT_ALLOWED');
 
         const sessionId = `s_${randomSecret(15)}`;
         const token = randomSecret(32);
         const tokenHash = sha256Hex(token);
+        const now = Date.now();
         const result = await context.store.admitSession({
           robotId: robot.id,
           codeHash: sha256Hex(onceCode),
-          now: Date.now(),
+          now,
           session: {
             id: sessionId,
             robotId: robot.id,
             tokenHash,
             language,
             origin: origin ?? null,
-            createdAt: Date.now(),
+            createdAt: now,
+            // Until the channel opens the registry renews it; a session that never opens lets it lapse.
+            leaseExpiresAt: now + context.timeouts.leaseTtlMs,
           },
         });
-        if (!result.ok) throw new ApiError(result.reason);
+        if (!result.ok) {
+          if (result.reason === 'ONCE_CODE_INVALID') context.onceCodeLockout.recordFailure(lockKey);
+          throw new ApiError(result.reason);
+        }
+        context.onceCodeLockout.recordSuccess(lockKey);
         context.registry.add(new LiveSession(sessionId, robot, language, tokenHash, context.sessionServices));
         const info: SessionInfo = {
           sessionId,
@@ -81,7 +105,8 @@ export function sessionRoutes(context: AppContext): FastifyPluginAsync {
           channelPath: `/v1/sessions/${sessionId}/channel`,
           protocol: PROTOCOL_VERSION,
           mediaMode: 'local',
-          heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+          heartbeatIntervalMs,
+          leaseTtlMs: context.timeouts.leaseTtlMs,
           language,
           robot: toRobotProfile(robot),
         };
@@ -90,11 +115,75 @@ export function sessionRoutes(context: AppContext): FastifyPluginAsync {
       },
     );
 
+    // The visitor's goodbye from a page that is going away: `navigator.sendBeacon` posts `{"token"}` as
+    // text/plain (a simple request: no preflight, which a closing page could not wait for).
+    await app.register(async (beacon) => {
+      beacon.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: 1024 }, (_request, body, done) => {
+        try {
+          done(null, JSON.parse(body as string));
+        } catch {
+          done(new ApiError('INVALID_REQUEST', 'The body must be JSON {"token": "…"}.'), undefined);
+        }
+      });
+      beacon.post<{ Params: { id: string }; Body: { token: string } }>(
+        '/v1/sessions/:id/end',
+        {
+          schema: { params: sessionIdParams, body: sessionEndBodySchema },
+          bodyLimit: 1024,
+          onRequest: async (request, reply) => allowOrigin(reply, originOf(request)),
+        },
+        async (request, reply) => {
+          const { id } = request.params;
+          const live = context.registry.get(id);
+          const record = live ? null : await context.store.getSession(id);
+          const tokenHash = live ? live.tokenHashForCheck : record?.tokenHash;
+          // Unknown session and wrong token answer alike, so the route tells nothing about which ids exist.
+          if (!tokenHash || !matchesHash(request.body.token, tokenHash)) throw new ApiError('UNAUTHORIZED');
+          if (live) live.end('BYE', { notify: false });
+          else await context.store.endSession(id, 'BYE', Date.now());
+          return reply.code(204).send();
+        },
+      );
+    });
+
+    const admin = adminGuard(context.adminKeyHash);
+
+    app.get<{ Params: { id: string } }>(
+      '/v1/robots/:id/sessions',
+      { schema: { params: robotIdParams }, onRequest: admin },
+      async (request) => {
+        const robot = await context.store.getRobot(request.params.id);
+        if (!robot) throw new ApiError('ROBOT_NOT_FOUND');
+        const now = Date.now();
+        const sessions = await context.store.listLiveSessions(robot.id, now);
+        return { robotId: robot.id, concurrency: robot.concurrency, sessions: sessions.map((s) => describeSession(s, context)) };
+      },
+    );
+
+    app.delete<{ Params: { id: string } }>(
+      '/v1/sessions/:id',
+      { schema: { params: sessionIdParams }, onRequest: admin },
+      async (request, reply) => {
+        const { id } = request.params;
+        const live = context.registry.get(id);
+        if (live) {
+          // Tells the visitor (sessionEnd KICKED), closes the channel and frees the lease at once.
+          live.end('KICKED');
+          return reply.code(204).send();
+        }
+        // Served by another process (or its channel is gone): free the lease now; that process notices at
+        // its next lease renewal and closes the channel with sessionEnd KICKED.
+        if (await context.store.endSession(id, 'KICKED', Date.now())) return reply.code(204).send();
+        const record = await context.store.getSession(id);
+        throw new ApiError(record ? 'SESSION_ENDED' : 'SESSION_NOT_FOUND');
+      },
+    );
+
     app.post<{ Params: { id: string }; Body: { text: string; isLast: boolean; chatId?: string } }>(
       '/v1/sessions/:id/driven-text',
       {
         schema: { params: sessionIdParams, body: drivenTextBodySchema },
-        preHandler: adminGuard(context.adminKeyHash),
+        onRequest: admin,
       },
       async (request, reply) => {
         const live = context.registry.get(request.params.id);
@@ -102,12 +191,26 @@ export function sessionRoutes(context: AppContext): FastifyPluginAsync {
           const stored = await context.store.getSession(request.params.id);
           throw new ApiError(stored ? 'SESSION_ENDED' : 'SESSION_NOT_FOUND');
         }
-        if (!live.isConnected) throw new ApiError('INVALID_REQUEST', "The session's channel is not open yet.");
+        if (!live.isConnected) throw new ApiError('INVALID_REQUEST', "The session's channel is not open.");
         const { text, isLast } = request.body;
         const chatId = request.body.chatId ?? live.openDrivenChatId ?? SessionRegistry.newChatId();
         live.drive(chatId, text, isLast);
         return reply.code(202).send({ chatId });
       },
     );
+  };
+}
+
+function describeSession(session: SessionRecord, context: AppContext) {
+  const live = context.registry.get(session.id);
+  return {
+    sessionId: session.id,
+    robotId: session.robotId,
+    language: session.language,
+    origin: session.origin,
+    createdAt: new Date(session.createdAt).toISOString(),
+    leaseExpiresAt: new Date(session.leaseExpiresAt).toISOString(),
+    /** Known only to the process serving the session; null when another process does. */
+    connected: live ? live.isConnected : null,
   };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
 import { sendError } from '../errors.js';
-import { mintOnceCode } from '../once-codes.js';
+import { issueOnceCode } from '../once-codes.js';
 import { DEMO_ROBOT_ID } from '../demo/demo-robot.js';
 
 export const DEMO_PAGE_CSP =
@@ -43,7 +43,7 @@ export function staticRoutes(context: AppContext): FastifyPluginAsync {
     });
 
     app.post('/demo/once-code', { bodyLimit: 1024 }, async (_request, reply) => {
-      const code = await mintOnceCode(context.store, DEMO_ROBOT_ID);
+      const code = await issueOnceCode(context, DEMO_ROBOT_ID);
       reply.header('Cache-Control', 'no-store');
       return reply.code(201).send({ robotId: DEMO_ROBOT_ID, ...code });
     });

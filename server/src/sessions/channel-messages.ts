@@ -21,7 +21,7 @@ export function parseClientMessage(raw: string): ParseResult {
       if (typeof m.token !== 'string' || typeof m.protocol !== 'number') {
         return fail('hello needs a string token and a numeric protocol.');
       }
-      return { ok: true, message: { type: 'hello', token: m.token, protocol: m.protocol } };
+      return { ok: true, message: { type: 'hello', token: m.token, protocol: m.protocol, ...(m.resume === true ? { resume: true } : {}) } };
     case 'question':
       if (!isValidChatId(m.chatId)) return fail('question needs a chatId of 8..64 characters [A-Za-z0-9_-].');
       if (typeof m.text !== 'string') return fail('question needs a string text.');

@@ -24,18 +24,31 @@ import type { TextToSpeech } from '../turn/tts/tts.js';
 import { parseClientMessage } from './channel-messages.js';
 
 export interface SessionTimeouts {
-  /** A session whose channel has not said hello by then is ended. */
+  /** Grace for an admitted session to open its channel and say hello; then it is ended and its slot freed. */
   channelOpenMs: number;
-  /** A connected session that sent nothing (no ping) for this long is ended. */
-  heartbeatMs: number;
+  /**
+   * Lease TTL: a session from which nothing (no ping) arrived for this long is ended, whether its socket is
+   * still open (a silent network) or gone (a crash or network loss; within this time the client may resume).
+   * The heartbeat interval told to clients is a third of it (at most 10 s, at least 1 s).
+   */
+  leaseTtlMs: number;
+  /** The first frame on a new socket must be hello within this time. */
   helloMs: number;
+  /** `sessionEndMention` goes out this long before an idle timeout or the maximum duration ends a session. */
+  endMentionMs: number;
 }
 
 export const DEFAULT_SESSION_TIMEOUTS: SessionTimeouts = {
   channelOpenMs: 30_000,
-  heartbeatMs: 30_000,
+  leaseTtlMs: 30_000,
   helloMs: LIMITS.helloTimeoutMs,
+  endMentionMs: 30_000,
 };
+
+/** How often clients ping: a third of the lease TTL, so two lost pings do not yet end a session. */
+export function heartbeatIntervalFor(timeouts: SessionTimeouts): number {
+  return Math.max(1000, Math.min(10_000, Math.floor(timeouts.leaseTtlMs / 3)));
+}
 
 export interface SessionServices {
   store: Store;
@@ -48,18 +61,34 @@ export interface SessionServices {
 }
 
 /** Why a session ended, as stored; mapped to the protocol's SessionEndReason for the client. */
-export type EndCause = SessionEndReason | 'BYE' | 'HEARTBEAT_TIMEOUT' | 'CHANNEL_NOT_OPENED' | 'SERVER_SHUTDOWN';
+export type EndCause =
+  | SessionEndReason
+  | 'BYE'
+  | 'HEARTBEAT_TIMEOUT'
+  | 'CHANNEL_NOT_OPENED'
+  | 'SERVER_SHUTDOWN'
+  | 'ROBOT_DELETED'
+  | 'LEASE_LOST';
 
 const DEFAULT_VOICES: Record<LanguageCode, string> = { zh_CN: 'cmn', en_US: 'en-us' };
 const OPEN = 1;
+/** Close codes that mean the peer closed on purpose (a close frame); 1006 (no close frame) means the link was lost. */
+const ABNORMAL_CLOSE = 1006;
+/** Sockets that may wait for their hello at the same time, per session (each dies after helloMs). */
+const MAX_PENDING_SOCKETS = 4;
 
 export class LiveSession {
   readonly createdAt = Date.now();
   lastSeen = Date.now();
   lastActivity = Date.now();
+  /** The authenticated socket; null before the first hello and while the client is away (resume window). */
   private socket: WebSocket | null = null;
-  private authenticated = false;
+  private pendingSockets = 0;
+  private everConnected = false;
   private ended = false;
+  /** Which deadlines were already announced with sessionEndMention (idle: per lastActivity value). */
+  private mentionedMaxDuration = false;
+  private mentionedIdleFor = -1;
   private turn: Turn | null = null;
   private drivenSource: DrivenTextSource | null = null;
   /** ms from question to first audio frame of the most recent answer (for logs and benchmarks). */
@@ -73,66 +102,104 @@ export class LiveSession {
     private readonly services: SessionServices,
   ) {}
 
-  get isConnected(): boolean {
-    return this.authenticated && this.socket !== null;
+  /** For the end-of-session beacon, which proves itself with the same token as hello. */
+  get tokenHashForCheck(): string {
+    return this.tokenHash;
   }
-  get hasSocket(): boolean {
+
+  /** A channel has said hello and is open now. */
+  get isConnected(): boolean {
     return this.socket !== null;
+  }
+  /** A channel said hello at least once (so a missing socket now means the client is away, not late). */
+  get wasConnected(): boolean {
+    return this.everConnected;
   }
   get isEnded(): boolean {
     return this.ended;
   }
 
-  /** Takes a freshly upgraded socket; it must say hello with the session token in time. */
-  attach(socket: WebSocket): void {
-    this.socket = socket;
+  /**
+   * Takes a freshly upgraded socket. It must say hello with the session token in time; then it owns the
+   * session, replacing an earlier socket (a client resuming after a network drop, whose old socket the
+   * server may not have seen die yet). Returns false when too many sockets are already waiting.
+   */
+  attach(socket: WebSocket): boolean {
+    if (this.pendingSockets >= MAX_PENDING_SOCKETS) return false;
+    this.pendingSockets++;
+    let pending = true;
+    const leavePending = () => {
+      if (!pending) return;
+      pending = false;
+      this.pendingSockets--;
+      clearTimeout(helloTimer);
+    };
     const helloTimer = setTimeout(() => {
-      if (!this.authenticated && this.socket === socket) this.rejectSocket(socket, 'hello missing');
+      if (!pending) return;
+      leavePending();
+      socket.close(CLOSE_CODES.unauthorized, 'hello missing');
     }, this.services.timeouts.helloMs);
     socket.on('message', (data, isBinary) => {
       try {
-        this.onFrame(socket, data, isBinary);
+        if (this.ended) return;
+        if (this.socket === socket) return this.onFrame(data, isBinary);
+        if (!pending) return; // a failed hello, or replaced by a newer socket
+        leavePending();
+        this.onHello(socket, data, isBinary);
       } catch (error) {
         this.services.log.error({ err: error, sessionId: this.id }, 'channel message handling failed');
         this.sendError('INTERNAL_ERROR');
       }
     });
-    socket.on('close', () => {
-      clearTimeout(helloTimer);
+    socket.on('close', (code) => {
+      leavePending();
       if (this.socket !== socket) return;
       this.socket = null;
-      // Only an authenticated channel owns the session; an unauthenticated one closing changes nothing.
-      if (this.authenticated) this.end('CLOSED', { notify: false });
+      this.interrupt();
+      if (code === ABNORMAL_CLOSE) {
+        // The link died without a close frame (network loss, a killed browser): keep the session for the
+        // lease TTL so the client can resume; the sweep ends it if it does not come back.
+        this.services.log.debug({ sessionId: this.id }, 'channel lost; waiting for a resume');
+      } else {
+        // A close frame: the client left on purpose (page unload sends 1001).
+        this.end('CLOSED', { notify: false });
+      }
     });
     socket.on('error', (error) => this.services.log.debug({ err: error, sessionId: this.id }, 'channel error'));
+    return true;
   }
 
-  private rejectSocket(socket: WebSocket, reason: string): void {
-    if (this.socket === socket) this.socket = null;
-    socket.close(CLOSE_CODES.unauthorized, reason);
+  /** The first frame of a socket: hello with the token makes it the session's socket. */
+  private onHello(socket: WebSocket, data: RawData, isBinary: boolean): boolean {
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+    const parsed = !isBinary && size <= LIMITS.channelMaxFrameBytes ? parseClientMessage(data.toString()) : null;
+    if (!parsed?.ok || parsed.message.type !== 'hello' || !matchesHash(parsed.message.token, this.tokenHash)) {
+      socket.close(CLOSE_CODES.unauthorized, 'hello with a valid token expected');
+      return false;
+    }
+    if (parsed.message.protocol !== PROTOCOL_VERSION) {
+      socket.send(JSON.stringify({ type: 'error', code: 'INVALID_REQUEST', message: `Protocol ${PROTOCOL_VERSION} expected.` } satisfies ServerMessage));
+      socket.close(CLOSE_CODES.protocolError, 'protocol version');
+      return false;
+    }
+    const previous = this.socket;
+    const resumed = this.everConnected;
+    this.socket = socket;
+    this.everConnected = true;
+    this.lastSeen = Date.now();
+    if (previous) {
+      this.interrupt();
+      previous.close(CLOSE_CODES.unauthorized, 'replaced by a newer channel');
+    }
+    this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, sessionId: this.id, language: this.language, ...(resumed ? { resumed: true } : {}) });
+    if (resumed) this.services.log.debug({ sessionId: this.id }, 'channel resumed');
+    return true;
   }
 
-  private onFrame(socket: WebSocket, data: RawData, isBinary: boolean): void {
-    if (this.ended || this.socket !== socket) return;
+  private onFrame(data: RawData, isBinary: boolean): void {
     const receivedAt = performance.now();
     this.lastSeen = Date.now();
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
-    if (!this.authenticated) {
-      const parsed = !isBinary && size <= LIMITS.channelMaxFrameBytes ? parseClientMessage(data.toString()) : null;
-      if (!parsed?.ok || parsed.message.type !== 'hello' || !matchesHash(parsed.message.token, this.tokenHash)) {
-        this.rejectSocket(socket, 'hello with a valid token expected');
-        return;
-      }
-      if (parsed.message.protocol !== PROTOCOL_VERSION) {
-        this.send({ type: 'error', code: 'INVALID_REQUEST', message: `Protocol ${PROTOCOL_VERSION} expected.` });
-        this.socket = null;
-        socket.close(CLOSE_CODES.protocolError, 'protocol version');
-        return;
-      }
-      this.authenticated = true;
-      this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, sessionId: this.id, language: this.language });
-      return;
-    }
     if (isBinary) return this.sendError('INVALID_REQUEST', 'Binary frames are not accepted on this channel.');
     if (size > LIMITS.channelMaxFrameBytes) {
       return this.sendError('INVALID_REQUEST', `Frames are limited to ${LIMITS.channelMaxFrameBytes} bytes.`);
@@ -212,8 +279,34 @@ export class LiveSession {
     this.turn = null;
   }
 
+  /**
+   * Sends `sessionEndMention` once per deadline when the idle timeout or the maximum duration is near.
+   * The mention comes `endMentionMs` before (or half-way, for timeouts shorter than twice that).
+   */
+  mentionEnd(now: number): void {
+    if (!this.socket) return;
+    const { idleTimeoutSeconds, maxSessionSeconds } = this.robot;
+    const mentionMs = this.services.timeouts.endMentionMs;
+    if (maxSessionSeconds > 0 && !this.mentionedMaxDuration) {
+      const total = maxSessionSeconds * 1000;
+      const rest = this.createdAt + total - now;
+      if (rest <= Math.min(mentionMs, total / 2)) {
+        this.mentionedMaxDuration = true;
+        this.send({ type: 'sessionEndMention', reason: 'MAX_DURATION', restTime: Math.max(0, Math.ceil(rest / 1000)) });
+      }
+    }
+    if (idleTimeoutSeconds > 0 && this.mentionedIdleFor !== this.lastActivity) {
+      const total = idleTimeoutSeconds * 1000;
+      const rest = this.lastActivity + total - now;
+      if (rest <= Math.min(mentionMs, total / 2)) {
+        this.mentionedIdleFor = this.lastActivity;
+        this.send({ type: 'sessionEndMention', reason: 'IDLE_TIMEOUT', restTime: Math.max(0, Math.ceil(rest / 1000)) });
+      }
+    }
+  }
+
   /** Ends the session: stops the turn, tells the client (unless it left), closes the socket, frees the slot. */
-  end(cause: EndCause, options: { notify?: boolean; closeCode?: number } = {}): void {
+  end(cause: EndCause, options: { notify?: boolean; closeCode?: number; storeAlreadyEnded?: boolean } = {}): void {
     if (this.ended) return;
     this.ended = true;
     this.interrupt();
@@ -226,6 +319,7 @@ export class LiveSession {
       socket.close(options.closeCode ?? CLOSE_CODES.sessionEnded, cause);
     }
     this.services.onEnded(this);
+    if (options.storeAlreadyEnded) return;
     this.services.store.endSession(this.id, cause, Date.now()).catch((error) => {
       this.services.log.error({ err: error, sessionId: this.id }, 'could not mark the session ended');
     });
@@ -240,7 +334,7 @@ export class LiveSession {
       sink: {
         sendMessage: (message) => this.send(message),
         sendBinary: (frame) => {
-          if (this.authenticated && this.socket?.readyState === OPEN) this.socket.send(frame, { binary: true });
+          if (this.socket?.readyState === OPEN) this.socket.send(frame, { binary: true });
         },
       },
       tts: this.services.tts,
@@ -266,7 +360,7 @@ export class LiveSession {
   }
 
   private send(message: ServerMessage): void {
-    if (this.authenticated && this.socket?.readyState === OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify(message));
   }
 
   private sendError(code: ErrorCode, message?: string, chatId?: string): void {
@@ -275,17 +369,36 @@ export class LiveSession {
 }
 
 function toSessionEndReason(cause: EndCause): SessionEndReason {
+  if (cause === 'ROBOT_DELETED' || cause === 'LEASE_LOST') return 'KICKED';
   return cause === 'IDLE_TIMEOUT' || cause === 'MAX_DURATION' || cause === 'KICKED' ? cause : 'CLOSED';
 }
 
-/** Live sessions of this process by id, so admin routes can reach a session's channel. */
+/**
+ * Live sessions of this process by id, so admin routes can reach a session's channel. It runs the timers
+ * (a sweep every second) and keeps the store's leases of its sessions fresh (one batched write per
+ * renewal interval, not one per ping).
+ */
 export class SessionRegistry {
   private readonly sessions = new Map<string, LiveSession>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly renewer: NodeJS.Timeout;
+  private renewing: Promise<void> | null = null;
 
-  constructor(private readonly timeouts: SessionTimeouts, sweepIntervalMs = 1000) {
+  constructor(
+    private readonly timeouts: SessionTimeouts,
+    private readonly store: Store,
+    private readonly log: FastifyBaseLogger,
+    sweepIntervalMs = Math.min(1000, Math.max(100, Math.floor(timeouts.leaseTtlMs / 10))),
+  ) {
     this.sweeper = setInterval(() => this.sweep(), sweepIntervalMs);
     this.sweeper.unref();
+    this.renewer = setInterval(() => void this.renewLeases(), this.renewIntervalMs);
+    this.renewer.unref();
+  }
+
+  /** A third of the lease TTL: a lease is renewed at least twice before it could run out. */
+  get renewIntervalMs(): number {
+    return Math.max(100, Math.floor(this.timeouts.leaseTtlMs / 3));
   }
 
   get size(): number {
@@ -300,28 +413,68 @@ export class SessionRegistry {
     return this.sessions.get(id);
   }
 
+  /** This process's live sessions of one robot. */
+  ofRobot(robotId: string): LiveSession[] {
+    return [...this.sessions.values()].filter((session) => session.robot.id === robotId);
+  }
+
   remove(session: LiveSession): void {
     if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
   }
 
-  /** Ends sessions whose channel never opened, whose pings stopped, that idled or ran too long. */
+  /** Ends sessions whose channel never opened, whose pings stopped, that idled or ran too long; announces near ends. */
   sweep(now = Date.now()): void {
     for (const session of [...this.sessions.values()]) {
       const { robot } = session;
-      if (!session.isConnected) {
+      if (!session.wasConnected) {
         if (now - session.createdAt > this.timeouts.channelOpenMs) session.end('CHANNEL_NOT_OPENED');
-      } else if (now - session.lastSeen > this.timeouts.heartbeatMs) {
+      } else if (now - session.lastSeen > this.timeouts.leaseTtlMs) {
         session.end('HEARTBEAT_TIMEOUT');
-      } else if (robot.maxSessionSeconds > 0 && now - session.createdAt > robot.maxSessionSeconds * 1000) {
+      } else if (robot.maxSessionSeconds > 0 && now - session.createdAt >= robot.maxSessionSeconds * 1000) {
         session.end('MAX_DURATION');
-      } else if (robot.idleTimeoutSeconds > 0 && now - session.lastActivity > robot.idleTimeoutSeconds * 1000) {
+      } else if (robot.idleTimeoutSeconds > 0 && now - session.lastActivity >= robot.idleTimeoutSeconds * 1000) {
         session.end('IDLE_TIMEOUT');
+      } else {
+        session.mentionEnd(now);
       }
+    }
+  }
+
+  /**
+   * Extends the store leases of every session still alive here, in one statement. Sessions the store did not
+   * renew were ended elsewhere (kicked through another process, robot deleted) or lost their lease while
+   * this process stalled; they end here too.
+   */
+  renewLeases(now = Date.now()): Promise<void> {
+    this.renewing ??= this.renewOnce(now).finally(() => {
+      this.renewing = null;
+    });
+    return this.renewing;
+  }
+
+  private async renewOnce(now: number): Promise<void> {
+    const alive = [...this.sessions.values()].filter((s) => !s.isEnded);
+    try {
+      const renewed = new Set<string>();
+      for (let start = 0; start < alive.length; start += 1000) {
+        const ids = alive.slice(start, start + 1000).map((s) => s.id);
+        for (const id of await this.store.renewLeases(ids, now + this.timeouts.leaseTtlMs, now)) renewed.add(id);
+      }
+      for (const session of alive) {
+        if (renewed.has(session.id) || session.isEnded) continue;
+        const record = await this.store.getSession(session.id);
+        const cause: EndCause = !record ? 'ROBOT_DELETED' : record.endReason === 'KICKED' ? 'KICKED' : 'LEASE_LOST';
+        session.end(cause, { storeAlreadyEnded: record?.endedAt != null || !record });
+      }
+      await this.store.expireLeases(now);
+    } catch (error) {
+      this.log.error({ err: error }, 'could not renew session leases');
     }
   }
 
   closeAll(cause: EndCause): void {
     clearInterval(this.sweeper);
+    clearInterval(this.renewer);
     for (const session of [...this.sessions.values()]) session.end(cause);
   }
 

@@ -16,7 +16,7 @@ import {
 
 export const SQLITE_FILE_NAME = 'dhkit.sqlite';
 
-interface RobotRow {
+export interface RobotRow {
   id: string;
   name: string;
   config: string;
@@ -32,25 +32,29 @@ interface KnowledgeRow {
   answer: string;
   created_at: string;
 }
-interface SessionRow {
+export interface SessionRow {
   id: string;
   robot_id: string;
   token_hash: string;
   language: string;
   origin: string | null;
   created_at: number;
+  lease_expires_at: number;
   ended_at: number | null;
   end_reason: string | null;
 }
 
+type Refusal = Extract<AdmissionResult, { ok: false }>['reason'];
+
 class AdmissionRefused extends Error {
-  constructor(readonly reason: 'ONCE_CODE_INVALID' | 'CONCURRENCY_LIMIT') {
+  constructor(readonly reason: Refusal) {
     super(reason);
   }
 }
 
 /** SQLite store in `<dataDir>/dhkit.sqlite`, WAL mode so the CLI can mint codes while the server runs. */
 export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private readonly statements;
   private readonly admitTransaction: (request: AdmissionRequest) => void;
@@ -78,6 +82,8 @@ export class SqliteStore implements Store {
       ),
       getRobot: db.prepare<[string], RobotRow>('SELECT * FROM robots WHERE id = ?'),
       listRobots: db.prepare<[], RobotRow>('SELECT * FROM robots ORDER BY created_at, id'),
+      updateRobot: db.prepare('UPDATE robots SET name = ?, config = ?, updated_at = ? WHERE id = ?'),
+      deleteRobot: db.prepare('DELETE FROM robots WHERE id = ?'),
       insertKnowledge: db.prepare(
         'INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
@@ -91,26 +97,37 @@ export class SqliteStore implements Store {
         'UPDATE once_codes SET used_at = ? WHERE code_hash = ? AND robot_id = ? AND used_at IS NULL AND expires_at > ?',
       ),
       deleteOldOnceCodes: db.prepare('DELETE FROM once_codes WHERE expires_at < ?'),
-      countLive: db.prepare<[string], { n: number }>(
-        'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = ? AND ended_at IS NULL',
+      countLive: db.prepare<[string, number], { n: number }>(
+        'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ?',
+      ),
+      listLive: db.prepare<[string, number], SessionRow>(
+        'SELECT * FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ? ORDER BY created_at, id',
       ),
       insertSession: db.prepare(
-        'INSERT INTO sessions (id, robot_id, token_hash, language, origin, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO sessions (id, robot_id, token_hash, language, origin, created_at, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
       endSession: db.prepare(
         'UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL',
       ),
-      endAllLive: db.prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE ended_at IS NULL'),
+      renewLeases: db.prepare<[number, string, number], { id: string }>(
+        'UPDATE sessions SET lease_expires_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND ended_at IS NULL AND lease_expires_at > ? RETURNING id',
+      ),
+      expireLeases: db.prepare(
+        "UPDATE sessions SET ended_at = lease_expires_at, end_reason = 'LEASE_EXPIRED' WHERE ended_at IS NULL AND lease_expires_at <= ?",
+      ),
     };
     const s = this.statements;
-    // Consume first, then count: a refused admission throws and the transaction rolls the consumption back.
-    this.admitTransaction = db.transaction((request: AdmissionRequest) => {
+    // One IMMEDIATE transaction (better-sqlite3 runs its transactions synchronously, and `.immediate` takes
+    // the write lock first), so other processes opening the same file (the CLI) cannot interleave. Consume
+    // first, then count: a refused admission throws and the transaction rolls the consumption back.
+    const admit = db.transaction((request: AdmissionRequest) => {
+      const robot = s.getRobot.get(request.robotId);
+      if (!robot) throw new AdmissionRefused('ROBOT_NOT_FOUND');
       const consumed = s.consumeOnceCode.run(request.now, request.codeHash, request.robotId, request.now);
       if (consumed.changes !== 1) throw new AdmissionRefused('ONCE_CODE_INVALID');
-      const robot = s.getRobot.get(request.robotId);
-      const concurrency = robot ? (JSON.parse(robot.config) as Robot).concurrency : 0;
-      if (s.countLive.get(request.robotId)!.n >= concurrency) throw new AdmissionRefused('CONCURRENCY_LIMIT');
+      const concurrency = (JSON.parse(robot.config) as Robot).concurrency;
+      if (s.countLive.get(request.robotId, request.now)!.n >= concurrency) throw new AdmissionRefused('CONCURRENCY_LIMIT');
       const session = request.session;
       s.insertSession.run(
         session.id,
@@ -119,8 +136,10 @@ export class SqliteStore implements Store {
         session.language,
         session.origin,
         session.createdAt,
+        session.leaseExpiresAt,
       );
     });
+    this.admitTransaction = (request) => admit.immediate(request);
   }
 
   async close(): Promise<void> {
@@ -152,6 +171,15 @@ export class SqliteStore implements Store {
 
   async listRobots(): Promise<Robot[]> {
     return this.statements.listRobots.all().map(robotFromRow);
+  }
+
+  async updateRobot(robot: Robot): Promise<boolean> {
+    const { id, name, createdAt: _createdAt, updatedAt, ...config } = robot;
+    return this.statements.updateRobot.run(name, JSON.stringify(config), updatedAt, id).changes === 1;
+  }
+
+  async deleteRobot(id: string): Promise<boolean> {
+    return this.statements.deleteRobot.run(id).changes === 1;
   }
 
   async addKnowledge(robotId: string, entries: KnowledgeEntryInput[]): Promise<number> {
@@ -203,33 +231,47 @@ export class SqliteStore implements Store {
 
   async getSession(id: string): Promise<SessionRecord | null> {
     const row = this.statements.getSession.get(id);
-    if (!row) return null;
-    return {
-      id: row.id,
-      robotId: row.robot_id,
-      tokenHash: row.token_hash,
-      language: row.language as SessionRecord['language'],
-      origin: row.origin,
-      createdAt: Number(row.created_at),
-      endedAt: row.ended_at === null ? null : Number(row.ended_at),
-      endReason: row.end_reason,
-    };
+    return row ? sessionFromRow(row) : null;
   }
 
-  async countLiveSessions(robotId: string): Promise<number> {
-    return this.statements.countLive.get(robotId)!.n;
+  async listLiveSessions(robotId: string, now: number): Promise<SessionRecord[]> {
+    return this.statements.listLive.all(robotId, now).map(sessionFromRow);
+  }
+
+  async countLiveSessions(robotId: string, now: number): Promise<number> {
+    return this.statements.countLive.get(robotId, now)!.n;
+  }
+
+  async renewLeases(ids: readonly string[], leaseExpiresAt: number, now: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return this.statements.renewLeases.all(leaseExpiresAt, JSON.stringify(ids), now).map((row) => row.id);
   }
 
   async endSession(id: string, reason: string, now: number): Promise<boolean> {
     return this.statements.endSession.run(now, reason, id).changes === 1;
   }
 
-  async endAllLiveSessions(reason: string, now: number): Promise<number> {
-    return this.statements.endAllLive.run(now, reason).changes;
+  async expireLeases(now: number): Promise<number> {
+    return this.statements.expireLeases.run(now).changes;
   }
 }
 
-function robotFromRow(row: RobotRow): Robot {
+/** Shared by both stores: both name their columns alike. */
+export function sessionFromRow(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    robotId: row.robot_id,
+    tokenHash: row.token_hash,
+    language: row.language as SessionRecord['language'],
+    origin: row.origin,
+    createdAt: Number(row.created_at),
+    leaseExpiresAt: Number(row.lease_expires_at),
+    endedAt: row.ended_at === null ? null : Number(row.ended_at),
+    endReason: row.end_reason,
+  };
+}
+
+export function robotFromRow(row: RobotRow): Robot {
   const config = JSON.parse(row.config) as Omit<Robot, 'id' | 'name' | 'createdAt' | 'updatedAt'>;
   return { id: row.id, name: row.name, ...config, createdAt: row.created_at, updatedAt: row.updated_at };
 }

@@ -11,7 +11,8 @@ import {
   type ServerMessage,
   type TurnEndMessage,
 } from '@dhkit/protocol';
-import type { BrainChunk } from './brain/brain.js';
+import type { PacifyConfig } from '@dhkit/protocol';
+import { BrainError, type BrainChunk } from './brain/brain.js';
 import { ClauseSegmenter } from './segmenter.js';
 import { toSpeakable } from './speakable.js';
 import type { TextToSpeech } from './tts/tts.js';
@@ -34,7 +35,34 @@ export interface TurnOptions {
   onError?(error: unknown): void;
   /** performance.now() when the question arrived. */
   startedAt?: number;
+  /** What to say when the brain fails before saying anything (answer turns). */
+  fallbackAnswer?(language: LanguageCode): string;
+  /** Filler phrases while a slow brain has said nothing speakable (answer turns). */
+  pacify?: PacifyConfig;
+  /** An answer is cut after this many characters (an endless stream). Default 4000. */
+  maxAnswerChars?: number;
+  /** Called once when the turn has ended, however it ended. */
+  onFinished?(result: TurnResult): void;
 }
+
+/** How a turn went, for history and analytics. */
+export interface TurnResult {
+  reason: TurnEndMessage['reason'];
+  /** The answer as sent in `semantic` messages (the fallback, if one was spoken). */
+  text: string;
+  /** The brain's own verdict (false: it declined); undefined when it did not say. */
+  answered?: boolean;
+  confidence?: number;
+  suggestions?: string[];
+  /** Set when the brain failed; the fallback answer was spoken unless part of the answer already was. */
+  brainError?: ErrorCode;
+  /** ms from the start of the turn to the brain's first text. */
+  firstTextMs?: number;
+  /** A pacify phrase was spoken. */
+  pacified: boolean;
+}
+
+const DEFAULT_MAX_ANSWER_CHARS = 4000;
 
 /** How many clauses may be synthesizing ahead of the one being sent (including it). */
 const SYNTHESIS_LOOKAHEAD = 2;
@@ -45,6 +73,7 @@ export class Turn {
   private readonly controller = new AbortController();
   private ended = false;
   private endedPromise: Promise<void> | null = null;
+  private readonly result: TurnResult = { reason: 'completed', text: '', pacified: false };
 
   constructor(private readonly options: TurnOptions) {
     this.chatId = options.chatId;
@@ -79,6 +108,12 @@ export class Turn {
     this.send({ type: 'turnEnd', chatId: this.chatId, reason });
     this.ended = true;
     this.controller.abort();
+    this.result.reason = reason;
+    try {
+      this.options.onFinished?.(this.result);
+    } catch (error) {
+      this.options.onError?.(error);
+    }
   }
 
   private send(message: ServerMessage): void {
@@ -107,23 +142,74 @@ export class Turn {
       wake();
     };
 
+    const turnStart = performance.now();
+    const maxAnswerChars = this.options.maxAnswerChars ?? DEFAULT_MAX_ANSWER_CHARS;
+    let received = '';
+    let speakableSeen = false;
     const producer = (async () => {
       try {
         for await (const chunk of source) {
           if (signal.aborted) return;
-          if (!languageFixed && chunk.language) language = chunk.language;
+          if (!languageFixed) {
+            if (chunk.language) language = chunk.language;
+            if (chunk.answered !== undefined) this.result.answered = chunk.answered;
+            if (chunk.confidence !== undefined) this.result.confidence = chunk.confidence;
+            if (chunk.suggestions) this.result.suggestions = chunk.suggestions;
+          }
           languageFixed = true;
+          if (chunk.text === '') continue;
+          this.result.firstTextMs ??= performance.now() - turnStart;
+          received += chunk.text;
+          if (!speakableSeen && toSpeakable(received) !== '') speakableSeen = true;
           for (const clause of segmenter.push(chunk.text)) addClause(clause);
+          if (received.length > maxAnswerChars) {
+            // Leaving the loop closes the brain's stream (and its HTTP request).
+            throw new BrainError('BRAIN_UNAVAILABLE', `The answer was cut after ${maxAnswerChars} characters.`);
+          }
         }
         if (signal.aborted) return;
         for (const clause of segmenter.flush()) addClause(clause);
       } catch (error) {
-        producerError = error;
+        if (signal.aborted) return;
+        if (this.kind === 'answer' && this.options.fallbackAnswer) {
+          // A brain fault: what did arrive stands; if nothing speakable did, the fallback answer is spoken.
+          this.options.onError?.(error);
+          const code: ErrorCode = error instanceof BrainError ? error.code : 'INTERNAL_ERROR';
+          this.result.brainError = code;
+          this.sendError(code);
+          if (speakableSeen) {
+            for (const clause of segmenter.flush()) addClause(clause);
+          } else {
+            const fallback = new ClauseSegmenter();
+            const text = this.options.fallbackAnswer(language);
+            for (const clause of [...fallback.push(text), ...fallback.flush()]) addClause(clause);
+            speakableSeen = true;
+            this.result.answered = false;
+          }
+        } else {
+          producerError = error;
+        }
       } finally {
         producerDone = true;
         wake();
       }
     })();
+
+    const pacify = this.kind === 'answer' ? this.options.pacify : undefined;
+    let pacifyTimer: NodeJS.Timeout | null = null;
+    if (pacify?.enabled) {
+      pacifyTimer = setTimeout(() => {
+        if (speakableSeen || producerDone || signal.aborted) return;
+        const phrases = pacify.phrases[language] ?? [];
+        if (phrases.length === 0) return;
+        const phrase = toSpeakable(phrases[Math.floor(Math.random() * phrases.length)]);
+        if (phrase === '') return;
+        this.result.pacified = true;
+        clauses.push(new Clause(clauses.length, '', phrase, language, true));
+        wake();
+      }, Math.max(0, pacify.triggerMs));
+      signal.addEventListener('abort', () => clearTimeout(pacifyTimer!), { once: true });
+    }
 
     let synthesisFailed = false;
     let lastSemanticSent = false;
@@ -138,9 +224,12 @@ export class Turn {
         clauses[ahead].startSynthesis(tts, this.options.voiceFor(clauses[ahead].language), signal);
       }
       const clause = clauses[index];
-      const isLast = producerDone && !producerError && index === clauses.length - 1;
-      this.send({ type: 'semantic', chatId, text: clause.raw, isLast });
-      lastSemanticSent = isLast;
+      if (!clause.filler) {
+        const isLast = producerDone && !producerError && index === clauses.length - 1;
+        this.send({ type: 'semantic', chatId, text: clause.raw, isLast });
+        this.result.text += clause.raw;
+        lastSemanticSent = isLast;
+      }
       if (!clause.audio) continue;
 
       let held: Uint8Array | null = null;
@@ -172,6 +261,7 @@ export class Turn {
               text: clause.speakable,
               sampleRate: tts.sampleRate,
               encoding: 'pcm_s16le',
+              ...(clause.filler ? { filler: true as const } : {}),
             });
             speechSent = true;
           }
@@ -190,6 +280,7 @@ export class Turn {
       }
     }
     await producer;
+    if (pacifyTimer) clearTimeout(pacifyTimer);
     if (signal.aborted) return;
     if (producerError) {
       this.options.onError?.(producerError);
@@ -215,6 +306,8 @@ class Clause {
     readonly raw: string,
     readonly speakable: string,
     readonly language: LanguageCode,
+    /** A pacify phrase: spoken, but not part of the answer (no semantic). */
+    readonly filler = false,
   ) {}
 
   startSynthesis(tts: TextToSpeech, voice: string | undefined, signal: AbortSignal): void {

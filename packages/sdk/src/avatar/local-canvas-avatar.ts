@@ -1,36 +1,30 @@
-import type { AvatarState, AvatarSurface } from './avatar-surface.js';
-import { mouthTarget, rms, smoothMouth } from './lip-sync.js';
+import { packFiles, validatePack, type AvatarPack, type Box, type MouthLayer, type PackLayer, type PackPose } from './avatar-pack.js';
+import type { AvatarPreview, AvatarSource, AvatarState, AvatarSurface, Viseme, VisemeCue } from './avatar-surface.js';
+import { DEFAULT_PALETTE, drawFallbackFace, readPalette, type Palette } from './fallback-face.js';
+import { bandPowers, cueAt, mouthFeatures, mouthTarget, nearestViseme, rms, smoothMouth, type MouthFeatures } from './lip-sync.js';
 
-interface Palette {
-  skin: string;
-  skinShade: string;
-  hair: string;
-  shirt: string;
-  lips: string;
-  eyes: string;
-  cheeks: string;
+/** Frames closer together than this are skipped: ~30 fps is plenty and keeps a kiosk cool. */
+const MIN_FRAME_MS = 1000 / 30 - 4;
+/** Cross-fade between two mouth shapes. */
+const MOUTH_FADE_MS = 45;
+/** Below this openness the mouth shows the pose's resting shape. */
+const MOUTH_REST = 0.06;
+/** Draw durations kept for `frameStats()`. */
+const STATS_SIZE = 600;
+
+type Source = HTMLImageElement | HTMLVideoElement;
+interface Raster {
+  canvas: HTMLCanvasElement;
+  scale: number;
 }
 
-const DEFAULT_PALETTE: Palette = {
-  skin: '#f3c9a7',
-  skinShade: '#e0ab88',
-  hair: '#3b2a25',
-  shirt: '#4f46e5',
-  lips: '#b4505a',
-  eyes: '#2b2230',
-  cheeks: 'rgba(236, 120, 120, 0.28)',
-};
-
-/** Width and height of the drawing's own coordinate space; it is scaled to fit the canvas. */
-const DESIGN_W = 400;
-const DESIGN_H = 440;
-/** Frames closer together than this are skipped (~30 fps is plenty for this face). */
-const MIN_FRAME_MS = 30;
-
 /**
- * A 2D-canvas avatar: head, hair, blinking eyes, a mouth that follows the level of the audio actually
- * playing (AnalyserNode of the playback graph). Needs no GPU; redraws with requestAnimationFrame, pauses
- * while the page is hidden, and is sharp on high-DPI screens.
+ * The in-browser avatar: an avatar pack (layered pictures from the server) composited on a 2D canvas.
+ * Vector parts are rasterised once per size into offscreen canvases, so a frame is a dozen drawImage calls.
+ * The mouth follows the audio actually playing (AnalyserNode of the playback graph: level → jaw, spectrum
+ * → lip shape → nearest viseme), or a TTS viseme timeline when one covers the audio clock. Idle life:
+ * breathing, sway, wandering gaze, blinks; poses for listening and thinking. ≤ 30 fps, device-pixel-ratio
+ * aware, paused while the page is hidden or the canvas is off-screen. No GPU needed.
  */
 export class LocalCanvasAvatar implements AvatarSurface {
   readonly ready: Promise<void>;
@@ -39,20 +33,51 @@ export class LocalCanvasAvatar implements AvatarSurface {
   private ctx: CanvasRenderingContext2D | null = null;
   private container: HTMLElement | null = null;
   private resizeObserver: ResizeObserver | null = null;
+  private intersectionObserver: IntersectionObserver | null = null;
+  private onScreen = true;
   private analyser: AnalyserNode | null = null;
   private samples: Float32Array<ArrayBuffer> | null = null;
+  private spectrum: Float32Array<ArrayBuffer> | null = null;
+  private timeline: readonly VisemeCue[] = [];
   private palette: Palette = DEFAULT_PALETTE;
   private state: AvatarState = 'idle';
   private running = false;
   private frame = 0;
   private lastDraw = 0;
   private lastTick = 0;
-  private mouth = 0;
-  private nextBlinkAt = 0;
-  private blinkStart = -1;
-  private look = { x: 0, y: 0 };
   private cssWidth = 0;
   private cssHeight = 0;
+  private showBackground = true;
+  private still: AvatarPreview | null = null;
+
+  // Pack and its rasters.
+  private pack: AvatarPack | null = null;
+  private failed = false;
+  private loading: Promise<void> | null = null;
+  private sources = new Map<string, Source>();
+  private rasters = new Map<string, Raster>();
+  private clips = new Map<string, Path2D>();
+  /** The pack's background, on its own canvas under the animated one: drawn once per size, not per frame. */
+  private backgroundCanvas: HTMLCanvasElement | null = null;
+  private visemeTable: Array<[Viseme, MouthFeatures]> = [];
+  private warmTimer: ReturnType<typeof setTimeout> | undefined;
+
+  // Animation state.
+  private mouth = 0;
+  private mouthShape = 'sil';
+  private fadeFrom: string | null = null;
+  private fadeStart = 0;
+  private nextBlinkAt = 0;
+  private blinkStart = -1;
+  private lid = 0;
+  private gaze = { x: 0, y: 0 };
+  private gazeTarget = { x: 0, y: 0 };
+  private nextGazeAt = 0;
+  private pose = { tilt: 0, brows: 0, nod: 0, sway: 0 };
+
+  // Draw timings for benchmarks.
+  private stats = new Float32Array(STATS_SIZE);
+  private frames = 0;
 
   constructor() {
     this.ready = new Promise<void>((resolve) => (this.resolveReady = resolve));
@@ -60,6 +85,10 @@ export class LocalCanvasAvatar implements AvatarSurface {
 
   get mouthOpenness(): number {
     return this.mouth;
+  }
+
+  get viseme(): string {
+    return this.mouthShape;
   }
 
   mount(container: HTMLElement): void {
@@ -70,25 +99,72 @@ export class LocalCanvasAvatar implements AvatarSurface {
     canvas.setAttribute('aria-label', 'Digital human');
     container.appendChild(canvas);
     this.canvas = canvas;
+    const background = document.createElement('canvas');
+    background.className = 'background';
+    background.setAttribute('aria-hidden', 'true');
+    container.appendChild(background);
+    this.backgroundCanvas = background;
     this.ctx = canvas.getContext('2d');
     this.palette = readPalette(container);
     if (typeof ResizeObserver !== 'undefined') {
       this.resizeObserver = new ResizeObserver(() => {
         this.resize();
-        if (!this.running || document.hidden) this.draw(performance.now());
+        if (!this.isLive()) this.draw(performance.now());
       });
       this.resizeObserver.observe(container);
     }
+    if (typeof IntersectionObserver !== 'undefined') {
+      this.intersectionObserver = new IntersectionObserver((entries) => {
+        this.onScreen = entries[entries.length - 1].isIntersecting;
+        this.schedule();
+      });
+      this.intersectionObserver.observe(canvas);
+    }
     this.resize();
+  }
+
+  load(source: AvatarSource): Promise<void> {
+    if (!this.loading) this.loading = this.loadPack(source.url);
+    return this.loading;
   }
 
   attachAnalyser(analyser: AnalyserNode | null): void {
     this.analyser = analyser;
     this.samples = analyser ? new Float32Array(analyser.fftSize) : null;
+    this.spectrum = analyser ? new Float32Array(analyser.frequencyBinCount) : null;
+  }
+
+  setVisemeTimeline(cues: readonly VisemeCue[] | null): void {
+    this.timeline = cues ? [...cues].sort((a, b) => a.time - b.time) : [];
   }
 
   setState(state: AvatarState): void {
     this.state = state;
+  }
+
+  setBackground(visible: boolean): void {
+    if (this.showBackground === visible) return;
+    this.showBackground = visible;
+    this.drawBackground();
+  }
+
+  preview(options: AvatarPreview | null): void {
+    this.still = options ? { ...options } : null;
+    this.fadeFrom = null;
+    this.draw(performance.now());
+  }
+
+  /** Holds the mouth on one viseme or expression (null: back to lip-sync). */
+  showViseme(viseme: string | null): void {
+    this.preview(viseme === null ? null : { ...this.still, viseme });
+  }
+
+  /** Main-thread time of recent draws in ms (newest last) and the number of frames drawn. */
+  frameStats(): { frames: number; drawMs: number[] } {
+    const n = Math.min(this.frames, STATS_SIZE);
+    const out: number[] = [];
+    for (let i = this.frames - n; i < this.frames; i++) out.push(this.stats[i % STATS_SIZE]);
+    return { frames: this.frames, drawMs: out };
   }
 
   start(): void {
@@ -100,7 +176,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
     this.nextBlinkAt = now + 1500 + Math.random() * 2500;
     this.resize();
     this.draw(now);
-    this.resolveReady();
+    if (this.pack || this.failed) this.resolveReady();
     this.schedule();
   }
 
@@ -112,30 +188,100 @@ export class LocalCanvasAvatar implements AvatarSurface {
 
   destroy(): void {
     this.stop();
+    clearTimeout(this.warmTimer);
     this.resizeObserver?.disconnect();
     this.resizeObserver = null;
+    this.intersectionObserver?.disconnect();
+    this.intersectionObserver = null;
+    for (const source of this.sources.values()) {
+      if (source instanceof HTMLVideoElement) {
+        source.pause();
+        source.removeAttribute('src');
+        source.load();
+      }
+    }
+    this.sources.clear();
+    this.rasters.clear();
     this.canvas?.remove();
     this.canvas = null;
+    this.backgroundCanvas?.remove();
+    this.backgroundCanvas = null;
     this.ctx = null;
     this.analyser = null;
     this.mouth = 0;
   }
 
-  private readonly onVisibility = () => {
-    if (document.hidden) cancelAnimationFrame(this.frame);
-    else if (this.running) {
-      this.lastTick = performance.now();
-      this.schedule();
+  // ---- loading ----
+
+  private async loadPack(url: string): Promise<void> {
+    try {
+      const response = await fetch(url, { credentials: 'omit' });
+      if (!response.ok) throw new Error(`avatar pack ${url}: HTTP ${response.status}`);
+      const pack = validatePack(await response.json(), url);
+      const files = packFiles(pack);
+      const loaded = await Promise.all(files.map((file) => loadSource(new URL(file, pack.baseUrl).href)));
+      files.forEach((file, i) => this.sources.set(file, loaded[i]));
+      for (const layer of pack.layers) if (layer.role === 'iris' && layer.clip) this.clips.set(layer.id, new Path2D(layer.clip));
+      const mouth = pack.layers.find((l): l is MouthLayer => l.role === 'mouth');
+      this.visemeTable = mouth ? (Object.entries(mouth.visemes).map(([v, e]) => [v as Viseme, e.features]) as Array<[Viseme, MouthFeatures]>) : [];
+      this.pack = pack;
+      this.mouthShape = pack.poses[this.state].mouth;
+      this.drawBackground();
+    } catch (error) {
+      // A broken pack must not break the conversation: say why (clearly, for the pack author) and draw
+      // the plain built-in face instead.
+      console.error(`[dhkit] ${error instanceof Error ? error.message : String(error)}; drawing the built-in face instead.`);
+      this.failed = true;
     }
+    if (this.running) {
+      this.draw(performance.now());
+      this.resolveReady();
+    }
+    this.warmRasters();
+  }
+
+  /** Rasterises the pictures not drawn yet (other visemes, blink frames) in small slices after the first frame. */
+  private warmRasters(): void {
+    const pack = this.pack;
+    if (!pack) return;
+    const pending: Array<[string, Box]> = [];
+    for (const layer of pack.layers) {
+      if (layer.role === 'mouth') {
+        for (const v of Object.values(layer.visemes)) pending.push([v.src, layer.box]);
+        for (const src of Object.values(layer.expressions)) pending.push([src, layer.box]);
+      } else if (layer.role === 'eyelids') {
+        for (const src of [layer.frames.half, layer.frames.closed]) if (src) pending.push([src, layer.box]);
+      }
+    }
+    const step = () => {
+      const started = performance.now();
+      while (pending.length && performance.now() - started < 4) {
+        const [src, box] = pending.shift()!;
+        this.raster(src, box);
+      }
+      if (pending.length) this.warmTimer = setTimeout(step, 16);
+    };
+    this.warmTimer = setTimeout(step, 16);
+  }
+
+  // ---- frame loop ----
+
+  private isLive(): boolean {
+    return this.running && !document.hidden && this.onScreen;
+  }
+
+  private readonly onVisibility = () => {
+    if (!document.hidden) this.lastTick = performance.now();
+    this.schedule();
   };
 
   private schedule(): void {
     cancelAnimationFrame(this.frame);
-    this.frame = requestAnimationFrame(this.tick);
+    if (this.isLive()) this.frame = requestAnimationFrame(this.tick);
   }
 
   private readonly tick = (now: number) => {
-    if (!this.running) return;
+    if (!this.isLive()) return;
     this.frame = requestAnimationFrame(this.tick);
     if (now - this.lastDraw < MIN_FRAME_MS) return;
     this.draw(now);
@@ -153,37 +299,30 @@ export class LocalCanvasAvatar implements AvatarSurface {
     const height = Math.max(1, Math.round(rect.height * dpr));
     if (canvas.width !== width) canvas.width = width;
     if (canvas.height !== height) canvas.height = height;
+    this.drawBackground();
   }
 
-  private updateMouth(dt: number): void {
-    let target = 0;
-    if (this.analyser && this.samples) {
-      this.analyser.getFloatTimeDomainData(this.samples);
-      target = mouthTarget(rms(this.samples));
+  private drawBackground(): void {
+    const canvas = this.backgroundCanvas;
+    const main = this.canvas;
+    if (!canvas || !main) return;
+    const found = this.showBackground && this.pack?.background ? this.sources.get(this.pack.background.src) : undefined;
+    // A video background changes every frame, so the frame loop draws it; a picture is drawn here once.
+    const source = found instanceof HTMLVideoElement ? undefined : found;
+    const width = source ? main.width : 1;
+    const height = source ? main.height : 1;
+    if (canvas.width !== width || canvas.height !== height) {
+      canvas.width = width;
+      canvas.height = height;
     }
-    this.mouth = smoothMouth(this.mouth, target, dt);
-    if (this.mouth < 0.002) this.mouth = 0;
-  }
-
-  private updateEyes(now: number): number {
-    if (this.blinkStart < 0 && now >= this.nextBlinkAt) this.blinkStart = now;
-    let lid = 1;
-    if (this.blinkStart >= 0) {
-      const p = (now - this.blinkStart) / 150;
-      if (p >= 1) {
-        this.blinkStart = -1;
-        // Now and then a double blink, as people do.
-        this.nextBlinkAt = now + (Math.random() < 0.15 ? 180 : 2200 + Math.random() * 3800);
-      } else lid = 1 - Math.sin(Math.PI * p) * 0.95;
-    }
-    const target =
-      this.state === 'thinking' ? { x: 4, y: -4 } : this.state === 'listening' ? { x: 0, y: 1 } : { x: Math.sin(now / 2300) * 1.5, y: 0 };
-    this.look.x += (target.x - this.look.x) * 0.15;
-    this.look.y += (target.y - this.look.y) * 0.15;
-    return lid;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.clearRect(0, 0, width, height);
+    if (source) drawCover(ctx, source, width, height);
   }
 
   private draw(now: number): void {
+    const started = performance.now();
     const ctx = this.ctx;
     const canvas = this.canvas;
     if (!ctx || !canvas) return;
@@ -191,176 +330,265 @@ export class LocalCanvasAvatar implements AvatarSurface {
     this.lastTick = now;
     this.lastDraw = now;
     this.updateMouth(dt);
-    const lid = this.updateEyes(now);
+    this.updateEyes(now, dt);
 
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
-    if (this.cssWidth <= 0 || this.cssHeight <= 0) return;
-    const dpr = canvas.width / this.cssWidth;
-    const scale = Math.min(this.cssWidth / DESIGN_W, this.cssHeight / DESIGN_H) * dpr;
-    // Centered horizontally, standing on the bottom edge.
-    ctx.setTransform(scale, 0, 0, scale, (canvas.width - DESIGN_W * scale) / 2, canvas.height - DESIGN_H * scale);
-
-    const p = this.palette;
-    const breathe = Math.sin(now / 700) * 1.6;
-    const sway = Math.sin(now / 1900) * (this.state === 'speaking' ? 0.022 : 0.012) + (this.state === 'listening' ? 0.04 : 0);
-
-    // Shoulders and neck.
-    ctx.fillStyle = p.shirt;
-    ctx.beginPath();
-    ctx.moveTo(40, DESIGN_H);
-    ctx.bezierCurveTo(48, 352 + breathe, 110, 326 + breathe, 200, 324 + breathe);
-    ctx.bezierCurveTo(290, 326 + breathe, 352, 352 + breathe, 360, DESIGN_H);
-    ctx.closePath();
-    ctx.fill();
-    ctx.fillStyle = p.skinShade;
-    ctx.beginPath();
-    ctx.moveTo(172, 250);
-    ctx.lineTo(228, 250);
-    ctx.lineTo(232, 326 + breathe);
-    ctx.quadraticCurveTo(200, 346 + breathe, 168, 326 + breathe);
-    ctx.closePath();
-    ctx.fill();
-
-    ctx.save();
-    ctx.translate(200, 250 + breathe * 0.6);
-    ctx.rotate(sway);
-    ctx.translate(-200, -250);
-
-    // Hair behind the head.
-    ctx.fillStyle = p.hair;
-    ctx.beginPath();
-    ctx.ellipse(200, 168, 96, 104, 0, Math.PI, 0);
-    ctx.lineTo(294, 236);
-    ctx.quadraticCurveTo(290, 262, 270, 268);
-    ctx.lineTo(130, 268);
-    ctx.quadraticCurveTo(110, 262, 106, 236);
-    ctx.closePath();
-    ctx.fill();
-
-    // Ears and face.
-    ctx.fillStyle = p.skin;
-    ctx.beginPath();
-    ctx.ellipse(120, 192, 13, 20, 0, 0, Math.PI * 2);
-    ctx.ellipse(280, 192, 13, 20, 0, 0, Math.PI * 2);
-    ctx.fill();
-    ctx.beginPath();
-    ctx.ellipse(200, 180, 80, 96, 0, 0, Math.PI * 2);
-    ctx.fill();
-
-    // Fringe.
-    ctx.fillStyle = p.hair;
-    ctx.beginPath();
-    ctx.moveTo(114, 178);
-    ctx.bezierCurveTo(106, 86, 190, 56, 246, 80);
-    ctx.bezierCurveTo(284, 96, 296, 140, 287, 180);
-    ctx.bezierCurveTo(270, 140, 240, 118, 206, 124);
-    ctx.bezierCurveTo(170, 128, 150, 116, 140, 104);
-    ctx.bezierCurveTo(132, 130, 124, 150, 114, 178);
-    ctx.closePath();
-    ctx.fill();
-
-    // Cheeks.
-    ctx.fillStyle = p.cheeks;
-    ctx.beginPath();
-    ctx.ellipse(152, 222, 16, 10, 0, 0, Math.PI * 2);
-    ctx.ellipse(248, 222, 16, 10, 0, 0, Math.PI * 2);
-    ctx.fill();
-
-    // Brows: raised while thinking or speaking loudly.
-    const browLift = (this.state === 'thinking' ? 5 : 0) + this.mouth * 3;
-    ctx.strokeStyle = p.hair;
-    ctx.lineWidth = 5;
-    ctx.lineCap = 'round';
-    ctx.beginPath();
-    ctx.moveTo(154, 160 - browLift);
-    ctx.quadraticCurveTo(170, 152 - browLift, 186, 158 - browLift);
-    ctx.moveTo(214, 158 - browLift);
-    ctx.quadraticCurveTo(230, 152 - browLift, 246, 160 - browLift);
-    ctx.stroke();
-
-    // Eyes.
-    for (const x of [170, 230]) {
-      ctx.fillStyle = '#ffffff';
-      ctx.beginPath();
-      ctx.ellipse(x, 188, 13, 11 * lid, 0, 0, Math.PI * 2);
-      ctx.fill();
-      if (lid > 0.25) {
-        ctx.fillStyle = p.eyes;
-        ctx.beginPath();
-        ctx.ellipse(x + this.look.x, 188 + this.look.y, 7, 8 * lid, 0, 0, Math.PI * 2);
-        ctx.fill();
-        ctx.fillStyle = 'rgba(255,255,255,0.9)';
-        ctx.beginPath();
-        ctx.arc(x + this.look.x + 2.5, 185 + this.look.y, 2.2, 0, Math.PI * 2);
-        ctx.fill();
+    if (this.cssWidth > 0 && this.cssHeight > 0) {
+      if (this.pack) this.drawPack(ctx, this.pack, now, dt);
+      else if (this.failed) {
+        drawFallbackFace(ctx, this.cssWidth, this.cssHeight, {
+          now,
+          state: this.state,
+          mouth: this.mouth,
+          lid: 1 - this.lid,
+          look: this.gaze,
+          palette: this.palette,
+        });
       }
-      ctx.strokeStyle = p.eyes;
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      ctx.ellipse(x, 188, 13, 11 * lid, 0, Math.PI * 1.08, Math.PI * 1.92);
-      ctx.stroke();
     }
+    this.stats[this.frames % STATS_SIZE] = performance.now() - started;
+    this.frames++;
+  }
 
-    // Nose.
-    ctx.strokeStyle = p.skinShade;
-    ctx.lineWidth = 3;
-    ctx.beginPath();
-    ctx.moveTo(200, 200);
-    ctx.quadraticCurveTo(194, 216, 202, 220);
-    ctx.stroke();
+  private updateMouth(dt: number): void {
+    let target = 0;
+    let features: MouthFeatures = [0, 0.3, 0];
+    const cue = this.analyser && this.timeline.length ? cueAt(this.timeline, this.analyser.context.currentTime) : null;
+    if (cue) {
+      features = this.visemeTable.find(([v]) => v === cue.viseme)?.[1] ?? [0.5, 0.5, 0];
+      target = features[0];
+    } else if (this.analyser && this.samples && this.spectrum) {
+      this.analyser.getFloatTimeDomainData(this.samples);
+      target = mouthTarget(rms(this.samples));
+      if (target > 0) {
+        this.analyser.getFloatFrequencyData(this.spectrum);
+        features = mouthFeatures(target, bandPowers(this.spectrum, this.analyser.context.sampleRate));
+      }
+    }
+    this.mouth = smoothMouth(this.mouth, target, dt);
+    if (this.mouth < 0.002) this.mouth = 0;
 
-    // Mouth: a smile at rest, an opening that follows the audio.
-    const open = this.mouth;
-    if (open < 0.04) {
-      ctx.strokeStyle = p.lips;
-      ctx.lineWidth = 4;
-      ctx.beginPath();
-      ctx.moveTo(182, 240);
-      ctx.quadraticCurveTo(200, 251, 218, 240);
-      ctx.stroke();
+    const pack = this.pack;
+    if (!pack) return;
+    let shape: string;
+    if (this.still?.viseme) shape = this.still.viseme;
+    else if (cue) shape = cue.viseme;
+    else if (this.mouth < MOUTH_REST || !this.visemeTable.length) shape = pack.poses[this.state].mouth;
+    else {
+      features[0] = this.mouth;
+      const current = this.visemeTable.some(([v]) => v === this.mouthShape) ? (this.mouthShape as Viseme) : null;
+      shape = nearestViseme(features, this.visemeTable, current);
+    }
+    if (shape !== this.mouthShape) {
+      this.fadeFrom = this.mouthShape;
+      this.fadeStart = performance.now();
+      this.mouthShape = shape;
+    }
+  }
+
+  private updateEyes(now: number, dt: number): void {
+    const pack = this.pack;
+    const blink = pack?.motion.blink ?? { intervalMs: [2200, 5600], durationMs: 150, doubleChance: 0.15 };
+    if (this.still) {
+      this.lid = this.still.blink ?? 0;
+      this.blinkStart = -1;
     } else {
-      const w = 20 - open * 4;
-      const h = 3 + open * 17;
-      ctx.fillStyle = '#5a1f2a';
-      ctx.beginPath();
-      ctx.ellipse(200, 242 + h / 3, w, h, 0, 0, Math.PI * 2);
-      ctx.fill();
-      ctx.fillStyle = '#d9707a';
-      ctx.beginPath();
-      ctx.ellipse(200, 242 + h * 0.9, w * 0.6, h * 0.35, 0, 0, Math.PI * 2);
-      ctx.fill();
-      ctx.strokeStyle = p.lips;
-      ctx.lineWidth = 3;
-      ctx.beginPath();
-      ctx.ellipse(200, 242 + h / 3, w, h, 0, 0, Math.PI * 2);
-      ctx.stroke();
-    }
-    ctx.restore();
-
-    // Thinking: three dots that pulse beside the head.
-    if (this.state === 'thinking') {
-      for (let i = 0; i < 3; i++) {
-        const alpha = 0.35 + 0.65 * Math.max(0, Math.sin(now / 220 - i * 0.9));
-        ctx.fillStyle = `rgba(120, 120, 140, ${alpha.toFixed(2)})`;
-        ctx.beginPath();
-        ctx.arc(306 + i * 18, 96 - i * 6, 5 + i, 0, Math.PI * 2);
-        ctx.fill();
+      if (this.blinkStart < 0 && now >= this.nextBlinkAt) this.blinkStart = now;
+      this.lid = 0;
+      if (this.blinkStart >= 0) {
+        const p = (now - this.blinkStart) / blink.durationMs;
+        if (p >= 1) {
+          this.blinkStart = -1;
+          // Now and then a double blink, as people do.
+          const [min, max] = blink.intervalMs;
+          this.nextBlinkAt = now + (Math.random() < blink.doubleChance ? 120 : min + Math.random() * (max - min));
+        } else this.lid = Math.sin(Math.PI * p);
       }
     }
+    const pose = pack?.poses[this.state];
+    const gazeMotion = pack?.motion.gaze ?? { rangeX: 3, rangeY: 1.5, intervalMs: [900, 3400] };
+    if (pose?.gaze) this.gazeTarget = { x: pose.gaze[0], y: pose.gaze[1] };
+    else if (this.still) this.gazeTarget = { x: 0, y: 0 };
+    else if (now >= this.nextGazeAt) {
+      // Small saccades around the viewer, mostly back to the centre.
+      const centre = Math.random() < 0.45;
+      this.gazeTarget = centre ? { x: 0, y: 0 } : { x: (Math.random() * 2 - 1) * gazeMotion.rangeX, y: (Math.random() * 2 - 1) * gazeMotion.rangeY };
+      const [min, max] = gazeMotion.intervalMs;
+      this.nextGazeAt = now + min + Math.random() * (max - min);
+    }
+    // Saccades are quick; pose changes ease in.
+    const k = this.still ? 1 : 1 - Math.exp(-dt / (pose?.gaze ? 120 : 40));
+    this.gaze.x += (this.gazeTarget.x - this.gaze.x) * k;
+    this.gaze.y += (this.gazeTarget.y - this.gaze.y) * k;
+  }
+
+  private drawPack(ctx: CanvasRenderingContext2D, pack: AvatarPack, now: number, dt: number): void {
+    const canvas = ctx.canvas;
+    const bg = this.showBackground && pack.background ? this.sources.get(pack.background.src) : undefined;
+    if (bg instanceof HTMLVideoElement && bg.readyState >= 2) drawCover(ctx, bg, canvas.width, canvas.height);
+    // Fit the design box into the canvas.
+    const fitScale = pack.fit.mode === 'cover' ? Math.max : Math.min;
+    const s = fitScale(canvas.width / pack.width, canvas.height / pack.height);
+    const ox = (canvas.width - pack.width * s) / 2;
+    const oy = pack.fit.align === 'bottom' ? canvas.height - pack.height * s : (canvas.height - pack.height * s) / 2;
+
+    const pose: PackPose = pack.poses[this.state];
+    const still = !!this.still?.still;
+    const ease = still ? 1 : 1 - Math.exp(-dt / 250);
+    this.pose.tilt += (pose.tilt - this.pose.tilt) * ease;
+    this.pose.brows += (pose.brows + (this.state === 'speaking' ? -this.mouth * 2 : 0) - this.pose.brows) * ease;
+    this.pose.nod += (pose.nod - this.pose.nod) * ease;
+    this.pose.sway += (pose.sway - this.pose.sway) * ease;
+
+    const { breathing, sway } = pack.motion;
+    const t = still ? 0 : now;
+    const breath = Math.sin((2 * Math.PI * t) / breathing.periodMs) * breathing.amplitude;
+    const swayDeg = Math.sin((2 * Math.PI * t) / sway.periodMs) * (sway.degrees + this.pose.sway) + this.pose.tilt;
+    const nod = Math.sin((2 * Math.PI * t) / 1700) * this.pose.nod;
+    const [bx, by] = pack.pivots.body;
+    const [hx, hy] = pack.pivots.head;
+    const headLift = -(by - hy) * breath + nod;
+    const angle = (swayDeg * Math.PI) / 180;
+
+    for (const layer of pack.layers) {
+      ctx.setTransform(s, 0, 0, s, ox, oy);
+      if (layer.group === 'body') {
+        ctx.translate(bx, by);
+        ctx.scale(1, 1 + breath);
+        ctx.translate(-bx, -by);
+      } else if (layer.group === 'head') {
+        ctx.translate(hx, hy + headLift);
+        ctx.rotate(angle);
+        ctx.translate(-hx, -hy);
+      }
+      this.drawLayer(ctx, layer, pose, s);
+    }
+
+    if (pose.indicator) {
+      ctx.setTransform(s, 0, 0, s, ox, oy);
+      const x = pack.width * 0.76;
+      const y = pack.height * 0.2;
+      for (let i = 0; i < 3; i++) {
+        const alpha = 0.35 + 0.6 * Math.max(0, Math.sin(now / 220 - i * 0.9));
+        ctx.globalAlpha = alpha;
+        ctx.fillStyle = '#64748b';
+        ctx.beginPath();
+        ctx.arc(x + i * pack.width * 0.035, y - i * pack.width * 0.012, pack.width * (0.009 + i * 0.002), 0, Math.PI * 2);
+        ctx.fill();
+      }
+      ctx.globalAlpha = 1;
+    }
+  }
+
+  private drawLayer(ctx: CanvasRenderingContext2D, layer: PackLayer, pose: PackPose, s: number): void {
+    const [x, y, w, h] = layer.box;
+    switch (layer.role) {
+      case 'image': {
+        const src = pose.layers[layer.id] ?? layer.src;
+        const source = this.sources.get(src);
+        if (source instanceof HTMLVideoElement) {
+          if (source.readyState >= 2) ctx.drawImage(source, x, y, w, h);
+        } else this.blit(ctx, src, layer.box, s, 0, 0);
+        break;
+      }
+      case 'iris': {
+        const clip = this.clips.get(layer.id);
+        if (clip) {
+          ctx.save();
+          ctx.clip(clip);
+        }
+        this.blit(ctx, layer.src, layer.box, s, this.gaze.x, this.gaze.y);
+        if (clip) ctx.restore();
+        break;
+      }
+      case 'eyelids': {
+        const f = layer.frames;
+        const frame = this.lid > 0.75 ? f.closed : this.lid > 0.3 ? (f.half ?? f.closed) : f.open;
+        this.blit(ctx, frame, layer.box, s, 0, 0);
+        break;
+      }
+      case 'brows':
+        this.blit(ctx, layer.src, layer.box, s, 0, this.pose.brows + this.lid * 1.5);
+        break;
+      case 'mouth': {
+        const srcOf = (name: string) => layer.visemes[name as Viseme]?.src ?? layer.expressions[name] ?? layer.visemes.sil.src;
+        const mix = this.fadeFrom ? Math.min(1, (performance.now() - this.fadeStart) / MOUTH_FADE_MS) : 1;
+        if (this.fadeFrom && mix < 1) {
+          this.blit(ctx, srcOf(this.fadeFrom), layer.box, s, 0, 0);
+          ctx.globalAlpha = mix;
+          this.blit(ctx, srcOf(this.mouthShape), layer.box, s, 0, 0);
+          ctx.globalAlpha = 1;
+        } else {
+          this.fadeFrom = null;
+          this.blit(ctx, srcOf(this.mouthShape), layer.box, s, 0, 0);
+        }
+        break;
+      }
+    }
+    void w;
+    void h;
+  }
+
+  /** Draws a picture rasterised at the current scale (so the copy is 1:1 in device pixels when upright). */
+  private blit(ctx: CanvasRenderingContext2D, src: string, box: Box, s: number, dx: number, dy: number): void {
+    const raster = this.raster(src, box, s);
+    if (raster) ctx.drawImage(raster.canvas, box[0] + dx, box[1] + dy, box[2], box[3]);
+  }
+
+  private raster(src: string, box: Box, scale?: number): Raster | null {
+    const s = scale ?? this.rasters.values().next().value?.scale ?? 1;
+    const cached = this.rasters.get(src);
+    if (cached && Math.abs(cached.scale - s) / s < 0.01) return cached;
+    const source = this.sources.get(src);
+    if (!source || source instanceof HTMLVideoElement) return null;
+    const canvas = cached?.canvas ?? document.createElement('canvas');
+    canvas.width = Math.max(1, Math.ceil(box[2] * s));
+    canvas.height = Math.max(1, Math.ceil(box[3] * s));
+    const c = canvas.getContext('2d');
+    if (!c) return null;
+    c.clearRect(0, 0, canvas.width, canvas.height);
+    c.drawImage(source, 0, 0, canvas.width, canvas.height);
+    const raster = { canvas, scale: s };
+    this.rasters.set(src, raster);
+    return raster;
   }
 }
 
-function readPalette(element: HTMLElement): Palette {
-  const style = getComputedStyle(element);
-  const pick = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
-  return {
-    skin: pick('--dh-avatar-skin', DEFAULT_PALETTE.skin),
-    skinShade: pick('--dh-avatar-skin-shade', DEFAULT_PALETTE.skinShade),
-    hair: pick('--dh-avatar-hair', DEFAULT_PALETTE.hair),
-    shirt: pick('--dh-avatar-shirt', DEFAULT_PALETTE.shirt),
-    lips: pick('--dh-avatar-lips', DEFAULT_PALETTE.lips),
-    eyes: pick('--dh-avatar-eyes', DEFAULT_PALETTE.eyes),
-    cheeks: pick('--dh-avatar-cheeks', DEFAULT_PALETTE.cheeks),
-  };
+/** Loads a picture (decoded, CORS-clean so the canvas stays readable) or a looping muted video. */
+function loadSource(url: string): Promise<Source> {
+  if (/\.(webm|mp4)$/i.test(url)) {
+    return new Promise((resolve, reject) => {
+      const video = document.createElement('video');
+      video.crossOrigin = 'anonymous';
+      video.muted = true;
+      video.loop = true;
+      video.playsInline = true;
+      video.preload = 'auto';
+      video.onloadeddata = () => {
+        video.play().catch(() => {});
+        resolve(video);
+      };
+      video.onerror = () => reject(new Error(`avatar pack: cannot load video ${url}`));
+      video.src = url;
+    });
+  }
+  const image = new Image();
+  image.crossOrigin = 'anonymous';
+  image.decoding = 'async';
+  image.src = url;
+  return image.decode().then(
+    () => image,
+    () => {
+      throw new Error(`avatar pack: cannot load image ${url}`);
+    },
+  );
+}
+
+function drawCover(ctx: CanvasRenderingContext2D, source: Source, width: number, height: number): void {
+  const sw = source instanceof HTMLVideoElement ? source.videoWidth : source.naturalWidth;
+  const sh = source instanceof HTMLVideoElement ? source.videoHeight : source.naturalHeight;
+  if (!sw || !sh) return;
+  const s = Math.max(width / sw, height / sh);
+  ctx.drawImage(source, (width - sw * s) / 2, (height - sh * s) / 2, sw * s, sh * s);
 }

@@ -41,8 +41,11 @@ export class SessionChannel {
     return this.socket?.readyState === WebSocket.OPEN;
   }
 
-  /** Resolves with the server's welcome; rejects with NETWORK_ERROR / UNAUTHORIZED / SESSION_ENDED. */
-  open(handlers: ChannelHandlers): Promise<WelcomeMessage> {
+  /**
+   * Resolves with the server's welcome; rejects with NETWORK_ERROR / UNAUTHORIZED / SESSION_ENDED.
+   * `resume`: this reopens the channel of a session whose socket was lost (same token, same session).
+   */
+  open(handlers: ChannelHandlers, options: { resume?: boolean } = {}): Promise<WelcomeMessage> {
     this.handlers = handlers;
     return new Promise<WelcomeMessage>((resolve, reject) => {
       let settled = false;
@@ -68,7 +71,7 @@ export class SessionChannel {
       socket.binaryType = 'arraybuffer';
       socket.onopen = () => {
         this.log.debug('channel open, sending hello');
-        this.send({ type: 'hello', token: this.token, protocol: PROTOCOL_VERSION });
+        this.send({ type: 'hello', token: this.token, protocol: PROTOCOL_VERSION, ...(options.resume ? { resume: true } : {}) });
       };
       socket.onerror = () => {
         // A close event always follows; it carries the details.
@@ -125,6 +128,11 @@ export class SessionChannel {
     }
     socket.send(JSON.stringify(message));
     return true;
+  }
+
+  /** Closes without bye (a replaced or abandoned channel); no `lost` callback follows. */
+  abandon(): void {
+    this.teardown();
   }
 
   /** Says bye and closes; no `lost` callback follows. Idempotent. */

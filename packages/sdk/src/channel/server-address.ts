@@ -41,6 +41,11 @@ export function sessionsUrl(address: ServerAddress): string {
   return `${address.httpBase}/v1/sessions`;
 }
 
+/** `POST` target of the end-of-session beacon a closing page sends. */
+export function sessionEndUrl(address: ServerAddress, sessionId: string): string {
+  return `${address.httpBase}/v1/sessions/${encodeURIComponent(sessionId)}/end`;
+}
+
 /** The channel URL for SessionInfo.channelPath (a path relative to the server address, or a full ws URL). */
 export function channelUrl(address: ServerAddress, channelPath: string): string {
   if (/^wss?:\/\//i.test(channelPath)) return channelPath;

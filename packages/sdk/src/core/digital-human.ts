@@ -9,10 +9,12 @@ import {
   type SessionInfo,
 } from '@dhkit/protocol';
 import type { AvatarState, AvatarSurface } from '../avatar/avatar-surface.js';
+import { packManifestUrl } from '../avatar/avatar-pack.js';
 import { LocalCanvasAvatar } from '../avatar/local-canvas-avatar.js';
 import { requestSession } from '../channel/admission.js';
-import { SessionChannel } from '../channel/channel.js';
-import { channelUrl, type ServerAddress } from '../channel/server-address.js';
+import { SessionChannel, type ChannelHandlers } from '../channel/channel.js';
+import { isFinalClose, retryResume } from '../channel/resume.js';
+import { channelUrl, sessionEndUrl, type ServerAddress } from '../channel/server-address.js';
 import { AudioPlayer } from '../playback/audio-player.js';
 import type DigitalHumanElement from '../ui/digital-human/digital-human.component.js';
 import { defineDigitalHuman, DIGITAL_HUMAN_TAG } from '../ui/digital-human/digital-human.js';
@@ -65,7 +67,27 @@ export class DigitalHuman {
   private drivenChatId: string | null = null;
   private sessionEndReason: string | null = null;
   private destroying: Promise<void> | null = null;
+  /** Reconnecting after a lost channel (the session lives on at the server for its lease TTL). */
+  private resuming = false;
   private readonly onGesture = () => this.player.resume();
+  /**
+   * The page is going away: say bye, and send a beacon too (a WebSocket frame may not leave a closing
+   * page), so the server frees the slot at once instead of after the lease TTL.
+   */
+  private readonly onPageHide = () => {
+    const session = this.session;
+    if (session && this.job.state !== 'ENDED' && typeof navigator !== 'undefined' && navigator.sendBeacon) {
+      try {
+        navigator.sendBeacon(
+          sessionEndUrl(this.options.address, session.sessionId),
+          new Blob([JSON.stringify({ token: session.token })], { type: 'text/plain' }),
+        );
+      } catch {
+        // best effort: the lease runs out anyway
+      }
+    }
+    void this.destroy();
+  };
 
   private constructor(private readonly options: ResolvedOptions) {
     this.log = createLogger(options.logLevel);
@@ -104,6 +126,7 @@ export class DigitalHuman {
     this.element.addEventListener('pointerdown', this.onGesture);
     this.element.addEventListener('keydown', this.onGesture);
     options.container.appendChild(this.element);
+    if (typeof window !== 'undefined') window.addEventListener('pagehide', this.onPageHide);
 
     this.surface = new LocalCanvasAvatar();
     this.surface.attachAnalyser(this.player.analyser);
@@ -124,6 +147,8 @@ export class DigitalHuman {
       dh.emitter.emit('jobInfoChange', dh.getJobInfo());
       const session = await requestSession(options.address, { robotId: options.robotId, onceCode: options.onceCode });
       dh.session = session;
+      // The robot's avatar pack loads while the channel opens; `drawn` waits for its first frame.
+      void dh.surface.load({ kind: 'pack', url: packManifestUrl(options.address.httpBase, session.robot?.avatar) });
       if (session.mediaMode !== 'local') {
         dh.log.warn(`media mode '${session.mediaMode}' is not supported by this SDK version; using the local avatar`);
       }
@@ -135,11 +160,7 @@ export class DigitalHuman {
         dh.log,
       );
       dh.channel = channel;
-      const welcome = await channel.open({
-        message: (message) => dh.onServerMessage(message),
-        binary: (frame) => dh.onAudioFrame(frame),
-        lost: (event) => dh.onChannelLost(event.code, event.reason),
-      });
+      const welcome = await channel.open(dh.channelHandlers);
       await drawn;
       if (dh.job.state !== 'CONNECTING') throw DHKitError.fromCode('NETWORK_ERROR');
       const language = isLanguageCode(welcome.language) ? welcome.language : session.language;
@@ -389,6 +410,10 @@ export class DigitalHuman {
       case 'pong':
         this.log.debug('pong, rtt ms', Date.now() - message.t);
         break;
+      case 'sessionEndMention':
+        this.log.info('sessionEndMention', message.reason, message.restTime);
+        this.emitter.emit('jobEndMention', { jobId: this.job.jobId, restTime: Number(message.restTime) || 0 });
+        break;
       case 'sessionEnd':
         this.log.info('sessionEnd', message.reason);
         this.sessionEndReason = message.reason;
@@ -407,7 +432,72 @@ export class DigitalHuman {
     this.player.enqueue(frame);
   }
 
+  private readonly channelHandlers: ChannelHandlers = {
+    message: (message) => this.onServerMessage(message),
+    binary: (frame) => this.onAudioFrame(frame),
+    lost: (event) => this.onChannelLost(event.code, event.reason),
+  };
+
   private onChannelLost(code: number, reason: string): void {
+    if (this.destroying || this.job.state === 'ENDED') return;
+    const session = this.session;
+    if (!this.sessionEndReason && !isFinalClose(code) && session && this.job.state !== 'CONNECTING') {
+      void this.resume(session, code, reason);
+      return;
+    }
+    this.endAfterLoss(code, reason);
+  }
+
+  /** Reopens the channel with the same token, backing off, within the session's lease TTL. */
+  private async resume(session: SessionInfo, code: number, reason: string): Promise<void> {
+    if (this.resuming) return;
+    this.resuming = true;
+    this.log.info(`channel lost (${code}${reason ? ` ${reason}` : ''}); resuming`);
+    // What was playing belongs to a turn the server has cancelled.
+    this.player.interrupt(this.pendingChats);
+    this.pendingChats.clear();
+    this.speakingChats.clear();
+    this.thinkingChatId = null;
+    this.drivenChatId = null;
+    this.element.speaking = false;
+    this.element.showCaption('');
+    this.updateAvatarState();
+    try {
+      const channel = await retryResume(
+        async () => {
+          const next = new SessionChannel(
+            channelUrl(this.options.address, session.channelPath),
+            session.token,
+            session.heartbeatIntervalMs,
+            this.log,
+          );
+          try {
+            await next.open(this.channelHandlers, { resume: true });
+          } catch (error) {
+            next.abandon();
+            throw error;
+          }
+          return next;
+        },
+        {
+          windowMs: session.leaseTtlMs || 30_000,
+          cancelled: () => !!this.destroying || this.job.state === 'ENDED',
+        },
+      );
+      if (this.destroying || this.job.state === 'ENDED') {
+        channel.close();
+        return;
+      }
+      this.channel = channel;
+      this.log.info('channel resumed');
+    } catch {
+      this.endAfterLoss(code, reason);
+    } finally {
+      this.resuming = false;
+    }
+  }
+
+  private endAfterLoss(code: number, reason: string): void {
     if (this.destroying || this.job.state === 'ENDED') return;
     const endReason = this.sessionEndReason ?? 'CLOSED';
     if (!this.sessionEndReason) {
@@ -441,6 +531,7 @@ export class DigitalHuman {
 
   /** Releases everything: channel (with bye), audio, avatar, element. */
   private async teardown(): Promise<void> {
+    if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.onPageHide);
     this.channel?.close();
     this.surface.destroy();
     this.element.removeEventListener('dh-question', this.onQuestionSubmitted);

@@ -56,4 +56,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_live ON sessions(robot_id, ended_at);
     `,
   },
+  {
+    version: 2,
+    name: 'session leases',
+    // Sessions live from before leases existed get lease 0: already run out, so they hold no slot.
+    sql: `
+      ALTER TABLE sessions ADD COLUMN lease_expires_at BIGINT NOT NULL DEFAULT 0;
+      DROP INDEX sessions_live;
+      CREATE INDEX sessions_lease ON sessions(robot_id, lease_expires_at) WHERE ended_at IS NULL;
+    `,
+  },
 ];

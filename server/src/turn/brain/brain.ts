@@ -1,11 +1,18 @@
-import type { LanguageCode, Robot } from '@dhkit/protocol';
+import type { BrainConfig, LanguageCode, Robot } from '@dhkit/protocol';
+import type { HistoryMessage } from '../conversation-history.js';
 
 export interface BrainContext {
   /** The session's language. */
   language: LanguageCode;
   robot: Robot;
-  /** Aborted when the turn is interrupted; a brain stops producing text then. */
+  /** Aborted when the turn is interrupted; a brain stops producing text then (and aborts its HTTP request). */
   signal: AbortSignal;
+  sessionId?: string;
+  chatId?: string;
+  /** Earlier questions and answers of this session, oldest first. */
+  history?: readonly HistoryMessage[];
+  /** Opaque data from the client, passed through to a webhook brain. */
+  extendParam?: unknown;
 }
 
 /** A piece of an answer. The first piece may say which language the answer is in and how sure the brain is. */
@@ -14,9 +21,27 @@ export interface BrainChunk {
   language?: LanguageCode;
   /** 0..1 */
   confidence?: number;
+  /** False on the first chunk when the brain declined (the text is a fallback answer). */
+  answered?: boolean;
+  /** "Did you mean" questions, when the brain was unsure. */
+  suggestions?: string[];
 }
 
 /** Answers a question as a stream of text (a knowledge base answers at once, an LLM token by token). */
 export interface Brain {
   answer(question: string, context: BrainContext): AsyncIterable<BrainChunk>;
 }
+
+/** Why a brain could not answer; the turn speaks the fallback answer and sends this code. */
+export class BrainError extends Error {
+  constructor(
+    readonly code: 'BRAIN_UNAVAILABLE' | 'BRAIN_TIMEOUT',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'BrainError';
+  }
+}
+
+export type { BrainConfig };

@@ -39,7 +39,7 @@ export interface QuestionEventDetail {
  * @cssproperty --dh-input-background / --dh-input-color
  * @cssproperty --dh-status-background / --dh-status-color / --dh-error-background
  * @cssproperty --dh-min-height - Smallest height of the element (default 240px).
- * @cssproperty --dh-avatar-skin / -skin-shade / -hair / -shirt / -lips / -eyes / -cheeks - Avatar colors, read at mount.
+ * @cssproperty --dh-avatar-skin / -skin-shade / -hair / -shirt / -lips / -eyes / -cheeks - Colors of the built-in fallback face (drawn when the avatar pack cannot load), read at mount.
  */
 export default class DigitalHumanElement extends LitElement {
   static override styles = styles;
@@ -89,6 +89,19 @@ export default class DigitalHumanElement extends LitElement {
     return this.surface?.mouthOpenness ?? 0;
   }
 
+  /** The mouth shape shown now: a viseme (`sil`, `PP`, `aa`, …) or a pose expression (`smile`). */
+  get viseme(): string {
+    return this.surface?.viseme ?? 'sil';
+  }
+
+  /**
+   * The avatar surface, for pack previews and tests: `avatar.preview({viseme: 'aa', still: true})`,
+   * `avatar.setState('thinking')`. The SDK instance keeps driving it during a conversation.
+   */
+  get avatar(): AvatarSurface | null {
+    return this.surface;
+  }
+
   /** Puts an avatar surface into the `avatar` part; resolves when its first frame is drawn. */
   async attachSurface(surface: AvatarSurface): Promise<void> {
     this.surface = surface;
@@ -96,6 +109,7 @@ export default class DigitalHumanElement extends LitElement {
     const slot = this.renderRoot.querySelector<HTMLElement>('[part="avatar"]');
     if (!slot) throw new Error('digital-human: avatar part missing');
     surface.mount(slot);
+    surface.setBackground(this.config.useDefaultBackground);
     surface.start();
     await surface.ready;
   }
@@ -128,6 +142,7 @@ export default class DigitalHumanElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('config') && !this.config.enableCaption) this.caption = '';
+    if (changed.has('config')) this.surface?.setBackground(this.config.useDefaultBackground);
     if (changed.has('state') || changed.has('language')) {
       const text = TEXT[this.language] ?? TEXT.en_US;
       if (this.state === 'CONNECTING') this.showStatus(text.connecting, { sticky: true });

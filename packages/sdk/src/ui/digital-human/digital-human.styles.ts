@@ -49,12 +49,20 @@ export default css`
   [part='avatar'] {
     position: absolute;
     inset: 0;
+    z-index: 0;
   }
 
   [part='avatar'] canvas {
+    position: absolute;
+    inset: 0;
     display: block;
     width: 100%;
     height: 100%;
+  }
+
+  /* The avatar pack's background: a still canvas under the animated one, drawn once per size. */
+  [part='avatar'] canvas.background {
+    z-index: -1;
   }
 
   [part='ai-label'] {

@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+// `npm run bench:admission`: admissions (once-code + lease) per second and p50/p99 latency over loopback
+// HTTP, against real `dhkit serve` processes:
+//   - SQLite, one process;
+//   - PostgreSQL (a throwaway cluster from the machine's initdb/pg_ctl), two processes sharing the database,
+//     requests alternating between them.
+// Codes are minted first (not timed); then ADMISSIONS requests run with CONNECTIONS in flight. Every robot
+// gets concurrency 1024, and the run checks that no robot was admitted past it. Prints JSON.
+// Target (DESIGN.md §5): SQLite ≥ 5,000/s, p99 ≤ 15 ms on 2 cores.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ADMISSIONS = Number(process.env.BENCH_ADMISSIONS ?? 20_000);
+// 16 in flight keeps both cores busy; many more only add queueing to the latency.
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const ADMIN_KEY = 'bench-admin-key-0123456789';
+const CONCURRENCY = 1024;
+
+if (!fs.existsSync(path.join(ROOT, 'server/dist/cli.js'))) {
+  console.error('bench:admission: build first (npm run build).');
+  process.exit(1);
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+
+function request(base, method, route, body, headers = {}) {
+  const url = new URL(route, base);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method, agent, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+const admin = (base, method, route, body) => request(base, method, route, body, { authorization: `Bearer ${ADMIN_KEY}` });
+
+function spawnServer(env) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'server/bin/dhkit.js'), 'serve', '--host', '127.0.0.1', '--port', '0'], {
+    env: {
+      ...process.env,
+      DHKIT_LOG_LEVEL: 'error',
+      DHKIT_DEMO: '0',
+      DHKIT_ADMIN_KEY: ADMIN_KEY,
+      DHKIT_MAX_SESSIONS: '1000000',
+      DHKIT_ONCE_CODE_RATE: '1000000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve({ url: match[1], child });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`dhkit serve exited (${code}): ${output}`)));
+  });
+}
+
+async function stopServer(child) {
+  if (child.exitCode !== null) return;
+  await new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+const percentile = (sorted, p) => +sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)].toFixed(2);
+
+async function run(label, urls) {
+  const robots = Math.ceil(ADMISSIONS / CONCURRENCY);
+  const codes = [];
+  for (let r = 0; r < robots; r++) {
+    const id = `bench-${r}`;
+    const created = await admin(urls[0], 'POST', '/v1/robots', { id, name: id, concurrency: CONCURRENCY });
+    if (created.status !== 201) throw new Error(`robot: ${created.body}`);
+  }
+  // Mint (untimed), CONNECTIONS at a time.
+  const wanted = Array.from({ length: ADMISSIONS }, (_, i) => `bench-${Math.floor(i / CONCURRENCY)}`);
+  for (let i = 0; i < wanted.length; i += CONNECTIONS) {
+    const batch = await Promise.all(
+      wanted.slice(i, i + CONNECTIONS).map((robotId, j) => admin(urls[(i + j) % urls.length], 'POST', `/v1/robots/${robotId}/once-codes`, {})),
+    );
+    batch.forEach((r, j) => codes.push({ robotId: wanted[i + j], onceCode: JSON.parse(r.body).onceCode }));
+  }
+  // Warm-up: a few admissions on a separate robot.
+  await admin(urls[0], 'POST', '/v1/robots', { id: 'warm', name: 'warm', concurrency: 1024 });
+  for (let i = 0; i < 200; i++) {
+    const code = JSON.parse((await admin(urls[i % urls.length], 'POST', '/v1/robots/warm/once-codes', {})).body).onceCode;
+    await request(urls[i % urls.length], 'POST', '/v1/sessions', { robotId: 'warm', onceCode: code });
+  }
+
+  const latencies = new Float64Array(codes.length);
+  const statuses = {};
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= codes.length) return;
+        const t0 = performance.now();
+        const res = await request(urls[i % urls.length], 'POST', '/v1/sessions', codes[i]);
+        latencies[i] = performance.now() - t0;
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  // Exactness: no robot holds more live sessions than its concurrency.
+  let overAdmitted = 0;
+  for (let r = 0; r < robots; r++) {
+    const listed = JSON.parse((await admin(urls[1 % urls.length], 'GET', `/v1/robots/bench-${r}/sessions`)).body);
+    overAdmitted += Math.max(0, listed.sessions.length - CONCURRENCY);
+  }
+  return {
+    backend: label,
+    processes: urls.length,
+    requests: codes.length,
+    connections: CONNECTIONS,
+    statuses,
+    admissionsPerSecond: Math.round((statuses[201] ?? 0) / seconds),
+    latencyMs: { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: percentile(sorted, 100) },
+    overAdmitted,
+  };
+}
+
+/** The PostgreSQL harness is TypeScript (shared with the tests); transpile it next to this file to import it. */
+async function loadPostgresHarness() {
+  const { transformSync } = await import('esbuild');
+  const source = fs.readFileSync(path.join(ROOT, 'server/test/postgres-cluster.ts'), 'utf8');
+  const out = path.join(ROOT, 'bench', '.postgres-cluster.tmp.mjs');
+  fs.writeFileSync(out, transformSync(source, { loader: 'ts', format: 'esm' }).code);
+  try {
+    return await import(pathToFileURL(out).href);
+  } finally {
+    fs.rmSync(out, { force: true });
+  }
+}
+
+const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, runs: [] };
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dhkit-bench-adm-'));
+const sqlite = await spawnServer({ DHKIT_DATA_DIR: dataDir });
+try {
+  results.runs.push(await run('sqlite', [sqlite.url]));
+} finally {
+  await stopServer(sqlite.child);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+if (process.env.BENCH_SKIP_POSTGRES !== '1') {
+  const { startPostgresCluster, postgresAvailable } = await loadPostgresHarness();
+  if (!postgresAvailable()) {
+    results.runs.push({ backend: 'postgres', skipped: 'initdb/pg_ctl not on PATH' });
+  } else {
+    const cluster = await startPostgresCluster();
+    const servers = [];
+    try {
+      const databaseUrl = await cluster.createDatabase('bench');
+      for (let i = 0; i < 2; i++) servers.push(await spawnServer({ DHKIT_DATABASE_URL: databaseUrl }));
+      results.runs.push(await run('postgres', servers.map((s) => s.url)));
+    } finally {
+      await Promise.all(servers.map((s) => stopServer(s.child)));
+      await cluster.stop();
+    }
+  }
+}
+
+agent.destroy();
+console.log(JSON.stringify(results, null, 2));

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { AvatarPackError, packFiles, packManifestUrl, validatePack } from './avatar-pack.js';
+import { VISEMES } from './avatar-surface.js';
+
+const URL_ = 'https://dh.example.com/avatars/default/manifest.json';
+const defaultManifest = () =>
+  JSON.parse(readFileSync(new URL('../../../../server/assets/avatars/default/manifest.json', import.meta.url), 'utf8'));
+
+function problems(json: unknown): string[] {
+  try {
+    validatePack(json, URL_);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AvatarPackError);
+    return (error as AvatarPackError).problems;
+  }
+  return [];
+}
+
+describe('avatar pack manifest', () => {
+  it('accepts the default pack, with every viseme and pose, and names every file it draws', () => {
+    const pack = validatePack(defaultManifest(), URL_);
+    expect(pack.baseUrl).toBe('https://dh.example.com/avatars/default/');
+    const mouth = pack.layers.find((l) => l.role === 'mouth');
+    expect(Object.keys(mouth && mouth.role === 'mouth' ? mouth.visemes : {}).sort()).toEqual([...VISEMES].sort());
+    expect(pack.poses.thinking.indicator).toBe(true);
+    const files = packFiles(pack);
+    expect(files).toContain('mouth/aa.svg');
+    for (const file of files) expect(() => readFileSync(new URL(`../../../../server/assets/avatars/default/${file}`, import.meta.url))).not.toThrow();
+  });
+
+  it('lists every problem at once, each with its path', () => {
+    const m = defaultManifest();
+    m.format = 'dhkit-avatar/9';
+    m.layers[0].src = '../../etc/passwd.svg';
+    delete m.layers.find((l: any) => l.role === 'mouth').visemes.aa;
+    m.poses.listening.mouth = 'grin';
+    m.motion.blink.intervalMs = [5000, 100];
+    const found = problems(m);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^format: expected "dhkit-avatar\/1"/),
+        expect.stringMatching(/^layers\[0\]\.src: expected a relative path/),
+        expect.stringMatching(/^layers\[7\]\.visemes: missing aa/),
+        expect.stringMatching(/^poses\.listening\.mouth: "grin"/),
+        expect.stringMatching(/^motion\.blink\.intervalMs/),
+      ]),
+    );
+    expect(found).toHaveLength(5);
+  });
+
+  it('requires a mouth and refuses what is not a manifest', () => {
+    expect(problems(null)).toEqual(['the manifest is not a JSON object']);
+    expect(problems({ format: 'dhkit-avatar/1', id: 'x', size: { width: 10, height: 10 }, layers: [{ id: 'a', src: 'a.png' }] })).toEqual([
+      'layers: a layer with role "mouth" is required (the lip-sync draws it)',
+    ]);
+  });
+
+  it('covers photo-real packs: a looping video base with mouth sprites', () => {
+    const visemes = Object.fromEntries(VISEMES.map((v) => [v, `mouth/${v}.png`]));
+    const pack = validatePack(
+      {
+        format: 'dhkit-avatar/1',
+        id: 'anna-photo',
+        size: { width: 1080, height: 1920 },
+        layers: [
+          { id: 'base', src: 'idle-loop.webm', group: 'none' },
+          { id: 'mouth', role: 'mouth', src: undefined, box: [440, 900, 200, 140], group: 'none', visemes },
+        ],
+      },
+      URL_,
+    );
+    expect(pack.layers[0]).toMatchObject({ role: 'image', video: true });
+    expect(packFiles(pack)).toContain('mouth/aa.png');
+  });
+
+  it('builds the URL of a robot pack', () => {
+    expect(packManifestUrl('https://h/x', undefined)).toBe('https://h/x/avatars/default/manifest.json');
+    expect(packManifestUrl('https://h', 'mia')).toBe('https://h/avatars/mia/manifest.json');
+  });
+});

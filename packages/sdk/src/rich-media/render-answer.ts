@@ -1,0 +1,259 @@
+/**
+ * Answers are untrusted: an LLM or a knowledge-base editor can write anything. They are markdown with inline
+ * HTML; this turns one into a DOM fragment that is safe to insert: marked → DOMPurify (in an inert document)
+ * with a strict allowlist, plus hooks that vet every URL against the robot's media policy.
+ *
+ * What can come out: text blocks, lists, tables, code, quotes, links (http/https/mailto, opened in a new tab
+ * without opener or referrer), pictures (jpg, jpeg, png, bmp, gif, svg — SVG only ever as an `<img>`) and
+ * mp4 video, both only from the server's own origin or over https from a host in `mediaAllowlist`.
+ * Never: script, event handlers, style attributes or elements (so no CSS `url()`), `<base>`, `<meta>`,
+ * `<form>`, `<iframe>`, `<object>`, `<embed>`, inline `<svg>`/`<math>`, `srcset`, ids, names or classes.
+ */
+import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
+import { Marked } from 'marked';
+import {
+  checkDimension,
+  checkLinkUrl,
+  checkMediaUrl,
+  createMediaPolicy,
+  type DropReason,
+  type MediaKind,
+  type MediaPolicy,
+} from './media-policy.js';
+import { dhkitTrustedTypesPolicy } from './trusted-types.js';
+
+export interface RenderAnswerOptions {
+  /** The server the answer came from (as given to `create()`); relative URLs resolve against it. */
+  serverAddress: string;
+  /** Hosts (`host` or `host:port`) media may come from over https, besides the server: the robot's `mediaAllowlist`. */
+  mediaAllowlist?: readonly string[];
+}
+
+/** Something left out of an answer; report it as a weak error, show nothing to the visitor. */
+export interface DroppedContent {
+  /** `image`, `video` and `poster` drop the media; `link` keeps the text without the link; `element` is active content (script, iframe, form, …). */
+  kind: 'image' | 'video' | 'poster' | 'link' | 'element';
+  /** The URL (at most 200 characters) or, for `element`, the tag name. */
+  value: string;
+  reason: DropReason | 'forbidden';
+}
+
+/** A picture or video kept in the answer, in document order (what a media viewer can page through). */
+export interface AnswerMedia {
+  kind: MediaKind;
+  src: string;
+  alt: string;
+  poster?: string;
+}
+
+export interface RenderedAnswer {
+  /** Sanitized DOM, owned by an inert document: nothing loads until it is inserted into the page. */
+  fragment: DocumentFragment;
+  dropped: DroppedContent[];
+  media: AnswerMedia[];
+}
+
+const ALLOWED_TAGS = [
+  'p', 'br', 'hr', 'strong', 'b', 'em', 'i', 's', 'del', 'sub', 'sup', 'small', 'mark', 'span',
+  'h1', 'h2', 'h3', 'h4', 'ul', 'ol', 'li', 'blockquote', 'code', 'pre',
+  'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption',
+  'a', 'img', 'video', 'source',
+];
+const ALLOWED_ATTR = ['href', 'src', 'alt', 'title', 'width', 'height', 'poster', 'controls', 'type', 'colspan', 'rowspan', 'start'];
+/** Not in the allowlist anyway; listed so that a change of DOMPurify's defaults cannot let them in. */
+const FORBID_TAGS = ['script', 'style', 'link', 'base', 'meta', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math', 'template', 'noscript', 'portal', 'audio', 'track'];
+const FORBID_ATTR = ['style', 'srcset', 'sizes', 'id', 'name', 'class', 'target', 'rel', 'ping', 'formaction', 'action', 'background', 'lowsrc', 'dynsrc', 'xlink:href'];
+/** Removed elements worth reporting (markup like `<div>` is unwrapped silently). */
+const ACTIVE_TAGS = new Set(['script', 'style', 'link', 'base', 'meta', 'form', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math', 'portal', 'noscript', 'template', 'audio']);
+const INTEGER_ATTR = new Set(['colspan', 'rowspan', 'start']);
+const BLOCK_TAGS = new Set(['p', 'div', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'blockquote', 'pre', 'table', 'tr', 'caption', 'hr']);
+
+const markdown = new Marked({ gfm: true, breaks: true, async: false });
+
+/** State of the sanitize call in progress (DOMPurify hooks are per instance, calls are synchronous). */
+interface RunState {
+  policy: MediaPolicy;
+  dropped: DroppedContent[];
+  remove: Element[];
+}
+let run: RunState | null = null;
+let purifier: DOMPurify | null = null;
+
+function shorten(value: string): string {
+  return value.length > 200 ? `${value.slice(0, 199)}…` : value;
+}
+
+function mediaKindOf(tag: string, attr: string): { kind: MediaKind; report: DroppedContent['kind'] } | null {
+  if (tag === 'img' && attr === 'src') return { kind: 'image', report: 'image' };
+  if ((tag === 'video' || tag === 'source') && attr === 'src') return { kind: 'video', report: 'video' };
+  if (tag === 'video' && attr === 'poster') return { kind: 'image', report: 'poster' };
+  return null;
+}
+
+/** Our own DOMPurify instance: hooks on the shared default one would also act on the host page's calls. */
+function getPurifier(): DOMPurify {
+  if (purifier) return purifier;
+  if (typeof window === 'undefined' || typeof document === 'undefined') {
+    throw new Error('dhkit: renderAnswer needs a browser DOM');
+  }
+  const instance = createDOMPurify(window);
+  if (!instance.isSupported) throw new Error('dhkit: this browser cannot sanitize answers');
+
+  instance.addHook('uponSanitizeElement', (node, event) => {
+    if (!run || !event.allowedTags || event.allowedTags[event.tagName]) return;
+    if (ACTIVE_TAGS.has(event.tagName)) run.dropped.push({ kind: 'element', value: event.tagName, reason: 'forbidden' });
+  });
+
+  instance.addHook('uponSanitizeAttribute', (element, event) => {
+    if (!run) return;
+    const tag = element.localName;
+    const attr = event.attrName;
+    const media = mediaKindOf(tag, attr);
+    if (media) {
+      const check = checkMediaUrl(event.attrValue, media.kind, run.policy);
+      if (check.ok) {
+        event.attrValue = check.url;
+      } else {
+        event.keepAttr = false;
+        run.dropped.push({ kind: media.report, value: shorten(event.attrValue), reason: check.reason });
+        // A picture or video source without its URL is gone; a video keeps playing without a bad poster.
+        if (media.report !== 'poster') run.remove.push(element);
+      }
+    } else if (attr === 'href') {
+      const check = tag === 'a' ? checkLinkUrl(event.attrValue, run.policy) : null;
+      if (check?.ok) {
+        event.attrValue = check.url;
+      } else {
+        event.keepAttr = false;
+        if (check) run.dropped.push({ kind: 'link', value: shorten(event.attrValue), reason: check.reason });
+      }
+    } else if (attr === 'width' || attr === 'height') {
+      const value = checkDimension(event.attrValue);
+      if (value === null) event.keepAttr = false;
+      else event.attrValue = value;
+    } else if (INTEGER_ATTR.has(attr)) {
+      if (!/^\d{1,3}$/.test(event.attrValue)) event.keepAttr = false;
+    } else if (attr === 'type') {
+      if (tag !== 'source' || event.attrValue.toLowerCase() !== 'video/mp4') event.keepAttr = false;
+    }
+  });
+
+  instance.addHook('afterSanitizeAttributes', (node) => {
+    if (!run) return;
+    const element = node as Element;
+    switch (element.localName) {
+      case 'a':
+        if (element.hasAttribute('href')) {
+          element.setAttribute('target', '_blank');
+          element.setAttribute('rel', 'noopener noreferrer');
+        }
+        break;
+      case 'img':
+        if (!element.hasAttribute('src')) run.remove.push(element);
+        element.setAttribute('referrerpolicy', 'no-referrer');
+        element.setAttribute('decoding', 'async');
+        break;
+      case 'video':
+        element.setAttribute('controls', '');
+        element.setAttribute('preload', 'metadata');
+        element.setAttribute('playsinline', '');
+        break;
+      case 'source':
+        if (!element.hasAttribute('src') || element.parentElement?.localName !== 'video') run.remove.push(element);
+        break;
+    }
+  });
+
+  purifier = instance;
+  return instance;
+}
+
+function purifyConfig(): Config & { RETURN_DOM_FRAGMENT: true } {
+  const trustedTypesPolicy = dhkitTrustedTypesPolicy();
+  return {
+    ALLOWED_TAGS,
+    ALLOWED_ATTR,
+    FORBID_TAGS,
+    FORBID_ATTR,
+    ALLOW_DATA_ATTR: false,
+    ALLOW_ARIA_ATTR: false,
+    ALLOW_UNKNOWN_PROTOCOLS: false,
+    ALLOW_SELF_CLOSE_IN_ATTR: false,
+    SAFE_FOR_TEMPLATES: false,
+    SANITIZE_DOM: true,
+    SANITIZE_NAMED_PROPS: true,
+    KEEP_CONTENT: true,
+    WHOLE_DOCUMENT: false,
+    RETURN_DOM_FRAGMENT: true,
+    ...(trustedTypesPolicy ? { TRUSTED_TYPES_POLICY: trustedTypesPolicy as Config['TRUSTED_TYPES_POLICY'] } : {}),
+  };
+}
+
+/**
+ * Renders an answer (markdown with inline HTML, as `semanticRecognized` delivers it; concatenate the
+ * segments first) into a sanitized fragment. For apps that draw their own UI with `enableCaption: false`.
+ * Browser only. Media that break the policy are left out and listed in `dropped`.
+ */
+export function renderAnswer(answer: string, options: RenderAnswerOptions): RenderedAnswer {
+  const instance = getPurifier();
+  const html = markdown.parse(String(answer ?? ''), { async: false });
+  const state: RunState = { policy: createMediaPolicy(options.serverAddress, options.mediaAllowlist ?? []), dropped: [], remove: [] };
+  run = state;
+  let fragment: DocumentFragment;
+  try {
+    fragment = instance.sanitize(html, purifyConfig());
+  } finally {
+    run = null;
+  }
+  for (const element of state.remove) element.remove();
+  // A video none of whose sources survived has nothing to play.
+  for (const video of Array.from(fragment.querySelectorAll('video'))) {
+    if (!video.hasAttribute('src') && !video.querySelector('source[src]')) video.remove();
+  }
+  return { fragment, dropped: state.dropped, media: collectMedia(fragment) };
+}
+
+function collectMedia(fragment: DocumentFragment): AnswerMedia[] {
+  const media: AnswerMedia[] = [];
+  for (const element of Array.from(fragment.querySelectorAll('img, video'))) {
+    if (element.localName === 'img') {
+      media.push({ kind: 'image', src: element.getAttribute('src') ?? '', alt: element.getAttribute('alt') ?? '' });
+    } else {
+      const src = element.getAttribute('src') ?? element.querySelector('source[src]')?.getAttribute('src') ?? '';
+      const poster = element.getAttribute('poster') ?? undefined;
+      media.push({ kind: 'video', src, alt: element.getAttribute('title') ?? '', ...(poster ? { poster } : {}) });
+    }
+  }
+  return media;
+}
+
+/**
+ * The plain text of a rendered answer, for a live region or a caption: blocks become lines, pictures their
+ * alt text, whitespace collapsed.
+ */
+export function answerPlainText(rendered: Pick<RenderedAnswer, 'fragment'> | Node): string {
+  const root = 'fragment' in rendered ? rendered.fragment : rendered;
+  return textOf(root)
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .join('\n');
+}
+
+function textOf(node: Node): string {
+  let out = '';
+  for (const child of Array.from(node.childNodes)) {
+    if (child.nodeType === 3) {
+      out += child.nodeValue ?? '';
+    } else if (child.nodeType === 1) {
+      const tag = (child as Element).localName;
+      if (tag === 'br') out += '\n';
+      else if (tag === 'img') out += ` ${(child as Element).getAttribute('alt') ?? ''} `;
+      else if (tag === 'video') out += ` ${(child as Element).getAttribute('title') ?? ''} `;
+      else if (BLOCK_TAGS.has(tag)) out += `\n${textOf(child)}\n`;
+      else if (tag === 'td' || tag === 'th') out += ` ${textOf(child)} `;
+      else out += textOf(child);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+/**
+ * The PostgreSQL schema: the same tables, columns and version numbers as the SQLite migrations in
+ * index.ts, in PostgreSQL's types (BIGSERIAL ids, BIGINT epoch milliseconds). A change to one list gets
+ * the same version in the other.
+ */
+import type { Migration } from './index.js';
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE robots (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        config TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE knowledge_entries (
+        id BIGSERIAL PRIMARY KEY,
+        robot_id TEXT NOT NULL REFERENCES robots(id) ON DELETE CASCADE,
+        language TEXT NOT NULL,
+        question TEXT NOT NULL,
+        similar_questions TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX knowledge_entries_robot ON knowledge_entries(robot_id);
+      CREATE TABLE once_codes (
+        code_hash TEXT PRIMARY KEY,
+        robot_id TEXT NOT NULL REFERENCES robots(id) ON DELETE CASCADE,
+        expires_at BIGINT NOT NULL,
+        used_at BIGINT,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX once_codes_expiry ON once_codes(expires_at);
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        robot_id TEXT NOT NULL REFERENCES robots(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL,
+        language TEXT NOT NULL,
+        origin TEXT,
+        created_at BIGINT NOT NULL,
+        ended_at BIGINT,
+        end_reason TEXT
+      );
+      CREATE INDEX sessions_live ON sessions(robot_id, ended_at);
+    `,
+  },
+  {
+    version: 2,
+    name: 'session leases',
+    sql: `
+      ALTER TABLE sessions ADD COLUMN lease_expires_at BIGINT NOT NULL DEFAULT 0;
+      DROP INDEX sessions_live;
+      CREATE INDEX sessions_lease ON sessions(robot_id, lease_expires_at) WHERE ended_at IS NULL;
+    `,
+  },
+];

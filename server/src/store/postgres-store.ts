@@ -1,0 +1,288 @@
+import pg from 'pg';
+import type { Robot } from '@dhkit/protocol';
+import type { Migration } from './migrations/index.js';
+import { POSTGRES_MIGRATIONS } from './migrations/postgres.js';
+import { robotFromRow, sessionFromRow, type RobotRow, type SessionRow } from './sqlite-store.js';
+import {
+  DuplicateRobotError,
+  type AdmissionRequest,
+  type AdmissionResult,
+  type KnowledgeEntry,
+  type KnowledgeEntryInput,
+  type OnceCodeRecord,
+  type SessionRecord,
+  type Store,
+} from './store.js';
+
+/** Any constant: the advisory lock that keeps two processes from migrating the same database at once. */
+const MIGRATION_LOCK_KEY = 4_242_017;
+
+/**
+ * PostgreSQL store (`DHKIT_DATABASE_URL=postgres://…`), for several server processes sharing one database.
+ * Admission is one transaction that first locks the robot's row (`SELECT … FOR UPDATE`), so admissions of
+ * one robot run one after another across all processes, while different robots do not wait for each other.
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres';
+
+  private constructor(private readonly pool: pg.Pool) {}
+
+  static async connect(
+    connectionString: string,
+    options: { maxConnections?: number; migrations?: readonly Migration[] } = {},
+  ): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10 });
+    // An idle client losing its connection (database restart) must not crash the process.
+    pool.on('error', () => {});
+    const store = new PostgresStore(pool);
+    try {
+      await applyPostgresMigrations(pool, options.migrations ?? POSTGRES_MIGRATIONS);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return store;
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+
+  async getSetting(key: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]);
+    return rows[0]?.value ?? null;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      [key, value],
+    );
+  }
+
+  async createRobot(robot: Robot): Promise<void> {
+    const { id, name, createdAt, updatedAt, ...config } = robot;
+    try {
+      await this.pool.query('INSERT INTO robots (id, name, config, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)', [
+        id,
+        name,
+        JSON.stringify(config),
+        createdAt,
+        updatedAt,
+      ]);
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new DuplicateRobotError(id);
+      throw error;
+    }
+  }
+
+  async getRobot(id: string): Promise<Robot | null> {
+    const { rows } = await this.pool.query<RobotRow>('SELECT * FROM robots WHERE id = $1', [id]);
+    return rows[0] ? robotFromRow(rows[0]) : null;
+  }
+
+  async listRobots(): Promise<Robot[]> {
+    const { rows } = await this.pool.query<RobotRow>('SELECT * FROM robots ORDER BY created_at, id');
+    return rows.map(robotFromRow);
+  }
+
+  async updateRobot(robot: Robot): Promise<boolean> {
+    const { id, name, createdAt: _createdAt, updatedAt, ...config } = robot;
+    const result = await this.pool.query('UPDATE robots SET name = $1, config = $2, updated_at = $3 WHERE id = $4', [
+      name,
+      JSON.stringify(config),
+      updatedAt,
+      id,
+    ]);
+    return result.rowCount === 1;
+  }
+
+  async deleteRobot(id: string): Promise<boolean> {
+    return (await this.pool.query('DELETE FROM robots WHERE id = $1', [id])).rowCount === 1;
+  }
+
+  async addKnowledge(robotId: string, entries: KnowledgeEntryInput[]): Promise<number> {
+    const now = new Date().toISOString();
+    await this.transaction(async (client) => {
+      // In chunks: one statement per 500 entries instead of one per entry.
+      for (let start = 0; start < entries.length; start += 500) {
+        const chunk = entries.slice(start, start + 500);
+        const values: unknown[] = [];
+        const tuples = chunk.map((entry, i) => {
+          values.push(robotId, entry.language, entry.question, JSON.stringify(entry.similarQuestions ?? []), entry.answer, now);
+          const b = i * 6;
+          return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
+        });
+        await client.query(
+          `INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, created_at) VALUES ${tuples.join(', ')}`,
+          values,
+        );
+      }
+    });
+    return entries.length;
+  }
+
+  async listKnowledge(robotId: string): Promise<KnowledgeEntry[]> {
+    const { rows } = await this.pool.query<{
+      id: string;
+      robot_id: string;
+      language: string;
+      question: string;
+      similar_questions: string;
+      answer: string;
+      created_at: string;
+    }>('SELECT * FROM knowledge_entries WHERE robot_id = $1 ORDER BY id', [robotId]);
+    return rows.map((row) => ({
+      id: Number(row.id),
+      robotId: row.robot_id,
+      language: row.language as KnowledgeEntry['language'],
+      question: row.question,
+      similarQuestions: JSON.parse(row.similar_questions) as string[],
+      answer: row.answer,
+      createdAt: row.created_at,
+    }));
+  }
+
+  async createOnceCode(code: OnceCodeRecord): Promise<void> {
+    const now = Date.now();
+    await this.pool.query('DELETE FROM once_codes WHERE expires_at < $1', [now - 24 * 3600_000]);
+    await this.pool.query('INSERT INTO once_codes (code_hash, robot_id, expires_at, created_at) VALUES ($1, $2, $3, $4)', [
+      code.codeHash,
+      code.robotId,
+      code.expiresAt,
+      now,
+    ]);
+  }
+
+  async admitSession(request: AdmissionRequest): Promise<AdmissionResult> {
+    return this.transaction<AdmissionResult>(async (client) => {
+      // The row lock serialises admissions of this robot across every process sharing the database.
+      const robot = await client.query<{ config: string }>('SELECT config FROM robots WHERE id = $1 FOR UPDATE', [request.robotId]);
+      if (!robot.rows[0]) return { ok: false, reason: 'ROBOT_NOT_FOUND' };
+      const consumed = await client.query(
+        'UPDATE once_codes SET used_at = $1 WHERE code_hash = $2 AND robot_id = $3 AND used_at IS NULL AND expires_at > $1',
+        [request.now, request.codeHash, request.robotId],
+      );
+      if (consumed.rowCount !== 1) return rollback<AdmissionResult>({ ok: false, reason: 'ONCE_CODE_INVALID' });
+      const concurrency = (JSON.parse(robot.rows[0].config) as Robot).concurrency;
+      const live = await client.query<{ n: string }>(
+        'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = $1 AND ended_at IS NULL AND lease_expires_at > $2',
+        [request.robotId, request.now],
+      );
+      if (Number(live.rows[0].n) >= concurrency) return rollback<AdmissionResult>({ ok: false, reason: 'CONCURRENCY_LIMIT' });
+      const s = request.session;
+      await client.query(
+        'INSERT INTO sessions (id, robot_id, token_hash, language, origin, created_at, lease_expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [s.id, s.robotId, s.tokenHash, s.language, s.origin, s.createdAt, s.leaseExpiresAt],
+      );
+      return { ok: true };
+    });
+  }
+
+  async getSession(id: string): Promise<SessionRecord | null> {
+    const { rows } = await this.pool.query<SessionRow>('SELECT * FROM sessions WHERE id = $1', [id]);
+    return rows[0] ? sessionFromRow(rows[0]) : null;
+  }
+
+  async listLiveSessions(robotId: string, now: number): Promise<SessionRecord[]> {
+    const { rows } = await this.pool.query<SessionRow>(
+      'SELECT * FROM sessions WHERE robot_id = $1 AND ended_at IS NULL AND lease_expires_at > $2 ORDER BY created_at, id',
+      [robotId, now],
+    );
+    return rows.map(sessionFromRow);
+  }
+
+  async countLiveSessions(robotId: string, now: number): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = $1 AND ended_at IS NULL AND lease_expires_at > $2',
+      [robotId, now],
+    );
+    return Number(rows[0].n);
+  }
+
+  async renewLeases(ids: readonly string[], leaseExpiresAt: number, now: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.pool.query<{ id: string }>(
+      'UPDATE sessions SET lease_expires_at = $1 WHERE id = ANY($2::text[]) AND ended_at IS NULL AND lease_expires_at > $3 RETURNING id',
+      [leaseExpiresAt, ids, now],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async endSession(id: string, reason: string, now: number): Promise<boolean> {
+    const result = await this.pool.query(
+      'UPDATE sessions SET ended_at = $1, end_reason = $2 WHERE id = $3 AND ended_at IS NULL',
+      [now, reason, id],
+    );
+    return result.rowCount === 1;
+  }
+
+  async expireLeases(now: number): Promise<number> {
+    const result = await this.pool.query(
+      "UPDATE sessions SET ended_at = lease_expires_at, end_reason = 'LEASE_EXPIRED' WHERE ended_at IS NULL AND lease_expires_at <= $1",
+      [now],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  /** Runs `work` in a transaction; a returned `rollback(value)` rolls back and still returns the value. */
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T | RolledBack<T>>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      if (result instanceof RolledBack) {
+        await client.query('ROLLBACK');
+        return result.value;
+      }
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+class RolledBack<T> {
+  constructor(readonly value: T) {}
+}
+function rollback<T>(value: T): RolledBack<T> {
+  return new RolledBack(value);
+}
+
+/** Applies the migrations newer than the recorded version, under an advisory lock (several processes may start at once). */
+export async function applyPostgresMigrations(pool: pg.Pool, migrations: readonly Migration[]): Promise<number[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    const newlyApplied: number[] = [];
+    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (applied.has(migration.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          new Date().toISOString(),
+        ]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+      newlyApplied.push(migration.version);
+    }
+    return newlyApplied;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    client.release();
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Tokens for knowledge retrieval in Chinese and English. Chinese is written without spaces, so words come
+ * from ICU's dictionary word segmenter (`Intl.Segmenter`, full ICU in Node ≥ 13), and every run of Han
+ * characters also yields its character bigrams: the dictionary does not know domain terms (展厅 comes out as
+ * 展|厅, 数字人 as 数字|人) and may cut a question differently from the entry it should match (营业时间 vs
+ * 营业|时间); bigrams make both cases match anyway. English words are lowercased and lightly stemmed
+ * (opens/opening/opened → open). Function words keep a small weight instead of none, so that "who are you"
+ * still means something.
+ */
+import type { LanguageCode } from '@dhkit/protocol';
+
+/** A token and its weight factor (1 for content words; less for function words and single Han characters). */
+export type TokenWeights = Map<string, number>;
+
+const EN_STOPWORDS = new Set(
+  (
+    'a an the is are was were be been am do does did i you me my your yours it its of to in on at for and or ' +
+    'what how who why when which can could would will shall should may might please tell about this that ' +
+    'there here with we our us they them their he she his her if so just any some hi hey there s'
+  ).split(' '),
+);
+const ZH_STOPWORDS = new Set([
+  '的', '了', '吗', '呢', '吧', '啊', '呀', '是', '我', '你', '您', '他', '她', '它', '在', '有', '和', '就', '都',
+  '也', '还', '请', '问', '请问', '什么', '怎么', '怎样', '如何', '一下', '你们', '我们', '可以', '能', '会', '要',
+  '想', '这', '那', '这个', '那个', '哪', '吗？', '么', '下',
+]);
+const ZH_STOP_BIGRAMS = new Set(['什么', '请问', '一下', '你们', '我们', '可以', '是不', '不是', '的是', '怎么', '是什', '么时', '我想', '想知', '知道']);
+
+const FUNCTION_WEIGHT = 0.3;
+const SINGLE_HAN_WEIGHT = 0.5;
+/** Bigram tokens live in their own namespace so that a two-character word and the same bigram add up. */
+const BIGRAM_PREFIX = '\u0002';
+
+const HAN = /\p{Script=Han}/u;
+const HAN_RUN = /\p{Script=Han}+/gu;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
+/** Han characters → zh_CN, anything else → en_US. */
+export function detectLanguage(text: string): LanguageCode {
+  return HAN.test(text) ? 'zh_CN' : 'en_US';
+}
+
+export function normalize(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
+}
+
+/** Weighted tokens of a question (each distinct token once; repeated tokens keep their highest weight). */
+export function tokenize(text: string): TokenWeights {
+  const tokens: TokenWeights = new Map();
+  const add = (token: string, weight: number) => {
+    if ((tokens.get(token) ?? 0) < weight) tokens.set(token, weight);
+  };
+  const normalized = normalize(text);
+  for (const { segment, isWordLike } of segmenter.segment(normalized)) {
+    if (!isWordLike || !WORD_CHAR.test(segment)) continue;
+    if (HAN.test(segment)) {
+      const weight = ZH_STOPWORDS.has(segment) ? FUNCTION_WEIGHT : [...segment].length === 1 ? SINGLE_HAN_WEIGHT : 1;
+      add(segment, weight);
+    } else {
+      const word = segment.replace(/['’]s$/, '').replace(/['’]/g, '');
+      if (word === '') continue;
+      add(stem(word), EN_STOPWORDS.has(word) ? FUNCTION_WEIGHT : 1);
+    }
+  }
+  for (const run of normalized.match(HAN_RUN) ?? []) {
+    for (let i = 0; i + 1 < run.length; i++) {
+      const bigram = run.slice(i, i + 2);
+      add(BIGRAM_PREFIX + bigram, ZH_STOP_BIGRAMS.has(bigram) ? FUNCTION_WEIGHT : 1);
+    }
+  }
+  return tokens;
+}
+
+/** A deliberately small English suffix stripper: enough for plurals and verb forms in short questions. */
+export function stem(word: string): string {
+  if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
+  if (word.endsWith('ies') && word.length > 4) return word.slice(0, -3) + 'y';
+  if (word.endsWith('ing') && word.length > 5) return undouble(word.slice(0, -3));
+  if (word.endsWith('ed') && word.length > 4) return undouble(word.slice(0, -2));
+  if (word.endsWith('es') && /(?:sh|ch|x|ss)es$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us') && !word.endsWith('is')) return word.slice(0, -1);
+  return word;
+}
+
+function undouble(word: string): string {
+  return /([b-df-hj-np-tv-z])\1$/.test(word) && !/(ll|ss)$/.test(word) ? word.slice(0, -1) : word;
+}

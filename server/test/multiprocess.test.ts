@@ -1,0 +1,133 @@
+/**
+ * Two real server processes (`dhkit serve`, built output) sharing one PostgreSQL database: admissions stay
+ * exact across them, a once-code is accepted once, and a kick through one process ends a session the
+ * other serves.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { ADMIN, ADMIN_KEY } from './helpers.js';
+import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+let cluster: PostgresCluster;
+const processes: ChildProcess[] = [];
+let urls: string[] = [];
+
+/** Starts `dhkit serve` on a free port and resolves with its URL once it listens. */
+export function spawnServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'server/bin/dhkit.js'), 'serve', '--host', '127.0.0.1', '--port', '0'], {
+    env: { ...process.env, DHKIT_LOG_LEVEL: 'warn', DHKIT_DEMO: '0', DHKIT_ADMIN_KEY: ADMIN_KEY, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ url: match[1], child });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+  });
+}
+
+beforeAll(async () => {
+  execFileSync('npx', ['tsc', '-b', 'packages/protocol', 'server'], { cwd: ROOT, stdio: 'ignore' });
+  cluster = await startPostgresCluster();
+  const databaseUrl = await cluster.createDatabase('multi');
+  // Sequentially, so the second start also exercises "migrations already applied".
+  for (let i = 0; i < 2; i++) {
+    const { url, child } = await spawnServer({ DHKIT_DATABASE_URL: databaseUrl, DHKIT_LEASE_TTL_SECONDS: '1.5' });
+    processes.push(child);
+    urls.push(url);
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(
+    processes.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once('exit', resolve), child.kill('SIGTERM'))))),
+  );
+  await cluster?.stop();
+});
+
+async function api(base: string, method: string, route: string, body?: unknown, headers: Record<string, string> = ADMIN) {
+  const response = await fetch(base + route, {
+    method,
+    headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  return { status: response.status, json: response.status === 204 ? null : await response.json() };
+}
+
+describe('two processes on one PostgreSQL database', () => {
+  it('60 admissions racing at concurrency 3 across both: exactly 3 admitted, 57 CONCURRENCY_LIMIT', async () => {
+    expect((await api(urls[0], 'POST', '/v1/robots', { id: 'race', name: 'Race', concurrency: 3 })).status).toBe(201);
+    // The robot made through one process is visible to the other at once.
+    expect((await api(urls[1], 'GET', '/v1/robots/race')).json.concurrency).toBe(3);
+    const codes = await Promise.all(Array.from({ length: 60 }, (_, i) => api(urls[i % 2], 'POST', '/v1/robots/race/once-codes', {})));
+    const results = await Promise.all(
+      codes.map((code, i) => api(urls[(i + 1) % 2], 'POST', '/v1/sessions', { robotId: 'race', onceCode: code.json.onceCode }, {})),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(3);
+    expect(results.filter((r) => r.status === 429 && r.json.error.code === 'CONCURRENCY_LIMIT')).toHaveLength(57);
+    const listed = await api(urls[1], 'GET', '/v1/robots/race/sessions');
+    expect(listed.json.sessions).toHaveLength(3);
+  });
+
+  it('one code raced 50 times over both processes: admitted once', async () => {
+    await api(urls[0], 'POST', '/v1/robots', { id: 'shared', name: 'Shared', concurrency: 100 });
+    const { onceCode } = (await api(urls[1], 'POST', '/v1/robots/shared/once-codes', {})).json;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => api(urls[i % 2], 'POST', '/v1/sessions', { robotId: 'shared', onceCode }, {})),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    for (const r of results.filter((r) => r.status !== 201)) expect(['ONCE_CODE_INVALID', 'ONCE_CODE_LOCKED']).toContain(r.json.error.code);
+  });
+
+  it('a kick through one process ends the session the other serves; a crashed process frees its slots after the lease TTL', async () => {
+    await api(urls[0], 'POST', '/v1/robots', { id: 'kick', name: 'Kick', concurrency: 1 });
+    const admitted = await api(urls[0], 'POST', '/v1/sessions', { robotId: 'kick', onceCode: (await api(urls[0], 'POST', '/v1/robots/kick/once-codes', {})).json.onceCode }, {});
+    const info = admitted.json;
+    const socket = new WebSocket(urls[0].replace('http', 'ws') + info.channelPath);
+    const messages: any[] = [];
+    socket.on('message', (data) => messages.push(JSON.parse(data.toString())));
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'hello', token: info.token, protocol: 1 }));
+    const ping = setInterval(() => socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify({ type: 'ping', t: 1 })), 300);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      // Still live after more than one TTL: process 0 renews its lease.
+      expect((await api(urls[1], 'GET', '/v1/robots/kick/sessions')).json.sessions).toHaveLength(1);
+      expect((await api(urls[1], 'DELETE', `/v1/sessions/${info.sessionId}`)).status).toBe(204);
+      expect(await closed).toBe(4010);
+      expect(messages.at(-1)).toEqual({ type: 'sessionEnd', reason: 'KICKED' });
+    } finally {
+      clearInterval(ping);
+    }
+    // A process killed outright stops renewing: its session's slot frees itself when the lease runs out.
+    const extra = await spawnServer({ DHKIT_DATABASE_URL: `postgres://postgres@127.0.0.1:${cluster.port}/multi`, DHKIT_LEASE_TTL_SECONDS: '1.5' });
+    const code = (await api(extra.url, 'POST', '/v1/robots/kick/once-codes', {})).json.onceCode;
+    expect((await api(extra.url, 'POST', '/v1/sessions', { robotId: 'kick', onceCode: code }, {})).status).toBe(201);
+    extra.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    let status = 0;
+    while (Date.now() - killedAt < 6000) {
+      const again = (await api(urls[1], 'POST', '/v1/robots/kick/once-codes', {})).json.onceCode;
+      status = (await api(urls[1], 'POST', '/v1/sessions', { robotId: 'kick', onceCode: again }, {})).status;
+      if (status === 201) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe(201);
+    // At most two TTLs: the last renewal may have happened just before the kill.
+    expect(Date.now() - killedAt).toBeLessThan(3000 + 500);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * A throwaway PostgreSQL cluster for tests and benchmarks, made from the machine's own binaries
+ * (`initdb`, `pg_ctl`, `postgres` on PATH). PostgreSQL refuses to run as root, so when we are root the
+ * cluster runs as the `postgres` OS user (created if missing). It listens on a random free port on
+ * 127.0.0.1 and on a unix socket in its own temp dir; `stop()` shuts it down and removes everything.
+ *
+ *   const cluster = await startPostgresCluster();
+ *   const url = await cluster.createDatabase('t1');   // postgres://postgres@127.0.0.1:PORT/t1
+ *   …
+ *   await cluster.stop();
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+export interface PostgresCluster {
+  port: number;
+  /** Connection URL of the `postgres` database (for admin work). */
+  adminUrl: string;
+  /** Creates a fresh empty database and returns its connection URL. */
+  createDatabase(name?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const OS_USER = 'postgres';
+
+/** True when initdb and pg_ctl are on PATH. */
+export function postgresAvailable(): boolean {
+  return ['initdb', 'pg_ctl'].every((binary) => spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0);
+}
+
+function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+function ensureOsUser(): void {
+  if (spawnSync('id', ['-u', OS_USER]).status === 0) return;
+  execFileSync('useradd', ['-r', '-m', OS_USER], { stdio: 'ignore' });
+}
+
+/** Runs a PostgreSQL binary, as the postgres OS user when we are root. */
+function runPg(binary: string, args: string[]): void {
+  const [command, argv] = isRoot() ? ['runuser', ['-u', OS_USER, '--', binary, ...args]] : [binary, args];
+  const result = spawnSync(command, argv, { encoding: 'utf8', timeout: 60_000 });
+  if (result.status !== 0) {
+    throw new Error(`${binary} ${args.join(' ')} failed (${result.status}): ${result.stderr || result.stdout}`);
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startPostgresCluster(): Promise<PostgresCluster> {
+  if (isRoot()) ensureOsUser();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dhkit-pg-'));
+  const dataDir = path.join(dir, 'data');
+  if (isRoot()) execFileSync('chown', [OS_USER, dir]);
+  fs.chmodSync(dir, 0o755);
+  runPg('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+  let port = 0;
+  for (let attempt = 0; ; attempt++) {
+    port = await freePort();
+    try {
+      // fsync off: a test cluster never needs to survive a power cut; max_connections covers several pools.
+      const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+      runPg('pg_ctl', ['-D', dataDir, '-l', path.join(dir, 'log'), '-o', options, '-w', '-t', '30', 'start']);
+      break;
+    } catch (error) {
+      if (attempt >= 2) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        throw error;
+      }
+    }
+  }
+  const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  let counter = 0;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      runPg('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  return {
+    port,
+    adminUrl,
+    async createDatabase(name) {
+      const database = name ?? `db_${process.pid}_${++counter}`;
+      if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`bad database name ${database}`);
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${database}`);
+      } finally {
+        await client.end();
+      }
+      return `postgres://postgres@127.0.0.1:${port}/${database}`;
+    },
+    stop,
+  };
+}
