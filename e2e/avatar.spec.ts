@@ -156,7 +156,7 @@ test.describe('avatar', () => {
       box.style.height = '1920px';
     });
     await page.waitForFunction(() => document.querySelector('#dh digital-human')!.shadowRoot!.querySelector('canvas')!.height === 1920);
-    await still(page, {});
+    await still(page, {}, [0, 0, 1, 1]);
     await shot(page, 'kiosk-1080x1920');
     expect(await page.evaluate(() => document.querySelector('#dh digital-human')!.shadowRoot!.querySelector('canvas')!.width)).toBe(1080);
   });
