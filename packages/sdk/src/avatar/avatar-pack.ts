@@ -308,6 +308,26 @@ export function packFiles(pack: AvatarPack): string[] {
   return [...files];
 }
 
+/**
+ * The pictures the first frame of `pose` needs: every fixed layer, open eyes, the pose's resting mouth and
+ * the silent mouth. The other visemes, blink frames and other poses' pictures can follow after the avatar
+ * is shown, so a first visit does not wait for the whole pack.
+ */
+export function firstFrameFiles(pack: AvatarPack, pose: keyof AvatarPack['poses']): string[] {
+  const files = new Set<string>();
+  if (pack.background) files.add(pack.background.src);
+  const resting = pack.poses[pose];
+  for (const layer of pack.layers) {
+    if (layer.role === 'eyelids') files.add(layer.frames.open);
+    else if (layer.role === 'mouth') {
+      files.add(layer.visemes.sil.src);
+      const rest = layer.visemes[resting.mouth as Viseme]?.src ?? layer.expressions[resting.mouth];
+      if (rest) files.add(rest);
+    } else files.add(resting.layers[layer.id] ?? layer.src);
+  }
+  return [...files];
+}
+
 /** Where a robot's pack lives on the server. */
 export function packManifestUrl(httpBase: string, avatarId: string | undefined): string {
   return `${httpBase}/avatars/${encodeURIComponent(avatarId || 'default')}/manifest.json`;

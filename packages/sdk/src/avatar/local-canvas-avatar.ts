@@ -1,4 +1,4 @@
-import { packFiles, validatePack, type AvatarPack, type Box, type MouthLayer, type PackLayer, type PackPose } from './avatar-pack.js';
+import { firstFrameFiles, packFiles, validatePack, type AvatarPack, type Box, type MouthLayer, type PackLayer, type PackPose } from './avatar-pack.js';
 import type { AvatarPreview, AvatarSource, AvatarState, AvatarSurface, Viseme, VisemeCue } from './avatar-surface.js';
 import { DEFAULT_PALETTE, drawFallbackFace, readPalette, type Palette } from './fallback-face.js';
 import { bandPowers, cueAt, mouthFeatures, mouthTarget, nearestViseme, rms, smoothMouth, type MouthFeatures } from './lip-sync.js';
@@ -214,13 +214,15 @@ export class LocalCanvasAvatar implements AvatarSurface {
   // ---- loading ----
 
   private async loadPack(url: string): Promise<void> {
+    let rest: string[] = [];
     try {
       const response = await fetch(url, { credentials: 'omit' });
       if (!response.ok) throw new Error(`avatar pack ${url}: HTTP ${response.status}`);
       const pack = validatePack(await response.json(), url);
-      const files = packFiles(pack);
-      const loaded = await Promise.all(files.map((file) => loadSource(new URL(file, pack.baseUrl).href)));
-      files.forEach((file, i) => this.sources.set(file, loaded[i]));
+      // First-frame pictures first; the rest (other visemes, blinks, poses) stream in behind the first frame.
+      const first = firstFrameFiles(pack, this.state);
+      await Promise.all(first.map((file) => this.loadFile(pack, file)));
+      rest = packFiles(pack).filter((file) => !first.includes(file));
       for (const layer of pack.layers) if (layer.role === 'iris' && layer.clip) this.clips.set(layer.id, new Path2D(layer.clip));
       const mouth = pack.layers.find((l): l is MouthLayer => l.role === 'mouth');
       this.visemeTable = mouth ? (Object.entries(mouth.visemes).map(([v, e]) => [v as Viseme, e.features]) as Array<[Viseme, MouthFeatures]>) : [];
@@ -237,7 +239,26 @@ export class LocalCanvasAvatar implements AvatarSurface {
       this.draw(performance.now());
       this.resolveReady();
     }
-    this.warmRasters();
+    const pack = this.pack;
+    if (!pack || !rest.length) return this.warmRasters();
+    // A picture that fails later only costs its shape: the mouth falls back to the silent one.
+    await Promise.all(
+      rest.map((file) =>
+        this.loadFile(pack, file).catch((error) =>
+          console.error(`[dhkit] avatar pack ${url}: ${error instanceof Error ? error.message : String(error)}`),
+        ),
+      ),
+    );
+    if (this.pack === pack) this.warmRasters();
+  }
+
+  private async loadFile(pack: AvatarPack, file: string): Promise<void> {
+    this.sources.set(file, await loadSource(new URL(file, pack.baseUrl).href));
+  }
+
+  /** `src` when its picture has arrived, else `fallback` (pictures beyond the first frame load later). */
+  private loadedOr(src: string | undefined, fallback: string): string {
+    return src && this.sources.has(src) ? src : fallback;
   }
 
   /** Rasterises the pictures not drawn yet (other visemes, blink frames) in small slices after the first frame. */
@@ -485,7 +506,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
     const [x, y, w, h] = layer.box;
     switch (layer.role) {
       case 'image': {
-        const src = pose.layers[layer.id] ?? layer.src;
+        const src = this.loadedOr(pose.layers[layer.id], layer.src);
         const source = this.sources.get(src);
         if (source instanceof HTMLVideoElement) {
           if (source.readyState >= 2) ctx.drawImage(source, x, y, w, h);
@@ -504,7 +525,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
       }
       case 'eyelids': {
         const f = layer.frames;
-        const frame = this.lid > 0.75 ? f.closed : this.lid > 0.3 ? (f.half ?? f.closed) : f.open;
+        const frame = this.loadedOr(this.lid > 0.75 ? f.closed : this.lid > 0.3 ? (f.half ?? f.closed) : f.open, f.open);
         this.blit(ctx, frame, layer.box, s, 0, 0);
         break;
       }
@@ -512,7 +533,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
         this.blit(ctx, layer.src, layer.box, s, 0, this.pose.brows + this.lid * 1.5);
         break;
       case 'mouth': {
-        const srcOf = (name: string) => layer.visemes[name as Viseme]?.src ?? layer.expressions[name] ?? layer.visemes.sil.src;
+        const srcOf = (name: string) => this.loadedOr(layer.visemes[name as Viseme]?.src ?? layer.expressions[name], layer.visemes.sil.src);
         const mix = this.fadeFrom ? Math.min(1, (performance.now() - this.fadeStart) / MOUTH_FADE_MS) : 1;
         if (this.fadeFrom && mix < 1) {
           this.blit(ctx, srcOf(this.fadeFrom), layer.box, s, 0, 0);

@@ -2,8 +2,12 @@ import type { DecodedAudioFrame, SpeechMessage } from '@dhkit/protocol';
 import type { Logger } from '../core/logger.js';
 import { PcmReassembler } from './pcm.js';
 
-/** Lead before the first buffer after an underrun, so it is never scheduled in the past. */
-const START_LEAD_S = 0.02;
+/**
+ * Lead before the first buffer after an underrun. `currentTime` is the start of the next render quantum
+ * (128 frames, ~3 ms), so a few ms keep the start from racing the audio thread; more is only latency.
+ * Later chunks of a turn are queued back to back (`nextStartTime`) and need no lead.
+ */
+const START_LEAD_S = 0.005;
 /** How many interrupted chat ids to remember (their late frames are dropped). */
 const INTERRUPTED_MEMORY = 64;
 
