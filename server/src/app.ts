@@ -15,7 +15,9 @@ import { installErrorHandlers, sendError } from './errors.js';
 import { ASSETS_DIR, findSdkDir } from './paths.js';
 import { avatarRoutes } from './routes/avatars.js';
 import { channelRoutes } from './routes/channel.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { healthRoutes } from './routes/health.js';
+import { knowledgeRoutes } from './routes/knowledge.js';
 import { robotRoutes } from './routes/robots.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { staticRoutes } from './routes/static.js';
@@ -23,10 +25,13 @@ import { DEFAULT_LOCKOUT, DEFAULT_ONCE_CODE_RATE, FailureLockout, RateLimiter, t
 import { DEFAULT_SESSION_TIMEOUTS, SessionRegistry, type SessionTimeouts } from './sessions/live-session.js';
 import { PostgresStore } from './store/postgres-store.js';
 import { SQLITE_FILE_NAME, SqliteStore } from './store/sqlite-store.js';
+import { DEFAULT_ANALYTICS_DAYS, startStoreMaintenance } from './store/maintenance.js';
 import type { Store } from './store/store.js';
 import { KnowledgeBrain } from './turn/brain/knowledge-brain.js';
 import { EspeakTts } from './turn/tts/espeak-tts.js';
+import { TtsFactory } from './turn/tts/tts-factory.js';
 import type { TextToSpeech } from './turn/tts/tts.js';
+import { createSpeechRecognizer } from './asr/asr-factory.js';
 
 export interface AppOptions {
   /** SQLite lives here (unless databaseUrl is set). */
@@ -44,6 +49,8 @@ export interface AppOptions {
   /** Trust X-Forwarded-For for the client address (behind a reverse proxy). Default false. */
   trustProxy?: boolean;
   adminKey?: string;
+  /** Days the question log (analytics) keeps questions; 0 records none. Default 90. */
+  analyticsDays?: number;
   /** Seed and serve the demo. Default: on when the data dir is new. */
   demo?: boolean;
   /** pino level: fatal, error, warn, info, debug, trace, silent. Default info. */
@@ -117,7 +124,10 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     const demoSeeded = demo ? await seedDemo(store) : false;
 
     const tts = options.tts ?? new EspeakTts({ binary: options.espeakPath });
+    const ttsFactory = new TtsFactory(tts);
     const brain = new KnowledgeBrain({ loadEntries: (robotId) => store.listKnowledge(robotId) });
+    const analyticsDays = options.analyticsDays ?? DEFAULT_ANALYTICS_DAYS;
+    const maintenance = startStoreMaintenance({ store, onKnowledgeChanged: (robotId) => brain.invalidate(robotId), analyticsDays, log: app.log });
     const timeouts: SessionTimeouts = {
       ...DEFAULT_SESSION_TIMEOUTS,
       ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
@@ -144,6 +154,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
         log: app.log,
         timeouts,
         onEnded: (session) => registry.remove(session),
+        ttsFor: (robot) => ttsFactory.forRobot(robot),
+        asrFor: (robot) => createSpeechRecognizer(robot.asr),
+        onQuestion: analyticsDays > 0 ? (record) => store.recordQuestion(record).catch((error) => app.log.warn({ err: error }, 'could not record a question')) : undefined,
         onFirstAudio: (sessionId, ms) => app.log.debug({ sessionId, ms: Math.round(ms * 10) / 10 }, 'first audio frame'),
       },
     };
@@ -157,7 +170,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     });
     app.addHook('preClose', async () => registry.closeAll('SERVER_SHUTDOWN'));
     app.addHook('onClose', async () => {
+      maintenance.stop();
       await tts.close();
+      await ttsFactory.close();
       await store.close();
     });
 
@@ -165,6 +180,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(fastifyWebsocket, { options: { maxPayload: 4 * LIMITS.channelMaxFrameBytes } });
     await app.register(healthRoutes);
     await app.register(robotRoutes(context));
+    await app.register(knowledgeRoutes(context));
+    await app.register(analyticsRoutes(context));
     await app.register(sessionRoutes(context));
     await app.register(channelRoutes(context));
     await app.register(staticRoutes(context));

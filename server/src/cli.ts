@@ -1,9 +1,10 @@
-/** `dhkit serve` and `dhkit once-code`. */
+/** `dhkit serve`, `dhkit once-code` and `dhkit kb import|export`. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './index.js';
 import { mintOnceCode } from './once-codes.js';
+import { KnowledgeFormatError, knowledgeToCsv, knowledgeToJson, parseKnowledgeCsv, parseKnowledgeJson } from './store/knowledge-format.js';
 import { PostgresStore } from './store/postgres-store.js';
 import { SQLITE_FILE_NAME, SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -20,12 +21,15 @@ function onceCodeRate(env: NodeJS.ProcessEnv) {
 const USAGE = `Usage:
   dhkit serve [--port N] [--host H] [--data DIR]
   dhkit once-code <robotId> [--ttl SECONDS] [--data DIR]
+  dhkit kb import <robotId> <file.csv|file.json> [--replace] [--data DIR]
+  dhkit kb export <robotId> [--format csv|json] [--data DIR]      (to stdout)
 
 Environment: DHKIT_PORT (8080), DHKIT_HOST (0.0.0.0), DHKIT_DATA_DIR (./.dhkit), DHKIT_ADMIN_KEY,
 DHKIT_DATABASE_URL (postgres://… instead of SQLite in the data dir), DHKIT_DEMO (default on for a new
 store; 1/true or 0/false), DHKIT_LOG_LEVEL (info), DHKIT_MAX_SESSIONS (10000 per process),
 DHKIT_LEASE_TTL_SECONDS (30), DHKIT_ONCE_CODE_RATE (once-codes per second per robot, 100),
-DHKIT_TRUST_PROXY (0; 1 behind a reverse proxy that sets X-Forwarded-For)`;
+DHKIT_TRUST_PROXY (0; 1 behind a reverse proxy that sets X-Forwarded-For), DHKIT_ANALYTICS_DAYS (days the
+question log keeps, 90; 0 records none)`;
 
 class UsageError extends Error {}
 
@@ -58,6 +62,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     if (command === 'serve') return await serve(rest, env);
     if (command === 'once-code') return await onceCode(rest, env);
+    if (command === 'kb') return await knowledgeBase(rest, env);
     throw new UsageError(`Unknown command "${command}".`);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -85,6 +90,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     maxSessions: parseNumber(env.DHKIT_MAX_SESSIONS, 'DHKIT_MAX_SESSIONS', 0, 1_000_000),
     leaseTtlMs: secondsToMs(parseNumber(env.DHKIT_LEASE_TTL_SECONDS, 'DHKIT_LEASE_TTL_SECONDS', 1, 3600)),
     trustProxy: parseFlag(env.DHKIT_TRUST_PROXY, 'DHKIT_TRUST_PROXY'),
+    analyticsDays: parseNumber(env.DHKIT_ANALYTICS_DAYS, 'DHKIT_ANALYTICS_DAYS', 0, 36_500),
     ...onceCodeRate(env),
   });
   console.log(`dhkit: listening on ${server.url}`);
@@ -115,14 +121,9 @@ async function onceCode(args: string[], env: NodeJS.ProcessEnv): Promise<number>
   if (positionals.length !== 1) throw new UsageError('once-code needs exactly one robot id.');
   const ttl = values.ttl === undefined ? 300 : Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl < 5 || ttl > 3600) throw new UsageError('--ttl must be 5..3600 seconds.');
-  const dataDir = path.resolve(values.data ?? env.DHKIT_DATA_DIR ?? './.dhkit');
-  const databaseUrl = env.DHKIT_DATABASE_URL || undefined;
-  if (!databaseUrl && !fs.existsSync(path.join(dataDir, SQLITE_FILE_NAME))) {
-    console.error(`dhkit: no data in ${dataDir}; start "dhkit serve" first or pass --data.`);
-    return 1;
-  }
-  const store: Store = databaseUrl ? await PostgresStore.connect(databaseUrl, { maxConnections: 1 }) : SqliteStore.open(dataDir);
-  const where = databaseUrl ? 'the database' : dataDir;
+  const opened = await openStore(values.data, env);
+  if (!opened) return 1;
+  const { store, where } = opened;
   try {
     if (!(await store.getRobot(positionals[0]))) {
       console.error(`dhkit: no robot "${positionals[0]}" in ${where}.`);
@@ -131,6 +132,81 @@ async function onceCode(args: string[], env: NodeJS.ProcessEnv): Promise<number>
     const code = await mintOnceCode(store, positionals[0], ttl);
     console.log(code.onceCode);
     console.error(`dhkit: single use, expires at ${code.expiresAt}`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** The store the server uses (DHKIT_DATABASE_URL, else the data dir's SQLite file); null (after saying why) when there is none yet. */
+async function openStore(dataFlag: string | undefined, env: NodeJS.ProcessEnv): Promise<{ store: Store; where: string } | null> {
+  const dataDir = path.resolve(dataFlag ?? env.DHKIT_DATA_DIR ?? './.dhkit');
+  const databaseUrl = env.DHKIT_DATABASE_URL || undefined;
+  if (!databaseUrl && !fs.existsSync(path.join(dataDir, SQLITE_FILE_NAME))) {
+    console.error(`dhkit: no data in ${dataDir}; start "dhkit serve" first or pass --data.`);
+    return null;
+  }
+  const store: Store = databaseUrl ? await PostgresStore.connect(databaseUrl, { maxConnections: 1 }) : SqliteStore.open(dataDir);
+  return { store, where: databaseUrl ? 'the database' : dataDir };
+}
+
+/**
+ * `dhkit kb import|export`: the knowledge base of one robot, straight against the store (a running server
+ * notices the change within seconds through the store's knowledge revision and rebuilds its index).
+ */
+async function knowledgeBase(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [action, ...rest] = args;
+  if (action !== 'import' && action !== 'export') throw new UsageError('kb needs "import" or "export".');
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { data: { type: 'string' }, replace: { type: 'boolean' }, format: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  let entries: ReturnType<typeof parseKnowledgeCsv> = [];
+  let format: 'csv' | 'json' = 'csv';
+  if (action === 'import') {
+    if (positionals.length !== 2) throw new UsageError('kb import needs a robot id and a file.');
+    if (values.format !== undefined) throw new UsageError('kb import takes the format from the file name (.csv or .json).');
+    const file = positionals[1];
+    const extension = path.extname(file).toLowerCase();
+    if (extension !== '.csv' && extension !== '.json') throw new UsageError('kb import reads a .csv or a .json file.');
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      console.error(`dhkit: cannot read ${file}: ${(error as Error).message}`);
+      return 1;
+    }
+    try {
+      entries = extension === '.csv' ? parseKnowledgeCsv(text) : parseKnowledgeJson(text);
+    } catch (error) {
+      if (!(error instanceof KnowledgeFormatError)) throw error;
+      console.error(`dhkit: ${file}: ${error.message} Nothing was imported.`);
+      return 1;
+    }
+  } else {
+    if (positionals.length !== 1) throw new UsageError('kb export needs exactly one robot id.');
+    if (values.replace) throw new UsageError('--replace is for kb import.');
+    if (values.format !== undefined && values.format !== 'csv' && values.format !== 'json') throw new UsageError('--format is csv or json.');
+    format = (values.format as 'csv' | 'json' | undefined) ?? 'csv';
+  }
+  const robotId = positionals[0];
+  const opened = await openStore(values.data, env);
+  if (!opened) return 1;
+  const { store, where } = opened;
+  try {
+    if (!(await store.getRobot(robotId))) {
+      console.error(`dhkit: no robot "${robotId}" in ${where}.`);
+      return 1;
+    }
+    if (action === 'import') {
+      const imported = values.replace ? await store.replaceKnowledge(robotId, entries) : await store.addKnowledge(robotId, entries);
+      console.error(`dhkit: ${values.replace ? 'replaced the knowledge of' : 'appended to'} robot "${robotId}": ${imported} entries imported.`);
+    } else {
+      const list = await store.listKnowledge(robotId);
+      process.stdout.write(format === 'csv' ? knowledgeToCsv(list) : `${JSON.stringify(knowledgeToJson(list), null, 2)}\n`);
+    }
     return 0;
   } finally {
     await store.close();

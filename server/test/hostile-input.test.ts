@@ -16,7 +16,7 @@ async function send(method: string, url: string, headers: Record<string, string>
 }
 
 interface RouteCase {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: () => string;
   admin: boolean;
   /** Takes a JSON body. */
@@ -30,6 +30,14 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', url: () => '/v1/robots/demo/once-codes', admin: true, body: true },
   { method: 'POST', url: () => '/v1/robots/demo/knowledge', admin: true, body: true },
   { method: 'GET', url: () => '/v1/robots/demo/knowledge', admin: true, body: false },
+  { method: 'DELETE', url: () => '/v1/robots/no-such-robot/knowledge', admin: true, body: false },
+  { method: 'GET', url: () => '/v1/robots/demo/knowledge/1', admin: true, body: false },
+  { method: 'PUT', url: () => '/v1/robots/demo/knowledge/1', admin: true, body: true },
+  { method: 'PATCH', url: () => '/v1/robots/demo/knowledge/1', admin: true, body: true },
+  { method: 'DELETE', url: () => '/v1/robots/demo/knowledge/999999', admin: true, body: false },
+  { method: 'GET', url: () => '/v1/robots/demo/hot-questions', admin: true, body: false },
+  { method: 'PUT', url: () => '/v1/robots/demo/hot-questions', admin: true, body: true },
+  { method: 'GET', url: () => '/v1/robots/demo/analytics', admin: true, body: false },
   { method: 'POST', url: () => `/v1/sessions/${sessionId}/driven-text`, admin: true, body: true },
   { method: 'POST', url: () => '/v1/sessions', admin: false, body: true },
   { method: 'POST', url: () => '/demo/once-code', admin: false, body: false },

@@ -110,12 +110,69 @@ describe('robots', () => {
   });
 });
 
+describe('robot secrets', () => {
+  const KEY = 'sk-proj-brain-0123456789abcd';
+  const TTS_KEY = 'sk-tts-0123456789efgh';
+  const ASR_KEY = 'sk-asr-0123456789ijkl';
+  const WEBHOOK_SECRET = 'whsec_0123456789mnop';
+
+  it('never answers secrets in clear, and a masked value sent back keeps the stored secret', async () => {
+    const created = await post('/v1/robots', {
+      id: 'secretive',
+      name: 'Secretive',
+      brain: { type: 'openai', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', apiKey: KEY },
+      tts: { type: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: TTS_KEY },
+      asr: { type: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: ASR_KEY },
+      pacify: { enabled: true, triggerMs: 800, phrases: { en_US: ['One moment.'] } },
+    });
+    expect(created.statusCode).toBe(201);
+    const answers = [
+      created.body,
+      (await app.inject({ method: 'GET', url: '/v1/robots/secretive', headers: ADMIN })).body,
+      (await app.inject({ method: 'GET', url: '/v1/robots', headers: ADMIN })).body,
+    ];
+    for (const body of answers) {
+      for (const secret of [KEY, TTS_KEY, ASR_KEY]) expect(body).not.toContain(secret);
+    }
+    const shown = created.json();
+    expect(shown.brain.apiKey).toBe('sk-…abcd');
+    expect(shown.tts.apiKey).toBe('sk-…efgh');
+    expect(shown.asr.apiKey).toBe('sk-…ijkl');
+    expect(shown.pacify).toEqual({ enabled: true, triggerMs: 800, phrases: { en_US: ['One moment.'] } });
+
+    // An admin screen sends back what it was shown: the stored secrets stay.
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: '/v1/robots/secretive',
+      headers: { ...ADMIN, 'content-type': 'application/json' },
+      payload: JSON.stringify({ brain: { ...shown.brain, model: 'm2' }, tts: shown.tts, asr: shown.asr }),
+    });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.body).not.toContain(KEY);
+    const stored = await (app as any).dhkit.context.store.getRobot('secretive');
+    expect(stored.brain).toMatchObject({ model: 'm2', apiKey: KEY });
+    expect(stored.tts.apiKey).toBe(TTS_KEY);
+    expect(stored.asr.apiKey).toBe(ASR_KEY);
+
+    // A webhook secret is masked too; a new clear value replaces the old one.
+    await app.inject({
+      method: 'PATCH',
+      url: '/v1/robots/secretive',
+      headers: { ...ADMIN, 'content-type': 'application/json' },
+      payload: JSON.stringify({ brain: { type: 'webhook', url: 'http://127.0.0.1:9/hook', secret: WEBHOOK_SECRET } }),
+    });
+    const webhook = await app.inject({ method: 'GET', url: '/v1/robots/secretive', headers: ADMIN });
+    expect(webhook.body).not.toContain(WEBHOOK_SECRET);
+    expect((await (app as any).dhkit.context.store.getRobot('secretive')).brain.secret).toBe(WEBHOOK_SECRET);
+  });
+});
+
 describe('knowledge', () => {
   it('imports, lists and validates entries', async () => {
     await post('/v1/robots', { id: 'kb', name: 'KB' });
     const imported = await post('/v1/robots/kb/knowledge', { entries: [{ question: '几点开门', answer: '九点。' }, { question: 'hi', answer: 'Hello.', similarQuestions: ['hey'] }] });
     expect(imported.statusCode).toBe(201);
-    expect(imported.json()).toEqual({ imported: 2 });
+    expect(imported.json()).toEqual({ imported: 2, mode: 'append' });
     const list = (await app.inject({ url: '/v1/robots/kb/knowledge', headers: ADMIN })).json();
     expect(list.entries).toMatchObject([{ question: '几点开门', language: 'zh_CN' }, { question: 'hi', language: 'en_US', similarQuestions: ['hey'] }]);
     expectError(await post('/v1/robots/kb/knowledge', { entries: [] }), 400, 'INVALID_REQUEST');

@@ -19,10 +19,10 @@ afterAll(() => cluster?.stop());
 describe('migrations', () => {
   it('SQLite: applies migrations once and records them', () => {
     const db = new Database(path.join(tempDir(), 'm.sqlite'));
-    expect(applyMigrations(db, MIGRATIONS)).toEqual([1, 2]);
+    expect(applyMigrations(db, MIGRATIONS)).toEqual([1, 2, 3]);
     expect(applyMigrations(db, MIGRATIONS)).toEqual([]);
-    expect(applyMigrations(db, [...MIGRATIONS, { version: 3, name: 'extra', sql: 'CREATE TABLE extra (x TEXT)' }])).toEqual([3]);
-    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(applyMigrations(db, [...MIGRATIONS, { version: 4, name: 'extra', sql: 'CREATE TABLE extra (x TEXT)' }])).toEqual([4]);
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('delete');
     db.close();
   });
@@ -181,6 +181,127 @@ describe.each(backends)('store contract: $name', (backend) => {
     expect(same.filter((r) => r.ok)).toHaveLength(1);
     expect(same.filter((r) => !r.ok && r.reason === 'ONCE_CODE_INVALID')).toHaveLength(49);
     expect(await store.countLiveSessions('r2', now)).toBe(1);
+    await store.close();
+  });
+
+  it('knowledge: tags, append, replace, update and delete one entry, revisions change with each write', async () => {
+    const { store } = await backend.open();
+    await store.createRobot(buildRobot({ id: 'r1', name: 'One' }));
+    await store.createRobot(buildRobot({ id: 'r2', name: 'Two' }));
+    const revisions: string[] = [];
+    const revision = async () => {
+      const value = (await store.knowledgeRevisions()).get('r1');
+      expect(value, 'a write changes the revision').not.toBe(revisions.at(-1));
+      revisions.push(value!);
+    };
+    expect(await store.addKnowledge('r1', [
+      { question: 'opening hours', similarQuestions: ['when open'], answer: 'Nine to five.', language: 'en_US', tags: ['hours', '营业'] },
+      { question: 'where', answer: 'Hall 3.\n<img src="https://cdn.example/map.png">', language: 'en_US' },
+    ])).toBe(2);
+    await revision();
+    await store.addKnowledge('r2', [{ question: 'other robot', answer: 'x', language: 'en_US' }]);
+    expect(await store.addKnowledge('r1', [{ question: 'price', answer: 'Free.', language: 'en_US', tags: ['pricing'] }])).toBe(1);
+    await revision();
+    const listed = await store.listKnowledge('r1');
+    expect(listed.map((e) => [e.question, e.tags])).toEqual([['opening hours', ['hours', '营业']], ['where', []], ['price', ['pricing']]]);
+    expect(listed[1].answer).toContain('\n<img');
+    expect(await store.getKnowledgeEntry('r1', listed[0].id)).toEqual(listed[0]);
+    expect(await store.getKnowledgeEntry('r2', listed[0].id)).toBeNull();
+
+    const updated = await store.updateKnowledgeEntry('r1', listed[0].id, { ...listed[0], answer: 'Ten to six.', tags: [] });
+    expect(updated).toMatchObject({ id: listed[0].id, answer: 'Ten to six.', tags: [], similarQuestions: ['when open'], createdAt: listed[0].createdAt });
+    await revision();
+    expect(await store.updateKnowledgeEntry('r2', listed[0].id, listed[0])).toBeNull();
+    expect(await store.deleteKnowledgeEntry('r2', listed[1].id)).toBe(false);
+    expect(await store.deleteKnowledgeEntry('r1', listed[1].id)).toBe(true);
+    await revision();
+    expect(await store.deleteKnowledgeEntry('r1', listed[1].id)).toBe(false);
+    expect((await store.listKnowledge('r1')).map((e) => e.question)).toEqual(['opening hours', 'price']);
+
+    expect(await store.replaceKnowledge('r1', [{ question: 'only', answer: 'this', language: 'zh_CN', tags: ['t'] }])).toBe(1);
+    await revision();
+    expect(await store.listKnowledge('r1')).toMatchObject([{ question: 'only', language: 'zh_CN', tags: ['t'] }]);
+    expect(await store.listKnowledge('r2')).toHaveLength(1);
+    expect(await store.replaceKnowledge('r1', [])).toBe(0);
+    expect(await store.listKnowledge('r1')).toEqual([]);
+    await store.close();
+  });
+
+  it('a failing import changes nothing (replace is one transaction)', async () => {
+    const { store } = await backend.open();
+    await store.createRobot(buildRobot({ id: 'r1', name: 'One' }));
+    await store.addKnowledge('r1', [{ question: 'keep', answer: 'me', language: 'en_US' }]);
+    // A NOT NULL violation in the middle of the batch.
+    const broken = [{ question: 'a', answer: 'b', language: 'en_US' as const }, { question: null as unknown as string, answer: 'c', language: 'en_US' as const }];
+    await expect(store.replaceKnowledge('r1', broken)).rejects.toThrow();
+    await expect(store.addKnowledge('r1', broken)).rejects.toThrow();
+    expect((await store.listKnowledge('r1')).map((e) => e.question)).toEqual(['keep']);
+    await store.close();
+  });
+
+  it('question log: records, aggregates per robot and window, groups normalized questions, prunes', async () => {
+    const { store } = await backend.open();
+    await store.createRobot(buildRobot({ id: 'r1', name: 'One' }));
+    await store.createRobot(buildRobot({ id: 'r2', name: 'Two' }));
+    const t0 = Date.UTC(2025, 0, 1);
+    const ask = (question: string, minute: number, answered: boolean, latencyMs: number | null, robotId = 'r1') =>
+      store.recordQuestion({
+        robotId,
+        sessionId: 's1',
+        chatId: `c${minute}`,
+        question,
+        language: /\p{Script=Han}/u.test(question) ? 'zh_CN' : 'en_US',
+        brain: 'knowledge',
+        entryId: answered ? 7 : null,
+        confidence: answered ? 0.9 : 0.1,
+        latencyMs,
+        answered,
+        createdAt: t0 + minute * 60_000,
+      });
+    await ask('What can you do?', 1, true, 40);
+    await ask('  what CAN you   do ', 2, true, 60);
+    await ask('what can you do!!', 3, true, null);
+    await ask('Where is the showroom', 4, true, 20);
+    await ask('capital of Peru?', 5, false, 80);
+    await ask('Capital of peru', 6, false, 100);
+    await ask('你能做什么？', 7, true, 30);
+    await ask('你能做什么', 8, true, 50);
+    await ask('unicorns', 9, false, 70);
+    await ask('other robot', 10, false, 10, 'r2');
+    await ask('outside the window', 500, false, 10);
+
+    const result = await store.questionAnalytics('r1', { from: t0, to: t0 + 60 * 60_000, limit: 10 });
+    expect(result.totals).toEqual({
+      questions: 9,
+      answered: 6,
+      unanswered: 3,
+      answerRate: 0.6667,
+      // 8 timed latencies sorted: 20 30 40 50 60 70 80 100 → nearest rank p50 = 4th, p95 = 8th.
+      latencyMs: { p50: 50, p95: 100 },
+    });
+    expect(result.topQuestions[0]).toEqual({ question: expect.stringMatching(/what can you do/i), count: 3, answered: 3 });
+    expect(result.topQuestions.slice(1, 3)).toEqual([
+      { question: expect.stringMatching(/^你能做什么/), count: 2, answered: 2 },
+      { question: expect.stringMatching(/^capital of peru/i), count: 2, answered: 0 },
+    ]);
+    expect(result.topQuestions).toHaveLength(5);
+    expect(result.unanswered).toEqual([
+      { question: expect.stringMatching(/^capital of peru/i), count: 2, lastAskedAt: new Date(t0 + 6 * 60_000).toISOString() },
+      { question: 'unicorns', count: 1, lastAskedAt: new Date(t0 + 9 * 60_000).toISOString() },
+    ]);
+    expect((await store.questionAnalytics('r1', { from: t0, to: t0 + 60 * 60_000, limit: 1 })).unanswered).toHaveLength(1);
+    expect(await store.questionAnalytics('r1', { from: t0 + 1e9, to: t0 + 2e9, limit: 10 })).toEqual({
+      totals: { questions: 0, answered: 0, unanswered: 0, answerRate: null, latencyMs: { p50: null, p95: null } },
+      topQuestions: [],
+      unanswered: [],
+    });
+    expect((await store.questionAnalytics('r2', { from: t0, to: t0 + 60 * 60_000, limit: 10 })).totals.questions).toBe(1);
+
+    expect(await store.pruneQuestions(t0 + 5 * 60_000)).toBe(4);
+    expect((await store.questionAnalytics('r1', { from: 0, to: t0 + 1e9, limit: 10 })).totals.questions).toBe(6);
+    // Deleting the robot deletes its log.
+    await store.deleteRobot('r1');
+    expect((await store.questionAnalytics('r1', { from: 0, to: t0 + 1e9, limit: 10 })).totals.questions).toBe(0);
     await store.close();
   });
 });

@@ -22,6 +22,10 @@ export const LIMITS = {
   channelMaxFrameBytes: 64 * 1024,
   /** The client must send `hello` within this time after the socket opens. */
   helloTimeoutMs: 5000,
+  /** Voice input: the only sample rate accepted in `audioStart` (mono, pcm_s16le). */
+  utteranceSampleRate: 16_000,
+  /** Voice input: the longest utterance; audio beyond it is refused and the utterance dropped. */
+  utteranceMaxMs: 30_000,
 } as const;
 
 /** `POST /v1/sessions` body. */
@@ -88,13 +92,38 @@ export interface PingMessage {
 export interface ByeMessage {
   type: 'bye';
 }
+/**
+ * Voice input: an utterance begins. Its audio follows in binary frames of kind 2 (client audio) with the same
+ * chatId, then `audioEnd`. One utterance at a time; a new `audioStart` drops an unfinished one.
+ */
+export interface AudioStartMessage {
+  type: 'audioStart';
+  /** Names the utterance and, once recognized, the answer turn. */
+  chatId: string;
+  /** Must be LIMITS.utteranceSampleRate (16 000). */
+  sampleRate: number;
+  encoding: AudioEncoding;
+}
+/** The utterance is complete: the server recognizes it and answers the recognized text as a question. */
+export interface AudioEndMessage {
+  type: 'audioEnd';
+  chatId: string;
+}
+/** Drop the utterance (a false start, the visitor cancelled): nothing is recognized or answered. */
+export interface AudioCancelMessage {
+  type: 'audioCancel';
+  chatId: string;
+}
 export type ClientMessage =
   | HelloMessage
   | QuestionMessage
   | DrivenTextMessage
   | InterruptMessage
   | PingMessage
-  | ByeMessage;
+  | ByeMessage
+  | AudioStartMessage
+  | AudioEndMessage
+  | AudioCancelMessage;
 
 // ---- server → client (text frames) ----
 
@@ -147,6 +176,16 @@ export interface ErrorMessage {
   message: string;
   chatId?: string;
 }
+/**
+ * What the visitor said (voice input). Each message replaces the previous text of the same chatId; the one
+ * with `isLast: true` is final and, when not empty, becomes the question of an answer turn with this chatId.
+ */
+export interface SpeechRecognizedMessage {
+  type: 'speechRecognized';
+  chatId: string;
+  text: string;
+  isLast: boolean;
+}
 export interface PongMessage {
   type: 'pong';
   t: number;
@@ -175,6 +214,7 @@ export type ServerMessage =
   | SpeechMessage
   | TurnEndMessage
   | ErrorMessage
+  | SpeechRecognizedMessage
   | PongMessage
   | SessionEndMentionMessage
   | SessionEndMessage;
@@ -184,6 +224,8 @@ export type ServerMessage =
 export type AudioEncoding = 'pcm_s16le';
 
 export const BINARY_KIND_AUDIO = 1;
+/** Client → server: a chunk of the visitor's utterance (voice input). */
+export const BINARY_KIND_CLIENT_AUDIO = 2;
 /** Flag bit: this chunk is the last of its clause. */
 export const AUDIO_FLAG_CLAUSE_END = 1;
 
@@ -238,6 +280,43 @@ export function decodeAudioFrame(frame: Uint8Array): DecodedAudioFrame | null {
     last: (frame[1] & AUDIO_FLAG_CLAUSE_END) !== 0,
     pcm: frame.subarray(4 + headerLength),
   };
+}
+
+export interface ClientAudioChunkHeader {
+  chatId: string;
+  /** 0, 1, 2… within the utterance. */
+  seq: number;
+}
+
+/**
+ * Client audio frames (voice input) have the layout of server audio frames with kind 2 and flags 0; the
+ * header is `ClientAudioChunkHeader`; the payload is mono pcm_s16le at the utterance's sampleRate.
+ */
+export function encodeClientAudioFrame(header: ClientAudioChunkHeader, pcm: Uint8Array): Uint8Array {
+  const frame = encodeAudioFrame({ ...header, clauseId: 0 }, false, pcm);
+  frame[0] = BINARY_KIND_CLIENT_AUDIO;
+  return frame;
+}
+
+export interface DecodedClientAudioFrame {
+  header: ClientAudioChunkHeader;
+  /** A view into the frame. */
+  pcm: Uint8Array;
+}
+
+/** Returns null for frames that are not well-formed client audio frames. */
+export function decodeClientAudioFrame(frame: Uint8Array): DecodedClientAudioFrame | null {
+  if (frame.length < 4 || frame[0] !== BINARY_KIND_CLIENT_AUDIO) return null;
+  const headerLength = (frame[2] << 8) | frame[3];
+  if (4 + headerLength > frame.length) return null;
+  let header: ClientAudioChunkHeader;
+  try {
+    header = JSON.parse(new TextDecoder().decode(frame.subarray(4, 4 + headerLength)));
+  } catch {
+    return null;
+  }
+  if (typeof header?.chatId !== 'string' || typeof header.seq !== 'number') return null;
+  return { header: { chatId: header.chatId, seq: header.seq }, pcm: frame.subarray(4 + headerLength) };
 }
 
 const CHAT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;

@@ -106,6 +106,34 @@ export const ERROR_CATALOG = {
       en_US: 'Speech synthesis failed; the answer is still shown as text.',
     },
   },
+  SPEECH_RECOGNITION_FAILED: {
+    status: 502,
+    message: {
+      zh_CN: '没有听清，请再说一遍或输入文字。',
+      en_US: 'Speech recognition failed. Please say it again or type your question.',
+    },
+  },
+  VOICE_INPUT_NOT_CONFIGURED: {
+    status: 409,
+    message: {
+      zh_CN: '该数字人未开启语音输入，请输入文字。',
+      en_US: 'Voice input is not set up for this robot. Please type your question.',
+    },
+  },
+  MICROPHONE_PERMISSION_DENIED: {
+    status: 403,
+    message: {
+      zh_CN: '无法使用麦克风：访问被拒绝。请在浏览器设置中允许本网站使用麦克风，或输入文字。',
+      en_US: 'The microphone is blocked. Allow this site to use it in the browser settings, or type your question.',
+    },
+  },
+  MICROPHONE_UNAVAILABLE: {
+    status: 400,
+    message: {
+      zh_CN: '未找到可用的麦克风，请连接麦克风或输入文字。',
+      en_US: 'No usable microphone was found. Connect one, or type your question.',
+    },
+  },
   BRAIN_UNAVAILABLE: {
     status: 502,
     message: {

@@ -15,7 +15,7 @@ export interface BrainConfigBase {
 /** The built-in knowledge base (docs/brains.md). */
 export interface KnowledgeBrainConfig extends BrainConfigBase {
   type: 'knowledge';
-  /** Confidence (0..1) at or above which an entry answers (default 0.5). */
+  /** Confidence (0..1) at or above which an entry answers (default 0.3). */
   threshold?: number;
 }
 /** An OpenAI-compatible chat completions endpoint, streamed. */
@@ -50,6 +50,46 @@ export interface WebhookBrainConfig extends BrainConfigBase {
 /** Where answers come from. Secrets (`apiKey`, `secret`) never leave the server: RobotProfile has no brain. */
 export type BrainConfig = KnowledgeBrainConfig | OpenAiBrainConfig | WebhookBrainConfig;
 
+/** Speech output engine (docs/voice.md). Absent: espeak-ng. Secrets stay on the server (not in RobotProfile). */
+export type TtsConfig =
+  | { type: 'espeak' }
+  | {
+      /** An OpenAI-compatible `POST {baseUrl}/audio/speech`, streamed as 24 kHz PCM. */
+      type: 'openai';
+      /** e.g. `https://api.openai.com/v1`. */
+      baseUrl: string;
+      /** Default `tts-1`. */
+      model?: string;
+      /** Sent as `Authorization: Bearer`; never sent to the browser, never logged. */
+      apiKey?: string;
+      /** Give up when the first (or next) audio byte takes longer (default 10 000 ms). */
+      timeoutMs?: number;
+    };
+
+/** Speech recognition for voice input (docs/voice.md). Absent: voice input is refused. */
+export interface AsrConfig {
+  /** An OpenAI-compatible `POST {baseUrl}/audio/transcriptions` (OpenAI, whisper servers). */
+  type: 'openai';
+  baseUrl: string;
+  /** Default `whisper-1`. */
+  model?: string;
+  /** Sent as `Authorization: Bearer`; never sent to the browser, never logged. */
+  apiKey?: string;
+  /** ISO-639-1 language sent to the server; default: from the session language (`zh`, `en`). */
+  language?: string;
+  /** Give up after this long (default 15 000 ms). */
+  timeoutMs?: number;
+}
+
+/**
+ * One pronunciation fix: `word` in the spoken text is replaced by `say`, which may use the SSML subset
+ * `<sub alias>`, `<break time>`, `<say-as interpret-as="characters">`. Captions are never changed.
+ */
+export interface LexiconEntry {
+  word: string;
+  say: string;
+}
+
 /** Short filler phrases spoken while a slow brain has not said anything yet. */
 export interface PacifyConfig {
   enabled: boolean;
@@ -77,6 +117,12 @@ export interface Robot {
   brain: BrainConfig;
   /** Filler phrases for slow brains (off when absent). */
   pacify?: PacifyConfig;
+  /** Speech output engine; espeak-ng when absent. `voices` then name that engine's voices. */
+  tts?: TtsConfig;
+  /** Speech recognition for voice input; voice questions are refused when absent. */
+  asr?: AsrConfig;
+  /** Pronunciation fixes applied to the spoken text (not to captions). */
+  lexicon?: LexiconEntry[];
   /** Origins allowed to embed this robot (exact `scheme://host[:port]`, or "*"). */
   allowedOrigins: string[];
   /** Hosts media in answers may come from (besides the server itself). */
@@ -103,6 +149,8 @@ export interface RobotProfile {
   mediaAllowlist: string[];
   /** Avatar pack id; the SDK loads `/avatars/<id>/manifest.json`. */
   avatar: string;
+  /** The server can recognize speech for this robot (it has `asr`): voice input may be offered. */
+  voiceInput?: boolean;
 }
 
 export function toRobotProfile(robot: Robot): RobotProfile {
@@ -116,5 +164,6 @@ export function toRobotProfile(robot: Robot): RobotProfile {
     mediaAllowlist: [...robot.mediaAllowlist],
     // Robots stored before avatar packs existed have no field.
     avatar: robot.avatar ?? 'default',
+    voiceInput: robot.asr !== undefined,
   };
 }

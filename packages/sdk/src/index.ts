@@ -19,8 +19,8 @@ export type {
   Listener,
 } from './core/events.js';
 export type { LogLevel } from './core/logger.js';
-export { renderAnswer, answerPlainText } from './rich-media/render-answer.js';
-export type { AnswerMedia, DroppedContent, RenderAnswerOptions, RenderedAnswer } from './rich-media/render-answer.js';
+export { answerPlainText, renderAnswer } from './rich-media/index.js';
+export type { AnswerMedia, DropReason, DroppedContent, MediaKind, RenderAnswerOptions, RenderedAnswer } from './rich-media/index.js';
 export type { AvatarState, AvatarSurface } from './avatar/avatar-surface.js';
 export type { default as DigitalHumanElement } from './ui/digital-human/digital-human.component.js';
 export type {

@@ -1,17 +1,42 @@
-/** Admin API for robots, their knowledge and their once-codes. */
+/** Admin API for robots, their hot questions and their once-codes (knowledge: routes/knowledge.ts). */
 import type { FastifyPluginAsync } from 'fastify';
-import type { LanguageCode, Robot } from '@dhkit/protocol';
+import type { HotQuestion, LanguageCode, Robot } from '@dhkit/protocol';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { issueOnceCode } from '../once-codes.js';
 import { randomSecret } from '../security.js';
-import { DuplicateRobotError, type KnowledgeEntryInput } from '../store/store.js';
-import { detectLanguage } from '../turn/brain/knowledge-brain.js';
+import { DuplicateRobotError } from '../store/store.js';
+import { maskRobotSecrets, restoreRobotSecrets } from '../robot-secrets.js';
 import { adminGuard } from './admin-auth.js';
 import { assertAvatarPack } from './avatars.js';
-import { knowledgeBodySchema, onceCodeBodySchema, robotBodySchema, robotIdParams, robotPatchBodySchema } from './schemas.js';
+import { hotQuestionsBodySchema, onceCodeBodySchema, robotBodySchema, robotIdParams, robotPatchBodySchema } from './schemas.js';
 
 const DEFAULT_VOICES: Record<LanguageCode, string> = { zh_CN: 'cmn', en_US: 'en-us' };
+
+/** Hot questions shown per language (the SDK shows the session language's). */
+export const HOT_QUESTIONS_PER_LANGUAGE = 20;
+
+/**
+ * What the schema cannot say about hot questions: each in one of the robot's languages, at most
+ * HOT_QUESTIONS_PER_LANGUAGE per language, no repeats. Returns them trimmed, in the given order.
+ */
+export function checkHotQuestions(hotQuestions: readonly HotQuestion[], languages: readonly LanguageCode[]): HotQuestion[] {
+  const seen = new Map<LanguageCode, Set<string>>();
+  return hotQuestions.map(({ language, text }, index) => {
+    if (!languages.includes(language)) {
+      throw new ApiError('INVALID_REQUEST', `hotQuestions[${index}]: language ${language} is not one of the robot's languages (${languages.join(', ')}).`);
+    }
+    const texts = seen.get(language) ?? new Set<string>();
+    seen.set(language, texts);
+    const trimmed = text.trim();
+    if (texts.has(trimmed)) throw new ApiError('INVALID_REQUEST', `hotQuestions[${index}]: "${trimmed}" appears twice for ${language}.`);
+    texts.add(trimmed);
+    if (texts.size > HOT_QUESTIONS_PER_LANGUAGE) {
+      throw new ApiError('INVALID_REQUEST', `hotQuestions: at most ${HOT_QUESTIONS_PER_LANGUAGE} per language (${language} has more).`);
+    }
+    return { language, text: trimmed };
+  });
+}
 
 export type RobotInput = Partial<Omit<Robot, 'createdAt' | 'updatedAt'>> & { name: string };
 
@@ -40,6 +65,11 @@ export function buildRobot(input: RobotInput, now = new Date()): Robot {
     maxSessionSeconds: input.maxSessionSeconds ?? 1800,
     hotQuestions: input.hotQuestions ?? [],
     avatar: input.avatar ?? 'default',
+    // Voice settings (docs/voice.md): kept only when set.
+    ...(input.tts ? { tts: input.tts } : {}),
+    ...(input.asr ? { asr: input.asr } : {}),
+    ...(input.lexicon ? { lexicon: input.lexicon } : {}),
+    ...(input.pacify ? { pacify: input.pacify } : {}),
     createdAt: timestamp,
     updatedAt: timestamp,
   };
@@ -59,19 +89,20 @@ export function robotRoutes(context: AppContext): FastifyPluginAsync {
     app.post<{ Body: RobotInput }>('/v1/robots', { schema: { body: robotBodySchema } }, async (request, reply) => {
       assertAvatarPack(context, request.body.avatar);
       const robot = buildRobot(request.body);
+      robot.hotQuestions = checkHotQuestions(robot.hotQuestions, robot.languages);
       try {
         await context.store.createRobot(robot);
       } catch (error) {
         if (error instanceof DuplicateRobotError) throw new ApiError('INVALID_REQUEST', error.message);
         throw error;
       }
-      return reply.code(201).send(robot);
+      return reply.code(201).send(maskRobotSecrets(robot));
     });
 
-    app.get('/v1/robots', async () => ({ robots: await context.store.listRobots() }));
+    app.get('/v1/robots', async () => ({ robots: (await context.store.listRobots()).map(maskRobotSecrets) }));
 
     app.get<{ Params: { id: string } }>('/v1/robots/:id', { schema: { params: robotIdParams } }, async (request) =>
-      loadRobot(request.params.id),
+      maskRobotSecrets(await loadRobot(request.params.id)),
     );
 
     /**
@@ -85,15 +116,17 @@ export function robotRoutes(context: AppContext): FastifyPluginAsync {
       async (request) => {
         const current = await loadRobot(request.params.id);
         const { createdAt, updatedAt: _updatedAt, ...fields } = current;
-        const patch = request.body;
+        // Admin answers mask secrets; a masked value sent back means "keep the stored one".
+        const patch = restoreRobotSecrets(request.body, current);
         assertAvatarPack(context, patch.avatar);
         // Languages changed without a default: keep the old default if it is still offered.
         const defaultLanguage =
           patch.defaultLanguage ??
           (patch.languages && !patch.languages.includes(fields.defaultLanguage) ? patch.languages[0] : fields.defaultLanguage);
         const updated = { ...buildRobot({ ...fields, ...patch, defaultLanguage, id: current.id }), createdAt };
+        if (patch.hotQuestions) updated.hotQuestions = checkHotQuestions(patch.hotQuestions, updated.languages);
         if (!(await context.store.updateRobot(updated))) throw new ApiError('ROBOT_NOT_FOUND');
-        return updated;
+        return maskRobotSecrets(updated);
       },
     );
 
@@ -122,29 +155,20 @@ export function robotRoutes(context: AppContext): FastifyPluginAsync {
       },
     );
 
-    app.post<{ Params: { id: string }; Body: { entries: Array<Omit<KnowledgeEntryInput, 'language'> & { language?: LanguageCode }> } }>(
-      '/v1/robots/:id/knowledge',
-      { schema: { params: robotIdParams, body: knowledgeBodySchema }, bodyLimit: 8 * 1024 * 1024 },
-      async (request, reply) => {
-        const robot = await loadRobot(request.params.id);
-        const entries: KnowledgeEntryInput[] = request.body.entries.map((entry) => ({
-          question: entry.question,
-          similarQuestions: entry.similarQuestions ?? [],
-          answer: entry.answer,
-          language: entry.language ?? detectLanguage(entry.question),
-        }));
-        const imported = await context.store.addKnowledge(robot.id, entries);
-        context.brain.invalidate(robot.id);
-        return reply.code(201).send({ imported });
-      },
-    );
+    app.get<{ Params: { id: string } }>('/v1/robots/:id/hot-questions', { schema: { params: robotIdParams } }, async (request) => ({
+      hotQuestions: (await loadRobot(request.params.id)).hotQuestions,
+    }));
 
-    app.get<{ Params: { id: string } }>(
-      '/v1/robots/:id/knowledge',
-      { schema: { params: robotIdParams } },
+    /** Replaces the robot's hot questions (the same field PATCH /v1/robots/:id sets); new sessions get them. */
+    app.put<{ Params: { id: string }; Body: { hotQuestions: HotQuestion[] } }>(
+      '/v1/robots/:id/hot-questions',
+      { schema: { params: robotIdParams, body: hotQuestionsBodySchema } },
       async (request) => {
-        const robot = await loadRobot(request.params.id);
-        return { entries: await context.store.listKnowledge(robot.id) };
+        const current = await loadRobot(request.params.id);
+        const hotQuestions = checkHotQuestions(request.body.hotQuestions, current.languages);
+        const updated: Robot = { ...current, hotQuestions, updatedAt: new Date().toISOString() };
+        if (!(await context.store.updateRobot(updated))) throw new ApiError('ROBOT_NOT_FOUND');
+        return { hotQuestions: updated.hotQuestions };
       },
     );
   };

@@ -10,6 +10,141 @@ export const robotIdParams = {
 } as const;
 const voiceSchema = { type: 'string', pattern: '^[A-Za-z0-9_+-]{1,40}$' } as const;
 
+const fallbackAnswersSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { zh_CN: { type: 'string', minLength: 1, maxLength: 500 }, en_US: { type: 'string', minLength: 1, maxLength: 500 } },
+} as const;
+const httpUrlSchema = { type: 'string', maxLength: 2000, pattern: '^https?://[^\\s]+$' } as const;
+
+/** The robot's brain (docs/brains.md): the built-in knowledge base, an OpenAI-compatible LLM, or a signed webhook. */
+export const brainSchema = {
+  type: 'object',
+  required: ['type'],
+  oneOf: [
+    {
+      additionalProperties: false,
+      properties: {
+        type: { const: 'knowledge' },
+        threshold: { type: 'number', minimum: 0, maximum: 1 },
+        fallbackAnswers: fallbackAnswersSchema,
+      },
+    },
+    {
+      additionalProperties: false,
+      required: ['type', 'baseUrl', 'model'],
+      properties: {
+        type: { const: 'openai' },
+        baseUrl: httpUrlSchema,
+        model: { type: 'string', minLength: 1, maxLength: 200 },
+        apiKey: { type: 'string', minLength: 1, maxLength: 1000 },
+        systemPrompt: { type: 'string', maxLength: 10_000 },
+        historyTurns: { type: 'integer', minimum: 0, maximum: 50 },
+        useKnowledge: { type: 'boolean' },
+        timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000 },
+        temperature: { type: 'number', minimum: 0, maximum: 2 },
+        maxTokens: { type: 'integer', minimum: 1, maximum: 100_000 },
+        fallbackAnswers: fallbackAnswersSchema,
+      },
+    },
+    {
+      additionalProperties: false,
+      required: ['type', 'url', 'secret'],
+      properties: {
+        type: { const: 'webhook' },
+        url: httpUrlSchema,
+        secret: { type: 'string', minLength: 16, maxLength: 1000 },
+        historyTurns: { type: 'integer', minimum: 0, maximum: 50 },
+        timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000 },
+        fallbackAnswers: fallbackAnswersSchema,
+      },
+    },
+  ],
+} as const;
+
+/** Filler phrases for slow brains. */
+export const pacifySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['enabled', 'triggerMs', 'phrases'],
+  properties: {
+    enabled: { type: 'boolean' },
+    triggerMs: { type: 'integer', minimum: 0, maximum: 3000 },
+    phrases: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(
+        ['zh_CN', 'en_US'].map((language) => [
+          language,
+          { type: 'array', maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 100 } },
+        ]),
+      ),
+    },
+  },
+} as const;
+
+/** Speech output engine (docs/voice.md): espeak-ng (default) or an OpenAI-compatible /audio/speech. */
+export const ttsSchema = {
+  type: 'object',
+  required: ['type'],
+  oneOf: [
+    { additionalProperties: false, properties: { type: { const: 'espeak' } } },
+    {
+      additionalProperties: false,
+      required: ['type', 'baseUrl'],
+      properties: {
+        type: { const: 'openai' },
+        baseUrl: { type: 'string', maxLength: 2000, pattern: '^https?://[^\\s]+$' },
+        model: { type: 'string', minLength: 1, maxLength: 200 },
+        apiKey: { type: 'string', minLength: 1, maxLength: 1000 },
+        timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000 },
+      },
+    },
+  ],
+} as const;
+
+/** Speech recognition for voice input (docs/voice.md): an OpenAI-compatible /audio/transcriptions. */
+export const asrSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'baseUrl'],
+  properties: {
+    type: { const: 'openai' },
+    baseUrl: { type: 'string', maxLength: 2000, pattern: '^https?://[^\\s]+$' },
+    model: { type: 'string', minLength: 1, maxLength: 200 },
+    apiKey: { type: 'string', minLength: 1, maxLength: 1000 },
+    language: { type: 'string', pattern: '^[a-z]{2,3}$' },
+    timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000 },
+  },
+} as const;
+
+/** Pronunciation lexicon: word → what to say (may use the SSML subset in docs/voice.md). */
+export const lexiconSchema = {
+  type: 'array',
+  maxItems: 1000,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['word', 'say'],
+    properties: {
+      word: { type: 'string', minLength: 1, maxLength: 100 },
+      say: { type: 'string', maxLength: 500 },
+    },
+  },
+} as const;
+
+/** Hot questions per language (at most HOT_QUESTIONS_PER_LANGUAGE of each, checked by the route). */
+export const hotQuestionsSchema = {
+  type: 'array',
+  maxItems: 40,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['language', 'text'],
+    properties: { language: languageSchema, text: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } },
+  },
+} as const;
+
 export const robotBodySchema = {
   type: 'object',
   additionalProperties: false,
@@ -25,12 +160,11 @@ export const robotBodySchema = {
       additionalProperties: false,
       properties: { zh_CN: voiceSchema, en_US: voiceSchema },
     },
-    brain: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['type'],
-      properties: { type: { type: 'string', enum: ['knowledge'] } },
-    },
+    brain: brainSchema,
+    pacify: pacifySchema,
+    tts: ttsSchema,
+    asr: asrSchema,
+    lexicon: lexiconSchema,
     allowedOrigins: {
       type: 'array',
       maxItems: 100,
@@ -46,16 +180,29 @@ export const robotBodySchema = {
     avatar: { type: 'string', pattern: '^[a-z0-9_-]{1,64}$' },
     idleTimeoutSeconds: { type: 'integer', minimum: 0, maximum: 86400 },
     maxSessionSeconds: { type: 'integer', minimum: 0, maximum: 86400 },
-    hotQuestions: {
+    hotQuestions: hotQuestionsSchema,
+  },
+} as const;
+
+/** One knowledge entry as imported or written (limits as in store/knowledge-format.ts). */
+export const knowledgeEntrySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['question', 'answer'],
+  properties: {
+    question: { type: 'string', minLength: 1, maxLength: LIMITS.questionMaxChars, pattern: '\\S' },
+    similarQuestions: {
       type: 'array',
       maxItems: 50,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['language', 'text'],
-        properties: { language: languageSchema, text: { type: 'string', minLength: 1, maxLength: 200 } },
-      },
+      items: { type: 'string', minLength: 1, maxLength: LIMITS.questionMaxChars, pattern: '\\S' },
     },
+    answer: { type: 'string', minLength: 1, maxLength: 10_000, pattern: '\\S' },
+    language: languageSchema,
+    tags: { type: 'array', maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 50, pattern: '^[^|]*[^|\\s][^|]*$' } },
+    // Present in an export; ignored on import so an export imports again.
+    id: { type: 'integer' },
+    robotId: { type: 'string', maxLength: 200 },
+    createdAt: { type: 'string', maxLength: 100 },
   },
 } as const;
 
@@ -64,26 +211,8 @@ export const knowledgeBodySchema = {
   additionalProperties: false,
   required: ['entries'],
   properties: {
-    entries: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 5000,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['question', 'answer'],
-        properties: {
-          question: { type: 'string', minLength: 1, maxLength: LIMITS.questionMaxChars },
-          similarQuestions: {
-            type: 'array',
-            maxItems: 50,
-            items: { type: 'string', minLength: 1, maxLength: LIMITS.questionMaxChars },
-          },
-          answer: { type: 'string', minLength: 1, maxLength: 10_000 },
-          language: languageSchema,
-        },
-      },
-    },
+    entries: { type: 'array', minItems: 1, maxItems: 5000, items: knowledgeEntrySchema },
+    mode: { type: 'string', enum: ['append', 'replace'] },
   },
 } as const;
 
@@ -134,4 +263,51 @@ export const sessionEndBodySchema = {
   type: 'object',
   required: ['token'],
   properties: { token: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
+/** PATCH of one knowledge entry: any of its fields, at least one. */
+export const knowledgeEntryPatchSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    question: knowledgeEntrySchema.properties.question,
+    similarQuestions: knowledgeEntrySchema.properties.similarQuestions,
+    answer: knowledgeEntrySchema.properties.answer,
+    language: languageSchema,
+    tags: knowledgeEntrySchema.properties.tags,
+  },
+} as const;
+
+export const knowledgeEntryParams = {
+  type: 'object',
+  required: ['id', 'entryId'],
+  properties: { id: robotIdParams.properties.id, entryId: { type: 'string', pattern: '^[0-9]{1,15}$' } },
+} as const;
+
+export const knowledgeImportQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { mode: { type: 'string', enum: ['append', 'replace'] } },
+} as const;
+
+export const knowledgeExportQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { format: { type: 'string', enum: ['json', 'csv'] } },
+} as const;
+
+export const hotQuestionsBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['hotQuestions'],
+  properties: { hotQuestions: hotQuestionsSchema },
+} as const;
+
+/** Query strings are not coerced: times are epoch ms digits or ISO 8601, limit is digits (checked by the route). */
+const timeParam = { type: 'string', maxLength: 40, pattern: '^([0-9]{1,15}|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)$' } as const;
+export const analyticsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { from: timeParam, to: timeParam, limit: { type: 'string', pattern: '^[0-9]{1,4}$' } },
 } as const;

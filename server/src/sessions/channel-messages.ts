@@ -39,6 +39,16 @@ export function parseClientMessage(raw: string): ParseResult {
       return { ok: true, message: { type: 'ping', t: m.t } };
     case 'bye':
       return { ok: true, message: { type: 'bye' } };
+    case 'audioStart':
+      if (!isValidChatId(m.chatId)) return fail('audioStart needs a chatId of 8..64 characters [A-Za-z0-9_-].');
+      if (typeof m.sampleRate !== 'number' || m.encoding !== 'pcm_s16le') {
+        return fail('audioStart needs a numeric sampleRate and encoding "pcm_s16le".');
+      }
+      return { ok: true, message: { type: 'audioStart', chatId: m.chatId, sampleRate: m.sampleRate, encoding: 'pcm_s16le' } };
+    case 'audioEnd':
+    case 'audioCancel':
+      if (!isValidChatId(m.chatId)) return fail(`${m.type} needs a chatId of 8..64 characters [A-Za-z0-9_-].`);
+      return { ok: true, message: { type: m.type, chatId: m.chatId } };
     default:
       return fail(typeof m.type === 'string' ? `Unknown message type "${m.type.slice(0, 40)}".` : 'A message needs a type.');
   }

@@ -16,12 +16,18 @@ import {
 } from '@dhkit/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { matchesHash, randomSecret } from '../security.js';
-import type { Store } from '../store/store.js';
+import type { QuestionRecordInput, Store } from '../store/store.js';
 import type { Brain } from '../turn/brain/brain.js';
+import { createBrain } from '../turn/brain/create-brain.js';
+import { answerLanguage, fallbackAnswer } from '../turn/brain/fallback.js';
 import { detectLanguage } from '../turn/brain/knowledge-brain.js';
+import { ConversationHistory } from '../turn/conversation-history.js';
 import { DrivenTextSource, Turn } from '../turn/turn.js';
 import type { TextToSpeech } from '../turn/tts/tts.js';
 import { parseClientMessage } from './channel-messages.js';
+import { QuestionObserver } from './question-observer.js';
+import type { SpeechRecognizer } from '../asr/asr.js';
+import { VoiceInput } from '../asr/voice-input.js';
 
 export interface SessionTimeouts {
   /** Grace for an admitted session to open its channel and say hello; then it is ended and its slot freed. */
@@ -58,6 +64,12 @@ export interface SessionServices {
   timeouts: SessionTimeouts;
   onEnded(session: LiveSession): void;
   onFirstAudio?(sessionId: string, ms: number): void;
+  /** Called once per visitor question when its turn has ended (the analytics log). */
+  onQuestion?(record: QuestionRecordInput): void;
+  /** The speech engine for a robot (its `tts` and lexicon); `tts` when absent. */
+  ttsFor?(robot: Robot): TextToSpeech;
+  /** The speech recognizer for a robot (its `asr`); null or absent: voice input is refused. */
+  asrFor?(robot: Robot): SpeechRecognizer | null;
 }
 
 /** Why a session ended, as stored; mapped to the protocol's SessionEndReason for the client. */
@@ -90,9 +102,15 @@ export class LiveSession {
   private mentionedMaxDuration = false;
   private mentionedIdleFor = -1;
   private turn: Turn | null = null;
+  /** Answer turns being watched for the analytics log. */
+  private readonly questions = new WeakMap<Turn, QuestionObserver>();
   private drivenSource: DrivenTextSource | null = null;
+  /** Questions and answers so far, for LLM and webhook brains (in memory, gone with the session). */
+  private readonly history = new ConversationHistory();
   /** ms from question to first audio frame of the most recent answer (for logs and benchmarks). */
   lastFirstAudioMs: number | null = null;
+  private ttsEngine: TextToSpeech | null = null;
+  private voiceInput: VoiceInput | null = null;
 
   constructor(
     readonly id: string,
@@ -101,6 +119,26 @@ export class LiveSession {
     private readonly tokenHash: string,
     private readonly services: SessionServices,
   ) {}
+
+  /** This robot's speech engine, chosen once per session (sessions keep the settings they were admitted with). */
+  private get tts(): TextToSpeech {
+    this.ttsEngine ??= this.services.ttsFor?.(this.robot) ?? this.services.tts;
+    return this.ttsEngine;
+  }
+
+  /** Voice input (docs/voice.md), made on the first audio message. */
+  private get voice(): VoiceInput {
+    this.voiceInput ??= new VoiceInput({
+      language: this.language,
+      recognizer: this.services.asrFor?.(this.robot) ?? null,
+      send: (message) => this.send(message),
+      sendError: (code, message, chatId) => this.sendError(code, message, chatId),
+      ask: (chatId, text) => this.ask(chatId, text),
+      touch: () => (this.lastActivity = Date.now()),
+      warn: (error, chatId) => this.services.log.warn({ err: error, sessionId: this.id, chatId }, 'speech recognition failed'),
+    });
+    return this.voiceInput;
+  }
 
   /** For the end-of-session beacon, which proves itself with the same token as hello. */
   get tokenHashForCheck(): string {
@@ -200,7 +238,7 @@ export class LiveSession {
     const receivedAt = performance.now();
     this.lastSeen = Date.now();
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
-    if (isBinary) return this.sendError('INVALID_REQUEST', 'Binary frames are not accepted on this channel.');
+    if (isBinary) return this.voice.audio(toBytes(data));
     if (size > LIMITS.channelMaxFrameBytes) {
       return this.sendError('INVALID_REQUEST', `Frames are limited to ${LIMITS.channelMaxFrameBytes} bytes.`);
     }
@@ -220,6 +258,12 @@ export class LiveSession {
         return;
       case 'interrupt':
         return this.interrupt();
+      case 'audioStart':
+        return this.voice.start(message);
+      case 'audioEnd':
+        return this.voice.end(message.chatId);
+      case 'audioCancel':
+        return this.voice.cancel(message.chatId);
       case 'bye':
         return this.end('BYE', { notify: false, closeCode: CLOSE_CODES.normal });
     }
@@ -232,9 +276,17 @@ export class LiveSession {
     if ([...text].length > LIMITS.questionMaxChars) return this.sendError('QUESTION_TOO_LONG', undefined, chatId);
     this.interrupt();
     this.lastActivity = Date.now();
-    const turn = this.newTurn(chatId, 'answer', this.language, receivedAt);
-    const source = this.services.brain.answer(text, { language: this.language, robot: this.robot, signal: turn.signal });
-    this.runTurn(turn, source);
+    const turn = this.newTurn(chatId, 'answer', answerLanguage(text, this.robot, this.language), receivedAt, text);
+    const brain = createBrain(this.robot.brain, { knowledge: this.services.brain });
+    const source = brain.answer(text, {
+      language: this.language,
+      robot: this.robot,
+      signal: turn.signal,
+      sessionId: this.id,
+      chatId,
+      history: this.history.recent(),
+    });
+    this.runTurn(turn, this.observeQuestion(turn, chatId, text, source));
   }
 
   /**
@@ -309,6 +361,7 @@ export class LiveSession {
   end(cause: EndCause, options: { notify?: boolean; closeCode?: number; storeAlreadyEnded?: boolean } = {}): void {
     if (this.ended) return;
     this.ended = true;
+    this.voiceInput?.close();
     this.interrupt();
     const socket = this.socket;
     this.socket = null;
@@ -325,7 +378,7 @@ export class LiveSession {
     });
   }
 
-  private newTurn(chatId: string, kind: 'answer' | 'driven', language: LanguageCode, startedAt: number): Turn {
+  private newTurn(chatId: string, kind: 'answer' | 'driven', language: LanguageCode, startedAt: number, question?: string): Turn {
     const turn = new Turn({
       chatId,
       kind,
@@ -337,20 +390,37 @@ export class LiveSession {
           if (this.socket?.readyState === OPEN) this.socket.send(frame, { binary: true });
         },
       },
-      tts: this.services.tts,
+      tts: this.tts,
       voiceFor: (lang) => this.robot.voices[lang] ?? DEFAULT_VOICES[lang],
       onFirstAudio: (ms) => {
         this.lastFirstAudioMs = ms;
         this.services.onFirstAudio?.(this.id, ms);
+        this.questions.get(turn)?.firstAudio(ms);
       },
       onError: (error) => this.services.log.warn({ err: error, sessionId: this.id, chatId }, 'turn problem'),
+      ...(question !== undefined && {
+        fallbackAnswer: (lang: LanguageCode) => fallbackAnswer(this.robot, lang),
+        pacify: this.robot.pacify,
+        onFinished: (result: { text: string }) => this.history.add(question, result.text),
+      }),
     });
     this.turn = turn;
     return turn;
   }
 
+  /** Wraps an answer so its question lands in the analytics log when the turn ends. */
+  private observeQuestion(turn: Turn, chatId: string, question: string, source: Parameters<Turn['run']>[0]): Parameters<Turn['run']>[0] {
+    if (!this.services.onQuestion) return source;
+    const language = answerLanguage(question, this.robot, this.language);
+    const observer = new QuestionObserver({ robotId: this.robot.id, sessionId: this.id, chatId, question, language, brain: this.robot.brain.type });
+    this.questions.set(turn, observer);
+    return observer.observe(source);
+  }
+
   private runTurn(turn: Turn, source: Parameters<Turn['run']>[0]): void {
     void turn.run(source).finally(() => {
+      const observer = this.questions.get(turn);
+      if (observer) this.services.onQuestion?.(observer.record());
       if (this.turn === turn) {
         this.turn = null;
         this.drivenSource = null;
@@ -366,6 +436,11 @@ export class LiveSession {
   private sendError(code: ErrorCode, message?: string, chatId?: string): void {
     this.send({ type: 'error', code, message: message ?? errorMessage(code, this.language), ...(chatId ? { chatId } : {}) });
   }
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
 function toSessionEndReason(cause: EndCause): SessionEndReason {

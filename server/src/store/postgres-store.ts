@@ -2,17 +2,34 @@ import pg from 'pg';
 import type { Robot } from '@dhkit/protocol';
 import type { Migration } from './migrations/index.js';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres.js';
-import { robotFromRow, sessionFromRow, type RobotRow, type SessionRow } from './sqlite-store.js';
+import { ANALYTICS_SQL, numberedPlaceholders, runAnalytics } from './question-analytics.js';
+import {
+  KNOWLEDGE_REVISION_PREFIX,
+  knowledgeFromRow,
+  newRevision,
+  questionValues,
+  robotFromRow,
+  sessionFromRow,
+  type KnowledgeRow,
+  type RobotRow,
+  type SessionRow,
+} from './sqlite-store.js';
 import {
   DuplicateRobotError,
   type AdmissionRequest,
   type AdmissionResult,
+  type AnalyticsQuery,
   type KnowledgeEntry,
   type KnowledgeEntryInput,
   type OnceCodeRecord,
+  type QuestionAnalytics,
+  type QuestionRecordInput,
   type SessionRecord,
   type Store,
 } from './store.js';
+
+const INSERT_QUESTION = numberedPlaceholders(ANALYTICS_SQL.insert);
+const SET_SETTING = 'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
 
 /** Any constant: the advisory lock that keeps two processes from migrating the same database at once. */
 const MIGRATION_LOCK_KEY = 4_242_017;
@@ -102,45 +119,94 @@ export class PostgresStore implements Store {
   }
 
   async addKnowledge(robotId: string, entries: KnowledgeEntryInput[]): Promise<number> {
+    return this.writeKnowledge(robotId, entries, false);
+  }
+
+  async replaceKnowledge(robotId: string, entries: KnowledgeEntryInput[]): Promise<number> {
+    return this.writeKnowledge(robotId, entries, true);
+  }
+
+  private async writeKnowledge(robotId: string, entries: KnowledgeEntryInput[], replace: boolean): Promise<number> {
     const now = new Date().toISOString();
     await this.transaction(async (client) => {
+      if (replace) await client.query('DELETE FROM knowledge_entries WHERE robot_id = $1', [robotId]);
       // In chunks: one statement per 500 entries instead of one per entry.
       for (let start = 0; start < entries.length; start += 500) {
         const chunk = entries.slice(start, start + 500);
         const values: unknown[] = [];
         const tuples = chunk.map((entry, i) => {
-          values.push(robotId, entry.language, entry.question, JSON.stringify(entry.similarQuestions ?? []), entry.answer, now);
-          const b = i * 6;
-          return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
+          values.push(
+            robotId,
+            entry.language,
+            entry.question,
+            JSON.stringify(entry.similarQuestions ?? []),
+            entry.answer,
+            JSON.stringify(entry.tags ?? []),
+            now,
+          );
+          const b = i * 7;
+          return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`;
         });
         await client.query(
-          `INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, created_at) VALUES ${tuples.join(', ')}`,
+          `INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, tags, created_at) VALUES ${tuples.join(', ')}`,
           values,
         );
       }
+      await client.query(SET_SETTING, [KNOWLEDGE_REVISION_PREFIX + robotId, newRevision()]);
     });
     return entries.length;
   }
 
   async listKnowledge(robotId: string): Promise<KnowledgeEntry[]> {
-    const { rows } = await this.pool.query<{
-      id: string;
-      robot_id: string;
-      language: string;
-      question: string;
-      similar_questions: string;
-      answer: string;
-      created_at: string;
-    }>('SELECT * FROM knowledge_entries WHERE robot_id = $1 ORDER BY id', [robotId]);
-    return rows.map((row) => ({
-      id: Number(row.id),
-      robotId: row.robot_id,
-      language: row.language as KnowledgeEntry['language'],
-      question: row.question,
-      similarQuestions: JSON.parse(row.similar_questions) as string[],
-      answer: row.answer,
-      createdAt: row.created_at,
-    }));
+    const { rows } = await this.pool.query<KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = $1 ORDER BY id', [robotId]);
+    return rows.map(knowledgeFromRow);
+  }
+
+  async getKnowledgeEntry(robotId: string, id: number): Promise<KnowledgeEntry | null> {
+    const { rows } = await this.pool.query<KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = $1 AND id = $2', [robotId, id]);
+    return rows[0] ? knowledgeFromRow(rows[0]) : null;
+  }
+
+  async updateKnowledgeEntry(robotId: string, id: number, entry: KnowledgeEntryInput): Promise<KnowledgeEntry | null> {
+    return this.transaction(async (client) => {
+      const { rows } = await client.query<KnowledgeRow>(
+        'UPDATE knowledge_entries SET language = $1, question = $2, similar_questions = $3, answer = $4, tags = $5 WHERE robot_id = $6 AND id = $7 RETURNING *',
+        [entry.language, entry.question, JSON.stringify(entry.similarQuestions ?? []), entry.answer, JSON.stringify(entry.tags ?? []), robotId, id],
+      );
+      if (!rows[0]) return null;
+      await client.query(SET_SETTING, [KNOWLEDGE_REVISION_PREFIX + robotId, newRevision()]);
+      return knowledgeFromRow(rows[0]);
+    });
+  }
+
+  async deleteKnowledgeEntry(robotId: string, id: number): Promise<boolean> {
+    return this.transaction(async (client) => {
+      const result = await client.query('DELETE FROM knowledge_entries WHERE robot_id = $1 AND id = $2', [robotId, id]);
+      if (result.rowCount !== 1) return false;
+      await client.query(SET_SETTING, [KNOWLEDGE_REVISION_PREFIX + robotId, newRevision()]);
+      return true;
+    });
+  }
+
+  async knowledgeRevisions(): Promise<Map<string, string>> {
+    const { rows } = await this.pool.query<{ key: string; value: string }>('SELECT key, value FROM settings WHERE key LIKE $1', [
+      `${KNOWLEDGE_REVISION_PREFIX}%`,
+    ]);
+    return new Map(rows.map((row) => [row.key.slice(KNOWLEDGE_REVISION_PREFIX.length), row.value]));
+  }
+
+  async recordQuestion(record: QuestionRecordInput): Promise<void> {
+    await this.pool.query(INSERT_QUESTION, questionValues(record));
+  }
+
+  async questionAnalytics(robotId: string, query: AnalyticsQuery): Promise<QuestionAnalytics> {
+    return runAnalytics(robotId, query, async <R>(sql: string, args: unknown[]) => {
+      return (await this.pool.query(numberedPlaceholders(sql), args)).rows as R[];
+    });
+  }
+
+  async pruneQuestions(before: number): Promise<number> {
+    return (await this.pool.query(numberedPlaceholders(ANALYTICS_SQL.prune), [before])).rowCount ?? 0;
   }
 
   async createOnceCode(code: OnceCodeRecord): Promise<void> {

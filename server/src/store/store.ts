@@ -14,12 +14,59 @@ export interface KnowledgeEntryInput {
   similarQuestions?: string[];
   answer: string;
   language: LanguageCode;
+  /** Free labels for editors and for brains that filter by topic. */
+  tags?: string[];
 }
 
 export interface KnowledgeEntry extends Required<KnowledgeEntryInput> {
   id: number;
   robotId: string;
   createdAt: string;
+}
+
+/** One visitor question as the analytics log keeps it (append-only; pruned after the retention period). */
+export interface QuestionRecordInput {
+  robotId: string;
+  sessionId: string | null;
+  chatId: string | null;
+  question: string;
+  language: LanguageCode;
+  /** The robot's brain type: knowledge, openai, webhook. */
+  brain: string;
+  /** The knowledge entry that answered, when the brain says. */
+  entryId: number | null;
+  confidence: number | null;
+  /** Question received → first audio frame sent; null when no audio was sent (interrupted, TTS failed). */
+  latencyMs: number | null;
+  /** False when the brain declined or failed and the fallback answer (or a suggestion) was given. */
+  answered: boolean;
+  /** Epoch milliseconds. */
+  createdAt: number;
+}
+
+export interface AnalyticsQuery {
+  /** Epoch milliseconds, inclusive. */
+  from: number;
+  /** Epoch milliseconds, exclusive. */
+  to: number;
+  /** Rows in topQuestions and unanswered. */
+  limit: number;
+}
+
+export interface QuestionAnalytics {
+  totals: {
+    questions: number;
+    answered: number;
+    unanswered: number;
+    /** answered / questions; null when there were no questions. */
+    answerRate: number | null;
+    /** Nearest-rank percentiles over questions that got audio; null when none did. */
+    latencyMs: { p50: number | null; p95: number | null };
+  };
+  /** Most asked (grouped by normalized text); `answered` counts the asks that were answered. */
+  topQuestions: Array<{ question: string; count: number; answered: number }>;
+  /** Most asked among the unanswered ones. */
+  unanswered: Array<{ question: string; count: number; lastAskedAt: string }>;
 }
 
 export interface OnceCodeRecord {
@@ -72,9 +119,26 @@ export interface Store {
   /** Deletes a robot with its knowledge, once-codes and sessions (which frees their leases); false when absent. */
   deleteRobot(id: string): Promise<boolean>;
 
-  /** Appends entries; returns how many were added. */
+  /** Appends entries (all or none); returns how many were added. */
   addKnowledge(robotId: string, entries: KnowledgeEntryInput[]): Promise<number>;
+  /** Replaces all of a robot's entries with these, in one transaction; returns how many were added. */
+  replaceKnowledge(robotId: string, entries: KnowledgeEntryInput[]): Promise<number>;
   listKnowledge(robotId: string): Promise<KnowledgeEntry[]>;
+  getKnowledgeEntry(robotId: string, id: number): Promise<KnowledgeEntry | null>;
+  /** Replaces one entry's fields; null when the robot has no such entry. */
+  updateKnowledgeEntry(robotId: string, id: number, entry: KnowledgeEntryInput): Promise<KnowledgeEntry | null>;
+  deleteKnowledgeEntry(robotId: string, id: number): Promise<boolean>;
+  /**
+   * A value per robot that changes with every write to its knowledge (any process), so a server can drop
+   * cached indexes after an import made elsewhere (the CLI, another process on PostgreSQL).
+   */
+  knowledgeRevisions(): Promise<Map<string, string>>;
+
+  /** Appends one question to the analytics log. */
+  recordQuestion(record: QuestionRecordInput): Promise<void>;
+  questionAnalytics(robotId: string, query: AnalyticsQuery): Promise<QuestionAnalytics>;
+  /** Deletes logged questions created before `before` (epoch ms); returns how many. */
+  pruneQuestions(before: number): Promise<number>;
 
   createOnceCode(code: OnceCodeRecord): Promise<void>;
   /**

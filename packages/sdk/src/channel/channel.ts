@@ -130,6 +130,14 @@ export class SessionChannel {
     return true;
   }
 
+  /** Sends a binary frame (voice input audio). */
+  sendBinary(frame: Uint8Array): boolean {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(frame);
+    return true;
+  }
+
   /** Closes without bye (a replaced or abandoned channel); no `lost` callback follows. */
   abandon(): void {
     this.teardown();

@@ -16,6 +16,7 @@ import { SessionChannel, type ChannelHandlers } from '../channel/channel.js';
 import { isFinalClose, retryResume } from '../channel/resume.js';
 import { channelUrl, sessionEndUrl, type ServerAddress } from '../channel/server-address.js';
 import { AudioPlayer } from '../playback/audio-player.js';
+import { VoiceInput, type HandsFreeOptions } from '../voice/voice-input.js';
 import type DigitalHumanElement from '../ui/digital-human/digital-human.component.js';
 import { defineDigitalHuman, DIGITAL_HUMAN_TAG } from '../ui/digital-human/digital-human.js';
 import { newAudioContext } from './browser-support.js';
@@ -69,6 +70,8 @@ export class DigitalHuman {
   private destroying: Promise<void> | null = null;
   /** Reconnecting after a lost channel (the session lives on at the server for its lease TTL). */
   private resuming = false;
+  /** Voice input (push-to-talk, hands-free, injected audio); made when first used. */
+  private voice: VoiceInput | null = null;
   private readonly onGesture = () => this.player.resume();
   /**
    * The page is going away: say bye, and send a beacon too (a WebSocket frame may not leave a closing
@@ -216,26 +219,27 @@ export class DigitalHuman {
     return this;
   }
 
-  /** Enters chat mode. Only 'TEXT' exists in this version; 'AUDIO' rejects with INVALID_REQUEST. */
-  async startChat(options: { interactionMode?: InteractionMode } = {}): Promise<void> {
+  /**
+   * Enters chat mode. 'AUDIO' is hands-free voice: the microphone opens (the browser asks for permission)
+   * and the VAD sends each utterance (`vad.endSilenceMs`, default 600 ms, ends one). Rejects with
+   * MICROPHONE_PERMISSION_DENIED, MICROPHONE_UNAVAILABLE or VOICE_INPUT_NOT_CONFIGURED.
+   */
+  async startChat(options: { interactionMode?: InteractionMode; vad?: HandsFreeOptions } = {}): Promise<void> {
     this.assertLive();
     const mode = options?.interactionMode ?? 'TEXT';
-    if (mode === 'AUDIO') {
-      throw new DHKitError(
-        'INVALID_REQUEST',
-        "Voice input (interactionMode 'AUDIO') is not available in this version of dhkit yet; use 'TEXT'.",
-      );
-    }
-    if (mode !== 'TEXT') throw new DHKitError('INVALID_REQUEST', `Unknown interactionMode ${JSON.stringify(mode)}.`);
+    if (mode !== 'TEXT' && mode !== 'AUDIO') throw new DHKitError('INVALID_REQUEST', `Unknown interactionMode ${JSON.stringify(mode)}.`);
     this.player.resume();
+    if (mode === 'AUDIO') await this.voiceInput().startHandsFree(options?.vad);
+    else if (this.voice?.activeMode === 'handsFree') await this.voice.stop();
     if (this.job.state !== 'CHATTING' || this.job.interactionMode !== mode) {
       this.setJob({ state: 'CHATTING', interactionMode: mode });
     }
   }
 
-  /** Leaves chat mode: stops any speech; the session stays open (a later question starts a chat again). */
+  /** Leaves chat mode: stops any speech and listening; the session stays open (a later question starts a chat again). */
   stopChat(): void {
     if (this.job.state === 'ENDED') return;
+    void this.voice?.stop();
     this.interruptActive(true);
     if (this.job.state === 'CHATTING') this.setJob({ state: 'READY', interactionMode: null });
   }
@@ -280,6 +284,46 @@ export class DigitalHuman {
     return { chatId };
   }
 
+  /** Switches the running chat between 'TEXT' and 'AUDIO' (hands-free voice). */
+  async interactionModeSwitch(options: { interactionMode: InteractionMode; vad?: HandsFreeOptions }): Promise<void> {
+    await this.startChat(options);
+  }
+
+  /** The running chat's mode, or null while not chatting. */
+  get activeInteractionMode(): InteractionMode | null {
+    return this.job.state === 'CHATTING' ? this.job.interactionMode : null;
+  }
+
+  /**
+   * Push-to-talk (the mic button): the avatar stops and everything said until `stopUserSpeak()` is one
+   * question. Works in either mode and needs no VAD model.
+   */
+  async startUserSpeak(): Promise<void> {
+    this.assertLive();
+    this.player.resume();
+    await this.voiceInput().startPushToTalk();
+  }
+
+  /** Ends push-to-talk: the utterance is recognized (`speechRecognized`) and answered. */
+  stopUserSpeak(): { chatId: string | null } {
+    return { chatId: this.voice?.stopPushToTalk() ?? null };
+  }
+
+  /**
+   * Sends audio from another source (a kiosk's microphone array) as one spoken question: mono PCM as
+   * Int16Array or Float32Array at `sampleRate`. Returns the chatId of the answer.
+   */
+  sendCustomLocalAudio(audio: { data: Int16Array | Float32Array; sampleRate: number }): { chatId: string } {
+    this.assertLive();
+    this.player.resume();
+    return { chatId: this.voiceInput().sendCustomAudio(audio?.data, audio?.sampleRate) };
+  }
+
+  /** Chooses the microphone by `deviceId` (from `navigator.mediaDevices.enumerateDevices()`); '' = default. */
+  async setAudioInputDevice(options: { deviceId: string }): Promise<void> {
+    await this.voiceInput().setDevice(options?.deviceId);
+  }
+
   /** Stops the avatar's speech at once and tells the server to cancel the turn. */
   interruptSpeaking(): void {
     if (this.job.state === 'ENDED') return;
@@ -315,6 +359,32 @@ export class DigitalHuman {
 
   private get language(): LanguageCode | undefined {
     return this.job.language ?? undefined;
+  }
+
+  private voiceInput(): VoiceInput {
+    if (this.session && this.session.robot?.voiceInput === false) {
+      throw DHKitError.fromCode('VOICE_INPUT_NOT_CONFIGURED', this.language);
+    }
+    this.voice ??= new VoiceInput({
+      sdkBase: `${this.options.address.httpBase}/sdk`,
+      sendMessage: (message) => !!this.channel?.send(message),
+      sendBinary: (frame) => !!this.channel?.sendBinary(frame),
+      newChatId,
+      isAvatarSpeaking: () => this.speakingChats.size > 0 || this.player.activeChatIds.length > 0,
+      bargeInEnabled: () => this.config.enableVadInterrupt,
+      interrupt: () => this.interruptActive(false),
+      utteranceSent: (chatId) => {
+        // Push-to-talk and injected audio outside a chat start a TEXT chat, so typing keeps working.
+        if (this.job.state !== 'CHATTING') {
+          this.setJob({ state: 'CHATTING', interactionMode: this.voice?.activeMode === 'handsFree' ? 'AUDIO' : 'TEXT' });
+        }
+        this.thinkingChatId = chatId;
+        this.updateAvatarState();
+      },
+      language: () => this.language,
+      log: this.log,
+    });
+    return this.voice;
   }
 
   private assertLive(): void {
@@ -405,6 +475,15 @@ export class DigitalHuman {
         // A weak error leaves the conversation working (the answer is still there as text).
         const weak = code === 'SPEECH_SYNTHESIS_FAILED';
         this.emitError(code, String(message.message ?? code), !weak || this.config.enableWeakErrorInfo);
+        break;
+      }
+      case 'speechRecognized': {
+        const text = String(message.text ?? '');
+        this.emitter.emit('speechRecognized', { chatId: message.chatId, text, isLast: !!message.isLast });
+        if (message.isLast && text === '' && this.thinkingChatId === message.chatId) {
+          this.thinkingChatId = null;
+          this.updateAvatarState();
+        }
         break;
       }
       case 'pong':
@@ -533,6 +612,7 @@ export class DigitalHuman {
   private async teardown(): Promise<void> {
     if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.onPageHide);
     this.channel?.close();
+    await this.voice?.close().catch(() => undefined);
     this.surface.destroy();
     this.element.removeEventListener('dh-question', this.onQuestionSubmitted);
     this.element.removeEventListener('dh-interrupt', this.onInterruptPressed);

@@ -31,7 +31,7 @@ export interface DigitalHumanEventMap {
   speakingStop: { chatId: string };
   /** Each segment of the answer as written (markup kept); concatenate them. */
   semanticRecognized: ChatTextEvent;
-  /** What the visitor said (voice input; a later version). Each text replaces the last. */
+  /** What the visitor said (voice input). Each text replaces the last; the one with isLast is final. */
   speechRecognized: ChatTextEvent;
   /** Declared for a later version (wake word / idle sleep). */
   enterSleep: Record<string, never>;

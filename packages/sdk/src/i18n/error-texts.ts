@@ -89,6 +89,22 @@ export const VISITOR_ERROR_TEXTS: Readonly<Record<VisitorErrorCode, Readonly<Rec
     en_US: 'The voice is unavailable for this answer; you can still read it.',
     zh_CN: '本次回答暂时无法播放语音，您仍可阅读文字内容。',
   },
+  SPEECH_RECOGNITION_FAILED: {
+    en_US: 'Sorry, I did not catch that. Please say it again or type your question.',
+    zh_CN: '没有听清，请再说一遍或输入文字。',
+  },
+  VOICE_INPUT_NOT_CONFIGURED: {
+    en_US: 'Voice input is not available here. Please type your question.',
+    zh_CN: '当前无法使用语音输入，请输入文字提问。',
+  },
+  MICROPHONE_PERMISSION_DENIED: {
+    en_US: 'The microphone is blocked. Allow it in your browser settings, or type your question.',
+    zh_CN: '麦克风被禁用，请在浏览器设置中允许使用，或输入文字提问。',
+  },
+  MICROPHONE_UNAVAILABLE: {
+    en_US: 'No microphone could be used. Connect one, or type your question.',
+    zh_CN: '没有可用的麦克风，请连接麦克风或输入文字提问。',
+  },
   BRAIN_UNAVAILABLE: {
     en_US: 'I cannot look that up right now, so this is a general answer. Please try again later.',
     zh_CN: '暂时无法查询该问题，以上为通用回答，请稍后再试。',

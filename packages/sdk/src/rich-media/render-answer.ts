@@ -20,6 +20,7 @@ import {
   type MediaKind,
   type MediaPolicy,
 } from './media-policy.js';
+import { stripInlineScriptAndStyle } from './strip-inline.js';
 import { dhkitTrustedTypesPolicy } from './trusted-types.js';
 
 export interface RenderAnswerOptions {
@@ -66,7 +67,6 @@ const FORBID_ATTR = ['style', 'srcset', 'sizes', 'id', 'name', 'class', 'target'
 /** Removed elements worth reporting (markup like `<div>` is unwrapped silently). */
 const ACTIVE_TAGS = new Set(['script', 'style', 'link', 'base', 'meta', 'form', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math', 'portal', 'noscript', 'template', 'audio']);
 const INTEGER_ATTR = new Set(['colspan', 'rowspan', 'start']);
-const BLOCK_TAGS = new Set(['p', 'div', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'blockquote', 'pre', 'table', 'tr', 'caption', 'hr']);
 
 const markdown = new Marked({ gfm: true, breaks: true, async: false });
 
@@ -190,13 +190,13 @@ function purifyConfig(): Config & { RETURN_DOM_FRAGMENT: true } {
 }
 
 /**
- * Renders an answer (markdown with inline HTML, as `semanticRecognized` delivers it; concatenate the
- * segments first) into a sanitized fragment. For apps that draw their own UI with `enableCaption: false`.
+ * Renders an answer into a sanitized fragment, synchronously (the public, async form is `renderAnswer`).
  * Browser only. Media that break the policy are left out and listed in `dropped`.
  */
-export function renderAnswer(answer: string, options: RenderAnswerOptions): RenderedAnswer {
+export function renderAnswerNow(answer: string, options: RenderAnswerOptions): RenderedAnswer {
   const instance = getPurifier();
-  const html = markdown.parse(String(answer ?? ''), { async: false });
+  // Pre-stripping keeps the page's CSP reports quiet (see strip-inline.ts); DOMPurify is the boundary.
+  const html = stripInlineScriptAndStyle(markdown.parse(String(answer ?? ''), { async: false }));
   const state: RunState = { policy: createMediaPolicy(options.serverAddress, options.mediaAllowlist ?? []), dropped: [], remove: [] };
   run = state;
   let fragment: DocumentFragment;
@@ -225,35 +225,4 @@ function collectMedia(fragment: DocumentFragment): AnswerMedia[] {
     }
   }
   return media;
-}
-
-/**
- * The plain text of a rendered answer, for a live region or a caption: blocks become lines, pictures their
- * alt text, whitespace collapsed.
- */
-export function answerPlainText(rendered: Pick<RenderedAnswer, 'fragment'> | Node): string {
-  const root = 'fragment' in rendered ? rendered.fragment : rendered;
-  return textOf(root)
-    .split('\n')
-    .map((line) => line.replace(/\s+/g, ' ').trim())
-    .filter(Boolean)
-    .join('\n');
-}
-
-function textOf(node: Node): string {
-  let out = '';
-  for (const child of Array.from(node.childNodes)) {
-    if (child.nodeType === 3) {
-      out += child.nodeValue ?? '';
-    } else if (child.nodeType === 1) {
-      const tag = (child as Element).localName;
-      if (tag === 'br') out += '\n';
-      else if (tag === 'img') out += ` ${(child as Element).getAttribute('alt') ?? ''} `;
-      else if (tag === 'video') out += ` ${(child as Element).getAttribute('title') ?? ''} `;
-      else if (BLOCK_TAGS.has(tag)) out += `\n${textOf(child)}\n`;
-      else if (tag === 'td' || tag === 'th') out += ` ${textOf(child)} `;
-      else out += textOf(child);
-    }
-  }
-  return out;
 }

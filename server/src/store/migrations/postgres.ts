@@ -61,4 +61,29 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_lease ON sessions(robot_id, lease_expires_at) WHERE ended_at IS NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'knowledge tags and question log',
+    // Knowledge revisions live in settings ("knowledge-revision:<robotId>"), written with every knowledge change.
+    sql: `
+      ALTER TABLE knowledge_entries ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+      CREATE TABLE questions (
+        id BIGSERIAL PRIMARY KEY,
+        robot_id TEXT NOT NULL REFERENCES robots(id) ON DELETE CASCADE,
+        session_id TEXT,
+        chat_id TEXT,
+        language TEXT NOT NULL,
+        question TEXT NOT NULL,
+        normalized TEXT NOT NULL,
+        brain TEXT NOT NULL,
+        entry_id BIGINT,
+        confidence DOUBLE PRECISION,
+        latency_ms INTEGER,
+        answered INTEGER NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX questions_robot_time ON questions(robot_id, created_at);
+      CREATE INDEX questions_time ON questions(created_at);
+    `,
+  },
 ];

@@ -25,6 +25,8 @@ export interface BrainChunk {
   answered?: boolean;
   /** "Did you mean" questions, when the brain was unsure. */
   suggestions?: string[];
+  /** The knowledge entry that answered (first chunk; for analytics). */
+  entryId?: number;
 }
 
 /** Answers a question as a stream of text (a knowledge base answers at once, an LLM token by token). */

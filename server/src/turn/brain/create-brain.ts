@@ -1,13 +1,13 @@
 /** The brain for a robot's brain config. Cheap: HTTP brains hold no connection between questions. */
 import type { BrainConfig } from '@dhkit/protocol';
 import type { Brain } from './brain.js';
-import type { KnowledgeBrain } from './knowledge-brain.js';
+import { KnowledgeBrain } from './knowledge-brain.js';
 import { OpenAiBrain } from './openai-brain.js';
 import { WebhookBrain } from './webhook-brain.js';
 
 export interface BrainDependencies {
-  /** The process's knowledge brain (one index cache for all robots). */
-  knowledge: KnowledgeBrain;
+  /** The process's knowledge brain (one index cache for all robots); an LLM brain retrieves context from it. */
+  knowledge: Brain;
   /** Overrides for tests: the longest an answer may stream. */
   maxDurationMs?: number;
 }
@@ -20,7 +20,10 @@ export function createBrain(config: BrainConfig, deps: BrainDependencies): Brain
   if (!brain) {
     brain =
       config.type === 'openai'
-        ? new OpenAiBrain(config, { knowledge: deps.knowledge, maxDurationMs: deps.maxDurationMs })
+        ? new OpenAiBrain(config, {
+            knowledge: deps.knowledge instanceof KnowledgeBrain ? deps.knowledge : undefined,
+            maxDurationMs: deps.maxDurationMs,
+          })
         : new WebhookBrain(config, { maxDurationMs: deps.maxDurationMs });
     cache.set(config, brain);
   }

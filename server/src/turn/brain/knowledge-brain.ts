@@ -15,9 +15,9 @@ export { detectLanguage, tokenize } from './knowledge/tokenize.js';
 export type { IndexableEntry, KnowledgeMatch } from './knowledge/bm25-index.js';
 
 /** Confidence at or above which an entry answers. */
-export const ANSWER_THRESHOLD = 0.5;
+export const ANSWER_THRESHOLD = 0.3;
 /** Confidence at or above which an entry is offered as "did you mean" when nothing is sure enough. */
-export const SUGGEST_THRESHOLD = 0.3;
+export const SUGGEST_THRESHOLD = 0.2;
 const MAX_SUGGESTIONS = 3;
 
 export type KnowledgeDecision<E extends IndexableEntry = IndexableEntry> =
@@ -86,7 +86,7 @@ export class KnowledgeBrain<E extends IndexableEntry = IndexableEntry> implement
     const decision = index.decide(question, { answer: answerAt, suggest: Math.min(index.thresholds.suggest, answerAt) });
     if (decision.kind === 'answer') {
       const { entry, confidence } = decision.match;
-      yield { text: entry.answer, language: entry.language, confidence, answered: true };
+      yield { text: entry.answer, language: entry.language, confidence, answered: true, entryId: entry.id };
       return;
     }
     const language: LanguageCode = answerLanguage(question, context.robot, context.language);

@@ -33,6 +33,9 @@ export interface KnowledgeMatch<E extends IndexableEntry = IndexableEntry> {
   score: number;
   /** The known question (or similar question) that matched best. */
   matchedQuestion: string;
+  /** The two parts of the confidence (see the file comment). */
+  recall: number;
+  precision: number;
 }
 
 export interface SearchOptions {
@@ -45,7 +48,7 @@ export interface SearchOptions {
 const K1 = 1.2;
 const B = 0.75;
 /** Entries in another language than the question are not excluded (names like "dhkit" cross), only discounted. */
-const OTHER_LANGUAGE_FACTOR = 0.8;
+const OTHER_LANGUAGE_FACTOR = 0.6;
 
 interface Doc {
   entryIndex: number;
@@ -83,8 +86,14 @@ export class Bm25Index<E extends IndexableEntry = IndexableEntry> {
     for (const [token, list] of this.postings) this.idf.set(token, bm25Idf(n, list.length));
     this.unseenIdf = bm25Idf(Math.max(n, 1), 0);
     this.averageLength = n === 0 ? 1 : this.docs.reduce((sum, doc) => sum + doc.length, 0) / n;
+    // A known question made only of function words ("what is this") has a tiny mass; matching its few
+    // words says little, so its precision is measured against at least one typical content word.
+    let idfSum = 0;
+    for (const idf of this.idf.values()) idfSum += idf;
+    const minMass = this.idf.size === 0 ? 1 : idfSum / this.idf.size;
     for (const doc of this.docs) {
       for (const [token, weight] of doc.tokens) doc.mass += this.idf.get(token)! * weight;
+      doc.mass = Math.max(doc.mass, minMass);
     }
   }
 
@@ -135,11 +144,11 @@ export class Bm25Index<E extends IndexableEntry = IndexableEntry> {
       if (options.tags && !entry.tags?.some((tag) => options.tags!.includes(tag))) continue;
       const recall = Math.min(1, bm25 / idealScore);
       const precision = Math.min(1, shared / doc.mass);
-      let confidence = recall + precision === 0 ? 0 : (2 * recall * precision) / (recall + precision);
+      let confidence = Math.sqrt(recall * precision);
       if (entry.language !== queryLanguage) confidence *= OTHER_LANGUAGE_FACTOR;
       const current = best.get(doc.entryIndex);
       if (!current || confidence > current.confidence || (confidence === current.confidence && bm25 > current.score)) {
-        best.set(doc.entryIndex, { entry, confidence, score: bm25, matchedQuestion: doc.text });
+        best.set(doc.entryIndex, { entry, confidence, score: bm25, matchedQuestion: doc.text, recall, precision });
       }
     }
     return [...best.values()].sort((a, b) => b.confidence - a.confidence || b.score - a.score).slice(0, limit);

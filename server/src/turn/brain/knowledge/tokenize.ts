@@ -16,15 +16,50 @@ const EN_STOPWORDS = new Set(
   (
     'a an the is are was were be been am do does did i you me my your yours it its of to in on at for and or ' +
     'what how who why when which can could would will shall should may might please tell about this that ' +
-    'there here with we our us they them their he she his her if so just any some hi hey there s'
+    'there here with we our us they them their he she his her if so just any some s where whats ' +
+    'know like want need get give let much many very really also ok okay good'
   ).split(' '),
 );
 const ZH_STOPWORDS = new Set([
   '的', '了', '吗', '呢', '吧', '啊', '呀', '是', '我', '你', '您', '他', '她', '它', '在', '有', '和', '就', '都',
   '也', '还', '请', '问', '请问', '什么', '怎么', '怎样', '如何', '一下', '你们', '我们', '可以', '能', '会', '要',
-  '想', '这', '那', '这个', '那个', '哪', '吗？', '么', '下',
+  '想', '这', '那', '这个', '那个', '哪', '么', '下', '哪里', '哪儿', '哪些', '在哪', '需要', '知道', '一些', '些',
+  '具体', '好', '吧', '得', '地', '着', '过', '把', '被', '让', '给', '跟', '对', '为', '个',
 ]);
-const ZH_STOP_BIGRAMS = new Set(['什么', '请问', '一下', '你们', '我们', '可以', '是不', '不是', '的是', '怎么', '是什', '么时', '我想', '想知', '知道']);
+const ZH_STOP_BIGRAMS = new Set([
+  '什么', '请问', '一下', '你们', '我们', '可以', '是不', '不是', '的是', '怎么', '是什', '么时', '我想', '想知', '知道',
+  '哪里', '哪儿', '哪些', '在哪', '需要', '具体', '一些', '如何', '怎样',
+]);
+
+/**
+ * A small thesaurus of everyday words visitors use for the same thing on a product or company site; each
+ * group is folded into its first word on both sides (known questions and visitors' questions). Only common,
+ * domain-neutral words belong here: a knowledge base's own terms go into its entries' similar questions.
+ */
+const THESAURUS: readonly (readonly string[])[] = [
+  ['hello', 'hi', 'hey', 'greeting'],
+  ['goodbye', 'bye'],
+  ['speak', 'talk', 'say'],
+  ['website', 'site', 'webpage', 'web', 'page', 'homepage'],
+  ['cost', 'price', 'pricing', 'pay', 'money', 'fee', 'charge', 'paid', 'free'],
+  ['make', 'build', 'built', 'create', 'develop', 'author', 'made'],
+  ['able', 'capable', 'ability', 'abilitie'],
+  ['embed', 'integrate', 'install', 'insert'],
+  ['human', 'person', 'people'],
+  ['data', 'information', 'info'],
+  ['address', 'location', 'locat'],
+  ['你好', '您好', '哈喽', '嗨'],
+  ['收费', '付费', '花钱', '价格', '多少钱', '免费', '价钱'],
+  ['网站', '网页', '站点', '页面', '主页'],
+  ['开发', '制作', '打造', '开发者', '作者'],
+  ['说话', '讲话', '讲'],
+  ['英语', '英文'],
+  ['中文', '汉语', '普通话'],
+  ['嵌入', '集成', '接入', '引入'],
+  ['真人', '人类'],
+  ['地址', '位置'],
+];
+const CANONICAL = new Map(THESAURUS.flatMap((group) => group.map((word) => [word, group[0]] as const)));
 
 const FUNCTION_WEIGHT = 0.3;
 const SINGLE_HAN_WEIGHT = 0.5;
@@ -57,14 +92,16 @@ export function tokenize(text: string): TokenWeights {
     if (!isWordLike || !WORD_CHAR.test(segment)) continue;
     if (HAN.test(segment)) {
       const weight = ZH_STOPWORDS.has(segment) ? FUNCTION_WEIGHT : [...segment].length === 1 ? SINGLE_HAN_WEIGHT : 1;
-      add(segment, weight);
+      add(CANONICAL.get(segment) ?? segment, weight);
     } else {
       const word = segment.replace(/['’]s$/, '').replace(/['’]/g, '');
       if (word === '') continue;
-      add(stem(word), EN_STOPWORDS.has(word) ? FUNCTION_WEIGHT : 1);
+      const stemmed = stem(word);
+      add(CANONICAL.get(stemmed) ?? CANONICAL.get(word) ?? stemmed, EN_STOPWORDS.has(word) ? FUNCTION_WEIGHT : 1);
     }
   }
   for (const run of normalized.match(HAN_RUN) ?? []) {
+    for (const char of run) add(char, ZH_STOPWORDS.has(char) ? FUNCTION_WEIGHT * SINGLE_HAN_WEIGHT : SINGLE_HAN_WEIGHT);
     for (let i = 0; i + 1 < run.length; i++) {
       const bigram = run.slice(i, i + 2);
       add(BIGRAM_PREFIX + bigram, ZH_STOP_BIGRAMS.has(bigram) ? FUNCTION_WEIGHT : 1);
@@ -79,6 +116,7 @@ export function stem(word: string): string {
   if (word.endsWith('ies') && word.length > 4) return word.slice(0, -3) + 'y';
   if (word.endsWith('ing') && word.length > 5) return undouble(word.slice(0, -3));
   if (word.endsWith('ed') && word.length > 4) return undouble(word.slice(0, -2));
+  if (word.endsWith('er') && word.length > 6) return undouble(word.slice(0, -2));
   if (word.endsWith('es') && /(?:sh|ch|x|ss)es$/.test(word)) return word.slice(0, -2);
   if (word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us') && !word.endsWith('is')) return word.slice(0, -1);
   return word;

@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// `npm run bench:brain`: our added latency over an LLM. A local OpenAI-compatible server streams an answer
+// after a fixed first-token delay; a robot with an `openai` brain answers through it in real Chromium
+// (real server, espeak-ng). Figure: from the moment the fake LLM writes its first token to the moment the
+// first answer audio starts playing in the page (the SDK's speakingStart), on one clock: both sides use
+// performance.timeOrigin + performance.now() (epoch ms), and the page's offset from this process is
+// measured by round trips (the smallest one bounds the error). Target (DESIGN.md §5): p50 ≤ 30 ms.
+// The first token is a complete clause ("Sure! "), as LLM answers usually open; a first clause spread over
+// several tokens adds the model's own inter-token time, which is not ours.
+import { chromium } from '@playwright/test';
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '../server/dist/index.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 25);
+const FIRST_TOKEN_DELAY_MS = Number(process.env.BENCH_FIRST_TOKEN_MS ?? 300);
+const TOKEN_GAP_MS = 30;
+const TOKENS = ['Sure! ', 'Here is ', 'the answer ', 'you asked for. ', 'It has ', 'a few ', 'clauses.'];
+const ADMIN_KEY = 'bench-admin-key-0123456789';
+
+const now = () => performance.timeOrigin + performance.now();
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return +sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)].toFixed(1);
+};
+const summary = (values) => ({ p50: percentile(values, 50), p95: percentile(values, 95), min: +Math.min(...values).toFixed(1), max: +Math.max(...values).toFixed(1), runs: values.length });
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// The fake LLM: records when it wrote each request's first token.
+const firstTokenAt = [];
+const llm = createServer(async (request, response) => {
+  request.resume();
+  await new Promise((resolve) => request.on('end', resolve));
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  response.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { role: 'assistant' }, finish_reason: null }] })}\n\n`);
+  await sleep(FIRST_TOKEN_DELAY_MS);
+  for (const [i, token] of TOKENS.entries()) {
+    if (response.destroyed) return;
+    if (i > 0) await sleep(TOKEN_GAP_MS);
+    response.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: token }, finish_reason: null }] })}\n\n`);
+    if (i === 0) firstTokenAt.push(now());
+  }
+  response.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+  response.end('data: [DONE]\n\n');
+});
+await new Promise((resolve) => llm.listen(0, '127.0.0.1', resolve));
+
+const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-brain-'));
+const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: false, logLevel: process.env.BENCH_LOG ?? 'error' });
+const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+const browser = await chromium.launch({
+  executablePath: process.env.DHKIT_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+});
+let site;
+try {
+  const created = await fetch(`${server.url}/v1/robots`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({
+      id: 'llm', name: 'LLM bench', concurrency: 4, languages: ['en_US'], allowedOrigins: ['*'],
+      brain: { type: 'openai', baseUrl: `http://127.0.0.1:${llm.address().port}/v1`, model: 'bench', apiKey: 'sk-bench-0123456789' },
+    }),
+  });
+  if (created.status !== 201) throw new Error(`robot not created: ${created.status} ${await created.text()}`);
+  const onceCode = (await (await fetch(`${server.url}/v1/robots/llm/once-codes`, { method: 'POST', headers: admin, body: '{}' })).json()).onceCode;
+
+  site = createServer((request, response) =>
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+      `<!doctype html><style>#dh{width:360px;height:540px}</style><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script>`,
+    ),
+  );
+  await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${site.address().port}/`);
+  await page.waitForFunction(() => typeof window.DHKit?.create === 'function');
+  await page.evaluate(async ({ url, code }) => {
+    window.dh = await window.DHKit.create({ serverAddress: url, robotId: 'llm', onceCode: code, containerId: 'dh' });
+  }, { url: server.url, code: onceCode });
+
+  // Offset of the page's clock from ours: the round trip with the smallest time bounds the error.
+  let offset = 0;
+  let bestRtt = Infinity;
+  for (let i = 0; i < 30; i++) {
+    const sent = now();
+    const pageNow = await page.evaluate(() => performance.timeOrigin + performance.now());
+    const received = now();
+    if (received - sent < bestRtt) {
+      bestRtt = received - sent;
+      offset = pageNow - (sent + received) / 2;
+    }
+  }
+
+  const added = [];
+  for (let i = 0; i < RUNS + 2; i++) {
+    const before = firstTokenAt.length;
+    const speakingAt = await page.evaluate(() => new Promise((resolve, reject) => {
+      const dh = window.dh;
+      const { chatId } = dh.sendTextQuestion({ text: 'Tell me something.' });
+      const timer = setTimeout(() => reject(new Error('no audio')), 10_000);
+      const onStart = (e) => {
+        if (e.chatId !== chatId) return;
+        const at = performance.timeOrigin + performance.now();
+        dh.off('speakingStart', onStart);
+        setTimeout(() => { dh.interruptSpeaking(); clearTimeout(timer); setTimeout(() => resolve(at), 150); }, 100);
+      };
+      dh.on('speakingStart', onStart);
+    }));
+    if (firstTokenAt.length !== before + 1) throw new Error('the fake LLM did not see exactly one request');
+    if (i >= 2) added.push(speakingAt - offset - firstTokenAt[before]);
+  }
+
+  console.log(JSON.stringify({
+    benchmark: 'brain',
+    firstTokenToFirstAudioMs: summary(added),
+    target: { p50Ms: 30 },
+    setup: { firstTokenDelayMs: FIRST_TOKEN_DELAY_MS, tokenGapMs: TOKEN_GAP_MS, firstToken: TOKENS[0] },
+    clock: { pageOffsetMs: +offset.toFixed(2), offsetUncertaintyMs: +(bestRtt / 2).toFixed(2) },
+    environment: { node: process.version, chromium: browser.version(), cpus: cpus().length },
+  }, null, 2));
+} finally {
+  await browser.close();
+  site?.closeAllConnections();
+  site?.close();
+  llm.closeAllConnections();
+  llm.close();
+  await server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}

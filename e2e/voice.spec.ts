@@ -1,0 +1,156 @@
+/**
+ * Voice input in real Chromium with a fake microphone fed from a WAV file made by espeak-ng at test time:
+ * the VAD (Silero on onnxruntime-web, all files from our server) cuts the utterance, the server sends it to a
+ * local OpenAI-compatible transcription server, and the recognized question is answered. Barge-in: speech
+ * while the avatar talks stops its playback.
+ *
+ * Each test launches its own Chromium, because the fake-capture file is a launch flag.
+ */
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '../server/dist/index.js';
+import { startTranscriptionServer, type TranscriptionServer } from '../server/src/asr/transcription-server.fixture.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.js';
+
+const ADMIN_KEY = 'e2e-voice-admin-key-0123456789';
+const QUESTION = 'What are your opening hours?';
+let dir: string;
+let server: Awaited<ReturnType<typeof startServer>>;
+let asr: TranscriptionServer;
+let site: { url: string; close(): Promise<void> };
+
+/** espeak-ng → 48 kHz mono 16-bit WAV with silence around the speech (what Chromium's fake capture reads). */
+function speechWav(name: string, text: string, silenceBefore: number, silenceAfter: number): string {
+  const raw = join(dir, `${name}-raw.wav`);
+  const out = join(dir, `${name}.wav`);
+  execFileSync('espeak-ng', ['-v', 'en-us', '-w', raw, text]);
+  execFileSync('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', out, 'pad', String(silenceBefore), String(silenceAfter)]);
+  return out;
+}
+
+async function launch(wav: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${wav}%noloop`],
+  });
+}
+
+async function admin(method: string, path: string, body?: unknown) {
+  const response = await fetch(server.url + path, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: response.status, json: await response.json().catch(() => null) };
+}
+
+test.beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'dhkit-voice-'));
+  asr = await startTranscriptionServer(() => ({ status: 200, body: JSON.stringify({ text: QUESTION }) }));
+  server = await startServer({ port: 0, host: '127.0.0.1', dataDir: dir, adminKey: ADMIN_KEY, demo: false, logLevel: 'warn' });
+  expect((await admin('POST', '/v1/robots', { id: 'voice', name: 'Voice', concurrency: 5, languages: ['en_US'], asr: { type: 'openai', baseUrl: asr.baseUrl } })).status).toBe(201);
+  await admin('POST', '/v1/robots/voice/knowledge', { entries: [{ question: QUESTION, answer: 'We open at nine and close at six.', language: 'en_US' }] });
+  // The customer's page: its own origin, a strict CSP that allows our server; the VAD's WebAssembly needs
+  // 'wasm-unsafe-eval' (compiling wasm, not eval of JavaScript).
+  const csp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' ${server.url}; style-src 'self'; img-src 'self' ${server.url} data:; media-src 'self' blob:; connect-src 'self' ${server.url} ${server.url.replace('http', 'ws')}`;
+  const page = `<!doctype html><html><head><meta charset="utf-8"></head><body><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script></body></html>`;
+  const http = createServer((request, response) => {
+    if (request.url !== '/') return void response.writeHead(404).end();
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp }).end(page);
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  site = {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => { http.closeAllConnections(); http.close(() => resolve()); }),
+  };
+});
+
+test.afterAll(async () => {
+  await site?.close();
+  await server?.close();
+  await asr?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function openPage(browser: Browser, config: Record<string, unknown> = {}): Promise<Page> {
+  const page = await browser.newPage();
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  await page.goto(site.url);
+  await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');
+  const { json } = await admin('POST', '/v1/robots/voice/once-codes', {});
+  await page.evaluate(
+    async ({ serverAddress, onceCode, config }) => {
+      const w = window as any;
+      w.__events = [];
+      w.dh = await w.DHKit.create({ serverAddress, robotId: 'voice', onceCode, containerId: 'dh', config });
+      for (const name of ['error', 'speakingStart', 'speakingStop', 'speechRecognized', 'semanticRecognized']) {
+        w.dh.on(name, (payload: unknown) => w.__events.push({ name, payload, t: performance.now() }));
+      }
+    },
+    { serverAddress: server.url, onceCode: json.onceCode, config },
+  );
+  (page as any).__violations = violations;
+  return page;
+}
+
+const eventsOf = (page: Page) => page.evaluate(() => (window as any).__events as Array<{ name: string; payload: any; t: number }>);
+
+test('hands-free: the VAD cuts the utterance, the server recognizes it and the avatar answers', async () => {
+  const browser = await launch(speechWav('question', QUESTION, 1, 2));
+  try {
+    const page = await openPage(browser);
+    const before = asr.requests.length;
+    await page.evaluate(() => (window as any).dh.startChat({ interactionMode: 'AUDIO' }));
+    expect(await page.evaluate(() => (window as any).dh.activeInteractionMode)).toBe('AUDIO');
+    await page.waitForFunction(() => (window as any).__events.some((e: any) => e.name === 'speechRecognized'), null, { timeout: 20_000 });
+    const recognized = (await eventsOf(page)).find((e) => e.name === 'speechRecognized')!;
+    expect(recognized.payload).toMatchObject({ text: QUESTION, isLast: true });
+    await page.waitForFunction(
+      (chatId) => (window as any).__events.some((e: any) => e.name === 'speakingStart' && e.payload.chatId === chatId),
+      recognized.payload.chatId,
+      { timeout: 15_000 },
+    );
+    const semantic = (await eventsOf(page)).filter((e) => e.name === 'semanticRecognized').map((e) => e.payload.text).join('');
+    expect(semantic).toContain('We open at nine');
+    // The utterance the server sent on: one WAV of the spoken question, cut by the VAD (not the 2 s of silence after it).
+    expect(asr.requests.length).toBe(before + 1);
+    const wav = asr.requests.at(-1)!.file!.data;
+    expect(wav.readUInt32LE(24)).toBe(16000);
+    const seconds = (wav.length - 44) / 32000;
+    expect(seconds).toBeGreaterThan(1);
+    expect(seconds).toBeLessThan(3.5);
+    expect((await eventsOf(page)).filter((e) => e.name === 'error')).toEqual([]);
+    expect((page as any).__violations).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('barge-in: the visitor speaking while the avatar talks stops its playback', async () => {
+  const browser = await launch(speechWav('barge', 'Excuse me, one question please.', 3, 2));
+  try {
+    const page = await openPage(browser, { enableVadInterrupt: true });
+    await page.evaluate(() => (window as any).dh.startChat({ interactionMode: 'AUDIO' }));
+    const { chatId } = await page.evaluate(() =>
+      (window as any).dh.sendDrivenText({ text: 'This is a very long announcement. '.repeat(12), isLast: true }),
+    );
+    await page.waitForFunction((id) => (window as any).__events.some((e: any) => e.name === 'speakingStart' && e.payload.chatId === id), chatId, { timeout: 10_000 });
+    // The announcement lasts far longer than the 3 s before the visitor speaks: only barge-in stops it early.
+    await page.waitForFunction((id) => (window as any).__events.some((e: any) => e.name === 'speakingStop' && e.payload.chatId === id), chatId, { timeout: 10_000 });
+    const events = await eventsOf(page);
+    const start = events.find((e) => e.name === 'speakingStart' && e.payload.chatId === chatId)!;
+    const stop = events.find((e) => e.name === 'speakingStop' && e.payload.chatId === chatId)!;
+    expect(stop.t - start.t).toBeLessThan(6000);
+    await page.waitForFunction(() => (window as any).__events.some((e: any) => e.name === 'speechRecognized'), null, { timeout: 15_000 });
+  } finally {
+    await browser.close();
+  }
+});

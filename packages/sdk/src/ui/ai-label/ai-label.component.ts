@@ -1,0 +1,42 @@
+import type { LanguageCode } from '@dhkit/protocol';
+import { html, LitElement } from 'lit';
+import { languageTag, t } from '../../i18n/i18n.js';
+import { baseStyles, themeStyles } from '../internal/theme.styles.js';
+import styles from './ai-label.styles.js';
+
+/**
+ * The "AI 生成" / "AI-generated" label, shown while the robot's `aiLabel` is true. Screen readers also hear
+ * that answers may be inaccurate.
+ *
+ * @csspart base - The label.
+ *
+ * @cssproperty --dh-ai-label-background - Label background.
+ * @cssproperty --dh-ai-label-color - Label text color.
+ * @cssproperty --dh-ai-label-font-size - Label font size (default 11px).
+ */
+export default class DhAiLabel extends LitElement {
+  static override styles = [themeStyles, baseStyles, styles];
+
+  static override properties = {
+    language: { reflect: true },
+    theme: { reflect: true },
+  };
+
+  /** UI language (`zh_CN` or `en_US`). */
+  language: LanguageCode;
+  /** `light`, `dark`, or unset to follow the system. */
+  theme: 'light' | 'dark' | undefined;
+
+  constructor() {
+    super();
+    this.language = 'en_US';
+    this.theme = undefined;
+  }
+
+  protected override render() {
+    const description = t(this.language, 'aiLabelDescription');
+    return html`<span part="base" role="note" lang=${languageTag(this.language)} title=${description}
+      >${t(this.language, 'aiLabel')}<span class="visually-hidden">. ${description}</span></span
+    >`;
+  }
+}

@@ -1,0 +1,170 @@
+import { LIMITS, type LanguageCode } from '@dhkit/protocol';
+import { html, LitElement, nothing } from 'lit';
+import { languageTag, t } from '../../i18n/i18n.js';
+import { emit, type MicEventDetail, type QuestionEventDetail } from '../internal/events.js';
+import { baseStyles, themeStyles } from '../internal/theme.styles.js';
+import styles from './input-bar.styles.js';
+
+/** How long the "voice is not available" tooltip stays after a press on the disabled mic. */
+const TOOLTIP_MS = 3000;
+
+/**
+ * The visitor's input: a text field, a send button, a microphone button and, while the avatar speaks, a stop
+ * button. When voice is not available the microphone stays focusable but inert and explains why in a
+ * tooltip (a disabled button could neither be focused nor hovered).
+ *
+ * @event dh-question - The visitor sent the field's text (`detail.text`, untrimmed). Cancelable: when a
+ *   listener cancels it (the question was refused), the text stays in the field.
+ * @event dh-interrupt - The visitor pressed stop while the avatar spoke.
+ * @event dh-mic - The visitor pressed the microphone (`detail.action`: `start`, or `stop` while listening).
+ *
+ * @csspart base - The form.
+ * @csspart field - The text field.
+ * @csspart send - The send button.
+ * @csspart stop - The stop button (only while `speaking`).
+ * @csspart mic - The microphone button; also `mic-listening` while listening.
+ * @csspart mic-listening - The microphone button while listening.
+ * @csspart tooltip - Why voice input is unavailable.
+ *
+ * @cssproperty --dh-input-background - Bar background.
+ * @cssproperty --dh-input-color - Text color.
+ * @cssproperty --dh-input-font-size - Field font size (default 16px, so phones do not zoom in).
+ * @cssproperty --dh-accent - Send button; --dh-accent-contrast its text.
+ * @cssproperty --dh-radius - Corner radius.
+ */
+export default class DhInputBar extends LitElement {
+  static override styles = [themeStyles, baseStyles, styles];
+
+  static override properties = {
+    language: { reflect: true },
+    theme: { reflect: true },
+    disabled: { type: Boolean, reflect: true },
+    speaking: { type: Boolean, reflect: true },
+    showMic: { type: Boolean, attribute: 'show-mic', reflect: true },
+    voiceAvailable: { type: Boolean, attribute: 'voice-available', reflect: true },
+    listening: { type: Boolean, reflect: true },
+    maxLength: { type: Number, attribute: 'max-length' },
+    tooltipShown: { state: true },
+  };
+
+  language: LanguageCode;
+  theme: 'light' | 'dark' | undefined;
+  /** No input possible (connecting, ended). */
+  disabled: boolean;
+  /** The avatar is speaking: the stop button shows. */
+  speaking: boolean;
+  /** Show the microphone button at all. */
+  showMic: boolean;
+  /** Voice input can be used (microphone allowed, voice mode supported). */
+  voiceAvailable: boolean;
+  /** The microphone is listening. */
+  listening: boolean;
+  /** Longest question in characters. */
+  maxLength: number;
+  protected tooltipShown: boolean;
+
+  private tooltipTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    this.language = 'en_US';
+    this.theme = undefined;
+    this.disabled = false;
+    this.speaking = false;
+    this.showMic = true;
+    this.voiceAvailable = false;
+    this.listening = false;
+    this.maxLength = LIMITS.questionMaxChars;
+    this.tooltipShown = false;
+  }
+
+  /** The text field. */
+  get field(): HTMLInputElement | null {
+    return this.renderRoot?.querySelector<HTMLInputElement>('[part="field"]') ?? null;
+  }
+
+  /** Moves focus to the text field. */
+  override focus(options?: FocusOptions): void {
+    this.field?.focus(options);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.tooltipTimer);
+  }
+
+  protected override render() {
+    const lang = this.language;
+    const micLabel = this.listening ? t(lang, 'micStop') : t(lang, 'mic');
+    const micParts = this.listening ? 'mic mic-listening' : 'mic';
+    return html`<form part="base" lang=${languageTag(lang)} @submit=${this.onSubmit}>
+      <input
+        part="field"
+        type="text"
+        name="question"
+        autocomplete="off"
+        enterkeyhint="send"
+        maxlength=${this.maxLength}
+        aria-label=${t(lang, 'questionLabel')}
+        placeholder=${this.listening ? t(lang, 'listening') : t(lang, 'placeholder')}
+        ?disabled=${this.disabled}
+        @keydown=${this.onFieldKeydown}
+      />
+      ${this.showMic
+        ? html`<span class="mic-wrap">
+            <button
+              type="button"
+              part=${micParts}
+              aria-label=${micLabel}
+              title=${this.voiceAvailable ? micLabel : nothing}
+              aria-pressed=${this.listening ? 'true' : 'false'}
+              aria-disabled=${this.voiceAvailable && !this.disabled ? 'false' : 'true'}
+              aria-describedby=${this.voiceAvailable ? nothing : 'mic-tooltip'}
+              @click=${this.onMic}
+            >
+              <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                <path d="M12 14a3 3 0 0 0 3-3V5a3 3 0 1 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11h-2z" />
+              </svg>
+            </button>
+            <span id="mic-tooltip" part="tooltip" role="tooltip" class=${this.tooltipShown ? 'shown' : ''} ?hidden=${this.voiceAvailable}
+              >${t(lang, 'micUnavailable')}</span
+            >
+          </span>`
+        : nothing}
+      <button type="button" part="stop" aria-label=${t(lang, 'stopLabel')} ?hidden=${!this.speaking} @click=${this.onStop}>
+        ${t(lang, 'stop')}
+      </button>
+      <button type="submit" part="send" ?disabled=${this.disabled}>${t(lang, 'send')}</button>
+    </form>`;
+  }
+
+  private onSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    const field = this.field;
+    if (!field || this.disabled) return;
+    const accepted = emit<QuestionEventDetail>(this, 'dh-question', { text: field.value }, { cancelable: true });
+    if (accepted) field.value = '';
+  }
+
+  private onFieldKeydown(event: KeyboardEvent): void {
+    // Escape in the field stops the answer, like the stop button (which may be out of reach on a kiosk).
+    if (event.key === 'Escape' && this.speaking) {
+      event.preventDefault();
+      this.onStop();
+    }
+  }
+
+  private onStop(): void {
+    emit<void>(this, 'dh-interrupt', undefined);
+  }
+
+  private onMic(): void {
+    if (!this.voiceAvailable || this.disabled) {
+      this.tooltipShown = true;
+      clearTimeout(this.tooltipTimer);
+      this.tooltipTimer = setTimeout(() => (this.tooltipShown = false), TOOLTIP_MS);
+      return;
+    }
+    emit<MicEventDetail>(this, 'dh-mic', { action: this.listening ? 'stop' : 'start' });
+  }
+}

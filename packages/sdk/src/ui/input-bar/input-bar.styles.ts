@@ -1,0 +1,145 @@
+import { css } from 'lit';
+
+export default css`
+  :host {
+    display: block;
+  }
+
+  [part='base'] {
+    position: relative;
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    padding: 6px;
+    color: var(--_on-surface);
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    box-shadow: var(--_shadow);
+  }
+
+  [part='base']:focus-within {
+    border-color: var(--_focus-ring);
+  }
+
+  [part='field'] {
+    flex: 1;
+    min-width: 0;
+    min-height: 36px;
+    padding: 8px 10px;
+    font: inherit;
+    font-size: var(--dh-input-font-size, 16px);
+    color: inherit;
+    background: transparent;
+    border: 0;
+    border-radius: calc(var(--_radius) - 4px);
+  }
+
+  [part='field']::placeholder {
+    color: var(--_muted);
+    opacity: 1;
+  }
+
+  [part='field']:focus-visible {
+    outline: none;
+  }
+
+  button {
+    flex: none;
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 6px;
+    min-width: 40px;
+    min-height: 40px;
+    padding: 8px 14px;
+    font: inherit;
+    font-size: 14px;
+    font-weight: 600;
+    border: 0;
+    border-radius: calc(var(--_radius) - 4px);
+    cursor: pointer;
+    transition: filter 0.15s ease, background-color 0.15s ease;
+  }
+
+  button svg {
+    width: 20px;
+    height: 20px;
+    fill: currentColor;
+  }
+
+  [part='send'] {
+    color: var(--_accent-contrast);
+    background: var(--_accent);
+  }
+
+  [part='send']:hover {
+    filter: brightness(1.1);
+  }
+
+  [part='stop'],
+  [part~='mic'] {
+    color: inherit;
+    background: var(--_border);
+  }
+
+  [part~='mic'] {
+    padding: 8px;
+  }
+
+  [part~='mic-listening'] {
+    color: var(--_accent-contrast);
+    background: var(--_accent);
+    animation: dh-listening 1.4s ease-in-out infinite;
+  }
+
+  [part~='mic'][aria-disabled='true'] {
+    opacity: 0.5;
+    cursor: not-allowed;
+  }
+
+  button:disabled,
+  [part='field']:disabled {
+    opacity: 0.5;
+    cursor: not-allowed;
+  }
+
+  .mic-wrap {
+    position: relative;
+    display: inline-flex;
+  }
+
+  [part='tooltip'] {
+    position: absolute;
+    bottom: calc(100% + 8px);
+    right: 0;
+    z-index: 1;
+    width: max-content;
+    max-width: min(260px, 80vw);
+    padding: 6px 10px;
+    font-size: 13px;
+    font-weight: 400;
+    line-height: 1.4;
+    color: var(--_status-color);
+    background: var(--_status-background);
+    border-radius: 8px;
+    box-shadow: var(--_shadow);
+    visibility: hidden;
+    opacity: 0;
+    transition: opacity 0.15s ease, visibility 0.15s;
+    pointer-events: none;
+  }
+
+  [part~='mic'][aria-disabled='true']:hover + [part='tooltip'],
+  [part~='mic'][aria-disabled='true']:focus-visible + [part='tooltip'],
+  [part='tooltip'].shown {
+    visibility: visible;
+    opacity: 1;
+  }
+
+  @keyframes dh-listening {
+    50% {
+      filter: brightness(1.25);
+    }
+  }
+`;

@@ -1,0 +1,49 @@
+import { css } from 'lit';
+
+export default css`
+  :host {
+    display: inline-block;
+  }
+
+  [part='base'] {
+    display: inline-flex;
+    padding: 3px;
+    gap: 2px;
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: 999px;
+    box-shadow: var(--_shadow);
+  }
+
+  [part~='option'] {
+    min-width: 44px;
+    min-height: 32px;
+    padding: 4px 12px;
+    font: inherit;
+    font-size: 13px;
+    color: var(--_on-surface);
+    background: transparent;
+    border: 0;
+    border-radius: 999px;
+    cursor: pointer;
+    transition: background-color 0.15s ease, color 0.15s ease;
+  }
+
+  [part~='option']:hover {
+    background: var(--_border);
+  }
+
+  [part~='option-current'] {
+    color: var(--_accent-contrast);
+    background: var(--_accent);
+  }
+
+  [part~='option-current']:hover {
+    background: var(--_accent);
+  }
+
+  [part~='option']:disabled {
+    opacity: 0.5;
+    cursor: not-allowed;
+  }
+`;

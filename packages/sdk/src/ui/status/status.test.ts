@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { addToast, shouldShowError } from './toasts.js';
+
+describe('status toasts', () => {
+  it('shows every error, weak ones only with enableWeakErrorInfo', () => {
+    expect(shouldShowError('CONCURRENCY_LIMIT', false)).toBe(true);
+    expect(shouldShowError('NETWORK_ERROR', false)).toBe(true);
+    expect(shouldShowError('SPEECH_SYNTHESIS_FAILED', false)).toBe(false);
+    expect(shouldShowError('SPEECH_SYNTHESIS_FAILED', true)).toBe(true);
+    expect(shouldShowError('MEDIA_BLOCKED', false)).toBe(false);
+    expect(shouldShowError('NETWORK_ERROR', false, true)).toBe(false);
+  });
+
+  it('replaces a repeated code and keeps the newest few', () => {
+    let list = addToast([], { id: 1, code: 'A', weak: false });
+    list = addToast(list, { id: 2, code: 'B', weak: false });
+    list = addToast(list, { id: 3, code: 'A', weak: false });
+    expect(list.map((toast) => toast.id)).toEqual([2, 3]);
+    list = addToast(list, { id: 4, code: 'C', weak: false });
+    list = addToast(list, { id: 5, code: 'D', weak: false });
+    expect(list.map((toast) => toast.code)).toEqual(['A', 'C', 'D']);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * Secrets in admin answers: the brain's `apiKey`/`secret` and the speech engines' `apiKey`s are returned
+ * masked ("sk-…abcd"), so an admin screen or a log of admin traffic never shows them; a PATCH that sends a
+ * masked value back keeps the stored secret. (The browser never sees any of them: RobotProfile carries no
+ * brain, tts or asr.)
+ */
+import type { AsrConfig, BrainConfig, Robot, TtsConfig } from '@dhkit/protocol';
+
+const MASK = '…';
+
+/** "sk-proj-abcdef123456" → "sk-…3456"; short secrets → "…". */
+export function maskSecret(secret: string): string {
+  if (secret.length < 12) return MASK;
+  const prefix = /^[A-Za-z]{2,4}[-_]/.exec(secret)?.[0] ?? '';
+  return `${prefix}${MASK}${secret.slice(-4)}`;
+}
+
+export function isMaskedSecret(value: string): boolean {
+  return value.includes(MASK);
+}
+
+/** The brain config with its secrets masked. */
+export function maskBrainSecrets(brain: BrainConfig): BrainConfig {
+  if (brain.type === 'openai' && brain.apiKey) return { ...brain, apiKey: maskSecret(brain.apiKey) };
+  if (brain.type === 'webhook') return { ...brain, secret: maskSecret(brain.secret) };
+  return brain;
+}
+
+function maskApiKey<T extends TtsConfig | AsrConfig>(config: T | undefined): T | undefined {
+  if (!config || !('apiKey' in config) || !config.apiKey) return config;
+  return { ...config, apiKey: maskSecret(config.apiKey) };
+}
+
+/** The robot as admin routes return it. */
+export function maskRobotSecrets(robot: Robot): Robot {
+  const masked: Robot = { ...robot, brain: maskBrainSecrets(robot.brain) };
+  if (robot.tts) masked.tts = maskApiKey(robot.tts);
+  if (robot.asr) masked.asr = maskApiKey(robot.asr);
+  return masked;
+}
+
+/** A brain config from a PATCH, where masked secrets stand for the stored ones (same brain type only). */
+export function restoreMaskedSecrets(next: BrainConfig, current: BrainConfig): BrainConfig {
+  if (next.type === 'openai' && current.type === 'openai' && next.apiKey && isMaskedSecret(next.apiKey)) {
+    return { ...next, apiKey: current.apiKey };
+  }
+  if (next.type === 'webhook' && current.type === 'webhook' && isMaskedSecret(next.secret)) {
+    return { ...next, secret: current.secret };
+  }
+  return next;
+}
+
+function restoreApiKey<T extends TtsConfig | AsrConfig>(next: T, current: T | undefined): T {
+  if (!('apiKey' in next) || !next.apiKey || !isMaskedSecret(next.apiKey)) return next;
+  const stored = current && 'apiKey' in current ? current.apiKey : undefined;
+  return { ...next, apiKey: stored };
+}
+
+/** The secret-bearing fields of a robot PATCH, with masked values standing for the stored secrets. */
+export function restoreRobotSecrets<P extends { brain?: BrainConfig; tts?: TtsConfig; asr?: AsrConfig }>(patch: P, current: Robot): P {
+  const restored = { ...patch };
+  if (patch.brain) restored.brain = restoreMaskedSecrets(patch.brain, current.brain);
+  if (patch.tts) restored.tts = restoreApiKey(patch.tts, current.tts);
+  if (patch.asr) restored.asr = restoreApiKey(patch.asr, current.asr);
+  return restored;
+}

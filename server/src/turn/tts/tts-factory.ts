@@ -1,0 +1,43 @@
+/**
+ * Picks the speech engine for a robot from its `tts` setting and wraps it in the robot's pronunciation
+ * lexicon. espeak-ng is one shared engine (its spare processes serve every robot); OpenAI-compatible
+ * engines are made once per distinct setting and shared by the robots that have it.
+ */
+import { createHash } from 'node:crypto';
+import type { Robot } from '@dhkit/protocol';
+import { LexiconTts, PronunciationLexicon } from './lexicon.js';
+import { OpenAiTts } from './openai-tts.js';
+import type { TextToSpeech } from './tts.js';
+
+const MAX_CACHED_ENGINES = 64;
+
+export class TtsFactory {
+  private readonly engines = new Map<string, TextToSpeech>();
+
+  /** @param espeak the default engine, used when a robot has no `tts` or `{type: "espeak"}`. */
+  constructor(private readonly espeak: TextToSpeech) {}
+
+  forRobot(robot: Pick<Robot, 'tts' | 'lexicon'>): TextToSpeech {
+    const engine = this.engineFor(robot.tts);
+    const lexicon = robot.lexicon?.length ? new PronunciationLexicon(robot.lexicon) : null;
+    return lexicon && !lexicon.isEmpty ? new LexiconTts(engine, lexicon) : engine;
+  }
+
+  private engineFor(config: Robot['tts']): TextToSpeech {
+    if (!config || config.type === 'espeak') return this.espeak;
+    // The key is hashed: it holds the API key, and map keys can end up in heap dumps and debug output.
+    const key = createHash('sha256').update(JSON.stringify([config.baseUrl, config.model, config.apiKey, config.timeoutMs])).digest('hex');
+    let engine = this.engines.get(key);
+    if (!engine) {
+      if (this.engines.size >= MAX_CACHED_ENGINES) this.engines.delete(this.engines.keys().next().value!);
+      engine = new OpenAiTts(config);
+      this.engines.set(key, engine);
+    }
+    return engine;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.engines.values()].map((engine) => engine.close()));
+    this.engines.clear();
+  }
+}
