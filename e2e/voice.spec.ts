@@ -134,7 +134,7 @@ test('hands-free: the VAD cuts the utterance, the server recognizes it and the a
   }
 });
 
-test('barge-in: the visitor speaking while the avatar talks stops its playback', async () => {
+test('barge-in: the visitor speaking while the avatar talks stops its playback within 100 ms of the VAD speech start', async () => {
   const browser = await launch(speechWav('barge', 'Excuse me, one question please.', 3, 2));
   try {
     const page = await openPage(browser, { enableVadInterrupt: true });
@@ -149,6 +149,11 @@ test('barge-in: the visitor speaking while the avatar talks stops its playback',
     const start = events.find((e) => e.name === 'speakingStart' && e.payload.chatId === chatId)!;
     const stop = events.find((e) => e.name === 'speakingStop' && e.payload.chatId === chatId)!;
     expect(stop.t - start.t).toBeLessThan(6000);
+    // Measured from the VAD's speech-start decision (the SDK's voice diagnostics) to the public speakingStop.
+    const speechStartAt = await page.evaluate((after) => (window as any).dh.voice.diagnostics.speechStarts.find((t: number) => t > after) as number, start.t);
+    expect(speechStartAt).toBeGreaterThan(start.t);
+    expect(stop.t).toBeGreaterThanOrEqual(speechStartAt);
+    expect(stop.t - speechStartAt).toBeLessThan(100);
     await page.waitForFunction(() => (window as any).__events.some((e: any) => e.name === 'speechRecognized'), null, { timeout: 15_000 });
   } finally {
     await browser.close();

@@ -267,3 +267,36 @@ describe('session timers', () => {
     await app.close();
   });
 });
+
+describe('changeLanguage', () => {
+  it('switches the session language: languageChanged, then errors (and answers) in the new language', async () => {
+    const client = await Client.open();
+    expect(client.messages().find((m) => m.type === 'welcome')).toMatchObject({ language: 'zh_CN' });
+    client.send({ type: 'question', chatId: 'lang-0001', text: '  ' });
+    expect(await client.until((m) => m.type === 'error' && m.chatId === 'lang-0001')).toMatchObject({ code: 'QUESTION_EMPTY', message: '问题不能为空。' });
+    client.send({ type: 'changeLanguage', language: 'en_US' });
+    expect(await client.until((m) => m.type === 'languageChanged')).toEqual({ type: 'languageChanged', language: 'en_US' });
+    client.send({ type: 'question', chatId: 'lang-0002', text: '  ' });
+    const error = await client.until((m) => m.type === 'error' && m.chatId === 'lang-0002');
+    expect(error).toMatchObject({ code: 'QUESTION_EMPTY' });
+    expect((error as { message: string }).message).toMatch(/^[\x20-\x7e]+$/);
+    client.socket.close();
+  });
+
+  it('refuses a language the robot does not offer, and a malformed one', async () => {
+    const created = await fetch(`${server.url}/v1/robots`, {
+      method: 'POST',
+      headers: { ...ADMIN, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Chinese only', languages: ['zh_CN'], defaultLanguage: 'zh_CN' }),
+    });
+    expect(created.status).toBe(201);
+    const robot = await created.json();
+    const client = await Client.open(robot.id);
+    client.send({ type: 'changeLanguage', language: 'en_US' });
+    expect(await client.until((m) => m.type === 'error')).toMatchObject({ code: 'LANGUAGE_NOT_SUPPORTED' });
+    client.send({ type: 'changeLanguage', language: 'klingon' });
+    expect(await client.until((m) => m.type === 'error' && m.code === 'INVALID_REQUEST')).toBeDefined();
+    expect(client.messages().some((m) => m.type === 'languageChanged')).toBe(false);
+    client.socket.close();
+  });
+});

@@ -89,6 +89,12 @@ export interface PingMessage {
   /** Client clock, echoed back in `pong`. */
   t: number;
 }
+/** Switches the session's language (brain, voice, error texts); answered with `languageChanged` or LANGUAGE_NOT_SUPPORTED. */
+export interface ChangeLanguageMessage {
+  type: 'changeLanguage';
+  /** One of the robot's `languages`. */
+  language: LanguageCode;
+}
 export interface ByeMessage {
   type: 'bye';
 }
@@ -121,6 +127,7 @@ export type ClientMessage =
   | InterruptMessage
   | PingMessage
   | ByeMessage
+  | ChangeLanguageMessage
   | AudioStartMessage
   | AudioEndMessage
   | AudioCancelMessage;
@@ -190,6 +197,11 @@ export interface PongMessage {
   type: 'pong';
   t: number;
 }
+/** The session's language changed (after `changeLanguage`). */
+export interface LanguageChangedMessage {
+  type: 'languageChanged';
+  language: LanguageCode;
+}
 /** The server ends the session; the socket closes right after. */
 export interface SessionEndMessage {
   type: 'sessionEnd';
@@ -217,7 +229,8 @@ export type ServerMessage =
   | SpeechRecognizedMessage
   | PongMessage
   | SessionEndMentionMessage
-  | SessionEndMessage;
+  | SessionEndMessage
+  | LanguageChangedMessage;
 
 // ---- binary frames (server → client) ----
 

@@ -17,8 +17,18 @@ export interface DigitalHumanConfig {
   enableMediaViewer: boolean;
   /** Interrupt the avatar when the visitor starts speaking. */
   enableVadInterrupt: boolean;
-  /** Wake word. */
+  /**
+   * Sleep and wake-up: after `sleepAfterIdleSeconds` without interaction the avatar sleeps (`enterSleep`) and
+   * ignores speech until the wake word (`wakeWord`, heard in the browser by openWakeWord while hands-free
+   * voice is on) or `wakeup({type})` from a kiosk's sensor (`enterActive`).
+   */
   enableLocalWakeup: boolean;
+  /** Idle time before the avatar sleeps when `enableLocalWakeup` is on; 0 never sleeps on its own. */
+  sleepAfterIdleSeconds: number;
+  /** The wake word: 'hey_jarvis' | 'alexa' | 'hey_mycroft' | 'hey_rhasspy' (the openWakeWord models shipped). */
+  wakeWord: string;
+  /** Wake-word score (0..1) that wakes the avatar. */
+  wakeWordThreshold: number;
   /** Start with the avatar's audio muted. */
   defaultMuteRemoteAudio: boolean;
   /** Show non-fatal errors to the visitor too. */
@@ -36,6 +46,9 @@ export const DEFAULT_CONFIG: Readonly<DigitalHumanConfig> = Object.freeze({
   enableMediaViewer: false,
   enableVadInterrupt: false,
   enableLocalWakeup: false,
+  sleepAfterIdleSeconds: 120,
+  wakeWord: 'hey_jarvis',
+  wakeWordThreshold: 0.5,
   defaultMuteRemoteAudio: false,
   enableWeakErrorInfo: false,
   enableDeviceSetting: false,

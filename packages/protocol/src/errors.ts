@@ -106,6 +106,13 @@ export const ERROR_CATALOG = {
       en_US: 'Speech synthesis failed; the answer is still shown as text.',
     },
   },
+  MEDIA_BLOCKED: {
+    status: 422,
+    message: {
+      zh_CN: '回答中的部分图片或视频未显示。',
+      en_US: 'Some pictures or videos of the answer were not shown.',
+    },
+  },
   SPEECH_RECOGNITION_FAILED: {
     status: 502,
     message: {

@@ -2,7 +2,7 @@
  * dhkit browser SDK. Script tag: the global `DHKit`; npm: `import { create } from '@dhkit/sdk'`.
  * Everything public is listed here by name.
  */
-export { create } from './core/create.js';
+export { create } from './ui/create.js';
 export type { CreateOptions } from './core/create.js';
 export { checkBrowserSupport } from './core/browser-support.js';
 export type { BrowserSupport } from './core/browser-support.js';
@@ -19,10 +19,18 @@ export type {
   Listener,
 } from './core/events.js';
 export type { LogLevel } from './core/logger.js';
+export type { WakeupType } from './voice/sleep-controller.js';
 export { answerPlainText, renderAnswer } from './rich-media/index.js';
 export type { AnswerMedia, DropReason, DroppedContent, MediaKind, RenderAnswerOptions, RenderedAnswer } from './rich-media/index.js';
 export type { AvatarState, AvatarSurface } from './avatar/avatar-surface.js';
 export type { default as DigitalHumanElement } from './ui/digital-human/digital-human.component.js';
+export type {
+  LanguageChangeEventDetail,
+  MediaBlockedEventDetail,
+  MediaOpenEventDetail,
+  MicEventDetail,
+  QuestionEventDetail,
+} from './ui/internal/events.js';
 export type {
   DigitalHumanConfig,
   ErrorCode,

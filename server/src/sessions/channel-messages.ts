@@ -1,5 +1,5 @@
 /** Validation of client → server channel messages; anything off gets INVALID_REQUEST, never a crash. */
-import { isValidChatId, type ClientMessage } from '@dhkit/protocol';
+import { isLanguageCode, isValidChatId, type ClientMessage } from '@dhkit/protocol';
 
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; reason: string; chatId?: string };
 
@@ -39,6 +39,9 @@ export function parseClientMessage(raw: string): ParseResult {
       return { ok: true, message: { type: 'ping', t: m.t } };
     case 'bye':
       return { ok: true, message: { type: 'bye' } };
+    case 'changeLanguage':
+      if (!isLanguageCode(m.language)) return fail('changeLanguage needs a language like "zh_CN" or "en_US".');
+      return { ok: true, message: { type: 'changeLanguage', language: m.language } };
     case 'audioStart':
       if (!isValidChatId(m.chatId)) return fail('audioStart needs a chatId of 8..64 characters [A-Za-z0-9_-].');
       if (typeof m.sampleRate !== 'number' || m.encoding !== 'pcm_s16le') {

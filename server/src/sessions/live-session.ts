@@ -115,7 +115,8 @@ export class LiveSession {
   constructor(
     readonly id: string,
     readonly robot: Robot,
-    readonly language: LanguageCode,
+    /** The visitor's language (welcome, brain, voice, error texts); `changeLanguage` switches it. */
+    public language: LanguageCode,
     private readonly tokenHash: string,
     private readonly services: SessionServices,
   ) {}
@@ -128,8 +129,11 @@ export class LiveSession {
 
   /** Voice input (docs/voice.md), made on the first audio message. */
   private get voice(): VoiceInput {
+    const session = this;
     this.voiceInput ??= new VoiceInput({
-      language: this.language,
+      get language() {
+        return session.language;
+      },
       recognizer: this.services.asrFor?.(this.robot) ?? null,
       send: (message) => this.send(message),
       sendError: (code, message, chatId) => this.sendError(code, message, chatId),
@@ -264,9 +268,19 @@ export class LiveSession {
         return this.voice.end(message.chatId);
       case 'audioCancel':
         return this.voice.cancel(message.chatId);
+      case 'changeLanguage':
+        return this.changeLanguage(message.language);
       case 'bye':
         return this.end('BYE', { notify: false, closeCode: CLOSE_CODES.normal });
     }
+  }
+
+  /** Switches the session's language; later answers, voices and errors use it. Refuses one the robot lacks. */
+  changeLanguage(language: LanguageCode): void {
+    if (!this.robot.languages.includes(language)) return this.sendError('LANGUAGE_NOT_SUPPORTED');
+    this.language = language;
+    this.lastActivity = Date.now();
+    this.send({ type: 'languageChanged', language });
   }
 
   /** Starts an answer turn (interrupting a running one). */

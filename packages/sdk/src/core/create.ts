@@ -2,6 +2,7 @@ import { checkBrowserSupport } from './browser-support.js';
 import { DigitalHuman } from './digital-human.js';
 import { DHKitError } from './errors.js';
 import { checkCreateOptions, type CreateOptions } from './options.js';
+import { headlessView, type ViewFactory } from './view.js';
 
 export type { CreateOptions };
 
@@ -18,11 +19,8 @@ function resolveContainer(options: Partial<CreateOptions>): HTMLElement {
   return element;
 }
 
-/**
- * Creates a digital human in the container: admits a session with the once-code, opens its channel,
- * renders `<digital-human>` and resolves once the avatar is idle and ready. Rejects with a DHKitError.
- */
-export async function create(options: CreateOptions): Promise<DigitalHuman> {
+/** create() with a given view; `needsContainer` is false for the headless core. */
+export async function createWithView(options: CreateOptions, makeView: ViewFactory, needsContainer: boolean): Promise<DigitalHuman> {
   const support = checkBrowserSupport();
   if (!support.supported) {
     throw new DHKitError(
@@ -31,6 +29,14 @@ export async function create(options: CreateOptions): Promise<DigitalHuman> {
     );
   }
   const checked = checkCreateOptions(options);
-  const container = resolveContainer(options);
-  return DigitalHuman.open({ ...checked, container });
+  const container = needsContainer ? resolveContainer(options) : undefined;
+  return DigitalHuman.open({ ...checked, container, makeView });
+}
+
+/**
+ * Headless: admits a session, opens its channel and plays the avatar's voice, with no UI at all (draw your
+ * own from the events). `containerId`/`container` are ignored. Resolves once the session is ready.
+ */
+export function createHeadless(options: CreateOptions): Promise<DigitalHuman> {
+  return createWithView(options, headlessView, false);
 }

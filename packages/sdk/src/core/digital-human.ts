@@ -10,15 +10,13 @@ import {
 } from '@dhkit/protocol';
 import type { AvatarState, AvatarSurface } from '../avatar/avatar-surface.js';
 import { packManifestUrl } from '../avatar/avatar-pack.js';
-import { LocalCanvasAvatar } from '../avatar/local-canvas-avatar.js';
 import { requestSession } from '../channel/admission.js';
 import { SessionChannel, type ChannelHandlers } from '../channel/channel.js';
 import { isFinalClose, retryResume } from '../channel/resume.js';
 import { channelUrl, sessionEndUrl, type ServerAddress } from '../channel/server-address.js';
 import { AudioPlayer } from '../playback/audio-player.js';
+import { SleepController, WAKEUP_TYPES, type WakeupType } from '../voice/sleep-controller.js';
 import { VoiceInput, type HandsFreeOptions } from '../voice/voice-input.js';
-import type DigitalHumanElement from '../ui/digital-human/digital-human.component.js';
-import { defineDigitalHuman, DIGITAL_HUMAN_TAG } from '../ui/digital-human/digital-human.js';
 import { newAudioContext } from './browser-support.js';
 import { newChatId, validateDrivenText, validateQuestion } from './chat.js';
 import { defaultConfig, mergeConfig, type DigitalHumanConfig } from './config.js';
@@ -33,13 +31,17 @@ import {
   type Listener,
 } from './events.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
+import type { DigitalHumanView, ViewFactory } from './view.js';
 
 /** Options of create(), checked and resolved. */
 export interface ResolvedOptions {
   address: ServerAddress;
   robotId: string;
   onceCode: string;
-  container: HTMLElement;
+  /** Where the view goes; none for the headless core. */
+  container?: HTMLElement;
+  /** Makes the view: `<digital-human>` (the full SDK) or a headless one (`@dhkit/sdk/core`). */
+  makeView: ViewFactory;
   config: unknown;
   eventListeners: DigitalHumanEventListeners | undefined;
   logLevel: LogLevel;
@@ -54,8 +56,10 @@ export class DigitalHuman {
   private readonly log: Logger;
   private config: DigitalHumanConfig;
   private job: JobInfo;
-  private readonly element: DigitalHumanElement;
-  private readonly surface: AvatarSurface;
+  private readonly element: DigitalHumanView;
+  private readonly surface: AvatarSurface | null;
+  /** The changeLanguage() waiting for the server's languageChanged. */
+  private languageRequest: { language: LanguageCode; resolve: () => void; reject: (error: DHKitError) => void } | null = null;
   private readonly player: AudioPlayer;
   private channel: SessionChannel | null = null;
   private session: SessionInfo | null = null;
@@ -70,8 +74,35 @@ export class DigitalHuman {
   private destroying: Promise<void> | null = null;
   /** Reconnecting after a lost channel (the session lives on at the server for its lease TTL). */
   private resuming = false;
+  /**
+   * The last question until the server starts its turn: a question sent in the instant a network blip
+   * kills the socket is lost with it, so a resumed channel asks it again (same chatId).
+   */
+  private unansweredQuestion: { chatId: string; text: string } | null = null;
   /** Voice input (push-to-talk, hands-free, injected audio); made when first used. */
   private voice: VoiceInput | null = null;
+  /** Idle sleep and wake-up (`enableLocalWakeup`). */
+  private readonly sleepState = new SleepController({
+    enabled: () => this.config.enableLocalWakeup,
+    idleSeconds: () => this.config.sleepAfterIdleSeconds,
+    enterSleep: () => {
+      this.interruptActive(false);
+      this.voice?.setSleeping(true, this.config.enableLocalWakeup ? {
+        word: this.config.wakeWord,
+        threshold: this.config.wakeWordThreshold,
+        onWake: () => this.sleepState.wakeup('VOICE'),
+      } : undefined);
+      this.updateAvatarState();
+      this.log.info('asleep');
+      this.emitter.emit('enterSleep', {});
+    },
+    enterActive: (type) => {
+      this.voice?.setSleeping(false);
+      this.updateAvatarState();
+      this.log.info('awake', type ?? '');
+      this.emitter.emit('enterActive', type ? { type } : {});
+    },
+  });
   private readonly onGesture = () => this.player.resume();
   /**
    * The page is going away: say bye, and send a beacon too (a WebSocket frame may not leave a closing
@@ -112,27 +143,30 @@ export class DigitalHuman {
       {
         speakingStart: (chatId) => this.onSpeakingStart(chatId),
         speakingStop: (chatId) => this.onSpeakingStop(chatId),
-        clauseStart: (_chatId, _clauseId, text) => this.element.showCaption(text),
+        clauseStart: (_chatId, _clauseId, text) => this.element.showClause(text),
       },
       this.log,
     );
     this.player.resume();
     this.player.setMuted(this.config.defaultMuteRemoteAudio);
 
-    defineDigitalHuman();
-    this.element = document.createElement(DIGITAL_HUMAN_TAG) as DigitalHumanElement;
+    const made = options.makeView(options.container);
+    this.element = made.view;
+    this.surface = made.surface;
     this.element.config = this.config;
+    this.element.serverAddress = options.address.httpBase;
     this.element.language = guessLanguage();
     this.element.state = 'CONNECTING';
     this.element.addEventListener('dh-question', this.onQuestionSubmitted);
     this.element.addEventListener('dh-interrupt', this.onInterruptPressed);
+    this.element.addEventListener('dh-mic', this.onMicPressed);
+    this.element.addEventListener('dh-language-change', this.onLanguageChosen);
+    this.element.addEventListener('dh-media-blocked', this.onMediaBlocked);
     this.element.addEventListener('pointerdown', this.onGesture);
     this.element.addEventListener('keydown', this.onGesture);
-    options.container.appendChild(this.element);
     if (typeof window !== 'undefined') window.addEventListener('pagehide', this.onPageHide);
 
-    this.surface = new LocalCanvasAvatar();
-    this.surface.attachAnalyser(this.player.analyser);
+    this.surface?.attachAnalyser(this.player.analyser);
   }
 
   /** @internal Used by create(): admission, channel handshake and first frame, in that order of need. */
@@ -144,14 +178,14 @@ export class DigitalHuman {
       throw toDHKitError(error, 'INTERNAL_ERROR');
     }
     // The avatar draws while the network work runs, so the page shows it at once.
-    const drawn = dh.element.attachSurface(dh.surface);
+    const drawn = dh.surface ? dh.element.attachSurface(dh.surface) : Promise.resolve();
     drawn.catch(() => {});
     try {
       dh.emitter.emit('jobInfoChange', dh.getJobInfo());
       const session = await requestSession(options.address, { robotId: options.robotId, onceCode: options.onceCode });
       dh.session = session;
       // The robot's avatar pack loads while the channel opens; `drawn` waits for its first frame.
-      void dh.surface.load({ kind: 'pack', url: packManifestUrl(options.address.httpBase, session.robot?.avatar) });
+      void dh.surface?.load({ kind: 'pack', url: packManifestUrl(options.address.httpBase, session.robot?.avatar) });
       if (session.mediaMode !== 'local') {
         dh.log.warn(`media mode '${session.mediaMode}' is not supported by this SDK version; using the local avatar`);
       }
@@ -168,8 +202,8 @@ export class DigitalHuman {
       if (dh.job.state !== 'CONNECTING') throw DHKitError.fromCode('NETWORK_ERROR');
       const language = isLanguageCode(welcome.language) ? welcome.language : session.language;
       dh.element.language = language;
-      dh.element.aiLabel = !!session.robot?.aiLabel;
-      dh.element.dataset.sessionId = session.sessionId;
+      dh.element.profile = session.robot ?? null;
+      dh.element.sessionId = session.sessionId;
       dh.setJob({
         jobId: session.jobId || session.sessionId,
         sessionId: session.sessionId,
@@ -178,6 +212,7 @@ export class DigitalHuman {
         state: 'READY',
       });
       dh.log.info('ready');
+      dh.sleepState.activity();
       return dh;
     } catch (error) {
       await dh.teardown();
@@ -194,6 +229,7 @@ export class DigitalHuman {
     if (!changed.length) return;
     this.config = merged;
     this.element.config = merged;
+    if (changed.includes('enableLocalWakeup') || changed.includes('sleepAfterIdleSeconds')) this.sleepState.activity();
   }
 
   /** Adds several listeners at once: `{speakingStart: fn, error: fn}`. */
@@ -229,6 +265,8 @@ export class DigitalHuman {
     const mode = options?.interactionMode ?? 'TEXT';
     if (mode !== 'TEXT' && mode !== 'AUDIO') throw new DHKitError('INVALID_REQUEST', `Unknown interactionMode ${JSON.stringify(mode)}.`);
     this.player.resume();
+    this.sleepState.wakeup();
+    this.sleepState.activity();
     if (mode === 'AUDIO') await this.voiceInput().startHandsFree(options?.vad);
     else if (this.voice?.activeMode === 'handsFree') await this.voice.stop();
     if (this.job.state !== 'CHATTING' || this.job.interactionMode !== mode) {
@@ -257,8 +295,11 @@ export class DigitalHuman {
     if (this.job.state !== 'CHATTING') this.setJob({ state: 'CHATTING', interactionMode: 'TEXT' });
     this.player.resume();
     this.interruptActive(false);
+    this.sleepState.wakeup();
+    this.sleepState.activity();
     const chatId = newChatId();
     this.send({ type: 'question', chatId, text });
+    this.unansweredQuestion = { chatId, text };
     this.pendingChats.add(chatId);
     this.thinkingChatId = chatId;
     this.updateAvatarState();
@@ -324,6 +365,30 @@ export class DigitalHuman {
     await this.voiceInput().setDevice(options?.deviceId);
   }
 
+  /**
+   * Wakes the avatar from sleep (`enterActive {type}`): a kiosk's sensor saw someone ('RADAR', 'INFRARED',
+   * 'CAMERA'), or 'VOICE'. Returns false when it was awake (the idle countdown restarts).
+   */
+  wakeup(options: { type: WakeupType }): boolean {
+    this.assertLive();
+    const type = options?.type;
+    if (!WAKEUP_TYPES.includes(type)) throw new DHKitError('INVALID_REQUEST', `wakeup type must be one of ${WAKEUP_TYPES.join(', ')}.`);
+    const woke = this.sleepState.wakeup(type);
+    if (!woke) this.sleepState.activity();
+    return woke;
+  }
+
+  /** Puts the avatar to sleep now (`enterSleep`): it stops talking and ignores speech until woken. */
+  sleep(): boolean {
+    this.assertLive();
+    return this.sleepState.sleep();
+  }
+
+  /** Whether the avatar is asleep. */
+  get isSleeping(): boolean {
+    return this.sleepState.asleep;
+  }
+
   /** Stops the avatar's speech at once and tells the server to cancel the turn. */
   interruptSpeaking(): void {
     if (this.job.state === 'ENDED') return;
@@ -337,6 +402,34 @@ export class DigitalHuman {
   unmuteRemoteAudio(): void {
     this.player.resume();
     this.player.setMuted(false);
+  }
+
+  /**
+   * Switches the conversation's language (one of `getLanguageInfo().languageList`): later answers, voice and
+   * the built-in UI use it. Resolves when the server agreed; rejects with LANGUAGE_NOT_SUPPORTED.
+   */
+  changeLanguage(options: { langCode: LanguageCode }): Promise<void> {
+    this.assertLive();
+    const language = options?.langCode;
+    if (!isLanguageCode(language) || !this.languageList.includes(language)) {
+      return Promise.reject(DHKitError.fromCode('LANGUAGE_NOT_SUPPORTED', this.language));
+    }
+    if (language === this.job.language) return Promise.resolve();
+    this.languageRequest?.reject(DHKitError.fromCode('LANGUAGE_NOT_SUPPORTED', this.language));
+    return new Promise<void>((resolve, reject) => {
+      this.languageRequest = { language, resolve, reject };
+      try {
+        this.send({ type: 'changeLanguage', language });
+      } catch (error) {
+        this.languageRequest = null;
+        reject(toDHKitError(error));
+      }
+    });
+  }
+
+  /** The language in use and the robot's languages. */
+  getLanguageInfo(): { currentLanguage: LanguageCode; languageList: LanguageCode[] } {
+    return { currentLanguage: this.job.language ?? this.element.language, languageList: [...this.languageList] };
   }
 
   getJobInfo(): JobInfo {
@@ -361,6 +454,10 @@ export class DigitalHuman {
     return this.job.language ?? undefined;
   }
 
+  private get languageList(): LanguageCode[] {
+    return this.session?.robot?.languages?.filter(isLanguageCode) ?? [];
+  }
+
   private voiceInput(): VoiceInput {
     if (this.session && this.session.robot?.voiceInput === false) {
       throw DHKitError.fromCode('VOICE_INPUT_NOT_CONFIGURED', this.language);
@@ -374,6 +471,8 @@ export class DigitalHuman {
       bargeInEnabled: () => this.config.enableVadInterrupt,
       interrupt: () => this.interruptActive(false),
       utteranceSent: (chatId) => {
+        this.sleepState.wakeup();
+        this.sleepState.activity();
         // Push-to-talk and injected audio outside a chat start a TEXT chat, so typing keeps working.
         if (this.job.state !== 'CHATTING') {
           this.setJob({ state: 'CHATTING', interactionMode: this.voice?.activeMode === 'handsFree' ? 'AUDIO' : 'TEXT' });
@@ -404,9 +503,11 @@ export class DigitalHuman {
     this.pendingChats.clear();
     this.drivenChatId = null;
     this.thinkingChatId = null;
+    this.unansweredQuestion = null;
     this.speakingChats.clear();
     this.element.speaking = false;
-    this.element.showCaption('');
+    this.element.showClause('');
+    this.element.endAnswer();
     this.updateAvatarState();
   }
 
@@ -419,19 +520,22 @@ export class DigitalHuman {
 
   private updateAvatarState(): void {
     let state: AvatarState = 'idle';
-    if (this.speakingChats.size > 0) state = 'speaking';
+    // Asleep: the idle pose (the avatar surface has no separate sleep pose yet).
+    if (this.sleepState.asleep) state = 'idle';
+    else if (this.speakingChats.size > 0) state = 'speaking';
     else if (this.thinkingChatId) state = 'thinking';
     else if (this.job.state === 'CHATTING' && this.job.interactionMode === 'AUDIO') state = 'listening';
-    this.surface.setState(state);
+    this.surface?.setState(state);
   }
 
   private emitError(code: ErrorCode, message: string, show: boolean): void {
     this.log.warn(`error ${code}: ${message}`);
-    if (show) this.element.showStatus(message, { error: true });
+    if (show) this.element.showError(code);
     this.emitter.emit('error', { code, message });
   }
 
   private onSpeakingStart(chatId: string): void {
+    this.sleepState.activity();
     this.speakingChats.add(chatId);
     if (this.thinkingChatId === chatId) this.thinkingChatId = null;
     this.element.speaking = true;
@@ -440,10 +544,11 @@ export class DigitalHuman {
   }
 
   private onSpeakingStop(chatId: string): void {
+    this.sleepState.activity();
     this.speakingChats.delete(chatId);
     if (this.speakingChats.size === 0) {
       this.element.speaking = false;
-      this.element.clearCaptionSoon();
+      this.element.clearClauseSoon();
     }
     this.updateAvatarState();
     this.emitter.emit('speakingStop', { chatId });
@@ -453,10 +558,12 @@ export class DigitalHuman {
     switch (message.type) {
       case 'turnStart':
         this.log.debug('turnStart', message.chatId, message.kind);
+        if (this.unansweredQuestion?.chatId === message.chatId) this.unansweredQuestion = null;
         if (!this.player.isInterrupted(message.chatId)) this.pendingChats.add(message.chatId);
         break;
       case 'semantic':
         if (this.player.isInterrupted(message.chatId)) return;
+        this.element.addAnswer(message.chatId, String(message.text ?? ''), !!message.isLast);
         this.emitter.emit('semanticRecognized', { chatId: message.chatId, text: String(message.text ?? ''), isLast: !!message.isLast });
         break;
       case 'speech':
@@ -470,11 +577,17 @@ export class DigitalHuman {
         this.player.endChat(message.chatId);
         this.updateAvatarState();
         break;
+      case 'languageChanged':
+        this.onLanguageChanged(message.language);
+        break;
       case 'error': {
         const code = isErrorCode(message.code) ? message.code : 'INTERNAL_ERROR';
-        // A weak error leaves the conversation working (the answer is still there as text).
-        const weak = code === 'SPEECH_SYNTHESIS_FAILED';
-        this.emitError(code, String(message.message ?? code), !weak || this.config.enableWeakErrorInfo);
+        if (code === 'LANGUAGE_NOT_SUPPORTED' && this.languageRequest) {
+          this.languageRequest.reject(new DHKitError(code, String(message.message ?? code)));
+          this.languageRequest = null;
+        }
+        // The view shows weak errors (the conversation goes on) only with enableWeakErrorInfo.
+        this.emitError(code, String(message.message ?? code), true);
         break;
       }
       case 'speechRecognized': {
@@ -532,14 +645,17 @@ export class DigitalHuman {
     if (this.resuming) return;
     this.resuming = true;
     this.log.info(`channel lost (${code}${reason ? ` ${reason}` : ''}); resuming`);
-    // What was playing belongs to a turn the server has cancelled.
+    // What was playing belongs to a turn the server has cancelled; a question still waiting for its turn
+    // is asked again once the channel is back.
+    const reask = this.unansweredQuestion;
+    if (reask) this.pendingChats.delete(reask.chatId);
     this.player.interrupt(this.pendingChats);
     this.pendingChats.clear();
     this.speakingChats.clear();
     this.thinkingChatId = null;
     this.drivenChatId = null;
     this.element.speaking = false;
-    this.element.showCaption('');
+    this.element.showClause('');
     this.updateAvatarState();
     try {
       const channel = await retryResume(
@@ -569,6 +685,12 @@ export class DigitalHuman {
       }
       this.channel = channel;
       this.log.info('channel resumed');
+      if (reask && this.unansweredQuestion === reask) {
+        this.send({ type: 'question', chatId: reask.chatId, text: reask.text });
+        this.pendingChats.add(reask.chatId);
+        this.thinkingChatId = reask.chatId;
+        this.updateAvatarState();
+      }
     } catch {
       this.endAfterLoss(code, reason);
     } finally {
@@ -588,17 +710,17 @@ export class DigitalHuman {
     this.speakingChats.clear();
     this.thinkingChatId = null;
     this.element.speaking = false;
-    this.element.showCaption('');
+    this.element.showClause('');
     const wasConnecting = this.job.state === 'CONNECTING';
     this.setJob({ state: 'ENDED', interactionMode: null });
     if (!wasConnecting) this.emitter.emit('jobEnd', { jobId: this.job.jobId, reason: endReason });
     void this.player.close();
   }
 
-  private readonly onQuestionSubmitted = (event: CustomEvent<{ text: string }>) => {
+  private readonly onQuestionSubmitted = (event: Event) => {
+    const detail = (event as CustomEvent<{ text: string }>).detail;
     try {
-      this.sendTextQuestion({ text: event.detail.text });
-      this.element.showStatus('');
+      this.sendTextQuestion({ text: detail?.text });
     } catch (error) {
       event.preventDefault();
       const failure = toDHKitError(error);
@@ -608,14 +730,59 @@ export class DigitalHuman {
 
   private readonly onInterruptPressed = () => this.interruptSpeaking();
 
+  private readonly onMicPressed = (event: Event) => {
+    if ((event as CustomEvent<{ action: 'start' | 'stop' }>).detail?.action === 'stop') {
+      this.stopUserSpeak();
+      this.element.listening = false;
+      return;
+    }
+    this.element.listening = true;
+    this.startUserSpeak().catch((error: unknown) => {
+      this.element.listening = false;
+      const failure = toDHKitError(error);
+      this.emitError(failure.code, failure.message, true);
+    });
+  };
+
+  private readonly onLanguageChosen = (event: Event) => {
+    this.changeLanguage({ langCode: (event as CustomEvent<{ langCode: LanguageCode }>).detail?.langCode }).catch((error: unknown) => {
+      const failure = toDHKitError(error);
+      this.emitError(failure.code, failure.message, true);
+    });
+  };
+
+  private readonly onMediaBlocked = (event: Event) => {
+    const dropped = (event as CustomEvent<{ dropped: Array<{ kind: string; value: string }> }>).detail?.dropped ?? [];
+    const what = dropped.map((item) => `${item.kind} ${item.value}`).join(', ');
+    this.emitError('MEDIA_BLOCKED', `Left out of the answer by the media policy: ${what}`, true);
+  };
+
+  private onLanguageChanged(language: LanguageCode): void {
+    if (!isLanguageCode(language)) return;
+    const request = this.languageRequest;
+    this.languageRequest = null;
+    if (language !== this.job.language) {
+      this.element.language = language;
+      this.setJob({ language });
+      this.emitter.emit('languageInfoChange', this.getLanguageInfo());
+    }
+    if (request?.language === language) request.resolve();
+  }
+
   /** Releases everything: channel (with bye), audio, avatar, element. */
   private async teardown(): Promise<void> {
+    this.sleepState.stop();
     if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.onPageHide);
     this.channel?.close();
     await this.voice?.close().catch(() => undefined);
-    this.surface.destroy();
+    this.surface?.destroy();
+    this.languageRequest?.reject(DHKitError.fromCode('SESSION_ENDED', this.language));
+    this.languageRequest = null;
     this.element.removeEventListener('dh-question', this.onQuestionSubmitted);
     this.element.removeEventListener('dh-interrupt', this.onInterruptPressed);
+    this.element.removeEventListener('dh-mic', this.onMicPressed);
+    this.element.removeEventListener('dh-language-change', this.onLanguageChosen);
+    this.element.removeEventListener('dh-media-blocked', this.onMediaBlocked);
     this.element.removeEventListener('pointerdown', this.onGesture);
     this.element.removeEventListener('keydown', this.onGesture);
     this.element.remove();

@@ -33,9 +33,10 @@ export interface DigitalHumanEventMap {
   semanticRecognized: ChatTextEvent;
   /** What the visitor said (voice input). Each text replaces the last; the one with isLast is final. */
   speechRecognized: ChatTextEvent;
-  /** Declared for a later version (wake word / idle sleep). */
+  /** The avatar fell asleep (idle for `sleepAfterIdleSeconds`, or `sleep()`); it ignores speech until woken. */
   enterSleep: Record<string, never>;
-  enterActive: Record<string, never>;
+  /** The avatar woke up: `type` is the wake word ('VOICE') or the sensor of `wakeup({type})`; absent when a question woke it. */
+  enterActive: { type?: 'RADAR' | 'INFRARED' | 'CAMERA' | 'VOICE' };
   languageInfoChange: { currentLanguage: LanguageCode; languageList: LanguageCode[] };
   jobEndMention: { jobId: string; restTime: number };
   /** The session is over: `reason` from the server's sessionEnd, or 'CLOSED' when the channel was lost. */

@@ -22,7 +22,7 @@ export interface CreateOptions {
 }
 
 /** Checks create()'s options apart from the container; throws INVALID_REQUEST naming what is wrong. */
-export function checkCreateOptions(options: unknown): Omit<ResolvedOptions, 'container'> {
+export function checkCreateOptions(options: unknown): Omit<ResolvedOptions, 'container' | 'makeView'> {
   const invalid = (message: string) => new DHKitError('INVALID_REQUEST', `create: ${message}`);
   if (!options || typeof options !== 'object') throw invalid('options must be an object.');
   const o = options as Partial<CreateOptions>;

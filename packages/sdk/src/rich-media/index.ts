@@ -1,9 +1,10 @@
 /**
  * Public face of the answer renderer. Async on purpose: marked and DOMPurify are about 27 KB min+gzip, and
- * the renderer is only needed with built-in captions or in apps that draw their own; the promise lets it
- * move into a lazy chunk without an API change.
+ * the renderer is only needed with built-in captions or in apps that draw their own; so it lives in a lazy chunk,
+ * `{serverAddress}/sdk/rich-media.esm.js`, fetched on first use.
  */
-import { renderAnswerNow, type RenderAnswerOptions, type RenderedAnswer } from './render-answer.js';
+import { loadRenderer } from './load-renderer.js';
+import type { RenderAnswerOptions, RenderedAnswer } from './render-answer.js';
 
 export { answerPlainText } from './plain-text.js';
 export type { AnswerMedia, DroppedContent, RenderAnswerOptions, RenderedAnswer } from './render-answer.js';
@@ -20,5 +21,6 @@ export type { DropReason, MediaKind } from './media-policy.js';
  * answerBox.replaceChildren(fragment);
  */
 export async function renderAnswer(answer: string, options: RenderAnswerOptions): Promise<RenderedAnswer> {
-  return renderAnswerNow(answer, options);
+  const renderer = await loadRenderer(options?.serverAddress);
+  return renderer.renderAnswerNow(answer, options);
 }

@@ -8,6 +8,7 @@ import * as ort from 'onnxruntime-web/wasm';
 import { FRAME_MS, VadSegmenter, type SegmenterEvent, type SegmenterOptions } from './vad-segmenter.js';
 
 export { FRAME_MS, VadSegmenter };
+export { WAKE_WORD_MODELS, WakeWordDetector, type WakeWordName } from './wake-word.js';
 export type { SegmenterEvent, SegmenterOptions };
 
 export interface Microphone {
@@ -96,9 +97,13 @@ export class SileroVad {
     return new ort.Tensor('float32', new Float32Array(2 * 128), [2, 1, 128]);
   }
 
-  /** Speech probability 0..1 of a 512-sample frame. Calls are serialized (the model state carries over). */
-  probability(frame: Float32Array): Promise<number> {
+  /**
+   * Speech probability 0..1 of a 512-sample frame, and the model's run time in ms (on this thread).
+   * Calls are serialized (the model state carries over).
+   */
+  probability(frame: Float32Array): Promise<{ probability: number; ms: number }> {
     const run = this.chain.then(async () => {
+      const started = performance.now();
       const input = new Float32Array(SileroVad.CONTEXT_SAMPLES + frame.length);
       input.set(this.context, 0);
       input.set(frame, SileroVad.CONTEXT_SAMPLES);
@@ -109,7 +114,7 @@ export class SileroVad {
         sr: this.sr,
       });
       this.state = out.stateN as ort.Tensor;
-      return (out.output as ort.Tensor).data[0] as number;
+      return { probability: (out.output as ort.Tensor).data[0] as number, ms: performance.now() - started };
     });
     this.chain = run.catch(() => undefined);
     return run;

@@ -7,7 +7,7 @@
 import { LIMITS, encodeClientAudioFrame, type ClientMessage, type LanguageCode } from '@dhkit/protocol';
 import { DHKitError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Microphone, SegmenterOptions, SileroVad, VadSegmenter } from './engine.js';
+import type { Microphone, SegmenterOptions, SileroVad, VadSegmenter, WakeWordDetector, WakeWordName } from './engine.js';
 
 type Engine = typeof import('./engine.js');
 
@@ -29,6 +29,13 @@ export interface VoiceHost {
   log: Logger;
 }
 
+/** What the wake-word listener needs while the avatar sleeps. */
+export interface WakeWordOptions {
+  word: string;
+  threshold: number;
+  onWake(): void;
+}
+
 export interface HandsFreeOptions {
   /** Silence that ends an utterance, 200..2000 ms (default 600). */
   endSilenceMs?: number;
@@ -36,6 +43,31 @@ export interface HandsFreeOptions {
 
 /** Frames of 20..100 ms keep the upload smooth; 32 ms frames are batched in pairs. */
 const FRAMES_PER_UPLOAD = 2;
+/** How many entries each diagnostics list keeps (the oldest go first). */
+const DIAGNOSTICS_KEEP = 2048;
+
+/**
+ * Timings of the voice pipeline, for `npm run bench:voice` and the browser tests (not a public API; every
+ * list is bounded). Times are `performance.now()` of the page.
+ */
+export interface VoiceDiagnostics {
+  /** Time of each Silero `session.run`, ms; it runs on the page's main thread (onnxruntime-web wasm, one thread). */
+  vadFrameMs: number[];
+  /** When the segmenter decided speech started (after `minSpeechMs` of sustained speech). */
+  speechStarts: number[];
+  /** When the segmenter decided an utterance ended (after `endSilenceMs` of silence) and `audioEnd` went up. */
+  speechEnds: number[];
+  /** Barge-ins: the speech-start decision and the moment playback had been stopped. */
+  bargeIns: Array<{ speechStartAt: number; stoppedAt: number }>;
+  /** While asleep: the wake-word score of each 80 ms chunk, and the pipeline's time for it (ms). */
+  wakeWordScores: number[];
+  wakeWordMs: number[];
+}
+
+function keep<T>(list: T[], value: T): void {
+  list.push(value);
+  if (list.length > DIAGNOSTICS_KEEP) list.shift();
+}
 
 export class VoiceInput {
   private engine: Promise<Engine> | null = null;
@@ -47,6 +79,11 @@ export class VoiceInput {
   /** The utterance being uploaded. */
   private utterance: { chatId: string; seq: number; pending: Float32Array[]; samples: number } | null = null;
   private closed = false;
+  readonly diagnostics: VoiceDiagnostics = { vadFrameMs: [], speechStarts: [], speechEnds: [], bargeIns: [], wakeWordScores: [], wakeWordMs: [] };
+  /** Asleep: speech is ignored; only the wake word (if configured) is listened for. */
+  private sleeping = false;
+  private wake: WakeWordOptions | null = null;
+  private wakeDetector: Promise<WakeWordDetector | null> | null = null;
 
   constructor(private readonly host: VoiceHost) {}
 
@@ -128,6 +165,56 @@ export class VoiceInput {
     return chatId;
   }
 
+  /**
+   * Asleep: speech no longer makes utterances (a running one is dropped); with `wake`, the wake-word models
+   * are loaded and the hands-free microphone's audio goes to them instead of the VAD.
+   */
+  setSleeping(sleeping: boolean, wake?: WakeWordOptions): void {
+    this.sleeping = sleeping;
+    this.wake = sleeping ? (wake ?? null) : null;
+    if (!sleeping) {
+      this.segmenter?.reset();
+      this.vad?.reset();
+      return;
+    }
+    this.cancelUtterance();
+    this.segmenter?.reset();
+    if (wake) void this.wakeWordDetector(wake.word).then((detector) => detector?.reset());
+  }
+
+  /** Loads the wake-word models once (null when they cannot be loaded: sensors still wake the avatar). */
+  private wakeWordDetector(word: string): Promise<WakeWordDetector | null> {
+    this.wakeDetector ??= this.loadEngine()
+      .then(async (engine) => {
+        if (!(word in engine.WAKE_WORD_MODELS)) throw new Error(`unknown wake word "${word}"; shipped: ${Object.keys(engine.WAKE_WORD_MODELS).join(', ')}`);
+        const detector = await engine.WakeWordDetector.load(`${this.host.sdkBase}/voice`, word as WakeWordName);
+        this.host.log.info('wake word ready', word);
+        return detector;
+      })
+      .catch((error: unknown) => {
+        this.host.log.warn('wake word unavailable', error);
+        return null;
+      });
+    return this.wakeDetector;
+  }
+
+  private listenForWakeWord(frame: Float32Array): void {
+    const wake = this.wake;
+    if (!wake || !this.wakeDetector) return;
+    void this.wakeDetector.then(async (detector) => {
+      if (!detector || this.wake !== wake) return;
+      const started = performance.now();
+      const scores = await detector.push(frame);
+      if (!scores.length) return;
+      keep(this.diagnostics.wakeWordMs, (performance.now() - started) / scores.length);
+      for (const score of scores) keep(this.diagnostics.wakeWordScores, score);
+      if (this.wake === wake && this.sleeping && Math.max(...scores) >= wake.threshold) {
+        detector.reset();
+        wake.onWake();
+      }
+    }).catch((error: unknown) => this.host.log.warn('wake word failed on a frame', error));
+  }
+
   /** Stops listening (the microphone is released); a running utterance is dropped. */
   async stop(): Promise<void> {
     this.mode = 'off';
@@ -140,6 +227,9 @@ export class VoiceInput {
     await this.stop();
     await this.vad?.release().catch(() => undefined);
     this.vad = null;
+    const detector = await this.wakeDetector?.catch(() => null);
+    this.wakeDetector = null;
+    await detector?.release().catch(() => undefined);
   }
 
   // ---- internals ----
@@ -191,13 +281,21 @@ export class VoiceInput {
       this.addFrame(frame);
       return;
     }
-    if (this.mode !== 'handsFree' || !this.vad || !this.segmenter) return;
+    if (this.mode !== 'handsFree') return;
+    if (this.sleeping) {
+      this.listenForWakeWord(frame);
+      return;
+    }
+    if (!this.vad || !this.segmenter) return;
     const segmenter = this.segmenter;
     void this.vad.probability(frame).then(
-      (probability) => {
-        if (this.mode !== 'handsFree' || this.segmenter !== segmenter) return;
+      ({ probability, ms }) => {
+        keep(this.diagnostics.vadFrameMs, ms);
+        if (this.mode !== 'handsFree' || this.segmenter !== segmenter || this.sleeping) return;
         for (const event of segmenter.push(frame, probability)) {
           if (event.type === 'start') {
+            const speechStartAt = performance.now();
+            keep(this.diagnostics.speechStarts, speechStartAt);
             // The visitor talks over the avatar: stop it (barge-in), or ignore the speech (half duplex).
             if (this.host.isAvatarSpeaking()) {
               if (!this.host.bargeInEnabled()) {
@@ -205,11 +303,13 @@ export class VoiceInput {
                 return;
               }
               this.host.interrupt();
+              keep(this.diagnostics.bargeIns, { speechStartAt, stoppedAt: performance.now() });
             }
             this.beginUtterance(event.frames);
           } else if (event.type === 'frame') {
             this.addFrame(event.frame);
           } else {
+            keep(this.diagnostics.speechEnds, performance.now());
             this.endUtterance();
           }
         }

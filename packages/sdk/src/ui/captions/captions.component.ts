@@ -2,7 +2,8 @@ import type { LanguageCode } from '@dhkit/protocol';
 import { html, LitElement, type PropertyValues } from 'lit';
 import { languageTag, t } from '../../i18n/i18n.js';
 import { answerPlainText } from '../../rich-media/plain-text.js';
-import { renderAnswerNow, type AnswerMedia } from '../../rich-media/render-answer.js';
+import { loadedRenderer, loadRenderer } from '../../rich-media/load-renderer.js';
+import type { AnswerMedia } from '../../rich-media/render-answer.js';
 import { emit, type MediaBlockedEventDetail, type MediaOpenEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './captions.styles.js';
@@ -96,8 +97,16 @@ export default class DhCaptions extends LitElement {
       this.announcement = '';
       return;
     }
-    const rendered = this.serverAddress
-      ? renderAnswerNow(this.answer, { serverAddress: this.serverAddress, mediaAllowlist: this.mediaAllowlist })
+    const renderer = loadedRenderer();
+    if (!renderer && this.serverAddress) {
+      // The renderer is a lazy chunk; render again (as if the answer changed) once it is here.
+      loadRenderer(this.serverAddress).then(
+        () => this.requestUpdate('answer', ''),
+        (error: unknown) => console.warn('[dhkit] could not load the answer renderer', error),
+      );
+    }
+    const rendered = renderer && this.serverAddress
+      ? renderer.renderAnswerNow(this.answer, { serverAddress: this.serverAddress, mediaAllowlist: this.mediaAllowlist })
       : null;
     const text = rendered ? answerPlainText(rendered) : this.answer;
     // Announce once per answer, when it is whole; a new answer clears the region first.

@@ -1,87 +1,98 @@
-import { DEFAULT_CONFIG, type DigitalHumanConfig, type LanguageCode } from '@dhkit/protocol';
+import { DEFAULT_CONFIG, type DigitalHumanConfig, type LanguageCode, type RobotProfile } from '@dhkit/protocol';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { AvatarSurface } from '../../avatar/avatar-surface.js';
 import type { JobState } from '../../core/events.js';
+import type { DigitalHumanView } from '../../core/view.js';
+import { t } from '../../i18n/i18n.js';
+import { loadRenderer } from '../../rich-media/load-renderer.js';
+import type DhCaptions from '../captions/captions.component.js';
+import { hotQuestionsFor } from '../hot-questions/hot-questions-select.js';
+import type { MediaOpenEventDetail } from '../internal/events.js';
+import { baseStyles, themeStyles } from '../internal/theme.styles.js';
+import type DhMediaViewer from '../media-viewer/media-viewer.component.js';
+import type DhStatus from '../status/status.component.js';
 import styles from './digital-human.styles.js';
 
-const TEXT = {
-  en_US: { placeholder: 'Ask me anything…', send: 'Send', stop: 'Stop', connecting: 'Connecting…', ended: 'The conversation has ended.', aiLabel: 'AI-generated', question: 'Your question' },
-  zh_CN: { placeholder: '请输入问题', send: '发送', stop: '停止', connecting: '正在连接…', ended: '对话已结束。', aiLabel: 'AI 生成', question: '你的问题' },
-} as const;
-
-/** How long a caption stays after the speech stopped. */
+/** How long a clause caption stays after the speech stopped. */
 const CAPTION_LINGER_MS = 1500;
-/** How long a transient error stays in the status line. */
-const STATUS_LINGER_MS = 6000;
-
-export interface QuestionEventDetail {
-  text: string;
-}
 
 /**
- * The digital human's view: the avatar surface, captions in step with speech, the text input and a status
- * line. It holds no session logic; the SDK instance drives it and listens to its events.
+ * The digital human's view: the avatar surface with the built-in components around it (captions with the
+ * rich answer, media viewer, hot questions, language switch, status and errors, input bar, AI label). It
+ * holds no session logic; the SDK instance drives it and listens to the components' events, which bubble
+ * out of it.
  *
- * @event dh-question - The visitor submitted a question (`detail.text`, untrimmed).
- * @event dh-interrupt - The visitor pressed the stop button while the avatar spoke.
+ * @event dh-question - The visitor asked (typed, or a hot question): `detail.text`. Cancelable.
+ * @event dh-interrupt - The visitor pressed stop while the avatar spoke.
+ * @event dh-mic - The visitor pressed the microphone (`detail.action`).
+ * @event dh-language-change - The visitor chose a language (`detail.langCode`).
+ * @event dh-media-blocked - Parts of an answer were left out by the media policy (`detail.dropped`).
  *
  * @csspart avatar - Container of the avatar surface (a canvas in media mode `local`).
- * @csspart caption - The caption of the clause being spoken.
- * @csspart input - The input bar (form) with the text field and the buttons.
- * @csspart status - Connection state and error messages.
- * @csspart ai-label - The "AI-generated" label, when the robot asks for it.
+ * @csspart caption - `<dh-captions>`: the rich answer and the clause being spoken (with `enableCaption`).
+ * @csspart media - The rendered answer with its pictures and videos (exported from the captions).
+ * @csspart clause - The clause being spoken (exported from the captions).
+ * @csspart hot-questions - `<dh-hot-questions>` (with `enableHotIssues`).
+ * @csspart language - `<dh-language-switch>` (with `showLanguageUI`).
+ * @csspart input - `<dh-input-bar>` (with `enableChatBtn`).
+ * @csspart status - `<dh-status>`: connection state and error messages.
+ * @csspart ai-label - `<dh-ai-label>`, when the robot asks for it.
  *
  * @cssproperty --dh-background - Background when `useDefaultBackground` is on.
  * @cssproperty --dh-accent - Accent color (send button, focus ring); --dh-accent-contrast its text.
- * @cssproperty --dh-font-family
- * @cssproperty --dh-radius - Corner radius of caption and input bar.
- * @cssproperty --dh-caption-background / --dh-caption-color
- * @cssproperty --dh-input-background / --dh-input-color
- * @cssproperty --dh-status-background / --dh-status-color / --dh-error-background
+ * @cssproperty --dh-font-family - Font of every component.
+ * @cssproperty --dh-radius - Corner radius of captions, chips and input bar.
  * @cssproperty --dh-min-height - Smallest height of the element (default 240px).
  * @cssproperty --dh-avatar-skin / -skin-shade / -hair / -shirt / -lips / -eyes / -cheeks - Colors of the built-in fallback face (drawn when the avatar pack cannot load), read at mount.
  */
-export default class DigitalHumanElement extends LitElement {
-  static override styles = styles;
+export default class DigitalHumanElement extends LitElement implements DigitalHumanView {
+  static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
     config: { attribute: false },
-    language: { attribute: false },
-    aiLabel: { attribute: false },
+    language: { reflect: true },
+    theme: { reflect: true },
+    profile: { attribute: false },
+    serverAddress: { attribute: false },
+    sessionId: { attribute: 'data-session-id', reflect: true },
     state: { type: String, reflect: true },
     speaking: { type: Boolean, reflect: true },
-    caption: { state: true },
-    statusText: { state: true },
-    statusIsError: { state: true },
+    listening: { type: Boolean, reflect: true },
   };
 
   /** The SDK config in force (set by the SDK instance). */
   config: DigitalHumanConfig;
+  /** UI language, passed down to every component. */
   language: LanguageCode;
-  /** Show the "AI-generated" label (from the robot profile). */
-  aiLabel: boolean;
+  /** `light`, `dark`, or unset to follow the system; passed down to every component. */
+  theme: 'light' | 'dark' | undefined;
+  /** The robot profile of the session (languages, hot questions, media allowlist, AI label, voice input). */
+  profile: RobotProfile | null;
+  /** The server's HTTP base (answers' media resolve against it). */
+  serverAddress: string;
+  sessionId: string;
   /** The session state, reflected as the `state` attribute. */
   state: JobState;
   /** True while the avatar's audio is playing; reflected as the `speaking` attribute. */
   speaking: boolean;
-  protected caption: string;
-  protected statusText: string;
-  protected statusIsError: boolean;
+  /** The microphone is listening (push-to-talk). */
+  listening: boolean;
 
   private surface: AvatarSurface | null = null;
   private captionTimer: ReturnType<typeof setTimeout> | undefined;
-  private statusTimer: ReturnType<typeof setTimeout> | undefined;
+  private answerChatId = '';
 
   constructor() {
     super();
     this.config = { ...DEFAULT_CONFIG };
     this.language = 'en_US';
-    this.aiLabel = false;
+    this.theme = undefined;
+    this.profile = null;
+    this.serverAddress = '';
+    this.sessionId = '';
     this.state = 'CONNECTING';
     this.speaking = false;
-    this.caption = '';
-    this.statusText = '';
-    this.statusIsError = false;
+    this.listening = false;
   }
 
   /** How open the avatar's mouth is right now, 0..1 (follows the audio actually playing). */
@@ -102,6 +113,18 @@ export default class DigitalHumanElement extends LitElement {
     return this.surface;
   }
 
+  private get captions(): DhCaptions | null {
+    return this.renderRoot?.querySelector('dh-captions') ?? null;
+  }
+
+  private get status(): DhStatus | null {
+    return this.renderRoot?.querySelector('dh-status') ?? null;
+  }
+
+  private get viewer(): DhMediaViewer | null {
+    return this.renderRoot?.querySelector('dh-media-viewer') ?? null;
+  }
+
   /** Puts an avatar surface into the `avatar` part; resolves when its first frame is drawn. */
   async attachSurface(surface: AvatarSurface): Promise<void> {
     this.surface = surface;
@@ -114,96 +137,124 @@ export default class DigitalHumanElement extends LitElement {
     await surface.ready;
   }
 
-  /** Shows a caption now (plain text). */
-  showCaption(text: string): void {
+  /** Shows the clause being spoken (plain text; pacifying fillers too). */
+  showClause(text: string): void {
     clearTimeout(this.captionTimer);
-    this.caption = this.config.enableCaption ? text : '';
+    const captions = this.captions;
+    if (captions) captions.clause = text;
   }
 
-  /** Clears the caption after a short linger. */
-  clearCaptionSoon(delayMs = CAPTION_LINGER_MS): void {
+  /** Clears the clause after a short linger. */
+  clearClauseSoon(delayMs = CAPTION_LINGER_MS): void {
     clearTimeout(this.captionTimer);
-    this.captionTimer = setTimeout(() => (this.caption = ''), delayMs);
+    this.captionTimer = setTimeout(() => this.showClause(''), delayMs);
   }
 
-  /** Shows a status line; errors clear themselves after a while unless `sticky`. */
-  showStatus(text: string, options: { error?: boolean; sticky?: boolean } = {}): void {
-    clearTimeout(this.statusTimer);
-    this.statusText = text;
-    this.statusIsError = !!options.error;
-    if (text && !options.sticky) this.statusTimer = setTimeout(() => (this.statusText = ''), STATUS_LINGER_MS);
+  /** Appends a `semanticRecognized` segment to the answer shown; a new chatId starts a new answer. */
+  addAnswer(chatId: string, text: string, isLast: boolean): void {
+    const captions = this.captions;
+    if (!captions) return;
+    if (chatId !== this.answerChatId) {
+      this.answerChatId = chatId;
+      captions.answer = '';
+      captions.complete = false;
+    }
+    captions.answer += text;
+    if (isLast) captions.complete = true;
+  }
+
+  /** The answer shown will get no more segments (interrupted). */
+  endAnswer(): void {
+    const captions = this.captions;
+    if (captions?.answer) captions.complete = true;
+    this.answerChatId = '';
+  }
+
+  /** Shows an error in the visitor's language; weak errors only with `enableWeakErrorInfo`. */
+  showError(code: string): void {
+    this.status?.showError(code);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.captionTimer);
-    clearTimeout(this.statusTimer);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('config') && !this.config.enableCaption) this.caption = '';
     if (changed.has('config')) this.surface?.setBackground(this.config.useDefaultBackground);
-    if (changed.has('state') || changed.has('language')) {
-      const text = TEXT[this.language] ?? TEXT.en_US;
-      if (this.state === 'CONNECTING') this.showStatus(text.connecting, { sticky: true });
-      else if (this.state === 'ENDED') this.showStatus(text.ended, { sticky: true });
-      else if (changed.get('state') === 'CONNECTING') this.showStatus('');
+    // The answer renderer (marked + DOMPurify) is a lazy chunk: fetch it as soon as captions may need it.
+    if ((changed.has('config') || changed.has('serverAddress')) && this.serverAddress && (this.config.enableCaption || this.config.enableMediaViewer)) {
+      loadRenderer(this.serverAddress).catch((error: unknown) => console.warn('[dhkit] could not load the answer renderer', error));
     }
   }
 
   protected override render() {
-    const text = TEXT[this.language] ?? TEXT.en_US;
+    const lang = this.language;
+    const theme = this.theme;
+    const config = this.config;
+    const profile = this.profile;
     const ended = this.state === 'ENDED';
     const inputDisabled = ended || this.state === 'CONNECTING';
+    const info = this.state === 'CONNECTING' ? t(lang, 'connecting') : ended ? t(lang, 'ended') : '';
+    const hotQuestions = config.enableHotIssues ? hotQuestionsFor(profile?.hotQuestions, lang) : [];
     return html`
-      <div class="root ${this.config.useDefaultBackground ? 'default-background' : ''}">
+      <div class="root ${config.useDefaultBackground ? 'default-background' : ''}">
         <div part="avatar"></div>
-        ${this.aiLabel ? html`<div part="ai-label">${text.aiLabel}</div>` : nothing}
-        <div class="overlay">
-          <div part="caption" class=${this.caption ? '' : 'hidden'} aria-live="polite">${this.caption}</div>
-          <div part="status" class="${this.statusText ? '' : 'hidden'} ${this.statusIsError ? 'error' : ''}" role="status">
-            ${this.statusText}
-          </div>
-          ${this.config.enableChatBtn
-            ? html`<form part="input" @submit=${this.onSubmit}>
-                <input
-                  type="text"
-                  name="question"
-                  autocomplete="off"
-                  enterkeyhint="send"
-                  aria-label=${text.question}
-                  placeholder=${text.placeholder}
-                  ?disabled=${inputDisabled}
-                />
-                <button type="button" class="stop ${this.speaking ? '' : 'hidden'}" @click=${this.onStop}>${text.stop}</button>
-                <button type="submit" class="send" ?disabled=${inputDisabled}>${text.send}</button>
-              </form>`
+        <div class="top">
+          ${profile?.aiLabel ? html`<dh-ai-label part="ai-label" .language=${lang} .theme=${theme}></dh-ai-label>` : nothing}
+          ${config.showLanguageUI
+            ? html`<dh-language-switch
+                part="language"
+                .language=${lang}
+                .theme=${theme}
+                .languages=${profile?.languages ?? []}
+                ?disabled=${inputDisabled}
+              ></dh-language-switch>`
             : nothing}
         </div>
+        <div class="overlay">
+          ${config.enableCaption
+            ? html`<dh-captions
+                part="caption"
+                exportparts="answer:media,clause"
+                .language=${lang}
+                .theme=${theme}
+                .mediaViewer=${config.enableMediaViewer}
+                .serverAddress=${this.serverAddress}
+                .mediaAllowlist=${profile?.mediaAllowlist ?? []}
+                @dh-media-open=${this.onMediaOpen}
+              ></dh-captions>`
+            : nothing}
+          <dh-status part="status" .language=${lang} .theme=${theme} .weakErrors=${config.enableWeakErrorInfo} .info=${info}></dh-status>
+          ${hotQuestions.length
+            ? html`<dh-hot-questions
+                part="hot-questions"
+                .language=${lang}
+                .theme=${theme}
+                .questions=${hotQuestions}
+                ?disabled=${inputDisabled}
+              ></dh-hot-questions>`
+            : nothing}
+          ${config.enableChatBtn
+            ? html`<dh-input-bar
+                part="input"
+                .language=${lang}
+                .theme=${theme}
+                .disabled=${inputDisabled}
+                .speaking=${this.speaking}
+                .listening=${this.listening}
+                .voiceAvailable=${!!profile?.voiceInput}
+              ></dh-input-bar>`
+            : nothing}
+        </div>
+        <dh-media-viewer .language=${lang} .theme=${theme}></dh-media-viewer>
       </div>
     `;
   }
 
-  private onSubmit(event: SubmitEvent): void {
-    event.preventDefault();
-    const input = this.renderRoot.querySelector<HTMLInputElement>('input[name="question"]');
-    if (!input) return;
-    const detail: QuestionEventDetail = { text: input.value };
-    const accepted = this.dispatchEvent(
-      new CustomEvent<QuestionEventDetail>('dh-question', { detail, bubbles: true, composed: true, cancelable: true }),
-    );
-    // The SDK cancels the event when it refused the question; keep the text so the visitor can fix it.
-    if (accepted) input.value = '';
-  }
-
-  private onStop(): void {
-    this.dispatchEvent(new CustomEvent('dh-interrupt', { bubbles: true, composed: true }));
-  }
-}
-
-declare global {
-  interface HTMLElementEventMap {
-    'dh-question': CustomEvent<QuestionEventDetail>;
-    'dh-interrupt': CustomEvent<void>;
+  private onMediaOpen(event: CustomEvent<MediaOpenEventDetail>): void {
+    event.stopPropagation();
+    if (!this.config.enableMediaViewer) return;
+    this.viewer?.show(event.detail.items, event.detail.index, event.detail.opener);
   }
 }

@@ -1,0 +1,58 @@
+import type { LanguageCode, RobotProfile } from '@dhkit/protocol';
+import type { AvatarSurface } from '../avatar/avatar-surface.js';
+import type { DigitalHumanConfig } from './config.js';
+import type { JobState } from './events.js';
+
+/**
+ * What a DigitalHuman drives: `<digital-human>` with the built-in UI, or nothing at all (the headless core,
+ * `@dhkit/sdk/core`). The view reports the visitor's actions as `dh-*` events on itself.
+ */
+export interface DigitalHumanView extends EventTarget {
+  config: DigitalHumanConfig;
+  language: LanguageCode;
+  state: JobState;
+  speaking: boolean;
+  listening: boolean;
+  /** The robot as the session describes it (languages, hot questions, media allowlist, AI label). */
+  profile: RobotProfile | null;
+  /** The server's HTTP base; answers' media resolve against it. */
+  serverAddress: string;
+  sessionId: string;
+  /** The clause being spoken (plain text). */
+  showClause(text: string): void;
+  /** Clears the clause after a short linger. */
+  clearClauseSoon(): void;
+  /** One `semanticRecognized` segment; a new chatId starts a new answer. */
+  addAnswer(chatId: string, text: string, isLast: boolean): void;
+  /** The answer shown is complete (interrupted). */
+  endAnswer(): void;
+  /** An error for the visitor, by catalog code; weak ones show only with `enableWeakErrorInfo`. */
+  showError(code: string): void;
+  /** Mounts the avatar surface; resolves on its first frame. */
+  attachSurface(surface: AvatarSurface): Promise<void>;
+  remove(): void;
+}
+
+/** Makes the view (and its avatar surface, if it draws one) for a container. */
+export type ViewFactory = (container: HTMLElement | undefined) => { view: DigitalHumanView; surface: AvatarSurface | null };
+
+/** The headless view: keeps the state, draws nothing. */
+export class HeadlessView extends EventTarget implements DigitalHumanView {
+  config = {} as DigitalHumanConfig;
+  language: LanguageCode = 'en_US';
+  state: JobState = 'CONNECTING';
+  speaking = false;
+  listening = false;
+  profile: RobotProfile | null = null;
+  serverAddress = '';
+  sessionId = '';
+  showClause(): void {}
+  clearClauseSoon(): void {}
+  addAnswer(): void {}
+  endAnswer(): void {}
+  showError(): void {}
+  async attachSurface(): Promise<void> {}
+  remove(): void {}
+}
+
+export const headlessView: ViewFactory = () => ({ view: new HeadlessView(), surface: null });

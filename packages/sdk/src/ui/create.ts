@@ -1,0 +1,21 @@
+import { LocalCanvasAvatar } from '../avatar/local-canvas-avatar.js';
+import { createWithView, type CreateOptions } from '../core/create.js';
+import type { DigitalHuman } from '../core/digital-human.js';
+import type { ViewFactory } from '../core/view.js';
+import { defineDigitalHuman, DIGITAL_HUMAN_TAG } from './digital-human/digital-human.js';
+
+/** `<digital-human>` in the container, with the built-in avatar. */
+const elementView: ViewFactory = (container) => {
+  defineDigitalHuman();
+  const view = document.createElement(DIGITAL_HUMAN_TAG);
+  container!.appendChild(view);
+  return { view, surface: new LocalCanvasAvatar() };
+};
+
+/**
+ * Creates a digital human in the container: admits a session with the once-code, opens its channel,
+ * renders `<digital-human>` and resolves once the avatar is idle and ready. Rejects with a DHKitError.
+ */
+export function create(options: CreateOptions): Promise<DigitalHuman> {
+  return createWithView(options, elementView, true);
+}

@@ -1,0 +1,97 @@
+import {
+  RTCPeerConnection,
+  RtpPacket,
+  useAbsSendTime,
+  useOPUS,
+  useSdesMid,
+  useVP8,
+  type RTCIceCandidateInit,
+} from 'werift';
+
+/** The only address the test server advertises or accepts: everything runs on one machine. */
+export const LOOPBACK = '127.0.0.1';
+
+/**
+ * A werift peer connection the way the spike found that Chromium accepts it: ICE-lite (the browser is
+ * the controlling agent and does all checks), no STUN/TURN, sockets bound to 127.0.0.1. One codec per
+ * kind (Opus, VP8) keeps payload types identical on the publishing and the subscribing side, so
+ * forwarding is a copy with a new SSRC.
+ */
+export function createPeerConnection(): RTCPeerConnection {
+  return new RTCPeerConnection({
+    iceLite: true,
+    iceServers: [],
+    iceUseIpv6: false,
+    iceInterfaceAddresses: { udp4: LOOPBACK },
+    iceAdditionalHostAddresses: [LOOPBACK],
+    codecs: { audio: [useOPUS()], video: [useVP8()] },
+    headerExtensions: { audio: [useSdesMid()], video: [useSdesMid(), useAbsSendTime()] },
+    bundlePolicy: 'max-bundle',
+  });
+}
+
+/** Resolves once werift has gathered its host candidates, so the local SDP carries them. */
+export async function gathered(pc: RTCPeerConnection, timeoutMs = 5_000): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    const { unSubscribe } = pc.iceGatheringStateChange.subscribe((state) => {
+      if (state !== 'complete') return;
+      clearTimeout(timer);
+      unSubscribe();
+      resolve();
+    });
+  });
+}
+
+/**
+ * The local SDP with loopback candidates only. werift also lists the machine's other addresses, but its
+ * socket is bound to 127.0.0.1, so those candidates could never work and only slow Chromium down.
+ */
+export function loopbackOnlySdp(sdp: string): string {
+  return sdp
+    .split('\r\n')
+    .filter((line) => !line.startsWith('a=candidate:') || line.includes(` ${LOOPBACK} `))
+    .join('\r\n');
+}
+
+/**
+ * Parses a trickled browser candidate; returns undefined for what the test server cannot use: mDNS
+ * names (`*.local`), other interfaces, TCP, and the end-of-candidates marker.
+ */
+export function usableRemoteCandidate(candidateInit: string): RTCIceCandidateInit | undefined {
+  let init: RTCIceCandidateInit;
+  try {
+    init = JSON.parse(candidateInit) as RTCIceCandidateInit;
+  } catch {
+    return undefined;
+  }
+  const fields = (init.candidate ?? '').replace(/^candidate:/, '').split(' ');
+  // foundation component transport priority address port typ type …
+  if (fields.length < 8 || fields[2]?.toLowerCase() !== 'udp' || fields[4] !== LOOPBACK) return undefined;
+  return init;
+}
+
+/** `mid → track id` from the `a=mid` / `a=msid` lines of an SDP (livekit-client's track id is the cid). */
+export function midToMsidTrack(sdp: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const section of sdp.split(/\r\nm=/).slice(1)) {
+    const mid = /\r\na=mid:(\S+)/.exec(section)?.[1];
+    const track = /\r\na=msid:\S+ (\S+)/.exec(section)?.[1];
+    if (mid && track) map.set(mid, track);
+  }
+  return map;
+}
+
+/**
+ * A received packet made ready to forward: a private copy (werift's sender rewrites the header in
+ * place) without the publisher's header extensions, whose ids mean something else on the subscriber's
+ * connection (a stale `mid` extension would make Chromium drop the packet). The sender adds its own.
+ */
+export function forwardable(rtp: RtpPacket): Buffer {
+  const copy = RtpPacket.deSerialize(rtp.serialize());
+  copy.header.extension = false;
+  copy.header.extensions = [];
+  copy.header.extensionProfile = 0xbede;
+  return copy.serialize();
+}

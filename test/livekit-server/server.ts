@@ -1,0 +1,161 @@
+import { DisconnectReason, LeaveRequest, LeaveRequest_Action, SignalResponse } from '@livekit/protocol';
+import { TokenVerifier } from 'livekit-server-sdk';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { admit, AdmissionError, type Admission } from './auth.js';
+import { Room, type Log, type Participant } from './room.js';
+import { LOOPBACK } from './rtc.js';
+
+export const TEST_API_KEY = 'devkey';
+export const TEST_API_SECRET = 'secret-for-the-livekit-test-server-only';
+
+export interface LiveKitTestServerOptions {
+  apiKey?: string;
+  apiSecret?: string;
+  /** Default 0: a random free port on 127.0.0.1. */
+  port?: number;
+  /** Debug lines; silent by default. */
+  log?: Log;
+}
+
+export interface LiveKitTestServer {
+  /** `ws://127.0.0.1:PORT`, what livekit-client's `room.connect(url, token)` takes. */
+  url: string;
+  httpUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  room(name: string): Room | undefined;
+  participant(room: string, identity: string): Participant | undefined;
+  /** Closes a participant's signal socket from the server side (a network drop), to exercise resume. */
+  dropSignal(room: string, identity: string): void;
+  /** Sends LeaveRequest{action: RECONNECT}: the client drops everything and joins again. */
+  requestReconnect(room: string, identity: string): void;
+  /** Server-originated reliable data to a room (optionally to some identities only). */
+  sendData(room: string, payload: Uint8Array, topic?: string, identities?: string[]): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A LiveKit-protocol test double: enough of livekit-server's signalling (`/rtc`, `/rtc/validate`) for
+ * the real livekit-client to join, subscribe, exchange data, resume and reconnect. Not a server.
+ *
+ * livekit-client ≥ 2.16 first tries `/rtc/v1` (single peer connection, join request in the URL). The
+ * test server answers that with 404 — as a LiveKit server older than v1 does — and the client falls
+ * back to the dual peer connection path `/rtc`, which is the one implemented here.
+ */
+export async function startLiveKitTestServer(options: LiveKitTestServerOptions = {}): Promise<LiveKitTestServer> {
+  const apiKey = options.apiKey ?? TEST_API_KEY;
+  const apiSecret = options.apiSecret ?? TEST_API_SECRET;
+  const log: Log = options.log ?? (() => undefined);
+  const verifier = new TokenVerifier(apiKey, apiSecret);
+  const rooms = new Map<string, Room>();
+  const sockets = new WebSocketServer({ noServer: true });
+
+  const http = createServer((request, response) => void onHttp(request, response));
+
+  async function onHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://x');
+    response.setHeader('access-control-allow-origin', '*');
+    if (url.pathname === '/') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
+    if (url.pathname === '/rtc/validate') {
+      try {
+        await admit(verifier, url.searchParams.get('access_token'));
+        return void response.writeHead(200, { 'content-type': 'text/plain' }).end('success');
+      } catch (error) {
+        const status = error instanceof AdmissionError ? error.status : 500;
+        return void response.writeHead(status, { 'content-type': 'text/plain' }).end((error as Error).message);
+      }
+    }
+    // Includes /rtc/v1/validate: "not found" (without "room does not exist") sends the client to /rtc.
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  }
+
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void onUpgrade(request, socket, head);
+  });
+
+  async function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://x');
+    const refuse = (status: number, message: string) => {
+      socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Unauthorized'}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\nconnection: close\r\n\r\n${message}`);
+    };
+    if (url.pathname !== '/rtc') return refuse(404, 'not found');
+    let admission: Admission;
+    try {
+      admission = await admit(verifier, url.searchParams.get('access_token'));
+    } catch (error) {
+      return refuse(error instanceof AdmissionError ? error.status : 500, (error as Error).message);
+    }
+    const reconnect = url.searchParams.get('reconnect') === '1';
+    const sid = url.searchParams.get('sid');
+    sockets.handleUpgrade(request, socket, head, (ws) => {
+      void onSignalSocket(ws, admission, reconnect, sid, url.searchParams.get('auto_subscribe') !== '0');
+    });
+  }
+
+  async function onSignalSocket(ws: WebSocket, admission: Admission, reconnect: boolean, sid: string | null, autoSubscribe: boolean) {
+    let room = rooms.get(admission.room);
+    if (reconnect) {
+      const participant = sid ? room?.participants.get(sid) : undefined;
+      if (participant && participant.identity === admission.identity) {
+        log(`${admission.identity} resumes in ${admission.room}`);
+        participant.resume(ws);
+        return;
+      }
+      // Unknown session (server restarted, participant gone): LiveKit sends a leave, and the client
+      // then does a full reconnect with a new join.
+      log(`${admission.identity} cannot resume ${sid}; asking for a full reconnect`);
+      ws.send(
+        new SignalResponse({
+          message: { case: 'leave', value: new LeaveRequest({ action: LeaveRequest_Action.RECONNECT, reason: DisconnectReason.STATE_MISMATCH }) },
+        }).toBinary(),
+      );
+      ws.close(1000, 'unknown session');
+      return;
+    }
+    if (!room) {
+      room = new Room(admission.room, log);
+      rooms.set(admission.room, room);
+    }
+    log(`${admission.identity} joins ${admission.room}`);
+    await room.join(admission, ws, autoSubscribe).catch((error) => log(`join failed: ${(error as Error).stack}`));
+  }
+
+  await new Promise<void>((resolve) => http.listen(options.port ?? 0, LOOPBACK, resolve));
+  const port = (http.address() as AddressInfo).port;
+
+  const find = (room: string, identity: string) =>
+    [...(rooms.get(room)?.participants.values() ?? [])].find((p) => p.identity === identity);
+
+  return {
+    url: `ws://${LOOPBACK}:${port}`,
+    httpUrl: `http://${LOOPBACK}:${port}`,
+    apiKey,
+    apiSecret,
+    room: (name) => rooms.get(name),
+    participant: find,
+    dropSignal(room, identity) {
+      const participant = find(room, identity);
+      if (!participant) throw new Error(`no participant ${identity} in ${room}`);
+      participant.dropSignal();
+    },
+    requestReconnect(room, identity) {
+      const participant = find(room, identity);
+      if (!participant) throw new Error(`no participant ${identity} in ${room}`);
+      participant.requestReconnect();
+    },
+    sendData(room, payload, topic, identities) {
+      rooms.get(room)?.sendData(payload, topic, identities);
+    },
+    async close() {
+      for (const room of rooms.values()) for (const participant of [...room.participants.values()]) room.remove(participant);
+      rooms.clear();
+      for (const ws of sockets.clients) ws.terminate();
+      sockets.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
