@@ -163,3 +163,51 @@ describe('a robot with an openai brain over the channel (real espeak-ng)', () =>
     socket.close();
   });
 });
+
+describe('a robot with a webhook brain over the channel', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer({ port: 0, host: '127.0.0.1', dataDir: tempDir(), adminKey: ADMIN_KEY, demo: false, logLevel: 'silent' });
+  });
+  afterAll(() => server.close());
+
+  it("passes the page's extendParam to the webhook untouched, and refuses malformed ones", async () => {
+    const created = await fetch(`${server.url}/v1/robots`, {
+      method: 'POST',
+      headers: { ...ADMIN, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'hooked', name: 'Hooked', languages: ['en_US'], brain: { type: 'webhook', url: `${llm.url}/hook`, secret: 'whsec_0123456789abcdef', timeoutMs: 1000 } }),
+    });
+    expect(created.status).toBe(201);
+    const code = await (await fetch(`${server.url}/v1/robots/hooked/once-codes`, { method: 'POST', headers: ADMIN })).json();
+    const info = await (await fetch(`${server.url}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ robotId: 'hooked', onceCode: code.onceCode }) })).json();
+    const socket = new WebSocket(server.url.replace('http', 'ws') + info.channelPath);
+    const messages: ServerMessage[] = [];
+    socket.on('message', (data: Buffer, isBinary) => {
+      if (!isBinary) messages.push(JSON.parse(data.toString()));
+    });
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'hello', token: info.token, protocol: 1 }));
+    const waitFor = async (found: () => boolean) => {
+      for (let i = 0; i < 200 && !found(); i++) await sleep(25);
+    };
+
+    llm.handler = (_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ answer: 'Welcome back, gold member.' }));
+    const extendParam = { tier: 'gold', page: '/loans', nested: { ids: [1, 2] } };
+    socket.send(JSON.stringify({ type: 'question', chatId: 'chat-hook-1', text: 'Any offers?', extendParam }));
+    await waitFor(() => messages.some((m) => m.type === 'turnEnd' && m.chatId === 'chat-hook-1'));
+    expect(llm.requests.at(-1)!.json).toMatchObject({ question: 'Any offers?', extendParam, chatId: 'chat-hook-1', robotId: 'hooked' });
+
+    socket.send(JSON.stringify({ type: 'question', chatId: 'chat-hook-2', text: 'Plain?' }));
+    await waitFor(() => messages.some((m) => m.type === 'turnEnd' && m.chatId === 'chat-hook-2'));
+    expect(llm.requests.at(-1)!.json.extendParam).toBeNull();
+
+    const seen = llm.requests.length;
+    for (const bad of [[1, 2], 'tier=gold', { blob: 'x'.repeat(5000) }]) {
+      socket.send(JSON.stringify({ type: 'question', chatId: 'chat-hook-3', text: 'Bad?', extendParam: bad }));
+    }
+    await waitFor(() => messages.filter((m) => m.type === 'error' && m.code === 'INVALID_REQUEST').length === 3);
+    expect(messages.filter((m) => m.type === 'error' && m.code === 'INVALID_REQUEST')).toHaveLength(3);
+    expect(llm.requests.length).toBe(seen);
+    socket.close();
+  });
+});

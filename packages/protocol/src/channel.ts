@@ -18,6 +18,8 @@ export const LIMITS = {
   questionMaxChars: 500,
   /** Longest driven-text piece in characters. */
   drivenTextMaxChars: 2000,
+  /** Largest `extendParam` of a question, as JSON, in bytes. */
+  extendParamMaxBytes: 4096,
   /** Largest text frame the server accepts on the channel, in bytes. */
   channelMaxFrameBytes: 64 * 1024,
   /** The client must send `hello` within this time after the socket opens. */
@@ -73,6 +75,12 @@ export interface QuestionMessage {
   /** Chosen by the client (8..64 chars of [A-Za-z0-9_-]); names the turn in every later message. */
   chatId: string;
   text: string;
+  /**
+   * The page's own data for this question (a JSON object, at most LIMITS.extendParamMaxBytes as JSON),
+   * passed untouched to a webhook brain as `extendParam` — e.g. the visitor's account tier or the page
+   * they are on. Other brains ignore it.
+   */
+  extendParam?: Record<string, unknown>;
 }
 export interface DrivenTextMessage {
   type: 'drivenText';
@@ -330,6 +338,16 @@ export function decodeClientAudioFrame(frame: Uint8Array): DecodedClientAudioFra
   }
   if (typeof header?.chatId !== 'string' || typeof header.seq !== 'number') return null;
   return { header: { chatId: header.chatId, seq: header.seq }, pcm: frame.subarray(4 + headerLength) };
+}
+
+/** An `extendParam` the server accepts: a plain JSON object within LIMITS.extendParamMaxBytes. */
+export function isValidExtendParam(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  try {
+    return new TextEncoder().encode(JSON.stringify(value)).length <= LIMITS.extendParamMaxBytes;
+  } catch {
+    return false;
+  }
 }
 
 const CHAT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;

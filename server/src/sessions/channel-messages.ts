@@ -1,5 +1,5 @@
 /** Validation of client → server channel messages; anything off gets INVALID_REQUEST, never a crash. */
-import { isLanguageCode, isValidChatId, type ClientMessage } from '@dhkit/protocol';
+import { LIMITS, isLanguageCode, isValidChatId, isValidExtendParam, type ClientMessage } from '@dhkit/protocol';
 
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; reason: string; chatId?: string };
 
@@ -25,7 +25,13 @@ export function parseClientMessage(raw: string): ParseResult {
     case 'question':
       if (!isValidChatId(m.chatId)) return fail('question needs a chatId of 8..64 characters [A-Za-z0-9_-].');
       if (typeof m.text !== 'string') return fail('question needs a string text.');
-      return { ok: true, message: { type: 'question', chatId: m.chatId, text: m.text } };
+      if (m.extendParam !== undefined && !isValidExtendParam(m.extendParam)) {
+        return fail(`question's extendParam must be a JSON object of at most ${LIMITS.extendParamMaxBytes} bytes.`);
+      }
+      return {
+        ok: true,
+        message: { type: 'question', chatId: m.chatId, text: m.text, ...(m.extendParam !== undefined ? { extendParam: m.extendParam } : {}) },
+      };
     case 'drivenText':
       if (!isValidChatId(m.chatId)) return fail('drivenText needs a chatId of 8..64 characters [A-Za-z0-9_-].');
       if (typeof m.text !== 'string' || typeof m.isLast !== 'boolean') {

@@ -255,7 +255,7 @@ export class LiveSession {
       case 'ping':
         return this.send({ type: 'pong', t: message.t });
       case 'question':
-        this.ask(message.chatId, message.text, receivedAt);
+        this.ask(message.chatId, message.text, receivedAt, message.extendParam);
         return;
       case 'drivenText':
         this.drive(message.chatId, message.text, message.isLast);
@@ -284,7 +284,7 @@ export class LiveSession {
   }
 
   /** Starts an answer turn (interrupting a running one). */
-  ask(chatId: string, rawText: string, receivedAt = performance.now()): void {
+  ask(chatId: string, rawText: string, receivedAt = performance.now(), extendParam?: Record<string, unknown>): void {
     const text = rawText.trim();
     if (text === '') return this.sendError('QUESTION_EMPTY', undefined, chatId);
     if ([...text].length > LIMITS.questionMaxChars) return this.sendError('QUESTION_TOO_LONG', undefined, chatId);
@@ -299,6 +299,7 @@ export class LiveSession {
       sessionId: this.id,
       chatId,
       history: this.history.recent(),
+      extendParam,
     });
     this.runTurn(turn, this.observeQuestion(turn, chatId, text, source));
   }

@@ -1,6 +1,6 @@
 import { isValidChatId, LIMITS } from '@dhkit/protocol';
 import { describe, expect, it } from 'vitest';
-import { newChatId, validateDrivenText, validateQuestion } from './chat.js';
+import { newChatId, validateDrivenText, validateExtendParam, validateQuestion } from './chat.js';
 import { DHKitError } from './errors.js';
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -62,5 +62,22 @@ describe('validateDrivenText', () => {
     expect(codeOf(() => validateDrivenText(5, true))).toBe('INVALID_REQUEST');
     expect(codeOf(() => validateDrivenText('x', 'yes'))).toBe('INVALID_REQUEST');
     expect(codeOf(() => validateDrivenText('x'.repeat(LIMITS.drivenTextMaxChars + 1), true))).toBe('INVALID_REQUEST');
+  });
+});
+
+describe('validateExtendParam', () => {
+  it('passes a small JSON object through and leaves undefined alone', () => {
+    expect(validateExtendParam({ tier: 'gold', page: '/loans' })).toEqual({ tier: 'gold', page: '/loans' });
+    expect(validateExtendParam(undefined)).toBeUndefined();
+  });
+
+  it.each([
+    ['an array', [1, 2]],
+    ['a string', 'tier=gold'],
+    ['null', null],
+    ['too large', { blob: 'x'.repeat(LIMITS.extendParamMaxBytes) }],
+    ['not serialisable', { big: 10n }],
+  ])('refuses %s with INVALID_REQUEST', (_label, value) => {
+    expect(() => validateExtendParam(value)).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
   });
 });

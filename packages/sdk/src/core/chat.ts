@@ -1,4 +1,4 @@
-import { ERROR_CATALOG, LIMITS, type LanguageCode } from '@dhkit/protocol';
+import { ERROR_CATALOG, LIMITS, isValidExtendParam, type LanguageCode } from '@dhkit/protocol';
 import { DHKitError } from './errors.js';
 
 /**
@@ -22,6 +22,18 @@ export function validateQuestion(text: unknown, language?: LanguageCode): string
   if (!trimmed) throw DHKitError.fromCode('QUESTION_EMPTY', language);
   if (trimmed.length > LIMITS.questionMaxChars) throw DHKitError.fromCode('QUESTION_TOO_LONG', language);
   return trimmed;
+}
+
+/** Checks a question's `extendParam` (data for a webhook brain) as the server would. */
+export function validateExtendParam(value: unknown): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  if (!isValidExtendParam(value)) {
+    throw new DHKitError(
+      'INVALID_REQUEST',
+      `sendTextQuestion: extendParam must be a JSON object of at most ${LIMITS.extendParamMaxBytes} bytes.`,
+    );
+  }
+  return value;
 }
 
 /** Checks one piece of driven text. Only the closing piece (isLast) may be empty. */

@@ -5,6 +5,7 @@ import {
   type ErrorCode,
   type InteractionMode,
   type LanguageCode,
+  type QuestionMessage,
   type ServerMessage,
   type SessionInfo,
 } from '@dhkit/protocol';
@@ -18,7 +19,7 @@ import { AudioPlayer } from '../playback/audio-player.js';
 import { SleepController, WAKEUP_TYPES, type WakeupType } from '../voice/sleep-controller.js';
 import { VoiceInput, type HandsFreeOptions } from '../voice/voice-input.js';
 import { newAudioContext } from './browser-support.js';
-import { newChatId, validateDrivenText, validateQuestion } from './chat.js';
+import { newChatId, validateDrivenText, validateExtendParam, validateQuestion } from './chat.js';
 import { defaultConfig, mergeConfig, type DigitalHumanConfig } from './config.js';
 import { DHKitError, toDHKitError } from './errors.js';
 import {
@@ -78,7 +79,7 @@ export class DigitalHuman {
    * The last question until the server starts its turn: a question sent in the instant a network blip
    * kills the socket is lost with it, so a resumed channel asks it again (same chatId).
    */
-  private unansweredQuestion: { chatId: string; text: string } | null = null;
+  private unansweredQuestion: QuestionMessage | null = null;
   /** Voice input (push-to-talk, hands-free, injected audio); made when first used. */
   private voice: VoiceInput | null = null;
   /** Idle sleep and wake-up (`enableLocalWakeup`). */
@@ -286,9 +287,10 @@ export class DigitalHuman {
    * Asks a question in text. Starts a TEXT chat when none is on; interrupts what the avatar is saying.
    * Throws QUESTION_EMPTY, QUESTION_TOO_LONG, NOT_IN_TEXT_MODE or SESSION_ENDED.
    */
-  sendTextQuestion(question: { text: string } | string): { chatId: string } {
+  sendTextQuestion(question: { text: string; extendParam?: Record<string, unknown> } | string): { chatId: string } {
     this.assertLive();
     const text = validateQuestion(typeof question === 'string' ? question : question?.text, this.language);
+    const extendParam = typeof question === 'string' ? undefined : validateExtendParam(question?.extendParam);
     if (this.job.state === 'CHATTING' && this.job.interactionMode !== 'TEXT') {
       throw DHKitError.fromCode('NOT_IN_TEXT_MODE', this.language);
     }
@@ -298,8 +300,9 @@ export class DigitalHuman {
     this.sleepState.wakeup();
     this.sleepState.activity();
     const chatId = newChatId();
-    this.send({ type: 'question', chatId, text });
-    this.unansweredQuestion = { chatId, text };
+    const message = { type: 'question' as const, chatId, text, ...(extendParam ? { extendParam } : {}) };
+    this.send(message);
+    this.unansweredQuestion = message;
     this.pendingChats.add(chatId);
     this.thinkingChatId = chatId;
     this.updateAvatarState();
@@ -686,7 +689,7 @@ export class DigitalHuman {
       this.channel = channel;
       this.log.info('channel resumed');
       if (reask && this.unansweredQuestion === reask) {
-        this.send({ type: 'question', chatId: reask.chatId, text: reask.text });
+        this.send(reask);
         this.pendingChats.add(reask.chatId);
         this.thinkingChatId = reask.chatId;
         this.updateAvatarState();
