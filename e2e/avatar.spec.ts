@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startServer } from '../server/dist/index.js';
+import type { TextToSpeech } from '../server/dist/turn/tts/tts.js';
 import { createRecorded, expect, test, waitForEvent } from './fixtures.js';
 
 /** Screenshots land here (ignored by git); a few chosen ones are copied to docs/images/ by hand. */
@@ -201,21 +202,16 @@ function tonePcm(): Uint8Array {
   return new Uint8Array(samples.buffer);
 }
 
-test('the mouth follows an on/off tone through the playback graph within a frame or two', async ({ page }) => {
-  const pcm = tonePcm();
-  const tts = {
-    sampleRate: TONE_RATE,
-    async *synthesize() {
-      for (let i = 0; i < pcm.length; i += 4800) yield pcm.subarray(i, Math.min(pcm.length, i + 4800));
-    },
-    async close() {},
-  };
+/**
+ * A real server whose speech engine is `tts`, a page on its own loopback origin (a page faked with
+ * page.route would be a "public" page to Chromium, which then blocks its socket to the loopback server)
+ * with a recorded instance, and a trace of [time, mouthOpenness, viseme] per animation frame.
+ */
+async function withSpeechEngine(page: Page, tts: TextToSpeech, run: () => Promise<void>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-tone-'));
   let site: Server | undefined;
   const running = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: 'tone-admin-key-0123456789', demo: true, logLevel: process.env.TONE_LOG ?? 'warn', tts });
   try {
-    // A page on its own loopback origin (a page faked with page.route would be a "public" page to
-    // Chromium, which then blocks its socket to the loopback server).
     site = createServer((_request, response) =>
       response
         .writeHead(200, { 'content-type': 'text/html' })
@@ -235,14 +231,38 @@ test('the mouth follows an on/off tone through the playback graph within a frame
         if (w.__trace.length < 2000) requestAnimationFrame(sample);
       };
       requestAnimationFrame(sample);
-      w.dh.sendDrivenText({ text: 'tone' });
     });
-    await waitForEvent(page, 'speakingStart');
-    await waitForEvent(page, 'speakingStop');
-    const { trace, start } = await page.evaluate(() => {
-      const w = window as any;
-      return { trace: w.__trace as Array<[number, number, string]>, start: w.__events.find((e: any) => e.name === 'speakingStart').t as number };
-    });
+    await run();
+  } finally {
+    site?.closeAllConnections();
+    site?.close();
+    await running.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Says `text` through the page's instance; returns the frame trace and when speaking started (page clock). */
+async function speakAndTrace(page: Page, text: string) {
+  await page.evaluate((text) => (window as any).dh.sendDrivenText({ text }), text);
+  await waitForEvent(page, 'speakingStart');
+  await waitForEvent(page, 'speakingStop');
+  return page.evaluate(() => {
+    const w = window as any;
+    return { trace: w.__trace as Array<[number, number, string]>, start: w.__events.find((e: any) => e.name === 'speakingStart').t as number };
+  });
+}
+
+test('the mouth follows an on/off tone through the playback graph within a frame or two', async ({ page }) => {
+  const pcm = tonePcm();
+  const tts: TextToSpeech = {
+    sampleRate: TONE_RATE,
+    async *synthesize() {
+      for (let i = 0; i < pcm.length; i += 4800) yield pcm.subarray(i, Math.min(pcm.length, i + 4800));
+    },
+    async close() {},
+  };
+  await withSpeechEngine(page, tts, async () => {
+    const { trace, start } = await speakAndTrace(page, 'tone');
     const latencies: number[] = [];
     const at = (s: number) => trace.filter(([t]) => t >= start + s * 1000).slice(0, 1)[0];
     for (const { on, off } of PATTERN) {
@@ -258,10 +278,34 @@ test('the mouth follows an on/off tone through the playback graph within a frame
     expect(latencies[0]).toBeLessThan(120);
     for (const latency of latencies) expect(Math.abs(latency - latencies[0]), `onsets ${latencies.join(', ')} ms`).toBeLessThanOrEqual(67);
     console.log(`[avatar] mouth opening latency after tone onsets, ms (rAF samples): ${latencies.join(', ')}`);
-  } finally {
-    site?.closeAllConnections();
-    site?.close();
-    await running.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
+});
+
+test('a speech engine that provides viseme timings drives the mouth shapes instead of the audio analysis', async ({ page }) => {
+  // A steady tone (analysis alone would hold one shape) with timings that change the shape every 300 ms.
+  const seconds = 1.6;
+  const pcm = new Uint8Array(Math.round(TONE_RATE * seconds) * 2);
+  const view = new DataView(pcm.buffer);
+  for (let i = 0; i < pcm.length / 2; i++) view.setInt16(i * 2, Math.round(Math.sin((2 * Math.PI * 220 * i) / TONE_RATE) * 12000), true);
+  const CUES = [
+    { t: 0, v: 'PP' },
+    { t: 300, v: 'O' },
+    { t: 600, v: 'FF' },
+    { t: 900, v: 'aa' },
+    { t: 1200, v: 'U' },
+  ];
+  const tts: TextToSpeech = {
+    sampleRate: TONE_RATE,
+    async *synthesize(_text, _voice, _signal, timings) {
+      timings?.(CUES);
+      for (let i = 0; i < pcm.length; i += 4800) yield pcm.subarray(i, Math.min(pcm.length, i + 4800));
+    },
+    async close() {},
+  };
+  await withSpeechEngine(page, tts, async () => {
+    const { trace, start } = await speakAndTrace(page, 'timed');
+    const shapeAt = (ms: number) => trace.find(([t]) => t >= start + ms)?.[2];
+    // Mid-cue, the shape is the cue's, whatever the audio says.
+    expect(CUES.map((cue) => shapeAt(cue.t + 150))).toEqual(CUES.map((cue) => cue.v));
+  });
 });

@@ -179,6 +179,17 @@ export interface SpeechMessage {
    * so it has no `semantic` message; the answer's clauses follow it.
    */
   filler?: true;
+  /**
+   * Viseme timings of this clause, when the speech engine provides them: the avatar then follows them
+   * instead of analysing the audio. Sorted by `t`.
+   */
+  visemes?: VisemeTiming[];
+}
+/** One mouth shape at `t` ms after the clause's first audio sample. */
+export interface VisemeTiming {
+  t: number;
+  /** Oculus viseme set: sil, PP, FF, TH, DD, kk, CH, SS, nn, RR, aa, E, I, O, U. */
+  v: string;
 }
 export interface TurnEndMessage {
   type: 'turnEnd';

@@ -11,7 +11,7 @@ import {
   type ServerMessage,
   type TurnEndMessage,
 } from '@dhkit/protocol';
-import type { PacifyConfig } from '@dhkit/protocol';
+import type { PacifyConfig, VisemeTiming } from '@dhkit/protocol';
 import { BrainError, type BrainChunk } from './brain/brain.js';
 import { ClauseSegmenter } from './segmenter.js';
 import { toSpeakable } from './speakable.js';
@@ -262,6 +262,7 @@ export class Turn {
               sampleRate: tts.sampleRate,
               encoding: 'pcm_s16le',
               ...(clause.filler ? { filler: true as const } : {}),
+              ...(clause.visemes.length ? { visemes: [...clause.visemes].sort((a, b) => a.t - b.t) } : {}),
             });
             speechSent = true;
           }
@@ -299,6 +300,8 @@ export class Turn {
 
 class Clause {
   audio: PcmPrefetch | null = null;
+  /** Viseme timings, when the speech engine reports them. */
+  visemes: VisemeTiming[] = [];
   private started = false;
 
   constructor(
@@ -315,7 +318,7 @@ class Clause {
     this.started = true;
     this.audio = new PcmPrefetch(
       voice
-        ? tts.synthesize(this.speakable, voice, signal)
+        ? tts.synthesize(this.speakable, voice, signal, (timings) => this.visemes.push(...timings))
         : failing(new Error(`No voice configured for ${this.language}.`)),
     );
   }

@@ -4,6 +4,10 @@ export type AvatarState = 'idle' | 'listening' | 'thinking' | 'speaking';
 export const VISEMES = ['sil', 'PP', 'FF', 'TH', 'DD', 'kk', 'CH', 'SS', 'nn', 'RR', 'aa', 'E', 'I', 'O', 'U'] as const;
 export type Viseme = (typeof VISEMES)[number];
 
+export function isViseme(value: unknown): value is Viseme {
+  return typeof value === 'string' && (VISEMES as readonly string[]).includes(value);
+}
+
 /** One viseme from a TTS that provides timings; `time` is in seconds on the AudioContext clock. */
 export interface VisemeCue {
   time: number;

@@ -9,7 +9,7 @@ import {
   type ServerMessage,
   type SessionInfo,
 } from '@dhkit/protocol';
-import type { AvatarState, AvatarSurface } from '../avatar/avatar-surface.js';
+import { isViseme, type AvatarState, type AvatarSurface, type VisemeCue } from '../avatar/avatar-surface.js';
 import { packManifestUrl } from '../avatar/avatar-pack.js';
 import { requestSession } from '../channel/admission.js';
 import { SessionChannel, type ChannelHandlers } from '../channel/channel.js';
@@ -145,6 +145,8 @@ export class DigitalHuman {
         speakingStart: (chatId) => this.onSpeakingStart(chatId),
         speakingStop: (chatId) => this.onSpeakingStop(chatId),
         clauseStart: (_chatId, _clauseId, text) => this.element.showClause(text),
+        // Timings from the speech engine drive the mouth; names outside the viseme set are dropped.
+        visemes: (cues) => this.surface?.setVisemeTimeline(cues && cues.filter((cue): cue is VisemeCue => isViseme(cue.viseme))),
       },
       this.log,
     );

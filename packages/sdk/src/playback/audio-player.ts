@@ -1,4 +1,4 @@
-import type { DecodedAudioFrame, SpeechMessage } from '@dhkit/protocol';
+import type { DecodedAudioFrame, SpeechMessage, VisemeTiming } from '@dhkit/protocol';
 import type { Logger } from '../core/logger.js';
 import { PcmReassembler } from './pcm.js';
 
@@ -16,11 +16,17 @@ export interface AudioPlayerCallbacks {
   speakingStop(chatId: string): void;
   /** A clause's first buffer starts playing now: show its caption. */
   clauseStart(chatId: string, clauseId: number, text: string): void;
+  /**
+   * The viseme timeline of what is scheduled, on the AudioContext clock (seconds), from engines that
+   * provide timings; null when playback was cut and the timeline no longer holds.
+   */
+  visemes(cues: ReadonlyArray<{ time: number; viseme: string }> | null): void;
 }
 
 interface Clause {
   sampleRate: number;
   text: string;
+  visemes: readonly VisemeTiming[];
   pcm: PcmReassembler;
   scheduled: boolean;
 }
@@ -46,6 +52,8 @@ export class AudioPlayer {
   private readonly chats = new Map<string, ChatPlayback>();
   private readonly interrupted = new Set<string>();
   private nextStartTime = 0;
+  /** Viseme cues of what is scheduled (engines with timings only), on the audio clock. */
+  private timeline: Array<{ time: number; viseme: string }> = [];
   private closed = false;
 
   constructor(
@@ -98,6 +106,7 @@ export class AudioPlayer {
     this.chat(message.chatId).clauses.set(message.clauseId, {
       sampleRate: message.sampleRate,
       text: message.text,
+      visemes: Array.isArray(message.visemes) ? message.visemes : [],
       pcm: new PcmReassembler(),
       scheduled: false,
     });
@@ -137,6 +146,7 @@ export class AudioPlayer {
     chat.hasAudio = true;
     const firstOfClause = !clause.scheduled;
     clause.scheduled = true;
+    if (firstOfClause && clause.visemes.length) this.addVisemes(startAt, clause.visemes);
     if (firstOfChat || firstOfClause) {
       this.at(chat, startAt, () => {
         if (firstOfChat) this.markStarted(chat);
@@ -181,7 +191,22 @@ export class AudioPlayer {
     }
     for (const chatId of alsoChatIds) this.remember(chatId);
     this.nextStartTime = 0;
+    if (this.timeline.length) {
+      this.timeline = [];
+      this.callbacks.visemes(null);
+    }
     return stopped;
+  }
+
+  /** Appends a clause's viseme timings, placed at the clause's start on the audio clock. */
+  private addVisemes(startAt: number, visemes: readonly VisemeTiming[]): void {
+    const now = this.context.currentTime;
+    const past = this.timeline.filter((cue) => cue.time >= now - 1);
+    const added = visemes
+      .filter((cue) => Number.isFinite(cue.t) && typeof cue.v === 'string')
+      .map((cue) => ({ time: startAt + cue.t / 1000, viseme: cue.v }));
+    this.timeline = [...past, ...added];
+    this.callbacks.visemes(this.timeline);
   }
 
   /** Stops playback and closes the AudioContext. */

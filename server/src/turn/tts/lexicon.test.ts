@@ -66,3 +66,30 @@ describe('LexiconTts with real espeak-ng', () => {
     await espeak.close();
   });
 });
+
+describe('viseme timings through the lexicon', () => {
+  it("shifts each part's timings by the audio (and silence) before it", async () => {
+    const RATE = 10_000;
+    // 200 ms of audio per text part, each reporting one cue at its own start.
+    const inner = {
+      sampleRate: RATE,
+      async *synthesize(text: string, _voice: string, _signal: AbortSignal, timings?: (cues: { t: number; v: string }[]) => void) {
+        timings?.([{ t: 0, v: text === 'wait' ? 'U' : 'aa' }, { t: 100, v: 'sil' }]);
+        yield new Uint8Array(RATE * 0.2 * 2);
+      },
+      async close() {},
+    };
+    const tts = new LexiconTts(inner, new PronunciationLexicon([{ word: 'wait', say: 'wait<break time="300ms"/>' }]));
+    const cues: { t: number; v: string }[] = [];
+    let bytes = 0;
+    for await (const chunk of tts.synthesize('wait now', 'en-us', new AbortController().signal, (c) => cues.push(...c))) bytes += chunk.length;
+    // "wait" (200 ms), 300 ms of silence, then "now" (200 ms).
+    expect(bytes).toBe(RATE * 0.7 * 2);
+    expect(cues).toEqual([
+      { t: 0, v: 'U' },
+      { t: 100, v: 'sil' },
+      { t: 500, v: 'aa' },
+      { t: 600, v: 'sil' },
+    ]);
+  });
+});

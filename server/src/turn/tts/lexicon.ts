@@ -9,8 +9,8 @@
  * Other tags are dropped (their content kept); `&amp; &lt; &gt; &quot; &apos;` are decoded. Only the
  * replacement text is read as markup: the answer's own text is spoken as it is.
  */
-import type { LexiconEntry } from '@dhkit/protocol';
-import type { TextToSpeech } from './tts.js';
+import type { LexiconEntry, VisemeTiming } from '@dhkit/protocol';
+import type { TextToSpeech, VisemeTimingsSink } from './tts.js';
 
 export type { LexiconEntry };
 
@@ -182,11 +182,18 @@ export class LexiconTts implements TextToSpeech {
     return this.inner.sampleRate;
   }
 
-  async *synthesize(text: string, voice: string, signal: AbortSignal): AsyncIterable<Uint8Array> {
+  async *synthesize(text: string, voice: string, signal: AbortSignal, timings?: VisemeTimingsSink): AsyncIterable<Uint8Array> {
+    // Bytes of audio already yielded: a later part's viseme timings start that much later in the clause.
+    let yieldedBytes = 0;
     for (const part of this.lexicon.plan(text)) {
       if (signal.aborted) return;
       if ('text' in part) {
-        yield* this.inner.synthesize(part.text.trim(), voice, signal);
+        const offsetMs = (yieldedBytes / 2 / this.sampleRate) * 1000;
+        const shifted = timings && ((cues: readonly VisemeTiming[]) => timings(cues.map((cue) => ({ ...cue, t: cue.t + offsetMs }))));
+        for await (const chunk of this.inner.synthesize(part.text.trim(), voice, signal, shifted)) {
+          yieldedBytes += chunk.length;
+          yield chunk;
+        }
         continue;
       }
       // Silence in ~100 ms chunks, so an interrupt during a long pause still stops at once.
@@ -195,6 +202,7 @@ export class LexiconTts implements TextToSpeech {
       while (samples > 0 && !signal.aborted) {
         const n = Math.min(samples, chunkSamples);
         samples -= n;
+        yieldedBytes += n * 2;
         yield new Uint8Array(n * 2);
       }
     }

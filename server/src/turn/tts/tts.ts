@@ -1,4 +1,13 @@
+import type { VisemeTiming } from '@dhkit/protocol';
+
 /** Text to speech: one call per clause, PCM out as it is produced. */
+/**
+ * Engines that know their viseme timings report them here, before the clause's first audio chunk, so they
+ * travel with the clause's `speech` message. Engines without timings never call it (lip-sync then follows
+ * the audio itself).
+ */
+export type VisemeTimingsSink = (timings: readonly VisemeTiming[]) => void;
+
 export interface TextToSpeech {
   /** Sample rate of the PCM that synthesize yields (mono, signed 16-bit little-endian). */
   readonly sampleRate: number;
@@ -6,7 +15,7 @@ export interface TextToSpeech {
    * Streams the PCM of `text` spoken by `voice`. Every chunk holds whole samples. Aborting the signal stops
    * synthesis at once (the iterable then ends without error). Fails with SpeechSynthesisError.
    */
-  synthesize(text: string, voice: string, signal: AbortSignal): AsyncIterable<Uint8Array>;
+  synthesize(text: string, voice: string, signal: AbortSignal, timings?: VisemeTimingsSink): AsyncIterable<Uint8Array>;
   /** Releases processes or connections held for speed. */
   close(): Promise<void>;
 }
