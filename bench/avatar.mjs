@@ -3,7 +3,7 @@
 // GPU), against a real server. Reports main-thread time per frame (performance.now() around the avatar's
 // draw call, p50/p95/max in ms) and frames per second, idle and while speaking (espeak-ng speech), at
 // phone size (360×540) and kiosk size (1080×1920). Target (DESIGN.md §5): ≤ 2 ms per frame at 30 fps.
-import { chromium } from '@playwright/test';
+import { launchChromium } from '../scripts/chromium.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -37,10 +37,7 @@ const site = createServer((request, response) => {
 });
 await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
 const siteUrl = `http://127.0.0.1:${site.address().port}`;
-const browser = await chromium.launch({
-  executablePath: process.env.DHKIT_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-});
+const browser = await launchChromium();
 
 async function onceCode() {
   const response = await fetch(`${server.url}/v1/robots/demo/once-codes`, {

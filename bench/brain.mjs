@@ -7,7 +7,7 @@
 // measured by round trips (the smallest one bounds the error). Target (DESIGN.md §5): p50 ≤ 30 ms.
 // The first token is a complete clause ("Sure! "), as LLM answers usually open; a first clause spread over
 // several tokens adds the model's own inter-token time, which is not ours.
-import { chromium } from '@playwright/test';
+import { launchChromium } from '../scripts/chromium.mjs';
 import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
@@ -50,10 +50,7 @@ await new Promise((resolve) => llm.listen(0, '127.0.0.1', resolve));
 const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-brain-'));
 const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: false, logLevel: process.env.BENCH_LOG ?? 'error' });
 const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
-const browser = await chromium.launch({
-  executablePath: process.env.DHKIT_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-});
+const browser = await launchChromium();
 let site;
 try {
   const created = await fetch(`${server.url}/v1/robots`, {

@@ -5,7 +5,7 @@
 //   AudioBufferSourceNode starts),
 // over RUNS runs each, and prints the figures as JSON. Target (DESIGN.md §5): ready p50 ≤ 300 ms,
 // first audio p50 ≤ 80 ms.
-import { chromium } from '@playwright/test';
+import { launchChromium } from '../scripts/chromium.mjs';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,10 +26,7 @@ const summary = (values) => ({ p50: percentile(values, 50), p95: percentile(valu
 const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-'));
 const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: process.env.BENCH_LOG ?? 'error' });
 // Let every bench session fit under the demo robot's quota.
-const browser = await chromium.launch({
-  executablePath: process.env.DHKIT_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-});
+const browser = await launchChromium();
 
 let site;
 async function onceCode() {

@@ -101,6 +101,42 @@ async function waitForEvent(page: Page, name: string, timeout = 15_000) {
   return page.evaluate((name) => (window as any).__events.find((e: any) => e.name === name).payload, name);
 }
 
+/**
+ * A TCP proxy in front of the server that stands in for the network: `drop()` resets every connection
+ * (a network loss, no close frame); while `swallow` is on, what the browser sends is lost on the way.
+ */
+async function startNetworkProxy() {
+  const sockets = new Set<net.Socket>();
+  const state = { swallow: false };
+  const proxy = net.createServer((client) => {
+    const upstream = net.connect(server.port, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    client.on('data', (chunk) => {
+      if (!state.swallow) upstream.write(chunk);
+    });
+    upstream.pipe(client);
+    const cleanup = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', cleanup).on('close', cleanup);
+    upstream.on('error', cleanup).on('close', cleanup);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    state,
+    drop() {
+      for (const socket of sockets) socket.resetAndDestroy();
+      sockets.clear();
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await closeServer(proxy);
+    },
+  };
+}
+
 test('killing the browser (no goodbye) frees the slot within the heartbeat TTL', async ({ browserName }) => {
   test.skip(browserName !== 'chromium', 'kills a Chromium process');
   await admin('POST', '/v1/robots', { id: 'killed', name: 'Killed', concurrency: 1 });
@@ -133,27 +169,12 @@ test('a kick ends the visitor\'s session with jobEnd KICKED and frees the slot a
 });
 
 test('a dropped connection resumes the same session without a new once-code', async ({ page }) => {
-  // A TCP proxy in front of the server stands in for the network; dropping its sockets is a network loss.
-  const sockets = new Set<net.Socket>();
-  const proxy = net.createServer((client) => {
-    const upstream = net.connect(server.port, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
-    const cleanup = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', cleanup).on('close', cleanup);
-    upstream.on('error', cleanup).on('close', cleanup);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  const network = await startNetworkProxy();
   try {
     await admin('POST', '/v1/robots', { id: 'flaky', name: 'Flaky', concurrency: 1, languages: ['en_US'] });
-    await createInPage(page, proxyUrl, 'flaky', await onceCode('flaky'));
+    await createInPage(page, network.url, 'flaky', await onceCode('flaky'));
     const sessionId = await page.evaluate(() => (window as any).dh.getJobInfo().sessionId);
-    for (const socket of sockets) socket.resetAndDestroy();
-    sockets.clear();
+    network.drop();
     // The SDK reconnects by itself; a question then gets its answer on the same session.
     await expect
       .poll(async () => page.evaluate(() => {
@@ -171,40 +192,21 @@ test('a dropped connection resumes the same session without a new once-code', as
     expect(after.events).not.toContain('jobEnd');
     expect((await admin('GET', '/v1/robots/flaky/sessions')).json.sessions).toMatchObject([{ sessionId, connected: true }]);
   } finally {
-    for (const socket of sockets) socket.destroy();
-    await closeServer(proxy);
+    await network.close();
   }
 });
 
 test('a question asked as the network drops is asked again after the resume and answered', async ({ page }) => {
-  // The proxy first swallows what the browser sends (the question is "sent" into a dying link), then drops.
-  const sockets = new Set<net.Socket>();
-  let swallow = false;
-  const proxy = net.createServer((client) => {
-    const upstream = net.connect(server.port, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    client.on('data', (chunk) => {
-      if (!swallow) upstream.write(chunk);
-    });
-    upstream.pipe(client);
-    const cleanup = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', cleanup).on('close', cleanup);
-    upstream.on('error', cleanup).on('close', cleanup);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  // The question is "sent" into a dying link: the proxy swallows it, then the link drops.
+  const network = await startNetworkProxy();
   try {
     await admin('POST', '/v1/robots', { id: 'blip', name: 'Blip', concurrency: 1, languages: ['en_US'] });
-    await createInPage(page, proxyUrl, 'blip', await onceCode('blip'));
-    swallow = true;
+    await createInPage(page, network.url, 'blip', await onceCode('blip'));
+    network.state.swallow = true;
     const { chatId } = await page.evaluate(() => (window as any).dh.sendTextQuestion({ text: 'hello' }));
     await page.waitForTimeout(200);
-    for (const socket of sockets) socket.resetAndDestroy();
-    sockets.clear();
-    swallow = false;
+    network.drop();
+    network.state.swallow = false;
     await page.waitForFunction(
       (chatId) => (window as any).__events.some((e: any) => e.name === 'semanticRecognized' && e.payload.chatId === chatId && e.payload.isLast),
       chatId,
@@ -213,8 +215,7 @@ test('a question asked as the network drops is asked again after the resume and 
     const names = await page.evaluate(() => (window as any).__events.map((e: any) => e.name));
     expect(names).not.toContain('jobEnd');
   } finally {
-    for (const socket of sockets) socket.destroy();
-    await closeServer(proxy);
+    await network.close();
   }
 });
 

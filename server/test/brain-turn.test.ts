@@ -104,6 +104,30 @@ describe('turn pipeline with an LLM brain', () => {
   });
 });
 
+/**
+ * Creates a robot through the admin API, admits a session and opens its channel with a `ws` client.
+ * `messages` collects every text message; `onAudio` sees every audio frame's PCM.
+ */
+async function openRobotChannel(server: RunningServer, robot: Record<string, unknown>, onAudio?: (pcm: Uint8Array) => void) {
+  const created = await fetch(`${server.url}/v1/robots`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(robot) });
+  expect(created.status).toBe(201);
+  const code = await (await fetch(`${server.url}/v1/robots/${robot.id}/once-codes`, { method: 'POST', headers: ADMIN })).json();
+  const info = await (await fetch(`${server.url}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ robotId: robot.id, onceCode: code.onceCode }) })).json();
+  const socket = new WebSocket(server.url.replace('http', 'ws') + info.channelPath);
+  const messages: ServerMessage[] = [];
+  socket.on('message', (data: Buffer, isBinary) => {
+    if (!isBinary) return void messages.push(JSON.parse(data.toString()));
+    onAudio?.(decodeAudioFrame(new Uint8Array(data))!.pcm);
+  });
+  await new Promise((resolve) => socket.once('open', resolve));
+  socket.send(JSON.stringify({ type: 'hello', token: info.token, protocol: 1 }));
+  const waitFor = async (found: () => boolean) => {
+    for (let i = 0; i < 200 && !found(); i++) await sleep(25);
+  };
+  const turnEnd = (chatId: string) => waitFor(() => messages.some((m) => m.type === 'turnEnd' && m.chatId === chatId));
+  return { info, socket, messages, waitFor, turnEnd };
+}
+
 describe('a robot with an openai brain over the channel (real espeak-ng)', () => {
   let server: RunningServer;
   beforeAll(async () => {
@@ -112,29 +136,16 @@ describe('a robot with an openai brain over the channel (real espeak-ng)', () =>
   afterAll(() => server.close());
 
   it('speaks the streamed answer, keeps history, and survives a brain fault with the fallback', async () => {
-    const created = await fetch(`${server.url}/v1/robots`, {
-      method: 'POST',
-      headers: { ...ADMIN, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'llm', name: 'LLM', languages: ['en_US'], brain: { type: 'openai', baseUrl: llm.url, model: 'm', apiKey: 'sk-secret-abcdef123456', timeoutMs: 500 } }),
-    });
-    expect(created.status).toBe(201);
-    const code = await (await fetch(`${server.url}/v1/robots/llm/once-codes`, { method: 'POST', headers: ADMIN })).json();
-    const info = await (await fetch(`${server.url}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ robotId: 'llm', onceCode: code.onceCode }) })).json();
-    expect(JSON.stringify(info)).not.toContain('sk-secret');
-    const socket = new WebSocket(server.url.replace('http', 'ws') + info.channelPath);
-    const messages: ServerMessage[] = [];
     let audioPeak = 0;
-    socket.on('message', (data: Buffer, isBinary) => {
-      if (!isBinary) return void messages.push(JSON.parse(data.toString()));
-      const frame = decodeAudioFrame(new Uint8Array(data))!;
-      const view = new DataView(frame.pcm.buffer, frame.pcm.byteOffset, frame.pcm.byteLength);
-      for (let i = 0; i + 1 < frame.pcm.length; i += 2) audioPeak = Math.max(audioPeak, Math.abs(view.getInt16(i, true)));
-    });
-    await new Promise((resolve) => socket.once('open', resolve));
-    socket.send(JSON.stringify({ type: 'hello', token: info.token, protocol: 1 }));
-    const turnEnd = async (chatId: string) => {
-      for (let i = 0; i < 200 && !messages.some((m) => m.type === 'turnEnd' && m.chatId === chatId); i++) await sleep(25);
-    };
+    const { info, socket, messages, turnEnd } = await openRobotChannel(
+      server,
+      { id: 'llm', name: 'LLM', languages: ['en_US'], brain: { type: 'openai', baseUrl: llm.url, model: 'm', apiKey: 'sk-secret-abcdef123456', timeoutMs: 500 } },
+      (pcm) => {
+        const view = new DataView(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+        for (let i = 0; i + 1 < pcm.length; i += 2) audioPeak = Math.max(audioPeak, Math.abs(view.getInt16(i, true)));
+      },
+    );
+    expect(JSON.stringify(info)).not.toContain('sk-secret');
     const text = (chatId: string) => messages.filter((m): m is Extract<ServerMessage, { type: 'semantic' }> => m.type === 'semantic' && m.chatId === chatId).map((m) => m.text).join('');
 
     llm.handler = openAiStream(['Hello! ', 'I am a model. ', '![pic](https://x.example/p.png)'], { gapMs: 20 });
@@ -172,33 +183,21 @@ describe('a robot with a webhook brain over the channel', () => {
   afterAll(() => server.close());
 
   it("passes the page's extendParam to the webhook untouched, and refuses malformed ones", async () => {
-    const created = await fetch(`${server.url}/v1/robots`, {
-      method: 'POST',
-      headers: { ...ADMIN, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'hooked', name: 'Hooked', languages: ['en_US'], brain: { type: 'webhook', url: `${llm.url}/hook`, secret: 'whsec_0123456789abcdef', timeoutMs: 1000 } }),
+    const { socket, messages, waitFor, turnEnd } = await openRobotChannel(server, {
+      id: 'hooked',
+      name: 'Hooked',
+      languages: ['en_US'],
+      brain: { type: 'webhook', url: `${llm.url}/hook`, secret: 'whsec_0123456789abcdef', timeoutMs: 1000 },
     });
-    expect(created.status).toBe(201);
-    const code = await (await fetch(`${server.url}/v1/robots/hooked/once-codes`, { method: 'POST', headers: ADMIN })).json();
-    const info = await (await fetch(`${server.url}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ robotId: 'hooked', onceCode: code.onceCode }) })).json();
-    const socket = new WebSocket(server.url.replace('http', 'ws') + info.channelPath);
-    const messages: ServerMessage[] = [];
-    socket.on('message', (data: Buffer, isBinary) => {
-      if (!isBinary) messages.push(JSON.parse(data.toString()));
-    });
-    await new Promise((resolve) => socket.once('open', resolve));
-    socket.send(JSON.stringify({ type: 'hello', token: info.token, protocol: 1 }));
-    const waitFor = async (found: () => boolean) => {
-      for (let i = 0; i < 200 && !found(); i++) await sleep(25);
-    };
 
     llm.handler = (_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ answer: 'Welcome back, gold member.' }));
     const extendParam = { tier: 'gold', page: '/loans', nested: { ids: [1, 2] } };
     socket.send(JSON.stringify({ type: 'question', chatId: 'chat-hook-1', text: 'Any offers?', extendParam }));
-    await waitFor(() => messages.some((m) => m.type === 'turnEnd' && m.chatId === 'chat-hook-1'));
+    await turnEnd('chat-hook-1');
     expect(llm.requests.at(-1)!.json).toMatchObject({ question: 'Any offers?', extendParam, chatId: 'chat-hook-1', robotId: 'hooked' });
 
     socket.send(JSON.stringify({ type: 'question', chatId: 'chat-hook-2', text: 'Plain?' }));
-    await waitFor(() => messages.some((m) => m.type === 'turnEnd' && m.chatId === 'chat-hook-2'));
+    await turnEnd('chat-hook-2');
     expect(llm.requests.at(-1)!.json.extendParam).toBeNull();
 
     const seen = llm.requests.length;
