@@ -8,6 +8,7 @@ import styles from './ai-label.styles.js';
  * The "AI 生成" / "AI-generated" label, shown while the robot's `aiLabel` is true. Screen readers also hear
  * that answers may be inaccurate.
  *
+ * @tagname dh-ai-label
  * @csspart base - The label.
  *
  * @cssproperty --dh-ai-label-background - Label background.

@@ -17,6 +17,7 @@ import styles from './captions.styles.js';
  * "open" button. Media that the robot's policy refuses are left out and reported with `dh-media-blocked`
  * once the answer is complete.
  *
+ * @tagname dh-captions
  * @event dh-media-open - The visitor opened a picture or video (`detail.items`, `detail.index`, `detail.opener`).
  * @event dh-media-blocked - Parts of the answer were left out (`detail.dropped`).
  *

@@ -22,6 +22,7 @@ const CAPTION_LINGER_MS = 1500;
  * holds no session logic; the SDK instance drives it and listens to the components' events, which bubble
  * out of it.
  *
+ * @tagname digital-human
  * @event dh-question - The visitor asked (typed, or a hot question): `detail.text`. Cancelable.
  * @event dh-interrupt - The visitor pressed stop while the avatar spoke.
  * @event dh-mic - The visitor pressed the microphone (`detail.action`).

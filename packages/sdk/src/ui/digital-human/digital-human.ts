@@ -1,3 +1,4 @@
+import { defineComponents } from '../define-components.js';
 import DigitalHumanElement from './digital-human.component.js';
 
 export { DigitalHumanElement };
@@ -11,6 +12,7 @@ export const DIGITAL_HUMAN_TAG = 'digital-human';
  * there is no DOM, as in server-side rendering).
  */
 export function defineDigitalHuman(): void {
+  defineComponents();
   if (typeof customElements !== 'undefined' && !customElements.get(DIGITAL_HUMAN_TAG)) {
     customElements.define(DIGITAL_HUMAN_TAG, DigitalHumanElement);
   }

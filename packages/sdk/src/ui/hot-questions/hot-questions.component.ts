@@ -10,6 +10,7 @@ import styles from './hot-questions.styles.js';
  * The robot's hot questions as chips; choosing one asks it. Tab reaches the chips, arrow keys move between
  * them, Enter or Space asks. Shows nothing without questions.
  *
+ * @tagname dh-hot-questions
  * @event dh-question - A chip was chosen (`detail.text`).
  *
  * @csspart base - The list of chips.

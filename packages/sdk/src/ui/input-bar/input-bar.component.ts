@@ -13,6 +13,7 @@ const TOOLTIP_MS = 3000;
  * button. When voice is not available the microphone stays focusable but inert and explains why in a
  * tooltip (a disabled button could neither be focused nor hovered).
  *
+ * @tagname dh-input-bar
  * @event dh-question - The visitor sent the field's text (`detail.text`, untrimmed). Cancelable: when a
  *   listener cancels it (the question was refused), the text stays in the field.
  * @event dh-interrupt - The visitor pressed stop while the avatar spoke.

@@ -10,6 +10,7 @@ import styles from './language-switch.styles.js';
  * `changeLanguage({langCode})` on `dh-language-change` and sets `language` when the server agreed.
  * Shows nothing when fewer than two languages are offered.
  *
+ * @tagname dh-language-switch
  * @event dh-language-change - The visitor chose another language (`detail.langCode`).
  *
  * @csspart base - The group of buttons.

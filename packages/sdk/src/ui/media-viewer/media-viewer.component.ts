@@ -15,6 +15,7 @@ import styles from './media-viewer.styles.js';
  *
  * Items come from `renderAnswer()` (`RenderedAnswer.media`), whose URLs have passed the media policy.
  *
+ * @tagname dh-media-viewer
  * @event dh-close - The viewer closed.
  *
  * @csspart base - The dialog.

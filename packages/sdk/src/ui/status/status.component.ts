@@ -12,6 +12,7 @@ import { addToast, shouldShowError, TOAST_MS, type Toast } from './toasts.js';
  * (`enableWeakErrorInfo`). Toasts close by themselves or with their button; the texts follow a language
  * switch.
  *
+ * @tagname dh-status
  * @csspart base - The column of status line and toasts.
  * @csspart info - The status line.
  * @csspart toast - Each toast; errors also have `toast-error`, weak ones `toast-weak`.
