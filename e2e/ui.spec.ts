@@ -198,7 +198,9 @@ test.describe('layouts', () => {
             .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
         });
         expect(violations).toEqual([]);
-        await page.screenshot({ path: `docs/images/ui-${layout.name}-${scheme}.png` });
+        // Into .tmp/ (ignored); DHKIT_UPDATE_SCREENSHOTS=1 refreshes the ones kept in docs/images/.
+        const folder = process.env.DHKIT_UPDATE_SCREENSHOTS ? 'docs/images' : '.tmp/ui-shots';
+        await page.screenshot({ path: `${folder}/ui-${layout.name}-${scheme}.png` });
         await site.close();
       });
     }
