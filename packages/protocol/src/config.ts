@@ -29,6 +29,11 @@ export interface DigitalHumanConfig {
   wakeWord: string;
   /** Wake-word score (0..1) that wakes the avatar. */
   wakeWordThreshold: number;
+  /**
+   * Who turns the visitor's speech into text: 'server' (the robot's `asr`, see docs/voice.md) or 'browser'
+   * (the browser's own SpeechRecognition, where it exists; otherwise the server's is used).
+   */
+  asrMode: 'server' | 'browser';
   /** Start with the avatar's audio muted. */
   defaultMuteRemoteAudio: boolean;
   /** Show non-fatal errors to the visitor too. */
@@ -49,6 +54,7 @@ export const DEFAULT_CONFIG: Readonly<DigitalHumanConfig> = Object.freeze({
   sleepAfterIdleSeconds: 120,
   wakeWord: 'hey_jarvis',
   wakeWordThreshold: 0.5,
+  asrMode: 'server',
   defaultMuteRemoteAudio: false,
   enableWeakErrorInfo: false,
   enableDeviceSetting: false,

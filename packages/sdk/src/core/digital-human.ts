@@ -16,6 +16,7 @@ import { SessionChannel, type ChannelHandlers } from '../channel/channel.js';
 import { isFinalClose, retryResume } from '../channel/resume.js';
 import { channelUrl, sessionEndUrl, type ServerAddress } from '../channel/server-address.js';
 import { AudioPlayer } from '../playback/audio-player.js';
+import { BrowserRecognition } from '../voice/browser-recognition.js';
 import { SleepController, WAKEUP_TYPES, type WakeupType } from '../voice/sleep-controller.js';
 import { VoiceInput, type HandsFreeOptions } from '../voice/voice-input.js';
 import { newAudioContext } from './browser-support.js';
@@ -80,6 +81,9 @@ export class DigitalHuman {
    * kills the socket is lost with it, so a resumed channel asks it again (same chatId).
    */
   private unansweredQuestion: QuestionMessage | null = null;
+  /** The browser's own speech recognition (`asrMode: 'browser'`), and the chat of the utterance it hears. */
+  private browserAsr: BrowserRecognition | null = null;
+  private browserAsrChatId: string | null = null;
   /** Voice input (push-to-talk, hands-free, injected audio); made when first used. */
   private voice: VoiceInput | null = null;
   /** Idle sleep and wake-up (`enableLocalWakeup`). */
@@ -270,8 +274,12 @@ export class DigitalHuman {
     this.player.resume();
     this.sleepState.wakeup();
     this.sleepState.activity();
-    if (mode === 'AUDIO') await this.voiceInput().startHandsFree(options?.vad);
-    else if (this.voice?.activeMode === 'handsFree') await this.voice.stop();
+    if (mode === 'AUDIO' && this.usesBrowserAsr()) this.listenInBrowser(true);
+    else if (mode === 'AUDIO') await this.voiceInput().startHandsFree(options?.vad);
+    else {
+      this.browserAsr?.abort();
+      if (this.voice?.activeMode === 'handsFree') await this.voice.stop();
+    }
     if (this.job.state !== 'CHATTING' || this.job.interactionMode !== mode) {
       this.setJob({ state: 'CHATTING', interactionMode: mode });
     }
@@ -281,6 +289,7 @@ export class DigitalHuman {
   stopChat(): void {
     if (this.job.state === 'ENDED') return;
     void this.voice?.stop();
+    this.browserAsr?.abort();
     this.interruptActive(true);
     if (this.job.state === 'CHATTING') this.setJob({ state: 'READY', interactionMode: null });
   }
@@ -297,18 +306,45 @@ export class DigitalHuman {
       throw DHKitError.fromCode('NOT_IN_TEXT_MODE', this.language);
     }
     if (this.job.state !== 'CHATTING') this.setJob({ state: 'CHATTING', interactionMode: 'TEXT' });
+    return { chatId: this.ask(newChatId(), text, extendParam) };
+  }
+
+  /** Sends a question (typed, or recognised in the browser) and waits for its answer. */
+  private ask(chatId: string, text: string, extendParam?: Record<string, unknown>): string {
     this.player.resume();
     this.interruptActive(false);
     this.sleepState.wakeup();
     this.sleepState.activity();
-    const chatId = newChatId();
     const message = { type: 'question' as const, chatId, text, ...(extendParam ? { extendParam } : {}) };
     this.send(message);
     this.unansweredQuestion = message;
     this.pendingChats.add(chatId);
     this.thinkingChatId = chatId;
     this.updateAvatarState();
-    return { chatId };
+    return chatId;
+  }
+
+  /** Whether speech goes to the browser's own recognition: asked for, and this browser has it. */
+  private usesBrowserAsr(): boolean {
+    if (this.config.asrMode !== 'browser') return false;
+    if (BrowserRecognition.isAvailable()) return true;
+    this.log.warn("asrMode 'browser': this browser has no SpeechRecognition; using the server's speech recognition");
+    return false;
+  }
+
+  /** Listens with the browser's recognition: interim text as speechRecognized, each final text asked. */
+  private listenInBrowser(handsFree: boolean): void {
+    this.browserAsr ??= new BrowserRecognition({
+      result: (text, isFinal) => {
+        const chatId = (this.browserAsrChatId ??= newChatId());
+        if (isFinal) this.browserAsrChatId = null;
+        this.emitter.emit('speechRecognized', { chatId, text, isLast: isFinal });
+        if (isFinal && text !== '' && this.job.state !== 'ENDED') this.ask(chatId, text);
+      },
+      error: (code, detail) => this.emitError(code, `${DHKitError.fromCode(code, this.language).message} (${detail})`, true),
+    });
+    this.browserAsrChatId = null;
+    this.browserAsr.start(this.language ?? this.session?.language ?? 'en_US', handsFree);
   }
 
   /**
@@ -347,11 +383,21 @@ export class DigitalHuman {
   async startUserSpeak(): Promise<void> {
     this.assertLive();
     this.player.resume();
+    if (this.usesBrowserAsr()) {
+      this.interruptActive(false);
+      return this.listenInBrowser(false);
+    }
     await this.voiceInput().startPushToTalk();
   }
 
   /** Ends push-to-talk: the utterance is recognized (`speechRecognized`) and answered. */
   stopUserSpeak(): { chatId: string | null } {
+    if (this.browserAsr?.active) {
+      // The final result (and its question) follows when the browser has finished recognising.
+      const chatId = (this.browserAsrChatId ??= newChatId());
+      this.browserAsr.stop();
+      return { chatId };
+    }
     return { chatId: this.voice?.stopPushToTalk() ?? null };
   }
 
@@ -777,6 +823,7 @@ export class DigitalHuman {
   /** Releases everything: channel (with bye), audio, avatar, element. */
   private async teardown(): Promise<void> {
     this.sleepState.stop();
+    this.browserAsr?.abort();
     if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.onPageHide);
     this.channel?.close();
     await this.voice?.close().catch(() => undefined);
