@@ -159,3 +159,38 @@ test('barge-in: the visitor speaking while the avatar talks stops its playback w
     await browser.close();
   }
 });
+
+test('enableDeviceSetting: the input bar offers the microphones, and the one chosen is used for the question', async () => {
+  const browser = await launch(speechWav('device', QUESTION, 1, 2));
+  try {
+    const page = await openPage(browser, { enableDeviceSetting: true });
+    const picker = page.locator('#dh digital-human [part~="input"] select');
+    await expect(picker).toBeVisible();
+    // Chromium's fake capture device shows once the picker has listed the devices.
+    await expect.poll(async () => (await picker.locator('option').count())).toBeGreaterThan(1);
+    const chosen = await picker.locator('option').nth(1).getAttribute('value');
+    await picker.selectOption(chosen!);
+    // Record what the SDK asks the browser for when it opens the microphone.
+    await page.evaluate(() => {
+      const devices = navigator.mediaDevices;
+      const open = devices.getUserMedia.bind(devices);
+      (window as any).__micRequests = [];
+      devices.getUserMedia = (constraints) => {
+        (window as any).__micRequests.push(JSON.parse(JSON.stringify(constraints)));
+        return open(constraints);
+      };
+    });
+    const before = asr.requests.length;
+    await page.evaluate(() => (window as any).dh.startChat({ interactionMode: 'AUDIO' }));
+    await page.waitForFunction(() => (window as any).__events.some((e: any) => e.name === 'semanticRecognized'), null, { timeout: 20_000 });
+    expect(asr.requests.length).toBeGreaterThan(before);
+    expect((await eventsOf(page)).filter((e) => e.name === 'error')).toEqual([]);
+    const requests = await page.evaluate(() => (window as any).__micRequests);
+    expect(JSON.stringify(requests.at(-1).audio.deviceId)).toContain(chosen!);
+    // Without the key, no picker.
+    await page.evaluate(() => (window as any).dh.setConfig({ enableDeviceSetting: false }));
+    await expect(picker).toHaveCount(0);
+  } finally {
+    await browser.close();
+  }
+});

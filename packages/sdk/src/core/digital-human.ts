@@ -167,6 +167,7 @@ export class DigitalHuman {
     this.element.addEventListener('dh-question', this.onQuestionSubmitted);
     this.element.addEventListener('dh-interrupt', this.onInterruptPressed);
     this.element.addEventListener('dh-mic', this.onMicPressed);
+    this.element.addEventListener('dh-device-change', this.onDevicePicked);
     this.element.addEventListener('dh-language-change', this.onLanguageChosen);
     this.element.addEventListener('dh-media-blocked', this.onMediaBlocked);
     this.element.addEventListener('pointerdown', this.onGesture);
@@ -781,6 +782,15 @@ export class DigitalHuman {
 
   private readonly onInterruptPressed = () => this.interruptSpeaking();
 
+  /** The visitor chose a microphone in the picker (`enableDeviceSetting`). */
+  private readonly onDevicePicked = (event: Event) => {
+    const deviceId = (event as CustomEvent<{ deviceId: string }>).detail?.deviceId ?? '';
+    this.setAudioInputDevice({ deviceId }).catch((error: unknown) => {
+      const failure = toDHKitError(error, 'MICROPHONE_UNAVAILABLE');
+      this.emitError(failure.code, failure.message, true);
+    });
+  };
+
   private readonly onMicPressed = (event: Event) => {
     if ((event as CustomEvent<{ action: 'start' | 'stop' }>).detail?.action === 'stop') {
       this.stopUserSpeak();
@@ -833,6 +843,7 @@ export class DigitalHuman {
     this.element.removeEventListener('dh-question', this.onQuestionSubmitted);
     this.element.removeEventListener('dh-interrupt', this.onInterruptPressed);
     this.element.removeEventListener('dh-mic', this.onMicPressed);
+    this.element.removeEventListener('dh-device-change', this.onDevicePicked);
     this.element.removeEventListener('dh-language-change', this.onLanguageChosen);
     this.element.removeEventListener('dh-media-blocked', this.onMediaBlocked);
     this.element.removeEventListener('pointerdown', this.onGesture);

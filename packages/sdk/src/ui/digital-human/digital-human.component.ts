@@ -26,6 +26,7 @@ const CAPTION_LINGER_MS = 1500;
  * @event dh-question - The visitor asked (typed, or a hot question): `detail.text`. Cancelable.
  * @event dh-interrupt - The visitor pressed stop while the avatar spoke.
  * @event dh-mic - The visitor pressed the microphone (`detail.action`).
+ * @event dh-device-change - The visitor chose a microphone (`detail.deviceId`), with `enableDeviceSetting`.
  * @event dh-language-change - The visitor chose a language (`detail.langCode`).
  * @event dh-media-blocked - Parts of an answer were left out by the media policy (`detail.dropped`).
  *
@@ -245,6 +246,7 @@ export default class DigitalHumanElement extends LitElement implements DigitalHu
                 .speaking=${this.speaking}
                 .listening=${this.listening}
                 .voiceAvailable=${!!profile?.voiceInput}
+                .deviceSetting=${this.config.enableDeviceSetting}
               ></dh-input-bar>`
             : nothing}
         </div>

@@ -1,7 +1,7 @@
 import { LIMITS, type LanguageCode } from '@dhkit/protocol';
 import { html, LitElement, nothing } from 'lit';
 import { languageTag, t } from '../../i18n/i18n.js';
-import { emit, type MicEventDetail, type QuestionEventDetail } from '../internal/events.js';
+import { emit, type DeviceChangeEventDetail, type MicEventDetail, type QuestionEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './input-bar.styles.js';
 
@@ -18,9 +18,11 @@ const TOOLTIP_MS = 3000;
  *   listener cancels it (the question was refused), the text stays in the field.
  * @event dh-interrupt - The visitor pressed stop while the avatar spoke.
  * @event dh-mic - The visitor pressed the microphone (`detail.action`: `start`, or `stop` while listening).
+ * @event dh-device-change - The visitor chose a microphone in the device picker (`detail.deviceId`; '' = default).
  *
  * @csspart base - The form.
  * @csspart field - The text field.
+ * @csspart device - The microphone picker (`device-setting` with voice available).
  * @csspart send - The send button.
  * @csspart stop - The stop button (only while `speaking`).
  * @csspart mic - The microphone button; also `mic-listening` while listening.
@@ -44,8 +46,10 @@ export default class DhInputBar extends LitElement {
     showMic: { type: Boolean, attribute: 'show-mic', reflect: true },
     voiceAvailable: { type: Boolean, attribute: 'voice-available', reflect: true },
     listening: { type: Boolean, reflect: true },
+    deviceSetting: { type: Boolean, attribute: 'device-setting', reflect: true },
     maxLength: { type: Number, attribute: 'max-length' },
     tooltipShown: { state: true },
+    microphones: { state: true },
   };
 
   language: LanguageCode;
@@ -60,9 +64,13 @@ export default class DhInputBar extends LitElement {
   voiceAvailable: boolean;
   /** The microphone is listening. */
   listening: boolean;
+  /** Offer a microphone picker (`enableDeviceSetting`), when voice is available. */
+  deviceSetting: boolean;
   /** Longest question in characters. */
   maxLength: number;
   protected tooltipShown: boolean;
+  /** The browser's microphones (labels appear once the visitor has allowed the microphone). */
+  protected microphones: Array<{ deviceId: string; label: string }>;
 
   private tooltipTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -75,8 +83,32 @@ export default class DhInputBar extends LitElement {
     this.showMic = true;
     this.voiceAvailable = false;
     this.listening = false;
+    this.deviceSetting = false;
     this.maxLength = LIMITS.questionMaxChars;
     this.tooltipShown = false;
+    this.microphones = [];
+  }
+
+  protected override updated(changed: Map<string, unknown>): void {
+    const picking = this.deviceSetting && this.voiceAvailable;
+    if ((changed.has('deviceSetting') || changed.has('voiceAvailable') || changed.has('listening')) && picking) void this.listMicrophones();
+    if (changed.has('deviceSetting') || changed.has('voiceAvailable')) {
+      navigator.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
+      if (picking) navigator.mediaDevices?.addEventListener?.('devicechange', this.onDeviceChange);
+    }
+  }
+
+  private readonly onDeviceChange = () => void this.listMicrophones();
+
+  private async listMicrophones(): Promise<void> {
+    const devices = (await navigator.mediaDevices?.enumerateDevices?.().catch(() => [])) ?? [];
+    this.microphones = devices
+      .filter((device) => device.kind === 'audioinput' && device.deviceId !== 'default' && device.deviceId !== '')
+      .map((device, i) => ({ deviceId: device.deviceId, label: device.label || `${t(this.language, 'microphone')} ${i + 1}` }));
+  }
+
+  private onDevicePicked(event: Event): void {
+    emit<DeviceChangeEventDetail>(this, 'dh-device-change', { deviceId: (event.target as HTMLSelectElement).value });
   }
 
   /** The text field. */
@@ -92,6 +124,7 @@ export default class DhInputBar extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.tooltipTimer);
+    navigator.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
   }
 
   protected override render() {
@@ -131,6 +164,12 @@ export default class DhInputBar extends LitElement {
               >${t(lang, 'micUnavailable')}</span
             >
           </span>`
+        : nothing}
+      ${this.deviceSetting && this.voiceAvailable
+        ? html`<select part="device" aria-label=${t(lang, 'microphone')} ?disabled=${this.disabled} @change=${this.onDevicePicked}>
+            <option value="">${t(lang, 'defaultMicrophone')}</option>
+            ${this.microphones.map((mic) => html`<option value=${mic.deviceId}>${mic.label}</option>`)}
+          </select>`
         : nothing}
       <button type="button" part="stop" aria-label=${t(lang, 'stopLabel')} ?hidden=${!this.speaking} @click=${this.onStop}>
         ${t(lang, 'stop')}

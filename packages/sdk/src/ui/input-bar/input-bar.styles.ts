@@ -44,6 +44,18 @@ export default css`
     outline: none;
   }
 
+  [part='device'] {
+    flex: 0 1 9em;
+    min-width: 0;
+    min-height: 36px;
+    font: inherit;
+    font-size: 13px;
+    color: inherit;
+    background: transparent;
+    border: 1px solid var(--_muted);
+    border-radius: calc(var(--_radius) - 4px);
+  }
+
   button {
     flex: none;
     display: inline-flex;

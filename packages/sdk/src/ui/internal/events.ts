@@ -10,6 +10,11 @@ export interface QuestionEventDetail {
   text: string;
 }
 
+/** `dh-device-change`: the visitor chose a microphone (`enableDeviceSetting`); '' is the default one. */
+export interface DeviceChangeEventDetail {
+  deviceId: string;
+}
+
 /** `dh-mic`: the visitor pressed the microphone button. */
 export interface MicEventDetail {
   action: 'start' | 'stop';
@@ -50,6 +55,7 @@ declare global {
     'dh-question': CustomEvent<QuestionEventDetail>;
     'dh-interrupt': CustomEvent<void>;
     'dh-mic': CustomEvent<MicEventDetail>;
+    'dh-device-change': CustomEvent<DeviceChangeEventDetail>;
     'dh-language-change': CustomEvent<LanguageChangeEventDetail>;
     'dh-media-open': CustomEvent<MediaOpenEventDetail>;
     'dh-media-blocked': CustomEvent<MediaBlockedEventDetail>;
