@@ -110,6 +110,31 @@ describe('robots', () => {
   });
 });
 
+describe('robot voices', () => {
+  it.each([
+    [{ zh_CN: 'en-us' }, 'zh_CN'],
+    [{ en_US: 'cmn' }, 'en_US'],
+    [{ en_US: 'fr' }, 'en_US'],
+  ])('refuses an espeak-ng voice that does not speak the language: %j', async (voices, language) => {
+    const response = await post('/v1/robots', { name: 'Mismatch', voices });
+    expectError(response, 400, 'INVALID_REQUEST');
+    expect(response.json().error.message).toContain(`voices.${language}`);
+  });
+
+  it('accepts matching voices and any voice of a multilingual engine; PATCH is checked too', async () => {
+    expect((await post('/v1/robots', { id: 'voiced', name: 'Voiced', voices: { zh_CN: 'yue', en_US: 'en-gb-scotland' } })).statusCode).toBe(201);
+    const openai = await post('/v1/robots', { name: 'Cloud', voices: { zh_CN: 'alloy', en_US: 'alloy' }, tts: { type: 'openai', baseUrl: 'http://127.0.0.1:9/v1' } });
+    expect(openai.statusCode).toBe(201);
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: '/v1/robots/voiced',
+      headers: { ...ADMIN, 'content-type': 'application/json' },
+      payload: JSON.stringify({ voices: { zh_CN: 'en-us' } }),
+    });
+    expectError(patched, 400, 'INVALID_REQUEST');
+  });
+});
+
 describe('robot secrets', () => {
   const KEY = 'sk-proj-brain-0123456789abcd';
   const TTS_KEY = 'sk-tts-0123456789efgh';

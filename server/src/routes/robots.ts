@@ -7,6 +7,7 @@ import { issueOnceCode } from '../once-codes.js';
 import { randomSecret } from '../security.js';
 import { DuplicateRobotError } from '../store/store.js';
 import { maskRobotSecrets, restoreRobotSecrets } from '../robot-secrets.js';
+import { voiceSpeaks } from '../turn/tts/voice-language.js';
 import { adminGuard } from './admin-auth.js';
 import { assertAvatarPack } from './avatars.js';
 import { hotQuestionsBodySchema, onceCodeBodySchema, robotBodySchema, robotIdParams, robotPatchBodySchema } from './schemas.js';
@@ -48,7 +49,14 @@ export function buildRobot(input: RobotInput, now = new Date()): Robot {
     throw new ApiError('INVALID_REQUEST', `defaultLanguage "${defaultLanguage}" must be one of languages.`);
   }
   const voices: Robot['voices'] = {};
-  for (const language of languages) voices[language] = input.voices?.[language] ?? DEFAULT_VOICES[language];
+  for (const language of languages) {
+    const voice = input.voices?.[language] ?? DEFAULT_VOICES[language];
+    // A voice that cannot speak the language would read Chinese with English rules (or the reverse).
+    if (!voiceSpeaks(voice, language, input.tts)) {
+      throw new ApiError('INVALID_REQUEST', `voices.${language}: the voice "${voice}" does not speak ${language}.`);
+    }
+    voices[language] = voice;
+  }
   const timestamp = now.toISOString();
   return {
     id: input.id ?? `robot-${randomSecret(9).toLowerCase().replace(/[^a-z0-9]/g, '')}`.slice(0, 64),
