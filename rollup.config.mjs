@@ -67,6 +67,20 @@ export default [
     output: { file: `${sdk}/dist/voice.esm.js`, format: 'es', sourcemap: true },
     plugins: [...plugins, copyVoiceAssets()],
   },
+  // Lazy LiveKit chunk (livekit-client + the streamed avatar surface): loaded with
+  // import(serverAddress + '/sdk/livekit.esm.js') only for sessions in media mode `livekit`.
+  {
+    input: `${sdk}/src/avatar/livekit-surface.ts`,
+    output: { file: `${sdk}/dist/livekit.esm.js`, format: 'es', sourcemap: true },
+    plugins,
+  },
+  // The reference renderer's page (`dhkit renderer`, docs/renderer-protocol.md): local avatar + livekit-client
+  // publisher. Served by the renderer, never by pages of visitors.
+  {
+    input: `${sdk}/src/avatar/livekit-publisher.ts`,
+    output: { file: `${sdk}/dist/livekit-publisher.esm.js`, format: 'es', sourcemap: true },
+    plugins,
+  },
   {
     input: `${sdk}/src/voice/capture.worklet.ts`,
     output: { file: `${sdk}/dist/voice/capture-worklet.js`, format: 'es', sourcemap: false },

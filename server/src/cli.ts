@@ -1,9 +1,11 @@
-/** `dhkit serve`, `dhkit once-code` and `dhkit kb import|export`. */
+/** `dhkit serve`, `dhkit once-code`, `dhkit kb import|export` and `dhkit renderer`. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './index.js';
 import { mintOnceCode } from './once-codes.js';
+import { findSdkDir } from './paths.js';
+import { startRenderer } from './renderer/reference-renderer.js';
 import { KnowledgeFormatError, knowledgeToCsv, knowledgeToJson, parseKnowledgeCsv, parseKnowledgeJson } from './store/knowledge-format.js';
 import { PostgresStore } from './store/postgres-store.js';
 import { SQLITE_FILE_NAME, SqliteStore } from './store/sqlite-store.js';
@@ -23,6 +25,8 @@ const USAGE = `Usage:
   dhkit once-code <robotId> [--ttl SECONDS] [--data DIR]
   dhkit kb import <robotId> <file.csv|file.json> [--replace] [--data DIR]
   dhkit kb export <robotId> [--format csv|json] [--data DIR]      (to stdout)
+  dhkit renderer [--port N] [--host H] [--capacity N]             (reference avatar renderer, docs/renderer-protocol.md;
+                                                                   DHKIT_RENDERER_SECRET, DHKIT_CHROMIUM)
 
 Environment: DHKIT_PORT (8080), DHKIT_HOST (0.0.0.0), DHKIT_DATA_DIR (./.dhkit), DHKIT_ADMIN_KEY,
 DHKIT_DATABASE_URL (postgres://… instead of SQLite in the data dir), DHKIT_DEMO (default on for a new
@@ -63,6 +67,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (command === 'serve') return await serve(rest, env);
     if (command === 'once-code') return await onceCode(rest, env);
     if (command === 'kb') return await knowledgeBase(rest, env);
+    if (command === 'renderer') return await renderer(rest, env);
     throw new UsageError(`Unknown command "${command}".`);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -71,6 +76,33 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     throw error;
   }
+}
+
+/** `dhkit renderer`: streams avatars into LiveKit rooms for robots in livekit media mode (docs/livekit.md). */
+async function renderer(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, host: { type: 'string' }, capacity: { type: 'string' } },
+    strict: true,
+  });
+  const sdkDir = findSdkDir();
+  if (!sdkDir) throw new UsageError('The SDK build (@dhkit/sdk dist) was not found; run "npm run build".');
+  const running = await startRenderer({
+    port: parsePort(values.port ?? env.DHKIT_RENDERER_PORT ?? '8090', '--port'),
+    host: values.host ?? '127.0.0.1',
+    capacity: parseNumber(values.capacity ?? '2', '--capacity', 1, 64),
+    secret: env.DHKIT_RENDERER_SECRET || undefined,
+    chromiumPath: env.DHKIT_CHROMIUM || undefined,
+    sdkDir,
+    log: (line) => console.log(`dhkit renderer: ${line}`),
+  });
+  console.log(`dhkit renderer: listening on ${running.url}`);
+  await new Promise<void>((resolve) => {
+    const stop = () => void running.close().finally(resolve);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
 }
 
 async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {

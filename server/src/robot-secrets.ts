@@ -1,10 +1,10 @@
 /**
  * Secrets in admin answers: the brain's `apiKey`/`secret` and the speech engines' `apiKey`s are returned
- * masked ("sk-…abcd"), so an admin screen or a log of admin traffic never shows them; a PATCH that sends a
+ * masked ("sk-…abcd"), as are the media mode's LiveKit `apiSecret` and renderer `secret`, so an admin screen or a log of admin traffic never shows them; a PATCH that sends a
  * masked value back keeps the stored secret. (The browser never sees any of them: RobotProfile carries no
  * brain, tts or asr.)
  */
-import type { AsrConfig, BrainConfig, Robot, TtsConfig } from '@dhkit/protocol';
+import type { AsrConfig, BrainConfig, MediaConfig, Robot, TtsConfig } from '@dhkit/protocol';
 
 const MASK = '…';
 
@@ -36,7 +36,26 @@ export function maskRobotSecrets(robot: Robot): Robot {
   const masked: Robot = { ...robot, brain: maskBrainSecrets(robot.brain) };
   if (robot.tts) masked.tts = maskApiKey(robot.tts);
   if (robot.asr) masked.asr = maskApiKey(robot.asr);
+  if (robot.media) masked.media = maskMediaSecrets(robot.media);
   return masked;
+}
+
+function maskMediaSecrets(media: MediaConfig): MediaConfig {
+  const masked: MediaConfig = { ...media };
+  if (media.livekit) masked.livekit = { ...media.livekit, apiSecret: maskSecret(media.livekit.apiSecret) };
+  if (media.renderer?.secret) masked.renderer = { ...media.renderer, secret: maskSecret(media.renderer.secret) };
+  return masked;
+}
+
+function restoreMediaSecrets(next: MediaConfig, current: MediaConfig | undefined): MediaConfig {
+  const restored: MediaConfig = { ...next };
+  if (next.livekit && isMaskedSecret(next.livekit.apiSecret)) {
+    restored.livekit = { ...next.livekit, apiSecret: current?.livekit?.apiSecret ?? '' };
+  }
+  if (next.renderer?.secret && isMaskedSecret(next.renderer.secret)) {
+    restored.renderer = { ...next.renderer, secret: current?.renderer?.secret };
+  }
+  return restored;
 }
 
 /** A brain config from a PATCH, where masked secrets stand for the stored ones (same brain type only). */
@@ -57,10 +76,11 @@ function restoreApiKey<T extends TtsConfig | AsrConfig>(next: T, current: T | un
 }
 
 /** The secret-bearing fields of a robot PATCH, with masked values standing for the stored secrets. */
-export function restoreRobotSecrets<P extends { brain?: BrainConfig; tts?: TtsConfig; asr?: AsrConfig }>(patch: P, current: Robot): P {
+export function restoreRobotSecrets<P extends { brain?: BrainConfig; tts?: TtsConfig; asr?: AsrConfig; media?: MediaConfig }>(patch: P, current: Robot): P {
   const restored = { ...patch };
   if (patch.brain) restored.brain = restoreMaskedSecrets(patch.brain, current.brain);
   if (patch.tts) restored.tts = restoreApiKey(patch.tts, current.tts);
   if (patch.asr) restored.asr = restoreApiKey(patch.asr, current.asr);
+  if (patch.media) restored.media = restoreMediaSecrets(patch.media, current.media);
   return restored;
 }

@@ -4,7 +4,7 @@
  * this file; keep them together.
  */
 import type { ErrorCode, LanguageCode } from './errors.js';
-import type { RobotProfile } from './robot.js';
+import type { IceServer, RobotProfile } from './robot.js';
 
 /** Bumped on any incompatible change of the messages below. Sent in `hello` and `welcome`. */
 export const PROTOCOL_VERSION = 1;
@@ -59,6 +59,37 @@ export interface SessionInfo {
   leaseTtlMs: number;
   language: LanguageCode;
   robot: RobotProfile;
+  /** With `mediaMode: 'livekit'` only: the room to join, subscribe-only (docs/livekit.md). */
+  livekit?: LiveKitJoinInfo;
+}
+
+/** Where the visitor watches a streamed avatar. */
+export interface LiveKitJoinInfo {
+  /** `wss://…` of the LiveKit server. */
+  url: string;
+  /** Access token: canSubscribe only (no publishing, no data). */
+  token: string;
+  room: string;
+  /** The renderer's participant identity, whose tracks are the avatar. */
+  rendererIdentity: string;
+  /** The video has a green screen (#00ff00) to key out. */
+  chromaKey?: boolean;
+  /** Extra ICE servers for the browser's peer connections. */
+  iceServers?: IceServer[];
+}
+
+/** LiveKit data topic on which a renderer reports speech (docs/renderer-protocol.md#speech-events). */
+export const RENDERER_SPEECH_TOPIC = 'dhkit.speech';
+
+/** A renderer's speech report: JSON on RENDERER_SPEECH_TOPIC, reliable. */
+export interface RendererSpeechEvent {
+  type: 'speechStart' | 'speechEnd';
+  chatId: string;
+  clauseId: number;
+  /** The caption (speechStart only). */
+  text?: string;
+  /** speechEnd: `interrupted` when the clause was cut. */
+  reason?: 'completed' | 'interrupted';
 }
 
 // ---- client → server (text frames) ----

@@ -104,6 +104,32 @@ export interface HotQuestion {
   text: string;
 }
 
+/**
+ * How the avatar reaches the visitor (docs/livekit.md). `local` (default): the browser draws it. `livekit`: a
+ * renderer (docs/renderer-protocol.md) publishes its video and audio into a LiveKit room the visitor joins.
+ * Secrets (`apiSecret`, the renderer's `secret`) never leave the server and are masked in admin answers.
+ */
+export interface MediaConfig {
+  mode: 'local' | 'livekit';
+  /** The LiveKit server: `wss://…` URL the browser and the renderer connect to; key and secret mint tokens. */
+  livekit?: { url: string; apiKey: string; apiSecret: string };
+  /** The renderer's HTTP base URL; `secret` is sent as `Authorization: Bearer` on every call. */
+  renderer?: { url: string; secret?: string };
+  /** When no renderer slot is free: admit in local mode instead of refusing with SERVER_BUSY. */
+  fallbackToLocal?: boolean;
+  /** The renderer draws a green screen, which the SDK keys out: the avatar floats over the page. */
+  chromaKey?: boolean;
+  /** ICE servers (e.g. your own TURN) for the visitor's browser, besides those the LiveKit server offers. */
+  iceServers?: IceServer[];
+}
+
+/** As RTCIceServer. */
+export interface IceServer {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
 /** The robot as the admin API returns it. */
 export interface Robot {
   id: string;
@@ -134,6 +160,8 @@ export interface Robot {
   hotQuestions: HotQuestion[];
   /** Avatar pack id, served at `/avatars/<id>/` (default "default"). */
   avatar: string;
+  /** Media mode; local when absent. */
+  media?: MediaConfig;
   createdAt: string;
   updatedAt: string;
 }

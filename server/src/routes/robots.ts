@@ -1,6 +1,6 @@
 /** Admin API for robots, their hot questions and their once-codes (knowledge: routes/knowledge.ts). */
 import type { FastifyPluginAsync } from 'fastify';
-import type { HotQuestion, LanguageCode, Robot } from '@dhkit/protocol';
+import type { HotQuestion, LanguageCode, MediaConfig, Robot } from '@dhkit/protocol';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { issueOnceCode } from '../once-codes.js';
@@ -41,6 +41,14 @@ export function checkHotQuestions(hotQuestions: readonly HotQuestion[], language
 
 export type RobotInput = Partial<Omit<Robot, 'createdAt' | 'updatedAt'>> & { name: string };
 
+/** `livekit` mode needs both the LiveKit server and a renderer. */
+function checkMedia(media: MediaConfig): MediaConfig {
+  if (media.mode === 'livekit' && (!media.livekit || !media.renderer)) {
+    throw new ApiError('INVALID_REQUEST', 'media: mode "livekit" needs both livekit {url, apiKey, apiSecret} and renderer {url}.');
+  }
+  return media;
+}
+
 /** Fills defaults and checks what a schema cannot (defaultLanguage among languages). */
 export function buildRobot(input: RobotInput, now = new Date()): Robot {
   const languages = input.languages ?? ['zh_CN', 'en_US'];
@@ -78,6 +86,7 @@ export function buildRobot(input: RobotInput, now = new Date()): Robot {
     ...(input.asr ? { asr: input.asr } : {}),
     ...(input.lexicon ? { lexicon: input.lexicon } : {}),
     ...(input.pacify ? { pacify: input.pacify } : {}),
+    ...(input.media ? { media: checkMedia(input.media) } : {}),
     createdAt: timestamp,
     updatedAt: timestamp,
   };

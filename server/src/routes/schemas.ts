@@ -118,6 +118,51 @@ export const asrSchema = {
   },
 } as const;
 
+/** Media mode (docs/livekit.md): `livekit` needs the LiveKit server and a renderer (checked by the route). */
+export const mediaSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['mode'],
+  properties: {
+    mode: { type: 'string', enum: ['local', 'livekit'] },
+    livekit: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url', 'apiKey', 'apiSecret'],
+      properties: {
+        url: { type: 'string', maxLength: 2000, pattern: '^wss?://[^\\s]+$' },
+        apiKey: { type: 'string', minLength: 1, maxLength: 200 },
+        apiSecret: { type: 'string', minLength: 1, maxLength: 1000 },
+      },
+    },
+    renderer: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      properties: {
+        url: httpUrlSchema,
+        secret: { type: 'string', minLength: 1, maxLength: 1000 },
+      },
+    },
+    fallbackToLocal: { type: 'boolean' },
+    chromaKey: { type: 'boolean' },
+    iceServers: {
+      type: 'array',
+      maxItems: 10,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['urls'],
+        properties: {
+          urls: { type: 'array', minItems: 1, maxItems: 10, items: { type: 'string', maxLength: 500, pattern: '^(stun|stuns|turn|turns):[^\\s]+$' } },
+          username: { type: 'string', maxLength: 500 },
+          credential: { type: 'string', maxLength: 500 },
+        },
+      },
+    },
+  },
+} as const;
+
 /** Pronunciation lexicon: word → what to say (may use the SSML subset in docs/voice.md). */
 export const lexiconSchema = {
   type: 'array',
@@ -164,6 +209,7 @@ export const robotBodySchema = {
     pacify: pacifySchema,
     tts: ttsSchema,
     asr: asrSchema,
+    media: mediaSchema,
     lexicon: lexiconSchema,
     allowedOrigins: {
       type: 'array',

@@ -12,6 +12,7 @@ import { ApiError } from '../errors.js';
 import { isOriginAllowed, matchesHash, randomSecret, sha256Hex } from '../security.js';
 import { LiveSession, SessionRegistry, heartbeatIntervalFor } from '../sessions/live-session.js';
 import type { SessionRecord } from '../store/store.js';
+import { precheckMedia, startSessionMedia, type SessionMedia } from '../media/media-admission.js';
 import { adminGuard } from './admin-auth.js';
 import { drivenTextBodySchema, robotIdParams, sessionEndBodySchema, sessionIdParams, sessionRequestSchema } from './schemas.js';
 
@@ -72,6 +73,8 @@ export function sessionRoutes(context: AppContext): FastifyPluginAsync {
         }
         const origin = originOf(request);
         if (!isOriginAllowed(robot.allowedOrigins, origin)) throw new ApiError('ORIGIN_NOT_ALLOWED');
+        // Livekit mode: a full renderer refuses before the once-code is spent (docs/livekit.md).
+        const mediaMode = await precheckMedia(robot);
 
         const sessionId = `s_${randomSecret(15)}`;
         const token = randomSecret(32);
@@ -97,14 +100,24 @@ export function sessionRoutes(context: AppContext): FastifyPluginAsync {
           throw new ApiError(result.reason);
         }
         context.onceCodeLockout.recordSuccess(lockKey);
-        context.registry.add(new LiveSession(sessionId, robot, language, tokenHash, context.sessionServices));
+        let media: SessionMedia;
+        try {
+          media = await startSessionMedia(mediaMode, { robot, sessionId, language, serverAddress: `${request.protocol}://${request.host}`, log: request.log });
+        } catch (error) {
+          await context.store.endSession(sessionId, 'SERVER_BUSY', Date.now());
+          throw error;
+        }
+        const live = new LiveSession(sessionId, robot, language, tokenHash, context.sessionServices);
+        live.rendererLink = media.link ?? null;
+        context.registry.add(live);
         const info: SessionInfo = {
           sessionId,
           jobId: sessionId,
           token,
           channelPath: `/v1/sessions/${sessionId}/channel`,
           protocol: PROTOCOL_VERSION,
-          mediaMode: 'local',
+          mediaMode: media.mode,
+          ...(media.livekit ? { livekit: media.livekit } : {}),
           heartbeatIntervalMs,
           leaseTtlMs: context.timeouts.leaseTtlMs,
           language,

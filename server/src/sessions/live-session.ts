@@ -22,12 +22,13 @@ import { createBrain } from '../turn/brain/create-brain.js';
 import { answerLanguage, fallbackAnswer } from '../turn/brain/fallback.js';
 import { detectLanguage } from '../turn/brain/knowledge-brain.js';
 import { ConversationHistory } from '../turn/conversation-history.js';
-import { DrivenTextSource, Turn } from '../turn/turn.js';
+import { DrivenTextSource, Turn, type TurnSink } from '../turn/turn.js';
 import type { TextToSpeech } from '../turn/tts/tts.js';
 import { parseClientMessage } from './channel-messages.js';
 import { QuestionObserver } from './question-observer.js';
 import type { SpeechRecognizer } from '../asr/asr.js';
 import { VoiceInput } from '../asr/voice-input.js';
+import type { RendererLink } from '../media/renderer-link.js';
 
 export interface SessionTimeouts {
   /** Grace for an admitted session to open its channel and say hello; then it is ended and its slot freed. */
@@ -111,6 +112,8 @@ export class LiveSession {
   lastFirstAudioMs: number | null = null;
   private ttsEngine: TextToSpeech | null = null;
   private voiceInput: VoiceInput | null = null;
+  /** Livekit media mode: the renderer that speaks this session's turns (docs/renderer-protocol.md). */
+  rendererLink: RendererLink | null = null;
 
   constructor(
     readonly id: string,
@@ -341,6 +344,7 @@ export class LiveSession {
   /** Ends the running turn at once with `turnEnd {interrupted}`. */
   interrupt(): void {
     if (this.turn && !this.turn.isEnded) this.turn.interrupt();
+    this.rendererLink?.interrupt();
     this.drivenSource?.push('', true);
     this.drivenSource = null;
     this.turn = null;
@@ -386,6 +390,7 @@ export class LiveSession {
       }
       socket.close(options.closeCode ?? CLOSE_CODES.sessionEnded, cause);
     }
+    void this.rendererLink?.close();
     this.services.onEnded(this);
     if (options.storeAlreadyEnded) return;
     this.services.store.endSession(this.id, cause, Date.now()).catch((error) => {
@@ -394,17 +399,18 @@ export class LiveSession {
   }
 
   private newTurn(chatId: string, kind: 'answer' | 'driven', language: LanguageCode, startedAt: number, question?: string): Turn {
+    const browserSink: TurnSink = {
+      sendMessage: (message) => this.send(message),
+      sendBinary: (frame) => {
+        if (this.socket?.readyState === OPEN) this.socket.send(frame, { binary: true });
+      },
+    };
     const turn = new Turn({
       chatId,
       kind,
       language,
       startedAt,
-      sink: {
-        sendMessage: (message) => this.send(message),
-        sendBinary: (frame) => {
-          if (this.socket?.readyState === OPEN) this.socket.send(frame, { binary: true });
-        },
-      },
+      sink: this.rendererLink ? this.rendererLink.wrap(browserSink) : browserSink,
       tts: this.tts,
       voiceFor: (lang) => this.robot.voices[lang] ?? DEFAULT_VOICES[lang],
       onFirstAudio: (ms) => {

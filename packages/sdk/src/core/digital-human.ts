@@ -5,12 +5,14 @@ import {
   type ErrorCode,
   type InteractionMode,
   type LanguageCode,
+  type LiveKitJoinInfo,
   type QuestionMessage,
   type ServerMessage,
   type SessionInfo,
 } from '@dhkit/protocol';
 import { isViseme, type AvatarState, type AvatarSurface, type VisemeCue } from '../avatar/avatar-surface.js';
 import { packManifestUrl } from '../avatar/avatar-pack.js';
+import type { StreamedAvatar } from '../avatar/livekit-surface.js';
 import { requestSession } from '../channel/admission.js';
 import { SessionChannel, type ChannelHandlers } from '../channel/channel.js';
 import { isFinalClose, retryResume } from '../channel/resume.js';
@@ -59,7 +61,9 @@ export class DigitalHuman {
   private config: DigitalHumanConfig;
   private job: JobInfo;
   private readonly element: DigitalHumanView;
-  private readonly surface: AvatarSurface | null;
+  private surface: AvatarSurface | null;
+  /** Livekit media mode: the renderer's stream (a lazy chunk) in place of the local avatar. */
+  private streamed: StreamedAvatar | null = null;
   /** The changeLanguage() waiting for the server's languageChanged. */
   private languageRequest: { language: LanguageCode; resolve: () => void; reject: (error: DHKitError) => void } | null = null;
   private readonly player: AudioPlayer;
@@ -192,11 +196,11 @@ export class DigitalHuman {
       dh.emitter.emit('jobInfoChange', dh.getJobInfo());
       const session = await requestSession(options.address, { robotId: options.robotId, onceCode: options.onceCode });
       dh.session = session;
+      // Livekit mode: the renderer's stream replaces the local avatar (docs/livekit.md).
+      const streamed = session.mediaMode === 'livekit' && session.livekit ? dh.streamAvatar(session.livekit) : null;
+      streamed?.catch(() => {});
       // The robot's avatar pack loads while the channel opens; `drawn` waits for its first frame.
-      void dh.surface?.load({ kind: 'pack', url: packManifestUrl(options.address.httpBase, session.robot?.avatar) });
-      if (session.mediaMode !== 'local') {
-        dh.log.warn(`media mode '${session.mediaMode}' is not supported by this SDK version; using the local avatar`);
-      }
+      if (!streamed) void dh.surface?.load({ kind: 'pack', url: packManifestUrl(options.address.httpBase, session.robot?.avatar) });
       dh.log.info('session admitted', session.sessionId);
       const channel = new SessionChannel(
         channelUrl(options.address, session.channelPath),
@@ -206,7 +210,7 @@ export class DigitalHuman {
       );
       dh.channel = channel;
       const welcome = await channel.open(dh.channelHandlers);
-      await drawn;
+      await (streamed ?? drawn);
       if (dh.job.state !== 'CONNECTING') throw DHKitError.fromCode('NETWORK_ERROR');
       const language = isLanguageCode(welcome.language) ? welcome.language : session.language;
       dh.element.language = language;
@@ -449,11 +453,13 @@ export class DigitalHuman {
 
   muteRemoteAudio(): void {
     this.player.setMuted(true);
+    this.streamed?.setMuted(true);
   }
 
   unmuteRemoteAudio(): void {
     this.player.resume();
     this.player.setMuted(false);
+    this.streamed?.setMuted(false);
   }
 
   /**
@@ -501,6 +507,26 @@ export class DigitalHuman {
   }
 
   // ---- internals ----
+
+  /** Loads the livekit chunk and swaps the local avatar for the renderer's stream; resolves on its first frame. */
+  private async streamAvatar(join: LiveKitJoinInfo): Promise<void> {
+    const url = `${this.options.address.httpBase}/sdk/livekit.esm.js`;
+    const chunk: typeof import('../avatar/livekit-surface.js') = await import(/* @vite-ignore */ /* webpackIgnore: true */ url);
+    const streamed = (this.streamed = chunk.streamAvatar({
+      join,
+      muted: this.config.defaultMuteRemoteAudio,
+      clause: (text) => this.element.showClause(text),
+      speakingStart: (chatId) => this.onSpeakingStart(chatId),
+      speakingStop: (chatId) => this.onSpeakingStop(chatId),
+      isInterrupted: (chatId) => this.player.isInterrupted(chatId),
+      log: this.log,
+    }));
+    this.surface?.destroy();
+    this.surface = streamed.surface;
+    const shown = this.element.attachSurface(streamed.surface);
+    await streamed.surface.connect();
+    await shown;
+  }
 
   private get language(): LanguageCode | undefined {
     return this.job.language ?? undefined;
@@ -552,6 +578,7 @@ export class DigitalHuman {
     if (active || always) this.channel?.send({ type: 'interrupt' });
     if (this.drivenChatId) this.pendingChats.add(this.drivenChatId);
     this.player.interrupt(this.pendingChats);
+    this.streamed?.interrupt();
     this.pendingChats.clear();
     this.drivenChatId = null;
     this.thinkingChatId = null;
@@ -627,6 +654,7 @@ export class DigitalHuman {
         this.pendingChats.delete(message.chatId);
         if (this.thinkingChatId === message.chatId) this.thinkingChatId = null;
         this.player.endChat(message.chatId);
+        this.streamed?.turnEnded(message.chatId);
         this.updateAvatarState();
         break;
       case 'languageChanged':
@@ -702,6 +730,7 @@ export class DigitalHuman {
     const reask = this.unansweredQuestion;
     if (reask) this.pendingChats.delete(reask.chatId);
     this.player.interrupt(this.pendingChats);
+    this.streamed?.interrupt();
     this.pendingChats.clear();
     this.speakingChats.clear();
     this.thinkingChatId = null;

@@ -1,0 +1,280 @@
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.js';
+import { startServer, type RunningServer } from '../server/dist/index.js';
+import { startRenderer, type RunningRenderer } from '../server/dist/renderer/reference-renderer.js';
+import { startLiveKitTestServer, type LiveKitTestServer } from '../test/livekit-server/index.js';
+
+/**
+ * Media mode `livekit` end to end: our server admits a visitor, reserves a slot on the reference renderer
+ * (headless Chromium drawing the local avatar) which publishes into the LiveKit test server's room; the
+ * visitor's page (the SDK by script tag) subscribes. The picture decodes, the voice plays, captions follow
+ * what is spoken, interrupt cuts it, every end frees the slot, and a dropped signal connection resumes.
+ */
+
+const WEBRTC_ARGS = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
+const ADMIN_KEY = 'e2e-livekit-admin-key-0123456789';
+const RENDERER_SECRET = 'e2e-renderer-secret-0123456789';
+const DEBUG = !!process.env.LK_TEST_DEBUG;
+
+let livekit: LiveKitTestServer;
+let renderer: RunningRenderer;
+let server: RunningServer;
+let site: Server;
+let siteUrl: string;
+let browser: Browser;
+let dataDir: string;
+
+test.describe.configure({ mode: 'serial' });
+test.setTimeout(90_000);
+
+async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(server.url + path, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: response.status, json: await response.json().catch(() => null) };
+}
+
+test.beforeAll(async () => {
+  livekit = await startLiveKitTestServer({ log: DEBUG ? (line) => console.log(`[lk] ${line}`) : undefined });
+  renderer = await startRenderer({
+    port: 0,
+    capacity: 1,
+    secret: RENDERER_SECRET,
+    sdkDir: 'packages/sdk/dist',
+    chromiumPath: CHROMIUM_PATH,
+    chromiumArgs: CHROMIUM_ARGS,
+    leaseMs: 5000,
+    log: DEBUG ? (line) => console.log(`[renderer] ${line}`) : undefined,
+  });
+  dataDir = mkdtempSync(join(tmpdir(), 'dhkit-e2e-lk-'));
+  server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: DEBUG ? 'debug' : 'warn' });
+  const patched = await admin('PATCH', '/v1/robots/demo', {
+    media: {
+      mode: 'livekit',
+      livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
+      renderer: { url: renderer.url, secret: RENDERER_SECRET },
+    },
+  });
+  expect(patched.status).toBe(200);
+
+  // The customer's page, on its own loopback origin, loading the SDK by script tag from our server.
+  site = createServer((_request, response) => {
+    response
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(`<!doctype html><html><head><meta charset="utf-8"><title>visitor</title><style>#dh{width:360px;height:540px}</style></head>
+<body><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script></body></html>`);
+  });
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...WEBRTC_ARGS], headless: true });
+});
+
+test.afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await renderer?.close();
+  await livekit?.close();
+  site?.closeAllConnections();
+  await new Promise<void>((resolve) => (site ? site.close(() => resolve()) : resolve()));
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function until(probe: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Opens the visitor page and creates the digital human; records events, the captions shown, decoded video
+ * frames and the loudness of the avatar's voice into `window.__lk`.
+ */
+async function openVisitor(options: { keyed?: boolean } = {}): Promise<{ page: Page; sessionId: string; createMs: number }> {
+  const page = await browser.newPage();
+  page.on('console', (message) => {
+    // Expected noise: the refused /rtc/v1 attempt (404, the test server has none) and the dropped signal socket.
+    const expected = /\/rtc\/v1|status of 404|WS closed unexpectedly/.test(message.text());
+    if (DEBUG || (message.type() === 'error' && !expected)) console.log(`[visitor] ${message.type()}: ${message.text().slice(0, 300)}`);
+  });
+  await page.goto(`${siteUrl}/`);
+  await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');
+  const { onceCode } = (await admin('POST', '/v1/robots/demo/once-codes', {})).json;
+  const { sessionId, createMs } = await page.evaluate(
+    async ({ serverUrl, onceCode, keyed }) => {
+      const w = window as any;
+      const lk = (w.__lk = { events: [] as any[], captions: [] as string[], frames: 0, loudness: [] as Array<[number, number]>, firstFrameMs: 0 });
+      const started = performance.now();
+      const dh = await w.DHKit.create({ serverAddress: serverUrl, robotId: 'demo', onceCode, containerId: 'dh', config: { enableCaption: true } });
+      const createMs = performance.now() - started;
+      w.dh = dh;
+      for (const name of ['speakingStart', 'speakingStop', 'semanticRecognized', 'jobEnd', 'error']) {
+        dh.on(name, (payload: any) => lk.events.push({ name, payload, t: performance.now() }));
+      }
+      const root = (document.querySelector('#dh digital-human') as any).shadowRoot;
+      const video = (keyed ? w.__keyedVideo : root.querySelector('video')) as HTMLVideoElement | undefined;
+      const audio = root.querySelector('audio') as HTMLAudioElement;
+      const onFrame = () => {
+        lk.frames++;
+        if (!lk.firstFrameMs) lk.firstFrameMs = performance.now() - started;
+        video!.requestVideoFrameCallback(onFrame);
+      };
+      video?.requestVideoFrameCallback(onFrame);
+      const context = new AudioContext();
+      const analyser = context.createAnalyser();
+      let wired: MediaStream | null = null;
+      const samples = new Float32Array(analyser.fftSize);
+      const sample = () => {
+        const stream = audio.srcObject as MediaStream | null;
+        if (stream && stream !== wired && stream.getAudioTracks().length) {
+          context.createMediaStreamSource(stream).connect(analyser);
+          wired = stream;
+        }
+        analyser.getFloatTimeDomainData(samples);
+        let sum = 0;
+        for (const s of samples) sum += s * s;
+        lk.loudness.push([performance.now(), Math.sqrt(sum / samples.length)]);
+        const caption = root.querySelector('dh-captions')?.clause ?? '';
+        if (caption && lk.captions[lk.captions.length - 1] !== caption) lk.captions.push(caption);
+        setTimeout(sample, 20);
+      };
+      void context.resume();
+      sample();
+      return { sessionId: dh.getJobInfo().sessionId as string, createMs };
+    },
+    { serverUrl: server.url, onceCode, keyed: !!options.keyed },
+  );
+  return { page, sessionId, createMs };
+}
+
+const lk = (page: Page) => page.evaluate(() => (window as any).__lk);
+
+/** Loudest RMS of the avatar's voice between two page times. */
+function peak(loudness: Array<[number, number]>, from: number, to = Infinity): number {
+  return loudness.filter(([t]) => t >= from && t <= to).reduce((max, [, rms]) => Math.max(max, rms), 0);
+}
+
+test('the streamed avatar shows, speaks an answer with captions in step, and stops on interrupt', async () => {
+  const { page, sessionId, createMs } = await openVisitor();
+  expect(await page.evaluate(() => (window as any).dh.getJobInfo().mediaMode)).toBe('livekit');
+  expect(renderer.active.has(sessionId)).toBe(true);
+
+  // The video decodes: frames keep coming, and they are the avatar, not a blank picture.
+  await page.waitForFunction(() => (window as any).__lk.frames > 10);
+  const picture = await page.evaluate(() => {
+    const video = (document.querySelector('#dh digital-human') as any).shadowRoot.querySelector('video') as HTMLVideoElement;
+    const canvas = document.createElement('canvas');
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    const context = canvas.getContext('2d')!;
+    context.drawImage(video, 0, 0);
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4 * 97) colours.add((data[i] >> 4) * 256 + (data[i + 1] >> 4) * 16 + (data[i + 2] >> 4));
+    return { width: video.videoWidth, height: video.videoHeight, colours: colours.size };
+  });
+  expect(picture.width).toBeGreaterThan(100);
+  expect(picture.colours).toBeGreaterThan(20);
+
+  // A driven answer: the voice comes out of the room, and each caption appears with its clause.
+  const spokenAt = await page.evaluate(() => performance.now());
+  const { chatId } = await page.evaluate(() => (window as any).dh.sendDrivenText({ text: 'Hello from the renderer. This is the second sentence.' }));
+  await page.waitForFunction((id) => (window as any).__lk.events.some((e: any) => e.name === 'speakingStop' && e.payload.chatId === id), chatId, { timeout: 30_000 });
+  const answered = await lk(page);
+  const start = answered.events.find((e: any) => e.name === 'speakingStart' && e.payload.chatId === chatId);
+  const stop = answered.events.find((e: any) => e.name === 'speakingStop' && e.payload.chatId === chatId);
+  expect(answered.captions).toEqual(['Hello from the renderer.', 'This is the second sentence.']);
+  expect(peak(answered.loudness, start.t, stop.t)).toBeGreaterThan(0.01);
+  // Silence before the renderer reported speech: captions do not run ahead of the voice.
+  expect(peak(answered.loudness, spokenAt, start.t - 150)).toBeLessThan(0.01);
+  const firstSound = answered.loudness.find(([t, rms]: [number, number]) => t >= spokenAt && rms > 0.01)?.[0] ?? NaN;
+  console.log(
+    `[livekit] create() → first video frame ${Math.round(answered.firstFrameMs)} ms (create() resolved after ${Math.round(createMs)} ms); ` +
+      `utterance → speakingStart ${Math.round(start.t - spokenAt)} ms, → first audible sample ${Math.round(firstSound - spokenAt)} ms`,
+  );
+
+  // Interrupt: the voice stops within a moment.
+  const { chatId: longChat } = await page.evaluate(() =>
+    (window as any).dh.sendDrivenText({ text: 'This sentence is long, and it goes on and on, so that there is plenty of time to cut it off in the middle of what it says.' }),
+  );
+  await page.waitForFunction((id) => (window as any).__lk.events.some((e: any) => e.name === 'speakingStart' && e.payload.chatId === id), longChat);
+  await page.waitForTimeout(400);
+  const cutAt = await page.evaluate(() => {
+    (window as any).dh.interruptSpeaking();
+    return performance.now();
+  });
+  await page.waitForTimeout(1500);
+  const cut = await lk(page);
+  expect(cut.events.some((e: any) => e.name === 'speakingStop' && e.payload.chatId === longChat)).toBe(true);
+  expect(peak(cut.loudness, cutAt - 400, cutAt)).toBeGreaterThan(0.01);
+  expect(peak(cut.loudness, cutAt + 700)).toBeLessThan(0.005);
+
+  // Kicked by the admin: the renderer slot is free at once.
+  expect((await admin('DELETE', `/v1/sessions/${sessionId}`)).status).toBe(204);
+  await until(() => !renderer.active.has(sessionId));
+  await page.close();
+});
+
+test('a dropped signal connection resumes, and closing the page frees the renderer slot', async () => {
+  const { page, sessionId } = await openVisitor();
+  await page.waitForFunction(() => (window as any).__lk.frames > 5);
+  const room = livekit.room(`dhkit-${sessionId}`)!;
+  const visitor = [...room.participants.values()].find((p) => p.identity.startsWith('visitor-'))!;
+  livekit.dropSignal(`dhkit-${sessionId}`, visitor.identity);
+  await page.waitForTimeout(1000);
+  const before = (await lk(page)).frames;
+  await page.waitForFunction((n) => (window as any).__lk.frames > n + 10, before, { timeout: 20_000 });
+  // Still speaking after the resume.
+  const { chatId } = await page.evaluate(() => (window as any).dh.sendDrivenText({ text: 'Still here.' }));
+  await page.waitForFunction((id) => (window as any).__lk.events.some((e: any) => e.name === 'speakingStop' && e.payload.chatId === id), chatId, { timeout: 30_000 });
+  expect((await lk(page)).captions).toContain('Still here.');
+
+  await page.close({ runBeforeUnload: true });
+  await until(() => !renderer.active.has(sessionId));
+});
+
+test('a green-screen renderer is keyed out: the avatar floats over the page', async () => {
+  const media = (await admin('GET', '/v1/robots/demo')).json.media;
+  expect((await admin('PATCH', '/v1/robots/demo', { media: { ...media, chromaKey: true } })).status).toBe(200);
+  try {
+    const { page, sessionId } = await openVisitorKeyed();
+    const alpha = await page.evaluate(async () => {
+      const canvas = (document.querySelector('#dh digital-human') as any).shadowRoot.querySelector('canvas[part="avatar-video"]') as HTMLCanvasElement;
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const context = copy.getContext('2d')!;
+      context.drawImage(canvas, 0, 0);
+      const data = context.getImageData(0, 0, copy.width, copy.height).data;
+      let opaque = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 200) opaque++;
+      return { corner: data[3], opaqueShare: opaque / (data.length / 4), width: copy.width };
+    });
+    expect(alpha.width).toBeGreaterThan(100);
+    expect(alpha.corner).toBe(0);
+    expect(alpha.opaqueShare).toBeGreaterThan(0.05);
+    expect(alpha.opaqueShare).toBeLessThan(0.9);
+    await page.close({ runBeforeUnload: true });
+    await until(() => !renderer.active.has(sessionId));
+  } finally {
+    await admin('PATCH', '/v1/robots/demo', { media: { ...media, chromaKey: false } });
+  }
+
+  async function openVisitorKeyed() {
+    const opened = await openVisitor({ keyed: true });
+    await opened.page.waitForFunction(() => {
+      const canvas = (document.querySelector('#dh digital-human') as any).shadowRoot.querySelector('canvas[part="avatar-video"]');
+      return canvas && canvas.width > 0;
+    });
+    await opened.page.waitForTimeout(500);
+    return opened;
+  }
+});

@@ -1,0 +1,170 @@
+/**
+ * The reference renderer's page (docs/renderer-protocol.md): draws the local avatar, lip-synced to the
+ * utterance audio, and publishes both into a LiveKit room with livekit-client, reporting each clause's
+ * start and end as data on RENDERER_SPEECH_TOPIC. Built as `dist/livekit-publisher.esm.js`; never loaded by
+ * visitors' pages. `dhkit renderer` drives it through `window.dhkitPublisher`.
+ */
+import { LocalAudioTrack, LocalVideoTrack, Room, Track } from 'livekit-client';
+import { RENDERER_SPEECH_TOPIC, type RendererSpeechEvent } from '@dhkit/protocol';
+import { LocalCanvasAvatar } from './local-canvas-avatar.js';
+
+export interface PublisherStartOptions {
+  livekitUrl: string;
+  token: string;
+  manifestUrl: string;
+  width: number;
+  height: number;
+  fps: number;
+  background: 'pack' | 'green';
+}
+
+interface Clause {
+  chatId: string;
+  clauseId: number;
+  text: string;
+  sampleRate: number;
+  started: boolean;
+  ended: boolean;
+  /** Sources scheduled and not yet finished. */
+  playing: Set<AudioBufferSourceNode>;
+  lastReceived: boolean;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+class Publisher {
+  private room: Room | null = null;
+  private readonly audio = new AudioContext({ sampleRate: 48_000 });
+  private readonly analyser = this.audio.createAnalyser();
+  private readonly destination = this.audio.createMediaStreamDestination();
+  private readonly avatar = new LocalCanvasAvatar();
+  private readonly clauses = new Map<string, Clause>();
+  private nextStart = 0;
+  private compositor: ReturnType<typeof setInterval> | null = null;
+  /** Set once the first video frame was published (for the renderer's health and tests). */
+  framesPublished = 0;
+
+  async start(options: PublisherStartOptions): Promise<void> {
+    const stage = document.createElement('div');
+    stage.style.cssText = `position:fixed;left:0;top:0;width:${options.width}px;height:${options.height}px`;
+    document.body.appendChild(stage);
+    this.avatar.mount(stage);
+    await this.avatar.load({ kind: 'pack', url: options.manifestUrl });
+    this.avatar.setBackground(options.background === 'pack');
+    this.avatar.attachAnalyser(this.analyser);
+    this.avatar.start();
+    this.analyser.connect(this.destination);
+
+    // The avatar draws on two canvases (background and figure); the published frame is both, composited.
+    const output = document.createElement('canvas');
+    output.width = options.width;
+    output.height = options.height;
+    const context = output.getContext('2d')!;
+    const layers = [...stage.querySelectorAll('canvas')].reverse();
+    this.compositor = setInterval(() => {
+      if (options.background === 'green') {
+        context.fillStyle = '#00ff00';
+        context.fillRect(0, 0, output.width, output.height);
+      } else context.clearRect(0, 0, output.width, output.height);
+      for (const layer of layers) if (layer.width > 0) context.drawImage(layer, 0, 0, output.width, output.height);
+      this.framesPublished++;
+    }, 1000 / options.fps);
+
+    await this.audio.resume();
+    const room = new Room({ adaptiveStream: false, dynacast: false });
+    this.room = room;
+    await room.connect(options.livekitUrl, options.token, { autoSubscribe: false });
+    const video = new LocalVideoTrack(output.captureStream(options.fps).getVideoTracks()[0]);
+    const sound = new LocalAudioTrack(this.destination.stream.getAudioTracks()[0]);
+    await room.localParticipant.publishTrack(video, { source: Track.Source.Camera, videoCodec: 'vp8', simulcast: false, name: 'avatar' });
+    await room.localParticipant.publishTrack(sound, { source: Track.Source.Microphone, dtx: false, red: false, name: 'voice' });
+  }
+
+  speech(chatId: string, clauseId: number, text: string, sampleRate: number): void {
+    this.clauses.set(`${chatId}/${clauseId}`, { chatId, clauseId, text, sampleRate, started: false, ended: false, playing: new Set(), lastReceived: false, timer: null });
+  }
+
+  /** One chunk of a clause's PCM (s16le, base64), played right after everything queued before it. */
+  audioChunk(chatId: string, clauseId: number, last: boolean, base64: string): void {
+    const clause = this.clauses.get(`${chatId}/${clauseId}`);
+    if (!clause || clause.ended) return;
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const samples = Math.floor(bytes.length / 2);
+    if (last) clause.lastReceived = true;
+    if (samples > 0) {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, samples * 2);
+      const buffer = this.audio.createBuffer(1, samples, clause.sampleRate);
+      const channel = buffer.getChannelData(0);
+      for (let i = 0; i < samples; i++) channel[i] = view.getInt16(i * 2, true) / 32768;
+      const source = this.audio.createBufferSource();
+      source.buffer = buffer;
+      source.connect(this.analyser);
+      const at = Math.max(this.audio.currentTime + 0.02, this.nextStart);
+      source.start(at);
+      this.nextStart = at + buffer.duration;
+      clause.playing.add(source);
+      source.onended = () => {
+        clause.playing.delete(source);
+        this.maybeEnd(clause);
+      };
+      if (!clause.started && clause.timer === null) {
+        clause.timer = setTimeout(() => this.begin(clause), Math.max(0, (at - this.audio.currentTime) * 1000));
+      }
+    } else this.maybeEnd(clause);
+  }
+
+  /** Stops all speech at once; a clause that was audible ends as interrupted. */
+  interrupt(): void {
+    for (const clause of this.clauses.values()) {
+      if (clause.timer) clearTimeout(clause.timer);
+      for (const source of clause.playing) {
+        source.onended = null;
+        source.stop();
+      }
+      if (clause.started && !clause.ended) this.report({ type: 'speechEnd', chatId: clause.chatId, clauseId: clause.clauseId, reason: 'interrupted' });
+    }
+    this.clauses.clear();
+    this.nextStart = 0;
+    this.avatar.setState('idle');
+  }
+
+  async stop(): Promise<void> {
+    this.interrupt();
+    if (this.compositor) clearInterval(this.compositor);
+    await this.room?.disconnect();
+    this.avatar.destroy();
+    await this.audio.close();
+  }
+
+  private begin(clause: Clause): void {
+    clause.timer = null;
+    // Clauses play one after another: whatever began before this one has finished playing now (its
+    // `ended` event may just not have been dispatched yet).
+    for (const earlier of this.clauses.values()) {
+      if (earlier === clause) break;
+      if (!earlier.started || earlier.ended) continue;
+      for (const source of earlier.playing) source.onended = null;
+      earlier.playing.clear();
+      earlier.lastReceived = true;
+      this.maybeEnd(earlier);
+    }
+    clause.started = true;
+    this.avatar.setState('speaking');
+    this.report({ type: 'speechStart', chatId: clause.chatId, clauseId: clause.clauseId, text: clause.text });
+    this.maybeEnd(clause);
+  }
+
+  private maybeEnd(clause: Clause): void {
+    if (!clause.started || clause.ended || !clause.lastReceived || clause.playing.size > 0) return;
+    clause.ended = true;
+    this.clauses.delete(`${clause.chatId}/${clause.clauseId}`);
+    this.report({ type: 'speechEnd', chatId: clause.chatId, clauseId: clause.clauseId, reason: 'completed' });
+    if (this.clauses.size === 0) this.avatar.setState('idle');
+  }
+
+  private report(event: RendererSpeechEvent): void {
+    const payload = new TextEncoder().encode(JSON.stringify(event));
+    void this.room?.localParticipant.publishData(payload, { reliable: true, topic: RENDERER_SPEECH_TOPIC }).catch(() => {});
+  }
+}
+
+(window as unknown as { dhkitPublisher: Publisher }).dhkitPublisher = new Publisher();

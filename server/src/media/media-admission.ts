@@ -1,0 +1,87 @@
+/**
+ * Admission's media step (docs/livekit.md): in `livekit` mode, reserve a renderer slot, hand it the room and
+ * a publish token, and give the visitor a subscribe-only token. Local mode needs nothing.
+ */
+import type { LanguageCode, LiveKitJoinInfo, MediaMode, Robot } from '@dhkit/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import { ApiError } from '../errors.js';
+import { randomSecret } from '../security.js';
+import { rendererToken, visitorToken } from './livekit-tokens.js';
+import { RendererError, rendererFreeSlots, startRendererSession } from './renderer-client.js';
+import { RendererLink } from './renderer-link.js';
+import { DEFAULT_VIDEO, type RendererSessionRequest } from './renderer-protocol.js';
+
+export interface SessionMedia {
+  mode: MediaMode;
+  livekit?: LiveKitJoinInfo;
+  /** The renderer link (livekit mode only); the session closes it when it ends. */
+  link?: RendererLink;
+}
+
+const LOCAL: SessionMedia = { mode: 'local' };
+
+/** Whether this robot streams its avatar (a robot without `media` is local). */
+export function wantsLiveKit(robot: Robot): boolean {
+  return robot.media?.mode === 'livekit' && !!robot.media.livekit && !!robot.media.renderer;
+}
+
+/**
+ * Before the once-code is spent: a robot whose renderer is full is refused (or falls back to local) without
+ * costing the visitor the code. Returns the mode to try.
+ */
+export async function precheckMedia(robot: Robot): Promise<MediaMode> {
+  if (!wantsLiveKit(robot)) return 'local';
+  if ((await rendererFreeSlots(robot.media!.renderer!)) > 0) return 'livekit';
+  if (robot.media!.fallbackToLocal) return 'local';
+  throw new ApiError('SERVER_BUSY', 'No avatar renderer is free.', 5000);
+}
+
+export interface MediaRequest {
+  robot: Robot;
+  sessionId: string;
+  language: LanguageCode;
+  /** This server's address as the renderer should reach it, for the avatar pack. */
+  serverAddress: string;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * Reserves the renderer slot (livekit mode). A renderer that turns out full or broken means local mode when
+ * the robot allows it, SERVER_BUSY otherwise (the caller ends the admitted session then).
+ */
+export async function startSessionMedia(mode: MediaMode, request: MediaRequest): Promise<SessionMedia> {
+  if (mode === 'local') return LOCAL;
+  const { robot, sessionId, language, serverAddress, log } = request;
+  const { livekit, renderer, fallbackToLocal } = robot.media!;
+  const room = `dhkit-${sessionId}`;
+  const identity = 'dhkit-renderer';
+  const audioPath = `/sessions/${encodeURIComponent(sessionId)}/audio`;
+  const body: RendererSessionRequest = {
+    sessionId,
+    livekit: { url: livekit!.url, room, identity, token: await rendererToken(livekit!, room, identity, robot.maxSessionSeconds) },
+    avatar: { id: robot.avatar ?? 'default', manifestUrl: `${serverAddress}/avatars/${encodeURIComponent(robot.avatar ?? 'default')}/manifest.json` },
+    voice: { language, voices: { ...robot.voices } },
+    video: { ...DEFAULT_VIDEO, background: robot.media!.chromaKey ? 'green' : 'pack' },
+    audioPath,
+  };
+  try {
+    await startRendererSession(renderer!, body);
+  } catch (error) {
+    log.warn({ err: error, sessionId }, 'renderer refused the session');
+    if (fallbackToLocal) return LOCAL;
+    throw new ApiError('SERVER_BUSY', error instanceof RendererError && error.busy ? 'No avatar renderer is free.' : 'The avatar renderer is unavailable.', 5000);
+  }
+  const viewer = `visitor-${randomSecret(6)}`;
+  return {
+    mode: 'livekit',
+    livekit: {
+      url: livekit!.url,
+      room,
+      rendererIdentity: identity,
+      token: await visitorToken(livekit!, room, viewer, robot.maxSessionSeconds),
+      ...(robot.media!.chromaKey ? { chromaKey: true } : {}),
+      ...(robot.media!.iceServers?.length ? { iceServers: robot.media!.iceServers } : {}),
+    },
+    link: new RendererLink(renderer!, sessionId, audioPath, log),
+  };
+}

@@ -1,0 +1,236 @@
+/** Livekit media mode, server side: admission reserves a renderer slot, turns speak through it, every end frees it. */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { TokenVerifier } from 'livekit-server-sdk';
+import { decodeAudioFrame, type ServerMessage, type SessionInfo } from '@dhkit/protocol';
+import { startServer, type RunningServer } from '../index.js';
+import { ADMIN, ADMIN_KEY, tempDir } from '../../test/helpers.js';
+import type { RendererControlMessage, RendererSessionRequest } from './renderer-protocol.js';
+
+const LIVEKIT = { url: 'ws://127.0.0.1:7880', apiKey: 'devkey', apiSecret: 'a-livekit-test-secret-of-some-length' };
+const RENDERER_SECRET = 'renderer-test-secret-123456';
+
+/** A renderer double: records what dhkit asks of it. */
+class FakeRenderer {
+  capacity = 1;
+  readonly sessions = new Map<string, RendererSessionRequest>();
+  readonly deleted: string[] = [];
+  readonly control: RendererControlMessage[] = [];
+  audioFrames = 0;
+  unauthorized = 0;
+  private readonly server = http.createServer((request, response) => this.handle(request, response));
+  private readonly wss = new WebSocketServer({ noServer: true });
+  url = '';
+
+  async start(): Promise<void> {
+    this.server.on('upgrade', (request, socket, head) => {
+      if (request.headers.authorization !== `Bearer ${RENDERER_SECRET}`) return socket.destroy();
+      this.wss.handleUpgrade(request, socket, head, (ws) => {
+        ws.on('message', (data: Buffer, isBinary) => {
+          if (isBinary) {
+            if (decodeAudioFrame(new Uint8Array(data))) this.audioFrames++;
+          } else this.control.push(JSON.parse(data.toString()));
+        });
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  close(): Promise<void> {
+    for (const client of this.wss.clients) client.terminate();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
+    if (request.headers.authorization !== `Bearer ${RENDERER_SECRET}`) {
+      this.unauthorized++;
+      response.writeHead(401).end();
+      return;
+    }
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      if (request.method === 'GET' && request.url === '/health') {
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, capacity: this.capacity, active: this.sessions.size }));
+      } else if (request.method === 'POST' && request.url === '/sessions') {
+        if (this.sessions.size >= this.capacity) return void response.writeHead(503).end();
+        const session = JSON.parse(body) as RendererSessionRequest;
+        this.sessions.set(session.sessionId, session);
+        response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sessionId: session.sessionId }));
+      } else if (request.method === 'DELETE' && request.url?.startsWith('/sessions/')) {
+        const id = decodeURIComponent(request.url.slice('/sessions/'.length));
+        this.deleted.push(id);
+        response.writeHead(this.sessions.delete(id) ? 204 : 404).end();
+      } else response.writeHead(404).end();
+    });
+  }
+}
+
+let server: RunningServer;
+const renderer = new FakeRenderer();
+
+async function until<T>(probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function createRobot(id: string, media: unknown): Promise<Response> {
+  return fetch(`${server.url}/v1/robots`, {
+    method: 'POST',
+    headers: { ...ADMIN, 'content-type': 'application/json' },
+    body: JSON.stringify({ id, name: id, concurrency: 5, ...(media ? { media } : {}) }),
+  });
+}
+
+async function admit(robotId: string): Promise<Response> {
+  const code = await (await fetch(`${server.url}/v1/robots/${robotId}/once-codes`, { method: 'POST', headers: ADMIN })).json();
+  return fetch(`${server.url}/v1/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ robotId, onceCode: code.onceCode }),
+  });
+}
+
+async function openChannel(info: SessionInfo): Promise<{ socket: WebSocket; messages: ServerMessage[]; binary: number[] }> {
+  const socket = new WebSocket(server.url.replace('http', 'ws') + info.channelPath);
+  const messages: ServerMessage[] = [];
+  const binary: number[] = [];
+  socket.on('message', (data: Buffer, isBinary) => (isBinary ? binary.push(data.length) : messages.push(JSON.parse(data.toString()))));
+  await new Promise((resolve) => socket.once('open', resolve));
+  socket.send(JSON.stringify({ type: 'hello', token: info.token, protocol: 1 }));
+  await until(() => messages.some((m) => m.type === 'welcome'));
+  return { socket, messages, binary };
+}
+
+beforeAll(async () => {
+  await renderer.start();
+  server = await startServer({ port: 0, host: '127.0.0.1', dataDir: tempDir(), adminKey: ADMIN_KEY, demo: false, logLevel: 'silent' });
+  const media = { mode: 'livekit', livekit: LIVEKIT, renderer: { url: renderer.url, secret: RENDERER_SECRET } };
+  expect((await createRobot('streamed', media)).status).toBe(201);
+  expect((await createRobot('streamed-fallback', { ...media, fallbackToLocal: true })).status).toBe(201);
+});
+afterAll(async () => {
+  await server.close();
+  await renderer.close();
+});
+beforeEach(() => {
+  renderer.capacity = 1;
+  renderer.control.length = 0;
+  renderer.audioFrames = 0;
+});
+
+describe('livekit media mode', () => {
+  it('refuses livekit mode without a renderer, and masks the media secrets in admin answers', async () => {
+    const bad = await createRobot('half', { mode: 'livekit', livekit: LIVEKIT });
+    expect(bad.status).toBe(400);
+    const robot = await (await fetch(`${server.url}/v1/robots/streamed`, { headers: ADMIN })).json();
+    expect(robot.media.livekit.apiSecret).not.toContain(LIVEKIT.apiSecret.slice(0, 8));
+    expect(robot.media.renderer.secret).not.toContain(RENDERER_SECRET.slice(0, 12));
+    // A PATCH that sends the masked values back keeps the stored secrets (sessions still get a working renderer).
+    const patched = await fetch(`${server.url}/v1/robots/streamed`, {
+      method: 'PATCH',
+      headers: { ...ADMIN, 'content-type': 'application/json' },
+      body: JSON.stringify({ media: robot.media }),
+    });
+    expect(patched.status).toBe(200);
+    const response = await admit('streamed');
+    expect(response.status).toBe(201);
+    const info = (await response.json()) as SessionInfo;
+    await fetch(`${server.url}/v1/sessions/${info.sessionId}`, { method: 'DELETE', headers: ADMIN });
+    await until(() => !renderer.sessions.has(info.sessionId));
+    expect(renderer.unauthorized).toBe(0);
+  });
+
+  it('admits with a subscribe-only token, streams the turn through the renderer and frees the slot on bye', async () => {
+    const response = await admit('streamed');
+    expect(response.status).toBe(201);
+    const info = (await response.json()) as SessionInfo;
+    expect(info.mediaMode).toBe('livekit');
+    expect(info.livekit?.url).toBe(LIVEKIT.url);
+    expect(JSON.stringify(info)).not.toContain(LIVEKIT.apiSecret);
+    const verifier = new TokenVerifier(LIVEKIT.apiKey, LIVEKIT.apiSecret);
+    const visitor = await verifier.verify(info.livekit!.token);
+    expect(visitor.video).toMatchObject({ roomJoin: true, room: info.livekit!.room, canSubscribe: true, canPublish: false, canPublishData: false });
+
+    const started = renderer.sessions.get(info.sessionId)!;
+    expect(started.livekit.room).toBe(info.livekit!.room);
+    expect(started.avatar.manifestUrl).toBe(`${server.url}/avatars/default/manifest.json`);
+    const publisher = await verifier.verify(started.livekit.token);
+    expect(publisher.video).toMatchObject({ room: info.livekit!.room, canPublish: true, canPublishData: true });
+    expect(publisher.sub).toBe(info.livekit!.rendererIdentity);
+
+    const channel = await openChannel(info);
+    channel.socket.send(JSON.stringify({ type: 'drivenText', chatId: 'chat-0001', text: 'Hello there. How are you?', isLast: true }));
+    await until(() => channel.messages.find((m) => m.type === 'turnEnd'));
+    // The renderer speaks; the browser gets the turn's bounds and text but no audio of its own.
+    const speech = renderer.control.filter((m) => m.type === 'speech');
+    expect(speech.map((m) => m.type === 'speech' && m.text).join(' ')).toContain('How are you');
+    await until(() => renderer.audioFrames > 0 && renderer.control.some((m) => m.type === 'turnEnd'));
+    expect(channel.messages.some((m) => m.type === 'speech')).toBe(false);
+    expect(channel.binary).toEqual([]);
+    expect(channel.messages.some((m) => m.type === 'semantic' || m.type === 'turnStart')).toBe(true);
+
+    channel.socket.send(JSON.stringify({ type: 'interrupt' }));
+    await until(() => renderer.control.some((m) => m.type === 'interrupt'));
+
+    channel.socket.send(JSON.stringify({ type: 'bye' }));
+    await until(() => renderer.deleted.includes(info.sessionId));
+    expect(renderer.sessions.size).toBe(0);
+  });
+
+  it('frees the slot when the admin kicks the session or the page closes its channel', async () => {
+    const first = (await (await admit('streamed')).json()) as SessionInfo;
+    await fetch(`${server.url}/v1/sessions/${first.sessionId}`, { method: 'DELETE', headers: ADMIN });
+    await until(() => renderer.deleted.includes(first.sessionId));
+
+    const second = (await (await admit('streamed')).json()) as SessionInfo;
+    const channel = await openChannel(second);
+    channel.socket.close(1001);
+    await until(() => renderer.deleted.includes(second.sessionId));
+    expect(renderer.sessions.size).toBe(0);
+  });
+
+  it('frees the slot when the robot is deleted', async () => {
+    const media = { mode: 'livekit', livekit: LIVEKIT, renderer: { url: renderer.url, secret: RENDERER_SECRET } };
+    expect((await createRobot('streamed-doomed', media)).status).toBe(201);
+    const info = (await (await admit('streamed-doomed')).json()) as SessionInfo;
+    expect(renderer.sessions.has(info.sessionId)).toBe(true);
+    expect((await fetch(`${server.url}/v1/robots/streamed-doomed`, { method: 'DELETE', headers: ADMIN })).status).toBe(204);
+    await until(() => renderer.deleted.includes(info.sessionId));
+  });
+
+  it('leaves local robots as they were: no renderer, speech and audio on the channel', async () => {
+    expect((await createRobot('plain', undefined)).status).toBe(201);
+    const info = (await (await admit('plain')).json()) as SessionInfo;
+    expect(info.mediaMode).toBe('local');
+    expect(info.livekit).toBeUndefined();
+    const channel = await openChannel(info);
+    channel.socket.send(JSON.stringify({ type: 'drivenText', chatId: 'chat-0002', text: 'Hello there.', isLast: true }));
+    await until(() => channel.messages.find((m) => m.type === 'turnEnd'));
+    await until(() => channel.binary.length > 0);
+    expect(channel.messages.some((m) => m.type === 'speech')).toBe(true);
+    expect(renderer.control).toEqual([]);
+    channel.socket.close(1000);
+  });
+
+  it('answers SERVER_BUSY when no renderer slot is free, or falls back to local mode when the robot allows it', async () => {
+    renderer.capacity = 0;
+    const busy = await admit('streamed');
+    expect(busy.status).toBe(503);
+    expect((await busy.json()).error.code).toBe('SERVER_BUSY');
+    const fallback = await admit('streamed-fallback');
+    expect(fallback.status).toBe(201);
+    const info = (await fallback.json()) as SessionInfo;
+    expect(info.mediaMode).toBe('local');
+    expect(info.livekit).toBeUndefined();
+    expect(renderer.sessions.size).toBe(0);
+  });
+});
