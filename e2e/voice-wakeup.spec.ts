@@ -4,76 +4,36 @@
  * speech; the sleep state machine (idle sleep, speech ignored while asleep, sensor wake-up) with a fake
  * microphone. Each test that needs a microphone launches its own Chromium (the fake-capture file is a flag).
  */
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer } from '../server/dist/index.js';
-import { startTranscriptionServer, type TranscriptionServer } from '../server/src/asr/transcription-server.fixture.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.js';
+import { QUESTION, startVoiceHarness, type VoiceHarness } from './voice-harness.js';
 
-const ADMIN_KEY = 'e2e-wakeup-admin-key-0123456789';
-const QUESTION = 'What are your opening hours?';
-let dir: string;
-let server: Awaited<ReturnType<typeof startServer>>;
-let asr: TranscriptionServer;
-let site: { url: string; close(): Promise<void> };
+let voice: VoiceHarness;
+let asr: VoiceHarness['asr'];
+let server: VoiceHarness['server'];
+let site: VoiceHarness['site'];
+const admin: VoiceHarness['admin'] = (...args) => voice.admin(...args);
+const launch = (wav?: string) => voice.launch(wav);
 
-/** espeak-ng → WAV at `rate` with silence around the speech. */
-function speechWav(name: string, text: string, silenceBefore: number, silenceAfter: number, rate = 48000, voice = 'en-us'): string {
-  const raw = join(dir, `${name}-raw.wav`);
-  const out = join(dir, `${name}.wav`);
-  execFileSync('espeak-ng', ['-v', voice, '-s', '150', '-w', raw, text]);
-  execFileSync('sox', [raw, '-r', String(rate), '-c', '1', '-b', '16', out, 'pad', String(silenceBefore), String(silenceAfter)]);
-  return out;
+/** espeak-ng → WAV (48 kHz for the fake microphone, 16 kHz for the detector) with silence around the speech. */
+function speechWav(name: string, text: string, silenceBefore: number, silenceAfter: number, rate = 48000, speaker = 'en-us'): string {
+  return voice.speechWav(name, text, silenceBefore, silenceAfter, { rate, voice: speaker, wordsPerMinute: 150 });
 }
 /** 16 kHz samples of a phrase as numbers (−1..1), for feeding the detector directly. */
-function speechSamples(name: string, text: string, voice?: string): number[] {
-  const wav = readFileSync(speechWav(name, text, 0.5, 1, 16000, voice));
+function speechSamples(name: string, text: string, speaker?: string): number[] {
+  const wav = readFileSync(speechWav(name, text, 0.5, 1, 16000, speaker));
   return Array.from(new Int16Array(wav.buffer, wav.byteOffset + 44, (wav.length - 44) >> 1), (v) => v / 32768);
 }
 
-async function launch(wav?: string): Promise<Browser> {
-  const fake = wav ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${wav}%noloop`] : [];
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...fake] });
-}
-
-async function admin(method: string, path: string, body?: unknown) {
-  const response = await fetch(server.url + path, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: response.status, json: await response.json().catch(() => null) };
-}
-
 test.beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dhkit-wakeup-'));
-  asr = await startTranscriptionServer(() => ({ status: 200, body: JSON.stringify({ text: QUESTION }) }));
-  server = await startServer({ port: 0, host: '127.0.0.1', dataDir: dir, adminKey: ADMIN_KEY, demo: false, logLevel: 'warn' });
-  expect((await admin('POST', '/v1/robots', { id: 'voice', name: 'Voice', concurrency: 5, languages: ['en_US'], asr: { type: 'openai', baseUrl: asr.baseUrl } })).status).toBe(201);
-  await admin('POST', '/v1/robots/voice/knowledge', { entries: [{ question: QUESTION, answer: 'We open at nine and close at six.', language: 'en_US' }] });
-  const csp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' ${server.url}; style-src 'self'; img-src 'self' ${server.url} data:; media-src 'self' blob:; connect-src 'self' ${server.url} ${server.url.replace('http', 'ws')}`;
-  const page = `<!doctype html><html><head><meta charset="utf-8"></head><body><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script></body></html>`;
-  const http = createServer((request, response) => {
-    if (request.url !== '/') return void response.writeHead(404).end();
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp }).end(page);
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  site = {
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => { http.closeAllConnections(); http.close(() => resolve()); }),
-  };
+  voice = await startVoiceHarness('e2e-wakeup-admin-key-0123456789');
+  ({ asr, server, site } = voice);
 });
 
 test.afterAll(async () => {
-  await site?.close();
-  await server?.close();
-  await asr?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await voice?.close();
 });
 
 async function openPage(browser: Browser, config: Record<string, unknown> = {}): Promise<Page> {
@@ -171,7 +131,7 @@ test('asleep after the idle time, speech is ignored; a sensor wakes the avatar',
 test('"hey jarvis" through the microphone wakes the sleeping avatar, which then answers the question', async () => {
   const raw = speechWav('wake-part', 'Hey Jarvis', 2.5, 1.5);
   const question = speechWav('wake-question', QUESTION, 0, 2);
-  const wav = join(dir, 'wake.wav');
+  const wav = join(voice.dir, 'wake.wav');
   execFileSync('sox', [raw, question, wav]);
   const browser = await launch(wav);
   try {

@@ -6,75 +6,24 @@
  *
  * Each test launches its own Chromium, because the fake-capture file is a launch flag.
  */
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServer } from '../server/dist/index.js';
-import { startTranscriptionServer, type TranscriptionServer } from '../server/src/asr/transcription-server.fixture.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.js';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { QUESTION, startVoiceHarness, type VoiceHarness } from './voice-harness.js';
 
-const ADMIN_KEY = 'e2e-voice-admin-key-0123456789';
-const QUESTION = 'What are your opening hours?';
-let dir: string;
-let server: Awaited<ReturnType<typeof startServer>>;
-let asr: TranscriptionServer;
-let site: { url: string; close(): Promise<void> };
-
-/** espeak-ng → 48 kHz mono 16-bit WAV with silence around the speech (what Chromium's fake capture reads). */
-function speechWav(name: string, text: string, silenceBefore: number, silenceAfter: number): string {
-  const raw = join(dir, `${name}-raw.wav`);
-  const out = join(dir, `${name}.wav`);
-  execFileSync('espeak-ng', ['-v', 'en-us', '-w', raw, text]);
-  execFileSync('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', out, 'pad', String(silenceBefore), String(silenceAfter)]);
-  return out;
-}
-
-async function launch(wav: string): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${wav}%noloop`],
-  });
-}
-
-async function admin(method: string, path: string, body?: unknown) {
-  const response = await fetch(server.url + path, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: response.status, json: await response.json().catch(() => null) };
-}
+let voice: VoiceHarness;
+let asr: VoiceHarness['asr'];
+let server: VoiceHarness['server'];
+let site: VoiceHarness['site'];
+const admin: VoiceHarness['admin'] = (...args) => voice.admin(...args);
+const speechWav = (name: string, text: string, silenceBefore: number, silenceAfter: number) => voice.speechWav(name, text, silenceBefore, silenceAfter);
+const launch = (wav: string) => voice.launch(wav);
 
 test.beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'dhkit-voice-'));
-  asr = await startTranscriptionServer(() => ({ status: 200, body: JSON.stringify({ text: QUESTION }) }));
-  server = await startServer({ port: 0, host: '127.0.0.1', dataDir: dir, adminKey: ADMIN_KEY, demo: false, logLevel: 'warn' });
-  expect((await admin('POST', '/v1/robots', { id: 'voice', name: 'Voice', concurrency: 5, languages: ['en_US'], asr: { type: 'openai', baseUrl: asr.baseUrl } })).status).toBe(201);
-  await admin('POST', '/v1/robots/voice/knowledge', { entries: [{ question: QUESTION, answer: 'We open at nine and close at six.', language: 'en_US' }] });
-  // The customer's page: its own origin, a strict CSP that allows our server; the VAD's WebAssembly needs
-  // 'wasm-unsafe-eval' (compiling wasm, not eval of JavaScript).
-  const csp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' ${server.url}; style-src 'self'; img-src 'self' ${server.url} data:; media-src 'self' blob:; connect-src 'self' ${server.url} ${server.url.replace('http', 'ws')}`;
-  const page = `<!doctype html><html><head><meta charset="utf-8"></head><body><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script></body></html>`;
-  const http = createServer((request, response) => {
-    if (request.url !== '/') return void response.writeHead(404).end();
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp }).end(page);
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  site = {
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => { http.closeAllConnections(); http.close(() => resolve()); }),
-  };
+  voice = await startVoiceHarness('e2e-voice-admin-key-0123456789');
+  ({ asr, server, site } = voice);
 });
 
 test.afterAll(async () => {
-  await site?.close();
-  await server?.close();
-  await asr?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await voice?.close();
 });
 
 async function openPage(browser: Browser, config: Record<string, unknown> = {}): Promise<Page> {
