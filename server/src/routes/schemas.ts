@@ -94,7 +94,7 @@ export const ttsSchema = {
       required: ['type', 'baseUrl'],
       properties: {
         type: { const: 'openai' },
-        baseUrl: { type: 'string', maxLength: 2000, pattern: '^https?://[^\\s]+$' },
+        baseUrl: httpUrlSchema,
         model: { type: 'string', minLength: 1, maxLength: 200 },
         apiKey: { type: 'string', minLength: 1, maxLength: 1000 },
         timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000 },
@@ -110,7 +110,7 @@ export const asrSchema = {
   required: ['type', 'baseUrl'],
   properties: {
     type: { const: 'openai' },
-    baseUrl: { type: 'string', maxLength: 2000, pattern: '^https?://[^\\s]+$' },
+    baseUrl: httpUrlSchema,
     model: { type: 'string', minLength: 1, maxLength: 200 },
     apiKey: { type: 'string', minLength: 1, maxLength: 1000 },
     language: { type: 'string', pattern: '^[a-z]{2,3}$' },
