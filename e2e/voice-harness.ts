@@ -4,7 +4,7 @@
  * speech WAVs made with espeak-ng, and Chromium launched with a fake microphone fed from such a WAV (the
  * fake-capture file is a launch flag, so each test that needs one launches its own browser).
  */
-import { chromium, expect, type Browser } from '@playwright/test';
+import { chromium, expect, type Browser, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -28,6 +28,11 @@ export interface VoiceHarness {
   speechWav(name: string, text: string, silenceBefore: number, silenceAfter: number, options?: { rate?: number; voice?: string; wordsPerMinute?: number }): string;
   /** Chromium with the standard flags; with `wav`, a fake microphone that plays it once. */
   launch(wav?: string): Promise<Browser>;
+  /**
+   * Opens the page, creates robot `voice` with `config` as `window.dh`, and records `events` into
+   * `window.__events`; CSP complaints on the console go to `page.__violations`.
+   */
+  openPage(browser: Browser, events: readonly string[], config?: Record<string, unknown>): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -71,6 +76,27 @@ export async function startVoiceHarness(adminKey: string): Promise<VoiceHarness>
       const fake = wav ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${wav}%noloop`] : [];
       return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...fake] });
     },
+    async openPage(browser, events, config = {}) {
+      const page = await browser.newPage();
+      const violations: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await page.goto(`http://127.0.0.1:${(http.address() as AddressInfo).port}`);
+      await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');
+      const { json } = await admin('POST', '/v1/robots/voice/once-codes', {});
+      await page.evaluate(
+        async ({ serverAddress, onceCode, config, events }) => {
+          const w = window as any;
+          w.__events = [];
+          w.dh = await w.DHKit.create({ serverAddress, robotId: 'voice', onceCode, containerId: 'dh', config });
+          for (const name of events) w.dh.on(name, (payload: unknown) => w.__events.push({ name, payload, t: performance.now() }));
+        },
+        { serverAddress: server.url, onceCode: json.onceCode, config, events },
+      );
+      (page as any).__violations = violations;
+      return page;
+    },
     async close() {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
@@ -80,3 +106,6 @@ export async function startVoiceHarness(adminKey: string): Promise<VoiceHarness>
     },
   };
 }
+
+/** The events a page made with `openPage` recorded. */
+export const eventsOf = (page: Page) => page.evaluate(() => (window as any).__events as Array<{ name: string; payload: any; t: number }>);

@@ -8,13 +8,12 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QUESTION, startVoiceHarness, type VoiceHarness } from './voice-harness.js';
+import { eventsOf, QUESTION, startVoiceHarness, type VoiceHarness } from './voice-harness.js';
 
 let voice: VoiceHarness;
 let asr: VoiceHarness['asr'];
 let server: VoiceHarness['server'];
 let site: VoiceHarness['site'];
-const admin: VoiceHarness['admin'] = (...args) => voice.admin(...args);
 const launch = (wav?: string) => voice.launch(wav);
 
 /** espeak-ng → WAV (48 kHz for the fake microphone, 16 kHz for the detector) with silence around the speech. */
@@ -36,26 +35,7 @@ test.afterAll(async () => {
   await voice?.close();
 });
 
-async function openPage(browser: Browser, config: Record<string, unknown> = {}): Promise<Page> {
-  const page = await browser.newPage();
-  await page.goto(site.url);
-  await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');
-  const { json } = await admin('POST', '/v1/robots/voice/once-codes', {});
-  await page.evaluate(
-    async ({ serverAddress, onceCode, config }) => {
-      const w = window as any;
-      w.__events = [];
-      w.dh = await w.DHKit.create({ serverAddress, robotId: 'voice', onceCode, containerId: 'dh', config });
-      for (const name of ['error', 'enterSleep', 'enterActive', 'speechRecognized', 'speakingStart']) {
-        w.dh.on(name, (payload: unknown) => w.__events.push({ name, payload, t: performance.now() }));
-      }
-    },
-    { serverAddress: server.url, onceCode: json.onceCode, config },
-  );
-  return page;
-}
-
-const eventsOf = (page: Page) => page.evaluate(() => (window as any).__events as Array<{ name: string; payload: any; t: number }>);
+const openPage = (browser: Browser, config: Record<string, unknown> = {}) => voice.openPage(browser, ['error', 'enterSleep', 'enterActive', 'speechRecognized', 'speakingStart'], config);
 
 test('the openWakeWord pipeline runs on onnxruntime-web in the voice chunk and scores real speech', async () => {
   const browser = await launch();

@@ -7,50 +7,23 @@
  * Each test launches its own Chromium, because the fake-capture file is a launch flag.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { QUESTION, startVoiceHarness, type VoiceHarness } from './voice-harness.js';
+import { eventsOf, QUESTION, startVoiceHarness, type VoiceHarness } from './voice-harness.js';
 
 let voice: VoiceHarness;
 let asr: VoiceHarness['asr'];
-let server: VoiceHarness['server'];
-let site: VoiceHarness['site'];
-const admin: VoiceHarness['admin'] = (...args) => voice.admin(...args);
 const speechWav = (name: string, text: string, silenceBefore: number, silenceAfter: number) => voice.speechWav(name, text, silenceBefore, silenceAfter);
 const launch = (wav: string) => voice.launch(wav);
 
 test.beforeAll(async () => {
   voice = await startVoiceHarness('e2e-voice-admin-key-0123456789');
-  ({ asr, server, site } = voice);
+  ({ asr } = voice);
 });
 
 test.afterAll(async () => {
   await voice?.close();
 });
 
-async function openPage(browser: Browser, config: Record<string, unknown> = {}): Promise<Page> {
-  const page = await browser.newPage();
-  const violations: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-  });
-  await page.goto(site.url);
-  await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');
-  const { json } = await admin('POST', '/v1/robots/voice/once-codes', {});
-  await page.evaluate(
-    async ({ serverAddress, onceCode, config }) => {
-      const w = window as any;
-      w.__events = [];
-      w.dh = await w.DHKit.create({ serverAddress, robotId: 'voice', onceCode, containerId: 'dh', config });
-      for (const name of ['error', 'speakingStart', 'speakingStop', 'speechRecognized', 'semanticRecognized']) {
-        w.dh.on(name, (payload: unknown) => w.__events.push({ name, payload, t: performance.now() }));
-      }
-    },
-    { serverAddress: server.url, onceCode: json.onceCode, config },
-  );
-  (page as any).__violations = violations;
-  return page;
-}
-
-const eventsOf = (page: Page) => page.evaluate(() => (window as any).__events as Array<{ name: string; payload: any; t: number }>);
+const openPage = (browser: Browser, config: Record<string, unknown> = {}) => voice.openPage(browser, ['error', 'speakingStart', 'speakingStop', 'speechRecognized', 'semanticRecognized'], config);
 
 test('hands-free: the VAD cuts the utterance, the server recognizes it and the avatar answers', async () => {
   const browser = await launch(speechWav('question', QUESTION, 1, 2));
