@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.js';
 import { startServer, type RunningServer } from '../server/dist/index.js';
+import type { TextToSpeech } from '../server/dist/turn/tts/tts.js';
 import { startRenderer, type RunningRenderer } from '../server/dist/renderer/reference-renderer.js';
 import { startLiveKitTestServer, type LiveKitTestServer } from '../test/livekit-server/index.js';
 
@@ -65,11 +66,13 @@ test.beforeAll(async () => {
   expect(patched.status).toBe(200);
 
   // The customer's page, on its own loopback origin, loading the SDK by script tag from our server.
-  site = createServer((_request, response) => {
+  // `?server=` loads the SDK from another dhkit server (the tone test's).
+  site = createServer((request, response) => {
+    const sdkServer = new URL(request.url ?? '/', 'http://site').searchParams.get('server') ?? server.url;
     response
       .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
       .end(`<!doctype html><html><head><meta charset="utf-8"><title>visitor</title><style>#dh{width:360px;height:540px}</style></head>
-<body><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script></body></html>`);
+<body><div id="dh"></div><script src="${sdkServer}/sdk/dhkit.umd.js"></script></body></html>`);
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
@@ -203,7 +206,9 @@ test('the streamed avatar shows, speaks an answer with captions in step, and sto
 
   // Interrupt: the voice stops within a moment.
   const { chatId: longChat } = await page.evaluate(() =>
-    (window as any).dh.sendDrivenText({ text: 'This sentence is long, and it goes on and on, so that there is plenty of time to cut it off in the middle of what it says.' }),
+    (window as any).dh.sendDrivenText({
+      text: 'This sentence is long, and it goes on and on, so that there is plenty of time to cut it off in the middle of what it says. Nobody hears this one. Nor this.',
+    }),
   );
   await page.waitForFunction((id) => (window as any).__lk.events.some((e: any) => e.name === 'speakingStart' && e.payload.chatId === id), longChat);
   await page.waitForTimeout(400);
@@ -216,6 +221,8 @@ test('the streamed avatar shows, speaks an answer with captions in step, and sto
   expect(cut.events.some((e: any) => e.name === 'speakingStop' && e.payload.chatId === longChat)).toBe(true);
   expect(peak(cut.loudness, cutAt - 400, cutAt)).toBeGreaterThan(0.01);
   expect(peak(cut.loudness, cutAt + 700)).toBeLessThan(0.005);
+  // The clauses the renderer had announced for later never show.
+  expect(cut.captions.filter((caption: string) => /Nobody|Nor this/.test(caption))).toEqual([]);
 
   // Kicked by the admin: the renderer slot is free at once.
   expect((await admin('DELETE', `/v1/sessions/${sessionId}`)).status).toBe(204);
@@ -276,5 +283,140 @@ test('a green-screen renderer is keyed out: the avatar floats over the page', as
     });
     await opened.page.waitForTimeout(500);
     return opened;
+  }
+});
+
+// ---- captions in step with the streamed voice, measured against a known sound ----
+
+const TONE_RATE = 24_000;
+const TONE_MS = 350;
+/** Every clause: a 350 ms tone from its first sample, then 350 ms of silence. */
+const CLAUSE_MS = 700;
+
+/**
+ * A speech engine whose every clause is a tone that starts on the clause's first sample, so the page can
+ * tell exactly when each clause becomes audible. (espeak-ng's clauses begin with a varying breath of
+ * silence; the espeak-ng test above checks what is said, this one when.)
+ */
+function toneSpeech(): TextToSpeech {
+  const samples = new Int16Array((TONE_RATE * CLAUSE_MS) / 1000);
+  for (let i = 0; i < (TONE_RATE * TONE_MS) / 1000; i++) samples[i] = Math.round(0.3 * 32767 * Math.sin((2 * Math.PI * 220 * i) / TONE_RATE));
+  const pcm = new Uint8Array(samples.buffer);
+  return {
+    sampleRate: TONE_RATE,
+    async *synthesize() {
+      for (let i = 0; i < pcm.length; i += 4800) yield pcm.subarray(i, Math.min(pcm.length, i + 4800));
+    },
+    async close() {},
+  };
+}
+
+/** The median of some numbers. */
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+test('captions and speaking events are in step with the streamed voice (+15/-45 ms, DESIGN.md §5)', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-e2e-lk-tone-'));
+  const toned = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'warn', tts: toneSpeech() });
+  const page = await browser.newPage();
+  try {
+    const patched = await fetch(`${toned.url}/v1/robots/demo`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        media: { mode: 'livekit', livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret }, renderer: { url: renderer.url, secret: RENDERER_SECRET } },
+      }),
+    });
+    expect(patched.status).toBe(200);
+    const onceCode = (await (await fetch(`${toned.url}/v1/robots/demo/once-codes`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()).onceCode;
+    await page.goto(`${siteUrl}/?server=${encodeURIComponent(toned.url)}`);
+    await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');
+    const measured = await page.evaluate(
+      async ({ serverUrl, onceCode, clauses }) => {
+        const w = window as any;
+        const dh = await w.DHKit.create({ serverAddress: serverUrl, robotId: 'demo', onceCode, containerId: 'dh', config: { enableCaption: true } });
+        const root = (document.querySelector('#dh digital-human') as any).shadowRoot as ShadowRoot;
+        const audio = root.querySelector('audio') as HTMLAudioElement;
+        while (!audio.srcObject) await new Promise((resolve) => setTimeout(resolve, 20));
+        // When each tone becomes audible: an AudioWorklet on the streamed voice, its frames placed on the
+        // page clock at the moment they are played out (getOutputTimestamp).
+        const context = new AudioContext();
+        const detector = `class Onsets extends AudioWorkletProcessor {
+          constructor() { super(); this.quiet = 1e9; this.loud = false; }
+          process(inputs) {
+            const channel = inputs[0][0];
+            if (!channel) return true;
+            for (let i = 0; i < channel.length; i++) {
+              if (Math.abs(channel[i]) > 0.05) {
+                if (!this.loud) this.port.postMessage({ type: 'on', frame: currentFrame + i });
+                this.loud = true;
+                this.quiet = 0;
+              } else if (this.loud && ++this.quiet > sampleRate * 0.1) {
+                this.port.postMessage({ type: 'off', frame: currentFrame + i - this.quiet });
+                this.loud = false;
+              }
+            }
+            return true;
+          }
+        }
+        registerProcessor('onsets', Onsets);`;
+        await context.audioWorklet.addModule(URL.createObjectURL(new Blob([detector], { type: 'text/javascript' })));
+        const node = new AudioWorkletNode(context, 'onsets');
+        const sound: Array<{ type: string; t: number }> = [];
+        node.port.onmessage = ({ data }) => {
+          const stamp = context.getOutputTimestamp();
+          sound.push({ type: data.type, t: stamp.performanceTime! + (data.frame / context.sampleRate - stamp.contextTime!) * 1000 });
+        };
+        context.createMediaStreamSource(audio.srcObject as MediaStream).connect(node);
+        await context.resume();
+        // When each caption appears: the caption element's own DOM change.
+        const captions: Array<{ text: string; t: number }> = [];
+        const captionRoot = (root.querySelector('dh-captions') as any).shadowRoot as ShadowRoot;
+        new MutationObserver(() => {
+          const text = captionRoot.querySelector('[part="clause"]')?.textContent?.trim() ?? '';
+          if (text && captions[captions.length - 1]?.text !== text) captions.push({ text, t: performance.now() });
+        }).observe(captionRoot, { subtree: true, childList: true, characterData: true });
+        const events: Array<{ name: string; t: number }> = [];
+        for (const name of ['speakingStart', 'speakingStop']) dh.on(name, () => events.push({ name, t: performance.now() }));
+        await new Promise((resolve) => setTimeout(resolve, 1000)); // the receiver settles
+        dh.sendDrivenText({ text: clauses.join(' ') });
+        const deadline = performance.now() + 20_000;
+        while (!events.some((e) => e.name === 'speakingStop') && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const playoutDelayMs = dh.streamed?.surface?.playoutDelayMs;
+        await dh.destroy();
+        await context.close();
+        return { sound, captions, events, playoutDelayMs };
+      },
+      { serverUrl: toned.url, onceCode, clauses: ['One.', 'Two.', 'Three.', 'Four.', 'Five.', 'Six.'] },
+    );
+    const onsets = measured.sound.filter((s) => s.type === 'on').map((s) => s.t);
+    expect(measured.captions.map((c) => c.text)).toEqual(['One.', 'Two.', 'Three.', 'Four.', 'Five.', 'Six.']);
+    expect(onsets).toHaveLength(6);
+    const offsets = measured.captions.map((caption, i) => Math.round(caption.t - onsets[i]));
+    const start = measured.events.find((e) => e.name === 'speakingStart')!;
+    const stop = measured.events.find((e) => e.name === 'speakingStop')!;
+    const heardEnd = onsets[5] + CLAUSE_MS;
+    console.log(
+      `[livekit] caption − voice per clause, ms: ${offsets.join(', ')}; speakingStart − voice ${Math.round(start.t - onsets[0])} ms; ` +
+        `speakingStop − end of voice ${Math.round(stop.t - heardEnd)} ms; playout delay estimate ${measured.playoutDelayMs} ms`,
+    );
+    // DESIGN.md §5: captions within +15/−45 ms of their audio. The median must be inside; each clause may
+    // stray by the measurement's own grain (a 10 ms margin: Opus smearing the onset, timer granularity).
+    expect(median(offsets)).toBeGreaterThanOrEqual(-45);
+    expect(median(offsets)).toBeLessThanOrEqual(15);
+    for (const offset of offsets) {
+      expect(offset).toBeGreaterThanOrEqual(-55);
+      expect(offset).toBeLessThanOrEqual(25);
+    }
+    expect(start.t - onsets[0]).toBeGreaterThanOrEqual(-55);
+    expect(start.t - onsets[0]).toBeLessThanOrEqual(25);
+    // speakingStop: when the last clause (tone and its silence) has been heard, plus a short grace.
+    expect(stop.t - heardEnd).toBeGreaterThanOrEqual(-45);
+    expect(stop.t - heardEnd).toBeLessThanOrEqual(150);
+  } finally {
+    await page.close();
+    await toned.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    await until(() => renderer.active.size === 0);
   }
 });

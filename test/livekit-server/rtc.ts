@@ -1,5 +1,6 @@
 import {
   RTCPeerConnection,
+  type RTCDtlsTransport,
   RtpPacket,
   useAbsSendTime,
   useOPUS,
@@ -18,7 +19,7 @@ export const LOOPBACK = '127.0.0.1';
  * forwarding is a copy with a new SSRC.
  */
 export function createPeerConnection(): RTCPeerConnection {
-  return new RTCPeerConnection({
+  const pc = new RTCPeerConnection({
     iceLite: true,
     iceServers: [],
     iceUseIpv6: false,
@@ -28,6 +29,39 @@ export function createPeerConnection(): RTCPeerConnection {
     headerExtensions: { audio: [useSdesMid()], video: [useSdesMid(), useAbsSendTime()] },
     bundlePolicy: 'max-bundle',
   });
+  skipReusedDtlsSequence(pc);
+  return pc;
+}
+
+/** Above any record sequence number a DTLS handshake can have used. */
+const FIRST_APPLICATION_SEQUENCE = 4096;
+
+/**
+ * werift (0.24 and 0.25) sends its DTLS Finished in epoch 1 numbered on from the handshake's epoch-0
+ * counter, then resets the counter to 0; the application record that reaches that number again (about
+ * the 8th: one early SCTP packet, typically the second data message) is a replay to Chromium, which drops
+ * it. The message then waits for a later SACK or SCTP's 1 s retransmission timer, so a data message
+ * arrives up to a second late. Sequence numbers may skip (the receiver only refuses repeats), so start
+ * the application records above anything the handshake used, as soon as DTLS is up.
+ */
+function skipReusedDtlsSequence(pc: RTCPeerConnection): void {
+  const seen = new Set<RTCDtlsTransport>();
+  const skip = (transport: RTCDtlsTransport) => {
+    if (transport.state !== 'connected') return;
+    const context = (transport as unknown as { dtls?: { dtls?: { recordSequenceNumber: number } } }).dtls?.dtls;
+    if (context && context.recordSequenceNumber < FIRST_APPLICATION_SEQUENCE) context.recordSequenceNumber = FIRST_APPLICATION_SEQUENCE;
+  };
+  // Transports appear with the descriptions; each is skipped once its own handshake is done.
+  const watch = () => {
+    for (const transport of pc.dtlsTransports) {
+      if (seen.has(transport)) continue;
+      seen.add(transport);
+      skip(transport);
+      transport.onStateChange.subscribe(() => skip(transport));
+    }
+  };
+  pc.signalingStateChange.subscribe(watch);
+  pc.connectionStateChange.subscribe(watch);
 }
 
 /** Resolves once werift has gathered its host candidates, so the local SDP carries them. */

@@ -90,7 +90,15 @@ export interface RendererSpeechEvent {
   text?: string;
   /** speechEnd: `interrupted` when the clause was cut. */
   reason?: 'completed' | 'interrupted';
+  /**
+   * Sent ahead: the clause's first sample (speechStart) or the sample after its last (speechEnd) leaves
+   * the renderer into the room this many milliseconds after the report. Absent or 0: now.
+   */
+  inMs?: number;
 }
+
+/** The most a renderer may announce ahead; larger or malformed `inMs` values count as 0. */
+export const RENDERER_SPEECH_MAX_LEAD_MS = 30_000;
 
 // ---- client → server (text frames) ----
 

@@ -23,13 +23,32 @@ interface Clause {
   clauseId: number;
   text: string;
   sampleRate: number;
+  /** speechStart went out (announced ahead, with the time until its first sample). */
+  announced: boolean;
+  /** speechEnd went out. */
+  endAnnounced: boolean;
+  /** Playing on the audio clock (the avatar's state follows this). */
   started: boolean;
-  ended: boolean;
+  /** Audio-clock time right after its last scheduled sample. */
+  endsAt: number;
   /** Sources scheduled and not yet finished. */
   playing: Set<AudioBufferSourceNode>;
   lastReceived: boolean;
   timer: ReturnType<typeof setTimeout> | null;
 }
+
+/**
+ * From a sample's time on our audio clock to the moment it leaves into the room: the render quantum, the
+ * media stream's 10 ms capture chunks and one 20 ms Opus frame (measured at the LiveKit server: about
+ * 20 ms). Speech reports add it, so the visitor's captions are timed by what goes out, not what we play.
+ */
+const ROOM_LATENCY_MS = 20;
+/**
+ * How far ahead of the audio clock a clause that starts from silence is scheduled. The main thread's
+ * `currentTime` trails the render thread by up to a render callback, so a start closer than this may
+ * already be due when it reaches the render thread and play early, before its announced moment.
+ */
+const START_LEAD_S = 0.05;
 
 class Publisher {
   private room: Room | null = null;
@@ -77,16 +96,36 @@ class Publisher {
     const sound = new LocalAudioTrack(this.destination.stream.getAudioTracks()[0]);
     await room.localParticipant.publishTrack(video, { source: Track.Source.Camera, videoCodec: 'vp8', simulcast: false, name: 'avatar' });
     await room.localParticipant.publishTrack(sound, { source: Track.Source.Microphone, dtx: false, red: false, name: 'voice' });
+    // The first reliable message of a connection is slow (livekit-client opens its path lazily: ~60 ms);
+    // this one pays that, so the first clause's report is as punctual as the rest. Pages ignore it.
+    this.report({ type: 'ready' });
   }
 
   speech(chatId: string, clauseId: number, text: string, sampleRate: number): void {
-    this.clauses.set(`${chatId}/${clauseId}`, { chatId, clauseId, text, sampleRate, started: false, ended: false, playing: new Set(), lastReceived: false, timer: null });
+    this.clauses.set(`${chatId}/${clauseId}`, {
+      chatId,
+      clauseId,
+      text,
+      sampleRate,
+      announced: false,
+      endAnnounced: false,
+      started: false,
+      endsAt: 0,
+      playing: new Set(),
+      lastReceived: false,
+      timer: null,
+    });
   }
 
-  /** One chunk of a clause's PCM (s16le, base64), played right after everything queued before it. */
+  /**
+   * One chunk of a clause's PCM (s16le, base64), played right after everything queued before it. The
+   * clause's start is reported as soon as its first chunk is scheduled, and its end as soon as its last is:
+   * both ahead of time, with how long until they happen (`inMs`), so that a report's own trip and this
+   * page's busy moments never make a caption late.
+   */
   audioChunk(chatId: string, clauseId: number, last: boolean, base64: string): void {
     const clause = this.clauses.get(`${chatId}/${clauseId}`);
-    if (!clause || clause.ended) return;
+    if (!clause || clause.endAnnounced) return;
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
     const samples = Math.floor(bytes.length / 2);
     if (last) clause.lastReceived = true;
@@ -98,18 +137,29 @@ class Publisher {
       const source = this.audio.createBufferSource();
       source.buffer = buffer;
       source.connect(this.analyser);
-      const at = Math.max(this.audio.currentTime + 0.02, this.nextStart);
+      const at = Math.max(this.audio.currentTime + START_LEAD_S, this.nextStart);
       source.start(at);
       this.nextStart = at + buffer.duration;
+      clause.endsAt = this.nextStart;
       clause.playing.add(source);
       source.onended = () => {
         clause.playing.delete(source);
         this.maybeEnd(clause);
       };
-      if (!clause.started && clause.timer === null) {
+      if (!clause.announced) {
+        clause.announced = true;
+        this.report({ type: 'speechStart', chatId, clauseId, text: clause.text, inMs: this.msUntil(at) });
         clause.timer = setTimeout(() => this.begin(clause), Math.max(0, (at - this.audio.currentTime) * 1000));
       }
-    } else this.maybeEnd(clause);
+    }
+    if (!clause.lastReceived) return;
+    if (!clause.announced) {
+      this.clauses.delete(`${chatId}/${clauseId}`); // a clause without a sample: nothing to say
+    } else if (!clause.endAnnounced) {
+      clause.endAnnounced = true;
+      this.report({ type: 'speechEnd', chatId, clauseId, reason: 'completed', inMs: this.msUntil(clause.endsAt) });
+      this.maybeEnd(clause);
+    }
   }
 
   /** Stops all speech at once; a clause that was audible ends as interrupted. */
@@ -120,7 +170,8 @@ class Publisher {
         source.onended = null;
         source.stop();
       }
-      if (clause.started && !clause.ended) this.report({ type: 'speechEnd', chatId: clause.chatId, clauseId: clause.clauseId, reason: 'interrupted' });
+      // Also clauses announced for later: the visitor's page drops what it had scheduled.
+      if (clause.announced) this.report({ type: 'speechEnd', chatId: clause.chatId, clauseId: clause.clauseId, reason: 'interrupted' });
     }
     this.clauses.clear();
     this.nextStart = 0;
@@ -135,33 +186,27 @@ class Publisher {
     await this.audio.close();
   }
 
+  /** The avatar speaks from the clause's first sample on our clock (its report went out ahead). */
   private begin(clause: Clause): void {
     clause.timer = null;
-    // Clauses play one after another: whatever began before this one has finished playing now (its
-    // `ended` event may just not have been dispatched yet).
-    for (const earlier of this.clauses.values()) {
-      if (earlier === clause) break;
-      if (!earlier.started || earlier.ended) continue;
-      for (const source of earlier.playing) source.onended = null;
-      earlier.playing.clear();
-      earlier.lastReceived = true;
-      this.maybeEnd(earlier);
-    }
     clause.started = true;
     this.avatar.setState('speaking');
-    this.report({ type: 'speechStart', chatId: clause.chatId, clauseId: clause.clauseId, text: clause.text });
     this.maybeEnd(clause);
   }
 
+  /** Forgets a clause once all of it has played; the avatar rests when nothing else is queued. */
   private maybeEnd(clause: Clause): void {
-    if (!clause.started || clause.ended || !clause.lastReceived || clause.playing.size > 0) return;
-    clause.ended = true;
+    if (!clause.started || !clause.lastReceived || clause.playing.size > 0) return;
     this.clauses.delete(`${clause.chatId}/${clause.clauseId}`);
-    this.report({ type: 'speechEnd', chatId: clause.chatId, clauseId: clause.clauseId, reason: 'completed' });
     if (this.clauses.size === 0) this.avatar.setState('idle');
   }
 
-  private report(event: RendererSpeechEvent): void {
+  /** Milliseconds until a time on our audio clock reaches the room. */
+  private msUntil(time: number): number {
+    return Math.round(Math.max(0, (time - this.audio.currentTime) * 1000) + ROOM_LATENCY_MS);
+  }
+
+  private report(event: RendererSpeechEvent | { type: 'ready' }): void {
     const payload = new TextEncoder().encode(JSON.stringify(event));
     void this.room?.localParticipant.publishData(payload, { reliable: true, topic: RENDERER_SPEECH_TOPIC }).catch(() => {});
   }

@@ -6,6 +6,8 @@
 import { Room, RoomEvent, Track, type RemoteTrack, type RemoteParticipant } from 'livekit-client';
 import { RENDERER_SPEECH_TOPIC, type LiveKitJoinInfo, type RendererSpeechEvent } from '@dhkit/protocol';
 import type { AvatarPreview, AvatarSource, AvatarState, AvatarSurface, VisemeCue } from './avatar-surface.js';
+import { PlayoutDelayEstimator } from './playout-delay.js';
+import { SpeechSchedule, type SpeechScheduleHost } from './speech-schedule.js';
 
 export interface LiveKitSurfaceOptions {
   join: LiveKitJoinInfo;
@@ -19,6 +21,8 @@ export interface LiveKitSurfaceOptions {
 }
 
 const UNMUTE_LABEL = '🔇 Tap to unmute';
+/** How often the audio receiver's statistics are read for the playout delay. */
+const STATS_INTERVAL_MS = 250;
 
 export class LiveKitSurface implements AvatarSurface {
   readonly ready: Promise<void>;
@@ -34,6 +38,8 @@ export class LiveKitSurface implements AvatarSurface {
   private muted: boolean;
   private connecting: Promise<void> | null = null;
   private destroyed = false;
+  private readonly playout = new PlayoutDelayEstimator();
+  private statsTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly options: LiveKitSurfaceOptions) {
     this.ready = new Promise<void>((resolve) => (this.resolveReady = resolve));
@@ -51,7 +57,7 @@ export class LiveKitSurface implements AvatarSurface {
         if (topic !== RENDERER_SPEECH_TOPIC || (participant && participant.identity !== options.join.rendererIdentity)) return;
         try {
           const event = JSON.parse(new TextDecoder().decode(payload)) as RendererSpeechEvent;
-          if ((event.type === 'speechStart' || event.type === 'speechEnd') && typeof event.chatId === 'string') options.onSpeech(event);
+          if ((event.type === 'speechStart' || event.type === 'speechEnd') && typeof event.chatId === 'string' && Number.isInteger(event.clauseId)) options.onSpeech(event);
         } catch {
           // not ours
         }
@@ -111,6 +117,11 @@ export class LiveKitSurface implements AvatarSurface {
     if (!muted) void this.playAudio();
   }
 
+  /** How long the streamed voice now takes from the renderer to the visitor's ears, as far as we can tell. */
+  get playoutDelayMs(): number {
+    return this.playout.delayMs;
+  }
+
   /** Remote audio is flowing (for tests and diagnostics). */
   get audioPlaying(): boolean {
     return !this.audio.paused && !this.audio.muted && this.audio.srcObject !== null;
@@ -119,6 +130,7 @@ export class LiveKitSurface implements AvatarSurface {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    if (this.statsTimer) clearInterval(this.statsTimer);
     void this.room.disconnect();
     this.keyer?.destroy();
     this.video.srcObject = null;
@@ -137,7 +149,24 @@ export class LiveKitSurface implements AvatarSurface {
       track.attach(this.audio);
       this.audio.muted = this.muted;
       void this.playAudio();
+      this.watchPlayout(track);
     }
+  }
+
+  /** Keeps the playout delay current from the audio receiver's statistics (a new track replaces the old). */
+  private watchPlayout(track: RemoteTrack): void {
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    let reading = false;
+    this.statsTimer = setInterval(() => {
+      const receiver = track.receiver;
+      if (!receiver || reading || this.destroyed) return;
+      reading = true;
+      receiver
+        .getStats()
+        .then((report) => this.playout.update(report))
+        .catch(() => undefined)
+        .finally(() => (reading = false));
+    }, STATS_INTERVAL_MS);
   }
 
   private async playAudio(): Promise<void> {
@@ -239,88 +268,37 @@ c.g=min(c.g,max(c.r,c.b));
 gl_FragColor=vec4(c.rgb,a);}`;
 
 /** What DigitalHuman hands the chunk: where to show captions and whom to tell about speaking. */
-export interface StreamedAvatarHost {
+export interface StreamedAvatarHost extends SpeechScheduleHost {
   join: LiveKitJoinInfo;
   muted: boolean;
-  clause(text: string): void;
-  speakingStart(chatId: string): void;
-  speakingStop(chatId: string): void;
-  /** Chats the visitor interrupted: late reports of theirs are dropped. */
-  isInterrupted(chatId: string): boolean;
   log?: LiveKitSurfaceOptions['log'];
 }
 
-/** How long after a clause's end, with the turn over and no next clause begun, speaking stops. */
-const SPEAKING_GRACE_MS = 300;
-
 /**
  * The streamed avatar as DigitalHuman sees it: the surface, plus the renderer's speech reports turned into
- * captions and speakingStart/Stop (the channel carries no audio in this mode).
+ * captions and speakingStart/Stop in step with the streamed voice.
  */
 export class StreamedAvatar {
   readonly surface: LiveKitSurface;
-  private readonly chats = new Map<string, { open: number; ended: boolean; timer?: ReturnType<typeof setTimeout> }>();
-  /** Turns the server has finished before the renderer began speaking them (the server runs ahead). */
-  private readonly endedTurns = new Set<string>();
+  private readonly schedule: SpeechSchedule;
 
-  constructor(private readonly host: StreamedAvatarHost) {
-    this.surface = new LiveKitSurface({ join: host.join, muted: host.muted, log: host.log, onSpeech: (event) => this.onSpeech(event) });
+  constructor(host: StreamedAvatarHost) {
+    this.surface = new LiveKitSurface({ join: host.join, muted: host.muted, log: host.log, onSpeech: (event) => this.schedule.report(event) });
+    this.schedule = new SpeechSchedule(host, () => this.surface.playoutDelayMs);
   }
 
-  /** The server's turnEnd: once its last clause has played, the chat stops speaking. */
+  /** The server's turnEnd: once its last clause has been heard, the chat stops speaking. */
   turnEnded(chatId: string): void {
-    const chat = this.chats.get(chatId);
-    if (!chat) {
-      if (this.endedTurns.size >= 32) this.endedTurns.delete(this.endedTurns.values().next().value!);
-      this.endedTurns.add(chatId);
-      return;
-    }
-    chat.ended = true;
-    this.settle(chatId);
+    this.schedule.turnEnded(chatId);
   }
 
   /** Everything stops now (the server cuts the renderer too). */
   interrupt(): void {
-    for (const [chatId, chat] of this.chats) {
-      clearTimeout(chat.timer);
-      this.host.speakingStop(chatId);
-    }
-    this.chats.clear();
-    this.endedTurns.clear();
+    this.schedule.interrupt();
   }
 
   setMuted(muted: boolean): void {
     this.surface.setMuted(muted);
-  }
-
-  private onSpeech(event: RendererSpeechEvent): void {
-    if (this.host.isInterrupted(event.chatId)) return;
-    let chat = this.chats.get(event.chatId);
-    if (event.type === 'speechStart') {
-      if (!chat) {
-        chat = { open: 0, ended: this.endedTurns.delete(event.chatId) };
-        this.chats.set(event.chatId, chat);
-        this.host.speakingStart(event.chatId);
-      }
-      clearTimeout(chat.timer);
-      chat.open++;
-      this.host.clause(String(event.text ?? ''));
-    } else if (chat) {
-      chat.open = Math.max(0, chat.open - 1);
-      if (event.reason === 'interrupted') chat.ended = true;
-      this.settle(event.chatId);
-    }
-  }
-
-  private settle(chatId: string): void {
-    const chat = this.chats.get(chatId);
-    if (!chat || chat.open > 0 || !chat.ended) return;
-    clearTimeout(chat.timer);
-    chat.timer = setTimeout(() => {
-      if (this.chats.get(chatId) !== chat || chat.open > 0) return;
-      this.chats.delete(chatId);
-      this.host.speakingStop(chatId);
-    }, SPEAKING_GRACE_MS);
   }
 }
 

@@ -1,0 +1,124 @@
+/**
+ * Captions and speaking events of a streamed avatar follow the renderer's speech reports, each taking effect
+ * when its sound reaches the visitor: the report's own lead (`inMs`) plus the receiver's playout delay.
+ * (In Chromium, against the reference renderer and real WebRTC, e2e/livekit.spec.ts measures the result.)
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { RendererSpeechEvent } from '@dhkit/protocol';
+import { SPEAKING_GRACE_MS, SpeechSchedule } from './speech-schedule.js';
+
+function harness(playoutMs = 80) {
+  const log: string[] = [];
+  const interrupted = new Set<string>();
+  let delay = playoutMs;
+  const schedule = new SpeechSchedule(
+    {
+      clause: (text) => log.push(`${Date.now()} clause ${text}`),
+      speakingStart: (chatId) => log.push(`${Date.now()} start ${chatId}`),
+      speakingStop: (chatId) => log.push(`${Date.now()} stop ${chatId}`),
+      isInterrupted: (chatId) => interrupted.has(chatId),
+    },
+    () => delay,
+  );
+  const start = (chatId: string, clauseId: number, text: string, inMs?: number): RendererSpeechEvent => ({ type: 'speechStart', chatId, clauseId, text, inMs });
+  const end = (chatId: string, clauseId: number, inMs?: number, reason: 'completed' | 'interrupted' = 'completed'): RendererSpeechEvent => ({
+    type: 'speechEnd',
+    chatId,
+    clauseId,
+    reason,
+    inMs,
+  });
+  return { log, schedule, interrupted, start, end, setDelay: (ms: number) => (delay = ms) };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(0);
+});
+afterEach(() => vi.useRealTimers());
+
+describe('SpeechSchedule', () => {
+  it('shows each clause when its sound is heard: the lead plus the playout delay', () => {
+    const { log, schedule, start, end } = harness(80);
+    // The renderer announces both clauses at once, well ahead; the second starts 700 ms after the first.
+    schedule.report(start('c1', 0, 'One.', 40));
+    schedule.report(end('c1', 0, 740));
+    schedule.report(start('c1', 1, 'Two.', 740));
+    schedule.report(end('c1', 1, 1440));
+    schedule.turnEnded('c1');
+    vi.advanceTimersByTime(5000);
+    expect(log).toEqual(['120 start c1', '120 clause One.', '820 clause Two.', `${1520 + SPEAKING_GRACE_MS} stop c1`]);
+  });
+
+  it('takes the playout delay as it is when the sound leaves the renderer, not when the report came', () => {
+    const { log, schedule, start, setDelay } = harness(80);
+    schedule.report(start('c1', 0, 'Later.', 1000));
+    vi.advanceTimersByTime(500);
+    setDelay(150); // the jitter buffer grew meanwhile
+    vi.advanceTimersByTime(2000);
+    expect(log).toEqual(['1150 start c1', '1150 clause Later.']);
+  });
+
+  it('treats a missing, negative, absurd or malformed lead as "now"', () => {
+    const { log, schedule, start } = harness(50);
+    schedule.report(start('a', 0, 'A'));
+    schedule.report(start('b', 0, 'B', -300));
+    schedule.report(start('c', 0, 'C', 10 * 60_000));
+    schedule.report(start('d', 0, 'D', Number.NaN));
+    schedule.report({ ...start('e', 0, 'E'), inMs: '200' as unknown as number });
+    vi.advanceTimersByTime(49);
+    expect(log).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(log.filter((line) => line.includes('clause'))).toEqual(['50 clause A', '50 clause B', '50 clause C', '50 clause D', '50 clause E']);
+  });
+
+  it('keeps speaking across clauses until the server has ended the turn', () => {
+    const { log, schedule, start, end } = harness(0);
+    schedule.report(start('c1', 0, 'One.', 0));
+    schedule.report(end('c1', 0, 100));
+    vi.advanceTimersByTime(1000);
+    // The clause is over, but the turn is not (the next clause's speech is still being made).
+    expect(log.some((line) => line.includes('stop'))).toBe(false);
+    schedule.report(start('c1', 1, 'Two.', 0));
+    schedule.report(end('c1', 1, 100));
+    schedule.turnEnded('c1');
+    vi.advanceTimersByTime(1000);
+    expect(log.map((line) => line.replace(/^\d+ /, ''))).toEqual(['start c1', 'clause One.', 'clause Two.', 'stop c1']);
+  });
+
+  it('does not stop between two clauses whose end and start fall on the same moment', () => {
+    const { log, schedule, start, end } = harness(30);
+    schedule.turnEnded('c1'); // the server ran ahead: its turnEnd came before any clause was heard
+    schedule.report(start('c1', 0, 'One.', 0));
+    schedule.report(end('c1', 0, 500));
+    schedule.report(start('c1', 1, 'Two.', 500));
+    schedule.report(end('c1', 1, 900));
+    vi.advanceTimersByTime(5000);
+    expect(log).toEqual(['30 start c1', '30 clause One.', '530 clause Two.', `${930 + SPEAKING_GRACE_MS} stop c1`]);
+  });
+
+  it("a renderer's interrupt cancels what was announced for later and stops with the sound", () => {
+    const { log, schedule, start, end } = harness(80);
+    schedule.report(start('c1', 0, 'One.', 0));
+    schedule.report(end('c1', 0, 600));
+    schedule.report(start('c1', 1, 'Two.', 600));
+    vi.advanceTimersByTime(300);
+    schedule.report(end('c1', 0, 0, 'interrupted'));
+    schedule.report(end('c1', 1, 0, 'interrupted'));
+    vi.advanceTimersByTime(5000);
+    expect(log).toEqual(['80 start c1', '80 clause One.', `${380 + SPEAKING_GRACE_MS} stop c1`]);
+  });
+
+  it("the visitor's interrupt stops at once and drops everything scheduled and everything late", () => {
+    const { log, schedule, start, end, interrupted } = harness(80);
+    schedule.report(start('c1', 0, 'One.', 0));
+    schedule.report(end('c1', 0, 600));
+    schedule.report(start('c1', 1, 'Two.', 600));
+    vi.advanceTimersByTime(100);
+    interrupted.add('c1');
+    schedule.interrupt();
+    schedule.report(start('c1', 2, 'Three.', 0)); // a report already on its way
+    vi.advanceTimersByTime(5000);
+    expect(log).toEqual(['80 start c1', '80 clause One.', '100 stop c1']);
+  });
+});
