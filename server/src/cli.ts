@@ -25,7 +25,7 @@ const USAGE = `Usage:
   dhkit once-code <robotId> [--ttl SECONDS] [--data DIR]
   dhkit kb import <robotId> <file.csv|file.json> [--replace] [--data DIR]
   dhkit kb export <robotId> [--format csv|json] [--data DIR]      (to stdout)
-  dhkit renderer [--port N] [--host H] [--capacity N]             (reference avatar renderer, docs/renderer-protocol.md;
+  dhkit renderer [--port N] [--host H] [--capacity N] [--warm N]  (reference avatar renderer, docs/renderer-protocol.md;
                                                                    DHKIT_RENDERER_SECRET, DHKIT_CHROMIUM)
 
 Environment: DHKIT_PORT (8080), DHKIT_HOST (0.0.0.0), DHKIT_DATA_DIR (./.dhkit), DHKIT_ADMIN_KEY,
@@ -82,7 +82,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 async function renderer(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string' }, host: { type: 'string' }, capacity: { type: 'string' } },
+    options: { port: { type: 'string' }, host: { type: 'string' }, capacity: { type: 'string' }, warm: { type: 'string' } },
     strict: true,
   });
   const sdkDir = findSdkDir();
@@ -91,6 +91,7 @@ async function renderer(args: string[], env: NodeJS.ProcessEnv): Promise<number>
     port: parsePort(values.port ?? env.DHKIT_RENDERER_PORT ?? '8090', '--port'),
     host: values.host ?? '127.0.0.1',
     capacity: parseNumber(values.capacity ?? '2', '--capacity', 1, 64),
+    warmPages: parseNumber(values.warm ?? '1', '--warm', 0, 64),
     secret: env.DHKIT_RENDERER_SECRET || undefined,
     chromiumPath: env.DHKIT_CHROMIUM || undefined,
     sdkDir,

@@ -40,6 +40,10 @@ const PING_INTERVAL_S = 5;
 const PING_TIMEOUT_S = 15;
 /** Late joiners and resumed subscribers need a keyframe; asking every second is cheap on loopback. */
 const KEYFRAME_INTERVAL_MS = 1_000;
+/** RTCP payload-specific feedback (RFC 4585) and its keyframe requests: picture loss, full intra request. */
+const PSFB = 206;
+const PLI_FMT = 1;
+const FIR_FMT = 4;
 
 export type Log = (message: string) => void;
 
@@ -429,6 +433,12 @@ export class Participant {
     this.downTracks.set(transceiver.sender, track.info.sid);
     track.senders.add(transceiver.sender);
     track.requestKeyframe?.();
+    // Forward the subscriber's own keyframe requests (PLI, FIR; not REMB, which shares the RTCP type), as an
+    // SFU does: a subscriber whose first keyframe was lost before its connection was up asks within 200 ms
+    // instead of waiting for the periodic request.
+    transceiver.sender.onRtcp.subscribe((rtcp) => {
+      if (rtcp.type === PSFB && (rtcp.feedback.count === PLI_FMT || rtcp.feedback.count === FIR_FMT)) track.requestKeyframe?.();
+    });
   }
 
   unsubscribe(track: PublishedTrack): void {

@@ -11,6 +11,8 @@ export interface RendererHealth {
   capacity: number;
   /** Sessions running now. */
   active: number;
+  /** Optional, informational: pages ready to take a session at once (the reference renderer's warm pages). */
+  warm?: number;
 }
 
 /** `POST /sessions` body: start streaming one visitor's avatar into a LiveKit room. */

@@ -13,6 +13,7 @@ import { decodeAudioFrame } from '@dhkit/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { matchesSecret } from './auth.js';
 import type { RendererControlMessage, RendererHealth, RendererSessionRequest } from '../media/renderer-protocol.js';
+import { WarmPages, type PageWarmth } from './warm-pages.js';
 
 export interface RendererOptions {
   port?: number;
@@ -27,6 +28,11 @@ export interface RendererOptions {
   sdkDir: string;
   /** A session whose audio socket is not open this long after start (or after it closed) ends (default 15 s). */
   leaseMs?: number;
+  /**
+   * Pages kept open and ready, with the last session's avatar pack drawn, so that a session only joins its
+   * room (default 1; never more than the free slots; 0: every session opens its page).
+   */
+  warmPages?: number;
   log?: (line: string) => void;
 }
 
@@ -46,6 +52,9 @@ const DEFAULT_ARGS = [
   '--allow-loopback-in-peer-connection',
   '--disable-features=WebRtcHideLocalIpsWithMdns',
 ];
+
+/** Until a session or a warm page sets the video's size. */
+const DEFAULT_VIEWPORT = 640;
 
 const PAGE = '<!doctype html><html><head><meta charset="utf-8"><title>dhkit renderer</title><style>body{margin:0;background:#000}</style></head><body><script type="module">import "/publisher.js"; window.publisherLoaded = true;</script></body></html>';
 
@@ -133,6 +142,7 @@ class RendererSession {
 
 /** What the page exposes (livekit-publisher.ts). */
 interface PublisherApi {
+  prepare(options: PageWarmth): Promise<void>;
   start(options: unknown): Promise<void>;
   speech(chatId: string, clauseId: number, text: string, sampleRate: number): void;
   audioChunk(chatId: string, clauseId: number, last: boolean, base64: string): void;
@@ -142,6 +152,7 @@ interface PublisherApi {
 
 export async function startRenderer(options: RendererOptions): Promise<RunningRenderer> {
   const capacity = options.capacity ?? 2;
+  const warmPages = Math.max(0, options.warmPages ?? 1);
   const leaseMs = options.leaseMs ?? 15_000;
   const log = options.log ?? (() => {});
   const publisherJs = path.join(options.sdkDir, 'livekit-publisher.esm.js');
@@ -168,19 +179,51 @@ export async function startRenderer(options: RendererOptions): Promise<RunningRe
     const session = sessions.get(id);
     if (!session) return false;
     sessions.delete(id);
+    warm.refill(); // the slot is free: the next session should find a warm page
     await session.stop();
     log(`session ${id} stopped`);
     return true;
   }
 
-  async function startSession(request: RendererSessionRequest): Promise<void> {
-    const page = await browser.newPage({ viewport: { width: request.video.width, height: request.video.height } });
+  /** Which session's page said something (warm pages have none yet). */
+  const pageLabels = new WeakMap<Page, string>();
+
+  /** A page with the publisher loaded: for a warm page, or for a session when none is warm. */
+  async function openPage(): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: DEFAULT_VIEWPORT, height: DEFAULT_VIEWPORT } });
     page.on('console', (message) => {
-      if (message.type() === 'error') log(`[page ${request.sessionId}] ${message.text().slice(0, 300)}`);
+      if (message.type() === 'error') log(`[page ${pageLabels.get(page) ?? 'warm'}] ${message.text().slice(0, 300)}`);
     });
     try {
       await page.goto(`${url}/page.html`);
       await page.waitForFunction(() => (globalThis as unknown as { publisherLoaded?: boolean }).publisherLoaded === true);
+      return page;
+    } catch (error) {
+      await page.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async function preparePage(page: Page, warmth: PageWarmth): Promise<void> {
+    await page.setViewportSize({ width: warmth.width, height: warmth.height });
+    await page.evaluate((options) => (globalThis as unknown as { dhkitPublisher: PublisherApi }).dhkitPublisher.prepare(options), warmth);
+  }
+
+  const warm = new WarmPages({
+    open: openPage,
+    prepare: preparePage,
+    wanted: () => Math.min(warmPages, capacity - sessions.size - starting.size),
+    log,
+  });
+
+  async function startSession(request: RendererSessionRequest): Promise<void> {
+    const started = Date.now();
+    const warmth: PageWarmth = { manifestUrl: request.avatar.manifestUrl, width: request.video.width, height: request.video.height };
+    const taken = await warm.take(warmth);
+    const page = taken?.page ?? (await openPage());
+    pageLabels.set(page, request.sessionId);
+    try {
+      await page.setViewportSize({ width: request.video.width, height: request.video.height });
       const session = new RendererSession(request.sessionId, page, leaseMs, () => {
         log(`session ${request.sessionId}: audio socket lease lapsed`);
         void stopSession(request.sessionId);
@@ -198,6 +241,7 @@ export async function startRenderer(options: RendererOptions): Promise<RunningRe
           background: request.video.background,
         },
       );
+      log(`session ${request.sessionId} publishing into ${request.livekit.room} after ${Date.now() - started} ms (${taken ? `warm ${taken.warm}` : 'cold page'})`);
     } catch (error) {
       sessions.delete(request.sessionId);
       await page.close().catch(() => undefined);
@@ -216,7 +260,7 @@ export async function startRenderer(options: RendererOptions): Promise<RunningRe
     if (request.method === 'GET' && route.pathname !== '/health') return json(response, 404, { error: { code: 'NOT_FOUND', message: 'No such route.' } });
     if (!authorized(request)) return json(response, 401, { error: { code: 'UNAUTHORIZED', message: 'Bearer secret expected.' } });
     if (request.method === 'GET' && route.pathname === '/health') {
-      const health: RendererHealth = { ok: browser.isConnected(), capacity, active: sessions.size + starting.size };
+      const health: RendererHealth = { ok: browser.isConnected(), capacity, active: sessions.size + starting.size, warm: warm.size };
       return json(response, 200, health);
     }
     const match = /^\/sessions\/([^/]+)$/.exec(route.pathname);
@@ -241,11 +285,12 @@ export async function startRenderer(options: RendererOptions): Promise<RunningRe
         startSession(start).then(
           () => {
             starting.delete(start.sessionId);
-            log(`session ${start.sessionId} publishing into ${start.livekit.room}`);
+            warm.refill();
             json(response, 201, { sessionId: start.sessionId });
           },
           (error: Error) => {
             starting.delete(start.sessionId);
+            warm.refill();
             log(`session ${start.sessionId} failed: ${error.message}`);
             json(response, 502, { error: { code: 'INTERNAL_ERROR', message: 'The renderer could not start the stream.' } });
           },
@@ -269,12 +314,14 @@ export async function startRenderer(options: RendererOptions): Promise<RunningRe
   await new Promise<void>((resolve) => server.listen(options.port ?? 8090, options.host ?? '127.0.0.1', resolve));
   const address = server.address() as AddressInfo;
   url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  warm.refill();
   return {
     url,
     get active() {
       return new Set(sessions.keys());
     },
     async close() {
+      await warm.close();
       await Promise.all([...sessions.keys()].map(stopSession));
       for (const client of wss.clients) client.terminate();
       server.closeAllConnections();

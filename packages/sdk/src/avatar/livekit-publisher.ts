@@ -8,12 +8,16 @@ import { LocalAudioTrack, LocalVideoTrack, Room, Track } from 'livekit-client';
 import { RENDERER_SPEECH_TOPIC, type RendererSpeechEvent } from '@dhkit/protocol';
 import { LocalCanvasAvatar } from './local-canvas-avatar.js';
 
-export interface PublisherStartOptions {
-  livekitUrl: string;
-  token: string;
+/** What a page can get ready before its session exists (a warm page): the avatar pack at a size. */
+export interface PublisherPrepareOptions {
   manifestUrl: string;
   width: number;
   height: number;
+}
+
+export interface PublisherStartOptions extends PublisherPrepareOptions {
+  livekitUrl: string;
+  token: string;
   fps: number;
   background: 'pack' | 'green';
 }
@@ -55,19 +59,43 @@ class Publisher {
   private readonly audio = new AudioContext({ sampleRate: 48_000 });
   private readonly analyser = this.audio.createAnalyser();
   private readonly destination = this.audio.createMediaStreamDestination();
-  private readonly avatar = new LocalCanvasAvatar();
+  private avatar = new LocalCanvasAvatar();
+  private stage: HTMLElement | null = null;
+  private prepared: { key: string; done: Promise<void> } | null = null;
   private readonly clauses = new Map<string, Clause>();
   private nextStart = 0;
   private compositor: ReturnType<typeof setInterval> | null = null;
   /** Set once the first video frame was published (for the renderer's health and tests). */
   framesPublished = 0;
 
-  async start(options: PublisherStartOptions): Promise<void> {
+  /**
+   * Loads the avatar pack at the video's size; the renderer calls it on a warm page before any session
+   * asks, with the pack its last session used. Another pack (or size) later replaces this one.
+   */
+  prepare(options: PublisherPrepareOptions): Promise<void> {
+    const key = `${options.manifestUrl} ${options.width}x${options.height}`;
+    if (this.prepared?.key === key) return this.prepared.done;
+    if (this.prepared) {
+      this.avatar.destroy();
+      this.stage?.remove();
+      this.avatar = new LocalCanvasAvatar();
+    }
     const stage = document.createElement('div');
     stage.style.cssText = `position:fixed;left:0;top:0;width:${options.width}px;height:${options.height}px`;
     document.body.appendChild(stage);
+    this.stage = stage;
     this.avatar.mount(stage);
-    await this.avatar.load({ kind: 'pack', url: options.manifestUrl });
+    const done = this.avatar.load({ kind: 'pack', url: options.manifestUrl });
+    this.prepared = { key, done };
+    done.catch(() => {
+      if (this.prepared?.key === key) this.prepared = null; // a later call tries again
+    });
+    return done;
+  }
+
+  async start(options: PublisherStartOptions): Promise<void> {
+    await this.prepare(options);
+    const stage = this.stage!;
     this.avatar.setBackground(options.background === 'pack');
     this.avatar.attachAnalyser(this.analyser);
     this.avatar.start();
@@ -94,8 +122,10 @@ class Publisher {
     await room.connect(options.livekitUrl, options.token, { autoSubscribe: false });
     const video = new LocalVideoTrack(output.captureStream(options.fps).getVideoTracks()[0]);
     const sound = new LocalAudioTrack(this.destination.stream.getAudioTracks()[0]);
-    await room.localParticipant.publishTrack(video, { source: Track.Source.Camera, videoCodec: 'vp8', simulcast: false, name: 'avatar' });
-    await room.localParticipant.publishTrack(sound, { source: Track.Source.Microphone, dtx: false, red: false, name: 'voice' });
+    await Promise.all([
+      room.localParticipant.publishTrack(video, { source: Track.Source.Camera, videoCodec: 'vp8', simulcast: false, name: 'avatar' }),
+      room.localParticipant.publishTrack(sound, { source: Track.Source.Microphone, dtx: false, red: false, name: 'voice' }),
+    ]);
     // The first reliable message of a connection is slow (livekit-client opens its path lazily: ~60 ms);
     // this one pays that, so the first clause's report is as punctual as the rest. Pages ignore it.
     this.report({ type: 'ready' });
