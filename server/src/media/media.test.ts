@@ -207,6 +207,33 @@ describe('livekit media mode', () => {
     await until(() => renderer.deleted.includes(info.sessionId));
   });
 
+  it('frees the slot when the session times out (idle, or at its maximum duration)', async () => {
+    const media = { mode: 'livekit', livekit: LIVEKIT, renderer: { url: renderer.url, secret: RENDERER_SECRET } };
+    const robot = (id: string, limits: Record<string, number>) =>
+      fetch(`${server.url}/v1/robots`, {
+        method: 'POST',
+        headers: { ...ADMIN, 'content-type': 'application/json' },
+        body: JSON.stringify({ id, name: id, concurrency: 2, media, ...limits }),
+      });
+    expect((await robot('streamed-idle', { idleTimeoutSeconds: 1 })).status).toBe(201);
+    const idle = (await (await admit('streamed-idle')).json()) as SessionInfo;
+    const idleChannel = await openChannel(idle);
+    await until(() => idleChannel.messages.find((m) => m.type === 'sessionEnd'), 10_000);
+    await until(() => renderer.deleted.includes(idle.sessionId));
+
+    expect((await robot('streamed-short', { maxSessionSeconds: 1 })).status).toBe(201);
+    const short = (await (await admit('streamed-short')).json()) as SessionInfo;
+    const shortChannel = await openChannel(short);
+    const ping = setInterval(() => shortChannel.socket.send(JSON.stringify({ type: 'ping', t: 1 })), 200);
+    try {
+      await until(() => shortChannel.messages.find((m) => m.type === 'sessionEnd'), 10_000);
+    } finally {
+      clearInterval(ping);
+    }
+    await until(() => renderer.deleted.includes(short.sessionId));
+    expect(renderer.sessions.size).toBe(0);
+  });
+
   it('leaves local robots as they were: no renderer, speech and audio on the channel', async () => {
     expect((await createRobot('plain', undefined)).status).toBe(201);
     const info = (await (await admit('plain')).json()) as SessionInfo;

@@ -12,7 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeAudioFrame } from '@dhkit/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { matchesSecret } from './auth.js';
-import type { RendererControlMessage, RendererHealth, RendererSessionRequest } from '../media/renderer-protocol.js';
+import { parseRendererSessionRequest, type RendererControlMessage, type RendererHealth, type RendererSessionRequest } from '../media/renderer-protocol.js';
 import { WarmPages, type PageWarmth } from './warm-pages.js';
 
 export interface RendererOptions {
@@ -53,6 +53,26 @@ const DEFAULT_ARGS = [
   '--disable-features=WebRtcHideLocalIpsWithMdns',
 ];
 
+/** The request's target as a URL, or null when it is not one (`//[`, say): answered 400, never thrown. */
+function requestPath(request: http.IncomingMessage): URL | null {
+  try {
+    return new URL(request.url ?? '/', 'http://renderer');
+  } catch {
+    return null;
+  }
+}
+
+/** A path segment, or '' for a malformed escape (which names no session). */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
+}
+
+/** A session request is a few kilobytes (the tokens); anything far larger is refused unread. */
+const MAX_BODY_BYTES = 64 * 1024;
 /** Until a session or a warm page sets the video's size. */
 const DEFAULT_VIEWPORT = 640;
 
@@ -88,14 +108,17 @@ class RendererSession {
         const base64 = Buffer.from(frame.pcm).toString('base64');
         return this.call('audioChunk', [chatId, clauseId, frame.last, base64]);
       }
-      let message: RendererControlMessage;
+      let message: RendererControlMessage | null;
       try {
         message = JSON.parse(data.toString());
       } catch {
         return;
       }
+      if (!message || typeof message !== 'object') return;
       if (message.type === 'speech') {
-        this.call('speech', [message.chatId, message.clauseId, message.text, message.sampleRate]);
+        const { chatId, clauseId, text, sampleRate } = message;
+        if (typeof chatId !== 'string' || !Number.isInteger(clauseId) || typeof text !== 'string' || !Number.isInteger(sampleRate) || sampleRate < 8000 || sampleRate > 96_000) return;
+        this.call('speech', [chatId, clauseId, text, sampleRate]);
       } else if (message.type === 'interrupt') {
         this.call('interrupt', []);
       }
@@ -250,7 +273,8 @@ export async function startRenderer(options: RendererOptions): Promise<RunningRe
   }
 
   const server = http.createServer((request, response) => {
-    const route = new URL(request.url ?? '/', 'http://renderer');
+    const route = requestPath(request);
+    if (!route) return json(response, 400, { error: { code: 'INVALID_REQUEST', message: 'Malformed request target.' } });
     if (request.method === 'GET' && route.pathname === '/page.html') {
       return void response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
     }
@@ -265,20 +289,26 @@ export async function startRenderer(options: RendererOptions): Promise<RunningRe
     }
     const match = /^\/sessions\/([^/]+)$/.exec(route.pathname);
     if (request.method === 'DELETE' && match) {
-      void stopSession(decodeURIComponent(match[1])).then((known) => response.writeHead(known ? 204 : 404).end());
+      void stopSession(decodedSegment(match[1])).then((known) => response.writeHead(known ? 204 : 404).end());
       return;
     }
     if (request.method === 'POST' && route.pathname === '/sessions') {
-      let body = '';
-      request.on('data', (chunk) => (body += chunk));
+      const chunks: Buffer[] = [];
+      let size = 0;
+      request.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      });
       request.on('end', () => {
-        let start: RendererSessionRequest;
+        if (size > MAX_BODY_BYTES) return json(response, 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: `At most ${MAX_BODY_BYTES} bytes.` } });
+        let parsed: RendererSessionRequest | string;
         try {
-          start = JSON.parse(body);
-          if (typeof start.sessionId !== 'string' || !start.livekit?.token) throw new Error('bad request');
+          parsed = parseRendererSessionRequest(JSON.parse(Buffer.concat(chunks).toString('utf8')));
         } catch {
-          return json(response, 400, { error: { code: 'INVALID_REQUEST', message: 'A session request expected.' } });
+          parsed = 'JSON expected';
         }
+        if (typeof parsed === 'string') return json(response, 400, { error: { code: 'INVALID_REQUEST', message: `Not a session request: ${parsed}.` } });
+        const start = parsed;
         if (sessions.has(start.sessionId) || starting.has(start.sessionId)) return json(response, 409, { error: { code: 'INVALID_REQUEST', message: 'Session exists.' } });
         if (sessions.size + starting.size >= capacity) return json(response, 503, { error: { code: 'SERVER_BUSY', message: 'No free slot.' } });
         starting.add(start.sessionId);
@@ -302,8 +332,8 @@ export async function startRenderer(options: RendererOptions): Promise<RunningRe
   });
 
   server.on('upgrade', (request, socket, head) => {
-    const match = /^\/sessions\/([^/]+)\/audio$/.exec(new URL(request.url ?? '/', 'http://renderer').pathname);
-    const session = match ? sessions.get(decodeURIComponent(match[1])) : undefined;
+    const match = /^\/sessions\/([^/]+)\/audio$/.exec(requestPath(request)?.pathname ?? '');
+    const session = match ? sessions.get(decodedSegment(match[1])) : undefined;
     if (!authorized(request) || !session) {
       socket.write('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return void socket.destroy();
