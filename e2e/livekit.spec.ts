@@ -420,3 +420,33 @@ test('captions and speaking events are in step with the streamed voice (+15/-45 
     await until(() => renderer.active.size === 0);
   }
 });
+
+test('a visitor whose network blocks the stream gets NETWORK_ERROR from create(), and the slot is freed', async () => {
+  for (const block of ['chunk', 'signal'] as const) {
+    const page = await browser.newPage();
+    try {
+      // A proxy that refuses the LiveKit chunk, or a firewall that refuses the LiveKit server.
+      if (block === 'chunk') await page.route('**/sdk/livekit.esm.js', (route) => route.abort('blockedbyclient'));
+      else await page.routeWebSocket(/\/rtc/, (socket) => socket.close({ code: 1008, reason: 'blocked' }));
+      await page.goto(`${siteUrl}/`);
+      await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');
+      const { onceCode } = (await admin('POST', '/v1/robots/demo/once-codes', {})).json;
+      const failed = await page.evaluate(
+        async ({ serverUrl, onceCode }) => {
+          try {
+            await (window as any).DHKit.create({ serverAddress: serverUrl, robotId: 'demo', onceCode, containerId: 'dh' });
+            return null;
+          } catch (error: any) {
+            return { code: error.code, name: error.name };
+          }
+        },
+        { serverUrl: server.url, onceCode },
+      );
+      expect(failed, block).toEqual({ code: 'NETWORK_ERROR', name: 'DHKitError' });
+      await until(() => renderer.active.size === 0);
+      expect((await admin('GET', '/v1/robots/demo/sessions')).json.sessions).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }
+});

@@ -37,6 +37,9 @@ import {
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import type { DigitalHumanView, ViewFactory } from './view.js';
 
+/** Media mode `livekit`: how long create() waits for the avatar stream's first frame after admission. */
+const STREAM_TIMEOUT_MS = 20_000;
+
 /** Options of create(), checked and resolved. */
 export interface ResolvedOptions {
   address: ServerAddress;
@@ -508,24 +511,36 @@ export class DigitalHuman {
 
   // ---- internals ----
 
-  /** Loads the livekit chunk and swaps the local avatar for the renderer's stream; resolves on its first frame. */
+  /**
+   * Loads the livekit chunk and swaps the local avatar for the renderer's stream; resolves on its first
+   * frame. A chunk that does not load, a room that cannot be joined, or a stream that never shows (WebRTC
+   * blocked on the visitor's network, say) is a NETWORK_ERROR, the last after STREAM_TIMEOUT_MS.
+   */
   private async streamAvatar(join: LiveKitJoinInfo): Promise<void> {
-    const url = `${this.options.address.httpBase}/sdk/livekit.esm.js`;
-    const chunk: typeof import('../avatar/livekit-surface.js') = await import(/* @vite-ignore */ /* webpackIgnore: true */ url);
-    const streamed = (this.streamed = chunk.streamAvatar({
-      join,
-      muted: this.config.defaultMuteRemoteAudio,
-      clause: (text) => this.element.showClause(text),
-      speakingStart: (chatId) => this.onSpeakingStart(chatId),
-      speakingStop: (chatId) => this.onSpeakingStop(chatId),
-      isInterrupted: (chatId) => this.player.isInterrupted(chatId),
-      log: this.log,
-    }));
-    this.surface?.destroy();
-    this.surface = streamed.surface;
-    const shown = this.element.attachSurface(streamed.surface);
-    await streamed.surface.connect();
-    await shown;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const chunk: typeof import('../avatar/livekit-surface.js') = await import(/* @vite-ignore */ /* webpackIgnore: true */ `${this.options.address.httpBase}/sdk/livekit.esm.js`);
+      const streamed = (this.streamed = chunk.streamAvatar({
+        join,
+        muted: this.config.defaultMuteRemoteAudio,
+        clause: (text) => this.element.showClause(text),
+        speakingStart: (chatId) => this.onSpeakingStart(chatId),
+        speakingStop: (chatId) => this.onSpeakingStop(chatId),
+        isInterrupted: (chatId) => this.player.isInterrupted(chatId),
+        log: this.log,
+      }));
+      this.surface?.destroy();
+      this.surface = streamed.surface;
+      const shown = this.element.attachSurface(streamed.surface);
+      await Promise.race([
+        Promise.all([streamed.surface.connect(), shown]),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no video from the avatar stream')), STREAM_TIMEOUT_MS))),
+      ]);
+    } catch (error) {
+      throw DHKitError.fromCode('NETWORK_ERROR', this.language, error);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private get language(): LanguageCode | undefined {
