@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // `npm run bench:livekit`: media mode `livekit` on one machine, no GPU: our server, the reference renderer
 // (`dhkit renderer`: headless Chromium drawing the default pack, publishing VP8 + Opus) and the LiveKit
-// test double (test/livekit-server; a real `livekit-server --dev` with LIVEKIT_URL/KEY/SECRET set) with a
-// visitor page in Chromium. Reports, over BENCH_RUNS sessions (default 8, after one warm-up):
-//   create() → first decoded avatar video frame (p50/p95), which includes reserving the renderer slot and
-//     the renderer opening its page and joining the room;
-//   sendDrivenText() → first audible sample of the streamed voice in the visitor's page (p50/p95).
+// test double (test/livekit-server; or a real `livekit-server --dev` with LIVEKIT_URL/KEY/SECRET set) with a
+// visitor page in Chromium. Over BENCH_RUNS sessions (default 8, after one warm-up), prints as JSON:
+//   createToFirstFrameMs: create() → the first decoded avatar video frame: admission reserving the renderer
+//     slot (the renderer joins the room on a warm page; BENCH_WARM=0 for a page per session), the SDK's
+//     LiveKit chunk, joining the room and the first keyframe;
+//   utteranceToFirstAudioMs: sendDrivenText() → the first audible sample of the streamed voice (espeak-ng);
+//   captionOffsetMs: caption shown − its clause heard, per clause, with a speech engine whose clauses are
+//     tones (so their onsets are exact); DESIGN.md §5 allows −45…+15 ms.
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../scripts/chromium.mjs';
@@ -17,15 +20,34 @@ import { startServer } from '../server/dist/index.js';
 import { startRenderer } from '../server/dist/renderer/reference-renderer.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 8);
+const WARM_PAGES = Number(process.env.BENCH_WARM ?? 1);
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 const WEBRTC_ARGS = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
+/** Between sessions, as between two visitors: the renderer's warm page is ready again by then. */
+const PAUSE_MS = 1500;
 
 const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return Math.round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]);
 };
+const summary = (values) => ({ p50: percentile(values, 50), p95: percentile(values, 95), min: Math.round(Math.min(...values)), max: Math.round(Math.max(...values)), runs: values.length });
 
-const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-livekit-'));
+/** Every clause: a 350 ms tone from its first sample, then 350 ms of silence. */
+function toneSpeech() {
+  const rate = 24_000;
+  const samples = new Int16Array(rate * 0.7);
+  for (let i = 0; i < rate * 0.35; i++) samples[i] = Math.round(0.3 * 32767 * Math.sin((2 * Math.PI * 220 * i) / rate));
+  const pcm = new Uint8Array(samples.buffer);
+  return {
+    sampleRate: rate,
+    async *synthesize() {
+      for (let i = 0; i < pcm.length; i += 4800) yield pcm.subarray(i, Math.min(pcm.length, i + 4800));
+    },
+    async close() {},
+  };
+}
+
+const dataDirs = [mkdtempSync(join(tmpdir(), 'dhkit-bench-livekit-')), mkdtempSync(join(tmpdir(), 'dhkit-bench-livekit-tone-'))];
 let livekit;
 if (process.env.LIVEKIT_URL) {
   livekit = { url: process.env.LIVEKIT_URL, apiKey: process.env.LIVEKIT_API_KEY ?? 'devkey', apiSecret: process.env.LIVEKIT_API_SECRET ?? 'secret', close: async () => {} };
@@ -36,83 +58,144 @@ if (process.env.LIVEKIT_URL) {
   const { startLiveKitTestServer } = await import(pathToFileURL(outfile).href);
   livekit = await startLiveKitTestServer();
 }
-const renderer = await startRenderer({ port: 0, capacity: 2, sdkDir: 'packages/sdk/dist', chromiumPath: CHROMIUM_PATH, chromiumArgs: CHROMIUM_ARGS });
-const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'error' });
-const admin = (method, path, body) =>
+const renderer = await startRenderer({ log: process.env.BENCH_LOG ? (line) => console.error(`[renderer] ${line}`) : undefined, port: 0, capacity: 2, warmPages: WARM_PAGES, sdkDir: 'packages/sdk/dist', chromiumPath: CHROMIUM_PATH, chromiumArgs: CHROMIUM_ARGS });
+const spoken = await startServer({ port: 0, host: '127.0.0.1', dataDir: dataDirs[0], adminKey: ADMIN_KEY, demo: true, logLevel: 'error' });
+const toned = await startServer({ port: 0, host: '127.0.0.1', dataDir: dataDirs[1], adminKey: ADMIN_KEY, demo: true, logLevel: 'error', tts: toneSpeech() });
+const admin = (server, method, path, body) =>
   fetch(server.url + path, {
     method,
     headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify(body ?? {}),
   }).then((response) => response.json());
-await admin('PATCH', '/v1/robots/demo', {
-  media: { mode: 'livekit', livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret }, renderer: { url: renderer.url } },
-});
-const site = createServer((_request, response) =>
+for (const server of [spoken, toned]) {
+  await admin(server, 'PATCH', '/v1/robots/demo', {
+    media: { mode: 'livekit', livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret }, renderer: { url: renderer.url } },
+  });
+}
+const site = createServer((request, response) => {
+  const sdkServer = new URL(request.url ?? '/', 'http://site').searchParams.get('server');
   response
     .writeHead(200, { 'content-type': 'text/html' })
-    .end(`<!doctype html><html><body style="margin:0"><div id="dh" style="width:360px;height:540px"></div><script src="${server.url}/sdk/dhkit.umd.js"></script></body></html>`),
-);
+    .end(`<!doctype html><html><body style="margin:0"><div id="dh" style="width:360px;height:540px"></div><script src="${sdkServer}/sdk/dhkit.umd.js"></script></body></html>`);
+});
 await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
 const siteUrl = `http://127.0.0.1:${site.address().port}`;
 const browser = await launchChromium(WEBRTC_ARGS);
 
-async function run() {
+/** One visitor: create(), first frame, one answer; with `tones`, caption offsets per clause. */
+async function visit(server, tones) {
   const page = await browser.newPage();
-  await page.goto(siteUrl);
-  await page.waitForFunction(() => typeof window.DHKit?.create === 'function');
-  const { onceCode } = await admin('POST', '/v1/robots/demo/once-codes');
-  return page.evaluate(
-    async ({ serverUrl, onceCode }) => {
-      const started = performance.now();
-      const dh = await window.DHKit.create({ serverAddress: serverUrl, robotId: 'demo', onceCode, containerId: 'dh' });
-      const root = document.querySelector('#dh digital-human').shadowRoot;
-      const video = root.querySelector('video');
-      const audio = root.querySelector('audio');
-      const firstFrame = await new Promise((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now() - started)));
-      while (!audio.srcObject) await new Promise((resolve) => setTimeout(resolve, 20));
-      const context = new AudioContext();
-      const analyser = context.createAnalyser();
-      context.createMediaStreamSource(audio.srcObject).connect(analyser);
-      await context.resume();
-      const samples = new Float32Array(analyser.fftSize);
-      const spoken = performance.now();
-      dh.sendDrivenText({ text: 'Hello, welcome to the showroom.' });
-      const firstAudio = await new Promise((resolve) => {
-        const poll = () => {
-          analyser.getFloatTimeDomainData(samples);
-          if (samples.some((s) => Math.abs(s) > 0.02)) return resolve(performance.now() - spoken);
-          if (performance.now() - spoken > 15_000) return resolve(NaN);
-          setTimeout(poll, 2);
+  try {
+    await page.goto(`${siteUrl}/?server=${encodeURIComponent(server.url)}`);
+    await page.waitForFunction(() => typeof window.DHKit?.create === 'function');
+    const { onceCode } = await admin(server, 'POST', '/v1/robots/demo/once-codes');
+    return await page.evaluate(
+      async ({ serverUrl, onceCode, tones }) => {
+        const started = performance.now();
+        const dh = await window.DHKit.create({ serverAddress: serverUrl, robotId: 'demo', onceCode, containerId: 'dh', config: { enableCaption: true } });
+        const root = document.querySelector('#dh digital-human').shadowRoot;
+        const video = root.querySelector('video');
+        const audio = root.querySelector('audio');
+        const firstFrame = await new Promise((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now() - started)));
+        while (!audio.srcObject) await new Promise((resolve) => setTimeout(resolve, 20));
+        // The voice as the visitor hears it: an AudioWorklet reports where the sound starts, placed on the
+        // page clock at the moment it is played out.
+        const context = new AudioContext();
+        const detector = `class Onsets extends AudioWorkletProcessor {
+          constructor() { super(); this.quiet = 1e9; this.loud = false; }
+          process(inputs) {
+            const channel = inputs[0][0];
+            if (!channel) return true;
+            for (let i = 0; i < channel.length; i++) {
+              if (Math.abs(channel[i]) > 0.05) {
+                if (!this.loud) this.port.postMessage(currentFrame + i);
+                this.loud = true;
+                this.quiet = 0;
+              } else if (this.loud && ++this.quiet > sampleRate * 0.1) this.loud = false;
+            }
+            return true;
+          }
+        }
+        registerProcessor('onsets', Onsets);`;
+        await context.audioWorklet.addModule(URL.createObjectURL(new Blob([detector], { type: 'text/javascript' })));
+        const node = new AudioWorkletNode(context, 'onsets');
+        const onsets = [];
+        node.port.onmessage = ({ data }) => {
+          const stamp = context.getOutputTimestamp();
+          onsets.push(stamp.performanceTime + (data / context.sampleRate - stamp.contextTime) * 1000);
         };
-        poll();
-      });
-      await dh.destroy();
-      await context.close();
-      return { firstFrame, firstAudio };
-    },
-    { serverUrl: server.url, onceCode },
-  ).finally(async () => {
+        context.createMediaStreamSource(audio.srcObject).connect(node);
+        await context.resume();
+        const captions = [];
+        const captionRoot = root.querySelector('dh-captions').shadowRoot;
+        new MutationObserver(() => {
+          const text = captionRoot.querySelector('[part="clause"]')?.textContent?.trim() ?? '';
+          if (text && captions[captions.length - 1]?.text !== text) captions.push({ text, t: performance.now() });
+        }).observe(captionRoot, { subtree: true, childList: true, characterData: true });
+        let stopped = false;
+        dh.on('speakingStop', () => (stopped = true));
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const said = performance.now();
+        dh.sendDrivenText({ text: tones ? 'One. Two. Three. Four.' : 'Hello, welcome to the showroom.' });
+        const deadline = performance.now() + 15_000;
+        while (!stopped && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        await dh.destroy();
+        await context.close();
+        const firstAudio = onsets.length ? onsets[0] - said : NaN;
+        const offsets = tones && onsets.length === captions.length ? captions.map((caption, i) => caption.t - onsets[i]) : [];
+        return { firstFrame, firstAudio, offsets, clauses: captions.length, heard: onsets.length };
+      },
+      { serverUrl: server.url, onceCode, tones },
+    );
+  } finally {
     await page.close();
-    // Wait until the renderer slot is back, so every run starts alike.
+    // Every run starts alike: the slot is back and the renderer's page is warm again.
     while (renderer.active.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
-  });
+    await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+  }
 }
 
-await run(); // warm-up: Chromium's first page, codecs, the SDK chunk in the cache
-const frames = [];
-const audio = [];
-for (let i = 0; i < RUNS; i++) {
-  const { firstFrame, firstAudio } = await run();
-  frames.push(firstFrame);
-  audio.push(firstAudio);
+try {
+  await visit(spoken, false); // warm-up: Chromium's first pages, codecs, the SDK chunk in the cache
+  const frames = [];
+  const audio = [];
+  const offsets = [];
+  let mismatched = 0;
+  // One robot (one avatar pack) at a time, as on a real renderer: its warm page has that pack drawn.
+  for (let i = 0; i < RUNS; i++) {
+    const run = await visit(spoken, false);
+    frames.push(run.firstFrame);
+    if (Number.isFinite(run.firstAudio)) audio.push(run.firstAudio);
+    if (process.env.BENCH_LOG) console.error(JSON.stringify({ frame: Math.round(run.firstFrame), audio: Math.round(run.firstAudio) }));
+  }
+  await visit(toned, true); // the warm page draws this server's pack from now on
+  for (let i = 0; i < RUNS; i++) {
+    const run = await visit(toned, true);
+    if (run.offsets.length) offsets.push(...run.offsets);
+    else mismatched++;
+    if (process.env.BENCH_LOG) console.error(JSON.stringify({ offsets: run.offsets.map(Math.round) }));
+  }
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'livekit',
+        livekit: process.env.LIVEKIT_URL ? `LiveKit at ${livekit.url}` : 'LiveKit test double (test/livekit-server)',
+        renderer: `reference renderer, ${WARM_PAGES} warm page(s), no GPU`,
+        createToFirstFrameMs: summary(frames),
+        utteranceToFirstAudioMs: summary(audio),
+        captionOffsetMs: { ...summary(offsets), clauses: offsets.length, runsWithoutAMatch: mismatched, target: { min: -45, max: 15 } },
+        environment: { node: process.version, chromium: browser.version(), cpus: cpus().length },
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  await browser.close();
+  await spoken.close();
+  await toned.close();
+  await renderer.close();
+  await livekit.close();
+  site.close();
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 }
-console.log(`livekit media mode, ${RUNS} sessions (${process.env.LIVEKIT_URL ? 'LiveKit at ' + livekit.url : 'LiveKit test double'}, reference renderer, no GPU):`);
-console.log(`  create() → first avatar video frame   p50 ${percentile(frames, 50)} ms   p95 ${percentile(frames, 95)} ms`);
-console.log(`  utterance → first streamed audio      p50 ${percentile(audio, 50)} ms   p95 ${percentile(audio, 95)} ms`);
-
-await browser.close();
-await server.close();
-await renderer.close();
-await livekit.close();
-site.close();
-rmSync(dataDir, { recursive: true, force: true });

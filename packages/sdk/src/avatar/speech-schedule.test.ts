@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RendererSpeechEvent } from '@dhkit/protocol';
-import { SPEAKING_GRACE_MS, SpeechSchedule } from './speech-schedule.js';
+import { CAPTION_LEAD_MS, SPEAKING_GRACE_MS, SpeechSchedule } from './speech-schedule.js';
 
 function harness(playoutMs = 80) {
   const log: string[] = [];
@@ -18,7 +18,8 @@ function harness(playoutMs = 80) {
       speakingStop: (chatId) => log.push(`${Date.now()} stop ${chatId}`),
       isInterrupted: (chatId) => interrupted.has(chatId),
     },
-    () => delay,
+    // Reports aim CAPTION_LEAD_MS before the sound; the figures below are what takes effect.
+    () => delay + CAPTION_LEAD_MS,
   );
   const start = (chatId: string, clauseId: number, text: string, inMs?: number): RendererSpeechEvent => ({ type: 'speechStart', chatId, clauseId, text, inMs });
   const end = (chatId: string, clauseId: number, inMs?: number, reason: 'completed' | 'interrupted' = 'completed'): RendererSpeechEvent => ({
@@ -57,6 +58,17 @@ describe('SpeechSchedule', () => {
     setDelay(150); // the jitter buffer grew meanwhile
     vi.advanceTimersByTime(2000);
     expect(log).toEqual(['1150 start c1', '1150 clause Later.']);
+  });
+
+  it('aims a little before the sound: the middle of the +15/−45 ms window', () => {
+    const schedule = new SpeechSchedule(
+      { clause: () => log.push(Date.now()), speakingStart() {}, speakingStop() {}, isInterrupted: () => false },
+      () => 100,
+    );
+    const log: number[] = [];
+    schedule.report({ type: 'speechStart', chatId: 'c', clauseId: 0, text: 'x', inMs: 40 });
+    vi.advanceTimersByTime(1000);
+    expect(log).toEqual([140 - CAPTION_LEAD_MS]);
   });
 
   it('treats a missing, negative, absurd or malformed lead as "now"', () => {

@@ -21,6 +21,14 @@ export interface SpeechScheduleHost {
  */
 export const SPEAKING_GRACE_MS = 60;
 
+/**
+ * Reports take effect this much before the sound is due: DESIGN.md §5 lets a caption lead its sound by
+ * 45 ms but trail it by only 15, so aiming early leaves room for the jitter between estimate and truth
+ * (measured in Chromium: a clause that follows another lands 10–20 ms earlier than one after silence, so
+ * 10 ms centres both in the window).
+ */
+export const CAPTION_LEAD_MS = 10;
+
 interface Chat {
   /** Clauses whose start took effect and whose end did not. */
   open: Set<number>;
@@ -64,7 +72,7 @@ export class SpeechSchedule {
     // First until the sound leaves the renderer, then the playout delay as it is at that moment: the
     // jitter buffer may have changed since a report that came well ahead.
     later(leadOf(event), () =>
-      later(this.playoutDelayMs(), () => {
+      later(Math.max(0, this.playoutDelayMs() - CAPTION_LEAD_MS), () => {
         if (!this.host.isInterrupted(event.chatId)) this.apply(event);
       }),
     );
