@@ -230,7 +230,7 @@ test('the streamed avatar shows, speaks an answer with captions in step, and sto
   await page.close();
 });
 
-test('a dropped signal connection resumes, and closing the page frees the renderer slot', async () => {
+test('a dropped signal connection resumes, a full reconnect rejoins, and closing the page frees the renderer slot', async () => {
   const { page, sessionId } = await openVisitor();
   await page.waitForFunction(() => (window as any).__lk.frames > 5);
   const room = livekit.room(`dhkit-${sessionId}`)!;
@@ -243,6 +243,18 @@ test('a dropped signal connection resumes, and closing the page frees the render
   const { chatId } = await page.evaluate(() => (window as any).dh.sendDrivenText({ text: 'Still here.' }));
   await page.waitForFunction((id) => (window as any).__lk.events.some((e: any) => e.name === 'speakingStop' && e.payload.chatId === id), chatId, { timeout: 30_000 });
   expect((await lk(page)).captions).toContain('Still here.');
+
+  // A full reconnect (the LiveKit server asks the client to join afresh): picture and voice come back.
+  livekit.requestReconnect(`dhkit-${sessionId}`, visitor.identity);
+  await page.waitForTimeout(1000);
+  const beforeRejoin = (await lk(page)).frames;
+  await page.waitForFunction((n) => (window as any).__lk.frames > n + 10, beforeRejoin, { timeout: 20_000 });
+  const { chatId: again } = await page.evaluate(() => (window as any).dh.sendDrivenText({ text: 'Back again.' }));
+  await page.waitForFunction((id) => (window as any).__lk.events.some((e: any) => e.name === 'speakingStop' && e.payload.chatId === id), again, { timeout: 30_000 });
+  const rejoined = await lk(page);
+  expect(rejoined.captions).toContain('Back again.');
+  const said = rejoined.events.find((e: any) => e.name === 'speakingStart' && e.payload.chatId === again);
+  expect(peak(rejoined.loudness, said.t, said.t + 2000)).toBeGreaterThan(0.01);
 
   await page.close({ runBeforeUnload: true });
   await until(() => !renderer.active.has(sessionId));

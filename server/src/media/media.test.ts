@@ -24,10 +24,18 @@ class FakeRenderer {
   private readonly wss = new WebSocketServer({ noServer: true });
   url = '';
 
+  /** Audio sockets by session id. */
+  readonly audioSockets = new Map<string, WebSocket>();
+  /** Refuse audio sockets (a renderer that restarted and knows no session). */
+  refuseAudio = false;
+
   async start(): Promise<void> {
     this.server.on('upgrade', (request, socket, head) => {
       if (request.headers.authorization !== `Bearer ${RENDERER_SECRET}`) return socket.destroy();
+      if (this.refuseAudio) return void socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      const sessionId = /^\/sessions\/([^/]+)\/audio$/.exec(request.url ?? '')?.[1];
       this.wss.handleUpgrade(request, socket, head, (ws) => {
+        if (sessionId) this.audioSockets.set(sessionId, ws);
         ws.on('message', (data: Buffer, isBinary) => {
           if (isBinary) {
             if (decodeAudioFrame(new Uint8Array(data))) this.audioFrames++;
@@ -123,6 +131,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   renderer.capacity = 1;
+  renderer.refuseAudio = false;
   renderer.control.length = 0;
   renderer.audioFrames = 0;
 });
@@ -233,6 +242,31 @@ describe('livekit media mode', () => {
     await until(() => renderer.deleted.includes(short.sessionId));
     expect(renderer.sessions.size).toBe(0);
   });
+
+  it('ends the session when the renderer ends it by itself, or goes away and does not come back', async () => {
+    const ended = (await (await admit('streamed')).json()) as SessionInfo;
+    const channel = await openChannel(ended);
+    const socket = await until(() => renderer.audioSockets.get(ended.sessionId));
+    socket.close(4000, 'session stopped'); // its page crashed: the renderer says the session is over
+    expect(await until(() => channel.messages.find((m) => m.type === 'sessionEnd'))).toEqual({ type: 'sessionEnd', reason: 'CLOSED' });
+
+    // A blip: the socket drops and comes back; the session carries on.
+    const blip = (await (await admit('streamed')).json()) as SessionInfo;
+    const blipChannel = await openChannel(blip);
+    const first = await until(() => renderer.audioSockets.get(blip.sessionId));
+    first.terminate();
+    await until(() => renderer.audioSockets.get(blip.sessionId) !== first && renderer.audioSockets.get(blip.sessionId));
+    blipChannel.socket.send(JSON.stringify({ type: 'drivenText', chatId: 'chat-0003', text: 'Still here.', isLast: true }));
+    await until(() => renderer.control.some((m) => m.type === 'speech' && m.chatId === 'chat-0003'));
+    expect(blipChannel.messages.some((m) => m.type === 'sessionEnd')).toBe(false);
+
+    // The renderer crashed and restarted: it refuses the socket; after a few tries the session ends.
+    renderer.refuseAudio = true;
+    renderer.audioSockets.get(blip.sessionId)!.terminate();
+    expect(await until(() => blipChannel.messages.find((m) => m.type === 'sessionEnd'), 10_000)).toEqual({ type: 'sessionEnd', reason: 'CLOSED' });
+    const listed = await (await fetch(`${server.url}/v1/robots/streamed/sessions`, { headers: ADMIN })).json();
+    expect(listed.sessions).toEqual([]);
+  }, 20_000);
 
   it('leaves local robots as they were: no renderer, speech and audio on the channel', async () => {
     expect((await createRobot('plain', undefined)).status).toBe(201);

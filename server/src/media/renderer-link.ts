@@ -9,16 +9,28 @@ import type { ServerMessage } from '@dhkit/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { TurnSink } from '../turn/turn.js';
 import { rendererUrl, stopRendererSession, type RendererSettings } from './renderer-client.js';
-import type { RendererControlMessage } from './renderer-protocol.js';
+import { RENDERER_SESSION_ENDED_CLOSE, type RendererControlMessage } from './renderer-protocol.js';
 
 /** Frames queued while the socket connects; beyond this a stalled renderer loses audio rather than memory. */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+
+/** Reconnection attempts after the audio socket drops (250 ms, 0.5 s, 1 s, 2 s apart) before the renderer counts as lost. */
+const RECONNECTS = 4;
+const FIRST_RECONNECT_MS = 250;
 
 export class RendererLink {
   private socket: WebSocket | null = null;
   private queue: (string | Uint8Array)[] = [];
   private queuedBytes = 0;
   private closed = false;
+  private failures = 0;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  private readonly url: string;
+  /**
+   * Called once when the renderer is gone for good (its socket dropped and would not come back): the
+   * session ends then, since nothing can show or say its answers any more.
+   */
+  onLost: (() => void) | null = null;
 
   constructor(
     private readonly renderer: RendererSettings,
@@ -26,18 +38,36 @@ export class RendererLink {
     audioPath: string,
     private readonly log: FastifyBaseLogger,
   ) {
-    const url = rendererUrl(renderer, audioPath).replace(/^http/, 'ws');
-    const socket = new WebSocket(url, { headers: renderer.secret ? { authorization: `Bearer ${renderer.secret}` } : {} });
+    this.url = rendererUrl(renderer, audioPath).replace(/^http/, 'ws');
+    this.connect();
+  }
+
+  private connect(): void {
+    this.retry = null;
+    const socket = new WebSocket(this.url, { headers: this.renderer.secret ? { authorization: `Bearer ${this.renderer.secret}` } : {} });
     this.socket = socket;
     socket.on('open', () => {
+      this.failures = 0;
       for (const frame of this.queue) socket.send(frame, { binary: typeof frame !== 'string' });
       this.queue = [];
       this.queuedBytes = 0;
     });
-    socket.on('error', (error) => this.log.warn({ err: error, sessionId }, 'renderer audio socket error'));
-    socket.on('close', () => {
-      if (!this.closed) this.log.warn({ sessionId }, 'renderer audio socket closed');
+    socket.on('error', (error) => this.log.warn({ err: error, sessionId: this.sessionId }, 'renderer audio socket error'));
+    socket.on('close', (code) => {
+      if (this.socket !== socket) return;
       this.socket = null;
+      if (this.closed) return;
+      // A blip (the renderer restarting its listener, a proxy) comes back; a renderer that ended the session
+      // says so, and one that crashed refuses the socket: after a few tries the session ends.
+      if (code === RENDERER_SESSION_ENDED_CLOSE || ++this.failures > RECONNECTS) {
+        this.log.warn({ sessionId: this.sessionId, code }, 'renderer lost the session');
+        const lost = this.onLost;
+        this.onLost = null;
+        lost?.();
+        return;
+      }
+      this.log.warn({ sessionId: this.sessionId, attempt: this.failures }, 'renderer audio socket closed; reconnecting');
+      this.retry = setTimeout(() => this.connect(), FIRST_RECONNECT_MS * 2 ** (this.failures - 1));
     });
   }
 
@@ -65,6 +95,7 @@ export class RendererLink {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
     this.socket?.close(1000, 'session ended');
     this.socket = null;
     return stopRendererSession(this.renderer, this.sessionId).catch((error) => {
@@ -78,7 +109,8 @@ export class RendererLink {
   }
 
   private sendFrame(frame: string | Uint8Array): void {
-    if (this.closed || !this.socket) return;
+    if (this.closed) return;
+    if (!this.socket) return; // reconnecting: what the renderer misses now is lost, not queued without bound
     if (this.socket.readyState === WebSocket.OPEN) {
       this.socket.send(frame, { binary: typeof frame !== 'string' });
       return;

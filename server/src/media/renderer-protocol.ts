@@ -48,6 +48,9 @@ export type RendererControlMessage =
   | { type: 'turnEnd'; chatId: string; reason: 'completed' | 'interrupted' | 'failed' }
   | { type: 'interrupt' };
 
+/** The renderer closes the audio socket with this code when it ended the session by itself (its page crashed, say). */
+export const RENDERER_SESSION_ENDED_CLOSE = 4000;
+
 export const DEFAULT_VIDEO: RendererSessionRequest['video'] = { width: 640, height: 640, fps: 25, background: 'pack' };
 
 /** How long the server waits for a renderer's answer to /health and DELETE. */

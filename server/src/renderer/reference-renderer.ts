@@ -12,7 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeAudioFrame } from '@dhkit/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { matchesSecret } from './auth.js';
-import { parseRendererSessionRequest, type RendererControlMessage, type RendererHealth, type RendererSessionRequest } from '../media/renderer-protocol.js';
+import { parseRendererSessionRequest, RENDERER_SESSION_ENDED_CLOSE, type RendererControlMessage, type RendererHealth, type RendererSessionRequest } from '../media/renderer-protocol.js';
 import { WarmPages, type PageWarmth } from './warm-pages.js';
 
 export interface RendererOptions {
@@ -157,7 +157,7 @@ class RendererSession {
     if (this.ended) return;
     this.ended = true;
     this.disarmLease();
-    this.socket?.close(1000, 'session stopped');
+    this.socket?.close(RENDERER_SESSION_ENDED_CLOSE, 'session stopped');
     await this.page.evaluate(() => (globalThis as unknown as { dhkitPublisher: PublisherApi }).dhkitPublisher.stop()).catch(() => undefined);
     await this.page.close().catch(() => undefined);
   }
@@ -252,6 +252,10 @@ export async function startRenderer(options: RendererOptions): Promise<RunningRe
         void stopSession(request.sessionId);
       }, log);
       sessions.set(request.sessionId, session);
+      page.once('crash', () => {
+        log(`session ${request.sessionId}: page crashed`);
+        void stopSession(request.sessionId);
+      });
       await page.evaluate(
         (start) => (globalThis as unknown as { dhkitPublisher: PublisherApi }).dhkitPublisher.start(start),
         {

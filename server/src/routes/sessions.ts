@@ -109,6 +109,7 @@ export function sessionRoutes(context: AppContext): FastifyPluginAsync {
         }
         const live = new LiveSession(sessionId, robot, language, tokenHash, context.sessionServices);
         live.rendererLink = media.link ?? null;
+        if (media.link) media.link.onLost = () => live.end('RENDERER_LOST');
         context.registry.add(live);
         const info: SessionInfo = {
           sessionId,

@@ -81,7 +81,9 @@ export type EndCause =
   | 'CHANNEL_NOT_OPENED'
   | 'SERVER_SHUTDOWN'
   | 'ROBOT_DELETED'
-  | 'LEASE_LOST';
+  | 'LEASE_LOST'
+  /** Media mode livekit: the renderer went away (crashed, or dropped the session). */
+  | 'RENDERER_LOST';
 
 const DEFAULT_VOICES: Record<LanguageCode, string> = { zh_CN: 'cmn', en_US: 'en-us' };
 const OPEN = 1;
