@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../scripts/chromium.mjs';
 import { startServer } from '../server/dist/index.js';
 import { startRenderer } from '../server/dist/renderer/reference-renderer.js';
+import { ONSETS_WORKLET, toneSpeech } from '../scripts/voice-timing.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 8);
 const WARM_PAGES = Number(process.env.BENCH_WARM ?? 1);
@@ -31,21 +32,6 @@ const percentile = (values, p) => {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]);
 };
 const summary = (values) => ({ p50: percentile(values, 50), p95: percentile(values, 95), min: Math.round(Math.min(...values)), max: Math.round(Math.max(...values)), runs: values.length });
-
-/** Every clause: a 350 ms tone from its first sample, then 350 ms of silence. */
-function toneSpeech() {
-  const rate = 24_000;
-  const samples = new Int16Array(rate * 0.7);
-  for (let i = 0; i < rate * 0.35; i++) samples[i] = Math.round(0.3 * 32767 * Math.sin((2 * Math.PI * 220 * i) / rate));
-  const pcm = new Uint8Array(samples.buffer);
-  return {
-    sampleRate: rate,
-    async *synthesize() {
-      for (let i = 0; i < pcm.length; i += 4800) yield pcm.subarray(i, Math.min(pcm.length, i + 4800));
-    },
-    async close() {},
-  };
-}
 
 const dataDirs = [mkdtempSync(join(tmpdir(), 'dhkit-bench-livekit-')), mkdtempSync(join(tmpdir(), 'dhkit-bench-livekit-tone-'))];
 let livekit;
@@ -90,7 +76,7 @@ async function visit(server, tones) {
     await page.waitForFunction(() => typeof window.DHKit?.create === 'function');
     const { onceCode } = await admin(server, 'POST', '/v1/robots/demo/once-codes');
     return await page.evaluate(
-      async ({ serverUrl, onceCode, tones }) => {
+      async ({ serverUrl, onceCode, tones, detector }) => {
         const started = performance.now();
         const dh = await window.DHKit.create({ serverAddress: serverUrl, robotId: 'demo', onceCode, containerId: 'dh', config: { enableCaption: true } });
         const root = document.querySelector('#dh digital-human').shadowRoot;
@@ -101,28 +87,12 @@ async function visit(server, tones) {
         // The voice as the visitor hears it: an AudioWorklet reports where the sound starts, placed on the
         // page clock at the moment it is played out.
         const context = new AudioContext();
-        const detector = `class Onsets extends AudioWorkletProcessor {
-          constructor() { super(); this.quiet = 1e9; this.loud = false; }
-          process(inputs) {
-            const channel = inputs[0][0];
-            if (!channel) return true;
-            for (let i = 0; i < channel.length; i++) {
-              if (Math.abs(channel[i]) > 0.05) {
-                if (!this.loud) this.port.postMessage(currentFrame + i);
-                this.loud = true;
-                this.quiet = 0;
-              } else if (this.loud && ++this.quiet > sampleRate * 0.1) this.loud = false;
-            }
-            return true;
-          }
-        }
-        registerProcessor('onsets', Onsets);`;
         await context.audioWorklet.addModule(URL.createObjectURL(new Blob([detector], { type: 'text/javascript' })));
         const node = new AudioWorkletNode(context, 'onsets');
         const onsets = [];
         node.port.onmessage = ({ data }) => {
           const stamp = context.getOutputTimestamp();
-          onsets.push(stamp.performanceTime + (data / context.sampleRate - stamp.contextTime) * 1000);
+          if (data.type === 'on') onsets.push(stamp.performanceTime + (data.frame / context.sampleRate - stamp.contextTime) * 1000);
         };
         context.createMediaStreamSource(audio.srcObject).connect(node);
         await context.resume();
@@ -145,7 +115,7 @@ async function visit(server, tones) {
         const offsets = tones && onsets.length === captions.length ? captions.map((caption, i) => caption.t - onsets[i]) : [];
         return { firstFrame, firstAudio, offsets, clauses: captions.length, heard: onsets.length };
       },
-      { serverUrl: server.url, onceCode, tones },
+      { serverUrl: server.url, onceCode, tones, detector: ONSETS_WORKLET },
     );
   } finally {
     await page.close();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.js';
 import { startServer, type RunningServer } from '../server/dist/index.js';
 import type { TextToSpeech } from '../server/dist/turn/tts/tts.js';
+import { CLAUSE_MS, ONSETS_WORKLET, toneSpeech } from '../scripts/voice-timing.mjs';
 import { startRenderer, type RunningRenderer } from '../server/dist/renderer/reference-renderer.js';
 import { startLiveKitTestServer, type LiveKitTestServer } from '../test/livekit-server/index.js';
 
@@ -300,35 +301,12 @@ test('a green-screen renderer is keyed out: the avatar floats over the page', as
 
 // ---- captions in step with the streamed voice, measured against a known sound ----
 
-const TONE_RATE = 24_000;
-const TONE_MS = 350;
-/** Every clause: a 350 ms tone from its first sample, then 350 ms of silence. */
-const CLAUSE_MS = 700;
-
-/**
- * A speech engine whose every clause is a tone that starts on the clause's first sample, so the page can
- * tell exactly when each clause becomes audible. (espeak-ng's clauses begin with a varying breath of
- * silence; the espeak-ng test above checks what is said, this one when.)
- */
-function toneSpeech(): TextToSpeech {
-  const samples = new Int16Array((TONE_RATE * CLAUSE_MS) / 1000);
-  for (let i = 0; i < (TONE_RATE * TONE_MS) / 1000; i++) samples[i] = Math.round(0.3 * 32767 * Math.sin((2 * Math.PI * 220 * i) / TONE_RATE));
-  const pcm = new Uint8Array(samples.buffer);
-  return {
-    sampleRate: TONE_RATE,
-    async *synthesize() {
-      for (let i = 0; i < pcm.length; i += 4800) yield pcm.subarray(i, Math.min(pcm.length, i + 4800));
-    },
-    async close() {},
-  };
-}
-
 /** The median of some numbers. */
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 test('captions and speaking events are in step with the streamed voice (+15/-45 ms, DESIGN.md §5)', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-e2e-lk-tone-'));
-  const toned = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'warn', tts: toneSpeech() });
+  const toned = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'warn', tts: toneSpeech() as TextToSpeech });
   const page = await browser.newPage();
   try {
     const patched = await fetch(`${toned.url}/v1/robots/demo`, {
@@ -343,7 +321,7 @@ test('captions and speaking events are in step with the streamed voice (+15/-45 
     await page.goto(`${siteUrl}/?server=${encodeURIComponent(toned.url)}`);
     await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');
     const measured = await page.evaluate(
-      async ({ serverUrl, onceCode, clauses }) => {
+      async ({ serverUrl, onceCode, clauses, detector }) => {
         const w = window as any;
         const dh = await w.DHKit.create({ serverAddress: serverUrl, robotId: 'demo', onceCode, containerId: 'dh', config: { enableCaption: true } });
         const root = (document.querySelector('#dh digital-human') as any).shadowRoot as ShadowRoot;
@@ -352,25 +330,6 @@ test('captions and speaking events are in step with the streamed voice (+15/-45 
         // When each tone becomes audible: an AudioWorklet on the streamed voice, its frames placed on the
         // page clock at the moment they are played out (getOutputTimestamp).
         const context = new AudioContext();
-        const detector = `class Onsets extends AudioWorkletProcessor {
-          constructor() { super(); this.quiet = 1e9; this.loud = false; }
-          process(inputs) {
-            const channel = inputs[0][0];
-            if (!channel) return true;
-            for (let i = 0; i < channel.length; i++) {
-              if (Math.abs(channel[i]) > 0.05) {
-                if (!this.loud) this.port.postMessage({ type: 'on', frame: currentFrame + i });
-                this.loud = true;
-                this.quiet = 0;
-              } else if (this.loud && ++this.quiet > sampleRate * 0.1) {
-                this.port.postMessage({ type: 'off', frame: currentFrame + i - this.quiet });
-                this.loud = false;
-              }
-            }
-            return true;
-          }
-        }
-        registerProcessor('onsets', Onsets);`;
         await context.audioWorklet.addModule(URL.createObjectURL(new Blob([detector], { type: 'text/javascript' })));
         const node = new AudioWorkletNode(context, 'onsets');
         const sound: Array<{ type: string; t: number }> = [];
@@ -399,7 +358,7 @@ test('captions and speaking events are in step with the streamed voice (+15/-45 
         await context.close();
         return { sound, captions, events, playoutDelayMs };
       },
-      { serverUrl: toned.url, onceCode, clauses: ['One.', 'Two.', 'Three.', 'Four.', 'Five.', 'Six.'] },
+      { serverUrl: toned.url, onceCode, clauses: ['One.', 'Two.', 'Three.', 'Four.', 'Five.', 'Six.'], detector: ONSETS_WORKLET },
     );
     const onsets = measured.sound.filter((s) => s.type === 'on').map((s) => s.t);
     expect(measured.captions.map((c) => c.text)).toEqual(['One.', 'Two.', 'Three.', 'Four.', 'Five.', 'Six.']);
