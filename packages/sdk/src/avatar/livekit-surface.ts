@@ -117,6 +117,11 @@ export class LiveKitSurface implements AvatarSurface {
     if (!muted) void this.playAudio();
   }
 
+  /** A gesture anywhere on the digital human: sound the browser held back starts (unless the page muted it). */
+  resumeAudio(): void {
+    if (this.unmuteButton && !this.muted) void this.playAudio();
+  }
+
   /** How long the streamed voice now takes from the renderer to the visitor's ears, as far as we can tell. */
   get playoutDelayMs(): number {
     return this.playout.delayMs;
@@ -190,7 +195,7 @@ export class LiveKitSurface implements AvatarSurface {
     button.setAttribute('part', 'unmute');
     button.style.position = 'absolute';
     button.style.left = '50%';
-    button.style.bottom = '12px';
+    button.style.top = '12px'; // the input bar and captions cover the bottom
     button.style.transform = 'translateX(-50%)';
     button.addEventListener('click', () => {
       button.remove();
@@ -299,6 +304,10 @@ export class StreamedAvatar {
 
   setMuted(muted: boolean): void {
     this.surface.setMuted(muted);
+  }
+
+  resumeAudio(): void {
+    this.surface.resumeAudio();
   }
 }
 

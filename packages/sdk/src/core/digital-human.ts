@@ -115,7 +115,10 @@ export class DigitalHuman {
       this.emitter.emit('enterActive', type ? { type } : {});
     },
   });
-  private readonly onGesture = () => this.player.resume();
+  private readonly onGesture = () => {
+    this.player.resume();
+    this.streamed?.resumeAudio();
+  };
   /**
    * The page is going away: say bye, and send a beacon too (a WebSocket frame may not leave a closing
    * page), so the server frees the slot at once instead of after the lease TTL.
