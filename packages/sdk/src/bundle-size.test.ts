@@ -33,4 +33,14 @@ describe('bundle size', () => {
   it.skipIf(!existsSync(umd))('the script-tag bundle leaves marked and DOMPurify to the lazy chunk', () => {
     expect(readFileSync(umd, 'utf8')).not.toMatch(/DOMPurify/);
   });
+
+  // livekit-client (~140 KB gz) is only for robots in LiveKit media mode: the lazy livekit.esm.js chunk.
+  const livekitChunk = new URL('../dist/livekit.esm.js', import.meta.url);
+  it.skipIf(!existsSync(livekitChunk) || !existsSync(umd))('livekit-client lives in its lazy chunk, in no main bundle', () => {
+    const livekitCode = /RTCEngine|SignalClient|PCTransport/;
+    expect(readFileSync(livekitChunk, 'utf8')).toMatch(livekitCode);
+    for (const file of ['dhkit.umd.js', 'dhkit.esm.js', 'dhkit-core.esm.js']) {
+      expect(readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8'), file).not.toMatch(livekitCode);
+    }
+  });
 });
