@@ -97,8 +97,11 @@ export interface RendererSpeechEvent {
   inMs?: number;
 }
 
-/** The most a renderer may announce ahead; larger or malformed `inMs` values count as 0. */
-export const RENDERER_SPEECH_MAX_LEAD_MS = 30_000;
+/**
+ * The most a renderer may announce ahead: a long answer is synthesized far faster than it is spoken, so its
+ * last clause may be scheduled minutes out. Larger or malformed `inMs` values count as 0.
+ */
+export const RENDERER_SPEECH_MAX_LEAD_MS = 30 * 60_000;
 
 // ---- client → server (text frames) ----
 

@@ -71,11 +71,20 @@ describe('SpeechSchedule', () => {
     expect(log).toEqual([140 - CAPTION_LEAD_MS]);
   });
 
+  it('waits for a clause announced minutes ahead (a long answer is synthesized faster than it is spoken)', () => {
+    const { log, schedule, start } = harness(50);
+    schedule.report(start('c', 9, 'Much later.', 5 * 60_000));
+    vi.advanceTimersByTime(5 * 60_000 + 49);
+    expect(log).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(log).toEqual([`${5 * 60_000 + 50} start c`, `${5 * 60_000 + 50} clause Much later.`]);
+  });
+
   it('treats a missing, negative, absurd or malformed lead as "now"', () => {
     const { log, schedule, start } = harness(50);
     schedule.report(start('a', 0, 'A'));
     schedule.report(start('b', 0, 'B', -300));
-    schedule.report(start('c', 0, 'C', 10 * 60_000));
+    schedule.report(start('c', 0, 'C', 24 * 3600_000));
     schedule.report(start('d', 0, 'D', Number.NaN));
     schedule.report({ ...start('e', 0, 'E'), inMs: '200' as unknown as number });
     vi.advanceTimersByTime(49);
