@@ -192,7 +192,7 @@ class Publisher {
     }
   }
 
-  /** Stops all speech at once; a clause that was audible ends as interrupted. */
+  /** Stops all speech at once; every clause announced (playing or still to come) ends as interrupted. */
   interrupt(): void {
     for (const clause of this.clauses.values()) {
       if (clause.timer) clearTimeout(clause.timer);
