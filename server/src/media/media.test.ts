@@ -90,11 +90,11 @@ async function until<T>(probe: () => T | undefined | false, timeoutMs = 10_000):
   }
 }
 
-async function createRobot(id: string, media: unknown): Promise<Response> {
+async function createRobot(id: string, media: unknown, fields: Record<string, unknown> = {}): Promise<Response> {
   return fetch(`${server.url}/v1/robots`, {
     method: 'POST',
     headers: { ...ADMIN, 'content-type': 'application/json' },
-    body: JSON.stringify({ id, name: id, concurrency: 5, ...(media ? { media } : {}) }),
+    body: JSON.stringify({ id, name: id, concurrency: 5, ...(media ? { media } : {}), ...fields }),
   });
 }
 
@@ -218,19 +218,13 @@ describe('livekit media mode', () => {
 
   it('frees the slot when the session times out (idle, or at its maximum duration)', async () => {
     const media = { mode: 'livekit', livekit: LIVEKIT, renderer: { url: renderer.url, secret: RENDERER_SECRET } };
-    const robot = (id: string, limits: Record<string, number>) =>
-      fetch(`${server.url}/v1/robots`, {
-        method: 'POST',
-        headers: { ...ADMIN, 'content-type': 'application/json' },
-        body: JSON.stringify({ id, name: id, concurrency: 2, media, ...limits }),
-      });
-    expect((await robot('streamed-idle', { idleTimeoutSeconds: 1 })).status).toBe(201);
+    expect((await createRobot('streamed-idle', media, { idleTimeoutSeconds: 1 })).status).toBe(201);
     const idle = (await (await admit('streamed-idle')).json()) as SessionInfo;
     const idleChannel = await openChannel(idle);
     await until(() => idleChannel.messages.find((m) => m.type === 'sessionEnd'), 10_000);
     await until(() => renderer.deleted.includes(idle.sessionId));
 
-    expect((await robot('streamed-short', { maxSessionSeconds: 1 })).status).toBe(201);
+    expect((await createRobot('streamed-short', media, { maxSessionSeconds: 1 })).status).toBe(201);
     const short = (await (await admit('streamed-short')).json()) as SessionInfo;
     const shortChannel = await openChannel(short);
     const ping = setInterval(() => shortChannel.socket.send(JSON.stringify({ type: 'ping', t: 1 })), 200);
