@@ -19,7 +19,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../server/dist/index.js';
-import { startTranscriptionServer } from '../server/dist/asr/transcription-server.fixture.js';
+import { transform } from 'esbuild';
+
+// The transcription server is a test fixture (TypeScript, beside the server's tests): strip its types here.
+const fixturePath = new URL('../server/test/fixtures/transcription-server.ts', import.meta.url);
+const fixture = await transform(readFileSync(fixturePath, 'utf8'), { loader: 'ts', format: 'esm' });
+const { startTranscriptionServer } = await import(`data:text/javascript;base64,${Buffer.from(fixture.code).toString('base64')}`);
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const ASR_LATENCY_MS = Number(process.env.ASR_LATENCY_MS ?? 150);

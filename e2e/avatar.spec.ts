@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startServer } from '../server/dist/index.js';
-import type { TextToSpeech } from '../server/dist/turn/tts/tts.js';
+import type { TextToSpeech } from '../server/dist/adapters/tts/tts.js';
 import { createRecorded, expect, test, waitForEvent } from './fixtures.js';
 
 /** Screenshots land here (ignored by git); a few chosen ones are copied to docs/images/ by hand. */

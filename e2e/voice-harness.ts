@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../server/dist/index.js';
-import { startTranscriptionServer, type TranscriptionServer } from '../server/src/asr/transcription-server.fixture.js';
+import { startTranscriptionServer, type TranscriptionServer } from '../server/test/fixtures/transcription-server.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.js';
 
 export const QUESTION = 'What are your opening hours?';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './index.js';
-import { mintOnceCode } from './once-codes.js';
+import { mintOnceCode } from './sessions/once-codes.js';
 import { findSdkDir } from './paths.js';
 import { startRenderer } from './renderer/reference-renderer.js';
 import { KnowledgeFormatError, knowledgeToCsv, knowledgeToJson, parseKnowledgeCsv, parseKnowledgeJson } from './store/knowledge-format.js';

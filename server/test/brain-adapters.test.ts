@@ -1,13 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenAiBrainConfig, Robot, WebhookBrainConfig } from '@dhkit/protocol';
-import { buildRobot } from '../src/routes/robots.js';
-import { BrainError, type Brain, type BrainChunk } from '../src/turn/brain/brain.js';
-import { maskBrainSecrets, maskSecret, restoreMaskedSecrets } from '../src/robot-secrets.js';
-import { KnowledgeBrain } from '../src/turn/brain/knowledge-brain.js';
-import { OpenAiBrain } from '../src/turn/brain/openai-brain.js';
-import { readSseData } from '../src/turn/brain/sse.js';
-import { SIGNATURE_HEADER, WebhookBrain, signWebhookBody, verifyWebhookSignature } from '../src/turn/brain/webhook-brain.js';
-import { DEMO_KNOWLEDGE } from '../src/demo/demo-knowledge.js';
+import { buildRobot } from '../src/http/robot-routes.js';
+import { BrainError, type Brain, type BrainChunk } from '../src/adapters/brain/brain.js';
+import { maskBrainSecrets, maskSecret, restoreMaskedSecrets } from '../src/robots/robot-secrets.js';
+import { KnowledgeBrain } from '../src/adapters/brain/knowledge-brain.js';
+import { OpenAiBrain } from '../src/adapters/brain/openai-brain.js';
+import { readSseData } from '../src/adapters/brain/sse.js';
+import { SIGNATURE_HEADER, WebhookBrain, signWebhookBody, verifyWebhookSignature } from '../src/adapters/brain/webhook-brain.js';
+import { DEMO_KNOWLEDGE } from '../src/robots/demo-knowledge.js';
 import { LocalServer, openAiEvent, openAiStream, sleep } from './brain-servers.js';
 
 let llm: LocalServer;

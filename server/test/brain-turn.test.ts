@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeAudioFrame, type PacifyConfig, type Robot, type ServerMessage } from '@dhkit/protocol';
 import { startServer, type RunningServer } from '../src/index.js';
-import { buildRobot } from '../src/routes/robots.js';
-import { OpenAiBrain } from '../src/turn/brain/openai-brain.js';
-import { FALLBACK_ANSWERS } from '../src/turn/brain/fallback.js';
+import { buildRobot } from '../src/http/robot-routes.js';
+import { OpenAiBrain } from '../src/adapters/brain/openai-brain.js';
+import { FALLBACK_ANSWERS } from '../src/adapters/brain/fallback.js';
 import { Turn, type TurnResult } from '../src/turn/turn.js';
-import type { TextToSpeech } from '../src/turn/tts/tts.js';
+import type { TextToSpeech } from '../src/adapters/tts/tts.js';
 import { LocalServer, openAiStream, sleep } from './brain-servers.js';
 import { ADMIN, ADMIN_KEY, tempDir } from './helpers.js';
 

@@ -5,7 +5,7 @@
 import type { LanguageCode, LiveKitJoinInfo, MediaMode, Robot } from '@dhkit/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { ApiError } from '../errors.js';
-import { randomSecret } from '../security.js';
+import { randomSecret } from '../security/secrets.js';
 import { rendererToken, visitorToken } from './livekit-tokens.js';
 import { RendererError, rendererFreeSlots, startRendererSession } from './renderer-client.js';
 import { RendererLink } from './renderer-link.js';

@@ -15,19 +15,19 @@ import {
   type SessionEndReason,
 } from '@dhkit/protocol';
 import type { FastifyBaseLogger } from 'fastify';
-import { matchesHash, randomSecret } from '../security.js';
+import { matchesHash, randomSecret } from '../security/secrets.js';
 import type { QuestionRecordInput, Store } from '../store/store.js';
-import type { Brain } from '../turn/brain/brain.js';
-import { createBrain } from '../turn/brain/create-brain.js';
-import { answerLanguage, fallbackAnswer } from '../turn/brain/fallback.js';
-import { detectLanguage } from '../turn/brain/knowledge-brain.js';
+import type { Brain } from '../adapters/brain/brain.js';
+import { createBrain } from '../adapters/brain/brain-factory.js';
+import { answerLanguage, fallbackAnswer } from '../adapters/brain/fallback.js';
+import { detectLanguage } from '../adapters/brain/knowledge-brain.js';
 import { ConversationHistory } from '../turn/conversation-history.js';
 import { DrivenTextSource, Turn, type TurnSink } from '../turn/turn.js';
-import type { TextToSpeech } from '../turn/tts/tts.js';
+import type { TextToSpeech } from '../adapters/tts/tts.js';
 import { parseClientMessage } from './channel-messages.js';
 import { QuestionObserver } from './question-observer.js';
-import type { SpeechRecognizer } from '../asr/asr.js';
-import { VoiceInput } from '../asr/voice-input.js';
+import type { SpeechRecognizer } from '../adapters/asr/asr.js';
+import { VoiceInput } from './voice-input.js';
 import type { RendererLink } from '../media/renderer-link.js';
 
 export interface SessionTimeouts {

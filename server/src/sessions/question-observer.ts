@@ -5,7 +5,7 @@
  */
 import type { LanguageCode } from '@dhkit/protocol';
 import type { QuestionRecordInput } from '../store/store.js';
-import type { BrainChunk } from '../turn/brain/brain.js';
+import type { BrainChunk } from '../adapters/brain/brain.js';
 
 export interface AskedQuestion {
   robotId: string;

@@ -7,7 +7,7 @@
 import { LIMITS, type LanguageCode } from '@dhkit/protocol';
 import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { detectLanguage } from '../turn/brain/knowledge-brain.js';
+import { detectLanguage } from '../adapters/brain/knowledge-brain.js';
 import type { KnowledgeEntry, KnowledgeEntryInput } from './store.js';
 
 export const KNOWLEDGE_LIMITS = {

@@ -12,10 +12,10 @@ import {
   type TurnEndMessage,
 } from '@dhkit/protocol';
 import type { PacifyConfig, VisemeTiming } from '@dhkit/protocol';
-import { BrainError, type BrainChunk } from './brain/brain.js';
+import { BrainError, type BrainChunk } from '../adapters/brain/brain.js';
 import { ClauseSegmenter } from './segmenter.js';
 import { toSpeakable } from './speakable.js';
-import type { TextToSpeech } from './tts/tts.js';
+import type { TextToSpeech } from '../adapters/tts/tts.js';
 
 export interface TurnSink {
   sendMessage(message: ServerMessage): void;

@@ -1,6 +1,6 @@
 /** Admin API: what visitors asked a robot, how often it could answer, and how fast it started speaking. */
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { AppContext } from './context.js';
 import { ApiError } from '../errors.js';
 import { adminGuard } from './admin-auth.js';
 import { analyticsQuery, robotIdParams } from './schemas.js';

@@ -19,7 +19,7 @@ import {
 } from './http-brain.js';
 import { DEFAULT_HISTORY_TURNS } from './openai-brain.js';
 import { readSseData } from './sse.js';
-import type { HistoryMessage } from '../conversation-history.js';
+import type { HistoryMessage } from '../../turn/conversation-history.js';
 
 export const SIGNATURE_HEADER = 'X-DHKit-Signature';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Robot } from '@dhkit/protocol';
-import { buildRobot } from '../../routes/robots.js';
-import { DEMO_KNOWLEDGE } from '../../demo/demo-knowledge.js';
+import { buildRobot } from '../../http/robot-routes.js';
+import { DEMO_KNOWLEDGE } from '../../robots/demo-knowledge.js';
 import type { KnowledgeEntry } from '../../store/store.js';
 import { FALLBACK_ANSWERS, KnowledgeBrain, KnowledgeIndex, detectLanguage, tokenize } from './knowledge-brain.js';
-import { OUT_OF_DOMAIN, PARAPHRASES } from './knowledge/paraphrases.fixture.js';
+import { OUT_OF_DOMAIN, PARAPHRASES } from '../../../test/fixtures/paraphrases.js';
 
 const entries: KnowledgeEntry[] = DEMO_KNOWLEDGE.map((entry, i) => ({
   ...entry,

@@ -1,5 +1,5 @@
 import type { BrainConfig, LanguageCode, Robot } from '@dhkit/protocol';
-import type { HistoryMessage } from '../conversation-history.js';
+import type { HistoryMessage } from '../../turn/conversation-history.js';
 
 export interface BrainContext {
   /** The session's language. */

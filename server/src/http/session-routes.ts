@@ -7,9 +7,9 @@ import {
   type SessionInfo,
   type SessionRequest,
 } from '@dhkit/protocol';
-import type { AppContext } from '../context.js';
+import type { AppContext } from './context.js';
 import { ApiError } from '../errors.js';
-import { isOriginAllowed, matchesHash, randomSecret, sha256Hex } from '../security.js';
+import { isOriginAllowed, matchesHash, randomSecret, sha256Hex } from '../security/secrets.js';
 import { LiveSession, SessionRegistry, heartbeatIntervalFor } from '../sessions/live-session.js';
 import type { SessionRecord } from '../store/store.js';
 import { precheckMedia, startSessionMedia, type SessionMedia } from '../media/media-admission.js';

@@ -1,8 +1,8 @@
 /** The session channel: WebSocket upgrade, origin check, then the session takes the socket. */
 import type { FastifyPluginAsync } from 'fastify';
 import { CLOSE_CODES } from '@dhkit/protocol';
-import type { AppContext } from '../context.js';
-import { isOriginAllowed } from '../security.js';
+import type { AppContext } from './context.js';
+import { isOriginAllowed } from '../security/secrets.js';
 import { sessionIdParams } from './schemas.js';
 
 export function channelRoutes(context: AppContext): FastifyPluginAsync {

@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { LanguageCode, Robot } from '@dhkit/protocol';
-import type { AppContext } from '../context.js';
+import type { AppContext } from './context.js';
 import { ApiError } from '../errors.js';
 import {
   KnowledgeFormatError,

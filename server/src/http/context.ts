@@ -1,8 +1,8 @@
-import type { KnowledgeBrain } from './turn/brain/knowledge-brain.js';
-import type { TextToSpeech } from './turn/tts/tts.js';
-import type { FailureLockout, RateLimiter } from './rate-limits.js';
-import type { SessionRegistry, SessionServices, SessionTimeouts } from './sessions/live-session.js';
-import type { Store } from './store/store.js';
+import type { KnowledgeBrain } from '../adapters/brain/knowledge-brain.js';
+import type { TextToSpeech } from '../adapters/tts/tts.js';
+import type { FailureLockout, RateLimiter } from '../security/rate-limits.js';
+import type { SessionRegistry, SessionServices, SessionTimeouts } from '../sessions/live-session.js';
+import type { Store } from '../store/store.js';
 
 /** What the composition root hands to every route plugin. */
 export interface AppContext {

@@ -1,5 +1,5 @@
-import type { Store } from './store/store.js';
-import { randomSecret, sha256Hex } from './security.js';
+import type { Store } from '../store/store.js';
+import { randomSecret, sha256Hex } from './secrets.js';
 
 export const ADMIN_KEY_SETTING = 'admin_key_sha256';
 

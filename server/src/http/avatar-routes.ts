@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { AppContext } from './context.js';
 import { ApiError, sendError } from '../errors.js';
 
 /** Only these files are served from a pack; each with its content type. */

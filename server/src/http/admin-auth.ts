@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
-import { matchesHash } from '../security.js';
+import { matchesHash } from '../security/secrets.js';
 
 /** onRequest hook for admin routes (runs before body parsing and validation): `Authorization: Bearer <admin key>`, compared by hash in constant time. */
 export function adminGuard(adminKeyHash: string) {

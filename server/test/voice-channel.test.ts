@@ -8,10 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeAudioFrame, encodeClientAudioFrame, type ServerMessage, type SessionInfo } from '@dhkit/protocol';
-import { startServer, type RunningServer } from '../index.js';
-import { tempDir } from '../../test/helpers.js';
-import { MAX_UTTERANCE_BYTES } from './voice-input.js';
-import { startTranscriptionServer, type TranscriptionServer } from './transcription-server.fixture.js';
+import { startServer, type RunningServer } from '../src/index.js';
+import { tempDir } from './helpers.js';
+import { MAX_UTTERANCE_BYTES } from '../src/sessions/voice-input.js';
+import { startTranscriptionServer, type TranscriptionServer } from './fixtures/transcription-server.js';
 
 const ADMIN_KEY = 'voice-test-admin-key';
 const ADMIN = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };

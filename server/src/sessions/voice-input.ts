@@ -11,7 +11,7 @@ import {
   type LanguageCode,
   type ServerMessage,
 } from '@dhkit/protocol';
-import type { SpeechRecognizer } from './asr.js';
+import type { SpeechRecognizer } from '../adapters/asr/asr.js';
 
 /** 30 s of 16 kHz mono s16le. */
 export const MAX_UTTERANCE_BYTES = (LIMITS.utteranceMaxMs / 1000) * LIMITS.utteranceSampleRate * 2;

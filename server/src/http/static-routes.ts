@@ -2,10 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { AppContext } from './context.js';
 import { sendError } from '../errors.js';
-import { issueOnceCode } from '../once-codes.js';
-import { DEMO_ROBOT_ID } from '../demo/demo-robot.js';
+import { issueOnceCode } from '../sessions/once-codes.js';
+import { DEMO_ROBOT_ID } from '../robots/demo-robot.js';
 
 export const DEMO_PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self' ws: wss:";

@@ -4,7 +4,7 @@
  * speaches, whisper.cpp's server with its OpenAI route, LocalAI, …) speak this format.
  */
 import type { LanguageCode } from '@dhkit/protocol';
-import { readErrorDetail, safeOrigin } from '../turn/tts/openai-tts.js';
+import { readErrorDetail, safeOrigin } from '../tts/openai-tts.js';
 import { SpeechRecognitionError, pcmToWav, type SpeechRecognizer, type Utterance } from './asr.js';
 
 const DEFAULT_TIMEOUT_MS = 15_000;

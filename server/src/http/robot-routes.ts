@@ -1,15 +1,15 @@
 /** Admin API for robots, their hot questions and their once-codes (knowledge: routes/knowledge.ts). */
 import type { FastifyPluginAsync } from 'fastify';
 import type { HotQuestion, LanguageCode, MediaConfig, Robot } from '@dhkit/protocol';
-import type { AppContext } from '../context.js';
+import type { AppContext } from './context.js';
 import { ApiError } from '../errors.js';
-import { issueOnceCode } from '../once-codes.js';
-import { randomSecret } from '../security.js';
+import { issueOnceCode } from '../sessions/once-codes.js';
+import { randomSecret } from '../security/secrets.js';
 import { DuplicateRobotError } from '../store/store.js';
-import { maskRobotSecrets, restoreRobotSecrets } from '../robot-secrets.js';
-import { voiceSpeaks } from '../turn/tts/voice-language.js';
+import { maskRobotSecrets, restoreRobotSecrets } from '../robots/robot-secrets.js';
+import { voiceSpeaks } from '../adapters/tts/voice-language.js';
 import { adminGuard } from './admin-auth.js';
-import { assertAvatarPack } from './avatars.js';
+import { assertAvatarPack } from './avatar-routes.js';
 import { hotQuestionsBodySchema, onceCodeBodySchema, robotBodySchema, robotIdParams, robotPatchBodySchema } from './schemas.js';
 
 const DEFAULT_VOICES: Record<LanguageCode, string> = { zh_CN: 'cmn', en_US: 'en-us' };

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpeechRecognitionError } from './asr.js';
 import { OpenAiAsr } from './openai-asr.js';
-import { startTranscriptionServer, type TranscriptionServer } from './transcription-server.fixture.js';
+import { startTranscriptionServer, type TranscriptionServer } from '../../../test/fixtures/transcription-server.js';
 
 let fake: TranscriptionServer;
 beforeAll(async () => {

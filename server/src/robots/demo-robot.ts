@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import { buildRobot } from '../routes/robots.js';
+import { buildRobot } from '../http/robot-routes.js';
 import { DEMO_KNOWLEDGE } from './demo-knowledge.js';
 
 export const DEMO_ROBOT_ID = 'demo';

@@ -1,7 +1,7 @@
-import type { AppContext } from './context.js';
-import { ApiError } from './errors.js';
-import type { Store } from './store/store.js';
-import { randomSecret, sha256Hex } from './security.js';
+import type { AppContext } from '../http/context.js';
+import { ApiError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import { randomSecret, sha256Hex } from '../security/secrets.js';
 
 export const DEFAULT_ONCE_CODE_TTL_SECONDS = 300;
 
