@@ -11,7 +11,7 @@ import { LIMITS } from '@dhkit/protocol';
 import { ADMIN_KEY_SETTING, resolveAdminKey, type AdminKeyState } from './security/admin-key.js';
 import type { AppContext } from './http/context.js';
 import { seedDemo } from './robots/demo-robot.js';
-import { installErrorHandlers, sendError } from './errors.js';
+import { installErrorHandlers, sendError } from './http/error-handler.js';
 import { ASSETS_DIR, findSdkDir } from './paths.js';
 import { avatarRoutes } from './http/avatar-routes.js';
 import { channelRoutes } from './http/channel-routes.js';

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from './context.js';
-import { ApiError, sendError } from '../errors.js';
+import { CodedError } from '../errors.js';
+import { sendError } from './error-handler.js';
 
 /** Only these files are served from a pack; each with its content type. */
 const CONTENT_TYPES: Record<string, string> = {
@@ -77,6 +78,6 @@ export function avatarRoutes(context: AppContext): FastifyPluginAsync {
 export function assertAvatarPack(context: Pick<AppContext, 'assetsDir'>, id: string | undefined): void {
   if (id !== undefined && !avatarPackExists(context, id)) {
     const known = listAvatarPacks(context);
-    throw new ApiError('INVALID_REQUEST', `avatar "${id}" is not an installed avatar pack (installed: ${known.join(', ') || 'none'}).`);
+    throw new CodedError('INVALID_REQUEST', `avatar "${id}" is not an installed avatar pack (installed: ${known.join(', ') || 'none'}).`);
   }
 }

@@ -7,9 +7,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { LanguageCode, Robot } from '@dhkit/protocol';
 import type { AppContext } from './context.js';
-import { ApiError } from '../errors.js';
+import { CodedError } from '../errors.js';
 import {
-  KnowledgeFormatError,
   completeEntry,
   knowledgeToCsv,
   parseKnowledgeCsv,
@@ -54,7 +53,7 @@ export function knowledgeRoutes(context: AppContext): FastifyPluginAsync {
 
     const loadRobot = async (id: string): Promise<Robot> => {
       const robot = await context.store.getRobot(id);
-      if (!robot) throw new ApiError('ROBOT_NOT_FOUND');
+      if (!robot) throw new CodedError('ROBOT_NOT_FOUND');
       return robot;
     };
     const changed = (robotId: string) => context.brain.invalidate(robotId);
@@ -68,13 +67,9 @@ export function knowledgeRoutes(context: AppContext): FastifyPluginAsync {
         preValidation: async (request) => {
           const body = request.body as unknown;
           if (body instanceof CsvBody) {
-            try {
-              const entries = parseKnowledgeCsv(body.text);
-              request.body = { entries, ...(request.query.mode ? { mode: request.query.mode } : {}) };
-            } catch (error) {
-              if (error instanceof KnowledgeFormatError) throw new ApiError('INVALID_REQUEST', error.message);
-              throw error;
-            }
+            // A malformed file throws KnowledgeFormatError: INVALID_REQUEST, through the error handler.
+            const entries = parseKnowledgeCsv(body.text);
+            request.body = { entries, ...(request.query.mode ? { mode: request.query.mode } : {}) };
           }
         },
       },
@@ -122,7 +117,7 @@ export function knowledgeRoutes(context: AppContext): FastifyPluginAsync {
     const loadEntry = async (params: EntryParams) => {
       const robot = await loadRobot(params.id);
       const entry = await context.store.getKnowledgeEntry(robot.id, entryId(params));
-      if (!entry) throw new ApiError('NOT_FOUND', `Robot "${robot.id}" has no knowledge entry ${params.entryId}.`);
+      if (!entry) throw new CodedError('NOT_FOUND', `Robot "${robot.id}" has no knowledge entry ${params.entryId}.`);
       return entry;
     };
 
@@ -139,7 +134,7 @@ export function knowledgeRoutes(context: AppContext): FastifyPluginAsync {
         tags: draft.tags?.map((tag) => tag.trim()),
       });
       const updated = await context.store.updateKnowledgeEntry(params.id, entryId(params), entry);
-      if (!updated) throw new ApiError('NOT_FOUND', `Robot "${params.id}" has no knowledge entry ${params.entryId}.`);
+      if (!updated) throw new CodedError('NOT_FOUND', `Robot "${params.id}" has no knowledge entry ${params.entryId}.`);
       changed(params.id);
       return updated;
     };
@@ -173,7 +168,7 @@ export function knowledgeRoutes(context: AppContext): FastifyPluginAsync {
       async (request, reply) => {
         const robot = await loadRobot(request.params.id);
         if (!(await context.store.deleteKnowledgeEntry(robot.id, entryId(request.params)))) {
-          throw new ApiError('NOT_FOUND', `Robot "${robot.id}" has no knowledge entry ${request.params.entryId}.`);
+          throw new CodedError('NOT_FOUND', `Robot "${robot.id}" has no knowledge entry ${request.params.entryId}.`);
         }
         changed(robot.id);
         return reply.code(204).send();

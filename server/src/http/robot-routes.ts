@@ -1,96 +1,14 @@
-/** Admin API for robots, their hot questions and their once-codes (knowledge: routes/knowledge.ts). */
+/** Admin API for robots, their hot questions and their once-codes (knowledge: knowledge-routes.ts). */
 import type { FastifyPluginAsync } from 'fastify';
-import type { HotQuestion, LanguageCode, MediaConfig, Robot } from '@dhkit/protocol';
+import type { HotQuestion, Robot } from '@dhkit/protocol';
 import type { AppContext } from './context.js';
-import { ApiError } from '../errors.js';
+import { CodedError } from '../errors.js';
 import { issueOnceCode } from '../sessions/once-codes.js';
-import { randomSecret } from '../security/secrets.js';
-import { DuplicateRobotError } from '../store/store.js';
 import { maskRobotSecrets, restoreRobotSecrets } from '../robots/robot-secrets.js';
-import { voiceSpeaks } from '../adapters/tts/voice-language.js';
+import { buildRobot, checkHotQuestions, type RobotInput } from '../robots/robot.js';
 import { adminGuard } from './admin-auth.js';
 import { assertAvatarPack } from './avatar-routes.js';
 import { hotQuestionsBodySchema, onceCodeBodySchema, robotBodySchema, robotIdParams, robotPatchBodySchema } from './schemas.js';
-
-const DEFAULT_VOICES: Record<LanguageCode, string> = { zh_CN: 'cmn', en_US: 'en-us' };
-
-/** Hot questions shown per language (the SDK shows the session language's). */
-export const HOT_QUESTIONS_PER_LANGUAGE = 20;
-
-/**
- * What the schema cannot say about hot questions: each in one of the robot's languages, at most
- * HOT_QUESTIONS_PER_LANGUAGE per language, no repeats. Returns them trimmed, in the given order.
- */
-export function checkHotQuestions(hotQuestions: readonly HotQuestion[], languages: readonly LanguageCode[]): HotQuestion[] {
-  const seen = new Map<LanguageCode, Set<string>>();
-  return hotQuestions.map(({ language, text }, index) => {
-    if (!languages.includes(language)) {
-      throw new ApiError('INVALID_REQUEST', `hotQuestions[${index}]: language ${language} is not one of the robot's languages (${languages.join(', ')}).`);
-    }
-    const texts = seen.get(language) ?? new Set<string>();
-    seen.set(language, texts);
-    const trimmed = text.trim();
-    if (texts.has(trimmed)) throw new ApiError('INVALID_REQUEST', `hotQuestions[${index}]: "${trimmed}" appears twice for ${language}.`);
-    texts.add(trimmed);
-    if (texts.size > HOT_QUESTIONS_PER_LANGUAGE) {
-      throw new ApiError('INVALID_REQUEST', `hotQuestions: at most ${HOT_QUESTIONS_PER_LANGUAGE} per language (${language} has more).`);
-    }
-    return { language, text: trimmed };
-  });
-}
-
-export type RobotInput = Partial<Omit<Robot, 'createdAt' | 'updatedAt'>> & { name: string };
-
-/** `livekit` mode needs both the LiveKit server and a renderer. */
-function checkMedia(media: MediaConfig): MediaConfig {
-  if (media.mode === 'livekit' && (!media.livekit || !media.renderer)) {
-    throw new ApiError('INVALID_REQUEST', 'media: mode "livekit" needs both livekit {url, apiKey, apiSecret} and renderer {url}.');
-  }
-  return media;
-}
-
-/** Fills defaults and checks what a schema cannot (defaultLanguage among languages). */
-export function buildRobot(input: RobotInput, now = new Date()): Robot {
-  const languages = input.languages ?? ['zh_CN', 'en_US'];
-  const defaultLanguage = input.defaultLanguage ?? languages[0];
-  if (!languages.includes(defaultLanguage)) {
-    throw new ApiError('INVALID_REQUEST', `defaultLanguage "${defaultLanguage}" must be one of languages.`);
-  }
-  const voices: Robot['voices'] = {};
-  for (const language of languages) {
-    const voice = input.voices?.[language] ?? DEFAULT_VOICES[language];
-    // A voice that cannot speak the language would read Chinese with English rules (or the reverse).
-    if (!voiceSpeaks(voice, language, input.tts)) {
-      throw new ApiError('INVALID_REQUEST', `voices.${language}: the voice "${voice}" does not speak ${language}.`);
-    }
-    voices[language] = voice;
-  }
-  const timestamp = now.toISOString();
-  return {
-    id: input.id ?? `robot-${randomSecret(9).toLowerCase().replace(/[^a-z0-9]/g, '')}`.slice(0, 64),
-    name: input.name,
-    concurrency: input.concurrency ?? 1,
-    languages: [...languages],
-    defaultLanguage,
-    voices,
-    brain: input.brain ?? { type: 'knowledge' },
-    allowedOrigins: input.allowedOrigins ?? ['*'],
-    mediaAllowlist: input.mediaAllowlist ?? [],
-    aiLabel: input.aiLabel ?? true,
-    idleTimeoutSeconds: input.idleTimeoutSeconds ?? 300,
-    maxSessionSeconds: input.maxSessionSeconds ?? 1800,
-    hotQuestions: input.hotQuestions ?? [],
-    avatar: input.avatar ?? 'default',
-    // Voice settings (docs/voice.md): kept only when set.
-    ...(input.tts ? { tts: input.tts } : {}),
-    ...(input.asr ? { asr: input.asr } : {}),
-    ...(input.lexicon ? { lexicon: input.lexicon } : {}),
-    ...(input.pacify ? { pacify: input.pacify } : {}),
-    ...(input.media ? { media: checkMedia(input.media) } : {}),
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  };
-}
 
 export function robotRoutes(context: AppContext): FastifyPluginAsync {
   return async (app) => {
@@ -99,7 +17,7 @@ export function robotRoutes(context: AppContext): FastifyPluginAsync {
 
     const loadRobot = async (id: string): Promise<Robot> => {
       const robot = await context.store.getRobot(id);
-      if (!robot) throw new ApiError('ROBOT_NOT_FOUND');
+      if (!robot) throw new CodedError('ROBOT_NOT_FOUND');
       return robot;
     };
 
@@ -107,12 +25,8 @@ export function robotRoutes(context: AppContext): FastifyPluginAsync {
       assertAvatarPack(context, request.body.avatar);
       const robot = buildRobot(request.body);
       robot.hotQuestions = checkHotQuestions(robot.hotQuestions, robot.languages);
-      try {
-        await context.store.createRobot(robot);
-      } catch (error) {
-        if (error instanceof DuplicateRobotError) throw new ApiError('INVALID_REQUEST', error.message);
-        throw error;
-      }
+      // A taken id throws DuplicateRobotError: INVALID_REQUEST, through the error handler.
+      await context.store.createRobot(robot);
       return reply.code(201).send(maskRobotSecrets(robot));
     });
 
@@ -142,7 +56,7 @@ export function robotRoutes(context: AppContext): FastifyPluginAsync {
           (patch.languages && !patch.languages.includes(fields.defaultLanguage) ? patch.languages[0] : fields.defaultLanguage);
         const updated = { ...buildRobot({ ...fields, ...patch, defaultLanguage, id: current.id }), createdAt };
         if (patch.hotQuestions) updated.hotQuestions = checkHotQuestions(patch.hotQuestions, updated.languages);
-        if (!(await context.store.updateRobot(updated))) throw new ApiError('ROBOT_NOT_FOUND');
+        if (!(await context.store.updateRobot(updated))) throw new CodedError('ROBOT_NOT_FOUND');
         return maskRobotSecrets(updated);
       },
     );
@@ -152,7 +66,7 @@ export function robotRoutes(context: AppContext): FastifyPluginAsync {
       const robot = await loadRobot(request.params.id);
       for (const session of context.registry.ofRobot(robot.id)) session.end('ROBOT_DELETED', { storeAlreadyEnded: true });
       // The cascade removes its sessions, which frees their leases; other processes notice at their next renewal.
-      if (!(await context.store.deleteRobot(robot.id))) throw new ApiError('ROBOT_NOT_FOUND');
+      if (!(await context.store.deleteRobot(robot.id))) throw new CodedError('ROBOT_NOT_FOUND');
       context.brain.invalidate(robot.id);
       return reply.code(204).send();
     });
@@ -184,7 +98,7 @@ export function robotRoutes(context: AppContext): FastifyPluginAsync {
         const current = await loadRobot(request.params.id);
         const hotQuestions = checkHotQuestions(request.body.hotQuestions, current.languages);
         const updated: Robot = { ...current, hotQuestions, updatedAt: new Date().toISOString() };
-        if (!(await context.store.updateRobot(updated))) throw new ApiError('ROBOT_NOT_FOUND');
+        if (!(await context.store.updateRobot(updated))) throw new CodedError('ROBOT_NOT_FOUND');
         return { hotQuestions: updated.hotQuestions };
       },
     );

@@ -8,7 +8,7 @@ import {
   type SessionRequest,
 } from '@dhkit/protocol';
 import type { AppContext } from './context.js';
-import { ApiError } from '../errors.js';
+import { CodedError } from '../errors.js';
 import { isOriginAllowed, matchesHash, randomSecret, sha256Hex } from '../security/secrets.js';
 import { LiveSession, SessionRegistry, heartbeatIntervalFor } from '../sessions/live-session.js';
 import type { SessionRecord } from '../store/store.js';
@@ -62,17 +62,17 @@ export function sessionRoutes(context: AppContext): FastifyPluginAsync {
         const { robotId, onceCode } = request.body;
         const lockKey = `${request.ip}|${robotId}`;
         const lockedFor = context.onceCodeLockout.lockedFor(lockKey);
-        if (lockedFor > 0) throw new ApiError('ONCE_CODE_LOCKED', undefined, lockedFor);
-        if (context.registry.size >= context.maxSessions) throw new ApiError('SERVER_BUSY', undefined, 5000);
+        if (lockedFor > 0) throw new CodedError('ONCE_CODE_LOCKED', undefined, { retryAfterMs: lockedFor });
+        if (context.registry.size >= context.maxSessions) throw new CodedError('SERVER_BUSY', undefined, { retryAfterMs: 5000 });
 
         const robot = await context.store.getRobot(robotId);
-        if (!robot) throw new ApiError('ROBOT_NOT_FOUND');
+        if (!robot) throw new CodedError('ROBOT_NOT_FOUND');
         const language = request.body.language ?? robot.defaultLanguage;
         if (!isLanguageCode(language) || !robot.languages.includes(language)) {
-          throw new ApiError('LANGUAGE_NOT_SUPPORTED');
+          throw new CodedError('LANGUAGE_NOT_SUPPORTED');
         }
         const origin = originOf(request);
-        if (!isOriginAllowed(robot.allowedOrigins, origin)) throw new ApiError('ORIGIN_NOT_ALLOWED');
+        if (!isOriginAllowed(robot.allowedOrigins, origin)) throw new CodedError('ORIGIN_NOT_ALLOWED');
         // Livekit mode: a full renderer refuses before the once-code is spent (docs/livekit.md).
         const mediaMode = await precheckMedia(robot);
 
@@ -97,7 +97,7 @@ export function sessionRoutes(context: AppContext): FastifyPluginAsync {
         });
         if (!result.ok) {
           if (result.reason === 'ONCE_CODE_INVALID') context.onceCodeLockout.recordFailure(lockKey);
-          throw new ApiError(result.reason);
+          throw new CodedError(result.reason);
         }
         context.onceCodeLockout.recordSuccess(lockKey);
         let media: SessionMedia;
@@ -136,7 +136,7 @@ export function sessionRoutes(context: AppContext): FastifyPluginAsync {
         try {
           done(null, JSON.parse(body as string));
         } catch {
-          done(new ApiError('INVALID_REQUEST', 'The body must be JSON {"token": "…"}.'), undefined);
+          done(new CodedError('INVALID_REQUEST', 'The body must be JSON {"token": "…"}.'), undefined);
         }
       });
       beacon.post<{ Params: { id: string }; Body: { token: string } }>(
@@ -152,7 +152,7 @@ export function sessionRoutes(context: AppContext): FastifyPluginAsync {
           const record = live ? null : await context.store.getSession(id);
           const tokenHash = live ? live.tokenHashForCheck : record?.tokenHash;
           // Unknown session and wrong token answer alike, so the route tells nothing about which ids exist.
-          if (!tokenHash || !matchesHash(request.body.token, tokenHash)) throw new ApiError('UNAUTHORIZED');
+          if (!tokenHash || !matchesHash(request.body.token, tokenHash)) throw new CodedError('UNAUTHORIZED');
           if (live) live.end('BYE', { notify: false });
           else await context.store.endSession(id, 'BYE', Date.now());
           return reply.code(204).send();
@@ -167,7 +167,7 @@ export function sessionRoutes(context: AppContext): FastifyPluginAsync {
       { schema: { params: robotIdParams }, onRequest: admin },
       async (request) => {
         const robot = await context.store.getRobot(request.params.id);
-        if (!robot) throw new ApiError('ROBOT_NOT_FOUND');
+        if (!robot) throw new CodedError('ROBOT_NOT_FOUND');
         const now = Date.now();
         const sessions = await context.store.listLiveSessions(robot.id, now);
         return { robotId: robot.id, concurrency: robot.concurrency, sessions: sessions.map((s) => describeSession(s, context)) };
@@ -189,7 +189,7 @@ export function sessionRoutes(context: AppContext): FastifyPluginAsync {
         // its next lease renewal and closes the channel with sessionEnd KICKED.
         if (await context.store.endSession(id, 'KICKED', Date.now())) return reply.code(204).send();
         const record = await context.store.getSession(id);
-        throw new ApiError(record ? 'SESSION_ENDED' : 'SESSION_NOT_FOUND');
+        throw new CodedError(record ? 'SESSION_ENDED' : 'SESSION_NOT_FOUND');
       },
     );
 
@@ -203,9 +203,9 @@ export function sessionRoutes(context: AppContext): FastifyPluginAsync {
         const live = context.registry.get(request.params.id);
         if (!live) {
           const stored = await context.store.getSession(request.params.id);
-          throw new ApiError(stored ? 'SESSION_ENDED' : 'SESSION_NOT_FOUND');
+          throw new CodedError(stored ? 'SESSION_ENDED' : 'SESSION_NOT_FOUND');
         }
-        if (!live.isConnected) throw new ApiError('INVALID_REQUEST', "The session's channel is not open.");
+        if (!live.isConnected) throw new CodedError('INVALID_REQUEST', "The session's channel is not open.");
         const { text, isLast } = request.body;
         const chatId = request.body.chatId ?? live.openDrivenChatId ?? SessionRegistry.newChatId();
         live.drive(chatId, text, isLast);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { AppContext } from './context.js';
-import { sendError } from '../errors.js';
+import { sendError } from './error-handler.js';
 import { issueOnceCode } from '../sessions/once-codes.js';
 import { DEMO_ROBOT_ID } from '../robots/demo-robot.js';
 

@@ -4,7 +4,7 @@
  */
 import type { LanguageCode, LiveKitJoinInfo, MediaMode, Robot } from '@dhkit/protocol';
 import type { FastifyBaseLogger } from 'fastify';
-import { ApiError } from '../errors.js';
+import { CodedError } from '../errors.js';
 import { randomSecret } from '../security/secrets.js';
 import { rendererToken, visitorToken } from './livekit-tokens.js';
 import { RendererError, rendererFreeSlots, startRendererSession } from './renderer-client.js';
@@ -33,7 +33,7 @@ export async function precheckMedia(robot: Robot): Promise<MediaMode> {
   if (!wantsLiveKit(robot)) return 'local';
   if ((await rendererFreeSlots(robot.media!.renderer!)) > 0) return 'livekit';
   if (robot.media!.fallbackToLocal) return 'local';
-  throw new ApiError('SERVER_BUSY', 'No avatar renderer is free.', 5000);
+  throw new CodedError('SERVER_BUSY', 'No avatar renderer is free.', { retryAfterMs: 5000 });
 }
 
 export interface MediaRequest {
@@ -69,7 +69,7 @@ export async function startSessionMedia(mode: MediaMode, request: MediaRequest):
   } catch (error) {
     log.warn({ err: error, sessionId }, 'renderer refused the session');
     if (fallbackToLocal) return LOCAL;
-    throw new ApiError('SERVER_BUSY', error instanceof RendererError && error.busy ? 'No avatar renderer is free.' : 'The avatar renderer is unavailable.', 5000);
+    throw new CodedError('SERVER_BUSY', error instanceof RendererError && error.busy ? 'No avatar renderer is free.' : 'The avatar renderer is unavailable.', { retryAfterMs: 5000 });
   }
   const viewer = `visitor-${randomSecret(6)}`;
   return {

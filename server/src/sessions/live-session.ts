@@ -15,6 +15,7 @@ import {
   type SessionEndReason,
 } from '@dhkit/protocol';
 import type { FastifyBaseLogger } from 'fastify';
+import { DEFAULT_VOICES } from '../robots/robot.js';
 import { matchesHash, randomSecret } from '../security/secrets.js';
 import type { QuestionRecordInput, Store } from '../store/store.js';
 import type { Brain } from '../adapters/brain/brain.js';
@@ -85,7 +86,6 @@ export type EndCause =
   /** Media mode livekit: the renderer went away (crashed, or dropped the session). */
   | 'RENDERER_LOST';
 
-const DEFAULT_VOICES: Record<LanguageCode, string> = { zh_CN: 'cmn', en_US: 'en-us' };
 const OPEN = 1;
 /** Close codes that mean the peer closed on purpose (a close frame); 1006 (no close frame) means the link was lost. */
 const ABNORMAL_CLOSE = 1006;

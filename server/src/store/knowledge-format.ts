@@ -9,6 +9,7 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { detectLanguage } from '../adapters/brain/knowledge-brain.js';
 import type { KnowledgeEntry, KnowledgeEntryInput } from './store.js';
+import { CodedError } from '../errors.js';
 
 export const KNOWLEDGE_LIMITS = {
   /** Entries per import (one request or one file). */
@@ -28,9 +29,9 @@ export const LIST_SEPARATOR = '|';
 const LANGUAGES: readonly LanguageCode[] = ['zh_CN', 'en_US'];
 
 /** A file or row that cannot be imported; the message names the row and field. Nothing is imported then. */
-export class KnowledgeFormatError extends Error {
+export class KnowledgeFormatError extends CodedError<'INVALID_REQUEST'> {
   constructor(message: string) {
-    super(message);
+    super('INVALID_REQUEST', message);
     this.name = 'KnowledgeFormatError';
   }
 }

@@ -17,6 +17,7 @@ import {
   type SessionRecord,
   type Store,
 } from './store.js';
+import { CodedError } from '../errors.js';
 
 /** Settings key whose value changes with every write to a robot's knowledge. */
 export const KNOWLEDGE_REVISION_PREFIX = 'knowledge-revision:';
@@ -59,9 +60,10 @@ export interface SessionRow {
 
 type Refusal = Extract<AdmissionResult, { ok: false }>['reason'];
 
-class AdmissionRefused extends Error {
-  constructor(readonly reason: Refusal) {
-    super(reason);
+/** Thrown inside the admission transaction to roll it back; admitSession turns it into its result. */
+class AdmissionRefused extends CodedError<Refusal> {
+  get reason(): Refusal {
+    return this.code;
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Robot } from '@dhkit/protocol';
-import { buildRobot } from '../../http/robot-routes.js';
+import { buildRobot } from '../../robots/robot.js';
 import { DEMO_KNOWLEDGE } from '../../robots/demo-knowledge.js';
 import type { KnowledgeEntry } from '../../store/store.js';
 import { FALLBACK_ANSWERS, KnowledgeBrain, KnowledgeIndex, detectLanguage, tokenize } from './knowledge-brain.js';
