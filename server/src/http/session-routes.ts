@@ -1,18 +1,11 @@
-/** Admission (public, CORS), the visitor's end-of-session beacon, and the admin session routes. */
+/** Admission's route (public, CORS; the logic is sessions/admission.ts), the visitor's end-of-session beacon, and the admin session routes. */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  PROTOCOL_VERSION,
-  isLanguageCode,
-  toRobotProfile,
-  type SessionInfo,
-  type SessionRequest,
-} from '@dhkit/protocol';
+import type { SessionRequest } from '@dhkit/protocol';
 import type { AppContext } from './context.js';
 import { CodedError } from '../errors.js';
-import { isOriginAllowed, matchesHash, randomSecret, sha256Hex } from '../security/secrets.js';
-import { LiveSession, SessionRegistry, heartbeatIntervalFor } from '../sessions/live-session.js';
+import { isOriginAllowed, matchesHash } from '../security/secrets.js';
+import { SessionRegistry } from '../sessions/session-registry.js';
 import type { SessionRecord } from '../store/store.js';
-import { precheckMedia, startSessionMedia, type SessionMedia } from '../media/media-admission.js';
 import { adminGuard } from './admin-auth.js';
 import { drivenTextBodySchema, robotIdParams, sessionEndBodySchema, sessionIdParams, sessionRequestSchema } from './schemas.js';
 
@@ -27,8 +20,6 @@ function originOf(request: FastifyRequest): string | undefined {
 }
 
 export function sessionRoutes(context: AppContext): FastifyPluginAsync {
-  const heartbeatIntervalMs = heartbeatIntervalFor(context.timeouts);
-
   return async (app) => {
     /**
      * The preflight carries no body, so it cannot know the robot: it allows an origin that at least one
@@ -59,71 +50,13 @@ export function sessionRoutes(context: AppContext): FastifyPluginAsync {
         onRequest: async (request, reply) => allowOrigin(reply, originOf(request)),
       },
       async (request, reply) => {
-        const { robotId, onceCode } = request.body;
-        const lockKey = `${request.ip}|${robotId}`;
-        const lockedFor = context.onceCodeLockout.lockedFor(lockKey);
-        if (lockedFor > 0) throw new CodedError('ONCE_CODE_LOCKED', undefined, { retryAfterMs: lockedFor });
-        if (context.registry.size >= context.maxSessions) throw new CodedError('SERVER_BUSY', undefined, { retryAfterMs: 5000 });
-
-        const robot = await context.store.getRobot(robotId);
-        if (!robot) throw new CodedError('ROBOT_NOT_FOUND');
-        const language = request.body.language ?? robot.defaultLanguage;
-        if (!isLanguageCode(language) || !robot.languages.includes(language)) {
-          throw new CodedError('LANGUAGE_NOT_SUPPORTED');
-        }
-        const origin = originOf(request);
-        if (!isOriginAllowed(robot.allowedOrigins, origin)) throw new CodedError('ORIGIN_NOT_ALLOWED');
-        // Livekit mode: a full renderer refuses before the once-code is spent (docs/livekit.md).
-        const mediaMode = await precheckMedia(robot);
-
-        const sessionId = `s_${randomSecret(15)}`;
-        const token = randomSecret(32);
-        const tokenHash = sha256Hex(token);
-        const now = Date.now();
-        const result = await context.store.admitSession({
-          robotId: robot.id,
-          codeHash: sha256Hex(onceCode),
-          now,
-          session: {
-            id: sessionId,
-            robotId: robot.id,
-            tokenHash,
-            language,
-            origin: origin ?? null,
-            createdAt: now,
-            // Until the channel opens the registry renews it; a session that never opens lets it lapse.
-            leaseExpiresAt: now + context.timeouts.leaseTtlMs,
-          },
+        const info = await context.admission.admit({
+          ...request.body,
+          origin: originOf(request),
+          clientAddress: request.ip,
+          serverAddress: `${request.protocol}://${request.host}`,
+          log: request.log,
         });
-        if (!result.ok) {
-          if (result.reason === 'ONCE_CODE_INVALID') context.onceCodeLockout.recordFailure(lockKey);
-          throw new CodedError(result.reason);
-        }
-        context.onceCodeLockout.recordSuccess(lockKey);
-        let media: SessionMedia;
-        try {
-          media = await startSessionMedia(mediaMode, { robot, sessionId, language, serverAddress: `${request.protocol}://${request.host}`, log: request.log });
-        } catch (error) {
-          await context.store.endSession(sessionId, 'SERVER_BUSY', Date.now());
-          throw error;
-        }
-        const live = new LiveSession(sessionId, robot, language, tokenHash, context.sessionServices);
-        live.rendererLink = media.link ?? null;
-        if (media.link) media.link.onLost = () => live.end('RENDERER_LOST');
-        context.registry.add(live);
-        const info: SessionInfo = {
-          sessionId,
-          jobId: sessionId,
-          token,
-          channelPath: `/v1/sessions/${sessionId}/channel`,
-          protocol: PROTOCOL_VERSION,
-          mediaMode: media.mode,
-          ...(media.livekit ? { livekit: media.livekit } : {}),
-          heartbeatIntervalMs,
-          leaseTtlMs: context.timeouts.leaseTtlMs,
-          language,
-          robot: toRobotProfile(robot),
-        };
         reply.header('Cache-Control', 'no-store');
         return reply.code(201).send(info);
       },

@@ -1,0 +1,116 @@
+/**
+ * Admission (docs/server-api.md): a visitor's once-code becomes a live session. In order: the client's
+ * once-code lockout, the process's session cap, the robot, its language and origin, the media precheck
+ * (a full renderer refuses before the code is spent), then one atomic store step that consumes the code
+ * and takes a concurrency lease, and last the session's media (livekit mode).
+ */
+import { PROTOCOL_VERSION, isLanguageCode, toRobotProfile, type SessionInfo } from '@dhkit/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import { CodedError } from '../errors.js';
+import { precheckMedia, startSessionMedia, type SessionMedia } from '../media/media-admission.js';
+import type { FailureLockout } from '../security/rate-limits.js';
+import { isOriginAllowed, randomSecret, sha256Hex } from '../security/secrets.js';
+import type { Store } from '../store/store.js';
+import { LiveSession, type SessionServices } from './live-session.js';
+import type { SessionRegistry } from './session-registry.js';
+import { heartbeatIntervalFor, type SessionTimeouts } from './session-timeouts.js';
+
+export interface AdmissionDependencies {
+  store: Store;
+  registry: SessionRegistry;
+  timeouts: SessionTimeouts;
+  /** Live sessions this process accepts at most (SERVER_BUSY beyond). */
+  maxSessions: number;
+  /** Failed once-codes per client address and robot. */
+  onceCodeLockout: FailureLockout;
+  sessionServices: SessionServices;
+}
+
+/** One visitor's request for a session. */
+export interface AdmissionInput {
+  robotId: string;
+  onceCode: string;
+  language?: string;
+  /** The page's Origin header, if it sent one. */
+  origin: string | undefined;
+  /** The client's address (for the once-code lockout). */
+  clientAddress: string;
+  /** This server's address as a renderer should reach it (livekit mode). */
+  serverAddress: string;
+  log: FastifyBaseLogger;
+}
+
+export class Admission {
+  private readonly heartbeatIntervalMs: number;
+
+  constructor(private readonly deps: AdmissionDependencies) {
+    this.heartbeatIntervalMs = heartbeatIntervalFor(deps.timeouts);
+  }
+
+  /** Admits the visitor or throws a CodedError with the refusal's catalog code. */
+  async admit(input: AdmissionInput): Promise<SessionInfo> {
+    const { store, registry, timeouts, onceCodeLockout } = this.deps;
+    const { robotId, onceCode, origin } = input;
+    const lockKey = `${input.clientAddress}|${robotId}`;
+    const lockedFor = onceCodeLockout.lockedFor(lockKey);
+    if (lockedFor > 0) throw new CodedError('ONCE_CODE_LOCKED', undefined, { retryAfterMs: lockedFor });
+    if (registry.size >= this.deps.maxSessions) throw new CodedError('SERVER_BUSY', undefined, { retryAfterMs: 5000 });
+
+    const robot = await store.getRobot(robotId);
+    if (!robot) throw new CodedError('ROBOT_NOT_FOUND');
+    const language = input.language ?? robot.defaultLanguage;
+    if (!isLanguageCode(language) || !robot.languages.includes(language)) throw new CodedError('LANGUAGE_NOT_SUPPORTED');
+    if (!isOriginAllowed(robot.allowedOrigins, origin)) throw new CodedError('ORIGIN_NOT_ALLOWED');
+    // Livekit mode: a full renderer refuses before the once-code is spent (docs/livekit.md).
+    const mediaMode = await precheckMedia(robot);
+
+    const sessionId = `s_${randomSecret(15)}`;
+    const token = randomSecret(32);
+    const tokenHash = sha256Hex(token);
+    const now = Date.now();
+    const result = await store.admitSession({
+      robotId: robot.id,
+      codeHash: sha256Hex(onceCode),
+      now,
+      session: {
+        id: sessionId,
+        robotId: robot.id,
+        tokenHash,
+        language,
+        origin: origin ?? null,
+        createdAt: now,
+        // Until the channel opens the registry renews it; a session that never opens lets it lapse.
+        leaseExpiresAt: now + timeouts.leaseTtlMs,
+      },
+    });
+    if (!result.ok) {
+      if (result.reason === 'ONCE_CODE_INVALID') onceCodeLockout.recordFailure(lockKey);
+      throw new CodedError(result.reason);
+    }
+    onceCodeLockout.recordSuccess(lockKey);
+    let media: SessionMedia;
+    try {
+      media = await startSessionMedia(mediaMode, { robot, sessionId, language, serverAddress: input.serverAddress, log: input.log });
+    } catch (error) {
+      await store.endSession(sessionId, 'SERVER_BUSY', Date.now());
+      throw error;
+    }
+    const live = new LiveSession(sessionId, robot, language, tokenHash, this.deps.sessionServices);
+    live.rendererLink = media.link ?? null;
+    if (media.link) media.link.onLost = () => live.end('RENDERER_LOST');
+    registry.add(live);
+    return {
+      sessionId,
+      jobId: sessionId,
+      token,
+      channelPath: `/v1/sessions/${sessionId}/channel`,
+      protocol: PROTOCOL_VERSION,
+      mediaMode: media.mode,
+      ...(media.livekit ? { livekit: media.livekit } : {}),
+      heartbeatIntervalMs: this.heartbeatIntervalMs,
+      leaseTtlMs: timeouts.leaseTtlMs,
+      language,
+      robot: toRobotProfile(robot),
+    };
+  }
+}

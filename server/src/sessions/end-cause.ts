@@ -1,0 +1,18 @@
+import type { SessionEndReason } from '@dhkit/protocol';
+
+/** Why a session ended, as stored; mapped to the protocol's SessionEndReason for the client. */
+export type EndCause =
+  | SessionEndReason
+  | 'BYE'
+  | 'HEARTBEAT_TIMEOUT'
+  | 'CHANNEL_NOT_OPENED'
+  | 'SERVER_SHUTDOWN'
+  | 'ROBOT_DELETED'
+  | 'LEASE_LOST'
+  /** Media mode livekit: the renderer went away (crashed, or dropped the session). */
+  | 'RENDERER_LOST';
+
+export function toSessionEndReason(cause: EndCause): SessionEndReason {
+  if (cause === 'ROBOT_DELETED' || cause === 'LEASE_LOST') return 'KICKED';
+  return cause === 'IDLE_TIMEOUT' || cause === 'MAX_DURATION' || cause === 'KICKED' ? cause : 'CLOSED';
+}
