@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../scripts/chromium.mjs';
 import { startServer } from '../server/dist/index.js';
-import { startRenderer } from '../server/dist/renderer/reference-renderer.js';
+import { startRenderer } from '../packages/renderer/dist/reference-renderer.js';
 import { ONSETS_WORKLET, toneSpeech } from '../scripts/voice-timing.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 8);

@@ -8,7 +8,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.js';
 import { startServer, type RunningServer } from '../server/dist/index.js';
 import type { TextToSpeech } from '../server/dist/adapters/tts/tts.js';
 import { CLAUSE_MS, ONSETS_WORKLET, toneSpeech } from '../scripts/voice-timing.mjs';
-import { startRenderer, type RunningRenderer } from '../server/dist/renderer/reference-renderer.js';
+import { startRenderer, type RunningRenderer } from '../packages/renderer/dist/reference-renderer.js';
 import { startLiveKitTestServer, type LiveKitTestServer } from '../test/livekit-server/index.js';
 
 /**

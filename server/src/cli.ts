@@ -4,8 +4,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './index.js';
 import { mintOnceCode } from './sessions/once-codes.js';
-import { findSdkDir } from './paths.js';
-import { startRenderer } from './renderer/reference-renderer.js';
 import { KnowledgeFormatError, knowledgeToCsv, knowledgeToJson, parseKnowledgeCsv, parseKnowledgeJson } from './store/knowledge-format.js';
 import { PostgresStore } from './store/postgres-store.js';
 import { SQLITE_FILE_NAME, SqliteStore } from './store/sqlite-store.js';
@@ -78,32 +76,20 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-/** `dhkit renderer`: streams avatars into LiveKit rooms for robots in livekit media mode (docs/livekit.md). */
+/**
+ * `dhkit renderer`: the reference renderer lives in its own package (browser code: Chromium, the SDK's
+ * publisher page), so a server install does not carry it; when @dhkit/renderer is installed this runs it.
+ */
 async function renderer(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { port: { type: 'string' }, host: { type: 'string' }, capacity: { type: 'string' }, warm: { type: 'string' } },
-    strict: true,
-  });
-  const sdkDir = findSdkDir();
-  if (!sdkDir) throw new UsageError('The SDK build (@dhkit/sdk dist) was not found; run "npm run build".');
-  const running = await startRenderer({
-    port: parsePort(values.port ?? env.DHKIT_RENDERER_PORT ?? '8090', '--port'),
-    host: values.host ?? '127.0.0.1',
-    capacity: parseNumber(values.capacity ?? '2', '--capacity', 1, 64),
-    warmPages: parseNumber(values.warm ?? '1', '--warm', 0, 64),
-    secret: env.DHKIT_RENDERER_SECRET || undefined,
-    chromiumPath: env.DHKIT_CHROMIUM || undefined,
-    sdkDir,
-    log: (line) => console.log(`dhkit renderer: ${line}`),
-  });
-  console.log(`dhkit renderer: listening on ${running.url}`);
-  await new Promise<void>((resolve) => {
-    const stop = () => void running.close().finally(resolve);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  return 0;
+  // A variable, not a literal: the server neither depends on the package nor compiles against it.
+  const rendererPackage = '@dhkit/renderer';
+  let rendererCli: { main(args: string[], env: NodeJS.ProcessEnv): Promise<number> };
+  try {
+    rendererCli = (await import(rendererPackage)) as typeof rendererCli;
+  } catch {
+    throw new UsageError('"dhkit renderer" needs the @dhkit/renderer package ("npm install @dhkit/renderer"), which runs as dhkit-renderer.');
+  }
+  return rendererCli.main(args, env);
 }
 
 async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {

@@ -9,7 +9,7 @@ import { randomSecret } from '../security/secrets.js';
 import { rendererToken, visitorToken } from './livekit-tokens.js';
 import { RendererError, rendererFreeSlots, startRendererSession } from './renderer-client.js';
 import { RendererLink } from './renderer-link.js';
-import { DEFAULT_VIDEO, type RendererSessionRequest } from './renderer-protocol.js';
+import { DEFAULT_VIDEO, type RendererSessionRequest } from '@dhkit/protocol';
 
 export interface SessionMedia {
   mode: MediaMode;

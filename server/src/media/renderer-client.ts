@@ -1,6 +1,6 @@
 /** The server's HTTP side of docs/renderer-protocol.md: health, start, stop. */
 import type { MediaConfig } from '@dhkit/protocol';
-import { RENDERER_HTTP_TIMEOUT_MS, RENDERER_START_TIMEOUT_MS, type RendererHealth, type RendererSessionRequest } from './renderer-protocol.js';
+import { RENDERER_HTTP_TIMEOUT_MS, RENDERER_START_TIMEOUT_MS, type RendererHealth, type RendererSessionRequest } from '@dhkit/protocol';
 import { CodedError } from '../errors.js';
 
 export type RendererSettings = NonNullable<MediaConfig['renderer']>;

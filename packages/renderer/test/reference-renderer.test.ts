@@ -1,5 +1,5 @@
 /**
- * `dhkit renderer` on its own, the way a dhkit server drives it (docs/renderer-protocol.md): real headless
+ * `dhkit-renderer` on its own, the way a dhkit server drives it (docs/renderer-protocol.md): real headless
  * Chromium drawing the default avatar pack from a real dhkit server and publishing into the LiveKit test
  * double. A session starts on the warm page; its slot comes back when the dhkit server disappears (the audio
  * socket is the lease); hostile requests are refused with a code, and the renderer stays up.
@@ -9,11 +9,11 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessToken } from 'livekit-server-sdk';
 import WebSocket from 'ws';
-import { startServer, type RunningServer } from '../src/index.js';
-import { startRenderer, type RunningRenderer } from '../src/renderer/reference-renderer.js';
-import type { RendererSessionRequest } from '../src/media/renderer-protocol.js';
-import { startLiveKitTestServer, type LiveKitTestServer } from '../../test/livekit-server/index.js';
-import { ADMIN_KEY, tempDir } from './helpers.js';
+import { startServer, type RunningServer } from '../../../server/src/index.js';
+import { startRenderer, type RunningRenderer } from '../src/reference-renderer.js';
+import type { RendererSessionRequest } from '@dhkit/protocol';
+import { startLiveKitTestServer, type LiveKitTestServer } from '../../../test/livekit-server/index.js';
+import { ADMIN_KEY, tempDir } from '../../../server/test/helpers.js';
 
 const SECRET = 'renderer-secret-for-the-test-0123';
 const AUTH = { authorization: `Bearer ${SECRET}` };

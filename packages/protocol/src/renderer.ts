@@ -1,8 +1,8 @@
 /**
  * The dhkit ⇄ renderer contract (docs/renderer-protocol.md is its prose; keep them together). The reference
- * renderer (`dhkit renderer`, server/src/renderer/) implements the renderer side.
+ * renderer (`dhkit-renderer`, packages/renderer) implements the renderer side; the server's side is server/src/media/.
  */
-import type { LanguageCode } from '@dhkit/protocol';
+import type { LanguageCode } from './errors.js';
 
 /** `GET /health` → 200. */
 export interface RendererHealth {

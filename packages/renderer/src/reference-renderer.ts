@@ -1,5 +1,5 @@
 /**
- * `dhkit renderer`: the reference renderer (docs/renderer-protocol.md). One headless Chromium, one page per
+ * `dhkit-renderer` (also `dhkit renderer`): the reference renderer (docs/renderer-protocol.md). One headless Chromium, one page per
  * session; each page runs the SDK's local avatar and publishes it into the session's LiveKit room
  * (packages/sdk/src/avatar/livekit-publisher.ts). Why a browser: one avatar implementation and one set of
  * packs for both media modes, and WebRTC, Opus/VP8 and livekit-client for free.
@@ -12,7 +12,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeAudioFrame } from '@dhkit/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { matchesSecret } from './auth.js';
-import { parseRendererSessionRequest, RENDERER_SESSION_ENDED_CLOSE, type RendererControlMessage, type RendererHealth, type RendererSessionRequest } from '../media/renderer-protocol.js';
+import { parseRendererSessionRequest, RENDERER_SESSION_ENDED_CLOSE, type RendererControlMessage, type RendererHealth, type RendererSessionRequest } from '@dhkit/protocol';
 import { WarmPages, type PageWarmth } from './warm-pages.js';
 
 export interface RendererOptions {
@@ -180,9 +180,9 @@ export async function startRenderer(options: RendererOptions): Promise<RunningRe
   const log = options.log ?? (() => {});
   const publisherJs = path.join(options.sdkDir, 'livekit-publisher.esm.js');
   if (!fs.existsSync(publisherJs)) throw new Error(`${publisherJs} is missing; run "npm run build" first.`);
-  // playwright-core drives Chromium; it is not a dependency of the server itself (only renderers need it).
+  // playwright-core drives Chromium (a dependency of this package, never of the server).
   const { chromium } = await import('playwright-core').catch((error: unknown) => {
-    throw new Error('dhkit renderer needs playwright-core ("npm install playwright-core") and Chromium.', { cause: error });
+    throw new Error('dhkit-renderer could not load playwright-core (a dependency of @dhkit/renderer); reinstall the package.', { cause: error });
   });
   const browser: Browser = await chromium.launch({
     executablePath: options.chromiumPath ?? process.env.DHKIT_CHROMIUM ?? '/usr/bin/chromium',
