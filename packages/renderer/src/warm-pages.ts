@@ -30,7 +30,8 @@ export interface WarmPagesOptions {
   log(line: string): void;
 }
 
-const sameWarmth = (a: PageWarmth | null, b: PageWarmth) => !!a && a.manifestUrl === b.manifestUrl && a.width === b.width && a.height === b.height;
+const sameWarmth = (a: PageWarmth | null, b: PageWarmth) =>
+  !!a && a.manifestUrl === b.manifestUrl && a.width === b.width && a.height === b.height;
 
 export class WarmPages {
   private readonly pages: WarmPage[] = [];

@@ -45,7 +45,7 @@ class AdmissionRefused extends CodedError<Refusal> {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
-  private readonly statements;
+  private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly admitTransaction: (request: AdmissionRequest) => void;
 
   static open(dataDir: string): SqliteStore {
@@ -61,60 +61,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     applyMigrations(this.db, migrations);
     const db = this.db;
-    this.statements = {
-      getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
-      setSetting: db.prepare(
-        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      ),
-      insertRobot: db.prepare(
-        'INSERT INTO robots (id, name, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
-      ),
-      getRobot: db.prepare<[string], RobotRow>('SELECT * FROM robots WHERE id = ?'),
-      listRobots: db.prepare<[], RobotRow>('SELECT * FROM robots ORDER BY created_at, id'),
-      updateRobot: db.prepare('UPDATE robots SET name = ?, config = ?, updated_at = ? WHERE id = ?'),
-      deleteRobot: db.prepare('DELETE FROM robots WHERE id = ?'),
-      insertKnowledge: db.prepare(
-        'INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      listKnowledge: db.prepare<[string], KnowledgeRow>(
-        'SELECT * FROM knowledge_entries WHERE robot_id = ? ORDER BY id',
-      ),
-      getKnowledge: db.prepare<[string, number], KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = ? AND id = ?'),
-      updateKnowledge: db.prepare(
-        'UPDATE knowledge_entries SET language = ?, question = ?, similar_questions = ?, answer = ?, tags = ? WHERE robot_id = ? AND id = ?',
-      ),
-      deleteKnowledge: db.prepare('DELETE FROM knowledge_entries WHERE robot_id = ? AND id = ?'),
-      deleteAllKnowledge: db.prepare('DELETE FROM knowledge_entries WHERE robot_id = ?'),
-      knowledgeRevisions: db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM settings WHERE key LIKE ?'),
-      insertQuestion: db.prepare(ANALYTICS_SQL.insert),
-      pruneQuestions: db.prepare(ANALYTICS_SQL.prune),
-      insertOnceCode: db.prepare(
-        'INSERT INTO once_codes (code_hash, robot_id, expires_at, created_at) VALUES (?, ?, ?, ?)',
-      ),
-      consumeOnceCode: db.prepare(
-        'UPDATE once_codes SET used_at = ? WHERE code_hash = ? AND robot_id = ? AND used_at IS NULL AND expires_at > ?',
-      ),
-      deleteOldOnceCodes: db.prepare('DELETE FROM once_codes WHERE expires_at < ?'),
-      countLive: db.prepare<[string, number], { n: number }>(
-        'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ?',
-      ),
-      listLive: db.prepare<[string, number], SessionRow>(
-        'SELECT * FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ? ORDER BY created_at, id',
-      ),
-      insertSession: db.prepare(
-        'INSERT INTO sessions (id, robot_id, token_hash, language, origin, created_at, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
-      endSession: db.prepare(
-        'UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL',
-      ),
-      renewLeases: db.prepare<[number, string, number], { id: string }>(
-        'UPDATE sessions SET lease_expires_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND ended_at IS NULL AND lease_expires_at > ? RETURNING id',
-      ),
-      expireLeases: db.prepare(
-        "UPDATE sessions SET ended_at = lease_expires_at, end_reason = 'LEASE_EXPIRED' WHERE ended_at IS NULL AND lease_expires_at <= ?",
-      ),
-    };
+    this.statements = prepareStatements(db);
     const s = this.statements;
     // One IMMEDIATE transaction (better-sqlite3 runs its transactions synchronously, and `.immediate` takes
     // the write lock first), so other processes opening the same file (the CLI) cannot interleave. Consume
@@ -307,6 +254,64 @@ export class SqliteStore implements Store {
   async expireLeases(now: number): Promise<number> {
     return this.statements.expireLeases.run(now).changes;
   }
+}
+
+/** Every statement the store runs, prepared once per connection. */
+function prepareStatements(db: Database.Database) {
+  return {
+    getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+    setSetting: db.prepare(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
+    insertRobot: db.prepare(
+      'INSERT INTO robots (id, name, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    getRobot: db.prepare<[string], RobotRow>('SELECT * FROM robots WHERE id = ?'),
+    listRobots: db.prepare<[], RobotRow>('SELECT * FROM robots ORDER BY created_at, id'),
+    updateRobot: db.prepare('UPDATE robots SET name = ?, config = ?, updated_at = ? WHERE id = ?'),
+    deleteRobot: db.prepare('DELETE FROM robots WHERE id = ?'),
+    insertKnowledge: db.prepare(
+      'INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    listKnowledge: db.prepare<[string], KnowledgeRow>(
+      'SELECT * FROM knowledge_entries WHERE robot_id = ? ORDER BY id',
+    ),
+    getKnowledge: db.prepare<[string, number], KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = ? AND id = ?'),
+    updateKnowledge: db.prepare(
+      'UPDATE knowledge_entries SET language = ?, question = ?, similar_questions = ?, answer = ?, tags = ? WHERE robot_id = ? AND id = ?',
+    ),
+    deleteKnowledge: db.prepare('DELETE FROM knowledge_entries WHERE robot_id = ? AND id = ?'),
+    deleteAllKnowledge: db.prepare('DELETE FROM knowledge_entries WHERE robot_id = ?'),
+    knowledgeRevisions: db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM settings WHERE key LIKE ?'),
+    insertQuestion: db.prepare(ANALYTICS_SQL.insert),
+    pruneQuestions: db.prepare(ANALYTICS_SQL.prune),
+    insertOnceCode: db.prepare(
+      'INSERT INTO once_codes (code_hash, robot_id, expires_at, created_at) VALUES (?, ?, ?, ?)',
+    ),
+    consumeOnceCode: db.prepare(
+      'UPDATE once_codes SET used_at = ? WHERE code_hash = ? AND robot_id = ? AND used_at IS NULL AND expires_at > ?',
+    ),
+    deleteOldOnceCodes: db.prepare('DELETE FROM once_codes WHERE expires_at < ?'),
+    countLive: db.prepare<[string, number], { n: number }>(
+      'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ?',
+    ),
+    listLive: db.prepare<[string, number], SessionRow>(
+      'SELECT * FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ? ORDER BY created_at, id',
+    ),
+    insertSession: db.prepare(
+      'INSERT INTO sessions (id, robot_id, token_hash, language, origin, created_at, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
+    endSession: db.prepare(
+      'UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL',
+    ),
+    renewLeases: db.prepare<[number, string, number], { id: string }>(
+      'UPDATE sessions SET lease_expires_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND ended_at IS NULL AND lease_expires_at > ? RETURNING id',
+    ),
+    expireLeases: db.prepare(
+      "UPDATE sessions SET ended_at = lease_expires_at, end_reason = 'LEASE_EXPIRED' WHERE ended_at IS NULL AND lease_expires_at <= ?",
+    ),
+  };
 }
 
 /** Applies the migrations newer than the recorded version, each in its own transaction. */
