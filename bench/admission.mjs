@@ -6,7 +6,7 @@
 //     requests alternating between them.
 // Codes are minted first (not timed); then ADMISSIONS requests run with CONNECTIONS in flight. Every robot
 // gets concurrency 1024, and the run checks that no robot was admitted past it. Prints JSON.
-// Target (DESIGN.md §5): SQLite ≥ 5,000/s, p99 ≤ 15 ms on 2 cores.
+// Target (docs/benchmarks.md): SQLite ≥ 5,000/s, p99 ≤ 15 ms on 2 cores.
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';

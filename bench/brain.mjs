@@ -4,7 +4,7 @@
 // (real server, espeak-ng). Figure: from the moment the fake LLM writes its first token to the moment the
 // first answer audio starts playing in the page (the SDK's speakingStart), on one clock: both sides use
 // performance.timeOrigin + performance.now() (epoch ms), and the page's offset from this process is
-// measured by round trips (the smallest one bounds the error). Target (DESIGN.md §5): p50 ≤ 30 ms.
+// measured by round trips (the smallest one bounds the error). Target (docs/benchmarks.md): p50 ≤ 30 ms.
 // The first token is a complete clause ("Sure! "), as LLM answers usually open; a first clause spread over
 // several tokens adds the model's own inter-token time, which is not ours.
 import { launchChromium } from '../scripts/chromium.mjs';

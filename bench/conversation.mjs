@@ -3,7 +3,7 @@
 //   create() → avatar idle and ready (warm page, and a first visit with cold caches), and
 //   sendTextQuestion() → first answer audio playing (the SDK's speakingStart, fired when the first
 //   AudioBufferSourceNode starts),
-// over RUNS runs each, and prints the figures as JSON. Target (DESIGN.md §5): ready p50 ≤ 300 ms,
+// over RUNS runs each, and prints the figures as JSON. Target (docs/benchmarks.md): ready p50 ≤ 300 ms,
 // first audio p50 ≤ 80 ms.
 import { launchChromium } from '../scripts/chromium.mjs';
 import { createServer } from 'node:http';

@@ -8,7 +8,7 @@
 //     LiveKit chunk, joining the room and the first keyframe;
 //   utteranceToFirstAudioMs: sendDrivenText() → the first audible sample of the streamed voice (espeak-ng);
 //   captionOffsetMs: caption shown − its clause heard, per clause, with a speech engine whose clauses are
-//     tones (so their onsets are exact); DESIGN.md §5 allows −45…+15 ms.
+//     tones (so their onsets are exact); docs/benchmarks.md allows −45…+15 ms.
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';

@@ -13,7 +13,7 @@ import {
   knowledgeToCsv,
   parseKnowledgeCsv,
   type KnowledgeEntryDraft,
-} from '../store/knowledge-format.js';
+} from '../knowledge/knowledge-format.js';
 import type { KnowledgeEntryInput } from '../store/store.js';
 import { adminGuard } from './admin-auth.js';
 import {

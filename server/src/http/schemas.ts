@@ -230,7 +230,7 @@ export const robotBodySchema = {
   },
 } as const;
 
-/** One knowledge entry as imported or written (limits as in store/knowledge-format.ts). */
+/** One knowledge entry as imported or written (limits as in knowledge/knowledge-format.ts). */
 export const knowledgeEntrySchema = {
   type: 'object',
   additionalProperties: false,

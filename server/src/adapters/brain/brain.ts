@@ -1,6 +1,11 @@
 import type { BrainConfig, LanguageCode, Robot } from '@dhkit/protocol';
-import type { HistoryMessage } from '../../turn/conversation-history.js';
 import { CodedError } from '../../errors.js';
+
+/** A session's conversation so far, for brains that answer in context (an LLM, a customer's webhook). */
+export interface HistoryMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
 
 export interface BrainContext {
   /** The session's language. */

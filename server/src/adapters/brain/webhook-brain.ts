@@ -6,7 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { WebhookBrainConfig } from '@dhkit/protocol';
-import { BrainError, type Brain, type BrainChunk, type BrainContext } from './brain.js';
+import { BrainError, type Brain, type BrainChunk, type BrainContext, type HistoryMessage } from './brain.js';
 import { answerLanguage } from './fallback.js';
 import {
   BrainRequest,
@@ -19,7 +19,6 @@ import {
 } from './http-brain.js';
 import { DEFAULT_HISTORY_TURNS } from './openai-brain.js';
 import { readSseData } from './sse.js';
-import type { HistoryMessage } from '../../turn/conversation-history.js';
 
 export const SIGNATURE_HEADER = 'X-DHKit-Signature';
 

@@ -8,6 +8,9 @@
  * still means something.
  */
 import type { LanguageCode } from '@dhkit/protocol';
+import { detectLanguage } from '../../../knowledge/language.js';
+
+export { detectLanguage };
 
 /** A token and its weight factor (1 for content words; less for function words and single Han characters). */
 export type TokenWeights = Map<string, number>;
@@ -71,11 +74,6 @@ const HAN_RUN = /\p{Script=Han}+/gu;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-
-/** Han characters → zh_CN, anything else → en_US. */
-export function detectLanguage(text: string): LanguageCode {
-  return HAN.test(text) ? 'zh_CN' : 'en_US';
-}
 
 export function normalize(text: string): string {
   return text.normalize('NFKC').toLowerCase();

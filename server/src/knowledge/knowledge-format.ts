@@ -7,8 +7,8 @@
 import { LIMITS, type LanguageCode } from '@dhkit/protocol';
 import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { detectLanguage } from '../adapters/brain/knowledge-brain.js';
-import type { KnowledgeEntry, KnowledgeEntryInput } from './store.js';
+import { detectLanguage } from './language.js';
+import type { KnowledgeEntry, KnowledgeEntryInput } from '../store/store.js';
 import { CodedError } from '../errors.js';
 
 export const KNOWLEDGE_LIMITS = {
