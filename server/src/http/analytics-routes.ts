@@ -6,9 +6,9 @@ import { adminGuard } from './admin-auth.js';
 import { analyticsQuery, robotIdParams } from './schemas.js';
 
 /** The window when `from` is not given: the last 30 days before `to`. */
-export const DEFAULT_ANALYTICS_WINDOW_MS = 30 * 24 * 3600_000;
-export const DEFAULT_ANALYTICS_LIMIT = 10;
-export const MAX_ANALYTICS_LIMIT = 100;
+const DEFAULT_ANALYTICS_WINDOW_MS = 30 * 24 * 3600_000;
+const DEFAULT_ANALYTICS_LIMIT = 10;
+const MAX_ANALYTICS_LIMIT = 100;
 
 /** Epoch ms digits or an ISO 8601 date/time (a date alone is midnight UTC). */
 function parseTime(value: string | undefined, name: string, fallback: number): number {

@@ -3,7 +3,7 @@ import { ERROR_CATALOG, errorMessage, type ErrorBody, type ErrorCode } from '@dh
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { CodedError } from '../errors.js';
 
-export function errorBody(code: ErrorCode, message = errorMessage(code)): ErrorBody {
+function errorBody(code: ErrorCode, message = errorMessage(code)): ErrorBody {
   const compat = (ERROR_CATALOG[code] as { compat?: string }).compat;
   return { error: { code, message, ...(compat ? { compat } : {}) } };
 }

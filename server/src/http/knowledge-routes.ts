@@ -27,7 +27,7 @@ import {
 } from './schemas.js';
 
 /** Knowledge imports may be large (a CSV with media-rich answers); everything else stays at 64 KiB. */
-export const KNOWLEDGE_BODY_LIMIT = 8 * 1024 * 1024;
+const KNOWLEDGE_BODY_LIMIT = 8 * 1024 * 1024;
 
 /** A CSV body as the parser hands it over (not a JSON object someone sent). */
 class CsvBody {

@@ -1,8 +1,8 @@
 /** JSON schemas shared by routes; with them, bad input is refused with INVALID_REQUEST before a handler runs. */
 import { LIMITS } from '@dhkit/protocol';
 
-export const languageSchema = { type: 'string', enum: ['zh_CN', 'en_US'] } as const;
-export const robotIdSchema = { type: 'string', pattern: '^[a-z0-9_-]{1,64}$' } as const;
+const languageSchema = { type: 'string', enum: ['zh_CN', 'en_US'] } as const;
+const robotIdSchema = { type: 'string', pattern: '^[a-z0-9_-]{1,64}$' } as const;
 export const robotIdParams = {
   type: 'object',
   required: ['id'],
@@ -18,7 +18,7 @@ const fallbackAnswersSchema = {
 const httpUrlSchema = { type: 'string', maxLength: 2000, pattern: '^https?://[^\\s]+$' } as const;
 
 /** The robot's brain (docs/brains.md): the built-in knowledge base, an OpenAI-compatible LLM, or a signed webhook. */
-export const brainSchema = {
+const brainSchema = {
   type: 'object',
   required: ['type'],
   oneOf: [
@@ -63,7 +63,7 @@ export const brainSchema = {
 } as const;
 
 /** Filler phrases for slow brains. */
-export const pacifySchema = {
+const pacifySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['enabled', 'triggerMs', 'phrases'],
@@ -84,7 +84,7 @@ export const pacifySchema = {
 } as const;
 
 /** Speech output engine (docs/voice.md): espeak-ng (default) or an OpenAI-compatible /audio/speech. */
-export const ttsSchema = {
+const ttsSchema = {
   type: 'object',
   required: ['type'],
   oneOf: [
@@ -104,7 +104,7 @@ export const ttsSchema = {
 } as const;
 
 /** Speech recognition for voice input (docs/voice.md): an OpenAI-compatible /audio/transcriptions. */
-export const asrSchema = {
+const asrSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['type', 'baseUrl'],
@@ -119,7 +119,7 @@ export const asrSchema = {
 } as const;
 
 /** Media mode (docs/livekit.md): `livekit` needs the LiveKit server and a renderer (checked by the route). */
-export const mediaSchema = {
+const mediaSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['mode'],
@@ -164,7 +164,7 @@ export const mediaSchema = {
 } as const;
 
 /** Pronunciation lexicon: word → what to say (may use the SSML subset in docs/voice.md). */
-export const lexiconSchema = {
+const lexiconSchema = {
   type: 'array',
   maxItems: 1000,
   items: {
@@ -179,7 +179,7 @@ export const lexiconSchema = {
 } as const;
 
 /** Hot questions per language (at most HOT_QUESTIONS_PER_LANGUAGE of each, checked by the route). */
-export const hotQuestionsSchema = {
+const hotQuestionsSchema = {
   type: 'array',
   maxItems: 40,
   items: {

@@ -7,7 +7,7 @@ import { sendError } from './error-handler.js';
 import { issueOnceCode } from '../sessions/once-codes.js';
 import { DEMO_ROBOT_ID } from '../robots/demo-robot.js';
 
-export const DEMO_PAGE_CSP =
+const DEMO_PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self' ws: wss:";
 
 function sendFrom(reply: FastifyReply, root: string | null, file: string, maxAgeSeconds: number) {

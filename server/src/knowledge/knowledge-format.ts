@@ -11,7 +11,7 @@ import { detectLanguage } from './language.js';
 import type { KnowledgeEntry, KnowledgeEntryInput } from '../store/store.js';
 import { CodedError } from '../errors.js';
 
-export const KNOWLEDGE_LIMITS = {
+const KNOWLEDGE_LIMITS = {
   /** Entries per import (one request or one file). */
   entriesPerImport: 5000,
   questionMaxChars: LIMITS.questionMaxChars,
@@ -22,9 +22,9 @@ export const KNOWLEDGE_LIMITS = {
 } as const;
 
 /** The CSV header, in this order on export; on import the order is free and only question and answer are required. */
-export const KNOWLEDGE_CSV_COLUMNS = ['question', 'similarQuestions', 'answer', 'language', 'tags'] as const;
+const KNOWLEDGE_CSV_COLUMNS = ['question', 'similarQuestions', 'answer', 'language', 'tags'] as const;
 /** Separates similar questions and tags inside one CSV cell. */
-export const LIST_SEPARATOR = '|';
+const LIST_SEPARATOR = '|';
 
 const LANGUAGES: readonly LanguageCode[] = ['zh_CN', 'en_US'];
 
@@ -62,7 +62,7 @@ const length = (text: string) => [...text].length;
  * Checks one entry of unknown shape (a JSON file's, or a CSV row turned into fields) against the same
  * limits as the API's schema. `where` names it in messages ("Row 4", "Entry 2").
  */
-export function checkEntry(value: unknown, where: string): KnowledgeEntryInput {
+function checkEntry(value: unknown, where: string): KnowledgeEntryInput {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new KnowledgeFormatError(`${where}: must be an object.`);
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {

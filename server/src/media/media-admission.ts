@@ -21,7 +21,7 @@ export interface SessionMedia {
 const LOCAL: SessionMedia = { mode: 'local' };
 
 /** Whether this robot streams its avatar (a robot without `media` is local). */
-export function wantsLiveKit(robot: Robot): boolean {
+function wantsLiveKit(robot: Robot): boolean {
   return robot.media?.mode === 'livekit' && !!robot.media.livekit && !!robot.media.renderer;
 }
 

@@ -15,7 +15,7 @@ export function maskSecret(secret: string): string {
   return `${prefix}${MASK}${secret.slice(-4)}`;
 }
 
-export function isMaskedSecret(value: string): boolean {
+function isMaskedSecret(value: string): boolean {
   return value.includes(MASK);
 }
 

@@ -3,7 +3,7 @@ import type { RateLimiter } from '../security/rate-limits.js';
 import type { Store } from '../store/store.js';
 import { randomSecret, sha256Hex } from '../security/secrets.js';
 
-export const DEFAULT_ONCE_CODE_TTL_SECONDS = 300;
+const DEFAULT_ONCE_CODE_TTL_SECONDS = 300;
 
 /** Mints a single-use code for a robot; only its hash is stored. */
 export async function mintOnceCode(

@@ -319,7 +319,7 @@ function rollback<T>(value: T): RolledBack<T> {
 }
 
 /** Applies the migrations newer than the recorded version, under an advisory lock (several processes may start at once). */
-export async function applyPostgresMigrations(pool: pg.Pool, migrations: readonly Migration[]): Promise<number[]> {
+async function applyPostgresMigrations(pool: pg.Pool, migrations: readonly Migration[]): Promise<number[]> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);

@@ -44,7 +44,7 @@ async function* failing(error: Error): AsyncIterable<Uint8Array> {
 }
 
 /** Pulls a synthesis stream eagerly into memory so it runs while earlier clauses are still being sent. */
-export class PcmPrefetch {
+class PcmPrefetch {
   private readonly chunks = new AsyncQueue<Uint8Array>();
 
   constructor(source: AsyncIterable<Uint8Array>) {

@@ -9,7 +9,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 /** No answer streams longer than this, however steadily it trickles (an endless stream is cut). */
 export const DEFAULT_MAX_DURATION_MS = 120_000;
 /** Largest JSON reply read into memory. */
-export const MAX_JSON_BYTES = 1 << 20;
+const MAX_JSON_BYTES = 1 << 20;
 
 export class BrainRequest {
   readonly controller = new AbortController();

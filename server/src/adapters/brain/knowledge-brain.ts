@@ -15,9 +15,9 @@ export { detectLanguage, tokenize } from './knowledge/tokenize.js';
 export type { IndexableEntry, KnowledgeMatch } from './knowledge/bm25-index.js';
 
 /** Confidence at or above which an entry answers. */
-export const ANSWER_THRESHOLD = 0.3;
+const ANSWER_THRESHOLD = 0.3;
 /** Confidence at or above which an entry is offered as "did you mean" when nothing is sure enough. */
-export const SUGGEST_THRESHOLD = 0.2;
+const SUGGEST_THRESHOLD = 0.2;
 const MAX_SUGGESTIONS = 3;
 
 export type KnowledgeDecision<E extends IndexableEntry = IndexableEntry> =

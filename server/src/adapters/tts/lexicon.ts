@@ -17,7 +17,7 @@ export type { LexiconEntry };
 /** One piece of a clause as it is to be synthesized. */
 export type SpeechPart = { text: string } | { breakMs: number };
 
-export const MAX_BREAK_MS = 5000;
+const MAX_BREAK_MS = 5000;
 const LATIN_EDGE = /[\p{Script=Latin}\p{N}_']/u;
 
 function escapeRegExp(text: string): string {
@@ -107,7 +107,7 @@ function attribute(tag: string, name: string): string | null {
 }
 
 /** `300ms`, `1.5s`, `2s` → milliseconds (clamped to 0..5000); anything else → null. */
-export function parseBreakTime(value: string | null): number | null {
+function parseBreakTime(value: string | null): number | null {
   const match = value ? /^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$/i.exec(value) : null;
   if (!match) return null;
   const ms = parseFloat(match[1]) * (match[2].toLowerCase() === 's' ? 1000 : 1);

@@ -109,7 +109,7 @@ export function tokenize(text: string): TokenWeights {
 }
 
 /** A deliberately small English suffix stripper: enough for plurals and verb forms in short questions. */
-export function stem(word: string): string {
+function stem(word: string): string {
   if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
   if (word.endsWith('ies') && word.length > 4) return word.slice(0, -3) + 'y';
   if (word.endsWith('ing') && word.length > 5) return undouble(word.slice(0, -3));
