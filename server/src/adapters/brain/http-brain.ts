@@ -111,3 +111,16 @@ export async function discardBody(response: Response): Promise<void> {
     // already closed
   }
 }
+
+/** How a brain answered: one JSON reply or an event stream. An error status or any other content type is a BrainError. */
+export async function replyFormat(response: Response, what: string): Promise<'json' | 'sse'> {
+  if (!response.ok) {
+    await discardBody(response);
+    throw new BrainError('BRAIN_UNAVAILABLE', `${what} answered HTTP ${response.status}.`);
+  }
+  const type = response.headers.get('content-type') ?? '';
+  if (type.includes('application/json')) return 'json';
+  if (type.includes('text/event-stream')) return 'sse';
+  await discardBody(response);
+  throw new BrainError('BRAIN_UNAVAILABLE', `${what} answered with content type "${type}".`);
+}

@@ -12,7 +12,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   bodyOf,
   describeUrl,
-  discardBody,
+  replyFormat,
   readJson,
 } from './http-brain.js';
 import type { KnowledgeBrain } from './knowledge-brain.js';
@@ -68,20 +68,11 @@ export class OpenAiBrain implements Brain {
         }),
         signal: request.signal,
       });
-      if (!response.ok) {
-        await discardBody(response);
-        throw new BrainError('BRAIN_UNAVAILABLE', `${what} answered HTTP ${response.status}.`);
-      }
-      const type = response.headers.get('content-type') ?? '';
-      if (type.includes('application/json')) {
+      if ((await replyFormat(response, what)) === 'json') {
         // A server that ignores stream:true answers with one completion.
         const text = completionText(await readJson(response, request, what), what);
         yield { text, language };
         return;
-      }
-      if (!type.includes('text/event-stream')) {
-        await discardBody(response);
-        throw new BrainError('BRAIN_UNAVAILABLE', `${what} answered with content type "${type}".`);
       }
       let finished = false;
       for await (const data of readSseData(bodyOf(response))) {

@@ -14,7 +14,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   bodyOf,
   describeUrl,
-  discardBody,
+  replyFormat,
   readJson,
 } from './http-brain.js';
 import { DEFAULT_HISTORY_TURNS } from './openai-brain.js';
@@ -91,21 +91,12 @@ export class WebhookBrain implements Brain {
         body,
         signal: request.signal,
       });
-      if (!response.ok) {
-        await discardBody(response);
-        throw new BrainError('BRAIN_UNAVAILABLE', `${what} answered HTTP ${response.status}.`);
-      }
-      const type = response.headers.get('content-type') ?? '';
-      if (type.includes('application/json')) {
+      if ((await replyFormat(response, what)) === 'json') {
         const reply = await readJson(response, request, what);
         const answer = isObject(reply) ? reply.answer : undefined;
         if (typeof answer !== 'string') throw new BrainError('BRAIN_UNAVAILABLE', `${what} replied without a string "answer".`);
         yield { text: answer, language };
         return;
-      }
-      if (!type.includes('text/event-stream')) {
-        await discardBody(response);
-        throw new BrainError('BRAIN_UNAVAILABLE', `${what} answered with content type "${type}".`);
       }
       let first = true;
       for await (const data of readSseData(bodyOf(response))) {
