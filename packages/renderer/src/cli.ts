@@ -9,16 +9,11 @@ const USAGE = `Usage: dhkit-renderer [--port N] [--host H] [--capacity N] [--war
 
 class UsageError extends Error {}
 
-function parseNumber(value: string, name: string, min: number, max: number): number {
-  const number = Number(value);
-  if (!Number.isFinite(number) || number < min || number > max) throw new UsageError(`${name} must be a number in ${min}..${max}.`);
-  return number;
-}
-
-function parsePort(value: string, name: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${name} must be a port number.`);
-  return port;
+/** A whole number in min..max (ports, slots, pages). */
+function parseCount(value: string, name: string, min: number, max: number): number {
+  const count = Number(value);
+  if (Number.isInteger(count) && count >= min && count <= max) return count;
+  throw new UsageError(`${name} must be a whole number in ${min}..${max}.`);
 }
 
 /** Runs the renderer until SIGINT or SIGTERM; resolves with the exit code. */
@@ -43,10 +38,10 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const sdkDir = findSdkDir();
   if (!sdkDir) throw new UsageError('The SDK build (@dhkit/sdk dist) was not found; run "npm run build".');
   const running = await startRenderer({
-    port: parsePort(values.port ?? env.DHKIT_RENDERER_PORT ?? '8090', '--port'),
+    port: parseCount(values.port ?? env.DHKIT_RENDERER_PORT ?? '8090', '--port', 0, 65_535),
     host: values.host ?? '127.0.0.1',
-    capacity: parseNumber(values.capacity ?? '2', '--capacity', 1, 64),
-    warmPages: parseNumber(values.warm ?? '1', '--warm', 0, 64),
+    capacity: parseCount(values.capacity ?? '2', '--capacity', 1, 64),
+    warmPages: parseCount(values.warm ?? '1', '--warm', 0, 64),
     secret: env.DHKIT_RENDERER_SECRET || undefined,
     chromiumPath: env.DHKIT_CHROMIUM || undefined,
     sdkDir,

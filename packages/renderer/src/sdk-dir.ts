@@ -1,11 +1,9 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The SDK build directory (it holds the publisher page's script, livekit-publisher.esm.js), or null when missing. */
 export function findSdkDir(): string | null {
   try {
-    const require = createRequire(import.meta.url);
-    return path.join(path.dirname(require.resolve('@dhkit/sdk/package.json')), 'dist');
+    return fileURLToPath(new URL('dist', import.meta.resolve('@dhkit/sdk/package.json')));
   } catch {
     return null;
   }
