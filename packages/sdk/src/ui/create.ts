@@ -1,6 +1,5 @@
 import { LocalCanvasAvatar } from '../avatar/local-canvas-avatar.js';
-import { createWithView, type CreateOptions } from '../core/create.js';
-import type { DigitalHuman } from '../core/digital-human.js';
+import { createWithView, type CreateOptions, type PendingDigitalHuman } from '../core/create.js';
 import type { ViewFactory } from '../core/view.js';
 import { defineDigitalHuman, DIGITAL_HUMAN_TAG } from './digital-human/digital-human.js';
 
@@ -15,7 +14,8 @@ const elementView: ViewFactory = (container) => {
 /**
  * Creates a digital human in the container: admits a session with the once-code, opens its channel,
  * renders `<digital-human>` and resolves once the avatar is idle and ready. Rejects with a DHKitError.
+ * `destroy()` on the returned promise cancels a create() that has not resolved yet (CANCELLED).
  */
-export function create(options: CreateOptions): Promise<DigitalHuman> {
+export function create(options: CreateOptions): PendingDigitalHuman {
   return createWithView(options, elementView, true);
 }
