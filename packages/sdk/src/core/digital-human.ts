@@ -76,7 +76,7 @@ export class DigitalHuman {
     this.config = mergeConfig(defaultConfig(), options.config, (m) => this.log.warn(m)).config;
     this.job = { jobId: '', sessionId: '', robotId: options.robotId, state: 'CONNECTING', interactionMode: null, language: null, mediaMode: 'local' };
     if (options.eventListeners) this.addEventListeners(options.eventListeners);
-    const made = options.makeView(options.container);
+    const made = options.makeView(options.container, this.log);
     this.element = made.view;
     this.surface = made.surface;
     this.connection = this.newConnection();
@@ -89,6 +89,7 @@ export class DigitalHuman {
     });
     this.voice = this.newVoiceController();
     this.element.config = this.config;
+    this.element.log = this.log;
     this.element.serverAddress = options.address.httpBase;
     this.element.language = guessLanguage();
     this.element.state = 'CONNECTING';

@@ -41,6 +41,11 @@ export class DHKitError extends Error {
     return new DHKitError(code, `${errorMessage(code)}${status}`, { cause: json });
   }
 
+  /** A file the SDK fetched answered with HTTP `status`: the code that fits the status, the message naming `what`. */
+  static fromHttpStatus(status: number, what: string): DHKitError {
+    return new DHKitError(codeForStatus(status), `${what}: HTTP ${status}`);
+  }
+
   toJSON(): { code: ErrorCode; message: string } {
     return { code: this.code, message: this.message };
   }

@@ -4,11 +4,11 @@ import type { ViewFactory } from '../core/view.js';
 import { defineDigitalHuman, DIGITAL_HUMAN_TAG } from './digital-human/digital-human.js';
 
 /** `<digital-human>` in the container, with the built-in avatar. */
-const elementView: ViewFactory = (container) => {
+const elementView: ViewFactory = (container, log) => {
   defineDigitalHuman();
   const view = document.createElement(DIGITAL_HUMAN_TAG);
   container!.appendChild(view);
-  return { view, surface: new LocalCanvasAvatar() };
+  return { view, surface: new LocalCanvasAvatar(log) };
 };
 
 /**

@@ -6,6 +6,7 @@
  */
 import * as ort from 'onnxruntime-web/wasm';
 import { FRAME_MS, VadSegmenter, type SegmenterEvent, type SegmenterOptions } from './vad-segmenter.js';
+import { DHKitError } from '../core/errors.js';
 
 export { FRAME_MS, VadSegmenter };
 export { WAKE_WORD_MODELS, WakeWordDetector, type WakeWordName } from './wake-word.js';
@@ -86,7 +87,7 @@ export class SileroVad {
     ort.env.wasm.numThreads = 1;
     ort.env.wasm.proxy = false;
     const response = await fetch(`${assetBase}/silero_vad_v5.onnx`);
-    if (!response.ok) throw new Error(`VAD model: HTTP ${response.status}`);
+    if (!response.ok) throw DHKitError.fromHttpStatus(response.status, 'VAD model');
     const session = await ort.InferenceSession.create(new Uint8Array(await response.arrayBuffer()), {
       executionProviders: ['wasm'],
     });

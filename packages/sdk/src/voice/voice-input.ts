@@ -186,7 +186,9 @@ export class VoiceInput {
   private wakeWordDetector(word: string): Promise<WakeWordDetector | null> {
     this.wakeDetector ??= this.loadEngine()
       .then(async (engine) => {
-        if (!(word in engine.WAKE_WORD_MODELS)) throw new Error(`unknown wake word "${word}"; shipped: ${Object.keys(engine.WAKE_WORD_MODELS).join(', ')}`);
+        if (!(word in engine.WAKE_WORD_MODELS)) {
+          throw new DHKitError('INVALID_REQUEST', `unknown wake word "${word}"; shipped: ${Object.keys(engine.WAKE_WORD_MODELS).join(', ')}`);
+        }
         const detector = await engine.WakeWordDetector.load(`${this.host.sdkBase}/voice`, word as WakeWordName);
         this.host.log.info('wake word ready', word);
         return detector;
