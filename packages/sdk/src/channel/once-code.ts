@@ -14,7 +14,7 @@ export function onceCodeSource(option: OnceCodeOption): OnceCodeSource {
   if (typeof option === 'string') {
     let spent = false;
     return async () => {
-      if (spent) throw new DHKitError('ONCE_CODE_INVALID', 'This once-code was spent; pass create() a function as onceCode for new sessions.');
+      if (spent) throw new DHKitError('ONCE_CODE_INVALID', 'The once-code was spent; give create() a function as onceCode.');
       spent = true;
       return option.trim();
     };

@@ -1,6 +1,5 @@
 import type { ClientMessage, ServerMessage, SessionInfo, WelcomeMessage } from '@dhkit/protocol';
 import { DHKitError } from '../core/errors.js';
-import { TypedEmitter } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
 import { requestSession } from './admission.js';
 import { SessionChannel, type ChannelHandlers } from './channel.js';
@@ -11,16 +10,16 @@ import { channelUrl, sessionEndUrl, type ServerAddress } from './server-address.
 /** How long a cancelled create() waits for the server to confirm the session's end. */
 const END_REQUEST_TIMEOUT_MS = 3_000;
 
-/** What the connection reports to its owner. */
+/** What the connection reports to its owner (typed events, as listener methods). */
 export interface SessionConnectionEvents {
-  message: ServerMessage;
+  message(message: ServerMessage): void;
   /** A binary frame (answer audio). */
-  binary: Uint8Array;
+  binary(frame: Uint8Array): void;
   /** The channel dropped; it is being reopened with the same token. */
-  resuming: { code: number; reason: string };
-  resumed: Record<string, never>;
+  resuming(): void;
+  resumed(): void;
   /** The session is over for good: `endReason` is the server's sessionEnd reason, null when the channel was lost. */
-  ended: { code: number; reason: string; endReason: string | null };
+  ended(code: number, reason: string, endReason: string | null): void;
 }
 
 export interface SessionConnectionOptions {
@@ -28,6 +27,7 @@ export interface SessionConnectionOptions {
   robotId: string;
   onceCode: OnceCodeSource;
   log: Logger;
+  events: SessionConnectionEvents;
 }
 
 /**
@@ -36,7 +36,6 @@ export interface SessionConnectionOptions {
  * channel, otherwise an explicit end request, so a create() cancelled mid-way leaves no session behind.
  */
 export class SessionConnection {
-  readonly events: TypedEmitter<SessionConnectionEvents>;
   private session: SessionInfo | null = null;
   /** The admission request in flight: close() waits for it, to end the session it may yet admit. */
   private admission: Promise<SessionInfo> | null = null;
@@ -47,14 +46,11 @@ export class SessionConnection {
   private resuming = false;
   /** The server's sessionEnd reason: the close that follows is final. */
   private endReason: string | null = null;
-  private readonly handlers: ChannelHandlers = {
-    message: (message) => this.events.emit('message', message),
-    binary: (frame) => this.events.emit('binary', frame),
-    lost: (event) => this.handleLost(event.code, event.reason),
-  };
+  private readonly handlers: ChannelHandlers;
 
   constructor(private readonly options: SessionConnectionOptions) {
-    this.events = new TypedEmitter<SessionConnectionEvents>(options.log);
+    const { message, binary } = options.events;
+    this.handlers = { message, binary, lost: (event) => this.handleLost(event.code, event.reason) };
   }
 
   get info(): SessionInfo | null {
@@ -148,7 +144,7 @@ export class SessionConnection {
       void this.resume(this.session, code, reason);
       return;
     }
-    this.events.emit('ended', { code, reason, endReason: this.endReason });
+    this.options.events.ended(code, reason, this.endReason);
   }
 
   /** Reopens the channel with the same token, backing off, within the session's lease TTL. */
@@ -156,7 +152,7 @@ export class SessionConnection {
     if (this.resuming) return;
     this.resuming = true;
     this.options.log.info(`channel lost (${code}${reason ? ` ${reason}` : ''}); resuming`);
-    this.events.emit('resuming', { code, reason });
+    this.options.events.resuming();
     try {
       const channel = await retryResume(
         async () => {
@@ -177,9 +173,9 @@ export class SessionConnection {
       }
       this.channel = channel;
       this.options.log.info('channel resumed');
-      this.events.emit('resumed', {});
+      this.options.events.resumed();
     } catch {
-      if (!this.closed) this.events.emit('ended', { code, reason, endReason: this.endReason });
+      if (!this.closed) this.options.events.ended(code, reason, this.endReason);
     } finally {
       this.resuming = false;
     }

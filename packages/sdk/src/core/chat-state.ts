@@ -21,11 +21,6 @@ export class ChatState {
    */
   unansweredQuestion: QuestionMessage | null = null;
 
-  /** Whether anything is asked, driven or audible. */
-  get busy(): boolean {
-    return this.pending.size > 0 || this.speaking.size > 0 || this.drivenChatId !== null;
-  }
-
   /** A question went up: the avatar thinks until its first audio. */
   asked(question: QuestionMessage): void {
     this.unansweredQuestion = question;

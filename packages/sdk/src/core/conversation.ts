@@ -5,23 +5,21 @@ import { AudioPlayer } from '../playback/audio-player.js';
 import { newAudioContext } from './browser-support.js';
 import { ChatState } from './chat-state.js';
 import { DHKitError } from './errors.js';
-import { TypedEmitter, type ChatTextEvent } from './events.js';
+import type { DigitalHumanEventMap } from './events.js';
 import type { Logger } from './logger.js';
+import type { TurnMessageHandlers } from './server-messages.js';
 import type { DigitalHumanView } from './view.js';
 
-/** What the conversation reports (the digital human passes them on as its public events). */
-export interface ConversationEvents {
-  semanticRecognized: ChatTextEvent;
-  speechRecognized: ChatTextEvent;
-  speakingStart: { chatId: string };
-  speakingStop: { chatId: string };
-  /** Something happened (a question, an answer, speech): the idle countdown restarts. */
-  activity: Record<string, never>;
-  /** What the avatar shows may have changed (speaking, thinking). */
-  stateChanged: Record<string, never>;
-}
+/** The public events that come from the conversation. */
+export type ConversationEventName = 'semanticRecognized' | 'speechRecognized' | 'speakingStart' | 'speakingStop';
 
 export interface ConversationHost {
+  /** A public event, typed from the digital human's event map. */
+  emit<K extends ConversationEventName>(event: K, payload: DigitalHumanEventMap[K]): void;
+  /** Something happened (an answer, speech): the idle countdown restarts. */
+  activity(): void;
+  /** What the avatar shows may have changed (speaking, thinking). */
+  stateChanged(): void;
   view: Pick<DigitalHumanView, 'speaking' | 'showClause' | 'clearClauseSoon' | 'addAnswer' | 'endAnswer'>;
   /** The renderer's stream in media mode `livekit`, else null. */
   streamed(): StreamedAvatar | null;
@@ -37,13 +35,11 @@ export interface ConversationHost {
  * The conversation of one digital human: questions and driven text up, answers (text, audio, captions) down,
  * interrupts, and what to drop when the channel is lost or resumed. Owns the audio playback.
  */
-export class Conversation {
-  readonly events: TypedEmitter<ConversationEvents>;
+export class Conversation implements TurnMessageHandlers {
   readonly player: AudioPlayer;
   private readonly chats = new ChatState();
 
   constructor(private readonly host: ConversationHost) {
-    this.events = new TypedEmitter<ConversationEvents>(host.log);
     // Created synchronously inside create(), so a create() called from a click may start audio.
     this.player = new AudioPlayer(
       newAudioContext(),
@@ -113,7 +109,7 @@ export class Conversation {
   handleSemantic(chatId: string, text: string, isLast: boolean): void {
     if (this.player.isInterrupted(chatId)) return;
     this.host.view.addAnswer(chatId, text, isLast);
-    this.events.emit('semanticRecognized', { chatId, text, isLast });
+    this.host.emit('semanticRecognized', { chatId, text, isLast });
   }
 
   handleSpeech(message: SpeechMessage): void {
@@ -137,26 +133,26 @@ export class Conversation {
   }
 
   handleSpeechRecognized(chatId: string, text: string, isLast: boolean): void {
-    this.events.emit('speechRecognized', { chatId, text, isLast });
+    this.host.emit('speechRecognized', { chatId, text, isLast });
     if (isLast && text === '' && this.chats.handleNothingHeard(chatId)) this.changed();
   }
 
   handleSpeakingStart(chatId: string): void {
-    this.events.emit('activity', {});
+    this.host.activity();
     this.chats.handleSpeakingStart(chatId);
     this.host.view.speaking = true;
     this.changed();
-    this.events.emit('speakingStart', { chatId });
+    this.host.emit('speakingStart', { chatId });
   }
 
   handleSpeakingStop(chatId: string): void {
-    this.events.emit('activity', {});
+    this.host.activity();
     if (this.chats.handleSpeakingStop(chatId)) {
       this.host.view.speaking = false;
       this.host.view.clearClauseSoon();
     }
     this.changed();
-    this.events.emit('speakingStop', { chatId });
+    this.host.emit('speakingStop', { chatId });
   }
 
   /** The channel dropped and is being reopened: what was playing belongs to a turn the server cancelled. */
@@ -193,6 +189,6 @@ export class Conversation {
   }
 
   private changed(): void {
-    this.events.emit('stateChanged', {});
+    this.host.stateChanged();
   }
 }

@@ -24,8 +24,8 @@ import {
 } from './events.js';
 import { LanguageRequest } from './language-request.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
-import { routeServerMessage } from './server-messages.js';
-import { bridgeView } from './view-bridge.js';
+import { routeServerMessage, type SessionMessageHandlers } from './server-messages.js';
+import type { ViewActions } from './view-events.js';
 import type { DigitalHumanView, ViewFactory } from './view.js';
 
 /** Options of create(), checked and resolved. */
@@ -93,7 +93,7 @@ export class DigitalHuman {
     this.element.serverAddress = options.address.httpBase;
     this.element.language = guessLanguage();
     this.element.state = 'CONNECTING';
-    bridgeView(this.element, this.viewActions(), this.listening.signal);
+    made.bridge?.(this.viewActions(), this.listening.signal);
     if (typeof window !== 'undefined') window.addEventListener('pagehide', () => this.handlePageHide(), { signal: this.listening.signal });
   }
 
@@ -378,18 +378,26 @@ export class DigitalHuman {
 
   private newConnection(): SessionConnection {
     const { address, robotId, onceCode } = this.options;
-    const connection = new SessionConnection({ address, robotId, onceCode, log: this.log });
-    connection.events
-      .on('message', (message) => routeServerMessage(message, this.serverMessageHandlers, this.log))
-      .on('binary', (frame) => this.conversation.handleAudioFrame(frame))
-      .on('resuming', () => this.conversation.handleChannelResuming())
-      .on('resumed', () => this.conversation.handleChannelResumed())
-      .on('ended', ({ code, reason, endReason }) => this.endSession(code, reason, endReason));
-    return connection;
+    return new SessionConnection({
+      address,
+      robotId,
+      onceCode,
+      log: this.log,
+      events: {
+        message: (message) => routeServerMessage(message, this.conversation, this.sessionMessageHandlers, this.log),
+        binary: (frame) => this.conversation.handleAudioFrame(frame),
+        resuming: () => this.conversation.handleChannelResuming(),
+        resumed: () => this.conversation.handleChannelResumed(),
+        ended: (code, reason, endReason) => this.endSession(code, reason, endReason),
+      },
+    });
   }
 
   private newConversation(): Conversation {
     const conversation = new Conversation({
+      emit: (event, payload) => this.emitter.emit(event, payload),
+      activity: () => this.sleepState.activity(),
+      stateChanged: () => this.updateAvatarState(),
       view: this.element,
       streamed: () => this.streamed,
       send: (message) => this.connection.send(message),
@@ -397,13 +405,6 @@ export class DigitalHuman {
       language: () => this.language,
       log: this.log,
     });
-    conversation.events
-      .on('semanticRecognized', (event) => this.emitter.emit('semanticRecognized', event))
-      .on('speechRecognized', (event) => this.emitter.emit('speechRecognized', event))
-      .on('speakingStart', (event) => this.emitter.emit('speakingStart', event))
-      .on('speakingStop', (event) => this.emitter.emit('speakingStop', event))
-      .on('activity', () => this.sleepState.activity())
-      .on('stateChanged', () => this.updateAvatarState());
     conversation.player.resume();
     conversation.player.setMuted(this.config.defaultMuteRemoteAudio);
     this.surface?.attachAnalyser(conversation.player.analyser);
@@ -437,7 +438,7 @@ export class DigitalHuman {
     });
   }
 
-  private viewActions(): Parameters<typeof bridgeView>[1] {
+  private viewActions(): ViewActions {
     return {
       ask: (text) => this.sendTextQuestion({ text }),
       interrupt: () => this.interruptSpeaking(),
@@ -454,12 +455,7 @@ export class DigitalHuman {
     };
   }
 
-  private readonly serverMessageHandlers: Parameters<typeof routeServerMessage>[1] = {
-    handleTurnStart: (chatId) => this.conversation.handleTurnStart(chatId),
-    handleSemantic: (chatId, text, isLast) => this.conversation.handleSemantic(chatId, text, isLast),
-    handleSpeech: (message) => this.conversation.handleSpeech(message),
-    handleTurnEnd: (chatId) => this.conversation.handleTurnEnd(chatId),
-    handleSpeechRecognized: (chatId, text, isLast) => this.conversation.handleSpeechRecognized(chatId, text, isLast),
+  private readonly sessionMessageHandlers: SessionMessageHandlers = {
     handleLanguageChanged: (language) => this.handleLanguageChanged(language),
     handleError: (code, message) => {
       if (code === 'LANGUAGE_NOT_SUPPORTED') this.languageRequest.handleRefused(new DHKitError(code, message));

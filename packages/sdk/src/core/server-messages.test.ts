@@ -1,9 +1,9 @@
 import type { ServerMessage } from '@dhkit/protocol';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
-import { routeServerMessage, type ServerMessageHandlers } from './server-messages.js';
+import { routeServerMessage, type SessionMessageHandlers, type TurnMessageHandlers } from './server-messages.js';
 
-function recorder(): { calls: unknown[][]; handlers: ServerMessageHandlers } {
+function recorder(): { calls: unknown[][]; handlers: TurnMessageHandlers & SessionMessageHandlers } {
   const calls: unknown[][] = [];
   const record = (name: string) => (...args: unknown[]) => void calls.push([name, ...args]);
   const handlers = {
@@ -20,8 +20,8 @@ function recorder(): { calls: unknown[][]; handlers: ServerMessageHandlers } {
   return { calls, handlers };
 }
 
-const route = (message: unknown, handlers: ServerMessageHandlers) =>
-  routeServerMessage(message as ServerMessage, handlers, createLogger('silent'));
+const route = (message: unknown, handlers: TurnMessageHandlers & SessionMessageHandlers) =>
+  routeServerMessage(message as ServerMessage, handlers, handlers, createLogger('silent'));
 
 describe('routeServerMessage', () => {
   it('routes each message to its handler with normalized fields', () => {

@@ -4,6 +4,7 @@
  */
 import type { LanguageCode } from '@dhkit/protocol';
 import type { DroppedContent } from '../rich-media/render-answer.js';
+import type { DHKitError } from './errors.js';
 
 /** `dh-question`: the visitor asked something (typed, or a hot question). Cancelable: cancel to refuse. */
 export interface QuestionEventDetail {
@@ -44,10 +45,18 @@ export interface ViewEventMap {
 
 export type ViewEventHandlers = { [K in keyof ViewEventMap]: (event: ViewEventMap[K]) => void };
 
-/** Listens to every event of the map on `view` until `signal` aborts. */
-export function listenToView(view: EventTarget, handlers: ViewEventHandlers, signal: AbortSignal): void {
-  for (const name of Object.keys(handlers) as Array<keyof ViewEventMap>) {
-    // The one cast: EventTarget's listener type does not know the map.
-    view.addEventListener(name, handlers[name] as EventListener, { signal });
-  }
+/** What the visitor's actions on a view turn into, as callbacks of the digital human. */
+export interface ViewActions {
+  /** Throws (QUESTION_EMPTY, …) when the question is refused. */
+  ask(text: string): void;
+  interrupt(): void;
+  startSpeaking(): Promise<void>;
+  stopSpeaking(): void;
+  setListening(listening: boolean): void;
+  setDevice(deviceId: string): Promise<void>;
+  changeLanguage(language: LanguageCode): Promise<void>;
+  /** A gesture: audio may start now. */
+  gesture(): void;
+  /** Reports a failure as an `error` event and on the view. */
+  report(error: DHKitError): void;
 }

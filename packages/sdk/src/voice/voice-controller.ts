@@ -59,10 +59,6 @@ export class VoiceController {
     if (this.input?.activeMode === 'handsFree') await this.input.stop();
   }
 
-  get handsFree(): boolean {
-    return this.input?.activeMode === 'handsFree';
-  }
-
   /** Push-to-talk: the avatar stops and everything said until `stopPushToTalk()` is one question. */
   async startPushToTalk(): Promise<void> {
     if (this.usesBrowserRecognition()) {
@@ -132,16 +128,9 @@ export class VoiceController {
   private voiceInput(): VoiceInput {
     if (!this.host.voiceInputAllowed()) throw DHKitError.fromCode('VOICE_INPUT_NOT_CONFIGURED', this.host.language());
     this.input ??= new VoiceInput({
-      sdkBase: this.host.sdkBase,
-      sendMessage: (message) => this.host.sendMessage(message),
-      sendBinary: (frame) => this.host.sendBinary(frame),
+      ...this.host,
       newChatId,
-      isAvatarSpeaking: () => this.host.isAvatarSpeaking(),
-      bargeInEnabled: () => this.host.bargeInEnabled(),
-      interrupt: () => this.host.interrupt(),
       utteranceSent: (chatId) => this.host.utteranceSent(chatId, this.input?.activeMode === 'handsFree'),
-      language: () => this.host.language(),
-      log: this.host.log,
     });
     return this.input;
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DHKitError } from './errors.js';
-import { bridgeView, type ViewActions } from './view-bridge.js';
+import { DHKitError } from '../core/errors.js';
+import type { ViewActions } from '../core/view-events.js';
+import { bridgeView } from './view-bridge.js';
 
 function setup(overrides: Partial<ViewActions> = {}) {
   const calls: string[] = [];

@@ -1,24 +1,10 @@
-import type { LanguageCode } from '@dhkit/protocol';
-import { DHKitError, toDHKitError } from './errors.js';
-import { listenToView, type ViewEventHandlers } from './view-events.js';
+import { DHKitError, toDHKitError } from '../core/errors.js';
+import type { ViewActions, ViewEventHandlers, ViewEventMap } from '../core/view-events.js';
 
-/** What the visitor's actions on the view turn into, as callbacks of the digital human. */
-export interface ViewActions {
-  /** Throws (QUESTION_EMPTY, …) when the question is refused. */
-  ask(text: string): void;
-  interrupt(): void;
-  startSpeaking(): Promise<void>;
-  stopSpeaking(): void;
-  setListening(listening: boolean): void;
-  setDevice(deviceId: string): Promise<void>;
-  changeLanguage(language: LanguageCode): Promise<void>;
-  /** A gesture: audio may start now. */
-  gesture(): void;
-  /** Reports a failure as an `error` event and on the view. */
-  report(error: DHKitError): void;
-}
-
-/** Connects the view's `dh-*` events to `actions` until `signal` aborts. */
+/**
+ * Connects the view's `dh-*` events (and gestures) to the digital human's `actions` until `signal` aborts.
+ * Only views that dispatch them need it, so the headless core goes without.
+ */
 export function bridgeView(view: EventTarget, actions: ViewActions, signal: AbortSignal): void {
   const handlers: ViewEventHandlers = {
     'dh-question': (event) => {
@@ -55,5 +41,8 @@ export function bridgeView(view: EventTarget, actions: ViewActions, signal: Abor
     pointerdown: () => actions.gesture(),
     keydown: () => actions.gesture(),
   };
-  listenToView(view, handlers, signal);
+  for (const name of Object.keys(handlers) as Array<keyof ViewEventMap>) {
+    // The one cast: EventTarget's listener type does not know the map.
+    view.addEventListener(name, handlers[name] as EventListener, { signal });
+  }
 }
