@@ -63,8 +63,13 @@ function codeForStatus(status: number | undefined): ErrorCode {
   return 'INTERNAL_ERROR';
 }
 
-/** Wraps anything thrown into a DHKitError (kept as-is when it already is one). */
+/**
+ * Wraps anything thrown into a DHKitError (kept as-is when it already is one). A DHKitError of another copy
+ * of the class (a lazy chunk bundles its own) keeps its code and message.
+ */
 export function toDHKitError(error: unknown, fallback: ErrorCode = 'INTERNAL_ERROR'): DHKitError {
   if (error instanceof DHKitError) return error;
+  const other = error as { name?: unknown; code?: unknown; message?: unknown } | null;
+  if (other?.name === 'DHKitError' && isErrorCode(other.code)) return new DHKitError(other.code, String(other.message), { cause: error });
   return DHKitError.fromCode(fallback, undefined, error);
 }

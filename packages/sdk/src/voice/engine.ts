@@ -9,6 +9,8 @@ import { FRAME_MS, VadSegmenter, type SegmenterEvent, type SegmenterOptions } fr
 import { DHKitError } from '../core/errors.js';
 
 export { FRAME_MS, VadSegmenter };
+// Voice input itself rides in this chunk too: the headless core only loads it when voice is first used.
+export { VoiceInput } from './voice-input.js';
 export { WAKE_WORD_MODELS, WakeWordDetector, type WakeWordName } from './wake-word.js';
 export type { SegmenterEvent, SegmenterOptions };
 

@@ -1,9 +1,18 @@
 import type { ClientMessage, ErrorCode, LanguageCode } from '@dhkit/protocol';
 import { newChatId } from '../core/chat.js';
-import { DHKitError } from '../core/errors.js';
+import { DHKitError, toDHKitError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { BrowserRecognition } from './browser-recognition.js';
-import { VoiceInput, type HandsFreeOptions, type VoiceDiagnostics, type WakeWordOptions } from './voice-input.js';
+import { sendAudioUtterance, type HandsFreeOptions, type VoiceDiagnostics, type VoiceHost, type VoiceInput, type WakeWordOptions } from './voice-input.js';
+
+type VoiceChunk = typeof import('./engine.js');
+
+/** The voice chunk (voice input, capture, VAD, wake word), imported from the dhkit server by URL. */
+function loadVoiceChunk(sdkBase: string): Promise<VoiceChunk> {
+  return (import(/* @vite-ignore */ /* webpackIgnore: true */ `${sdkBase}/voice.esm.js`) as Promise<VoiceChunk>).catch((error: unknown) => {
+    throw new DHKitError('MICROPHONE_UNAVAILABLE', 'The voice module could not be loaded from the server.', { cause: error });
+  });
+}
 
 /** What the voice controller needs from outside, as callbacks. */
 export interface VoiceControllerHost {
@@ -32,10 +41,15 @@ export interface VoiceControllerHost {
 
 /**
  * The visitor's voice: server-side recognition of audio from the microphone (push-to-talk, hands-free,
- * injected audio; the voice chunk loads on first use) or the browser's own recognition (`asrMode: 'browser'`).
+ * injected audio) or the browser's own recognition (`asrMode: 'browser'`). Voice input lives in the voice
+ * chunk, loaded on first use; injected audio needs no chunk.
  */
 export class VoiceController {
   private input: VoiceInput | null = null;
+  private loading: Promise<VoiceInput> | null = null;
+  /** The microphone chosen before voice input was loaded. */
+  private deviceId: string | undefined;
+  private closed = false;
   private browser: BrowserRecognition | null = null;
   /** The chat of the utterance the browser's recognition is hearing. */
   private browserChatId: string | null = null;
@@ -50,7 +64,7 @@ export class VoiceController {
   /** Hands-free listening: every utterance is a question. */
   async startHandsFree(vad: HandsFreeOptions | undefined): Promise<void> {
     if (this.usesBrowserRecognition()) return this.listenInBrowser(true);
-    await this.voiceInput().startHandsFree(vad);
+    await this.withInput((input) => input.startHandsFree(vad));
   }
 
   /** Leaves hands-free listening (a TEXT chat); push-to-talk stays possible. */
@@ -65,7 +79,7 @@ export class VoiceController {
       this.host.interrupt();
       return this.listenInBrowser(false);
     }
-    await this.voiceInput().startPushToTalk();
+    await this.withInput((input) => input.startPushToTalk());
   }
 
   stopPushToTalk(): string | null {
@@ -79,11 +93,18 @@ export class VoiceController {
   }
 
   sendCustomAudio(data: Int16Array | Float32Array, sampleRate: number): string {
-    return this.voiceInput().sendCustomAudio(data, sampleRate);
+    this.assertAllowed();
+    try {
+      return this.input ? this.input.sendCustomAudio(data, sampleRate) : sendAudioUtterance(this.voiceHost(), data, sampleRate);
+    } catch (error) {
+      throw toDHKitError(error);
+    }
   }
 
-  setDevice(deviceId: string | undefined): Promise<void> {
-    return this.voiceInput().setDevice(deviceId);
+  async setDevice(deviceId: string | undefined): Promise<void> {
+    this.assertAllowed();
+    this.deviceId = deviceId;
+    await this.input?.setDevice(deviceId).catch((error: unknown) => Promise.reject(toDHKitError(error)));
   }
 
   /** Asleep, speech is ignored and only the wake word (if given) is listened for. */
@@ -98,6 +119,7 @@ export class VoiceController {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.browser?.abort();
     await this.input?.close().catch(() => undefined);
   }
@@ -125,13 +147,38 @@ export class VoiceController {
     this.browser.start(this.host.language() ?? 'en_US', handsFree);
   }
 
-  private voiceInput(): VoiceInput {
+  private assertAllowed(): void {
     if (!this.host.voiceInputAllowed()) throw DHKitError.fromCode('VOICE_INPUT_NOT_CONFIGURED', this.host.language());
-    this.input ??= new VoiceInput({
+  }
+
+  /** Runs `use` on voice input, loading the voice chunk first; its errors become this bundle's DHKitErrors. */
+  private async withInput(use: (input: VoiceInput) => Promise<void>): Promise<void> {
+    this.assertAllowed();
+    this.loading ??= loadVoiceChunk(this.host.sdkBase).then(
+      async (chunk) => {
+        const input = new chunk.VoiceInput(this.voiceHost());
+        if (this.deviceId) await input.setDevice(this.deviceId);
+        this.input = input;
+        if (this.closed) await input.close();
+        return input;
+      },
+      (error: unknown) => {
+        this.loading = null;
+        throw error;
+      },
+    );
+    try {
+      await use(await this.loading);
+    } catch (error) {
+      throw toDHKitError(error);
+    }
+  }
+
+  private voiceHost(): VoiceHost {
+    return {
       ...this.host,
       newChatId,
       utteranceSent: (chatId) => this.host.utteranceSent(chatId, this.input?.activeMode === 'handsFree'),
-    });
-    return this.input;
+    };
   }
 }
