@@ -169,6 +169,14 @@ export const ERROR_CATALOG = {
       en_US: 'This browser cannot run the digital human. Use a current Chrome, Edge, Safari or Firefox.',
     },
   },
+  CANCELLED: {
+    // 499: nginx's "client closed request"; the SDK gives up, no server answers with it.
+    status: 499,
+    message: {
+      zh_CN: '数字人在准备就绪前已被销毁。',
+      en_US: 'The digital human was destroyed before it was ready.',
+    },
+  },
   INTERNAL_ERROR: {
     status: 500,
     message: { zh_CN: '服务内部错误。', en_US: 'Internal server error.' },

@@ -7,6 +7,7 @@ import type { AnswerMedia } from '../../rich-media/render-answer.js';
 import { emit, type MediaBlockedEventDetail, type MediaOpenEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './captions.styles.js';
+import { createLogger, type Logger } from '../../core/logger.js';
 
 /**
  * Captions: the clause being spoken (plain text, in step with the audio) and the whole answer with its rich
@@ -63,6 +64,8 @@ export default class DhCaptions extends LitElement {
   serverAddress: string;
   /** The robot's `mediaAllowlist`. */
   mediaAllowlist: readonly string[];
+  /** Where warnings go (the digital human's logger, honouring its `logLevel`). */
+  log: Logger = createLogger();
   language: LanguageCode;
   theme: 'light' | 'dark' | undefined;
   protected announcement: string;
@@ -103,7 +106,7 @@ export default class DhCaptions extends LitElement {
       // The renderer is a lazy chunk; render again (as if the answer changed) once it is here.
       loadRenderer(this.serverAddress).then(
         () => this.requestUpdate('answer', ''),
-        (error: unknown) => console.warn('[dhkit] could not load the answer renderer', error),
+        (error: unknown) => this.log.warn('could not load the answer renderer', error),
       );
     }
     const rendered = renderer && this.serverAddress

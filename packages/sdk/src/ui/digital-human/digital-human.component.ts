@@ -2,6 +2,8 @@ import { DEFAULT_CONFIG, type DigitalHumanConfig, type LanguageCode, type RobotP
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { AvatarSurface } from '../../avatar/avatar-surface.js';
 import type { JobState } from '../../core/events.js';
+import { DHKitError } from '../../core/errors.js';
+import { createLogger, type Logger } from '../../core/logger.js';
 import type { DigitalHumanView } from '../../core/view.js';
 import { t } from '../../i18n/i18n.js';
 import { loadRenderer } from '../../rich-media/load-renderer.js';
@@ -73,6 +75,8 @@ export default class DigitalHumanElement extends LitElement implements DigitalHu
   /** The server's HTTP base (answers' media resolve against it). */
   serverAddress: string;
   sessionId: string;
+  /** Where warnings go (the digital human's logger, honouring its `logLevel`). */
+  log: Logger = createLogger();
   /** The session state, reflected as the `state` attribute. */
   state: JobState;
   /** True while the avatar's audio is playing; reflected as the `speaking` attribute. */
@@ -132,7 +136,7 @@ export default class DigitalHumanElement extends LitElement implements DigitalHu
     this.surface = surface;
     await this.updateComplete;
     const slot = this.renderRoot.querySelector<HTMLElement>('[part="avatar"]');
-    if (!slot) throw new Error('digital-human: avatar part missing');
+    if (!slot) throw new DHKitError('INTERNAL_ERROR', 'digital-human: avatar part missing');
     surface.mount(slot);
     surface.setBackground(this.config.useDefaultBackground);
     surface.start();
@@ -186,7 +190,7 @@ export default class DigitalHumanElement extends LitElement implements DigitalHu
     if (changed.has('config')) this.surface?.setBackground(this.config.useDefaultBackground);
     // The answer renderer (marked + DOMPurify) is a lazy chunk: fetch it as soon as captions may need it.
     if ((changed.has('config') || changed.has('serverAddress')) && this.serverAddress && (this.config.enableCaption || this.config.enableMediaViewer)) {
-      loadRenderer(this.serverAddress).catch((error: unknown) => console.warn('[dhkit] could not load the answer renderer', error));
+      loadRenderer(this.serverAddress).catch((error: unknown) => this.log.warn('could not load the answer renderer', error));
     }
   }
 
@@ -223,6 +227,7 @@ export default class DigitalHumanElement extends LitElement implements DigitalHu
                 .theme=${theme}
                 .mediaViewer=${config.enableMediaViewer}
                 .serverAddress=${this.serverAddress}
+                .log=${this.log}
                 .mediaAllowlist=${profile?.mediaAllowlist ?? []}
                 @dh-media-open=${this.onMediaOpen}
               ></dh-captions>`
