@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type DefaultTreeAdapterMap, parseFragment, serialize } from 'parse5';
 import { describe, expect, it } from 'vitest';
-import { defuseActiveNames as defuse } from './defuse-names.js';
+import { defuseActiveNames as defuse, restoreDefusedName } from './defuse-names.js';
 
 // parse5 implements the WHATWG tokenizer and tree builder; it stands in for the browser's parser here (the
 // browser itself is tested in e2e/xss-corpus.spec.ts). parseFragment parses as a <template>'s contents, as
@@ -85,6 +85,12 @@ describe('defuseActiveNames (CSP report noise, not the security boundary)', () =
       '<textarea> on</textarea><title>\tstyle</title>',
     ];
     for (const html of benign) expect(serialize(parseFragment(defuse(html))), html).toBe(serialize(parseFragment(html)));
+  });
+
+  it('tells the name a defused element had, for the report of what was left out', () => {
+    expect(restoreDefusedName('s&#116;yle')).toBe('style');
+    expect(restoreDefusedName('T&#82;ACK'.toLowerCase())).toBe('track');
+    expect(restoreDefusedName('custom-element')).toBe('custom-element');
   });
 
   it('touches only names that start where a tag or attribute name can', () => {

@@ -32,3 +32,11 @@ function defuse(name: string): string {
 export function defuseActiveNames(html: string): string {
   return html.replace(NAME_START, defuse);
 }
+
+/**
+ * The name a defused tag had, in lower case as tag names are (`s&#116;yle` → `style`; the parser lowercased
+ * `<S&#84;YLE` to `s&#84;yle`, which is `sTyle` until lowercased again); other names as they are.
+ */
+export function restoreDefusedName(name: string): string {
+  return name.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)).toLowerCase());
+}

@@ -13,7 +13,6 @@
  * `<meta>`, `<form>`, `<iframe>`, `<object>`, `<embed>`, inline `<svg>`/`<math>`, `srcset`, ids, names or classes.
  */
 import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
-import { Marked } from 'marked';
 import {
   checkDimension,
   checkLinkUrl,
@@ -23,7 +22,9 @@ import {
   type MediaKind,
   type MediaPolicy,
 } from './media-policy.js';
-import { defuseActiveNames } from './defuse-names.js';
+import { ACTIVE_TAGS, ALLOWED_ATTR, ALLOWED_TAGS, FORBID_ATTR, FORBID_TAGS } from './answer-allowlist.js';
+import { defuseActiveNames, restoreDefusedName } from './defuse-names.js';
+import { markdownToHtml } from './markdown.js';
 import { parseInert } from './parse-inert.js';
 import { dhkitTrustedTypesPolicy } from './trusted-types.js';
 
@@ -58,26 +59,9 @@ export interface RenderedAnswer {
   media: AnswerMedia[];
 }
 
-const ALLOWED_TAGS = [
-  'p', 'br', 'hr', 'strong', 'b', 'em', 'i', 's', 'del', 'sub', 'sup', 'small', 'mark', 'span',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'blockquote', 'code', 'pre',
-  'details', 'summary', 'figure', 'figcaption',
-  'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption',
-  'a', 'img', 'video', 'source',
-];
-const ALLOWED_ATTR = [
-  'href', 'src', 'alt', 'title', 'width', 'height', 'poster', 'controls', 'type', 'colspan', 'rowspan', 'start', 'align', 'open',
-];
-/** Not in the allowlist anyway; listed so that a change of DOMPurify's defaults cannot let them in. */
-const FORBID_TAGS = ['script', 'style', 'link', 'base', 'meta', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math', 'template', 'noscript', 'portal', 'audio', 'track'];
-const FORBID_ATTR = ['style', 'srcset', 'sizes', 'id', 'name', 'class', 'target', 'rel', 'ping', 'formaction', 'action', 'background', 'lowsrc', 'dynsrc', 'xlink:href'];
-/** Removed elements worth reporting (markup like `<div>` is unwrapped silently). */
-const ACTIVE_TAGS = new Set(['script', 'style', 'link', 'base', 'meta', 'form', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math', 'portal', 'noscript', 'template', 'audio']);
 const INTEGER_ATTR = new Set(['colspan', 'rowspan', 'start']);
 /** GFM column alignment as marked writes it (`<th align="center">`): a presentational hint, no inline style. */
 const CELL_ALIGNMENTS = new Set(['left', 'center', 'right']);
-
-const markdown = new Marked({ gfm: true, breaks: true, async: false });
 
 /** State of the sanitize call in progress (DOMPurify hooks are per instance, calls are synchronous). */
 interface RunState {
@@ -110,7 +94,11 @@ function getPurifier(): DOMPurify {
 
   instance.addHook('uponSanitizeElement', (node, event) => {
     if (!run || !event.allowedTags || event.allowedTags[event.tagName]) return;
-    if (ACTIVE_TAGS.has(event.tagName)) run.dropped.push({ kind: 'element', value: event.tagName, reason: 'forbidden' });
+    const name = restoreDefusedName(event.tagName);
+    // A defused element (see defuse-names.ts) goes with its content, as the element it was would have: the
+    // rules of a <style> are not text for the visitor.
+    if (name !== event.tagName) (node as Element).replaceChildren();
+    if (ACTIVE_TAGS.has(name)) run.dropped.push({ kind: 'element', value: name, reason: 'forbidden' });
   });
 
   instance.addHook('uponSanitizeAttribute', (element, event) => {
@@ -224,7 +212,7 @@ export function renderAnswerNow(answer: string, options: RenderAnswerOptions): R
 function sanitizeAnswer(answer: string, options: RenderAnswerOptions): RenderedAnswer {
   const instance = getPurifier();
   const policy = createMediaPolicy(options.serverAddress, options.mediaAllowlist ?? []);
-  const html = defuseActiveNames(markdown.parse(answer, { async: false }));
+  const html = defuseActiveNames(markdownToHtml(answer));
   const state: RunState = { policy, dropped: [], remove: [] };
   run = state;
   let fragment: DocumentFragment;
