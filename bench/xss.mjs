@@ -35,5 +35,6 @@ try {
   await rig.close();
 }
 const failures = Object.values(results).reduce((sum, r) => sum + FAILURE_KINDS.reduce((n, kind) => n + r[kind], 0) + r.brokenPages, 0);
-console.log(JSON.stringify({ bench: 'xss', payloads: payloads.length, seconds: +((performance.now() - started) / 1000).toFixed(1), failures, ...results }, null, 2));
+const seconds = +((performance.now() - started) / 1000).toFixed(1);
+console.log(JSON.stringify({ bench: 'xss', payloads: payloads.length, seconds, failures, ...results }, null, 2));
 process.exit(failures ? 1 : 0);

@@ -46,7 +46,8 @@ test('safe content real answers need is kept and renders without CSP reports', a
     },
     { serverUrl: server.url, answer: ANSWER },
   );
-  for (const tag of ['h5', 'h6', 'table', 'dl', 'dt', 'dd', 'details', 'summary', 'figure', 'figcaption', 'img']) expect(result.tags).toContain(tag);
+  const needed = ['h5', 'h6', 'table', 'dl', 'dt', 'dd', 'details', 'summary', 'figure', 'figcaption', 'img'];
+  expect(needed.filter((tag) => !result.tags.includes(tag))).toEqual([]);
   expect(result.links).toEqual([
     ['tel:+41441234567', '_blank', 'noopener noreferrer'],
     ['mailto:help@example.com', '_blank', 'noopener noreferrer'],

@@ -65,14 +65,20 @@ async function askInPage({ question, timeoutMs }) {
     complete: lastAt !== null,
     stale: marker.isConnected,
     hasAnswerPart: !!answerPart(),
-    timing: { lastMs: lastAt === null ? null : Math.round(lastAt - started), totalMs: Math.round(performance.now() - started), spoke: of('speakingStop').length > 0 },
+    timing: {
+      lastMs: lastAt === null ? null : Math.round(lastAt - started),
+      totalMs: Math.round(performance.now() - started),
+      spoke: of('speakingStop').length > 0,
+    },
   };
 }
 
 /** Opens the site page (`strict` or `open`) in a fresh context, wired to `sink`, with an SDK instance on it. */
 async function openPage(browser, rig, mode, sink) {
   const context = await browser.newContext();
-  await context.exposeBinding('__dhxReport', (_source, what, detail) => sink(what === 'csp' ? 'cspViolations' : 'executed', `${what}(${detail})`));
+  await context.exposeBinding('__dhxReport', (_source, what, detail) => {
+    sink(what === 'csp' ? 'cspViolations' : 'executed', `${what}(${detail})`);
+  });
   await context.addInitScript(initScript);
   const allowed = new Set([rig.siteUrl, rig.serverUrl, `https://${MEDIA_HOST}`]);
   context.on('request', (request) => {
@@ -112,7 +118,9 @@ async function openPage(browser, rig, mode, sink) {
       w.__events = [];
       const config = { enableCaption: true, enableMediaViewer: true, enableWeakErrorInfo: true };
       w.dh = await w.DHKit.create({ serverAddress, robotId: 'xss', onceCode, containerId: 'dh', config });
-      for (const name of ['semanticRecognized', 'speakingStart', 'speakingStop', 'error']) w.dh.on(name, (payload) => w.__events.push({ name, payload }));
+      for (const name of ['semanticRecognized', 'speakingStart', 'speakingStop', 'error']) {
+        w.dh.on(name, (payload) => w.__events.push({ name, payload }));
+      }
     },
     { serverAddress: rig.serverUrl, onceCode },
   );
@@ -167,7 +175,9 @@ export async function checkPayloads(browser, rig, mode, payloads, { perPage = 10
         current = payloads[i];
         const result = await page.evaluate(askInPage, { question: questionFor(current.index), timeoutMs });
         if (process.env.XSS_DEBUG) console.log(current.id, JSON.stringify(result.timing));
-        if (!result.complete || result.answer.trim() !== current.answer.trim()) sink('unanswered', `got ${JSON.stringify(result.answer.slice(0, 80))}`);
+        if (!result.complete || result.answer.trim() !== current.answer.trim()) {
+          sink('unanswered', `got ${JSON.stringify(result.answer.slice(0, 80))}`);
+        }
         if (result.stale || !result.hasAnswerPart) sink('rendererErrors', 'the answer shown is not this one');
       }
     } catch (error) {

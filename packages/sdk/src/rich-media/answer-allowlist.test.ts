@@ -48,7 +48,8 @@ describe('what an answer may contain', () => {
     const { tags, attributes } = namesIn(markdownToHtml(`${FAQ_MARKDOWN}\n\n${FAQ_HTML}`));
     expect([...tags].filter((tag) => !ALLOWED_TAGS.includes(tag))).toEqual([]);
     expect([...attributes].filter((attribute) => !ALLOWED_ATTR.includes(attribute))).toEqual([]);
-    for (const needed of ['h5', 'h6', 'dl', 'dd', 'details', 'summary', 'figure', 'figcaption', 'table', 'del', 'img']) expect(tags).toContain(needed);
+    const needed = ['h5', 'h6', 'dl', 'dd', 'details', 'summary', 'figure', 'figcaption', 'table', 'del', 'img'];
+    expect(needed.filter((tag) => !tags.has(tag))).toEqual([]);
     expect(attributes).toContain('align');
   });
 

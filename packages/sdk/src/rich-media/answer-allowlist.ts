@@ -16,8 +16,14 @@ export const ALLOWED_ATTR = [
   'href', 'src', 'alt', 'title', 'width', 'height', 'poster', 'controls', 'type', 'colspan', 'rowspan', 'start', 'align', 'open',
 ];
 /** Not in the allowlist anyway; listed so that a change of DOMPurify's defaults cannot let them in. */
-export const FORBID_TAGS = ['script', 'style', 'link', 'base', 'meta', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math', 'template', 'noscript', 'portal', 'audio', 'track'];
-export const FORBID_ATTR = ['style', 'srcset', 'sizes', 'id', 'name', 'class', 'target', 'rel', 'ping', 'formaction', 'action', 'background', 'lowsrc', 'dynsrc', 'xlink:href'];
+export const FORBID_TAGS = [
+  'script', 'style', 'link', 'base', 'meta', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'frame', 'frameset', 'object',
+  'embed', 'applet', 'svg', 'math', 'template', 'noscript', 'portal', 'audio', 'track',
+];
+export const FORBID_ATTR = [
+  'style', 'srcset', 'sizes', 'id', 'name', 'class', 'target', 'rel', 'ping', 'formaction', 'action', 'background', 'lowsrc', 'dynsrc',
+  'xlink:href',
+];
 /** Removed elements worth reporting (markup like `<div>` is unwrapped silently). */
 export const ACTIVE_TAGS = new Set([
   'script', 'style', 'link', 'base', 'meta', 'form', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math', 'portal',

@@ -65,7 +65,10 @@ describe('media policy', () => {
     expect(checkLinkUrl('tel:+41-44-123-45-67', policy)).toEqual({ ok: true, url: 'tel:+41-44-123-45-67' });
     expect(checkLinkUrl('TEL:123', policy)).toEqual({ ok: true, url: 'tel:123' });
     expect(checkLinkUrl('faq.html', policy)).toEqual({ ok: true, url: 'https://dh.example.com/dhkit/faq.html' });
-    for (const bad of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', ' java\tscript:alert(1)', 'vbscript:msgbox(1)', 'data:text/html,<script>', 'sms:123', 'file:///etc/passwd']) {
+    for (const bad of [
+      'javascript:alert(1)', 'JaVaScRiPt:alert(1)', ' java\tscript:alert(1)', 'vbscript:msgbox(1)', 'data:text/html,<script>', 'sms:123',
+      'file:///etc/passwd',
+    ]) {
       expect(checkLinkUrl(bad, policy).ok, bad).toBe(false);
     }
   });
