@@ -3,7 +3,7 @@
 // event loop that serves every other visitor.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Robot } from '@dhkit/protocol';
-import { buildRobot } from '../src/http/robot-routes.js';
+import { buildRobot } from '../src/robots/robot.js';
 import { OpenAiBrain } from '../src/adapters/brain/openai-brain.js';
 import { FALLBACK_ANSWERS } from '../src/adapters/brain/fallback.js';
 import { PronunciationLexicon } from '../src/adapters/tts/lexicon.js';
