@@ -17,6 +17,7 @@ import { avatarRoutes } from './http/avatar-routes.js';
 import { channelRoutes } from './http/channel-routes.js';
 import { analyticsRoutes } from './http/analytics-routes.js';
 import { healthRoutes } from './http/health-routes.js';
+import { AnalyticsDrops } from './store/analytics-drops.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
 import { robotRoutes } from './http/robot-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
@@ -168,6 +169,7 @@ function buildContext(
     ...options.sessionTimeouts,
   };
   const registry = new SessionRegistry(timeouts, store, app.log);
+  const analyticsDrops = new AnalyticsDrops(app.log);
   const sessionServices: SessionServices = {
     store,
     log: app.log,
@@ -176,7 +178,8 @@ function buildContext(
     brainFor: (robot) => brains.forRobot(robot),
     ttsFor: (robot) => ttsFactory.forRobot(robot),
     asrFor: (robot) => createSpeechRecognizer(robot.asr),
-    onQuestion: analyticsDays > 0 ? (record) => store.recordQuestion(record).catch((error) => app.log.warn({ err: error }, 'could not record a question')) : undefined,
+    onQuestion: analyticsDays > 0 ? (record) => store.recordQuestion(record).catch((error) => analyticsDrops.note('storeError', error)) : undefined,
+    onQuestionDropped: () => analyticsDrops.note('sessionCap'),
     onFirstAudio: (sessionId, ms) => app.log.debug({ sessionId, ms: Math.round(ms * 10) / 10 }, 'first audio frame'),
   };
   const admission = new Admission({

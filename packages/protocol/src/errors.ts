@@ -99,6 +99,13 @@ export const ERROR_CATALOG = {
     status: 503,
     message: { zh_CN: '服务繁忙，请稍后再试。', en_US: 'The service is busy. Please try again shortly.' },
   },
+  RATE_LIMITED: {
+    status: 429,
+    message: {
+      zh_CN: '操作过于频繁，请稍后再试。',
+      en_US: 'Too many requests in a short time. Please wait a moment and try again.',
+    },
+  },
   SPEECH_SYNTHESIS_FAILED: {
     status: 502,
     message: {

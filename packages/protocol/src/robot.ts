@@ -123,6 +123,22 @@ export interface MediaConfig {
   iceServers?: IceServer[];
 }
 
+/** A token bucket: `burst` at once, then `perMinute` spread over each minute. */
+export interface RateLimit {
+  burst: number;
+  perMinute: number;
+}
+
+/** What one session may send; over a limit the message is refused with RATE_LIMITED. */
+export interface RateLimits {
+  /** Text questions (each may cost a paid LLM call). */
+  questions?: RateLimit;
+  /** Driven-text pieces sent on the channel. */
+  drivenText?: RateLimit;
+  /** Voice utterances (each costs a speech recognition). */
+  utterances?: RateLimit;
+}
+
 /** As RTCIceServer. */
 export interface IceServer {
   urls: string[];
@@ -149,6 +165,8 @@ export interface Robot {
   asr?: AsrConfig;
   /** Pronunciation fixes applied to the spoken text (not to captions). */
   lexicon?: LexiconEntry[];
+  /** Per-session rate limits (docs/quotas-and-timeouts.md); the defaults apply to what is absent. */
+  rateLimits?: RateLimits;
   /** Origins allowed to embed this robot (exact `scheme://host[:port]`, or "*"). */
   allowedOrigins: string[];
   /** Hosts media in answers may come from (besides the server itself). */

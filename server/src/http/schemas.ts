@@ -62,6 +62,23 @@ const brainSchema = {
   ],
 } as const;
 
+const rateLimitSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['burst', 'perMinute'],
+  properties: {
+    burst: { type: 'integer', minimum: 1, maximum: 1000 },
+    perMinute: { type: 'integer', minimum: 1, maximum: 6000 },
+  },
+} as const;
+
+/** Per-session rate limits (docs/quotas-and-timeouts.md). */
+export const rateLimitsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { questions: rateLimitSchema, drivenText: rateLimitSchema, utterances: rateLimitSchema },
+} as const;
+
 /** Filler phrases for slow brains. */
 const pacifySchema = {
   type: 'object',
@@ -211,6 +228,7 @@ export const robotBodySchema = {
     asr: asrSchema,
     media: mediaSchema,
     lexicon: lexiconSchema,
+    rateLimits: rateLimitsSchema,
     allowedOrigins: {
       type: 'array',
       maxItems: 100,

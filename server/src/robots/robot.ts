@@ -79,6 +79,7 @@ export function buildRobot(input: RobotInput, now = new Date()): Robot {
     ...(input.asr ? { asr: input.asr } : {}),
     ...(input.lexicon ? { lexicon: input.lexicon } : {}),
     ...(input.pacify ? { pacify: input.pacify } : {}),
+    ...(input.rateLimits ? { rateLimits: input.rateLimits } : {}),
     ...(input.media ? { media: checkMedia(input.media) } : {}),
     createdAt: timestamp,
     updatedAt: timestamp,

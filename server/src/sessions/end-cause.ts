@@ -10,7 +10,11 @@ export type EndCause =
   | 'ROBOT_DELETED'
   | 'LEASE_LOST'
   /** Media mode livekit: the renderer went away (crashed, or dropped the session). */
-  | 'RENDERER_LOST';
+  | 'RENDERER_LOST'
+  /** The client sent messages far over the frame limit (sessions/rate-limit.ts). */
+  | 'FLOODING'
+  /** The client did not read what was sent to it for too long (sessions/backpressure.ts). */
+  | 'SLOW_READER';
 
 export function toSessionEndReason(cause: EndCause): SessionEndReason {
   if (cause === 'ROBOT_DELETED' || cause === 'LEASE_LOST') return 'KICKED';

@@ -29,6 +29,7 @@ import { Turn, type TurnSink } from '../turn/turn.js';
 import { frameBytes, frameSize, parseClientMessage } from './channel-messages.js';
 import { toSessionEndReason, type EndCause } from './end-cause.js';
 import { QuestionObserver } from './question-observer.js';
+import { FRAME_LIMIT, SessionRateLimits, TokenBucket } from './rate-limit.js';
 import { EndMentions, type SessionTimeouts } from './session-timeouts.js';
 import { SocketAttach } from './socket-attach.js';
 import { VoiceInput } from './voice-input.js';
@@ -42,6 +43,8 @@ export interface SessionServices {
   onFirstAudio?(sessionId: string, ms: number): void;
   /** Called once per visitor question when its turn has ended (the analytics log). */
   onQuestion?(record: QuestionRecordInput): void;
+  /** A question that was not logged (the session is over its analytics cap): counted, never silently lost. */
+  onQuestionDropped?(record: QuestionRecordInput): void;
   /** The brain for a robot's `brain` setting. */
   brainFor(robot: Robot): Brain;
   /** The speech engine for a robot (its `tts` and lexicon). */
@@ -51,6 +54,8 @@ export interface SessionServices {
 }
 
 const OPEN = 1;
+/** Analytics rows one session may write (questions are rate limited too; this bounds a long flood's rows). */
+export const MAX_QUESTION_RECORDS_PER_SESSION = 200;
 /** Close codes that mean the peer closed on purpose (a close frame); 1006 (no close frame) means the link was lost. */
 const ABNORMAL_CLOSE = 1006;
 
@@ -74,6 +79,9 @@ export class LiveSession {
   private voiceInput: VoiceInput | null = null;
   /** Livekit media mode: the renderer that speaks this session's turns (docs/renderer-protocol.md). */
   rendererLink: RendererLink | null = null;
+  private readonly rateLimits: SessionRateLimits;
+  private readonly frames = new TokenBucket(FRAME_LIMIT);
+  private questionRecords = 0;
 
   constructor(
     readonly id: string,
@@ -84,6 +92,7 @@ export class LiveSession {
     private readonly services: SessionServices,
   ) {
     this.mentions = new EndMentions(services.timeouts.endMentionMs);
+    this.rateLimits = new SessionRateLimits(robot.rateLimits);
     this.sockets = new SocketAttach({
       helloMs: services.timeouts.helloMs,
       tokenHash,
@@ -180,6 +189,11 @@ export class LiveSession {
     const receivedAt = performance.now();
     this.lastSeen = Date.now();
     if (isBinary) return this.voice.audio(frameBytes(data));
+    if (!this.frames.take()) {
+      this.services.log.warn({ sessionId: this.id }, 'channel flooded; ending the session');
+      this.sendError('RATE_LIMITED');
+      return this.end('FLOODING');
+    }
     if (frameSize(data) > LIMITS.channelMaxFrameBytes) {
       return this.sendError('INVALID_REQUEST', `Frames are limited to ${LIMITS.channelMaxFrameBytes} bytes.`);
     }
@@ -192,13 +206,16 @@ export class LiveSession {
       case 'ping':
         return this.send({ type: 'pong', t: message.t });
       case 'question':
+        if (!this.rateLimits.allow('questions')) return this.sendError('RATE_LIMITED', undefined, message.chatId);
         return this.ask(message.chatId, message.text, receivedAt, message.extendParam);
       case 'drivenText':
+        if (!this.rateLimits.allow('drivenText')) return this.sendError('RATE_LIMITED', undefined, message.chatId);
         this.drive(message.chatId, message.text, message.isLast);
         return;
       case 'interrupt':
         return this.interrupt();
       case 'audioStart':
+        if (!this.rateLimits.allow('utterances')) return this.sendError('RATE_LIMITED', undefined, message.chatId);
         return this.voice.start(message);
       case 'audioEnd':
         return this.voice.end(message.chatId);
@@ -351,13 +368,22 @@ export class LiveSession {
   private runTurn(turn: Turn, source: Parameters<Turn['run']>[0]): void {
     void turn.run(source).finally(() => {
       const observer = this.questions.get(turn);
-      if (observer) this.services.onQuestion?.(observer.record());
+      if (observer) this.recordQuestion(observer.record());
       if (this.turn === turn) {
         this.turn = null;
         this.drivenSource = null;
       }
       this.lastActivity = Date.now();
     });
+  }
+
+  /** Hands a question to the analytics log, at most MAX_QUESTION_RECORDS_PER_SESSION per session. */
+  private recordQuestion(record: QuestionRecordInput): void {
+    if (++this.questionRecords > MAX_QUESTION_RECORDS_PER_SESSION) {
+      this.services.onQuestionDropped?.(record);
+      return;
+    }
+    this.services.onQuestion?.(record);
   }
 
   private send(message: ServerMessage): void {

@@ -24,6 +24,8 @@ export interface ClauseProducerOptions {
   sendError(code: ErrorCode): void;
 }
 
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
 export class ClauseProducer {
   /** The answer's language (a brain's first chunk may name it). */
   language: LanguageCode;
@@ -32,7 +34,7 @@ export class ClauseProducer {
   /** A failure the turn must report once the queued clauses are sent (set only without a fallback). */
   failure: unknown = null;
   private readonly segmenter = new ClauseSegmenter();
-  private received = '';
+  private receivedChars = 0;
   private readonly startedAt = performance.now();
 
   constructor(private readonly options: ClauseProducerOptions) {
@@ -64,10 +66,14 @@ export class ClauseProducer {
       }
       if (chunk.text === '') continue;
       result.firstTextMs ??= performance.now() - this.startedAt;
-      this.received += chunk.text;
-      if (!this.speakableSeen && toSpeakable(this.received) !== '') this.speakableSeen = true;
+      this.receivedChars += chunk.text.length;
       this.addClauses(this.segmenter.push(chunk.text));
-      if (this.received.length > maxAnswerChars) {
+      // Only the segmenter's pending text (bounded), and only when the chunk brought a letter or digit: reading
+      // the whole answer per chunk was quadratic (4,000 unclosed `[` froze the server for a minute).
+      if (!this.speakableSeen && LETTER_OR_DIGIT.test(chunk.text) && toSpeakable(this.segmenter.pending) !== '') {
+        this.speakableSeen = true;
+      }
+      if (this.receivedChars > maxAnswerChars) {
         // Leaving the loop closes the brain's stream (and its HTTP request).
         throw new BrainError('BRAIN_UNAVAILABLE', `The answer was cut after ${maxAnswerChars} characters.`);
       }
@@ -99,6 +105,10 @@ export class ClauseProducer {
   }
 
   private addClauses(raws: Iterable<string>): void {
-    for (const raw of raws) this.options.clauses.add(raw, toSpeakable(raw), this.language);
+    for (const raw of raws) {
+      const speakable = toSpeakable(raw);
+      if (speakable !== '') this.speakableSeen = true;
+      this.options.clauses.add(raw, speakable, this.language);
+    }
   }
 }
