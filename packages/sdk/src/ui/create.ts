@@ -1,13 +1,14 @@
 import { LocalCanvasAvatar } from '../avatar/local-canvas-avatar.js';
 import { createWithView, type CreateOptions, type PendingDigitalHuman } from '../core/create.js';
 import type { ViewFactory } from '../core/view.js';
-import { defineDigitalHuman, DIGITAL_HUMAN_TAG } from './digital-human/digital-human.js';
+import { defineComponents } from './define-components.js';
+import './digital-human/digital-human.js';
 import { bridgeView } from './view-bridge.js';
 
 /** `<digital-human>` in the container, with the built-in avatar. */
 const elementView: ViewFactory = (container, log) => {
-  defineDigitalHuman();
-  const view = document.createElement(DIGITAL_HUMAN_TAG);
+  defineComponents();
+  const view = document.createElement('digital-human');
   container!.appendChild(view);
   return { view, surface: new LocalCanvasAvatar(log), bridge: (actions, signal) => bridgeView(view, actions, signal) };
 };

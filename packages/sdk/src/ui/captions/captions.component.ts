@@ -1,10 +1,11 @@
 import type { LanguageCode } from '@dhkit/protocol';
-import { html, LitElement, type PropertyValues } from 'lit';
+import { html, type PropertyValues } from 'lit';
+import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
 import { answerPlainText } from '../../rich-media/plain-text.js';
 import { loadedRenderer, loadRenderer } from '../../rich-media/load-renderer.js';
 import type { AnswerMedia } from '../../rich-media/render-answer.js';
-import { emit, type MediaBlockedEventDetail, type MediaOpenEventDetail } from '../internal/events.js';
+import { type MediaBlockedEventDetail, type MediaOpenEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './captions.styles.js';
 import { createLogger, type Logger } from '../../core/logger.js';
@@ -34,7 +35,9 @@ import { createLogger, type Logger } from '../../core/logger.js';
  * @cssproperty --dh-link-color - Links in answers.
  * @cssproperty --dh-answer-media-max-height - Tallest picture or video inside the answer (default 200px; the viewer shows it large).
  */
-export default class DhCaptions extends LitElement {
+export default class DhCaptions extends DhElement {
+  static override readonly tag = 'dh-captions';
+
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
@@ -124,7 +127,7 @@ export default class DhCaptions extends LitElement {
       this.pending = rendered.fragment;
     }
     if (rendered && this.complete && (changed.has('complete') || changed.has('answer')) && rendered.dropped.length) {
-      emit<MediaBlockedEventDetail>(this, 'dh-media-blocked', { dropped: rendered.dropped });
+      this.emit('dh-media-blocked', { dropped: rendered.dropped });
     }
   }
 
@@ -172,7 +175,7 @@ export default class DhCaptions extends LitElement {
     if (!element || !this.mediaViewer) return false;
     const index = Number(element.dataset.dhMedia);
     if (!Number.isInteger(index) || !this.media[index]) return false;
-    emit<MediaOpenEventDetail>(this, 'dh-media-open', { items: this.media, index, opener: element });
+    this.emit('dh-media-open', { items: this.media, index, opener: element });
     return true;
   }
 

@@ -1,5 +1,6 @@
 import { DEFAULT_CONFIG, type DigitalHumanConfig, type LanguageCode, type RobotProfile } from '@dhkit/protocol';
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import { DhElement } from '../internal/dh-element.js';
 import type { AvatarSurface } from '../../avatar/avatar-surface.js';
 import type { JobState } from '../../core/events.js';
 import { DHKitError } from '../../core/errors.js';
@@ -49,7 +50,9 @@ const CAPTION_LINGER_MS = 1500;
  * @cssproperty --dh-min-height - Smallest height of the element (default 240px).
  * @cssproperty --dh-avatar-skin / -skin-shade / -hair / -shirt / -lips / -eyes / -cheeks - Colors of the built-in fallback face (drawn when the avatar pack cannot load), read at mount.
  */
-export default class DigitalHumanElement extends LitElement implements DigitalHumanView {
+export default class DigitalHumanElement extends DhElement implements DigitalHumanView {
+  static override readonly tag = 'digital-human';
+
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {

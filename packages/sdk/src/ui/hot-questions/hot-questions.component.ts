@@ -1,7 +1,8 @@
 import type { LanguageCode } from '@dhkit/protocol';
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
+import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
-import { emit, type QuestionEventDetail } from '../internal/events.js';
+import { type QuestionEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import { chipFocusTarget } from './hot-questions-select.js';
 import styles from './hot-questions.styles.js';
@@ -20,7 +21,9 @@ import styles from './hot-questions.styles.js';
  * @cssproperty --dh-chip-color - Chip text.
  * @cssproperty --dh-hot-questions-justify - Alignment of the chips (default center).
  */
-export default class DhHotQuestions extends LitElement {
+export default class DhHotQuestions extends DhElement {
+  static override readonly tag = 'dh-hot-questions';
+
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
@@ -54,7 +57,7 @@ export default class DhHotQuestions extends LitElement {
   }
 
   private ask(text: string): void {
-    if (!this.disabled) emit<QuestionEventDetail>(this, 'dh-question', { text }, { cancelable: true });
+    if (!this.disabled) this.emit('dh-question', { text }, { cancelable: true });
   }
 
   private onKeydown(event: KeyboardEvent): void {

@@ -1,7 +1,8 @@
 import { LIMITS, type LanguageCode } from '@dhkit/protocol';
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
+import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
-import { emit, type DeviceChangeEventDetail, type MicEventDetail, type QuestionEventDetail } from '../internal/events.js';
+import { type DeviceChangeEventDetail, type MicEventDetail, type QuestionEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './input-bar.styles.js';
 
@@ -35,7 +36,9 @@ const TOOLTIP_MS = 3000;
  * @cssproperty --dh-accent - Send button; --dh-accent-contrast its text.
  * @cssproperty --dh-radius - Corner radius.
  */
-export default class DhInputBar extends LitElement {
+export default class DhInputBar extends DhElement {
+  static override readonly tag = 'dh-input-bar';
+
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
@@ -108,7 +111,7 @@ export default class DhInputBar extends LitElement {
   }
 
   private onDevicePicked(event: Event): void {
-    emit<DeviceChangeEventDetail>(this, 'dh-device-change', { deviceId: (event.target as HTMLSelectElement).value });
+    this.emit('dh-device-change', { deviceId: (event.target as HTMLSelectElement).value });
   }
 
   /** The text field. */
@@ -182,7 +185,7 @@ export default class DhInputBar extends LitElement {
     event.preventDefault();
     const field = this.field;
     if (!field || this.disabled) return;
-    const accepted = emit<QuestionEventDetail>(this, 'dh-question', { text: field.value }, { cancelable: true });
+    const accepted = this.emit('dh-question', { text: field.value }, { cancelable: true });
     if (accepted) field.value = '';
   }
 
@@ -195,7 +198,7 @@ export default class DhInputBar extends LitElement {
   }
 
   private onStop(): void {
-    emit<void>(this, 'dh-interrupt', undefined);
+    this.emit('dh-interrupt', undefined);
   }
 
   private onMic(): void {
@@ -205,6 +208,6 @@ export default class DhInputBar extends LitElement {
       this.tooltipTimer = setTimeout(() => (this.tooltipShown = false), TOOLTIP_MS);
       return;
     }
-    emit<MicEventDetail>(this, 'dh-mic', { action: this.listening ? 'stop' : 'start' });
+    this.emit('dh-mic', { action: this.listening ? 'stop' : 'start' });
   }
 }

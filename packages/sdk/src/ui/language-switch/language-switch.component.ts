@@ -1,7 +1,8 @@
 import { SUPPORTED_LANGUAGES, type LanguageCode } from '@dhkit/protocol';
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
+import { DhElement } from '../internal/dh-element.js';
 import { LANGUAGE_NAMES, languageTag, t } from '../../i18n/i18n.js';
-import { emit, type LanguageChangeEventDetail } from '../internal/events.js';
+import { type LanguageChangeEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './language-switch.styles.js';
 
@@ -21,7 +22,9 @@ import styles from './language-switch.styles.js';
  * @cssproperty --dh-input-color - Text of the buttons.
  * @cssproperty --dh-accent - Background of the current language; --dh-accent-contrast its text.
  */
-export default class DhLanguageSwitch extends LitElement {
+export default class DhLanguageSwitch extends DhElement {
+  static override readonly tag = 'dh-language-switch';
+
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
@@ -69,6 +72,6 @@ export default class DhLanguageSwitch extends LitElement {
 
   private choose(code: LanguageCode): void {
     if (this.disabled || code === this.language) return;
-    emit<LanguageChangeEventDetail>(this, 'dh-language-change', { langCode: code });
+    this.emit('dh-language-change', { langCode: code });
   }
 }

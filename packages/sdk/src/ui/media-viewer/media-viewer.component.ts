@@ -1,8 +1,9 @@
 import type { LanguageCode } from '@dhkit/protocol';
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
 import type { AnswerMedia } from '../../rich-media/render-answer.js';
-import { deepActiveElement, emit } from '../internal/events.js';
+import { deepActiveElement } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import { stepIndex, swipeAction, trapTarget } from './gestures.js';
 import styles from './media-viewer.styles.js';
@@ -29,7 +30,9 @@ import styles from './media-viewer.styles.js';
  * @cssproperty --dh-viewer-backdrop - Backdrop color.
  * @cssproperty --dh-focus-ring - Focus outline color.
  */
-export default class DhMediaViewer extends LitElement {
+export default class DhMediaViewer extends DhElement {
+  static override readonly tag = 'dh-media-viewer';
+
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
@@ -97,7 +100,7 @@ export default class DhMediaViewer extends LitElement {
       const opener = this.opener;
       this.opener = null;
       if (opener?.isConnected) opener.focus();
-      emit<void>(this, 'dh-close', undefined);
+      this.emit('dh-close', undefined);
     }
   }
 
