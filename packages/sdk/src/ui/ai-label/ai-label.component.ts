@@ -1,4 +1,3 @@
-import type { LanguageCode } from '@dhkit/protocol';
 import { html } from 'lit';
 import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
@@ -20,22 +19,6 @@ export default class DhAiLabel extends DhElement {
   static override readonly tag = 'dh-ai-label';
 
   static override styles = [themeStyles, baseStyles, styles];
-
-  static override properties = {
-    language: { reflect: true },
-    theme: { reflect: true },
-  };
-
-  /** UI language (`zh_CN` or `en_US`). */
-  language: LanguageCode;
-  /** `light`, `dark`, or unset to follow the system. */
-  theme: 'light' | 'dark' | undefined;
-
-  constructor() {
-    super();
-    this.language = 'en_US';
-    this.theme = undefined;
-  }
 
   protected override render() {
     const description = t(this.language, 'aiLabelDescription');

@@ -1,4 +1,3 @@
-import type { LanguageCode } from '@dhkit/protocol';
 import { html, type PropertyValues } from 'lit';
 import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
@@ -48,8 +47,6 @@ export default class DhCaptions extends DhElement {
     mediaViewer: { type: Boolean, attribute: 'media-viewer', reflect: true },
     serverAddress: { attribute: 'server-address' },
     mediaAllowlist: { attribute: false },
-    language: { reflect: true },
-    theme: { reflect: true },
     announcement: { state: true },
   };
 
@@ -69,8 +66,6 @@ export default class DhCaptions extends DhElement {
   mediaAllowlist: readonly string[];
   /** Where warnings go (the digital human's logger, honouring its `logLevel`). */
   log: Logger = createLogger();
-  language: LanguageCode;
-  theme: 'light' | 'dark' | undefined;
   protected announcement: string;
 
   private pending: DocumentFragment | null = null;
@@ -85,8 +80,6 @@ export default class DhCaptions extends DhElement {
     this.mediaViewer = false;
     this.serverAddress = '';
     this.mediaAllowlist = [];
-    this.language = 'en_US';
-    this.theme = undefined;
     this.announcement = '';
   }
 

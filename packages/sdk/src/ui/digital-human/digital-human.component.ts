@@ -1,4 +1,4 @@
-import { DEFAULT_CONFIG, type DigitalHumanConfig, type LanguageCode, type RobotProfile } from '@dhkit/protocol';
+import { DEFAULT_CONFIG, type DigitalHumanConfig, type RobotProfile } from '@dhkit/protocol';
 import { html, nothing, type PropertyValues } from 'lit';
 import { DhElement } from '../internal/dh-element.js';
 import type { AvatarSurface } from '../../avatar/avatar-surface.js';
@@ -57,8 +57,6 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
 
   static override properties = {
     config: { attribute: false },
-    language: { reflect: true },
-    theme: { reflect: true },
     profile: { attribute: false },
     serverAddress: { attribute: false },
     sessionId: { attribute: 'data-session-id', reflect: true },
@@ -69,10 +67,6 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
 
   /** The SDK config in force (set by the SDK instance). */
   config: DigitalHumanConfig;
-  /** UI language, passed down to every component. */
-  language: LanguageCode;
-  /** `light`, `dark`, or unset to follow the system; passed down to every component. */
-  theme: 'light' | 'dark' | undefined;
   /** The robot profile of the session (languages, hot questions, media allowlist, AI label, voice input). */
   profile: RobotProfile | null;
   /** The server's HTTP base (answers' media resolve against it). */
@@ -94,8 +88,6 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
   constructor() {
     super();
     this.config = { ...DEFAULT_CONFIG };
-    this.language = 'en_US';
-    this.theme = undefined;
     this.profile = null;
     this.serverAddress = '';
     this.sessionId = '';

@@ -1,4 +1,3 @@
-import type { LanguageCode } from '@dhkit/protocol';
 import { html, nothing } from 'lit';
 import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
@@ -28,23 +27,17 @@ export default class DhHotQuestions extends DhElement {
 
   static override properties = {
     questions: { attribute: false },
-    language: { reflect: true },
     disabled: { type: Boolean, reflect: true },
-    theme: { reflect: true },
   };
 
   /** Questions to offer, already in the UI language (see `hotQuestionsFor`). */
   questions: readonly string[];
-  language: LanguageCode;
   disabled: boolean;
-  theme: 'light' | 'dark' | undefined;
 
   constructor() {
     super();
     this.questions = [];
-    this.language = 'en_US';
     this.disabled = false;
-    this.theme = undefined;
   }
 
   protected override render() {

@@ -1,4 +1,4 @@
-import { LIMITS, type LanguageCode } from '@dhkit/protocol';
+import { LIMITS } from '@dhkit/protocol';
 import { html, nothing } from 'lit';
 import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
@@ -42,8 +42,6 @@ export default class DhInputBar extends DhElement {
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
-    language: { reflect: true },
-    theme: { reflect: true },
     disabled: { type: Boolean, reflect: true },
     speaking: { type: Boolean, reflect: true },
     showMic: { type: Boolean, attribute: 'show-mic', reflect: true },
@@ -55,8 +53,6 @@ export default class DhInputBar extends DhElement {
     microphones: { state: true },
   };
 
-  language: LanguageCode;
-  theme: 'light' | 'dark' | undefined;
   /** No input possible (connecting, ended). */
   disabled: boolean;
   /** The avatar is speaking: the stop button shows. */
@@ -79,8 +75,6 @@ export default class DhInputBar extends DhElement {
 
   constructor() {
     super();
-    this.language = 'en_US';
-    this.theme = undefined;
     this.disabled = false;
     this.speaking = false;
     this.showMic = true;

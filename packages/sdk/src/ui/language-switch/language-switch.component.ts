@@ -28,26 +28,19 @@ export default class DhLanguageSwitch extends DhElement {
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
-    language: { reflect: true },
     languages: { attribute: false },
     disabled: { type: Boolean, reflect: true },
-    theme: { reflect: true },
   };
 
-  /** The language in use. */
-  language: LanguageCode;
   /** The languages offered (the robot's `languages`). */
   languages: readonly LanguageCode[];
   /** While a switch is in progress. */
   disabled: boolean;
-  theme: 'light' | 'dark' | undefined;
 
   constructor() {
     super();
-    this.language = 'en_US';
     this.languages = SUPPORTED_LANGUAGES;
     this.disabled = false;
-    this.theme = undefined;
   }
 
   protected override render() {

@@ -1,4 +1,3 @@
-import type { LanguageCode } from '@dhkit/protocol';
 import { html, nothing, type PropertyValues } from 'lit';
 import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
@@ -39,8 +38,6 @@ export default class DhMediaViewer extends DhElement {
     items: { attribute: false },
     index: { type: Number },
     open: { type: Boolean, reflect: true },
-    language: { reflect: true },
-    theme: { reflect: true },
   };
 
   items: readonly AnswerMedia[];
@@ -48,8 +45,6 @@ export default class DhMediaViewer extends DhElement {
   index: number;
   /** Whether the viewer is open; use `show()` and `close()`. */
   open: boolean;
-  language: LanguageCode;
-  theme: 'light' | 'dark' | undefined;
 
   private opener: HTMLElement | null = null;
   private gesture: { x: number; y: number; at: number; id: number } | null = null;
@@ -59,8 +54,6 @@ export default class DhMediaViewer extends DhElement {
     this.items = [];
     this.index = 0;
     this.open = false;
-    this.language = 'en_US';
-    this.theme = undefined;
   }
 
   /** Opens the viewer on `items[index]`; focus returns to `opener` (default: what has focus now) on close. */

@@ -1,4 +1,3 @@
-import type { LanguageCode } from '@dhkit/protocol';
 import { html } from 'lit';
 import { DhElement } from '../internal/dh-element.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -30,15 +29,11 @@ export default class DhStatus extends DhElement {
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
-    language: { reflect: true },
-    theme: { reflect: true },
     weakErrors: { type: Boolean, attribute: 'weak-errors', reflect: true },
     info: {},
     toasts: { state: true },
   };
 
-  language: LanguageCode;
-  theme: 'light' | 'dark' | undefined;
   /** Show weak errors too (`enableWeakErrorInfo`). */
   weakErrors: boolean;
   /** The status line's text (empty: hidden). */
@@ -50,8 +45,6 @@ export default class DhStatus extends DhElement {
 
   constructor() {
     super();
-    this.language = 'en_US';
-    this.theme = undefined;
     this.weakErrors = false;
     this.info = '';
     this.toasts = [];
