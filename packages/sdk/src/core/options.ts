@@ -1,9 +1,11 @@
 import type { DigitalHumanConfig } from '@dhkit/protocol';
 import { onceCodeSource, type OnceCodeOption } from '../channel/once-code.js';
 import { normalizeServerAddress } from '../channel/server-address.js';
-import type { ResolvedOptions } from './digital-human.js';
 import { DHKitError } from './errors.js';
 import type { DigitalHumanEventListeners } from './events.js';
+import type { ViewFactory } from './view.js';
+import type { OnceCodeSource } from '../channel/once-code.js';
+import type { ServerAddress } from '../channel/server-address.js';
 import { isLogLevel, type LogLevel } from './logger.js';
 
 export interface CreateOptions {
@@ -49,4 +51,18 @@ export function checkCreateOptions(options: unknown): Omit<ResolvedOptions, 'con
     eventListeners: o.eventListeners,
     logLevel: o.logLevel ?? 'warn',
   };
+}
+
+/** Options of create(), checked and resolved. */
+export interface ResolvedOptions {
+  address: ServerAddress;
+  robotId: string;
+  onceCode: OnceCodeSource;
+  /** Where the view goes; none for the headless core. */
+  container?: HTMLElement;
+  /** Makes the view: `<digital-human>` (the full SDK) or a headless one (`@dhkit/sdk/core`). */
+  makeView: ViewFactory;
+  config: unknown;
+  eventListeners: DigitalHumanEventListeners | undefined;
+  logLevel: LogLevel;
 }

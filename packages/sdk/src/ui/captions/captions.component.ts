@@ -4,7 +4,6 @@ import { languageTag, t } from '../../i18n/i18n.js';
 import { answerPlainText } from '../../rich-media/plain-text.js';
 import { loadedRenderer, loadRenderer } from '../../rich-media/load-renderer.js';
 import type { AnswerMedia } from '../../rich-media/render-answer.js';
-import { type MediaBlockedEventDetail, type MediaOpenEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './captions.styles.js';
 import { createLogger, type Logger } from '../../core/logger.js';

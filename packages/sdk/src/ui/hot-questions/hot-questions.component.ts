@@ -1,7 +1,6 @@
 import { html, nothing } from 'lit';
 import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
-import { type QuestionEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import { chipFocusTarget } from './hot-questions-select.js';
 import styles from './hot-questions.styles.js';

@@ -2,7 +2,6 @@ import { LIMITS } from '@dhkit/protocol';
 import { html, nothing } from 'lit';
 import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
-import { type DeviceChangeEventDetail, type MicEventDetail, type QuestionEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './input-bar.styles.js';
 

@@ -2,7 +2,6 @@ import { SUPPORTED_LANGUAGES, type LanguageCode } from '@dhkit/protocol';
 import { html, nothing } from 'lit';
 import { DhElement } from '../internal/dh-element.js';
 import { LANGUAGE_NAMES, languageTag, t } from '../../i18n/i18n.js';
-import { type LanguageChangeEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './language-switch.styles.js';
 
