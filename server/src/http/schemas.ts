@@ -27,6 +27,12 @@ const brainSchema = {
       properties: {
         type: { const: 'knowledge' },
         threshold: { type: 'number', minimum: 0, maximum: 1 },
+        keyTerms: { type: 'array', maxItems: 500, items: { type: 'string', minLength: 1, maxLength: 100 } },
+        synonyms: {
+          type: 'array',
+          maxItems: 500,
+          items: { type: 'array', minItems: 2, maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 100 } },
+        },
         fallbackAnswers: fallbackAnswersSchema,
       },
     },

@@ -1,0 +1,266 @@
+/**
+ * Lexical retrieval over the known questions of a knowledge base. Each question and similar question is one
+ * short document; an entry scores as its best document. The score of a document is the IDF-weighted overlap
+ * of its tokens with the question's, normalised by both sides' own IDF mass:
+ *
+ * - recall: the share of what the visitor said (weighted by rarity) that the known question explains — the
+ *   question's score relative to its own best possible score, so it does not grow with the question's length;
+ * - precision: the share of the known question's own weight that the visitor used, so a long question that
+ *   happens to contain one generic word of a short known question does not match it.
+ *
+ * Cost is bounded by design: at most MAX_QUERY_TOKENS tokens of the question (the rarest ones) walk their
+ * posting lists, into dense per-document accumulators, so a search costs O(question length + kept tokens ×
+ * documents) however the question was crafted; only the best `limit` entries are kept (partial top-k).
+ */
+import type { LanguageCode } from '@dhkit/protocol';
+import { detectLanguage, tokenize, type TokenWeights } from './tokenize.js';
+import type { KeyTerms } from './key-terms.js';
+
+/** What the index needs of a knowledge entry (the store's KnowledgeEntry fits). */
+export interface IndexableEntry {
+  id?: number;
+  question: string;
+  similarQuestions?: readonly string[];
+  answer: string;
+  language: LanguageCode;
+  tags?: readonly string[];
+}
+
+export interface KnowledgeMatch<E extends IndexableEntry = IndexableEntry> {
+  entry: E;
+  /** 0..1: how well the known question and the visitor's question cover each other (see the file comment). */
+  confidence: number;
+  /** The same as confidence before the other-language discount; kept for the record. */
+  score: number;
+  /** The known question (or similar question) that matched best. */
+  matchedQuestion: string;
+  /** The two parts of the confidence (see the file comment). */
+  recall: number;
+  precision: number;
+}
+
+export interface SearchOptions {
+  /** At most this many entries (default 5). */
+  limit?: number;
+  /** Only entries carrying at least one of these tags. */
+  tags?: readonly string[];
+}
+
+/** The question's rarest tokens that are looked up; the rest (frequent, so near-weightless) only lower recall. */
+export const MAX_QUERY_TOKENS = 48;
+/** Entries in another language than the question are not excluded (names like "dhkit" cross), only discounted. */
+const OTHER_LANGUAGE_FACTOR = 0.6;
+/** How much recall (the visitor's side) counts against precision (the known question's side) in the score. */
+const RECALL_EXPONENT = 0.6;
+/** How much of the visitor's words found in an entry's answer (but not its questions) count toward recall. */
+const ANSWER_WEIGHT = 0.8;
+/** Only the start of a long answer is indexed: it says what the answer is about. */
+const MAX_ANSWER_CHARS = 600;
+
+export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
+  private readonly tokenIds = new Map<string, number>();
+  private readonly postingDocs: Int32Array[] = [];
+  private readonly postingWeights: Float32Array[] = [];
+  private readonly idf: Float64Array;
+  private readonly unseenIdf: number;
+  private readonly docEntry: Int32Array;
+  private readonly docText: string[] = [];
+  private readonly docMass: Float64Array;
+  // Scratch space for one search at a time (searches are synchronous).
+  private readonly shared: Float64Array;
+  private readonly touched: Int32Array;
+  private readonly answers: AnswerField;
+
+  constructor(
+    readonly entries: readonly E[],
+    private readonly keyTerms?: KeyTerms,
+  ) {
+    const docTokens: TokenWeights[] = [];
+    const docEntry: number[] = [];
+    const lists: { docs: number[]; weights: number[] }[] = [];
+    entries.forEach((entry, entryIndex) => {
+      for (const text of new Set([entry.question, ...(entry.similarQuestions ?? [])])) {
+        const tokens = this.tokens(text);
+        if (tokens.size === 0) continue;
+        const docIndex = docTokens.push(tokens) - 1;
+        docEntry.push(entryIndex);
+        this.docText.push(text);
+        for (const [token, weight] of tokens) {
+          let id = this.tokenIds.get(token);
+          if (id === undefined) this.tokenIds.set(token, (id = lists.push({ docs: [], weights: [] }) - 1));
+          lists[id].docs.push(docIndex);
+          lists[id].weights.push(weight);
+        }
+      }
+    });
+    const n = docTokens.length;
+    this.idf = new Float64Array(lists.length);
+    lists.forEach((list, id) => {
+      this.postingDocs.push(Int32Array.from(list.docs));
+      this.postingWeights.push(Float32Array.from(list.weights));
+      this.idf[id] = idfOf(n, list.docs.length);
+    });
+    this.unseenIdf = idfOf(Math.max(n, 1), 0);
+    this.docEntry = Int32Array.from(docEntry);
+    this.docMass = new Float64Array(n);
+    // A known question made only of function words ("what is this") has a tiny mass; matching its few
+    // words says little, so its precision is measured against at least one typical content word.
+    const minMass = lists.length === 0 ? 1 : this.idf.reduce((a, b) => a + b, 0) / lists.length;
+    docTokens.forEach((tokens, docIndex) => {
+      let mass = 0;
+      for (const [token, weight] of tokens) mass += this.idf[this.tokenIds.get(token)!] * weight;
+      this.docMass[docIndex] = Math.max(mass, minMass);
+    });
+    this.shared = new Float64Array(n);
+    this.touched = new Int32Array(n);
+    this.answers = new AnswerField(entries.map((entry) => this.tokens(entry.answer.slice(0, MAX_ANSWER_CHARS))));
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Entries by confidence, best first; at most `limit`, each entry once. */
+  search(question: string, options: SearchOptions = {}): KnowledgeMatch<E>[] {
+    const limit = Math.max(1, options.limit ?? 5);
+    const query = this.tokens(question);
+    if (query.size === 0 || this.docMass.length === 0) return [];
+    const { terms, queryMass } = this.queryTerms(query);
+    if (queryMass === 0) return [];
+
+    const answerShared = this.answers.overlap(query, MAX_QUERY_TOKENS);
+    let touchedCount = 0;
+    for (const { id, weight, idf } of terms) {
+      const docs = this.postingDocs[id];
+      const weights = this.postingWeights[id];
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i];
+        if (this.shared[doc] === 0) this.touched[touchedCount++] = doc;
+        this.shared[doc] += idf * Math.min(weight, weights[i]);
+      }
+    }
+
+    const queryLanguage = detectLanguage(question);
+    const top = new TopEntries<E>(limit);
+    for (let i = 0; i < touchedCount; i++) {
+      const doc = this.touched[i];
+      const shared = this.shared[doc];
+      this.shared[doc] = 0;
+      const entry = this.entries[this.docEntry[doc]];
+      if (options.tags && !entry.tags?.some((tag) => options.tags!.includes(tag))) continue;
+      const recall = Math.min(1, (shared + ANSWER_WEIGHT * (answerShared.get(this.docEntry[doc]) ?? 0)) / queryMass);
+      const precision = Math.min(1, shared / this.docMass[doc]);
+      const score = recall ** RECALL_EXPONENT * precision ** (1 - RECALL_EXPONENT);
+      const confidence = entry.language === queryLanguage ? score : score * OTHER_LANGUAGE_FACTOR;
+      top.offer({ entry, confidence, score, matchedQuestion: this.docText[doc], recall, precision }, this.docEntry[doc]);
+    }
+    return top.sorted();
+  }
+
+  /** Tokens through the robot's key terms (synonyms folded, key terms weighted), when it has any. */
+  private tokens(text: string): TokenWeights {
+    return this.keyTerms && !this.keyTerms.empty ? this.keyTerms.tokenize(text) : tokenize(text);
+  }
+
+  /**
+   * The question's tokens that are looked up: the MAX_QUERY_TOKENS with the most IDF weight. Tokens the
+   * knowledge base never uses count fully in the question's mass (they are what an unrelated question is
+   * made of) but have no postings.
+   */
+  private queryTerms(query: TokenWeights): { terms: { id: number; weight: number; idf: number }[]; queryMass: number } {
+    let queryMass = 0;
+    const terms: { id: number; weight: number; idf: number }[] = [];
+    for (const [token, weight] of query) {
+      const id = this.tokenIds.get(token);
+      const idf = id === undefined ? this.unseenIdf : this.idf[id];
+      queryMass += idf * weight;
+      if (id !== undefined) terms.push({ id, weight, idf });
+    }
+    if (terms.length > MAX_QUERY_TOKENS) {
+      terms.sort((a, b) => b.idf * b.weight - a.idf * a.weight);
+      terms.length = MAX_QUERY_TOKENS;
+    }
+    return { terms, queryMass };
+  }
+}
+
+/** Probabilistic IDF, floored so that a token in every document still counts a little. */
+function idfOf(documents: number, containing: number): number {
+  return Math.log(1 + (documents - containing + 0.5) / (containing + 0.5));
+}
+
+/** The best `limit` entries seen so far, each entry once (its best document), without sorting everything. */
+class TopEntries<E extends IndexableEntry> {
+  private readonly items: { match: KnowledgeMatch<E>; entryIndex: number }[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  offer(match: KnowledgeMatch<E>, entryIndex: number): void {
+    const items = this.items;
+    const existing = items.findIndex((item) => item.entryIndex === entryIndex);
+    if (existing >= 0) {
+      if (!better(match, items[existing].match)) return;
+      items.splice(existing, 1);
+    } else if (items.length === this.limit && !better(match, items[items.length - 1].match)) {
+      return;
+    }
+    let at = items.length;
+    while (at > 0 && better(match, items[at - 1].match)) at--;
+    items.splice(at, 0, { match, entryIndex });
+    if (items.length > this.limit) items.pop();
+  }
+
+  sorted(): KnowledgeMatch<E>[] {
+    return this.items.map((item) => item.match);
+  }
+}
+
+function better(a: KnowledgeMatch, b: KnowledgeMatch): boolean {
+  return a.confidence > b.confidence || (a.confidence === b.confidence && a.recall > b.recall);
+}
+
+/**
+ * The entries' answers as a second, weaker field: a visitor often uses a word of the answer that the known
+ * question lacks ("where can I get a coffee" → "Is there a cafe?" whose answer serves coffee). Its IDF is
+ * over answers; only entries whose question also matched are affected (see search).
+ */
+class AnswerField {
+  private readonly postings = new Map<string, { entries: Int32Array; weights: Float32Array; idf: number }>();
+
+  constructor(answers: readonly TokenWeights[]) {
+    const lists = new Map<string, { entries: number[]; weights: number[] }>();
+    answers.forEach((tokens, entryIndex) => {
+      for (const [token, weight] of tokens) {
+        let list = lists.get(token);
+        if (!list) lists.set(token, (list = { entries: [], weights: [] }));
+        list.entries.push(entryIndex);
+        list.weights.push(weight);
+      }
+    });
+    for (const [token, list] of lists) {
+      const idf = idfOf(answers.length, list.entries.length);
+      this.postings.set(token, { entries: Int32Array.from(list.entries), weights: Float32Array.from(list.weights), idf });
+    }
+  }
+
+  /** Per entry, the IDF-weighted share of the question's tokens its answer holds (the rarest maxTokens only). */
+  overlap(query: TokenWeights, maxTokens: number): Map<number, number> {
+    const found: { list: { entries: Int32Array; weights: Float32Array; idf: number }; weight: number }[] = [];
+    for (const [token, weight] of query) {
+      const list = this.postings.get(token);
+      if (list) found.push({ list, weight });
+    }
+    if (found.length > maxTokens) {
+      found.sort((a, b) => b.list.idf * b.weight - a.list.idf * a.weight);
+      found.length = maxTokens;
+    }
+    const shared = new Map<number, number>();
+    for (const { list, weight } of found) {
+      for (let i = 0; i < list.entries.length; i++) {
+        const entry = list.entries[i];
+        shared.set(entry, (shared.get(entry) ?? 0) + list.idf * Math.min(weight, list.weights[i]));
+      }
+    }
+    return shared;
+  }
+}
