@@ -47,7 +47,7 @@ export interface SearchOptions {
 }
 
 /** The question's rarest tokens that are looked up; the rest (frequent, so near-weightless) only lower recall. */
-export const MAX_QUERY_TOKENS = 48;
+export const MAX_QUERY_TOKENS = 32;
 /** Entries in another language than the question are not excluded (names like "dhkit" cross), only discounted. */
 const OTHER_LANGUAGE_FACTOR = 0.6;
 /** How much recall (the visitor's side) counts against precision (the known question's side) in the score. */
@@ -148,7 +148,7 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
       this.shared[doc] = 0;
       const entry = this.entries[this.docEntry[doc]];
       if (options.tags && !entry.tags?.some((tag) => options.tags!.includes(tag))) continue;
-      const recall = Math.min(1, (shared + ANSWER_WEIGHT * (answerShared.get(this.docEntry[doc]) ?? 0)) / queryMass);
+      const recall = Math.min(1, (shared + ANSWER_WEIGHT * answerShared[this.docEntry[doc]]) / queryMass);
       const precision = Math.min(1, shared / this.docMass[doc]);
       const score = recall ** RECALL_EXPONENT * precision ** (1 - RECALL_EXPONENT);
       const confidence = entry.language === queryLanguage ? score : score * OTHER_LANGUAGE_FACTOR;
@@ -226,8 +226,13 @@ function better(a: KnowledgeMatch, b: KnowledgeMatch): boolean {
  */
 class AnswerField {
   private readonly postings = new Map<string, { entries: Int32Array; weights: Float32Array; idf: number }>();
+  private readonly shared: Float64Array;
+  private readonly touched: Int32Array;
+  private touchedCount = 0;
 
   constructor(answers: readonly TokenWeights[]) {
+    this.shared = new Float64Array(answers.length);
+    this.touched = new Int32Array(answers.length);
     const lists = new Map<string, { entries: number[]; weights: number[] }>();
     answers.forEach((tokens, entryIndex) => {
       for (const [token, weight] of tokens) {
@@ -243,8 +248,11 @@ class AnswerField {
     }
   }
 
-  /** Per entry, the IDF-weighted share of the question's tokens its answer holds (the rarest maxTokens only). */
-  overlap(query: TokenWeights, maxTokens: number): Map<number, number> {
+  /**
+   * Per entry, the IDF-weighted overlap of its answer with the question (the rarest maxTokens tokens only),
+   * in a dense array by entry index that stays valid until the next call.
+   */
+  overlap(query: TokenWeights, maxTokens: number): Float64Array {
     const found: { list: { entries: Int32Array; weights: Float32Array; idf: number }; weight: number }[] = [];
     for (const [token, weight] of query) {
       const list = this.postings.get(token);
@@ -254,13 +262,15 @@ class AnswerField {
       found.sort((a, b) => b.list.idf * b.weight - a.list.idf * a.weight);
       found.length = maxTokens;
     }
-    const shared = new Map<number, number>();
+    for (let i = 0; i < this.touchedCount; i++) this.shared[this.touched[i]] = 0;
+    this.touchedCount = 0;
     for (const { list, weight } of found) {
       for (let i = 0; i < list.entries.length; i++) {
         const entry = list.entries[i];
-        shared.set(entry, (shared.get(entry) ?? 0) + list.idf * Math.min(weight, list.weights[i]));
+        if (this.shared[entry] === 0) this.touched[this.touchedCount++] = entry;
+        this.shared[entry] += list.idf * Math.min(weight, list.weights[i]);
       }
     }
-    return shared;
+    return this.shared;
   }
 }
