@@ -8,7 +8,7 @@
 // - scale: a 5,000-entry (and 2,000-entry) synthetic Chinese knowledge base, and crafted 500-character
 //   questions of frequent characters.
 // Run with `node --expose-gc` (the npm script does) for meaningful heap figures.
-import { KnowledgeIndex, tokenize } from '../server/dist/turn/brain/knowledge-brain.js';
+import { KnowledgeIndex, tokenize } from '../server/dist/adapters/brain/knowledge-brain.js';
 import { demoParaphraseSet, half, heldOutSets, sharedSets } from './kb/datasets.mjs';
 import { decisions, measure } from './kb/measure.mjs';
 import { flexSearch, miniSearch, orama } from './kb/peers.mjs';
@@ -51,7 +51,7 @@ for (const set of sets) {
     all: await compare(set, set.queries),
   };
 }
-for (const set of [demoParaphraseSet(), ...heldOutSets()]) {
+for (const set of [await demoParaphraseSet(), ...heldOutSets()]) {
   report.sets[set.name] = { entries: set.kb.length, queries: set.queries.length, ood: set.ood.length, all: await compare(set, set.queries) };
 }
 const createIndex = (kb) => new KnowledgeIndex(dhkitEntries(kb));

@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEMO_KNOWLEDGE } from '../../server/dist/demo/demo-knowledge.js';
-import { OUT_OF_DOMAIN, PARAPHRASES } from '../../server/dist/turn/brain/knowledge/paraphrases.fixture.js';
+import { transformSync } from 'esbuild';
+import { DEMO_KNOWLEDGE } from '../../server/dist/robots/demo-knowledge.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SHARED_DIR = join(here, '../../../shared/datasets/kb-real');
@@ -43,8 +43,16 @@ export function heldOutSets() {
   return HELD_OUT_SETS.map((file) => JSON.parse(readFileSync(join(here, '../kb-data', file), 'utf8')));
 }
 
+/** The unit tests' paraphrase fixture (TypeScript without imports, so it is transpiled in place). */
+async function paraphraseFixture() {
+  const source = readFileSync(join(here, '../../server/test/fixtures/paraphrases.ts'), 'utf8');
+  const { code } = transformSync(source, { loader: 'ts', format: 'esm' });
+  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+}
+
 /** The demo knowledge base asked in the paraphrase set's wording (what the unit tests check too). */
-export function demoParaphraseSet() {
+export async function demoParaphraseSet() {
+  const { OUT_OF_DOMAIN, PARAPHRASES } = await paraphraseFixture();
   return {
     name: 'demo-paraphrases',
     kb: DEMO_KNOWLEDGE.map((entry) => ({ ...entry, id: entry.question })),

@@ -381,3 +381,14 @@ export const analyticsQuery = {
   additionalProperties: false,
   properties: { from: timeParam, to: timeParam, limit: { type: 'string', pattern: '^[0-9]{1,4}$' } },
 } as const;
+
+/** POST /v1/robots/:id/knowledge/search. */
+export const knowledgeSearchSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['question'],
+  properties: {
+    question: { type: 'string', minLength: 1, maxLength: 2000 },
+    limit: { type: 'integer', minimum: 1, maximum: 20 },
+  },
+} as const;
