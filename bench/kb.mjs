@@ -8,6 +8,7 @@
 // - scale: a 5,000-entry (and 2,000-entry) synthetic Chinese knowledge base, and crafted 500-character
 //   questions of frequent characters.
 // Run with `node --expose-gc` (the npm script does) for meaningful heap figures.
+import { cpus, loadavg } from 'node:os';
 import { KnowledgeIndex, tokenize } from '../server/dist/adapters/brain/knowledge-brain.js';
 import { demoParaphraseSet, half, heldOutSets, sharedSets } from './kb/datasets.mjs';
 import { decisions, measure } from './kb/measure.mjs';
@@ -24,7 +25,7 @@ const dhkit = {
     const index = new KnowledgeIndex(dhkitEntries(kb));
     const position = new Map(kb.map((entry, i) => [entry.id, i]));
     return (question, limit) =>
-      index.lookup(question, { limit }).matches.map((m) => ({ entryIndex: position.get(m.entry.id), score: m.confidence }));
+      index.lookup(question, { limit }).matches.map((match) => ({ entryIndex: position.get(match.entry.id), score: match.confidence }));
   },
 };
 const systems = [dhkit, miniSearch(terms), flexSearch(terms), await orama(terms)];
@@ -38,7 +39,9 @@ async function compare(set, queries) {
   return figures;
 }
 
-const report = { sets: {}, notes: [] };
+// Timings depend on what else runs: the load average goes with them.
+const machine = { cpus: cpus().length, loadAverageAtStart: loadavg().map((x) => +x.toFixed(1)), node: process.version };
+const report = { machine, sets: {}, notes: [] };
 const { sets, skipped } = sharedSets();
 report.notes.push(...skipped);
 for (const set of sets) {
@@ -56,4 +59,5 @@ for (const set of [await demoParaphraseSet(), ...heldOutSets()]) {
 }
 const createIndex = (kb) => new KnowledgeIndex(dhkitEntries(kb));
 report.scale = [scaleFigures(createIndex, 2000), scaleFigures(createIndex, 5000)];
+machine.loadAverageAtEnd = loadavg().map((x) => +x.toFixed(1));
 console.log(JSON.stringify(report, null, 2));

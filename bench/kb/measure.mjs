@@ -43,12 +43,13 @@ export async function measure(system, set, queries) {
   const oodScores = [];
   for (const { q } of set.ood) oodScores.push((await timed(q))[0]?.score ?? 0);
   // The lowest score threshold that declines (score ≤ threshold) at least 90% of the OOD questions.
+  // A library that gives no score (FlexSearch) cannot be thresholded: null.
   const threshold = percentile(oodScores, 90);
-  const falseDecline = inScores.filter((score) => score <= threshold).length / Math.max(1, inScores.length);
+  const falseDecline = system.scored === false ? null : inScores.filter((score) => score <= threshold).length / Math.max(1, inScores.length);
   return {
     top1: round(top1 / queries.length),
     top3: round(top3 / queries.length),
-    falseDeclineAt90: round(falseDecline),
+    falseDeclineAt90: falseDecline === null ? null : round(falseDecline),
     p50Ms: round(percentile(times, 50), 4),
     p99Ms: round(percentile(times, 99), 4),
     indexMs: round(indexMs, 1),

@@ -41,13 +41,16 @@ export function miniSearch(terms) {
 export function flexSearch(terms) {
   return {
     name: 'flexsearch',
+    scored: false,
     index(entries) {
       const docs = documents(entries);
-      const index = new FlexSearch.Index({ tokenize: 'strict', encoder: new FlexSearch.Encoder({ normalize: false, prepare: null, finalize: null }), encode: terms, resolution: 9 });
+      const index = new FlexSearch.Index({ tokenize: 'strict', encode: terms, resolution: 9 });
       docs.forEach((doc, i) => index.add(i, doc.text));
       // FlexSearch ranks but gives no score: the rank stands in for it (1 for the first hit, less below).
       return (question, limit) =>
-        byEntry(index.search(question, { limit: limit * 8, suggest: true }).map((i, rank) => ({ entryIndex: docs[i].entryIndex, score: 1 / (1 + rank) }))).slice(0, limit);
+        byEntry(
+          index.search(question, { limit: limit * 8, suggest: true }).map((i, rank) => ({ entryIndex: docs[i].entryIndex, score: 1 / (1 + rank) })),
+        ).slice(0, limit);
     },
   };
 }

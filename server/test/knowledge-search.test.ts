@@ -23,7 +23,11 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 async function post(url: string, body: unknown, headers: Record<string, string> = ADMIN) {
-  const response = await fetch(server.url + url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(server.url + url, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, json: await response.json() };
 }
 const search = (robot: string, body: unknown) => post(`/v1/robots/${robot}/knowledge/search`, body);
@@ -44,7 +48,8 @@ describe('POST /v1/robots/:id/knowledge/search', () => {
   });
 
   it('rejects bad input with INVALID_REQUEST, an unknown robot with ROBOT_NOT_FOUND, and no key with 401', async () => {
-    for (const body of [{}, { question: '' }, { question: 'x'.repeat(2001) }, { question: 'hi', limit: 0 }, { question: 'hi', limit: 21 }, { question: 'hi', extra: 1 }]) {
+    const bodies = [{}, { question: '' }, { question: 'x'.repeat(2001) }, { question: 'hi', limit: 0 }, { question: 'hi', limit: 21 }, { question: 'hi', x: 1 }];
+    for (const body of bodies) {
       const response = await search('demo', body);
       expect(response.status, JSON.stringify(body).slice(0, 60)).toBe(400);
       expect(response.json.error.code).toBe('INVALID_REQUEST');
@@ -73,13 +78,18 @@ describe('POST /v1/robots/:id/knowledge/search', () => {
     expect(before.json.decision).not.toBe('answer');
 
     const patch = (brain: unknown) =>
-      fetch(`${server.url}/v1/robots/terms`, { method: 'PATCH', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ brain }) });
+      fetch(`${server.url}/v1/robots/terms`, {
+        method: 'PATCH',
+        headers: { ...ADMIN, 'content-type': 'application/json' },
+        body: JSON.stringify({ brain }),
+      });
     expect((await patch({ type: 'knowledge', synonyms: [['strikethrough', 'crossed out']], keyTerms: ['bold'] })).status).toBe(200);
     const after = await search('terms', { question: 'how can I get crossed out text' });
     expect(after.json.decision).toBe('answer');
     expect(after.json.matches[0].question).toBe('How do I make text strikethrough');
 
-    for (const brain of [{ type: 'knowledge', synonyms: [['alone']] }, { type: 'knowledge', keyTerms: [''] }, { type: 'knowledge', keyTerms: 'bold' }]) {
+    const badBrains = [{ type: 'knowledge', synonyms: [['alone']] }, { type: 'knowledge', keyTerms: [''] }, { type: 'knowledge', keyTerms: 'bold' }];
+    for (const brain of badBrains) {
       const response = await patch(brain);
       expect(response.status, JSON.stringify(brain)).toBe(400);
       expect((await response.json()).error.code).toBe('INVALID_REQUEST');

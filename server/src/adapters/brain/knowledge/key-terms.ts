@@ -17,7 +17,7 @@ export interface KeyTermsConfig {
 /** Whole-term tokens live in their own namespace. */
 const KEY_TERM_PREFIX = '\u0003';
 const KEY_TERM_WEIGHT = 2;
-const LATIN_WORD = /^[\p{L}\p{N}][\p{L}\p{N}\s'’-]*$/u;
+const LATIN_WORD = /^[\p{Script=Latin}\p{N}][\p{Script=Latin}\p{N}\s'’-]*$/u;
 
 export class KeyTerms {
   private readonly replacements: { pattern: RegExp; canonical: string }[] = [];
@@ -27,7 +27,9 @@ export class KeyTerms {
     for (const group of config.synonyms ?? []) {
       const words = group.map(normalize).filter((word) => word.trim() !== '');
       if (words.length < 2) continue;
-      for (const word of words.slice(1)) this.replacements.push({ pattern: wordPattern(word, 'g'), canonical: LATIN_WORD.test(words[0]) ? ` ${words[0]} ` : words[0] });
+      // A Latin canonical word is padded so it does not glue onto a neighbouring word.
+      const canonical = LATIN_WORD.test(words[0]) ? ` ${words[0]} ` : words[0];
+      for (const word of words.slice(1)) this.replacements.push({ pattern: wordPattern(word, 'g'), canonical });
     }
     // Longer alternatives first, so "crossed out text" is folded before "crossed out".
     this.replacements.sort((a, b) => b.pattern.source.length - a.pattern.source.length);
@@ -53,8 +55,9 @@ export class KeyTerms {
   }
 }
 
-/** Latin words match whole words only ("ai" not inside "rain"); Han terms match anywhere. */
+/** Latin words match whole Latin words only ("ai" not inside "rain", but in "支持ai吗"); Han terms match anywhere. */
 function wordPattern(word: string, flags: string): RegExp {
   const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return LATIN_WORD.test(word) ? new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, `${flags}u`) : new RegExp(escaped, `${flags}u`);
+  if (!LATIN_WORD.test(word)) return new RegExp(escaped, `${flags}u`);
+  return new RegExp(`(?<![\\p{Script=Latin}\\p{N}])${escaped}(?![\\p{Script=Latin}\\p{N}])`, `${flags}u`);
 }

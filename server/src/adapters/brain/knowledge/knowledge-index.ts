@@ -3,7 +3,8 @@
  * (decision.ts). The brain and the operators' search route both call `lookup`, so what the route shows is
  * what a visitor would get.
  */
-import { ANSWER_THRESHOLD, MAX_SUGGESTIONS, SUGGEST_THRESHOLD, decide, type DecisionThresholds, type KnowledgeDecision } from './decision.js';
+import { ANSWER_THRESHOLD, MAX_SUGGESTIONS, SUGGEST_THRESHOLD, decide } from './decision.js';
+import type { DecisionThresholds, KnowledgeDecision } from './decision.js';
 import { KeyTerms, type KeyTermsConfig } from './key-terms.js';
 import { LexicalIndex, type IndexableEntry, type KnowledgeMatch, type SearchOptions } from './lexical-index.js';
 
