@@ -8,6 +8,8 @@
  * - precision: the share of the known question's own weight that the visitor used, so a long question that
  *   happens to contain one generic word of a short known question does not match it.
  *
+ * confidence = recall^0.6 · precision^0.4 (chosen on the TUNE halves of bench:kb), 0..1.
+ *
  * Cost is bounded by design: at most MAX_QUERY_TOKENS tokens of the question (the rarest ones) walk their
  * posting lists, into dense per-document accumulators, so a search costs O(question length + kept tokens ×
  * documents) however the question was crafted; only the best `limit` entries are kept (partial top-k).
@@ -15,6 +17,8 @@
 import type { LanguageCode } from '@dhkit/protocol';
 import { detectLanguage, tokenize, type TokenWeights } from './tokenize.js';
 import type { KeyTerms } from './key-terms.js';
+import { AnswerField } from './answer-field.js';
+import { idfOf } from './idf.js';
 
 /** What the index needs of a knowledge entry (the store's KnowledgeEntry fits). */
 export interface IndexableEntry {
@@ -188,11 +192,6 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
   }
 }
 
-/** Probabilistic IDF, floored so that a token in every document still counts a little. */
-function idfOf(documents: number, containing: number): number {
-  return Math.log(1 + (documents - containing + 0.5) / (containing + 0.5));
-}
-
 /** The best `limit` entries seen so far, each entry once (its best document), without sorting everything. */
 class TopEntries<E extends IndexableEntry> {
   private readonly items: { match: KnowledgeMatch<E>; entryIndex: number; rank: number }[] = [];
@@ -227,60 +226,4 @@ class TopEntries<E extends IndexableEntry> {
 
 function better(a: { rank: number; match: KnowledgeMatch }, b: { rank: number; match: KnowledgeMatch }): boolean {
   return a.rank > b.rank || (a.rank === b.rank && a.match.recall > b.match.recall);
-}
-
-/**
- * The entries' answers as a second, weaker field: a visitor often uses a word of the answer that the known
- * question lacks ("where can I get a coffee" → "Is there a cafe?" whose answer serves coffee). Its IDF is
- * over answers; only entries whose question also matched are affected (see search).
- */
-class AnswerField {
-  private readonly postings = new Map<string, { entries: Int32Array; weights: Float32Array; idf: number }>();
-  private readonly shared: Float64Array;
-  private readonly touched: Int32Array;
-  private touchedCount = 0;
-
-  constructor(answers: readonly TokenWeights[]) {
-    this.shared = new Float64Array(answers.length);
-    this.touched = new Int32Array(answers.length);
-    const lists = new Map<string, { entries: number[]; weights: number[] }>();
-    answers.forEach((tokens, entryIndex) => {
-      for (const [token, weight] of tokens) {
-        let list = lists.get(token);
-        if (!list) lists.set(token, (list = { entries: [], weights: [] }));
-        list.entries.push(entryIndex);
-        list.weights.push(weight);
-      }
-    });
-    for (const [token, list] of lists) {
-      const idf = idfOf(answers.length, list.entries.length);
-      this.postings.set(token, { entries: Int32Array.from(list.entries), weights: Float32Array.from(list.weights), idf });
-    }
-  }
-
-  /**
-   * Per entry, the IDF-weighted overlap of its answer with the question (the rarest maxTokens tokens only),
-   * in a dense array by entry index that stays valid until the next call.
-   */
-  overlap(query: TokenWeights, maxTokens: number): Float64Array {
-    const found: { list: { entries: Int32Array; weights: Float32Array; idf: number }; weight: number }[] = [];
-    for (const [token, weight] of query) {
-      const list = this.postings.get(token);
-      if (list) found.push({ list, weight });
-    }
-    if (found.length > maxTokens) {
-      found.sort((a, b) => b.list.idf * b.weight - a.list.idf * a.weight);
-      found.length = maxTokens;
-    }
-    for (let i = 0; i < this.touchedCount; i++) this.shared[this.touched[i]] = 0;
-    this.touchedCount = 0;
-    for (const { list, weight } of found) {
-      for (let i = 0; i < list.entries.length; i++) {
-        const entry = list.entries[i];
-        if (this.shared[entry] === 0) this.touched[this.touchedCount++] = entry;
-        this.shared[entry] += list.idf * Math.min(weight, list.weights[i]);
-      }
-    }
-    return this.shared;
-  }
 }
