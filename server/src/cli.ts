@@ -9,7 +9,7 @@ import { PostgresStore } from './store/postgres-store.js';
 import { SQLITE_FILE_NAME, SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { KnowledgeBrain } from './adapters/brain/knowledge-brain.js';
-import { searchReply } from './http/knowledge-search.js';
+import { searchReply } from './adapters/brain/knowledge/search-reply.js';
 
 function secondsToMs(seconds: number | undefined): number | undefined {
   return seconds === undefined ? undefined : Math.round(seconds * 1000);

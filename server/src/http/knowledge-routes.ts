@@ -27,7 +27,7 @@ import {
   knowledgeSearchSchema,
   robotIdParams,
 } from './schemas.js';
-import { searchReply } from './knowledge-search.js';
+import { searchReply } from '../adapters/brain/knowledge/search-reply.js';
 
 /** Knowledge imports may be large (a CSV with media-rich answers); everything else stays at 64 KiB. */
 const KNOWLEDGE_BODY_LIMIT = 8 * 1024 * 1024;

@@ -2,8 +2,8 @@
  * The reply of `POST /v1/robots/:id/knowledge/search` (docs/server-api.md): the ranked entries and the
  * decision the knowledge brain takes on them, in a stable JSON shape for operators and the CLI.
  */
-import type { LookupResult } from '../adapters/brain/knowledge-brain.js';
-import type { KnowledgeEntry } from '../store/store.js';
+import type { LookupResult } from './knowledge-index.js';
+import type { KnowledgeEntry } from '../../../store/store.js';
 
 export interface KnowledgeSearchMatch {
   entryId: number;
