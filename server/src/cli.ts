@@ -1,4 +1,4 @@
-/** `dhkit serve`, `dhkit once-code`, `dhkit kb import|export` and `dhkit renderer`. */
+/** `dhkit serve`, `dhkit once-code`, `dhkit kb import|export|ask` and `dhkit renderer`. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,6 +8,8 @@ import { KnowledgeFormatError, knowledgeToCsv, knowledgeToJson, parseKnowledgeCs
 import { PostgresStore } from './store/postgres-store.js';
 import { SQLITE_FILE_NAME, SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
+import { KnowledgeBrain } from './adapters/brain/knowledge-brain.js';
+import { searchReply } from './adapters/brain/knowledge/search-reply.js';
 
 function secondsToMs(seconds: number | undefined): number | undefined {
   return seconds === undefined ? undefined : Math.round(seconds * 1000);
@@ -23,6 +25,7 @@ const USAGE = `Usage:
   dhkit once-code <robotId> [--ttl SECONDS] [--data DIR]
   dhkit kb import <robotId> <file.csv|file.json> [--replace] [--data DIR]
   dhkit kb export <robotId> [--format csv|json] [--data DIR]      (to stdout)
+  dhkit kb ask <robotId> <question> [--limit N] [--data DIR]       (what the brain would do, JSON to stdout)
   dhkit renderer [--port N] [--host H] [--capacity N] [--warm N]  (reference avatar renderer, docs/renderer-protocol.md;
                                                                    DHKIT_RENDERER_SECRET, DHKIT_CHROMIUM)
 
@@ -175,7 +178,8 @@ async function openStore(dataFlag: string | undefined, env: NodeJS.ProcessEnv): 
  */
 async function knowledgeBase(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [action, ...rest] = args;
-  if (action !== 'import' && action !== 'export') throw new UsageError('kb needs "import" or "export".');
+  if (action === 'ask') return await knowledgeAsk(rest, env);
+  if (action !== 'import' && action !== 'export') throw new UsageError('kb needs "import", "export" or "ask".');
   const { values, positionals } = parseArgs({
     args: rest,
     options: { data: { type: 'string' }, replace: { type: 'boolean' }, format: { type: 'string' } },
@@ -226,6 +230,39 @@ async function knowledgeBase(args: string[], env: NodeJS.ProcessEnv): Promise<nu
       const list = await store.listKnowledge(robotId);
       process.stdout.write(format === 'csv' ? knowledgeToCsv(list) : `${JSON.stringify(knowledgeToJson(list), null, 2)}\n`);
     }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * `dhkit kb ask`: the search route's answer (ranked entries, confidence, decision) straight from the store,
+ * through the same lookup the brain uses.
+ */
+async function knowledgeAsk(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { data: { type: 'string' }, limit: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 2) throw new UsageError('kb ask needs a robot id and a question (quoted).');
+  const limit = parseNumber(values.limit, '--limit', 1, 20);
+  if (limit !== undefined && !Number.isInteger(limit)) throw new UsageError('--limit is a whole number from 1 to 20.');
+  const [robotId, question] = positionals;
+  if (question.trim() === '' || question.length > 2000) throw new UsageError('The question needs 1 to 2000 characters.');
+  const opened = await openStore(values.data, env);
+  if (!opened) return 1;
+  const { store, where } = opened;
+  try {
+    const robot = await store.getRobot(robotId);
+    if (!robot) {
+      console.error(`dhkit: no robot "${robotId}" in ${where}.`);
+      return 1;
+    }
+    const brain = new KnowledgeBrain({ loadEntries: (id) => store.listKnowledge(id) });
+    process.stdout.write(`${JSON.stringify(searchReply(await brain.lookup(robot, question, limit ?? 5)), null, 2)}\n`);
     return 0;
   } finally {
     await store.close();

@@ -15,8 +15,12 @@ export interface BrainConfigBase {
 /** The built-in knowledge base (docs/brains.md). */
 export interface KnowledgeBrainConfig extends BrainConfigBase {
   type: 'knowledge';
-  /** Confidence (0..1) at or above which an entry answers (default 0.3). */
+  /** Confidence (0..1) at or above which an entry answers (default 0.33). */
   threshold?: number;
+  /** Words that decide between entries (product names…): a match or mismatch on them counts more. */
+  keyTerms?: string[];
+  /** Groups of words that mean the same in this knowledge base (["ASR", "语音识别"]); folded into the first. */
+  synonyms?: string[][];
 }
 /** An OpenAI-compatible chat completions endpoint, streamed. */
 export interface OpenAiBrainConfig extends BrainConfigBase {

@@ -2,13 +2,13 @@ import type { KnowledgeBrain } from '../adapters/brain/knowledge-brain.js';
 import type { RateLimiter } from '../security/rate-limits.js';
 import type { Admission } from '../sessions/admission.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
-import type { Store } from '../store/store.js';
+import type { KnowledgeEntry, Store } from '../store/store.js';
 
 /** What the composition root (app.ts) hands to every route plugin. */
 export interface AppContext {
   store: Store;
   /** The process's knowledge brain: its search route and its index cache. */
-  brain: KnowledgeBrain;
+  brain: KnowledgeBrain<KnowledgeEntry>;
   registry: SessionRegistry;
   admission: Admission;
   /** SHA-256 (hex) of the admin key. */

@@ -1,6 +1,7 @@
 /**
  * Admin API for a robot's knowledge base: bulk import (JSON or CSV, append or replace, all or nothing),
- * export (JSON or CSV, which imports again), and single entries. Every change drops the knowledge brain's
+ * export (JSON or CSV, which imports again), single entries, and the search route (what the brain would
+ * answer). Every change drops the knowledge brain's
  * cached index of that robot in this process; other processes notice through the store's knowledge
  * revision (see watchKnowledgeRevisions).
  */
@@ -23,8 +24,10 @@ import {
   knowledgeEntrySchema,
   knowledgeExportQuery,
   knowledgeImportQuery,
+  knowledgeSearchSchema,
   robotIdParams,
 } from './schemas.js';
+import { searchReply } from '../adapters/brain/knowledge/search-reply.js';
 
 /** Knowledge imports may be large (a CSV with media-rich answers); everything else stays at 64 KiB. */
 const KNOWLEDGE_BODY_LIMIT = 8 * 1024 * 1024;
@@ -73,6 +76,7 @@ export function knowledgeRoutes(context: AppContext): FastifyPluginAsync {
     });
     knowledgeBaseRoutes(app, context);
     knowledgeEntryRoutes(app, context);
+    knowledgeSearchRoute(app, context);
   };
 }
 
@@ -127,6 +131,18 @@ function knowledgeBaseRoutes(app: FastifyInstance, context: AppContext): void {
 }
 
 /** Single entries: read, replace, change, delete. */
+/** What the brain would do with a question: ranked entries with their confidence, and the decision. */
+function knowledgeSearchRoute(app: FastifyInstance, context: AppContext): void {
+  app.post<{ Params: { id: string }; Body: { question: string; limit?: number } }>(
+    '/v1/robots/:id/knowledge/search',
+    { schema: { params: robotIdParams, body: knowledgeSearchSchema } },
+    async (request) => {
+      const robot = await loadRobot(context, request.params.id);
+      return searchReply(await context.brain.lookup(robot, request.body.question, request.body.limit ?? 5));
+    },
+  );
+}
+
 function knowledgeEntryRoutes(app: FastifyInstance, context: AppContext): void {
   const entryId = (params: EntryParams) => Number(params.entryId);
   const loadEntry = async (params: EntryParams) => {

@@ -27,6 +27,12 @@ const brainSchema = {
       properties: {
         type: { const: 'knowledge' },
         threshold: { type: 'number', minimum: 0, maximum: 1 },
+        keyTerms: { type: 'array', maxItems: 500, items: { type: 'string', minLength: 1, maxLength: 100 } },
+        synonyms: {
+          type: 'array',
+          maxItems: 500,
+          items: { type: 'array', minItems: 2, maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 100 } },
+        },
         fallbackAnswers: fallbackAnswersSchema,
       },
     },
@@ -374,4 +380,15 @@ export const analyticsQuery = {
   type: 'object',
   additionalProperties: false,
   properties: { from: timeParam, to: timeParam, limit: { type: 'string', pattern: '^[0-9]{1,4}$' } },
+} as const;
+
+/** POST /v1/robots/:id/knowledge/search. */
+export const knowledgeSearchSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['question'],
+  properties: {
+    question: { type: 'string', minLength: 1, maxLength: 2000 },
+    limit: { type: 'integer', minimum: 1, maximum: 20 },
+  },
 } as const;

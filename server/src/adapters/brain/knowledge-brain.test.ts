@@ -78,9 +78,10 @@ describe('KnowledgeBrain', () => {
   });
 
   it('offers "did you mean" suggestions when unsure', async () => {
-    const decision = index.decide('你可以做哪些事情');
+    // (Was '你可以做哪些事情', which the paraphrase set expects answered — and now is.)
+    const decision = index.decide('你们能做些啥');
     expect(decision.kind).toBe('suggest');
-    const reply = await ask('你可以做哪些事情');
+    const reply = await ask('你们能做些啥');
     expect(reply.answered).toBe(false);
     expect(reply.suggestions).toContain('你能做什么');
     expect(reply.text).toContain('您是想问');
