@@ -18,7 +18,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ADMISSIONS = Number(process.env.BENCH_ADMISSIONS ?? 20_000);
 // 16 in flight keeps both cores busy; many more only add queueing to the latency.
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const ADMIN_KEY = 'bench-admin-key-0123456789';
+const ADMIN_KEY = 'bench-admin-key-0123456789-padded-to-32-characters';
 const CONCURRENCY = 1024;
 
 if (!fs.existsSync(path.join(ROOT, 'server/dist/cli.js'))) {

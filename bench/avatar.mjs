@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startServer } from '../server/dist/index.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-const ADMIN_KEY = 'bench-admin-key-0123456789';
+const ADMIN_KEY = 'bench-admin-key-0123456789-padded-to-32-characters';
 const SIZES = [
   { name: 'phone', width: 360, height: 540 },
   { name: 'kiosk', width: 1080, height: 1920 },

@@ -18,7 +18,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 25);
 const FIRST_TOKEN_DELAY_MS = Number(process.env.BENCH_FIRST_TOKEN_MS ?? 300);
 const TOKEN_GAP_MS = 30;
 const TOKENS = ['Sure! ', 'Here is ', 'the answer ', 'you asked for. ', 'It has ', 'a few ', 'clauses.'];
-const ADMIN_KEY = 'bench-admin-key-0123456789';
+const ADMIN_KEY = 'bench-admin-key-0123456789-padded-to-32-characters';
 
 const now = () => performance.timeOrigin + performance.now();
 const percentile = (values, p) => {

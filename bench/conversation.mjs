@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { startServer } from '../server/dist/index.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 25);
-const ADMIN_KEY = 'bench-admin-key-0123456789';
+const ADMIN_KEY = 'bench-admin-key-0123456789-padded-to-32-characters';
 const QUESTIONS = ['hello', '你好', 'What can you do?', '你能做什么？', 'Where is the showroom?', '怎么嵌入到网站？'];
 
 const percentile = (values, p) => {

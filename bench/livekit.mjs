@@ -22,7 +22,7 @@ import { ONSETS_WORKLET, toneSpeech } from '../scripts/voice-timing.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 8);
 const WARM_PAGES = Number(process.env.BENCH_WARM ?? 1);
-const ADMIN_KEY = 'bench-admin-key-0123456789';
+const ADMIN_KEY = 'bench-admin-key-0123456789-padded-to-32-characters';
 const WEBRTC_ARGS = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
 /** Between sessions, as between two visitors: the renderer's warm page is ready again by then. */
 const PAUSE_MS = 1500;

@@ -17,6 +17,8 @@ import { avatarRoutes } from './http/avatar-routes.js';
 import { channelRoutes } from './http/channel-routes.js';
 import { analyticsRoutes } from './http/analytics-routes.js';
 import { healthRoutes } from './http/health-routes.js';
+import { ADMIN_AUTH_LOCKOUT } from './http/admin-auth.js';
+import { fastifyTrustProxy, type TrustProxySetting } from './security/trust-proxy.js';
 import { AnalyticsDrops } from './store/analytics-drops.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
 import { robotRoutes } from './http/robot-routes.js';
@@ -51,8 +53,11 @@ export interface AppOptions {
   onceCodeLockout?: Partial<LockoutPolicy>;
   /** Once-code issuance rate per robot. */
   onceCodeRate?: Partial<RatePolicy>;
-  /** Trust X-Forwarded-For for the client address (behind a reverse proxy). Default false. */
-  trustProxy?: boolean;
+  /**
+   * The proxies in front of the server whose X-Forwarded-For names the client address: a hop count or their
+   * addresses/CIDRs (security/trust-proxy.ts). `true` means one hop. Default false (no proxy).
+   */
+  trustProxy?: TrustProxySetting | boolean;
   adminKey?: string;
   /** Days the question log (analytics) keeps questions; 0 records none. Default 90. */
   analyticsDays?: number;
@@ -107,7 +112,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
     routerOptions: { maxParamLength: 200 },
     forceCloseConnections: true,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(options.trustProxy),
     // A URL that is not valid percent-encoding never reaches the router or the error handler.
     frameworkErrors: (_error, _request, reply) => sendError(reply, 'INVALID_REQUEST', 'The URL is malformed.'),
   });
@@ -197,6 +202,7 @@ function buildContext(
     registry,
     admission,
     adminKeyHash: settings.adminKeyHash,
+    adminLockout: new FailureLockout(ADMIN_AUTH_LOCKOUT),
     demo: settings.demo,
     onceCodeRate: new RateLimiter({ ...DEFAULT_ONCE_CODE_RATE, ...options.onceCodeRate }),
     sdkDir: options.sdkDir === undefined ? findSdkDir() : options.sdkDir,

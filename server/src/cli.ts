@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './index.js';
+import { AdminKeyTooShortError, MIN_ADMIN_KEY_CHARS } from './security/admin-key.js';
+import { parseTrustProxy, TrustProxyError, type TrustProxySetting } from './security/trust-proxy.js';
 import { mintOnceCode } from './sessions/once-codes.js';
 import { KnowledgeFormatError, knowledgeToCsv, knowledgeToJson, parseKnowledgeCsv, parseKnowledgeJson } from './knowledge/knowledge-format.js';
 import { PostgresStore } from './store/postgres-store.js';
@@ -101,17 +103,30 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' } },
     strict: true,
   });
+  const adminKey = env.DHKIT_ADMIN_KEY || undefined;
+  if (adminKey !== undefined && adminKey.length < MIN_ADMIN_KEY_CHARS) {
+    console.error(`dhkit: ${new AdminKeyTooShortError(adminKey.length).message}`);
+    return 2;
+  }
+  let trustProxy: TrustProxySetting;
+  try {
+    trustProxy = parseTrustProxy(env.DHKIT_TRUST_PROXY);
+  } catch (error) {
+    if (!(error instanceof TrustProxyError)) throw error;
+    console.error(`dhkit: ${error.message}`);
+    return 2;
+  }
   const server = await startServer({
     port: parsePort(values.port ?? env.DHKIT_PORT ?? '8080', values.port ? '--port' : 'DHKIT_PORT'),
     host: values.host ?? env.DHKIT_HOST ?? '0.0.0.0',
     dataDir: path.resolve(values.data ?? env.DHKIT_DATA_DIR ?? './.dhkit'),
-    adminKey: env.DHKIT_ADMIN_KEY || undefined,
+    adminKey,
     databaseUrl: env.DHKIT_DATABASE_URL || undefined,
     demo: parseFlag(env.DHKIT_DEMO, 'DHKIT_DEMO'),
     logLevel: env.DHKIT_LOG_LEVEL ?? 'info',
     maxSessions: parseNumber(env.DHKIT_MAX_SESSIONS, 'DHKIT_MAX_SESSIONS', 0, 1_000_000),
     leaseTtlMs: secondsToMs(parseNumber(env.DHKIT_LEASE_TTL_SECONDS, 'DHKIT_LEASE_TTL_SECONDS', 1, 3600)),
-    trustProxy: parseFlag(env.DHKIT_TRUST_PROXY, 'DHKIT_TRUST_PROXY'),
+    trustProxy,
     analyticsDays: parseNumber(env.DHKIT_ANALYTICS_DAYS, 'DHKIT_ANALYTICS_DAYS', 0, 36_500),
     ...onceCodeRate(env),
   });

@@ -80,3 +80,19 @@ describe('analytics of one session', () => {
     visitor.close();
   }, 60_000);
 });
+
+describe('static path variants', () => {
+  it.each(['/demo/./index.html', '/demo/x/../index.html', '/demo//index.html', '/demo/%2e/index.html', '/demo/.//index.html', '/demo/index.html'])(
+    '%s is refused or served with the page CSP',
+    async (url) => {
+      const response = await fetch(server.url + url, { redirect: 'manual' });
+      const body = await response.text();
+      if (response.status === 200 && /<html|<!doctype/i.test(body)) {
+        expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+      } else {
+        expect(response.status).toBeGreaterThanOrEqual(300);
+        expect(response.status).toBeLessThan(500);
+      }
+    },
+  );
+});

@@ -20,7 +20,7 @@ function parseTime(value: string | undefined, name: string, fallback: number): n
 
 export function analyticsRoutes(context: AppContext): FastifyPluginAsync {
   return async (app) => {
-    app.addHook('onRequest', adminGuard(context.adminKeyHash));
+    app.addHook('onRequest', adminGuard(context.adminKeyHash, context.adminLockout));
 
     app.get<{ Params: { id: string }; Querystring: { from?: string; to?: string; limit?: string } }>(
       '/v1/robots/:id/analytics',

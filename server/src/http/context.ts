@@ -1,5 +1,5 @@
 import type { KnowledgeBrain } from '../adapters/brain/knowledge-brain.js';
-import type { RateLimiter } from '../security/rate-limits.js';
+import type { FailureLockout, RateLimiter } from '../security/rate-limits.js';
 import type { Admission } from '../sessions/admission.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
 import type { KnowledgeEntry, Store } from '../store/store.js';
@@ -13,6 +13,8 @@ export interface AppContext {
   admission: Admission;
   /** SHA-256 (hex) of the admin key. */
   adminKeyHash: string;
+  /** Failed admin authentications per client address (http/admin-auth.ts). */
+  adminLockout: FailureLockout;
   demo: boolean;
   /** Once-code issuance per robot. */
   onceCodeRate: RateLimiter;

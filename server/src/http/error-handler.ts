@@ -2,6 +2,7 @@
 import { ERROR_CATALOG, errorMessage, type ErrorBody, type ErrorCode } from '@dhkit/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { CodedError } from '../errors.js';
+import { isStoreUnavailable, OUTAGE_RETRY_AFTER_MS } from '../store/store-unavailable.js';
 
 function errorBody(code: ErrorCode, message = errorMessage(code)): ErrorBody {
   const compat = (ERROR_CATALOG[code] as { compat?: string }).compat;
@@ -18,6 +19,11 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (error instanceof CodedError) {
       if (error.retryAfterMs !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
       return sendError(reply, error.code, error.message);
+    }
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, 'store unavailable');
+      reply.header('Retry-After', String(Math.ceil(OUTAGE_RETRY_AFTER_MS / 1000)));
+      return sendError(reply, 'SERVER_BUSY');
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {

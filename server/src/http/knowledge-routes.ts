@@ -69,7 +69,7 @@ function noSuchEntry(robotId: string, entryId: string): CodedError {
 
 export function knowledgeRoutes(context: AppContext): FastifyPluginAsync {
   return async (app) => {
-    app.addHook('onRequest', adminGuard(context.adminKeyHash));
+    app.addHook('onRequest', adminGuard(context.adminKeyHash, context.adminLockout));
     // CSV only here (the plugin's own parser): the body arrives as text and becomes {entries} before validation.
     app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: KNOWLEDGE_BODY_LIMIT }, (_request, body, done) => {
       done(null, new CsvBody(body as string));

@@ -13,7 +13,7 @@ import { hotQuestionsBodySchema, onceCodeBodySchema, robotBodySchema, robotIdPar
 export function robotRoutes(context: AppContext): FastifyPluginAsync {
   return async (app) => {
     // onRequest, before the body is parsed or validated: a caller without the key learns nothing about schemas.
-    app.addHook('onRequest', adminGuard(context.adminKeyHash));
+    app.addHook('onRequest', adminGuard(context.adminKeyHash, context.adminLockout));
     const loadRobot = async (id: string): Promise<Robot> => {
       const robot = await context.store.getRobot(id);
       if (!robot) throw new CodedError('ROBOT_NOT_FOUND');

@@ -15,7 +15,11 @@ const fallbackAnswersSchema = {
   additionalProperties: false,
   properties: { zh_CN: { type: 'string', minLength: 1, maxLength: 500 }, en_US: { type: 'string', minLength: 1, maxLength: 500 } },
 } as const;
-const httpUrlSchema = { type: 'string', maxLength: 2000, pattern: '^https?://[^\\s]+$' } as const;
+/**
+ * An upstream URL. No `user:pass@` (the authority may not hold `@`): credentials belong in apiKey/secret fields,
+ * which are masked in answers and never logged; a password inside a URL would be shown and logged with it.
+ */
+const httpUrlSchema = { type: 'string', maxLength: 2000, pattern: '^https?://[^\\s/?#@]+([/?#][^\\s]*)?$' } as const;
 
 /** The robot's brain (docs/brains.md): the built-in knowledge base, an OpenAI-compatible LLM, or a signed webhook. */
 const brainSchema = {
@@ -153,7 +157,7 @@ const mediaSchema = {
       additionalProperties: false,
       required: ['url', 'apiKey', 'apiSecret'],
       properties: {
-        url: { type: 'string', maxLength: 2000, pattern: '^wss?://[^\\s]+$' },
+        url: { type: 'string', maxLength: 2000, pattern: '^wss?://[^\\s/?#@]+([/?#][^\\s]*)?$' },
         apiKey: { type: 'string', minLength: 1, maxLength: 200 },
         apiSecret: { type: 'string', minLength: 1, maxLength: 1000 },
       },

@@ -110,7 +110,7 @@ async function beaconRoutes(app: FastifyInstance, context: AppContext): Promise<
 
 /** The admin's view of sessions: list a robot's, kick one, make one speak. */
 function adminSessionRoutes(app: FastifyInstance, context: AppContext): void {
-  const admin = adminGuard(context.adminKeyHash);
+  const admin = adminGuard(context.adminKeyHash, context.adminLockout);
 
   app.get<{ Params: { id: string } }>(
     '/v1/robots/:id/sessions',

@@ -2,6 +2,7 @@
 import type { MediaConfig } from '@dhkit/protocol';
 import { RENDERER_HTTP_TIMEOUT_MS, RENDERER_START_TIMEOUT_MS, type RendererHealth, type RendererSessionRequest } from '@dhkit/protocol';
 import { CodedError } from '../errors.js';
+import { fetchUpstream } from '../security/upstream-fetch.js';
 
 export type RendererSettings = NonNullable<MediaConfig['renderer']>;
 
@@ -30,7 +31,7 @@ function headers(renderer: RendererSettings, json: boolean): Record<string, stri
 
 async function call(renderer: RendererSettings, method: string, path: string, body?: unknown, timeoutMs = RENDERER_HTTP_TIMEOUT_MS): Promise<Response> {
   try {
-    return await fetch(rendererUrl(renderer, path), {
+    return await fetchUpstream(rendererUrl(renderer, path), {
       method,
       headers: headers(renderer, body !== undefined),
       body: body === undefined ? undefined : JSON.stringify(body),

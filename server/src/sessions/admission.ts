@@ -1,10 +1,11 @@
 /**
- * Admission (docs/server-api.md): a visitor's once-code becomes a live session. In order: the client's
- * once-code lockout, the process's session cap, the robot, its language and origin, the media precheck
+ * Admission (docs/server-api.md): a visitor's once-code becomes a live session. In order: the process's
+ * session cap, the robot, its language and origin, the client's once-code lockout (after the origin: a page
+ * that may not embed the robot learns that, not a lockout), the media precheck
  * (a full renderer refuses before the code is spent), then one atomic store step that consumes the code
  * and takes a concurrency lease, and last the session's media (livekit mode).
  */
-import { PROTOCOL_VERSION, isLanguageCode, toRobotProfile, type SessionInfo } from '@dhkit/protocol';
+import { PROTOCOL_VERSION, isLanguageCode, toRobotProfile, type LanguageCode, type SessionInfo } from '@dhkit/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { CodedError } from '../errors.js';
 import { precheckMedia, startSessionMedia, type SessionMedia } from '../media/media-admission.js';
@@ -12,6 +13,7 @@ import type { FailureLockout } from '../security/rate-limits.js';
 import { isOriginAllowed, randomSecret, sha256Hex } from '../security/secrets.js';
 import type { Store } from '../store/store.js';
 import { LiveSession, type SessionServices } from './live-session.js';
+import { OnceCodeRetries } from './once-code-retries.js';
 import type { SessionRegistry } from './session-registry.js';
 import { heartbeatIntervalFor, type SessionTimeouts } from './session-timeouts.js';
 
@@ -42,6 +44,7 @@ export interface AdmissionInput {
 
 export class Admission {
   private readonly heartbeatIntervalMs: number;
+  private readonly retries = new OnceCodeRetries();
 
   constructor(private readonly deps: AdmissionDependencies) {
     this.heartbeatIntervalMs = heartbeatIntervalFor(deps.timeouts);
@@ -52,8 +55,6 @@ export class Admission {
     const { store, registry, timeouts, onceCodeLockout } = this.deps;
     const { robotId, onceCode, origin } = input;
     const lockKey = `${input.clientAddress}|${robotId}`;
-    const lockedFor = onceCodeLockout.lockedFor(lockKey);
-    if (lockedFor > 0) throw new CodedError('ONCE_CODE_LOCKED', undefined, { retryAfterMs: lockedFor });
     if (registry.size >= this.deps.maxSessions) throw new CodedError('SERVER_BUSY', undefined, { retryAfterMs: 5000 });
 
     const robot = await store.getRobot(robotId);
@@ -61,6 +62,8 @@ export class Admission {
     const language = input.language ?? robot.defaultLanguage;
     if (!isLanguageCode(language) || !robot.languages.includes(language)) throw new CodedError('LANGUAGE_NOT_SUPPORTED');
     if (!isOriginAllowed(robot.allowedOrigins, origin)) throw new CodedError('ORIGIN_NOT_ALLOWED');
+    const lockedFor = onceCodeLockout.lockedFor(lockKey);
+    if (lockedFor > 0) throw new CodedError('ONCE_CODE_LOCKED', undefined, { retryAfterMs: lockedFor });
     // Livekit mode: a full renderer refuses before the once-code is spent (docs/livekit.md).
     const mediaMode = await precheckMedia(robot);
 
@@ -68,25 +71,19 @@ export class Admission {
     const token = randomSecret(32);
     const tokenHash = sha256Hex(token);
     const now = Date.now();
-    const result = await store.admitSession({
-      robotId: robot.id,
-      codeHash: sha256Hex(onceCode),
-      now,
-      session: {
-        id: sessionId,
-        robotId: robot.id,
-        tokenHash,
-        language,
-        origin: origin ?? null,
-        createdAt: now,
-        // Until the channel opens the registry renews it; a session that never opens lets it lapse.
-        leaseExpiresAt: now + timeouts.leaseTtlMs,
-      },
-    });
-    if (!result.ok) {
-      if (result.reason === 'ONCE_CODE_INVALID') onceCodeLockout.recordFailure(lockKey);
-      throw new CodedError(result.reason);
+    const codeHash = sha256Hex(onceCode);
+    this.retries.start(codeHash);
+    let result: Awaited<ReturnType<Store['admitSession']>>;
+    let spent = false;
+    try {
+      result = await this.admitInStore(robot.id, codeHash, now, { sessionId, tokenHash, language, origin });
+      spent = result.ok;
+      // A retry of a real code (now spent) is not a guess: counting it locked racing pages out.
+      if (!result.ok && result.reason === 'ONCE_CODE_INVALID' && !this.retries.isRetry(codeHash)) onceCodeLockout.recordFailure(lockKey);
+    } finally {
+      this.retries.finish(codeHash, spent);
     }
+    if (!result.ok) throw new CodedError(result.reason);
     onceCodeLockout.recordSuccess(lockKey);
     let media: SessionMedia;
     try {
@@ -112,5 +109,26 @@ export class Admission {
       language,
       robot: toRobotProfile(robot),
     };
+  }
+
+  /** The one atomic store step: consume the code, take a concurrency lease. */
+  private admitInStore(robotId: string, codeHash: string, now: number, session: { sessionId: string; tokenHash: string; language: LanguageCode; origin?: string }) {
+    const { store, timeouts } = this.deps;
+    const { sessionId, tokenHash, language, origin } = session;
+    return store.admitSession({
+      robotId,
+      codeHash,
+      now,
+      session: {
+        id: sessionId,
+        robotId,
+        tokenHash,
+        language,
+        origin: origin ?? null,
+        createdAt: now,
+        // Until the channel opens the registry renews it; a session that never opens lets it lapse.
+        leaseExpiresAt: now + timeouts.leaseTtlMs,
+      },
+    });
   }
 }

@@ -29,6 +29,7 @@ import { Turn, type TurnSink } from '../turn/turn.js';
 import { frameBytes, frameSize, parseClientMessage } from './channel-messages.js';
 import { toSessionEndReason, type EndCause } from './end-cause.js';
 import { QuestionObserver } from './question-observer.js';
+import { SocketBackpressure } from './backpressure.js';
 import { FRAME_LIMIT, SessionRateLimits, TokenBucket } from './rate-limit.js';
 import { EndMentions, type SessionTimeouts } from './session-timeouts.js';
 import { SocketAttach } from './socket-attach.js';
@@ -82,6 +83,7 @@ export class LiveSession {
   private readonly rateLimits: SessionRateLimits;
   private readonly frames = new TokenBucket(FRAME_LIMIT);
   private questionRecords = 0;
+  private readonly backpressure: SocketBackpressure;
 
   constructor(
     readonly id: string,
@@ -93,6 +95,15 @@ export class LiveSession {
   ) {
     this.mentions = new EndMentions(services.timeouts.endMentionMs);
     this.rateLimits = new SessionRateLimits(robot.rateLimits);
+    this.backpressure = new SocketBackpressure({
+      socket: () => this.socket,
+      highWaterBytes: services.timeouts.sendHighWaterBytes,
+      stallMs: services.timeouts.slowReaderMs,
+      onStalled: () => {
+        this.services.log.warn({ sessionId: this.id }, 'the client stopped reading; ending the session');
+        this.end('SLOW_READER');
+      },
+    });
     this.sockets = new SocketAttach({
       helloMs: services.timeouts.helloMs,
       tokenHash,
@@ -332,6 +343,7 @@ export class LiveSession {
       sendBinary: (frame) => {
         if (this.socket?.readyState === OPEN) this.socket.send(frame, { binary: true });
       },
+      ready: (signal) => this.backpressure.ready(signal),
     };
     const turn = new Turn({
       chatId,

@@ -15,6 +15,10 @@ export interface SessionTimeouts {
   helloMs: number;
   /** `sessionEndMention` goes out this long before an idle timeout or the maximum duration ends a session. */
   endMentionMs: number;
+  /** A turn pauses while the socket holds more than this many unsent bytes (sessions/backpressure.ts). */
+  sendHighWaterBytes: number;
+  /** A socket over sendHighWaterBytes for this long is a client that does not read: its session ends. */
+  slowReaderMs: number;
 }
 
 export const DEFAULT_SESSION_TIMEOUTS: SessionTimeouts = {
@@ -22,6 +26,9 @@ export const DEFAULT_SESSION_TIMEOUTS: SessionTimeouts = {
   leaseTtlMs: 30_000,
   helloMs: LIMITS.helloTimeoutMs,
   endMentionMs: 30_000,
+  // About 20 s of 22 kHz audio ahead of the listener; a reading client drains it long before.
+  sendHighWaterBytes: 1 << 20,
+  slowReaderMs: 20_000,
 };
 
 /** How often clients ping: a third of the lease TTL, so two lost pings do not yet end a session. */

@@ -14,6 +14,8 @@ export interface ClauseSenderOptions {
   isEnded(): boolean;
   send(message: ServerMessage): void;
   sendBinary(frame: Uint8Array): void;
+  /** Resolves when the client can take more audio (its socket is not backed up). */
+  ready(signal: AbortSignal): Promise<void>;
   sendError(code: ErrorCode): void;
   onError(error: unknown): void;
   /** Called once, when the turn's first audio frame goes out. */
@@ -42,6 +44,7 @@ export class ClauseSender {
           sendFrame(held, false);
           held = null;
         }
+        await this.options.ready(signal);
         const next = await audio.next();
         if (signal.aborted) return;
         if (next === null) break;

@@ -21,6 +21,8 @@ export type { TurnResult } from './turn-result.js';
 export interface TurnSink {
   sendMessage(message: ServerMessage): void;
   sendBinary(frame: Uint8Array): void;
+  /** Resolves when the sink can take more audio (backpressure); absent: always. */
+  ready?(signal: AbortSignal): Promise<void>;
 }
 
 export interface TurnOptions {
@@ -181,6 +183,7 @@ export class Turn {
       isEnded: () => this.ended,
       send: (message) => this.send(message),
       sendBinary: (frame) => sink.sendBinary(frame),
+      ready: (signal) => sink.ready?.(signal) ?? Promise.resolve(),
       sendError: (code) => this.sendError(code),
       onError: (error) => this.reportError(error),
       onFirstFrame: () => {

@@ -17,6 +17,7 @@ import {
 } from './http-brain.js';
 import type { KnowledgeBrain } from './knowledge-brain.js';
 import { readSseData } from './sse.js';
+import { fetchUpstream } from '../../security/upstream-fetch.js';
 
 export const DEFAULT_HISTORY_TURNS = 6;
 /** Knowledge entries added to the system prompt with useKnowledge. */
@@ -56,7 +57,7 @@ export class OpenAiBrain implements Brain {
     try {
       const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
       if (config.apiKey) headers.authorization = `Bearer ${config.apiKey}`;
-      const response = await fetch(url, {
+      const response = await fetchUpstream(url, {
         method: 'POST',
         headers,
         body: JSON.stringify({

@@ -19,6 +19,7 @@ import {
 } from './http-brain.js';
 import { DEFAULT_HISTORY_TURNS } from './openai-brain.js';
 import { readSseData } from './sse.js';
+import { fetchUpstream } from '../../security/upstream-fetch.js';
 
 export const SIGNATURE_HEADER = 'X-DHKit-Signature';
 
@@ -81,7 +82,7 @@ export class WebhookBrain implements Brain {
     if (context.signal.aborted) return;
     const request = new BrainRequest(context.signal, config.timeoutMs ?? DEFAULT_TIMEOUT_MS, this.options.maxDurationMs ?? DEFAULT_MAX_DURATION_MS, what);
     try {
-      const response = await fetch(config.url, {
+      const response = await fetchUpstream(config.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',

@@ -5,6 +5,7 @@
  * Self-hosted servers that speak the same wire format (openedai-speech, Kokoro-FastAPI, …) work too.
  */
 import { SpeechSynthesisError, type TextToSpeech } from './tts.js';
+import { fetchUpstream } from '../../security/upstream-fetch.js';
 
 export const OPENAI_TTS_SAMPLE_RATE = 24_000;
 const BYTES_PER_SAMPLE = 2;
@@ -113,7 +114,7 @@ export class OpenAiTts implements TextToSpeech {
   }
 
   private request(text: string, voice: string, signal: AbortSignal): Promise<Response> {
-    return fetch(this.url, {
+    return fetchUpstream(this.url, {
       method: 'POST',
       headers: {
         'Content-Type': 'application/json',
