@@ -21,7 +21,14 @@ import { knowledgeRoutes } from './http/knowledge-routes.js';
 import { robotRoutes } from './http/robot-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { staticRoutes } from './http/static-routes.js';
-import { DEFAULT_LOCKOUT, DEFAULT_ONCE_CODE_RATE, FailureLockout, RateLimiter, type LockoutPolicy, type RatePolicy } from './security/rate-limits.js';
+import {
+  DEFAULT_LOCKOUT,
+  DEFAULT_ONCE_CODE_RATE,
+  FailureLockout,
+  RateLimiter,
+  type LockoutPolicy,
+  type RatePolicy,
+} from './security/rate-limits.js';
 import { Admission } from './sessions/admission.js';
 import type { SessionServices } from './sessions/live-session.js';
 import { SessionRegistry } from './sessions/session-registry.js';
@@ -161,7 +168,12 @@ function buildContext(
   const knowledge = new KnowledgeBrain({ loadEntries: (robotId) => store.listKnowledge(robotId) });
   const brains = new BrainFactory(knowledge);
   const analyticsDays = options.analyticsDays ?? DEFAULT_ANALYTICS_DAYS;
-  const maintenance = startStoreMaintenance({ store, onKnowledgeChanged: (robotId) => knowledge.invalidate(robotId), analyticsDays, log: app.log });
+  const maintenance = startStoreMaintenance({
+    store,
+    onKnowledgeChanged: (robotId) => knowledge.invalidate(robotId),
+    analyticsDays,
+    log: app.log,
+  });
   const timeouts: SessionTimeouts = {
     ...DEFAULT_SESSION_TIMEOUTS,
     ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
@@ -176,7 +188,10 @@ function buildContext(
     brainFor: (robot) => brains.forRobot(robot),
     ttsFor: (robot) => ttsFactory.forRobot(robot),
     asrFor: (robot) => createSpeechRecognizer(robot.asr),
-    onQuestion: analyticsDays > 0 ? (record) => store.recordQuestion(record).catch((error) => app.log.warn({ err: error }, 'could not record a question')) : undefined,
+    onQuestion:
+      analyticsDays > 0
+        ? (record) => store.recordQuestion(record).catch((error) => app.log.warn({ err: error }, 'could not record a question'))
+        : undefined,
     onFirstAudio: (sessionId, ms) => app.log.debug({ sessionId, ms: Math.round(ms * 10) / 10 }, 'first audio frame'),
   };
   const admission = new Admission({
