@@ -24,7 +24,14 @@ import { knowledgeRoutes } from './http/knowledge-routes.js';
 import { robotRoutes } from './http/robot-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { staticRoutes } from './http/static-routes.js';
-import { DEFAULT_LOCKOUT, DEFAULT_ONCE_CODE_RATE, FailureLockout, RateLimiter, type LockoutPolicy, type RatePolicy } from './security/rate-limits.js';
+import {
+  DEFAULT_LOCKOUT,
+  DEFAULT_ONCE_CODE_RATE,
+  FailureLockout,
+  RateLimiter,
+  type LockoutPolicy,
+  type RatePolicy,
+} from './security/rate-limits.js';
 import { Admission } from './sessions/admission.js';
 import type { SessionServices } from './sessions/live-session.js';
 import { SessionRegistry } from './sessions/session-registry.js';
@@ -167,7 +174,12 @@ function buildContext(
   const knowledge = new KnowledgeBrain({ loadEntries: (robotId) => store.listKnowledge(robotId) });
   const brains = new BrainFactory(knowledge);
   const analyticsDays = options.analyticsDays ?? DEFAULT_ANALYTICS_DAYS;
-  const maintenance = startStoreMaintenance({ store, onKnowledgeChanged: (robotId) => knowledge.invalidate(robotId), analyticsDays, log: app.log });
+  const maintenance = startStoreMaintenance({
+    store,
+    onKnowledgeChanged: (robotId) => knowledge.invalidate(robotId),
+    analyticsDays,
+    log: app.log,
+  });
   const timeouts: SessionTimeouts = {
     ...DEFAULT_SESSION_TIMEOUTS,
     ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),

@@ -6,7 +6,13 @@ import { startServer } from './index.js';
 import { AdminKeyTooShortError, MIN_ADMIN_KEY_CHARS } from './security/admin-key.js';
 import { parseTrustProxy, TrustProxyError, type TrustProxySetting } from './security/trust-proxy.js';
 import { mintOnceCode } from './sessions/once-codes.js';
-import { KnowledgeFormatError, knowledgeToCsv, knowledgeToJson, parseKnowledgeCsv, parseKnowledgeJson } from './knowledge/knowledge-format.js';
+import {
+  KnowledgeFormatError,
+  knowledgeToCsv,
+  knowledgeToJson,
+  parseKnowledgeCsv,
+  parseKnowledgeJson,
+} from './knowledge/knowledge-format.js';
 import { PostgresStore } from './store/postgres-store.js';
 import { SQLITE_FILE_NAME, SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -92,7 +98,7 @@ async function renderer(args: string[], env: NodeJS.ProcessEnv): Promise<number>
   try {
     rendererCli = (await import(rendererPackage)) as typeof rendererCli;
   } catch {
-    throw new UsageError('"dhkit renderer" needs the @dhkit/renderer package ("npm install @dhkit/renderer"), which runs as dhkit-renderer.');
+    throw new UsageError('"dhkit renderer" needs the @dhkit/renderer package ("npm install @dhkit/renderer"); it runs as dhkit-renderer.');
   }
   return rendererCli.main(args, env);
 }

@@ -190,7 +190,8 @@ function knowledgeEntryRoutes(app: FastifyInstance, context: AppContext): void {
     { schema: { params: knowledgeEntryParams } },
     async (request, reply) => {
       const robot = await loadRobot(context, request.params.id);
-      if (!(await context.store.deleteKnowledgeEntry(robot.id, entryId(request.params)))) throw noSuchEntry(robot.id, request.params.entryId);
+      const deleted = await context.store.deleteKnowledgeEntry(robot.id, entryId(request.params));
+      if (!deleted) throw noSuchEntry(robot.id, request.params.entryId);
       context.brain.invalidate(robot.id);
       return reply.code(204).send();
     },

@@ -1,4 +1,7 @@
-/** Admission's route (public, CORS; the logic is sessions/admission.ts), the visitor's end-of-session beacon, and the admin session routes. */
+/**
+ * Admission's route (public, CORS; the logic is sessions/admission.ts), the visitor's end-of-session beacon,
+ * and the admin session routes.
+ */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionRequest } from '@dhkit/protocol';
 import type { AppContext } from './context.js';

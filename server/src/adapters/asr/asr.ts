@@ -26,7 +26,7 @@ export class SpeechRecognitionError extends CodedError<'SPEECH_RECOGNITION_FAILE
 }
 
 /** A RIFF/WAVE header + the samples: what every transcription service accepts. */
-export function pcmToWav(pcm: Uint8Array, sampleRate: number): Uint8Array {
+export function pcmToWav(pcm: Uint8Array, sampleRate: number): Uint8Array<ArrayBuffer> {
   const wav = new Uint8Array(44 + pcm.length);
   const view = new DataView(wav.buffer);
   const ascii = (offset: number, text: string) => {

@@ -9,6 +9,7 @@ import { OUT_OF_DOMAIN, PARAPHRASES } from '../../../test/fixtures/paraphrases.j
 const entries: KnowledgeEntry[] = DEMO_KNOWLEDGE.map((entry, i) => ({
   ...entry,
   similarQuestions: entry.similarQuestions ?? [],
+  tags: entry.tags ?? [],
   id: i + 1,
   robotId: 'demo',
   createdAt: '',
