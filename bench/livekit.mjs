@@ -8,7 +8,7 @@
 //     LiveKit chunk, joining the room and the first keyframe;
 //   utteranceToFirstAudioMs: sendDrivenText() → the first audible sample of the streamed voice (espeak-ng);
 //   captionOffsetMs: caption shown − its clause heard, per clause, with a speech engine whose clauses are
-//     tones (so their onsets are exact); DESIGN.md §5 allows −45…+15 ms.
+//     tones (so their onsets are exact); docs/benchmarks.md allows −45…+15 ms.
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -17,12 +17,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../scripts/chromium.mjs';
 import { startServer } from '../server/dist/index.js';
-import { startRenderer } from '../server/dist/renderer/reference-renderer.js';
+import { startRenderer } from '../packages/renderer/dist/reference-renderer.js';
 import { ONSETS_WORKLET, toneSpeech } from '../scripts/voice-timing.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 8);
 const WARM_PAGES = Number(process.env.BENCH_WARM ?? 1);
-const ADMIN_KEY = 'bench-admin-key-0123456789';
+const ADMIN_KEY = 'bench-admin-key-0123456789-padded-to-32-characters';
 const WEBRTC_ARGS = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
 /** Between sessions, as between two visitors: the renderer's warm page is ready again by then. */
 const PAUSE_MS = 1500;

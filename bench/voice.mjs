@@ -28,7 +28,7 @@ const { startTranscriptionServer } = await import(`data:text/javascript;base64,$
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const ASR_LATENCY_MS = Number(process.env.ASR_LATENCY_MS ?? 150);
-const ADMIN_KEY = 'bench-voice-admin-key-0123456789';
+const ADMIN_KEY = 'bench-voice-admin-key-0123456789-padded-to-32-characters';
 const QUESTION = 'What are your opening hours?';
 const END_SILENCE_MS = 600;
 

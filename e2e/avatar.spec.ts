@@ -210,7 +210,7 @@ function tonePcm(): Uint8Array {
 async function withSpeechEngine(page: Page, tts: TextToSpeech, run: () => Promise<void>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-tone-'));
   let site: Server | undefined;
-  const running = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: 'tone-admin-key-0123456789', demo: true, logLevel: process.env.TONE_LOG ?? 'warn', tts });
+  const running = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: 'tone-admin-key-0123456789-padded-to-32-characters', demo: true, logLevel: process.env.TONE_LOG ?? 'warn', tts });
   try {
     site = createServer((_request, response) =>
       response

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 // The real server, built by `npm run build` (npm test builds first).
 import { startServer } from '../server/dist/index.js';
 
-export const ADMIN_KEY = 'e2e-admin-key-0123456789';
+export const ADMIN_KEY = 'e2e-admin-key-0123456789-padded-to-32-characters';
 
 export interface TestServer {
   url: string;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startServer } from '../server/dist/index.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.js';
 
-const ADMIN_KEY = 'e2e-lifecycle-admin-key';
+const ADMIN_KEY = 'e2e-lifecycle-admin-key-padded-to-32-characters';
 const LEASE_TTL_MS = 3000;
 
 let server: Awaited<ReturnType<typeof startServer>>;

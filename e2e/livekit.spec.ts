@@ -8,7 +8,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.js';
 import { startServer, type RunningServer } from '../server/dist/index.js';
 import type { TextToSpeech } from '../server/dist/adapters/tts/tts.js';
 import { CLAUSE_MS, ONSETS_WORKLET, toneSpeech } from '../scripts/voice-timing.mjs';
-import { startRenderer, type RunningRenderer } from '../server/dist/renderer/reference-renderer.js';
+import { startRenderer, type RunningRenderer } from '../packages/renderer/dist/reference-renderer.js';
 import { startLiveKitTestServer, type LiveKitTestServer } from '../test/livekit-server/index.js';
 
 /**
@@ -304,7 +304,7 @@ test('a green-screen renderer is keyed out: the avatar floats over the page', as
 /** The median of some numbers. */
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-test('captions and speaking events are in step with the streamed voice (+15/-45 ms, DESIGN.md §5)', async () => {
+test('captions and speaking events are in step with the streamed voice (+15/-45 ms, the target in docs/benchmarks.md)', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-e2e-lk-tone-'));
   const toned = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'warn', tts: toneSpeech() as TextToSpeech });
   const page = await browser.newPage();
@@ -371,7 +371,7 @@ test('captions and speaking events are in step with the streamed voice (+15/-45 
       `[livekit] caption − voice per clause, ms: ${offsets.join(', ')}; speakingStart − voice ${Math.round(start.t - onsets[0])} ms; ` +
         `speakingStop − end of voice ${Math.round(stop.t - heardEnd)} ms; playout delay estimate ${measured.playoutDelayMs} ms`,
     );
-    // DESIGN.md §5: captions within +15/−45 ms of their audio. The median must be inside; each clause may
+    // The target (docs/benchmarks.md): captions within +15/−45 ms of their audio. The median must be inside; each clause may
     // stray by the measurement's own grain (a 10 ms margin: Opus smearing the onset, timer granularity), and
     // one clause in six may stray further (two browsers and a renderer share the test machine's two cores:
     // a late timer or a jitter buffer that jumps between two readings), but never grossly.

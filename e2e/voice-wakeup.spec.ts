@@ -27,7 +27,7 @@ function speechSamples(name: string, text: string, speaker?: string): number[] {
 }
 
 test.beforeAll(async () => {
-  voice = await startVoiceHarness('e2e-wakeup-admin-key-0123456789');
+  voice = await startVoiceHarness('e2e-wakeup-admin-key-0123456789-padded-to-32-characters');
   ({ asr, server, site } = voice);
 });
 

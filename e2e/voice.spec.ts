@@ -15,7 +15,7 @@ const speechWav = (name: string, text: string, silenceBefore: number, silenceAft
 const launch = (wav: string) => voice.launch(wav);
 
 test.beforeAll(async () => {
-  voice = await startVoiceHarness('e2e-voice-admin-key-0123456789');
+  voice = await startVoiceHarness('e2e-voice-admin-key-0123456789-padded-to-32-characters');
   ({ asr } = voice);
 });
 

@@ -7,7 +7,7 @@ export const TONE_MS = 350;
 export const CLAUSE_MS = 700;
 
 /**
- * A TextToSpeech (server/src/turn/tts/tts.ts) whose every clause is the tone above, streamed in 100 ms
+ * A TextToSpeech (server/src/adapters/tts/tts.ts) whose every clause is the tone above, streamed in 100 ms
  * chunks: its onsets are exact, where espeak-ng's clauses begin with a varying breath of silence.
  */
 export function toneSpeech() {

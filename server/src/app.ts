@@ -1,6 +1,6 @@
 /**
- * The composition root: configuration, store, brain, TTS and session registry are made here and handed to
- * the route plugins. Nothing else constructs adapters.
+ * The composition root: configuration, store, brains, speech engines, recognizers, the session registry and
+ * admission are made here and handed to the route plugins. Nothing else constructs adapters.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,22 +11,36 @@ import { LIMITS } from '@dhkit/protocol';
 import { ADMIN_KEY_SETTING, resolveAdminKey, type AdminKeyState } from './security/admin-key.js';
 import type { AppContext } from './http/context.js';
 import { seedDemo } from './robots/demo-robot.js';
-import { installErrorHandlers, sendError } from './errors.js';
+import { installErrorHandlers, sendError } from './http/error-handler.js';
 import { ASSETS_DIR, findSdkDir } from './paths.js';
 import { avatarRoutes } from './http/avatar-routes.js';
 import { channelRoutes } from './http/channel-routes.js';
 import { analyticsRoutes } from './http/analytics-routes.js';
 import { healthRoutes } from './http/health-routes.js';
+import { ADMIN_AUTH_LOCKOUT } from './http/admin-auth.js';
+import { fastifyTrustProxy, type TrustProxySetting } from './security/trust-proxy.js';
+import { AnalyticsDrops } from './store/analytics-drops.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
 import { robotRoutes } from './http/robot-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { staticRoutes } from './http/static-routes.js';
-import { DEFAULT_LOCKOUT, DEFAULT_ONCE_CODE_RATE, FailureLockout, RateLimiter, type LockoutPolicy, type RatePolicy } from './security/rate-limits.js';
-import { DEFAULT_SESSION_TIMEOUTS, SessionRegistry, type SessionTimeouts } from './sessions/live-session.js';
+import {
+  DEFAULT_LOCKOUT,
+  DEFAULT_ONCE_CODE_RATE,
+  FailureLockout,
+  RateLimiter,
+  type LockoutPolicy,
+  type RatePolicy,
+} from './security/rate-limits.js';
+import { Admission } from './sessions/admission.js';
+import type { SessionServices } from './sessions/live-session.js';
+import { SessionRegistry } from './sessions/session-registry.js';
+import { DEFAULT_SESSION_TIMEOUTS, type SessionTimeouts } from './sessions/session-timeouts.js';
 import { PostgresStore } from './store/postgres-store.js';
 import { SQLITE_FILE_NAME, SqliteStore } from './store/sqlite-store.js';
 import { DEFAULT_ANALYTICS_DAYS, startStoreMaintenance } from './store/maintenance.js';
 import type { Store } from './store/store.js';
+import { BrainFactory } from './adapters/brain/brain-factory.js';
 import { KnowledgeBrain } from './adapters/brain/knowledge-brain.js';
 import { EspeakTts } from './adapters/tts/espeak-tts.js';
 import { TtsFactory } from './adapters/tts/tts-factory.js';
@@ -46,8 +60,11 @@ export interface AppOptions {
   onceCodeLockout?: Partial<LockoutPolicy>;
   /** Once-code issuance rate per robot. */
   onceCodeRate?: Partial<RatePolicy>;
-  /** Trust X-Forwarded-For for the client address (behind a reverse proxy). Default false. */
-  trustProxy?: boolean;
+  /**
+   * The proxies in front of the server whose X-Forwarded-For names the client address: a hop count or their
+   * addresses/CIDRs (security/trust-proxy.ts). `true` means one hop. Default false (no proxy).
+   */
+  trustProxy?: TrustProxySetting | boolean;
   adminKey?: string;
   /** Days the question log (analytics) keeps questions; 0 records none. Default 90. */
   analyticsDays?: number;
@@ -92,15 +109,7 @@ const REDACTED_PATHS = [
 ];
 
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
-  let store: Store;
-  let storeIsNew: boolean;
-  if (options.databaseUrl) {
-    store = await PostgresStore.connect(options.databaseUrl);
-    storeIsNew = (await store.getSetting(ADMIN_KEY_SETTING)) === null;
-  } else {
-    storeIsNew = !fs.existsSync(path.join(options.dataDir, SQLITE_FILE_NAME));
-    store = SqliteStore.open(options.dataDir);
-  }
+  const { store, storeIsNew } = await openStore(options);
   const demo = options.demo ?? storeIsNew;
 
   const app = Fastify({
@@ -110,7 +119,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
     routerOptions: { maxParamLength: 200 },
     forceCloseConnections: true,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(options.trustProxy),
     // A URL that is not valid percent-encoding never reaches the router or the error handler.
     frameworkErrors: (_error, _request, reply) => sendError(reply, 'INVALID_REQUEST', 'The URL is malformed.'),
   });
@@ -122,45 +131,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     await store.expireLeases(Date.now());
     const adminKey = await resolveAdminKey(store, options.adminKey);
     const demoSeeded = demo ? await seedDemo(store) : false;
-
-    const tts = options.tts ?? new EspeakTts({ binary: options.espeakPath });
-    const ttsFactory = new TtsFactory(tts);
-    const brain = new KnowledgeBrain({ loadEntries: (robotId) => store.listKnowledge(robotId) });
-    const analyticsDays = options.analyticsDays ?? DEFAULT_ANALYTICS_DAYS;
-    const maintenance = startStoreMaintenance({ store, onKnowledgeChanged: (robotId) => brain.invalidate(robotId), analyticsDays, log: app.log });
-    const timeouts: SessionTimeouts = {
-      ...DEFAULT_SESSION_TIMEOUTS,
-      ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
-      ...options.sessionTimeouts,
-    };
-    const registry = new SessionRegistry(timeouts, store, app.log);
-    const context: AppContext = {
-      store,
-      brain,
-      tts,
-      registry,
-      adminKeyHash: adminKey.hash,
-      demo,
-      timeouts,
-      maxSessions: options.maxSessions ?? 10_000,
-      onceCodeLockout: new FailureLockout({ ...DEFAULT_LOCKOUT, ...options.onceCodeLockout }),
-      onceCodeRate: new RateLimiter({ ...DEFAULT_ONCE_CODE_RATE, ...options.onceCodeRate }),
-      sdkDir: options.sdkDir === undefined ? findSdkDir() : options.sdkDir,
-      assetsDir: ASSETS_DIR,
-      sessionServices: {
-        store,
-        brain,
-        tts,
-        log: app.log,
-        timeouts,
-        onEnded: (session) => registry.remove(session),
-        ttsFor: (robot) => ttsFactory.forRobot(robot),
-        asrFor: (robot) => createSpeechRecognizer(robot.asr),
-        onQuestion: analyticsDays > 0 ? (record) => store.recordQuestion(record).catch((error) => app.log.warn({ err: error }, 'could not record a question')) : undefined,
-        onFirstAudio: (sessionId, ms) => app.log.debug({ sessionId, ms: Math.round(ms * 10) / 10 }, 'first audio frame'),
-      },
-    };
-    if (demo && tts instanceof EspeakTts) tts.warmUp(['cmn', 'en-us']);
+    const { context, close } = buildContext(app, store, options, { adminKeyHash: adminKey.hash, demo });
 
     app.decorate('dhkit', { context, adminKey, demo, demoSeeded });
     app.removeContentTypeParser('text/plain');
@@ -168,28 +139,104 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     app.addHook('onSend', async (_request, reply) => {
       reply.header('X-Content-Type-Options', 'nosniff');
     });
-    app.addHook('preClose', async () => registry.closeAll('SERVER_SHUTDOWN'));
+    app.addHook('preClose', async () => context.registry.closeAll('SERVER_SHUTDOWN'));
     app.addHook('onClose', async () => {
-      maintenance.stop();
-      await tts.close();
-      await ttsFactory.close();
+      await close();
       await store.close();
     });
-
-    await app.register(fastifyStatic, { root: ASSETS_DIR, serve: false });
-    await app.register(fastifyWebsocket, { options: { maxPayload: 4 * LIMITS.channelMaxFrameBytes } });
-    await app.register(healthRoutes);
-    await app.register(robotRoutes(context));
-    await app.register(knowledgeRoutes(context));
-    await app.register(analyticsRoutes(context));
-    await app.register(sessionRoutes(context));
-    await app.register(channelRoutes(context));
-    await app.register(staticRoutes(context));
-    await app.register(avatarRoutes(context));
+    await registerRoutes(app, context);
     await app.ready();
   } catch (error) {
     await store.close();
     throw error;
   }
   return app;
+}
+
+async function openStore(options: AppOptions): Promise<{ store: Store; storeIsNew: boolean }> {
+  if (options.databaseUrl) {
+    const store = await PostgresStore.connect(options.databaseUrl);
+    return { store, storeIsNew: (await store.getSetting(ADMIN_KEY_SETTING)) === null };
+  }
+  const storeIsNew = !fs.existsSync(path.join(options.dataDir, SQLITE_FILE_NAME));
+  return { store: SqliteStore.open(options.dataDir), storeIsNew };
+}
+
+/** Every adapter and service of the process: speech, brains, recognizers, sessions, admission. */
+function buildContext(
+  app: FastifyInstance,
+  store: Store,
+  options: AppOptions,
+  settings: { adminKeyHash: string; demo: boolean },
+): { context: AppContext; close(): Promise<void> } {
+  const espeak = options.tts ?? new EspeakTts({ binary: options.espeakPath });
+  const ttsFactory = new TtsFactory(espeak);
+  const knowledge = new KnowledgeBrain({ loadEntries: (robotId) => store.listKnowledge(robotId) });
+  const brains = new BrainFactory(knowledge);
+  const analyticsDays = options.analyticsDays ?? DEFAULT_ANALYTICS_DAYS;
+  const maintenance = startStoreMaintenance({
+    store,
+    onKnowledgeChanged: (robotId) => knowledge.invalidate(robotId),
+    analyticsDays,
+    log: app.log,
+  });
+  const timeouts: SessionTimeouts = {
+    ...DEFAULT_SESSION_TIMEOUTS,
+    ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
+    ...options.sessionTimeouts,
+  };
+  const registry = new SessionRegistry(timeouts, store, app.log);
+  const analyticsDrops = new AnalyticsDrops(app.log);
+  const sessionServices: SessionServices = {
+    store,
+    log: app.log,
+    timeouts,
+    onEnded: (session) => registry.remove(session),
+    brainFor: (robot) => brains.forRobot(robot),
+    ttsFor: (robot) => ttsFactory.forRobot(robot),
+    asrFor: (robot) => createSpeechRecognizer(robot.asr),
+    onQuestion: analyticsDays > 0 ? (record) => store.recordQuestion(record).catch((error) => analyticsDrops.note('storeError', error)) : undefined,
+    onQuestionDropped: () => analyticsDrops.note('sessionCap'),
+    onFirstAudio: (sessionId, ms) => app.log.debug({ sessionId, ms: Math.round(ms * 10) / 10 }, 'first audio frame'),
+  };
+  const admission = new Admission({
+    store,
+    registry,
+    timeouts,
+    maxSessions: options.maxSessions ?? 10_000,
+    onceCodeLockout: new FailureLockout({ ...DEFAULT_LOCKOUT, ...options.onceCodeLockout }),
+    sessionServices,
+  });
+  if (settings.demo && espeak instanceof EspeakTts) espeak.warmUp(['cmn', 'en-us']);
+  const context: AppContext = {
+    store,
+    brain: knowledge,
+    registry,
+    admission,
+    adminKeyHash: settings.adminKeyHash,
+    adminLockout: new FailureLockout(ADMIN_AUTH_LOCKOUT),
+    demo: settings.demo,
+    onceCodeRate: new RateLimiter({ ...DEFAULT_ONCE_CODE_RATE, ...options.onceCodeRate }),
+    sdkDir: options.sdkDir === undefined ? findSdkDir() : options.sdkDir,
+    assetsDir: ASSETS_DIR,
+  };
+  const close = async () => {
+    maintenance.stop();
+    await espeak.close();
+    await ttsFactory.close();
+  };
+  return { context, close };
+}
+
+async function registerRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  await app.register(fastifyStatic, { root: ASSETS_DIR, serve: false });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 4 * LIMITS.channelMaxFrameBytes } });
+  await app.register(healthRoutes);
+  await app.register(robotRoutes(context));
+  await app.register(knowledgeRoutes(context));
+  await app.register(analyticsRoutes(context));
+  await app.register(sessionRoutes(context));
+  await app.register(channelRoutes(context));
+  await app.register(staticRoutes(context));
+  await app.register(avatarRoutes(context));
 }

@@ -1,15 +1,23 @@
-/** `dhkit serve`, `dhkit once-code`, `dhkit kb import|export` and `dhkit renderer`. */
+/** `dhkit serve`, `dhkit once-code`, `dhkit kb import|export|ask` and `dhkit renderer`. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './index.js';
+import { AdminKeyTooShortError, MIN_ADMIN_KEY_CHARS } from './security/admin-key.js';
+import { parseTrustProxy, TrustProxyError, type TrustProxySetting } from './security/trust-proxy.js';
 import { mintOnceCode } from './sessions/once-codes.js';
-import { findSdkDir } from './paths.js';
-import { startRenderer } from './renderer/reference-renderer.js';
-import { KnowledgeFormatError, knowledgeToCsv, knowledgeToJson, parseKnowledgeCsv, parseKnowledgeJson } from './store/knowledge-format.js';
+import {
+  KnowledgeFormatError,
+  knowledgeToCsv,
+  knowledgeToJson,
+  parseKnowledgeCsv,
+  parseKnowledgeJson,
+} from './knowledge/knowledge-format.js';
 import { PostgresStore } from './store/postgres-store.js';
 import { SQLITE_FILE_NAME, SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
+import { KnowledgeBrain } from './adapters/brain/knowledge-brain.js';
+import { searchReply } from './adapters/brain/knowledge/search-reply.js';
 
 function secondsToMs(seconds: number | undefined): number | undefined {
   return seconds === undefined ? undefined : Math.round(seconds * 1000);
@@ -25,6 +33,7 @@ const USAGE = `Usage:
   dhkit once-code <robotId> [--ttl SECONDS] [--data DIR]
   dhkit kb import <robotId> <file.csv|file.json> [--replace] [--data DIR]
   dhkit kb export <robotId> [--format csv|json] [--data DIR]      (to stdout)
+  dhkit kb ask <robotId> <question> [--limit N] [--data DIR]       (what the brain would do, JSON to stdout)
   dhkit renderer [--port N] [--host H] [--capacity N] [--warm N]  (reference avatar renderer, docs/renderer-protocol.md;
                                                                    DHKIT_RENDERER_SECRET, DHKIT_CHROMIUM)
 
@@ -78,32 +87,20 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-/** `dhkit renderer`: streams avatars into LiveKit rooms for robots in livekit media mode (docs/livekit.md). */
+/**
+ * `dhkit renderer`: the reference renderer lives in its own package (browser code: Chromium, the SDK's
+ * publisher page), so a server install does not carry it; when @dhkit/renderer is installed this runs it.
+ */
 async function renderer(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { port: { type: 'string' }, host: { type: 'string' }, capacity: { type: 'string' }, warm: { type: 'string' } },
-    strict: true,
-  });
-  const sdkDir = findSdkDir();
-  if (!sdkDir) throw new UsageError('The SDK build (@dhkit/sdk dist) was not found; run "npm run build".');
-  const running = await startRenderer({
-    port: parsePort(values.port ?? env.DHKIT_RENDERER_PORT ?? '8090', '--port'),
-    host: values.host ?? '127.0.0.1',
-    capacity: parseNumber(values.capacity ?? '2', '--capacity', 1, 64),
-    warmPages: parseNumber(values.warm ?? '1', '--warm', 0, 64),
-    secret: env.DHKIT_RENDERER_SECRET || undefined,
-    chromiumPath: env.DHKIT_CHROMIUM || undefined,
-    sdkDir,
-    log: (line) => console.log(`dhkit renderer: ${line}`),
-  });
-  console.log(`dhkit renderer: listening on ${running.url}`);
-  await new Promise<void>((resolve) => {
-    const stop = () => void running.close().finally(resolve);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  return 0;
+  // A variable, not a literal: the server neither depends on the package nor compiles against it.
+  const rendererPackage = '@dhkit/renderer';
+  let rendererCli: { main(args: string[], env: NodeJS.ProcessEnv): Promise<number> };
+  try {
+    rendererCli = (await import(rendererPackage)) as typeof rendererCli;
+  } catch {
+    throw new UsageError('"dhkit renderer" needs the @dhkit/renderer package ("npm install @dhkit/renderer"); it runs as dhkit-renderer.');
+  }
+  return rendererCli.main(args, env);
 }
 
 async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -112,17 +109,30 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' } },
     strict: true,
   });
+  const adminKey = env.DHKIT_ADMIN_KEY || undefined;
+  if (adminKey !== undefined && adminKey.length < MIN_ADMIN_KEY_CHARS) {
+    console.error(`dhkit: ${new AdminKeyTooShortError(adminKey.length).message}`);
+    return 2;
+  }
+  let trustProxy: TrustProxySetting;
+  try {
+    trustProxy = parseTrustProxy(env.DHKIT_TRUST_PROXY);
+  } catch (error) {
+    if (!(error instanceof TrustProxyError)) throw error;
+    console.error(`dhkit: ${error.message}`);
+    return 2;
+  }
   const server = await startServer({
     port: parsePort(values.port ?? env.DHKIT_PORT ?? '8080', values.port ? '--port' : 'DHKIT_PORT'),
     host: values.host ?? env.DHKIT_HOST ?? '0.0.0.0',
     dataDir: path.resolve(values.data ?? env.DHKIT_DATA_DIR ?? './.dhkit'),
-    adminKey: env.DHKIT_ADMIN_KEY || undefined,
+    adminKey,
     databaseUrl: env.DHKIT_DATABASE_URL || undefined,
     demo: parseFlag(env.DHKIT_DEMO, 'DHKIT_DEMO'),
     logLevel: env.DHKIT_LOG_LEVEL ?? 'info',
     maxSessions: parseNumber(env.DHKIT_MAX_SESSIONS, 'DHKIT_MAX_SESSIONS', 0, 1_000_000),
     leaseTtlMs: secondsToMs(parseNumber(env.DHKIT_LEASE_TTL_SECONDS, 'DHKIT_LEASE_TTL_SECONDS', 1, 3600)),
-    trustProxy: parseFlag(env.DHKIT_TRUST_PROXY, 'DHKIT_TRUST_PROXY'),
+    trustProxy,
     analyticsDays: parseNumber(env.DHKIT_ANALYTICS_DAYS, 'DHKIT_ANALYTICS_DAYS', 0, 36_500),
     ...onceCodeRate(env),
   });
@@ -189,7 +199,8 @@ async function openStore(dataFlag: string | undefined, env: NodeJS.ProcessEnv): 
  */
 async function knowledgeBase(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [action, ...rest] = args;
-  if (action !== 'import' && action !== 'export') throw new UsageError('kb needs "import" or "export".');
+  if (action === 'ask') return await knowledgeAsk(rest, env);
+  if (action !== 'import' && action !== 'export') throw new UsageError('kb needs "import", "export" or "ask".');
   const { values, positionals } = parseArgs({
     args: rest,
     options: { data: { type: 'string' }, replace: { type: 'boolean' }, format: { type: 'string' } },
@@ -240,6 +251,39 @@ async function knowledgeBase(args: string[], env: NodeJS.ProcessEnv): Promise<nu
       const list = await store.listKnowledge(robotId);
       process.stdout.write(format === 'csv' ? knowledgeToCsv(list) : `${JSON.stringify(knowledgeToJson(list), null, 2)}\n`);
     }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * `dhkit kb ask`: the search route's answer (ranked entries, confidence, decision) straight from the store,
+ * through the same lookup the brain uses.
+ */
+async function knowledgeAsk(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { data: { type: 'string' }, limit: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 2) throw new UsageError('kb ask needs a robot id and a question (quoted).');
+  const limit = parseNumber(values.limit, '--limit', 1, 20);
+  if (limit !== undefined && !Number.isInteger(limit)) throw new UsageError('--limit is a whole number from 1 to 20.');
+  const [robotId, question] = positionals;
+  if (question.trim() === '' || question.length > 2000) throw new UsageError('The question needs 1 to 2000 characters.');
+  const opened = await openStore(values.data, env);
+  if (!opened) return 1;
+  const { store, where } = opened;
+  try {
+    const robot = await store.getRobot(robotId);
+    if (!robot) {
+      console.error(`dhkit: no robot "${robotId}" in ${where}.`);
+      return 1;
+    }
+    const brain = new KnowledgeBrain({ loadEntries: (id) => store.listKnowledge(id) });
+    process.stdout.write(`${JSON.stringify(searchReply(await brain.lookup(robot, question, limit ?? 5)), null, 2)}\n`);
     return 0;
   } finally {
     await store.close();

@@ -1,61 +1,30 @@
-import { ERROR_CATALOG, errorMessage, type ErrorBody, type ErrorCode } from '@dhkit/protocol';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+/**
+ * The server's one error base class. Every error our own code raises on purpose carries a code from the
+ * catalog in @dhkit/protocol (its HTTP status, its messages); http/error-handler.ts turns any of them into
+ * the response, and the channel sends the same code to the visitor.
+ */
+import { ERROR_CATALOG, errorMessage, type ErrorCode } from '@dhkit/protocol';
 
-/** An error that ends a request with a catalog code (and its HTTP status). */
-export class ApiError extends Error {
+export interface CodedErrorOptions {
+  /** Sent as Retry-After (rounded up to seconds) when the error ends a request. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+export class CodedError<Code extends ErrorCode = ErrorCode> extends Error {
+  readonly retryAfterMs?: number;
+
   constructor(
-    readonly code: ErrorCode,
+    readonly code: Code,
     message?: string,
-    /** Sent as Retry-After (rounded up to seconds) when set. */
-    readonly retryAfterMs?: number,
+    options: CodedErrorOptions = {},
   ) {
-    super(message ?? errorMessage(code));
-    this.name = 'ApiError';
+    super(message ?? errorMessage(code), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CodedError';
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 
   get status(): number {
     return ERROR_CATALOG[this.code].status;
   }
-}
-
-export function errorBody(code: ErrorCode, message = errorMessage(code)): ErrorBody {
-  const compat = (ERROR_CATALOG[code] as { compat?: string }).compat;
-  return { error: { code, message, ...(compat ? { compat } : {}) } };
-}
-
-export function sendError(reply: FastifyReply, code: ErrorCode, message?: string): FastifyReply {
-  return reply.code(ERROR_CATALOG[code].status).send(errorBody(code, message));
-}
-
-/** Maps fastify's own errors (validation, parsing, limits) onto the catalog; a client mistake is never a 500. */
-export function installErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
-    if (error instanceof ApiError) {
-      if (error.retryAfterMs !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
-      return sendError(reply, error.code, error.message);
-    }
-    const fastifyError = error as FastifyError;
-    if (fastifyError.validation) {
-      const context = fastifyError.validationContext ?? 'request';
-      return sendError(reply, 'INVALID_REQUEST', `Invalid ${context}: ${fastifyError.message}`);
-    }
-    switch (fastifyError.code) {
-      case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return sendError(reply, 'PAYLOAD_TOO_LARGE');
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return sendError(reply, 'INVALID_REQUEST', 'Send the body as application/json.');
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return sendError(reply, 'INVALID_REQUEST', `Invalid JSON body: ${fastifyError.message}`);
-    }
-    const status = fastifyError.statusCode ?? 500;
-    if (status === 413) return sendError(reply, 'PAYLOAD_TOO_LARGE');
-    if (status === 404) return sendError(reply, 'NOT_FOUND');
-    if (status >= 400 && status < 500) {
-      return sendError(reply, 'INVALID_REQUEST', fastifyError.message || undefined);
-    }
-    request.log.error({ err: error }, 'request failed');
-    return sendError(reply, 'INTERNAL_ERROR');
-  });
-  app.setNotFoundHandler((_request, reply) => sendError(reply, 'NOT_FOUND'));
 }

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenAiBrainConfig, Robot, WebhookBrainConfig } from '@dhkit/protocol';
-import { buildRobot } from '../src/http/robot-routes.js';
+import { buildRobot } from '../src/robots/robot.js';
 import { BrainError, type Brain, type BrainChunk } from '../src/adapters/brain/brain.js';
 import { maskBrainSecrets, maskSecret, restoreMaskedSecrets } from '../src/robots/robot-secrets.js';
 import { KnowledgeBrain } from '../src/adapters/brain/knowledge-brain.js';

@@ -13,7 +13,7 @@ export interface SeenRequest {
   abortedByClient: () => boolean;
 }
 
-export type Handler = (request: SeenRequest, response: ServerResponse) => void | Promise<void>;
+export type Handler = (request: SeenRequest, response: ServerResponse) => unknown;
 
 export class LocalServer {
   readonly requests: SeenRequest[] = [];

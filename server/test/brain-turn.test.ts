@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeAudioFrame, type PacifyConfig, type Robot, type ServerMessage } from '@dhkit/protocol';
 import { startServer, type RunningServer } from '../src/index.js';
-import { buildRobot } from '../src/http/robot-routes.js';
+import { buildRobot } from '../src/robots/robot.js';
 import { OpenAiBrain } from '../src/adapters/brain/openai-brain.js';
 import { FALLBACK_ANSWERS } from '../src/adapters/brain/fallback.js';
 import { Turn, type TurnResult } from '../src/turn/turn.js';

@@ -299,7 +299,7 @@ describe('static files and demo', () => {
   });
 
   it('answers 404 when the SDK is not built', async () => {
-    const bare = await createApp({ dataDir: tempDir(), adminKey: 'k', logLevel: 'silent', demo: false, sdkDir: path.join(tempDir(), 'absent') });
+    const bare = await createApp({ dataDir: tempDir(), adminKey: 'k'.repeat(32), logLevel: 'silent', demo: false, sdkDir: path.join(tempDir(), 'absent') });
     expectError(await bare.inject('/sdk/dhkit.umd.js'), 404, 'NOT_FOUND');
     expectError(await bare.inject('/'), 404, 'NOT_FOUND');
     expectError(await bare.inject({ method: 'POST', url: '/demo/once-code' }), 404, 'NOT_FOUND');

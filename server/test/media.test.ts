@@ -7,7 +7,7 @@ import { TokenVerifier } from 'livekit-server-sdk';
 import { decodeAudioFrame, type ServerMessage, type SessionInfo } from '@dhkit/protocol';
 import { startServer, type RunningServer } from '../src/index.js';
 import { ADMIN, ADMIN_KEY, tempDir } from './helpers.js';
-import type { RendererControlMessage, RendererSessionRequest } from '../src/media/renderer-protocol.js';
+import type { RendererControlMessage, RendererSessionRequest } from '@dhkit/protocol';
 
 const LIVEKIT = { url: 'ws://127.0.0.1:7880', apiKey: 'devkey', apiSecret: 'a-livekit-test-secret-of-some-length' };
 const RENDERER_SECRET = 'renderer-test-secret-123456';

@@ -22,6 +22,9 @@ export interface PostgresCluster {
   adminUrl: string;
   /** Creates a fresh empty database and returns its connection URL. */
   createDatabase(name?: string): Promise<string>;
+  /** Stops the server (an outage) keeping its data; resume() starts it again on the same port. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +64,11 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** fsync off: a test cluster never needs to survive a power cut; max_connections covers several pools. */
+function serverOptions(port: number, dir?: string): string {
+  return `-p ${port}${dir ? ` -k ${dir}` : ''} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+}
+
 export async function startPostgresCluster(): Promise<PostgresCluster> {
   if (isRoot()) ensureOsUser();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dhkit-pg-'));
@@ -72,9 +80,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
     try {
-      // fsync off: a test cluster never needs to survive a power cut; max_connections covers several pools.
-      const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-      runPg('pg_ctl', ['-D', dataDir, '-l', path.join(dir, 'log'), '-o', options, '-w', '-t', '30', 'start']);
+      runPg('pg_ctl', ['-D', dataDir, '-l', path.join(dir, 'log'), '-o', serverOptions(port, dir), '-w', '-t', '30', 'start']);
       break;
     } catch (error) {
       if (attempt >= 2) {
@@ -109,6 +115,12 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
         await client.end();
       }
       return `postgres://postgres@127.0.0.1:${port}/${database}`;
+    },
+    async pause() {
+      runPg('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+    },
+    async resume() {
+      runPg('pg_ctl', ['-D', dataDir, '-l', path.join(dir, 'log'), '-o', serverOptions(port, dir), '-w', '-t', '30', 'start']);
     },
     stop,
   };

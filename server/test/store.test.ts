@@ -1,9 +1,8 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRobot } from '../src/http/robot-routes.js';
-import { MIGRATIONS } from '../src/store/migrations/index.js';
-import { POSTGRES_MIGRATIONS } from '../src/store/migrations/postgres.js';
+import { buildRobot } from '../src/robots/robot.js';
+import { MIGRATIONS, POSTGRES_MIGRATIONS } from '../src/store/migrations/index.js';
 import { PostgresStore } from '../src/store/postgres-store.js';
 import { SqliteStore, applyMigrations } from '../src/store/sqlite-store.js';
 import { DuplicateRobotError, type AdmissionRequest, type Store } from '../src/store/store.js';

@@ -13,7 +13,7 @@ import { tempDir } from './helpers.js';
 import { MAX_UTTERANCE_BYTES } from '../src/sessions/voice-input.js';
 import { startTranscriptionServer, type TranscriptionServer } from './fixtures/transcription-server.js';
 
-const ADMIN_KEY = 'voice-test-admin-key';
+const ADMIN_KEY = 'voice-test-admin-key-padded-to-32-characters';
 const ADMIN = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
 let server: RunningServer;
 let asr: TranscriptionServer;

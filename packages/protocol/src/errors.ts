@@ -99,6 +99,13 @@ export const ERROR_CATALOG = {
     status: 503,
     message: { zh_CN: '服务繁忙，请稍后再试。', en_US: 'The service is busy. Please try again shortly.' },
   },
+  RATE_LIMITED: {
+    status: 429,
+    message: {
+      zh_CN: '操作过于频繁，请稍后再试。',
+      en_US: 'Too many requests in a short time. Please wait a moment and try again.',
+    },
+  },
   SPEECH_SYNTHESIS_FAILED: {
     status: 502,
     message: {
@@ -167,6 +174,14 @@ export const ERROR_CATALOG = {
     message: {
       zh_CN: '当前浏览器不支持数字人，请使用最新版 Chrome、Edge、Safari 或 Firefox。',
       en_US: 'This browser cannot run the digital human. Use a current Chrome, Edge, Safari or Firefox.',
+    },
+  },
+  CANCELLED: {
+    // 499: nginx's "client closed request"; the SDK gives up, no server answers with it.
+    status: 499,
+    message: {
+      zh_CN: '数字人在准备就绪前已被销毁。',
+      en_US: 'The digital human was destroyed before it was ready.',
     },
   },
   INTERNAL_ERROR: {

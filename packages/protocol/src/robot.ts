@@ -15,8 +15,12 @@ export interface BrainConfigBase {
 /** The built-in knowledge base (docs/brains.md). */
 export interface KnowledgeBrainConfig extends BrainConfigBase {
   type: 'knowledge';
-  /** Confidence (0..1) at or above which an entry answers (default 0.3). */
+  /** Confidence (0..1) at or above which an entry answers (default 0.33). */
   threshold?: number;
+  /** Words that decide between entries (product names…): a match or mismatch on them counts more. */
+  keyTerms?: string[];
+  /** Groups of words that mean the same in this knowledge base (["ASR", "语音识别"]); folded into the first. */
+  synonyms?: string[][];
 }
 /** An OpenAI-compatible chat completions endpoint, streamed. */
 export interface OpenAiBrainConfig extends BrainConfigBase {
@@ -123,6 +127,22 @@ export interface MediaConfig {
   iceServers?: IceServer[];
 }
 
+/** A token bucket: `burst` at once, then `perMinute` spread over each minute. */
+export interface RateLimit {
+  burst: number;
+  perMinute: number;
+}
+
+/** What one session may send; over a limit the message is refused with RATE_LIMITED. */
+export interface RateLimits {
+  /** Text questions (each may cost a paid LLM call). */
+  questions?: RateLimit;
+  /** Driven-text pieces sent on the channel. */
+  drivenText?: RateLimit;
+  /** Voice utterances (each costs a speech recognition). */
+  utterances?: RateLimit;
+}
+
 /** As RTCIceServer. */
 export interface IceServer {
   urls: string[];
@@ -149,6 +169,8 @@ export interface Robot {
   asr?: AsrConfig;
   /** Pronunciation fixes applied to the spoken text (not to captions). */
   lexicon?: LexiconEntry[];
+  /** Per-session rate limits (docs/quotas-and-timeouts.md); the defaults apply to what is absent. */
+  rateLimits?: RateLimits;
   /** Origins allowed to embed this robot (exact `scheme://host[:port]`, or "*"). */
   allowedOrigins: string[];
   /** Hosts media in answers may come from (besides the server itself). */

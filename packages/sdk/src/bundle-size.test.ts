@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 /**
- * DESIGN.md §5: the script-tag bundle stays within 60 KB min+gzip (lazy chunks excluded); the headless core
+ * The size budgets (docs/benchmarks.md): the script-tag bundle stays within 60 KB min+gzip (lazy chunks excluded); the headless core
  * (`@dhkit/sdk/core`) within 15 KB.
  */
 const BUDGETS = [

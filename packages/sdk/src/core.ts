@@ -4,7 +4,8 @@
  * `renderAnswer()` from `@dhkit/sdk` or the `@dhkit/sdk/rich-media` chunk.
  */
 export { createHeadless as create } from './core/create.js';
-export type { CreateOptions } from './core/create.js';
+export type { CreateOptions, PendingDigitalHuman } from './core/create.js';
+export type { OnceCodeOption } from './channel/once-code.js';
 export { checkBrowserSupport } from './core/browser-support.js';
 export type { BrowserSupport } from './core/browser-support.js';
 export { DHKitError } from './core/errors.js';

@@ -3,7 +3,8 @@
  * Everything public is listed here by name.
  */
 export { create } from './ui/create.js';
-export type { CreateOptions } from './core/create.js';
+export type { CreateOptions, PendingDigitalHuman } from './core/create.js';
+export type { OnceCodeOption } from './channel/once-code.js';
 export { checkBrowserSupport } from './core/browser-support.js';
 export type { BrowserSupport } from './core/browser-support.js';
 export { DHKitError } from './core/errors.js';

@@ -1,12 +1,30 @@
 import type { FastifyRequest } from 'fastify';
-import { ApiError } from '../errors.js';
+import { CodedError } from '../errors.js';
+import { FailureLockout, type LockoutPolicy } from '../security/rate-limits.js';
 import { matchesHash } from '../security/secrets.js';
 
-/** onRequest hook for admin routes (runs before body parsing and validation): `Authorization: Bearer <admin key>`, compared by hash in constant time. */
-export function adminGuard(adminKeyHash: string) {
+/**
+ * Wrong admin keys from one address per minute before it is refused for a while: a key of 32+ characters
+ * cannot be guessed, but an unthrottled endpoint invites trying. One lockout per app (AppContext.adminLockout).
+ */
+export const ADMIN_AUTH_LOCKOUT: LockoutPolicy = { maxFailures: 60, windowMs: 60_000, lockMs: 5 * 60_000 };
+
+/**
+ * onRequest hook for admin routes (runs before body parsing and validation): `Authorization: Bearer <admin key>`,
+ * compared by hash in constant time. Failed attempts are counted per client address (request.ip, which honours
+ * DHKIT_TRUST_PROXY); past the lockout policy that address gets RATE_LIMITED with Retry-After, even with the right key.
+ */
+export function adminGuard(adminKeyHash: string, lockout: FailureLockout) {
   return async function requireAdmin(request: FastifyRequest): Promise<void> {
+    const lockedFor = lockout.lockedFor(request.ip);
+    if (lockedFor > 0) throw new CodedError('RATE_LIMITED', 'Too many failed admin authentications from this address.', { retryAfterMs: lockedFor });
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match || !matchesHash(match[1], adminKeyHash)) throw new ApiError('UNAUTHORIZED');
+    if (!match) throw new CodedError('UNAUTHORIZED');
+    if (!matchesHash(match[1], adminKeyHash)) {
+      // Only a presented key is a guess; a missing or malformed header is not counted.
+      lockout.recordFailure(request.ip);
+      throw new CodedError('UNAUTHORIZED');
+    }
   };
 }

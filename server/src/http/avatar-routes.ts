@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from './context.js';
-import { ApiError, sendError } from '../errors.js';
+import { CodedError } from '../errors.js';
+import { sendError } from './error-handler.js';
 
 /** Only these files are served from a pack; each with its content type. */
 const CONTENT_TYPES: Record<string, string> = {
@@ -27,17 +28,17 @@ const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 /** Pictures are sandboxed even when opened directly (an SVG is a document). */
 const PICTURE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
 
-export function avatarsDir(context: Pick<AppContext, 'assetsDir'>): string {
+function avatarsDir(context: Pick<AppContext, 'assetsDir'>): string {
   return path.join(context.assetsDir, 'avatars');
 }
 
 /** True when a pack with this id is installed (a folder with a manifest.json). */
-export function avatarPackExists(context: Pick<AppContext, 'assetsDir'>, id: string): boolean {
+function avatarPackExists(context: Pick<AppContext, 'assetsDir'>, id: string): boolean {
   return PACK_ID.test(id) && fs.existsSync(path.join(avatarsDir(context), id, 'manifest.json'));
 }
 
 /** The installed pack ids. */
-export function listAvatarPacks(context: Pick<AppContext, 'assetsDir'>): string[] {
+function listAvatarPacks(context: Pick<AppContext, 'assetsDir'>): string[] {
   const dir = avatarsDir(context);
   if (!fs.existsSync(dir)) return [];
   return fs
@@ -77,6 +78,6 @@ export function avatarRoutes(context: AppContext): FastifyPluginAsync {
 export function assertAvatarPack(context: Pick<AppContext, 'assetsDir'>, id: string | undefined): void {
   if (id !== undefined && !avatarPackExists(context, id)) {
     const known = listAvatarPacks(context);
-    throw new ApiError('INVALID_REQUEST', `avatar "${id}" is not an installed avatar pack (installed: ${known.join(', ') || 'none'}).`);
+    throw new CodedError('INVALID_REQUEST', `avatar "${id}" is not an installed avatar pack (installed: ${known.join(', ') || 'none'}).`);
   }
 }

@@ -1,20 +1,20 @@
 /**
  * Admin API for a robot's knowledge base: bulk import (JSON or CSV, append or replace, all or nothing),
- * export (JSON or CSV, which imports again), and single entries. Every change drops the knowledge brain's
+ * export (JSON or CSV, which imports again), single entries, and the search route (what the brain would
+ * answer). Every change drops the knowledge brain's
  * cached index of that robot in this process; other processes notice through the store's knowledge
  * revision (see watchKnowledgeRevisions).
  */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { LanguageCode, Robot } from '@dhkit/protocol';
 import type { AppContext } from './context.js';
-import { ApiError } from '../errors.js';
+import { CodedError } from '../errors.js';
 import {
-  KnowledgeFormatError,
   completeEntry,
   knowledgeToCsv,
   parseKnowledgeCsv,
   type KnowledgeEntryDraft,
-} from '../store/knowledge-format.js';
+} from '../knowledge/knowledge-format.js';
 import type { KnowledgeEntryInput } from '../store/store.js';
 import { adminGuard } from './admin-auth.js';
 import {
@@ -24,11 +24,13 @@ import {
   knowledgeEntrySchema,
   knowledgeExportQuery,
   knowledgeImportQuery,
+  knowledgeSearchSchema,
   robotIdParams,
 } from './schemas.js';
+import { searchReply } from '../adapters/brain/knowledge/search-reply.js';
 
 /** Knowledge imports may be large (a CSV with media-rich answers); everything else stays at 64 KiB. */
-export const KNOWLEDGE_BODY_LIMIT = 8 * 1024 * 1024;
+const KNOWLEDGE_BODY_LIMIT = 8 * 1024 * 1024;
 
 /** A CSV body as the parser hands it over (not a JSON object someone sent). */
 class CsvBody {
@@ -44,140 +46,154 @@ function wantsCsv(request: FastifyRequest<{ Querystring: { format?: string } }>)
   return /(^|,)\s*text\/csv\s*(;|,|$)/i.test(accept);
 }
 
+/** The entry as stored: texts trimmed, defaults filled in (language detected from the question when not given). */
+function storedEntry(draft: KnowledgeEntryDraft): KnowledgeEntryInput {
+  return completeEntry({
+    question: draft.question.trim(),
+    similarQuestions: draft.similarQuestions?.map((q) => q.trim()),
+    answer: draft.answer,
+    language: draft.language,
+    tags: draft.tags?.map((tag) => tag.trim()),
+  });
+}
+
+async function loadRobot(context: AppContext, id: string): Promise<Robot> {
+  const robot = await context.store.getRobot(id);
+  if (!robot) throw new CodedError('ROBOT_NOT_FOUND');
+  return robot;
+}
+
+function noSuchEntry(robotId: string, entryId: string): CodedError {
+  return new CodedError('NOT_FOUND', `Robot "${robotId}" has no knowledge entry ${entryId}.`);
+}
+
 export function knowledgeRoutes(context: AppContext): FastifyPluginAsync {
   return async (app) => {
-    app.addHook('onRequest', adminGuard(context.adminKeyHash));
+    app.addHook('onRequest', adminGuard(context.adminKeyHash, context.adminLockout));
     // CSV only here (the plugin's own parser): the body arrives as text and becomes {entries} before validation.
     app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: KNOWLEDGE_BODY_LIMIT }, (_request, body, done) => {
       done(null, new CsvBody(body as string));
     });
-
-    const loadRobot = async (id: string): Promise<Robot> => {
-      const robot = await context.store.getRobot(id);
-      if (!robot) throw new ApiError('ROBOT_NOT_FOUND');
-      return robot;
-    };
-    const changed = (robotId: string) => context.brain.invalidate(robotId);
-    const entryId = (params: EntryParams) => Number(params.entryId);
-
-    app.post<{ Params: { id: string }; Querystring: { mode?: 'append' | 'replace' }; Body: ImportBody }>(
-      '/v1/robots/:id/knowledge',
-      {
-        schema: { params: robotIdParams, querystring: knowledgeImportQuery, body: knowledgeBodySchema },
-        bodyLimit: KNOWLEDGE_BODY_LIMIT,
-        preValidation: async (request) => {
-          const body = request.body as unknown;
-          if (body instanceof CsvBody) {
-            try {
-              const entries = parseKnowledgeCsv(body.text);
-              request.body = { entries, ...(request.query.mode ? { mode: request.query.mode } : {}) };
-            } catch (error) {
-              if (error instanceof KnowledgeFormatError) throw new ApiError('INVALID_REQUEST', error.message);
-              throw error;
-            }
-          }
-        },
-      },
-      async (request, reply) => {
-        const robot = await loadRobot(request.params.id);
-        const mode = request.body.mode ?? request.query.mode ?? 'append';
-        const entries: KnowledgeEntryInput[] = request.body.entries.map((entry) =>
-          completeEntry({
-            question: entry.question.trim(),
-            similarQuestions: entry.similarQuestions?.map((q) => q.trim()),
-            answer: entry.answer,
-            language: entry.language,
-            tags: entry.tags?.map((tag) => tag.trim()),
-          }),
-        );
-        const imported =
-          mode === 'replace' ? await context.store.replaceKnowledge(robot.id, entries) : await context.store.addKnowledge(robot.id, entries);
-        changed(robot.id);
-        return reply.code(201).send({ imported, mode });
-      },
-    );
-
-    app.get<{ Params: { id: string }; Querystring: { format?: 'json' | 'csv' } }>(
-      '/v1/robots/:id/knowledge',
-      { schema: { params: robotIdParams, querystring: knowledgeExportQuery } },
-      async (request, reply) => {
-        const robot = await loadRobot(request.params.id);
-        const entries = await context.store.listKnowledge(robot.id);
-        if (!wantsCsv(request)) return { entries };
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('Content-Disposition', `attachment; filename="${robot.id}-knowledge.csv"`)
-          .send(knowledgeToCsv(entries));
-      },
-    );
-
-    /** Empties the knowledge base. */
-    app.delete<{ Params: { id: string } }>('/v1/robots/:id/knowledge', { schema: { params: robotIdParams } }, async (request, reply) => {
-      const robot = await loadRobot(request.params.id);
-      await context.store.replaceKnowledge(robot.id, []);
-      changed(robot.id);
-      return reply.code(204).send();
-    });
-
-    const loadEntry = async (params: EntryParams) => {
-      const robot = await loadRobot(params.id);
-      const entry = await context.store.getKnowledgeEntry(robot.id, entryId(params));
-      if (!entry) throw new ApiError('NOT_FOUND', `Robot "${robot.id}" has no knowledge entry ${params.entryId}.`);
-      return entry;
-    };
-
-    app.get<{ Params: EntryParams }>('/v1/robots/:id/knowledge/:entryId', { schema: { params: knowledgeEntryParams } }, async (request) =>
-      loadEntry(request.params),
-    );
-
-    const write = async (params: EntryParams, draft: KnowledgeEntryDraft) => {
-      const entry = completeEntry({
-        question: draft.question.trim(),
-        similarQuestions: draft.similarQuestions?.map((q) => q.trim()),
-        answer: draft.answer,
-        language: draft.language,
-        tags: draft.tags?.map((tag) => tag.trim()),
-      });
-      const updated = await context.store.updateKnowledgeEntry(params.id, entryId(params), entry);
-      if (!updated) throw new ApiError('NOT_FOUND', `Robot "${params.id}" has no knowledge entry ${params.entryId}.`);
-      changed(params.id);
-      return updated;
-    };
-
-    /** Replaces one entry (fields left out get their defaults: no similar questions, no tags, detected language). */
-    app.put<{ Params: EntryParams; Body: KnowledgeEntryDraft }>(
-      '/v1/robots/:id/knowledge/:entryId',
-      { schema: { params: knowledgeEntryParams, body: knowledgeEntrySchema } },
-      async (request) => {
-        await loadEntry(request.params);
-        return write(request.params, request.body);
-      },
-    );
-
-    /** Changes some fields of one entry. */
-    app.patch<{ Params: EntryParams; Body: Partial<KnowledgeEntryDraft> }>(
-      '/v1/robots/:id/knowledge/:entryId',
-      { schema: { params: knowledgeEntryParams, body: knowledgeEntryPatchSchema } },
-      async (request) => {
-        const current = await loadEntry(request.params);
-        const patch = request.body;
-        // The entry keeps its language unless the patch names another.
-        const language: LanguageCode = patch.language ?? current.language;
-        return write(request.params, { ...current, ...patch, language });
-      },
-    );
-
-    app.delete<{ Params: EntryParams }>(
-      '/v1/robots/:id/knowledge/:entryId',
-      { schema: { params: knowledgeEntryParams } },
-      async (request, reply) => {
-        const robot = await loadRobot(request.params.id);
-        if (!(await context.store.deleteKnowledgeEntry(robot.id, entryId(request.params)))) {
-          throw new ApiError('NOT_FOUND', `Robot "${robot.id}" has no knowledge entry ${request.params.entryId}.`);
-        }
-        changed(robot.id);
-        return reply.code(204).send();
-      },
-    );
+    knowledgeBaseRoutes(app, context);
+    knowledgeEntryRoutes(app, context);
+    knowledgeSearchRoute(app, context);
   };
+}
+
+/** The whole knowledge base: import, export, empty. */
+function knowledgeBaseRoutes(app: FastifyInstance, context: AppContext): void {
+  app.post<{ Params: { id: string }; Querystring: { mode?: 'append' | 'replace' }; Body: ImportBody }>(
+    '/v1/robots/:id/knowledge',
+    {
+      schema: { params: robotIdParams, querystring: knowledgeImportQuery, body: knowledgeBodySchema },
+      bodyLimit: KNOWLEDGE_BODY_LIMIT,
+      preValidation: async (request) => {
+        const body = request.body as unknown;
+        if (body instanceof CsvBody) {
+          // A malformed file throws KnowledgeFormatError: INVALID_REQUEST, through the error handler.
+          const entries = parseKnowledgeCsv(body.text);
+          request.body = { entries, ...(request.query.mode ? { mode: request.query.mode } : {}) };
+        }
+      },
+    },
+    async (request, reply) => {
+      const robot = await loadRobot(context, request.params.id);
+      const mode = request.body.mode ?? request.query.mode ?? 'append';
+      const entries = request.body.entries.map(storedEntry);
+      const imported =
+        mode === 'replace' ? await context.store.replaceKnowledge(robot.id, entries) : await context.store.addKnowledge(robot.id, entries);
+      context.brain.invalidate(robot.id);
+      return reply.code(201).send({ imported, mode });
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { format?: 'json' | 'csv' } }>(
+    '/v1/robots/:id/knowledge',
+    { schema: { params: robotIdParams, querystring: knowledgeExportQuery } },
+    async (request, reply) => {
+      const robot = await loadRobot(context, request.params.id);
+      const entries = await context.store.listKnowledge(robot.id);
+      if (!wantsCsv(request)) return { entries };
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="${robot.id}-knowledge.csv"`)
+        .send(knowledgeToCsv(entries));
+    },
+  );
+
+  /** Empties the knowledge base. */
+  app.delete<{ Params: { id: string } }>('/v1/robots/:id/knowledge', { schema: { params: robotIdParams } }, async (request, reply) => {
+    const robot = await loadRobot(context, request.params.id);
+    await context.store.replaceKnowledge(robot.id, []);
+    context.brain.invalidate(robot.id);
+    return reply.code(204).send();
+  });
+}
+
+/** Single entries: read, replace, change, delete. */
+/** What the brain would do with a question: ranked entries with their confidence, and the decision. */
+function knowledgeSearchRoute(app: FastifyInstance, context: AppContext): void {
+  app.post<{ Params: { id: string }; Body: { question: string; limit?: number } }>(
+    '/v1/robots/:id/knowledge/search',
+    { schema: { params: robotIdParams, body: knowledgeSearchSchema } },
+    async (request) => {
+      const robot = await loadRobot(context, request.params.id);
+      return searchReply(await context.brain.lookup(robot, request.body.question, request.body.limit ?? 5));
+    },
+  );
+}
+
+function knowledgeEntryRoutes(app: FastifyInstance, context: AppContext): void {
+  const entryId = (params: EntryParams) => Number(params.entryId);
+  const loadEntry = async (params: EntryParams) => {
+    const robot = await loadRobot(context, params.id);
+    const entry = await context.store.getKnowledgeEntry(robot.id, entryId(params));
+    if (!entry) throw noSuchEntry(robot.id, params.entryId);
+    return entry;
+  };
+  const write = async (params: EntryParams, draft: KnowledgeEntryDraft) => {
+    const updated = await context.store.updateKnowledgeEntry(params.id, entryId(params), storedEntry(draft));
+    if (!updated) throw noSuchEntry(params.id, params.entryId);
+    context.brain.invalidate(params.id);
+    return updated;
+  };
+
+  app.get<{ Params: EntryParams }>('/v1/robots/:id/knowledge/:entryId', { schema: { params: knowledgeEntryParams } }, async (request) =>
+    loadEntry(request.params),
+  );
+
+  /** Replaces one entry (fields left out get their defaults: no similar questions, no tags, detected language). */
+  app.put<{ Params: EntryParams; Body: KnowledgeEntryDraft }>(
+    '/v1/robots/:id/knowledge/:entryId',
+    { schema: { params: knowledgeEntryParams, body: knowledgeEntrySchema } },
+    async (request) => {
+      await loadEntry(request.params);
+      return write(request.params, request.body);
+    },
+  );
+
+  /** Changes some fields of one entry. */
+  app.patch<{ Params: EntryParams; Body: Partial<KnowledgeEntryDraft> }>(
+    '/v1/robots/:id/knowledge/:entryId',
+    { schema: { params: knowledgeEntryParams, body: knowledgeEntryPatchSchema } },
+    async (request) => {
+      const current = await loadEntry(request.params);
+      const patch = request.body;
+      // The entry keeps its language unless the patch names another.
+      const language: LanguageCode = patch.language ?? current.language;
+      return write(request.params, { ...current, ...patch, language });
+    },
+  );
+
+  app.delete<{ Params: EntryParams }>(
+    '/v1/robots/:id/knowledge/:entryId',
+    { schema: { params: knowledgeEntryParams } },
+    async (request, reply) => {
+      const robot = await loadRobot(context, request.params.id);
+      const deleted = await context.store.deleteKnowledgeEntry(robot.id, entryId(request.params));
+      if (!deleted) throw noSuchEntry(robot.id, request.params.entryId);
+      context.brain.invalidate(robot.id);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -1,8 +1,8 @@
 /** JSON schemas shared by routes; with them, bad input is refused with INVALID_REQUEST before a handler runs. */
 import { LIMITS } from '@dhkit/protocol';
 
-export const languageSchema = { type: 'string', enum: ['zh_CN', 'en_US'] } as const;
-export const robotIdSchema = { type: 'string', pattern: '^[a-z0-9_-]{1,64}$' } as const;
+const languageSchema = { type: 'string', enum: ['zh_CN', 'en_US'] } as const;
+const robotIdSchema = { type: 'string', pattern: '^[a-z0-9_-]{1,64}$' } as const;
 export const robotIdParams = {
   type: 'object',
   required: ['id'],
@@ -15,10 +15,14 @@ const fallbackAnswersSchema = {
   additionalProperties: false,
   properties: { zh_CN: { type: 'string', minLength: 1, maxLength: 500 }, en_US: { type: 'string', minLength: 1, maxLength: 500 } },
 } as const;
-const httpUrlSchema = { type: 'string', maxLength: 2000, pattern: '^https?://[^\\s]+$' } as const;
+/**
+ * An upstream URL. No `user:pass@` (the authority may not hold `@`): credentials belong in apiKey/secret fields,
+ * which are masked in answers and never logged; a password inside a URL would be shown and logged with it.
+ */
+const httpUrlSchema = { type: 'string', maxLength: 2000, pattern: '^https?://[^\\s/?#@]+([/?#][^\\s]*)?$' } as const;
 
 /** The robot's brain (docs/brains.md): the built-in knowledge base, an OpenAI-compatible LLM, or a signed webhook. */
-export const brainSchema = {
+const brainSchema = {
   type: 'object',
   required: ['type'],
   oneOf: [
@@ -27,6 +31,12 @@ export const brainSchema = {
       properties: {
         type: { const: 'knowledge' },
         threshold: { type: 'number', minimum: 0, maximum: 1 },
+        keyTerms: { type: 'array', maxItems: 500, items: { type: 'string', minLength: 1, maxLength: 100 } },
+        synonyms: {
+          type: 'array',
+          maxItems: 500,
+          items: { type: 'array', minItems: 2, maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 100 } },
+        },
         fallbackAnswers: fallbackAnswersSchema,
       },
     },
@@ -62,8 +72,25 @@ export const brainSchema = {
   ],
 } as const;
 
+const rateLimitSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['burst', 'perMinute'],
+  properties: {
+    burst: { type: 'integer', minimum: 1, maximum: 1000 },
+    perMinute: { type: 'integer', minimum: 1, maximum: 6000 },
+  },
+} as const;
+
+/** Per-session rate limits (docs/quotas-and-timeouts.md). */
+export const rateLimitsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { questions: rateLimitSchema, drivenText: rateLimitSchema, utterances: rateLimitSchema },
+} as const;
+
 /** Filler phrases for slow brains. */
-export const pacifySchema = {
+const pacifySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['enabled', 'triggerMs', 'phrases'],
@@ -84,7 +111,7 @@ export const pacifySchema = {
 } as const;
 
 /** Speech output engine (docs/voice.md): espeak-ng (default) or an OpenAI-compatible /audio/speech. */
-export const ttsSchema = {
+const ttsSchema = {
   type: 'object',
   required: ['type'],
   oneOf: [
@@ -104,7 +131,7 @@ export const ttsSchema = {
 } as const;
 
 /** Speech recognition for voice input (docs/voice.md): an OpenAI-compatible /audio/transcriptions. */
-export const asrSchema = {
+const asrSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['type', 'baseUrl'],
@@ -119,7 +146,7 @@ export const asrSchema = {
 } as const;
 
 /** Media mode (docs/livekit.md): `livekit` needs the LiveKit server and a renderer (checked by the route). */
-export const mediaSchema = {
+const mediaSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['mode'],
@@ -130,7 +157,7 @@ export const mediaSchema = {
       additionalProperties: false,
       required: ['url', 'apiKey', 'apiSecret'],
       properties: {
-        url: { type: 'string', maxLength: 2000, pattern: '^wss?://[^\\s]+$' },
+        url: { type: 'string', maxLength: 2000, pattern: '^wss?://[^\\s/?#@]+([/?#][^\\s]*)?$' },
         apiKey: { type: 'string', minLength: 1, maxLength: 200 },
         apiSecret: { type: 'string', minLength: 1, maxLength: 1000 },
       },
@@ -164,7 +191,7 @@ export const mediaSchema = {
 } as const;
 
 /** Pronunciation lexicon: word → what to say (may use the SSML subset in docs/voice.md). */
-export const lexiconSchema = {
+const lexiconSchema = {
   type: 'array',
   maxItems: 1000,
   items: {
@@ -179,7 +206,7 @@ export const lexiconSchema = {
 } as const;
 
 /** Hot questions per language (at most HOT_QUESTIONS_PER_LANGUAGE of each, checked by the route). */
-export const hotQuestionsSchema = {
+const hotQuestionsSchema = {
   type: 'array',
   maxItems: 40,
   items: {
@@ -211,6 +238,7 @@ export const robotBodySchema = {
     asr: asrSchema,
     media: mediaSchema,
     lexicon: lexiconSchema,
+    rateLimits: rateLimitsSchema,
     allowedOrigins: {
       type: 'array',
       maxItems: 100,
@@ -230,7 +258,7 @@ export const robotBodySchema = {
   },
 } as const;
 
-/** One knowledge entry as imported or written (limits as in store/knowledge-format.ts). */
+/** One knowledge entry as imported or written (limits as in knowledge/knowledge-format.ts). */
 export const knowledgeEntrySchema = {
   type: 'object',
   additionalProperties: false,
@@ -356,4 +384,15 @@ export const analyticsQuery = {
   type: 'object',
   additionalProperties: false,
   properties: { from: timeParam, to: timeParam, limit: { type: 'string', pattern: '^[0-9]{1,4}$' } },
+} as const;
+
+/** POST /v1/robots/:id/knowledge/search. */
+export const knowledgeSearchSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['question'],
+  properties: {
+    question: { type: 'string', minLength: 1, maxLength: 2000 },
+    limit: { type: 'integer', minimum: 1, maximum: 20 },
+  },
 } as const;

@@ -1,18 +1,14 @@
-/** Admission (public, CORS), the visitor's end-of-session beacon, and the admin session routes. */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  PROTOCOL_VERSION,
-  isLanguageCode,
-  toRobotProfile,
-  type SessionInfo,
-  type SessionRequest,
-} from '@dhkit/protocol';
+/**
+ * Admission's route (public, CORS; the logic is sessions/admission.ts), the visitor's end-of-session beacon,
+ * and the admin session routes.
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { SessionRequest } from '@dhkit/protocol';
 import type { AppContext } from './context.js';
-import { ApiError } from '../errors.js';
-import { isOriginAllowed, matchesHash, randomSecret, sha256Hex } from '../security/secrets.js';
-import { LiveSession, SessionRegistry, heartbeatIntervalFor } from '../sessions/live-session.js';
+import { CodedError } from '../errors.js';
+import { isOriginAllowed, matchesHash } from '../security/secrets.js';
+import { SessionRegistry } from '../sessions/session-registry.js';
 import type { SessionRecord } from '../store/store.js';
-import { precheckMedia, startSessionMedia, type SessionMedia } from '../media/media-admission.js';
 import { adminGuard } from './admin-auth.js';
 import { drivenTextBodySchema, robotIdParams, sessionEndBodySchema, sessionIdParams, sessionRequestSchema } from './schemas.js';
 
@@ -27,192 +23,148 @@ function originOf(request: FastifyRequest): string | undefined {
 }
 
 export function sessionRoutes(context: AppContext): FastifyPluginAsync {
-  const heartbeatIntervalMs = heartbeatIntervalFor(context.timeouts);
-
   return async (app) => {
-    /**
-     * The preflight carries no body, so it cannot know the robot: it allows an origin that at least one
-     * robot allows. The POST then checks the robot's own allowedOrigins.
-     */
-    app.options('/v1/sessions', async (request, reply) => {
-      const origin = originOf(request);
-      reply.header('Vary', 'Origin');
-      if (origin !== undefined) {
-        const robots = await context.store.listRobots();
-        if (robots.some((robot) => isOriginAllowed(robot.allowedOrigins, origin))) {
-          allowOrigin(reply, origin);
-          reply.header('Access-Control-Allow-Methods', 'POST, OPTIONS');
-          reply.header('Access-Control-Allow-Headers', 'Content-Type');
-          reply.header('Access-Control-Max-Age', '600');
-        }
-      }
-      return reply.code(204).send();
-    });
+    admissionRoutes(app, context);
+    await beaconRoutes(app, context);
+    adminSessionRoutes(app, context);
+  };
+}
 
-    app.post<{ Body: SessionRequest }>(
-      '/v1/sessions',
+/** `POST /v1/sessions` and its CORS preflight. */
+function admissionRoutes(app: FastifyInstance, context: AppContext): void {
+  /**
+   * The preflight carries no body, so it cannot know the robot: it allows an origin that at least one
+   * robot allows. The POST then checks the robot's own allowedOrigins.
+   */
+  app.options('/v1/sessions', async (request, reply) => {
+    const origin = originOf(request);
+    reply.header('Vary', 'Origin');
+    if (origin !== undefined) {
+      const robots = await context.store.listRobots();
+      if (robots.some((robot) => isOriginAllowed(robot.allowedOrigins, origin))) {
+        allowOrigin(reply, origin);
+        reply.header('Access-Control-Allow-Methods', 'POST, OPTIONS');
+        reply.header('Access-Control-Allow-Headers', 'Content-Type');
+        reply.header('Access-Control-Max-Age', '600');
+      }
+    }
+    return reply.code(204).send();
+  });
+
+  app.post<{ Body: SessionRequest }>(
+    '/v1/sessions',
+    {
+      schema: { body: sessionRequestSchema },
+      bodyLimit: 16 * 1024,
+      // Before validation, so that refused requests carry CORS headers too and the SDK can read the error
+      // code. Only a refusal can reach an origin the robot does not allow; a session never does.
+      onRequest: async (request, reply) => allowOrigin(reply, originOf(request)),
+    },
+    async (request, reply) => {
+      const info = await context.admission.admit({
+        ...request.body,
+        origin: originOf(request),
+        clientAddress: request.ip,
+        serverAddress: `${request.protocol}://${request.host}`,
+        log: request.log,
+      });
+      reply.header('Cache-Control', 'no-store');
+      return reply.code(201).send(info);
+    },
+  );
+
+}
+
+/**
+ * The visitor's goodbye from a page that is going away: `navigator.sendBeacon` posts `{"token"}` as
+ * text/plain (a simple request: no preflight, which a closing page could not wait for).
+ */
+async function beaconRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  await app.register(async (beacon) => {
+    beacon.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: 1024 }, (_request, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch {
+        done(new CodedError('INVALID_REQUEST', 'The body must be JSON {"token": "…"}.'), undefined);
+      }
+    });
+    beacon.post<{ Params: { id: string }; Body: { token: string } }>(
+      '/v1/sessions/:id/end',
       {
-        schema: { body: sessionRequestSchema },
-        bodyLimit: 16 * 1024,
-        // Before validation, so that refused requests carry CORS headers too and the SDK can read the error
-        // code. Only a refusal can reach an origin the robot does not allow; a session never does.
+        schema: { params: sessionIdParams, body: sessionEndBodySchema },
+        bodyLimit: 1024,
         onRequest: async (request, reply) => allowOrigin(reply, originOf(request)),
       },
       async (request, reply) => {
-        const { robotId, onceCode } = request.body;
-        const lockKey = `${request.ip}|${robotId}`;
-        const lockedFor = context.onceCodeLockout.lockedFor(lockKey);
-        if (lockedFor > 0) throw new ApiError('ONCE_CODE_LOCKED', undefined, lockedFor);
-        if (context.registry.size >= context.maxSessions) throw new ApiError('SERVER_BUSY', undefined, 5000);
-
-        const robot = await context.store.getRobot(robotId);
-        if (!robot) throw new ApiError('ROBOT_NOT_FOUND');
-        const language = request.body.language ?? robot.defaultLanguage;
-        if (!isLanguageCode(language) || !robot.languages.includes(language)) {
-          throw new ApiError('LANGUAGE_NOT_SUPPORTED');
-        }
-        const origin = originOf(request);
-        if (!isOriginAllowed(robot.allowedOrigins, origin)) throw new ApiError('ORIGIN_NOT_ALLOWED');
-        // Livekit mode: a full renderer refuses before the once-code is spent (docs/livekit.md).
-        const mediaMode = await precheckMedia(robot);
-
-        const sessionId = `s_${randomSecret(15)}`;
-        const token = randomSecret(32);
-        const tokenHash = sha256Hex(token);
-        const now = Date.now();
-        const result = await context.store.admitSession({
-          robotId: robot.id,
-          codeHash: sha256Hex(onceCode),
-          now,
-          session: {
-            id: sessionId,
-            robotId: robot.id,
-            tokenHash,
-            language,
-            origin: origin ?? null,
-            createdAt: now,
-            // Until the channel opens the registry renews it; a session that never opens lets it lapse.
-            leaseExpiresAt: now + context.timeouts.leaseTtlMs,
-          },
-        });
-        if (!result.ok) {
-          if (result.reason === 'ONCE_CODE_INVALID') context.onceCodeLockout.recordFailure(lockKey);
-          throw new ApiError(result.reason);
-        }
-        context.onceCodeLockout.recordSuccess(lockKey);
-        let media: SessionMedia;
-        try {
-          media = await startSessionMedia(mediaMode, { robot, sessionId, language, serverAddress: `${request.protocol}://${request.host}`, log: request.log });
-        } catch (error) {
-          await context.store.endSession(sessionId, 'SERVER_BUSY', Date.now());
-          throw error;
-        }
-        const live = new LiveSession(sessionId, robot, language, tokenHash, context.sessionServices);
-        live.rendererLink = media.link ?? null;
-        if (media.link) media.link.onLost = () => live.end('RENDERER_LOST');
-        context.registry.add(live);
-        const info: SessionInfo = {
-          sessionId,
-          jobId: sessionId,
-          token,
-          channelPath: `/v1/sessions/${sessionId}/channel`,
-          protocol: PROTOCOL_VERSION,
-          mediaMode: media.mode,
-          ...(media.livekit ? { livekit: media.livekit } : {}),
-          heartbeatIntervalMs,
-          leaseTtlMs: context.timeouts.leaseTtlMs,
-          language,
-          robot: toRobotProfile(robot),
-        };
-        reply.header('Cache-Control', 'no-store');
-        return reply.code(201).send(info);
-      },
-    );
-
-    // The visitor's goodbye from a page that is going away: `navigator.sendBeacon` posts `{"token"}` as
-    // text/plain (a simple request: no preflight, which a closing page could not wait for).
-    await app.register(async (beacon) => {
-      beacon.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: 1024 }, (_request, body, done) => {
-        try {
-          done(null, JSON.parse(body as string));
-        } catch {
-          done(new ApiError('INVALID_REQUEST', 'The body must be JSON {"token": "…"}.'), undefined);
-        }
-      });
-      beacon.post<{ Params: { id: string }; Body: { token: string } }>(
-        '/v1/sessions/:id/end',
-        {
-          schema: { params: sessionIdParams, body: sessionEndBodySchema },
-          bodyLimit: 1024,
-          onRequest: async (request, reply) => allowOrigin(reply, originOf(request)),
-        },
-        async (request, reply) => {
-          const { id } = request.params;
-          const live = context.registry.get(id);
-          const record = live ? null : await context.store.getSession(id);
-          const tokenHash = live ? live.tokenHashForCheck : record?.tokenHash;
-          // Unknown session and wrong token answer alike, so the route tells nothing about which ids exist.
-          if (!tokenHash || !matchesHash(request.body.token, tokenHash)) throw new ApiError('UNAUTHORIZED');
-          if (live) live.end('BYE', { notify: false });
-          else await context.store.endSession(id, 'BYE', Date.now());
-          return reply.code(204).send();
-        },
-      );
-    });
-
-    const admin = adminGuard(context.adminKeyHash);
-
-    app.get<{ Params: { id: string } }>(
-      '/v1/robots/:id/sessions',
-      { schema: { params: robotIdParams }, onRequest: admin },
-      async (request) => {
-        const robot = await context.store.getRobot(request.params.id);
-        if (!robot) throw new ApiError('ROBOT_NOT_FOUND');
-        const now = Date.now();
-        const sessions = await context.store.listLiveSessions(robot.id, now);
-        return { robotId: robot.id, concurrency: robot.concurrency, sessions: sessions.map((s) => describeSession(s, context)) };
-      },
-    );
-
-    app.delete<{ Params: { id: string } }>(
-      '/v1/sessions/:id',
-      { schema: { params: sessionIdParams }, onRequest: admin },
-      async (request, reply) => {
         const { id } = request.params;
         const live = context.registry.get(id);
-        if (live) {
-          // Tells the visitor (sessionEnd KICKED), closes the channel and frees the lease at once.
-          live.end('KICKED');
-          return reply.code(204).send();
-        }
-        // Served by another process (or its channel is gone): free the lease now; that process notices at
-        // its next lease renewal and closes the channel with sessionEnd KICKED.
-        if (await context.store.endSession(id, 'KICKED', Date.now())) return reply.code(204).send();
-        const record = await context.store.getSession(id);
-        throw new ApiError(record ? 'SESSION_ENDED' : 'SESSION_NOT_FOUND');
+        const record = live ? null : await context.store.getSession(id);
+        const tokenHash = live ? live.tokenHashForCheck : record?.tokenHash;
+        // Unknown session and wrong token answer alike, so the route tells nothing about which ids exist.
+        if (!tokenHash || !matchesHash(request.body.token, tokenHash)) throw new CodedError('UNAUTHORIZED');
+        if (live) live.end('BYE', { notify: false });
+        else await context.store.endSession(id, 'BYE', Date.now());
+        return reply.code(204).send();
       },
     );
+  });
 
-    app.post<{ Params: { id: string }; Body: { text: string; isLast: boolean; chatId?: string } }>(
-      '/v1/sessions/:id/driven-text',
-      {
-        schema: { params: sessionIdParams, body: drivenTextBodySchema },
-        onRequest: admin,
-      },
-      async (request, reply) => {
-        const live = context.registry.get(request.params.id);
-        if (!live) {
-          const stored = await context.store.getSession(request.params.id);
-          throw new ApiError(stored ? 'SESSION_ENDED' : 'SESSION_NOT_FOUND');
-        }
-        if (!live.isConnected) throw new ApiError('INVALID_REQUEST', "The session's channel is not open.");
-        const { text, isLast } = request.body;
-        const chatId = request.body.chatId ?? live.openDrivenChatId ?? SessionRegistry.newChatId();
-        live.drive(chatId, text, isLast);
-        return reply.code(202).send({ chatId });
-      },
-    );
-  };
+}
+
+/** The admin's view of sessions: list a robot's, kick one, make one speak. */
+function adminSessionRoutes(app: FastifyInstance, context: AppContext): void {
+  const admin = adminGuard(context.adminKeyHash, context.adminLockout);
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/robots/:id/sessions',
+    { schema: { params: robotIdParams }, onRequest: admin },
+    async (request) => {
+      const robot = await context.store.getRobot(request.params.id);
+      if (!robot) throw new CodedError('ROBOT_NOT_FOUND');
+      const now = Date.now();
+      const sessions = await context.store.listLiveSessions(robot.id, now);
+      return { robotId: robot.id, concurrency: robot.concurrency, sessions: sessions.map((s) => describeSession(s, context)) };
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/v1/sessions/:id',
+    { schema: { params: sessionIdParams }, onRequest: admin },
+    async (request, reply) => {
+      const { id } = request.params;
+      const live = context.registry.get(id);
+      if (live) {
+        // Tells the visitor (sessionEnd KICKED), closes the channel and frees the lease at once.
+        live.end('KICKED');
+        return reply.code(204).send();
+      }
+      // Served by another process (or its channel is gone): free the lease now; that process notices at
+      // its next lease renewal and closes the channel with sessionEnd KICKED.
+      if (await context.store.endSession(id, 'KICKED', Date.now())) return reply.code(204).send();
+      const record = await context.store.getSession(id);
+      throw new CodedError(record ? 'SESSION_ENDED' : 'SESSION_NOT_FOUND');
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { text: string; isLast: boolean; chatId?: string } }>(
+    '/v1/sessions/:id/driven-text',
+    {
+      schema: { params: sessionIdParams, body: drivenTextBodySchema },
+      onRequest: admin,
+    },
+    async (request, reply) => {
+      const live = context.registry.get(request.params.id);
+      if (!live) {
+        const stored = await context.store.getSession(request.params.id);
+        throw new CodedError(stored ? 'SESSION_ENDED' : 'SESSION_NOT_FOUND');
+      }
+      if (!live.isConnected) throw new CodedError('INVALID_REQUEST', "The session's channel is not open.");
+      const { text, isLast } = request.body;
+      const chatId = request.body.chatId ?? live.openDrivenChatId ?? SessionRegistry.newChatId();
+      live.drive(chatId, text, isLast);
+      return reply.code(202).send({ chatId });
+    },
+  );
 }
 
 function describeSession(session: SessionRecord, context: AppContext) {

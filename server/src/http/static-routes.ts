@@ -3,17 +3,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { AppContext } from './context.js';
-import { sendError } from '../errors.js';
+import { sendError } from './error-handler.js';
 import { issueOnceCode } from '../sessions/once-codes.js';
 import { DEMO_ROBOT_ID } from '../robots/demo-robot.js';
 
-export const DEMO_PAGE_CSP =
+const DEMO_PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self' ws: wss:";
 
-function sendFrom(reply: FastifyReply, root: string | null, file: string, maxAgeSeconds: number) {
+/**
+ * Serves `file` under `root`. Every HTML document gets the page CSP, whatever path spelled it
+ * (`/demo/./index.html`, `/demo/x/../index.html`): the header follows the file served, not the URL's spelling.
+ */
+function sendFrom(reply: FastifyReply, root: string | null, file: string, maxAgeSeconds: number, pageCsp = DEMO_PAGE_CSP) {
   // Lazily checked, so an SDK built after the server started is served too.
   if (!root || !fs.existsSync(root)) return sendError(reply, 'NOT_FOUND');
   reply.header('X-Content-Type-Options', 'nosniff');
+  if (/\.html?$/i.test(path.posix.normalize(file.replace(/\\/g, '/')))) {
+    reply.header('Content-Security-Policy', pageCsp);
+    reply.header('Referrer-Policy', 'no-referrer');
+  }
   return reply.sendFile(file, root, { maxAge: maxAgeSeconds * 1000, cacheControl: true });
 }
 
@@ -38,7 +46,8 @@ export function staticRoutes(context: AppContext): FastifyPluginAsync {
     });
 
     app.get<{ Params: { '*': string } }>('/demo/*', async (request, reply) => {
-      if (request.params['*'] === 'index.html') return sendError(reply, 'NOT_FOUND');
+      // The page itself lives at `/` (its headers are set there); any spelling of it under /demo/ is not found.
+      if (path.posix.normalize(request.params['*'].replace(/\\/g, '/')).replace(/^\/+/, '') === 'index.html') return sendError(reply, 'NOT_FOUND');
       return sendFrom(reply, demoDir, request.params['*'], 60);
     });
 

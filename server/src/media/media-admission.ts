@@ -4,12 +4,12 @@
  */
 import type { LanguageCode, LiveKitJoinInfo, MediaMode, Robot } from '@dhkit/protocol';
 import type { FastifyBaseLogger } from 'fastify';
-import { ApiError } from '../errors.js';
+import { CodedError } from '../errors.js';
 import { randomSecret } from '../security/secrets.js';
 import { rendererToken, visitorToken } from './livekit-tokens.js';
 import { RendererError, rendererFreeSlots, startRendererSession } from './renderer-client.js';
 import { RendererLink } from './renderer-link.js';
-import { DEFAULT_VIDEO, type RendererSessionRequest } from './renderer-protocol.js';
+import { DEFAULT_VIDEO, type RendererSessionRequest } from '@dhkit/protocol';
 
 export interface SessionMedia {
   mode: MediaMode;
@@ -21,7 +21,7 @@ export interface SessionMedia {
 const LOCAL: SessionMedia = { mode: 'local' };
 
 /** Whether this robot streams its avatar (a robot without `media` is local). */
-export function wantsLiveKit(robot: Robot): boolean {
+function wantsLiveKit(robot: Robot): boolean {
   return robot.media?.mode === 'livekit' && !!robot.media.livekit && !!robot.media.renderer;
 }
 
@@ -33,7 +33,7 @@ export async function precheckMedia(robot: Robot): Promise<MediaMode> {
   if (!wantsLiveKit(robot)) return 'local';
   if ((await rendererFreeSlots(robot.media!.renderer!)) > 0) return 'livekit';
   if (robot.media!.fallbackToLocal) return 'local';
-  throw new ApiError('SERVER_BUSY', 'No avatar renderer is free.', 5000);
+  throw new CodedError('SERVER_BUSY', 'No avatar renderer is free.', { retryAfterMs: 5000 });
 }
 
 export interface MediaRequest {
@@ -69,7 +69,7 @@ export async function startSessionMedia(mode: MediaMode, request: MediaRequest):
   } catch (error) {
     log.warn({ err: error, sessionId }, 'renderer refused the session');
     if (fallbackToLocal) return LOCAL;
-    throw new ApiError('SERVER_BUSY', error instanceof RendererError && error.busy ? 'No avatar renderer is free.' : 'The avatar renderer is unavailable.', 5000);
+    throw new CodedError('SERVER_BUSY', error instanceof RendererError && error.busy ? 'No avatar renderer is free.' : 'The avatar renderer is unavailable.', { retryAfterMs: 5000 });
   }
   const viewer = `visitor-${randomSecret(6)}`;
   return {

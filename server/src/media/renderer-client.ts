@@ -1,16 +1,19 @@
 /** The server's HTTP side of docs/renderer-protocol.md: health, start, stop. */
 import type { MediaConfig } from '@dhkit/protocol';
-import { RENDERER_HTTP_TIMEOUT_MS, RENDERER_START_TIMEOUT_MS, type RendererHealth, type RendererSessionRequest } from './renderer-protocol.js';
+import { RENDERER_HTTP_TIMEOUT_MS, RENDERER_START_TIMEOUT_MS, type RendererHealth, type RendererSessionRequest } from '@dhkit/protocol';
+import { CodedError } from '../errors.js';
+import { fetchUpstream } from '../security/upstream-fetch.js';
 
 export type RendererSettings = NonNullable<MediaConfig['renderer']>;
 
-export class RendererError extends Error {
+/** A renderer that is full or failing: the visitor sees SERVER_BUSY (or gets local mode, where the robot allows it). */
+export class RendererError extends CodedError<'SERVER_BUSY'> {
   constructor(
     message: string,
     /** The renderer answered that it is full (503), as opposed to failing. */
     readonly busy = false,
   ) {
-    super(message);
+    super('SERVER_BUSY', message, { retryAfterMs: 5000 });
     this.name = 'RendererError';
   }
 }
@@ -28,7 +31,7 @@ function headers(renderer: RendererSettings, json: boolean): Record<string, stri
 
 async function call(renderer: RendererSettings, method: string, path: string, body?: unknown, timeoutMs = RENDERER_HTTP_TIMEOUT_MS): Promise<Response> {
   try {
-    return await fetch(rendererUrl(renderer, path), {
+    return await fetchUpstream(rendererUrl(renderer, path), {
       method,
       headers: headers(renderer, body !== undefined),
       body: body === undefined ? undefined : JSON.stringify(body),

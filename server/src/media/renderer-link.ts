@@ -9,7 +9,7 @@ import type { ServerMessage } from '@dhkit/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { TurnSink } from '../turn/turn.js';
 import { rendererUrl, stopRendererSession, type RendererSettings } from './renderer-client.js';
-import { RENDERER_SESSION_ENDED_CLOSE, type RendererControlMessage } from './renderer-protocol.js';
+import { RENDERER_SESSION_ENDED_CLOSE, type RendererControlMessage } from '@dhkit/protocol';
 
 /** Frames queued while the socket connects; beyond this a stalled renderer loses audio rather than memory. */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import { buildRobot } from '../http/robot-routes.js';
+import { DEFAULT_VOICES, buildRobot } from './robot.js';
 import { DEMO_KNOWLEDGE } from './demo-knowledge.js';
 
 export const DEMO_ROBOT_ID = 'demo';
@@ -13,7 +13,7 @@ export async function seedDemo(store: Store): Promise<boolean> {
     concurrency: 20,
     languages: ['zh_CN', 'en_US'],
     defaultLanguage: 'zh_CN',
-    voices: { zh_CN: 'cmn', en_US: 'en-us' },
+    voices: { ...DEFAULT_VOICES },
     allowedOrigins: ['*'],
     hotQuestions: [
       { language: 'zh_CN', text: '你能做什么？' },

@@ -1,10 +1,21 @@
 /**
  * Secrets in admin answers: the brain's `apiKey`/`secret` and the speech engines' `apiKey`s are returned
- * masked ("sk-…abcd"), as are the media mode's LiveKit `apiSecret` and renderer `secret`, so an admin screen or a log of admin traffic never shows them; a PATCH that sends a
- * masked value back keeps the stored secret. (The browser never sees any of them: RobotProfile carries no
+ * masked ("sk-…abcd"), as are the media mode's LiveKit `apiSecret` and renderer `secret`, so an admin screen or
+ * a log of admin traffic never shows them; a PATCH that sends a masked value back keeps the stored secret, but
+ * only for the same target URL: a masked key next to a new URL would send the stored key to that new host, so
+ * it must be entered again (INVALID_REQUEST). (The browser never sees any of them: RobotProfile carries no
  * brain, tts or asr.)
  */
 import type { AsrConfig, BrainConfig, MediaConfig, Robot, TtsConfig } from '@dhkit/protocol';
+import { CodedError } from '../errors.js';
+
+/** The stored secret for a masked value, or a refusal when the secret's target URL is not the stored one. */
+function keptSecret<T>(field: string, stored: T, nextUrl: string | undefined, storedUrl: string | undefined): T {
+  if (nextUrl !== storedUrl) {
+    throw new CodedError('INVALID_REQUEST', `${field}: the URL changed, so enter the secret again (a masked secret is only kept for the same URL).`);
+  }
+  return stored;
+}
 
 const MASK = '…';
 
@@ -15,7 +26,7 @@ export function maskSecret(secret: string): string {
   return `${prefix}${MASK}${secret.slice(-4)}`;
 }
 
-export function isMaskedSecret(value: string): boolean {
+function isMaskedSecret(value: string): boolean {
   return value.includes(MASK);
 }
 
@@ -50,10 +61,11 @@ function maskMediaSecrets(media: MediaConfig): MediaConfig {
 function restoreMediaSecrets(next: MediaConfig, current: MediaConfig | undefined): MediaConfig {
   const restored: MediaConfig = { ...next };
   if (next.livekit && isMaskedSecret(next.livekit.apiSecret)) {
-    restored.livekit = { ...next.livekit, apiSecret: current?.livekit?.apiSecret ?? '' };
+    const apiSecret = keptSecret('media.livekit.apiSecret', current?.livekit?.apiSecret ?? '', next.livekit.url, current?.livekit?.url);
+    restored.livekit = { ...next.livekit, apiSecret };
   }
   if (next.renderer?.secret && isMaskedSecret(next.renderer.secret)) {
-    restored.renderer = { ...next.renderer, secret: current?.renderer?.secret };
+    restored.renderer = { ...next.renderer, secret: keptSecret('media.renderer.secret', current?.renderer?.secret, next.renderer.url, current?.renderer?.url) };
   }
   return restored;
 }
@@ -61,26 +73,27 @@ function restoreMediaSecrets(next: MediaConfig, current: MediaConfig | undefined
 /** A brain config from a PATCH, where masked secrets stand for the stored ones (same brain type only). */
 export function restoreMaskedSecrets(next: BrainConfig, current: BrainConfig): BrainConfig {
   if (next.type === 'openai' && current.type === 'openai' && next.apiKey && isMaskedSecret(next.apiKey)) {
-    return { ...next, apiKey: current.apiKey };
+    return { ...next, apiKey: keptSecret('brain.apiKey', current.apiKey, next.baseUrl, current.baseUrl) };
   }
   if (next.type === 'webhook' && current.type === 'webhook' && isMaskedSecret(next.secret)) {
-    return { ...next, secret: current.secret };
+    return { ...next, secret: keptSecret('brain.secret', current.secret, next.url, current.url) };
   }
   return next;
 }
 
-function restoreApiKey<T extends TtsConfig | AsrConfig>(next: T, current: T | undefined): T {
+function restoreApiKey<T extends TtsConfig | AsrConfig>(field: string, next: T, current: T | undefined): T {
   if (!('apiKey' in next) || !next.apiKey || !isMaskedSecret(next.apiKey)) return next;
   const stored = current && 'apiKey' in current ? current.apiKey : undefined;
-  return { ...next, apiKey: stored };
+  const urlOf = (config: T | undefined) => (config && 'baseUrl' in config ? (config.baseUrl as string | undefined) : undefined);
+  return { ...next, apiKey: keptSecret(`${field}.apiKey`, stored, urlOf(next), urlOf(current)) };
 }
 
 /** The secret-bearing fields of a robot PATCH, with masked values standing for the stored secrets. */
 export function restoreRobotSecrets<P extends { brain?: BrainConfig; tts?: TtsConfig; asr?: AsrConfig; media?: MediaConfig }>(patch: P, current: Robot): P {
   const restored = { ...patch };
   if (patch.brain) restored.brain = restoreMaskedSecrets(patch.brain, current.brain);
-  if (patch.tts) restored.tts = restoreApiKey(patch.tts, current.tts);
-  if (patch.asr) restored.asr = restoreApiKey(patch.asr, current.asr);
+  if (patch.tts) restored.tts = restoreApiKey('tts', patch.tts, current.tts);
+  if (patch.asr) restored.asr = restoreApiKey('asr', patch.asr, current.asr);
   if (patch.media) restored.media = restoreMediaSecrets(patch.media, current.media);
   return restored;
 }

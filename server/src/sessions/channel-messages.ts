@@ -1,5 +1,18 @@
 /** Validation of client → server channel messages; anything off gets INVALID_REQUEST, never a crash. */
+import type { RawData } from 'ws';
 import { LIMITS, isLanguageCode, isValidChatId, isValidExtendParam, type ClientMessage } from '@dhkit/protocol';
+
+/** Bytes in a received frame (ws hands over a Buffer, an ArrayBuffer or fragments). */
+export function frameSize(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data.byteLength;
+}
+
+/** A binary frame's bytes. */
+export function frameBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}
 
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; reason: string; chatId?: string };
 

@@ -1,9 +1,9 @@
-import type { AppContext } from '../http/context.js';
-import { ApiError } from '../errors.js';
+import { CodedError } from '../errors.js';
+import type { RateLimiter } from '../security/rate-limits.js';
 import type { Store } from '../store/store.js';
 import { randomSecret, sha256Hex } from '../security/secrets.js';
 
-export const DEFAULT_ONCE_CODE_TTL_SECONDS = 300;
+const DEFAULT_ONCE_CODE_TTL_SECONDS = 300;
 
 /** Mints a single-use code for a robot; only its hash is stored. */
 export async function mintOnceCode(
@@ -19,11 +19,11 @@ export async function mintOnceCode(
 
 /** mintOnceCode behind the per-robot issuance rate limit (SERVER_BUSY with a retry delay beyond it). */
 export async function issueOnceCode(
-  context: Pick<AppContext, 'store' | 'onceCodeRate'>,
+  context: { store: Store; onceCodeRate: RateLimiter },
   robotId: string,
   ttlSeconds?: number,
 ): Promise<{ onceCode: string; expiresAt: string }> {
   const waitMs = context.onceCodeRate.take(robotId);
-  if (waitMs > 0) throw new ApiError('SERVER_BUSY', 'Too many once-codes requested for this robot; slow down and retry.', waitMs);
+  if (waitMs > 0) throw new CodedError('SERVER_BUSY', 'Too many once-codes requested for this robot; slow down and retry.', { retryAfterMs: waitMs });
   return mintOnceCode(context.store, robotId, ttlSeconds);
 }

@@ -1,7 +1,6 @@
 import pg from 'pg';
 import type { Robot } from '@dhkit/protocol';
-import type { Migration } from './migrations/index.js';
-import { POSTGRES_MIGRATIONS } from './migrations/postgres.js';
+import { POSTGRES_MIGRATIONS, type Migration } from './migrations/index.js';
 import { ANALYTICS_SQL, numberedPlaceholders, runAnalytics } from './question-analytics.js';
 import {
   KNOWLEDGE_REVISION_PREFIX,
@@ -13,7 +12,7 @@ import {
   type KnowledgeRow,
   type RobotRow,
   type SessionRow,
-} from './sqlite-store.js';
+} from './rows.js';
 import {
   DuplicateRobotError,
   type AdmissionRequest,
@@ -320,7 +319,7 @@ function rollback<T>(value: T): RolledBack<T> {
 }
 
 /** Applies the migrations newer than the recorded version, under an advisory lock (several processes may start at once). */
-export async function applyPostgresMigrations(pool: pg.Pool, migrations: readonly Migration[]): Promise<number[]> {
+async function applyPostgresMigrations(pool: pg.Pool, migrations: readonly Migration[]): Promise<number[]> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);

@@ -3,7 +3,18 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Robot } from '@dhkit/protocol';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
-import { ANALYTICS_SQL, normalizeQuestion, runAnalytics } from './question-analytics.js';
+import { ANALYTICS_SQL, runAnalytics } from './question-analytics.js';
+import {
+  KNOWLEDGE_REVISION_PREFIX,
+  knowledgeFromRow,
+  newRevision,
+  questionValues,
+  robotFromRow,
+  sessionFromRow,
+  type KnowledgeRow,
+  type RobotRow,
+  type SessionRow,
+} from './rows.js';
 import {
   DuplicateRobotError,
   type AdmissionRequest,
@@ -17,51 +28,16 @@ import {
   type SessionRecord,
   type Store,
 } from './store.js';
-
-/** Settings key whose value changes with every write to a robot's knowledge. */
-export const KNOWLEDGE_REVISION_PREFIX = 'knowledge-revision:';
-
-/** A value that differs from every earlier one (time plus randomness: processes write it independently). */
-export function newRevision(): string {
-  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-}
+import { CodedError } from '../errors.js';
 
 export const SQLITE_FILE_NAME = 'dhkit.sqlite';
 
-export interface RobotRow {
-  id: string;
-  name: string;
-  config: string;
-  created_at: string;
-  updated_at: string;
-}
-export interface KnowledgeRow {
-  id: number | string;
-  robot_id: string;
-  language: string;
-  question: string;
-  similar_questions: string;
-  answer: string;
-  tags: string;
-  created_at: string;
-}
-export interface SessionRow {
-  id: string;
-  robot_id: string;
-  token_hash: string;
-  language: string;
-  origin: string | null;
-  created_at: number;
-  lease_expires_at: number;
-  ended_at: number | null;
-  end_reason: string | null;
-}
-
 type Refusal = Extract<AdmissionResult, { ok: false }>['reason'];
 
-class AdmissionRefused extends Error {
-  constructor(readonly reason: Refusal) {
-    super(reason);
+/** Thrown inside the admission transaction to roll it back; admitSession turns it into its result. */
+class AdmissionRefused extends CodedError<Refusal> {
+  get reason(): Refusal {
+    return this.code;
   }
 }
 
@@ -69,7 +45,7 @@ class AdmissionRefused extends Error {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
-  private readonly statements;
+  private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly admitTransaction: (request: AdmissionRequest) => void;
 
   static open(dataDir: string): SqliteStore {
@@ -85,60 +61,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     applyMigrations(this.db, migrations);
     const db = this.db;
-    this.statements = {
-      getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
-      setSetting: db.prepare(
-        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      ),
-      insertRobot: db.prepare(
-        'INSERT INTO robots (id, name, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
-      ),
-      getRobot: db.prepare<[string], RobotRow>('SELECT * FROM robots WHERE id = ?'),
-      listRobots: db.prepare<[], RobotRow>('SELECT * FROM robots ORDER BY created_at, id'),
-      updateRobot: db.prepare('UPDATE robots SET name = ?, config = ?, updated_at = ? WHERE id = ?'),
-      deleteRobot: db.prepare('DELETE FROM robots WHERE id = ?'),
-      insertKnowledge: db.prepare(
-        'INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      listKnowledge: db.prepare<[string], KnowledgeRow>(
-        'SELECT * FROM knowledge_entries WHERE robot_id = ? ORDER BY id',
-      ),
-      getKnowledge: db.prepare<[string, number], KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = ? AND id = ?'),
-      updateKnowledge: db.prepare(
-        'UPDATE knowledge_entries SET language = ?, question = ?, similar_questions = ?, answer = ?, tags = ? WHERE robot_id = ? AND id = ?',
-      ),
-      deleteKnowledge: db.prepare('DELETE FROM knowledge_entries WHERE robot_id = ? AND id = ?'),
-      deleteAllKnowledge: db.prepare('DELETE FROM knowledge_entries WHERE robot_id = ?'),
-      knowledgeRevisions: db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM settings WHERE key LIKE ?'),
-      insertQuestion: db.prepare(ANALYTICS_SQL.insert),
-      pruneQuestions: db.prepare(ANALYTICS_SQL.prune),
-      insertOnceCode: db.prepare(
-        'INSERT INTO once_codes (code_hash, robot_id, expires_at, created_at) VALUES (?, ?, ?, ?)',
-      ),
-      consumeOnceCode: db.prepare(
-        'UPDATE once_codes SET used_at = ? WHERE code_hash = ? AND robot_id = ? AND used_at IS NULL AND expires_at > ?',
-      ),
-      deleteOldOnceCodes: db.prepare('DELETE FROM once_codes WHERE expires_at < ?'),
-      countLive: db.prepare<[string, number], { n: number }>(
-        'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ?',
-      ),
-      listLive: db.prepare<[string, number], SessionRow>(
-        'SELECT * FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ? ORDER BY created_at, id',
-      ),
-      insertSession: db.prepare(
-        'INSERT INTO sessions (id, robot_id, token_hash, language, origin, created_at, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
-      endSession: db.prepare(
-        'UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL',
-      ),
-      renewLeases: db.prepare<[number, string, number], { id: string }>(
-        'UPDATE sessions SET lease_expires_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND ended_at IS NULL AND lease_expires_at > ? RETURNING id',
-      ),
-      expireLeases: db.prepare(
-        "UPDATE sessions SET ended_at = lease_expires_at, end_reason = 'LEASE_EXPIRED' WHERE ended_at IS NULL AND lease_expires_at <= ?",
-      ),
-    };
+    this.statements = prepareStatements(db);
     const s = this.statements;
     // One IMMEDIATE transaction (better-sqlite3 runs its transactions synchronously, and `.immediate` takes
     // the write lock first), so other processes opening the same file (the CLI) cannot interleave. Consume
@@ -333,57 +256,62 @@ export class SqliteStore implements Store {
   }
 }
 
-/** Shared by both stores: both name their columns alike. */
-export function knowledgeFromRow(row: KnowledgeRow): KnowledgeEntry {
+/** Every statement the store runs, prepared once per connection. */
+function prepareStatements(db: Database.Database) {
   return {
-    id: Number(row.id),
-    robotId: row.robot_id,
-    language: row.language as KnowledgeEntry['language'],
-    question: row.question,
-    similarQuestions: JSON.parse(row.similar_questions) as string[],
-    answer: row.answer,
-    tags: JSON.parse(row.tags ?? '[]') as string[],
-    createdAt: row.created_at,
+    getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+    setSetting: db.prepare(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
+    insertRobot: db.prepare(
+      'INSERT INTO robots (id, name, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    getRobot: db.prepare<[string], RobotRow>('SELECT * FROM robots WHERE id = ?'),
+    listRobots: db.prepare<[], RobotRow>('SELECT * FROM robots ORDER BY created_at, id'),
+    updateRobot: db.prepare('UPDATE robots SET name = ?, config = ?, updated_at = ? WHERE id = ?'),
+    deleteRobot: db.prepare('DELETE FROM robots WHERE id = ?'),
+    insertKnowledge: db.prepare(
+      'INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    listKnowledge: db.prepare<[string], KnowledgeRow>(
+      'SELECT * FROM knowledge_entries WHERE robot_id = ? ORDER BY id',
+    ),
+    getKnowledge: db.prepare<[string, number], KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = ? AND id = ?'),
+    updateKnowledge: db.prepare(
+      'UPDATE knowledge_entries SET language = ?, question = ?, similar_questions = ?, answer = ?, tags = ? WHERE robot_id = ? AND id = ?',
+    ),
+    deleteKnowledge: db.prepare('DELETE FROM knowledge_entries WHERE robot_id = ? AND id = ?'),
+    deleteAllKnowledge: db.prepare('DELETE FROM knowledge_entries WHERE robot_id = ?'),
+    knowledgeRevisions: db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM settings WHERE key LIKE ?'),
+    insertQuestion: db.prepare(ANALYTICS_SQL.insert),
+    pruneQuestions: db.prepare(ANALYTICS_SQL.prune),
+    insertOnceCode: db.prepare(
+      'INSERT INTO once_codes (code_hash, robot_id, expires_at, created_at) VALUES (?, ?, ?, ?)',
+    ),
+    consumeOnceCode: db.prepare(
+      'UPDATE once_codes SET used_at = ? WHERE code_hash = ? AND robot_id = ? AND used_at IS NULL AND expires_at > ?',
+    ),
+    deleteOldOnceCodes: db.prepare('DELETE FROM once_codes WHERE expires_at < ?'),
+    countLive: db.prepare<[string, number], { n: number }>(
+      'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ?',
+    ),
+    listLive: db.prepare<[string, number], SessionRow>(
+      'SELECT * FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ? ORDER BY created_at, id',
+    ),
+    insertSession: db.prepare(
+      'INSERT INTO sessions (id, robot_id, token_hash, language, origin, created_at, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
+    endSession: db.prepare(
+      'UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL',
+    ),
+    renewLeases: db.prepare<[number, string, number], { id: string }>(
+      'UPDATE sessions SET lease_expires_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND ended_at IS NULL AND lease_expires_at > ? RETURNING id',
+    ),
+    expireLeases: db.prepare(
+      "UPDATE sessions SET ended_at = lease_expires_at, end_reason = 'LEASE_EXPIRED' WHERE ended_at IS NULL AND lease_expires_at <= ?",
+    ),
   };
-}
-
-/** The insert's arguments in ANALYTICS_SQL.insert's order. */
-export function questionValues(r: QuestionRecordInput): unknown[] {
-  return [
-    r.robotId,
-    r.sessionId,
-    r.chatId,
-    r.language,
-    // Kept as asked, with spacing tidied: it is what analytics shows for its group.
-    r.question.trim().replace(/\s+/gu, ' '),
-    normalizeQuestion(r.question),
-    r.brain,
-    r.entryId,
-    r.confidence,
-    r.latencyMs === null ? null : Math.round(r.latencyMs),
-    r.answered ? 1 : 0,
-    r.createdAt,
-  ];
-}
-
-/** Shared by both stores: both name their columns alike. */
-export function sessionFromRow(row: SessionRow): SessionRecord {
-  return {
-    id: row.id,
-    robotId: row.robot_id,
-    tokenHash: row.token_hash,
-    language: row.language as SessionRecord['language'],
-    origin: row.origin,
-    createdAt: Number(row.created_at),
-    leaseExpiresAt: Number(row.lease_expires_at),
-    endedAt: row.ended_at === null ? null : Number(row.ended_at),
-    endReason: row.end_reason,
-  };
-}
-
-export function robotFromRow(row: RobotRow): Robot {
-  const config = JSON.parse(row.config) as Omit<Robot, 'id' | 'name' | 'createdAt' | 'updatedAt'>;
-  return { id: row.id, name: row.name, ...config, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
 /** Applies the migrations newer than the recorded version, each in its own transaction. */

@@ -8,6 +8,7 @@
  * itself when the lease runs out — no cleanup job has to run for the count to be right.
  */
 import type { LanguageCode, Robot } from '@dhkit/protocol';
+import { CodedError } from '../errors.js';
 
 export interface KnowledgeEntryInput {
   question: string;
@@ -163,9 +164,9 @@ export interface Store {
   expireLeases(now: number): Promise<number>;
 }
 
-export class DuplicateRobotError extends Error {
+export class DuplicateRobotError extends CodedError<'INVALID_REQUEST'> {
   constructor(readonly robotId: string) {
-    super(`A robot with id "${robotId}" already exists.`);
+    super('INVALID_REQUEST', `A robot with id "${robotId}" already exists.`);
     this.name = 'DuplicateRobotError';
   }
 }

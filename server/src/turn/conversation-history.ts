@@ -1,8 +1,5 @@
 /** A session's conversation so far, for brains that answer in context (an LLM, a customer's webhook). */
-export interface HistoryMessage {
-  role: 'user' | 'assistant';
-  content: string;
-}
+import type { HistoryMessage } from '../adapters/brain/brain.js';
 
 export interface ConversationHistoryOptions {
   /** Question/answer pairs kept (older ones are dropped). Default 20. */

@@ -29,6 +29,11 @@ export class ClauseSegmenter {
     this.maxChars = options.maxChars ?? 80;
   }
 
+  /** Text received but not yet part of a clause (at most about MAX_PROTECTED_CHARS + maxChars after a push). */
+  get pending(): string {
+    return this.buffer;
+  }
+
   /** Adds text; returns the clauses it completed, in order. */
   push(text: string): string[] {
     this.buffer += text;
@@ -61,10 +66,11 @@ export class ClauseSegmenter {
   private findCut(final: boolean): number {
     const text = this.buffer;
     const minChars = this.emitted === 0 ? 1 : this.minChars;
+    const next = new NextFinder(text);
     let lastSpace = -1;
     let i = 0;
     while (i < text.length) {
-      const protectedEnd = protectedSpanEnd(text, i, final);
+      const protectedEnd = protectedSpanEnd(text, i, final, next);
       if (protectedEnd === WAIT) return -1;
       if (protectedEnd > i) {
         i = protectedEnd;
@@ -111,10 +117,42 @@ export class ClauseSegmenter {
 const WAIT = -2;
 
 /**
+ * "Where is the next `]` after here?" in O(1): a table per character, built on first use from the end of the
+ * text. indexOf from every `[` of a run of unclosed ones rescanned the rest of the buffer each time.
+ */
+class NextFinder {
+  private readonly last = new Map<string, number>();
+  private readonly tables = new Map<string, Int32Array>();
+  private scans = 0;
+
+  constructor(private readonly text: string) {}
+
+  /** Index of the first `char` at or after `from`, or -1. */
+  next(char: string, from: number): number {
+    let last = this.last.get(char);
+    if (last === undefined) this.last.set(char, (last = this.text.lastIndexOf(char)));
+    if (from > last) return -1;
+    // A few native scans are cheapest; past that, one table answers every later question in O(1).
+    if (++this.scans <= 8) return this.text.indexOf(char, from);
+    let table = this.tables.get(char);
+    if (!table) {
+      table = new Int32Array(last + 1);
+      let next = -1;
+      for (let i = last; i >= 0; i--) {
+        if (this.text[i] === char) next = i;
+        table[i] = next;
+      }
+      this.tables.set(char, table);
+    }
+    return table[from];
+  }
+}
+
+/**
  * If a markdown image/link, an HTML tag or a URL starts at `i`, returns the index after it, or WAIT when
  * its end has not arrived yet. Returns `i` when nothing protected starts there.
  */
-function protectedSpanEnd(text: string, i: number, final: boolean): number {
+function protectedSpanEnd(text: string, i: number, final: boolean, next: NextFinder): number {
   const ch = text[i];
   const need = (end: number): number => {
     if (end >= 0) return end;
@@ -123,17 +161,17 @@ function protectedSpanEnd(text: string, i: number, final: boolean): number {
   };
   if (ch === '[' || (ch === '!' && text[i + 1] === '[')) {
     const open = ch === '!' ? i + 1 : i;
-    const close = text.indexOf(']', open);
+    const close = next.next(']', open);
     if (close < 0) return need(-1);
     if (close + 1 >= text.length) return need(-1);
     if (text[close + 1] !== '(') return i;
-    const paren = text.indexOf(')', close);
+    const paren = next.next(')', close);
     return need(paren < 0 ? -1 : paren + 1);
   }
   if (ch === '<') {
     if (i + 1 >= text.length) return need(-1);
     if (!/[A-Za-z/!]/.test(text[i + 1])) return i;
-    const close = text.indexOf('>', i);
+    const close = next.next('>', i);
     return need(close < 0 ? -1 : close + 1);
   }
   if (ch === 'h' && (text.startsWith('http://', i) || text.startsWith('https://', i))) {

@@ -18,3 +18,29 @@ describe('toSpeakable', () => {
     expect(toSpeakable('<br> ** ')).toBe('');
   });
 });
+
+describe('toSpeakable on pathological text', () => {
+  // An LLM (or a hostile prompt) may stream thousands of unclosed brackets; the old regular expressions
+  // backtracked over the rest of the text from each one (seconds for 50,000 characters).
+  const cases: Record<string, string> = {
+    'unclosed [': '['.repeat(50_000),
+    'unclosed ![': '!['.repeat(25_000),
+    '[a]( without )': '[a]('.repeat(12_500),
+    'unclosed <a': '<a'.repeat(25_000),
+    'blank lines': 'x' + '\n'.repeat(50_000) + 'y',
+  };
+  for (const [name, text] of Object.entries(cases)) {
+    it(`stays linear: ${name}`, () => {
+      const started = performance.now();
+      toSpeakable(text);
+      expect(performance.now() - started).toBeLessThan(250);
+    });
+  }
+
+  it('keeps the old results on nested and broken markup', () => {
+    expect(toSpeakable('[a ![b](c) d](e) f')).toBe('a d f');
+    expect(toSpeakable('[open and [link](u) then')).toBe('open and [link then');
+    expect(toSpeakable('a <b>bold</b> <x and')).toBe('a bold <x and');
+    expect(toSpeakable('1 < 2 and [x] (y)')).toBe('1 < 2 and [x] (y)');
+  });
+});

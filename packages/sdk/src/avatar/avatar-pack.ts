@@ -1,4 +1,5 @@
 import { VISEMES, type Viseme } from './avatar-surface.js';
+import { DHKitError } from '../core/errors.js';
 
 /** The format string every manifest declares; a new major version gets a new string. */
 export const PACK_FORMAT = 'dhkit-avatar/1';
@@ -82,12 +83,12 @@ export interface AvatarPack {
 }
 
 /** A manifest that cannot be used; `problems` lists every fault found, each with its JSON path. */
-export class AvatarPackError extends Error {
+export class AvatarPackError extends DHKitError {
   constructor(
     readonly url: string,
     readonly problems: string[],
   ) {
-    super(`avatar pack ${url} is not valid:\n  - ${problems.join('\n  - ')}`);
+    super('INVALID_REQUEST', `avatar pack ${url} is not valid:\n  - ${problems.join('\n  - ')}`);
     this.name = 'AvatarPackError';
   }
 }

@@ -213,7 +213,7 @@ class ChromaKeyer {
   private readonly gl: WebGLRenderingContext | null;
   private frame = 0;
 
-  constructor(private readonly video: HTMLVideoElement) {
+  constructor(video: HTMLVideoElement) {
     this.canvas.setAttribute('part', 'avatar-video');
     this.canvas.style.width = '100%';
     this.canvas.style.height = '100%';

@@ -2,6 +2,8 @@ import { firstFrameFiles, packFiles, validatePack, type AvatarPack, type Box, ty
 import type { AvatarPreview, AvatarSource, AvatarState, AvatarSurface, Viseme, VisemeCue } from './avatar-surface.js';
 import { DEFAULT_PALETTE, drawFallbackFace, readPalette, type Palette } from './fallback-face.js';
 import { bandPowers, cueAt, mouthFeatures, mouthTarget, nearestViseme, rms, smoothMouth, type MouthFeatures } from './lip-sync.js';
+import { DHKitError } from '../core/errors.js';
+import { createLogger, type Logger } from '../core/logger.js';
 
 /** Frames closer together than this are skipped: ~30 fps is plenty and keeps a kiosk cool. */
 const MIN_FRAME_MS = 1000 / 30 - 4;
@@ -79,7 +81,8 @@ export class LocalCanvasAvatar implements AvatarSurface {
   private stats = new Float32Array(STATS_SIZE);
   private frames = 0;
 
-  constructor() {
+  /** `log`: where a broken avatar pack is reported (the digital human's logger). */
+  constructor(private readonly log: Pick<Logger, 'error'> = createLogger()) {
     this.ready = new Promise<void>((resolve) => (this.resolveReady = resolve));
   }
 
@@ -217,7 +220,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
     let rest: string[] = [];
     try {
       const response = await fetch(url, { credentials: 'omit' });
-      if (!response.ok) throw new Error(`avatar pack ${url}: HTTP ${response.status}`);
+      if (!response.ok) throw DHKitError.fromHttpStatus(response.status, `avatar pack ${url}`);
       const pack = validatePack(await response.json(), url);
       // First-frame pictures first; the rest (other visemes, blinks, poses) stream in behind the first frame.
       const first = firstFrameFiles(pack, this.state);
@@ -232,7 +235,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
     } catch (error) {
       // A broken pack must not break the conversation: say why (clearly, for the pack author) and draw
       // the plain built-in face instead.
-      console.error(`[dhkit] ${error instanceof Error ? error.message : String(error)}; drawing the built-in face instead.`);
+      this.log.error(`${error instanceof Error ? error.message : String(error)}; drawing the built-in face instead.`);
       this.failed = true;
     }
     if (this.running) {
@@ -245,7 +248,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
     await Promise.all(
       rest.map((file) =>
         this.loadFile(pack, file).catch((error) =>
-          console.error(`[dhkit] avatar pack ${url}: ${error instanceof Error ? error.message : String(error)}`),
+          this.log.error(`avatar pack ${url}: ${error instanceof Error ? error.message : String(error)}`),
         ),
       ),
     );
@@ -590,7 +593,7 @@ function loadSource(url: string): Promise<Source> {
         video.play().catch(() => {});
         resolve(video);
       };
-      video.onerror = () => reject(new Error(`avatar pack: cannot load video ${url}`));
+      video.onerror = () => reject(new DHKitError('NETWORK_ERROR', `avatar pack: cannot load video ${url}`));
       video.src = url;
     });
   }
@@ -600,8 +603,8 @@ function loadSource(url: string): Promise<Source> {
   image.src = url;
   return image.decode().then(
     () => image,
-    () => {
-      throw new Error(`avatar pack: cannot load image ${url}`);
+    (cause: unknown) => {
+      throw new DHKitError('NETWORK_ERROR', `avatar pack: cannot load image ${url}`, { cause });
     },
   );
 }

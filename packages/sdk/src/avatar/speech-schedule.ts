@@ -22,7 +22,7 @@ export interface SpeechScheduleHost {
 export const SPEAKING_GRACE_MS = 60;
 
 /**
- * Reports take effect this much before the sound is due: DESIGN.md §5 lets a caption lead its sound by
+ * Reports take effect this much before the sound is due: the sync target lets a caption lead its sound by
  * 45 ms but trail it by only 15, so aiming early leaves room for the jitter between estimate and truth
  * (measured in Chromium: a clause that follows another lands 10–20 ms earlier than one after silence, so
  * 10 ms centres both in the window).

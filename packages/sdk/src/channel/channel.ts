@@ -37,10 +37,6 @@ export class SessionChannel {
     private readonly log: Logger,
   ) {}
 
-  get isOpen(): boolean {
-    return this.socket?.readyState === WebSocket.OPEN;
-  }
-
   /**
    * Resolves with the server's welcome; rejects with NETWORK_ERROR / UNAUTHORIZED / SESSION_ENDED.
    * `resume`: this reopens the channel of a session whose socket was lost (same token, same session).

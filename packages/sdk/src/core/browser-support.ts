@@ -1,3 +1,5 @@
+import { DHKitError } from './errors.js';
+
 export interface BrowserSupport {
   supported: boolean;
   /** The missing features, by name (empty when supported). */
@@ -27,6 +29,6 @@ export function checkBrowserSupport(): BrowserSupport {
 export function newAudioContext(): AudioContext {
   const g = globalThis as unknown as { AudioContext?: typeof AudioContext; webkitAudioContext?: typeof AudioContext };
   const Context = g.AudioContext ?? g.webkitAudioContext;
-  if (!Context) throw new Error('AudioContext missing');
+  if (!Context) throw new DHKitError('BROWSER_NOT_SUPPORTED', 'AudioContext missing');
   return new Context({ latencyHint: 'interactive' });
 }

@@ -6,6 +6,15 @@ import { headlessView, type ViewFactory } from './view.js';
 
 export type { CreateOptions };
 
+/**
+ * What create() returns: the promise of a ready digital human, which can be destroyed before it resolves
+ * (a framework component unmounted early). `destroy()` then cancels: the promise rejects with CANCELLED and
+ * the session's slot on the server is free once `destroy()` resolves.
+ */
+export interface PendingDigitalHuman extends Promise<DigitalHuman> {
+  destroy(): Promise<void>;
+}
+
 function resolveContainer(options: Partial<CreateOptions>): HTMLElement {
   if (options.container !== undefined) {
     if (typeof HTMLElement !== 'undefined' && options.container instanceof HTMLElement) return options.container;
@@ -20,23 +29,30 @@ function resolveContainer(options: Partial<CreateOptions>): HTMLElement {
 }
 
 /** create() with a given view; `needsContainer` is false for the headless core. */
-export async function createWithView(options: CreateOptions, makeView: ViewFactory, needsContainer: boolean): Promise<DigitalHuman> {
-  const support = checkBrowserSupport();
-  if (!support.supported) {
-    throw new DHKitError(
-      'BROWSER_NOT_SUPPORTED',
-      `${DHKitError.fromCode('BROWSER_NOT_SUPPORTED').message} Missing: ${support.missing.join(', ')}.`,
-    );
-  }
-  const checked = checkCreateOptions(options);
-  const container = needsContainer ? resolveContainer(options) : undefined;
-  return DigitalHuman.open({ ...checked, container, makeView });
+export function createWithView(options: CreateOptions, makeView: ViewFactory, needsContainer: boolean): PendingDigitalHuman {
+  let human: DigitalHuman | null = null;
+  // Runs synchronously up to its first await, so the digital human (and its audio) is made inside the caller's click.
+  const ready = (async () => {
+    const support = checkBrowserSupport();
+    if (!support.supported) {
+      throw new DHKitError(
+        'BROWSER_NOT_SUPPORTED',
+        `${DHKitError.fromCode('BROWSER_NOT_SUPPORTED').message} Missing: ${support.missing.join(', ')}.`,
+      );
+    }
+    const checked = checkCreateOptions(options);
+    const container = needsContainer ? resolveContainer(options) : undefined;
+    const started = DigitalHuman.start({ ...checked, container, makeView });
+    human = started.human;
+    return started.ready;
+  })();
+  return Object.assign(ready, { destroy: async () => human?.destroy() });
 }
 
 /**
  * Headless: admits a session, opens its channel and plays the avatar's voice, with no UI at all (draw your
  * own from the events). `containerId`/`container` are ignored. Resolves once the session is ready.
  */
-export function createHeadless(options: CreateOptions): Promise<DigitalHuman> {
+export function createHeadless(options: CreateOptions): PendingDigitalHuman {
   return createWithView(options, headlessView, false);
 }

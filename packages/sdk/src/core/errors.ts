@@ -41,6 +41,11 @@ export class DHKitError extends Error {
     return new DHKitError(code, `${errorMessage(code)}${status}`, { cause: json });
   }
 
+  /** A file the SDK fetched answered with HTTP `status`: the code that fits the status, the message naming `what`. */
+  static fromHttpStatus(status: number, what: string): DHKitError {
+    return new DHKitError(codeForStatus(status), `${what}: HTTP ${status}`);
+  }
+
   toJSON(): { code: ErrorCode; message: string } {
     return { code: this.code, message: this.message };
   }
@@ -58,8 +63,13 @@ function codeForStatus(status: number | undefined): ErrorCode {
   return 'INTERNAL_ERROR';
 }
 
-/** Wraps anything thrown into a DHKitError (kept as-is when it already is one). */
+/**
+ * Wraps anything thrown into a DHKitError (kept as-is when it already is one). A DHKitError of another copy
+ * of the class (a lazy chunk bundles its own) keeps its code and message.
+ */
 export function toDHKitError(error: unknown, fallback: ErrorCode = 'INTERNAL_ERROR'): DHKitError {
   if (error instanceof DHKitError) return error;
+  const other = error as { name?: unknown; code?: unknown; message?: unknown } | null;
+  if (other?.name === 'DHKitError' && isErrorCode(other.code)) return new DHKitError(other.code, String(other.message), { cause: error });
   return DHKitError.fromCode(fallback, undefined, error);
 }

@@ -1,4 +1,5 @@
 import type { ErrorCode, InteractionMode, LanguageCode, MediaMode } from '@dhkit/protocol';
+import { createLogger, type Logger } from './logger.js';
 
 export type JobState = 'CONNECTING' | 'READY' | 'CHATTING' | 'ENDED';
 
@@ -67,11 +68,13 @@ export type DigitalHumanEventListeners = {
 };
 
 /**
- * A small emitter typed from an event map. A listener that throws is reported with console.error and does
- * not stop the other listeners nor the SDK.
+ * A small emitter typed from an event map. A listener that throws is logged as an error and does not stop
+ * the other listeners nor the SDK.
  */
 export class TypedEmitter<M extends object> {
   private readonly listeners = new Map<keyof M, Set<Listener<never>>>();
+
+  constructor(private readonly log: Pick<Logger, 'error'> = createLogger('error')) {}
 
   on<K extends keyof M>(event: K, listener: Listener<M[K]>): this {
     let set = this.listeners.get(event);
@@ -92,7 +95,7 @@ export class TypedEmitter<M extends object> {
       try {
         (listener as Listener<M[K]>)(payload);
       } catch (error) {
-        console.error(`[dhkit] a '${String(event)}' listener threw:`, error);
+        this.log.error(`a '${String(event)}' listener threw:`, error);
       }
     }
   }

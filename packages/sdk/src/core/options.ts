@@ -1,16 +1,22 @@
 import type { DigitalHumanConfig } from '@dhkit/protocol';
+import { onceCodeSource, type OnceCodeOption } from '../channel/once-code.js';
 import { normalizeServerAddress } from '../channel/server-address.js';
-import type { ResolvedOptions } from './digital-human.js';
 import { DHKitError } from './errors.js';
 import type { DigitalHumanEventListeners } from './events.js';
+import type { ViewFactory } from './view.js';
+import type { OnceCodeSource } from '../channel/once-code.js';
+import type { ServerAddress } from '../channel/server-address.js';
 import { isLogLevel, type LogLevel } from './logger.js';
 
 export interface CreateOptions {
   /** The server's base URL: `https://host[:port][/path]`; a bare `host[:port]` means https. */
   serverAddress: string;
   robotId: string;
-  /** Single-use code minted by your backend through the admin API. */
-  onceCode: string;
+  /**
+   * Single-use code minted by your backend through the admin API, or an async function that fetches a fresh
+   * one; the function is called whenever a session is needed (framework remounts, a new session later).
+   */
+  onceCode: OnceCodeOption;
   /** Id of the element to render into… */
   containerId?: string;
   /** …or the element itself (wins over containerId). */
@@ -27,8 +33,9 @@ export function checkCreateOptions(options: unknown): Omit<ResolvedOptions, 'con
   if (!options || typeof options !== 'object') throw invalid('options must be an object.');
   const o = options as Partial<CreateOptions>;
   const address = normalizeServerAddress(o.serverAddress);
-  for (const key of ['robotId', 'onceCode'] as const) {
-    if (typeof o[key] !== 'string' || !o[key]!.trim()) throw invalid(`${key} must be a non-empty string.`);
+  if (typeof o.robotId !== 'string' || !o.robotId.trim()) throw invalid('robotId must be a non-empty string.');
+  if (typeof o.onceCode !== 'function' && (typeof o.onceCode !== 'string' || !o.onceCode.trim())) {
+    throw invalid('onceCode must be a non-empty string or a function returning one.');
   }
   if (o.logLevel !== undefined && !isLogLevel(o.logLevel)) {
     throw invalid(`logLevel must be one of 'error', 'warn', 'info', 'debug', 'silent'.`);
@@ -39,9 +46,23 @@ export function checkCreateOptions(options: unknown): Omit<ResolvedOptions, 'con
   return {
     address,
     robotId: o.robotId!.trim(),
-    onceCode: o.onceCode!.trim(),
+    onceCode: onceCodeSource(o.onceCode!),
     config: o.config,
     eventListeners: o.eventListeners,
     logLevel: o.logLevel ?? 'warn',
   };
+}
+
+/** Options of create(), checked and resolved. */
+export interface ResolvedOptions {
+  address: ServerAddress;
+  robotId: string;
+  onceCode: OnceCodeSource;
+  /** Where the view goes; none for the headless core. */
+  container?: HTMLElement;
+  /** Makes the view: `<digital-human>` (the full SDK) or a headless one (`@dhkit/sdk/core`). */
+  makeView: ViewFactory;
+  config: unknown;
+  eventListeners: DigitalHumanEventListeners | undefined;
+  logLevel: LogLevel;
 }

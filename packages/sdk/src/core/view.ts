@@ -2,6 +2,8 @@ import type { LanguageCode, RobotProfile } from '@dhkit/protocol';
 import type { AvatarSurface } from '../avatar/avatar-surface.js';
 import type { DigitalHumanConfig } from './config.js';
 import type { JobState } from './events.js';
+import { createLogger, type Logger } from './logger.js';
+import type { ViewActions } from './view-events.js';
 
 /**
  * What a DigitalHuman drives: `<digital-human>` with the built-in UI, or nothing at all (the headless core,
@@ -18,6 +20,8 @@ export interface DigitalHumanView extends EventTarget {
   /** The server's HTTP base; answers' media resolve against it. */
   serverAddress: string;
   sessionId: string;
+  /** The digital human's logger, so the view's warnings honour `logLevel`. */
+  log: Logger;
   /** The clause being spoken (plain text). */
   showClause(text: string): void;
   /** Clears the clause after a short linger. */
@@ -33,8 +37,14 @@ export interface DigitalHumanView extends EventTarget {
   remove(): void;
 }
 
-/** Makes the view (and its avatar surface, if it draws one) for a container. */
-export type ViewFactory = (container: HTMLElement | undefined) => { view: DigitalHumanView; surface: AvatarSurface | null };
+/**
+ * Makes the view (and its avatar surface, if it draws one) for a container; both log through `log`. A view
+ * that reports the visitor's actions comes with `bridge`, which connects them to the digital human.
+ */
+export type ViewFactory = (
+  container: HTMLElement | undefined,
+  log: Logger,
+) => { view: DigitalHumanView; surface: AvatarSurface | null; bridge?: (actions: ViewActions, signal: AbortSignal) => void };
 
 /** The headless view: keeps the state, draws nothing. */
 export class HeadlessView extends EventTarget implements DigitalHumanView {
@@ -46,6 +56,7 @@ export class HeadlessView extends EventTarget implements DigitalHumanView {
   profile: RobotProfile | null = null;
   serverAddress = '';
   sessionId = '';
+  log: Logger = createLogger('silent');
   showClause(): void {}
   clearClauseSoon(): void {}
   addAnswer(): void {}

@@ -121,9 +121,17 @@ export const VISITOR_ERROR_TEXTS: Readonly<Record<VisitorErrorCode, Readonly<Rec
     en_US: 'This browser cannot show the assistant. Please use a current Chrome, Edge, Safari or Firefox.',
     zh_CN: '当前浏览器无法使用数字人，请使用最新版 Chrome、Edge、Safari 或 Firefox。',
   },
+  CANCELLED: {
+    en_US: 'The assistant was closed before it was ready.',
+    zh_CN: '数字人在准备就绪前已关闭。',
+  },
   INTERNAL_ERROR: {
     en_US: 'Something went wrong on our side. Please try again shortly.',
     zh_CN: '服务出现问题，请稍后再试。',
+  },
+  RATE_LIMITED: {
+    en_US: 'You are asking faster than I can answer — please wait a moment, then ask again.',
+    zh_CN: '提问太快了，请稍等片刻再问。',
   },
   MEDIA_BLOCKED: {
     en_US: 'Some pictures or videos in this answer cannot be shown.',

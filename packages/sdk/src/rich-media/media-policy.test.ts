@@ -46,10 +46,11 @@ describe('media policy', () => {
   });
 
   it('checks the type by extension: pictures for img and posters, mp4 for video', () => {
-    for (const ext of ['jpg', 'jpeg', 'png', 'bmp', 'gif', 'svg']) {
+    for (const ext of ['jpg', 'jpeg', 'png', 'bmp', 'gif', 'webp', 'svg']) {
       expect(checkMediaUrl(`https://cdn.example.com/a.${ext}?v=1#x`, 'image', policy).ok, ext).toBe(true);
     }
-    expect(checkMediaUrl('https://cdn.example.com/a.webp', 'image', policy)).toEqual({ ok: false, reason: 'type' });
+    expect(checkMediaUrl('https://cdn.example.com/a.webp', 'image', policy)).toEqual({ ok: true, url: 'https://cdn.example.com/a.webp' });
+    expect(checkMediaUrl('https://cdn.example.com/a.webp', 'video', policy)).toEqual({ ok: false, reason: 'type' });
     expect(checkMediaUrl('https://cdn.example.com/a.mp4', 'image', policy)).toEqual({ ok: false, reason: 'type' });
     expect(checkMediaUrl('https://cdn.example.com/a.png', 'video', policy)).toEqual({ ok: false, reason: 'type' });
     expect(checkMediaUrl('https://cdn.example.com/image?id=3', 'image', policy)).toEqual({ ok: false, reason: 'type' });
@@ -57,12 +58,17 @@ describe('media policy', () => {
     expect(checkMediaUrl('https://dh.example.com/avatar.html', 'image', policy)).toEqual({ ok: false, reason: 'type' });
   });
 
-  it('allows only http, https and mailto links, made absolute', () => {
+  it('allows only http, https, mailto and tel links, made absolute', () => {
     expect(checkLinkUrl('https://example.com/a?b#c', policy)).toEqual({ ok: true, url: 'https://example.com/a?b#c' });
     expect(checkLinkUrl('http://example.com', policy)).toEqual({ ok: true, url: 'http://example.com/' });
     expect(checkLinkUrl('mailto:help@example.com', policy)).toEqual({ ok: true, url: 'mailto:help@example.com' });
+    expect(checkLinkUrl('tel:+41-44-123-45-67', policy)).toEqual({ ok: true, url: 'tel:+41-44-123-45-67' });
+    expect(checkLinkUrl('TEL:123', policy)).toEqual({ ok: true, url: 'tel:123' });
     expect(checkLinkUrl('faq.html', policy)).toEqual({ ok: true, url: 'https://dh.example.com/dhkit/faq.html' });
-    for (const bad of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', ' java\tscript:alert(1)', 'vbscript:msgbox(1)', 'data:text/html,<script>', 'tel:123', 'file:///etc/passwd']) {
+    for (const bad of [
+      'javascript:alert(1)', 'JaVaScRiPt:alert(1)', ' java\tscript:alert(1)', 'vbscript:msgbox(1)', 'data:text/html,<script>', 'sms:123',
+      'file:///etc/passwd',
+    ]) {
       expect(checkLinkUrl(bad, policy).ok, bad).toBe(false);
     }
   });

@@ -2,7 +2,7 @@
  * Which URLs an answer may use. Pure functions (no DOM), shared by the answer renderer and its tests.
  *
  * Media (pictures, video, posters) load only from the server's own origin or over https from a host in the
- * robot's `mediaAllowlist`, and only with an extension of an allowed type; links only use http(s) or mailto.
+ * robot's `mediaAllowlist`, and only with an extension of an allowed type; links only use http(s), mailto or tel.
  * Relative URLs resolve against the server address: an answer comes from the server, not from the page.
  */
 
@@ -24,11 +24,11 @@ export type UrlCheck = { ok: true; url: string } | { ok: false; reason: DropReas
 
 /** Extensions each kind of media may have (the last path segment, case-insensitive). */
 export const MEDIA_EXTENSIONS: Readonly<Record<MediaKind, readonly string[]>> = {
-  image: ['jpg', 'jpeg', 'png', 'bmp', 'gif', 'svg'],
+  image: ['jpg', 'jpeg', 'png', 'bmp', 'gif', 'webp', 'svg'],
   video: ['mp4'],
 };
 
-const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
+const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:', 'tel:']);
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
 /**
@@ -79,7 +79,7 @@ export function checkMediaUrl(raw: string, kind: MediaKind, policy: MediaPolicy)
   return { ok: true, url: url.href };
 }
 
-/** Checks a link target: http(s) or mailto only. Returns the absolute URL to use. */
+/** Checks a link target: http(s), mailto or tel only. Returns the absolute URL to use. */
 export function checkLinkUrl(raw: string, policy: MediaPolicy): UrlCheck {
   const url = parse(raw, policy.base);
   if (!url) return { ok: false, reason: 'invalid-url' };

@@ -1,6 +1,9 @@
 /** Plain text of sanitized answer DOM, for live regions and captions. No dependencies. */
 
-const BLOCK_TAGS = new Set(['p', 'div', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'blockquote', 'pre', 'table', 'tr', 'caption', 'hr']);
+const BLOCK_TAGS = new Set([
+  'p', 'div', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'table', 'tr', 'caption', 'hr',
+  'details', 'summary', 'figure', 'figcaption',
+]);
 
 /**
  * The plain text of a rendered answer, for a live region or a caption: blocks become lines, pictures their

@@ -1,16 +1,18 @@
 /**
  * Answers are untrusted: an LLM or a knowledge-base editor can write anything. They are markdown with inline
- * HTML; this turns one into a DOM fragment that is safe to insert: marked → DOMPurify (in an inert document)
- * with a strict allowlist, plus hooks that vet every URL against the robot's media policy.
+ * HTML; this turns one into a DOM fragment that is safe to insert: marked → the HTML parser into an inert
+ * template (never the live document) → DOMPurify over that DOM with a strict allowlist, plus hooks that vet
+ * every URL against the robot's media policy. No string is parsed twice: the sanitized nodes are what the
+ * page gets. It never throws: an answer it cannot render comes out as plain text.
  *
- * What can come out: text blocks, lists, tables, code, quotes, links (http/https/mailto, opened in a new tab
- * without opener or referrer), pictures (jpg, jpeg, png, bmp, gif, svg — SVG only ever as an `<img>`) and
- * mp4 video, both only from the server's own origin or over https from a host in `mediaAllowlist`.
- * Never: script, event handlers, style attributes or elements (so no CSS `url()`), `<base>`, `<meta>`,
- * `<form>`, `<iframe>`, `<object>`, `<embed>`, inline `<svg>`/`<math>`, `srcset`, ids, names or classes.
+ * What can come out: text blocks, headings h1–h6, lists (also definition lists), tables (cells may be
+ * aligned with `align`), code, quotes, `details`/`summary`, `figure`/`figcaption`, links (http/https/mailto/tel,
+ * opened in a new tab without opener or referrer), pictures (jpg, jpeg, png, bmp, gif, webp, svg — SVG only
+ * ever as an `<img>`) and mp4 video, both only from the server's own origin or over https from a host in
+ * `mediaAllowlist`. Never: script, event handlers, style attributes or elements (so no CSS `url()`), `<base>`,
+ * `<meta>`, `<form>`, `<iframe>`, `<object>`, `<embed>`, inline `<svg>`/`<math>`, `srcset`, ids, names or classes.
  */
 import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
-import { Marked } from 'marked';
 import {
   checkDimension,
   checkLinkUrl,
@@ -20,7 +22,10 @@ import {
   type MediaKind,
   type MediaPolicy,
 } from './media-policy.js';
-import { stripInlineScriptAndStyle } from './strip-inline.js';
+import { ACTIVE_TAGS, ALLOWED_ATTR, ALLOWED_TAGS, FORBID_ATTR, FORBID_TAGS } from './answer-allowlist.js';
+import { defuseActiveNames, restoreDefusedName } from './defuse-names.js';
+import { markdownToHtml } from './markdown.js';
+import { parseInert } from './parse-inert.js';
 import { dhkitTrustedTypesPolicy } from './trusted-types.js';
 
 export interface RenderAnswerOptions {
@@ -54,21 +59,9 @@ export interface RenderedAnswer {
   media: AnswerMedia[];
 }
 
-const ALLOWED_TAGS = [
-  'p', 'br', 'hr', 'strong', 'b', 'em', 'i', 's', 'del', 'sub', 'sup', 'small', 'mark', 'span',
-  'h1', 'h2', 'h3', 'h4', 'ul', 'ol', 'li', 'blockquote', 'code', 'pre',
-  'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption',
-  'a', 'img', 'video', 'source',
-];
-const ALLOWED_ATTR = ['href', 'src', 'alt', 'title', 'width', 'height', 'poster', 'controls', 'type', 'colspan', 'rowspan', 'start'];
-/** Not in the allowlist anyway; listed so that a change of DOMPurify's defaults cannot let them in. */
-const FORBID_TAGS = ['script', 'style', 'link', 'base', 'meta', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math', 'template', 'noscript', 'portal', 'audio', 'track'];
-const FORBID_ATTR = ['style', 'srcset', 'sizes', 'id', 'name', 'class', 'target', 'rel', 'ping', 'formaction', 'action', 'background', 'lowsrc', 'dynsrc', 'xlink:href'];
-/** Removed elements worth reporting (markup like `<div>` is unwrapped silently). */
-const ACTIVE_TAGS = new Set(['script', 'style', 'link', 'base', 'meta', 'form', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math', 'portal', 'noscript', 'template', 'audio']);
 const INTEGER_ATTR = new Set(['colspan', 'rowspan', 'start']);
-
-const markdown = new Marked({ gfm: true, breaks: true, async: false });
+/** GFM column alignment as marked writes it (`<th align="center">`): a presentational hint, no inline style. */
+const CELL_ALIGNMENTS = new Set(['left', 'center', 'right']);
 
 /** State of the sanitize call in progress (DOMPurify hooks are per instance, calls are synchronous). */
 interface RunState {
@@ -101,7 +94,11 @@ function getPurifier(): DOMPurify {
 
   instance.addHook('uponSanitizeElement', (node, event) => {
     if (!run || !event.allowedTags || event.allowedTags[event.tagName]) return;
-    if (ACTIVE_TAGS.has(event.tagName)) run.dropped.push({ kind: 'element', value: event.tagName, reason: 'forbidden' });
+    const name = restoreDefusedName(event.tagName);
+    // A defused element (see defuse-names.ts) goes with its content, as the element it was would have: the
+    // rules of a <style> are not text for the visitor.
+    if (name !== event.tagName) (node as Element).replaceChildren();
+    if (ACTIVE_TAGS.has(name)) run.dropped.push({ kind: 'element', value: name, reason: 'forbidden' });
   });
 
   instance.addHook('uponSanitizeAttribute', (element, event) => {
@@ -133,6 +130,13 @@ function getPurifier(): DOMPurify {
       else event.attrValue = value;
     } else if (INTEGER_ATTR.has(attr)) {
       if (!/^\d{1,3}$/.test(event.attrValue)) event.keepAttr = false;
+    } else if (attr === 'align') {
+      const value = event.attrValue.trim().toLowerCase();
+      if ((tag === 'td' || tag === 'th') && CELL_ALIGNMENTS.has(value)) event.attrValue = value;
+      else event.keepAttr = false;
+    } else if (attr === 'open') {
+      if (tag !== 'details') event.keepAttr = false;
+      else event.attrValue = '';
     } else if (attr === 'type') {
       if (tag !== 'source' || event.attrValue.toLowerCase() !== 'video/mp4') event.keepAttr = false;
     }
@@ -191,17 +195,29 @@ function purifyConfig(): Config & { RETURN_DOM_FRAGMENT: true } {
 
 /**
  * Renders an answer into a sanitized fragment, synchronously (the public, async form is `renderAnswer`).
- * Browser only. Media that break the policy are left out and listed in `dropped`.
+ * Browser only. Media that break the policy are left out and listed in `dropped`. Never throws: if the
+ * answer cannot be rendered at all (no DOM, a page whose Trusted Types forbid the `dhkit` policy), it comes
+ * back as plain text, which is what the visitor hears anyway.
  */
 export function renderAnswerNow(answer: string, options: RenderAnswerOptions): RenderedAnswer {
+  const text = String(answer ?? '');
+  try {
+    return sanitizeAnswer(text, options);
+  } catch (error) {
+    console.warn('[dhkit] could not render an answer; showing it as plain text', error);
+    return plainTextAnswer(text);
+  }
+}
+
+function sanitizeAnswer(answer: string, options: RenderAnswerOptions): RenderedAnswer {
   const instance = getPurifier();
-  // Pre-stripping keeps the page's CSP reports quiet (see strip-inline.ts); DOMPurify is the boundary.
-  const html = stripInlineScriptAndStyle(markdown.parse(String(answer ?? ''), { async: false }));
-  const state: RunState = { policy: createMediaPolicy(options.serverAddress, options.mediaAllowlist ?? []), dropped: [], remove: [] };
+  const policy = createMediaPolicy(options.serverAddress, options.mediaAllowlist ?? []);
+  const html = defuseActiveNames(markdownToHtml(answer));
+  const state: RunState = { policy, dropped: [], remove: [] };
   run = state;
   let fragment: DocumentFragment;
   try {
-    fragment = instance.sanitize(html, purifyConfig());
+    fragment = instance.sanitize(parseInert(html), purifyConfig());
   } finally {
     run = null;
   }
@@ -211,6 +227,14 @@ export function renderAnswerNow(answer: string, options: RenderAnswerOptions): R
     if (!video.hasAttribute('src') && !video.querySelector('source[src]')) video.remove();
   }
   return { fragment, dropped: state.dropped, media: collectMedia(fragment) };
+}
+
+/** The answer as one text node (never parsed as HTML); for when no DOM-based rendering is possible. */
+function plainTextAnswer(answer: string): RenderedAnswer {
+  const fragment = typeof document === 'undefined' ? null : document.createDocumentFragment();
+  if (!fragment) throw new Error('dhkit: renderAnswer needs a browser DOM');
+  fragment.append(answer);
+  return { fragment, dropped: [], media: [] };
 }
 
 function collectMedia(fragment: DocumentFragment): AnswerMedia[] {

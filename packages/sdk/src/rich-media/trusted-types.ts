@@ -2,8 +2,8 @@
  * The SDK's one Trusted Types policy, `dhkit`, created on first use (never on import). Pages that enforce
  * `require-trusted-types-for 'script'` list it: `trusted-types dhkit lit-html`.
  *
- * It only turns an answer into TrustedHTML for DOMPurify's inert parser (DOMParser); what reaches the page is
- * the sanitized DOM, never this string. It refuses script URLs. It stays private to this module.
+ * It only turns an answer into TrustedHTML for the inert parse (a `<template>`'s contents, see parse-inert.ts)
+ * and DOMPurify's own inert document; what reaches the page is the sanitized DOM, never this string. It refuses script URLs. It stays private to this module.
  */
 
 interface TrustedTypePolicyLike {

@@ -1,21 +1,23 @@
 import { LocalCanvasAvatar } from '../avatar/local-canvas-avatar.js';
-import { createWithView, type CreateOptions } from '../core/create.js';
-import type { DigitalHuman } from '../core/digital-human.js';
+import { createWithView, type CreateOptions, type PendingDigitalHuman } from '../core/create.js';
 import type { ViewFactory } from '../core/view.js';
-import { defineDigitalHuman, DIGITAL_HUMAN_TAG } from './digital-human/digital-human.js';
+import { defineComponents } from './define-components.js';
+import './digital-human/digital-human.js';
+import { bridgeView } from './view-bridge.js';
 
 /** `<digital-human>` in the container, with the built-in avatar. */
-const elementView: ViewFactory = (container) => {
-  defineDigitalHuman();
-  const view = document.createElement(DIGITAL_HUMAN_TAG);
+const elementView: ViewFactory = (container, log) => {
+  defineComponents();
+  const view = document.createElement('digital-human');
   container!.appendChild(view);
-  return { view, surface: new LocalCanvasAvatar() };
+  return { view, surface: new LocalCanvasAvatar(log), bridge: (actions, signal) => bridgeView(view, actions, signal) };
 };
 
 /**
  * Creates a digital human in the container: admits a session with the once-code, opens its channel,
  * renders `<digital-human>` and resolves once the avatar is idle and ready. Rejects with a DHKitError.
+ * `destroy()` on the returned promise cancels a create() that has not resolved yet (CANCELLED).
  */
-export function create(options: CreateOptions): Promise<DigitalHuman> {
+export function create(options: CreateOptions): PendingDigitalHuman {
   return createWithView(options, elementView, true);
 }

@@ -4,6 +4,7 @@
  * why it lives in the main bundle. Interim results overwrite each other; each final result is a question.
  */
 import type { ErrorCode, LanguageCode } from '@dhkit/protocol';
+import { DHKitError } from '../core/errors.js';
 
 /** The slice of the Web Speech API this adapter uses (not in TypeScript's DOM lib). */
 interface SpeechRecognitionLike {
@@ -65,7 +66,7 @@ export class BrowserRecognition {
   start(language: LanguageCode, handsFree: boolean): void {
     this.stop();
     const Recognition = recognitionClass();
-    if (!Recognition) throw new Error('SpeechRecognition is not available in this browser.');
+    if (!Recognition) throw new DHKitError('BROWSER_NOT_SUPPORTED', 'SpeechRecognition is not available in this browser.');
     const recognition = new Recognition();
     recognition.lang = language.replace('_', '-');
     recognition.continuous = handsFree;

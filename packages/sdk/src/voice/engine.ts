@@ -6,8 +6,11 @@
  */
 import * as ort from 'onnxruntime-web/wasm';
 import { FRAME_MS, VadSegmenter, type SegmenterEvent, type SegmenterOptions } from './vad-segmenter.js';
+import { DHKitError } from '../core/errors.js';
 
 export { FRAME_MS, VadSegmenter };
+// Voice input itself rides in this chunk too: the headless core only loads it when voice is first used.
+export { VoiceInput } from './voice-input.js';
 export { WAKE_WORD_MODELS, WakeWordDetector, type WakeWordName } from './wake-word.js';
 export type { SegmenterEvent, SegmenterOptions };
 
@@ -86,7 +89,7 @@ export class SileroVad {
     ort.env.wasm.numThreads = 1;
     ort.env.wasm.proxy = false;
     const response = await fetch(`${assetBase}/silero_vad_v5.onnx`);
-    if (!response.ok) throw new Error(`VAD model: HTTP ${response.status}`);
+    if (!response.ok) throw DHKitError.fromHttpStatus(response.status, 'VAD model');
     const session = await ort.InferenceSession.create(new Uint8Array(await response.arrayBuffer()), {
       executionProviders: ['wasm'],
     });

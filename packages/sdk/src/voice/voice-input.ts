@@ -142,27 +142,7 @@ export class VoiceInput {
    * Int16 or Float32 (−1..1), at any sample rate (resampled to 16 kHz here). Returns its chatId.
    */
   sendCustomAudio(samples: Int16Array | Float32Array, sampleRate: number): string {
-    if (!(samples instanceof Int16Array || samples instanceof Float32Array) || !(sampleRate >= 8000 && sampleRate <= 192_000)) {
-      throw new DHKitError('INVALID_REQUEST', 'sendCustomLocalAudio needs {data: Int16Array | Float32Array, sampleRate: 8000..192000}.');
-    }
-    const float = samples instanceof Float32Array ? samples : Float32Array.from(samples, (v) => v / 32768);
-    const pcm = resample(float, sampleRate, LIMITS.utteranceSampleRate);
-    if ((pcm.length / LIMITS.utteranceSampleRate) * 1000 > LIMITS.utteranceMaxMs) {
-      throw new DHKitError('INVALID_REQUEST', `Audio is limited to ${LIMITS.utteranceMaxMs / 1000} s per utterance.`);
-    }
-    this.cancelUtterance();
-    this.host.interrupt();
-    const chatId = this.host.newChatId();
-    if (!this.host.sendMessage({ type: 'audioStart', chatId, sampleRate: LIMITS.utteranceSampleRate, encoding: 'pcm_s16le' })) {
-      throw DHKitError.fromCode('NETWORK_ERROR', this.host.language());
-    }
-    const chunk = 1600; // 100 ms
-    for (let offset = 0, seq = 0; offset < pcm.length; offset += chunk, seq++) {
-      this.host.sendBinary(encodeClientAudioFrame({ chatId, seq }, toPcm16(pcm.subarray(offset, offset + chunk))));
-    }
-    this.host.sendMessage({ type: 'audioEnd', chatId });
-    this.host.utteranceSent(chatId);
-    return chatId;
+    return sendAudioUtterance(this.host, samples, sampleRate, () => this.cancelUtterance());
   }
 
   /**
@@ -186,7 +166,9 @@ export class VoiceInput {
   private wakeWordDetector(word: string): Promise<WakeWordDetector | null> {
     this.wakeDetector ??= this.loadEngine()
       .then(async (engine) => {
-        if (!(word in engine.WAKE_WORD_MODELS)) throw new Error(`unknown wake word "${word}"; shipped: ${Object.keys(engine.WAKE_WORD_MODELS).join(', ')}`);
+        if (!(word in engine.WAKE_WORD_MODELS)) {
+          throw new DHKitError('INVALID_REQUEST', `unknown wake word "${word}"; shipped: ${Object.keys(engine.WAKE_WORD_MODELS).join(', ')}`);
+        }
         const detector = await engine.WakeWordDetector.load(`${this.host.sdkBase}/voice`, word as WakeWordName);
         this.host.log.info('wake word ready', word);
         return detector;
@@ -375,6 +357,34 @@ export function microphoneError(error: unknown, language?: LanguageCode): DHKitE
   const name = (error as { name?: string } | null)?.name;
   if (name === 'NotAllowedError' || name === 'SecurityError') return DHKitError.fromCode('MICROPHONE_PERMISSION_DENIED', language, error);
   return DHKitError.fromCode('MICROPHONE_UNAVAILABLE', language, error);
+}
+
+/**
+ * Sends audio from another source as one utterance (what `sendCustomAudio` does, also without a VoiceInput:
+ * it needs no voice chunk). `beforeSend` runs once the audio is accepted, before anything goes up.
+ */
+export function sendAudioUtterance(host: VoiceHost, samples: Int16Array | Float32Array, sampleRate: number, beforeSend?: () => void): string {
+  if (!(samples instanceof Int16Array || samples instanceof Float32Array) || !(sampleRate >= 8000 && sampleRate <= 192_000)) {
+    throw new DHKitError('INVALID_REQUEST', 'sendCustomLocalAudio needs {data: Int16Array | Float32Array, sampleRate: 8000..192000}.');
+  }
+  const float = samples instanceof Float32Array ? samples : Float32Array.from(samples, (v) => v / 32768);
+  const pcm = resample(float, sampleRate, LIMITS.utteranceSampleRate);
+  if ((pcm.length / LIMITS.utteranceSampleRate) * 1000 > LIMITS.utteranceMaxMs) {
+    throw new DHKitError('INVALID_REQUEST', `Audio is limited to ${LIMITS.utteranceMaxMs / 1000} s per utterance.`);
+  }
+  beforeSend?.();
+  host.interrupt();
+  const chatId = host.newChatId();
+  if (!host.sendMessage({ type: 'audioStart', chatId, sampleRate: LIMITS.utteranceSampleRate, encoding: 'pcm_s16le' })) {
+    throw DHKitError.fromCode('NETWORK_ERROR', host.language());
+  }
+  const chunk = 1600; // 100 ms
+  for (let offset = 0, seq = 0; offset < pcm.length; offset += chunk, seq++) {
+    host.sendBinary(encodeClientAudioFrame({ chatId, seq }, toPcm16(pcm.subarray(offset, offset + chunk))));
+  }
+  host.sendMessage({ type: 'audioEnd', chatId });
+  host.utteranceSent(chatId);
+  return chatId;
 }
 
 /** Float −1..1 → s16le bytes. */

@@ -8,6 +8,7 @@
  * URL (refused under a strict CSP) and feeds the models −1..1 samples, unlike the reference.
  */
 import * as ort from 'onnxruntime-web/wasm';
+import { DHKitError } from '../core/errors.js';
 
 /** The wake words whose models are shipped, and their files. */
 export const WAKE_WORD_MODELS = {
@@ -28,7 +29,7 @@ const WARMUP_CHUNKS = 5;
 
 async function session(url: string): Promise<ort.InferenceSession> {
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`wake word model ${url}: HTTP ${response.status}`);
+  if (!response.ok) throw DHKitError.fromHttpStatus(response.status, `wake word model ${url}`);
   return ort.InferenceSession.create(new Uint8Array(await response.arrayBuffer()), { executionProviders: ['wasm'] });
 }
 
@@ -54,7 +55,7 @@ export class WakeWordDetector {
   /** `assetBase` is `{server}/sdk/voice` (onnxruntime's wasm is there; the models under `wakeword/`). */
   static async load(assetBase: string, word: WakeWordName): Promise<WakeWordDetector> {
     const file = WAKE_WORD_MODELS[word];
-    if (!file) throw new Error(`no wake word model for "${word}"`);
+    if (!file) throw new DHKitError('INVALID_REQUEST', `no wake word model for "${word}"`);
     ort.env.wasm.wasmPaths = `${assetBase}/`;
     ort.env.wasm.numThreads = 1;
     ort.env.wasm.proxy = false;

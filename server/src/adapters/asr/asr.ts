@@ -1,5 +1,6 @@
 /** Speech recognition: one call per utterance, the visitor's words out. */
 import type { LanguageCode } from '@dhkit/protocol';
+import { CodedError } from '../../errors.js';
 
 export interface Utterance {
   /** Mono PCM, signed 16-bit little-endian. */
@@ -17,15 +18,15 @@ export interface SpeechRecognizer {
   recognize(utterance: Utterance, signal: AbortSignal): Promise<string>;
 }
 
-export class SpeechRecognitionError extends Error {
+export class SpeechRecognitionError extends CodedError<'SPEECH_RECOGNITION_FAILED'> {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('SPEECH_RECOGNITION_FAILED', message, options);
     this.name = 'SpeechRecognitionError';
   }
 }
 
 /** A RIFF/WAVE header + the samples: what every transcription service accepts. */
-export function pcmToWav(pcm: Uint8Array, sampleRate: number): Uint8Array {
+export function pcmToWav(pcm: Uint8Array, sampleRate: number): Uint8Array<ArrayBuffer> {
   const wav = new Uint8Array(44 + pcm.length);
   const view = new DataView(wav.buffer);
   const ascii = (offset: number, text: string) => {

@@ -6,6 +6,7 @@
 import type { LanguageCode } from '@dhkit/protocol';
 import { readErrorDetail, safeOrigin } from '../tts/openai-tts.js';
 import { SpeechRecognitionError, pcmToWav, type SpeechRecognizer, type Utterance } from './asr.js';
+import { fetchUpstream } from '../../security/upstream-fetch.js';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 const ISO_639_1: Record<LanguageCode, string> = { zh_CN: 'zh', en_US: 'en' };
@@ -49,7 +50,7 @@ export class OpenAiAsr implements SpeechRecognizer {
       let response: Response;
       let body: string;
       try {
-        response = await fetch(this.url, {
+        response = await fetchUpstream(this.url, {
           method: 'POST',
           headers: this.options.apiKey ? { Authorization: `Bearer ${this.options.apiKey}` } : {},
           body: form,

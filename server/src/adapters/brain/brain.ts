@@ -1,5 +1,11 @@
 import type { BrainConfig, LanguageCode, Robot } from '@dhkit/protocol';
-import type { HistoryMessage } from '../../turn/conversation-history.js';
+import { CodedError } from '../../errors.js';
+
+/** A session's conversation so far, for brains that answer in context (an LLM, a customer's webhook). */
+export interface HistoryMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
 
 export interface BrainContext {
   /** The session's language. */
@@ -35,13 +41,9 @@ export interface Brain {
 }
 
 /** Why a brain could not answer; the turn speaks the fallback answer and sends this code. */
-export class BrainError extends Error {
-  constructor(
-    readonly code: 'BRAIN_UNAVAILABLE' | 'BRAIN_TIMEOUT',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class BrainError extends CodedError<'BRAIN_UNAVAILABLE' | 'BRAIN_TIMEOUT'> {
+  constructor(code: 'BRAIN_UNAVAILABLE' | 'BRAIN_TIMEOUT', message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
     this.name = 'BrainError';
   }
 }

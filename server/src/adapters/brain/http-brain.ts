@@ -9,7 +9,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 /** No answer streams longer than this, however steadily it trickles (an endless stream is cut). */
 export const DEFAULT_MAX_DURATION_MS = 120_000;
 /** Largest JSON reply read into memory. */
-export const MAX_JSON_BYTES = 1 << 20;
+const MAX_JSON_BYTES = 1 << 20;
 
 export class BrainRequest {
   readonly controller = new AbortController();
@@ -110,4 +110,17 @@ export async function discardBody(response: Response): Promise<void> {
   } catch {
     // already closed
   }
+}
+
+/** How a brain answered: one JSON reply or an event stream. An error status or any other content type is a BrainError. */
+export async function replyFormat(response: Response, what: string): Promise<'json' | 'sse'> {
+  if (!response.ok) {
+    await discardBody(response);
+    throw new BrainError('BRAIN_UNAVAILABLE', `${what} answered HTTP ${response.status}.`);
+  }
+  const type = response.headers.get('content-type') ?? '';
+  if (type.includes('application/json')) return 'json';
+  if (type.includes('text/event-stream')) return 'sse';
+  await discardBody(response);
+  throw new BrainError('BRAIN_UNAVAILABLE', `${what} answered with content type "${type}".`);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Robot } from '@dhkit/protocol';
-import { buildRobot } from '../../http/robot-routes.js';
+import { buildRobot } from '../../robots/robot.js';
 import { DEMO_KNOWLEDGE } from '../../robots/demo-knowledge.js';
 import type { KnowledgeEntry } from '../../store/store.js';
 import { FALLBACK_ANSWERS, KnowledgeBrain, KnowledgeIndex, detectLanguage, tokenize } from './knowledge-brain.js';
@@ -9,6 +9,7 @@ import { OUT_OF_DOMAIN, PARAPHRASES } from '../../../test/fixtures/paraphrases.j
 const entries: KnowledgeEntry[] = DEMO_KNOWLEDGE.map((entry, i) => ({
   ...entry,
   similarQuestions: entry.similarQuestions ?? [],
+  tags: entry.tags ?? [],
   id: i + 1,
   robotId: 'demo',
   createdAt: '',
@@ -78,9 +79,10 @@ describe('KnowledgeBrain', () => {
   });
 
   it('offers "did you mean" suggestions when unsure', async () => {
-    const decision = index.decide('你可以做哪些事情');
+    // (Was '你可以做哪些事情', which the paraphrase set expects answered — and now is.)
+    const decision = index.decide('你们能做些啥');
     expect(decision.kind).toBe('suggest');
-    const reply = await ask('你可以做哪些事情');
+    const reply = await ask('你们能做些啥');
     expect(reply.answered).toBe(false);
     expect(reply.suggestions).toContain('你能做什么');
     expect(reply.text).toContain('您是想问');

@@ -1,54 +1,22 @@
 /**
- * The built-in brain: retrieval over the robot's question/answer entries (BM25 over ICU words and Han
- * bigrams, see knowledge/bm25-index.ts and docs/brains.md). A confident match answers with the entry's
- * answer in the entry's language; an unsure one (between the suggestion and the answer threshold) gets
- * "did you mean" suggestions; anything else gets the fallback answer in the question's language. The index
- * is built once per robot and kept in memory, so a lookup over a few hundred entries takes microseconds.
+ * The built-in brain: retrieval over the robot's question/answer entries (knowledge/knowledge-index.ts,
+ * docs/knowledge-base.md). A confident match answers with the entry's answer in the entry's language; an
+ * unsure one gets "did you mean" suggestions; anything else gets the fallback answer in the question's
+ * language. The index is built once per robot (and per key-term setting) and kept in memory.
  */
-import type { LanguageCode } from '@dhkit/protocol';
+import type { LanguageCode, Robot } from '@dhkit/protocol';
 import type { Brain, BrainChunk, BrainContext } from './brain.js';
 import { answerLanguage, fallbackAnswer, suggestionSentence } from './fallback.js';
-import { Bm25Index, type IndexableEntry, type KnowledgeMatch, type SearchOptions } from './knowledge/bm25-index.js';
+import { ANSWER_THRESHOLD, SUGGEST_THRESHOLD, type DecisionThresholds } from './knowledge/decision.js';
+import type { KeyTermsConfig } from './knowledge/key-terms.js';
+import { KnowledgeIndex, type LookupResult } from './knowledge/knowledge-index.js';
+import type { IndexableEntry } from './knowledge/lexical-index.js';
 
 export { FALLBACK_ANSWERS } from './fallback.js';
 export { detectLanguage, tokenize } from './knowledge/tokenize.js';
-export type { IndexableEntry, KnowledgeMatch } from './knowledge/bm25-index.js';
-
-/** Confidence at or above which an entry answers. */
-export const ANSWER_THRESHOLD = 0.3;
-/** Confidence at or above which an entry is offered as "did you mean" when nothing is sure enough. */
-export const SUGGEST_THRESHOLD = 0.2;
-const MAX_SUGGESTIONS = 3;
-
-export type KnowledgeDecision<E extends IndexableEntry = IndexableEntry> =
-  | { kind: 'answer'; match: KnowledgeMatch<E> }
-  | { kind: 'suggest'; suggestions: KnowledgeMatch<E>[]; confidence: number }
-  | { kind: 'fallback'; confidence: number };
-
-export class KnowledgeIndex<E extends IndexableEntry = IndexableEntry> extends Bm25Index<E> {
-  constructor(
-    entries: readonly E[],
-    readonly thresholds: { answer: number; suggest: number } = { answer: ANSWER_THRESHOLD, suggest: SUGGEST_THRESHOLD },
-  ) {
-    super(entries);
-  }
-
-  /** The best entry regardless of thresholds, or null when nothing shares a token. */
-  best(question: string): KnowledgeMatch<E> | null {
-    return this.search(question, { limit: 1 })[0] ?? null;
-  }
-
-  /** Answer, suggest or decline. */
-  decide(question: string, thresholds = this.thresholds, options: Omit<SearchOptions, 'limit'> = {}): KnowledgeDecision<E> {
-    const matches = this.search(question, { ...options, limit: MAX_SUGGESTIONS });
-    const top = matches[0];
-    if (!top) return { kind: 'fallback', confidence: 0 };
-    if (top.confidence >= thresholds.answer) return { kind: 'answer', match: top };
-    const suggestions = matches.filter((m) => m.confidence >= thresholds.suggest);
-    if (suggestions.length > 0) return { kind: 'suggest', suggestions, confidence: top.confidence };
-    return { kind: 'fallback', confidence: top.confidence };
-  }
-}
+export { ANSWER_THRESHOLD, SUGGEST_THRESHOLD, type KnowledgeDecision } from './knowledge/decision.js';
+export { KnowledgeIndex, type LookupResult } from './knowledge/knowledge-index.js';
+export type { IndexableEntry, KnowledgeMatch } from './knowledge/lexical-index.js';
 
 export interface KnowledgeBrainOptions<E extends IndexableEntry = IndexableEntry> {
   loadEntries(robotId: string): Promise<E[]>;
@@ -56,8 +24,16 @@ export interface KnowledgeBrainOptions<E extends IndexableEntry = IndexableEntry
   threshold?: number;
 }
 
+/** The robot's own vocabulary and thresholds, from its brain settings (knowledge robots only). */
+export function knowledgeSettings(robot: Robot): { vocabulary?: KeyTermsConfig; threshold?: number } {
+  const brain = robot.brain;
+  if (brain.type !== 'knowledge') return {};
+  const vocabulary = brain.keyTerms || brain.synonyms ? { keyTerms: brain.keyTerms, synonyms: brain.synonyms } : undefined;
+  return { vocabulary, threshold: brain.threshold };
+}
+
 export class KnowledgeBrain<E extends IndexableEntry = IndexableEntry> implements Brain {
-  private readonly indexes = new Map<string, Promise<KnowledgeIndex<E>>>();
+  private readonly indexes = new Map<string, { vocabularyKey: string; index: Promise<KnowledgeIndex<E>> }>();
 
   constructor(private readonly options: KnowledgeBrainOptions<E>) {}
 
@@ -66,24 +42,30 @@ export class KnowledgeBrain<E extends IndexableEntry = IndexableEntry> implement
     this.indexes.delete(robotId);
   }
 
-  /** The robot's index (built on first use). */
-  index(robotId: string): Promise<KnowledgeIndex<E>> {
-    let index = this.indexes.get(robotId);
-    if (!index) {
-      const thresholds = { answer: this.options.threshold ?? ANSWER_THRESHOLD, suggest: SUGGEST_THRESHOLD };
-      index = this.options.loadEntries(robotId).then((entries) => new KnowledgeIndex(entries, thresholds));
-      index.catch(() => this.indexes.delete(robotId));
-      this.indexes.set(robotId, index);
-    }
+  /** The robot's index (built on first use, and again when its key terms or synonyms change). */
+  index(robotId: string, vocabulary?: KeyTermsConfig): Promise<KnowledgeIndex<E>> {
+    const vocabularyKey = JSON.stringify(vocabulary ?? null);
+    const cached = this.indexes.get(robotId);
+    if (cached && cached.vocabularyKey === vocabularyKey) return cached.index;
+    const thresholds = { answer: this.options.threshold ?? ANSWER_THRESHOLD, suggest: SUGGEST_THRESHOLD };
+    const index = this.options.loadEntries(robotId).then((entries) => new KnowledgeIndex(entries, thresholds, vocabulary));
+    index.catch(() => {
+      if (this.indexes.get(robotId)?.index === index) this.indexes.delete(robotId);
+    });
+    this.indexes.set(robotId, { vocabularyKey, index });
     return index;
   }
 
+  /** What the brain would do with a question to this robot: ranked matches and the decision (search route). */
+  async lookup(robot: Robot, question: string, limit?: number): Promise<LookupResult<E>> {
+    const { vocabulary, threshold } = knowledgeSettings(robot);
+    const index = await this.index(robot.id, vocabulary);
+    return index.lookup(question, { limit, thresholds: thresholdsFor(index, threshold) });
+  }
+
   async *answer(question: string, context: BrainContext): AsyncIterable<BrainChunk> {
-    const index = await this.index(context.robot.id);
+    const { decision } = await this.lookup(context.robot, question);
     if (context.signal.aborted) return;
-    const brain = context.robot.brain;
-    const answerAt = brain.type === 'knowledge' && brain.threshold !== undefined ? brain.threshold : index.thresholds.answer;
-    const decision = index.decide(question, { answer: answerAt, suggest: Math.min(index.thresholds.suggest, answerAt) });
     if (decision.kind === 'answer') {
       const { entry, confidence } = decision.match;
       yield { text: entry.answer, language: entry.language, confidence, answered: true, entryId: entry.id };
@@ -105,3 +87,8 @@ export class KnowledgeBrain<E extends IndexableEntry = IndexableEntry> implement
   }
 }
 
+/** The robot's own answer threshold, when it set one; suggestions never need more than an answer. */
+function thresholdsFor(index: KnowledgeIndex, answerAt: number | undefined): DecisionThresholds {
+  if (answerAt === undefined) return index.thresholds;
+  return { answer: answerAt, suggest: Math.min(index.thresholds.suggest, answerAt) };
+}

@@ -12,11 +12,12 @@ import {
   DEFAULT_TIMEOUT_MS,
   bodyOf,
   describeUrl,
-  discardBody,
+  replyFormat,
   readJson,
 } from './http-brain.js';
 import type { KnowledgeBrain } from './knowledge-brain.js';
 import { readSseData } from './sse.js';
+import { fetchUpstream } from '../../security/upstream-fetch.js';
 
 export const DEFAULT_HISTORY_TURNS = 6;
 /** Knowledge entries added to the system prompt with useKnowledge. */
@@ -56,7 +57,7 @@ export class OpenAiBrain implements Brain {
     try {
       const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
       if (config.apiKey) headers.authorization = `Bearer ${config.apiKey}`;
-      const response = await fetch(url, {
+      const response = await fetchUpstream(url, {
         method: 'POST',
         headers,
         body: JSON.stringify({
@@ -68,20 +69,11 @@ export class OpenAiBrain implements Brain {
         }),
         signal: request.signal,
       });
-      if (!response.ok) {
-        await discardBody(response);
-        throw new BrainError('BRAIN_UNAVAILABLE', `${what} answered HTTP ${response.status}.`);
-      }
-      const type = response.headers.get('content-type') ?? '';
-      if (type.includes('application/json')) {
+      if ((await replyFormat(response, what)) === 'json') {
         // A server that ignores stream:true answers with one completion.
         const text = completionText(await readJson(response, request, what), what);
         yield { text, language };
         return;
-      }
-      if (!type.includes('text/event-stream')) {
-        await discardBody(response);
-        throw new BrainError('BRAIN_UNAVAILABLE', `${what} answered with content type "${type}".`);
       }
       let finished = false;
       for await (const data of readSseData(bodyOf(response))) {

@@ -6,7 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { WebhookBrainConfig } from '@dhkit/protocol';
-import { BrainError, type Brain, type BrainChunk, type BrainContext } from './brain.js';
+import { BrainError, type Brain, type BrainChunk, type BrainContext, type HistoryMessage } from './brain.js';
 import { answerLanguage } from './fallback.js';
 import {
   BrainRequest,
@@ -14,12 +14,12 @@ import {
   DEFAULT_TIMEOUT_MS,
   bodyOf,
   describeUrl,
-  discardBody,
+  replyFormat,
   readJson,
 } from './http-brain.js';
 import { DEFAULT_HISTORY_TURNS } from './openai-brain.js';
 import { readSseData } from './sse.js';
-import type { HistoryMessage } from '../../turn/conversation-history.js';
+import { fetchUpstream } from '../../security/upstream-fetch.js';
 
 export const SIGNATURE_HEADER = 'X-DHKit-Signature';
 
@@ -82,7 +82,7 @@ export class WebhookBrain implements Brain {
     if (context.signal.aborted) return;
     const request = new BrainRequest(context.signal, config.timeoutMs ?? DEFAULT_TIMEOUT_MS, this.options.maxDurationMs ?? DEFAULT_MAX_DURATION_MS, what);
     try {
-      const response = await fetch(config.url, {
+      const response = await fetchUpstream(config.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -92,21 +92,12 @@ export class WebhookBrain implements Brain {
         body,
         signal: request.signal,
       });
-      if (!response.ok) {
-        await discardBody(response);
-        throw new BrainError('BRAIN_UNAVAILABLE', `${what} answered HTTP ${response.status}.`);
-      }
-      const type = response.headers.get('content-type') ?? '';
-      if (type.includes('application/json')) {
+      if ((await replyFormat(response, what)) === 'json') {
         const reply = await readJson(response, request, what);
         const answer = isObject(reply) ? reply.answer : undefined;
         if (typeof answer !== 'string') throw new BrainError('BRAIN_UNAVAILABLE', `${what} replied without a string "answer".`);
         yield { text: answer, language };
         return;
-      }
-      if (!type.includes('text/event-stream')) {
-        await discardBody(response);
-        throw new BrainError('BRAIN_UNAVAILABLE', `${what} answered with content type "${type}".`);
       }
       let first = true;
       for await (const data of readSseData(bodyOf(response))) {

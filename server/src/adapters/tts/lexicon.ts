@@ -11,18 +11,15 @@
  */
 import type { LexiconEntry, VisemeTiming } from '@dhkit/protocol';
 import type { TextToSpeech, VisemeTimingsSink } from './tts.js';
+import { WordMatcher } from './word-matcher.js';
 
 export type { LexiconEntry };
 
 /** One piece of a clause as it is to be synthesized. */
 export type SpeechPart = { text: string } | { breakMs: number };
 
-export const MAX_BREAK_MS = 5000;
+const MAX_BREAK_MS = 5000;
 const LATIN_EDGE = /[\p{Script=Latin}\p{N}_']/u;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * Substitutes lexicon words in `text`. Words that begin or end with a Latin letter or digit match as whole
@@ -31,26 +28,23 @@ function escapeRegExp(text: string): string {
  * replacement is never substituted again.
  */
 export class PronunciationLexicon {
-  private readonly pattern: RegExp | null;
+  private readonly matcher = new WordMatcher();
   private readonly replacements = new Map<string, string>();
 
   constructor(entries: readonly LexiconEntry[]) {
-    const sorted = [...entries].filter((e) => e.word.trim() !== '').sort((a, b) => b.word.length - a.word.length);
-    const alternatives: string[] = [];
-    for (const entry of sorted) {
-      const key = entry.word.toLowerCase();
-      if (this.replacements.has(key)) continue;
-      this.replacements.set(key, entry.say);
-      const word = escapeRegExp(entry.word);
-      const before = LATIN_EDGE.test(entry.word[0]) ? '(?<![\\p{L}\\p{N}_])' : '';
-      const after = LATIN_EDGE.test(entry.word[entry.word.length - 1]) ? '(?![\\p{L}\\p{N}_])' : '';
-      alternatives.push(before + word + after);
+    for (const entry of entries) {
+      if (entry.word.trim() === '') continue;
+      const added = this.matcher.add({
+        text: entry.word,
+        wholeBefore: LATIN_EDGE.test(entry.word[0]),
+        wholeAfter: LATIN_EDGE.test(entry.word[entry.word.length - 1]),
+      });
+      if (added) this.replacements.set(entry.word, entry.say);
     }
-    this.pattern = alternatives.length ? new RegExp(alternatives.join('|'), 'giu') : null;
   }
 
   get isEmpty(): boolean {
-    return this.pattern === null;
+    return this.matcher.isEmpty;
   }
 
   /** The parts to synthesize for `text`: text runs and pauses, in order. Empty runs are left out. */
@@ -68,17 +62,13 @@ export class PronunciationLexicon {
       else parts.push({ breakMs: ms });
     };
     let index = 0;
-    if (this.pattern) {
-      this.pattern.lastIndex = 0;
-      for (const match of text.matchAll(this.pattern)) {
-        addText(text.slice(index, match.index));
-        const replacement = this.replacements.get(match[0].toLowerCase()) ?? match[0];
-        for (const part of parseSpeechMarkup(replacement)) {
-          if ('text' in part) addText(part.text);
-          else addBreak(part.breakMs);
-        }
-        index = match.index + match[0].length;
+    for (const match of this.matcher.matches(text)) {
+      addText(text.slice(index, match.index));
+      for (const part of parseSpeechMarkup(this.replacements.get(match.word.text) ?? '')) {
+        if ('text' in part) addText(part.text);
+        else addBreak(part.breakMs);
       }
+      index = match.index + match.length;
     }
     addText(text.slice(index));
     return parts
@@ -107,7 +97,7 @@ function attribute(tag: string, name: string): string | null {
 }
 
 /** `300ms`, `1.5s`, `2s` → milliseconds (clamped to 0..5000); anything else → null. */
-export function parseBreakTime(value: string | null): number | null {
+function parseBreakTime(value: string | null): number | null {
   const match = value ? /^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$/i.exec(value) : null;
   if (!match) return null;
   const ms = parseFloat(match[1]) * (match[2].toLowerCase() === 's' ? 1000 : 1);

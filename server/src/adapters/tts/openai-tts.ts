@@ -5,6 +5,7 @@
  * Self-hosted servers that speak the same wire format (openedai-speech, Kokoro-FastAPI, …) work too.
  */
 import { SpeechSynthesisError, type TextToSpeech } from './tts.js';
+import { fetchUpstream } from '../../security/upstream-fetch.js';
 
 export const OPENAI_TTS_SAMPLE_RATE = 24_000;
 const BYTES_PER_SAMPLE = 2;
@@ -66,38 +67,12 @@ export class OpenAiTts implements TextToSpeech {
     try {
       let response: Response;
       try {
-        response = await fetch(this.url, {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/json',
-            Accept: 'audio/pcm, application/octet-stream',
-            ...(this.apiKey ? { Authorization: `Bearer ${this.apiKey}` } : {}),
-          },
-          body: JSON.stringify({
-            model: this.model,
-            input: text,
-            voice,
-            response_format: 'pcm',
-            ...(this.speed !== undefined ? { speed: this.speed } : {}),
-          }),
-          signal: controller.signal,
-        });
+        response = await this.request(text, voice, controller.signal);
       } catch (error) {
         if (signal.aborted) return;
         throw this.failure(timedOut ? 'timed out before answering' : 'could not be reached', error);
       }
-      if (!response.ok) {
-        const detail = await readErrorDetail(response);
-        throw new SpeechSynthesisError(`Speech server answered HTTP ${response.status}${detail ? `: ${detail}` : ''}.`);
-      }
-      const contentType = response.headers.get('content-type') ?? '';
-      // A 200 with JSON or text is a server that did not understand the request (or a proxy's error page).
-      if (/json|text\/|html/i.test(contentType)) {
-        const detail = await readErrorDetail(response);
-        throw new SpeechSynthesisError(`Speech server sent ${contentType.split(';')[0]} instead of PCM${detail ? `: ${detail}` : ''}.`);
-      }
-      if (!response.body) throw new SpeechSynthesisError('Speech server sent no body.');
-      reader = response.body.getReader();
+      reader = (await pcmBody(response)).getReader();
       let pending: Uint8Array = new Uint8Array(0);
       let produced = 0;
       for (;;) {
@@ -138,6 +113,25 @@ export class OpenAiTts implements TextToSpeech {
     }
   }
 
+  private request(text: string, voice: string, signal: AbortSignal): Promise<Response> {
+    return fetchUpstream(this.url, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'audio/pcm, application/octet-stream',
+        ...(this.apiKey ? { Authorization: `Bearer ${this.apiKey}` } : {}),
+      },
+      body: JSON.stringify({
+        model: this.model,
+        input: text,
+        voice,
+        response_format: 'pcm',
+        ...(this.speed !== undefined ? { speed: this.speed } : {}),
+      }),
+      signal,
+    });
+  }
+
   private failure(what: string, cause: unknown): SpeechSynthesisError {
     return new SpeechSynthesisError(`Speech server at ${safeOrigin(this.url)} ${what}.`, { cause });
   }
@@ -174,4 +168,20 @@ export function safeOrigin(url: string): string {
   } catch {
     return '(invalid URL)';
   }
+}
+
+/** The PCM stream of a successful answer; anything else is a SpeechSynthesisError with the server's own words. */
+async function pcmBody(response: Response): Promise<ReadableStream<Uint8Array>> {
+  if (!response.ok) {
+    const detail = await readErrorDetail(response);
+    throw new SpeechSynthesisError(`Speech server answered HTTP ${response.status}${detail ? `: ${detail}` : ''}.`);
+  }
+  const contentType = response.headers.get('content-type') ?? '';
+  // A 200 with JSON or text is a server that did not understand the request (or a proxy's error page).
+  if (/json|text\/|html/i.test(contentType)) {
+    const detail = await readErrorDetail(response);
+    throw new SpeechSynthesisError(`Speech server sent ${contentType.split(';')[0]} instead of PCM${detail ? `: ${detail}` : ''}.`);
+  }
+  if (!response.body) throw new SpeechSynthesisError('Speech server sent no body.');
+  return response.body;
 }

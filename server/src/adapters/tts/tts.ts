@@ -1,4 +1,5 @@
 import type { VisemeTiming } from '@dhkit/protocol';
+import { CodedError } from '../../errors.js';
 
 /** Text to speech: one call per clause, PCM out as it is produced. */
 /**
@@ -20,9 +21,9 @@ export interface TextToSpeech {
   close(): Promise<void>;
 }
 
-export class SpeechSynthesisError extends Error {
+export class SpeechSynthesisError extends CodedError<'SPEECH_SYNTHESIS_FAILED'> {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('SPEECH_SYNTHESIS_FAILED', message, options);
     this.name = 'SpeechSynthesisError';
   }
 }

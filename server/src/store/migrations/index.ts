@@ -1,7 +1,8 @@
 /**
- * Numbered schema migrations, applied in order and recorded in `schema_migrations`. SQL is kept to the
- * portable subset (TEXT, INTEGER, BIGINT-sized epoch milliseconds, no SQLite-only types) so the PostgreSQL
- * store can share it with few changes.
+ * Numbered schema migrations, applied in order and recorded in `schema_migrations`. One source for both
+ * stores: each migration is written once in the portable subset of SQL (TEXT, INTEGER, BIGINT epoch
+ * milliseconds) and rendered per dialect, where only the generated id column and the float type differ.
+ * server/test/store-schema.test.ts checks that both rendered schemas agree column by column.
  */
 export interface Migration {
   version: number;
@@ -9,11 +10,28 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [
+/** What differs between the dialects. */
+interface Dialect {
+  /** An auto-numbered 64-bit primary key. */
+  serialId: string;
+  /** A double-precision float. */
+  double: string;
+}
+
+const SQLITE: Dialect = { serialId: 'INTEGER PRIMARY KEY AUTOINCREMENT', double: 'REAL' };
+const POSTGRES: Dialect = { serialId: 'BIGSERIAL PRIMARY KEY', double: 'DOUBLE PRECISION' };
+
+interface MigrationSource {
+  version: number;
+  name: string;
+  sql(dialect: Dialect): string;
+}
+
+const SOURCES: readonly MigrationSource[] = [
   {
     version: 1,
     name: 'initial',
-    sql: `
+    sql: (d) => `
       CREATE TABLE settings (
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -26,7 +44,7 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at TEXT NOT NULL
       );
       CREATE TABLE knowledge_entries (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id ${d.serialId},
         robot_id TEXT NOT NULL REFERENCES robots(id) ON DELETE CASCADE,
         language TEXT NOT NULL,
         question TEXT NOT NULL,
@@ -60,7 +78,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'session leases',
     // Sessions live from before leases existed get lease 0: already run out, so they hold no slot.
-    sql: `
+    sql: () => `
       ALTER TABLE sessions ADD COLUMN lease_expires_at BIGINT NOT NULL DEFAULT 0;
       DROP INDEX sessions_live;
       CREATE INDEX sessions_lease ON sessions(robot_id, lease_expires_at) WHERE ended_at IS NULL;
@@ -70,10 +88,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'knowledge tags and question log',
     // Knowledge revisions live in settings ("knowledge-revision:<robotId>"), written with every knowledge change.
-    sql: `
+    sql: (d) => `
       ALTER TABLE knowledge_entries ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
       CREATE TABLE questions (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id ${d.serialId},
         robot_id TEXT NOT NULL REFERENCES robots(id) ON DELETE CASCADE,
         session_id TEXT,
         chat_id TEXT,
@@ -82,7 +100,7 @@ export const MIGRATIONS: readonly Migration[] = [
         normalized TEXT NOT NULL,
         brain TEXT NOT NULL,
         entry_id BIGINT,
-        confidence REAL,
+        confidence ${d.double},
         latency_ms INTEGER,
         answered INTEGER NOT NULL,
         created_at BIGINT NOT NULL
@@ -92,3 +110,11 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
+
+function render(dialect: Dialect): readonly Migration[] {
+  return SOURCES.map(({ version, name, sql }) => ({ version, name, sql: sql(dialect) }));
+}
+
+/** The SQLite migrations. */
+export const MIGRATIONS: readonly Migration[] = render(SQLITE);
+export const POSTGRES_MIGRATIONS: readonly Migration[] = render(POSTGRES);

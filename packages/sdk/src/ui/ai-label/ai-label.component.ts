@@ -1,5 +1,5 @@
-import type { LanguageCode } from '@dhkit/protocol';
-import { html, LitElement } from 'lit';
+import { html } from 'lit';
+import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './ai-label.styles.js';
@@ -15,24 +15,10 @@ import styles from './ai-label.styles.js';
  * @cssproperty --dh-ai-label-color - Label text color.
  * @cssproperty --dh-ai-label-font-size - Label font size (default 11px).
  */
-export default class DhAiLabel extends LitElement {
+export default class DhAiLabel extends DhElement {
+  static override readonly tag = 'dh-ai-label';
+
   static override styles = [themeStyles, baseStyles, styles];
-
-  static override properties = {
-    language: { reflect: true },
-    theme: { reflect: true },
-  };
-
-  /** UI language (`zh_CN` or `en_US`). */
-  language: LanguageCode;
-  /** `light`, `dark`, or unset to follow the system. */
-  theme: 'light' | 'dark' | undefined;
-
-  constructor() {
-    super();
-    this.language = 'en_US';
-    this.theme = undefined;
-  }
 
   protected override render() {
     const description = t(this.language, 'aiLabelDescription');

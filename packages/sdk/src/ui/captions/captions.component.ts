@@ -1,12 +1,12 @@
-import type { LanguageCode } from '@dhkit/protocol';
-import { html, LitElement, type PropertyValues } from 'lit';
+import { html, type PropertyValues } from 'lit';
+import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
 import { answerPlainText } from '../../rich-media/plain-text.js';
 import { loadedRenderer, loadRenderer } from '../../rich-media/load-renderer.js';
 import type { AnswerMedia } from '../../rich-media/render-answer.js';
-import { emit, type MediaBlockedEventDetail, type MediaOpenEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './captions.styles.js';
+import { createLogger, type Logger } from '../../core/logger.js';
 
 /**
  * Captions: the clause being spoken (plain text, in step with the audio) and the whole answer with its rich
@@ -33,7 +33,9 @@ import styles from './captions.styles.js';
  * @cssproperty --dh-link-color - Links in answers.
  * @cssproperty --dh-answer-media-max-height - Tallest picture or video inside the answer (default 200px; the viewer shows it large).
  */
-export default class DhCaptions extends LitElement {
+export default class DhCaptions extends DhElement {
+  static override readonly tag = 'dh-captions';
+
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
@@ -44,8 +46,6 @@ export default class DhCaptions extends LitElement {
     mediaViewer: { type: Boolean, attribute: 'media-viewer', reflect: true },
     serverAddress: { attribute: 'server-address' },
     mediaAllowlist: { attribute: false },
-    language: { reflect: true },
-    theme: { reflect: true },
     announcement: { state: true },
   };
 
@@ -63,8 +63,8 @@ export default class DhCaptions extends LitElement {
   serverAddress: string;
   /** The robot's `mediaAllowlist`. */
   mediaAllowlist: readonly string[];
-  language: LanguageCode;
-  theme: 'light' | 'dark' | undefined;
+  /** Where warnings go (the digital human's logger, honouring its `logLevel`). */
+  log: Logger = createLogger();
   protected announcement: string;
 
   private pending: DocumentFragment | null = null;
@@ -79,8 +79,6 @@ export default class DhCaptions extends LitElement {
     this.mediaViewer = false;
     this.serverAddress = '';
     this.mediaAllowlist = [];
-    this.language = 'en_US';
-    this.theme = undefined;
     this.announcement = '';
   }
 
@@ -103,7 +101,7 @@ export default class DhCaptions extends LitElement {
       // The renderer is a lazy chunk; render again (as if the answer changed) once it is here.
       loadRenderer(this.serverAddress).then(
         () => this.requestUpdate('answer', ''),
-        (error: unknown) => console.warn('[dhkit] could not load the answer renderer', error),
+        (error: unknown) => this.log.warn('could not load the answer renderer', error),
       );
     }
     const rendered = renderer && this.serverAddress
@@ -121,7 +119,7 @@ export default class DhCaptions extends LitElement {
       this.pending = rendered.fragment;
     }
     if (rendered && this.complete && (changed.has('complete') || changed.has('answer')) && rendered.dropped.length) {
-      emit<MediaBlockedEventDetail>(this, 'dh-media-blocked', { dropped: rendered.dropped });
+      this.emit('dh-media-blocked', { dropped: rendered.dropped });
     }
   }
 
@@ -169,7 +167,7 @@ export default class DhCaptions extends LitElement {
     if (!element || !this.mediaViewer) return false;
     const index = Number(element.dataset.dhMedia);
     if (!Number.isInteger(index) || !this.media[index]) return false;
-    emit<MediaOpenEventDetail>(this, 'dh-media-open', { items: this.media, index, opener: element });
+    this.emit('dh-media-open', { items: this.media, index, opener: element });
     return true;
   }
 

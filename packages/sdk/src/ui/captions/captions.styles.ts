@@ -40,11 +40,11 @@ export default css`
     margin-bottom: 0;
   }
 
-  [part='answer'] :is(p, ul, ol, blockquote, pre, table) {
+  [part='answer'] :is(p, ul, ol, dl, blockquote, pre, table, details, figure) {
     margin: 0 0 0.6em;
   }
 
-  [part='answer'] :is(h1, h2, h3, h4) {
+  [part='answer'] :is(h1, h2, h3, h4, h5, h6) {
     margin: 0.6em 0 0.3em;
     font-size: 1.05em;
     line-height: 1.3;
@@ -52,6 +52,14 @@ export default css`
 
   [part='answer'] :is(ul, ol) {
     padding-inline-start: 1.4em;
+  }
+
+  [part='answer'] dd {
+    margin-inline-start: 1.4em;
+  }
+
+  [part='answer'] summary {
+    cursor: pointer;
   }
 
   [part='answer'] a {

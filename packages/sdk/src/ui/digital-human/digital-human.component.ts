@@ -1,7 +1,10 @@
-import { DEFAULT_CONFIG, type DigitalHumanConfig, type LanguageCode, type RobotProfile } from '@dhkit/protocol';
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { DEFAULT_CONFIG, type DigitalHumanConfig, type RobotProfile } from '@dhkit/protocol';
+import { html, nothing, type PropertyValues } from 'lit';
+import { DhElement } from '../internal/dh-element.js';
 import type { AvatarSurface } from '../../avatar/avatar-surface.js';
 import type { JobState } from '../../core/events.js';
+import { DHKitError } from '../../core/errors.js';
+import { createLogger, type Logger } from '../../core/logger.js';
 import type { DigitalHumanView } from '../../core/view.js';
 import { t } from '../../i18n/i18n.js';
 import { loadRenderer } from '../../rich-media/load-renderer.js';
@@ -47,13 +50,13 @@ const CAPTION_LINGER_MS = 1500;
  * @cssproperty --dh-min-height - Smallest height of the element (default 240px).
  * @cssproperty --dh-avatar-skin / -skin-shade / -hair / -shirt / -lips / -eyes / -cheeks - Colors of the built-in fallback face (drawn when the avatar pack cannot load), read at mount.
  */
-export default class DigitalHumanElement extends LitElement implements DigitalHumanView {
+export default class DigitalHumanElement extends DhElement implements DigitalHumanView {
+  static override readonly tag = 'digital-human';
+
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
     config: { attribute: false },
-    language: { reflect: true },
-    theme: { reflect: true },
     profile: { attribute: false },
     serverAddress: { attribute: false },
     sessionId: { attribute: 'data-session-id', reflect: true },
@@ -64,15 +67,13 @@ export default class DigitalHumanElement extends LitElement implements DigitalHu
 
   /** The SDK config in force (set by the SDK instance). */
   config: DigitalHumanConfig;
-  /** UI language, passed down to every component. */
-  language: LanguageCode;
-  /** `light`, `dark`, or unset to follow the system; passed down to every component. */
-  theme: 'light' | 'dark' | undefined;
   /** The robot profile of the session (languages, hot questions, media allowlist, AI label, voice input). */
   profile: RobotProfile | null;
   /** The server's HTTP base (answers' media resolve against it). */
   serverAddress: string;
   sessionId: string;
+  /** Where warnings go (the digital human's logger, honouring its `logLevel`). */
+  log: Logger = createLogger();
   /** The session state, reflected as the `state` attribute. */
   state: JobState;
   /** True while the avatar's audio is playing; reflected as the `speaking` attribute. */
@@ -87,8 +88,6 @@ export default class DigitalHumanElement extends LitElement implements DigitalHu
   constructor() {
     super();
     this.config = { ...DEFAULT_CONFIG };
-    this.language = 'en_US';
-    this.theme = undefined;
     this.profile = null;
     this.serverAddress = '';
     this.sessionId = '';
@@ -132,7 +131,7 @@ export default class DigitalHumanElement extends LitElement implements DigitalHu
     this.surface = surface;
     await this.updateComplete;
     const slot = this.renderRoot.querySelector<HTMLElement>('[part="avatar"]');
-    if (!slot) throw new Error('digital-human: avatar part missing');
+    if (!slot) throw new DHKitError('INTERNAL_ERROR', 'digital-human: avatar part missing');
     surface.mount(slot);
     surface.setBackground(this.config.useDefaultBackground);
     surface.start();
@@ -186,7 +185,7 @@ export default class DigitalHumanElement extends LitElement implements DigitalHu
     if (changed.has('config')) this.surface?.setBackground(this.config.useDefaultBackground);
     // The answer renderer (marked + DOMPurify) is a lazy chunk: fetch it as soon as captions may need it.
     if ((changed.has('config') || changed.has('serverAddress')) && this.serverAddress && (this.config.enableCaption || this.config.enableMediaViewer)) {
-      loadRenderer(this.serverAddress).catch((error: unknown) => console.warn('[dhkit] could not load the answer renderer', error));
+      loadRenderer(this.serverAddress).catch((error: unknown) => this.log.warn('could not load the answer renderer', error));
     }
   }
 
@@ -223,6 +222,7 @@ export default class DigitalHumanElement extends LitElement implements DigitalHu
                 .theme=${theme}
                 .mediaViewer=${config.enableMediaViewer}
                 .serverAddress=${this.serverAddress}
+                .log=${this.log}
                 .mediaAllowlist=${profile?.mediaAllowlist ?? []}
                 @dh-media-open=${this.onMediaOpen}
               ></dh-captions>`

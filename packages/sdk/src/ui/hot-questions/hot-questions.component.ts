@@ -1,7 +1,6 @@
-import type { LanguageCode } from '@dhkit/protocol';
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
+import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
-import { emit, type QuestionEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import { chipFocusTarget } from './hot-questions-select.js';
 import styles from './hot-questions.styles.js';
@@ -20,28 +19,24 @@ import styles from './hot-questions.styles.js';
  * @cssproperty --dh-chip-color - Chip text.
  * @cssproperty --dh-hot-questions-justify - Alignment of the chips (default center).
  */
-export default class DhHotQuestions extends LitElement {
+export default class DhHotQuestions extends DhElement {
+  static override readonly tag = 'dh-hot-questions';
+
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
     questions: { attribute: false },
-    language: { reflect: true },
     disabled: { type: Boolean, reflect: true },
-    theme: { reflect: true },
   };
 
   /** Questions to offer, already in the UI language (see `hotQuestionsFor`). */
   questions: readonly string[];
-  language: LanguageCode;
   disabled: boolean;
-  theme: 'light' | 'dark' | undefined;
 
   constructor() {
     super();
     this.questions = [];
-    this.language = 'en_US';
     this.disabled = false;
-    this.theme = undefined;
   }
 
   protected override render() {
@@ -54,7 +49,7 @@ export default class DhHotQuestions extends LitElement {
   }
 
   private ask(text: string): void {
-    if (!this.disabled) emit<QuestionEventDetail>(this, 'dh-question', { text }, { cancelable: true });
+    if (!this.disabled) this.emit('dh-question', { text }, { cancelable: true });
   }
 
   private onKeydown(event: KeyboardEvent): void {

@@ -32,3 +32,19 @@ describe('hot questions', () => {
     expect(chipFocusTarget('ArrowRight', 0, 0)).toBeNull();
   });
 });
+
+describe('<dh-hot-questions>', () => {
+  it('asks the chip clicked with a cancelable dh-question, and nothing while disabled', async () => {
+    const { default: DhHotQuestions } = await import('./hot-questions.component.js');
+    DhHotQuestions.define();
+    expect(customElements.get('dh-hot-questions')).toBe(DhHotQuestions);
+    const chips = new DhHotQuestions();
+    const asked: Array<{ text: string; cancelable: boolean }> = [];
+    chips.addEventListener('dh-question', (event) => asked.push({ text: event.detail.text, cancelable: event.cancelable }));
+    const ask = (text: string) => (chips as unknown as { ask(text: string): void }).ask(text);
+    ask('Opening hours?');
+    chips.disabled = true;
+    ask('Where are you?');
+    expect(asked).toEqual([{ text: 'Opening hours?', cancelable: true }]);
+  });
+});

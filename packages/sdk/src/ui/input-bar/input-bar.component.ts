@@ -1,7 +1,7 @@
-import { LIMITS, type LanguageCode } from '@dhkit/protocol';
-import { html, LitElement, nothing } from 'lit';
+import { LIMITS } from '@dhkit/protocol';
+import { html, nothing } from 'lit';
+import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
-import { emit, type DeviceChangeEventDetail, type MicEventDetail, type QuestionEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './input-bar.styles.js';
 
@@ -35,12 +35,12 @@ const TOOLTIP_MS = 3000;
  * @cssproperty --dh-accent - Send button; --dh-accent-contrast its text.
  * @cssproperty --dh-radius - Corner radius.
  */
-export default class DhInputBar extends LitElement {
+export default class DhInputBar extends DhElement {
+  static override readonly tag = 'dh-input-bar';
+
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
-    language: { reflect: true },
-    theme: { reflect: true },
     disabled: { type: Boolean, reflect: true },
     speaking: { type: Boolean, reflect: true },
     showMic: { type: Boolean, attribute: 'show-mic', reflect: true },
@@ -52,8 +52,6 @@ export default class DhInputBar extends LitElement {
     microphones: { state: true },
   };
 
-  language: LanguageCode;
-  theme: 'light' | 'dark' | undefined;
   /** No input possible (connecting, ended). */
   disabled: boolean;
   /** The avatar is speaking: the stop button shows. */
@@ -76,8 +74,6 @@ export default class DhInputBar extends LitElement {
 
   constructor() {
     super();
-    this.language = 'en_US';
-    this.theme = undefined;
     this.disabled = false;
     this.speaking = false;
     this.showMic = true;
@@ -108,7 +104,7 @@ export default class DhInputBar extends LitElement {
   }
 
   private onDevicePicked(event: Event): void {
-    emit<DeviceChangeEventDetail>(this, 'dh-device-change', { deviceId: (event.target as HTMLSelectElement).value });
+    this.emit('dh-device-change', { deviceId: (event.target as HTMLSelectElement).value });
   }
 
   /** The text field. */
@@ -182,7 +178,7 @@ export default class DhInputBar extends LitElement {
     event.preventDefault();
     const field = this.field;
     if (!field || this.disabled) return;
-    const accepted = emit<QuestionEventDetail>(this, 'dh-question', { text: field.value }, { cancelable: true });
+    const accepted = this.emit('dh-question', { text: field.value }, { cancelable: true });
     if (accepted) field.value = '';
   }
 
@@ -195,7 +191,7 @@ export default class DhInputBar extends LitElement {
   }
 
   private onStop(): void {
-    emit<void>(this, 'dh-interrupt', undefined);
+    this.emit('dh-interrupt', undefined);
   }
 
   private onMic(): void {
@@ -205,6 +201,6 @@ export default class DhInputBar extends LitElement {
       this.tooltipTimer = setTimeout(() => (this.tooltipShown = false), TOOLTIP_MS);
       return;
     }
-    emit<MicEventDetail>(this, 'dh-mic', { action: this.listening ? 'stop' : 'start' });
+    this.emit('dh-mic', { action: this.listening ? 'stop' : 'start' });
   }
 }

@@ -2,28 +2,16 @@
  * Events of the built-in components. All bubble and are composed (they leave the shadow roots), so
  * `<digital-human>` or a page can listen on any ancestor.
  */
-import type { LanguageCode } from '@dhkit/protocol';
-import type { AnswerMedia, DroppedContent } from '../../rich-media/render-answer.js';
+import type { ViewEventMap } from '../../core/view-events.js';
+import type { AnswerMedia } from '../../rich-media/render-answer.js';
 
-/** `dh-question`: the visitor asked something (typed, or a hot question). Cancelable: cancel to refuse. */
-export interface QuestionEventDetail {
-  text: string;
-}
-
-/** `dh-device-change`: the visitor chose a microphone (`enableDeviceSetting`); '' is the default one. */
-export interface DeviceChangeEventDetail {
-  deviceId: string;
-}
-
-/** `dh-mic`: the visitor pressed the microphone button. */
-export interface MicEventDetail {
-  action: 'start' | 'stop';
-}
-
-/** `dh-language-change`: the visitor chose a language (`changeLanguage({langCode})` should follow). */
-export interface LanguageChangeEventDetail {
-  langCode: LanguageCode;
-}
+export type {
+  DeviceChangeEventDetail,
+  LanguageChangeEventDetail,
+  MediaBlockedEventDetail,
+  MicEventDetail,
+  QuestionEventDetail,
+} from '../../core/view-events.js';
 
 /** `dh-media-open`: the visitor wants a picture or video of the answer in the viewer. */
 export interface MediaOpenEventDetail {
@@ -31,11 +19,6 @@ export interface MediaOpenEventDetail {
   index: number;
   /** The element to give focus back to when the viewer closes. */
   opener: HTMLElement | null;
-}
-
-/** `dh-media-blocked`: parts of an answer were left out (report as a weak `error`, code MEDIA_BLOCKED). */
-export interface MediaBlockedEventDetail {
-  dropped: DroppedContent[];
 }
 
 /** Dispatches a bubbling, composed event; returns false when a listener canceled it. */
@@ -51,14 +34,8 @@ export function deepActiveElement(root: Document | ShadowRoot = document): HTMLE
 }
 
 declare global {
-  interface HTMLElementEventMap {
-    'dh-question': CustomEvent<QuestionEventDetail>;
-    'dh-interrupt': CustomEvent<void>;
-    'dh-mic': CustomEvent<MicEventDetail>;
-    'dh-device-change': CustomEvent<DeviceChangeEventDetail>;
-    'dh-language-change': CustomEvent<LanguageChangeEventDetail>;
+  interface HTMLElementEventMap extends Omit<ViewEventMap, 'pointerdown' | 'keydown'> {
     'dh-media-open': CustomEvent<MediaOpenEventDetail>;
-    'dh-media-blocked': CustomEvent<MediaBlockedEventDetail>;
     'dh-close': CustomEvent<void>;
   }
 }

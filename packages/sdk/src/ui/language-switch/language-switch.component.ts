@@ -1,7 +1,7 @@
 import { SUPPORTED_LANGUAGES, type LanguageCode } from '@dhkit/protocol';
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
+import { DhElement } from '../internal/dh-element.js';
 import { LANGUAGE_NAMES, languageTag, t } from '../../i18n/i18n.js';
-import { emit, type LanguageChangeEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './language-switch.styles.js';
 
@@ -21,30 +21,25 @@ import styles from './language-switch.styles.js';
  * @cssproperty --dh-input-color - Text of the buttons.
  * @cssproperty --dh-accent - Background of the current language; --dh-accent-contrast its text.
  */
-export default class DhLanguageSwitch extends LitElement {
+export default class DhLanguageSwitch extends DhElement {
+  static override readonly tag = 'dh-language-switch';
+
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
-    language: { reflect: true },
     languages: { attribute: false },
     disabled: { type: Boolean, reflect: true },
-    theme: { reflect: true },
   };
 
-  /** The language in use. */
-  language: LanguageCode;
   /** The languages offered (the robot's `languages`). */
   languages: readonly LanguageCode[];
   /** While a switch is in progress. */
   disabled: boolean;
-  theme: 'light' | 'dark' | undefined;
 
   constructor() {
     super();
-    this.language = 'en_US';
     this.languages = SUPPORTED_LANGUAGES;
     this.disabled = false;
-    this.theme = undefined;
   }
 
   protected override render() {
@@ -69,6 +64,6 @@ export default class DhLanguageSwitch extends LitElement {
 
   private choose(code: LanguageCode): void {
     if (this.disabled || code === this.language) return;
-    emit<LanguageChangeEventDetail>(this, 'dh-language-change', { langCode: code });
+    this.emit('dh-language-change', { langCode: code });
   }
 }

@@ -1,8 +1,8 @@
-import type { LanguageCode } from '@dhkit/protocol';
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
 import type { AnswerMedia } from '../../rich-media/render-answer.js';
-import { deepActiveElement, emit } from '../internal/events.js';
+import { deepActiveElement } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import { stepIndex, swipeAction, trapTarget } from './gestures.js';
 import styles from './media-viewer.styles.js';
@@ -29,15 +29,15 @@ import styles from './media-viewer.styles.js';
  * @cssproperty --dh-viewer-backdrop - Backdrop color.
  * @cssproperty --dh-focus-ring - Focus outline color.
  */
-export default class DhMediaViewer extends LitElement {
+export default class DhMediaViewer extends DhElement {
+  static override readonly tag = 'dh-media-viewer';
+
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
     items: { attribute: false },
     index: { type: Number },
     open: { type: Boolean, reflect: true },
-    language: { reflect: true },
-    theme: { reflect: true },
   };
 
   items: readonly AnswerMedia[];
@@ -45,8 +45,6 @@ export default class DhMediaViewer extends LitElement {
   index: number;
   /** Whether the viewer is open; use `show()` and `close()`. */
   open: boolean;
-  language: LanguageCode;
-  theme: 'light' | 'dark' | undefined;
 
   private opener: HTMLElement | null = null;
   private gesture: { x: number; y: number; at: number; id: number } | null = null;
@@ -56,8 +54,6 @@ export default class DhMediaViewer extends LitElement {
     this.items = [];
     this.index = 0;
     this.open = false;
-    this.language = 'en_US';
-    this.theme = undefined;
   }
 
   /** Opens the viewer on `items[index]`; focus returns to `opener` (default: what has focus now) on close. */
@@ -97,7 +93,7 @@ export default class DhMediaViewer extends LitElement {
       const opener = this.opener;
       this.opener = null;
       if (opener?.isConnected) opener.focus();
-      emit<void>(this, 'dh-close', undefined);
+      this.emit('dh-close', undefined);
     }
   }
 

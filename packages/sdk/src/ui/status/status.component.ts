@@ -1,5 +1,5 @@
-import type { LanguageCode } from '@dhkit/protocol';
-import { html, LitElement } from 'lit';
+import { html } from 'lit';
+import { DhElement } from '../internal/dh-element.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { isWeakError, languageTag, t, visitorErrorText } from '../../i18n/i18n.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
@@ -23,19 +23,17 @@ import { addToast, shouldShowError, TOAST_MS, type Toast } from './toasts.js';
  * @cssproperty --dh-status-background - Status line and weak toast background; --dh-status-color their text.
  * @cssproperty --dh-error-background - Error toast background; --dh-error-color its text.
  */
-export default class DhStatus extends LitElement {
+export default class DhStatus extends DhElement {
+  static override readonly tag = 'dh-status';
+
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
-    language: { reflect: true },
-    theme: { reflect: true },
     weakErrors: { type: Boolean, attribute: 'weak-errors', reflect: true },
     info: {},
     toasts: { state: true },
   };
 
-  language: LanguageCode;
-  theme: 'light' | 'dark' | undefined;
   /** Show weak errors too (`enableWeakErrorInfo`). */
   weakErrors: boolean;
   /** The status line's text (empty: hidden). */
@@ -47,8 +45,6 @@ export default class DhStatus extends LitElement {
 
   constructor() {
     super();
-    this.language = 'en_US';
-    this.theme = undefined;
     this.weakErrors = false;
     this.info = '';
     this.toasts = [];

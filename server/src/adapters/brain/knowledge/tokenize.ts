@@ -8,6 +8,9 @@
  * still means something.
  */
 import type { LanguageCode } from '@dhkit/protocol';
+import { detectLanguage } from '../../../knowledge/language.js';
+
+export { detectLanguage };
 
 /** A token and its weight factor (1 for content words; less for function words and single Han characters). */
 export type TokenWeights = Map<string, number>;
@@ -17,7 +20,9 @@ const EN_STOPWORDS = new Set(
     'a an the is are was were be been am do does did i you me my your yours it its of to in on at for and or ' +
     'what how who why when which can could would will shall should may might please tell about this that ' +
     'there here with we our us they them their he she his her if so just any some s where whats ' +
-    'know like want need get give let much many very really also ok okay good'
+    'know like want need get give let much many very really also ok okay good ' +
+    // Question frames: they say what kind of question it is, not what it is about.
+    'mean meaning way possible anyone someone somebody thing anything something'
   ).split(' '),
 );
 const ZH_STOPWORDS = new Set([
@@ -25,10 +30,14 @@ const ZH_STOPWORDS = new Set([
   '也', '还', '请', '问', '请问', '什么', '怎么', '怎样', '如何', '一下', '你们', '我们', '可以', '能', '会', '要',
   '想', '这', '那', '这个', '那个', '哪', '么', '下', '哪里', '哪儿', '哪些', '在哪', '需要', '知道', '一些', '些',
   '具体', '好', '吧', '得', '地', '着', '过', '把', '被', '让', '给', '跟', '对', '为', '个',
+  // Question frames: they say what kind of question it is, not what it is about.
+  '意思', '原因', '回事', '为什么', '为啥', '怎么办', '怎么样', '咋', '啥', '咋办', '怎么回事', '什么样',
 ]);
 const ZH_STOP_BIGRAMS = new Set([
   '什么', '请问', '一下', '你们', '我们', '可以', '是不', '不是', '的是', '怎么', '是什', '么时', '我想', '想知', '知道',
   '哪里', '哪儿', '哪些', '在哪', '需要', '具体', '一些', '如何', '怎样',
+  // Question frames (see ZH_STOPWORDS).
+  '意思', '么意', '原因', '么原', '回事', '么回', '么办', '为什', '为啥', '么样', '咋办', '请教',
 ]);
 
 /**
@@ -62,7 +71,7 @@ const THESAURUS: readonly (readonly string[])[] = [
 const CANONICAL = new Map(THESAURUS.flatMap((group) => group.map((word) => [word, group[0]] as const)));
 
 const FUNCTION_WEIGHT = 0.3;
-const SINGLE_HAN_WEIGHT = 0.5;
+const SINGLE_HAN_WEIGHT = 0.8;
 /** Bigram tokens live in their own namespace so that a two-character word and the same bigram add up. */
 const BIGRAM_PREFIX = '\u0002';
 
@@ -71,11 +80,6 @@ const HAN_RUN = /\p{Script=Han}+/gu;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-
-/** Han characters → zh_CN, anything else → en_US. */
-export function detectLanguage(text: string): LanguageCode {
-  return HAN.test(text) ? 'zh_CN' : 'en_US';
-}
 
 export function normalize(text: string): string {
   return text.normalize('NFKC').toLowerCase();
@@ -111,7 +115,7 @@ export function tokenize(text: string): TokenWeights {
 }
 
 /** A deliberately small English suffix stripper: enough for plurals and verb forms in short questions. */
-export function stem(word: string): string {
+function stem(word: string): string {
   if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
   if (word.endsWith('ies') && word.length > 4) return word.slice(0, -3) + 'y';
   if (word.endsWith('ing') && word.length > 5) return undouble(word.slice(0, -3));

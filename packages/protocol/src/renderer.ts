@@ -1,0 +1,107 @@
+/**
+ * The dhkit ⇄ renderer contract (docs/renderer-protocol.md is its prose; keep them together). The reference
+ * renderer (`dhkit-renderer`, packages/renderer) implements the renderer side; the server's side is server/src/media/.
+ */
+import type { LanguageCode } from './errors.js';
+
+/** `GET /health` → 200. */
+export interface RendererHealth {
+  ok: boolean;
+  /** Sessions this renderer can run at once. */
+  capacity: number;
+  /** Sessions running now. */
+  active: number;
+  /** Optional, informational: pages ready to take a session at once (the reference renderer's warm pages). */
+  warm?: number;
+}
+
+/** `POST /sessions` body: start streaming one visitor's avatar into a LiveKit room. */
+export interface RendererSessionRequest {
+  sessionId: string;
+  livekit: {
+    url: string;
+    room: string;
+    /** Publish token (canPublish, canPublishData) for `identity`. */
+    token: string;
+    identity: string;
+  };
+  avatar: {
+    /** Avatar pack id. */
+    id: string;
+    /** The pack's manifest on the dhkit server (docs/avatars.md). */
+    manifestUrl: string;
+  };
+  voice: { language: LanguageCode; voices: Partial<Record<LanguageCode, string>> };
+  video: { width: number; height: number; fps: number; background: 'pack' | 'green' };
+  /** Path of the audio WebSocket (relative to the renderer's base URL) the server opens next. */
+  audioPath: string;
+}
+
+/** `POST /sessions` → 201. */
+export interface RendererSessionAnswer {
+  sessionId: string;
+}
+
+/** Text frames on the audio WebSocket, server → renderer. Binary frames are the channel's audio frames. */
+export type RendererControlMessage =
+  | { type: 'speech'; chatId: string; clauseId: number; text: string; sampleRate: number; encoding: 'pcm_s16le'; filler?: true }
+  | { type: 'turnEnd'; chatId: string; reason: 'completed' | 'interrupted' | 'failed' }
+  | { type: 'interrupt' };
+
+/** The renderer closes the audio socket with this code when it ended the session by itself (its page crashed, say). */
+export const RENDERER_SESSION_ENDED_CLOSE = 4000;
+
+export const DEFAULT_VIDEO: RendererSessionRequest['video'] = { width: 640, height: 640, fps: 25, background: 'pack' };
+
+/** How long the server waits for a renderer's answer to /health and DELETE. */
+export const RENDERER_HTTP_TIMEOUT_MS = 5000;
+/** How long the server waits for `POST /sessions` (a renderer may answer only once it publishes). */
+export const RENDERER_START_TIMEOUT_MS = 15_000;
+
+/** Session ids travel in renderer URLs and room names: the server's ids fit this, and so must any other. */
+const SESSION_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * Checks a `POST /sessions` body (for renderers written in TypeScript, the reference one among them): the
+ * request, or what is wrong with it (a renderer answers that with 400 INVALID_REQUEST).
+ */
+export function parseRendererSessionRequest(body: unknown): RendererSessionRequest | string {
+  const request = body as Partial<RendererSessionRequest> | null;
+  if (!request || typeof request !== 'object' || Array.isArray(request)) return 'a JSON object expected';
+  if (typeof request.sessionId !== 'string' || !SESSION_ID.test(request.sessionId)) return 'sessionId: 1–128 letters, digits, _ or -';
+  const { livekit, avatar, video, voice } = request;
+  if (!livekit || typeof livekit !== 'object') return 'livekit: an object expected';
+  if (!isUrl(livekit.url, ['ws:', 'wss:', 'http:', 'https:'])) return 'livekit.url: a ws(s) or http(s) URL expected';
+  if (!isText(livekit.room, 256)) return 'livekit.room: 1–256 characters';
+  if (!isText(livekit.identity, 256)) return 'livekit.identity: 1–256 characters';
+  if (!isText(livekit.token, 8192)) return 'livekit.token: 1–8192 characters';
+  if (!avatar || typeof avatar !== 'object' || !isText(avatar.id, 128) || !isUrl(avatar.manifestUrl, ['http:', 'https:'])) {
+    return 'avatar: {id, manifestUrl (http or https)} expected';
+  }
+  if (!video || typeof video !== 'object') return 'video: an object expected';
+  if (!isInteger(video.width, 16, 4096) || !isInteger(video.height, 16, 4096)) return 'video.width and video.height: 16–4096';
+  if (!isInteger(video.fps, 1, 60)) return 'video.fps: 1–60';
+  if (video.background !== 'pack' && video.background !== 'green') return 'video.background: "pack" or "green"';
+  if (!voice || typeof voice !== 'object' || typeof voice.language !== 'string' || !voice.voices || typeof voice.voices !== 'object') {
+    return 'voice: {language, voices} expected';
+  }
+  if (request.audioPath !== `/sessions/${request.sessionId}/audio`) return 'audioPath: /sessions/<sessionId>/audio expected';
+  return request as RendererSessionRequest;
+}
+
+function isText(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= max;
+}
+
+function isInteger(value: unknown, min: number, max: number): value is number {
+  return Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+}
+
+function isUrl(value: unknown, protocols: string[]): value is string {
+  if (!isText(value, 2048)) return false;
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * `dhkit-renderer` (also `dhkit renderer`): the reference renderer (docs/renderer-protocol.md). One headless Chromium, one page per
+ * session; each page runs the SDK's local avatar and publishes it into the session's LiveKit room
+ * (packages/sdk/src/avatar/livekit-publisher.ts). Why a browser: one avatar implementation and one set of
+ * packs for both media modes, and WebRTC, Opus/VP8 and livekit-client for free.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { WebSocketServer } from 'ws';
+import type { Browser, Page } from 'playwright-core';
+import { matchesSecret } from './auth.js';
+import { parseRendererSessionRequest, type RendererHealth, type RendererSessionRequest } from '@dhkit/protocol';
+import { RendererSession, type PublisherApi } from './renderer-session.js';
+import { WarmPages, type PageWarmth } from './warm-pages.js';
+
+export interface RendererOptions {
+  port?: number;
+  host?: string;
+  /** Sessions at once (default 2). */
+  capacity?: number;
+  /** Required as `Authorization: Bearer` when set. */
+  secret?: string;
+  chromiumPath?: string;
+  chromiumArgs?: string[];
+  /** Directory of the SDK build holding livekit-publisher.esm.js. */
+  sdkDir: string;
+  /** A session whose audio socket is not open this long after start (or after it closed) ends (default 15 s). */
+  leaseMs?: number;
+  /**
+   * Pages kept open and ready, with the last session's avatar pack drawn, so that a session only joins its
+   * room (default 1; never more than the free slots; 0: every session opens its page).
+   */
+  warmPages?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningRenderer {
+  url: string;
+  /** Sessions running now, by id. */
+  readonly active: ReadonlySet<string>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--autoplay-policy=no-user-gesture-required',
+  // WebRTC to a LiveKit server on this host (tests, `livekit-server --dev`): loopback candidates, real IPs.
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+];
+
+/** The request's target as a URL, or null when it is not one (`//[`, say): answered 400, never thrown. */
+function requestPath(request: http.IncomingMessage): URL | null {
+  try {
+    return new URL(request.url ?? '/', 'http://renderer');
+  } catch {
+    return null;
+  }
+}
+
+/** A path segment, or '' for a malformed escape (which names no session). */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
+}
+
+/** A session request is a few kilobytes (the tokens); anything far larger is refused unread. */
+const MAX_BODY_BYTES = 64 * 1024;
+/** Until a session or a warm page sets the video's size. */
+const DEFAULT_VIEWPORT = 640;
+
+const PAGE =
+  '<!doctype html><html><head><meta charset="utf-8"><title>dhkit renderer</title><style>body{margin:0;background:#000}</style></head>' +
+  '<body><script type="module">import "/publisher.js"; window.publisherLoaded = true;</script></body></html>';
+
+type Json = (response: http.ServerResponse, status: number, body: unknown) => void;
+const json: Json = (response, status, body) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+const refuse = (response: http.ServerResponse, status: number, code: string, message: string) =>
+  json(response, status, { error: { code, message } });
+
+export async function startRenderer(options: RendererOptions): Promise<RunningRenderer> {
+  const publisherJs = path.join(options.sdkDir, 'livekit-publisher.esm.js');
+  if (!fs.existsSync(publisherJs)) throw new Error(`${publisherJs} is missing; run "npm run build" first.`);
+  // playwright-core drives Chromium (a dependency of this package, never of the server).
+  const { chromium } = await import('playwright-core').catch((error: unknown) => {
+    throw new Error('dhkit-renderer could not load playwright-core (a dependency of @dhkit/renderer); reinstall the package.', {
+      cause: error,
+    });
+  });
+  const browser: Browser = await chromium.launch({
+    executablePath: options.chromiumPath ?? process.env.DHKIT_CHROMIUM ?? '/usr/bin/chromium',
+    args: [...DEFAULT_ARGS, ...(options.chromiumArgs ?? [])],
+    headless: true,
+  });
+  const renderer = new ReferenceRenderer(options, browser, publisherJs);
+  return renderer.listen();
+}
+
+/** The renderer's state (browser, sessions, warm pages) and its HTTP and WebSocket endpoints. */
+class ReferenceRenderer {
+  private readonly capacity: number;
+  private readonly leaseMs: number;
+  private readonly log: (line: string) => void;
+  private readonly sessions = new Map<string, RendererSession>();
+  private readonly starting = new Set<string>();
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly server = http.createServer((request, response) => this.handleRequest(request, response));
+  /** Which session's page said something (warm pages have none yet). */
+  private readonly pageLabels = new WeakMap<Page, string>();
+  private readonly warm: WarmPages;
+  private url = '';
+
+  constructor(
+    private readonly options: RendererOptions,
+    private readonly browser: Browser,
+    private readonly publisherJs: string,
+  ) {
+    this.capacity = options.capacity ?? 2;
+    this.leaseMs = options.leaseMs ?? 15_000;
+    this.log = options.log ?? (() => {});
+    const warmPages = Math.max(0, options.warmPages ?? 1);
+    this.warm = new WarmPages({
+      open: () => this.openPage(),
+      prepare: (page, warmth) => this.preparePage(page, warmth),
+      wanted: () => Math.min(warmPages, this.capacity - this.sessions.size - this.starting.size),
+      log: this.log,
+    });
+    this.server.on('upgrade', (request, socket, head) => {
+      const match = /^\/sessions\/([^/]+)\/audio$/.exec(requestPath(request)?.pathname ?? '');
+      const session = match ? this.sessions.get(decodedSegment(match[1])) : undefined;
+      if (!this.authorized(request) || !session) {
+        socket.write('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return void socket.destroy();
+      }
+      this.wss.handleUpgrade(request, socket, head, (ws) => session.attach(ws));
+    });
+  }
+
+  async listen(): Promise<RunningRenderer> {
+    const { server, sessions } = this;
+    await new Promise<void>((resolve) => server.listen(this.options.port ?? 8090, this.options.host ?? '127.0.0.1', resolve));
+    const address = server.address() as AddressInfo;
+    this.url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+    this.warm.refill();
+    return {
+      url: this.url,
+      get active() {
+        return new Set(sessions.keys());
+      },
+      close: () => this.close(),
+    };
+  }
+
+  private async close(): Promise<void> {
+    await this.warm.close();
+    await Promise.all([...this.sessions.keys()].map((id) => this.stopSession(id)));
+    for (const client of this.wss.clients) client.terminate();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.browser.close();
+  }
+
+  private authorized(request: http.IncomingMessage): boolean {
+    return !this.options.secret || matchesSecret(request.headers.authorization, this.options.secret);
+  }
+
+  private async stopSession(id: string): Promise<boolean> {
+    const session = this.sessions.get(id);
+    if (!session) return false;
+    this.sessions.delete(id);
+    this.warm.refill(); // the slot is free: the next session should find a warm page
+    await session.stop();
+    this.log(`session ${id} stopped`);
+    return true;
+  }
+
+  /** A page with the publisher loaded: for a warm page, or for a session when none is warm. */
+  private async openPage(): Promise<Page> {
+    const page = await this.browser.newPage({ viewport: { width: DEFAULT_VIEWPORT, height: DEFAULT_VIEWPORT } });
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.log(`[page ${this.pageLabels.get(page) ?? 'warm'}] ${message.text().slice(0, 300)}`);
+    });
+    try {
+      await page.goto(`${this.url}/page.html`);
+      await page.waitForFunction(() => (globalThis as unknown as { publisherLoaded?: boolean }).publisherLoaded === true);
+      return page;
+    } catch (error) {
+      await page.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async preparePage(page: Page, warmth: PageWarmth): Promise<void> {
+    await page.setViewportSize({ width: warmth.width, height: warmth.height });
+    await page.evaluate((options) => (globalThis as unknown as { dhkitPublisher: PublisherApi }).dhkitPublisher.prepare(options), warmth);
+  }
+
+  private async startSession(request: RendererSessionRequest): Promise<void> {
+    const started = Date.now();
+    const warmth: PageWarmth = { manifestUrl: request.avatar.manifestUrl, width: request.video.width, height: request.video.height };
+    const taken = await this.warm.take(warmth);
+    const page = taken?.page ?? (await this.openPage());
+    this.pageLabels.set(page, request.sessionId);
+    try {
+      await page.setViewportSize({ width: request.video.width, height: request.video.height });
+      const lapse = () => {
+        this.log(`session ${request.sessionId}: audio socket lease lapsed`);
+        void this.stopSession(request.sessionId);
+      };
+      const session = new RendererSession(request.sessionId, page, this.leaseMs, lapse, this.log);
+      this.sessions.set(request.sessionId, session);
+      page.once('crash', () => {
+        this.log(`session ${request.sessionId}: page crashed`);
+        void this.stopSession(request.sessionId);
+      });
+      await page.evaluate((start) => (globalThis as unknown as { dhkitPublisher: PublisherApi }).dhkitPublisher.start(start), {
+        livekitUrl: request.livekit.url,
+        token: request.livekit.token,
+        manifestUrl: request.avatar.manifestUrl,
+        width: request.video.width,
+        height: request.video.height,
+        fps: request.video.fps,
+        background: request.video.background,
+      });
+      const how = taken ? `warm ${taken.warm}` : 'cold page';
+      this.log(`session ${request.sessionId} publishing into ${request.livekit.room} after ${Date.now() - started} ms (${how})`);
+    } catch (error) {
+      this.sessions.delete(request.sessionId);
+      await page.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private handleRequest(request: http.IncomingMessage, response: http.ServerResponse): void {
+    const route = requestPath(request);
+    if (!route) return refuse(response, 400, 'INVALID_REQUEST', 'Malformed request target.');
+    if (request.method === 'GET' && route.pathname === '/page.html') {
+      return void response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
+    }
+    if (request.method === 'GET' && route.pathname === '/publisher.js') {
+      return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(fs.readFileSync(this.publisherJs));
+    }
+    if (request.method === 'GET' && route.pathname !== '/health') return refuse(response, 404, 'NOT_FOUND', 'No such route.');
+    if (!this.authorized(request)) return refuse(response, 401, 'UNAUTHORIZED', 'Bearer secret expected.');
+    if (request.method === 'GET' && route.pathname === '/health') {
+      const active = this.sessions.size + this.starting.size;
+      const health: RendererHealth = { ok: this.browser.isConnected(), capacity: this.capacity, active, warm: this.warm.size };
+      return json(response, 200, health);
+    }
+    const match = /^\/sessions\/([^/]+)$/.exec(route.pathname);
+    if (request.method === 'DELETE' && match) {
+      void this.stopSession(decodedSegment(match[1])).then((known) => response.writeHead(known ? 204 : 404).end());
+      return;
+    }
+    if (request.method === 'POST' && route.pathname === '/sessions') return this.handleStart(request, response);
+    refuse(response, 404, 'NOT_FOUND', 'No such route.');
+  }
+
+  /** `POST /sessions`: reads the (bounded) body, checks it, and answers once the session publishes or failed. */
+  private handleStart(request: http.IncomingMessage, response: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (size > MAX_BODY_BYTES) return refuse(response, 413, 'PAYLOAD_TOO_LARGE', `At most ${MAX_BODY_BYTES} bytes.`);
+      let parsed: RendererSessionRequest | string;
+      try {
+        parsed = parseRendererSessionRequest(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        parsed = 'JSON expected';
+      }
+      if (typeof parsed === 'string') return refuse(response, 400, 'INVALID_REQUEST', `Not a session request: ${parsed}.`);
+      const start = parsed;
+      const exists = this.sessions.has(start.sessionId) || this.starting.has(start.sessionId);
+      if (exists) return refuse(response, 409, 'INVALID_REQUEST', 'Session exists.');
+      if (this.sessions.size + this.starting.size >= this.capacity) return refuse(response, 503, 'SERVER_BUSY', 'No free slot.');
+      this.starting.add(start.sessionId);
+      this.startSession(start).then(
+        () => {
+          this.starting.delete(start.sessionId);
+          this.warm.refill();
+          json(response, 201, { sessionId: start.sessionId });
+        },
+        (error: Error) => {
+          this.starting.delete(start.sessionId);
+          this.warm.refill();
+          this.log(`session ${start.sessionId} failed: ${error.message}`);
+          refuse(response, 502, 'INTERNAL_ERROR', 'The renderer could not start the stream.');
+        },
+      );
+    });
+  }
+}

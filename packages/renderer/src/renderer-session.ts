@@ -1,0 +1,106 @@
+/**
+ * One session on the reference renderer: its browser page (publishing into the room) and its audio socket
+ * from the dhkit server, whose frames are handed to the page in order. The socket is the session's lease:
+ * a session whose socket does not open in time, or stays closed too long, ends by itself.
+ */
+import type { Page } from 'playwright-core';
+import type { WebSocket } from 'ws';
+import { decodeAudioFrame, RENDERER_SESSION_ENDED_CLOSE, type RendererControlMessage } from '@dhkit/protocol';
+import type { PageWarmth } from './warm-pages.js';
+
+export class RendererSession {
+  private socket: WebSocket | null = null;
+  private leaseTimer: ReturnType<typeof setTimeout> | null = null;
+  /** page.evaluate calls in order: audio must reach the page in the order it came. */
+  private chain: Promise<unknown> = Promise.resolve();
+  ended = false;
+
+  constructor(
+    readonly id: string,
+    readonly page: Page,
+    private readonly leaseMs: number,
+    private readonly onLapse: () => void,
+    private readonly log: (line: string) => void,
+  ) {
+    this.armLease();
+  }
+
+  attach(socket: WebSocket): void {
+    this.socket?.close(1000, 'replaced');
+    this.socket = socket;
+    this.disarmLease();
+    this.log(`session ${this.id}: audio socket open`);
+    socket.on('message', (data: Buffer, isBinary) => {
+      if (isBinary) {
+        const frame = decodeAudioFrame(new Uint8Array(data));
+        if (!frame) return;
+        const { chatId, clauseId } = frame.header;
+        const base64 = Buffer.from(frame.pcm).toString('base64');
+        return this.call('audioChunk', [chatId, clauseId, frame.last, base64]);
+      }
+      let message: RendererControlMessage | null;
+      try {
+        message = JSON.parse(data.toString());
+      } catch {
+        return;
+      }
+      if (!message || typeof message !== 'object') return;
+      if (message.type === 'speech') {
+        const { chatId, clauseId, text, sampleRate } = message;
+        const wellFormed = typeof chatId === 'string' && Number.isInteger(clauseId) && typeof text === 'string';
+        if (!wellFormed || !Number.isInteger(sampleRate) || sampleRate < 8000 || sampleRate > 96_000) return;
+        this.call('speech', [chatId, clauseId, text, sampleRate]);
+      } else if (message.type === 'interrupt') {
+        this.call('interrupt', []);
+      }
+    });
+    socket.on('close', () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.armLease();
+    });
+  }
+
+  private call(operation: 'speech' | 'audioChunk' | 'interrupt', args: (string | number | boolean)[]): void {
+    this.chain = this.chain.then(() =>
+      this.ended
+        ? undefined
+        : this.page
+            .evaluate(([op, list]) => {
+              const publisher = (globalThis as unknown as { dhkitPublisher: Record<string, (...a: unknown[]) => void> }).dhkitPublisher;
+              publisher[op](...list);
+            }, [operation, args] as const)
+            .catch(() => undefined),
+    );
+  }
+
+  private armLease(): void {
+    this.disarmLease();
+    this.leaseTimer = setTimeout(() => this.onLapse(), this.leaseMs);
+  }
+
+  private disarmLease(): void {
+    if (this.leaseTimer) clearTimeout(this.leaseTimer);
+    this.leaseTimer = null;
+  }
+
+  async stop(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    this.disarmLease();
+    this.socket?.close(RENDERER_SESSION_ENDED_CLOSE, 'session stopped');
+    const stopPublishing = () => (globalThis as unknown as { dhkitPublisher: PublisherApi }).dhkitPublisher.stop();
+    await this.page.evaluate(stopPublishing).catch(() => undefined);
+    await this.page.close().catch(() => undefined);
+  }
+}
+
+/** What the page exposes (packages/sdk/src/avatar/livekit-publisher.ts). */
+export interface PublisherApi {
+  prepare(options: PageWarmth): Promise<void>;
+  start(options: unknown): Promise<void>;
+  speech(chatId: string, clauseId: number, text: string, sampleRate: number): void;
+  audioChunk(chatId: string, clauseId: number, last: boolean, base64: string): void;
+  interrupt(): void;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,196 @@
+/**
+ * `dhkit-renderer` on its own, the way a dhkit server drives it (docs/renderer-protocol.md): real headless
+ * Chromium drawing the default avatar pack from a real dhkit server and publishing into the LiveKit test
+ * double. A session starts on the warm page; its slot comes back when the dhkit server disappears (the audio
+ * socket is the lease); hostile requests are refused with a code, and the renderer stays up.
+ * (The whole chain with a visitor's page is e2e/livekit.spec.ts.)
+ */
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccessToken } from 'livekit-server-sdk';
+import WebSocket from 'ws';
+import { startServer, type RunningServer } from '../../../server/src/index.js';
+import { startRenderer, type RunningRenderer } from '../src/reference-renderer.js';
+import type { RendererSessionRequest } from '@dhkit/protocol';
+import { startLiveKitTestServer, type LiveKitTestServer } from '../../../test/livekit-server/index.js';
+import { ADMIN_KEY, tempDir } from '../../../server/test/helpers.js';
+
+const SECRET = 'renderer-secret-for-the-test-0123';
+const AUTH = { authorization: `Bearer ${SECRET}` };
+const CHROMIUM = process.env.DHKIT_CHROMIUM ?? '/usr/bin/chromium';
+const LEASE_MS = 1500;
+
+let livekit: LiveKitTestServer;
+let server: RunningServer;
+let renderer: RunningRenderer;
+const lines: string[] = [];
+let sessionCount = 0;
+
+async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function health(): Promise<{ ok: boolean; capacity: number; active: number; warm?: number }> {
+  return (await fetch(`${renderer.url}/health`, { headers: AUTH })).json();
+}
+
+async function sessionRequest(): Promise<RendererSessionRequest> {
+  const sessionId = `s_test_${++sessionCount}`;
+  const room = `dhkit-${sessionId}`;
+  const token = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity: 'dhkit-renderer' });
+  token.addGrant({ roomJoin: true, room, canPublish: true, canPublishData: true, canSubscribe: false });
+  return {
+    sessionId,
+    livekit: { url: livekit.url, room, identity: 'dhkit-renderer', token: await token.toJwt() },
+    avatar: { id: 'default', manifestUrl: `${server.url}/avatars/default/manifest.json` },
+    voice: { language: 'en_US', voices: { en_US: 'en-us' } },
+    video: { width: 320, height: 320, fps: 15, background: 'pack' },
+    audioPath: `/sessions/${sessionId}/audio`,
+  };
+}
+
+function post(body: unknown, headers: Record<string, string> = AUTH): Promise<Response> {
+  return fetch(`${renderer.url}/sessions`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+function openAudioSocket(sessionId: string): Promise<WebSocket> {
+  const socket = new WebSocket(`${renderer.url.replace('http', 'ws')}/sessions/${sessionId}/audio`, { headers: AUTH });
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+beforeAll(async () => {
+  livekit = await startLiveKitTestServer();
+  server = await startServer({ port: 0, host: '127.0.0.1', dataDir: tempDir(), adminKey: ADMIN_KEY, demo: false, logLevel: 'silent' });
+  renderer = await startRenderer({
+    port: 0,
+    capacity: 1,
+    warmPages: 1,
+    secret: SECRET,
+    sdkDir: 'packages/sdk/dist',
+    chromiumPath: CHROMIUM,
+    chromiumArgs: ['--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    leaseMs: LEASE_MS,
+    log: (line) => lines.push(line),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await renderer?.close();
+  await server?.close();
+  await livekit?.close();
+});
+
+describe('dhkit renderer', () => {
+  it('keeps a page warm, starts a session on it, and is full while the session runs', async () => {
+    await until(async () => (await health()).warm === 1);
+    expect(await health()).toMatchObject({ ok: true, capacity: 1, active: 0 });
+
+    const request = await sessionRequest();
+    const started = await post(request);
+    expect(started.status).toBe(201);
+    expect(lines.some((line) => line.includes(`session ${request.sessionId} publishing`) && line.includes('(warm page)'))).toBe(true);
+    // The renderer really is in the room, publishing the avatar's video and voice.
+    const publisher = livekit.participant(request.livekit.room, 'dhkit-renderer');
+    expect(publisher).toBeDefined();
+    await until(() => publisher!.liveTracks().length === 2);
+    expect((await health()).active).toBe(1);
+    expect((await health()).warm).toBe(0); // no free slot: nothing to keep warm
+
+    const refused = await post(await sessionRequest());
+    expect(refused.status).toBe(503);
+    expect((await refused.json()).error.code).toBe('SERVER_BUSY');
+
+    const socket = await openAudioSocket(request.sessionId);
+    expect((await fetch(`${renderer.url}/sessions/${request.sessionId}`, { method: 'DELETE', headers: AUTH })).status).toBe(204);
+    await until(() => socket.readyState === WebSocket.CLOSED);
+    expect(renderer.active.size).toBe(0);
+    // The freed slot gets its warm page back, now drawing the pack the last session used.
+    await until(async () => (await health()).warm === 1);
+  }, 60_000);
+
+  it('the next session finds its pack already drawn', async () => {
+    await until(async () => (await health()).warm === 1);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // the warm page draws the pack
+    const request = await sessionRequest();
+    expect((await post(request)).status).toBe(201);
+    expect(lines.some((line) => line.includes(`session ${request.sessionId} publishing`) && line.includes('(warm pack)'))).toBe(true);
+    await fetch(`${renderer.url}/sessions/${request.sessionId}`, { method: 'DELETE', headers: AUTH });
+  }, 60_000);
+
+  it('frees the slot by itself when the dhkit server goes away: audio socket never opened, or closed', async () => {
+    const never = await sessionRequest();
+    expect((await post(never)).status).toBe(201);
+    await until(() => renderer.active.size === 0, LEASE_MS + 5000);
+    expect(lines).toContain(`session ${never.sessionId}: audio socket lease lapsed`);
+
+    await until(async () => (await health()).warm === 1);
+    const dropped = await sessionRequest();
+    expect((await post(dropped)).status).toBe(201);
+    const socket = await openAudioSocket(dropped.sessionId);
+    await new Promise((resolve) => setTimeout(resolve, LEASE_MS + 500));
+    expect(renderer.active.has(dropped.sessionId)).toBe(true); // an open socket holds the lease
+    socket.terminate(); // the dhkit process died
+    await until(() => !renderer.active.has(dropped.sessionId), LEASE_MS + 5000);
+  }, 60_000);
+
+  it('refuses hostile requests with a code and stays up', async () => {
+    expect((await post(await sessionRequest(), {})).status).toBe(401);
+    expect((await fetch(`${renderer.url}/health`)).status).toBe(401);
+
+    const malformed = await post('{"sessionId": ');
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).error.code).toBe('INVALID_REQUEST');
+    for (const [change, field] of [
+      [{ sessionId: '../../etc' }, 'sessionId'],
+      [{ livekit: null }, 'livekit'],
+      [{ video: { width: 1e9, height: 320, fps: 15, background: 'pack' } }, 'video.width'],
+      [{ video: { width: 320, height: 320, fps: 15, background: 'plaid' } }, 'video.background'],
+      [{ avatar: { id: 'default', manifestUrl: 'file:///etc/passwd' } }, 'avatar'],
+      [{ audioPath: '/elsewhere' }, 'audioPath'],
+    ] as const) {
+      const response = await post({ ...(await sessionRequest()), ...change });
+      expect(response.status, field).toBe(400);
+      expect((await response.json()).error.message).toContain(field);
+    }
+    const huge = await post({ ...(await sessionRequest()), padding: 'x'.repeat(200_000) });
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+
+    // Request targets that are no URL, or escapes that decode to nothing.
+    const raw = await new Promise<string>((resolve) => {
+      const { port } = new URL(renderer.url);
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.end(`GET //[ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${SECRET}\r\n\r\n`));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('close', () => resolve(text));
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400/);
+    expect((await fetch(`${renderer.url}/sessions/%E0%A4%A`, { method: 'DELETE', headers: AUTH })).status).toBe(404);
+
+    // Junk on a session's audio socket: ignored.
+    await until(async () => (await health()).warm === 1);
+    const request = await sessionRequest();
+    expect((await post(request)).status).toBe(201);
+    const socket = await openAudioSocket(request.sessionId);
+    for (const junk of ['null', '42', '"speech"', '{"type":"speech","chatId":7}', '{"type":"speech","chatId":"c","clauseId":0,"text":"x","sampleRate":1e12}', 'not json']) socket.send(junk);
+    socket.send(Buffer.from([1, 2, 3, 4, 5]));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await health()).toMatchObject({ ok: true, active: 1 });
+    socket.close();
+    await fetch(`${renderer.url}/sessions/${request.sessionId}`, { method: 'DELETE', headers: AUTH });
+    expect((await health()).ok).toBe(true);
+  }, 60_000);
+});

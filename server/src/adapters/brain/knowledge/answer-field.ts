@@ -1,0 +1,58 @@
+import type { TokenWeights } from './tokenize.js';
+import { idfOf } from './idf.js';
+
+/**
+ * The entries' answers as a second, weaker field: a visitor often uses a word of the answer that the known
+ * question lacks ("where can I get a coffee" → "Is there a cafe?" whose answer serves coffee). Its IDF is
+ * over answers; only entries whose question also matched are affected (see LexicalIndex.search).
+ */
+export class AnswerField {
+  private readonly postings = new Map<string, { entries: Int32Array; weights: Float32Array; idf: number }>();
+  private readonly shared: Float64Array;
+  private readonly touched: Int32Array;
+  private touchedCount = 0;
+
+  constructor(answers: readonly TokenWeights[]) {
+    this.shared = new Float64Array(answers.length);
+    this.touched = new Int32Array(answers.length);
+    const lists = new Map<string, { entries: number[]; weights: number[] }>();
+    answers.forEach((tokens, entryIndex) => {
+      for (const [token, weight] of tokens) {
+        let list = lists.get(token);
+        if (!list) lists.set(token, (list = { entries: [], weights: [] }));
+        list.entries.push(entryIndex);
+        list.weights.push(weight);
+      }
+    });
+    for (const [token, list] of lists) {
+      const idf = idfOf(answers.length, list.entries.length);
+      this.postings.set(token, { entries: Int32Array.from(list.entries), weights: Float32Array.from(list.weights), idf });
+    }
+  }
+
+  /**
+   * Per entry, the IDF-weighted overlap of its answer with the question (the rarest maxTokens tokens only),
+   * in a dense array by entry index that stays valid until the next call.
+   */
+  overlap(query: TokenWeights, maxTokens: number): Float64Array {
+    const found: { list: { entries: Int32Array; weights: Float32Array; idf: number }; weight: number }[] = [];
+    for (const [token, weight] of query) {
+      const list = this.postings.get(token);
+      if (list) found.push({ list, weight });
+    }
+    if (found.length > maxTokens) {
+      found.sort((a, b) => b.list.idf * b.weight - a.list.idf * a.weight);
+      found.length = maxTokens;
+    }
+    for (let i = 0; i < this.touchedCount; i++) this.shared[this.touched[i]] = 0;
+    this.touchedCount = 0;
+    for (const { list, weight } of found) {
+      for (let i = 0; i < list.entries.length; i++) {
+        const entry = list.entries[i];
+        if (this.shared[entry] === 0) this.touched[this.touchedCount++] = entry;
+        this.shared[entry] += list.idf * Math.min(weight, list.weights[i]);
+      }
+    }
+    return this.shared;
+  }
+}

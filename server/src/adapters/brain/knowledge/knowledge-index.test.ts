@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from './decision.js';
+import { KeyTerms } from './key-terms.js';
+import { KnowledgeIndex } from './knowledge-index.js';
+import { MAX_QUERY_TOKENS, type KnowledgeMatch } from './lexical-index.js';
+
+const entry = (question: string, answer = `answer to ${question}`, similarQuestions: string[] = []) => ({
+  question,
+  answer,
+  similarQuestions,
+  language: (/\p{Script=Han}/u.test(question) ? 'zh_CN' : 'en_US') as 'zh_CN' | 'en_US',
+});
+
+describe('ranking', () => {
+  it('weighs the word that tells entries apart over the one every entry shares', () => {
+    const index = new KnowledgeIndex([entry('花呗怎么还款'), entry('借呗怎么还款'), entry('花呗怎么开通'), entry('花呗额度怎么提升')]);
+    expect(index.search('借呗的钱要怎样还')[0].entry.question).toBe('借呗怎么还款');
+    expect(index.search('花呗的钱要怎样还')[0].entry.question).toBe('花呗怎么还款');
+  });
+
+  it('does not let a question frame alone match ("什么意思", "what does it mean")', () => {
+    // Frames recur across a real FAQ, as here; the topic words do not.
+    const index = new KnowledgeIndex(
+      ['花呗的意思是什么意思', '借呗是什么', '花呗分期是什么意思', '花呗逾期是怎么回事', '借呗怎么还款', '花呗为什么不能用'].map((q) => entry(q)).concat(
+        ['what does overdraft mean', 'what is a wire transfer', 'what does APR mean', 'how do I open an account'].map((q) => entry(q)),
+      ),
+    );
+    expect(index.decide('这是什么意思').kind).not.toBe('answer');
+    expect(index.decide('what does this mean').kind).not.toBe('answer');
+    expect(index.decide('花呗是什么意思').kind).toBe('answer');
+  });
+
+  it('uses the answer as a weak second field for words no question has', () => {
+    const index = new KnowledgeIndex([
+      entry('Is there a cafe', 'The garden cafe serves lunch and coffee until 5pm.'),
+      entry('Where can I park', 'The garage on Elm Street has 200 spaces.'),
+      entry('Where is the cloakroom', 'Next to the main entrance.'),
+      entry('Where can I buy tickets', 'At the desk or online.'),
+      entry('Can I take photos', 'Yes, without flash.'),
+    ]);
+    expect(index.search('where can I get a coffee')[0].entry.question).toBe('Is there a cafe');
+  });
+
+  it('looks up at most MAX_QUERY_TOKENS tokens, and still finds the entry a long question is about', () => {
+    const entries = Array.from({ length: 300 }, (_, i) => entry(`问题${i}：账户密码怎么修改第${i}项`));
+    entries.push(entry('镇馆之宝是什么'));
+    const index = new KnowledgeIndex(entries);
+    const long = `${'账户密码怎么修改'.repeat(60)}镇馆之宝`;
+    expect([...long].length).toBeGreaterThan(MAX_QUERY_TOKENS * 10);
+    expect(index.search(long, { limit: 1 })[0].entry.question).toBe('镇馆之宝是什么');
+  });
+
+  it('keeps each entry once, at its best question, and honours limit and tags', () => {
+    const index = new KnowledgeIndex([
+      { ...entry('opening hours', 'A', ['when do you open', 'hours of opening']), tags: ['a'] },
+      { ...entry('opening hours of the shop', 'B'), tags: ['b'] },
+    ]);
+    const matches = index.search('when do you open', { limit: 5 });
+    expect(matches.map((m) => m.entry.answer)).toEqual(['A', 'B']);
+    expect(matches[0].matchedQuestion).toBe('when do you open');
+    expect(index.search('when do you open', { limit: 1 })).toHaveLength(1);
+    expect(index.search('when do you open', { tags: ['b'] }).map((m) => m.entry.answer)).toEqual(['B']);
+  });
+});
+
+describe('decision', () => {
+  const match = (confidence: number, question = `q${confidence}`) =>
+    ({ entry: entry(question), confidence, score: confidence, matchedQuestion: question, recall: 0, precision: 0 }) as KnowledgeMatch;
+
+  it('answers a confident match with a clear lead, suggests when the runner-up is close, declines below', () => {
+    expect(decide([match(0.5), match(0.3)]).kind).toBe('answer');
+    const close = decide([match(0.5), match(0.48), match(0.1)]);
+    expect(close.kind).toBe('suggest');
+    expect(close.kind === 'suggest' && close.suggestions.map((m) => m.confidence)).toEqual([0.5, 0.48]);
+    expect(decide([match(0.9), match(0.88)]).kind).toBe('answer');
+    expect(decide([match(0.3), match(0.1)]).kind).toBe('suggest');
+    expect(decide([match(0.2)]).kind).toBe('fallback');
+    expect(decide([]).kind).toBe('fallback');
+    expect(decide([match(0.5)], { answer: 0.6, suggest: 0.25 }).kind).toBe('suggest');
+  });
+});
+
+describe('key terms and synonyms', () => {
+  it('folds synonyms on both sides, whole words only in English, anywhere in Chinese', () => {
+    const terms = new KeyTerms({ synonyms: [['strikethrough', 'crossed out'], ['语音识别', 'asr']] });
+    expect([...terms.tokenize('how do I get crossed out text').keys()]).toContain('strikethrough');
+    expect([...terms.tokenize('the crossed outlaw').keys()]).not.toContain('strikethrough');
+    expect([...terms.tokenize('支持ASR吗').keys()]).toContain('\u0002识别');
+    const index = new KnowledgeIndex([entry('语音识别支持哪些语言'), entry('怎么更换头像')], undefined, {
+      synonyms: [['语音识别', 'ASR']],
+    });
+    expect(index.lookup('ASR能识别英文吗').decision.kind).toBe('answer');
+  });
+
+  it('makes a key term decide between entries that share everything else', () => {
+    const entries = [entry('花呗怎么还款'), entry('借呗怎么还款'), entry('花呗还款日是哪天'), entry('借呗还款日是哪天')];
+    const plain = new KnowledgeIndex(entries);
+    const keyed = new KnowledgeIndex(entries, undefined, { keyTerms: ['花呗', '借呗'] });
+    const question = '借呗的还款';
+    const lead = (index: KnowledgeIndex) => {
+      const [first, second] = index.search(question);
+      return first.confidence - second.confidence;
+    };
+    expect(keyed.search(question)[0].entry.question).toMatch(/^借呗/);
+    expect(lead(keyed)).toBeGreaterThan(lead(plain));
+  });
+});

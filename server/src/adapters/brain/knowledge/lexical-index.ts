@@ -1,0 +1,229 @@
+/**
+ * Lexical retrieval over the known questions of a knowledge base. Each question and similar question is one
+ * short document; an entry scores as its best document. The score of a document is the IDF-weighted overlap
+ * of its tokens with the question's, normalised by both sides' own IDF mass:
+ *
+ * - recall: the share of what the visitor said (weighted by rarity) that the known question explains — the
+ *   question's score relative to its own best possible score, so it does not grow with the question's length;
+ * - precision: the share of the known question's own weight that the visitor used, so a long question that
+ *   happens to contain one generic word of a short known question does not match it.
+ *
+ * confidence = recall^0.6 · precision^0.4 (chosen on the TUNE halves of bench:kb), 0..1.
+ *
+ * Cost is bounded by design: at most MAX_QUERY_TOKENS tokens of the question (the rarest ones) walk their
+ * posting lists, into dense per-document accumulators, so a search costs O(question length + kept tokens ×
+ * documents) however the question was crafted; only the best `limit` entries are kept (partial top-k).
+ */
+import type { LanguageCode } from '@dhkit/protocol';
+import { detectLanguage, tokenize, type TokenWeights } from './tokenize.js';
+import type { KeyTerms } from './key-terms.js';
+import { AnswerField } from './answer-field.js';
+import { idfOf } from './idf.js';
+
+/** What the index needs of a knowledge entry (the store's KnowledgeEntry fits). */
+export interface IndexableEntry {
+  id?: number;
+  question: string;
+  similarQuestions?: readonly string[];
+  answer: string;
+  language: LanguageCode;
+  tags?: readonly string[];
+}
+
+export interface KnowledgeMatch<E extends IndexableEntry = IndexableEntry> {
+  entry: E;
+  /** 0..1: how well the known question and the visitor's question cover each other (see the file comment). */
+  confidence: number;
+  /** The same as confidence before the other-language discount; kept for the record. */
+  score: number;
+  /** The known question (or similar question) that matched best. */
+  matchedQuestion: string;
+  /** The two parts of the confidence (see the file comment). */
+  recall: number;
+  precision: number;
+}
+
+export interface SearchOptions {
+  /** At most this many entries (default 5). */
+  limit?: number;
+  /** Only entries carrying at least one of these tags. */
+  tags?: readonly string[];
+}
+
+/** The question's rarest tokens that are looked up; the rest (frequent, so near-weightless) only lower recall. */
+export const MAX_QUERY_TOKENS = 32;
+/** Entries in another language than the question are not excluded (names like "dhkit" cross), only discounted. */
+const OTHER_LANGUAGE_FACTOR = 0.6;
+/** How much of the visitor's words found in an entry's answer (but not its questions) count toward recall. */
+const ANSWER_WEIGHT = 0.8;
+/** Only the start of a long answer is indexed: it says what the answer is about. */
+const MAX_ANSWER_CHARS = 600;
+
+export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
+  private readonly tokenIds = new Map<string, number>();
+  private readonly postingDocs: Int32Array[] = [];
+  private readonly postingWeights: Float32Array[] = [];
+  private readonly idf: Float64Array;
+  private readonly unseenIdf: number;
+  private readonly docEntry: Int32Array;
+  private readonly docText: string[] = [];
+  private readonly docMass: Float64Array;
+  // Scratch space for one search at a time (searches are synchronous).
+  private readonly shared: Float64Array;
+  private readonly touched: Int32Array;
+  private readonly answers: AnswerField;
+
+  constructor(
+    readonly entries: readonly E[],
+    private readonly keyTerms?: KeyTerms,
+  ) {
+    const docTokens: TokenWeights[] = [];
+    const docEntry: number[] = [];
+    const lists: { docs: number[]; weights: number[] }[] = [];
+    entries.forEach((entry, entryIndex) => {
+      for (const text of new Set([entry.question, ...(entry.similarQuestions ?? [])])) {
+        const tokens = this.tokens(text);
+        if (tokens.size === 0) continue;
+        const docIndex = docTokens.push(tokens) - 1;
+        docEntry.push(entryIndex);
+        this.docText.push(text);
+        for (const [token, weight] of tokens) {
+          let id = this.tokenIds.get(token);
+          if (id === undefined) this.tokenIds.set(token, (id = lists.push({ docs: [], weights: [] }) - 1));
+          lists[id].docs.push(docIndex);
+          lists[id].weights.push(weight);
+        }
+      }
+    });
+    const n = docTokens.length;
+    this.idf = new Float64Array(lists.length);
+    lists.forEach((list, id) => {
+      this.postingDocs.push(Int32Array.from(list.docs));
+      this.postingWeights.push(Float32Array.from(list.weights));
+      this.idf[id] = idfOf(n, list.docs.length);
+    });
+    this.unseenIdf = idfOf(Math.max(n, 1), 0);
+    this.docEntry = Int32Array.from(docEntry);
+    this.docMass = new Float64Array(n);
+    // A known question made only of function words ("what is this") has a tiny mass; matching its few
+    // words says little, so its precision is measured against at least one typical content word.
+    const minMass = lists.length === 0 ? 1 : this.idf.reduce((a, b) => a + b, 0) / lists.length;
+    docTokens.forEach((tokens, docIndex) => {
+      let mass = 0;
+      for (const [token, weight] of tokens) mass += this.idf[this.tokenIds.get(token)!] * weight;
+      this.docMass[docIndex] = Math.max(mass, minMass);
+    });
+    this.shared = new Float64Array(n);
+    this.touched = new Int32Array(n);
+    this.answers = new AnswerField(entries.map((entry) => this.tokens(entry.answer.slice(0, MAX_ANSWER_CHARS))));
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Entries by confidence, best first; at most `limit`, each entry once. */
+  search(question: string, options: SearchOptions = {}): KnowledgeMatch<E>[] {
+    const limit = Math.max(1, options.limit ?? 5);
+    const query = this.tokens(question);
+    if (query.size === 0 || this.docMass.length === 0) return [];
+    const { terms, queryMass } = this.queryTerms(query);
+    if (queryMass === 0) return [];
+
+    const answerShared = this.answers.overlap(query, MAX_QUERY_TOKENS);
+    let touchedCount = 0;
+    for (const { id, weight, idf } of terms) {
+      const docs = this.postingDocs[id];
+      const weights = this.postingWeights[id];
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i];
+        if (this.shared[doc] === 0) this.touched[touchedCount++] = doc;
+        this.shared[doc] += idf * Math.min(weight, weights[i]);
+      }
+    }
+
+    const queryLanguage = detectLanguage(question);
+    const top = new TopEntries<E>(limit);
+    for (let i = 0; i < touchedCount; i++) {
+      const doc = this.touched[i];
+      const shared = this.shared[doc];
+      this.shared[doc] = 0;
+      const entryIndex = this.docEntry[doc];
+      const recall = Math.min(1, (shared + ANSWER_WEIGHT * answerShared[entryIndex]) / queryMass);
+      const precision = Math.min(1, shared / this.docMass[doc]);
+      // recall^0.6 · precision^0.4 ranks as recall³ · precision² (its fifth power): multiplications only, so
+      // the thousands of documents that cannot enter the top cost no Math.pow and no object.
+      const entry = this.entries[entryIndex];
+      const discount = entry.language === queryLanguage ? 1 : OTHER_LANGUAGE_FACTOR ** 5;
+      const rank = recall * recall * recall * precision * precision * discount;
+      if (!top.admits(rank)) continue;
+      if (options.tags && !entry.tags?.some((tag) => options.tags!.includes(tag))) continue;
+      const score = rank === 0 ? 0 : (recall * recall * recall * precision * precision) ** 0.2;
+      const confidence = entry.language === queryLanguage ? score : score * OTHER_LANGUAGE_FACTOR;
+      top.offer({ entry, confidence, score, matchedQuestion: this.docText[doc], recall, precision }, entryIndex, rank);
+    }
+    return top.sorted();
+  }
+
+  /** Tokens through the robot's key terms (synonyms folded, key terms weighted), when it has any. */
+  private tokens(text: string): TokenWeights {
+    return this.keyTerms && !this.keyTerms.empty ? this.keyTerms.tokenize(text) : tokenize(text);
+  }
+
+  /**
+   * The question's tokens that are looked up: the MAX_QUERY_TOKENS with the most IDF weight. Tokens the
+   * knowledge base never uses count fully in the question's mass (they are what an unrelated question is
+   * made of) but have no postings.
+   */
+  private queryTerms(query: TokenWeights): { terms: { id: number; weight: number; idf: number }[]; queryMass: number } {
+    let queryMass = 0;
+    const terms: { id: number; weight: number; idf: number }[] = [];
+    for (const [token, weight] of query) {
+      const id = this.tokenIds.get(token);
+      const idf = id === undefined ? this.unseenIdf : this.idf[id];
+      queryMass += idf * weight;
+      if (id !== undefined) terms.push({ id, weight, idf });
+    }
+    if (terms.length > MAX_QUERY_TOKENS) {
+      terms.sort((a, b) => b.idf * b.weight - a.idf * a.weight);
+      terms.length = MAX_QUERY_TOKENS;
+    }
+    return { terms, queryMass };
+  }
+}
+
+/** The best `limit` entries seen so far, each entry once (its best document), without sorting everything. */
+class TopEntries<E extends IndexableEntry> {
+  private readonly items: { match: KnowledgeMatch<E>; entryIndex: number; rank: number }[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** Whether a match of this rank could enter (ties are decided in offer). */
+  admits(rank: number): boolean {
+    return this.items.length < this.limit || rank >= this.items[this.items.length - 1].rank;
+  }
+
+  offer(match: KnowledgeMatch<E>, entryIndex: number, rank: number): void {
+    const items = this.items;
+    const item = { match, entryIndex, rank };
+    const existing = items.findIndex((other) => other.entryIndex === entryIndex);
+    if (existing >= 0) {
+      if (!better(item, items[existing])) return;
+      items.splice(existing, 1);
+    } else if (items.length === this.limit && !better(item, items[items.length - 1])) {
+      return;
+    }
+    let at = items.length;
+    while (at > 0 && better(item, items[at - 1])) at--;
+    items.splice(at, 0, item);
+    if (items.length > this.limit) items.pop();
+  }
+
+  sorted(): KnowledgeMatch<E>[] {
+    return this.items.map((item) => item.match);
+  }
+}
+
+function better(a: { rank: number; match: KnowledgeMatch }, b: { rank: number; match: KnowledgeMatch }): boolean {
+  return a.rank > b.rank || (a.rank === b.rank && a.match.recall > b.match.recall);
+}

@@ -1,0 +1,52 @@
+/**
+ * The reply of `POST /v1/robots/:id/knowledge/search` (docs/server-api.md): the ranked entries and the
+ * decision the knowledge brain takes on them, in a stable JSON shape for operators and the CLI.
+ */
+import type { LookupResult } from './knowledge-index.js';
+import type { KnowledgeEntry } from '../../../store/store.js';
+
+export interface KnowledgeSearchMatch {
+  entryId: number;
+  question: string;
+  /** The known question or similar question that matched best. */
+  matchedQuestion: string;
+  answer: string;
+  language: KnowledgeEntry['language'];
+  tags: string[];
+  confidence: number;
+  recall: number;
+  precision: number;
+}
+
+export interface KnowledgeSearchReply {
+  decision: 'answer' | 'suggest' | 'fallback';
+  /** The best match's confidence (0 when nothing matched). */
+  confidence: number;
+  /** answer: the entry that answers; suggest: the entries offered as "did you mean". */
+  entryId?: number;
+  suggestions?: number[];
+  matches: KnowledgeSearchMatch[];
+}
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
+
+export function searchReply({ matches, decision }: LookupResult<KnowledgeEntry>): KnowledgeSearchReply {
+  const reply: KnowledgeSearchReply = {
+    decision: decision.kind,
+    confidence: round(decision.kind === 'answer' ? decision.match.confidence : decision.confidence),
+    matches: matches.map(({ entry, confidence, recall, precision, matchedQuestion }) => ({
+      entryId: entry.id,
+      question: entry.question,
+      matchedQuestion,
+      answer: entry.answer,
+      language: entry.language,
+      tags: entry.tags ?? [],
+      confidence: round(confidence),
+      recall: round(recall),
+      precision: round(precision),
+    })),
+  };
+  if (decision.kind === 'answer') reply.entryId = decision.match.entry.id;
+  if (decision.kind === 'suggest') reply.suggestions = decision.suggestions.map((m) => m.entry.id);
+  return reply;
+}

@@ -1,0 +1,111 @@
+/**
+ * Live sessions of this process by id, so admin routes can reach a session's channel. It runs the timers
+ * (a sweep every second) and keeps the store's leases of its sessions fresh (one batched write per
+ * renewal interval, not one per ping).
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { randomSecret } from '../security/secrets.js';
+import type { Store } from '../store/store.js';
+import type { EndCause } from './end-cause.js';
+import type { LiveSession } from './live-session.js';
+import { expiredCause, type SessionTimeouts } from './session-timeouts.js';
+
+/** Lease renewals are written this many sessions at a time. */
+const RENEWAL_BATCH = 1000;
+
+export class SessionRegistry {
+  private readonly sessions = new Map<string, LiveSession>();
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly renewer: NodeJS.Timeout;
+  private renewing: Promise<void> | null = null;
+
+  constructor(
+    private readonly timeouts: SessionTimeouts,
+    private readonly store: Store,
+    private readonly log: FastifyBaseLogger,
+    sweepIntervalMs = Math.min(1000, Math.max(100, Math.floor(timeouts.leaseTtlMs / 10))),
+  ) {
+    this.sweeper = setInterval(() => this.sweep(), sweepIntervalMs);
+    this.sweeper.unref();
+    this.renewer = setInterval(() => void this.renewLeases(), this.renewIntervalMs);
+    this.renewer.unref();
+  }
+
+  /** A third of the lease TTL: a lease is renewed at least twice before it could run out. */
+  get renewIntervalMs(): number {
+    return Math.max(100, Math.floor(this.timeouts.leaseTtlMs / 3));
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  add(session: LiveSession): void {
+    this.sessions.set(session.id, session);
+  }
+
+  get(id: string): LiveSession | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** This process's live sessions of one robot. */
+  ofRobot(robotId: string): LiveSession[] {
+    return [...this.sessions.values()].filter((session) => session.robot.id === robotId);
+  }
+
+  remove(session: LiveSession): void {
+    if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
+  }
+
+  /** Ends sessions whose channel never opened, whose pings stopped, that idled or ran too long; announces near ends. */
+  sweep(now = Date.now()): void {
+    for (const session of [...this.sessions.values()]) {
+      const cause = expiredCause(session, this.timeouts, now);
+      if (cause) session.end(cause);
+      else session.mentionEnd(now);
+    }
+  }
+
+  /**
+   * Extends the store leases of every session still alive here, in one statement. Sessions the store did not
+   * renew were ended elsewhere (kicked through another process, robot deleted) or lost their lease while
+   * this process stalled; they end here too.
+   */
+  renewLeases(now = Date.now()): Promise<void> {
+    this.renewing ??= this.renewOnce(now).finally(() => {
+      this.renewing = null;
+    });
+    return this.renewing;
+  }
+
+  private async renewOnce(now: number): Promise<void> {
+    const alive = [...this.sessions.values()].filter((s) => !s.isEnded);
+    try {
+      const renewed = new Set<string>();
+      for (let start = 0; start < alive.length; start += RENEWAL_BATCH) {
+        const ids = alive.slice(start, start + RENEWAL_BATCH).map((s) => s.id);
+        for (const id of await this.store.renewLeases(ids, now + this.timeouts.leaseTtlMs, now)) renewed.add(id);
+      }
+      for (const session of alive) {
+        if (renewed.has(session.id) || session.isEnded) continue;
+        const record = await this.store.getSession(session.id);
+        const cause: EndCause = !record ? 'ROBOT_DELETED' : record.endReason === 'KICKED' ? 'KICKED' : 'LEASE_LOST';
+        session.end(cause, { storeAlreadyEnded: record?.endedAt != null || !record });
+      }
+      await this.store.expireLeases(now);
+    } catch (error) {
+      this.log.error({ err: error }, 'could not renew session leases');
+    }
+  }
+
+  closeAll(cause: EndCause): void {
+    clearInterval(this.sweeper);
+    clearInterval(this.renewer);
+    for (const session of [...this.sessions.values()]) session.end(cause);
+  }
+
+  /** A fresh id for a driven turn started by the admin API. */
+  static newChatId(): string {
+    return randomSecret(12);
+  }
+}

@@ -1,0 +1,101 @@
+/** The timers that end a session, and the warning (`sessionEndMention`) that comes before the announced ones. */
+import { LIMITS, type Robot } from '@dhkit/protocol';
+import type { EndCause } from './end-cause.js';
+
+export interface SessionTimeouts {
+  /** Grace for an admitted session to open its channel and say hello; then it is ended and its slot freed. */
+  channelOpenMs: number;
+  /**
+   * Lease TTL: a session from which nothing (no ping) arrived for this long is ended, whether its socket is
+   * still open (a silent network) or gone (a crash or network loss; within this time the client may resume).
+   * The heartbeat interval told to clients is a third of it (at most 10 s, at least 1 s).
+   */
+  leaseTtlMs: number;
+  /** The first frame on a new socket must be hello within this time. */
+  helloMs: number;
+  /** `sessionEndMention` goes out this long before an idle timeout or the maximum duration ends a session. */
+  endMentionMs: number;
+  /** A turn pauses while the socket holds more than this many unsent bytes (sessions/backpressure.ts). */
+  sendHighWaterBytes: number;
+  /** A socket over sendHighWaterBytes for this long is a client that does not read: its session ends. */
+  slowReaderMs: number;
+}
+
+export const DEFAULT_SESSION_TIMEOUTS: SessionTimeouts = {
+  channelOpenMs: 30_000,
+  leaseTtlMs: 30_000,
+  helloMs: LIMITS.helloTimeoutMs,
+  endMentionMs: 30_000,
+  // About 20 s of 22 kHz audio ahead of the listener; a reading client drains it long before.
+  sendHighWaterBytes: 1 << 20,
+  slowReaderMs: 20_000,
+};
+
+/** How often clients ping: a third of the lease TTL, so two lost pings do not yet end a session. */
+export function heartbeatIntervalFor(timeouts: SessionTimeouts): number {
+  return Math.max(1000, Math.min(10_000, Math.floor(timeouts.leaseTtlMs / 3)));
+}
+
+/** What the timers look at in a session. */
+export interface SessionClock {
+  readonly robot: Pick<Robot, 'idleTimeoutSeconds' | 'maxSessionSeconds'>;
+  readonly createdAt: number;
+  /** Last frame of any kind (pings included). */
+  readonly lastSeen: number;
+  /** Last thing the visitor or an answer did (pings excluded). */
+  readonly lastActivity: number;
+  /** A channel said hello at least once. */
+  readonly wasConnected: boolean;
+}
+
+/** Why the session must end now, or null while it may go on. */
+export function expiredCause(session: SessionClock, timeouts: SessionTimeouts, now: number): EndCause | null {
+  const { robot } = session;
+  if (!session.wasConnected) return now - session.createdAt > timeouts.channelOpenMs ? 'CHANNEL_NOT_OPENED' : null;
+  if (now - session.lastSeen > timeouts.leaseTtlMs) return 'HEARTBEAT_TIMEOUT';
+  if (robot.maxSessionSeconds > 0 && now - session.createdAt >= robot.maxSessionSeconds * 1000) return 'MAX_DURATION';
+  if (robot.idleTimeoutSeconds > 0 && now - session.lastActivity >= robot.idleTimeoutSeconds * 1000) return 'IDLE_TIMEOUT';
+  return null;
+}
+
+export interface EndMention {
+  reason: 'MAX_DURATION' | 'IDLE_TIMEOUT';
+  /** Seconds left. */
+  restTime: number;
+}
+
+/**
+ * Announces each deadline once: the mention comes `endMentionMs` before it (or half-way, for timeouts
+ * shorter than twice that). The idle deadline moves with every activity and is announced again then.
+ */
+export class EndMentions {
+  private mentionedMaxDuration = false;
+  private mentionedIdleFor = -1;
+
+  constructor(private readonly endMentionMs: number) {}
+
+  due(session: SessionClock, now: number): EndMention[] {
+    const { idleTimeoutSeconds, maxSessionSeconds } = session.robot;
+    const due: EndMention[] = [];
+    if (maxSessionSeconds > 0 && !this.mentionedMaxDuration) {
+      const rest = this.restIfNear(session.createdAt, maxSessionSeconds * 1000, now);
+      if (rest !== null) {
+        this.mentionedMaxDuration = true;
+        due.push({ reason: 'MAX_DURATION', restTime: rest });
+      }
+    }
+    if (idleTimeoutSeconds > 0 && this.mentionedIdleFor !== session.lastActivity) {
+      const rest = this.restIfNear(session.lastActivity, idleTimeoutSeconds * 1000, now);
+      if (rest !== null) {
+        this.mentionedIdleFor = session.lastActivity;
+        due.push({ reason: 'IDLE_TIMEOUT', restTime: rest });
+      }
+    }
+    return due;
+  }
+
+  private restIfNear(since: number, total: number, now: number): number | null {
+    const rest = since + total - now;
+    return rest <= Math.min(this.endMentionMs, total / 2) ? Math.max(0, Math.ceil(rest / 1000)) : null;
+  }
+}

@@ -1,0 +1,60 @@
+// PostgreSQL stops under live sessions: admissions answer SERVER_BUSY (503, Retry-After), never INTERNAL_ERROR;
+// live sessions keep being answered; when it is back, admissions work again with no restart.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../src/index.js';
+import { sleep } from './brain-servers.js';
+import { ADMIN, ADMIN_KEY, tempDir } from './helpers.js';
+import { postgresAvailable, startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
+import { Visitor } from './visitor.js';
+
+const available = postgresAvailable();
+let cluster: PostgresCluster;
+let server: RunningServer;
+
+beforeAll(async () => {
+  if (!available) return;
+  cluster = await startPostgresCluster();
+  const databaseUrl = await cluster.createDatabase('outage');
+  server = await startServer({ port: 0, host: '127.0.0.1', dataDir: tempDir(), adminKey: ADMIN_KEY, demo: true, logLevel: 'silent', databaseUrl, leaseTtlMs: 9000 });
+}, 120_000);
+afterAll(async () => {
+  await server?.close();
+  await cluster?.stop();
+});
+
+describe.skipIf(!available)('a PostgreSQL outage', () => {
+  it('admissions answer SERVER_BUSY with Retry-After, live sessions are answered, and all recovers without a restart', async () => {
+    const visitors = await Promise.all(Array.from({ length: 5 }, () => Visitor.admit(server.url, 'demo')));
+    const codes = await Promise.all(
+      Array.from({ length: 3 }, async () => (await (await fetch(`${server.url}/v1/robots/demo/once-codes`, { method: 'POST', headers: ADMIN })).json()).onceCode as string),
+    );
+    await cluster.pause();
+    try {
+      for (const onceCode of codes) {
+        const response = await fetch(`${server.url}/v1/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ robotId: 'demo', onceCode }),
+        });
+        expect(response.status).toBe(503);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe('SERVER_BUSY');
+        expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
+      const minted = await fetch(`${server.url}/v1/robots/demo/once-codes`, { method: 'POST', headers: ADMIN });
+      expect(minted.status).toBe(503);
+      for (const visitor of visitors) visitor.send({ type: 'ping', t: 1 });
+      expect(await visitors[0].ask('你好')).toBeLessThan(10_000);
+      await sleep(3000);
+    } finally {
+      await cluster.resume();
+    }
+    for (const visitor of visitors) expect(visitor.socket.readyState).toBe(1);
+    let admitted: Visitor | null = null;
+    for (let i = 0; i < 40 && !admitted; i++) {
+      admitted = await Visitor.admit(server.url, 'demo').catch(() => null);
+      if (!admitted) await sleep(250);
+    }
+    expect(admitted).not.toBeNull();
+    for (const visitor of [...visitors, admitted!]) visitor.close();
+  }, 120_000);
+});
