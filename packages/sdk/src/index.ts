@@ -31,6 +31,7 @@ export type {
   MediaOpenEventDetail,
   MicEventDetail,
   QuestionEventDetail,
+  ViewErrorEventDetail,
 } from './ui/internal/events.js';
 export type {
   DigitalHumanConfig,

@@ -3,14 +3,14 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { DhElement } from '../internal/dh-element.js';
 import type { AvatarSurface } from '../../avatar/avatar-surface.js';
 import type { JobState } from '../../core/events.js';
-import { DHKitError } from '../../core/errors.js';
+import { DHKitError, toDHKitError } from '../../core/errors.js';
 import { createLogger, type Logger } from '../../core/logger.js';
 import type { DigitalHumanView } from '../../core/view.js';
 import { t } from '../../i18n/i18n.js';
-import { loadRenderer } from '../../rich-media/load-renderer.js';
+import { loadRendererChunk } from '../../rich-media/index.js';
 import type DhCaptions from '../captions/captions.component.js';
 import { hotQuestionsFor } from '../hot-questions/hot-questions-select.js';
-import type { MediaOpenEventDetail } from '../internal/events.js';
+import { emit, type MediaOpenEventDetail, type ViewErrorEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import type DhMediaViewer from '../media-viewer/media-viewer.component.js';
 import type DhStatus from '../status/status.component.js';
@@ -32,6 +32,8 @@ const CAPTION_LINGER_MS = 1500;
  * @event dh-device-change - The visitor chose a microphone (`detail.deviceId`), with `enableDeviceSetting`.
  * @event dh-language-change - The visitor chose a language (`detail.langCode`).
  * @event dh-media-blocked - Parts of an answer were left out by the media policy (`detail.dropped`).
+ * @event dh-error - Something the UI could not do (`detail.code`, `detail.message`), such as an answer renderer
+ * chunk that did not load (`CHUNK_LOAD_FAILED`).
  *
  * @csspart avatar - Container of the avatar surface (a canvas in media mode `local`).
  * @csspart caption - `<dh-captions>`: the rich answer and the clause being spoken (with `enableCaption`).
@@ -185,7 +187,12 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     if (changed.has('config')) this.surface?.setBackground(this.config.useDefaultBackground);
     // The answer renderer (marked + DOMPurify) is a lazy chunk: fetch it as soon as captions may need it.
     if ((changed.has('config') || changed.has('serverAddress')) && this.serverAddress && (this.config.enableCaption || this.config.enableMediaViewer)) {
-      loadRenderer(this.serverAddress).catch((error: unknown) => this.log.warn('could not load the answer renderer', error));
+      // A chunk that does not load (a strict CSP, a missing file) is reported, never silent: `dh-error` becomes
+      // the digital human's `error` event (CHUNK_LOAD_FAILED); captions meanwhile show answers as plain text.
+      loadRendererChunk(this.serverAddress).catch((error: unknown) => {
+        const { code, message } = toDHKitError(error, 'CHUNK_LOAD_FAILED');
+        emit<ViewErrorEventDetail>(this, 'dh-error', { code, message });
+      });
     }
   }
 
