@@ -65,6 +65,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     state: { type: String, reflect: true },
     speaking: { type: Boolean, reflect: true },
     listening: { type: Boolean, reflect: true },
+    voiceUnavailable: { state: true },
   };
 
   /** The SDK config in force (set by the SDK instance). */
@@ -83,6 +84,8 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
   /** The microphone is listening (push-to-talk). */
   listening: boolean;
 
+  /** The server could not speak an answer this session (SPEECH_SYNTHESIS_FAILED): the status line says so. */
+  protected voiceUnavailable = false;
   private surface: AvatarSurface | null = null;
   private captionTimer: ReturnType<typeof setTimeout> | undefined;
   private answerChatId = '';
@@ -175,6 +178,8 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
 
   /** Shows an error in the visitor's language; weak errors only with `enableWeakErrorInfo`. */
   showError(code: string): void {
+    // A silent avatar is never left unexplained: a lasting status line, whatever enableWeakErrorInfo says.
+    if (code === 'SPEECH_SYNTHESIS_FAILED') this.voiceUnavailable = true;
     this.status?.showError(code);
   }
 
@@ -203,7 +208,8 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     const profile = this.profile;
     const ended = this.state === 'ENDED';
     const inputDisabled = ended || this.state === 'CONNECTING';
-    const info = this.state === 'CONNECTING' ? t(lang, 'connecting') : ended ? t(lang, 'ended') : '';
+    const info =
+      this.state === 'CONNECTING' ? t(lang, 'connecting') : ended ? t(lang, 'ended') : this.voiceUnavailable ? t(lang, 'voiceUnavailable') : '';
     const hotQuestions = config.enableHotIssues ? hotQuestionsFor(profile?.hotQuestions, lang) : [];
     return html`
       <div class="root ${config.useDefaultBackground ? 'default-background' : ''}">
