@@ -270,6 +270,9 @@ describe('once-codes and admission', () => {
     await post('/v1/robots', { id: 'site', name: 'Site', concurrency: 5, allowedOrigins: ['https://shop.example'] });
     const refused = await post('/v1/sessions', { robotId: 'site', onceCode: await onceCode('site') }, { origin: 'https://evil.example' });
     expectError(refused, 403, 'ORIGIN_NOT_ALLOWED');
+    // The page's developer learns which origin was refused (not the robot's list).
+    expect(refused.json().error.message).toContain('https://evil.example is not in the robot');
+    expect(refused.json().error.message).not.toContain('shop.example');
     expect(refused.headers['access-control-allow-origin']).toBe('https://evil.example');
     const allowed = await post('/v1/sessions', { robotId: 'site', onceCode: await onceCode('site') }, { origin: 'https://shop.example' });
     expect(allowed.statusCode).toBe(201);
