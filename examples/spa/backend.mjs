@@ -36,7 +36,7 @@ async function mintOnceCode(response) {
   if (!minted?.ok) return void response.writeHead(502, { 'content-type': 'application/json' }).end('{"error":"could not reach dhkit"}');
   const { onceCode } = await minted.json();
   response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  response.end(JSON.stringify({ serverAddress: DHKIT_URL, robotId: ROBOT_ID, onceCode }));
+  response.end(JSON.stringify({ onceCode }));
 }
 
 export const server = createServer(async (request, response) => {
@@ -47,7 +47,8 @@ export const server = createServer(async (request, response) => {
   const body = request.method === 'GET' && file.startsWith(dist) ? await readFile(file).catch(() => null) : null;
   if (!body) return void response.writeHead(404).end('not found');
   response.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp });
-  response.end(body);
+  const isPage = path.extname(file) === '.html';
+  response.end(isPage ? body.toString().replaceAll('{{DHKIT_URL}}', DHKIT_URL).replaceAll('{{DHKIT_ROBOT}}', ROBOT_ID) : body);
 });
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

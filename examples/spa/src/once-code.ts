@@ -1,13 +1,12 @@
-/** What our backend (backend.mjs) answers: where the dhkit server is, which robot, and a fresh once-code. */
-export interface Admission {
-  serverAddress: string;
-  robotId: string;
-  onceCode: string;
-}
-
-/** Asks our backend for a fresh once-code; each one admits one session, once. */
-export async function fetchAdmission(): Promise<Admission> {
+/** Asks our backend (backend.mjs) for a fresh once-code; the SDK calls this for every session it starts. */
+export async function fetchOnceCode(): Promise<string> {
   const response = await fetch('/api/once-code', { method: 'POST' });
   if (!response.ok) throw new Error(`the backend could not mint a once-code (HTTP ${response.status})`);
-  return (await response.json()) as Admission;
+  return ((await response.json()) as { onceCode: string }).onceCode;
+}
+
+/** Where the dhkit server is and which robot to show: the backend writes them into index.html's meta tags. */
+export function dhkitSettings(): { serverAddress: string; robotId: string } {
+  const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? '';
+  return { serverAddress: meta('dhkit-server'), robotId: meta('dhkit-robot') };
 }
