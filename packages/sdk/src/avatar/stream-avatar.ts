@@ -24,7 +24,7 @@ export async function startStreamedAvatar(
 ): Promise<StreamedAvatar> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const streamed = (await loadLivekitChunk(httpBase)).streamAvatar(host);
+    const streamed = (await loadLivekitChunk(`${httpBase}/sdk`)).streamAvatar(host);
     const noVideo = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new DHKitError('NETWORK_ERROR', 'No video from the avatar stream.')), STREAM_TIMEOUT_MS);
     });

@@ -5,19 +5,19 @@
  */
 import type { ChunkModules, ChunkName } from './chunk-names.js';
 
-export function importRichMedia(httpBase: string): Promise<ChunkModules['rich-media']> {
-  return importFromServer(httpBase, 'rich-media');
+export function importRichMedia(sdkBase: string): Promise<ChunkModules['rich-media']> {
+  return importFromServer(sdkBase, 'rich-media');
 }
 
-export function importVoice(httpBase: string): Promise<ChunkModules['voice']> {
-  return importFromServer(httpBase, 'voice');
+export function importVoice(sdkBase: string): Promise<ChunkModules['voice']> {
+  return importFromServer(sdkBase, 'voice');
 }
 
-export function importLivekit(httpBase: string): Promise<ChunkModules['livekit']> {
-  return importFromServer(httpBase, 'livekit');
+export function importLivekit(sdkBase: string): Promise<ChunkModules['livekit']> {
+  return importFromServer(sdkBase, 'livekit');
 }
 
-function importFromServer<N extends ChunkName>(httpBase: string, name: N): Promise<ChunkModules[N]> {
+function importFromServer<N extends ChunkName>(sdkBase: string, name: N): Promise<ChunkModules[N]> {
   // The comments keep bundlers from resolving the URL at build time.
-  return import(/* @vite-ignore */ /* webpackIgnore: true */ `${httpBase}/sdk/${name}.esm.js`) as Promise<ChunkModules[N]>;
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ `${sdkBase}/${name}.esm.js`) as Promise<ChunkModules[N]>;
 }

@@ -7,15 +7,15 @@
  */
 import type { ChunkModules } from './chunk-names.js';
 
-// `_httpBase` is unused here: the chunk comes with the app.
-export function importRichMedia(_httpBase: string): Promise<ChunkModules['rich-media']> {
+// `_sdkBase` is unused here: the chunk comes with the app.
+export function importRichMedia(_sdkBase: string): Promise<ChunkModules['rich-media']> {
   return import('../rich-media/chunk.js');
 }
 
-export function importVoice(_httpBase: string): Promise<ChunkModules['voice']> {
+export function importVoice(_sdkBase: string): Promise<ChunkModules['voice']> {
   return import('../voice/engine.js');
 }
 
-export function importLivekit(_httpBase: string): Promise<ChunkModules['livekit']> {
+export function importLivekit(_sdkBase: string): Promise<ChunkModules['livekit']> {
   return import('../avatar/livekit-surface.js');
 }

@@ -33,7 +33,7 @@ export function rendererIfLoaded(): RendererChunk | null {
 
 /** Loads the renderer chunk for a server address as the page gave it (rejects on a malformed address too). */
 export async function loadRendererChunk(serverAddress: string): Promise<RendererChunk> {
-  return (loadedRenderer = await loadRichMediaChunk(normalizeServerAddress(serverAddress).httpBase));
+  return (loadedRenderer = await loadRichMediaChunk(`${normalizeServerAddress(serverAddress).httpBase}/sdk`));
 }
 
 export async function renderAnswer(answer: string, options: RenderAnswerOptions): Promise<RenderedAnswer> {

@@ -147,8 +147,8 @@ export class VoiceController {
   /** Runs `use` on voice input, loading the voice chunk first; its errors become this bundle's DHKitErrors. */
   private async withInput(use: (input: VoiceInput) => Promise<void>): Promise<void> {
     this.assertAllowed();
-    // sdkBase is `{server}/sdk`; the chunk comes with the app's bundle or from the server (chunks/load-chunk.ts).
-    this.loading ??= loadVoiceChunk(this.host.sdkBase.replace(/\/sdk$/, '')).then(
+    // The chunk comes with the app's bundle, or from the server's /sdk/ (chunks/load-chunk.ts).
+    this.loading ??= loadVoiceChunk(this.host.sdkBase).then(
       async (chunk) => {
         const input = new chunk.VoiceInput(this.voiceHost());
         if (this.deviceId) await input.setDevice(this.deviceId);

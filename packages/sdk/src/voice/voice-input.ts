@@ -217,8 +217,8 @@ export class VoiceInput {
   // ---- internals ----
 
   private loadEngine(): Promise<Engine> {
-    // sdkBase is `{server}/sdk`; the chunk comes with the app's bundle or from the server (chunks/load-chunk.ts).
-    return loadVoiceChunk(this.host.sdkBase.replace(/\/sdk$/, ''));
+    // The chunk comes with the app's bundle, or from the server's /sdk/ (chunks/load-chunk.ts).
+    return loadVoiceChunk(this.host.sdkBase);
   }
 
   private async ensureMicrophone(): Promise<void> {
