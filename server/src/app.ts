@@ -235,7 +235,8 @@ function buildContext(
 }
 
 async function registerRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
-  await app.register(fastifyStatic, { root: ASSETS_DIR, serve: false });
+  // preCompressed: the SDK build writes .br and .gz beside its scripts (packages/sdk/scripts/precompress.mjs).
+  await app.register(fastifyStatic, { root: ASSETS_DIR, serve: false, preCompressed: true });
   await app.register(fastifyWebsocket, { options: { maxPayload: 4 * LIMITS.channelMaxFrameBytes } });
   await app.register(healthRoutes(context));
   await app.register(robotRoutes(context));
