@@ -21,7 +21,7 @@ export function fencedBlocks(markdown: string): FencedBlock[] {
   return blocks;
 }
 
-/** A block that is a file to save names it on its first line: `<!-- index.html -->`, `// site.mjs: …`, `/* site.css … */`. */
+// A block that is a file to save names it on its first line: `<!-- index.html -->`, `// site.mjs: …`, `/* site.css … */`.
 export function fileNameOf(block: FencedBlock): string | null {
   const first = block.code.split('\n', 1)[0];
   return /^\s*(?:<!--|\/\*|\/\/)\s*([\w-]+\.(?:html|css|js|mjs))\b/.exec(first)?.[1] ?? null;
