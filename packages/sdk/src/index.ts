@@ -31,7 +31,6 @@ export type {
   MediaOpenEventDetail,
   MicEventDetail,
   QuestionEventDetail,
-  ViewErrorEventDetail,
 } from './ui/internal/events.js';
 export type {
   DigitalHumanConfig,
