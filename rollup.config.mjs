@@ -1,5 +1,6 @@
 // Builds the browser SDK: ESM for bundlers and `import`, UMD (global `DHKit`) for a script tag.
 // Type declarations are emitted by tsc (see packages/sdk/package.json).
+import path from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
@@ -11,6 +12,45 @@ const plugins = [
   // ascii_only: the bundle carries Chinese UI strings; escaping them keeps it intact on pages without a charset.
   terser({ format: { comments: false, ascii_only: true } }),
 ];
+
+// The lazy chunks (src/chunks/load-chunk.ts) and the source module each is built from.
+const lazyChunks = {
+  'rich-media': 'src/rich-media/chunk.ts',
+  voice: 'src/voice/engine.ts',
+  livekit: 'src/avatar/livekit-surface.ts',
+};
+const chunkImporter = path.resolve(sdk, 'src/chunks/chunk-modules.ts');
+
+/**
+ * ESM entries (what an app's bundler sees): chunk-modules.ts's `import('../rich-media/chunk.js')` becomes
+ * `import('./rich-media.esm.js')`, the built chunk next to the entry, so the app's bundler follows it and emits it
+ * with the app (a strict CSP then needs nothing from the dhkit server).
+ */
+function lazyChunksAsSiblings() {
+  const bySource = new Map(Object.entries(lazyChunks).map(([name, source]) => [path.resolve(sdk, source).replace(/\.ts$/, ''), name]));
+  return {
+    name: 'lazy-chunks-as-siblings',
+    resolveId(source, importer) {
+      if (importer !== chunkImporter) return null;
+      const name = bySource.get(path.resolve(path.dirname(importer), source).replace(/\.js$/, ''));
+      return name ? { id: `${siblingPrefix}${name}.esm.js`, external: 'absolute' } : null;
+    },
+  };
+}
+const siblingPrefix = 'dhkit-lazy-chunk:';
+/** Output paths of the sibling chunks: next to the entry. */
+const siblingPaths = (id) => (id.startsWith(siblingPrefix) ? `./${id.slice(siblingPrefix.length)}` : id);
+
+/** The script-tag build cannot split code: it imports its chunks from the dhkit server (chunk-modules.server.ts). */
+function lazyChunksFromServer() {
+  return {
+    name: 'lazy-chunks-from-server',
+    async resolveId(source, importer, options) {
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved?.id === chunkImporter ? chunkImporter.replace(/\.ts$/, '.server.ts') : null;
+    },
+  };
+}
 
 // The voice chunk's files, served by the dhkit server under /sdk/voice/ (never a CDN): the Silero VAD model
 // shipped in @ricky0123/vad-web and onnxruntime-web's wasm binary.
@@ -40,35 +80,35 @@ function copyVoiceAssets() {
 export default [
   {
     input: `${sdk}/src/index.ts`,
-    output: { file: `${sdk}/dist/dhkit.esm.js`, format: 'es', sourcemap: true },
-    plugins,
+    output: { file: `${sdk}/dist/dhkit.esm.js`, format: 'es', sourcemap: true, paths: siblingPaths },
+    plugins: [lazyChunksAsSiblings(), ...plugins],
   },
   {
     input: `${sdk}/src/index.ts`,
     output: { file: `${sdk}/dist/dhkit.umd.js`, format: 'umd', name: 'DHKit', sourcemap: true },
-    plugins,
+    plugins: [lazyChunksFromServer(), ...plugins],
   },
   // Headless core (`@dhkit/sdk/core`): session, events, audio; no UI, no Lit.
   {
     input: `${sdk}/src/core.ts`,
-    output: { file: `${sdk}/dist/dhkit-core.esm.js`, format: 'es', sourcemap: true },
-    plugins,
+    output: { file: `${sdk}/dist/dhkit-core.esm.js`, format: 'es', sourcemap: true, paths: siblingPaths },
+    plugins: [lazyChunksAsSiblings(), ...plugins],
   },
-  // Lazy answer renderer (marked + DOMPurify): loaded with import(serverAddress + '/sdk/rich-media.esm.js')
-  // only with built-in captions or renderAnswer(); also `@dhkit/sdk/rich-media` for bundlers.
+  // Lazy answer renderer (marked + DOMPurify), loaded only with built-in captions or renderAnswer(); also
+  // `@dhkit/sdk/rich-media` for bundlers. The script tag imports the lazy chunks from the server's /sdk/.
   {
     input: `${sdk}/src/rich-media/chunk.ts`,
     output: { file: `${sdk}/dist/rich-media.esm.js`, format: 'es', sourcemap: true },
     plugins,
   },
-  // Lazy voice chunk: loaded with import(serverAddress + '/sdk/voice.esm.js') only when voice is used.
+  // Lazy voice chunk, loaded only when voice is used; its model and wasm files stay on the server (/sdk/voice/).
   {
     input: `${sdk}/src/voice/engine.ts`,
     output: { file: `${sdk}/dist/voice.esm.js`, format: 'es', sourcemap: true },
     plugins: [...plugins, copyVoiceAssets()],
   },
-  // Lazy LiveKit chunk (livekit-client + the streamed avatar surface): loaded with
-  // import(serverAddress + '/sdk/livekit.esm.js') only for sessions in media mode `livekit`.
+  // Lazy LiveKit chunk (livekit-client + the streamed avatar surface), loaded only for sessions in media mode
+  // `livekit`.
   {
     input: `${sdk}/src/avatar/livekit-surface.ts`,
     output: { file: `${sdk}/dist/livekit.esm.js`, format: 'es', sourcemap: true },

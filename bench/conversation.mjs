@@ -3,10 +3,11 @@
 //   create() → avatar idle and ready (warm page, and a first visit with cold caches), and
 //   sendTextQuestion() → first answer audio playing (the SDK's speakingStart, fired when the first
 //   AudioBufferSourceNode starts),
-// over RUNS runs each, and prints the figures as JSON. Target (docs/benchmarks.md): ready p50 ≤ 300 ms,
+// over RUNS runs each, and the script-tag bundle's size on the wire (as served over HTTP, compressed), and prints
+// the figures as JSON. Target (docs/benchmarks.md): ready p50 ≤ 300 ms,
 // first audio p50 ≤ 80 ms.
 import { launchChromium } from '../scripts/chromium.mjs';
-import { createServer } from 'node:http';
+import { createServer, get as httpGet } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,19 @@ const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-'));
 const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: process.env.BENCH_LOG ?? 'error' });
 // Let every bench session fit under the demo robot's quota.
 const browser = await launchChromium();
+
+/** A file as a browser gets it from the server: bytes on the wire with `Accept-Encoding: gzip, deflate, br`. */
+function served(url) {
+  return new Promise((resolve, reject) =>
+    httpGet(url, { headers: { 'accept-encoding': 'gzip, deflate, br' } }, (response) => {
+      let transferBytes = 0;
+      response.on('data', (chunk) => (transferBytes += chunk.length));
+      response.on('end', () =>
+        resolve({ transferBytes, contentEncoding: response.headers['content-encoding'] ?? 'identity', cacheControl: response.headers['cache-control'] ?? null }),
+      );
+    }).on('error', reject),
+  );
+}
 
 let site;
 async function onceCode() {
@@ -113,6 +127,7 @@ try {
     questionToFirstAudioMs: summary(firstAudio),
     targets: { createToReadyP50Ms: 300, questionToFirstAudioP50Ms: 80 },
     bundle: { umdMinBytes: umd.length, umdMinGzipBytes: gzipSync(umd, { level: 9 }).length },
+    bundleServed: await served(`${server.url}/sdk/dhkit.umd.js`),
     environment: { node: process.version, chromium: browser.version(), cpus: (await import('node:os')).cpus().length },
   }, null, 2));
 } finally {

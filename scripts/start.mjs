@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: builds what is missing or stale, then runs `dhkit serve` (extra arguments pass through).
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,3 +39,38 @@ const server = spawn(process.execPath, [join(root, 'server/bin/dhkit.js'), 'serv
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+/** A process's parent and command name, by `ps` (Linux and macOS); null where that does not work. */
+function processInfo(pid) {
+  try {
+    const [ppid, ...command] = execFileSync('ps', ['-o', 'ppid=,comm=', '-p', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/);
+    return { ppid: Number(ppid), command: command.join(' ') };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `kill <pid of npm start>`: npm does not pass the signal on to its script, so the server would keep running and
+ * listening. Watch the npm process (our parent, or the `sh -c` between us), and shut the server down gracefully
+ * when it is gone.
+ */
+function watchNpm() {
+  if (!process.env.npm_lifecycle_event) return;
+  let npm = process.ppid;
+  const parent = processInfo(npm);
+  if (parent && /(^|\/)(sh|bash|dash|zsh)$/.test(parent.command)) npm = parent.ppid;
+  if (!npm || npm <= 1) return;
+  const timer = setInterval(() => {
+    try {
+      process.kill(npm, 0);
+    } catch (error) {
+      if (error.code !== 'ESRCH') return;
+      clearInterval(timer);
+      console.log('dhkit: npm has stopped; shutting the server down.');
+      server.kill('SIGTERM');
+    }
+  }, 500);
+  timer.unref();
+}
+watchNpm();

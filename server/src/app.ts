@@ -2,13 +2,11 @@
  * The composition root: configuration, store, brains, speech engines, recognizers, the session registry and
  * admission are made here and handed to the route plugins. Nothing else constructs adapters.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import { LIMITS } from '@dhkit/protocol';
-import { ADMIN_KEY_SETTING, resolveAdminKey, type AdminKeyState } from './security/admin-key.js';
+import { resolveAdminKey, type AdminKeyState } from './security/admin-key.js';
 import type { AppContext } from './http/context.js';
 import { seedDemo } from './robots/demo-robot.js';
 import { installErrorHandlers, sendError } from './http/error-handler.js';
@@ -37,12 +35,14 @@ import type { SessionServices } from './sessions/live-session.js';
 import { SessionRegistry } from './sessions/session-registry.js';
 import { DEFAULT_SESSION_TIMEOUTS, type SessionTimeouts } from './sessions/session-timeouts.js';
 import { PostgresStore } from './store/postgres-store.js';
-import { SQLITE_FILE_NAME, SqliteStore } from './store/sqlite-store.js';
+import { SqliteStore } from './store/sqlite-store.js';
 import { DEFAULT_ANALYTICS_DAYS, startStoreMaintenance } from './store/maintenance.js';
 import type { Store } from './store/store.js';
 import { BrainFactory } from './adapters/brain/brain-factory.js';
 import { KnowledgeBrain } from './adapters/brain/knowledge-brain.js';
+import { findEspeak } from './adapters/tts/espeak-binary.js';
 import { EspeakTts } from './adapters/tts/espeak-tts.js';
+import { SpeechHealth } from './adapters/tts/speech-check.js';
 import { TtsFactory } from './adapters/tts/tts-factory.js';
 import type { TextToSpeech } from './adapters/tts/tts.js';
 import { createSpeechRecognizer } from './adapters/asr/asr-factory.js';
@@ -68,10 +68,14 @@ export interface AppOptions {
   adminKey?: string;
   /** Days the question log (analytics) keeps questions; 0 records none. Default 90. */
   analyticsDays?: number;
-  /** Seed and serve the demo. Default: on when the data dir is new. */
+  /**
+   * Seed and serve the demo (robot `demo`, the page on `/`, `/demo/once-code`). Default: on, at every start;
+   * production turns it off (`DHKIT_DEMO=0`, `--no-demo`).
+   */
   demo?: boolean;
   /** pino level: fatal, error, warn, info, debug, trace, silent. Default info. */
   logLevel?: string;
+  /** espeak-ng's executable. Default: DHKIT_ESPEAK_PATH, else `espeak-ng` on PATH. */
   espeakPath?: string;
   /** Overrides for tests: session timers. */
   sessionTimeouts?: Partial<SessionTimeouts>;
@@ -109,8 +113,8 @@ const REDACTED_PATHS = [
 ];
 
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
-  const { store, storeIsNew } = await openStore(options);
-  const demo = options.demo ?? storeIsNew;
+  const { store } = await openStore(options);
+  const demo = options.demo ?? true;
 
   const app = Fastify({
     logger: { level: options.logLevel ?? 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
@@ -153,13 +157,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
-async function openStore(options: AppOptions): Promise<{ store: Store; storeIsNew: boolean }> {
-  if (options.databaseUrl) {
-    const store = await PostgresStore.connect(options.databaseUrl);
-    return { store, storeIsNew: (await store.getSetting(ADMIN_KEY_SETTING)) === null };
-  }
-  const storeIsNew = !fs.existsSync(path.join(options.dataDir, SQLITE_FILE_NAME));
-  return { store: SqliteStore.open(options.dataDir), storeIsNew };
+async function openStore(options: AppOptions): Promise<{ store: Store }> {
+  if (options.databaseUrl) return { store: await PostgresStore.connect(options.databaseUrl) };
+  return { store: SqliteStore.open(options.dataDir) };
 }
 
 /** Every adapter and service of the process: speech, brains, recognizers, sessions, admission. */
@@ -169,7 +169,12 @@ function buildContext(
   options: AppOptions,
   settings: { adminKeyHash: string; demo: boolean },
 ): { context: AppContext; close(): Promise<void> } {
-  const espeak = options.tts ?? new EspeakTts({ binary: options.espeakPath });
+  const espeakEnv = options.espeakPath ? { ...process.env, DHKIT_ESPEAK_PATH: options.espeakPath } : process.env;
+  const espeakLocation = findEspeak(espeakEnv);
+  // Not found: the engine still runs what it was told to (never another binary) and fails each clause with
+  // SPEECH_SYNTHESIS_FAILED; the start-up line and /healthz say why.
+  const espeakBinary = espeakLocation.binary ?? (espeakEnv.DHKIT_ESPEAK_PATH?.trim() || 'espeak-ng');
+  const espeak = options.tts ?? new EspeakTts({ binary: espeakBinary });
   const ttsFactory = new TtsFactory(espeak);
   const knowledge = new KnowledgeBrain({ loadEntries: (robotId) => store.listKnowledge(robotId) });
   const brains = new BrainFactory(knowledge);
@@ -219,6 +224,7 @@ function buildContext(
     onceCodeRate: new RateLimiter({ ...DEFAULT_ONCE_CODE_RATE, ...options.onceCodeRate }),
     sdkDir: options.sdkDir === undefined ? findSdkDir() : options.sdkDir,
     assetsDir: ASSETS_DIR,
+    speech: options.tts ? null : new SpeechHealth(espeakLocation, () => store.listRobots()),
   };
   const close = async () => {
     maintenance.stop();
@@ -229,9 +235,10 @@ function buildContext(
 }
 
 async function registerRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
-  await app.register(fastifyStatic, { root: ASSETS_DIR, serve: false });
+  // preCompressed: the SDK build writes .br and .gz beside its scripts (packages/sdk/scripts/precompress.mjs).
+  await app.register(fastifyStatic, { root: ASSETS_DIR, serve: false, preCompressed: true });
   await app.register(fastifyWebsocket, { options: { maxPayload: 4 * LIMITS.channelMaxFrameBytes } });
-  await app.register(healthRoutes);
+  await app.register(healthRoutes(context));
   await app.register(robotRoutes(context));
   await app.register(knowledgeRoutes(context));
   await app.register(analyticsRoutes(context));

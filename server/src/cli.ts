@@ -29,7 +29,7 @@ function onceCodeRate(env: NodeJS.ProcessEnv) {
 }
 
 const USAGE = `Usage:
-  dhkit serve [--port N] [--host H] [--data DIR]
+  dhkit serve [--port N] [--host H] [--data DIR] [--no-demo]
   dhkit once-code <robotId> [--ttl SECONDS] [--data DIR]
   dhkit kb import <robotId> <file.csv|file.json> [--replace] [--data DIR]
   dhkit kb export <robotId> [--format csv|json] [--data DIR]      (to stdout)
@@ -38,8 +38,8 @@ const USAGE = `Usage:
                                                                    DHKIT_RENDERER_SECRET, DHKIT_CHROMIUM)
 
 Environment: DHKIT_PORT (8080), DHKIT_HOST (0.0.0.0), DHKIT_DATA_DIR (./.dhkit), DHKIT_ADMIN_KEY,
-DHKIT_DATABASE_URL (postgres://… instead of SQLite in the data dir), DHKIT_DEMO (default on for a new
-store; 1/true or 0/false), DHKIT_LOG_LEVEL (info), DHKIT_MAX_SESSIONS (10000 per process),
+DHKIT_DATABASE_URL (postgres://… instead of SQLite in the data dir), DHKIT_DEMO (1, at every start; 0 or
+--no-demo turns the demo off: do so in production), DHKIT_LOG_LEVEL (info), DHKIT_MAX_SESSIONS (10000 per process),
 DHKIT_LEASE_TTL_SECONDS (30), DHKIT_ONCE_CODE_RATE (once-codes per second per robot, 100),
 DHKIT_TRUST_PROXY (0; 1 behind a reverse proxy that sets X-Forwarded-For), DHKIT_ANALYTICS_DAYS (days the
 question log keeps, 90; 0 records none)`;
@@ -106,7 +106,7 @@ async function renderer(args: string[], env: NodeJS.ProcessEnv): Promise<number>
 async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' } },
+    options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, 'no-demo': { type: 'boolean' } },
     strict: true,
   });
   const adminKey = env.DHKIT_ADMIN_KEY || undefined;
@@ -128,7 +128,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     dataDir: path.resolve(values.data ?? env.DHKIT_DATA_DIR ?? './.dhkit'),
     adminKey,
     databaseUrl: env.DHKIT_DATABASE_URL || undefined,
-    demo: parseFlag(env.DHKIT_DEMO, 'DHKIT_DEMO'),
+    demo: values['no-demo'] ? false : parseFlag(env.DHKIT_DEMO, 'DHKIT_DEMO'),
     logLevel: env.DHKIT_LOG_LEVEL ?? 'info',
     maxSessions: parseNumber(env.DHKIT_MAX_SESSIONS, 'DHKIT_MAX_SESSIONS', 0, 1_000_000),
     leaseTtlMs: secondsToMs(parseNumber(env.DHKIT_LEASE_TTL_SECONDS, 'DHKIT_LEASE_TTL_SECONDS', 1, 3600)),

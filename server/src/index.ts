@@ -49,6 +49,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   } else if (adminKey.source === 'stored') {
     console.log('dhkit: using the admin key created earlier (stored hashed). To replace it, start with DHKIT_ADMIN_KEY=<new key>.');
   }
+  if (app.dhkit.demo) warnAboutDemo(app, host, `http://${urlHost}:${port}`);
+  await reportSpeech(app);
   let closing: Promise<void> | null = null;
   return {
     url: `http://${urlHost}:${port}`,
@@ -56,4 +58,39 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     close: () => (closing ??= app.close()),
     ...(adminKey.generated ? { generatedAdminKey: adminKey.generated } : {}),
   };
+}
+
+/** Hosts that only this machine can reach. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/**
+ * Demo mode is on unless turned off: say so at every start, and loudly when the server listens beyond this
+ * machine, where anyone who reaches it can mint once-codes for robot `demo` at /demo/once-code.
+ */
+function warnAboutDemo(app: Awaited<ReturnType<typeof createApp>>, host: string, url: string): void {
+  if (isLoopback(host)) {
+    console.log(`dhkit: demo on ${url}/ (robot "demo"). Turn it off with DHKIT_DEMO=0 or --no-demo.`);
+    return;
+  }
+  const warning =
+    `demo mode is on and the server listens on ${host}, beyond this machine: anyone who can reach it can talk to robot ` +
+    '"demo" and mint its once-codes at /demo/once-code. In production start with DHKIT_DEMO=0 or --no-demo.';
+  app.log.warn(warning);
+  console.warn(`dhkit: WARNING: ${warning}`);
+}
+
+/** A start-up line for a speech engine that is missing or lacks a robot's voice: never a silent avatar. */
+async function reportSpeech(app: Awaited<ReturnType<typeof createApp>>): Promise<void> {
+  const speech = await app.dhkit.context.speech?.check();
+  if (!speech) return;
+  if (speech.status === 'ok') {
+    if (speech.binary) console.log(`dhkit: speech by espeak-ng (${speech.binary}).`);
+    return;
+  }
+  for (const problem of speech.problems) {
+    app.log.warn(problem);
+    console.warn(`dhkit: WARNING: ${problem} (GET /healthz reports "degraded".)`);
+  }
 }

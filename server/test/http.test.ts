@@ -37,7 +37,8 @@ function expectError(response: { statusCode: number; json(): any }, status: numb
 describe('HTTP basics', () => {
   it('health, 404 and security headers', async () => {
     const health = await app.inject('/healthz');
-    expect(health.json()).toEqual({ status: 'ok' });
+    // {"status", "checks"} since the second round (the speech engine is one of the checks).
+    expect(health.json()).toMatchObject({ status: 'ok', checks: { speech: { status: 'ok', problems: [] } } });
     expect(health.headers['x-content-type-options']).toBe('nosniff');
     expectError(await app.inject('/nope'), 404, 'NOT_FOUND');
     expectError(await app.inject({ method: 'DELETE', url: '/healthz' }), 404, 'NOT_FOUND');
@@ -63,7 +64,8 @@ describe('admin auth', () => {
     expect(fs.readFileSync(path.join(dir, 'dhkit.sqlite')).includes(key)).toBe(false);
     const again = await createApp({ dataDir: dir, logLevel: 'silent' });
     expect(again.dhkit.adminKey).toMatchObject({ source: 'stored' });
-    expect(again.dhkit.demo).toBe(false);
+    // Demo mode is on at every start unless turned off (it used to be on for a new data dir only).
+    expect(again.dhkit.demo).toBe(true);
     expect((await again.inject({ url: '/v1/robots', headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(200);
     await again.close();
   });
@@ -268,6 +270,9 @@ describe('once-codes and admission', () => {
     await post('/v1/robots', { id: 'site', name: 'Site', concurrency: 5, allowedOrigins: ['https://shop.example'] });
     const refused = await post('/v1/sessions', { robotId: 'site', onceCode: await onceCode('site') }, { origin: 'https://evil.example' });
     expectError(refused, 403, 'ORIGIN_NOT_ALLOWED');
+    // The page's developer learns which origin was refused (not the robot's list).
+    expect(refused.json().error.message).toContain('https://evil.example is not in the robot');
+    expect(refused.json().error.message).not.toContain('shop.example');
     expect(refused.headers['access-control-allow-origin']).toBe('https://evil.example');
     const allowed = await post('/v1/sessions', { robotId: 'site', onceCode: await onceCode('site') }, { origin: 'https://shop.example' });
     expect(allowed.statusCode).toBe(201);

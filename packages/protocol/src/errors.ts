@@ -169,6 +169,13 @@ export const ERROR_CATALOG = {
       en_US: 'The connection to the server was lost. Check the network and try again.',
     },
   },
+  CHUNK_LOAD_FAILED: {
+    status: 503,
+    message: {
+      zh_CN: 'SDK 模块加载失败。',
+      en_US: 'Part of the SDK did not load.',
+    },
+  },
   BROWSER_NOT_SUPPORTED: {
     status: 400,
     message: {

@@ -1,4 +1,5 @@
 import type { KnowledgeBrain } from '../adapters/brain/knowledge-brain.js';
+import type { SpeechHealth } from '../adapters/tts/speech-check.js';
 import type { FailureLockout, RateLimiter } from '../security/rate-limits.js';
 import type { Admission } from '../sessions/admission.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
@@ -21,4 +22,6 @@ export interface AppContext {
   /** Directory of the SDK build (`@dhkit/sdk`'s dist), or null when the package cannot be found. */
   sdkDir: string | null;
   assetsDir: string;
+  /** Whether espeak-ng is there and speaks the robots' voices (null when tests inject their own engine). */
+  speech: SpeechHealth | null;
 }

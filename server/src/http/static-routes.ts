@@ -22,6 +22,8 @@ function sendFrom(reply: FastifyReply, root: string | null, file: string, maxAge
     reply.header('Content-Security-Policy', pageCsp);
     reply.header('Referrer-Policy', 'no-referrer');
   }
+  // Scripts go out brotli- or gzip-compressed where the build left a .br/.gz beside them (preCompressed in app.ts).
+  reply.header('Vary', 'Accept-Encoding');
   return reply.sendFile(file, root, { maxAge: maxAgeSeconds * 1000, cacheControl: true });
 }
 

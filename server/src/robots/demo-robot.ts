@@ -4,7 +4,7 @@ import { DEMO_KNOWLEDGE } from './demo-knowledge.js';
 
 export const DEMO_ROBOT_ID = 'demo';
 
-/** Creates robot `demo` and its knowledge base unless it exists. Returns true when it was created. */
+/** Creates robot `demo` and its knowledge base unless it exists (at every start in demo mode). Returns true when it was created. */
 export async function seedDemo(store: Store): Promise<boolean> {
   if (await store.getRobot(DEMO_ROBOT_ID)) return false;
   const robot = buildRobot({
@@ -24,7 +24,13 @@ export async function seedDemo(store: Store): Promise<boolean> {
       { language: 'en_US', text: 'Where is the showroom?' },
     ],
   });
-  await store.createRobot(robot);
+  try {
+    await store.createRobot(robot);
+  } catch (error) {
+    // Demo mode is on at every start: another process sharing the database may have seeded it a moment ago.
+    if (await store.getRobot(DEMO_ROBOT_ID)) return false;
+    throw error;
+  }
   await store.addKnowledge(robot.id, [...DEMO_KNOWLEDGE]);
   return true;
 }

@@ -5,7 +5,7 @@
  * (a full renderer refuses before the code is spent), then one atomic store step that consumes the code
  * and takes a concurrency lease, and last the session's media (livekit mode).
  */
-import { PROTOCOL_VERSION, isLanguageCode, toRobotProfile, type LanguageCode, type SessionInfo } from '@dhkit/protocol';
+import { PROTOCOL_VERSION, errorMessage, isLanguageCode, toRobotProfile, type LanguageCode, type SessionInfo } from '@dhkit/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { CodedError } from '../errors.js';
 import { precheckMedia, startSessionMedia, type SessionMedia } from '../media/media-admission.js';
@@ -61,7 +61,7 @@ export class Admission {
     if (!robot) throw new CodedError('ROBOT_NOT_FOUND');
     const language = input.language ?? robot.defaultLanguage;
     if (!isLanguageCode(language) || !robot.languages.includes(language)) throw new CodedError('LANGUAGE_NOT_SUPPORTED');
-    if (!isOriginAllowed(robot.allowedOrigins, origin)) throw new CodedError('ORIGIN_NOT_ALLOWED');
+    if (!isOriginAllowed(robot.allowedOrigins, origin)) throw originRefused(robot.id, origin, input.log);
     const lockedFor = onceCodeLockout.lockedFor(lockKey);
     if (lockedFor > 0) throw new CodedError('ONCE_CODE_LOCKED', undefined, { retryAfterMs: lockedFor });
     // Livekit mode: a full renderer refuses before the once-code is spent (docs/livekit.md).
@@ -131,4 +131,11 @@ export class Admission {
       },
     });
   }
+}
+
+/** The page's developer and the operator both learn which origin was refused (never the robot's list). */
+function originRefused(robotId: string, origin: string | undefined, log: FastifyBaseLogger): CodedError {
+  const who = origin ?? 'a request without an Origin header';
+  log.info({ robotId, origin }, `refused ${who}: not in robot ${robotId}'s allowedOrigins`);
+  return new CodedError('ORIGIN_NOT_ALLOWED', `${errorMessage('ORIGIN_NOT_ALLOWED')} (${who} is not in the robot's allowedOrigins.)`);
 }

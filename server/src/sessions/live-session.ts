@@ -68,6 +68,8 @@ export class LiveSession {
   private socket: WebSocket | null = null;
   private everConnected = false;
   private ended = false;
+  /** SPEECH_SYNTHESIS_FAILED went to the page already (once per session). */
+  private speechFailureReported = false;
   private readonly sockets: SocketAttach;
   private readonly mentions: EndMentions;
   private turn: Turn | null = null;
@@ -339,7 +341,15 @@ export class LiveSession {
 
   private newTurn(chatId: string, kind: 'answer' | 'driven', language: LanguageCode, startedAt: number, question?: string): Turn {
     const browserSink: TurnSink = {
-      sendMessage: (message) => this.send(message),
+      sendMessage: (message) => {
+        // A speech engine that fails once (missing, a voice it lacks) fails every turn: the visitor's page is told
+        // once per session, the log hears about every turn.
+        if (message.type === 'error' && message.code === 'SPEECH_SYNTHESIS_FAILED') {
+          if (this.speechFailureReported) return;
+          this.speechFailureReported = true;
+        }
+        this.send(message);
+      },
       sendBinary: (frame) => {
         if (this.socket?.readyState === OPEN) this.socket.send(frame, { binary: true });
       },

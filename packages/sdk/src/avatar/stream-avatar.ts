@@ -4,18 +4,12 @@
  * of the main bundle.
  */
 import type { LanguageCode } from '@dhkit/protocol';
+import { loadLivekitChunk } from '../chunks/load-chunk.js';
 import { DHKitError } from '../core/errors.js';
 import type { StreamedAvatar, StreamedAvatarHost } from './livekit-surface.js';
 
-type LivekitChunk = typeof import('./livekit-surface.js');
-
 /** How long create() waits for the avatar stream's first frame after admission. */
 const STREAM_TIMEOUT_MS = 20_000;
-
-/** The livekit chunk, imported from the dhkit server by URL (bundlers leave the import alone). */
-export function loadLivekitChunk(httpBase: string): Promise<LivekitChunk> {
-  return import(/* @vite-ignore */ /* webpackIgnore: true */ `${httpBase}/sdk/livekit.esm.js`) as Promise<LivekitChunk>;
-}
 
 /**
  * Starts the streamed avatar; `attach` swaps it in for the local one and resolves on its first frame. A
@@ -30,7 +24,7 @@ export async function startStreamedAvatar(
 ): Promise<StreamedAvatar> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const streamed = (await loadLivekitChunk(httpBase)).streamAvatar(host);
+    const streamed = (await loadLivekitChunk(`${httpBase}/sdk`)).streamAvatar(host);
     const noVideo = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new DHKitError('NETWORK_ERROR', 'No video from the avatar stream.')), STREAM_TIMEOUT_MS);
     });

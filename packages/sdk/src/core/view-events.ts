@@ -2,7 +2,7 @@
  * What a view reports to its digital human: the visitor's actions, as `dh-*` events on the view. The built-in
  * components dispatch them (bubbling and composed, so they leave the shadow roots); a custom view may too.
  */
-import type { LanguageCode } from '@dhkit/protocol';
+import type { ErrorCode, LanguageCode } from '@dhkit/protocol';
 import type { DroppedContent } from '../rich-media/render-answer.js';
 import type { DHKitError } from './errors.js';
 
@@ -31,6 +31,15 @@ export interface MediaBlockedEventDetail {
   dropped: DroppedContent[];
 }
 
+/**
+ * `dh-error`: something a part of the view could not do (a lazy chunk that did not load); the digital human
+ * reports it as its `error` event and shows it to the visitor.
+ */
+export interface ViewErrorEventDetail {
+  code: ErrorCode;
+  message: string;
+}
+
 /** The events a digital human listens to on its view. A gesture (pointer or key) lets audio start. */
 export interface ViewEventMap {
   'dh-question': CustomEvent<QuestionEventDetail>;
@@ -39,6 +48,7 @@ export interface ViewEventMap {
   'dh-device-change': CustomEvent<DeviceChangeEventDetail>;
   'dh-language-change': CustomEvent<LanguageChangeEventDetail>;
   'dh-media-blocked': CustomEvent<MediaBlockedEventDetail>;
+  'dh-error': CustomEvent<ViewErrorEventDetail>;
   pointerdown: Event;
   keydown: Event;
 }

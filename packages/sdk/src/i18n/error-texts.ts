@@ -85,6 +85,10 @@ export const VISITOR_ERROR_TEXTS: Readonly<Record<VisitorErrorCode, Readonly<Rec
     en_US: 'The service is busy right now — please try again in a moment.',
     zh_CN: '服务繁忙，请稍后再试。',
   },
+  RATE_LIMITED: {
+    en_US: 'That was a lot of questions at once — please wait a moment, then ask again.',
+    zh_CN: '提问过于频繁，请稍候再问。',
+  },
   SPEECH_SYNTHESIS_FAILED: {
     en_US: 'The voice is unavailable for this answer; you can still read it.',
     zh_CN: '本次回答暂时无法播放语音，您仍可阅读文字内容。',
@@ -116,6 +120,10 @@ export const VISITOR_ERROR_TEXTS: Readonly<Record<VisitorErrorCode, Readonly<Rec
   NETWORK_ERROR: {
     en_US: 'The connection was lost. Check your network, then reload the page.',
     zh_CN: '网络连接已断开，请检查网络后刷新页面。',
+  },
+  CHUNK_LOAD_FAILED: {
+    en_US: 'Part of the assistant could not be loaded. Please reload the page.',
+    zh_CN: '数字人的部分功能未能加载，请刷新页面。',
   },
   BROWSER_NOT_SUPPORTED: {
     en_US: 'This browser cannot show the assistant. Please use a current Chrome, Edge, Safari or Firefox.',

@@ -38,6 +38,7 @@ export function bridgeView(view: EventTarget, actions: ViewActions, signal: Abor
       const what = (event.detail?.dropped ?? []).map((item) => `${item.kind} ${item.value}`).join(', ');
       actions.report(new DHKitError('MEDIA_BLOCKED', `Left out of the answer by the media policy: ${what}`));
     },
+    'dh-error': (event) => actions.report(new DHKitError(event.detail.code, event.detail.message)),
     pointerdown: () => actions.gesture(),
     keydown: () => actions.gesture(),
   };

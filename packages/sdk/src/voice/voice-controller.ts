@@ -1,18 +1,11 @@
 import type { ClientMessage, ErrorCode, LanguageCode } from '@dhkit/protocol';
 import { newChatId } from '../core/chat.js';
+import { loadVoiceChunk } from '../chunks/load-chunk.js';
 import { DHKitError, toDHKitError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { BrowserRecognition } from './browser-recognition.js';
 import { sendAudioUtterance, type HandsFreeOptions, type VoiceDiagnostics, type VoiceHost, type VoiceInput, type WakeWordOptions } from './voice-input.js';
 
-type VoiceChunk = typeof import('./engine.js');
-
-/** The voice chunk (voice input, capture, VAD, wake word), imported from the dhkit server by URL. */
-function loadVoiceChunk(sdkBase: string): Promise<VoiceChunk> {
-  return (import(/* @vite-ignore */ /* webpackIgnore: true */ `${sdkBase}/voice.esm.js`) as Promise<VoiceChunk>).catch((error: unknown) => {
-    throw new DHKitError('MICROPHONE_UNAVAILABLE', 'The voice module could not be loaded from the server.', { cause: error });
-  });
-}
 
 /** What the voice controller needs from outside, as callbacks. */
 export interface VoiceControllerHost {
@@ -154,6 +147,7 @@ export class VoiceController {
   /** Runs `use` on voice input, loading the voice chunk first; its errors become this bundle's DHKitErrors. */
   private async withInput(use: (input: VoiceInput) => Promise<void>): Promise<void> {
     this.assertAllowed();
+    // The chunk comes with the app's bundle, or from the server's /sdk/ (chunks/load-chunk.ts).
     this.loading ??= loadVoiceChunk(this.host.sdkBase).then(
       async (chunk) => {
         const input = new chunk.VoiceInput(this.voiceHost());

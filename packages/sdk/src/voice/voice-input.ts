@@ -1,10 +1,11 @@
 /**
  * Voice input of one digital human: push-to-talk, hands-free (VAD) and injected audio, sent up the channel
  * as utterances (`audioStart` → client audio frames → `audioEnd`, docs/protocol.md). The heavy part — the
- * capture worklet, onnxruntime-web and the Silero model — is the lazy voice chunk, imported from the server
- * only when voice is first used.
+ * capture worklet, onnxruntime-web and the Silero model — is the lazy voice chunk, loaded only when voice is
+ * first used; its model and wasm files always come from the server's `/sdk/voice/`.
  */
 import { LIMITS, encodeClientAudioFrame, type ClientMessage, type LanguageCode } from '@dhkit/protocol';
+import { loadVoiceChunk } from '../chunks/load-chunk.js';
 import { DHKitError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Microphone, SegmenterOptions, SileroVad, VadSegmenter, WakeWordDetector, WakeWordName } from './engine.js';
@@ -70,7 +71,6 @@ function keep<T>(list: T[], value: T): void {
 }
 
 export class VoiceInput {
-  private engine: Promise<Engine> | null = null;
   private microphone: Microphone | null = null;
   private vad: SileroVad | null = null;
   private segmenter: VadSegmenter | null = null;
@@ -217,13 +217,8 @@ export class VoiceInput {
   // ---- internals ----
 
   private loadEngine(): Promise<Engine> {
-    // A URL import, so bundlers leave it alone and the chunk always comes from the dhkit server.
-    const url = `${this.host.sdkBase}/voice.esm.js`;
-    this.engine ??= (import(/* @vite-ignore */ /* webpackIgnore: true */ url) as Promise<Engine>).catch((error: unknown) => {
-      this.engine = null;
-      throw new DHKitError('MICROPHONE_UNAVAILABLE', 'The voice module could not be loaded from the server.', { cause: error });
-    });
-    return this.engine;
+    // The chunk comes with the app's bundle, or from the server's /sdk/ (chunks/load-chunk.ts).
+    return loadVoiceChunk(this.host.sdkBase);
   }
 
   private async ensureMicrophone(): Promise<void> {

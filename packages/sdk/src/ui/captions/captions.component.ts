@@ -2,7 +2,7 @@ import { html, type PropertyValues } from 'lit';
 import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
 import { answerPlainText } from '../../rich-media/plain-text.js';
-import { loadedRenderer, loadRenderer } from '../../rich-media/load-renderer.js';
+import { loadRendererChunk, rendererIfLoaded } from '../../rich-media/index.js';
 import type { AnswerMedia } from '../../rich-media/render-answer.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './captions.styles.js';
@@ -96,10 +96,10 @@ export default class DhCaptions extends DhElement {
       this.announcement = '';
       return;
     }
-    const renderer = loadedRenderer();
+    const renderer = rendererIfLoaded();
     if (!renderer && this.serverAddress) {
       // The renderer is a lazy chunk; render again (as if the answer changed) once it is here.
-      loadRenderer(this.serverAddress).then(
+      loadRendererChunk(this.serverAddress).then(
         () => this.requestUpdate('answer', ''),
         (error: unknown) => this.log.warn('could not load the answer renderer', error),
       );

@@ -3,14 +3,14 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { DhElement } from '../internal/dh-element.js';
 import type { AvatarSurface } from '../../avatar/avatar-surface.js';
 import type { JobState } from '../../core/events.js';
-import { DHKitError } from '../../core/errors.js';
+import { DHKitError, toDHKitError } from '../../core/errors.js';
 import { createLogger, type Logger } from '../../core/logger.js';
 import type { DigitalHumanView } from '../../core/view.js';
 import { t } from '../../i18n/i18n.js';
-import { loadRenderer } from '../../rich-media/load-renderer.js';
+import { loadRendererChunk } from '../../rich-media/index.js';
 import type DhCaptions from '../captions/captions.component.js';
 import { hotQuestionsFor } from '../hot-questions/hot-questions-select.js';
-import type { MediaOpenEventDetail } from '../internal/events.js';
+import { emit, type MediaOpenEventDetail, type ViewErrorEventDetail } from '../internal/events.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import type DhMediaViewer from '../media-viewer/media-viewer.component.js';
 import type DhStatus from '../status/status.component.js';
@@ -32,6 +32,8 @@ const CAPTION_LINGER_MS = 1500;
  * @event dh-device-change - The visitor chose a microphone (`detail.deviceId`), with `enableDeviceSetting`.
  * @event dh-language-change - The visitor chose a language (`detail.langCode`).
  * @event dh-media-blocked - Parts of an answer were left out by the media policy (`detail.dropped`).
+ * @event dh-error - Something the UI could not do (`detail.code`, `detail.message`), such as an answer renderer
+ * chunk that did not load (`CHUNK_LOAD_FAILED`).
  *
  * @csspart avatar - Container of the avatar surface (a canvas in media mode `local`).
  * @csspart caption - `<dh-captions>`: the rich answer and the clause being spoken (with `enableCaption`).
@@ -63,6 +65,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     state: { type: String, reflect: true },
     speaking: { type: Boolean, reflect: true },
     listening: { type: Boolean, reflect: true },
+    voiceUnavailable: { state: true },
   };
 
   /** The SDK config in force (set by the SDK instance). */
@@ -81,6 +84,8 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
   /** The microphone is listening (push-to-talk). */
   listening: boolean;
 
+  /** The server could not speak an answer this session (SPEECH_SYNTHESIS_FAILED): the status line says so. */
+  protected voiceUnavailable = false;
   private surface: AvatarSurface | null = null;
   private captionTimer: ReturnType<typeof setTimeout> | undefined;
   private answerChatId = '';
@@ -173,6 +178,8 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
 
   /** Shows an error in the visitor's language; weak errors only with `enableWeakErrorInfo`. */
   showError(code: string): void {
+    // A silent avatar is never left unexplained: a lasting status line, whatever enableWeakErrorInfo says.
+    if (code === 'SPEECH_SYNTHESIS_FAILED') this.voiceUnavailable = true;
     this.status?.showError(code);
   }
 
@@ -185,7 +192,12 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     if (changed.has('config')) this.surface?.setBackground(this.config.useDefaultBackground);
     // The answer renderer (marked + DOMPurify) is a lazy chunk: fetch it as soon as captions may need it.
     if ((changed.has('config') || changed.has('serverAddress')) && this.serverAddress && (this.config.enableCaption || this.config.enableMediaViewer)) {
-      loadRenderer(this.serverAddress).catch((error: unknown) => this.log.warn('could not load the answer renderer', error));
+      // A chunk that does not load (a strict CSP, a missing file) is reported, never silent: `dh-error` becomes
+      // the digital human's `error` event (CHUNK_LOAD_FAILED); captions meanwhile show answers as plain text.
+      loadRendererChunk(this.serverAddress).catch((error: unknown) => {
+        const { code, message } = toDHKitError(error, 'CHUNK_LOAD_FAILED');
+        emit<ViewErrorEventDetail>(this, 'dh-error', { code, message });
+      });
     }
   }
 
@@ -196,7 +208,8 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     const profile = this.profile;
     const ended = this.state === 'ENDED';
     const inputDisabled = ended || this.state === 'CONNECTING';
-    const info = this.state === 'CONNECTING' ? t(lang, 'connecting') : ended ? t(lang, 'ended') : '';
+    const info =
+      this.state === 'CONNECTING' ? t(lang, 'connecting') : ended ? t(lang, 'ended') : this.voiceUnavailable ? t(lang, 'voiceUnavailable') : '';
     const hotQuestions = config.enableHotIssues ? hotQuestionsFor(profile?.hotQuestions, lang) : [];
     return html`
       <div class="root ${config.useDefaultBackground ? 'default-background' : ''}">

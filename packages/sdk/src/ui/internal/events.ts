@@ -11,6 +11,7 @@ export type {
   MediaBlockedEventDetail,
   MicEventDetail,
   QuestionEventDetail,
+  ViewErrorEventDetail,
 } from '../../core/view-events.js';
 
 /** `dh-media-open`: the visitor wants a picture or video of the answer in the viewer. */

@@ -1,0 +1,104 @@
+/**
+ * Can the server speak? Checked at start-up (and again by /healthz at most once a minute): espeak-ng is there and
+ * speaks every voice that a robot using it needs. A missing engine or voice never stays silent: a start-up line,
+ * `/healthz` → `degraded` with the reason, and `SPEECH_SYNTHESIS_FAILED` to the visitor's page.
+ */
+import { spawn } from 'node:child_process';
+import type { Robot } from '@dhkit/protocol';
+import { DEFAULT_VOICES } from '../../robots/robot.js';
+import type { EspeakLocation } from './espeak-binary.js';
+
+const PROBE_TIMEOUT_MS = 5000;
+const RECHECK_MS = 60_000;
+
+export interface SpeechCheckResult {
+  status: 'ok' | 'degraded';
+  engine: 'espeak-ng';
+  binary: string | null;
+  /** What is wrong, in words an operator can act on; empty when ok. */
+  problems: string[];
+}
+
+/** Speaks one word with a voice; resolves to an error text, or null when audio came out. */
+function probeVoice(binary: string, voice: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawn(binary, ['--stdout', '-v', voice], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let bytes = 0;
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), PROBE_TIMEOUT_MS);
+    child.stdout.on('data', (data: Buffer) => (bytes += data.length));
+    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve(error.message);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      // A WAV header alone (44 bytes) is no speech: espeak-ng writes one even for a voice it lacks.
+      resolve(code === 0 && bytes > 44 ? null : stderr.trim() || `exit ${code}, no audio`);
+    });
+    child.stdin.end('ok');
+  });
+}
+
+/** The voices robots on espeak-ng need, each with the robots that need it. */
+function espeakVoices(robots: readonly Pick<Robot, 'id' | 'voices' | 'tts' | 'languages'>[]): Map<string, string[]> {
+  const voices = new Map<string, string[]>();
+  for (const robot of robots) {
+    if (robot.tts && robot.tts.type !== 'espeak') continue;
+    for (const language of robot.languages) {
+      const voice = robot.voices[language] ?? DEFAULT_VOICES[language];
+      if (voice) voices.set(voice, [...(voices.get(voice) ?? []), robot.id]);
+    }
+  }
+  return voices;
+}
+
+export async function checkSpeech(location: EspeakLocation, robots: readonly Robot[]): Promise<SpeechCheckResult> {
+  const needed = espeakVoices(robots);
+  const result: SpeechCheckResult = { status: 'ok', engine: 'espeak-ng', binary: location.binary, problems: [] };
+  if (!location.binary) {
+    if (needed.size === 0) return result;
+    result.problems.push(
+      `espeak-ng was not found (looked in ${location.lookedIn}); the avatars cannot speak (captions still work). ` +
+        'Install it (apt-get install espeak-ng, brew install espeak-ng) or set DHKIT_ESPEAK_PATH to the binary.',
+    );
+  } else {
+    const binary = location.binary;
+    const probes = await Promise.all([...needed].map(async ([voice, robotIds]) => ({ voice, robotIds, error: await probeVoice(binary, voice) })));
+    for (const { voice, robotIds, error } of probes) {
+      if (error) result.problems.push(`espeak-ng (${binary}) cannot speak voice "${voice}" of robot ${robotIds.join(', ')}: ${error}`);
+    }
+  }
+  if (result.problems.length) result.status = 'degraded';
+  return result;
+}
+
+/** The latest check, refreshed on demand at most once a minute (robots and voices change at run time). */
+export class SpeechHealth {
+  private latest: SpeechCheckResult | null = null;
+  private checkedAt = 0;
+  private running: Promise<SpeechCheckResult> | null = null;
+
+  constructor(
+    private readonly location: EspeakLocation,
+    private readonly listRobots: () => Promise<Robot[]>,
+  ) {}
+
+  async current(): Promise<SpeechCheckResult> {
+    if (this.latest && Date.now() - this.checkedAt < RECHECK_MS) return this.latest;
+    return this.check();
+  }
+
+  check(): Promise<SpeechCheckResult> {
+    this.running ??= this.listRobots()
+      .then((robots) => checkSpeech(this.location, robots))
+      .then((result) => {
+        this.latest = result;
+        this.checkedAt = Date.now();
+        return result;
+      })
+      .finally(() => (this.running = null));
+    return this.running;
+  }
+}
