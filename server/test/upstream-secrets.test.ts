@@ -49,7 +49,11 @@ describe('upstream redirects', () => {
 });
 
 async function admin(method: string, url: string, body?: unknown) {
-  const response = await fetch(server.url + url, { method, headers: { ...ADMIN, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+  const response = await fetch(server.url + url, {
+    method,
+    headers: { ...ADMIN, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: response.status, json: (await response.json()) as any };
 }
 

@@ -137,10 +137,6 @@ export const VISITOR_ERROR_TEXTS: Readonly<Record<VisitorErrorCode, Readonly<Rec
     en_US: 'Something went wrong on our side. Please try again shortly.',
     zh_CN: '服务出现问题，请稍后再试。',
   },
-  RATE_LIMITED: {
-    en_US: 'You are asking faster than I can answer — please wait a moment, then ask again.',
-    zh_CN: '提问太快了，请稍等片刻再问。',
-  },
   MEDIA_BLOCKED: {
     en_US: 'Some pictures or videos in this answer cannot be shown.',
     zh_CN: '回答中的部分图片或视频无法显示。',
