@@ -274,6 +274,26 @@ export class PostgresStore implements Store {
     return rows.map((row) => row.id);
   }
 
+  async retakeLease(id: string, robotId: string, leaseExpiresAt: number, now: number): Promise<boolean> {
+    return this.transaction<boolean>(async (client) => {
+      // The same row lock as admission: a re-taken lease and a new admission never both get the last slot.
+      const robot = await client.query<{ config: string }>('SELECT config FROM robots WHERE id = $1 FOR UPDATE', [robotId]);
+      if (!robot.rows[0]) return false;
+      const concurrency = (JSON.parse(robot.rows[0].config) as Robot).concurrency;
+      const live = await client.query<{ n: string }>(
+        'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = $1 AND ended_at IS NULL AND lease_expires_at > $2 AND id <> $3',
+        [robotId, now, id],
+      );
+      if (Number(live.rows[0].n) >= concurrency) return false;
+      const taken = await client.query('UPDATE sessions SET lease_expires_at = $1 WHERE id = $2 AND robot_id = $3 AND ended_at IS NULL', [
+        leaseExpiresAt,
+        id,
+        robotId,
+      ]);
+      return taken.rowCount === 1;
+    });
+  }
+
   async endSession(id: string, reason: string, now: number): Promise<boolean> {
     const result = await this.pool.query(
       'UPDATE sessions SET ended_at = $1, end_reason = $2 WHERE id = $3 AND ended_at IS NULL',

@@ -158,6 +158,12 @@ export interface Store {
    * ids that were renewed; the caller ends the others (kicked by another process, robot deleted, lapsed).
    */
   renewLeases(ids: readonly string[], leaseExpiresAt: number, now: number): Promise<string[]>;
+  /**
+   * After a store outage: takes a lapsed lease back for a session that is still live in this process, only if
+   * the session was not ended and its robot has a free slot (counted under the same lock as admission, so it
+   * never over-admits). Returns whether the lease is held again.
+   */
+  retakeLease(id: string, robotId: string, leaseExpiresAt: number, now: number): Promise<boolean>;
   /** Marks a session ended (its slot is free at once); false when it was not live. */
   endSession(id: string, reason: string, now: number): Promise<boolean>;
   /** Marks sessions whose lease ran out as ended with reason LEASE_EXPIRED; returns how many. Bookkeeping only: they stopped counting when the lease ran out. */
