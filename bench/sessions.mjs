@@ -77,7 +77,8 @@ try {
   const robots = Math.ceil(SESSIONS / PER_ROBOT);
   for (let r = 0; r < robots; r++) {
     // Idle sessions must not time out during the run.
-    await admin(url, 'POST', '/v1/robots', { id: `idle-${r}`, name: `idle-${r}`, concurrency: PER_ROBOT, idleTimeoutSeconds: 3600, maxSessionSeconds: 7200 });
+    const id = `idle-${r}`;
+    await admin(url, 'POST', '/v1/robots', { id, name: id, concurrency: PER_ROBOT, idleTimeoutSeconds: 3600, maxSessionSeconds: 7200 });
   }
   const codes = new Array(SESSIONS);
   await pool(SESSIONS, async (i) => {
@@ -115,7 +116,12 @@ try {
   const open = sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
   const sorted = [...connectMs].sort((a, b) => a - b);
   console.log(JSON.stringify({
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadAverage: os.loadavg().map((l) => +l.toFixed(1)) },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      node: process.version,
+      loadAverage: os.loadavg().map((l) => +l.toFixed(1)),
+    },
     sessions: SESSIONS,
     openAfter10s: open,
     rssMiB: { before: rssBefore, after: rssAfter },
