@@ -118,10 +118,18 @@ export class SessionRegistry {
     }
   }
 
-  closeAll(cause: EndCause): void {
+  /**
+   * Ends every session here and resolves once the store has them ended: a worker leaving a cluster hands its
+   * leases back at once (other processes can admit into the slots), instead of the store closing under
+   * end()'s unawaited writes and the slots waiting for their leases to run out.
+   */
+  async closeAll(cause: EndCause): Promise<void> {
     clearInterval(this.sweeper);
     clearInterval(this.renewer);
-    for (const session of [...this.sessions.values()]) session.end(cause);
+    const sessions = [...this.sessions.values()];
+    for (const session of sessions) session.end(cause);
+    // A second end is a no-op in the store (only a live session is ended), so these only wait for the first.
+    await Promise.all(sessions.map((session) => this.store.endSession(session.id, cause, Date.now()).catch(() => false)));
   }
 
   /** A fresh id for a driven turn started by the admin API. */

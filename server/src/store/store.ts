@@ -8,6 +8,7 @@
  * itself when the lease runs out — no cleanup job has to run for the count to be right.
  */
 import type { LanguageCode, Robot } from '@dhkit/protocol';
+import type { SharedLimitStore } from './shared-limits.js';
 import { CodedError } from '../errors.js';
 
 export interface KnowledgeEntryInput {
@@ -106,6 +107,8 @@ export type AdmissionResult =
 export interface Store {
   /** 'sqlite' or 'postgres', for logs and benchmarks. */
   readonly kind: string;
+  /** Present where several processes share the store: the once-code lockout and issuance limit kept in it. */
+  readonly sharedLimits?: SharedLimitStore;
   close(): Promise<void>;
 
   getSetting(key: string): Promise<string | null>;
