@@ -105,3 +105,31 @@ test.describe('create() cancelled by destroy()', () => {
     await expect.poll(() => liveSessions(server)).toBe(0);
   });
 });
+
+test.describe('a new session on the same digital human', () => {
+  test('after the session ended, startNewSession() admits again with a fresh code from the onceCode function', async ({ server, blankPage }) => {
+    const { status } = await server.admin('POST', '/v1/robots', { id: 'again', name: 'Again', concurrency: 1, languages: ['en_US'] });
+    expect(status).toBe(201);
+    await blankPage.exposeFunction('mintAgainCode', () => server.onceCode('again'));
+    const first = await blankPage.evaluate(async (serverAddress) => {
+      const w = window as any;
+      w.dh = await w.DHKit.create({ serverAddress, robotId: 'again', onceCode: () => w.mintAgainCode(), containerId: 'dh' });
+      w.ended = new Promise((resolve) => w.dh.on('jobEnd', resolve));
+      return w.dh.getJobInfo().sessionId;
+    }, server.url);
+    expect((await server.admin('DELETE', `/v1/sessions/${first}`)).status).toBeLessThan(300);
+    const result = await blankPage.evaluate(async () => {
+      const w = window as any;
+      const ended = await w.ended;
+      await w.dh.startNewSession();
+      const answered = new Promise((resolve) => w.dh.on('speakingStart', resolve));
+      w.dh.sendTextQuestion({ text: 'hello' });
+      await answered;
+      return { reason: ended.reason, job: w.dh.getJobInfo() };
+    });
+    expect(result.reason).toBe('KICKED');
+    expect(result.job.state).toBe('CHATTING');
+    expect(result.job.sessionId).not.toBe(first);
+    await blankPage.evaluate(() => (window as any).dh.destroy());
+  });
+});

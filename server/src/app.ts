@@ -22,14 +22,8 @@ import { knowledgeRoutes } from './http/knowledge-routes.js';
 import { robotRoutes } from './http/robot-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { staticRoutes } from './http/static-routes.js';
-import {
-  DEFAULT_LOCKOUT,
-  DEFAULT_ONCE_CODE_RATE,
-  FailureLockout,
-  RateLimiter,
-  type LockoutPolicy,
-  type RatePolicy,
-} from './security/rate-limits.js';
+import { DEFAULT_LOCKOUT, DEFAULT_ONCE_CODE_RATE, FailureLockout, type LockoutPolicy, type RatePolicy } from './security/rate-limits.js';
+import { issuanceLimitFor, onceCodeLockoutFor } from './security/shared-limits.js';
 import { Admission } from './sessions/admission.js';
 import type { SessionServices } from './sessions/live-session.js';
 import { SessionRegistry } from './sessions/session-registry.js';
@@ -209,7 +203,7 @@ function buildContext(
     registry,
     timeouts,
     maxSessions: options.maxSessions ?? 10_000,
-    onceCodeLockout: new FailureLockout({ ...DEFAULT_LOCKOUT, ...options.onceCodeLockout }),
+    onceCodeLockout: onceCodeLockoutFor(store, { ...DEFAULT_LOCKOUT, ...options.onceCodeLockout }),
     sessionServices,
   });
   if (settings.demo && espeak instanceof EspeakTts) espeak.warmUp(['cmn', 'en-us']);
@@ -221,7 +215,7 @@ function buildContext(
     adminKeyHash: settings.adminKeyHash,
     adminLockout: new FailureLockout(ADMIN_AUTH_LOCKOUT),
     demo: settings.demo,
-    onceCodeRate: new RateLimiter({ ...DEFAULT_ONCE_CODE_RATE, ...options.onceCodeRate }),
+    onceCodeRate: issuanceLimitFor(store, { ...DEFAULT_ONCE_CODE_RATE, ...options.onceCodeRate }),
     sdkDir: options.sdkDir === undefined ? findSdkDir() : options.sdkDir,
     assetsDir: ASSETS_DIR,
     speech: options.tts ? null : new SpeechHealth(espeakLocation, () => store.listRobots()),

@@ -1,8 +1,10 @@
 /** `dhkit serve`, `dhkit once-code`, `dhkit kb import|export|ask` and `dhkit renderer`. */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './index.js';
+import { CONNECTION_MESSAGE, READY_MESSAGE, runWorkerCluster } from './worker-cluster.js';
 import { AdminKeyTooShortError, MIN_ADMIN_KEY_CHARS } from './security/admin-key.js';
 import { parseTrustProxy, TrustProxyError, type TrustProxySetting } from './security/trust-proxy.js';
 import { mintOnceCode } from './sessions/once-codes.js';
@@ -29,7 +31,7 @@ function onceCodeRate(env: NodeJS.ProcessEnv) {
 }
 
 const USAGE = `Usage:
-  dhkit serve [--port N] [--host H] [--data DIR] [--no-demo]
+  dhkit serve [--port N] [--host H] [--data DIR] [--no-demo] [--workers N]   (N > 1: N processes on one port, PostgreSQL only)
   dhkit once-code <robotId> [--ttl SECONDS] [--data DIR]
   dhkit kb import <robotId> <file.csv|file.json> [--replace] [--data DIR]
   dhkit kb export <robotId> [--format csv|json] [--data DIR]      (to stdout)
@@ -41,7 +43,7 @@ Environment: DHKIT_PORT (8080), DHKIT_HOST (0.0.0.0), DHKIT_DATA_DIR (./.dhkit),
 DHKIT_DATABASE_URL (postgres://… instead of SQLite in the data dir), DHKIT_DEMO (1, at every start; 0 or
 --no-demo turns the demo off: do so in production), DHKIT_LOG_LEVEL (info), DHKIT_MAX_SESSIONS (10000 per process),
 DHKIT_LEASE_TTL_SECONDS (30), DHKIT_ONCE_CODE_RATE (once-codes per second per robot, 100),
-DHKIT_TRUST_PROXY (0; 1 behind a reverse proxy that sets X-Forwarded-For), DHKIT_ANALYTICS_DAYS (days the
+DHKIT_WORKERS (1), DHKIT_TRUST_PROXY (0; 1 behind a reverse proxy that sets X-Forwarded-For), DHKIT_ANALYTICS_DAYS (days the
 question log keeps, 90; 0 records none)`;
 
 class UsageError extends Error {}
@@ -106,9 +108,23 @@ async function renderer(args: string[], env: NodeJS.ProcessEnv): Promise<number>
 async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, 'no-demo': { type: 'boolean' } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      'no-demo': { type: 'boolean' },
+      workers: { type: 'string' },
+    },
     strict: true,
   });
+  const workers = parseNumber(values.workers ?? env.DHKIT_WORKERS, values.workers ? '--workers' : 'DHKIT_WORKERS', 1, 256) ?? 1;
+  if (!Number.isInteger(workers)) throw new UsageError('--workers must be a whole number.');
+  if (workers > 1 && env.DHKIT_WORKER !== '1') {
+    // Leases, once-codes and the once-code limits are exact across processes only on a shared PostgreSQL store.
+    if (!env.DHKIT_DATABASE_URL) throw new UsageError('--workers needs DHKIT_DATABASE_URL (several processes share PostgreSQL).');
+    const port = parsePort(values.port ?? env.DHKIT_PORT ?? '8080', values.port ? '--port' : 'DHKIT_PORT');
+    return runWorkerCluster(workers, port, values.host ?? env.DHKIT_HOST ?? '0.0.0.0');
+  }
   const adminKey = env.DHKIT_ADMIN_KEY || undefined;
   if (adminKey !== undefined && adminKey.length < MIN_ADMIN_KEY_CHARS) {
     console.error(`dhkit: ${new AdminKeyTooShortError(adminKey.length).message}`);
@@ -122,9 +138,11 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     console.error(`dhkit: ${error.message}`);
     return 2;
   }
+  const isWorker = env.DHKIT_WORKER === '1';
   const server = await startServer({
-    port: parsePort(values.port ?? env.DHKIT_PORT ?? '8080', values.port ? '--port' : 'DHKIT_PORT'),
-    host: values.host ?? env.DHKIT_HOST ?? '0.0.0.0',
+    // A worker's own listener is private: clients reach it through the primary, which hands it their connections.
+    port: isWorker ? 0 : parsePort(values.port ?? env.DHKIT_PORT ?? '8080', values.port ? '--port' : 'DHKIT_PORT'),
+    host: isWorker ? '127.0.0.1' : (values.host ?? env.DHKIT_HOST ?? '0.0.0.0'),
     dataDir: path.resolve(values.data ?? env.DHKIT_DATA_DIR ?? './.dhkit'),
     adminKey,
     databaseUrl: env.DHKIT_DATABASE_URL || undefined,
@@ -136,6 +154,14 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     analyticsDays: parseNumber(env.DHKIT_ANALYTICS_DAYS, 'DHKIT_ANALYTICS_DAYS', 0, 36_500),
     ...onceCodeRate(env),
   });
+  if (isWorker) {
+    process.on('message', (message, socket) => {
+      if (message !== CONNECTION_MESSAGE || !(socket instanceof net.Socket)) return;
+      server.httpServer.emit('connection', socket);
+      socket.resume();
+    });
+    process.send?.(READY_MESSAGE);
+  }
   console.log(`dhkit: listening on ${server.url}`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -151,6 +177,8 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  // A cluster worker's channel to the primary would keep the process alive after the server closed.
+  if (isWorker) process.disconnect?.();
   return 0;
 }
 

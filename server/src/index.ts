@@ -1,4 +1,5 @@
 /** @dhkit/server: start the companion server from code, or build the app for tests. */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppOptions } from './app.js';
 
@@ -16,6 +17,8 @@ export interface StartServerOptions extends AppOptions {
 
 export interface RunningServer {
   url: string;
+  /** The Node HTTP server (a cluster worker hands it the connections the primary accepted). */
+  httpServer: Server;
   port: number;
   close(): Promise<void>;
   /** Present only when this start generated the admin key (a new data dir without DHKIT_ADMIN_KEY). */
@@ -54,6 +57,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let closing: Promise<void> | null = null;
   return {
     url: `http://${urlHost}:${port}`,
+    httpServer: app.server,
     port,
     close: () => (closing ??= app.close()),
     ...(adminKey.generated ? { generatedAdminKey: adminKey.generated } : {}),

@@ -1,7 +1,7 @@
 /**
- * Two real server processes (`dhkit serve`, built output) sharing one PostgreSQL database: admissions stay
- * exact across them, a once-code is accepted once, and a kick through one process ends a session the
- * other serves.
+ * Real server processes (`dhkit serve`, built output) sharing one PostgreSQL database: admissions stay
+ * exact across two and three of them, a once-code is accepted once, the once-code lockout is one count for
+ * all of them, and a kick through one process ends a session the other serves.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -49,7 +49,7 @@ beforeAll(async () => {
     processes.push(child);
     urls.push(url);
   }
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await Promise.all(
@@ -129,5 +129,69 @@ describe('two processes on one PostgreSQL database', () => {
     expect(status).toBe(201);
     // At most two TTLs: the last renewal may have happened just before the kill.
     expect(Date.now() - killedAt).toBeLessThan(3000 + 500);
+  });
+});
+
+describe('three processes on one PostgreSQL database', () => {
+  // Three processes of their own, with the default 30 s lease TTL: a race slowed down by a loaded machine must
+  // not see leases of 1.5 s lapse mid-race (a lapsed lease is a free slot, and would read as over-admission).
+  const urls: string[] = [];
+  beforeAll(async () => {
+    const databaseUrl = await cluster.createDatabase('multi3');
+    for (let i = 0; i < 3; i++) {
+      const { url, child } = await spawnServer({ DHKIT_DATABASE_URL: databaseUrl, DHKIT_ONCE_CODE_RATE: '10' });
+      processes.push(child);
+      urls.push(url);
+    }
+  }, 120_000);
+
+  it('60 admissions racing at concurrency 3 spread over three: exactly 3 admitted, 57 CONCURRENCY_LIMIT', async () => {
+    expect((await api(urls[2], 'POST', '/v1/robots', { id: 'race3', name: 'Race 3', concurrency: 3 })).status).toBe(201);
+    const codes = await Promise.all(Array.from({ length: 60 }, (_, i) => api(urls[i % 3], 'POST', '/v1/robots/race3/once-codes', {})));
+    const results = await Promise.all(
+      codes.map((code, i) => api(urls[(i + 1) % 3], 'POST', '/v1/sessions', { robotId: 'race3', onceCode: code.json.onceCode }, {})),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(3);
+    expect(results.filter((r) => r.status === 429 && r.json.error.code === 'CONCURRENCY_LIMIT')).toHaveLength(57);
+    for (const url of urls) expect((await api(url, 'GET', '/v1/robots/race3/sessions')).json.sessions).toHaveLength(3);
+  });
+
+  it('one code raced 50 times over three processes: admitted once', async () => {
+    await api(urls[0], 'POST', '/v1/robots', { id: 'shared3', name: 'Shared 3', concurrency: 100 });
+    const { onceCode } = (await api(urls[2], 'POST', '/v1/robots/shared3/once-codes', {})).json;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => api(urls[i % 3], 'POST', '/v1/sessions', { robotId: 'shared3', onceCode }, {})),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    for (const r of results.filter((r) => r.status !== 201)) expect(['ONCE_CODE_INVALID', 'ONCE_CODE_LOCKED']).toContain(r.json.error.code);
+  });
+
+  it('a guesser rotating over three processes is locked out after 10 failures, as on one process', async () => {
+    await api(urls[0], 'POST', '/v1/robots', { id: 'guess', name: 'Guess', concurrency: 100 });
+    // The default policy: 10 failures within a minute lock the client (address + robot) for 5 minutes.
+    for (let i = 0; i < 10; i++) {
+      const wrong = await api(urls[i % 3], 'POST', '/v1/sessions', { robotId: 'guess', onceCode: `wrong-code-${i}-0123456789` }, {});
+      expect(wrong.json.error.code).toBe('ONCE_CODE_INVALID');
+    }
+    // Every process now refuses this client, even with a valid code; in-memory counts would have allowed 20 more guesses.
+    for (const url of urls) {
+      const { onceCode } = (await api(url, 'POST', '/v1/robots/guess/once-codes', {})).json;
+      const refused = await api(url, 'POST', '/v1/sessions', { robotId: 'guess', onceCode }, {});
+      expect(refused.status).toBe(429);
+      expect(refused.json.error.code).toBe('ONCE_CODE_LOCKED');
+    }
+  });
+
+  it('the once-code issuance limit is one budget for all processes', async () => {
+    await api(urls[0], 'POST', '/v1/robots', { id: 'issue', name: 'Issue', concurrency: 1 });
+    // DHKIT_ONCE_CODE_RATE=10 on every process: a burst of 100 per robot, refilled at 10 per second, shared.
+    const started = Date.now();
+    const minted = await Promise.all(Array.from({ length: 150 }, (_, i) => api(urls[i % 3], 'POST', '/v1/robots/issue/once-codes', {})));
+    const seconds = (Date.now() - started) / 1000;
+    const granted = minted.filter((m) => m.status === 201).length;
+    expect(granted).toBeGreaterThanOrEqual(100);
+    // Three budgets of their own would have granted all 150 (50 each); one shared budget grants the burst plus the refill.
+    expect(granted).toBeLessThanOrEqual(100 + Math.ceil(seconds * 10));
+    for (const m of minted.filter((m) => m.status !== 201)) expect(m.json.error.code).toBe('SERVER_BUSY');
   });
 });

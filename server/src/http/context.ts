@@ -1,6 +1,7 @@
 import type { KnowledgeBrain } from '../adapters/brain/knowledge-brain.js';
 import type { SpeechHealth } from '../adapters/tts/speech-check.js';
-import type { FailureLockout, RateLimiter } from '../security/rate-limits.js';
+import type { FailureLockout } from '../security/rate-limits.js';
+import type { IssuanceLimit } from '../security/shared-limits.js';
 import type { Admission } from '../sessions/admission.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
 import type { KnowledgeEntry, Store } from '../store/store.js';
@@ -18,7 +19,7 @@ export interface AppContext {
   adminLockout: FailureLockout;
   demo: boolean;
   /** Once-code issuance per robot. */
-  onceCodeRate: RateLimiter;
+  onceCodeRate: IssuanceLimit;
   /** Directory of the SDK build (`@dhkit/sdk`'s dist), or null when the package cannot be found. */
   sdkDir: string | null;
   assetsDir: string;

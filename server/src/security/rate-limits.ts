@@ -1,7 +1,7 @@
 /**
- * In-memory limits of one process: the once-code failure lockout and the issuance rate limit. They protect
- * this process; with several processes each counts on its own (a client that spreads its failures over N
- * processes gets N times the attempts, which still leaves guessing a 192-bit code hopeless).
+ * In-memory limits of one process: the once-code failure lockout and the issuance rate limit, used with
+ * SQLite (one process). Where several processes share PostgreSQL, shared-limits.ts keeps the same
+ * semantics in the database, so spreading attempts over processes gains nothing.
  */
 
 export interface LockoutPolicy {

@@ -9,7 +9,7 @@ import { PROTOCOL_VERSION, errorMessage, isLanguageCode, toRobotProfile, type La
 import type { FastifyBaseLogger } from 'fastify';
 import { CodedError } from '../errors.js';
 import { precheckMedia, startSessionMedia, type SessionMedia } from '../media/media-admission.js';
-import type { FailureLockout } from '../security/rate-limits.js';
+import type { OnceCodeLockout } from '../security/shared-limits.js';
 import { isOriginAllowed, randomSecret, sha256Hex } from '../security/secrets.js';
 import type { Store } from '../store/store.js';
 import { LiveSession, type SessionServices } from './live-session.js';
@@ -24,7 +24,7 @@ export interface AdmissionDependencies {
   /** Live sessions this process accepts at most (SERVER_BUSY beyond). */
   maxSessions: number;
   /** Failed once-codes per client address and robot. */
-  onceCodeLockout: FailureLockout;
+  onceCodeLockout: OnceCodeLockout;
   sessionServices: SessionServices;
 }
 
@@ -62,7 +62,7 @@ export class Admission {
     const language = input.language ?? robot.defaultLanguage;
     if (!isLanguageCode(language) || !robot.languages.includes(language)) throw new CodedError('LANGUAGE_NOT_SUPPORTED');
     if (!isOriginAllowed(robot.allowedOrigins, origin)) throw originRefused(robot.id, origin, input.log);
-    const lockedFor = onceCodeLockout.lockedFor(lockKey);
+    const lockedFor = await onceCodeLockout.lockedFor(lockKey);
     if (lockedFor > 0) throw new CodedError('ONCE_CODE_LOCKED', undefined, { retryAfterMs: lockedFor });
     // Livekit mode: a full renderer refuses before the once-code is spent (docs/livekit.md).
     const mediaMode = await precheckMedia(robot);
@@ -79,12 +79,12 @@ export class Admission {
       result = await this.admitInStore(robot.id, codeHash, now, { sessionId, tokenHash, language, origin });
       spent = result.ok;
       // A retry of a real code (now spent) is not a guess: counting it locked racing pages out.
-      if (!result.ok && result.reason === 'ONCE_CODE_INVALID' && !this.retries.isRetry(codeHash)) onceCodeLockout.recordFailure(lockKey);
+      if (!result.ok && result.reason === 'ONCE_CODE_INVALID' && !this.retries.isRetry(codeHash)) await onceCodeLockout.recordFailure(lockKey);
     } finally {
       this.retries.finish(codeHash, spent);
     }
     if (!result.ok) throw new CodedError(result.reason);
-    onceCodeLockout.recordSuccess(lockKey);
+    await onceCodeLockout.recordSuccess(lockKey);
     let media: SessionMedia;
     try {
       media = await startSessionMedia(mediaMode, { robot, sessionId, language, serverAddress: input.serverAddress, log: input.log });

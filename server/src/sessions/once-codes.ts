@@ -1,5 +1,5 @@
 import { CodedError } from '../errors.js';
-import type { RateLimiter } from '../security/rate-limits.js';
+import type { IssuanceLimit } from '../security/shared-limits.js';
 import type { Store } from '../store/store.js';
 import { randomSecret, sha256Hex } from '../security/secrets.js';
 
@@ -19,11 +19,11 @@ export async function mintOnceCode(
 
 /** mintOnceCode behind the per-robot issuance rate limit (SERVER_BUSY with a retry delay beyond it). */
 export async function issueOnceCode(
-  context: { store: Store; onceCodeRate: RateLimiter },
+  context: { store: Store; onceCodeRate: IssuanceLimit },
   robotId: string,
   ttlSeconds?: number,
 ): Promise<{ onceCode: string; expiresAt: string }> {
-  const waitMs = context.onceCodeRate.take(robotId);
+  const waitMs = await context.onceCodeRate.take(robotId);
   if (waitMs > 0) throw new CodedError('SERVER_BUSY', 'Too many once-codes requested for this robot; slow down and retry.', { retryAfterMs: waitMs });
   return mintOnceCode(context.store, robotId, ttlSeconds);
 }

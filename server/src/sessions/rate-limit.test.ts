@@ -24,6 +24,6 @@ describe('SessionRateLimits', () => {
     expect([limits.allow('questions'), limits.allow('questions')]).toEqual([true, false]);
     let utterances = 0;
     while (limits.allow('utterances') && utterances < 100) utterances++;
-    expect(utterances).toBe(5);
+    expect(utterances).toBe(10);
   });
 });

@@ -6,11 +6,12 @@
 import type { RateLimit, RateLimits } from '@dhkit/protocol';
 
 export const DEFAULT_RATE_LIMITS: Readonly<Required<RateLimits>> = {
-  // A visitor reads or hears each answer; a few quick follow-ups are fine, a steady stream is not.
-  questions: { burst: 5, perMinute: 20 },
+  // A visitor reads or hears each answer: a run of quick follow-ups (or a page's scripted checks) is fine, a
+  // steady stream faster than one a second is not (500 flooded questions start ~27 brain calls, not 500).
+  questions: { burst: 20, perMinute: 60 },
   // A page may stream driven text in small pieces (one per LLM token of its own backend).
   drivenText: { burst: 100, perMinute: 1200 },
-  utterances: { burst: 5, perMinute: 20 },
+  utterances: { burst: 10, perMinute: 30 },
 };
 
 /** Messages of any kind (pings, junk, everything) per session: past this the session is flooding. */

@@ -18,6 +18,8 @@ export class SessionRegistry {
   private readonly sweeper: NodeJS.Timeout;
   private readonly renewer: NodeJS.Timeout;
   private renewing: Promise<void> | null = null;
+  /** When lease renewal started failing (the store is unreachable); null while it works. */
+  private storeDownSince: number | null = null;
 
   constructor(
     private readonly timeouts: SessionTimeouts,
@@ -78,6 +80,14 @@ export class SessionRegistry {
     return this.renewing;
   }
 
+  /**
+   * How long live sessions outlast an unreachable store (renewing from memory): ten lease TTLs, at least a
+   * minute. Past it they end (LEASE_LOST): the process cannot know what the rest of the cluster decided.
+   */
+  get outageGraceMs(): number {
+    return Math.max(60_000, 10 * this.timeouts.leaseTtlMs);
+  }
+
   private async renewOnce(now: number): Promise<void> {
     const alive = [...this.sessions.values()].filter((s) => !s.isEnded);
     try {
@@ -86,22 +96,40 @@ export class SessionRegistry {
         const ids = alive.slice(start, start + RENEWAL_BATCH).map((s) => s.id);
         for (const id of await this.store.renewLeases(ids, now + this.timeouts.leaseTtlMs, now)) renewed.add(id);
       }
+      const recovering = this.storeDownSince !== null;
       for (const session of alive) {
         if (renewed.has(session.id) || session.isEnded) continue;
+        // Back from an outage: a lease that lapsed meanwhile is taken back if its robot still has the slot.
+        if (recovering && (await this.store.retakeLease(session.id, session.robot.id, now + this.timeouts.leaseTtlMs, now))) continue;
         const record = await this.store.getSession(session.id);
         const cause: EndCause = !record ? 'ROBOT_DELETED' : record.endReason === 'KICKED' ? 'KICKED' : 'LEASE_LOST';
         session.end(cause, { storeAlreadyEnded: record?.endedAt != null || !record });
       }
+      if (recovering) this.log.warn({ downMs: now - this.storeDownSince! }, 'store reachable again; leases reconciled');
+      this.storeDownSince = null;
       await this.store.expireLeases(now);
     } catch (error) {
+      this.storeDownSince ??= now;
       this.log.error({ err: error }, 'could not renew session leases');
+      // Sessions live on from memory (their heartbeats are checked here), up to the outage bound.
+      if (now - this.storeDownSince > this.outageGraceMs) {
+        for (const session of alive) session.end('LEASE_LOST', { storeAlreadyEnded: true });
+      }
     }
   }
 
-  closeAll(cause: EndCause): void {
+  /**
+   * Ends every session here and resolves once the store has them ended: a worker leaving a cluster hands its
+   * leases back at once (other processes can admit into the slots), instead of the store closing under
+   * end()'s unawaited writes and the slots waiting for their leases to run out.
+   */
+  async closeAll(cause: EndCause): Promise<void> {
     clearInterval(this.sweeper);
     clearInterval(this.renewer);
-    for (const session of [...this.sessions.values()]) session.end(cause);
+    const sessions = [...this.sessions.values()];
+    for (const session of sessions) session.end(cause);
+    // A second end is a no-op in the store (only a live session is ended), so these only wait for the first.
+    await Promise.all(sessions.map((session) => this.store.endSession(session.id, cause, Date.now()).catch(() => false)));
   }
 
   /** A fresh id for a driven turn started by the admin API. */

@@ -1,6 +1,9 @@
 import pg from 'pg';
 import type { Robot } from '@dhkit/protocol';
 import { POSTGRES_MIGRATIONS, type Migration } from './migrations/index.js';
+import { ADMISSION_FUNCTION_SQL, ADMIT_SQL } from './postgres-admission.js';
+import { PostgresLimits } from './postgres-limits.js';
+import type { SharedLimitStore } from './shared-limits.js';
 import { ANALYTICS_SQL, numberedPlaceholders, runAnalytics } from './question-analytics.js';
 import {
   KNOWLEDGE_REVISION_PREFIX,
@@ -35,13 +38,16 @@ const MIGRATION_LOCK_KEY = 4_242_017;
 
 /**
  * PostgreSQL store (`DHKIT_DATABASE_URL=postgres://…`), for several server processes sharing one database.
- * Admission is one transaction that first locks the robot's row (`SELECT … FOR UPDATE`), so admissions of
- * one robot run one after another across all processes, while different robots do not wait for each other.
+ * Admission is one call of the dhkit_admit function (postgres-admission.ts): one round trip, serialised per
+ * robot by an advisory lock held only while the function runs; different robots do not wait for each other.
  */
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
+  readonly sharedLimits: SharedLimitStore;
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(private readonly pool: pg.Pool) {
+    this.sharedLimits = new PostgresLimits(pool);
+  }
 
   static async connect(
     connectionString: string,
@@ -52,7 +58,7 @@ export class PostgresStore implements Store {
     pool.on('error', () => {});
     const store = new PostgresStore(pool);
     try {
-      await applyPostgresMigrations(pool, options.migrations ?? POSTGRES_MIGRATIONS);
+      await applyPostgresMigrations(pool, options.migrations ?? POSTGRES_MIGRATIONS, [ADMISSION_FUNCTION_SQL]);
     } catch (error) {
       await pool.end();
       throw error;
@@ -220,28 +226,26 @@ export class PostgresStore implements Store {
   }
 
   async admitSession(request: AdmissionRequest): Promise<AdmissionResult> {
-    return this.transaction<AdmissionResult>(async (client) => {
-      // The row lock serialises admissions of this robot across every process sharing the database.
-      const robot = await client.query<{ config: string }>('SELECT config FROM robots WHERE id = $1 FOR UPDATE', [request.robotId]);
-      if (!robot.rows[0]) return { ok: false, reason: 'ROBOT_NOT_FOUND' };
-      const consumed = await client.query(
-        'UPDATE once_codes SET used_at = $1 WHERE code_hash = $2 AND robot_id = $3 AND used_at IS NULL AND expires_at > $1',
-        [request.now, request.codeHash, request.robotId],
-      );
-      if (consumed.rowCount !== 1) return rollback<AdmissionResult>({ ok: false, reason: 'ONCE_CODE_INVALID' });
-      const concurrency = (JSON.parse(robot.rows[0].config) as Robot).concurrency;
-      const live = await client.query<{ n: string }>(
-        'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = $1 AND ended_at IS NULL AND lease_expires_at > $2',
-        [request.robotId, request.now],
-      );
-      if (Number(live.rows[0].n) >= concurrency) return rollback<AdmissionResult>({ ok: false, reason: 'CONCURRENCY_LIMIT' });
-      const s = request.session;
-      await client.query(
-        'INSERT INTO sessions (id, robot_id, token_hash, language, origin, created_at, lease_expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [s.id, s.robotId, s.tokenHash, s.language, s.origin, s.createdAt, s.leaseExpiresAt],
-      );
-      return { ok: true };
-    });
+    const s = request.session;
+    try {
+      const { rows } = await this.pool.query<{ outcome: string }>(ADMIT_SQL, [
+        request.robotId,
+        request.codeHash,
+        request.now,
+        s.id,
+        s.tokenHash,
+        s.language,
+        s.origin,
+        s.createdAt,
+        s.leaseExpiresAt,
+      ]);
+      const outcome = rows[0].outcome;
+      return outcome === 'OK' ? { ok: true } : { ok: false, reason: outcome as Exclude<AdmissionResult, { ok: true }>['reason'] };
+    } catch (error) {
+      // The robot was deleted between the function's lookup and its insert (foreign key violation).
+      if ((error as { code?: string }).code === '23503') return { ok: false, reason: 'ROBOT_NOT_FOUND' };
+      throw error;
+    }
   }
 
   async getSession(id: string): Promise<SessionRecord | null> {
@@ -272,6 +276,26 @@ export class PostgresStore implements Store {
       [leaseExpiresAt, ids, now],
     );
     return rows.map((row) => row.id);
+  }
+
+  async retakeLease(id: string, robotId: string, leaseExpiresAt: number, now: number): Promise<boolean> {
+    return this.transaction<boolean>(async (client) => {
+      // The same row lock as admission: a re-taken lease and a new admission never both get the last slot.
+      const robot = await client.query<{ config: string }>('SELECT config FROM robots WHERE id = $1 FOR UPDATE', [robotId]);
+      if (!robot.rows[0]) return false;
+      const concurrency = (JSON.parse(robot.rows[0].config) as Robot).concurrency;
+      const live = await client.query<{ n: string }>(
+        'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = $1 AND ended_at IS NULL AND lease_expires_at > $2 AND id <> $3',
+        [robotId, now, id],
+      );
+      if (Number(live.rows[0].n) >= concurrency) return false;
+      const taken = await client.query('UPDATE sessions SET lease_expires_at = $1 WHERE id = $2 AND robot_id = $3 AND ended_at IS NULL', [
+        leaseExpiresAt,
+        id,
+        robotId,
+      ]);
+      return taken.rowCount === 1;
+    });
   }
 
   async endSession(id: string, reason: string, now: number): Promise<boolean> {
@@ -319,7 +343,12 @@ function rollback<T>(value: T): RolledBack<T> {
 }
 
 /** Applies the migrations newer than the recorded version, under an advisory lock (several processes may start at once). */
-async function applyPostgresMigrations(pool: pg.Pool, migrations: readonly Migration[]): Promise<number[]> {
+async function applyPostgresMigrations(
+  pool: pg.Pool,
+  migrations: readonly Migration[],
+  /** Idempotent definitions (CREATE OR REPLACE) run after the migrations, under the same lock. */
+  definitions: readonly string[] = [],
+): Promise<number[]> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -345,6 +374,7 @@ async function applyPostgresMigrations(pool: pg.Pool, migrations: readonly Migra
       }
       newlyApplied.push(migration.version);
     }
+    for (const definition of definitions) await client.query(definition);
     return newlyApplied;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});

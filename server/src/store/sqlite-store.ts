@@ -247,6 +247,24 @@ export class SqliteStore implements Store {
     return this.statements.renewLeases.all(leaseExpiresAt, JSON.stringify(ids), now).map((row) => row.id);
   }
 
+  async retakeLease(id: string, robotId: string, leaseExpiresAt: number, now: number): Promise<boolean> {
+    // An IMMEDIATE transaction, as admission: the count and the update cannot interleave with another writer.
+    const retake = this.db.transaction(() => {
+      const robot = this.statements.getRobot.get(robotId);
+      if (!robot) return false;
+      const concurrency = (JSON.parse(robot.config) as Robot).concurrency;
+      const others = this.db
+        .prepare<[string, number, string], { n: number }>(
+          'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ? AND id <> ?',
+        )
+        .get(robotId, now, id)!.n;
+      if (others >= concurrency) return false;
+      const taken = this.db.prepare('UPDATE sessions SET lease_expires_at = ? WHERE id = ? AND robot_id = ? AND ended_at IS NULL').run(leaseExpiresAt, id, robotId);
+      return taken.changes === 1;
+    });
+    return retake.immediate();
+  }
+
   async endSession(id: string, reason: string, now: number): Promise<boolean> {
     return this.statements.endSession.run(now, reason, id).changes === 1;
   }

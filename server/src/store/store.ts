@@ -8,6 +8,7 @@
  * itself when the lease runs out — no cleanup job has to run for the count to be right.
  */
 import type { LanguageCode, Robot } from '@dhkit/protocol';
+import type { SharedLimitStore } from './shared-limits.js';
 import { CodedError } from '../errors.js';
 
 export interface KnowledgeEntryInput {
@@ -106,6 +107,8 @@ export type AdmissionResult =
 export interface Store {
   /** 'sqlite' or 'postgres', for logs and benchmarks. */
   readonly kind: string;
+  /** Present where several processes share the store: the once-code lockout and issuance limit kept in it. */
+  readonly sharedLimits?: SharedLimitStore;
   close(): Promise<void>;
 
   getSetting(key: string): Promise<string | null>;
@@ -158,6 +161,12 @@ export interface Store {
    * ids that were renewed; the caller ends the others (kicked by another process, robot deleted, lapsed).
    */
   renewLeases(ids: readonly string[], leaseExpiresAt: number, now: number): Promise<string[]>;
+  /**
+   * After a store outage: takes a lapsed lease back for a session that is still live in this process, only if
+   * the session was not ended and its robot has a free slot (counted under the same lock as admission, so it
+   * never over-admits). Returns whether the lease is held again.
+   */
+  retakeLease(id: string, robotId: string, leaseExpiresAt: number, now: number): Promise<boolean>;
   /** Marks a session ended (its slot is free at once); false when it was not live. */
   endSession(id: string, reason: string, now: number): Promise<boolean>;
   /** Marks sessions whose lease ran out as ended with reason LEASE_EXPIRED; returns how many. Bookkeeping only: they stopped counting when the lease ran out. */

@@ -550,8 +550,6 @@ export class LocalCanvasAvatar implements AvatarSurface {
         break;
       }
     }
-    void w;
-    void h;
   }
 
   /** Draws a picture rasterised at the current scale (so the copy is 1:1 in device pixels when upright). */

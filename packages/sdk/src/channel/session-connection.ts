@@ -194,7 +194,7 @@ export class SessionConnection {
         signal: abort.signal,
       });
     } catch (error) {
-      this.options.log.warn('could not end the cancelled session; its lease runs out', error);
+      this.options.log.warn('could not end the cancelled session', error);
     } finally {
       clearTimeout(timer);
     }

@@ -109,6 +109,26 @@ const SOURCES: readonly MigrationSource[] = [
       CREATE INDEX questions_time ON questions(created_at);
     `,
   },
+  {
+    version: 4,
+    name: 'once-code limits shared by all processes',
+    // Used by the PostgreSQL store, where several processes must see one lockout and one issuance budget;
+    // SQLite (one process) keeps them in memory, but the schema stays the same on both.
+    sql: (d) => `
+      CREATE TABLE once_code_failures (
+        lock_key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        window_start BIGINT NOT NULL,
+        locked_until BIGINT NOT NULL
+      );
+      CREATE INDEX once_code_failures_age ON once_code_failures(window_start);
+      CREATE TABLE once_code_issuance (
+        bucket_key TEXT PRIMARY KEY,
+        tokens ${d.double} NOT NULL,
+        refilled_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 function render(dialect: Dialect): readonly Migration[] {

@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+// `npm run bench:hostile`: one visitor attacks the server (floods, a slow reader, a pathological LLM answer,
+// a 1,000-entry lexicon, long questions on a 2,000-entry knowledge base, forged X-Forwarded-For, admin key
+// guesses) while a normal visitor keeps asking. Prints JSON: /healthz p99 and the normal visitor's question →
+// first audio p99 during each attack, next to the same figures with no attack, measured in this one run, and
+// what the protections did. Acceptance (docs/security.md): every attack within 2× of the no-attack figures.
+// The server and each attacker run in their own processes; everything stays on loopback.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { askTimed, loadProtocol, openVisitor } from './hostile/channel.mjs';
+
+const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 8000);
+const ADMIN_KEY = 'bench-hostile-admin-key-0123456789-0123456789';
+const ATTACKS = ['questionFlood', 'pacedQuestions', 'slowReader', 'pathologicalAnswer', 'lexicon', 'longQuestions', 'forgedForwardedFor', 'adminGuesses'];
+const only = process.env.BENCH_ATTACKS?.split(',');
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const p99 = (values) => {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return +sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)].toFixed(1);
+};
+
+/** An LLM that streams 4,000 unclosed `[` in 4-character chunks (OpenAI's SSE format). */
+const llm = createServer((_request, response) => {
+  response.writeHead(200, { 'content-type': 'text/event-stream' });
+  const event = (content) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+  for (let i = 0; i < 1000; i++) response.write(event('[[[['));
+  response.end('data: [DONE]\n\n');
+});
+await new Promise((resolve) => llm.listen(0, '127.0.0.1', resolve));
+
+const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-hostile-'));
+const server = spawn(process.execPath, ['server/bin/dhkit.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir], {
+  env: { ...process.env, DHKIT_ADMIN_KEY: ADMIN_KEY, DHKIT_DEMO: '1', DHKIT_TRUST_PROXY: '1', DHKIT_LOG_LEVEL: 'error' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const serverUrl = await new Promise((resolve, reject) => {
+  let out = '';
+  server.stdout.on('data', (chunk) => {
+    out += chunk;
+    const match = /listening on (http:\/\/\S+)/.exec(out);
+    if (match) resolve(match[1]);
+  });
+  server.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+});
+
+async function admin(method, path, body) {
+  const response = await fetch(serverUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: body && JSON.stringify(body),
+  });
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+async function setUp() {
+  const faq = [
+    { question: 'hello', answer: 'Hello! I am the demo avatar.', language: 'en_US' },
+    { question: '你好', answer: '你好，我是演示数字人。', language: 'zh_CN' },
+  ];
+  // The normal visitor's robot may ask as often as the measurement needs.
+  await admin('POST', '/v1/robots', { id: 'calm', name: 'Calm', concurrency: 10, rateLimits: { questions: { burst: 1000, perMinute: 6000 } } });
+  await admin('POST', '/v1/robots/calm/knowledge', { entries: faq });
+  await admin('POST', '/v1/robots', { id: 'brackets', name: 'Brackets', concurrency: 10, languages: ['en_US'], brain: { type: 'openai', baseUrl: `http://127.0.0.1:${llm.address().port}/v1`, model: 'm' } });
+  const lexicon = Array.from({ length: 998 }, (_, i) => ({ word: `term${i}x`, say: `term ${i}` }));
+  lexicon.push({ word: 'SKU', say: 'S K U' }, { word: '行长', say: '航长' });
+  await admin('POST', '/v1/robots', { id: 'lexicon', name: 'Lexicon', concurrency: 10, lexicon });
+  await admin('POST', '/v1/robots', { id: 'bigkb', name: 'Big KB', concurrency: 10 });
+  const common = '的是在了和有我你他这个们中来上大为';
+  for (let batch = 0; batch < 4; batch++) {
+    const entries = Array.from({ length: 500 }, (_, i) => {
+      const n = batch * 500 + i;
+      const words = Array.from({ length: 12 }, (_, k) => common[(n * 7 + k * 3) % common.length]).join('');
+      return { question: `${words}问题${n}`, answer: `这是第${n}条答案。`, language: 'zh_CN' };
+    });
+    await admin('POST', '/v1/robots/bigkb/knowledge', { entries });
+  }
+}
+
+/** /healthz and the normal visitor's question → first audio, for `ms`. */
+async function measure(ms) {
+  const visitor = await openVisitor(serverUrl, ADMIN_KEY, 'calm');
+  const until = performance.now() + ms;
+  const healthz = [];
+  const firstAudio = [];
+  const failures = { healthz: 0, question: 0 };
+  const health = (async () => {
+    while (performance.now() < until) {
+      const started = performance.now();
+      try {
+        const response = await fetch(`${serverUrl}/healthz`, { signal: AbortSignal.timeout(10_000) });
+        await response.arrayBuffer();
+        if (response.status === 200) healthz.push(performance.now() - started);
+        else failures.healthz++;
+      } catch {
+        failures.healthz++;
+      }
+      await sleep(25);
+    }
+  })();
+  const questions = (async () => {
+    for (let i = 0; performance.now() < until; i++) {
+      try {
+        firstAudio.push(await askTimed(visitor, i % 2 ? '你好' : 'hello'));
+      } catch {
+        failures.question++;
+      }
+      await sleep(150);
+    }
+  })();
+  await Promise.all([health, questions]);
+  visitor.socket.close(1000);
+  return { healthzP99Ms: p99(healthz), firstAudioP99Ms: p99(firstAudio), samples: { healthz: healthz.length, questions: firstAudio.length }, failures };
+}
+
+function runAttacker(attack) {
+  const child = spawn(process.execPath, ['bench/hostile/attacker.mjs', JSON.stringify({ attack, serverUrl, adminKey: ADMIN_KEY, durationMs: PHASE_MS })], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  return new Promise((resolve) => child.once('exit', () => resolve(out.trim() ? JSON.parse(out.trim().split('\n').at(-1)) : { error: 'no result' })));
+}
+
+const ratio = (value, base) => (value === null || !base ? null : +(value / base).toFixed(2));
+
+try {
+  await loadProtocol();
+  await setUp();
+  await measure(1500); // warm-up: espeak voices, JIT
+  const baseline = await measure(PHASE_MS);
+  const attacks = {};
+  for (const attack of ATTACKS.filter((name) => !only || only.includes(name))) {
+    const [figures, protections] = await Promise.all([measure(PHASE_MS), runAttacker(attack)]);
+    attacks[attack] = {
+      ...figures,
+      healthzRatio: ratio(figures.healthzP99Ms, baseline.healthzP99Ms),
+      firstAudioRatio: ratio(figures.firstAudioP99Ms, baseline.firstAudioP99Ms),
+      withinTwoX: ratio(figures.healthzP99Ms, baseline.healthzP99Ms) <= 2 && ratio(figures.firstAudioP99Ms, baseline.firstAudioP99Ms) <= 2,
+      protections,
+    };
+    await sleep(1000);
+  }
+  console.log(JSON.stringify({ phaseMs: PHASE_MS, noAttack: baseline, attacks }, null, 2));
+} finally {
+  server.kill('SIGTERM');
+  llm.close();
+  await sleep(500);
+  rmSync(dataDir, { recursive: true, force: true });
+}

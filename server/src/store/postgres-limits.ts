@@ -1,0 +1,61 @@
+/** SharedLimitStore on PostgreSQL: each operation is one statement, atomic per key across processes. */
+import type pg from 'pg';
+import type { SharedLimitStore, StoredLockoutPolicy, StoredRatePolicy } from './shared-limits.js';
+
+export class PostgresLimits implements SharedLimitStore {
+  private failuresSinceSweep = 0;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async onceCodeLockState(key: string, now: number): Promise<{ lockedForMs: number; hasFailures: boolean }> {
+    const { rows } = await this.pool.query<{ locked_until: string; failures: number }>(
+      'SELECT locked_until, failures FROM once_code_failures WHERE lock_key = $1',
+      [key],
+    );
+    if (!rows[0]) return { lockedForMs: 0, hasFailures: false };
+    return { lockedForMs: Math.max(0, Number(rows[0].locked_until) - now), hasFailures: rows[0].failures > 0 };
+  }
+
+  async recordOnceCodeFailure(key: string, policy: StoredLockoutPolicy, now: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO once_code_failures AS f (lock_key, failures, window_start, locked_until)
+         VALUES ($1, 1, $2::bigint, CASE WHEN $3::integer <= 1 THEN $2::bigint + $5::bigint ELSE 0 END)
+       ON CONFLICT (lock_key) DO UPDATE SET
+         failures = CASE WHEN $2::bigint - f.window_start > $4::bigint THEN 1 ELSE f.failures + 1 END,
+         window_start = CASE WHEN $2::bigint - f.window_start > $4::bigint THEN $2::bigint ELSE f.window_start END`,
+      [key, now, policy.maxFailures, policy.windowMs, policy.lockMs],
+    );
+    // The failure that reaches the limit locks the key and starts a fresh count.
+    await this.pool.query(
+      'UPDATE once_code_failures SET locked_until = $2::bigint + $4::bigint, failures = 0, window_start = $2::bigint WHERE lock_key = $1 AND failures >= $3::integer',
+      [key, now, policy.maxFailures, policy.lockMs],
+    );
+    // Rows of keys that stopped failing long ago are dropped now and then, so a flood of addresses cannot fill the table.
+    if (++this.failuresSinceSweep >= 1000) {
+      this.failuresSinceSweep = 0;
+      await this.pool.query('DELETE FROM once_code_failures WHERE locked_until < $1 AND window_start < $2', [now, now - policy.windowMs]);
+    }
+  }
+
+  async clearOnceCodeFailures(key: string, now: number): Promise<void> {
+    await this.pool.query('DELETE FROM once_code_failures WHERE lock_key = $1 AND locked_until <= $2', [key, now]);
+  }
+
+  async takeIssuanceToken(key: string, policy: StoredRatePolicy, now: number): Promise<number> {
+    // Refill, then take a token only when a whole one is there; the row lock of the upsert makes it atomic.
+    const { rows } = await this.pool.query<{ tokens: number; taken: boolean }>(
+      `WITH refilled AS (
+         SELECT LEAST($3::double precision, COALESCE(
+           (SELECT tokens + GREATEST(0, $2 - refilled_at) / 1000.0 * $4 FROM once_code_issuance WHERE bucket_key = $1 FOR UPDATE),
+           $3::double precision)) AS tokens
+       )
+       INSERT INTO once_code_issuance AS b (bucket_key, tokens, refilled_at)
+         SELECT $1, CASE WHEN tokens >= 1 THEN tokens - 1 ELSE tokens END, $2 FROM refilled
+       ON CONFLICT (bucket_key) DO UPDATE SET tokens = excluded.tokens, refilled_at = GREATEST(b.refilled_at, excluded.refilled_at)
+       RETURNING tokens, (SELECT tokens >= 1 FROM refilled) AS taken`,
+      [key, now, policy.burst, policy.perSecond],
+    );
+    if (rows[0].taken) return 0;
+    return Math.ceil(((1 - rows[0].tokens) / policy.perSecond) * 1000);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * `dhkit serve --workers N`: N server processes behind one port, sharing the PostgreSQL store.
+ *
+ * Sticky by client address: a session lives in the process that admitted it, so its channel must reach
+ * the same process. node:cluster's own balancing spreads connections without regard to who sends them,
+ * so the primary accepts connections itself and hands each to the worker chosen by a hash of the client's
+ * address (the socket travels over the IPC channel; the worker's HTTP server takes it as its own). Behind
+ * a reverse proxy every connection comes from the proxy's address: there, run workers on ports of their
+ * own and let the proxy route sticky (docs/scaling.md).
+ *
+ * The first worker starts alone, so migrations and a generated admin key happen once. A worker that exits
+ * while the cluster is not stopping is replaced in its slot (a crash, or an operator's SIGTERM to one
+ * worker for a rolling restart: it ends its sessions and hands their leases back before it goes).
+ * SIGTERM/SIGINT to the primary stops every worker the same way.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { createHash } from 'node:crypto';
+import net from 'node:net';
+
+/** The message that carries a client connection from the primary to a worker. */
+export const CONNECTION_MESSAGE = 'dhkit:connection';
+/** The message a worker sends once it takes connections. */
+export const READY_MESSAGE = 'dhkit:ready';
+
+/** Replacing a worker that keeps dying this soon after its start would only spin; the cluster stops instead. */
+const MIN_WORKER_LIFETIME_MS = 2000;
+
+export async function runWorkerCluster(workers: number, port: number, host: string): Promise<number> {
+  let stopping = false;
+  const slots: Array<Worker | null> = Array.from({ length: workers }, () => null);
+  const startedAt = new Map<number, number>();
+
+  const fork = (slot: number): Promise<Worker> =>
+    new Promise((resolve, reject) => {
+      const worker = cluster.fork({ DHKIT_WORKER: '1' });
+      startedAt.set(worker.id, Date.now());
+      // Not 'listening': the worker takes connections only once its handler for them is in place.
+      worker.on('message', (message) => {
+        if (message !== READY_MESSAGE) return;
+        slots[slot] = worker;
+        resolve(worker);
+      });
+      worker.once('exit', (code) => reject(new Error(`worker exited with ${code} before listening`)));
+      worker.on('exit', (code, signal) => onExit(slot, worker, code, signal));
+    });
+
+  const onExit = (slot: number, worker: Worker, code: number, signal: string | null) => {
+    if (slots[slot] === worker) slots[slot] = null;
+    if (stopping) return;
+    const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
+    if (lived < MIN_WORKER_LIFETIME_MS) {
+      console.error(`dhkit: worker ${worker.process.pid} exited (${signal ?? code}) right after starting; stopping the cluster.`);
+      stopping = true;
+      void stopAll().then(() => process.exit(1));
+      return;
+    }
+    console.log(`dhkit: worker ${worker.process.pid} exited (${signal ?? code}); starting a replacement.`);
+    fork(slot).catch((error) => console.error(`dhkit: replacement worker failed: ${(error as Error).message}`));
+  };
+
+  try {
+    await fork(0);
+    await Promise.all(slots.slice(1).map((_, i) => fork(i + 1)));
+  } catch (error) {
+    console.error(`dhkit: ${(error as Error).message}; stopping the cluster.`);
+    stopping = true;
+    await stopAll();
+    return 1;
+  }
+
+  const balancer = net.createServer({ pauseOnConnect: true }, (socket) => {
+    const worker = workerFor(slots, socket.remoteAddress ?? '');
+    if (!worker) return socket.destroy();
+    worker.send(CONNECTION_MESSAGE, socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    balancer.once('error', reject);
+    balancer.listen(port, host, () => resolve());
+  });
+  const actualPort = (balancer.address() as net.AddressInfo).port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  console.log(`dhkit: ${workers} workers serving; cluster listening on http://${urlHost}:${actualPort} (primary pid ${process.pid})`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      console.log(`dhkit: ${signal} received, stopping ${workers} workers.`);
+      stopping = true;
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      balancer.close();
+      void stopAll().then(resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}
+
+/** The worker in the client address's slot; while that slot's worker is being replaced, the next live one. */
+function workerFor(slots: ReadonlyArray<Worker | null>, address: string): Worker | null {
+  const start = createHash('sha1').update(address).digest().readUInt32BE(0) % slots.length;
+  for (let i = 0; i < slots.length; i++) {
+    const worker = slots[(start + i) % slots.length];
+    // A worker that disconnected is closing (it disconnects once its server has closed) and takes nothing new.
+    if (worker && !worker.isDead() && worker.isConnected()) return worker;
+  }
+  return null;
+}
+
+/** SIGTERM to every worker (each closes its sessions and hands the leases back), resolved when all have exited. */
+function stopAll(): Promise<void> {
+  const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
+  return Promise.all(
+    alive.map(
+      (worker) =>
+        new Promise<void>((resolve) => {
+          worker.once('exit', () => resolve());
+          worker.process.kill('SIGTERM');
+        }),
+    ),
+  ).then(() => undefined);
+}
