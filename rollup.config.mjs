@@ -13,7 +13,7 @@ const plugins = [
   terser({ format: { comments: false, ascii_only: true } }),
 ];
 
-// The lazy chunks (src/chunks/load-chunk.ts) and the source module each is built from.
+// The lazy chunks (src/chunks/lazy-chunks.ts) and the source module each is built from.
 const lazyChunks = {
   'rich-media': 'src/rich-media/chunk.ts',
   voice: 'src/voice/engine.ts',
