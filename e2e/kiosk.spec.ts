@@ -160,6 +160,7 @@ test('all assistants busy: the kiosk says so and comes back by itself when one i
   const site = await startKioskSite(dhkit.url);
   try {
     await page.setViewportSize({ width: 1080, height: 1920 });
+    await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto(`${site.url}/?greet=0&retryMax=2`);
     await waitForState(page, 'busy', 20_000);
     await expect(page.locator('dh-kiosk [part="outage"]')).toContainText('All assistants are busy');
@@ -169,6 +170,8 @@ test('all assistants busy: the kiosk says so and comes back by itself when one i
     expect((await admin(dhkit.url, 'PATCH', '/v1/robots/demo', { concurrency: 2 })).status).toBe(200);
     await waitForState(page, 'attract', 20_000);
     expect(await kioskState(page)).toBe('attract');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/kiosk-attract-dark.png` });
   } finally {
     await site.close();
     await dhkit.close();

@@ -15,7 +15,7 @@ export default css`
   [part='answer'] {
     width: 100%;
     max-width: var(--dh-answer-max-width, 640px);
-    max-height: var(--dh-answer-max-height, 40vh);
+    max-height: var(--dh-answer-max-height, var(--_answer-room, 40vh));
     padding: calc(10px * var(--dh-scale, 1)) calc(14px * var(--dh-scale, 1));
     overflow: auto;
     overscroll-behavior: contain;

@@ -50,6 +50,7 @@ const CAPTION_LINGER_MS = 1500;
  * @cssproperty --dh-font-family - Font of every component.
  * @cssproperty --dh-radius - Corner radius of captions, chips and input bar.
  * @cssproperty --dh-min-height - Smallest height of the element (default 240px).
+ * @cssproperty --dh-answer-avatar-scale - How small the avatar gets while an answer card is shown (default 0.62; 1 keeps her size).
  * @cssproperty --dh-avatar-skin / -skin-shade / -hair / -shirt / -lips / -eyes / -cheeks - Colors of the built-in fallback face (drawn when the avatar pack cannot load), read at mount.
  */
 export default class DigitalHumanElement extends DhElement implements DigitalHumanView {
@@ -66,6 +67,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     speaking: { type: Boolean, reflect: true },
     listening: { type: Boolean, reflect: true },
     voiceUnavailable: { state: true },
+    answering: { type: Boolean, reflect: true },
   };
 
   /** The SDK config in force (set by the SDK instance). */
@@ -83,6 +85,11 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
   speaking: boolean;
   /** The microphone is listening (push-to-talk). */
   listening: boolean;
+  /**
+   * An answer card is shown; reflected as `answering`. The avatar then makes room (shrinks towards the top),
+   * so the card never covers her face.
+   */
+  answering: boolean;
 
   /** The server could not speak an answer this session (SPEECH_SYNTHESIS_FAILED): the status line says so. */
   protected voiceUnavailable = false;
@@ -99,6 +106,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     this.state = 'CONNECTING';
     this.speaking = false;
     this.listening = false;
+    this.answering = false;
   }
 
   /** How open the avatar's mouth is right now, 0..1 (follows the audio actually playing). */
@@ -167,6 +175,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     }
     captions.answer += text;
     if (isLast) captions.complete = true;
+    this.answering = captions.answer.trim() !== '';
   }
 
   /** The answer shown will get no more segments (interrupted). */
@@ -188,7 +197,21 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     clearTimeout(this.captionTimer);
   }
 
+  /** Clears the answer and the caption: a session that ended leaves nothing of its conversation on screen. */
+  clearConversation(): void {
+    clearTimeout(this.captionTimer);
+    const captions = this.captions;
+    if (captions) {
+      captions.answer = '';
+      captions.clause = '';
+      captions.complete = false;
+    }
+    this.answerChatId = '';
+    this.answering = false;
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('state') && this.state === 'ENDED') this.clearConversation();
     if (changed.has('config')) this.surface?.setBackground(this.config.useDefaultBackground);
     // The answer renderer (marked + DOMPurify) is a lazy chunk: fetch it as soon as captions may need it.
     if ((changed.has('config') || changed.has('serverAddress')) && this.serverAddress && (this.config.enableCaption || this.config.enableMediaViewer)) {

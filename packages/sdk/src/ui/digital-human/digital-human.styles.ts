@@ -46,6 +46,20 @@ export default css`
     position: absolute;
     inset: 0;
     z-index: 0;
+    transform-origin: 50% 8%;
+    transition: transform 0.35s ease;
+  }
+
+  /*
+   * An answer card is up: the avatar makes room, shrinking towards the top so that her face (in the upper
+   * two thirds of every pack's frame) ends above the card, and the card may take the lower half at most.
+   */
+  :host([answering]) [part='avatar'] {
+    transform: scale(var(--dh-answer-avatar-scale, 0.62));
+  }
+
+  :host([answering]) [part='caption'] {
+    --_answer-room: 30cqh;
   }
 
   [part='avatar'] canvas {
@@ -97,8 +111,12 @@ export default css`
     min-height: 0;
   }
 
-  /* Tall screens (kiosks): keep the answer in the lower half, larger text. */
+  /* Tall screens (kiosks): keep the answer in the lower half, larger text; the avatar needs less room. */
   @container (min-height: 1200px) {
+    :host([answering]) [part='avatar'] {
+      transform: scale(var(--dh-answer-avatar-scale, 0.8));
+    }
+
     .overlay {
       gap: 14px;
       padding: 24px;
