@@ -103,7 +103,7 @@ test('a kiosk serves three visitors in a row and recovers from a server restart 
   try {
     await page.setViewportSize({ width: 1080, height: 1920 });
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto(`${site.url}/?reset=6&warn=4&greet=0&retryMax=3`);
+    await page.goto(`${site.url}/?reset=20&warn=10&greet=0&retryMax=3`);
     await page.evaluate(() => ((window as any).__samePage = true));
     await waitForState(page, 'attract', 30_000);
     await expect(page.locator('dh-kiosk [part="attract"]')).toContainText('Tap the screen or say hello');
