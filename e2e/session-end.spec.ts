@@ -21,3 +21,34 @@ test('a kick mid-answer closes the mouth and clears the answer and caption', asy
   await expect(element.locator('[part~="caption"] [part="clause"]')).toHaveText('');
   await expect(element).not.toHaveAttribute('answering', '');
 });
+
+test('jobEndMention shows a countdown; continue keeps the session, and it ends when no one answers', async ({ blankPage: page, server }) => {
+  test.setTimeout(60_000);
+  const robot = 'countdown';
+  expect((await server.admin('POST', '/v1/robots', { id: robot, name: 'Countdown', concurrency: 1, idleTimeoutSeconds: 10 })).status).toBe(201);
+  await page.evaluate(
+    async ({ serverAddress, robotId, onceCode }) => {
+      const w = window as any;
+      w.__ends = [];
+      w.dh = await w.DHKit.create({ serverAddress, robotId, onceCode, containerId: 'dh', config: { enableCaption: true } });
+      w.dh.on('jobEnd', (e: any) => w.__ends.push({ ...e, t: performance.now() }));
+    },
+    { serverAddress: server.url, robotId: robot, onceCode: await server.onceCode(robot) },
+  );
+  const startedAt = Date.now();
+  const element = page.locator('#dh digital-human');
+  const countdown = element.locator('[part="end-countdown"]');
+  await expect(countdown).toBeVisible({ timeout: 10_000 });
+  await expect(countdown).toContainText(/Are you still there\?|您还在吗？/);
+  // Announced once to screen readers (the robot speaks Chinese by default; the UI follows it).
+  await expect(element.getByRole('status').filter({ hasText: /Press Continue|按“继续”/ })).toHaveCount(1);
+  await countdown.locator('[part="continue"]').click();
+  await expect(countdown).toHaveCount(0);
+  // Past the first deadline the session lives on; the moved deadline is announced again, then it ends.
+  await page.waitForTimeout(Math.max(0, 11_000 - (Date.now() - startedAt)));
+  await expect(element).not.toHaveAttribute('state', 'ENDED');
+  await expect(countdown).toBeVisible({ timeout: 10_000 });
+  await expect(element).toHaveAttribute('state', 'ENDED', { timeout: 15_000 });
+  await expect(countdown).toHaveCount(0);
+  expect(await page.evaluate(() => (window as any).__ends.map((e: any) => e.reason))).toEqual(['IDLE_TIMEOUT']);
+});

@@ -32,6 +32,11 @@ export interface DigitalHumanView extends EventTarget {
   endAnswer(): void;
   /** An error for the visitor, by catalog code; weak ones show only with `enableWeakErrorInfo`. */
   showError(code: string): void;
+  /**
+   * The session ends in `seconds` (`jobEndMention`): a countdown, with a continue control when the visitor can
+   * keep it going (`dh-continue`); null takes it away.
+   */
+  showEndCountdown(seconds: number | null, canContinue: boolean): void;
   /** Mounts the avatar surface; resolves on its first frame. */
   attachSurface(surface: AvatarSurface): Promise<void>;
   remove(): void;
@@ -62,6 +67,7 @@ export class HeadlessView extends EventTarget implements DigitalHumanView {
   addAnswer(): void {}
   endAnswer(): void {}
   showError(): void {}
+  showEndCountdown(): void {}
   async attachSurface(): Promise<void> {}
   remove(): void {}
 }

@@ -45,10 +45,10 @@ const en_US = {
   kioskBusy: 'All assistants are busy',
   kioskBusyDetail: 'Please wait a moment; the next free assistant will be here for you.',
   kioskRetryIn: 'Trying again in {seconds} s',
-  kioskStillThere: 'Are you still there?',
-  kioskEndsIn: 'This conversation ends in {seconds} s.',
-  kioskEndsAnnouncement: 'Are you still there? This conversation ends in {seconds} seconds. Press Continue to keep talking.',
-  kioskContinue: 'Continue',
+  stillThere: 'Are you still there?',
+  endsIn: 'This conversation ends in {seconds} s.',
+  endsAnnouncement: 'Are you still there? This conversation ends in {seconds} seconds. Press Continue to keep talking.',
+  continueSession: 'Continue',
   kioskWelcome: 'One moment…',
 } as const;
 
@@ -96,10 +96,10 @@ const zh_CN: UiStrings = {
   kioskBusy: '所有助手都在忙',
   kioskBusyDetail: '请稍候，空闲的助手马上为您服务。',
   kioskRetryIn: '{seconds} 秒后重试',
-  kioskStillThere: '您还在吗？',
-  kioskEndsIn: '本次对话将在 {seconds} 秒后结束。',
-  kioskEndsAnnouncement: '您还在吗？本次对话将在 {seconds} 秒后结束。按“继续”可以接着聊。',
-  kioskContinue: '继续',
+  stillThere: '您还在吗？',
+  endsIn: '本次对话将在 {seconds} 秒后结束。',
+  endsAnnouncement: '您还在吗？本次对话将在 {seconds} 秒后结束。按“继续”可以接着聊。',
+  continueSession: '继续',
   kioskWelcome: '请稍候…',
 };
 

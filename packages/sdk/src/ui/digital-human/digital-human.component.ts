@@ -34,6 +34,7 @@ const CAPTION_LINGER_MS = 1500;
  * @event dh-media-blocked - Parts of an answer were left out by the media policy (`detail.dropped`).
  * @event dh-error - Something the UI could not do (`detail.code`, `detail.message`), such as an answer renderer
  * chunk that did not load (`CHUNK_LOAD_FAILED`).
+ * @event dh-continue - The visitor pressed continue on the end countdown.
  *
  * @csspart avatar - Container of the avatar surface (a canvas in media mode `local`).
  * @csspart caption - `<dh-captions>`: the rich answer and the clause being spoken (with `enableCaption`).
@@ -43,6 +44,7 @@ const CAPTION_LINGER_MS = 1500;
  * @csspart language - `<dh-language-switch>` (with `showLanguageUI`).
  * @csspart input - `<dh-input-bar>` (with `enableChatBtn`).
  * @csspart status - `<dh-status>`: connection state and error messages.
+ * @csspart end-countdown - The "still there?" card of `jobEndMention`; `continue` is its button.
  * @csspart ai-label - `<dh-ai-label>`, when the robot asks for it.
  *
  * @cssproperty --dh-background - Background when `useDefaultBackground` is on.
@@ -68,6 +70,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     listening: { type: Boolean, reflect: true },
     voiceUnavailable: { state: true },
     answering: { type: Boolean, reflect: true },
+    endCountdown: { state: true },
   };
 
   /** The SDK config in force (set by the SDK instance). */
@@ -93,6 +96,12 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
 
   /** The server could not speak an answer this session (SPEECH_SYNTHESIS_FAILED): the status line says so. */
   protected voiceUnavailable = false;
+  /** Seconds left on the end countdown (`jobEndMention`), or null. */
+  protected endCountdown: number | null = null;
+  private endCanContinue = false;
+  /** The countdown's first value: announced once, not every second. */
+  private endAnnounced: number | null = null;
+  private endTimer: ReturnType<typeof setInterval> | undefined;
   private surface: AvatarSurface | null = null;
   private captionTimer: ReturnType<typeof setTimeout> | undefined;
   private answerChatId = '';
@@ -195,6 +204,45 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.captionTimer);
+    clearInterval(this.endTimer);
+  }
+
+  /** Shows the session's end countdown (with continue when the visitor can keep it going); null hides it. */
+  showEndCountdown(seconds: number | null, canContinue: boolean): void {
+    clearInterval(this.endTimer);
+    this.endCountdown = seconds === null ? null : Math.max(0, Math.round(seconds));
+    this.endCanContinue = canContinue;
+    this.endAnnounced = this.endCountdown;
+    if (this.endCountdown === null) return;
+    this.endTimer = setInterval(() => {
+      if (this.endCountdown === null || this.endCountdown <= 0) return clearInterval(this.endTimer);
+      this.endCountdown -= 1;
+    }, 1000);
+  }
+
+  private onContinue(): void {
+    this.dispatchEvent(new CustomEvent('dh-continue', { bubbles: true, composed: true }));
+  }
+
+  private renderEndCountdown() {
+    const lang = this.language;
+    const seconds = this.endCountdown;
+    return html`
+      <div class="visually-hidden" role="status" aria-live="polite">
+        ${seconds !== null && this.endAnnounced !== null
+          ? t(lang, this.endCanContinue ? 'endsAnnouncement' : 'endsIn', { seconds: this.endAnnounced })
+          : ''}
+      </div>
+      ${seconds !== null
+        ? html`<div part="end-countdown" class="end-countdown" role="group" aria-labelledby="end-title">
+            <p id="end-title" class="end-title">${t(lang, 'stillThere')}</p>
+            <p aria-hidden="true">${t(lang, 'endsIn', { seconds })}</p>
+            ${this.endCanContinue
+              ? html`<button type="button" part="continue" @click=${this.onContinue}>${t(lang, 'continueSession')}</button>`
+              : nothing}
+          </div>`
+        : nothing}
+    `;
   }
 
   /** Clears the answer and the caption: a session that ended leaves nothing of its conversation on screen. */
@@ -263,6 +311,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
                 @dh-media-open=${this.onMediaOpen}
               ></dh-captions>`
             : nothing}
+          ${this.renderEndCountdown()}
           <dh-status part="status" .language=${lang} .theme=${theme} .weakErrors=${config.enableWeakErrorInfo} .info=${info}></dh-status>
           ${hotQuestions.length
             ? html`<dh-hot-questions

@@ -111,6 +111,42 @@ export default css`
     min-height: 0;
   }
 
+  .end-countdown {
+    align-self: center;
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    gap: calc(6px * var(--dh-scale, 1));
+    max-width: min(92%, calc(420px * var(--dh-scale, 1)));
+    padding: calc(12px * var(--dh-scale, 1)) calc(18px * var(--dh-scale, 1));
+    border-radius: var(--_radius);
+    background: var(--_answer-background);
+    color: var(--_answer-color);
+    box-shadow: var(--_shadow);
+    font-size: calc(15px * var(--dh-scale, 1));
+    text-align: center;
+  }
+
+  .end-countdown p {
+    margin: 0;
+  }
+
+  .end-title {
+    font-weight: 600;
+  }
+
+  [part='continue'] {
+    min-height: calc(40px * var(--dh-scale, 1));
+    padding: calc(8px * var(--dh-scale, 1)) calc(22px * var(--dh-scale, 1));
+    border: none;
+    border-radius: 999px;
+    background: var(--_accent);
+    color: var(--_accent-contrast);
+    font: inherit;
+    font-weight: 600;
+    cursor: pointer;
+  }
+
   /* Tall screens (kiosks): keep the answer in the lower half, larger text; the avatar needs less room. */
   @container (min-height: 1200px) {
     :host([answering]) [part='avatar'] {

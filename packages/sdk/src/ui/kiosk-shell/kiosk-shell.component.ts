@@ -69,7 +69,7 @@ export default class DhKiosk extends LitElement {
     const lang = this.language;
     if (this.state === 'offline') return `${t(lang, 'kioskOffline')} ${t(lang, 'kioskOfflineDetail')}`;
     if (this.state === 'busy') return `${t(lang, 'kioskBusy')}. ${t(lang, 'kioskBusyDetail')}`;
-    if (this.countdownFrom !== null && this.state === 'active') return t(lang, 'kioskEndsAnnouncement', { seconds: this.countdownFrom });
+    if (this.countdownFrom !== null && this.state === 'active') return t(lang, 'endsAnnouncement', { seconds: this.countdownFrom });
     return '';
   }
 
@@ -104,9 +104,9 @@ export default class DhKiosk extends LitElement {
   private renderCountdown(lang: LanguageCode, seconds: number) {
     return html`
       <div part="countdown" class="countdown" role="group" aria-labelledby="still-there">
-        <p id="still-there" class="title">${t(lang, 'kioskStillThere')}</p>
-        <p aria-hidden="true">${t(lang, 'kioskEndsIn', { seconds })}</p>
-        <button class="primary" type="button" @click=${() => this.fire('dh-kiosk-continue', {})}>${t(lang, 'kioskContinue')}</button>
+        <p id="still-there" class="title">${t(lang, 'stillThere')}</p>
+        <p aria-hidden="true">${t(lang, 'endsIn', { seconds })}</p>
+        <button class="primary" type="button" @click=${() => this.fire('dh-kiosk-continue', {})}>${t(lang, 'continueSession')}</button>
       </div>
     `;
   }
