@@ -8,6 +8,9 @@ import type { OnceCodeSource } from '../channel/once-code.js';
 import type { ServerAddress } from '../channel/server-address.js';
 import { isLogLevel, type LogLevel } from './logger.js';
 
+/** How long create() keeps trying while all assistants are busy (a once-code lives 5 minutes by default). */
+export const BUSY_WAIT_MS = 120_000;
+
 export interface CreateOptions {
   /** The server's base URL: `https://host[:port][/path]`; a bare `host[:port]` means https. */
   serverAddress: string;
@@ -25,6 +28,8 @@ export interface CreateOptions {
   eventListeners?: DigitalHumanEventListeners;
   /** Console verbosity; default 'warn'. */
   logLevel?: LogLevel;
+  /** @internal How long admission retries while all assistants are busy (createKiosk() shows its own busy screen: 0). */
+  busyWaitMs?: number;
 }
 
 /** Checks create()'s options apart from the container; throws INVALID_REQUEST naming what is wrong. */
@@ -50,6 +55,7 @@ export function checkCreateOptions(options: unknown): Omit<ResolvedOptions, 'con
     config: o.config,
     eventListeners: o.eventListeners,
     logLevel: o.logLevel ?? 'warn',
+    busyWaitMs: typeof o.busyWaitMs === 'number' && o.busyWaitMs >= 0 ? o.busyWaitMs : BUSY_WAIT_MS,
   };
 }
 

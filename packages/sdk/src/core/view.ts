@@ -37,6 +37,8 @@ export interface DigitalHumanView extends EventTarget {
    * keep it going (`dh-continue`); null takes it away.
    */
   showEndCountdown(seconds: number | null, canContinue: boolean): void;
+  /** All assistants are busy; the next try is in `seconds`. null: no longer waiting. */
+  showBusy(seconds: number | null): void;
   /** Mounts the avatar surface; resolves on its first frame. */
   attachSurface(surface: AvatarSurface): Promise<void>;
   remove(): void;
@@ -68,6 +70,7 @@ export class HeadlessView extends EventTarget implements DigitalHumanView {
   endAnswer(): void {}
   showError(): void {}
   showEndCountdown(): void {}
+  showBusy(): void {}
   async attachSurface(): Promise<void> {}
   remove(): void {}
 }

@@ -7,7 +7,7 @@ import { create } from '../ui/create.js';
 import { hotQuestionsFor } from '../ui/hot-questions/hot-questions-select.js';
 import type DhKiosk from '../ui/kiosk-shell/kiosk-shell.component.js';
 import type { KioskState } from '../ui/kiosk-shell/kiosk-shell.component.js';
-import { Backoff } from './backoff.js';
+import { Backoff } from '../core/backoff.js';
 import type { KioskCreateOptions, ResolvedKioskOptions } from './kiosk-options.js';
 import { Presence } from './presence.js';
 import { KioskScreen } from './screen.js';
@@ -66,7 +66,7 @@ export class Kiosk {
     shell.addEventListener('keydown', this.onKey);
     shell.addEventListener('dh-question', this.onActivity);
     shell.addEventListener('dh-kiosk-start', this.onStart);
-    shell.addEventListener('dh-kiosk-continue', this.onActivity);
+    shell.addEventListener('dh-kiosk-continue', this.onContinue);
     shell.addEventListener('dh-kiosk-ask', this.onAsk);
     if (typeof window !== 'undefined') window.addEventListener('online', this.onOnline);
     if (settings.wakeLock) void this.screen.keepAwake();
@@ -143,7 +143,8 @@ export class Kiosk {
       const onceCode = await this.options.onceCode();
       if (typeof onceCode !== 'string' || !onceCode) throw new DHKitError('ONCE_CODE_INVALID', 'createKiosk: onceCode() gave no code.');
       if (mine !== this.generation) return;
-      const dh = await create({ ...this.options, onceCode, container: this.shell, containerId: undefined });
+      // busyWaitMs 0: a busy server is the kiosk's to show (its busy screen), not the element's.
+      const dh = await create({ ...this.options, onceCode, container: this.shell, containerId: undefined, busyWaitMs: 0 });
       if (mine !== this.generation) return void (await dh.destroy());
       this.dh = dh;
       this.backoff.reset();
@@ -164,7 +165,6 @@ export class Kiosk {
     dh.on('speechRecognized', (e) => current() && e.text && this.visitorActive());
     dh.on('enterActive', () => current() && this.visitorActive());
     dh.on('languageInfoChange', (e) => current() && (this.shell.language = e.currentLanguage));
-    dh.on('jobEndMention', (e) => current() && this.state === 'active' && (this.shell.countdownSeconds = e.restTime));
     dh.on('jobEnd', (e) => {
       if (!current()) return;
       // A lost channel means the server or the network is gone: show it, and come back with back-off.
@@ -272,6 +272,12 @@ export class Kiosk {
   };
 
   private readonly onKey = () => this.visitorActive();
+
+  /** Continue on the kiosk's countdown: the visitor is there, so the server's idle clock starts over too. */
+  private readonly onContinue = () => {
+    this.visitorActive();
+    this.shell.querySelector('digital-human')?.dispatchEvent(new CustomEvent('dh-continue'));
+  };
   private readonly onActivity = () => this.visitorActive();
 
   /** Start: the question field takes the focus (the start button it replaces is gone). */

@@ -71,6 +71,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     voiceUnavailable: { state: true },
     answering: { type: Boolean, reflect: true },
     endCountdown: { state: true },
+    busyRetry: { state: true },
   };
 
   /** The SDK config in force (set by the SDK instance). */
@@ -102,6 +103,9 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
   /** The countdown's first value: announced once, not every second. */
   private endAnnounced: number | null = null;
   private endTimer: ReturnType<typeof setInterval> | undefined;
+  /** Seconds to the next admission try while all assistants are busy, or null. */
+  protected busyRetry: number | null = null;
+  private busyTimer: ReturnType<typeof setInterval> | undefined;
   private surface: AvatarSurface | null = null;
   private captionTimer: ReturnType<typeof setTimeout> | undefined;
   private answerChatId = '';
@@ -205,6 +209,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     super.disconnectedCallback();
     clearTimeout(this.captionTimer);
     clearInterval(this.endTimer);
+    clearInterval(this.busyTimer);
   }
 
   /** Shows the session's end countdown (with continue when the visitor can keep it going); null hides it. */
@@ -217,6 +222,17 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     this.endTimer = setInterval(() => {
       if (this.endCountdown === null || this.endCountdown <= 0) return clearInterval(this.endTimer);
       this.endCountdown -= 1;
+    }, 1000);
+  }
+
+  /** All assistants are busy: the status line says so and counts down to the next try; null clears it. */
+  showBusy(seconds: number | null): void {
+    clearInterval(this.busyTimer);
+    this.busyRetry = seconds === null ? null : Math.max(0, Math.ceil(seconds));
+    if (this.busyRetry === null) return;
+    this.busyTimer = setInterval(() => {
+      if (this.busyRetry === null || this.busyRetry <= 0) return clearInterval(this.busyTimer);
+      this.busyRetry -= 1;
     }, 1000);
   }
 
@@ -281,6 +297,10 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     const inputDisabled = ended || this.state === 'CONNECTING';
     const info =
       this.state === 'CONNECTING' ? t(lang, 'connecting') : ended ? t(lang, 'ended') : this.voiceUnavailable ? t(lang, 'voiceUnavailable') : '';
+    const busy = this.busyRetry !== null && this.state === 'CONNECTING';
+    const info = busy
+      ? `${t(lang, 'allBusy')}. ${t(lang, 'allBusyDetail')} ${this.busyRetry ? t(lang, 'retryIn', { seconds: this.busyRetry }) : ''}`.trim()
+      : this.state === 'CONNECTING' ? t(lang, 'connecting') : ended ? t(lang, 'ended') : '';
     const hotQuestions = config.enableHotIssues ? hotQuestionsFor(profile?.hotQuestions, lang) : [];
     return html`
       <div class="root ${config.useDefaultBackground ? 'default-background' : ''}">

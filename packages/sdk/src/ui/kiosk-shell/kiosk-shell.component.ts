@@ -68,7 +68,7 @@ export default class DhKiosk extends LitElement {
   private announcement(): string {
     const lang = this.language;
     if (this.state === 'offline') return `${t(lang, 'kioskOffline')} ${t(lang, 'kioskOfflineDetail')}`;
-    if (this.state === 'busy') return `${t(lang, 'kioskBusy')}. ${t(lang, 'kioskBusyDetail')}`;
+    if (this.state === 'busy') return `${t(lang, 'allBusy')}. ${t(lang, 'allBusyDetail')}`;
     if (this.countdownFrom !== null && this.state === 'active') return t(lang, 'endsAnnouncement', { seconds: this.countdownFrom });
     return '';
   }
@@ -116,9 +116,9 @@ export default class DhKiosk extends LitElement {
     return html`
       <div part="outage" class="veil outage">
         <div class="card">
-          <p class="title">${t(lang, offline ? 'kioskOffline' : 'kioskBusy')}</p>
-          <p>${t(lang, offline ? 'kioskOfflineDetail' : 'kioskBusyDetail')}</p>
-          ${this.retryInSeconds > 0 ? html`<p class="muted" aria-hidden="true">${t(lang, 'kioskRetryIn', { seconds: this.retryInSeconds })}</p>` : nothing}
+          <p class="title">${t(lang, offline ? 'kioskOffline' : 'allBusy')}</p>
+          <p>${t(lang, offline ? 'kioskOfflineDetail' : 'allBusyDetail')}</p>
+          ${this.retryInSeconds > 0 ? html`<p class="muted" aria-hidden="true">${t(lang, 'retryIn', { seconds: this.retryInSeconds })}</p>` : nothing}
         </div>
       </div>
     `;
