@@ -1,4 +1,5 @@
 import type { ClientMessage, ServerMessage, SessionInfo, WelcomeMessage } from '@dhkit/protocol';
+import { Backoff } from '../core/backoff.js';
 import { DHKitError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { requestSession } from './admission.js';
@@ -15,6 +16,11 @@ export interface SessionConnectionEvents {
   message(message: ServerMessage): void;
   /** A binary frame (answer audio). */
   binary(frame: Uint8Array): void;
+  /**
+   * All assistants are busy: the next admission try is in `retryInMs` (`error` on the first refusal only);
+   * null once admitted.
+   */
+  busy(retryInMs: number | null, error?: DHKitError): void;
   /** The channel dropped; it is being reopened with the same token. */
   resuming(): void;
   resumed(): void;
@@ -26,6 +32,8 @@ export interface SessionConnectionOptions {
   address: ServerAddress;
   robotId: string;
   onceCode: OnceCodeSource;
+  /** How long admission retries while all assistants are busy (CONCURRENCY_LIMIT, SERVER_BUSY); 0: not at all. */
+  busyWaitMs: number;
   log: Logger;
   events: SessionConnectionEvents;
 }
@@ -61,13 +69,36 @@ export class SessionConnection {
   async admit(): Promise<SessionInfo> {
     const onceCode = await this.options.onceCode();
     if (this.closed) throw DHKitError.fromCode('CANCELLED');
-    this.admission = requestSession(this.options.address, { robotId: this.options.robotId, onceCode });
-    const session = await this.admission;
+    const session = await this.admitWhenFree(onceCode);
     this.session = session;
     // close() ends it.
     if (this.closed) throw DHKitError.fromCode('CANCELLED');
     this.options.log.info('session admitted', session.sessionId);
     return session;
+  }
+
+  /**
+   * Admission; while all assistants are busy it tries again with back-off, honouring Retry-After (a refusal
+   * does not spend the once-code), for up to `busyWaitMs`; then the refusal is the answer.
+   */
+  private async admitWhenFree(onceCode: string): Promise<SessionInfo> {
+    const backoff = new Backoff({ initialMs: 2000, maxMs: 15_000 });
+    const giveUpAt = Date.now() + this.options.busyWaitMs;
+    for (;;) {
+      this.admission = requestSession(this.options.address, { robotId: this.options.robotId, onceCode });
+      try {
+        const session = await this.admission;
+        if (backoff.attempts > 0) this.options.events.busy(null);
+        return session;
+      } catch (error) {
+        const busy = error instanceof DHKitError && (error.code === 'CONCURRENCY_LIMIT' || error.code === 'SERVER_BUSY');
+        if (!busy || this.closed || Date.now() >= giveUpAt) throw error;
+        const delay = Math.min(backoff.next(error.retryAfterMs), Math.max(0, giveUpAt - Date.now()));
+        this.options.events.busy(delay, backoff.attempts === 1 ? error : undefined);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (this.closed) throw DHKitError.fromCode('CANCELLED');
+      }
+    }
   }
 
   /** Opens the admitted session's channel; resolves with the server's welcome. */

@@ -14,7 +14,7 @@ export interface TurnMessageHandlers {
 export interface SessionMessageHandlers {
   handleLanguageChanged(language: LanguageCode): void;
   handleError(code: ErrorCode, message: string): void;
-  handleSessionEndMention(restTime: number): void;
+  handleSessionEndMention(restTime: number, reason: string): void;
   handleSessionEnd(reason: string): void;
 }
 
@@ -46,7 +46,7 @@ export function routeServerMessage(message: ServerMessage, turn: TurnMessageHand
       return;
     case 'sessionEndMention':
       log.info('sessionEndMention', message.reason, message.restTime);
-      return to.handleSessionEndMention(Number(message.restTime) || 0);
+      return to.handleSessionEndMention(Number(message.restTime) || 0, String(message.reason));
     case 'sessionEnd':
       log.info('sessionEnd', message.reason);
       return to.handleSessionEnd(message.reason);

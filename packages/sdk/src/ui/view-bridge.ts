@@ -39,6 +39,7 @@ export function bridgeView(view: EventTarget, actions: ViewActions, signal: Abor
       actions.report(new DHKitError('MEDIA_BLOCKED', `Left out of the answer by the media policy: ${what}`));
     },
     'dh-error': (event) => actions.report(new DHKitError(event.detail.code, event.detail.message)),
+    'dh-continue': () => actions.continueSession(),
     pointerdown: () => actions.gesture(),
     keydown: () => actions.gesture(),
   };
