@@ -52,3 +52,34 @@ test('jobEndMention shows a countdown; continue keeps the session, and it ends w
   await expect(countdown).toHaveCount(0);
   expect(await page.evaluate(() => (window as any).__ends.map((e: any) => e.reason))).toEqual(['IDLE_TIMEOUT']);
 });
+
+test('after an end, "start again" opens a new session on the same element (onceCode as a function)', async ({ blankPage: page, server }) => {
+  test.setTimeout(60_000);
+  const codes = [await server.onceCode(), await server.onceCode()];
+  await page.evaluate(
+    async ({ serverAddress, codes }) => {
+      const w = window as any;
+      w.dh = await w.DHKit.create({ serverAddress, robotId: 'demo', onceCode: async () => codes.shift(), containerId: 'dh', config: { enableCaption: true } });
+      w.firstSession = w.dh.getJobInfo().sessionId;
+    },
+    { serverAddress: server.url, codes },
+  );
+  const element = page.locator('#dh digital-human');
+  await expect(element.locator('[part="start-again"]')).toHaveCount(0);
+  const first = await page.evaluate(() => (window as any).firstSession);
+  expect((await server.admin('DELETE', `/v1/sessions/${first}`)).status).toBeLessThan(300);
+  await expect(element).toHaveAttribute('state', 'ENDED', { timeout: 10_000 });
+  await element.locator('[part="start-again"]').click();
+  await expect(element).toHaveAttribute('state', 'READY', { timeout: 15_000 });
+  await expect(element.locator('[part="start-again"]')).toHaveCount(0);
+  const second = await page.evaluate(() => (window as any).dh.getJobInfo().sessionId);
+  expect(second).toBeTruthy();
+  expect(second).not.toBe(first);
+  // The new session answers, with sound.
+  const input = element.locator('[part~="input"] input').first();
+  await input.fill('hello');
+  await input.press('Enter');
+  await expect(element).toHaveAttribute('speaking', '', { timeout: 15_000 });
+  await expect(element).not.toHaveAttribute('speaking', '', { timeout: 30_000 });
+  await expect(element.locator('[part~="caption"] [part="answer"]')).not.toHaveText('');
+});

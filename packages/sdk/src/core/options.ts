@@ -52,6 +52,7 @@ export function checkCreateOptions(options: unknown): Omit<ResolvedOptions, 'con
     address,
     robotId: o.robotId!.trim(),
     onceCode: onceCodeSource(o.onceCode!),
+    renewable: typeof o.onceCode === 'function',
     config: o.config,
     eventListeners: o.eventListeners,
     logLevel: o.logLevel ?? 'warn',

@@ -15,6 +15,8 @@ export interface DigitalHumanView extends EventTarget {
   state: JobState;
   speaking: boolean;
   listening: boolean;
+  /** A session that ended may be followed by a new one (create() got a function as onceCode): offer "start again". */
+  canStartAgain: boolean;
   /** The robot as the session describes it (languages, hot questions, media allowlist, AI label). */
   profile: RobotProfile | null;
   /** The server's HTTP base; answers' media resolve against it. */
@@ -60,6 +62,7 @@ export class HeadlessView extends EventTarget implements DigitalHumanView {
   state: JobState = 'CONNECTING';
   speaking = false;
   listening = false;
+  canStartAgain = false;
   profile: RobotProfile | null = null;
   serverAddress = '';
   sessionId = '';

@@ -50,6 +50,7 @@ const en_US = {
   endsAnnouncement: 'Are you still there? This conversation ends in {seconds} seconds. Press Continue to keep talking.',
   continueSession: 'Continue',
   kioskWelcome: 'One moment…',
+  startAgain: 'Start again',
 } as const;
 
 export type UiStringKey = keyof typeof en_US;
@@ -101,6 +102,7 @@ const zh_CN: UiStrings = {
   endsAnnouncement: '您还在吗？本次对话将在 {seconds} 秒后结束。按“继续”可以接着聊。',
   continueSession: '继续',
   kioskWelcome: '请稍候…',
+  startAgain: '重新开始',
 };
 
 export const UI_STRINGS: Readonly<Record<LanguageCode, UiStrings>> = { en_US, zh_CN };

@@ -40,6 +40,9 @@ export function bridgeView(view: EventTarget, actions: ViewActions, signal: Abor
     },
     'dh-error': (event) => actions.report(new DHKitError(event.detail.code, event.detail.message)),
     'dh-continue': () => actions.continueSession(),
+    'dh-start-again': () => {
+      actions.startAgain().catch((error: unknown) => actions.report(toDHKitError(error)));
+    },
     pointerdown: () => actions.gesture(),
     keydown: () => actions.gesture(),
   };

@@ -35,6 +35,7 @@ const CAPTION_LINGER_MS = 1500;
  * @event dh-error - Something the UI could not do (`detail.code`, `detail.message`), such as an answer renderer
  * chunk that did not load (`CHUNK_LOAD_FAILED`).
  * @event dh-continue - The visitor pressed continue on the end countdown.
+ * @event dh-start-again - The visitor pressed "start again" after the session ended.
  *
  * @csspart avatar - Container of the avatar surface (a canvas in media mode `local`).
  * @csspart caption - `<dh-captions>`: the rich answer and the clause being spoken (with `enableCaption`).
@@ -44,6 +45,7 @@ const CAPTION_LINGER_MS = 1500;
  * @csspart language - `<dh-language-switch>` (with `showLanguageUI`).
  * @csspart input - `<dh-input-bar>` (with `enableChatBtn`).
  * @csspart status - `<dh-status>`: connection state and error messages.
+ * @csspart start-again - The "start again" button after an end (when create() got a function as onceCode).
  * @csspart end-countdown - The "still there?" card of `jobEndMention`; `continue` is its button.
  * @csspart ai-label - `<dh-ai-label>`, when the robot asks for it.
  *
@@ -70,6 +72,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     listening: { type: Boolean, reflect: true },
     voiceUnavailable: { state: true },
     answering: { type: Boolean, reflect: true },
+    canStartAgain: { type: Boolean, attribute: false },
     endCountdown: { state: true },
     busyRetry: { state: true },
   };
@@ -94,6 +97,8 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
    * so the card never covers her face.
    */
   answering: boolean;
+  /** After an end, offer "start again" (`dh-start-again`); the SDK sets it when a new session can follow. */
+  canStartAgain: boolean;
 
   /** The server could not speak an answer this session (SPEECH_SYNTHESIS_FAILED): the status line says so. */
   protected voiceUnavailable = false;
@@ -120,6 +125,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     this.speaking = false;
     this.listening = false;
     this.answering = false;
+    this.canStartAgain = false;
   }
 
   /** How open the avatar's mouth is right now, 0..1 (follows the audio actually playing). */
@@ -236,6 +242,10 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     }, 1000);
   }
 
+  private onStartAgain(): void {
+    this.dispatchEvent(new CustomEvent('dh-start-again', { bubbles: true, composed: true }));
+  }
+
   private onContinue(): void {
     this.dispatchEvent(new CustomEvent('dh-continue', { bubbles: true, composed: true }));
   }
@@ -332,6 +342,9 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
               ></dh-captions>`
             : nothing}
           ${this.renderEndCountdown()}
+          ${ended && this.canStartAgain
+            ? html`<button type="button" part="start-again" class="start-again" @click=${this.onStartAgain}>${t(lang, 'startAgain')}</button>`
+            : nothing}
           <dh-status part="status" .language=${lang} .theme=${theme} .weakErrors=${config.enableWeakErrorInfo} .info=${info}></dh-status>
           ${hotQuestions.length
             ? html`<dh-hot-questions

@@ -135,7 +135,8 @@ export default css`
     font-weight: 600;
   }
 
-  [part='continue'] {
+  [part='continue'],
+  [part='start-again'] {
     min-height: calc(40px * var(--dh-scale, 1));
     padding: calc(8px * var(--dh-scale, 1)) calc(22px * var(--dh-scale, 1));
     border: none;
@@ -145,6 +146,11 @@ export default css`
     font: inherit;
     font-weight: 600;
     cursor: pointer;
+  }
+
+  [part='start-again'] {
+    align-self: center;
+    box-shadow: var(--_shadow);
   }
 
   /* Tall screens (kiosks): keep the answer in the lower half, larger text; the avatar needs less room. */
