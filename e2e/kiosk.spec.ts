@@ -29,7 +29,8 @@ async function admin(url: string, method: string, path: string, body?: unknown) 
 async function startKioskSite(dhkitUrl: string) {
   process.env.DHKIT_URL = dhkitUrl;
   process.env.DHKIT_ADMIN_KEY = ADMIN_KEY;
-  const { server: site } = await import('../examples/kiosk/server.mjs');
+  // The example reads its environment when loaded: a fresh copy of the module per dhkit server.
+  const { server: site } = await import(`../examples/kiosk/server.mjs?dhkit=${encodeURIComponent(dhkitUrl)}`);
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(site.address() as AddressInfo).port}`,
