@@ -76,6 +76,7 @@ export abstract class DigitalHumanParts {
     this.element.serverAddress = options.address.httpBase;
     this.element.language = guessLanguage();
     this.element.state = 'CONNECTING';
+    this.element.canStartAgain = options.renewable;
     made.bridge?.(this.viewActions(), this.listening.signal);
     if (typeof window !== 'undefined') window.addEventListener('pagehide', () => this.handlePageHide(), { signal: this.listening.signal });
   }
@@ -143,13 +144,18 @@ export abstract class DigitalHumanParts {
   // ---- the parts, wired ----
 
   protected newConnection(): SessionConnection {
-    const { address, robotId, onceCode } = this.options;
+    const { address, robotId, onceCode, busyWaitMs } = this.options;
     return new SessionConnection({
       address,
       robotId,
       onceCode,
+      busyWaitMs,
       log: this.log,
       events: {
+        busy: (retryInMs, error) => {
+          this.element.showBusy(retryInMs === null ? null : retryInMs / 1000);
+          if (error) this.emitError(error.code, error.message, false);
+        },
         message: (message) => routeServerMessage(message, this.conversation, this.sessionMessageHandlers, this.log),
         binary: (frame) => this.conversation.handleAudioFrame(frame),
         resuming: () => this.conversation.handleChannelResuming(),
@@ -214,7 +220,11 @@ export abstract class DigitalHumanParts {
       // The view shows weak errors (the conversation goes on) only with enableWeakErrorInfo.
       this.emitError(code, message, true);
     },
-    handleSessionEndMention: (restTime) => this.emitter.emit('jobEndMention', { jobId: this.job.jobId, restTime }),
+    handleSessionEndMention: (restTime, reason) => {
+      // Continue helps against the idle timeout only; the maximum duration is what it is.
+      this.element.showEndCountdown(restTime, reason === 'IDLE_TIMEOUT');
+      this.emitter.emit('jobEndMention', { jobId: this.job.jobId, restTime });
+    },
     handleSessionEnd: (reason) => this.connection.handleSessionEnd(reason),
   };
 
@@ -284,6 +294,10 @@ export abstract class DigitalHumanParts {
       this.emitError('NETWORK_ERROR', DHKitError.fromCode('NETWORK_ERROR', this.language).message, false);
     }
     this.conversation.handleSessionOver();
+    // The audio clock has stopped: let go of it, or the mouth freezes mid-word.
+    this.surface?.setVisemeTimeline(null);
+    this.surface?.attachAnalyser(null);
+    this.element.showEndCountdown(null, false);
     const wasConnecting = this.job.state === 'CONNECTING';
     this.setJob({ state: 'ENDED', interactionMode: null });
     if (!wasConnecting) this.emitter.emit('jobEnd', { jobId: this.job.jobId, reason: endReason ?? 'CLOSED' });

@@ -235,6 +235,13 @@ export class DigitalHuman extends DigitalHumanParts {
         this.streamed?.resumeAudio();
       },
       report: (error) => this.emitError(error.code, error.message, true),
+      startAgain: () => this.startNewSession(),
+      continueSession: () => {
+        // The server's idle deadline moves (stillHere); the view's countdown goes away.
+        this.element.showEndCountdown(null, false);
+        this.sleepState.activity();
+        this.connection.send({ type: 'stillHere' });
+      },
     };
   }
 }

@@ -72,4 +72,8 @@ export interface ResolvedOptions {
   config: unknown;
   eventListeners: DigitalHumanEventListeners | undefined;
   logLevel: LogLevel;
+  /** `onceCode` is a function, so a new session can follow the last one (the view's "start again"). */
+  renewable: boolean;
+  /** How long admission retries while all assistants are busy. */
+  busyWaitMs: number;
 }

@@ -1,7 +1,7 @@
 import { checkBrowserSupport } from '../core/browser-support.js';
 import { DHKitError } from '../core/errors.js';
-import { defineDigitalHuman } from '../ui/digital-human/digital-human.js';
-import { defineKiosk, KIOSK_TAG } from '../ui/kiosk-shell/kiosk-shell.js';
+import { defineComponents } from '../ui/define-components.js';
+import DhKiosk from '../ui/kiosk-shell/kiosk-shell.js';
 import { Kiosk } from './kiosk.js';
 import { resolveKioskOptions, type KioskCreateOptions } from './kiosk-options.js';
 
@@ -29,9 +29,9 @@ export async function createKiosk(options: KioskCreateOptions): Promise<Kiosk> {
   }
   const settings = resolveKioskOptions(options.kiosk);
   const container = resolveContainer(options);
-  defineDigitalHuman();
-  defineKiosk();
-  const shell = document.createElement(KIOSK_TAG);
+  defineComponents();
+  DhKiosk.define();
+  const shell = document.createElement('dh-kiosk');
   container.appendChild(shell);
   const kiosk = new Kiosk(options, settings, shell);
   await kiosk.openSession();

@@ -1,6 +1,7 @@
 import type { LanguageCode } from '@dhkit/protocol';
-import { html, LitElement, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { t } from '../../i18n/i18n.js';
+import { DhElement } from '../internal/dh-element.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './kiosk-shell.styles.js';
 
@@ -25,21 +26,18 @@ export type KioskState = 'starting' | 'attract' | 'active' | 'resetting' | 'offl
  * @csspart announcer - The visually hidden live region.
  * @cssproperty --dh-scale - Type and control scale (set by viewport; override to taste).
  */
-export default class DhKiosk extends LitElement {
+export default class DhKiosk extends DhElement {
+  static override readonly tag = 'dh-kiosk';
   static override styles = [themeStyles, baseStyles, styles];
 
   static override properties = {
     state: { reflect: true },
-    language: { reflect: true },
-    theme: { reflect: true },
     retryInSeconds: { attribute: false },
     countdownSeconds: { attribute: false },
     suggestion: { attribute: false },
   };
 
   state: KioskState;
-  language: LanguageCode;
-  theme: 'light' | 'dark' | undefined;
   /** Seconds to the next try (offline, busy). */
   retryInSeconds: number;
   /** Seconds left on the "still there?" countdown; null hides it. */
@@ -52,8 +50,6 @@ export default class DhKiosk extends LitElement {
   constructor() {
     super();
     this.state = 'starting';
-    this.language = 'en_US';
-    this.theme = undefined;
     this.retryInSeconds = 0;
     this.countdownSeconds = null;
     this.suggestion = '';
