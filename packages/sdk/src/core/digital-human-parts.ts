@@ -213,6 +213,9 @@ export abstract class DigitalHumanParts {
   /** What the visitor's actions on the view do (the public methods, mostly). */
   protected abstract viewActions(): ViewActions;
 
+  /** The reason of the last sessionEndMention (continue helps only against an idle timeout). */
+  private endMentionReason = '';
+
   protected readonly sessionMessageHandlers: SessionMessageHandlers = {
     handleLanguageChanged: (language) => this.handleLanguageChanged(language),
     handleError: (code, message) => {
@@ -220,9 +223,10 @@ export abstract class DigitalHumanParts {
       // The view shows weak errors (the conversation goes on) only with enableWeakErrorInfo.
       this.emitError(code, message, true);
     },
-    handleSessionEndMention: (restTime, reason) => {
+    noteSessionEndReason: (reason) => (this.endMentionReason = reason),
+    handleSessionEndMention: (restTime) => {
       // Continue helps against the idle timeout only; the maximum duration is what it is.
-      this.element.showEndCountdown(restTime, reason === 'IDLE_TIMEOUT');
+      this.element.showEndCountdown(restTime, this.endMentionReason === 'IDLE_TIMEOUT');
       this.emitter.emit('jobEndMention', { jobId: this.job.jobId, restTime });
     },
     handleSessionEnd: (reason) => this.connection.handleSessionEnd(reason),

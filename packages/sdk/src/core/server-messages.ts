@@ -14,7 +14,9 @@ export interface TurnMessageHandlers {
 export interface SessionMessageHandlers {
   handleLanguageChanged(language: LanguageCode): void;
   handleError(code: ErrorCode, message: string): void;
-  handleSessionEndMention(restTime: number, reason: string): void;
+  /** Why the coming end (`IDLE_TIMEOUT`, `MAX_DURATION`); told just before handleSessionEndMention. */
+  noteSessionEndReason?(reason: string): void;
+  handleSessionEndMention(restTime: number): void;
   handleSessionEnd(reason: string): void;
 }
 
@@ -46,7 +48,8 @@ export function routeServerMessage(message: ServerMessage, turn: TurnMessageHand
       return;
     case 'sessionEndMention':
       log.info('sessionEndMention', message.reason, message.restTime);
-      return to.handleSessionEndMention(Number(message.restTime) || 0, String(message.reason));
+      to.noteSessionEndReason?.(String(message.reason));
+      return to.handleSessionEndMention(Number(message.restTime) || 0);
     case 'sessionEnd':
       log.info('sessionEnd', message.reason);
       return to.handleSessionEnd(message.reason);
