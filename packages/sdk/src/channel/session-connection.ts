@@ -1,5 +1,4 @@
 import type { ClientMessage, ServerMessage, SessionInfo, WelcomeMessage } from '@dhkit/protocol';
-import { Backoff } from '../core/backoff.js';
 import { DHKitError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { requestSession } from './admission.js';
@@ -10,6 +9,15 @@ import { channelUrl, sessionEndUrl, type ServerAddress } from './server-address.
 
 /** How long a cancelled create() waits for the server to confirm the session's end. */
 const END_REQUEST_TIMEOUT_MS = 3_000;
+
+/**
+ * An admission policy for a busy server: runs `attempt` (again), telling `busy` when the next try is; the
+ * built-in UI's lives in ui/while-busy.ts, outside the headless core.
+ */
+export type WhileBusy = (
+  attempt: () => Promise<SessionInfo>,
+  hooks: { closed(): boolean; busy(retryInMs: number | null, error?: DHKitError): void },
+) => Promise<SessionInfo>;
 
 /** What the connection reports to its owner (typed events, as listener methods). */
 export interface SessionConnectionEvents {
@@ -32,8 +40,8 @@ export interface SessionConnectionOptions {
   address: ServerAddress;
   robotId: string;
   onceCode: OnceCodeSource;
-  /** How long admission retries while all assistants are busy (CONCURRENCY_LIMIT, SERVER_BUSY); 0: not at all. */
-  busyWaitMs: number;
+  /** What admission does while all assistants are busy (CONCURRENCY_LIMIT, SERVER_BUSY); none: it fails at once. */
+  whileBusy?: WhileBusy;
   log: Logger;
   events: SessionConnectionEvents;
 }
@@ -77,28 +85,11 @@ export class SessionConnection {
     return session;
   }
 
-  /**
-   * Admission; while all assistants are busy it tries again with back-off, honouring Retry-After (a refusal
-   * does not spend the once-code), for up to `busyWaitMs`; then the refusal is the answer.
-   */
-  private async admitWhenFree(onceCode: string): Promise<SessionInfo> {
-    const backoff = new Backoff({ initialMs: 2000, maxMs: 15_000 });
-    const giveUpAt = Date.now() + this.options.busyWaitMs;
-    for (;;) {
-      this.admission = requestSession(this.options.address, { robotId: this.options.robotId, onceCode });
-      try {
-        const session = await this.admission;
-        if (backoff.attempts > 0) this.options.events.busy(null);
-        return session;
-      } catch (error) {
-        const busy = error instanceof DHKitError && (error.code === 'CONCURRENCY_LIMIT' || error.code === 'SERVER_BUSY');
-        if (!busy || this.closed || Date.now() >= giveUpAt) throw error;
-        const delay = Math.min(backoff.next(error.retryAfterMs), Math.max(0, giveUpAt - Date.now()));
-        this.options.events.busy(delay, backoff.attempts === 1 ? error : undefined);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        if (this.closed) throw DHKitError.fromCode('CANCELLED');
-      }
-    }
+  /** Admission, through the owner's `whileBusy` policy when it has one (the built-in UI retries). */
+  private admitWhenFree(onceCode: string): Promise<SessionInfo> {
+    const attempt = () => (this.admission = requestSession(this.options.address, { robotId: this.options.robotId, onceCode }));
+    const whileBusy = this.options.whileBusy;
+    return whileBusy ? whileBusy(attempt, { closed: () => this.closed, busy: this.options.events.busy }) : attempt();
   }
 
   /** Opens the admitted session's channel; resolves with the server's welcome. */

@@ -144,12 +144,12 @@ export abstract class DigitalHumanParts {
   // ---- the parts, wired ----
 
   protected newConnection(): SessionConnection {
-    const { address, robotId, onceCode, busyWaitMs } = this.options;
+    const { address, robotId, onceCode, whileBusy } = this.options;
     return new SessionConnection({
       address,
       robotId,
       onceCode,
-      busyWaitMs,
+      whileBusy,
       log: this.log,
       events: {
         busy: (retryInMs, error) => {

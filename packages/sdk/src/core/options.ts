@@ -1,5 +1,6 @@
 import type { DigitalHumanConfig } from '@dhkit/protocol';
 import { onceCodeSource, type OnceCodeOption } from '../channel/once-code.js';
+import type { WhileBusy } from '../channel/session-connection.js';
 import { normalizeServerAddress } from '../channel/server-address.js';
 import { DHKitError } from './errors.js';
 import type { DigitalHumanEventListeners } from './events.js';
@@ -7,9 +8,6 @@ import type { ViewFactory } from './view.js';
 import type { OnceCodeSource } from '../channel/once-code.js';
 import type { ServerAddress } from '../channel/server-address.js';
 import { isLogLevel, type LogLevel } from './logger.js';
-
-/** How long create() keeps trying while all assistants are busy (a once-code lives 5 minutes by default). */
-export const BUSY_WAIT_MS = 120_000;
 
 export interface CreateOptions {
   /** The server's base URL: `https://host[:port][/path]`; a bare `host[:port]` means https. */
@@ -28,8 +26,8 @@ export interface CreateOptions {
   eventListeners?: DigitalHumanEventListeners;
   /** Console verbosity; default 'warn'. */
   logLevel?: LogLevel;
-  /** @internal How long admission retries while all assistants are busy (createKiosk() shows its own busy screen: 0). */
-  busyWaitMs?: number;
+  /** @internal What admission does while all assistants are busy (the built-in UI retries; createKiosk() does not). */
+  whileBusy?: WhileBusy;
 }
 
 /** Checks create()'s options apart from the container; throws INVALID_REQUEST naming what is wrong. */
@@ -56,7 +54,7 @@ export function checkCreateOptions(options: unknown): Omit<ResolvedOptions, 'con
     config: o.config,
     eventListeners: o.eventListeners,
     logLevel: o.logLevel ?? 'warn',
-    busyWaitMs: typeof o.busyWaitMs === 'number' && o.busyWaitMs >= 0 ? o.busyWaitMs : BUSY_WAIT_MS,
+    whileBusy: typeof o.whileBusy === 'function' ? o.whileBusy : undefined,
   };
 }
 
@@ -74,6 +72,6 @@ export interface ResolvedOptions {
   logLevel: LogLevel;
   /** `onceCode` is a function, so a new session can follow the last one (the view's "start again"). */
   renewable: boolean;
-  /** How long admission retries while all assistants are busy. */
-  busyWaitMs: number;
+  /** What admission does while all assistants are busy. */
+  whileBusy: WhileBusy | undefined;
 }

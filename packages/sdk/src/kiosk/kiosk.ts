@@ -143,8 +143,8 @@ export class Kiosk {
       const onceCode = await this.options.onceCode();
       if (typeof onceCode !== 'string' || !onceCode) throw new DHKitError('ONCE_CODE_INVALID', 'createKiosk: onceCode() gave no code.');
       if (mine !== this.generation) return;
-      // busyWaitMs 0: a busy server is the kiosk's to show (its busy screen), not the element's.
-      const dh = await create({ ...this.options, onceCode, container: this.shell, containerId: undefined, busyWaitMs: 0 });
+      // A busy server is the kiosk's to show (its busy screen), not the element's: one try per session.
+      const dh = await create({ ...this.options, onceCode, container: this.shell, containerId: undefined, whileBusy: (attempt) => attempt() });
       if (mine !== this.generation) return void (await dh.destroy());
       this.dh = dh;
       this.backoff.reset();

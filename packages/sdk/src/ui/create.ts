@@ -4,6 +4,7 @@ import type { ViewFactory } from '../core/view.js';
 import { defineComponents } from './define-components.js';
 import './digital-human/digital-human.js';
 import { bridgeView } from './view-bridge.js';
+import { retryWhileBusy } from './while-busy.js';
 
 /** `<digital-human>` in the container, with the built-in avatar. */
 const elementView: ViewFactory = (container, log) => {
@@ -19,5 +20,5 @@ const elementView: ViewFactory = (container, log) => {
  * `destroy()` on the returned promise cancels a create() that has not resolved yet (CANCELLED).
  */
 export function create(options: CreateOptions): PendingDigitalHuman {
-  return createWithView(options, elementView, true);
+  return createWithView({ whileBusy: retryWhileBusy(), ...options }, elementView, true);
 }
