@@ -53,6 +53,6 @@ function isSessionInfo(value: unknown): value is SessionInfo {
 
 /** Retry-After in seconds (the only form our server sends; an HTTP date counts as absent). */
 export function retryAfterMs(header: string | null): number | undefined {
-  if (header === null || !/^\d+$/.test(header.trim())) return undefined;
-  return Number(header.trim()) * 1000;
+  const seconds = Number(header);
+  return header && seconds >= 0 ? seconds * 1000 : undefined;
 }

@@ -77,19 +77,14 @@ export class SessionConnection {
   async admit(): Promise<SessionInfo> {
     const onceCode = await this.options.onceCode();
     if (this.closed) throw DHKitError.fromCode('CANCELLED');
-    const session = await this.admitWhenFree(onceCode);
+    // Through the owner's policy for a busy server, when it has one (the built-in UI retries).
+    const attempt = () => (this.admission = requestSession(this.options.address, { robotId: this.options.robotId, onceCode }));
+    const session = await (this.options.whileBusy?.(attempt, { closed: () => this.closed, busy: this.options.events.busy }) ?? attempt());
     this.session = session;
     // close() ends it.
     if (this.closed) throw DHKitError.fromCode('CANCELLED');
     this.options.log.info('session admitted', session.sessionId);
     return session;
-  }
-
-  /** Admission, through the owner's `whileBusy` policy when it has one (the built-in UI retries). */
-  private admitWhenFree(onceCode: string): Promise<SessionInfo> {
-    const attempt = () => (this.admission = requestSession(this.options.address, { robotId: this.options.robotId, onceCode }));
-    const whileBusy = this.options.whileBusy;
-    return whileBusy ? whileBusy(attempt, { closed: () => this.closed, busy: this.options.events.busy }) : attempt();
   }
 
   /** Opens the admitted session's channel; resolves with the server's welcome. */

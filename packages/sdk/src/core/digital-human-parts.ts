@@ -76,7 +76,6 @@ export abstract class DigitalHumanParts {
     this.element.serverAddress = options.address.httpBase;
     this.element.language = guessLanguage();
     this.element.state = 'CONNECTING';
-    this.element.canStartAgain = options.renewable;
     made.bridge?.(this.viewActions(), this.listening.signal);
     if (typeof window !== 'undefined') window.addEventListener('pagehide', () => this.handlePageHide(), { signal: this.listening.signal });
   }
@@ -153,7 +152,7 @@ export abstract class DigitalHumanParts {
       log: this.log,
       events: {
         busy: (retryInMs, error) => {
-          this.element.showBusy(retryInMs === null ? null : retryInMs / 1000);
+          this.element.showBusy?.(retryInMs);
           if (error) this.emitError(error.code, error.message, false);
         },
         message: (message) => routeServerMessage(message, this.conversation, this.sessionMessageHandlers, this.log),
@@ -213,9 +212,6 @@ export abstract class DigitalHumanParts {
   /** What the visitor's actions on the view do (the public methods, mostly). */
   protected abstract viewActions(): ViewActions;
 
-  /** The reason of the last sessionEndMention (continue helps only against an idle timeout). */
-  private endMentionReason = '';
-
   protected readonly sessionMessageHandlers: SessionMessageHandlers = {
     handleLanguageChanged: (language) => this.handleLanguageChanged(language),
     handleError: (code, message) => {
@@ -223,10 +219,9 @@ export abstract class DigitalHumanParts {
       // The view shows weak errors (the conversation goes on) only with enableWeakErrorInfo.
       this.emitError(code, message, true);
     },
-    noteSessionEndReason: (reason) => (this.endMentionReason = reason),
     handleSessionEndMention: (restTime) => {
-      // Continue helps against the idle timeout only; the maximum duration is what it is.
-      this.element.showEndCountdown(restTime, this.endMentionReason === 'IDLE_TIMEOUT');
+      // Continue moves an idle deadline (a maximum duration stays what it is; it ends the session regardless).
+      this.element.showEndCountdown?.(restTime, true);
       this.emitter.emit('jobEndMention', { jobId: this.job.jobId, restTime });
     },
     handleSessionEnd: (reason) => this.connection.handleSessionEnd(reason),
@@ -298,10 +293,6 @@ export abstract class DigitalHumanParts {
       this.emitError('NETWORK_ERROR', DHKitError.fromCode('NETWORK_ERROR', this.language).message, false);
     }
     this.conversation.handleSessionOver();
-    // The audio clock has stopped: let go of it, or the mouth freezes mid-word.
-    this.surface?.setVisemeTimeline(null);
-    this.surface?.attachAnalyser(null);
-    this.element.showEndCountdown(null, false);
     const wasConnecting = this.job.state === 'CONNECTING';
     this.setJob({ state: 'ENDED', interactionMode: null });
     if (!wasConnecting) this.emitter.emit('jobEnd', { jobId: this.job.jobId, reason: endReason ?? 'CLOSED' });

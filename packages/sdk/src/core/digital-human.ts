@@ -236,12 +236,8 @@ export class DigitalHuman extends DigitalHumanParts {
       },
       report: (error) => this.emitError(error.code, error.message, true),
       startAgain: () => this.startNewSession(),
-      continueSession: () => {
-        // The server's idle deadline moves (stillHere); the view's countdown goes away.
-        this.element.showEndCountdown(null, false);
-        this.sleepState.activity();
-        this.connection.send({ type: 'stillHere' });
-      },
+      // The server's idle deadline moves; the view takes its countdown away itself.
+      continueSession: () => this.connection.send({ type: 'stillHere' }),
     };
   }
 }

@@ -17,7 +17,7 @@ export class DHKitError extends Error {
     this.code = code;
     const compat = (ERROR_CATALOG[code] as { compat?: string }).compat;
     if (compat) this.compat = compat;
-    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    this.retryAfterMs = options?.retryAfterMs;
     // Older engines ignore the `cause` option of Error.
     if (options && 'cause' in options && this.cause === undefined) {
       (this as { cause?: unknown }).cause = options.cause;
@@ -36,14 +36,13 @@ export class DHKitError extends Error {
    */
   static fromServer(json: unknown, fallbackStatus?: number, retryAfterMs?: number): DHKitError {
     const error = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-    const extra = retryAfterMs === undefined ? {} : { retryAfterMs };
     if (error && isErrorCode(error.code)) {
       const message = typeof error.message === 'string' && error.message ? error.message : errorMessage(error.code);
-      return new DHKitError(error.code, message, { cause: json, ...extra });
+      return new DHKitError(error.code, message, { cause: json, retryAfterMs });
     }
     const code = codeForStatus(fallbackStatus);
     const status = fallbackStatus === undefined ? '' : ` (HTTP ${fallbackStatus})`;
-    return new DHKitError(code, `${errorMessage(code)}${status}`, { cause: json, ...extra });
+    return new DHKitError(code, `${errorMessage(code)}${status}`, { cause: json, retryAfterMs });
   }
 
   /** A file the SDK fetched answered with HTTP `status`: the code that fits the status, the message naming `what`. */

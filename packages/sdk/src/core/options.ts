@@ -50,7 +50,6 @@ export function checkCreateOptions(options: unknown): Omit<ResolvedOptions, 'con
     address,
     robotId: o.robotId!.trim(),
     onceCode: onceCodeSource(o.onceCode!),
-    renewable: typeof o.onceCode === 'function',
     config: o.config,
     eventListeners: o.eventListeners,
     logLevel: o.logLevel ?? 'warn',
@@ -70,8 +69,6 @@ export interface ResolvedOptions {
   config: unknown;
   eventListeners: DigitalHumanEventListeners | undefined;
   logLevel: LogLevel;
-  /** `onceCode` is a function, so a new session can follow the last one (the view's "start again"). */
-  renewable: boolean;
   /** What admission does while all assistants are busy. */
   whileBusy: WhileBusy | undefined;
 }

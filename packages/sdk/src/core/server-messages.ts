@@ -14,8 +14,6 @@ export interface TurnMessageHandlers {
 export interface SessionMessageHandlers {
   handleLanguageChanged(language: LanguageCode): void;
   handleError(code: ErrorCode, message: string): void;
-  /** Why the coming end (`IDLE_TIMEOUT`, `MAX_DURATION`); told just before handleSessionEndMention. */
-  noteSessionEndReason?(reason: string): void;
   handleSessionEndMention(restTime: number): void;
   handleSessionEnd(reason: string): void;
 }
@@ -48,7 +46,6 @@ export function routeServerMessage(message: ServerMessage, turn: TurnMessageHand
       return;
     case 'sessionEndMention':
       log.info('sessionEndMention', message.reason, message.restTime);
-      to.noteSessionEndReason?.(String(message.reason));
       return to.handleSessionEndMention(Number(message.restTime) || 0);
     case 'sessionEnd':
       log.info('sessionEnd', message.reason);

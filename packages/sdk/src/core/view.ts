@@ -15,8 +15,6 @@ export interface DigitalHumanView extends EventTarget {
   state: JobState;
   speaking: boolean;
   listening: boolean;
-  /** A session that ended may be followed by a new one (create() got a function as onceCode): offer "start again". */
-  canStartAgain: boolean;
   /** The robot as the session describes it (languages, hot questions, media allowlist, AI label). */
   profile: RobotProfile | null;
   /** The server's HTTP base; answers' media resolve against it. */
@@ -38,9 +36,9 @@ export interface DigitalHumanView extends EventTarget {
    * The session ends in `seconds` (`jobEndMention`): a countdown, with a continue control when the visitor can
    * keep it going (`dh-continue`); null takes it away.
    */
-  showEndCountdown(seconds: number | null, canContinue: boolean): void;
-  /** All assistants are busy; the next try is in `seconds`. null: no longer waiting. */
-  showBusy(seconds: number | null): void;
+  showEndCountdown?(seconds: number | null, canContinue: boolean): void;
+  /** All assistants are busy; the next try is in `retryInMs`. null: no longer waiting. */
+  showBusy?(retryInMs: number | null): void;
   /** Mounts the avatar surface; resolves on its first frame. */
   attachSurface(surface: AvatarSurface): Promise<void>;
   remove(): void;
@@ -62,7 +60,6 @@ export class HeadlessView extends EventTarget implements DigitalHumanView {
   state: JobState = 'CONNECTING';
   speaking = false;
   listening = false;
-  canStartAgain = false;
   profile: RobotProfile | null = null;
   serverAddress = '';
   sessionId = '';
@@ -72,8 +69,6 @@ export class HeadlessView extends EventTarget implements DigitalHumanView {
   addAnswer(): void {}
   endAnswer(): void {}
   showError(): void {}
-  showEndCountdown(): void {}
-  showBusy(): void {}
   async attachSurface(): Promise<void> {}
   remove(): void {}
 }

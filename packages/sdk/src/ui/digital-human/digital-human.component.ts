@@ -232,9 +232,9 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
   }
 
   /** All assistants are busy: the status line says so and counts down to the next try; null clears it. */
-  showBusy(seconds: number | null): void {
+  showBusy(retryInMs: number | null): void {
     clearInterval(this.busyTimer);
-    this.busyRetry = seconds === null ? null : Math.max(0, Math.ceil(seconds));
+    this.busyRetry = retryInMs === null ? null : Math.max(0, Math.ceil(retryInMs / 1000));
     if (this.busyRetry === null) return;
     this.busyTimer = setInterval(() => {
       if (this.busyRetry === null || this.busyRetry <= 0) return clearInterval(this.busyTimer);
@@ -247,6 +247,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
   }
 
   private onContinue(): void {
+    this.showEndCountdown(null, false);
     this.dispatchEvent(new CustomEvent('dh-continue', { bubbles: true, composed: true }));
   }
 
@@ -285,7 +286,13 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('state') && this.state === 'ENDED') this.clearConversation();
+    if (changed.has('state') && this.state === 'ENDED') {
+      this.clearConversation();
+      this.showEndCountdown(null, false);
+      // The session's audio clock has stopped: the avatar lets go of it, or the mouth freezes mid-word.
+      this.surface?.setVisemeTimeline(null);
+      this.surface?.attachAnalyser(null);
+    }
     if (changed.has('config')) this.surface?.setBackground(this.config.useDefaultBackground);
     // The answer renderer (marked + DOMPurify) is a lazy chunk: fetch it as soon as captions may need it.
     if ((changed.has('config') || changed.has('serverAddress')) && this.serverAddress && (this.config.enableCaption || this.config.enableMediaViewer)) {
