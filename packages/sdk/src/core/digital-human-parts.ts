@@ -151,10 +151,7 @@ export abstract class DigitalHumanParts {
       whileBusy,
       log: this.log,
       events: {
-        busy: (retryInMs, error) => {
-          this.element.showBusy?.(retryInMs);
-          if (error) this.emitError(error.code, error.message, false);
-        },
+        busy: (retryInMs) => this.element.showBusy?.(retryInMs),
         message: (message) => routeServerMessage(message, this.conversation, this.sessionMessageHandlers, this.log),
         binary: (frame) => this.conversation.handleAudioFrame(frame),
         resuming: () => this.conversation.handleChannelResuming(),

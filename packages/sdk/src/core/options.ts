@@ -53,7 +53,7 @@ export function checkCreateOptions(options: unknown): Omit<ResolvedOptions, 'con
     config: o.config,
     eventListeners: o.eventListeners,
     logLevel: o.logLevel ?? 'warn',
-    whileBusy: typeof o.whileBusy === 'function' ? o.whileBusy : undefined,
+    whileBusy: o.whileBusy,
   };
 }
 
