@@ -312,12 +312,10 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     const profile = this.profile;
     const ended = this.state === 'ENDED';
     const inputDisabled = ended || this.state === 'CONNECTING';
-    const info =
-      this.state === 'CONNECTING' ? t(lang, 'connecting') : ended ? t(lang, 'ended') : this.voiceUnavailable ? t(lang, 'voiceUnavailable') : '';
     const busy = this.busyRetry !== null && this.state === 'CONNECTING';
     const info = busy
       ? `${t(lang, 'allBusy')}. ${t(lang, 'allBusyDetail')} ${this.busyRetry ? t(lang, 'retryIn', { seconds: this.busyRetry }) : ''}`.trim()
-      : this.state === 'CONNECTING' ? t(lang, 'connecting') : ended ? t(lang, 'ended') : '';
+      : this.state === 'CONNECTING' ? t(lang, 'connecting') : ended ? t(lang, 'ended') : this.voiceUnavailable ? t(lang, 'voiceUnavailable') : '';
     const hotQuestions = config.enableHotIssues ? hotQuestionsFor(profile?.hotQuestions, lang) : [];
     return html`
       <div class="root ${config.useDefaultBackground ? 'default-background' : ''}">
