@@ -121,6 +121,13 @@ export default [
     output: { file: `${sdk}/dist/livekit-publisher.esm.js`, format: 'es', sourcemap: true },
     plugins,
   },
+  // The HwICSUiSdk drop-in (docs/migrating-from-metastudio.md): the full SDK behind the reference's global
+  // static `HwICSUiSdk`, for pages written for MetaStudio's Web SDK.
+  {
+    input: `${sdk}/src/hwics/index.ts`,
+    output: { file: `${sdk}/dist/hwics.umd.js`, format: 'umd', name: 'HwICSUiSdk', exports: 'default', sourcemap: true },
+    plugins,
+  },
   {
     input: `${sdk}/src/voice/capture.worklet.ts`,
     output: { file: `${sdk}/dist/voice/capture-worklet.js`, format: 'es', sourcemap: false },
