@@ -85,6 +85,10 @@ export const VISITOR_ERROR_TEXTS: Readonly<Record<VisitorErrorCode, Readonly<Rec
     en_US: 'The service is busy right now — please try again in a moment.',
     zh_CN: '服务繁忙，请稍后再试。',
   },
+  RATE_LIMITED: {
+    en_US: 'That was a lot at once — please wait a moment before asking again.',
+    zh_CN: '提问太频繁了，请稍等片刻再问。',
+  },
   SPEECH_SYNTHESIS_FAILED: {
     en_US: 'The voice is unavailable for this answer; you can still read it.',
     zh_CN: '本次回答暂时无法播放语音，您仍可阅读文字内容。',
