@@ -13,7 +13,7 @@ const plugins = [
   terser({ format: { comments: false, ascii_only: true } }),
 ];
 
-// The lazy chunks (src/chunks/load-chunk.ts) and the source module each is built from.
+// The lazy chunks (src/chunks/lazy-chunks.ts) and the source module each is built from.
 const lazyChunks = {
   'rich-media': 'src/rich-media/chunk.ts',
   voice: 'src/voice/engine.ts',
@@ -119,6 +119,13 @@ export default [
   {
     input: `${sdk}/src/avatar/livekit-publisher.ts`,
     output: { file: `${sdk}/dist/livekit-publisher.esm.js`, format: 'es', sourcemap: true },
+    plugins,
+  },
+  // The HwICSUiSdk drop-in (docs/migrating-from-metastudio.md): the full SDK behind the reference's global
+  // static `HwICSUiSdk`, for pages written for MetaStudio's Web SDK.
+  {
+    input: `${sdk}/src/hwics/index.ts`,
+    output: { file: `${sdk}/dist/hwics.umd.js`, format: 'umd', name: 'HwICSUiSdk', exports: 'default', sourcemap: true },
     plugins,
   },
   {

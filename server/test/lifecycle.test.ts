@@ -298,6 +298,24 @@ describe('timeouts', () => {
       clearInterval(ping);
     }
   });
+
+  it('stillHere ("continue" on the end countdown) moves the idle deadline; pings alone do not', async () => {
+    await createRobot({ id: 'still-here', name: 'Still here', concurrency: 1, idleTimeoutSeconds: 2 });
+    const client = await Client.connect((await admit('still-here')).json);
+    const ping = setInterval(() => client.socket.readyState === WebSocket.OPEN && client.send({ type: 'ping', t: 1 }), 150);
+    try {
+      const startedAt = Date.now();
+      expect(await client.until((m) => m.type === 'sessionEndMention')).toMatchObject({ reason: 'IDLE_TIMEOUT' });
+      client.send({ type: 'stillHere' });
+      // Announced again for the moved deadline, and the session outlives the first one by about as long.
+      const mentions = () => client.messages.filter((m) => m.type === 'sessionEndMention').length;
+      await client.until(() => mentions() === 2);
+      expect(await client.until((m) => m.type === 'sessionEnd')).toEqual({ type: 'sessionEnd', reason: 'IDLE_TIMEOUT' });
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2900);
+    } finally {
+      clearInterval(ping);
+    }
+  });
 });
 
 describe('robots admin', () => {

@@ -149,6 +149,13 @@ export interface ByeMessage {
   type: 'bye';
 }
 /**
+ * The visitor is still there (they pressed "continue" on the end countdown that `sessionEndMention` brought
+ * up): the idle timeout starts over. Nothing else happens.
+ */
+export interface StillHereMessage {
+  type: 'stillHere';
+}
+/**
  * Voice input: an utterance begins. Its audio follows in binary frames of kind 2 (client audio) with the same
  * chatId, then `audioEnd`. One utterance at a time; a new `audioStart` drops an unfinished one.
  */
@@ -177,6 +184,7 @@ export type ClientMessage =
   | InterruptMessage
   | PingMessage
   | ByeMessage
+  | StillHereMessage
   | ChangeLanguageMessage
   | AudioStartMessage
   | AudioEndMessage

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 
-const SDK_VALUES = ['DHKitError', 'answerPlainText', 'checkBrowserSupport', 'create', 'renderAnswer', 'version'];
+const SDK_VALUES = ['DHKitError', 'answerPlainText', 'checkBrowserSupport', 'create', 'createKiosk', 'renderAnswer', 'version'];
 const SDK_TYPES = [
   'AnswerMedia',
   'AvatarState',
@@ -27,6 +27,11 @@ const SDK_TYPES = [
   'InteractionMode',
   'JobInfo',
   'JobState',
+  'Kiosk',
+  'KioskCreateOptions',
+  'KioskEventMap',
+  'KioskOptions',
+  'KioskState',
   'LanguageChangeEventDetail',
   'LanguageCode',
   'Listener',

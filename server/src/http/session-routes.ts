@@ -16,6 +16,8 @@ import { drivenTextBodySchema, robotIdParams, sessionEndBodySchema, sessionIdPar
 function allowOrigin(reply: FastifyReply, origin: string | undefined): void {
   reply.header('Vary', 'Origin');
   if (origin !== undefined) reply.header('Access-Control-Allow-Origin', origin);
+  // A refused admission's Retry-After (SERVER_BUSY) tells the SDK when to try again; pages are cross-origin.
+  reply.header('Access-Control-Expose-Headers', 'Retry-After');
 }
 
 function originOf(request: FastifyRequest): string | undefined {

@@ -58,6 +58,8 @@ export function parseClientMessage(raw: string): ParseResult {
       return { ok: true, message: { type: 'ping', t: m.t } };
     case 'bye':
       return { ok: true, message: { type: 'bye' } };
+    case 'stillHere':
+      return { ok: true, message: { type: 'stillHere' } };
     case 'changeLanguage':
       if (!isLanguageCode(m.language)) return fail('changeLanguage needs a language like "zh_CN" or "en_US".');
       return { ok: true, message: { type: 'changeLanguage', language: m.language } };

@@ -236,6 +236,10 @@ export class LiveSession {
         return this.voice.cancel(message.chatId);
       case 'changeLanguage':
         return this.changeLanguage(message.language);
+      case 'stillHere':
+        // "Continue" on the end countdown: the idle deadline moves (and will be announced again).
+        this.lastActivity = Date.now();
+        return;
       case 'bye':
         return this.end('BYE', { notify: false, closeCode: CLOSE_CODES.normal });
     }

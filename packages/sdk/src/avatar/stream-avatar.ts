@@ -4,7 +4,7 @@
  * of the main bundle.
  */
 import type { LanguageCode } from '@dhkit/protocol';
-import { loadLivekitChunk } from '../chunks/load-chunk.js';
+import { loadLivekitChunk } from '../chunks/lazy-chunks.js';
 import { DHKitError } from '../core/errors.js';
 import type { StreamedAvatar, StreamedAvatarHost } from './livekit-surface.js';
 

@@ -33,7 +33,7 @@ export async function requestSession(address: ServerAddress, request: SessionReq
   } catch {
     body = null;
   }
-  if (!response.ok) throw DHKitError.fromServer(body, response.status);
+  if (!response.ok) throw DHKitError.fromServer(body, response.status, retryAfterMs(response.headers.get('retry-after')));
   if (!isSessionInfo(body)) {
     throw new DHKitError('INTERNAL_ERROR', 'The server answered POST /v1/sessions with an unexpected body.', { cause: body });
   }
@@ -49,4 +49,10 @@ function isSessionInfo(value: unknown): value is SessionInfo {
     typeof info.channelPath === 'string' &&
     typeof info.heartbeatIntervalMs === 'number'
   );
+}
+
+/** Retry-After in seconds (the only form our server sends; an HTTP date counts as absent). */
+export function retryAfterMs(header: string | null): number | undefined {
+  const seconds = Number(header);
+  return header && seconds >= 0 ? seconds * 1000 : undefined;
 }

@@ -143,13 +143,15 @@ export abstract class DigitalHumanParts {
   // ---- the parts, wired ----
 
   protected newConnection(): SessionConnection {
-    const { address, robotId, onceCode } = this.options;
+    const { address, robotId, onceCode, whileBusy } = this.options;
     return new SessionConnection({
       address,
       robotId,
       onceCode,
+      whileBusy,
       log: this.log,
       events: {
+        busy: (retryInMs) => this.element.showBusy?.(retryInMs),
         message: (message) => routeServerMessage(message, this.conversation, this.sessionMessageHandlers, this.log),
         binary: (frame) => this.conversation.handleAudioFrame(frame),
         resuming: () => this.conversation.handleChannelResuming(),
@@ -214,7 +216,11 @@ export abstract class DigitalHumanParts {
       // The view shows weak errors (the conversation goes on) only with enableWeakErrorInfo.
       this.emitError(code, message, true);
     },
-    handleSessionEndMention: (restTime) => this.emitter.emit('jobEndMention', { jobId: this.job.jobId, restTime }),
+    handleSessionEndMention: (restTime) => {
+      // Continue moves an idle deadline (a maximum duration stays what it is; it ends the session regardless).
+      this.element.showEndCountdown?.(restTime, true);
+      this.emitter.emit('jobEndMention', { jobId: this.job.jobId, restTime });
+    },
     handleSessionEnd: (reason) => this.connection.handleSessionEnd(reason),
   };
 

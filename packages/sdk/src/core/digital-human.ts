@@ -235,6 +235,9 @@ export class DigitalHuman extends DigitalHumanParts {
         this.streamed?.resumeAudio();
       },
       report: (error) => this.emitError(error.code, error.message, true),
+      startAgain: () => this.startNewSession(),
+      // The server's idle deadline moves; the view takes its countdown away itself.
+      continueSession: () => this.connection.send({ type: 'stillHere' }),
     };
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { retryAfterMs } from '../channel/admission.js';
 import { DHKitError, toDHKitError } from './errors.js';
 
 describe('DHKitError.fromServer', () => {
@@ -49,5 +50,15 @@ describe('DHKitError.fromCode', () => {
     expect(toDHKitError(error)).toBe(error);
     expect(toDHKitError(cause, 'NETWORK_ERROR').code).toBe('NETWORK_ERROR');
     expect(JSON.parse(JSON.stringify(error))).toEqual({ code: 'NETWORK_ERROR', message: error.message });
+  });
+});
+
+describe('Retry-After', () => {
+  it("keeps the server's Retry-After (seconds) on the error, and nothing for forms it does not send", () => {
+    expect(DHKitError.fromServer({ error: { code: 'SERVER_BUSY', message: 'busy' } }, 503, retryAfterMs('5')).retryAfterMs).toBe(5000);
+    expect(DHKitError.fromServer(null, 503).retryAfterMs).toBeUndefined();
+    expect(retryAfterMs(null)).toBeUndefined();
+    expect(retryAfterMs('Wed, 21 Oct 2015 07:28:00 GMT')).toBeUndefined();
+    expect(retryAfterMs(' 12 ')).toBe(12_000);
   });
 });

@@ -8,13 +8,16 @@ export class DHKitError extends Error {
   readonly code: ErrorCode;
   /** The MetaStudio code for users migrating from the reference SDK, when one exists. */
   readonly compat?: string;
+  /** When the server said how long to wait before trying again (its Retry-After), in ms. */
+  readonly retryAfterMs?: number;
 
-  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; retryAfterMs?: number }) {
     super(message ?? errorMessage(code), options);
     this.name = 'DHKitError';
     this.code = code;
     const compat = (ERROR_CATALOG[code] as { compat?: string }).compat;
     if (compat) this.compat = compat;
+    this.retryAfterMs = options?.retryAfterMs;
     // Older engines ignore the `cause` option of Error.
     if (options && 'cause' in options && this.cause === undefined) {
       (this as { cause?: unknown }).cause = options.cause;
@@ -29,16 +32,17 @@ export class DHKitError extends Error {
   /**
    * From a server error body `{"error": {"code", "message"}}`. A body that is not one (HTML from a proxy,
    * an unknown code, nothing at all) gives a code that fits the HTTP status, so no answer goes unexplained.
+   * `retryAfterMs` is the answer's Retry-After, when it had one.
    */
-  static fromServer(json: unknown, fallbackStatus?: number): DHKitError {
+  static fromServer(json: unknown, fallbackStatus?: number, retryAfterMs?: number): DHKitError {
     const error = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
     if (error && isErrorCode(error.code)) {
       const message = typeof error.message === 'string' && error.message ? error.message : errorMessage(error.code);
-      return new DHKitError(error.code, message, { cause: json });
+      return new DHKitError(error.code, message, { cause: json, retryAfterMs });
     }
     const code = codeForStatus(fallbackStatus);
     const status = fallbackStatus === undefined ? '' : ` (HTTP ${fallbackStatus})`;
-    return new DHKitError(code, `${errorMessage(code)}${status}`, { cause: json });
+    return new DHKitError(code, `${errorMessage(code)}${status}`, { cause: json, retryAfterMs });
   }
 
   /** A file the SDK fetched answered with HTTP `status`: the code that fits the status, the message naming `what`. */

@@ -1,5 +1,6 @@
 import type { DigitalHumanConfig } from '@dhkit/protocol';
 import { onceCodeSource, type OnceCodeOption } from '../channel/once-code.js';
+import type { WhileBusy } from '../channel/session-connection.js';
 import { normalizeServerAddress } from '../channel/server-address.js';
 import { DHKitError } from './errors.js';
 import type { DigitalHumanEventListeners } from './events.js';
@@ -25,6 +26,8 @@ export interface CreateOptions {
   eventListeners?: DigitalHumanEventListeners;
   /** Console verbosity; default 'warn'. */
   logLevel?: LogLevel;
+  /** @internal What admission does while all assistants are busy (the built-in UI retries; createKiosk() does not). */
+  whileBusy?: WhileBusy;
 }
 
 /** Checks create()'s options apart from the container; throws INVALID_REQUEST naming what is wrong. */
@@ -50,6 +53,7 @@ export function checkCreateOptions(options: unknown): Omit<ResolvedOptions, 'con
     config: o.config,
     eventListeners: o.eventListeners,
     logLevel: o.logLevel ?? 'warn',
+    whileBusy: o.whileBusy,
   };
 }
 
@@ -65,4 +69,6 @@ export interface ResolvedOptions {
   config: unknown;
   eventListeners: DigitalHumanEventListeners | undefined;
   logLevel: LogLevel;
+  /** What admission does while all assistants are busy. */
+  whileBusy: WhileBusy | undefined;
 }

@@ -49,6 +49,10 @@ export interface ViewEventMap {
   'dh-language-change': CustomEvent<LanguageChangeEventDetail>;
   'dh-media-blocked': CustomEvent<MediaBlockedEventDetail>;
   'dh-error': CustomEvent<ViewErrorEventDetail>;
+  /** The visitor pressed continue on the end countdown (`jobEndMention`). */
+  'dh-continue': CustomEvent<void>;
+  /** The visitor pressed "start again" after the session ended. */
+  'dh-start-again': CustomEvent<void>;
   pointerdown: Event;
   keydown: Event;
 }
@@ -65,6 +69,10 @@ export interface ViewActions {
   setListening(listening: boolean): void;
   setDevice(deviceId: string): Promise<void>;
   changeLanguage(language: LanguageCode): Promise<void>;
+  /** A new session after the last one ended; rejects when it cannot start. */
+  startAgain(): Promise<void>;
+  /** The visitor is still there (continue on the end countdown). */
+  continueSession(): void;
   /** A gesture: audio may start now. */
   gesture(): void;
   /** Reports a failure as an `error` event and on the view. */

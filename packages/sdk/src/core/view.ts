@@ -32,6 +32,13 @@ export interface DigitalHumanView extends EventTarget {
   endAnswer(): void;
   /** An error for the visitor, by catalog code; weak ones show only with `enableWeakErrorInfo`. */
   showError(code: string): void;
+  /**
+   * The session ends in `seconds` (`jobEndMention`): a countdown, with a continue control when the visitor can
+   * keep it going (`dh-continue`); null takes it away.
+   */
+  showEndCountdown?(seconds: number | null, canContinue: boolean): void;
+  /** All assistants are busy; the next try is in `retryInMs`. null: no longer waiting. */
+  showBusy?(retryInMs: number | null): void;
   /** Mounts the avatar surface; resolves on its first frame. */
   attachSurface(surface: AvatarSurface): Promise<void>;
   remove(): void;

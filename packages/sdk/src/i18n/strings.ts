@@ -36,6 +36,21 @@ const en_US = {
   video: 'Video',
   dismiss: 'Dismiss',
   notifications: 'Notifications',
+  kioskInvite: 'Tap the screen or say hello',
+  kioskStart: 'Start',
+  kioskTryAsking: 'Try asking',
+  kioskGreeting: 'Hello! Tap the screen or say hello, and ask me anything.',
+  kioskOffline: 'Reconnecting…',
+  kioskOfflineDetail: 'The assistant is offline for a moment and will be back by itself.',
+  allBusy: 'All assistants are busy',
+  allBusyDetail: 'Please wait a moment; the next free assistant will be here for you.',
+  retryIn: 'Trying again in {seconds} s',
+  stillThere: 'Are you still there?',
+  endsIn: 'This conversation ends in {seconds} s.',
+  endsAnnouncement: 'Are you still there? This conversation ends in {seconds} seconds. Press Continue to keep talking.',
+  continueSession: 'Continue',
+  kioskWelcome: 'One moment…',
+  startAgain: 'Start again',
 } as const;
 
 export type UiStringKey = keyof typeof en_US;
@@ -73,6 +88,21 @@ const zh_CN: UiStrings = {
   video: '视频',
   dismiss: '关闭提示',
   notifications: '通知',
+  kioskInvite: '轻触屏幕或说“你好”',
+  kioskStart: '开始',
+  kioskTryAsking: '试着问',
+  kioskGreeting: '你好！轻触屏幕或说“你好”，有什么问题都可以问我。',
+  kioskOffline: '正在重新连接…',
+  kioskOfflineDetail: '助手暂时离线，稍后会自动恢复。',
+  allBusy: '所有助手都在忙',
+  allBusyDetail: '请稍候，空闲的助手马上为您服务。',
+  retryIn: '{seconds} 秒后重试',
+  stillThere: '您还在吗？',
+  endsIn: '本次对话将在 {seconds} 秒后结束。',
+  endsAnnouncement: '您还在吗？本次对话将在 {seconds} 秒后结束。按“继续”可以接着聊。',
+  continueSession: '继续',
+  kioskWelcome: '请稍候…',
+  startAgain: '重新开始',
 };
 
 export const UI_STRINGS: Readonly<Record<LanguageCode, UiStrings>> = { en_US, zh_CN };

@@ -5,7 +5,7 @@
  * first use.
  */
 import { normalizeServerAddress } from '../channel/server-address.js';
-import { loadRichMediaChunk, type ChunkModules } from '../chunks/load-chunk.js';
+import { loadRichMediaChunk, type ChunkModules } from '../chunks/lazy-chunks.js';
 import type { RenderAnswerOptions, RenderedAnswer } from './render-answer.js';
 
 export { answerPlainText } from './plain-text.js';

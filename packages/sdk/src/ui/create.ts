@@ -4,11 +4,16 @@ import type { ViewFactory } from '../core/view.js';
 import { defineComponents } from './define-components.js';
 import './digital-human/digital-human.js';
 import { bridgeView } from './view-bridge.js';
+import { retryWhileBusy } from './while-busy.js';
 
-/** `<digital-human>` in the container, with the built-in avatar. */
-const elementView: ViewFactory = (container, log) => {
+/**
+ * `<digital-human>` in the container, with the built-in avatar; it offers "start again" after an end when a
+ * new session can follow (`onceCode` is a function).
+ */
+const elementView = (canStartAgain: boolean): ViewFactory => (container, log) => {
   defineComponents();
   const view = document.createElement('digital-human');
+  view.canStartAgain = canStartAgain;
   container!.appendChild(view);
   return { view, surface: new LocalCanvasAvatar(log), bridge: (actions, signal) => bridgeView(view, actions, signal) };
 };
@@ -19,5 +24,5 @@ const elementView: ViewFactory = (container, log) => {
  * `destroy()` on the returned promise cancels a create() that has not resolved yet (CANCELLED).
  */
 export function create(options: CreateOptions): PendingDigitalHuman {
-  return createWithView(options, elementView, true);
+  return createWithView({ whileBusy: retryWhileBusy(), ...options }, elementView(typeof options?.onceCode === 'function'), true);
 }

@@ -39,6 +39,10 @@ export function bridgeView(view: EventTarget, actions: ViewActions, signal: Abor
       actions.report(new DHKitError('MEDIA_BLOCKED', `Left out of the answer by the media policy: ${what}`));
     },
     'dh-error': (event) => actions.report(new DHKitError(event.detail.code, event.detail.message)),
+    'dh-continue': () => actions.continueSession(),
+    'dh-start-again': () => {
+      actions.startAgain().catch((error: unknown) => actions.report(toDHKitError(error)));
+    },
     pointerdown: () => actions.gesture(),
     keydown: () => actions.gesture(),
   };

@@ -1,6 +1,6 @@
 import type { ClientMessage, ErrorCode, LanguageCode } from '@dhkit/protocol';
 import { newChatId } from '../core/chat.js';
-import { loadVoiceChunk } from '../chunks/load-chunk.js';
+import { loadVoiceChunk } from '../chunks/lazy-chunks.js';
 import { DHKitError, toDHKitError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { BrowserRecognition } from './browser-recognition.js';
@@ -147,7 +147,7 @@ export class VoiceController {
   /** Runs `use` on voice input, loading the voice chunk first; its errors become this bundle's DHKitErrors. */
   private async withInput(use: (input: VoiceInput) => Promise<void>): Promise<void> {
     this.assertAllowed();
-    // The chunk comes with the app's bundle, or from the server's /sdk/ (chunks/load-chunk.ts).
+    // The chunk comes with the app's bundle, or from the server's /sdk/ (chunks/lazy-chunks.ts).
     this.loading ??= loadVoiceChunk(this.host.sdkBase).then(
       async (chunk) => {
         const input = new chunk.VoiceInput(this.voiceHost());

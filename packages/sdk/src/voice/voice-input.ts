@@ -5,7 +5,7 @@
  * first used; its model and wasm files always come from the server's `/sdk/voice/`.
  */
 import { LIMITS, encodeClientAudioFrame, type ClientMessage, type LanguageCode } from '@dhkit/protocol';
-import { loadVoiceChunk } from '../chunks/load-chunk.js';
+import { loadVoiceChunk } from '../chunks/lazy-chunks.js';
 import { DHKitError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Microphone, SegmenterOptions, SileroVad, VadSegmenter, WakeWordDetector, WakeWordName } from './engine.js';
@@ -217,7 +217,7 @@ export class VoiceInput {
   // ---- internals ----
 
   private loadEngine(): Promise<Engine> {
-    // The chunk comes with the app's bundle, or from the server's /sdk/ (chunks/load-chunk.ts).
+    // The chunk comes with the app's bundle, or from the server's /sdk/ (chunks/lazy-chunks.ts).
     return loadVoiceChunk(this.host.sdkBase);
   }
 

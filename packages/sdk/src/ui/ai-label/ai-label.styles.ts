@@ -9,8 +9,8 @@ export default css`
     display: inline-flex;
     align-items: center;
     gap: 4px;
-    padding: 2px 8px;
-    font-size: var(--dh-ai-label-font-size, 11px);
+    padding: calc(2px * var(--dh-scale, 1)) calc(8px * var(--dh-scale, 1));
+    font-size: var(--dh-ai-label-font-size, calc(11px * var(--dh-scale, 1)));
     line-height: 1.6;
     letter-spacing: 0.02em;
     color: var(--_ai-label-color);

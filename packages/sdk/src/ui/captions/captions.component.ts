@@ -23,7 +23,7 @@ import { createLogger, type Logger } from '../../core/logger.js';
  *
  * @csspart base - Column of answer and caption.
  * @csspart answer - The rendered answer (hidden while empty or when `rich` is off).
- * @csspart clause - The clause being spoken (hidden while empty).
+ * @csspart clause - The clause being spoken (hidden while empty, and while the answer card shows the text).
  *
  * @cssproperty --dh-caption-background - Clause background; --dh-caption-color its text.
  * @cssproperty --dh-caption-font-size - Clause font size (default 16px).
@@ -68,6 +68,8 @@ export default class DhCaptions extends DhElement {
   protected announcement: string;
 
   private pending: DocumentFragment | null = null;
+  /** The answer card shows the text: the clause line would only repeat it, so it is kept for assistive tech only. */
+  private cardShown = false;
   private media: AnswerMedia[] = [];
 
   constructor() {
@@ -94,6 +96,7 @@ export default class DhCaptions extends DhElement {
       this.pending = document.createDocumentFragment();
       this.media = [];
       this.announcement = '';
+      this.cardShown = false;
       return;
     }
     const renderer = rendererIfLoaded();
@@ -110,6 +113,7 @@ export default class DhCaptions extends DhElement {
     const text = rendered ? answerPlainText(rendered) : this.answer;
     // Announce once per answer, when it is whole; a new answer clears the region first.
     this.announcement = this.complete ? text : '';
+    this.cardShown = this.rich && !!rendered;
     if (!this.rich || !rendered) {
       this.pending = document.createDocumentFragment();
       this.media = [];
@@ -133,7 +137,7 @@ export default class DhCaptions extends DhElement {
     const lang = this.language;
     return html`<div part="base" lang=${languageTag(lang)}>
       <div part="answer" role="region" aria-label=${t(lang, 'answer')} @click=${this.onAnswerActivate} @keydown=${this.onAnswerKeydown}></div>
-      <div part="clause">${this.clause}</div>
+      <div part="clause" class=${this.cardShown ? 'visually-hidden' : ''}>${this.clause}</div>
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     </div>`;
   }

@@ -15,11 +15,11 @@ export default css`
   [part='answer'] {
     width: 100%;
     max-width: var(--dh-answer-max-width, 640px);
-    max-height: var(--dh-answer-max-height, 40vh);
-    padding: 10px 14px;
+    max-height: var(--dh-answer-max-height, var(--_answer-room, 40vh));
+    padding: calc(10px * var(--dh-scale, 1)) calc(14px * var(--dh-scale, 1));
     overflow: auto;
     overscroll-behavior: contain;
-    font-size: 15px;
+    font-size: calc(15px * var(--dh-scale, 1));
     line-height: 1.55;
     color: var(--_answer-color);
     background: var(--_answer-background);
@@ -92,7 +92,7 @@ export default css`
     margin: 0 0 6px;
     padding: 4px 10px;
     font: inherit;
-    font-size: 13px;
+    font-size: calc(13px * var(--dh-scale, 1));
     color: var(--_accent-contrast);
     background: var(--_accent);
     border: 0;
@@ -128,8 +128,8 @@ export default css`
 
   [part='clause'] {
     max-width: min(92%, var(--dh-answer-max-width, 640px));
-    padding: 8px 14px;
-    font-size: var(--dh-caption-font-size, 16px);
+    padding: calc(8px * var(--dh-scale, 1)) calc(14px * var(--dh-scale, 1));
+    font-size: var(--dh-caption-font-size, calc(16px * var(--dh-scale, 1)));
     line-height: 1.45;
     text-align: center;
     color: var(--_caption-color);

@@ -34,6 +34,8 @@ const CAPTION_LINGER_MS = 1500;
  * @event dh-media-blocked - Parts of an answer were left out by the media policy (`detail.dropped`).
  * @event dh-error - Something the UI could not do (`detail.code`, `detail.message`), such as an answer renderer
  * chunk that did not load (`CHUNK_LOAD_FAILED`).
+ * @event dh-continue - The visitor pressed continue on the end countdown.
+ * @event dh-start-again - The visitor pressed "start again" after the session ended.
  *
  * @csspart avatar - Container of the avatar surface (a canvas in media mode `local`).
  * @csspart caption - `<dh-captions>`: the rich answer and the clause being spoken (with `enableCaption`).
@@ -43,6 +45,8 @@ const CAPTION_LINGER_MS = 1500;
  * @csspart language - `<dh-language-switch>` (with `showLanguageUI`).
  * @csspart input - `<dh-input-bar>` (with `enableChatBtn`).
  * @csspart status - `<dh-status>`: connection state and error messages.
+ * @csspart start-again - The "start again" button after an end (when create() got a function as onceCode).
+ * @csspart end-countdown - The "still there?" card of `jobEndMention`; `continue` is its button.
  * @csspart ai-label - `<dh-ai-label>`, when the robot asks for it.
  *
  * @cssproperty --dh-background - Background when `useDefaultBackground` is on.
@@ -50,6 +54,7 @@ const CAPTION_LINGER_MS = 1500;
  * @cssproperty --dh-font-family - Font of every component.
  * @cssproperty --dh-radius - Corner radius of captions, chips and input bar.
  * @cssproperty --dh-min-height - Smallest height of the element (default 240px).
+ * @cssproperty --dh-answer-avatar-scale - How small the avatar gets while an answer card is shown (default 0.62; 1 keeps her size).
  * @cssproperty --dh-avatar-skin / -skin-shade / -hair / -shirt / -lips / -eyes / -cheeks - Colors of the built-in fallback face (drawn when the avatar pack cannot load), read at mount.
  */
 export default class DigitalHumanElement extends DhElement implements DigitalHumanView {
@@ -66,6 +71,10 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     speaking: { type: Boolean, reflect: true },
     listening: { type: Boolean, reflect: true },
     voiceUnavailable: { state: true },
+    answering: { type: Boolean, reflect: true },
+    canStartAgain: { type: Boolean, attribute: false },
+    endCountdown: { state: true },
+    busyRetry: { state: true },
   };
 
   /** The SDK config in force (set by the SDK instance). */
@@ -83,9 +92,25 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
   speaking: boolean;
   /** The microphone is listening (push-to-talk). */
   listening: boolean;
+  /**
+   * An answer card is shown; reflected as `answering`. The avatar then makes room (shrinks towards the top),
+   * so the card never covers her face.
+   */
+  answering: boolean;
+  /** After an end, offer "start again" (`dh-start-again`); the SDK sets it when a new session can follow. */
+  canStartAgain: boolean;
 
   /** The server could not speak an answer this session (SPEECH_SYNTHESIS_FAILED): the status line says so. */
   protected voiceUnavailable = false;
+  /** Seconds left on the end countdown (`jobEndMention`), or null. */
+  protected endCountdown: number | null = null;
+  private endCanContinue = false;
+  /** The countdown's first value: announced once, not every second. */
+  private endAnnounced: number | null = null;
+  private endTimer: ReturnType<typeof setInterval> | undefined;
+  /** Seconds to the next admission try while all assistants are busy, or null. */
+  protected busyRetry: number | null = null;
+  private busyTimer: ReturnType<typeof setInterval> | undefined;
   private surface: AvatarSurface | null = null;
   private captionTimer: ReturnType<typeof setTimeout> | undefined;
   private answerChatId = '';
@@ -99,6 +124,8 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     this.state = 'CONNECTING';
     this.speaking = false;
     this.listening = false;
+    this.answering = false;
+    this.canStartAgain = false;
   }
 
   /** How open the avatar's mouth is right now, 0..1 (follows the audio actually playing). */
@@ -167,6 +194,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     }
     captions.answer += text;
     if (isLast) captions.complete = true;
+    this.answering = captions.answer.trim() !== '';
   }
 
   /** The answer shown will get no more segments (interrupted). */
@@ -186,9 +214,85 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.captionTimer);
+    clearInterval(this.endTimer);
+    clearInterval(this.busyTimer);
+  }
+
+  /** Shows the session's end countdown (with continue when the visitor can keep it going); null hides it. */
+  showEndCountdown(seconds: number | null, canContinue: boolean): void {
+    clearInterval(this.endTimer);
+    this.endCountdown = seconds === null ? null : Math.max(0, Math.round(seconds));
+    this.endCanContinue = canContinue;
+    this.endAnnounced = this.endCountdown;
+    if (this.endCountdown === null) return;
+    this.endTimer = setInterval(() => {
+      if (this.endCountdown === null || this.endCountdown <= 0) return clearInterval(this.endTimer);
+      this.endCountdown -= 1;
+    }, 1000);
+  }
+
+  /** All assistants are busy: the status line says so and counts down to the next try; null clears it. */
+  showBusy(retryInMs: number | null): void {
+    clearInterval(this.busyTimer);
+    this.busyRetry = retryInMs === null ? null : Math.max(0, Math.ceil(retryInMs / 1000));
+    if (this.busyRetry === null) return;
+    this.busyTimer = setInterval(() => {
+      if (this.busyRetry === null || this.busyRetry <= 0) return clearInterval(this.busyTimer);
+      this.busyRetry -= 1;
+    }, 1000);
+  }
+
+  private onStartAgain(): void {
+    this.dispatchEvent(new CustomEvent('dh-start-again', { bubbles: true, composed: true }));
+  }
+
+  private onContinue(): void {
+    this.showEndCountdown(null, false);
+    this.dispatchEvent(new CustomEvent('dh-continue', { bubbles: true, composed: true }));
+  }
+
+  private renderEndCountdown() {
+    const lang = this.language;
+    const seconds = this.endCountdown;
+    return html`
+      <div class="visually-hidden" role="status" aria-live="polite">
+        ${seconds !== null && this.endAnnounced !== null
+          ? t(lang, this.endCanContinue ? 'endsAnnouncement' : 'endsIn', { seconds: this.endAnnounced })
+          : ''}
+      </div>
+      ${seconds !== null
+        ? html`<div part="end-countdown" class="end-countdown" role="group" aria-labelledby="end-title">
+            <p id="end-title" class="end-title">${t(lang, 'stillThere')}</p>
+            <p aria-hidden="true">${t(lang, 'endsIn', { seconds })}</p>
+            ${this.endCanContinue
+              ? html`<button type="button" part="continue" @click=${this.onContinue}>${t(lang, 'continueSession')}</button>`
+              : nothing}
+          </div>`
+        : nothing}
+    `;
+  }
+
+  /** Clears the answer and the caption: a session that ended leaves nothing of its conversation on screen. */
+  clearConversation(): void {
+    clearTimeout(this.captionTimer);
+    const captions = this.captions;
+    if (captions) {
+      captions.answer = '';
+      captions.clause = '';
+      captions.complete = false;
+    }
+    this.answerChatId = '';
+    this.answering = false;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('state') && this.state === 'ENDED') {
+      this.clearConversation();
+      this.showEndCountdown(null, false);
+      // The session's audio clock has stopped: the avatar lets go of it, or the mouth freezes mid-word.
+      this.surface?.setVisemeTimeline(null);
+      this.surface?.attachAnalyser(null);
+    }
     if (changed.has('config')) this.surface?.setBackground(this.config.useDefaultBackground);
     // The answer renderer (marked + DOMPurify) is a lazy chunk: fetch it as soon as captions may need it.
     if ((changed.has('config') || changed.has('serverAddress')) && this.serverAddress && (this.config.enableCaption || this.config.enableMediaViewer)) {
@@ -208,8 +312,10 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     const profile = this.profile;
     const ended = this.state === 'ENDED';
     const inputDisabled = ended || this.state === 'CONNECTING';
-    const info =
-      this.state === 'CONNECTING' ? t(lang, 'connecting') : ended ? t(lang, 'ended') : this.voiceUnavailable ? t(lang, 'voiceUnavailable') : '';
+    const busy = this.busyRetry !== null && this.state === 'CONNECTING';
+    const info = busy
+      ? `${t(lang, 'allBusy')}. ${t(lang, 'allBusyDetail')} ${this.busyRetry ? t(lang, 'retryIn', { seconds: this.busyRetry }) : ''}`.trim()
+      : this.state === 'CONNECTING' ? t(lang, 'connecting') : ended ? t(lang, 'ended') : this.voiceUnavailable ? t(lang, 'voiceUnavailable') : '';
     const hotQuestions = config.enableHotIssues ? hotQuestionsFor(profile?.hotQuestions, lang) : [];
     return html`
       <div class="root ${config.useDefaultBackground ? 'default-background' : ''}">
@@ -239,6 +345,10 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
                 .mediaAllowlist=${profile?.mediaAllowlist ?? []}
                 @dh-media-open=${this.onMediaOpen}
               ></dh-captions>`
+            : nothing}
+          ${this.renderEndCountdown()}
+          ${ended && this.canStartAgain
+            ? html`<button type="button" part="start-again" class="start-again" @click=${this.onStartAgain}>${t(lang, 'startAgain')}</button>`
             : nothing}
           <dh-status part="status" .language=${lang} .theme=${theme} .weakErrors=${config.enableWeakErrorInfo} .info=${info}></dh-status>
           ${hotQuestions.length

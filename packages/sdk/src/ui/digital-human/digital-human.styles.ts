@@ -46,6 +46,20 @@ export default css`
     position: absolute;
     inset: 0;
     z-index: 0;
+    transform-origin: 50% 8%;
+    transition: transform 0.35s ease;
+  }
+
+  /*
+   * An answer card is up: the avatar makes room, shrinking towards the top so that her face (in the upper
+   * two thirds of every pack's frame) ends above the card, and the card may take the lower half at most.
+   */
+  :host([answering]) [part='avatar'] {
+    transform: scale(var(--dh-answer-avatar-scale, 0.62));
+  }
+
+  :host([answering]) [part='caption'] {
+    --_answer-room: 30cqh;
   }
 
   [part='avatar'] canvas {
@@ -97,8 +111,54 @@ export default css`
     min-height: 0;
   }
 
-  /* Tall screens (kiosks): keep the answer in the lower half, larger text. */
+  .end-countdown {
+    align-self: center;
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    gap: calc(6px * var(--dh-scale, 1));
+    max-width: min(92%, calc(420px * var(--dh-scale, 1)));
+    padding: calc(12px * var(--dh-scale, 1)) calc(18px * var(--dh-scale, 1));
+    border-radius: var(--_radius);
+    background: var(--_answer-background);
+    color: var(--_answer-color);
+    box-shadow: var(--_shadow);
+    font-size: calc(15px * var(--dh-scale, 1));
+    text-align: center;
+  }
+
+  .end-countdown p {
+    margin: 0;
+  }
+
+  .end-title {
+    font-weight: 600;
+  }
+
+  [part='continue'],
+  [part='start-again'] {
+    min-height: calc(40px * var(--dh-scale, 1));
+    padding: calc(8px * var(--dh-scale, 1)) calc(22px * var(--dh-scale, 1));
+    border: none;
+    border-radius: 999px;
+    background: var(--_accent);
+    color: var(--_accent-contrast);
+    font: inherit;
+    font-weight: 600;
+    cursor: pointer;
+  }
+
+  [part='start-again'] {
+    align-self: center;
+    box-shadow: var(--_shadow);
+  }
+
+  /* Tall screens (kiosks): keep the answer in the lower half, larger text; the avatar needs less room. */
   @container (min-height: 1200px) {
+    :host([answering]) [part='avatar'] {
+      transform: scale(var(--dh-answer-avatar-scale, 0.8));
+    }
+
     .overlay {
       gap: 14px;
       padding: 24px;

@@ -17,10 +17,10 @@ export default css`
 
   [part='chip'] {
     max-width: 100%;
-    min-height: 36px;
-    padding: 6px 14px;
+    min-height: calc(36px * var(--dh-scale, 1));
+    padding: calc(6px * var(--dh-scale, 1)) calc(14px * var(--dh-scale, 1));
     font: inherit;
-    font-size: 14px;
+    font-size: calc(14px * var(--dh-scale, 1));
     line-height: 1.3;
     text-align: start;
     color: var(--_chip-color);

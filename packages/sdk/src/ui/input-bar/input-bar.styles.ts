@@ -10,7 +10,7 @@ export default css`
     display: flex;
     align-items: center;
     gap: 6px;
-    padding: 6px;
+    padding: calc(6px * var(--dh-scale, 1));
     color: var(--_on-surface);
     background: var(--_surface);
     border: 1px solid var(--_border);
@@ -25,10 +25,10 @@ export default css`
   [part='field'] {
     flex: 1;
     min-width: 0;
-    min-height: 36px;
+    min-height: calc(36px * var(--dh-scale, 1));
     padding: 8px 10px;
     font: inherit;
-    font-size: var(--dh-input-font-size, 16px);
+    font-size: var(--dh-input-font-size, calc(16px * var(--dh-scale, 1)));
     color: inherit;
     background: transparent;
     border: 0;
@@ -47,9 +47,9 @@ export default css`
   [part='device'] {
     flex: 0 1 9em;
     min-width: 0;
-    min-height: 36px;
+    min-height: calc(36px * var(--dh-scale, 1));
     font: inherit;
-    font-size: 13px;
+    font-size: calc(13px * var(--dh-scale, 1));
     color: inherit;
     background: transparent;
     border: 1px solid var(--_muted);
@@ -62,11 +62,11 @@ export default css`
     align-items: center;
     justify-content: center;
     gap: 6px;
-    min-width: 40px;
-    min-height: 40px;
-    padding: 8px 14px;
+    min-width: calc(40px * var(--dh-scale, 1));
+    min-height: calc(40px * var(--dh-scale, 1));
+    padding: calc(8px * var(--dh-scale, 1)) calc(14px * var(--dh-scale, 1));
     font: inherit;
-    font-size: 14px;
+    font-size: calc(14px * var(--dh-scale, 1));
     font-weight: 600;
     border: 0;
     border-radius: calc(var(--_radius) - 4px);
@@ -75,8 +75,8 @@ export default css`
   }
 
   button svg {
-    width: 20px;
-    height: 20px;
+    width: calc(20px * var(--dh-scale, 1));
+    height: calc(20px * var(--dh-scale, 1));
     fill: currentColor;
   }
 
@@ -129,7 +129,7 @@ export default css`
     width: max-content;
     max-width: min(260px, 80vw);
     padding: 6px 10px;
-    font-size: 13px;
+    font-size: calc(13px * var(--dh-scale, 1));
     font-weight: 400;
     line-height: 1.4;
     color: var(--_status-color);

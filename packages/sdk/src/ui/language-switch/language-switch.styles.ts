@@ -16,11 +16,11 @@ export default css`
   }
 
   [part~='option'] {
-    min-width: 44px;
-    min-height: 32px;
-    padding: 4px 12px;
+    min-width: calc(44px * var(--dh-scale, 1));
+    min-height: calc(32px * var(--dh-scale, 1));
+    padding: calc(4px * var(--dh-scale, 1)) calc(12px * var(--dh-scale, 1));
     font: inherit;
-    font-size: 13px;
+    font-size: calc(14px * var(--dh-scale, 1));
     color: var(--_on-surface);
     background: transparent;
     border: 0;

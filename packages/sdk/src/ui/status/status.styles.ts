@@ -16,7 +16,7 @@ export default css`
   [part='info'],
   [part~='toast'] {
     max-width: min(92%, 520px);
-    font-size: 13px;
+    font-size: calc(14px * var(--dh-scale, 1));
     line-height: 1.45;
     color: var(--_status-color);
     background: var(--_status-background);
@@ -25,7 +25,7 @@ export default css`
   }
 
   [part='info'] {
-    padding: 6px 12px;
+    padding: calc(6px * var(--dh-scale, 1)) calc(12px * var(--dh-scale, 1));
     text-align: center;
     border-radius: 999px;
   }
@@ -63,11 +63,11 @@ export default css`
 
   [part='dismiss'] {
     flex: none;
-    width: 28px;
-    height: 28px;
+    width: calc(32px * var(--dh-scale, 1));
+    height: calc(32px * var(--dh-scale, 1));
     padding: 0;
     font: inherit;
-    font-size: 18px;
+    font-size: calc(18px * var(--dh-scale, 1));
     line-height: 1;
     color: inherit;
     background: transparent;

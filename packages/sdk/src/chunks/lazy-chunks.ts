@@ -17,7 +17,7 @@ export type { ChunkModules, ChunkName } from './chunk-names.js';
  */
 function loadChunk<N extends ChunkName>(name: N, sdkBase: string, importer: (sdkBase: string) => Promise<ChunkModules[N]>): Promise<ChunkModules[N]> {
   return importer(sdkBase).catch((cause: unknown) => {
-    throw new DHKitError('CHUNK_LOAD_FAILED', `${name} chunk: ${cause}`, { cause });
+    throw new DHKitError('CHUNK_LOAD_FAILED', `${name}: ${cause}`, { cause });
   });
 }
 

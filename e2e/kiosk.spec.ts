@@ -1,0 +1,181 @@
+// examples/kiosk at 1080×1920 with short timeouts: three visitors in a row, and between the second and the
+// third the dhkit server is stopped for 20 s and started again on the same port and data dir. The kiosk
+// recovers by itself, with no page reload and no input but the visitors' own. Screenshots of each state.
+import type { Page } from '@playwright/test';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../server/dist/index.js';
+import { ADMIN_KEY, expect, test } from './fixtures.js';
+
+const SHOTS = process.env.DHKIT_UPDATE_SCREENSHOTS ? 'docs/images' : '.tmp/kiosk-shots';
+
+async function startDhkit(dataDir: string, port = 0) {
+  return startServer({ port, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'warn' });
+}
+
+async function admin(url: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: response.status, json: await response.json().catch(() => null) };
+}
+
+/** The example's backend, pointed at a dhkit server. */
+async function startKioskSite(dhkitUrl: string) {
+  process.env.DHKIT_URL = dhkitUrl;
+  process.env.DHKIT_ADMIN_KEY = ADMIN_KEY;
+  // The example reads its environment when loaded: a fresh copy of the module per dhkit server.
+  const { server: site } = await import(`../examples/kiosk/server.mjs?dhkit=${encodeURIComponent(dhkitUrl)}`);
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(site.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => (site.closeAllConnections(), site.close(() => resolve()))),
+  };
+}
+
+const kioskState = (page: Page) => page.locator('dh-kiosk').getAttribute('state');
+async function waitForState(page: Page, state: string, timeout = 20_000) {
+  await expect(page.locator('dh-kiosk')).toHaveAttribute('state', state, { timeout });
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  // The kiosk page runs a strict CSP, so axe-core goes in through the debugger rather than a script tag.
+  await page.evaluate(readFileSync(fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url)), 'utf8'));
+  return page.evaluate(async () => {
+    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+/** A visitor walks up, asks by typing, hears the answer; returns the answer shown. */
+async function visit(page: Page, question: string, shot?: string): Promise<string> {
+  const kiosk = page.locator('dh-kiosk');
+  await kiosk.getByRole('button', { name: 'Start' }).click();
+  await waitForState(page, 'active', 5_000);
+  const input = page.locator('dh-kiosk digital-human [part~="input"] input').first();
+  await expect(input).toBeFocused();
+  await input.fill(question);
+  await input.press('Enter');
+  const element = page.locator('dh-kiosk digital-human');
+  await expect(element).toHaveAttribute('speaking', '', { timeout: 15_000 });
+  await expect(element).not.toHaveAttribute('speaking', '', { timeout: 30_000 });
+  const answer = (await page.locator('dh-kiosk digital-human [part~="caption"] [part="answer"]').innerText()).trim();
+  expect(answer.length).toBeGreaterThan(5);
+  if (shot) await page.screenshot({ path: `${SHOTS}/${shot}` });
+  return answer;
+}
+
+/** The visitor walks away: "still there?" counts down (announced once), then a fresh session waits. */
+async function leave(page: Page, previousAnswer: string, shot?: string): Promise<void> {
+  const countdown = page.locator('dh-kiosk [part="countdown"]');
+  await expect(countdown).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator('dh-kiosk [part="announcer"]')).toContainText('Are you still there?');
+  if (shot) await page.screenshot({ path: `${SHOTS}/${shot}` });
+  await waitForState(page, 'attract', 20_000);
+  // Nothing of the previous conversation: no answer, no caption, not the text anywhere on the screen.
+  await expect(page.locator('dh-kiosk digital-human [part~="caption"] [part="answer"]')).toHaveText('');
+  await expect(page.getByText(previousAnswer.slice(0, 30))).toHaveCount(0);
+}
+
+test('a kiosk serves three visitors in a row and recovers from a server restart by itself', async ({ page }) => {
+  test.setTimeout(240_000);
+  mkdirSync(SHOTS, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-kiosk-'));
+  let dhkit = await startDhkit(dataDir);
+  const port = dhkit.port;
+  // The hall's language (robot configuration, not an input on the kiosk).
+  expect((await admin(dhkit.url, 'PATCH', '/v1/robots/demo', { defaultLanguage: 'en_US' })).status).toBe(200);
+  await admin(dhkit.url, 'PUT', '/v1/robots/demo/hot-questions', {
+    hotQuestions: [
+      { language: 'en_US', text: 'what are the opening hours' },
+      { language: 'en_US', text: 'where is the showroom' },
+    ],
+  });
+  const site = await startKioskSite(dhkit.url);
+  let navigations = 0;
+  page.on('framenavigated', (frame) => frame === page.mainFrame() && navigations++);
+  try {
+    await page.setViewportSize({ width: 1080, height: 1920 });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(`${site.url}/?reset=20&warn=10&greet=0&retryMax=3`);
+    await page.evaluate(() => ((window as any).__samePage = true));
+    await waitForState(page, 'attract', 30_000);
+    await expect(page.locator('dh-kiosk [part="attract"]')).toContainText('Tap the screen or say hello');
+    // Standing-distance type scale at 1080×1920: body text ≥ 28 px, controls ≥ 64 px.
+    const sizes = await page.evaluate(() => {
+      const kiosk = document.querySelector('dh-kiosk')!;
+      const start = kiosk.shadowRoot!.querySelector('.primary')!;
+      return { body: parseFloat(getComputedStyle(kiosk).fontSize), control: start.getBoundingClientRect().height };
+    });
+    expect(sizes.body).toBeGreaterThanOrEqual(28);
+    expect(sizes.control).toBeGreaterThanOrEqual(64);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/kiosk-attract.png` });
+
+    const first = await visit(page, 'what are the opening hours', 'kiosk-answer.png');
+    const bodySize = await page.evaluate(() => {
+      const captions = document.querySelector('dh-kiosk digital-human')!.shadowRoot!.querySelector('dh-captions')!;
+      return parseFloat(getComputedStyle(captions.shadowRoot!.querySelector('[part="answer"]')!).fontSize);
+    });
+    expect(bodySize).toBeGreaterThanOrEqual(28);
+    expect(await axeViolations(page)).toEqual([]);
+    await leave(page, first, 'kiosk-still-there.png');
+
+    const second = await visit(page, 'hello');
+    await leave(page, second);
+
+    // The server goes away for 20 s, then comes back on the same port with the same data.
+    const stoppedAt = Date.now();
+    await dhkit.close();
+    await waitForState(page, 'offline', 20_000);
+    await expect(page.locator('dh-kiosk [part="announcer"]')).toContainText('Reconnecting');
+    await page.screenshot({ path: `${SHOTS}/kiosk-offline.png` });
+    await page.waitForTimeout(Math.max(0, 20_000 - (Date.now() - stoppedAt)));
+    dhkit = await startDhkit(dataDir, port);
+    await waitForState(page, 'attract', 30_000);
+
+    const third = await visit(page, 'where is the showroom');
+    expect(third).not.toBe(second);
+    expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
+    expect(navigations).toBe(1);
+  } finally {
+    await site.close();
+    await dhkit.close().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('all assistants busy: the kiosk says so and comes back by itself when one is free', async ({ page }) => {
+  test.setTimeout(90_000);
+  mkdirSync(SHOTS, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-kiosk-'));
+  const dhkit = await startDhkit(dataDir);
+  expect((await admin(dhkit.url, 'PATCH', '/v1/robots/demo', { concurrency: 0, defaultLanguage: 'en_US' })).status).toBe(200);
+  const site = await startKioskSite(dhkit.url);
+  try {
+    await page.setViewportSize({ width: 1080, height: 1920 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(`${site.url}/?greet=0&retryMax=2`);
+    await waitForState(page, 'busy', 20_000);
+    await expect(page.locator('dh-kiosk [part="outage"]')).toContainText('All assistants are busy');
+    await expect(page.locator('dh-kiosk [part="announcer"]')).toContainText('All assistants are busy');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/kiosk-busy.png` });
+    expect((await admin(dhkit.url, 'PATCH', '/v1/robots/demo', { concurrency: 2 })).status).toBe(200);
+    await waitForState(page, 'attract', 20_000);
+    expect(await kioskState(page)).toBe('attract');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/kiosk-attract-dark.png` });
+  } finally {
+    await site.close();
+    await dhkit.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

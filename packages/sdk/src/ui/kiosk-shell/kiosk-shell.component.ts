@@ -1,0 +1,126 @@
+import type { LanguageCode } from '@dhkit/protocol';
+import { html, nothing } from 'lit';
+import { t } from '../../i18n/i18n.js';
+import { DhElement } from '../internal/dh-element.js';
+import { baseStyles, themeStyles } from '../internal/theme.styles.js';
+import styles from './kiosk-shell.styles.js';
+
+/** What the kiosk is doing; reflected as the `state` attribute. */
+export type KioskState = 'starting' | 'attract' | 'active' | 'resetting' | 'offline' | 'busy';
+
+/**
+ * The frame of a kiosk (`createKiosk()`): the `<digital-human>` of the current session in its slot, and the
+ * screens around it — the attract screen while no one is there, "still there?" with a countdown, offline
+ * and busy screens that count down to the next try. State changes are announced to screen readers; the
+ * countdowns themselves are not read out every second. Sets the standing-distance type scale
+ * (`--dh-scale`) by viewport for every component inside.
+ *
+ * @tagname dh-kiosk
+ * @slot - The current session's `<digital-human>`.
+ * @event dh-kiosk-start - The visitor tapped the attract screen's start button.
+ * @event dh-kiosk-ask - The visitor tapped a suggested question on the attract screen (`detail.text`).
+ * @event dh-kiosk-continue - The visitor pressed continue on the "still there?" countdown.
+ * @csspart attract - The attract screen.
+ * @csspart countdown - The "still there?" card.
+ * @csspart outage - The offline or busy screen.
+ * @csspart announcer - The visually hidden live region.
+ * @cssproperty --dh-scale - Type and control scale (set by viewport; override to taste).
+ */
+export default class DhKiosk extends DhElement {
+  static override readonly tag = 'dh-kiosk';
+  static override styles = [themeStyles, baseStyles, styles];
+
+  static override properties = {
+    state: { reflect: true },
+    retryInSeconds: { attribute: false },
+    countdownSeconds: { attribute: false },
+    suggestion: { attribute: false },
+  };
+
+  state: KioskState;
+  /** Seconds to the next try (offline, busy). */
+  retryInSeconds: number;
+  /** Seconds left on the "still there?" countdown; null hides it. */
+  countdownSeconds: number | null;
+  /** The hot question the attract screen shows now. */
+  suggestion: string;
+  /** The countdown's first value, for the one announcement. */
+  private countdownFrom: number | null = null;
+
+  constructor() {
+    super();
+    this.state = 'starting';
+    this.retryInSeconds = 0;
+    this.countdownSeconds = null;
+    this.suggestion = '';
+  }
+
+  protected override willUpdate(): void {
+    if (this.countdownSeconds === null) this.countdownFrom = null;
+    else this.countdownFrom ??= this.countdownSeconds;
+  }
+
+  /** What the live region says: changes with the state only, never with a ticking counter. */
+  private announcement(): string {
+    const lang = this.language;
+    if (this.state === 'offline') return `${t(lang, 'kioskOffline')} ${t(lang, 'kioskOfflineDetail')}`;
+    if (this.state === 'busy') return `${t(lang, 'allBusy')}. ${t(lang, 'allBusyDetail')}`;
+    if (this.countdownFrom !== null && this.state === 'active') return t(lang, 'endsAnnouncement', { seconds: this.countdownFrom });
+    return '';
+  }
+
+  protected override render() {
+    const lang = this.language;
+    const outage = this.state === 'offline' || this.state === 'busy';
+    return html`
+      <slot></slot>
+      <div part="announcer" class="visually-hidden" role="status" aria-live="polite">${this.announcement()}</div>
+      ${this.state === 'attract' ? this.renderAttract(lang) : nothing}
+      ${this.state === 'active' && this.countdownSeconds !== null ? this.renderCountdown(lang, this.countdownSeconds) : nothing}
+      ${outage ? this.renderOutage(lang) : nothing}
+      ${this.state === 'starting' || this.state === 'resetting'
+        ? html`<div class="veil"><p class="card">${t(lang, 'kioskWelcome')}</p></div>`
+        : nothing}
+    `;
+  }
+
+  private renderAttract(lang: LanguageCode) {
+    return html`
+      <div part="attract" class="attract">
+        <p class="invite">${t(lang, 'kioskInvite')}</p>
+        ${this.suggestion
+          ? html`<p class="try">${t(lang, 'kioskTryAsking')}</p>
+              <button class="chip" type="button" @click=${() => this.fire('dh-kiosk-ask', { text: this.suggestion })}>${this.suggestion}</button>`
+          : nothing}
+        <button class="primary" type="button" @click=${() => this.fire('dh-kiosk-start', {})}>${t(lang, 'kioskStart')}</button>
+      </div>
+    `;
+  }
+
+  private renderCountdown(lang: LanguageCode, seconds: number) {
+    return html`
+      <div part="countdown" class="countdown" role="group" aria-labelledby="still-there">
+        <p id="still-there" class="title">${t(lang, 'stillThere')}</p>
+        <p aria-hidden="true">${t(lang, 'endsIn', { seconds })}</p>
+        <button class="primary" type="button" @click=${() => this.fire('dh-kiosk-continue', {})}>${t(lang, 'continueSession')}</button>
+      </div>
+    `;
+  }
+
+  private renderOutage(lang: LanguageCode) {
+    const offline = this.state === 'offline';
+    return html`
+      <div part="outage" class="veil outage">
+        <div class="card">
+          <p class="title">${t(lang, offline ? 'kioskOffline' : 'allBusy')}</p>
+          <p>${t(lang, offline ? 'kioskOfflineDetail' : 'allBusyDetail')}</p>
+          ${this.retryInSeconds > 0 ? html`<p class="muted" aria-hidden="true">${t(lang, 'retryIn', { seconds: this.retryInSeconds })}</p>` : nothing}
+        </div>
+      </div>
+    `;
+  }
+
+  private fire(name: string, detail: object): void {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+}
