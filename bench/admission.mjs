@@ -7,7 +7,7 @@
 // Codes are minted first (not timed); then ADMISSIONS requests run with CONNECTIONS in flight. Every robot
 // gets concurrency 1024, and the run checks that no robot was admitted past it. Prints JSON.
 // Target (docs/benchmarks.md): SQLite ≥ 5,000/s, p99 ≤ 15 ms on 2 cores.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -34,7 +34,11 @@ function request(base, method, route, body, headers = {}) {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method, agent, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } },
+      {
+        method,
+        agent,
+        headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+      },
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
@@ -95,7 +99,9 @@ async function run(label, urls) {
   const wanted = Array.from({ length: ADMISSIONS }, (_, i) => `bench-${Math.floor(i / CONCURRENCY)}`);
   for (let i = 0; i < wanted.length; i += CONNECTIONS) {
     const batch = await Promise.all(
-      wanted.slice(i, i + CONNECTIONS).map((robotId, j) => admin(urls[(i + j) % urls.length], 'POST', `/v1/robots/${robotId}/once-codes`, {})),
+      wanted
+        .slice(i, i + CONNECTIONS)
+        .map((robotId, j) => admin(urls[(i + j) % urls.length], 'POST', `/v1/robots/${robotId}/once-codes`, {})),
     );
     batch.forEach((r, j) => codes.push({ robotId: wanted[i + j], onceCode: JSON.parse(r.body).onceCode }));
   }
@@ -176,7 +182,12 @@ if (process.env.BENCH_SKIP_POSTGRES !== '1') {
     try {
       const databaseUrl = await cluster.createDatabase('bench');
       for (let i = 0; i < 2; i++) servers.push(await spawnServer({ DHKIT_DATABASE_URL: databaseUrl }));
-      results.runs.push(await run('postgres', servers.map((s) => s.url)));
+      results.runs.push(
+        await run(
+          'postgres',
+          servers.map((s) => s.url),
+        ),
+      );
     } finally {
       await Promise.all(servers.map((s) => stopServer(s.child)));
       await cluster.stop();

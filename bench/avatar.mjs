@@ -29,11 +29,13 @@ const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-avatar-'));
 const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'error' });
 // The page lives on its own loopback origin, as a customer's site would.
 const site = createServer((request, response) => {
-  const [, w, h] = /\/(\d+)x(\d+)/.exec(request.url ?? '') ?? [, 360, 540];
-  response.writeHead(200, { 'content-type': 'text/html' }).end(
-    `<!doctype html><html><body style="margin:0"><div id="dh" style="width:${w}px;height:${h}px"></div>` +
-      `<script src="${server.url}/sdk/dhkit.umd.js"></script></body></html>`,
-  );
+  const [, w, h] = /\/(\d+)x(\d+)/.exec(request.url ?? '') ?? [undefined, 360, 540];
+  response
+    .writeHead(200, { 'content-type': 'text/html' })
+    .end(
+      `<!doctype html><html><body style="margin:0"><div id="dh" style="width:${w}px;height:${h}px"></div>` +
+        `<script src="${server.url}/sdk/dhkit.umd.js"></script></body></html>`,
+    );
 });
 await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
 const siteUrl = `http://127.0.0.1:${site.address().port}`;
@@ -73,11 +75,14 @@ try {
     await page.goto(`${siteUrl}/${size.width}x${size.height}`);
     await page.waitForFunction(() => typeof window.DHKit?.create === 'function');
     const code = await onceCode();
-    const readyMs = await page.evaluate(async ({ url, code }) => {
-      const start = performance.now();
-      window.dh = await window.DHKit.create({ serverAddress: url, robotId: 'demo', onceCode: code, containerId: 'dh' });
-      return performance.now() - start;
-    }, { url: server.url, code });
+    const readyMs = await page.evaluate(
+      async ({ url, code }) => {
+        const start = performance.now();
+        window.dh = await window.DHKit.create({ serverAddress: url, robotId: 'demo', onceCode: code, containerId: 'dh' });
+        return performance.now() - start;
+      },
+      { url: server.url, code },
+    );
     await page.waitForTimeout(1000); // the remaining visemes are rasterised in idle slices
     const idle = await measure(page, SECONDS);
     await page.evaluate((text) => {

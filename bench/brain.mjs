@@ -25,7 +25,13 @@ const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return +sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)].toFixed(1);
 };
-const summary = (values) => ({ p50: percentile(values, 50), p95: percentile(values, 95), min: +Math.min(...values).toFixed(1), max: +Math.max(...values).toFixed(1), runs: values.length });
+const summary = (values) => ({
+  p50: percentile(values, 50),
+  p95: percentile(values, 95),
+  min: +Math.min(...values).toFixed(1),
+  max: +Math.max(...values).toFixed(1),
+  runs: values.length,
+});
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // The fake LLM: records when it wrote each request's first token.
@@ -48,7 +54,14 @@ const llm = createServer(async (request, response) => {
 await new Promise((resolve) => llm.listen(0, '127.0.0.1', resolve));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-brain-'));
-const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: false, logLevel: process.env.BENCH_LOG ?? 'error' });
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  dataDir,
+  adminKey: ADMIN_KEY,
+  demo: false,
+  logLevel: process.env.BENCH_LOG ?? 'error',
+});
 const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
 const browser = await launchChromium();
 let site;
@@ -57,25 +70,35 @@ try {
     method: 'POST',
     headers: admin,
     body: JSON.stringify({
-      id: 'llm', name: 'LLM bench', concurrency: 4, languages: ['en_US'], allowedOrigins: ['*'],
+      id: 'llm',
+      name: 'LLM bench',
+      concurrency: 4,
+      languages: ['en_US'],
+      allowedOrigins: ['*'],
       brain: { type: 'openai', baseUrl: `http://127.0.0.1:${llm.address().port}/v1`, model: 'bench', apiKey: 'sk-bench-0123456789' },
     }),
   });
   if (created.status !== 201) throw new Error(`robot not created: ${created.status} ${await created.text()}`);
-  const onceCode = (await (await fetch(`${server.url}/v1/robots/llm/once-codes`, { method: 'POST', headers: admin, body: '{}' })).json()).onceCode;
+  const onceCode = (await (await fetch(`${server.url}/v1/robots/llm/once-codes`, { method: 'POST', headers: admin, body: '{}' })).json())
+    .onceCode;
 
-  site = createServer((request, response) =>
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-      `<!doctype html><style>#dh{width:360px;height:540px}</style><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script>`,
-    ),
+  site = createServer((_request, response) =>
+    response
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(
+        `<!doctype html><style>#dh{width:360px;height:540px}</style><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script>`,
+      ),
   );
   await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${site.address().port}/`);
   await page.waitForFunction(() => typeof window.DHKit?.create === 'function');
-  await page.evaluate(async ({ url, code }) => {
-    window.dh = await window.DHKit.create({ serverAddress: url, robotId: 'llm', onceCode: code, containerId: 'dh' });
-  }, { url: server.url, code: onceCode });
+  await page.evaluate(
+    async ({ url, code }) => {
+      window.dh = await window.DHKit.create({ serverAddress: url, robotId: 'llm', onceCode: code, containerId: 'dh' });
+    },
+    { url: server.url, code: onceCode },
+  );
 
   // Offset of the page's clock from ours: the round trip with the smallest time bounds the error.
   let offset = 0;
@@ -93,30 +116,43 @@ try {
   const added = [];
   for (let i = 0; i < RUNS + 2; i++) {
     const before = firstTokenAt.length;
-    const speakingAt = await page.evaluate(() => new Promise((resolve, reject) => {
-      const dh = window.dh;
-      const { chatId } = dh.sendTextQuestion({ text: 'Tell me something.' });
-      const timer = setTimeout(() => reject(new Error('no audio')), 10_000);
-      const onStart = (e) => {
-        if (e.chatId !== chatId) return;
-        const at = performance.timeOrigin + performance.now();
-        dh.off('speakingStart', onStart);
-        setTimeout(() => { dh.interruptSpeaking(); clearTimeout(timer); setTimeout(() => resolve(at), 150); }, 100);
-      };
-      dh.on('speakingStart', onStart);
-    }));
+    const speakingAt = await page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const dh = window.dh;
+          const { chatId } = dh.sendTextQuestion({ text: 'Tell me something.' });
+          const timer = setTimeout(() => reject(new Error('no audio')), 10_000);
+          const onStart = (e) => {
+            if (e.chatId !== chatId) return;
+            const at = performance.timeOrigin + performance.now();
+            dh.off('speakingStart', onStart);
+            setTimeout(() => {
+              dh.interruptSpeaking();
+              clearTimeout(timer);
+              setTimeout(() => resolve(at), 150);
+            }, 100);
+          };
+          dh.on('speakingStart', onStart);
+        }),
+    );
     if (firstTokenAt.length !== before + 1) throw new Error('the fake LLM did not see exactly one request');
     if (i >= 2) added.push(speakingAt - offset - firstTokenAt[before]);
   }
 
-  console.log(JSON.stringify({
-    benchmark: 'brain',
-    firstTokenToFirstAudioMs: summary(added),
-    target: { p50Ms: 30 },
-    setup: { firstTokenDelayMs: FIRST_TOKEN_DELAY_MS, tokenGapMs: TOKEN_GAP_MS, firstToken: TOKENS[0] },
-    clock: { pageOffsetMs: +offset.toFixed(2), offsetUncertaintyMs: +(bestRtt / 2).toFixed(2) },
-    environment: { node: process.version, chromium: browser.version(), cpus: cpus().length },
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'brain',
+        firstTokenToFirstAudioMs: summary(added),
+        target: { p50Ms: 30 },
+        setup: { firstTokenDelayMs: FIRST_TOKEN_DELAY_MS, tokenGapMs: TOKEN_GAP_MS, firstToken: TOKENS[0] },
+        clock: { pageOffsetMs: +offset.toFixed(2), offsetUncertaintyMs: +(bestRtt / 2).toFixed(2) },
+        environment: { node: process.version, chromium: browser.version(), cpus: cpus().length },
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   await browser.close();
   site?.closeAllConnections();

@@ -22,10 +22,22 @@ const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return +sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)].toFixed(1);
 };
-const summary = (values) => ({ p50: percentile(values, 50), p95: percentile(values, 95), min: +Math.min(...values).toFixed(1), runs: values.length });
+const summary = (values) => ({
+  p50: percentile(values, 50),
+  p95: percentile(values, 95),
+  min: +Math.min(...values).toFixed(1),
+  runs: values.length,
+});
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-'));
-const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: process.env.BENCH_LOG ?? 'error' });
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  dataDir,
+  adminKey: ADMIN_KEY,
+  demo: true,
+  logLevel: process.env.BENCH_LOG ?? 'error',
+});
 // Let every bench session fit under the demo robot's quota.
 const browser = await launchChromium();
 
@@ -36,7 +48,11 @@ function served(url) {
       let transferBytes = 0;
       response.on('data', (chunk) => (transferBytes += chunk.length));
       response.on('end', () =>
-        resolve({ transferBytes, contentEncoding: response.headers['content-encoding'] ?? 'identity', cacheControl: response.headers['cache-control'] ?? null }),
+        resolve({
+          transferBytes,
+          contentEncoding: response.headers['content-encoding'] ?? 'identity',
+          cacheControl: response.headers['cache-control'] ?? null,
+        }),
       );
     }).on('error', reject),
   );
@@ -54,10 +70,12 @@ async function onceCode() {
 
 try {
   // The visitor's page, served from its own origin like a customer's site.
-  site = createServer((request, response) =>
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-      `<!doctype html><style>#dh{width:360px;height:540px}</style><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script>`,
-    ),
+  site = createServer((_request, response) =>
+    response
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(
+        `<!doctype html><style>#dh{width:360px;height:540px}</style><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script>`,
+      ),
   );
   await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
   const siteUrl = `http://127.0.0.1:${site.address().port}/`;
@@ -68,13 +86,16 @@ try {
   const ready = [];
   for (let i = 0; i < RUNS + 2; i++) {
     const code = await onceCode();
-    const ms = await page.evaluate(async ({ url, code }) => {
-      const start = performance.now();
-      const dh = await window.DHKit.create({ serverAddress: url, robotId: 'demo', onceCode: code, containerId: 'dh' });
-      const elapsed = performance.now() - start;
-      dh.destroy();
-      return elapsed;
-    }, { url: server.url, code });
+    const ms = await page.evaluate(
+      async ({ url, code }) => {
+        const start = performance.now();
+        const dh = await window.DHKit.create({ serverAddress: url, robotId: 'demo', onceCode: code, containerId: 'dh' });
+        const elapsed = performance.now() - start;
+        dh.destroy();
+        return elapsed;
+      },
+      { url: server.url, code },
+    );
     if (i >= 2) ready.push(ms); // the first two warm up the page's caches and JIT
   }
 
@@ -86,50 +107,72 @@ try {
     await coldPage.goto(siteUrl);
     await coldPage.waitForFunction(() => typeof window.DHKit?.create === 'function');
     const code = await onceCode();
-    readyCold.push(await coldPage.evaluate(async ({ url, code }) => {
-      const start = performance.now();
-      const dh = await window.DHKit.create({ serverAddress: url, robotId: 'demo', onceCode: code, containerId: 'dh' });
-      const elapsed = performance.now() - start;
-      await dh.destroy();
-      return elapsed;
-    }, { url: server.url, code }));
+    readyCold.push(
+      await coldPage.evaluate(
+        async ({ url, code }) => {
+          const start = performance.now();
+          const dh = await window.DHKit.create({ serverAddress: url, robotId: 'demo', onceCode: code, containerId: 'dh' });
+          const elapsed = performance.now() - start;
+          await dh.destroy();
+          return elapsed;
+        },
+        { url: server.url, code },
+      ),
+    );
     await context.close();
   }
 
-  await page.evaluate(async ({ url, code }) => {
-    window.dh = await window.DHKit.create({ serverAddress: url, robotId: 'demo', onceCode: code, containerId: 'dh' });
-  }, { url: server.url, code: await onceCode() });
+  await page.evaluate(
+    async ({ url, code }) => {
+      window.dh = await window.DHKit.create({ serverAddress: url, robotId: 'demo', onceCode: code, containerId: 'dh' });
+    },
+    { url: server.url, code: await onceCode() },
+  );
   const firstAudio = [];
   for (let i = 0; i < RUNS + 2; i++) {
     const question = QUESTIONS[i % QUESTIONS.length];
-    const ms = await page.evaluate((text) => new Promise((resolve, reject) => {
-      const dh = window.dh;
-      const start = performance.now();
-      const { chatId } = dh.sendTextQuestion({ text });
-      const timer = setTimeout(() => reject(new Error(`no audio for "${text}"`)), 10_000);
-      const onStart = (e) => {
-        if (e.chatId !== chatId) return;
-        const elapsed = performance.now() - start;
-        dh.off('speakingStart', onStart);
-        // Let the answer play out a little, then cut it so the next run starts clean.
-        setTimeout(() => { dh.interruptSpeaking(); clearTimeout(timer); setTimeout(() => resolve(elapsed), 100); }, 200);
-      };
-      dh.on('speakingStart', onStart);
-    }), question);
+    const ms = await page.evaluate(
+      (text) =>
+        new Promise((resolve, reject) => {
+          const dh = window.dh;
+          const start = performance.now();
+          const { chatId } = dh.sendTextQuestion({ text });
+          const timer = setTimeout(() => reject(new Error(`no audio for "${text}"`)), 10_000);
+          const onStart = (e) => {
+            if (e.chatId !== chatId) return;
+            const elapsed = performance.now() - start;
+            dh.off('speakingStart', onStart);
+            // Let the answer play out a little, then cut it so the next run starts clean.
+            setTimeout(() => {
+              dh.interruptSpeaking();
+              clearTimeout(timer);
+              setTimeout(() => resolve(elapsed), 100);
+            }, 200);
+          };
+          dh.on('speakingStart', onStart);
+        }),
+      question,
+    );
     if (i >= 2) firstAudio.push(ms);
   }
 
   const umd = readFileSync(new URL('../packages/sdk/dist/dhkit.umd.js', import.meta.url));
-  console.log(JSON.stringify({
-    benchmark: 'conversation',
-    createToReadyMs: summary(ready),
-    createToReadyColdCacheMs: summary(readyCold),
-    questionToFirstAudioMs: summary(firstAudio),
-    targets: { createToReadyP50Ms: 300, questionToFirstAudioP50Ms: 80 },
-    bundle: { umdMinBytes: umd.length, umdMinGzipBytes: gzipSync(umd, { level: 9 }).length },
-    bundleServed: await served(`${server.url}/sdk/dhkit.umd.js`),
-    environment: { node: process.version, chromium: browser.version(), cpus: (await import('node:os')).cpus().length },
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'conversation',
+        createToReadyMs: summary(ready),
+        createToReadyColdCacheMs: summary(readyCold),
+        questionToFirstAudioMs: summary(firstAudio),
+        targets: { createToReadyP50Ms: 300, questionToFirstAudioP50Ms: 80 },
+        bundle: { umdMinBytes: umd.length, umdMinGzipBytes: gzipSync(umd, { level: 9 }).length },
+        bundleServed: await served(`${server.url}/sdk/dhkit.umd.js`),
+        environment: { node: process.version, chromium: browser.version(), cpus: (await import('node:os')).cpus().length },
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   await browser.close();
   site?.closeAllConnections();

@@ -14,7 +14,16 @@ import { askTimed, loadProtocol, openVisitor } from './hostile/channel.mjs';
 
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 8000);
 const ADMIN_KEY = 'bench-hostile-admin-key-0123456789-0123456789';
-const ATTACKS = ['questionFlood', 'pacedQuestions', 'slowReader', 'pathologicalAnswer', 'lexicon', 'longQuestions', 'forgedForwardedFor', 'adminGuesses'];
+const ATTACKS = [
+  'questionFlood',
+  'pacedQuestions',
+  'slowReader',
+  'pathologicalAnswer',
+  'lexicon',
+  'longQuestions',
+  'forgedForwardedFor',
+  'adminGuesses',
+];
 const only = process.env.BENCH_ATTACKS?.split(',');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -64,9 +73,20 @@ async function setUp() {
     { question: '你好', answer: '你好，我是演示数字人。', language: 'zh_CN' },
   ];
   // The normal visitor's robot may ask as often as the measurement needs.
-  await admin('POST', '/v1/robots', { id: 'calm', name: 'Calm', concurrency: 10, rateLimits: { questions: { burst: 1000, perMinute: 6000 } } });
+  await admin('POST', '/v1/robots', {
+    id: 'calm',
+    name: 'Calm',
+    concurrency: 10,
+    rateLimits: { questions: { burst: 1000, perMinute: 6000 } },
+  });
   await admin('POST', '/v1/robots/calm/knowledge', { entries: faq });
-  await admin('POST', '/v1/robots', { id: 'brackets', name: 'Brackets', concurrency: 10, languages: ['en_US'], brain: { type: 'openai', baseUrl: `http://127.0.0.1:${llm.address().port}/v1`, model: 'm' } });
+  await admin('POST', '/v1/robots', {
+    id: 'brackets',
+    name: 'Brackets',
+    concurrency: 10,
+    languages: ['en_US'],
+    brain: { type: 'openai', baseUrl: `http://127.0.0.1:${llm.address().port}/v1`, model: 'm' },
+  });
   const lexicon = Array.from({ length: 998 }, (_, i) => ({ word: `term${i}x`, say: `term ${i}` }));
   lexicon.push({ word: 'SKU', say: 'S K U' }, { word: '行长', say: '航长' });
   await admin('POST', '/v1/robots', { id: 'lexicon', name: 'Lexicon', concurrency: 10, lexicon });
@@ -115,16 +135,27 @@ async function measure(ms) {
   })();
   await Promise.all([health, questions]);
   visitor.socket.close(1000);
-  return { healthzP99Ms: p99(healthz), firstAudioP99Ms: p99(firstAudio), samples: { healthz: healthz.length, questions: firstAudio.length }, failures };
+  return {
+    healthzP99Ms: p99(healthz),
+    firstAudioP99Ms: p99(firstAudio),
+    samples: { healthz: healthz.length, questions: firstAudio.length },
+    failures,
+  };
 }
 
 function runAttacker(attack) {
-  const child = spawn(process.execPath, ['bench/hostile/attacker.mjs', JSON.stringify({ attack, serverUrl, adminKey: ADMIN_KEY, durationMs: PHASE_MS })], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['bench/hostile/attacker.mjs', JSON.stringify({ attack, serverUrl, adminKey: ADMIN_KEY, durationMs: PHASE_MS })],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
-  return new Promise((resolve) => child.once('exit', () => resolve(out.trim() ? JSON.parse(out.trim().split('\n').at(-1)) : { error: 'no result' })));
+  return new Promise((resolve) =>
+    child.once('exit', () => resolve(out.trim() ? JSON.parse(out.trim().split('\n').at(-1)) : { error: 'no result' })),
+  );
 }
 
 const ratio = (value, base) => (value === null || !base ? null : +(value / base).toFixed(2));

@@ -55,7 +55,12 @@ for (const set of sets) {
   };
 }
 for (const set of [await demoParaphraseSet(), ...heldOutSets()]) {
-  report.sets[set.name] = { entries: set.kb.length, queries: set.queries.length, ood: set.ood.length, all: await compare(set, set.queries) };
+  report.sets[set.name] = {
+    entries: set.kb.length,
+    queries: set.queries.length,
+    ood: set.ood.length,
+    all: await compare(set, set.queries),
+  };
 }
 const createIndex = (kb) => new KnowledgeIndex(dhkitEntries(kb));
 report.scale = [scaleFigures(createIndex, 2000), scaleFigures(createIndex, 5000)];

@@ -31,22 +31,57 @@ const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return Math.round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]);
 };
-const summary = (values) => ({ p50: percentile(values, 50), p95: percentile(values, 95), min: Math.round(Math.min(...values)), max: Math.round(Math.max(...values)), runs: values.length });
+const summary = (values) => ({
+  p50: percentile(values, 50),
+  p95: percentile(values, 95),
+  min: Math.round(Math.min(...values)),
+  max: Math.round(Math.max(...values)),
+  runs: values.length,
+});
 
 const dataDirs = [mkdtempSync(join(tmpdir(), 'dhkit-bench-livekit-')), mkdtempSync(join(tmpdir(), 'dhkit-bench-livekit-tone-'))];
 let livekit;
 if (process.env.LIVEKIT_URL) {
-  livekit = { url: process.env.LIVEKIT_URL, apiKey: process.env.LIVEKIT_API_KEY ?? 'devkey', apiSecret: process.env.LIVEKIT_API_SECRET ?? 'secret', close: async () => {} };
+  livekit = {
+    url: process.env.LIVEKIT_URL,
+    apiKey: process.env.LIVEKIT_API_KEY ?? 'devkey',
+    apiSecret: process.env.LIVEKIT_API_SECRET ?? 'secret',
+    close: async () => {},
+  };
 } else {
   // The test double is TypeScript; bundle it for plain node.
   const outfile = join('.tmp', 'livekit-test-server.mjs'); // inside the repository, so its imports resolve
-  await build({ entryPoints: ['test/livekit-server/index.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'error' });
+  await build({
+    entryPoints: ['test/livekit-server/index.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outfile,
+    logLevel: 'error',
+  });
   const { startLiveKitTestServer } = await import(pathToFileURL(outfile).href);
   livekit = await startLiveKitTestServer();
 }
-const renderer = await startRenderer({ log: process.env.BENCH_LOG ? (line) => console.error(`[renderer] ${line}`) : undefined, port: 0, capacity: 2, warmPages: WARM_PAGES, sdkDir: 'packages/sdk/dist', chromiumPath: CHROMIUM_PATH, chromiumArgs: CHROMIUM_ARGS });
+const renderer = await startRenderer({
+  log: process.env.BENCH_LOG ? (line) => console.error(`[renderer] ${line}`) : undefined,
+  port: 0,
+  capacity: 2,
+  warmPages: WARM_PAGES,
+  sdkDir: 'packages/sdk/dist',
+  chromiumPath: CHROMIUM_PATH,
+  chromiumArgs: CHROMIUM_ARGS,
+});
 const spoken = await startServer({ port: 0, host: '127.0.0.1', dataDir: dataDirs[0], adminKey: ADMIN_KEY, demo: true, logLevel: 'error' });
-const toned = await startServer({ port: 0, host: '127.0.0.1', dataDir: dataDirs[1], adminKey: ADMIN_KEY, demo: true, logLevel: 'error', tts: toneSpeech() });
+const toned = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  dataDir: dataDirs[1],
+  adminKey: ADMIN_KEY,
+  demo: true,
+  logLevel: 'error',
+  tts: toneSpeech(),
+});
 const admin = (server, method, path, body) =>
   fetch(server.url + path, {
     method,
@@ -55,14 +90,20 @@ const admin = (server, method, path, body) =>
   }).then((response) => response.json());
 for (const server of [spoken, toned]) {
   await admin(server, 'PATCH', '/v1/robots/demo', {
-    media: { mode: 'livekit', livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret }, renderer: { url: renderer.url } },
+    media: {
+      mode: 'livekit',
+      livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
+      renderer: { url: renderer.url },
+    },
   });
 }
 const site = createServer((request, response) => {
   const sdkServer = new URL(request.url ?? '/', 'http://site').searchParams.get('server');
   response
     .writeHead(200, { 'content-type': 'text/html' })
-    .end(`<!doctype html><html><body style="margin:0"><div id="dh" style="width:360px;height:540px"></div><script src="${sdkServer}/sdk/dhkit.umd.js"></script></body></html>`);
+    .end(
+      `<!doctype html><html><body style="margin:0"><div id="dh" style="width:360px;height:540px"></div><script src="${sdkServer}/sdk/dhkit.umd.js"></script></body></html>`,
+    );
 });
 await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
 const siteUrl = `http://127.0.0.1:${site.address().port}`;
@@ -78,7 +119,13 @@ async function visit(server, tones) {
     return await page.evaluate(
       async ({ serverUrl, onceCode, tones, detector }) => {
         const started = performance.now();
-        const dh = await window.DHKit.create({ serverAddress: serverUrl, robotId: 'demo', onceCode, containerId: 'dh', config: { enableCaption: true } });
+        const dh = await window.DHKit.create({
+          serverAddress: serverUrl,
+          robotId: 'demo',
+          onceCode,
+          containerId: 'dh',
+          config: { enableCaption: true },
+        });
         const root = document.querySelector('#dh digital-human').shadowRoot;
         const video = root.querySelector('video');
         const audio = root.querySelector('audio');

@@ -26,15 +26,19 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
 function request(base, method, route, body, headers = {}) {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = http.request(new URL(route, base), {
-      method,
-      agent,
-      headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(Buffer.concat(chunks).toString() || 'null') }));
-    });
+    const req = http.request(
+      new URL(route, base),
+      {
+        method,
+        agent,
+        headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(Buffer.concat(chunks).toString() || 'null') }));
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -49,15 +53,24 @@ const percentile = (sorted, p) => +sorted[Math.min(sorted.length - 1, Math.ceil(
 
 async function pool(count, work) {
   let next = 0;
-  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-    for (let i = next++; i < count; i = next++) await work(i);
-  }));
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      for (let i = next++; i < count; i = next++) await work(i);
+    }),
+  );
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dhkit-bench-sessions-'));
 const child = spawn(process.execPath, [path.join(ROOT, 'server/bin/dhkit.js'), 'serve', '--host', '127.0.0.1', '--port', '0'], {
-  env: { ...process.env, DHKIT_DATA_DIR: dataDir, DHKIT_LOG_LEVEL: 'error', DHKIT_DEMO: '0', DHKIT_ADMIN_KEY: ADMIN_KEY,
-    DHKIT_MAX_SESSIONS: String(SESSIONS + 100), DHKIT_ONCE_CODE_RATE: '1000000' },
+  env: {
+    ...process.env,
+    DHKIT_DATA_DIR: dataDir,
+    DHKIT_LOG_LEVEL: 'error',
+    DHKIT_DEMO: '0',
+    DHKIT_ADMIN_KEY: ADMIN_KEY,
+    DHKIT_MAX_SESSIONS: String(SESSIONS + 100),
+    DHKIT_ONCE_CODE_RATE: '1000000',
+  },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 const url = await new Promise((resolve, reject) => {
@@ -115,20 +128,29 @@ try {
   const rssAfter = rssMiB(child.pid);
   const open = sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
   const sorted = [...connectMs].sort((a, b) => a - b);
-  console.log(JSON.stringify({
-    machine: {
-      cpus: os.cpus().length,
-      model: os.cpus()[0]?.model,
-      node: process.version,
-      loadAverage: os.loadavg().map((l) => +l.toFixed(1)),
-    },
-    sessions: SESSIONS,
-    openAfter10s: open,
-    rssMiB: { before: rssBefore, after: rssAfter },
-    rssPerSessionKiB: +(((rssAfter - rssBefore) * 1024) / SESSIONS).toFixed(1),
-    connect: { totalSeconds: +connectSeconds.toFixed(2), perSecond: Math.round(SESSIONS / connectSeconds),
-      latencyMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: percentile(sorted, 100) } },
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        machine: {
+          cpus: os.cpus().length,
+          model: os.cpus()[0]?.model,
+          node: process.version,
+          loadAverage: os.loadavg().map((l) => +l.toFixed(1)),
+        },
+        sessions: SESSIONS,
+        openAfter10s: open,
+        rssMiB: { before: rssBefore, after: rssAfter },
+        rssPerSessionKiB: +(((rssAfter - rssBefore) * 1024) / SESSIONS).toFixed(1),
+        connect: {
+          totalSeconds: +connectSeconds.toFixed(2),
+          perSecond: Math.round(SESSIONS / connectSeconds),
+          latencyMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: percentile(sorted, 100) },
+        },
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   for (const socket of sockets) {
     clearInterval(socket.heartbeat);

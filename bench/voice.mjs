@@ -37,7 +37,9 @@ const percentile = (values, p) => {
   return +sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)].toFixed(2);
 };
 const summary = (values) =>
-  values.length ? { p50: percentile(values, 50), p95: percentile(values, 95), max: +Math.max(...values).toFixed(2), runs: values.length } : { runs: 0 };
+  values.length
+    ? { p50: percentile(values, 50), p95: percentile(values, 95), max: +Math.max(...values).toFixed(2), runs: values.length }
+    : { runs: 0 };
 
 const dir = mkdtempSync(join(tmpdir(), 'dhkit-bench-voice-'));
 /** `runs` times the phrase, each followed by `gap` s of silence, after `lead` s: 48 kHz mono 16-bit. */
@@ -52,16 +54,37 @@ function speechWav(name, text, runs, lead, gap) {
 }
 
 const asr = await startTranscriptionServer(() => ({ status: 200, body: JSON.stringify({ text: QUESTION }), delayMs: ASR_LATENCY_MS }));
-const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: dir, adminKey: ADMIN_KEY, demo: false, logLevel: process.env.BENCH_LOG ?? 'error' });
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  dataDir: dir,
+  adminKey: ADMIN_KEY,
+  demo: false,
+  logLevel: process.env.BENCH_LOG ?? 'error',
+});
 const admin = (method, path, body) =>
-  fetch(server.url + path, { method, headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) }).then((r) => r.json());
-await admin('POST', '/v1/robots', { id: 'voice', name: 'Voice', concurrency: 10, languages: ['en_US'], asr: { type: 'openai', baseUrl: asr.baseUrl } });
-await admin('POST', '/v1/robots/voice/knowledge', { entries: [{ question: QUESTION, answer: 'We open at nine and close at six.', language: 'en_US' }] });
+  fetch(server.url + path, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: body && JSON.stringify(body),
+  }).then((r) => r.json());
+await admin('POST', '/v1/robots', {
+  id: 'voice',
+  name: 'Voice',
+  concurrency: 10,
+  languages: ['en_US'],
+  asr: { type: 'openai', baseUrl: asr.baseUrl },
+});
+await admin('POST', '/v1/robots/voice/knowledge', {
+  entries: [{ question: QUESTION, answer: 'We open at nine and close at six.', language: 'en_US' }],
+});
 
-const site = createServer((request, response) =>
-  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-    `<!doctype html><style>#dh{width:360px;height:540px}</style><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script>`,
-  ),
+const site = createServer((_request, response) =>
+  response
+    .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+    .end(
+      `<!doctype html><style>#dh{width:360px;height:540px}</style><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script>`,
+    ),
 );
 await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
 const siteUrl = `http://127.0.0.1:${site.address().port}/`;
@@ -70,22 +93,32 @@ async function openPage(wav, config) {
   const browser = await chromium.launch({
     executablePath: process.env.DHKIT_CHROMIUM ?? '/usr/bin/chromium',
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
       '--autoplay-policy=no-user-gesture-required',
-      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${wav}%noloop`,
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-audio-capture=${wav}%noloop`,
     ],
   });
   const page = await browser.newPage();
   await page.goto(siteUrl);
   await page.waitForFunction(() => typeof window.DHKit?.create === 'function');
   const { onceCode } = await admin('POST', '/v1/robots/voice/once-codes', {});
-  await page.evaluate(async ({ serverAddress, onceCode, config }) => {
-    window.__events = [];
-    window.dh = await window.DHKit.create({ serverAddress, robotId: 'voice', onceCode, containerId: 'dh', config });
-    for (const name of ['error', 'speakingStart', 'speakingStop', 'speechRecognized']) {
-      window.dh.on(name, (payload) => window.__events.push({ name, payload, t: performance.now() }));
-    }
-  }, { serverAddress: server.url, onceCode, config });
+  await page.evaluate(
+    async ({ serverAddress, onceCode, config }) => {
+      window.__events = [];
+      window.dh = await window.DHKit.create({ serverAddress, robotId: 'voice', onceCode, containerId: 'dh', config });
+      for (const name of ['error', 'speakingStart', 'speakingStop', 'speechRecognized']) {
+        window.dh.on(name, (payload) => window.__events.push({ name, payload, t: performance.now() }));
+      }
+    },
+    { serverAddress: server.url, onceCode, config },
+  );
   return { browser, page };
 }
 
@@ -99,7 +132,10 @@ try {
     window.dh.on('speakingStart', () => setTimeout(() => window.dh.interruptSpeaking(), 200));
     return window.dh.startChat({ interactionMode: 'AUDIO', vad: { endSilenceMs: 600 } });
   });
-  await questions.page.waitForFunction((runs) => window.__events.filter((e) => e.name === 'speakingStart').length >= runs, RUNS, { timeout: RUNS * 6000 + 20_000, polling: 250 });
+  await questions.page.waitForFunction((runs) => window.__events.filter((e) => e.name === 'speakingStart').length >= runs, RUNS, {
+    timeout: RUNS * 6000 + 20_000,
+    polling: 250,
+  });
   const first = await questions.page.evaluate(() => {
     const { speechEnds, vadFrameMs } = window.dh.voice.diagnostics;
     const recognized = new Set(window.__events.filter((e) => e.name === 'speechRecognized').map((e) => e.payload.chatId));
@@ -114,16 +150,26 @@ try {
   browser = barge.browser;
   await barge.page.evaluate(async () => {
     await window.dh.startChat({ interactionMode: 'AUDIO' });
-    const announce = () => window.dh.sendDrivenText({ text: 'This is a very long announcement about our opening hours. '.repeat(10), isLast: true });
+    const announce = () =>
+      window.dh.sendDrivenText({ text: 'This is a very long announcement about our opening hours. '.repeat(10), isLast: true });
     // Whenever the avatar falls silent, it starts talking again a little later.
-    window.dh.on('speakingStop', () => setTimeout(() => { if (!window.__bargeDone) announce(); }, 400));
+    window.dh.on('speakingStop', () =>
+      setTimeout(() => {
+        if (!window.__bargeDone) announce();
+      }, 400),
+    );
     announce();
   });
-  await barge.page.waitForFunction((runs) => window.dh.voice.diagnostics.bargeIns.length >= runs, RUNS, { timeout: RUNS * 6000 + 20_000, polling: 250 });
+  await barge.page.waitForFunction((runs) => window.dh.voice.diagnostics.bargeIns.length >= runs, RUNS, {
+    timeout: RUNS * 6000 + 20_000,
+    polling: 250,
+  });
   const bargeIns = await barge.page.evaluate(() => {
     window.__bargeDone = true;
     const stops = window.__events.filter((e) => e.name === 'speakingStop');
-    return window.dh.voice.diagnostics.bargeIns.map(({ speechStartAt }) => (stops.find((s) => s.t >= speechStartAt)?.t ?? Infinity) - speechStartAt);
+    return window.dh.voice.diagnostics.bargeIns.map(
+      ({ speechStartAt }) => (stops.find((s) => s.t >= speechStartAt)?.t ?? Infinity) - speechStartAt,
+    );
   });
 
   // 3. The wake-word pipeline on 16 kHz espeak-ng speech, chunk by chunk (as while asleep).
@@ -131,36 +177,69 @@ try {
     const wav = readFileSync(file);
     return Array.from(new Int16Array(wav.buffer, wav.byteOffset + 44, (wav.length - 44) >> 1), (v) => v / 32768);
   };
-  const toRate = (file) => { const out = file.replace(/\.wav$/, '-16k.wav'); execFileSync('sox', [file, '-r', '16000', out]); return out; };
-  const wake = await barge.page.evaluate(async ({ base, jarvis, other }) => {
-    const engine = await import(`${base}/sdk/voice.esm.js`);
-    const detector = await engine.WakeWordDetector.load(`${base}/sdk/voice`, 'hey_jarvis');
-    const run = async (audio) => {
-      detector.reset();
-      const times = [];
-      let peak = 0;
-      for (let i = 0; i + 512 <= audio.length; i += 512) {
-        const started = performance.now();
-        const scores = await detector.push(Float32Array.from(audio.slice(i, i + 512)));
-        if (scores.length) times.push(performance.now() - started);
-        peak = Math.max(peak, ...scores);
-      }
-      return { times, peak };
-    };
-    const a = await run(jarvis);
-    const b = await run(other);
-    return { times: [...a.times, ...b.times], peakHeyJarvis: a.peak, peakOther: b.peak };
-  }, { base: server.url, jarvis: samples(toRate(speechWav('jarvis', 'Hey Jarvis', 1, 0.5, 1))), other: samples(toRate(speechWav('other', QUESTION, 1, 0.5, 1))) });
+  const toRate = (file) => {
+    const out = file.replace(/\.wav$/, '-16k.wav');
+    execFileSync('sox', [file, '-r', '16000', out]);
+    return out;
+  };
+  const wake = await barge.page.evaluate(
+    async ({ base, jarvis, other }) => {
+      const engine = await import(`${base}/sdk/voice.esm.js`);
+      const detector = await engine.WakeWordDetector.load(`${base}/sdk/voice`, 'hey_jarvis');
+      const run = async (audio) => {
+        detector.reset();
+        const times = [];
+        let peak = 0;
+        for (let i = 0; i + 512 <= audio.length; i += 512) {
+          const started = performance.now();
+          const scores = await detector.push(Float32Array.from(audio.slice(i, i + 512)));
+          if (scores.length) times.push(performance.now() - started);
+          peak = Math.max(peak, ...scores);
+        }
+        return { times, peak };
+      };
+      const a = await run(jarvis);
+      const b = await run(other);
+      return { times: [...a.times, ...b.times], peakHeyJarvis: a.peak, peakOther: b.peak };
+    },
+    {
+      base: server.url,
+      jarvis: samples(toRate(speechWav('jarvis', 'Hey Jarvis', 1, 0.5, 1))),
+      other: samples(toRate(speechWav('other', QUESTION, 1, 0.5, 1))),
+    },
+  );
 
-  console.log(JSON.stringify({
-    benchmark: 'voice',
-    vadFrameMs: { ...summary(first.vadFrameMs), where: 'main thread (onnxruntime-web wasm, 1 thread)', frameMs: 32 },
-    endOfSpeechToFirstAudioMs: { ...summary(first.latencies), from: 'VAD end-of-utterance decision', endSilenceMs: END_SILENCE_MS, asrLatencyMs: ASR_LATENCY_MS },
-    bargeInStopMs: { ...summary(bargeIns), from: 'VAD speech-start decision (after minSpeechMs 250 of sustained speech)', to: 'speakingStop', target: 100 },
-    wakeWordChunkMs: { ...summary(wake.times), where: 'main thread', chunkMs: 80, peakScoreHeyJarvis: +wake.peakHeyJarvis.toFixed(3), peakScoreOtherSentence: +wake.peakOther.toFixed(4) },
-    errors: first.errors.length,
-    environment: { node: process.version, chromium: browser.version(), cpus: (await import('node:os')).cpus().length },
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'voice',
+        vadFrameMs: { ...summary(first.vadFrameMs), where: 'main thread (onnxruntime-web wasm, 1 thread)', frameMs: 32 },
+        endOfSpeechToFirstAudioMs: {
+          ...summary(first.latencies),
+          from: 'VAD end-of-utterance decision',
+          endSilenceMs: END_SILENCE_MS,
+          asrLatencyMs: ASR_LATENCY_MS,
+        },
+        bargeInStopMs: {
+          ...summary(bargeIns),
+          from: 'VAD speech-start decision (after minSpeechMs 250 of sustained speech)',
+          to: 'speakingStop',
+          target: 100,
+        },
+        wakeWordChunkMs: {
+          ...summary(wake.times),
+          where: 'main thread',
+          chunkMs: 80,
+          peakScoreHeyJarvis: +wake.peakHeyJarvis.toFixed(3),
+          peakScoreOtherSentence: +wake.peakOther.toFixed(4),
+        },
+        errors: first.errors.length,
+        environment: { node: process.version, chromium: browser.version(), cpus: (await import('node:os')).cpus().length },
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   await browser?.close();
   site.closeAllConnections();

@@ -196,7 +196,9 @@ function tonePcm(): Uint8Array {
     const t = i / TONE_RATE;
     const on = PATTERN.some((p) => t >= p.on && t < p.off);
     // A vowel-like buzz: 220 Hz with a few harmonics.
-    const v = on ? 0.25 * Math.sin(2 * Math.PI * 220 * t) + 0.12 * Math.sin(2 * Math.PI * 660 * t) + 0.08 * Math.sin(2 * Math.PI * 1320 * t) : 0;
+    const v = on
+      ? 0.25 * Math.sin(2 * Math.PI * 220 * t) + 0.12 * Math.sin(2 * Math.PI * 660 * t) + 0.08 * Math.sin(2 * Math.PI * 1320 * t)
+      : 0;
     samples[i] = Math.round(v * 32767);
   }
   return new Uint8Array(samples.buffer);
@@ -210,7 +212,15 @@ function tonePcm(): Uint8Array {
 async function withSpeechEngine(page: Page, tts: TextToSpeech, run: () => Promise<void>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-tone-'));
   let site: Server | undefined;
-  const running = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: 'tone-admin-key-0123456789-padded-to-32-characters', demo: true, logLevel: process.env.TONE_LOG ?? 'warn', tts });
+  const running = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    adminKey: 'tone-admin-key-0123456789-padded-to-32-characters',
+    demo: true,
+    logLevel: process.env.TONE_LOG ?? 'warn',
+    tts,
+  });
   try {
     site = createServer((_request, response) =>
       response
@@ -220,7 +230,15 @@ async function withSpeechEngine(page: Page, tts: TextToSpeech, run: () => Promis
     await new Promise<void>((resolve) => site!.listen(0, '127.0.0.1', resolve));
     await page.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`);
     await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');
-    const code = (await (await fetch(`${running.url}/v1/robots/demo/once-codes`, { method: 'POST', headers: { authorization: 'Bearer tone-admin-key-0123456789', 'content-type': 'application/json' }, body: '{}' })).json()).onceCode;
+    const code = (
+      await (
+        await fetch(`${running.url}/v1/robots/demo/once-codes`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer tone-admin-key-0123456789', 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).json()
+    ).onceCode;
     await createRecorded(page, running.url, code);
     await page.evaluate(() => {
       const w = window as any;
@@ -248,7 +266,10 @@ async function speakAndTrace(page: Page, text: string) {
   await waitForEvent(page, 'speakingStop');
   return page.evaluate(() => {
     const w = window as any;
-    return { trace: w.__trace as Array<[number, number, string]>, start: w.__events.find((e: any) => e.name === 'speakingStart').t as number };
+    return {
+      trace: w.__trace as Array<[number, number, string]>,
+      start: w.__events.find((e: any) => e.name === 'speakingStart').t as number,
+    };
   });
 }
 

@@ -62,7 +62,11 @@ function recognized(all: Awaited<ReturnType<typeof events>>) {
 test('push-to-talk: interim text overwrites, the final text is asked and answered', async ({ blankPage: page, server }) => {
   await withRecognitionService(page, 'hello');
   await createRecorded(page, server.url, await server.onceCode(), { asrMode: 'browser' });
-  await page.evaluate(() => (window as any).dh.on('speechRecognized', (e: any) => (window as any).__events.push({ name: 'speechRecognized', payload: e, t: performance.now() })));
+  await page.evaluate(() =>
+    (window as any).dh.on('speechRecognized', (e: any) =>
+      (window as any).__events.push({ name: 'speechRecognized', payload: e, t: performance.now() }),
+    ),
+  );
   await page.evaluate(() => (window as any).dh.startUserSpeak());
   await page.waitForTimeout(120);
   const { chatId } = await page.evaluate(() => (window as any).dh.stopUserSpeak());
@@ -98,6 +102,11 @@ test("without SpeechRecognition in the browser, 'browser' falls back to the serv
   await withRecognitionService(page, null);
   await createRecorded(page, server.url, await server.onceCode(), { asrMode: 'browser' });
   // The demo robot has no server speech recognition configured, so the fallback refuses clearly.
-  const code = await page.evaluate(() => (window as any).dh.startUserSpeak().then(() => 'started', (error: any) => error.code));
+  const code = await page.evaluate(() =>
+    (window as any).dh.startUserSpeak().then(
+      () => 'started',
+      (error: any) => error.code,
+    ),
+  );
   expect(code).toBe('VOICE_INPUT_NOT_CONFIGURED');
 });

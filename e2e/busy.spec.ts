@@ -3,7 +3,17 @@ import { expect, test } from './fixtures.js';
 
 test('CONCURRENCY_LIMIT shows "all assistants are busy" and create() succeeds once a slot frees', async ({ blankPage: page, server }) => {
   test.setTimeout(60_000);
-  expect((await server.admin('POST', '/v1/robots', { id: 'one-seat', name: 'One seat', concurrency: 1, defaultLanguage: 'en_US', languages: ['en_US'] })).status).toBe(201);
+  expect(
+    (
+      await server.admin('POST', '/v1/robots', {
+        id: 'one-seat',
+        name: 'One seat',
+        concurrency: 1,
+        defaultLanguage: 'en_US',
+        languages: ['en_US'],
+      })
+    ).status,
+  ).toBe(201);
   const [first, second] = [await server.onceCode('one-seat'), await server.onceCode('one-seat')];
   await page.evaluate(
     async ({ serverAddress, first, second }) => {

@@ -18,7 +18,9 @@ DHKit.create({ serverAddress: ${JSON.stringify(server.url)}, robotId: 'demo', on
       return;
     }
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
-    response.end(`<!doctype html><meta charset="utf-8"><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script><script src="/page.js"></script>`);
+    response.end(
+      `<!doctype html><meta charset="utf-8"><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script><script src="/page.js"></script>`,
+    );
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   try {

@@ -45,7 +45,9 @@ test.describe('demo page', () => {
     });
     const response = await page.goto(`${server.url}/`);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
-    await page.evaluate(async () => { await (window as any).dhReady; });
+    await page.evaluate(async () => {
+      await (window as any).dhReady;
+    });
     await page.evaluate((names) => {
       const w = window as any;
       w.__events = [];
@@ -62,7 +64,10 @@ test.describe('demo page', () => {
     const input = page.locator('digital-human [part~="input"] input, digital-human [part~="input"] textarea').first();
     const caption = page.locator('digital-human [part~="caption"]');
 
-    for (const [question, isChinese] of [['你好', true], ['hello', false]] as const) {
+    for (const [question, isChinese] of [
+      ['你好', true],
+      ['hello', false],
+    ] as const) {
       await page.evaluate(() => {
         (window as any).__mouthMax = 0;
         (window as any).__events = [];

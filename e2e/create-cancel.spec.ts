@@ -107,7 +107,10 @@ test.describe('create() cancelled by destroy()', () => {
 });
 
 test.describe('a new session on the same digital human', () => {
-  test('after the session ended, startNewSession() admits again with a fresh code from the onceCode function', async ({ server, blankPage }) => {
+  test('after the session ended, startNewSession() admits again with a fresh code from the onceCode function', async ({
+    server,
+    blankPage,
+  }) => {
     const { status } = await server.admin('POST', '/v1/robots', { id: 'again', name: 'Again', concurrency: 1, languages: ['en_US'] });
     expect(status).toBe(201);
     await blankPage.exposeFunction('mintAgainCode', () => server.onceCode('again'));

@@ -50,7 +50,10 @@ class Shell {
   }
 
   async finished(ms: number): Promise<number> {
-    return Promise.race([this.exited, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`still running:\n${this.output}`)), ms))]);
+    return Promise.race([
+      this.exited,
+      new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`still running:\n${this.output}`)), ms)),
+    ]);
   }
 
   /** `kill <pid>` of the command (npm, for `npm start`), as a reader stops it; then the whole group, to clean up. */
@@ -107,7 +110,11 @@ test('docs/getting-started.md, word for word: server, robot, a site on another o
   const [dhkitPort, sitePort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(path.join(tmpdir(), 'dhkit-docs-data-'));
   const site = mkdtempSync(path.join(tmpdir(), 'dhkit-docs-site-'));
-  const ports = { 'localhost:8080': `localhost:${dhkitPort}`, 'localhost:3000': `localhost:${sitePort}`, 'listen(3000': `listen(${sitePort}` };
+  const ports = {
+    'localhost:8080': `localhost:${dhkitPort}`,
+    'localhost:3000': `localhost:${sitePort}`,
+    'listen(3000': `listen(${sitePort}`,
+  };
   const running: Shell[] = [];
   try {
     // 1. npm install && npm start
@@ -135,7 +142,16 @@ test('docs/getting-started.md, word for word: server, robot, a site on another o
 
     // Stop (kill the npm process) and start again: the demo is still there.
     await first.shell.stop();
-    await expect.poll(() => fetch(`${dhkit}/healthz`).then(() => 'up', () => 'down'), { timeout: 15_000 }).toBe('down');
+    await expect
+      .poll(
+        () =>
+          fetch(`${dhkit}/healthz`).then(
+            () => 'up',
+            () => 'down',
+          ),
+        { timeout: 15_000 },
+      )
+      .toBe('down');
     const again = await startDhkit(localize(shells[0].code, ports), dataDir, dhkitPort);
     running.push(again.shell);
     expect((await fetch(`${dhkit}/`)).status, 'the demo page after a restart').toBe(200);
@@ -147,7 +163,7 @@ test('docs/getting-started.md, word for word: server, robot, a site on another o
   }
 });
 
-test("README.md: its commands, and its embed on a page from another origin", async ({ page }) => {
+test('README.md: its commands, and its embed on a page from another origin', async ({ page }) => {
   test.setTimeout(900_000);
   const readme = read('README.md');
   const blocks = fencedBlocks(readme).filter((block: FencedBlock) => block.lang === 'sh' || block.lang === 'html');

@@ -20,6 +20,7 @@ export interface TestServer {
 /** One real server (SQLite in a temp dir, demo robot seeded, espeak-ng speech) per test worker. */
 export const test = base.extend<{ blankPage: Page }, { server: TestServer }>({
   server: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from this destructuring.
     async ({}, use) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-e2e-'));
       const running = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'warn' });
@@ -95,14 +96,7 @@ export { expect };
 export const STRICT_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'";
 
-export const EVENT_NAMES = [
-  'error',
-  'jobInfoChange',
-  'speakingStart',
-  'speakingStop',
-  'semanticRecognized',
-  'jobEnd',
-] as const;
+export const EVENT_NAMES = ['error', 'jobInfoChange', 'speakingStart', 'speakingStop', 'semanticRecognized', 'jobEnd'] as const;
 
 /**
  * Creates an instance in the page and records every event with its time into `window.__events`.

@@ -70,7 +70,9 @@ test('a page written for HwICSUiSdk runs on the drop-in and gets spoken answers'
   const violations: string[] = [];
   await page.exposeFunction('__reportViolation', (v: string) => violations.push(v));
   await page.addInitScript(() =>
-    document.addEventListener('securitypolicyviolation', (e) => (window as any).__reportViolation(`${e.violatedDirective} ${e.blockedURI}`)),
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as any).__reportViolation(`${e.violatedDirective} ${e.blockedURI}`),
+    ),
   );
   try {
     await page.goto(site.url);

@@ -22,7 +22,15 @@ let site: { url: string; close(): Promise<void> };
 
 test.beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'dhkit-e2e-life-'));
-  server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'warn', leaseTtlMs: LEASE_TTL_MS });
+  server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    adminKey: ADMIN_KEY,
+    demo: true,
+    logLevel: 'warn',
+    leaseTtlMs: LEASE_TTL_MS,
+  });
   site = await startSite();
 });
 test.afterAll(async () => {
@@ -54,7 +62,11 @@ async function tryAdmit(robotId: string): Promise<string | number> {
   const json = await response.json();
   if (response.status === 201) {
     // Give the slot back at once so the next check starts clean.
-    await fetch(`${server.url}/v1/sessions/${json.sessionId}/end`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ token: json.token }) });
+    await fetch(`${server.url}/v1/sessions/${json.sessionId}/end`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ token: json.token }),
+    });
     return 201;
   }
   return json.error.code;
@@ -64,9 +76,11 @@ async function tryAdmit(robotId: string): Promise<string | number> {
 async function startSite() {
   const http = createServer((request, response) => {
     const sdk = new URL(request.url ?? '/', 'http://x').searchParams.get('sdk') ?? '';
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-      `<!doctype html><html><head><meta charset="utf-8"><title>lifecycle</title></head><body><div id="dh" style="width:320px;height:480px"></div><script src="${sdk}/sdk/dhkit.umd.js"></script></body></html>`,
-    );
+    response
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(
+        `<!doctype html><html><head><meta charset="utf-8"><title>lifecycle</title></head><body><div id="dh" style="width:320px;height:480px"></div><script src="${sdk}/sdk/dhkit.umd.js"></script></body></html>`,
+      );
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, close: () => closeServer(http) };
@@ -158,7 +172,7 @@ test('killing the browser (no goodbye) frees the slot within the heartbeat TTL',
   await browser.close().catch(() => {});
 });
 
-test('a kick ends the visitor\'s session with jobEnd KICKED and frees the slot at once', async ({ page }) => {
+test("a kick ends the visitor's session with jobEnd KICKED and frees the slot at once", async ({ page }) => {
   await admin('POST', '/v1/robots', { id: 'kicked', name: 'Kicked', concurrency: 1 });
   await createInPage(page, server.url, 'kicked', await onceCode('kicked'));
   const sessionId = await page.evaluate(() => (window as any).dh.getJobInfo().sessionId);
@@ -177,17 +191,24 @@ test('a dropped connection resumes the same session without a new once-code', as
     network.drop();
     // The SDK reconnects by itself; a question then gets its answer on the same session.
     await expect
-      .poll(async () => page.evaluate(() => {
-        try {
-          (window as any).dh.sendTextQuestion({ text: 'hello' });
-          return true;
-        } catch {
-          return false;
-        }
-      }), { timeout: LEASE_TTL_MS })
+      .poll(
+        async () =>
+          page.evaluate(() => {
+            try {
+              (window as any).dh.sendTextQuestion({ text: 'hello' });
+              return true;
+            } catch {
+              return false;
+            }
+          }),
+        { timeout: LEASE_TTL_MS },
+      )
       .toBe(true);
     await waitForEvent(page, 'semanticRecognized');
-    const after = await page.evaluate(() => ({ info: (window as any).dh.getJobInfo(), events: (window as any).__events.map((e: any) => e.name) }));
+    const after = await page.evaluate(() => ({
+      info: (window as any).dh.getJobInfo(),
+      events: (window as any).__events.map((e: any) => e.name),
+    }));
     expect(after.info).toMatchObject({ sessionId, state: 'CHATTING' });
     expect(after.events).not.toContain('jobEnd');
     expect((await admin('GET', '/v1/robots/flaky/sessions')).json.sessions).toMatchObject([{ sessionId, connected: true }]);
@@ -208,7 +229,8 @@ test('a question asked as the network drops is asked again after the resume and 
     network.drop();
     network.state.swallow = false;
     await page.waitForFunction(
-      (chatId) => (window as any).__events.some((e: any) => e.name === 'semanticRecognized' && e.payload.chatId === chatId && e.payload.isLast),
+      (chatId) =>
+        (window as any).__events.some((e: any) => e.name === 'semanticRecognized' && e.payload.chatId === chatId && e.payload.isLast),
       chatId,
       { timeout: LEASE_TTL_MS + 5_000 },
     );

@@ -38,7 +38,9 @@ test.beforeAll(async () => {
     }
     response
       .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-      .end('<!doctype html><html><head><meta charset="utf-8"><title>lk</title></head><body><script src="/livekit-client.umd.js"></script></body></html>');
+      .end(
+        '<!doctype html><html><head><meta charset="utf-8"><title>lk</title></head><body><script src="/livekit-client.umd.js"></script></body></html>',
+      );
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
@@ -54,6 +56,7 @@ test.afterAll(async () => {
 
 /** Each test has its own room, so a leftover participant of another test cannot interfere. */
 let roomName = '';
+// biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from this destructuring.
 test.beforeEach(({}, testInfo) => {
   roomName = `room-${testInfo.testId}`;
 });
@@ -82,7 +85,13 @@ async function joinAsSubscriber(page: Page, url: string, jwt: string) {
   await page.evaluate(
     async ({ url, jwt }) => {
       const { Room, RoomEvent, Track } = (window as any).LivekitClient;
-      const seen: any = { events: [] as string[], data: [] as Array<{ text: string; from?: string; topic?: string }>, frames: 0, width: 0, audioPeak: 0 };
+      const seen: any = {
+        events: [] as string[],
+        data: [] as Array<{ text: string; from?: string; topic?: string }>,
+        frames: 0,
+        width: 0,
+        audioPeak: 0,
+      };
       (window as any).__lk = seen;
       const room = new Room({ adaptiveStream: false, dynacast: false });
       (window as any).room = room;
@@ -157,8 +166,14 @@ async function joinAsPublisher(page: Page, url: string, jwt: string) {
       const destination = audio.createMediaStreamDestination();
       oscillator.connect(destination);
       oscillator.start();
-      await room.localParticipant.publishTrack(canvas.captureStream(30).getVideoTracks()[0], { source: Track.Source.Camera, name: 'avatar-video' });
-      await room.localParticipant.publishTrack(destination.stream.getAudioTracks()[0], { source: Track.Source.Microphone, name: 'avatar-audio' });
+      await room.localParticipant.publishTrack(canvas.captureStream(30).getVideoTracks()[0], {
+        source: Track.Source.Camera,
+        name: 'avatar-video',
+      });
+      await room.localParticipant.publishTrack(destination.stream.getAudioTracks()[0], {
+        source: Track.Source.Microphone,
+        name: 'avatar-audio',
+      });
       let sequence = 0;
       setInterval(() => {
         void room.localParticipant.publishData(new TextEncoder().encode(`caption-${sequence++}`), { reliable: true, topic: 'captions' });
@@ -168,20 +183,33 @@ async function joinAsPublisher(page: Page, url: string, jwt: string) {
   );
 }
 
-const seen = (page: Page) => page.evaluate(() => (window as any).__lk as { events: string[]; data: Array<{ text: string; from?: string; topic?: string }>; frames: number; width: number; audioPeak: number });
+const seen = (page: Page) =>
+  page.evaluate(
+    () =>
+      (window as any).__lk as {
+        events: string[];
+        data: Array<{ text: string; from?: string; topic?: string }>;
+        frames: number;
+        width: number;
+        audioPeak: number;
+      },
+  );
 
 test('refuses a token signed with another secret, and accepts a valid one', async () => {
   const page = await openPage('refused');
   const forged = await token('mallory', { canSubscribe: true }, 'not-the-secret');
-  const error = await page.evaluate(async ({ url, jwt }) => {
-    const room = new (window as any).LivekitClient.Room();
-    try {
-      await room.connect(url, jwt, { maxRetries: 0 });
-      return 'connected';
-    } catch (e) {
-      return String((e as Error).message);
-    }
-  }, { url: livekit.url, jwt: forged });
+  const error = await page.evaluate(
+    async ({ url, jwt }) => {
+      const room = new (window as any).LivekitClient.Room();
+      try {
+        await room.connect(url, jwt, { maxRetries: 0 });
+        return 'connected';
+      } catch (e) {
+        return String((e as Error).message);
+      }
+    },
+    { url: livekit.url, jwt: forged },
+  );
   expect(error).toMatch(/invalid token/);
   const valid = await fetch(`${livekit.httpUrl}/rtc/validate?access_token=${await token('alice', {})}`);
   expect(valid.status).toBe(200);
@@ -197,9 +225,9 @@ test('a subscriber receives a publisher’s video, audio and data, and keeps rec
   await joinAsSubscriber(viewer, livekit.url, await token('viewer', { canSubscribe: true, canPublish: false, canPublishData: false }));
   await joinAsPublisher(avatar, livekit.url, await token('avatar', { canSubscribe: false, canPublish: true, canPublishData: true }));
 
-  await expect.poll(async () => (await seen(viewer)).events, { timeout: 20_000 }).toEqual(
-    expect.arrayContaining(['Connected', 'ParticipantConnected', 'TrackSubscribed:video', 'TrackSubscribed:audio']),
-  );
+  await expect
+    .poll(async () => (await seen(viewer)).events, { timeout: 20_000 })
+    .toEqual(expect.arrayContaining(['Connected', 'ParticipantConnected', 'TrackSubscribed:video', 'TrackSubscribed:audio']));
   // Video decodes: the canvas's size, and frames keep coming.
   await expect.poll(async () => (await seen(viewer)).width, { timeout: 15_000 }).toBe(320);
   const framesBefore = (await seen(viewer)).frames;
@@ -220,7 +248,9 @@ test('a subscriber receives a publisher’s video, audio and data, and keeps rec
   // Drop the viewer's signal socket: livekit-client resumes with reconnect=1 and keeps its peer
   // connections (a signal-only resume is reported as SignalReconnecting, not Reconnecting).
   livekit.dropSignal(roomName, 'viewer');
-  await expect.poll(async () => (await seen(viewer)).events, { timeout: 20_000 }).toEqual(expect.arrayContaining(['SignalReconnecting', 'Reconnected']));
+  await expect
+    .poll(async () => (await seen(viewer)).events, { timeout: 20_000 })
+    .toEqual(expect.arrayContaining(['SignalReconnecting', 'Reconnected']));
   expect(livekit.participant(roomName, 'viewer')?.resumes).toBe(1);
   const after = await seen(viewer);
   await expect.poll(async () => (await seen(viewer)).frames, { timeout: 10_000 }).toBeGreaterThan(after.frames + 10);
@@ -234,7 +264,9 @@ test('a subscriber receives a publisher’s video, audio and data, and keeps rec
   await expect.poll(() => livekit.participant(roomName, 'avatar')?.resumes, { timeout: 20_000 }).toBe(1);
   const afterPublisherResume = await seen(viewer);
   await expect.poll(async () => (await seen(viewer)).frames, { timeout: 10_000 }).toBeGreaterThan(afterPublisherResume.frames + 10);
-  await expect.poll(async () => (await seen(viewer)).data.length, { timeout: 10_000 }).toBeGreaterThan(afterPublisherResume.data.length + 3);
+  await expect
+    .poll(async () => (await seen(viewer)).data.length, { timeout: 10_000 })
+    .toBeGreaterThan(afterPublisherResume.data.length + 3);
 
   await avatar.close();
   await viewer.close();
@@ -251,7 +283,9 @@ test('a full reconnect (server asks with LeaveRequest RECONNECT) joins again and
   const firstSid = livekit.participant(roomName, 'viewer')!.sid;
 
   livekit.requestReconnect(roomName, 'viewer');
-  await expect.poll(async () => (await seen(viewer)).events, { timeout: 30_000 }).toEqual(expect.arrayContaining(['Reconnecting', 'Reconnected']));
+  await expect
+    .poll(async () => (await seen(viewer)).events, { timeout: 30_000 })
+    .toEqual(expect.arrayContaining(['Reconnecting', 'Reconnected']));
   const rejoined = livekit.participant(roomName, 'viewer');
   expect(rejoined?.sid).not.toBe(firstSid);
   const events = (await seen(viewer)).events;
@@ -269,7 +303,9 @@ test('permissions: data from a participant without canPublishData is dropped; th
   const avatar = await openPage('avatar');
   await joinAsSubscriber(avatar, livekit.url, await token('avatar', { canSubscribe: true, canPublish: true }));
   await joinAsSubscriber(viewer, livekit.url, await token('viewer', { canSubscribe: true, canPublish: false, canPublishData: false }));
-  await viewer.evaluate(() => (window as any).room.localParticipant.publishData(new TextEncoder().encode('not-allowed'), { reliable: true }));
+  await viewer.evaluate(() =>
+    (window as any).room.localParticipant.publishData(new TextEncoder().encode('not-allowed'), { reliable: true }),
+  );
   await viewer.waitForTimeout(1_000);
   livekit.sendData(roomName, new TextEncoder().encode('to-avatar'), undefined, ['avatar']);
   await expect.poll(async () => (await seen(avatar)).data.map((d) => d.text), { timeout: 5_000 }).toContain('to-avatar');

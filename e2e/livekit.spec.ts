@@ -115,9 +115,21 @@ async function openVisitor(options: { keyed?: boolean } = {}): Promise<{ page: P
   const { sessionId, createMs } = await page.evaluate(
     async ({ serverUrl, onceCode, keyed }) => {
       const w = window as any;
-      const lk = (w.__lk = { events: [] as any[], captions: [] as string[], frames: 0, loudness: [] as Array<[number, number]>, firstFrameMs: 0 });
+      const lk = (w.__lk = {
+        events: [] as any[],
+        captions: [] as string[],
+        frames: 0,
+        loudness: [] as Array<[number, number]>,
+        firstFrameMs: 0,
+      });
       const started = performance.now();
-      const dh = await w.DHKit.create({ serverAddress: serverUrl, robotId: 'demo', onceCode, containerId: 'dh', config: { enableCaption: true } });
+      const dh = await w.DHKit.create({
+        serverAddress: serverUrl,
+        robotId: 'demo',
+        onceCode,
+        containerId: 'dh',
+        config: { enableCaption: true },
+      });
       const createMs = performance.now() - started;
       w.dh = dh;
       for (const name of ['speakingStart', 'speakingStop', 'semanticRecognized', 'jobEnd', 'error']) {
@@ -190,8 +202,14 @@ test('the streamed avatar shows, speaks an answer with captions in step, and sto
 
   // A driven answer: the voice comes out of the room, and each caption appears with its clause.
   const spokenAt = await page.evaluate(() => performance.now());
-  const { chatId } = await page.evaluate(() => (window as any).dh.sendDrivenText({ text: 'Hello from the renderer. This is the second sentence.' }));
-  await page.waitForFunction((id) => (window as any).__lk.events.some((e: any) => e.name === 'speakingStop' && e.payload.chatId === id), chatId, { timeout: 30_000 });
+  const { chatId } = await page.evaluate(() =>
+    (window as any).dh.sendDrivenText({ text: 'Hello from the renderer. This is the second sentence.' }),
+  );
+  await page.waitForFunction(
+    (id) => (window as any).__lk.events.some((e: any) => e.name === 'speakingStop' && e.payload.chatId === id),
+    chatId,
+    { timeout: 30_000 },
+  );
   const answered = await lk(page);
   const start = answered.events.find((e: any) => e.name === 'speakingStart' && e.payload.chatId === chatId);
   const stop = answered.events.find((e: any) => e.name === 'speakingStop' && e.payload.chatId === chatId);
@@ -211,7 +229,10 @@ test('the streamed avatar shows, speaks an answer with captions in step, and sto
       text: 'This sentence is long, and it goes on and on, so that there is plenty of time to cut it off in the middle of what it says. Nobody hears this one. Nor this.',
     }),
   );
-  await page.waitForFunction((id) => (window as any).__lk.events.some((e: any) => e.name === 'speakingStart' && e.payload.chatId === id), longChat);
+  await page.waitForFunction(
+    (id) => (window as any).__lk.events.some((e: any) => e.name === 'speakingStart' && e.payload.chatId === id),
+    longChat,
+  );
   await page.waitForTimeout(400);
   const cutAt = await page.evaluate(() => {
     (window as any).dh.interruptSpeaking();
@@ -242,7 +263,11 @@ test('a dropped signal connection resumes, a full reconnect rejoins, and closing
   await page.waitForFunction((n) => (window as any).__lk.frames > n + 10, before, { timeout: 20_000 });
   // Still speaking after the resume.
   const { chatId } = await page.evaluate(() => (window as any).dh.sendDrivenText({ text: 'Still here.' }));
-  await page.waitForFunction((id) => (window as any).__lk.events.some((e: any) => e.name === 'speakingStop' && e.payload.chatId === id), chatId, { timeout: 30_000 });
+  await page.waitForFunction(
+    (id) => (window as any).__lk.events.some((e: any) => e.name === 'speakingStop' && e.payload.chatId === id),
+    chatId,
+    { timeout: 30_000 },
+  );
   expect((await lk(page)).captions).toContain('Still here.');
 
   // A full reconnect (the LiveKit server asks the client to join afresh): picture and voice come back.
@@ -251,7 +276,11 @@ test('a dropped signal connection resumes, a full reconnect rejoins, and closing
   const beforeRejoin = (await lk(page)).frames;
   await page.waitForFunction((n) => (window as any).__lk.frames > n + 10, beforeRejoin, { timeout: 20_000 });
   const { chatId: again } = await page.evaluate(() => (window as any).dh.sendDrivenText({ text: 'Back again.' }));
-  await page.waitForFunction((id) => (window as any).__lk.events.some((e: any) => e.name === 'speakingStop' && e.payload.chatId === id), again, { timeout: 30_000 });
+  await page.waitForFunction(
+    (id) => (window as any).__lk.events.some((e: any) => e.name === 'speakingStop' && e.payload.chatId === id),
+    again,
+    { timeout: 30_000 },
+  );
   const rejoined = await lk(page);
   expect(rejoined.captions).toContain('Back again.');
   const said = rejoined.events.find((e: any) => e.name === 'speakingStart' && e.payload.chatId === again);
@@ -267,7 +296,9 @@ test('a green-screen renderer is keyed out: the avatar floats over the page', as
   try {
     const { page, sessionId } = await openVisitorKeyed();
     const alpha = await page.evaluate(async () => {
-      const canvas = (document.querySelector('#dh digital-human') as any).shadowRoot.querySelector('canvas[part="avatar-video"]') as HTMLCanvasElement;
+      const canvas = (document.querySelector('#dh digital-human') as any).shadowRoot.querySelector(
+        'canvas[part="avatar-video"]',
+      ) as HTMLCanvasElement;
       const copy = document.createElement('canvas');
       copy.width = canvas.width;
       copy.height = canvas.height;
@@ -306,24 +337,46 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 test('captions and speaking events are in step with the streamed voice (+15/-45 ms, the target in docs/benchmarks.md)', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-e2e-lk-tone-'));
-  const toned = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'warn', tts: toneSpeech() as TextToSpeech });
+  const toned = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    adminKey: ADMIN_KEY,
+    demo: true,
+    logLevel: 'warn',
+    tts: toneSpeech() as TextToSpeech,
+  });
   const page = await browser.newPage();
   try {
     const patched = await fetch(`${toned.url}/v1/robots/demo`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({
-        media: { mode: 'livekit', livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret }, renderer: { url: renderer.url, secret: RENDERER_SECRET } },
+        media: {
+          mode: 'livekit',
+          livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
+          renderer: { url: renderer.url, secret: RENDERER_SECRET },
+        },
       }),
     });
     expect(patched.status).toBe(200);
-    const onceCode = (await (await fetch(`${toned.url}/v1/robots/demo/once-codes`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()).onceCode;
+    const onceCode = (
+      await (
+        await fetch(`${toned.url}/v1/robots/demo/once-codes`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}` } })
+      ).json()
+    ).onceCode;
     await page.goto(`${siteUrl}/?server=${encodeURIComponent(toned.url)}`);
     await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');
     const measured = await page.evaluate(
       async ({ serverUrl, onceCode, clauses, detector }) => {
         const w = window as any;
-        const dh = await w.DHKit.create({ serverAddress: serverUrl, robotId: 'demo', onceCode, containerId: 'dh', config: { enableCaption: true } });
+        const dh = await w.DHKit.create({
+          serverAddress: serverUrl,
+          robotId: 'demo',
+          onceCode,
+          containerId: 'dh',
+          config: { enableCaption: true },
+        });
         const root = (document.querySelector('#dh digital-human') as any).shadowRoot as ShadowRoot;
         const audio = root.querySelector('audio') as HTMLAudioElement;
         while (!audio.srcObject) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -351,7 +404,8 @@ test('captions and speaking events are in step with the streamed voice (+15/-45 
         await new Promise((resolve) => setTimeout(resolve, 1000)); // the receiver settles
         dh.sendDrivenText({ text: clauses.join(' ') });
         const deadline = performance.now() + 20_000;
-        while (!events.some((e) => e.name === 'speakingStop') && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        while (!events.some((e) => e.name === 'speakingStop') && performance.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 50));
         await new Promise((resolve) => setTimeout(resolve, 300));
         const playoutDelayMs = dh.streamed?.surface?.playoutDelayMs;
         await dh.destroy();
@@ -437,7 +491,10 @@ test('where the browser blocks sound until a gesture, the picture plays muted an
         const nativePlay = HTMLMediaElement.prototype.play;
         const blocked = (element: HTMLMediaElement) => element instanceof HTMLAudioElement && !element.muted && !tapped;
         HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
-          if (blocked(this)) return Promise.reject(new DOMException("play() failed because the user didn't interact with the document first.", 'NotAllowedError'));
+          if (blocked(this))
+            return Promise.reject(
+              new DOMException("play() failed because the user didn't interact with the document first.", 'NotAllowedError'),
+            );
           return nativePlay.call(this);
         };
         const autoplay = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'autoplay')!;
@@ -448,7 +505,12 @@ test('where the browser blocks sound until a gesture, the picture plays muted an
       const { onceCode } = (await admin('POST', '/v1/robots/demo/once-codes', {})).json;
       await page.evaluate(
         async ({ serverUrl, onceCode }) => {
-          (window as any).dh = await (window as any).DHKit.create({ serverAddress: serverUrl, robotId: 'demo', onceCode, containerId: 'dh' });
+          (window as any).dh = await (window as any).DHKit.create({
+            serverAddress: serverUrl,
+            robotId: 'demo',
+            onceCode,
+            containerId: 'dh',
+          });
         },
         { serverUrl: server.url, onceCode },
       );
@@ -457,7 +519,12 @@ test('where the browser blocks sound until a gesture, the picture plays muted an
           const root = (document.querySelector('#dh digital-human') as any).shadowRoot as ShadowRoot;
           const video = root.querySelector('video') as HTMLVideoElement;
           const audio = root.querySelector('audio') as HTMLAudioElement;
-          return { videoPlaying: !video.paused && video.currentTime > 0, audioPaused: audio.paused, hasVoice: !!audio.srcObject, button: !!root.querySelector('[part="unmute"]') };
+          return {
+            videoPlaying: !video.paused && video.currentTime > 0,
+            audioPaused: audio.paused,
+            hasVoice: !!audio.srcObject,
+            button: !!root.querySelector('[part="unmute"]'),
+          };
         });
       await page.waitForFunction(() => !!(document.querySelector('#dh digital-human') as any).shadowRoot.querySelector('[part="unmute"]'));
       expect(await state(), tap).toMatchObject({ videoPlaying: true, audioPaused: true, hasVoice: true, button: true });

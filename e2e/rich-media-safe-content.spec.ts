@@ -53,7 +53,11 @@ test('safe content real answers need is kept and renders without CSP reports', a
     ['mailto:help@example.com', '_blank', 'noopener noreferrer'],
     ['mailto:help@example.com', '_blank', 'noopener noreferrer'],
   ]);
-  const aligned = [['left', 'left'], ['right', 'right'], ['center', 'center']];
+  const aligned = [
+    ['left', 'left'],
+    ['right', 'right'],
+    ['center', 'center'],
+  ];
   expect(result.aligns).toEqual([...aligned, ...aligned]);
   expect(result.paragraphAlign, 'align only on cells, never a style attribute').toBeNull();
   expect(result.detailsOpen).toBe(true);

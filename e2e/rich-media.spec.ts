@@ -23,7 +23,9 @@ async function startPage(serverUrl: string, csp: string | null) {
   const site = createServer((_request, response) => {
     response
       .writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(csp ? { 'content-security-policy': csp } : {}) })
-      .end(`<!doctype html><html><head><meta charset="utf-8"></head><body><script src="${serverUrl}/sdk/dhkit.umd.js"></script></body></html>`);
+      .end(
+        `<!doctype html><html><head><meta charset="utf-8"></head><body><script src="${serverUrl}/sdk/dhkit.umd.js"></script></body></html>`,
+      );
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   return {
@@ -43,7 +45,7 @@ interface HostileCase {
 
 const HOSTILE: HostileCase[] = [
   { name: 'script element', answer: `Hello <script>${pwn('script')}</script> world` },
-  { name: 'script in markdown code fence stays text', answer: '```html\n<script>' + pwn('fence') + '</script>\n```' },
+  { name: 'script in markdown code fence stays text', answer: `\`\`\`html\n<script>${pwn('fence')}</script>\n\`\`\`` },
   { name: 'img onerror', answer: `<img src="x" onerror="${pwn('img-onerror')}">` },
   { name: 'img onload on an allowed picture', answer: `<img src="${SERVER_IMAGE}" alt="ok" onload="${pwn('img-onload')}">` },
   { name: 'body onload', answer: `<body onload="${pwn('body-onload')}">text</body>` },
@@ -64,7 +66,10 @@ const HOSTILE: HostileCase[] = [
   { name: 'protocol-relative image', answer: '<img src="//evil.example/protocol-relative.png">' },
   { name: 'credentials trick', answer: '<img src="https://allowed.example@evil.example/cred.png">' },
   { name: 'srcset on an allowed picture', answer: `<img src="${SERVER_IMAGE}" srcset="${EVIL}/srcset.png 1x" alt="ok">` },
-  { name: 'data: SVG picture with script', answer: '<img src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIG9ubG9hZD0iYWxlcnQoMSkiLz4=">' },
+  {
+    name: 'data: SVG picture with script',
+    answer: '<img src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIG9ubG9hZD0iYWxlcnQoMSkiLz4=">',
+  },
   { name: 'style attribute with CSS url()', answer: `<p style="background:url(${EVIL}/css-url.png)">styled</p>` },
   { name: 'style element with CSS url()', answer: `<style>p{background:url(${EVIL}/style-el.png)}</style><p>x</p>` },
   { name: 'base href', answer: `<base href="${EVIL}/"><img src="relative.png" alt="r"><a href="page">p</a>` },
@@ -77,19 +82,37 @@ const HOSTILE: HostileCase[] = [
   { name: 'iframe src', answer: `<iframe src="${EVIL}/frame"></iframe>` },
   { name: 'object and embed', answer: `<object data="${EVIL}/o.swf"></object><embed src="${EVIL}/e.swf">` },
   { name: 'link stylesheet', answer: `<link rel="stylesheet" href="${EVIL}/x.css">text` },
-  { name: 'form action', answer: `<form action="${EVIL}/steal"><input name="q" value="secret"><button formaction="${EVIL}/b">go</button></form>` },
+  {
+    name: 'form action',
+    answer: `<form action="${EVIL}/steal"><input name="q" value="secret"><button formaction="${EVIL}/b">go</button></form>`,
+  },
   { name: 'input type=image', answer: `<input type="image" src="${EVIL}/input.png">` },
   { name: 'link target and opener tricks', answer: `<a href="https://example.com/" target="_self" rel="opener" ping="${EVIL}/ping">t</a>` },
   { name: 'video with foreign src and poster', answer: `<video src="${EVIL}/v.mp4" poster="${EVIL}/p.png" autoplay controls></video>` },
-  { name: 'video with foreign source', answer: `<video controls><source src="${EVIL}/s.mp4" type="video/mp4"><track src="${EVIL}/t.vtt"></video>` },
-  { name: 'table background attributes', answer: `<table background="${EVIL}/bg.png"><tr><td background="${EVIL}/td.png">x</td></tr></table>` },
+  {
+    name: 'video with foreign source',
+    answer: `<video controls><source src="${EVIL}/s.mp4" type="video/mp4"><track src="${EVIL}/t.vtt"></video>`,
+  },
+  {
+    name: 'table background attributes',
+    answer: `<table background="${EVIL}/bg.png"><tr><td background="${EVIL}/td.png">x</td></tr></table>`,
+  },
   { name: 'mXSS noscript', answer: `<noscript><p title="</noscript><img src=x onerror=${pwn('mxss-noscript')}>">` },
   { name: 'mXSS svg p style', answer: `<svg><p><style><img src=x onerror=${pwn('mxss-svg-style')}></style></p></svg>` },
-  { name: 'mXSS math mglyph', answer: `<math><mtext><table><mglyph><style><img src=x onerror=${pwn('mxss-math')}></style></mglyph></table></mtext></math>` },
+  {
+    name: 'mXSS math mglyph',
+    answer: `<math><mtext><table><mglyph><style><img src=x onerror=${pwn('mxss-math')}></style></mglyph></table></mtext></math>`,
+  },
   { name: 'mXSS title', answer: `<title><img src=x onerror=${pwn('mxss-title')}></title>` },
-  { name: 'mXSS form in form', answer: `<form><math><mtext></form><form><mglyph><svg><mtext><style><path id="</style><img onerror=${pwn('mxss-form')} src=1>">` },
+  {
+    name: 'mXSS form in form',
+    answer: `<form><math><mtext></form><form><mglyph><svg><mtext><style><path id="</style><img onerror=${pwn('mxss-form')} src=1>">`,
+  },
   { name: 'template', answer: `<template><img src=x onerror=${pwn('template')}></template>` },
-  { name: 'DOM clobbering names and ids', answer: '<img name="getElementById" src="x"><a id="dh" name="cookie" href="https://example.com/">c</a>' },
+  {
+    name: 'DOM clobbering names and ids',
+    answer: '<img name="getElementById" src="x"><a id="dh" name="cookie" href="https://example.com/">c</a>',
+  },
   { name: 'bad dimensions', answer: `<img src="${SERVER_IMAGE}" width="100%" height="expression(alert(1))" alt="ok">` },
 ];
 
@@ -122,8 +145,14 @@ async function renderAll(page: Page, serverUrl: string, answers: string[], media
           dropped,
           tags: elements.map((e) => e.localName),
           attributes: elements.flatMap((e) => Array.from(e.attributes).map((a) => `${e.localName}[${a.name}=${a.value}]`)),
-          links: Array.from(box.querySelectorAll('a')).map((a) => ({ href: a.getAttribute('href') ?? '', target: a.getAttribute('target'), rel: a.getAttribute('rel') })),
-          media: Array.from(box.querySelectorAll('img, video, source')).flatMap((e) => [e.getAttribute('src'), e.getAttribute('poster')].filter((v): v is string => !!v)),
+          links: Array.from(box.querySelectorAll('a')).map((a) => ({
+            href: a.getAttribute('href') ?? '',
+            target: a.getAttribute('target'),
+            rel: a.getAttribute('rel'),
+          })),
+          media: Array.from(box.querySelectorAll('img, video, source')).flatMap((e) =>
+            [e.getAttribute('src'), e.getAttribute('poster')].filter((v): v is string => !!v),
+          ),
         });
       }
       return outcomes;
@@ -163,10 +192,31 @@ async function settle(page: Page) {
 }
 
 function expectSanitized(outcome: Outcome, name: string, serverUrl: string) {
-  const forbiddenTags = ['script', 'style', 'svg', 'math', 'iframe', 'object', 'embed', 'base', 'meta', 'link', 'form', 'input', 'button', 'template', 'noscript', 'title', 'body', 'track'];
+  const forbiddenTags = [
+    'script',
+    'style',
+    'svg',
+    'math',
+    'iframe',
+    'object',
+    'embed',
+    'base',
+    'meta',
+    'link',
+    'form',
+    'input',
+    'button',
+    'template',
+    'noscript',
+    'title',
+    'body',
+    'track',
+  ];
   for (const tag of outcome.tags) expect(forbiddenTags, `${name}: <${tag}> survived`).not.toContain(tag);
   for (const attribute of outcome.attributes) {
-    expect(attribute, `${name}: ${attribute}`).not.toMatch(/^\w+\[(on\w+|style|srcset|background|ping|formaction|action|id|name|xlink:href)=/i);
+    expect(attribute, `${name}: ${attribute}`).not.toMatch(
+      /^\w+\[(on\w+|style|srcset|background|ping|formaction|action|id|name|xlink:href)=/i,
+    );
     expect(attribute.toLowerCase(), `${name}: ${attribute}`).not.toMatch(/(java|vb)script:|data:text|evil\.example\/(?!$)/);
   }
   for (const link of outcome.links) {
@@ -189,7 +239,11 @@ test.describe('rich media answers', () => {
       void dialog.dismiss();
     });
 
-    const outcomes = await renderAll(page, server.url, HOSTILE.map((c) => c.answer));
+    const outcomes = await renderAll(
+      page,
+      server.url,
+      HOSTILE.map((c) => c.answer),
+    );
     await settle(page);
 
     HOSTILE.forEach((c, i) => expectSanitized(outcomes[i]!, c.name, server.url));
@@ -202,16 +256,24 @@ test.describe('rich media answers', () => {
     const byName = (name: string) => outcomes[HOSTILE.findIndex((c) => c.name === name)]!;
     expect(byName('img onload on an allowed picture').media).toEqual([`${server.url}${SERVER_IMAGE}`]);
     expect(byName('srcset on an allowed picture').media).toEqual([`${server.url}${SERVER_IMAGE}`]);
-    expect(byName('link target and opener tricks').links).toEqual([{ href: 'https://example.com/', target: '_blank', rel: 'noopener noreferrer' }]);
+    expect(byName('link target and opener tricks').links).toEqual([
+      { href: 'https://example.com/', target: '_blank', rel: 'noopener noreferrer' },
+    ]);
     expect(byName('javascript: link').links).toEqual([{ href: '', target: null, rel: null }]);
     expect(byName('base href').links[0]?.href).toBe(`${server.url}/page`);
     expect(byName('script in markdown code fence stays text').tags).toEqual(['pre', 'code']);
 
     // Dropped media are reported (for a weak error event), with the reason.
-    expect(byName('https image from a host not allowed').dropped).toEqual([{ kind: 'image', value: `${EVIL}/foreign.png`, reason: 'host' }]);
+    expect(byName('https image from a host not allowed').dropped).toEqual([
+      { kind: 'image', value: `${EVIL}/foreign.png`, reason: 'host' },
+    ]);
     expect(byName('http image').dropped).toEqual([{ kind: 'image', value: 'http://evil.example/http.png', reason: 'scheme' }]);
     expect(byName('protocol-relative image').dropped[0]).toMatchObject({ kind: 'image', reason: 'scheme' });
-    expect(byName('video with foreign src and poster').dropped.map((d) => d.kind).sort()).toEqual(['poster', 'video']);
+    expect(
+      byName('video with foreign src and poster')
+        .dropped.map((d) => d.kind)
+        .sort(),
+    ).toEqual(['poster', 'video']);
     expect(byName('inline svg with script').dropped).toContainEqual({ kind: 'element', value: 'svg', reason: 'forbidden' });
     expect(byName('javascript: link').dropped).toEqual([expect.objectContaining({ kind: 'link', reason: 'scheme' })]);
   });
@@ -295,7 +357,11 @@ test.describe('rich media answers', () => {
     });
     await page.goto(`${site.url}/open`);
     await page.waitForFunction(() => typeof (window as any).DHKit?.renderAnswer === 'function');
-    const outcomes = await renderAll(page, server.url, HOSTILE.map((c) => c.answer));
+    const outcomes = await renderAll(
+      page,
+      server.url,
+      HOSTILE.map((c) => c.answer),
+    );
     await settle(page);
     HOSTILE.forEach((c, i) => expectSanitized(outcomes[i]!, c.name, server.url));
     expect(await page.evaluate(() => (window as any).__pwned ?? null)).toBeNull();

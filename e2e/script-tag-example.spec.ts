@@ -13,7 +13,9 @@ test('the script-tag example embeds the avatar cross-origin and answers', async 
     const violations: string[] = [];
     await page.exposeFunction('__reportViolation', (v: string) => violations.push(v));
     await page.addInitScript(() =>
-      document.addEventListener('securitypolicyviolation', (e) => (window as any).__reportViolation(`${e.violatedDirective} ${e.blockedURI}`)),
+      document.addEventListener('securitypolicyviolation', (e) =>
+        (window as any).__reportViolation(`${e.violatedDirective} ${e.blockedURI}`),
+      ),
     );
     await page.goto(siteUrl);
     expect(new URL(siteUrl).origin).not.toBe(new URL(server.url).origin);

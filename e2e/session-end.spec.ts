@@ -14,7 +14,9 @@ test('a kick mid-answer closes the mouth and clears the answer and caption', asy
   await waitForEvent(page, 'jobEnd');
   await expect(element).toHaveAttribute('state', 'ENDED');
   // The mouth closes within a few frames and stays closed.
-  await expect.poll(() => page.evaluate(() => (document.querySelector('#dh digital-human') as any).mouthOpenness), { timeout: 2_000 }).toBe(0);
+  await expect
+    .poll(() => page.evaluate(() => (document.querySelector('#dh digital-human') as any).mouthOpenness), { timeout: 2_000 })
+    .toBe(0);
   await page.waitForTimeout(500);
   expect(await page.evaluate(() => (document.querySelector('#dh digital-human') as any).mouthOpenness)).toBe(0);
   await expect(element.locator('[part~="caption"] [part="answer"]')).toHaveText('');
@@ -22,10 +24,15 @@ test('a kick mid-answer closes the mouth and clears the answer and caption', asy
   await expect(element).not.toHaveAttribute('answering', '');
 });
 
-test('jobEndMention shows a countdown; continue keeps the session, and it ends when no one answers', async ({ blankPage: page, server }) => {
+test('jobEndMention shows a countdown; continue keeps the session, and it ends when no one answers', async ({
+  blankPage: page,
+  server,
+}) => {
   test.setTimeout(60_000);
   const robot = 'countdown';
-  expect((await server.admin('POST', '/v1/robots', { id: robot, name: 'Countdown', concurrency: 1, idleTimeoutSeconds: 10 })).status).toBe(201);
+  expect((await server.admin('POST', '/v1/robots', { id: robot, name: 'Countdown', concurrency: 1, idleTimeoutSeconds: 10 })).status).toBe(
+    201,
+  );
   await page.evaluate(
     async ({ serverAddress, robotId, onceCode }) => {
       const w = window as any;
@@ -53,13 +60,22 @@ test('jobEndMention shows a countdown; continue keeps the session, and it ends w
   expect(await page.evaluate(() => (window as any).__ends.map((e: any) => e.reason))).toEqual(['IDLE_TIMEOUT']);
 });
 
-test('after an end, "start again" opens a new session on the same element (onceCode as a function)', async ({ blankPage: page, server }) => {
+test('after an end, "start again" opens a new session on the same element (onceCode as a function)', async ({
+  blankPage: page,
+  server,
+}) => {
   test.setTimeout(60_000);
   const codes = [await server.onceCode(), await server.onceCode()];
   await page.evaluate(
     async ({ serverAddress, codes }) => {
       const w = window as any;
-      w.dh = await w.DHKit.create({ serverAddress, robotId: 'demo', onceCode: async () => codes.shift(), containerId: 'dh', config: { enableCaption: true } });
+      w.dh = await w.DHKit.create({
+        serverAddress,
+        robotId: 'demo',
+        onceCode: async () => codes.shift(),
+        containerId: 'dh',
+        config: { enableCaption: true },
+      });
       w.firstSession = w.dh.getJobInfo().sessionId;
     },
     { serverAddress: server.url, codes },

@@ -35,7 +35,9 @@ test('the SPA example shows rich answers under a strict CSP, StrictMode admits o
     page.on('request', (request) => request.resourceType() === 'script' && scripts.push(request.url()));
     await page.exposeFunction('__reportViolation', (v: string) => violations.push(v));
     await page.addInitScript(() =>
-      document.addEventListener('securitypolicyviolation', (e) => (window as any).__reportViolation(`${e.violatedDirective} ${e.blockedURI}`)),
+      document.addEventListener('securitypolicyviolation', (e) =>
+        (window as any).__reportViolation(`${e.violatedDirective} ${e.blockedURI}`),
+      ),
     );
     const response = await page.goto(appUrl);
     expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'; style-src 'self'/);

@@ -10,7 +10,13 @@ import { ADMIN_KEY, createRecorded, events, expect, startSite, test, waitForEven
 test('without a speech engine, the page gets SPEECH_SYNTHESIS_FAILED once and a visible status', async ({ page }) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-e2e-nospeech-'));
   const server = await startServer({
-    port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'silent', espeakPath: '/nonexistent/espeak-ng',
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    adminKey: ADMIN_KEY,
+    demo: true,
+    logLevel: 'silent',
+    espeakPath: '/nonexistent/espeak-ng',
   });
   const site = await startSite(server.url);
   try {
@@ -27,7 +33,8 @@ test('without a speech engine, the page gets SPEECH_SYNTHESIS_FAILED once and a 
       const { chatId } = await page.evaluate((text) => (window as any).dh.sendTextQuestion({ text }), text);
       // The answer still comes, as text.
       await page.waitForFunction(
-        (chatId) => (window as any).__events.some((e: any) => e.name === 'semanticRecognized' && e.payload.chatId === chatId && e.payload.isLast),
+        (chatId) =>
+          (window as any).__events.some((e: any) => e.name === 'semanticRecognized' && e.payload.chatId === chatId && e.payload.isLast),
         chatId,
         { timeout: 15_000 },
       );
@@ -36,7 +43,9 @@ test('without a speech engine, the page gets SPEECH_SYNTHESIS_FAILED once and a 
     const failures = (await events(page)).filter((e) => e.name === 'error' && e.payload.code === 'SPEECH_SYNTHESIS_FAILED');
     expect(failures).toHaveLength(1);
     // In the session's language (the demo robot starts in Chinese).
-    await expect(page.locator('#dh digital-human [part~="status"] [part="info"]')).toHaveText(/^(The voice is unavailable right now\.|语音暂不可用。)$/);
+    await expect(page.locator('#dh digital-human [part~="status"] [part="info"]')).toHaveText(
+      /^(The voice is unavailable right now\.|语音暂不可用。)$/,
+    );
   } finally {
     await page.close();
     await site.close();

@@ -23,7 +23,10 @@ const focused = (page: Page) =>
   });
 
 test.describe('built-in UI', () => {
-  test('captions show the rich answer with a server picture; the viewer opens by click and keyboard', async ({ blankPage: page, server }) => {
+  test('captions show the rich answer with a server picture; the viewer opens by click and keyboard', async ({
+    blankPage: page,
+    server,
+  }) => {
     await createRecorded(page, server.url, await server.onceCode(), { enableCaption: true, enableMediaViewer: true });
     await ask(page, 'where is the showroom');
     const picture = page.locator('#dh digital-human [part~="caption"] [part="answer"] img[alt="Showroom map"]');
@@ -63,7 +66,10 @@ test.describe('built-in UI', () => {
     await expect(chip).toHaveText([text]);
     await chip.click();
     await waitForEvent(page, 'speakingStart');
-    const said = (await events(page)).filter((e) => e.name === 'semanticRecognized').map((e) => e.payload.text).join('');
+    const said = (await events(page))
+      .filter((e) => e.name === 'semanticRecognized')
+      .map((e) => e.payload.text)
+      .join('');
     expect(said).toMatch(currentLanguage === 'zh_CN' ? /点/ : /\b(9|nine)\b/i);
     await server.admin('PUT', '/v1/robots/demo/hot-questions', { hotQuestions: [] });
   });
@@ -81,21 +87,30 @@ test.describe('built-in UI', () => {
     await page.locator(`#dh digital-human [part~="language"] [part~="option"][lang="${target === 'zh_CN' ? 'zh-CN' : 'en-US'}"]`).click();
     await expect(page.locator('#dh digital-human')).toHaveAttribute('language', target);
     await expect(input(page)).toHaveAttribute('placeholder', target === 'zh_CN' ? '请输入问题' : 'Ask me anything…');
-    expect(await page.evaluate(() => (window as any).__languages)).toEqual([{ currentLanguage: target, languageList: before.languageList }]);
+    expect(await page.evaluate(() => (window as any).__languages)).toEqual([
+      { currentLanguage: target, languageList: before.languageList },
+    ]);
     expect(await page.evaluate(() => (window as any).dh.getJobInfo().language)).toBe(target);
 
     // A refused question: the toast speaks the visitor's (new) language.
     // (The field stops at the limit, so the too-long question comes as the input bar's event.)
     await page.evaluate(() => {
       const bar = document.querySelector('#dh digital-human')!.shadowRoot!.querySelector('dh-input-bar')!;
-      bar.dispatchEvent(new CustomEvent('dh-question', { detail: { text: 'x'.repeat(5000) }, bubbles: true, composed: true, cancelable: true }));
+      bar.dispatchEvent(
+        new CustomEvent('dh-question', { detail: { text: 'x'.repeat(5000) }, bubbles: true, composed: true, cancelable: true }),
+      );
     });
     const toast = page.locator('#dh digital-human [part~="status"] [part~="toast"]');
     await expect(toast).toContainText(target === 'zh_CN' ? /问题/ : /question/i);
     expect((await events(page)).some((e) => e.name === 'error' && e.payload.code === 'QUESTION_TOO_LONG')).toBe(true);
 
     // The server refuses a language the robot lacks.
-    const refused = await page.evaluate(() => (window as any).dh.changeLanguage({ langCode: 'fr_FR' }).then(() => null, (e: any) => e.code));
+    const refused = await page.evaluate(() =>
+      (window as any).dh.changeLanguage({ langCode: 'fr_FR' }).then(
+        () => null,
+        (e: any) => e.code,
+      ),
+    );
     expect(refused).toBe('LANGUAGE_NOT_SUPPORTED');
   });
 
@@ -109,7 +124,9 @@ test.describe('built-in UI', () => {
     await expect(dh.locator('[part~="input"]')).toBeVisible();
     await expect(dh.locator('[part~="hot-questions"]')).toHaveCount(0);
 
-    await page.evaluate(() => (window as any).dh.setConfig({ enableCaption: false, enableChatBtn: false, useDefaultBackground: false, noSuchKey: 1 }));
+    await page.evaluate(() =>
+      (window as any).dh.setConfig({ enableCaption: false, enableChatBtn: false, useDefaultBackground: false, noSuchKey: 1 }),
+    );
     await expect(dh.locator('[part~="caption"]')).toHaveCount(0);
     await expect(dh.locator('[part~="input"]')).toHaveCount(0);
     expect(await dh.evaluate((el) => getComputedStyle(el.shadowRoot!.querySelector('.root')!).backgroundImage)).toBe('none');

@@ -25,7 +25,13 @@ export interface VoiceHarness {
   site: { url: string };
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
   /** espeak-ng → mono 16-bit WAV at `rate` (48 kHz is what Chromium's fake capture reads), silence around it. */
-  speechWav(name: string, text: string, silenceBefore: number, silenceAfter: number, options?: { rate?: number; voice?: string; wordsPerMinute?: number }): string;
+  speechWav(
+    name: string,
+    text: string,
+    silenceBefore: number,
+    silenceAfter: number,
+    options?: { rate?: number; voice?: string; wordsPerMinute?: number },
+  ): string;
   /** Chromium with the standard flags; with `wav`, a fake microphone that plays it once. */
   launch(wav?: string): Promise<Browser>;
   /**
@@ -48,8 +54,20 @@ export async function startVoiceHarness(adminKey: string): Promise<VoiceHarness>
     });
     return { status: response.status, json: await response.json().catch(() => null) };
   };
-  expect((await admin('POST', '/v1/robots', { id: 'voice', name: 'Voice', concurrency: 5, languages: ['en_US'], asr: { type: 'openai', baseUrl: asr.baseUrl } })).status).toBe(201);
-  await admin('POST', '/v1/robots/voice/knowledge', { entries: [{ question: QUESTION, answer: 'We open at nine and close at six.', language: 'en_US' }] });
+  expect(
+    (
+      await admin('POST', '/v1/robots', {
+        id: 'voice',
+        name: 'Voice',
+        concurrency: 5,
+        languages: ['en_US'],
+        asr: { type: 'openai', baseUrl: asr.baseUrl },
+      })
+    ).status,
+  ).toBe(201);
+  await admin('POST', '/v1/robots/voice/knowledge', {
+    entries: [{ question: QUESTION, answer: 'We open at nine and close at six.', language: 'en_US' }],
+  });
   // The VAD's WebAssembly needs 'wasm-unsafe-eval' (compiling wasm, not eval of JavaScript).
   const csp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' ${server.url}; style-src 'self'; img-src 'self' ${server.url} data:; media-src 'self' blob:; connect-src 'self' ${server.url} ${server.url.replace('http', 'ws')}`;
   const page = `<!doctype html><html><head><meta charset="utf-8"></head><body><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script></body></html>`;
@@ -69,11 +87,25 @@ export async function startVoiceHarness(adminKey: string): Promise<VoiceHarness>
       const out = join(dir, `${name}.wav`);
       const speed = options.wordsPerMinute ? ['-s', String(options.wordsPerMinute)] : [];
       execFileSync('espeak-ng', ['-v', options.voice ?? 'en-us', ...speed, '-w', raw, text]);
-      execFileSync('sox', [raw, '-r', String(options.rate ?? 48000), '-c', '1', '-b', '16', out, 'pad', String(silenceBefore), String(silenceAfter)]);
+      execFileSync('sox', [
+        raw,
+        '-r',
+        String(options.rate ?? 48000),
+        '-c',
+        '1',
+        '-b',
+        '16',
+        out,
+        'pad',
+        String(silenceBefore),
+        String(silenceAfter),
+      ]);
       return out;
     },
     launch(wav) {
-      const fake = wav ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${wav}%noloop`] : [];
+      const fake = wav
+        ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${wav}%noloop`]
+        : [];
       return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...fake] });
     },
     async openPage(browser, events, config = {}) {

@@ -4,7 +4,7 @@
  * speech; the sleep state machine (idle sleep, speech ignored while asleep, sensor wake-up) with a fake
  * microphone. Each test that needs a microphone launches its own Chromium (the fake-capture file is a flag).
  */
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,7 +35,8 @@ test.afterAll(async () => {
   await voice?.close();
 });
 
-const openPage = (browser: Browser, config: Record<string, unknown> = {}) => voice.openPage(browser, ['error', 'enterSleep', 'enterActive', 'speechRecognized', 'speakingStart'], config);
+const openPage = (browser: Browser, config: Record<string, unknown> = {}) =>
+  voice.openPage(browser, ['error', 'enterSleep', 'enterActive', 'speechRecognized', 'speakingStart'], config);
 
 test('the openWakeWord pipeline runs on onnxruntime-web in the voice chunk and scores real speech', async () => {
   const browser = await launch();
@@ -47,19 +48,22 @@ test('the openWakeWord pipeline runs on onnxruntime-web in the voice chunk and s
       heyJarvisSlow: speechSamples('jarvis-slow', 'Hey, Jarvis.', 'en-gb'),
       other: speechSamples('other', QUESTION),
     };
-    const result = await page.evaluate(async ({ base, phrases }) => {
-      const engine = await import(/* @vite-ignore */ `${base}/sdk/voice.esm.js`);
-      const detector = await engine.WakeWordDetector.load(`${base}/sdk/voice`, 'hey_jarvis');
-      const scores: Record<string, number[]> = {};
-      for (const [name, samples] of Object.entries(phrases)) {
-        detector.reset();
-        const started = performance.now();
-        scores[name] = await detector.push(Float32Array.from(samples as number[]));
-        scores[`${name}Ms`] = [(performance.now() - started) / scores[name].length];
-      }
-      await detector.release();
-      return { scores, words: Object.keys(engine.WAKE_WORD_MODELS) };
-    }, { base: server.url, phrases });
+    const result = await page.evaluate(
+      async ({ base, phrases }) => {
+        const engine = await import(/* @vite-ignore */ `${base}/sdk/voice.esm.js`);
+        const detector = await engine.WakeWordDetector.load(`${base}/sdk/voice`, 'hey_jarvis');
+        const scores: Record<string, number[]> = {};
+        for (const [name, samples] of Object.entries(phrases)) {
+          detector.reset();
+          const started = performance.now();
+          scores[name] = await detector.push(Float32Array.from(samples as number[]));
+          scores[`${name}Ms`] = [(performance.now() - started) / scores[name].length];
+        }
+        await detector.release();
+        return { scores, words: Object.keys(engine.WAKE_WORD_MODELS) };
+      },
+      { base: server.url, phrases },
+    );
     expect(result.words).toEqual(['hey_jarvis', 'alexa', 'hey_mycroft', 'hey_rhasspy']);
     for (const name of Object.keys(phrases)) {
       const scores = result.scores[name];
@@ -101,7 +105,9 @@ test('asleep after the idle time, speech is ignored; a sensor wakes the avatar',
     expect(active.map((e) => e.payload)).toEqual([{ type: 'RADAR' }]);
     expect(await page.evaluate(() => (window as any).dh.isSleeping)).toBe(false);
     // Awake, and idle again for a second: back to sleep.
-    await page.waitForFunction(() => (window as any).__events.filter((e: any) => e.name === 'enterSleep').length === 2, null, { timeout: 5_000 });
+    await page.waitForFunction(() => (window as any).__events.filter((e: any) => e.name === 'enterSleep').length === 2, null, {
+      timeout: 5_000,
+    });
     expect((await eventsOf(page)).filter((e) => e.name === 'error')).toEqual([]);
   } finally {
     await browser.close();

@@ -6,12 +6,13 @@
  *
  * Each test launches its own Chromium, because the fake-capture file is a launch flag.
  */
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
 import { eventsOf, QUESTION, startVoiceHarness, type VoiceHarness } from './voice-harness.js';
 
 let voice: VoiceHarness;
 let asr: VoiceHarness['asr'];
-const speechWav = (name: string, text: string, silenceBefore: number, silenceAfter: number) => voice.speechWav(name, text, silenceBefore, silenceAfter);
+const speechWav = (name: string, text: string, silenceBefore: number, silenceAfter: number) =>
+  voice.speechWav(name, text, silenceBefore, silenceAfter);
 const launch = (wav: string) => voice.launch(wav);
 
 test.beforeAll(async () => {
@@ -23,7 +24,8 @@ test.afterAll(async () => {
   await voice?.close();
 });
 
-const openPage = (browser: Browser, config: Record<string, unknown> = {}) => voice.openPage(browser, ['error', 'speakingStart', 'speakingStop', 'speechRecognized', 'semanticRecognized'], config);
+const openPage = (browser: Browser, config: Record<string, unknown> = {}) =>
+  voice.openPage(browser, ['error', 'speakingStart', 'speakingStop', 'speechRecognized', 'semanticRecognized'], config);
 
 test('hands-free: the VAD cuts the utterance, the server recognizes it and the avatar answers', async () => {
   const browser = await launch(speechWav('question', QUESTION, 1, 2));
@@ -40,7 +42,10 @@ test('hands-free: the VAD cuts the utterance, the server recognizes it and the a
       recognized.payload.chatId,
       { timeout: 15_000 },
     );
-    const semantic = (await eventsOf(page)).filter((e) => e.name === 'semanticRecognized').map((e) => e.payload.text).join('');
+    const semantic = (await eventsOf(page))
+      .filter((e) => e.name === 'semanticRecognized')
+      .map((e) => e.payload.text)
+      .join('');
     expect(semantic).toContain('We open at nine');
     // The utterance the server sent on: one WAV of the spoken question, cut by the VAD (not the 2 s of silence after it).
     expect(asr.requests.length).toBe(before + 1);
@@ -64,15 +69,26 @@ test('barge-in: the visitor speaking while the avatar talks stops its playback w
     const { chatId } = await page.evaluate(() =>
       (window as any).dh.sendDrivenText({ text: 'This is a very long announcement. '.repeat(12), isLast: true }),
     );
-    await page.waitForFunction((id) => (window as any).__events.some((e: any) => e.name === 'speakingStart' && e.payload.chatId === id), chatId, { timeout: 10_000 });
+    await page.waitForFunction(
+      (id) => (window as any).__events.some((e: any) => e.name === 'speakingStart' && e.payload.chatId === id),
+      chatId,
+      { timeout: 10_000 },
+    );
     // The announcement lasts far longer than the 3 s before the visitor speaks: only barge-in stops it early.
-    await page.waitForFunction((id) => (window as any).__events.some((e: any) => e.name === 'speakingStop' && e.payload.chatId === id), chatId, { timeout: 10_000 });
+    await page.waitForFunction(
+      (id) => (window as any).__events.some((e: any) => e.name === 'speakingStop' && e.payload.chatId === id),
+      chatId,
+      { timeout: 10_000 },
+    );
     const events = await eventsOf(page);
     const start = events.find((e) => e.name === 'speakingStart' && e.payload.chatId === chatId)!;
     const stop = events.find((e) => e.name === 'speakingStop' && e.payload.chatId === chatId)!;
     expect(stop.t - start.t).toBeLessThan(6000);
     // Measured from the VAD's speech-start decision (the SDK's voice diagnostics) to the public speakingStop.
-    const speechStartAt = await page.evaluate((after) => (window as any).dh.voice.diagnostics.speechStarts.find((t: number) => t > after) as number, start.t);
+    const speechStartAt = await page.evaluate(
+      (after) => (window as any).dh.voice.diagnostics.speechStarts.find((t: number) => t > after) as number,
+      start.t,
+    );
     expect(speechStartAt).toBeGreaterThan(start.t);
     expect(stop.t).toBeGreaterThanOrEqual(speechStartAt);
     expect(stop.t - speechStartAt).toBeLessThan(100);
@@ -89,7 +105,7 @@ test('enableDeviceSetting: the input bar offers the microphones, and the one cho
     const picker = page.locator('#dh digital-human [part~="input"] select');
     await expect(picker).toBeVisible();
     // Chromium's fake capture device shows once the picker has listed the devices.
-    await expect.poll(async () => (await picker.locator('option').count())).toBeGreaterThan(1);
+    await expect.poll(async () => await picker.locator('option').count()).toBeGreaterThan(1);
     const chosen = await picker.locator('option').nth(1).getAttribute('value');
     await picker.selectOption(chosen!);
     // Record what the SDK asks the browser for when it opens the microphone.

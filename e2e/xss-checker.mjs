@@ -59,7 +59,9 @@ async function askInPage({ question, timeoutMs }) {
   }
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   await new Promise((resolve) => setTimeout(resolve, 50));
-  const answer = of('semanticRecognized').map((e) => e.payload.text).join('');
+  const answer = of('semanticRecognized')
+    .map((e) => e.payload.text)
+    .join('');
   return {
     answer,
     complete: lastAt !== null,

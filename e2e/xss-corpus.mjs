@@ -15,12 +15,34 @@ const SINK = 'sink.foreign.example:8080';
  */
 export const KNOWN_BAD = [
   // <frameset> before any body: the renderer threw.
-  'dompurify-0087', 'h5sc-0031', 'h5sc-0146', 'portswigger-0116', 'portswigger-0210', 'portswigger-0346', 'portswigger-0488',
-  'portswigger-0543', 'portswigger-0634', 'portswigger-0689', 'portswigger-0788', 'portswigger-0811', 'portswigger-0862',
-  'owasp-0063', 'markdown-0131',
+  'dompurify-0087',
+  'h5sc-0031',
+  'h5sc-0146',
+  'portswigger-0116',
+  'portswigger-0210',
+  'portswigger-0346',
+  'portswigger-0488',
+  'portswigger-0543',
+  'portswigger-0634',
+  'portswigger-0689',
+  'portswigger-0788',
+  'portswigger-0811',
+  'portswigger-0862',
+  'owasp-0063',
+  'markdown-0131',
   // CSP reports on a strict page although nothing ran.
-  'dompurify-0093', 'dompurify-0193', 'h5sc-0037', 'portswigger-0082', 'portswigger-0086', 'portswigger-0087',
-  'portswigger-0088', 'portswigger-0089', 'portswigger-0090', 'portswigger-0797', 'markdown-0094', 'markdown-0095',
+  'dompurify-0093',
+  'dompurify-0193',
+  'h5sc-0037',
+  'portswigger-0082',
+  'portswigger-0086',
+  'portswigger-0087',
+  'portswigger-0088',
+  'portswigger-0089',
+  'portswigger-0090',
+  'portswigger-0797',
+  'markdown-0094',
+  'markdown-0095',
 ];
 
 /** All payloads (`{ id, source, answer }`), or null when the data is not there. */

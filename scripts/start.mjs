@@ -43,7 +43,9 @@ server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 /** A process's parent and command name, by `ps` (Linux and macOS); null where that does not work. */
 function processInfo(pid) {
   try {
-    const [ppid, ...command] = execFileSync('ps', ['-o', 'ppid=,comm=', '-p', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/);
+    const [ppid, ...command] = execFileSync('ps', ['-o', 'ppid=,comm=', '-p', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split(/\s+/);
     return { ppid: Number(ppid), command: command.join(' ') };
   } catch {
     return null;

@@ -39,7 +39,16 @@ describe.skipIf(!built)('npm start (run the build first)', () => {
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       npm.kill('SIGTERM');
       await seen(/closing sessions and shutting down/, 10_000);
-      await expect.poll(() => fetch(`${url}/healthz`).then(() => 'up', () => 'down'), { timeout: 10_000 }).toBe('down');
+      await expect
+        .poll(
+          () =>
+            fetch(`${url}/healthz`).then(
+              () => 'up',
+              () => 'down',
+            ),
+          { timeout: 10_000 },
+        )
+        .toBe('down');
     } finally {
       try {
         process.kill(-npm.pid!, 'SIGKILL');

@@ -18,7 +18,12 @@ const attacks = {
       if (sent % 200 === 0) await sleep(0);
     }
     const closeCode = await Promise.race([visitor.closed, sleep(Math.max(0, until - performance.now())).then(() => null)]);
-    return { sent, rateLimited: count(visitor, 'RATE_LIMITED'), turnsStarted: visitor.messages.filter((m) => m.type === 'turnStart').length, closeCode };
+    return {
+      sent,
+      rateLimited: count(visitor, 'RATE_LIMITED'),
+      turnsStarted: visitor.messages.filter((m) => m.type === 'turnStart').length,
+      closeCode,
+    };
   },
   /** Questions at 45/s (under the frame limit, over the question limit), for the whole attack. */
   async pacedQuestions() {
@@ -28,7 +33,11 @@ const attacks = {
       visitor.socket.send(JSON.stringify({ type: 'question', chatId: `paced-${String(sent++).padStart(6, '0')}`, text: '你好' }));
       await sleep(22);
     }
-    return { sent, rateLimited: count(visitor, 'RATE_LIMITED'), turnsStarted: visitor.messages.filter((m) => m.type === 'turnStart').length };
+    return {
+      sent,
+      rateLimited: count(visitor, 'RATE_LIMITED'),
+      turnsStarted: visitor.messages.filter((m) => m.type === 'turnStart').length,
+    };
   },
   /** Asks for long speech and never reads its socket. */
   async slowReader() {
@@ -36,11 +45,14 @@ const attacks = {
     visitor.socket._socket.pause();
     const sentence = 'This sentence is long enough to be spoken for a while by the speech engine. ';
     const text = sentence.repeat(Math.floor(2000 / sentence.length));
-    for (let i = 0; i < 20; i++) visitor.socket.send(JSON.stringify({ type: 'drivenText', chatId: 'slow-reader-0001', text, isLast: i === 19 }));
+    for (let i = 0; i < 20; i++)
+      visitor.socket.send(JSON.stringify({ type: 'drivenText', chatId: 'slow-reader-0001', text, isLast: i === 19 }));
     const ping = setInterval(() => visitor.socket.readyState === 1 && visitor.socket.send(JSON.stringify({ type: 'ping', t: 1 })), 1000);
     await sleep(Math.max(0, until - performance.now()));
     clearInterval(ping);
-    const sessions = await (await fetch(`${serverUrl}/v1/robots/demo/sessions`, { headers: { authorization: `Bearer ${adminKey}` } })).json();
+    const sessions = await (
+      await fetch(`${serverUrl}/v1/robots/demo/sessions`, { headers: { authorization: `Bearer ${adminKey}` } })
+    ).json();
     const live = JSON.stringify(sessions).includes(visitor.info.sessionId);
     return { sessionEndedByServer: !live };
   },

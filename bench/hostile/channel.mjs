@@ -3,7 +3,10 @@
 import WebSocket from 'ws';
 
 export async function mintCode(serverUrl, adminKey, robotId) {
-  const response = await fetch(`${serverUrl}/v1/robots/${robotId}/once-codes`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}` } });
+  const response = await fetch(`${serverUrl}/v1/robots/${robotId}/once-codes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminKey}` },
+  });
   return (await response.json()).onceCode;
 }
 

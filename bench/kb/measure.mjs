@@ -45,7 +45,8 @@ export async function measure(system, set, queries) {
   // The lowest score threshold that declines (score ≤ threshold) at least 90% of the OOD questions.
   // A library that gives no score (FlexSearch) cannot be thresholded: null.
   const threshold = percentile(oodScores, 90);
-  const falseDecline = system.scored === false ? null : inScores.filter((score) => score <= threshold).length / Math.max(1, inScores.length);
+  const falseDecline =
+    system.scored === false ? null : inScores.filter((score) => score <= threshold).length / Math.max(1, inScores.length);
   return {
     top1: round(top1 / queries.length),
     top3: round(top3 / queries.length),

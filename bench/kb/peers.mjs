@@ -49,7 +49,9 @@ export function flexSearch(terms) {
       // FlexSearch ranks but gives no score: the rank stands in for it (1 for the first hit, less below).
       return (question, limit) =>
         byEntry(
-          index.search(question, { limit: limit * 8, suggest: true }).map((i, rank) => ({ entryIndex: docs[i].entryIndex, score: 1 / (1 + rank) })),
+          index
+            .search(question, { limit: limit * 8, suggest: true })
+            .map((i, rank) => ({ entryIndex: docs[i].entryIndex, score: 1 / (1 + rank) })),
         ).slice(0, limit);
     },
   };
@@ -64,7 +66,10 @@ export async function orama(terms) {
         schema: { text: 'string', entryIndex: 'number' },
         components: { tokenizer: { language: 'english', normalizationCache: new Map(), tokenize: (text) => terms(text) } },
       });
-      await insertMultiple(db, docs.map(({ text, entryIndex }) => ({ text, entryIndex })));
+      await insertMultiple(
+        db,
+        docs.map(({ text, entryIndex }) => ({ text, entryIndex })),
+      );
       return async (question, limit) => {
         const result = await oramaSearch(db, { term: question, properties: ['text'], limit: limit * 8, threshold: 1 });
         return byEntry(result.hits.map((hit) => ({ entryIndex: hit.document.entryIndex, score: hit.score }))).slice(0, limit);

@@ -53,7 +53,10 @@ export const server = createServer(async (request, response) => {
     'content-type': file[1],
     'content-security-policy': `default-src 'self'; script-src 'self' ${DHKIT_URL}; style-src 'self'; connect-src 'self' ${DHKIT_URL} ${ws}; img-src 'self' ${DHKIT_URL} data:; media-src 'self' ${DHKIT_URL} blob:`,
   });
-  const html = file[0] === 'index.html' ? body.toString().replaceAll('{{DHKIT_URL}}', DHKIT_URL).replace('<html lang="en">', `<html lang="en" data-robot="${ROBOT_ID}">`) : body;
+  const html =
+    file[0] === 'index.html'
+      ? body.toString().replaceAll('{{DHKIT_URL}}', DHKIT_URL).replace('<html lang="en">', `<html lang="en" data-robot="${ROBOT_ID}">`)
+      : body;
   response.end(html);
 });
 

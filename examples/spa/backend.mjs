@@ -25,7 +25,12 @@ const csp = [
   `media-src 'self' ${DHKIT_URL} blob:`,
 ].join('; ');
 
-const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
 
 async function mintOnceCode(response) {
   const minted = await fetch(`${DHKIT_URL}/v1/robots/${ROBOT_ID}/once-codes`, {

@@ -14,5 +14,8 @@ if (!existsSync(`${sdk}dist/dhkit.esm.js`)) {
 }
 mkdirSync(`${here}.sdk`, { recursive: true });
 const [{ filename }] = JSON.parse(execFileSync('npm', ['pack', sdk, '--json', '--pack-destination', `${here}.sdk`], { encoding: 'utf8' }));
-execFileSync('npm', ['install', '--no-save', '--prefer-offline', '--no-audit', '--no-fund', `.sdk/${filename}`], { cwd: here, stdio: 'inherit' });
+execFileSync('npm', ['install', '--no-save', '--prefer-offline', '--no-audit', '--no-fund', `.sdk/${filename}`], {
+  cwd: here,
+  stdio: 'inherit',
+});
 console.log(`@dhkit/sdk installed from .sdk/${filename}`);

@@ -194,7 +194,8 @@ function buildContext(
     brainFor: (robot) => brains.forRobot(robot),
     ttsFor: (robot) => ttsFactory.forRobot(robot),
     asrFor: (robot) => createSpeechRecognizer(robot.asr),
-    onQuestion: analyticsDays > 0 ? (record) => store.recordQuestion(record).catch((error) => analyticsDrops.note('storeError', error)) : undefined,
+    onQuestion:
+      analyticsDays > 0 ? (record) => store.recordQuestion(record).catch((error) => analyticsDrops.note('storeError', error)) : undefined,
     onQuestionDropped: () => analyticsDrops.note('sessionCap'),
     onFirstAudio: (sessionId, ms) => app.log.debug({ sessionId, ms: Math.round(ms * 10) / 10 }, 'first audio frame'),
   };

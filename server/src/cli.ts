@@ -260,7 +260,8 @@ async function knowledgeBase(args: string[], env: NodeJS.ProcessEnv): Promise<nu
   } else {
     if (positionals.length !== 1) throw new UsageError('kb export needs exactly one robot id.');
     if (values.replace) throw new UsageError('--replace is for kb import.');
-    if (values.format !== undefined && values.format !== 'csv' && values.format !== 'json') throw new UsageError('--format is csv or json.');
+    if (values.format !== undefined && values.format !== 'csv' && values.format !== 'json')
+      throw new UsageError('--format is csv or json.');
     format = (values.format as 'csv' | 'json' | undefined) ?? 'csv';
   }
   const robotId = positionals[0];
@@ -274,7 +275,9 @@ async function knowledgeBase(args: string[], env: NodeJS.ProcessEnv): Promise<nu
     }
     if (action === 'import') {
       const imported = values.replace ? await store.replaceKnowledge(robotId, entries) : await store.addKnowledge(robotId, entries);
-      console.error(`dhkit: ${values.replace ? 'replaced the knowledge of' : 'appended to'} robot "${robotId}": ${imported} entries imported.`);
+      console.error(
+        `dhkit: ${values.replace ? 'replaced the knowledge of' : 'appended to'} robot "${robotId}": ${imported} entries imported.`,
+      );
     } else {
       const list = await store.listKnowledge(robotId);
       process.stdout.write(format === 'csv' ? knowledgeToCsv(list) : `${JSON.stringify(knowledgeToJson(list), null, 2)}\n`);

@@ -28,7 +28,9 @@ function sourceFiles(dir: string): string[] {
 
 function importsOf(file: string): Import[] {
   const text = fs.readFileSync(file, 'utf8');
-  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1] ?? m[2]);
+  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map(
+    (m) => m[1] ?? m[2],
+  );
   return specifiers.map((specifier) => ({
     from: path.relative(ROOT, file),
     target: specifier.startsWith('.') ? path.relative(ROOT, path.resolve(path.dirname(file), specifier)) : specifier,
@@ -40,7 +42,10 @@ const serverImports = sourceFiles(SERVER_SRC).flatMap(importsOf);
 /** The top folder under server/src of a repository path (a loose file counts as its own name). */
 function area(repoPath: string): string | null {
   if (!repoPath.startsWith('server/src/')) return null;
-  return repoPath.slice('server/src/'.length).split('/')[0].replace(/\.[jt]s$/, '');
+  return repoPath
+    .slice('server/src/'.length)
+    .split('/')[0]
+    .replace(/\.[jt]s$/, '');
 }
 
 function violations(rule: (from: string, to: string | null, target: string) => boolean): string[] {
@@ -69,14 +74,17 @@ describe('rules of the house (server)', () => {
   });
 
   it('the server never imports browser code: the SDK, the renderer, playwright', () => {
-    const browserOnly = /^(@dhkit\/sdk|@dhkit\/renderer|playwright|playwright-core|@playwright\/|livekit-client|lit|onnxruntime-web)(\/|$)|^packages\//;
+    const browserOnly =
+      /^(@dhkit\/sdk|@dhkit\/renderer|playwright|playwright-core|@playwright\/|livekit-client|lit|onnxruntime-web)(\/|$)|^packages\//;
     expect(serverImports.filter((i) => browserOnly.test(i.target)).map((i) => `${i.from} → ${i.target}`)).toEqual([]);
   });
 
   it("the server's package.json declares no browser-only dependency", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'server/package.json'), 'utf8')) as { dependencies: Record<string, string> };
     const declared = Object.keys(pkg.dependencies);
-    expect(declared.filter((name) => /^(playwright|playwright-core|livekit-client|lit|onnxruntime-web|@dhkit\/renderer)$/.test(name))).toEqual([]);
+    expect(
+      declared.filter((name) => /^(playwright|playwright-core|livekit-client|lit|onnxruntime-web|@dhkit\/renderer)$/.test(name)),
+    ).toEqual([]);
   });
 });
 

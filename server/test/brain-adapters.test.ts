@@ -33,7 +33,8 @@ async function collect(brain: Brain, question = 'What can you do?', signal = new
   const chunks: BrainChunk[] = [];
   let error: unknown = null;
   try {
-    for await (const chunk of brain.answer(question, { language: 'en_US', robot, signal, sessionId: 's1', chatId: 'chat-0001', history })) chunks.push(chunk);
+    for await (const chunk of brain.answer(question, { language: 'en_US', robot, signal, sessionId: 's1', chatId: 'chat-0001', history }))
+      chunks.push(chunk);
   } catch (e) {
     error = e;
   }
@@ -56,7 +57,9 @@ describe('SSE parsing', () => {
 describe('OpenAiBrain against a local OpenAI-compatible server', () => {
   it('streams tokens, sends the key as Bearer, the model, stream:true, history and knowledge context', async () => {
     llm.handler = openAiStream(['Sure! ', 'I can ', 'help.']);
-    const knowledge = new KnowledgeBrain({ loadEntries: async () => DEMO_KNOWLEDGE.map((e) => ({ ...e, similarQuestions: e.similarQuestions ?? [] })) });
+    const knowledge = new KnowledgeBrain({
+      loadEntries: async () => DEMO_KNOWLEDGE.map((e) => ({ ...e, similarQuestions: e.similarQuestions ?? [] })),
+    });
     const brain = new OpenAiBrain(openAi({ useKnowledge: true, historyTurns: 1 }), { knowledge });
     const history = [
       { role: 'user', content: 'old question' },
@@ -162,7 +165,9 @@ describe('OpenAiBrain against a local OpenAI-compatible server', () => {
 
   it('accepts a server that ignores stream:true and answers with one JSON completion', async () => {
     llm.handler = (_req, res) =>
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: 'Whole answer.' } }] }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: 'Whole answer.' } }] }));
     expect((await collect(new OpenAiBrain(openAi()))).text).toBe('Whole answer.');
   });
 });
@@ -178,13 +183,22 @@ describe('WebhookBrain against a local endpoint', () => {
 
   it('POSTs the signed question and reads a JSON {answer}', async () => {
     llm.handler = verifying((res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"answer":"From your own brain."}'));
-    const history = [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'Hello!' }];
+    const history = [
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'Hello!' },
+    ];
     const { text, error } = await collect(new WebhookBrain(webhook()), 'What can you do?', undefined, history);
     expect(error).toBeNull();
     expect(text).toBe('From your own brain.');
     const [request] = llm.requests;
     expect(request.json).toEqual({
-      sessionId: 's1', chatId: 'chat-0001', robotId: 'shop', language: 'en_US', question: 'What can you do?', history, extendParam: null,
+      sessionId: 's1',
+      chatId: 'chat-0001',
+      robotId: 'shop',
+      language: 'en_US',
+      question: 'What can you do?',
+      history,
+      extendParam: null,
     });
     expect(request.headers[SIGNATURE_HEADER.toLowerCase()]).toMatch(/^t=\d{13},v1=[0-9a-f]{64}$/);
   });
@@ -218,7 +232,7 @@ describe('WebhookBrain against a local endpoint', () => {
     const body = '{"question":"hi"}';
     const header = signWebhookBody(SECRET, body, 1_700_000_000_000);
     expect(verifyWebhookSignature(SECRET, header, body, 60_000, 1_700_000_010_000)).toBe(true);
-    expect(verifyWebhookSignature(SECRET, header, body + ' ', 60_000, 1_700_000_010_000)).toBe(false);
+    expect(verifyWebhookSignature(SECRET, header, `${body} `, 60_000, 1_700_000_010_000)).toBe(false);
     expect(verifyWebhookSignature('other-secret-0123456', header, body, 60_000, 1_700_000_010_000)).toBe(false);
     expect(verifyWebhookSignature(SECRET, header, body, 60_000, 1_700_001_000_000)).toBe(false);
   });

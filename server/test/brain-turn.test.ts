@@ -29,7 +29,14 @@ const fakeTts: TextToSpeech = {
 const robot: Robot = buildRobot({ id: 'shop', name: 'Shop', languages: ['zh_CN', 'en_US'] });
 const PACIFY: PacifyConfig = { enabled: true, triggerMs: 150, phrases: { en_US: ['One moment.'], zh_CN: ['请稍等。'] } };
 
-function runTurn(options: { tokens: string[]; firstDelayMs?: number; gapMs?: number; pacify?: PacifyConfig; maxAnswerChars?: number; interruptAfterMs?: number }) {
+function runTurn(options: {
+  tokens: string[];
+  firstDelayMs?: number;
+  gapMs?: number;
+  pacify?: PacifyConfig;
+  maxAnswerChars?: number;
+  interruptAfterMs?: number;
+}) {
   llm.handler = openAiStream(options.tokens, { firstDelayMs: options.firstDelayMs, gapMs: options.gapMs });
   const trace: Array<ServerMessage | { type: 'audio'; clauseId: number }> = [];
   let result: TurnResult | null = null;
@@ -53,7 +60,11 @@ function runTurn(options: { tokens: string[]; firstDelayMs?: number; gapMs?: num
   return turn.run(brain.answer('q', { language: 'en_US', robot, signal: turn.signal })).then(() => ({ trace, result: result! }));
 }
 
-const semantics = (trace: any[]) => trace.filter((m) => m.type === 'semantic').map((m) => m.text).join('');
+const semantics = (trace: any[]) =>
+  trace
+    .filter((m) => m.type === 'semantic')
+    .map((m) => m.text)
+    .join('');
 
 describe('turn pipeline with an LLM brain', () => {
   it('speaks a pacify phrase when the brain is slow, as a filler speech without semantic, before the answer', async () => {
@@ -109,10 +120,20 @@ describe('turn pipeline with an LLM brain', () => {
  * `messages` collects every text message; `onAudio` sees every audio frame's PCM.
  */
 async function openRobotChannel(server: RunningServer, robot: Record<string, unknown>, onAudio?: (pcm: Uint8Array) => void) {
-  const created = await fetch(`${server.url}/v1/robots`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(robot) });
+  const created = await fetch(`${server.url}/v1/robots`, {
+    method: 'POST',
+    headers: { ...ADMIN, 'content-type': 'application/json' },
+    body: JSON.stringify(robot),
+  });
   expect(created.status).toBe(201);
   const code = await (await fetch(`${server.url}/v1/robots/${robot.id}/once-codes`, { method: 'POST', headers: ADMIN })).json();
-  const info = await (await fetch(`${server.url}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ robotId: robot.id, onceCode: code.onceCode }) })).json();
+  const info = await (
+    await fetch(`${server.url}/v1/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ robotId: robot.id, onceCode: code.onceCode }),
+    })
+  ).json();
   const socket = new WebSocket(server.url.replace('http', 'ws') + info.channelPath);
   const messages: ServerMessage[] = [];
   socket.on('message', (data: Buffer, isBinary) => {
@@ -139,20 +160,34 @@ describe('a robot with an openai brain over the channel (real espeak-ng)', () =>
     let audioPeak = 0;
     const { info, socket, messages, turnEnd } = await openRobotChannel(
       server,
-      { id: 'llm', name: 'LLM', languages: ['en_US'], brain: { type: 'openai', baseUrl: llm.url, model: 'm', apiKey: 'sk-secret-abcdef123456', timeoutMs: 500 } },
+      {
+        id: 'llm',
+        name: 'LLM',
+        languages: ['en_US'],
+        brain: { type: 'openai', baseUrl: llm.url, model: 'm', apiKey: 'sk-secret-abcdef123456', timeoutMs: 500 },
+      },
       (pcm) => {
         const view = new DataView(pcm.buffer, pcm.byteOffset, pcm.byteLength);
         for (let i = 0; i + 1 < pcm.length; i += 2) audioPeak = Math.max(audioPeak, Math.abs(view.getInt16(i, true)));
       },
     );
     expect(JSON.stringify(info)).not.toContain('sk-secret');
-    const text = (chatId: string) => messages.filter((m): m is Extract<ServerMessage, { type: 'semantic' }> => m.type === 'semantic' && m.chatId === chatId).map((m) => m.text).join('');
+    const text = (chatId: string) =>
+      messages
+        .filter((m): m is Extract<ServerMessage, { type: 'semantic' }> => m.type === 'semantic' && m.chatId === chatId)
+        .map((m) => m.text)
+        .join('');
 
     llm.handler = openAiStream(['Hello! ', 'I am a model. ', '![pic](https://x.example/p.png)'], { gapMs: 20 });
     socket.send(JSON.stringify({ type: 'question', chatId: 'chat-one-1', text: 'Hi there' }));
     await turnEnd('chat-one-1');
     expect(text('chat-one-1')).toBe('Hello! I am a model. ![pic](https://x.example/p.png)');
-    expect(messages.filter((m) => m.type === 'speech').map((m: any) => m.text).join(' ')).not.toMatch(/https|png|pic/);
+    expect(
+      messages
+        .filter((m) => m.type === 'speech')
+        .map((m: any) => m.text)
+        .join(' '),
+    ).not.toMatch(/https|png|pic/);
     expect(audioPeak).toBeGreaterThan(1000);
 
     llm.handler = (_req, res) => res.writeHead(500).end();
@@ -190,7 +225,8 @@ describe('a robot with a webhook brain over the channel', () => {
       brain: { type: 'webhook', url: `${llm.url}/hook`, secret: 'whsec_0123456789abcdef', timeoutMs: 1000 },
     });
 
-    llm.handler = (_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ answer: 'Welcome back, gold member.' }));
+    llm.handler = (_request, response) =>
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ answer: 'Welcome back, gold member.' }));
     const extendParam = { tier: 'gold', page: '/loans', nested: { ids: [1, 2] } };
     socket.send(JSON.stringify({ type: 'question', chatId: 'chat-hook-1', text: 'Any offers?', extendParam }));
     await turnEnd('chat-hook-1');

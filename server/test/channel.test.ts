@@ -11,7 +11,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-type Received = { kind: 'json'; message: ServerMessage; at: number } | { kind: 'audio'; chatId: string; clauseId: number; seq: number; last: boolean; bytes: number; peak: number; at: number };
+type Received =
+  | { kind: 'json'; message: ServerMessage; at: number }
+  | { kind: 'audio'; chatId: string; clauseId: number; seq: number; last: boolean; bytes: number; peak: number; at: number };
 
 class Client {
   readonly received: Received[] = [];
@@ -136,9 +138,17 @@ describe('session channel', () => {
     const client = await Client.open();
     client.send({ type: 'question', chatId: 'chat-zh-01', text: '展厅在哪里？' });
     await client.until((m) => m.type === 'turnEnd');
-    const semantic = client.messages().filter((m) => m.type === 'semantic').map((m) => (m as { text: string }).text).join('');
+    const semantic = client
+      .messages()
+      .filter((m) => m.type === 'semantic')
+      .map((m) => (m as { text: string }).text)
+      .join('');
     expect(semantic).toContain('<img src="/demo/assets/showroom.svg" alt="展厅示意图">');
-    const spoken = client.messages().filter((m) => m.type === 'speech').map((m) => (m as { text: string }).text).join('');
+    const spoken = client
+      .messages()
+      .filter((m) => m.type === 'speech')
+      .map((m) => (m as { text: string }).text)
+      .join('');
     expect(spoken).toContain('滨江路');
     expect(spoken).not.toContain('img');
     client.socket.close();
@@ -174,11 +184,16 @@ describe('session channel', () => {
     expect(trace.at(-1)).toBe('turnEnd:completed');
     expect(trace.filter((t) => t === 'audio!').length).toBe(2);
     expect(client.messages().find((m) => m.type === 'turnStart')).toMatchObject({ kind: 'driven' });
-    const text = client.messages().filter((m) => m.type === 'semantic').map((m) => (m as { text: string }).text).join('');
+    const text = client
+      .messages()
+      .filter((m) => m.type === 'semantic')
+      .map((m) => (m as { text: string }).text)
+      .join('');
     expect(text).toBe('Welcome to the showroom, please come in.');
 
     const url = `${server.url}/v1/sessions/${client.info.sessionId}/driven-text`;
-    const post = (body: unknown) => fetch(url, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(url, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const first = await post({ text: '欢迎光临，', isLast: false });
     expect(first.status).toBe(202);
     const { chatId } = await first.json();
@@ -186,7 +201,11 @@ describe('session channel', () => {
     expect(second.chatId).toBe(chatId);
     await client.until((m) => m.type === 'turnEnd' && m.chatId === chatId);
     expect(client.trace(chatId).at(-1)).toBe('turnEnd:completed');
-    const spoken = client.messages().filter((m) => m.type === 'semantic' && m.chatId === chatId).map((m) => (m as { text: string }).text).join('');
+    const spoken = client
+      .messages()
+      .filter((m) => m.type === 'semantic' && m.chatId === chatId)
+      .map((m) => (m as { text: string }).text)
+      .join('');
     expect(spoken).toBe('欢迎光临，请随便看看。');
     client.socket.close();
   });
@@ -234,7 +253,11 @@ describe('session channel', () => {
   });
 
   it('frees the slot when the socket closes, and ends the session on bye', async () => {
-    const solo = await fetch(`${server.url}/v1/robots`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ id: 'solo', name: 'Solo', concurrency: 1 }) });
+    const solo = await fetch(`${server.url}/v1/robots`, {
+      method: 'POST',
+      headers: { ...ADMIN, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'solo', name: 'Solo', concurrency: 1 }),
+    });
     expect(solo.status).toBe(201);
     const first = await Client.open('solo');
     first.send({ type: 'bye' });
@@ -244,7 +267,11 @@ describe('session channel', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const third = await Client.open('solo');
     expect(third.messages()[0]).toMatchObject({ type: 'welcome' });
-    const ended = await fetch(`${server.url}/v1/sessions/${first.info.sessionId}/driven-text`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hi', isLast: true }) });
+    const ended = await fetch(`${server.url}/v1/sessions/${first.info.sessionId}/driven-text`, {
+      method: 'POST',
+      headers: { ...ADMIN, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'hi', isLast: true }),
+    });
     expect(ended.status).toBe(410);
     third.socket.close();
   });
@@ -253,7 +280,13 @@ describe('session channel', () => {
 describe('session timers', () => {
   it('ends a session whose channel never opens and frees its slot', async () => {
     const { createApp } = await import('../src/app.js');
-    const app = await createApp({ dataDir: tempDir(), adminKey: ADMIN_KEY, demo: true, logLevel: 'silent', sessionTimeouts: { leaseTtlMs: 300, channelOpenMs: 300 } });
+    const app = await createApp({
+      dataDir: tempDir(),
+      adminKey: ADMIN_KEY,
+      demo: true,
+      logLevel: 'silent',
+      sessionTimeouts: { leaseTtlMs: 300, channelOpenMs: 300 },
+    });
     const store = app.dhkit.context.store;
     const registry = app.dhkit.context.registry;
     const code = (await app.inject({ method: 'POST', url: '/v1/robots/demo/once-codes', headers: ADMIN })).json().onceCode;
@@ -273,7 +306,10 @@ describe('changeLanguage', () => {
     const client = await Client.open();
     expect(client.messages().find((m) => m.type === 'welcome')).toMatchObject({ language: 'zh_CN' });
     client.send({ type: 'question', chatId: 'lang-0001', text: '  ' });
-    expect(await client.until((m) => m.type === 'error' && m.chatId === 'lang-0001')).toMatchObject({ code: 'QUESTION_EMPTY', message: '问题不能为空。' });
+    expect(await client.until((m) => m.type === 'error' && m.chatId === 'lang-0001')).toMatchObject({
+      code: 'QUESTION_EMPTY',
+      message: '问题不能为空。',
+    });
     client.send({ type: 'changeLanguage', language: 'en_US' });
     expect(await client.until((m) => m.type === 'languageChanged')).toEqual({ type: 'languageChanged', language: 'en_US' });
     client.send({ type: 'question', chatId: 'lang-0002', text: '  ' });

@@ -48,7 +48,15 @@ describe('demo mode', () => {
     await running.close();
 
     warn.mockClear();
-    running = await startServer({ port: 0, host: '0.0.0.0', dataDir: tempDir(), adminKey: ADMIN_KEY, logLevel: 'silent', sdkDir: null, demo: false });
+    running = await startServer({
+      port: 0,
+      host: '0.0.0.0',
+      dataDir: tempDir(),
+      adminKey: ADMIN_KEY,
+      logLevel: 'silent',
+      sdkDir: null,
+      demo: false,
+    });
     expect(warn).not.toHaveBeenCalled();
   });
 });

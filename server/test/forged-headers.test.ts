@@ -9,7 +9,15 @@ import { ADMIN, ADMIN_KEY, tempDir } from './helpers.js';
 let server: RunningServer;
 beforeAll(async () => {
   // Behind one proxy: the proxy appends the address it saw; everything left of it was written by the client.
-  server = await startServer({ port: 0, host: '127.0.0.1', dataDir: tempDir(), adminKey: ADMIN_KEY, demo: true, logLevel: 'silent', trustProxy: 1 });
+  server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: tempDir(),
+    adminKey: ADMIN_KEY,
+    demo: true,
+    logLevel: 'silent',
+    trustProxy: 1,
+  });
   const response = await fetch(`${server.url}/v1/robots`, {
     method: 'POST',
     headers: { ...ADMIN, 'content-type': 'application/json' },
@@ -47,7 +55,10 @@ describe('X-Forwarded-For behind one proxy', () => {
   });
 
   it('answers a foreign origin with ORIGIN_NOT_ALLOWED even while its address is locked out', async () => {
-    const response = await admit('shop', 'guess-origin-xxxxxxxxxxxxxxxx', { 'x-forwarded-for': '198.51.100.7', origin: 'https://evil.example' });
+    const response = await admit('shop', 'guess-origin-xxxxxxxxxxxxxxxx', {
+      'x-forwarded-for': '198.51.100.7',
+      origin: 'https://evil.example',
+    });
     expect(response).toEqual({ status: 403, code: 'ORIGIN_NOT_ALLOWED' });
   });
 });
@@ -67,7 +78,9 @@ describe('a race of one real once-code', () => {
 describe('admin keys', () => {
   it('refuses to start with a key shorter than 32 characters', async () => {
     await expect(createApp({ dataDir: tempDir(), adminKey: 'a', logLevel: 'silent', demo: false })).rejects.toThrow(/at least 32/);
-    await expect(createApp({ dataDir: tempDir(), adminKey: 'x'.repeat(31), logLevel: 'silent', demo: false })).rejects.toThrow(/at least 32/);
+    await expect(createApp({ dataDir: tempDir(), adminKey: 'x'.repeat(31), logLevel: 'silent', demo: false })).rejects.toThrow(
+      /at least 32/,
+    );
   });
 
   it('throttles wrong keys per address: RATE_LIMITED with Retry-After, other addresses unaffected', async () => {

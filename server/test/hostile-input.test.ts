@@ -54,16 +54,24 @@ const HOSTILE_BODIES: Array<[string, string, string]> = [
   ['a JSON number', 'application/json', '42'],
   ['an array', 'application/json', '[{"robotId":"demo"}]'],
   ['prototype pollution', 'application/json', '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}}'],
-  ['deep nesting', 'application/json', '{"a":'.repeat(5000) + '1' + '}'.repeat(5000)],
+  ['deep nesting', 'application/json', `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`],
   ['wrong types', 'application/json', '{"robotId":1,"onceCode":[],"text":{},"isLast":"yes","entries":"x","ttlSeconds":"9","name":5}'],
-  ['huge strings', 'application/json', JSON.stringify({ robotId: 'r'.repeat(20_000), onceCode: 'c'.repeat(20_000), text: 't'.repeat(20_000) })],
+  [
+    'huge strings',
+    'application/json',
+    JSON.stringify({ robotId: 'r'.repeat(20_000), onceCode: 'c'.repeat(20_000), text: 't'.repeat(20_000) }),
+  ],
   ['oversize body', 'application/json', JSON.stringify({ name: 'x'.repeat(10 * 1024 * 1024) })],
   ['form encoding', 'application/x-www-form-urlencoded', 'robotId=demo&onceCode=x'],
   ['plain text', 'text/plain', '{"robotId":"demo"}'],
   ['binary', 'application/octet-stream', '\u0000\u0001\u0002'],
   ['multipart', 'multipart/form-data; boundary=x', '--x--'],
   ['query operators', 'application/json', JSON.stringify({ robotId: { $ne: 1 }, onceCode: ['a'], name: 7, concurrency: 1e9, token: 5 })],
-  ['SQL and path injection', 'application/json', JSON.stringify({ robotId: '../../etc/passwd', onceCode: "' OR 1=1 --", token: "' OR 1=1 --", name: '\u0000' })],
+  [
+    'SQL and path injection',
+    'application/json',
+    JSON.stringify({ robotId: '../../etc/passwd', onceCode: "' OR 1=1 --", token: "' OR 1=1 --", name: '\u0000' }),
+  ],
   ['out-of-range numbers', 'application/json', '{"robotId":"demo","onceCode":"x","ttlSeconds":1e309,"concurrency":-1}'],
 ];
 
@@ -78,7 +86,12 @@ function expectCatalogError(response: { statusCode: number; body: string }, labe
 beforeAll(async () => {
   server = await startServer({ port: 0, host: '127.0.0.1', dataDir: tempDir(), adminKey: ADMIN_KEY, demo: true, logLevel: 'silent' });
   const code = await send('POST', '/v1/robots/demo/once-codes', ADMIN);
-  const admitted = await send('POST', '/v1/sessions', { 'content-type': 'application/json' }, JSON.stringify({ robotId: 'demo', onceCode: code.json().onceCode }));
+  const admitted = await send(
+    'POST',
+    '/v1/sessions',
+    { 'content-type': 'application/json' },
+    JSON.stringify({ robotId: 'demo', onceCode: code.json().onceCode }),
+  );
   sessionId = admitted.json().sessionId;
 });
 afterAll(() => server.close());
@@ -109,7 +122,7 @@ describe('hostile input on every route', () => {
 
   it.each([
     '/v1/robots/%2e%2e%2f%2e%2e%2fetc%2fpasswd',
-    '/v1/robots/' + 'a'.repeat(300),
+    `/v1/robots/${'a'.repeat(300)}`,
     '/v1/robots/demo%00',
     '/v1/robots/%E0%A4%A/sessions',
     '/v1/sessions/%00%ff',

@@ -10,7 +10,11 @@ let server: RunningServer;
 let llm: LocalServer;
 
 async function createRobot(robot: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${server.url}/v1/robots`, { method: 'POST', headers: { ...ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(robot) });
+  const response = await fetch(`${server.url}/v1/robots`, {
+    method: 'POST',
+    headers: { ...ADMIN, 'content-type': 'application/json' },
+    body: JSON.stringify(robot),
+  });
   expect(response.status).toBe(201);
 }
 
@@ -82,17 +86,21 @@ describe('analytics of one session', () => {
 });
 
 describe('static path variants', () => {
-  it.each(['/demo/./index.html', '/demo/x/../index.html', '/demo//index.html', '/demo/%2e/index.html', '/demo/.//index.html', '/demo/index.html'])(
-    '%s is refused or served with the page CSP',
-    async (url) => {
-      const response = await fetch(server.url + url, { redirect: 'manual' });
-      const body = await response.text();
-      if (response.status === 200 && /<html|<!doctype/i.test(body)) {
-        expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
-      } else {
-        expect(response.status).toBeGreaterThanOrEqual(300);
-        expect(response.status).toBeLessThan(500);
-      }
-    },
-  );
+  it.each([
+    '/demo/./index.html',
+    '/demo/x/../index.html',
+    '/demo//index.html',
+    '/demo/%2e/index.html',
+    '/demo/.//index.html',
+    '/demo/index.html',
+  ])('%s is refused or served with the page CSP', async (url) => {
+    const response = await fetch(server.url + url, { redirect: 'manual' });
+    const body = await response.text();
+    if (response.status === 200 && /<html|<!doctype/i.test(body)) {
+      expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    } else {
+      expect(response.status).toBeGreaterThanOrEqual(300);
+      expect(response.status).toBeLessThan(500);
+    }
+  });
 });

@@ -76,8 +76,17 @@ describe('robots', () => {
     const created = await post('/v1/robots', { id: 'shop', name: 'Shop', languages: ['en_US'] });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({
-      id: 'shop', concurrency: 1, defaultLanguage: 'en_US', voices: { en_US: 'en-us' }, brain: { type: 'knowledge' },
-      allowedOrigins: ['*'], mediaAllowlist: [], aiLabel: true, idleTimeoutSeconds: 300, maxSessionSeconds: 1800, hotQuestions: [],
+      id: 'shop',
+      concurrency: 1,
+      defaultLanguage: 'en_US',
+      voices: { en_US: 'en-us' },
+      brain: { type: 'knowledge' },
+      allowedOrigins: ['*'],
+      mediaAllowlist: [],
+      aiLabel: true,
+      idleTimeoutSeconds: 300,
+      maxSessionSeconds: 1800,
+      hotQuestions: [],
     });
     const generated = await post('/v1/robots', { name: 'Anon' });
     expect(generated.json().id).toMatch(/^[a-z0-9_-]{1,64}$/);
@@ -124,8 +133,14 @@ describe('robot voices', () => {
   });
 
   it('accepts matching voices and any voice of a multilingual engine; PATCH is checked too', async () => {
-    expect((await post('/v1/robots', { id: 'voiced', name: 'Voiced', voices: { zh_CN: 'yue', en_US: 'en-gb-scotland' } })).statusCode).toBe(201);
-    const openai = await post('/v1/robots', { name: 'Cloud', voices: { zh_CN: 'alloy', en_US: 'alloy' }, tts: { type: 'openai', baseUrl: 'http://127.0.0.1:9/v1' } });
+    expect((await post('/v1/robots', { id: 'voiced', name: 'Voiced', voices: { zh_CN: 'yue', en_US: 'en-gb-scotland' } })).statusCode).toBe(
+      201,
+    );
+    const openai = await post('/v1/robots', {
+      name: 'Cloud',
+      voices: { zh_CN: 'alloy', en_US: 'alloy' },
+      tts: { type: 'openai', baseUrl: 'http://127.0.0.1:9/v1' },
+    });
     expect(openai.statusCode).toBe(201);
     const patched = await app.inject({
       method: 'PATCH',
@@ -197,14 +212,26 @@ describe('robot secrets', () => {
 describe('knowledge', () => {
   it('imports, lists and validates entries', async () => {
     await post('/v1/robots', { id: 'kb', name: 'KB' });
-    const imported = await post('/v1/robots/kb/knowledge', { entries: [{ question: '几点开门', answer: '九点。' }, { question: 'hi', answer: 'Hello.', similarQuestions: ['hey'] }] });
+    const imported = await post('/v1/robots/kb/knowledge', {
+      entries: [
+        { question: '几点开门', answer: '九点。' },
+        { question: 'hi', answer: 'Hello.', similarQuestions: ['hey'] },
+      ],
+    });
     expect(imported.statusCode).toBe(201);
     expect(imported.json()).toEqual({ imported: 2, mode: 'append' });
     const list = (await app.inject({ url: '/v1/robots/kb/knowledge', headers: ADMIN })).json();
-    expect(list.entries).toMatchObject([{ question: '几点开门', language: 'zh_CN' }, { question: 'hi', language: 'en_US', similarQuestions: ['hey'] }]);
+    expect(list.entries).toMatchObject([
+      { question: '几点开门', language: 'zh_CN' },
+      { question: 'hi', language: 'en_US', similarQuestions: ['hey'] },
+    ]);
     expectError(await post('/v1/robots/kb/knowledge', { entries: [] }), 400, 'INVALID_REQUEST');
     expectError(await post('/v1/robots/kb/knowledge', { entries: [{ question: 'q' }] }), 400, 'INVALID_REQUEST');
-    expectError(await post('/v1/robots/kb/knowledge', { entries: [{ question: 'q', answer: 'a', language: 'xx' }] }), 400, 'INVALID_REQUEST');
+    expectError(
+      await post('/v1/robots/kb/knowledge', { entries: [{ question: 'q', answer: 'a', language: 'xx' }] }),
+      400,
+      'INVALID_REQUEST',
+    );
     expectError(await post('/v1/robots/missing/knowledge', { entries: [{ question: 'q', answer: 'a' }] }), 404, 'ROBOT_NOT_FOUND');
     expectError(await app.inject({ url: '/v1/robots/missing/knowledge', headers: ADMIN }), 404, 'ROBOT_NOT_FOUND');
   });
@@ -234,7 +261,13 @@ describe('once-codes and admission', () => {
     const first = await post('/v1/sessions', { robotId: 'demo', onceCode: code }, {});
     expect(first.statusCode).toBe(201);
     const info = first.json();
-    expect(info).toMatchObject({ protocol: 1, mediaMode: 'local', heartbeatIntervalMs: 10000, language: 'zh_CN', robot: { id: 'demo', aiLabel: true } });
+    expect(info).toMatchObject({
+      protocol: 1,
+      mediaMode: 'local',
+      heartbeatIntervalMs: 10000,
+      language: 'zh_CN',
+      robot: { id: 'demo', aiLabel: true },
+    });
     expect(info.jobId).toBe(info.sessionId);
     expect(info.channelPath).toBe(`/v1/sessions/${info.sessionId}/channel`);
     expect(info.robot).not.toHaveProperty('voices');
@@ -246,7 +279,11 @@ describe('once-codes and admission', () => {
     expectError(await post('/v1/sessions', { robotId: 'other', onceCode: await onceCode('demo') }, {}), 401, 'ONCE_CODE_INVALID');
     expectError(await post('/v1/sessions', { robotId: 'demo', onceCode: 'made-up' }, {}), 401, 'ONCE_CODE_INVALID');
     expectError(await post('/v1/sessions', { robotId: 'nobody', onceCode: 'x' }, {}), 404, 'ROBOT_NOT_FOUND');
-    expectError(await post('/v1/sessions', { robotId: 'other', onceCode: await onceCode('other'), language: 'zh_CN' }, {}), 400, 'LANGUAGE_NOT_SUPPORTED');
+    expectError(
+      await post('/v1/sessions', { robotId: 'other', onceCode: await onceCode('other'), language: 'zh_CN' }, {}),
+      400,
+      'LANGUAGE_NOT_SUPPORTED',
+    );
     expectError(await post('/v1/sessions', { robotId: 'demo' }, {}), 400, 'INVALID_REQUEST');
     const expiring = await onceCode('demo', 5);
     const realNow = Date.now;
@@ -277,7 +314,11 @@ describe('once-codes and admission', () => {
     const allowed = await post('/v1/sessions', { robotId: 'site', onceCode: await onceCode('site') }, { origin: 'https://shop.example' });
     expect(allowed.statusCode).toBe(201);
     expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example');
-    const preflight = await app.inject({ method: 'OPTIONS', url: '/v1/sessions', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/v1/sessions',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.statusCode).toBe(204);
     expect(preflight.headers['access-control-allow-methods']).toContain('POST');
     expect(preflight.headers['access-control-allow-headers']).toContain('Content-Type');
@@ -304,7 +345,13 @@ describe('static files and demo', () => {
   });
 
   it('answers 404 when the SDK is not built', async () => {
-    const bare = await createApp({ dataDir: tempDir(), adminKey: 'k'.repeat(32), logLevel: 'silent', demo: false, sdkDir: path.join(tempDir(), 'absent') });
+    const bare = await createApp({
+      dataDir: tempDir(),
+      adminKey: 'k'.repeat(32),
+      logLevel: 'silent',
+      demo: false,
+      sdkDir: path.join(tempDir(), 'absent'),
+    });
     expectError(await bare.inject('/sdk/dhkit.umd.js'), 404, 'NOT_FOUND');
     expectError(await bare.inject('/'), 404, 'NOT_FOUND');
     expectError(await bare.inject({ method: 'POST', url: '/demo/once-code' }), 404, 'NOT_FOUND');

@@ -49,7 +49,14 @@ describe('POST /v1/robots/:id/knowledge/search', () => {
   });
 
   it('rejects bad input with INVALID_REQUEST, an unknown robot with ROBOT_NOT_FOUND, and no key with 401', async () => {
-    const bodies = [{}, { question: '' }, { question: 'x'.repeat(2001) }, { question: 'hi', limit: 0 }, { question: 'hi', limit: 21 }, { question: 'hi', x: 1 }];
+    const bodies = [
+      {},
+      { question: '' },
+      { question: 'x'.repeat(2001) },
+      { question: 'hi', limit: 0 },
+      { question: 'hi', limit: 21 },
+      { question: 'hi', x: 1 },
+    ];
     for (const body of bodies) {
       const response = await search('demo', body);
       expect(response.status, JSON.stringify(body).slice(0, 60)).toBe(400);
@@ -89,7 +96,11 @@ describe('POST /v1/robots/:id/knowledge/search', () => {
     expect(after.json.decision).toBe('answer');
     expect(after.json.matches[0].question).toBe('How do I make text strikethrough');
 
-    const badBrains = [{ type: 'knowledge', synonyms: [['alone']] }, { type: 'knowledge', keyTerms: [''] }, { type: 'knowledge', keyTerms: 'bold' }];
+    const badBrains = [
+      { type: 'knowledge', synonyms: [['alone']] },
+      { type: 'knowledge', keyTerms: [''] },
+      { type: 'knowledge', keyTerms: 'bold' },
+    ];
     for (const brain of badBrains) {
       const response = await patch(brain);
       expect(response.status, JSON.stringify(brain)).toBe(400);
@@ -112,7 +123,11 @@ describe('dhkit kb ask', () => {
     const routed = await search('demo', { question, limit: 3 });
     expect(printed).toEqual(routed.json);
     expect(printed.decision).toBe('answer');
-    for (const args of [['kb', 'ask', 'demo'], ['kb', 'ask', 'demo', 'q', '--limit', '0'], ['kb', 'ask', 'demo', '  ']]) {
+    for (const args of [
+      ['kb', 'ask', 'demo'],
+      ['kb', 'ask', 'demo', 'q', '--limit', '0'],
+      ['kb', 'ask', 'demo', '  '],
+    ]) {
       const usage = await cli([...args, '--data', dataDir]).catch((error) => error);
       expect(usage.code, args.join(' ')).toBe(2);
     }

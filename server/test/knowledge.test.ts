@@ -70,11 +70,19 @@ describe('knowledge import and export', () => {
         robotId: 'csv1',
         question: 'Where is the showroom, exactly?',
         similarQuestions: ['where is it', 'showroom location'],
-        answer: 'Hall 3, second floor.\n<img src="https://cdn.example/map.png" alt="map">\n<video src="https://cdn.example/tour.mp4"></video>',
+        answer:
+          'Hall 3, second floor.\n<img src="https://cdn.example/map.png" alt="map">\n<video src="https://cdn.example/tour.mp4"></video>',
         language: 'en_US',
         tags: ['location', 'visit'],
       },
-      { robotId: 'csv1', question: '展厅几点开门', similarQuestions: ['营业时间', '几点开门'], answer: '早上九点。', language: 'zh_CN', tags: ['hours'] },
+      {
+        robotId: 'csv1',
+        question: '展厅几点开门',
+        similarQuestions: ['营业时间', '几点开门'],
+        answer: '早上九点。',
+        language: 'zh_CN',
+        tags: ['hours'],
+      },
       { robotId: 'csv1', question: 'price', similarQuestions: [], answer: 'It is "free".', language: 'en_US', tags: [] },
     ]);
 
@@ -109,11 +117,15 @@ describe('knowledge import and export', () => {
     client.send({ type: 'question', chatId: 'question-3', text: 'opening hours' });
     expect(await client.answer('question-3')).not.toBe('We open at nine.');
     expect((await call('GET', '/v1/robots/brainy/knowledge')).json().entries).toHaveLength(1);
-    expect((await postJson('/v1/robots/brainy/knowledge', { mode: 'replace', entries: [{ question: 'a', answer: 'b', tags: ['x'] }] })).json()).toEqual({
+    expect(
+      (await postJson('/v1/robots/brainy/knowledge', { mode: 'replace', entries: [{ question: 'a', answer: 'b', tags: ['x'] }] })).json(),
+    ).toEqual({
       imported: 1,
       mode: 'replace',
     });
-    expect((await call('GET', '/v1/robots/brainy/knowledge')).json().entries).toMatchObject([{ question: 'a', tags: ['x'], language: 'en_US' }]);
+    expect((await call('GET', '/v1/robots/brainy/knowledge')).json().entries).toMatchObject([
+      { question: 'a', tags: ['x'], language: 'en_US' },
+    ]);
     client.close();
   });
 
@@ -138,15 +150,18 @@ describe('knowledge import and export', () => {
   });
 
   it('refuses bad JSON entries by index and field, oversize bodies with 413, and unknown formats', async () => {
-    expectInvalid(await postJson('/v1/robots/csv1/knowledge', { entries: [{ question: 'q', answer: 'a' }, { question: 'q2' }] }), /entries\/1/);
+    expectInvalid(
+      await postJson('/v1/robots/csv1/knowledge', { entries: [{ question: 'q', answer: 'a' }, { question: 'q2' }] }),
+      /entries\/1/,
+    );
     expectInvalid(await postJson('/v1/robots/csv1/knowledge', { entries: [{ question: 'q', answer: 'a', tags: ['a|b'] }] }), /tags/);
     expectInvalid(await postJson('/v1/robots/csv1/knowledge', { entries: [{ question: 'q', answer: 'a' }], mode: 'merge' }), /mode/);
     expectInvalid(await postJson('/v1/robots/csv1/knowledge', { entries: [{ question: '   ', answer: 'a' }] }));
-    const huge = 'question,answer\n' + `q,${'x'.repeat(9000)}\n`.repeat(1000);
+    const huge = `question,answer\n${`q,${'x'.repeat(9000)}\n`.repeat(1000)}`;
     const oversize = await postCsv('/v1/robots/csv1/knowledge', huge);
     expect(oversize.status).toBe(413);
     expect(oversize.json().error.code).toBe('PAYLOAD_TOO_LARGE');
-    const tooMany = 'question,answer\n' + Array.from({ length: 5001 }, (_, i) => `q${i},a`).join('\n');
+    const tooMany = `question,answer\n${Array.from({ length: 5001 }, (_, i) => `q${i},a`).join('\n')}`;
     expectInvalid(await postCsv('/v1/robots/csv1/knowledge', tooMany), /5000/);
     expectInvalid(await call('GET', '/v1/robots/csv1/knowledge?format=xml'));
     expectInvalid(await call('POST', '/v1/robots/csv1/knowledge', { body: 'question,answer\nq,a', type: 'text/plain' }));
@@ -155,7 +170,12 @@ describe('knowledge import and export', () => {
 
   it('reads, replaces, patches and deletes single entries', async () => {
     await newRobot('single');
-    await postJson('/v1/robots/single/knowledge', { entries: [{ question: 'one', answer: '1' }, { question: 'two', answer: '2', tags: ['n'] }] });
+    await postJson('/v1/robots/single/knowledge', {
+      entries: [
+        { question: 'one', answer: '1' },
+        { question: 'two', answer: '2', tags: ['n'] },
+      ],
+    });
     const [one, two] = (await call('GET', '/v1/robots/single/knowledge')).json().entries;
     expect((await call('GET', `/v1/robots/single/knowledge/${two.id}`)).json()).toEqual(two);
     const put = await call('PUT', `/v1/robots/single/knowledge/${one.id}`, { body: JSON.stringify({ question: '一', answer: '壹' }) });
@@ -179,10 +199,20 @@ describe('hot questions', () => {
     await newRobot('hot', { languages: ['en_US'] });
     expect((await call('GET', '/v1/robots/hot/hot-questions')).json()).toEqual({ hotQuestions: [] });
     const put = await call('PUT', '/v1/robots/hot/hot-questions', {
-      body: JSON.stringify({ hotQuestions: [{ language: 'en_US', text: ' What can you do? ' }, { language: 'en_US', text: 'Where?' }] }),
+      body: JSON.stringify({
+        hotQuestions: [
+          { language: 'en_US', text: ' What can you do? ' },
+          { language: 'en_US', text: 'Where?' },
+        ],
+      }),
     });
     expect(put.status).toBe(200);
-    expect(put.json()).toEqual({ hotQuestions: [{ language: 'en_US', text: 'What can you do?' }, { language: 'en_US', text: 'Where?' }] });
+    expect(put.json()).toEqual({
+      hotQuestions: [
+        { language: 'en_US', text: 'What can you do?' },
+        { language: 'en_US', text: 'Where?' },
+      ],
+    });
     expect((await call('GET', '/v1/robots/hot')).json().hotQuestions).toHaveLength(2);
     const client = await Client.open('hot');
     expect(client.info.robot.hotQuestions).toEqual(put.json().hotQuestions);
@@ -194,14 +224,28 @@ describe('hot questions', () => {
     const many = Array.from({ length: 21 }, (_, i) => ({ language: 'en_US', text: `q${i}` }));
     expectInvalid(await call('PUT', '/v1/robots/hot/hot-questions', { body: JSON.stringify({ hotQuestions: many }) }), /at most 20/);
     expectInvalid(await call('PATCH', '/v1/robots/hot', { body: JSON.stringify({ hotQuestions: many }) }), /at most 20/);
-    expectInvalid(await call('PUT', '/v1/robots/hot/hot-questions', { body: JSON.stringify({ hotQuestions: [{ language: 'zh_CN', text: '你好' }] }) }), /languages/);
     expectInvalid(
-      await call('PUT', '/v1/robots/hot/hot-questions', { body: JSON.stringify({ hotQuestions: [{ language: 'en_US', text: 'a' }, { language: 'en_US', text: 'a ' }] }) }),
+      await call('PUT', '/v1/robots/hot/hot-questions', { body: JSON.stringify({ hotQuestions: [{ language: 'zh_CN', text: '你好' }] }) }),
+      /languages/,
+    );
+    expectInvalid(
+      await call('PUT', '/v1/robots/hot/hot-questions', {
+        body: JSON.stringify({
+          hotQuestions: [
+            { language: 'en_US', text: 'a' },
+            { language: 'en_US', text: 'a ' },
+          ],
+        }),
+      }),
       /twice/,
     );
-    expectInvalid(await call('PUT', '/v1/robots/hot/hot-questions', { body: JSON.stringify({ hotQuestions: [{ language: 'en_US', text: '  ' }] }) }));
+    expectInvalid(
+      await call('PUT', '/v1/robots/hot/hot-questions', { body: JSON.stringify({ hotQuestions: [{ language: 'en_US', text: '  ' }] }) }),
+    );
     expectInvalid(await call('PUT', '/v1/robots/hot/hot-questions', { body: JSON.stringify({ hot: [] }) }));
-    expect((await call('PUT', '/v1/robots/nobody/hot-questions', { body: '{"hotQuestions":[]}' })).json().error.code).toBe('ROBOT_NOT_FOUND');
+    expect((await call('PUT', '/v1/robots/nobody/hot-questions', { body: '{"hotQuestions":[]}' })).json().error.code).toBe(
+      'ROBOT_NOT_FOUND',
+    );
     expect((await call('GET', '/v1/robots/hot/hot-questions')).json().hotQuestions).toEqual([{ language: 'en_US', text: 'Only one' }]);
   });
 });
@@ -227,7 +271,11 @@ describe('analytics', () => {
     let analytics: any;
     do {
       analytics = (await call('GET', '/v1/robots/stats/analytics')).json();
-    } while (analytics.totals.questions < asked.length && Date.now() < deadline && (await new Promise((r) => setTimeout(r, 50))) === undefined);
+    } while (
+      analytics.totals.questions < asked.length &&
+      Date.now() < deadline &&
+      (await new Promise((r) => setTimeout(r, 50))) === undefined
+    );
     expect(analytics.robotId).toBe('stats');
     expect(analytics.totals).toMatchObject({ questions: 5, answered: 3, unanswered: 2, answerRate: 0.6 });
     expect(analytics.totals.latencyMs.p50).toBeGreaterThan(0);
@@ -238,7 +286,9 @@ describe('analytics', () => {
       { question: expect.stringMatching(/^opening/i), count: 2, answered: 2 },
       { question: '展厅在哪里？', count: 1, answered: 1 },
     ]);
-    expect(analytics.unanswered).toEqual([{ question: expect.stringMatching(/capital of Peru/), count: 2, lastAskedAt: expect.any(String) }]);
+    expect(analytics.unanswered).toEqual([
+      { question: expect.stringMatching(/capital of Peru/), count: 2, lastAskedAt: expect.any(String) },
+    ]);
     expect(Date.parse(analytics.unanswered[0].lastAskedAt)).toBeGreaterThan(Date.now() - 60_000);
 
     expect((await call('GET', '/v1/robots/stats/analytics?limit=1')).json().topQuestions).toHaveLength(1);
@@ -248,12 +298,18 @@ describe('analytics', () => {
     expect((await call('GET', `/v1/robots/stats/analytics?from=${Date.now() - 3600_000}`)).json().totals.questions).toBe(5);
   });
 
-  it.each(['?limit=0', '?limit=101', '?limit=-1', '?limit=ten', '?from=yesterday', '?from=2025-13-45', '?from=2025-01-02&to=2025-01-01', '?color=red'])(
-    'refuses %s',
-    async (query) => {
-      expectInvalid(await call('GET', `/v1/robots/stats/analytics${query}`));
-    },
-  );
+  it.each([
+    '?limit=0',
+    '?limit=101',
+    '?limit=-1',
+    '?limit=ten',
+    '?from=yesterday',
+    '?from=2025-13-45',
+    '?from=2025-01-02&to=2025-01-01',
+    '?color=red',
+  ])('refuses %s', async (query) => {
+    expectInvalid(await call('GET', `/v1/robots/stats/analytics${query}`));
+  });
 });
 
 describe('dhkit kb (CLI against the store)', () => {
@@ -277,10 +333,15 @@ describe('dhkit kb (CLI against the store)', () => {
     expect(exported.stdout).toBe((await call('GET', '/v1/robots/csv2/knowledge?format=csv')).text);
 
     const jsonFile = path.join(dir, 'kb.json');
-    fs.writeFileSync(jsonFile, JSON.stringify({ entries: [{ question: 'cli question', answer: 'From the command line.', tags: ['cli'] }] }));
+    fs.writeFileSync(
+      jsonFile,
+      JSON.stringify({ entries: [{ question: 'cli question', answer: 'From the command line.', tags: ['cli'] }] }),
+    );
     await cli(['kb', 'import', 'cli', jsonFile, '--replace', '--data', dataDir]);
     const json = JSON.parse((await cli(['kb', 'export', 'cli', '--format', 'json', '--data', dataDir])).stdout);
-    expect(json).toEqual({ entries: [{ question: 'cli question', similarQuestions: [], answer: 'From the command line.', language: 'en_US', tags: ['cli'] }] });
+    expect(json).toEqual({
+      entries: [{ question: 'cli question', similarQuestions: [], answer: 'From the command line.', language: 'en_US', tags: ['cli'] }],
+    });
 
     // The running server drops its cached index when the store's knowledge revision changes.
     const client = await Client.open('cli');
@@ -322,7 +383,15 @@ describe('dhkit kb (CLI against the store)', () => {
     const cluster = await startPostgresCluster();
     try {
       const url = await cluster.createDatabase();
-      const pgServer = await startServer({ port: 0, host: '127.0.0.1', dataDir: tempDir(), databaseUrl: url, adminKey: ADMIN_KEY, demo: true, logLevel: 'silent' });
+      const pgServer = await startServer({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir: tempDir(),
+        databaseUrl: url,
+        adminKey: ADMIN_KEY,
+        demo: true,
+        logLevel: 'silent',
+      });
       await pgServer.close();
       const demoCsv = (await cli(['kb', 'export', 'demo'], { DHKIT_DATABASE_URL: url })).stdout;
       expect(demoCsv).toBe(fs.readFileSync(path.join(ROOT, 'examples/knowledge/demo-kb.csv'), 'utf8'));

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type ServerMessage, type SessionInfo } from '@dhkit/protocol';
+import type { ServerMessage, SessionInfo } from '@dhkit/protocol';
 import { createApp } from '../src/app.js';
 import { startServer, type RunningServer, type StartServerOptions } from '../src/index.js';
 import { ADMIN, ADMIN_KEY, tempDir } from './helpers.js';
@@ -60,7 +60,10 @@ class Client {
   readonly socket: WebSocket;
   private waiters: Array<() => void> = [];
 
-  constructor(readonly info: SessionInfo, base = server.url) {
+  constructor(
+    readonly info: SessionInfo,
+    base = server.url,
+  ) {
     this.socket = new WebSocket(base.replace('http', 'ws') + info.channelPath);
     this.closed = new Promise((resolve) => this.socket.on('close', (code) => resolve(code)));
     this.socket.on('message', (data, isBinary) => {
@@ -147,7 +150,13 @@ describe('exact concurrency', () => {
 
 describe('once-code abuse', () => {
   it('locks a client out after repeated failures, per address and robot', async () => {
-    const app = await createApp({ dataDir: tempDir(), adminKey: ADMIN_KEY, demo: true, logLevel: 'silent', onceCodeLockout: { maxFailures: 3 } });
+    const app = await createApp({
+      dataDir: tempDir(),
+      adminKey: ADMIN_KEY,
+      demo: true,
+      logLevel: 'silent',
+      onceCodeLockout: { maxFailures: 3 },
+    });
     try {
       const attempt = async (onceCode: string, remoteAddress = '10.0.0.1') =>
         app.inject({ method: 'POST', url: '/v1/sessions', remoteAddress, payload: { robotId: 'demo', onceCode } });
@@ -165,7 +174,13 @@ describe('once-code abuse', () => {
   });
 
   it('rate-limits issuance per robot', async () => {
-    const app = await createApp({ dataDir: tempDir(), adminKey: ADMIN_KEY, demo: true, logLevel: 'silent', onceCodeRate: { perSecond: 1, burst: 3 } });
+    const app = await createApp({
+      dataDir: tempDir(),
+      adminKey: ADMIN_KEY,
+      demo: true,
+      logLevel: 'silent',
+      onceCodeRate: { perSecond: 1, burst: 3 },
+    });
     try {
       const mint = () => app.inject({ method: 'POST', url: '/v1/robots/demo/once-codes', headers: ADMIN });
       for (let i = 0; i < 3; i++) expect((await mint()).statusCode).toBe(201);
@@ -185,7 +200,9 @@ describe('leases never leak', () => {
     const first = await admit('kick');
     const client = await Client.connect(first.json);
     expect((await admit('kick')).json.error.code).toBe('CONCURRENCY_LIMIT');
-    expect((await api('GET', '/v1/robots/kick/sessions')).json.sessions).toMatchObject([{ sessionId: first.json.sessionId, connected: true }]);
+    expect((await api('GET', '/v1/robots/kick/sessions')).json.sessions).toMatchObject([
+      { sessionId: first.json.sessionId, connected: true },
+    ]);
     expect((await api('DELETE', `/v1/sessions/${first.json.sessionId}`)).status).toBe(204);
     expect(await client.until((m) => m.type === 'sessionEnd')).toEqual({ type: 'sessionEnd', reason: 'KICKED' });
     expect(await client.closed).toBe(4010);
@@ -221,7 +238,11 @@ describe('leases never leak', () => {
     await Client.connect(b);
     // sendBeacon posts text/plain; a wrong token changes nothing.
     const beacon = (token: string) =>
-      fetch(`${server.url}/v1/sessions/${b.sessionId}/end`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: JSON.stringify({ token }) });
+      fetch(`${server.url}/v1/sessions/${b.sessionId}/end`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+        body: JSON.stringify({ token }),
+      });
     expect((await beacon('wrong')).status).toBe(401);
     expect((await admit('bye')).json.error.code).toBe('CONCURRENCY_LIMIT');
     expect((await beacon(b.token)).status).toBe(204);
@@ -289,7 +310,11 @@ describe('timeouts', () => {
       for (const c of [idleClient, shortClient]) if (c.socket.readyState === WebSocket.OPEN) c.send({ type: 'ping', t: 1 });
     }, 150);
     try {
-      expect(await idleClient.until((m) => m.type === 'sessionEndMention')).toEqual({ type: 'sessionEndMention', reason: 'IDLE_TIMEOUT', restTime: 1 });
+      expect(await idleClient.until((m) => m.type === 'sessionEndMention')).toEqual({
+        type: 'sessionEndMention',
+        reason: 'IDLE_TIMEOUT',
+        restTime: 1,
+      });
       expect(await idleClient.until((m) => m.type === 'sessionEnd')).toEqual({ type: 'sessionEnd', reason: 'IDLE_TIMEOUT' });
       expect(await shortClient.until((m) => m.type === 'sessionEndMention')).toMatchObject({ reason: 'MAX_DURATION', restTime: 1 });
       expect(await shortClient.until((m) => m.type === 'sessionEnd')).toEqual({ type: 'sessionEnd', reason: 'MAX_DURATION' });
@@ -349,7 +374,7 @@ describe('robots admin', () => {
     expect((await api('PATCH', '/v1/robots/missing', { name: 'x' })).json.error.code).toBe('ROBOT_NOT_FOUND');
   });
 
-  it('DELETE ends the robot\'s live sessions (KICKED) and removes it', async () => {
+  it("DELETE ends the robot's live sessions (KICKED) and removes it", async () => {
     await createRobot({ id: 'doomed', name: 'Doomed', concurrency: 2 });
     const client = await Client.connect((await admit('doomed')).json);
     expect((await api('DELETE', '/v1/robots/doomed')).status).toBe(204);
@@ -364,7 +389,11 @@ describe('origins', () => {
   it('checks allowedOrigins on admission, channel upgrade and preflight', async () => {
     await createRobot({ id: 'shop', name: 'Shop', concurrency: 5, allowedOrigins: ['https://shop.example'] });
     const post = (origin: string, code: string) =>
-      fetch(`${server.url}/v1/sessions`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ robotId: 'shop', onceCode: code }) });
+      fetch(`${server.url}/v1/sessions`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ robotId: 'shop', onceCode: code }),
+      });
     const refused = await post('https://evil.example', await onceCode('shop'));
     expect(refused.status).toBe(403);
     expect((await refused.json()).error.code).toBe('ORIGIN_NOT_ALLOWED');

@@ -62,7 +62,9 @@ class FakeRenderer {
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
       if (request.method === 'GET' && request.url === '/health') {
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, capacity: this.capacity, active: this.sessions.size }));
+        response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: true, capacity: this.capacity, active: this.sessions.size }));
       } else if (request.method === 'POST' && request.url === '/sessions') {
         if (this.sessions.size >= this.capacity) return void response.writeHead(503).end();
         const session = JSON.parse(body) as RendererSessionRequest;
@@ -167,7 +169,13 @@ describe('livekit media mode', () => {
     expect(JSON.stringify(info)).not.toContain(LIVEKIT.apiSecret);
     const verifier = new TokenVerifier(LIVEKIT.apiKey, LIVEKIT.apiSecret);
     const visitor = await verifier.verify(info.livekit!.token);
-    expect(visitor.video).toMatchObject({ roomJoin: true, room: info.livekit!.room, canSubscribe: true, canPublish: false, canPublishData: false });
+    expect(visitor.video).toMatchObject({
+      roomJoin: true,
+      room: info.livekit!.room,
+      canSubscribe: true,
+      canPublish: false,
+      canPublishData: false,
+    });
 
     const started = renderer.sessions.get(info.sessionId)!;
     expect(started.livekit.room).toBe(info.livekit!.room);
@@ -257,7 +265,10 @@ describe('livekit media mode', () => {
     // The renderer crashed and restarted: it refuses the socket; after a few tries the session ends.
     renderer.refuseAudio = true;
     renderer.audioSockets.get(blip.sessionId)!.terminate();
-    expect(await until(() => blipChannel.messages.find((m) => m.type === 'sessionEnd'), 10_000)).toEqual({ type: 'sessionEnd', reason: 'CLOSED' });
+    expect(await until(() => blipChannel.messages.find((m) => m.type === 'sessionEnd'), 10_000)).toEqual({
+      type: 'sessionEnd',
+      reason: 'CLOSED',
+    });
     const listed = await (await fetch(`${server.url}/v1/robots/streamed/sessions`, { headers: ADMIN })).json();
     expect(listed.sessions).toEqual([]);
   }, 20_000);

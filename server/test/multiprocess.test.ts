@@ -14,7 +14,7 @@ import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.j
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let cluster: PostgresCluster;
 const processes: ChildProcess[] = [];
-let urls: string[] = [];
+const urls: string[] = [];
 
 /** Starts `dhkit serve` on a free port and resolves with its URL once it listens. */
 export function spawnServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
@@ -53,7 +53,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(
-    processes.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once('exit', resolve), child.kill('SIGTERM'))))),
+    processes.map(
+      (child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once('exit', resolve), child.kill('SIGTERM')))),
+    ),
   );
   await cluster?.stop();
 });
@@ -94,7 +96,13 @@ describe('two processes on one PostgreSQL database', () => {
 
   it('a kick through one process ends the session the other serves; a crashed process frees its slots after the lease TTL', async () => {
     await api(urls[0], 'POST', '/v1/robots', { id: 'kick', name: 'Kick', concurrency: 1 });
-    const admitted = await api(urls[0], 'POST', '/v1/sessions', { robotId: 'kick', onceCode: (await api(urls[0], 'POST', '/v1/robots/kick/once-codes', {})).json.onceCode }, {});
+    const admitted = await api(
+      urls[0],
+      'POST',
+      '/v1/sessions',
+      { robotId: 'kick', onceCode: (await api(urls[0], 'POST', '/v1/robots/kick/once-codes', {})).json.onceCode },
+      {},
+    );
     const info = admitted.json;
     const socket = new WebSocket(urls[0].replace('http', 'ws') + info.channelPath);
     const messages: any[] = [];
@@ -114,7 +122,10 @@ describe('two processes on one PostgreSQL database', () => {
       clearInterval(ping);
     }
     // A process killed outright stops renewing: its session's slot frees itself when the lease runs out.
-    const extra = await spawnServer({ DHKIT_DATABASE_URL: `postgres://postgres@127.0.0.1:${cluster.port}/multi`, DHKIT_LEASE_TTL_SECONDS: '1.5' });
+    const extra = await spawnServer({
+      DHKIT_DATABASE_URL: `postgres://postgres@127.0.0.1:${cluster.port}/multi`,
+      DHKIT_LEASE_TTL_SECONDS: '1.5',
+    });
     const code = (await api(extra.url, 'POST', '/v1/robots/kick/once-codes', {})).json.onceCode;
     expect((await api(extra.url, 'POST', '/v1/sessions', { robotId: 'kick', onceCode: code }, {})).status).toBe(201);
     extra.child.kill('SIGKILL');

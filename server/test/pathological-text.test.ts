@@ -47,7 +47,10 @@ describe('a pathological streamed answer', () => {
 
   /** Streams `unit` repeated to ~4,000 characters in 4-character chunks through a turn; the worst stall. */
   async function streamedStall(unit: string): Promise<number> {
-    const tokens = unit.repeat(Math.ceil(4000 / unit.length)).slice(0, 3996).match(/[\s\S]{1,4}/g)!;
+    const tokens = unit
+      .repeat(Math.ceil(4000 / unit.length))
+      .slice(0, 3996)
+      .match(/[\s\S]{1,4}/g)!;
     llm.handler = openAiStream(tokens);
     let reason = '';
     const stall = await worstStall(async () => {
@@ -82,11 +85,15 @@ describe('a pathological streamed answer', () => {
     ['1,000 [a]( without )', '[a]('],
     ['2,000 unclosed <a', '<a'],
     ['1,000 [ ]( without )', '[]('],
-  ])('%s in 4-character chunks costs about what plain text costs', async (_name, unit) => {
-    const stall = await streamedStall(unit);
-    // The old code re-read the whole answer per chunk with a backtracking expression: 63 s for 4,000 `[`.
-    expect(stall).toBeLessThan(3 * plainStall + 250);
-  }, 20_000);
+  ])(
+    '%s in 4-character chunks costs about what plain text costs',
+    async (_name, unit) => {
+      const stall = await streamedStall(unit);
+      // The old code re-read the whole answer per chunk with a backtracking expression: 63 s for 4,000 `[`.
+      expect(stall).toBeLessThan(3 * plainStall + 250);
+    },
+    20_000,
+  );
 });
 
 describe('a lexicon of 1,000 entries (the schema maximum)', () => {

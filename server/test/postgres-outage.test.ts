@@ -16,7 +16,16 @@ beforeAll(async () => {
   if (!available) return;
   cluster = await startPostgresCluster();
   const databaseUrl = await cluster.createDatabase('outage');
-  server = await startServer({ port: 0, host: '127.0.0.1', dataDir: tempDir(), adminKey: ADMIN_KEY, demo: true, logLevel: 'silent', databaseUrl, leaseTtlMs: 3000 });
+  server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: tempDir(),
+    adminKey: ADMIN_KEY,
+    demo: true,
+    logLevel: 'silent',
+    databaseUrl,
+    leaseTtlMs: 3000,
+  });
 }, 120_000);
 afterAll(async () => {
   await server?.close();
@@ -27,9 +36,16 @@ describe.skipIf(!available)('a PostgreSQL outage', () => {
   it('admissions answer SERVER_BUSY with Retry-After, live sessions are answered, and all recovers without a restart', async () => {
     const visitors = await Promise.all(Array.from({ length: 5 }, () => Visitor.admit(server.url, 'demo')));
     // The browsers keep heartbeating (every TTL/3) through the outage, as the SDK does.
-    const heartbeat = setInterval(() => visitors.forEach((v) => v.socket.readyState === 1 && v.send({ type: 'ping', t: Date.now() })), 1000);
+    const heartbeat = setInterval(
+      () => visitors.forEach((v) => v.socket.readyState === 1 && v.send({ type: 'ping', t: Date.now() })),
+      1000,
+    );
     const codes = await Promise.all(
-      Array.from({ length: 3 }, async () => (await (await fetch(`${server.url}/v1/robots/demo/once-codes`, { method: 'POST', headers: ADMIN })).json()).onceCode as string),
+      Array.from(
+        { length: 3 },
+        async () =>
+          (await (await fetch(`${server.url}/v1/robots/demo/once-codes`, { method: 'POST', headers: ADMIN })).json()).onceCode as string,
+      ),
     );
     await cluster.pause();
     try {

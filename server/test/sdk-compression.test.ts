@@ -19,8 +19,7 @@ describe.skipIf(!built)('compressed SDK scripts (run the build first)', () => {
   });
   afterAll(() => app.close());
 
-  const get = (encoding?: string) =>
-    app.inject({ url: '/sdk/dhkit.umd.js', headers: encoding ? { 'accept-encoding': encoding } : {} });
+  const get = (encoding?: string) => app.inject({ url: '/sdk/dhkit.umd.js', headers: encoding ? { 'accept-encoding': encoding } : {} });
 
   it('brotli when the browser takes it, the same script once decoded', async () => {
     const response = await get('gzip, deflate, br');

@@ -34,7 +34,13 @@ describe('speech engine lookup and health', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     running = await startServer({
-      port: 0, host: '127.0.0.1', dataDir: tempDir(), adminKey: ADMIN_KEY, logLevel: 'silent', sdkDir: null, espeakPath: '/nonexistent/espeak-ng',
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: tempDir(),
+      adminKey: ADMIN_KEY,
+      logLevel: 'silent',
+      sdkDir: null,
+      espeakPath: '/nonexistent/espeak-ng',
     });
     expect(warn.mock.calls.flat().join('\n')).toMatch(/espeak-ng was not found \(looked in DHKIT_ESPEAK_PATH=\/nonexistent\/espeak-ng\)/);
     const health = await (await fetch(`${running.url}/healthz`)).json();

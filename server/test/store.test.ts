@@ -21,7 +21,12 @@ describe('migrations', () => {
     expect(applyMigrations(db, MIGRATIONS)).toEqual([1, 2, 3]);
     expect(applyMigrations(db, MIGRATIONS)).toEqual([]);
     expect(applyMigrations(db, [...MIGRATIONS, { version: 4, name: 'extra', sql: 'CREATE TABLE extra (x TEXT)' }])).toEqual([4]);
-    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([
+      { version: 1 },
+      { version: 2 },
+      { version: 3 },
+      { version: 4 },
+    ]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('delete');
     db.close();
   });
@@ -87,7 +92,9 @@ describe.each(backends)('store contract: $name', (backend) => {
     const reopened = await reopen();
     expect(await reopened.getRobot('r1')).toEqual(robot);
     expect(await reopened.listRobots()).toHaveLength(1);
-    expect(await reopened.listKnowledge('r1')).toMatchObject([{ id: expect.any(Number), question: 'q', similarQuestions: ['q2'], answer: 'a' }]);
+    expect(await reopened.listKnowledge('r1')).toMatchObject([
+      { id: expect.any(Number), question: 'q', similarQuestions: ['q2'], answer: 'a' },
+    ]);
     expect(await reopened.getSetting('k')).toBe('v2');
     expect(await reopened.getSetting('missing')).toBeNull();
     await reopened.close();
@@ -155,7 +162,10 @@ describe.each(backends)('store contract: $name', (backend) => {
     // A lapsed lease is not renewed any more (its slot may already belong to someone else).
     expect(await store.renewLeases(['s2'], later + 30_000, later)).toEqual([]);
     expect(await store.admitSession({ robotId: 'r1', codeHash: 'c', now: later, session: session('s3') })).toEqual({ ok: true });
-    expect(await store.admitSession({ robotId: 'r1', codeHash: 'd', now: later, session: session('s4') })).toEqual({ ok: false, reason: 'CONCURRENCY_LIMIT' });
+    expect(await store.admitSession({ robotId: 'r1', codeHash: 'd', now: later, session: session('s4') })).toEqual({
+      ok: false,
+      reason: 'CONCURRENCY_LIMIT',
+    });
     expect(await store.expireLeases(later)).toBe(1);
     expect(await store.getSession('s2')).toMatchObject({ endReason: 'LEASE_EXPIRED', endedAt: now + 1000 });
     expect((await store.listLiveSessions('r1', later)).map((s) => s.id)).toEqual(['s1', 's3']);
@@ -193,22 +203,34 @@ describe.each(backends)('store contract: $name', (backend) => {
       expect(value, 'a write changes the revision').not.toBe(revisions.at(-1));
       revisions.push(value!);
     };
-    expect(await store.addKnowledge('r1', [
-      { question: 'opening hours', similarQuestions: ['when open'], answer: 'Nine to five.', language: 'en_US', tags: ['hours', '营业'] },
-      { question: 'where', answer: 'Hall 3.\n<img src="https://cdn.example/map.png">', language: 'en_US' },
-    ])).toBe(2);
+    expect(
+      await store.addKnowledge('r1', [
+        { question: 'opening hours', similarQuestions: ['when open'], answer: 'Nine to five.', language: 'en_US', tags: ['hours', '营业'] },
+        { question: 'where', answer: 'Hall 3.\n<img src="https://cdn.example/map.png">', language: 'en_US' },
+      ]),
+    ).toBe(2);
     await revision();
     await store.addKnowledge('r2', [{ question: 'other robot', answer: 'x', language: 'en_US' }]);
     expect(await store.addKnowledge('r1', [{ question: 'price', answer: 'Free.', language: 'en_US', tags: ['pricing'] }])).toBe(1);
     await revision();
     const listed = await store.listKnowledge('r1');
-    expect(listed.map((e) => [e.question, e.tags])).toEqual([['opening hours', ['hours', '营业']], ['where', []], ['price', ['pricing']]]);
+    expect(listed.map((e) => [e.question, e.tags])).toEqual([
+      ['opening hours', ['hours', '营业']],
+      ['where', []],
+      ['price', ['pricing']],
+    ]);
     expect(listed[1].answer).toContain('\n<img');
     expect(await store.getKnowledgeEntry('r1', listed[0].id)).toEqual(listed[0]);
     expect(await store.getKnowledgeEntry('r2', listed[0].id)).toBeNull();
 
     const updated = await store.updateKnowledgeEntry('r1', listed[0].id, { ...listed[0], answer: 'Ten to six.', tags: [] });
-    expect(updated).toMatchObject({ id: listed[0].id, answer: 'Ten to six.', tags: [], similarQuestions: ['when open'], createdAt: listed[0].createdAt });
+    expect(updated).toMatchObject({
+      id: listed[0].id,
+      answer: 'Ten to six.',
+      tags: [],
+      similarQuestions: ['when open'],
+      createdAt: listed[0].createdAt,
+    });
     await revision();
     expect(await store.updateKnowledgeEntry('r2', listed[0].id, listed[0])).toBeNull();
     expect(await store.deleteKnowledgeEntry('r2', listed[1].id)).toBe(false);
@@ -231,7 +253,10 @@ describe.each(backends)('store contract: $name', (backend) => {
     await store.createRobot(buildRobot({ id: 'r1', name: 'One' }));
     await store.addKnowledge('r1', [{ question: 'keep', answer: 'me', language: 'en_US' }]);
     // A NOT NULL violation in the middle of the batch.
-    const broken = [{ question: 'a', answer: 'b', language: 'en_US' as const }, { question: null as unknown as string, answer: 'c', language: 'en_US' as const }];
+    const broken = [
+      { question: 'a', answer: 'b', language: 'en_US' as const },
+      { question: null as unknown as string, answer: 'c', language: 'en_US' as const },
+    ];
     await expect(store.replaceKnowledge('r1', broken)).rejects.toThrow();
     await expect(store.addKnowledge('r1', broken)).rejects.toThrow();
     expect((await store.listKnowledge('r1')).map((e) => e.question)).toEqual(['keep']);

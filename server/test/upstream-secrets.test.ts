@@ -33,7 +33,13 @@ describe('upstream redirects', () => {
   it('are not followed to another origin: the API key never reaches it', async () => {
     upstream.handler = (_req, res) => res.writeHead(307, { location: `${elsewhere.url}/v1/chat/completions` }).end();
     elsewhere.handler = openAiStream(['stolen']);
-    const brain = new OpenAiBrain({ type: 'openai', baseUrl: upstream.url + '/v1', model: 'm', apiKey: 'sk-secret-key-1234567890', timeoutMs: 2000 });
+    const brain = new OpenAiBrain({
+      type: 'openai',
+      baseUrl: `${upstream.url}/v1`,
+      model: 'm',
+      apiKey: 'sk-secret-key-1234567890',
+      timeoutMs: 2000,
+    });
     await expect(answerOf(brain)).rejects.toMatchObject({ code: 'BRAIN_UNAVAILABLE' });
     expect(elsewhere.requests.length).toBe(0);
   });
@@ -43,7 +49,13 @@ describe('upstream redirects', () => {
       if (req.url.startsWith('/old')) return void res.writeHead(308, { location: '/v1/chat/completions' }).end();
       return openAiStream(['Moved ', 'here.'])(req, res);
     };
-    const brain = new OpenAiBrain({ type: 'openai', baseUrl: upstream.url + '/old', model: 'm', apiKey: 'sk-secret-key-1234567890', timeoutMs: 2000 });
+    const brain = new OpenAiBrain({
+      type: 'openai',
+      baseUrl: `${upstream.url}/old`,
+      model: 'm',
+      apiKey: 'sk-secret-key-1234567890',
+      timeoutMs: 2000,
+    });
     expect(await answerOf(brain)).toBe('Moved here.');
   });
 });
@@ -65,7 +77,10 @@ describe('secrets in robot settings', () => {
       expect(created.json.error.code).toBe('INVALID_REQUEST');
     }
     // An @ later in the URL (a path or query) is not userinfo.
-    expect((await admin('POST', '/v1/robots', { name: 'x', brain: { type: 'openai', baseUrl: 'https://llm.example/v1?owner=a@b', model: 'm' } })).status).toBe(201);
+    expect(
+      (await admin('POST', '/v1/robots', { name: 'x', brain: { type: 'openai', baseUrl: 'https://llm.example/v1?owner=a@b', model: 'm' } }))
+        .status,
+    ).toBe(201);
   });
 
   it('keeps a masked secret only when its URL is unchanged', async () => {
@@ -80,7 +95,9 @@ describe('secrets in robot settings', () => {
     expect(moved.json.error.code).toBe('INVALID_REQUEST');
     expect(moved.json.error.message).toMatch(/enter the secret again/);
     // Re-entered, the new URL is accepted.
-    const reentered = await admin('PATCH', '/v1/robots/keys', { brain: { ...brain, apiKey: 'sk-new-secret-0123456789', baseUrl: 'https://llm2.example/v1' } });
+    const reentered = await admin('PATCH', '/v1/robots/keys', {
+      brain: { ...brain, apiKey: 'sk-new-secret-0123456789', baseUrl: 'https://llm2.example/v1' },
+    });
     expect(reentered.status).toBe(200);
   });
 });

@@ -36,7 +36,10 @@ beforeAll(async () => {
   server = await startServer({ port: 0, host: '127.0.0.1', dataDir: tempDir(), adminKey: ADMIN_KEY, demo: false, logLevel: 'silent' });
   const robot = (body: unknown) => fetch(`${server.url}/v1/robots`, { method: 'POST', headers: ADMIN, body: JSON.stringify(body) });
   const voiced = await robot({
-    id: 'voiced', name: 'Voiced', concurrency: 20, languages: ['en_US'],
+    id: 'voiced',
+    name: 'Voiced',
+    concurrency: 20,
+    languages: ['en_US'],
     asr: { type: 'openai', baseUrl: asr.baseUrl, apiKey: 'sk-asr' },
     tts: { type: 'openai', baseUrl: speechUrl, model: 'tts-1' },
     voices: { en_US: 'alloy' },
@@ -45,7 +48,8 @@ beforeAll(async () => {
   expect(voiced.status).toBe(201);
   expect(await voiced.json()).toMatchObject({ tts: { type: 'openai' }, asr: { type: 'openai' }, lexicon: [{ word: 'dhkit' }] });
   await fetch(`${server.url}/v1/robots/voiced/knowledge`, {
-    method: 'POST', headers: ADMIN,
+    method: 'POST',
+    headers: ADMIN,
     body: JSON.stringify({ entries: [{ question: 'What are your opening hours?', answer: 'dhkit opens at nine.', language: 'en_US' }] }),
   });
   expect((await robot({ id: 'mute', name: 'Typing only', concurrency: 5, languages: ['en_US'] })).status).toBe(201);
@@ -61,7 +65,10 @@ class Client {
   readonly messages: ServerMessage[] = [];
   audioBytes = 0;
   private waiters: Array<() => void> = [];
-  private constructor(readonly socket: WebSocket, readonly info: SessionInfo) {
+  private constructor(
+    readonly socket: WebSocket,
+    readonly info: SessionInfo,
+  ) {
     socket.on('message', (data: Buffer, isBinary) => {
       if (isBinary) this.audioBytes += decodeAudioFrame(new Uint8Array(data))?.pcm.length ?? 0;
       else this.messages.push(JSON.parse(data.toString()));
@@ -69,10 +76,16 @@ class Client {
     });
   }
   static async open(robotId: string): Promise<Client> {
-    const code = await (await fetch(`${server.url}/v1/robots/${robotId}/once-codes`, { method: 'POST', headers: { authorization: ADMIN.authorization } })).json();
-    const info = (await (await fetch(`${server.url}/v1/sessions`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ robotId, onceCode: code.onceCode }),
-    })).json()) as SessionInfo;
+    const code = await (
+      await fetch(`${server.url}/v1/robots/${robotId}/once-codes`, { method: 'POST', headers: { authorization: ADMIN.authorization } })
+    ).json();
+    const info = (await (
+      await fetch(`${server.url}/v1/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ robotId, onceCode: code.onceCode }),
+      })
+    ).json()) as SessionInfo;
     const socket = new WebSocket(server.url.replace('http', 'ws') + info.channelPath);
     await new Promise((resolve) => socket.once('open', resolve));
     const client = new Client(socket, info);
@@ -86,7 +99,8 @@ class Client {
   /** Sends `ms` of 16 kHz audio in 20 ms frames. */
   speak(chatId: string, ms: number): void {
     const frameBytes = 640;
-    for (let seq = 0; seq * 20 < ms; seq++) this.socket.send(encodeClientAudioFrame({ chatId, seq }, new Uint8Array(frameBytes)), { binary: true });
+    for (let seq = 0; seq * 20 < ms; seq++)
+      this.socket.send(encodeClientAudioFrame({ chatId, seq }, new Uint8Array(frameBytes)), { binary: true });
   }
   async until(predicate: (m: ServerMessage) => boolean, timeoutMs = 5000): Promise<ServerMessage> {
     const deadline = Date.now() + timeoutMs;
@@ -123,7 +137,10 @@ describe('voice input over the channel', () => {
     client.speak('voice-chat-01', 1000);
     client.send({ type: 'audioEnd', chatId: 'voice-chat-01' });
     expect(await client.until((m) => m.type === 'speechRecognized')).toEqual({
-      type: 'speechRecognized', chatId: 'voice-chat-01', text: 'What are your opening hours?', isLast: true,
+      type: 'speechRecognized',
+      chatId: 'voice-chat-01',
+      text: 'What are your opening hours?',
+      isLast: true,
     });
     await client.until((m) => m.type === 'turnEnd');
     const wav = asr.requests.at(-1)!.file!.data;
@@ -155,7 +172,8 @@ describe('voice input over the channel', () => {
     const client = await Client.open('voiced');
     client.send({ type: 'audioStart', chatId: 'voice-chat-04', sampleRate: 16000, encoding: 'pcm_s16le' });
     const big = new Uint8Array(32000);
-    for (let seq = 0; seq * 32000 <= MAX_UTTERANCE_BYTES; seq++) client.socket.send(encodeClientAudioFrame({ chatId: 'voice-chat-04', seq }, big), { binary: true });
+    for (let seq = 0; seq * 32000 <= MAX_UTTERANCE_BYTES; seq++)
+      client.socket.send(encodeClientAudioFrame({ chatId: 'voice-chat-04', seq }, big), { binary: true });
     client.send({ type: 'audioEnd', chatId: 'voice-chat-04' });
     expect(await client.until((m) => m.type === 'error')).toMatchObject({ code: 'INVALID_REQUEST', chatId: 'voice-chat-04' });
     client.send({ type: 'audioStart', chatId: 'voice-chat-05', sampleRate: 16000, encoding: 'pcm_s16le' });
@@ -190,7 +208,11 @@ describe('voice input over the channel', () => {
     client.send({ type: 'audioEnd', chatId: 'voice-chat-08' });
     expect(await client.until((m) => m.type === 'speechRecognized')).toMatchObject({ chatId: 'voice-chat-08', text: '', isLast: true });
 
-    asr.reply = (request) => ({ status: 200, body: JSON.stringify({ text: 'first' }), delayMs: request.file!.data.length > 20_000 ? 500 : 0 });
+    asr.reply = (request) => ({
+      status: 200,
+      body: JSON.stringify({ text: 'first' }),
+      delayMs: request.file!.data.length > 20_000 ? 500 : 0,
+    });
     client.send({ type: 'audioStart', chatId: 'voice-chat-09', sampleRate: 16000, encoding: 'pcm_s16le' });
     client.speak('voice-chat-09', 1000); // slow to recognize
     client.send({ type: 'audioEnd', chatId: 'voice-chat-09' });

@@ -20,11 +20,22 @@ beforeAll(async () => {
   execFileSync('npx', ['tsc', '-b', 'packages/protocol', 'server'], { cwd: ROOT, stdio: 'ignore' });
   cluster = await startPostgresCluster();
   const databaseUrl = await cluster.createDatabase('workers');
-  primary = spawn(process.execPath, [path.join(ROOT, 'server/bin/dhkit.js'), 'serve', '--host', '127.0.0.1', '--port', '0', '--workers', '3'], {
-    // A long lease TTL: a slot freed within the test's seconds was handed back, not left to run out.
-    env: { ...process.env, DHKIT_LOG_LEVEL: 'warn', DHKIT_DEMO: '0', DHKIT_ADMIN_KEY: ADMIN_KEY, DHKIT_DATABASE_URL: databaseUrl, DHKIT_LEASE_TTL_SECONDS: '120' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  primary = spawn(
+    process.execPath,
+    [path.join(ROOT, 'server/bin/dhkit.js'), 'serve', '--host', '127.0.0.1', '--port', '0', '--workers', '3'],
+    {
+      // A long lease TTL: a slot freed within the test's seconds was handed back, not left to run out.
+      env: {
+        ...process.env,
+        DHKIT_LOG_LEVEL: 'warn',
+        DHKIT_DEMO: '0',
+        DHKIT_ADMIN_KEY: ADMIN_KEY,
+        DHKIT_DATABASE_URL: databaseUrl,
+        DHKIT_LEASE_TTL_SECONDS: '120',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`cluster did not start: ${output}`)), 90_000);
@@ -60,7 +71,10 @@ async function api(method: string, route: string, body?: unknown, headers: Recor
 
 function workerPids(): number[] {
   const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(primary.pid)]).toString();
-  return out.split('\n').map((line) => Number(line.trim())).filter((pid) => pid > 0);
+  return out
+    .split('\n')
+    .map((line) => Number(line.trim()))
+    .filter((pid) => pid > 0);
 }
 
 /** An admitted session with its channel open; `ended` resolves with the last message when the channel closes. */

@@ -1,4 +1,4 @@
-import { TokenVerifier } from 'livekit-server-sdk';
+import type { TokenVerifier } from 'livekit-server-sdk';
 
 /** What a verified access token allows, with LiveKit's defaults (an unset permission is granted). */
 export interface Admission {
@@ -23,7 +23,7 @@ export class AdmissionError extends Error {
 /** Verifies a JWT minted by livekit-server-sdk's AccessToken with the given key/secret. */
 export async function admit(verifier: TokenVerifier, token: string | null): Promise<Admission> {
   if (!token) throw new AdmissionError(401, 'no access token');
-  let claims;
+  let claims: Awaited<ReturnType<TokenVerifier['verify']>>;
   try {
     claims = await verifier.verify(token);
   } catch (error) {

@@ -172,7 +172,8 @@ export class Room {
     });
     const out = packet.toBinary();
     for (const participant of this.participants.values()) {
-      if (destinationIdentities.length === 0 || destinationIdentities.includes(participant.identity)) participant.sendData(out, '_reliable');
+      if (destinationIdentities.length === 0 || destinationIdentities.includes(participant.identity))
+        participant.sendData(out, '_reliable');
     }
   }
 
@@ -287,7 +288,8 @@ export class Participant {
       }),
     });
     // Whatever changed while the socket was gone (a track published meanwhile) is sent again.
-    for (const other of this.room.others(this)) this.send({ case: 'update', value: new ParticipantUpdate({ participants: [other.info()] }) });
+    for (const other of this.room.others(this))
+      this.send({ case: 'update', value: new ParticipantUpdate({ participants: [other.info()] }) });
   }
 
   /** Asks the client for a full reconnect (LeaveRequest RECONNECT), as a LiveKit node going away does. */
@@ -301,7 +303,7 @@ export class Participant {
   }
 
   send(message: SignalMessage): void {
-    if (!this.ws || this.ws.readyState !== 1) return;
+    if (this.ws?.readyState !== 1) return;
     this.ws.send(new SignalResponse({ message }).toBinary());
   }
 
@@ -340,7 +342,10 @@ export class Participant {
         this.send({ case: 'pong', value: protoInt64.parse(Date.now()) });
         return;
       case 'pingReq':
-        this.send({ case: 'pongResp', value: new Pong({ lastPingTimestamp: message.value.timestamp, timestamp: protoInt64.parse(Date.now()) }) });
+        this.send({
+          case: 'pongResp',
+          value: new Pong({ lastPingTimestamp: message.value.timestamp, timestamp: protoInt64.parse(Date.now()) }),
+        });
         return;
       default:
         // subscription, trackSetting, syncState, updateLayers, …: accepted and ignored; the test
@@ -482,7 +487,8 @@ export class Participant {
     if (answer.id && answer.id !== this.subscriberOfferId) return; // an answer to an offer we replaced
     await this.subscriber.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     this.subscriberBusy = false;
-    for (const other of this.room.others(this)) for (const track of other.liveTracks()) if (this.hasDownTrack(track)) track.requestKeyframe?.();
+    for (const other of this.room.others(this))
+      for (const track of other.liveTracks()) if (this.hasDownTrack(track)) track.requestKeyframe?.();
     if (this.subscriberDirty) await this.negotiateSubscriber();
   }
 

@@ -79,7 +79,9 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
   async function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://x');
     const refuse = (status: number, message: string) => {
-      socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Unauthorized'}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\nconnection: close\r\n\r\n${message}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Unauthorized'}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\nconnection: close\r\n\r\n${message}`,
+      );
     };
     if (url.pathname !== '/rtc') return refuse(404, 'not found');
     let admission: Admission;
@@ -109,7 +111,10 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
       log(`${admission.identity} cannot resume ${sid}; asking for a full reconnect`);
       ws.send(
         new SignalResponse({
-          message: { case: 'leave', value: new LeaveRequest({ action: LeaveRequest_Action.RECONNECT, reason: DisconnectReason.STATE_MISMATCH }) },
+          message: {
+            case: 'leave',
+            value: new LeaveRequest({ action: LeaveRequest_Action.RECONNECT, reason: DisconnectReason.STATE_MISMATCH }),
+          },
         }).toBinary(),
       );
       ws.close(1000, 'unknown session');
@@ -126,8 +131,7 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
   await new Promise<void>((resolve) => http.listen(options.port ?? 0, LOOPBACK, resolve));
   const port = (http.address() as AddressInfo).port;
 
-  const find = (room: string, identity: string) =>
-    [...(rooms.get(room)?.participants.values() ?? [])].find((p) => p.identity === identity);
+  const find = (room: string, identity: string) => [...(rooms.get(room)?.participants.values() ?? [])].find((p) => p.identity === identity);
 
   return {
     url: `ws://${LOOPBACK}:${port}`,

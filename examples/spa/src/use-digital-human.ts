@@ -11,6 +11,7 @@ export function useDigitalHuman(container: RefObject<HTMLElement | null>, config
   const [dh, setDh] = useState<DigitalHuman | null>(null);
   const [problem, setProblem] = useState('');
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one session per mount; a new config goes through setConfig, not a new session.
   useEffect(() => {
     const pending = create({ ...dhkitSettings(), onceCode: fetchOnceCode, container: container.current!, config });
     pending.then(

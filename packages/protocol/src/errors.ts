@@ -35,7 +35,7 @@ export const ERROR_CATALOG = {
     compat: 'MSS.20010135',
     message: {
       zh_CN: '当前访问人数较多，请稍后再试。（运营者：请提高该数字人的并发数）',
-      en_US: 'Many visitors are talking right now. Please try again shortly. (Operator: raise the robot\'s concurrency.)',
+      en_US: "Many visitors are talking right now. Please try again shortly. (Operator: raise the robot's concurrency.)",
     },
   },
   ROBOT_NOT_FOUND: {
@@ -202,7 +202,7 @@ export type ErrorCode = keyof typeof ERROR_CATALOG;
 export const ERROR_CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];
 
 export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CATALOG, value);
+  return typeof value === 'string' && Object.hasOwn(ERROR_CATALOG, value);
 }
 
 /** The body of every HTTP error answer: `{"error": {"code", "message"}}`. */

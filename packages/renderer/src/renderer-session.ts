@@ -66,10 +66,13 @@ export class RendererSession {
       this.ended
         ? undefined
         : this.page
-            .evaluate(([op, list]) => {
-              const publisher = (globalThis as unknown as { dhkitPublisher: Record<string, (...a: unknown[]) => void> }).dhkitPublisher;
-              publisher[op](...list);
-            }, [operation, args] as const)
+            .evaluate(
+              ([op, list]) => {
+                const publisher = (globalThis as unknown as { dhkitPublisher: Record<string, (...a: unknown[]) => void> }).dhkitPublisher;
+                publisher[op](...list);
+              },
+              [operation, args] as const,
+            )
             .catch(() => undefined),
     );
   }

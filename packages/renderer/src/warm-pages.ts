@@ -53,7 +53,10 @@ export class WarmPages {
   async take(warmth: PageWarmth): Promise<{ page: Page; warm: 'pack' | 'page' } | null> {
     this.lastWarmth = warmth;
     while (this.pages.length > 0) {
-      const index = Math.max(0, this.pages.findIndex((candidate) => sameWarmth(candidate.warmth, warmth)));
+      const index = Math.max(
+        0,
+        this.pages.findIndex((candidate) => sameWarmth(candidate.warmth, warmth)),
+      );
       const [candidate] = this.pages.splice(index, 1);
       const page = await candidate.ready;
       if (page) return { page, warm: sameWarmth(candidate.warmth, warmth) ? 'pack' : 'page' };
@@ -65,7 +68,11 @@ export class WarmPages {
   refill(): void {
     if (this.closed) return;
     const wanted = Math.max(0, this.options.wanted());
-    while (this.pages.length > wanted) void this.pages.pop()!.ready.then((page) => page?.close()).catch(() => undefined);
+    while (this.pages.length > wanted)
+      void this.pages
+        .pop()!
+        .ready.then((page) => page?.close())
+        .catch(() => undefined);
     while (this.pages.length < wanted) this.pages.push(this.openOne());
   }
 

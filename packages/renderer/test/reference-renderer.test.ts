@@ -172,7 +172,9 @@ describe('dhkit renderer', () => {
     // Request targets that are no URL, or escapes that decode to nothing.
     const raw = await new Promise<string>((resolve) => {
       const { port } = new URL(renderer.url);
-      const socket = net.connect(Number(port), '127.0.0.1', () => socket.end(`GET //[ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${SECRET}\r\n\r\n`));
+      const socket = net.connect(Number(port), '127.0.0.1', () =>
+        socket.end(`GET //[ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${SECRET}\r\n\r\n`),
+      );
       let text = '';
       socket.on('data', (chunk) => (text += chunk));
       socket.on('close', () => resolve(text));
@@ -185,7 +187,15 @@ describe('dhkit renderer', () => {
     const request = await sessionRequest();
     expect((await post(request)).status).toBe(201);
     const socket = await openAudioSocket(request.sessionId);
-    for (const junk of ['null', '42', '"speech"', '{"type":"speech","chatId":7}', '{"type":"speech","chatId":"c","clauseId":0,"text":"x","sampleRate":1e12}', 'not json']) socket.send(junk);
+    for (const junk of [
+      'null',
+      '42',
+      '"speech"',
+      '{"type":"speech","chatId":7}',
+      '{"type":"speech","chatId":"c","clauseId":0,"text":"x","sampleRate":1e12}',
+      'not json',
+    ])
+      socket.send(junk);
     socket.send(Buffer.from([1, 2, 3, 4, 5]));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await health()).toMatchObject({ ok: true, active: 1 });

@@ -9,11 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-const scripts = [...readdirSync(dist).map((name) => path.join(dist, name)), ...readdirSync(path.join(dist, 'voice')).map((name) => path.join(dist, 'voice', name))];
+const scripts = [
+  ...readdirSync(dist).map((name) => path.join(dist, name)),
+  ...readdirSync(path.join(dist, 'voice')).map((name) => path.join(dist, 'voice', name)),
+];
 let count = 0;
 for (const file of scripts.filter((name) => /\.m?js$/.test(name))) {
   const source = readFileSync(file);
-  writeFileSync(`${file}.br`, brotliCompressSync(source, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: source.length } }));
+  writeFileSync(
+    `${file}.br`,
+    brotliCompressSync(source, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: source.length } }),
+  );
   writeFileSync(`${file}.gz`, gzipSync(source, { level: 9 }));
   count++;
 }

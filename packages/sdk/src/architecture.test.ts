@@ -42,7 +42,9 @@ describe('SDK import rules', () => {
     const files = [...HEADLESS, 'ui', 'rich-media'].flatMap(sources).filter((file) => !chunkFiles.has(file));
     const offending = files.flatMap((file) =>
       importsOf(file)
-        .filter(([specifier, typeOnly]) => !typeOnly && CHUNK_ENTRIES.includes(posix.join(posix.dirname(file), specifier).replace(/\.js$/, '')))
+        .filter(
+          ([specifier, typeOnly]) => !typeOnly && CHUNK_ENTRIES.includes(posix.join(posix.dirname(file), specifier).replace(/\.js$/, '')),
+        )
         .filter(([specifier]) => !(file.startsWith('rich-media/') && specifier === './chunk.js'))
         .map(([specifier]) => `${file} → ${specifier}`),
     );

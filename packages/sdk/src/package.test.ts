@@ -18,7 +18,11 @@ const built = existsSync(path.join(sdkDir, 'dist/dhkit.esm.js')) && existsSync(p
 const MAX_NODE_MODULES_BYTES = 20 * 1024 * 1024;
 
 function npm(args: string[], cwd: string): string {
-  return execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 function sizeOf(dir: string): number {
@@ -60,7 +64,14 @@ describe.skipIf(!built)('the SDK as an npm package (run the build first)', () =>
     writeFileSync(
       path.join(app, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM'], strict: true, types: [] },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          lib: ['ES2022', 'DOM'],
+          strict: true,
+          types: [],
+        },
         files: ['app.ts'],
       }),
     );

@@ -74,7 +74,10 @@ const CORE_TYPES = [
 function typeExports(barrel: string): string[] {
   const source = readFileSync(new URL(barrel, import.meta.url), 'utf8');
   const names = [...source.matchAll(/export type \{([^}]*)\}/g)].flatMap((match) =>
-    match[1]!.split(',').map((name) => name.trim().replace(/^default as /, '')).filter(Boolean),
+    match[1]!
+      .split(',')
+      .map((name) => name.trim().replace(/^default as /, ''))
+      .filter(Boolean),
   );
   return names.sort();
 }

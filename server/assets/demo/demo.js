@@ -1,45 +1,41 @@
 // The demo page's embed: fetch a once-code from the demo endpoint (a real site mints it on its backend),
 // then create the digital human in #avatar. No inline script: the page runs under a strict CSP.
-(function () {
-  'use strict';
+(() => {
   var status = document.getElementById('dh-status');
 
   function showError(error) {
-    var code = error && error.code ? ' (' + error.code + ')' : '';
-    var message = (error && error.message) || 'unknown error';
-    status.textContent = 'Sorry, the avatar could not start: ' + message + code + '. Reload the page to try again.';
+    var code = error?.code ? ` (${error.code})` : '';
+    var message = error?.message || 'unknown error';
+    status.textContent = `Sorry, the avatar could not start: ${message}${code}. Reload the page to try again.`;
     status.className = 'status error';
   }
 
   if (typeof window.DHKit === 'undefined') {
     showError({ message: 'the SDK (/sdk/dhkit.umd.js) did not load' });
     window.dhReady = Promise.reject(new Error('SDK not loaded'));
-    window.dhReady.catch(function () {});
+    window.dhReady.catch(() => {});
     return;
   }
 
   window.dhReady = fetch('/demo/once-code', { method: 'POST' })
-    .then(function (response) {
-      return response.json().then(function (body) {
-        if (!response.ok) throw body.error || new Error('HTTP ' + response.status);
+    .then((response) =>
+      response.json().then((body) => {
+        if (!response.ok) throw body.error || new Error(`HTTP ${response.status}`);
         return body;
-      });
-    })
-    .then(function (code) {
-      return window.DHKit.create({
+      }),
+    )
+    .then((code) =>
+      window.DHKit.create({
         serverAddress: location.origin,
         robotId: 'demo',
         onceCode: code.onceCode,
         containerId: 'avatar',
         config: { enableCaption: true },
-      });
-    });
+      }),
+    );
 
-  window.dhReady.then(
-    function (dh) {
-      window.dh = dh;
-      status.textContent = 'Ready. Type a question below the avatar.';
-    },
-    showError,
-  );
+  window.dhReady.then((dh) => {
+    window.dh = dh;
+    status.textContent = 'Ready. Type a question below the avatar.';
+  }, showError);
 })();

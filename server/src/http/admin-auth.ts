@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { CodedError } from '../errors.js';
-import { FailureLockout, type LockoutPolicy } from '../security/rate-limits.js';
+import type { FailureLockout, LockoutPolicy } from '../security/rate-limits.js';
 import { matchesHash } from '../security/secrets.js';
 
 /**
@@ -17,7 +17,8 @@ export const ADMIN_AUTH_LOCKOUT: LockoutPolicy = { maxFailures: 60, windowMs: 60
 export function adminGuard(adminKeyHash: string, lockout: FailureLockout) {
   return async function requireAdmin(request: FastifyRequest): Promise<void> {
     const lockedFor = lockout.lockedFor(request.ip);
-    if (lockedFor > 0) throw new CodedError('RATE_LIMITED', 'Too many failed admin authentications from this address.', { retryAfterMs: lockedFor });
+    if (lockedFor > 0)
+      throw new CodedError('RATE_LIMITED', 'Too many failed admin authentications from this address.', { retryAfterMs: lockedFor });
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) throw new CodedError('UNAUTHORIZED');

@@ -9,12 +9,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import type { LanguageCode, Robot } from '@dhkit/protocol';
 import type { AppContext } from './context.js';
 import { CodedError } from '../errors.js';
-import {
-  completeEntry,
-  knowledgeToCsv,
-  parseKnowledgeCsv,
-  type KnowledgeEntryDraft,
-} from '../knowledge/knowledge-format.js';
+import { completeEntry, knowledgeToCsv, parseKnowledgeCsv, type KnowledgeEntryDraft } from '../knowledge/knowledge-format.js';
 import type { KnowledgeEntryInput } from '../store/store.js';
 import { adminGuard } from './admin-auth.js';
 import {

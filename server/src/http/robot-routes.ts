@@ -77,7 +77,6 @@ function robotResourceRoutes(app: FastifyInstance, context: AppContext, loadRobo
     context.brain.invalidate(robot.id);
     return reply.code(204).send();
   });
-
 }
 
 /** A robot's once-codes (minted here by the customer's backend) and its hot questions. */

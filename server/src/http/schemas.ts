@@ -181,7 +181,12 @@ const mediaSchema = {
         additionalProperties: false,
         required: ['urls'],
         properties: {
-          urls: { type: 'array', minItems: 1, maxItems: 10, items: { type: 'string', maxLength: 500, pattern: '^(stun|stuns|turn|turns):[^\\s]+$' } },
+          urls: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 10,
+            items: { type: 'string', maxLength: 500, pattern: '^(stun|stuns|turn|turns):[^\\s]+$' },
+          },
           username: { type: 'string', maxLength: 500 },
           credential: { type: 'string', maxLength: 500 },
         },
@@ -379,7 +384,11 @@ export const hotQuestionsBodySchema = {
 } as const;
 
 /** Query strings are not coerced: times are epoch ms digits or ISO 8601, limit is digits (checked by the route). */
-const timeParam = { type: 'string', maxLength: 40, pattern: '^([0-9]{1,15}|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)$' } as const;
+const timeParam = {
+  type: 'string',
+  maxLength: 40,
+  pattern: '^([0-9]{1,15}|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?)$',
+} as const;
 export const analyticsQuery = {
   type: 'object',
   additionalProperties: false,

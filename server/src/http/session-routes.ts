@@ -74,7 +74,6 @@ function admissionRoutes(app: FastifyInstance, context: AppContext): void {
       return reply.code(201).send(info);
     },
   );
-
 }
 
 /**
@@ -110,7 +109,6 @@ async function beaconRoutes(app: FastifyInstance, context: AppContext): Promise<
       },
     );
   });
-
 }
 
 /** The admin's view of sessions: list a robot's, kick one, make one speak. */

@@ -49,7 +49,8 @@ export function staticRoutes(context: AppContext): FastifyPluginAsync {
 
     app.get<{ Params: { '*': string } }>('/demo/*', async (request, reply) => {
       // The page itself lives at `/` (its headers are set there); any spelling of it under /demo/ is not found.
-      if (path.posix.normalize(request.params['*'].replace(/\\/g, '/')).replace(/^\/+/, '') === 'index.html') return sendError(reply, 'NOT_FOUND');
+      if (path.posix.normalize(request.params['*'].replace(/\\/g, '/')).replace(/^\/+/, '') === 'index.html')
+        return sendError(reply, 'NOT_FOUND');
       return sendFrom(reply, demoDir, request.params['*'], 60);
     });
 

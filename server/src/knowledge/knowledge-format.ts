@@ -90,7 +90,9 @@ function checkEntry(value: unknown, where: string): KnowledgeEntryInput {
   };
   const language = record.language;
   if (language !== undefined && !LANGUAGES.includes(language as LanguageCode)) {
-    throw new KnowledgeFormatError(`${where}: language must be one of ${LANGUAGES.join(', ')} (or empty), not ${JSON.stringify(language)}.`);
+    throw new KnowledgeFormatError(
+      `${where}: language must be one of ${LANGUAGES.join(', ')} (or empty), not ${JSON.stringify(language)}.`,
+    );
   }
   const tags = list('tags', KNOWLEDGE_LIMITS.tagsMax, KNOWLEDGE_LIMITS.tagMaxChars);
   tags.forEach((tag, i) => {
@@ -98,7 +100,9 @@ function checkEntry(value: unknown, where: string): KnowledgeEntryInput {
   });
   return completeEntry({
     question: text('question', KNOWLEDGE_LIMITS.questionMaxChars).trim(),
-    similarQuestions: list('similarQuestions', KNOWLEDGE_LIMITS.similarQuestionsMax, KNOWLEDGE_LIMITS.questionMaxChars).map((q) => q.trim()),
+    similarQuestions: list('similarQuestions', KNOWLEDGE_LIMITS.similarQuestionsMax, KNOWLEDGE_LIMITS.questionMaxChars).map((q) =>
+      q.trim(),
+    ),
     answer: text('answer', KNOWLEDGE_LIMITS.answerMaxChars),
     language: language as LanguageCode | undefined,
     tags: tags.map((tag) => tag.trim()),
@@ -201,12 +205,18 @@ export function knowledgeToCsv(entries: readonly KnowledgeEntryInput[]): string 
     entry.language,
     (entry.tags ?? []).join(LIST_SEPARATOR),
   ]);
-  return '\uFEFF' + stringify([[...KNOWLEDGE_CSV_COLUMNS], ...rows], { quoted_match: /^\s|\s$/ });
+  return `\uFEFF${stringify([[...KNOWLEDGE_CSV_COLUMNS], ...rows], { quoted_match: /^\s|\s$/ })}`;
 }
 
 /** The JSON export without store bookkeeping: what `parseKnowledgeJson` and the API import take. */
 export function knowledgeToJson(entries: readonly KnowledgeEntry[]): { entries: KnowledgeEntryDraft[] } {
   return {
-    entries: entries.map(({ question, similarQuestions, answer, language, tags }) => ({ question, similarQuestions, answer, language, tags })),
+    entries: entries.map(({ question, similarQuestions, answer, language, tags }) => ({
+      question,
+      similarQuestions,
+      answer,
+      language,
+      tags,
+    })),
   };
 }

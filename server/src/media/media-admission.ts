@@ -59,7 +59,10 @@ export async function startSessionMedia(mode: MediaMode, request: MediaRequest):
   const body: RendererSessionRequest = {
     sessionId,
     livekit: { url: livekit!.url, room, identity, token: await rendererToken(livekit!, room, identity, robot.maxSessionSeconds) },
-    avatar: { id: robot.avatar ?? 'default', manifestUrl: `${serverAddress}/avatars/${encodeURIComponent(robot.avatar ?? 'default')}/manifest.json` },
+    avatar: {
+      id: robot.avatar ?? 'default',
+      manifestUrl: `${serverAddress}/avatars/${encodeURIComponent(robot.avatar ?? 'default')}/manifest.json`,
+    },
     voice: { language, voices: { ...robot.voices } },
     video: { ...DEFAULT_VIDEO, background: robot.media!.chromaKey ? 'green' : 'pack' },
     audioPath,
@@ -69,7 +72,11 @@ export async function startSessionMedia(mode: MediaMode, request: MediaRequest):
   } catch (error) {
     log.warn({ err: error, sessionId }, 'renderer refused the session');
     if (fallbackToLocal) return LOCAL;
-    throw new CodedError('SERVER_BUSY', error instanceof RendererError && error.busy ? 'No avatar renderer is free.' : 'The avatar renderer is unavailable.', { retryAfterMs: 5000 });
+    throw new CodedError(
+      'SERVER_BUSY',
+      error instanceof RendererError && error.busy ? 'No avatar renderer is free.' : 'The avatar renderer is unavailable.',
+      { retryAfterMs: 5000 },
+    );
   }
   const viewer = `visitor-${randomSecret(6)}`;
   return {

@@ -29,7 +29,13 @@ function headers(renderer: RendererSettings, json: boolean): Record<string, stri
   };
 }
 
-async function call(renderer: RendererSettings, method: string, path: string, body?: unknown, timeoutMs = RENDERER_HTTP_TIMEOUT_MS): Promise<Response> {
+async function call(
+  renderer: RendererSettings,
+  method: string,
+  path: string,
+  body?: unknown,
+  timeoutMs = RENDERER_HTTP_TIMEOUT_MS,
+): Promise<Response> {
   try {
     return await fetchUpstream(rendererUrl(renderer, path), {
       method,

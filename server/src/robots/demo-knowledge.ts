@@ -83,8 +83,7 @@ export const DEMO_KNOWLEDGE: readonly KnowledgeEntryInput[] = [
     language: 'en_US',
     question: 'hello',
     similarQuestions: ['hi', 'hey', 'hi there', 'good morning', 'good afternoon', 'good evening', 'hello there'],
-    answer:
-      "Hello! I'm the dhkit demo avatar. Ask me what I can do, how to embed me in a web page, or where the showroom is.",
+    answer: "Hello! I'm the dhkit demo avatar. Ask me what I can do, how to embed me in a web page, or where the showroom is.",
   },
   {
     language: 'en_US',
@@ -97,8 +96,7 @@ export const DEMO_KNOWLEDGE: readonly KnowledgeEntryInput[] = [
     language: 'en_US',
     question: 'who made you',
     similarQuestions: ['who built you', 'who created you', 'who developed dhkit', 'who is behind this'],
-    answer:
-      'I was made with dhkit, an open-source project. It has a browser SDK and a small companion server that anyone can host.',
+    answer: 'I was made with dhkit, an open-source project. It has a browser SDK and a small companion server that anyone can host.',
   },
   {
     language: 'en_US',
@@ -124,8 +122,7 @@ export const DEMO_KNOWLEDGE: readonly KnowledgeEntryInput[] = [
     language: 'en_US',
     question: 'what are the opening hours',
     similarQuestions: ['when are you open', 'when does the showroom open', 'opening times', 'are you open on weekends'],
-    answer:
-      'The showroom is open Monday to Friday, 9 am to 6 pm. On Saturdays it opens from 10 am to 4 pm, and it is closed on Sundays.',
+    answer: 'The showroom is open Monday to Friday, 9 am to 6 pm. On Saturdays it opens from 10 am to 4 pm, and it is closed on Sundays.',
   },
   {
     language: 'en_US',
@@ -145,8 +142,7 @@ export const DEMO_KNOWLEDGE: readonly KnowledgeEntryInput[] = [
     language: 'en_US',
     question: 'how much does it cost',
     similarQuestions: ['pricing', 'price', 'is it free', 'do I have to pay'],
-    answer:
-      'dhkit itself is open source and free to use. For hosting or custom work, ask the showroom team for a quote.',
+    answer: 'dhkit itself is open source and free to use. For hosting or custom work, ask the showroom team for a quote.',
   },
   {
     language: 'en_US',

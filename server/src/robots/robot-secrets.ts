@@ -12,7 +12,10 @@ import { CodedError } from '../errors.js';
 /** The stored secret for a masked value, or a refusal when the secret's target URL is not the stored one. */
 function keptSecret<T>(field: string, stored: T, nextUrl: string | undefined, storedUrl: string | undefined): T {
   if (nextUrl !== storedUrl) {
-    throw new CodedError('INVALID_REQUEST', `${field}: the URL changed, so enter the secret again (a masked secret is only kept for the same URL).`);
+    throw new CodedError(
+      'INVALID_REQUEST',
+      `${field}: the URL changed, so enter the secret again (a masked secret is only kept for the same URL).`,
+    );
   }
   return stored;
 }
@@ -65,7 +68,10 @@ function restoreMediaSecrets(next: MediaConfig, current: MediaConfig | undefined
     restored.livekit = { ...next.livekit, apiSecret };
   }
   if (next.renderer?.secret && isMaskedSecret(next.renderer.secret)) {
-    restored.renderer = { ...next.renderer, secret: keptSecret('media.renderer.secret', current?.renderer?.secret, next.renderer.url, current?.renderer?.url) };
+    restored.renderer = {
+      ...next.renderer,
+      secret: keptSecret('media.renderer.secret', current?.renderer?.secret, next.renderer.url, current?.renderer?.url),
+    };
   }
   return restored;
 }
@@ -89,7 +95,10 @@ function restoreApiKey<T extends TtsConfig | AsrConfig>(field: string, next: T, 
 }
 
 /** The secret-bearing fields of a robot PATCH, with masked values standing for the stored secrets. */
-export function restoreRobotSecrets<P extends { brain?: BrainConfig; tts?: TtsConfig; asr?: AsrConfig; media?: MediaConfig }>(patch: P, current: Robot): P {
+export function restoreRobotSecrets<P extends { brain?: BrainConfig; tts?: TtsConfig; asr?: AsrConfig; media?: MediaConfig }>(
+  patch: P,
+  current: Robot,
+): P {
   const restored = { ...patch };
   if (patch.brain) restored.brain = restoreMaskedSecrets(patch.brain, current.brain);
   if (patch.tts) restored.tts = restoreApiKey('tts', patch.tts, current.tts);

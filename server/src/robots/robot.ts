@@ -18,7 +18,10 @@ export function checkHotQuestions(hotQuestions: readonly HotQuestion[], language
   const seen = new Map<LanguageCode, Set<string>>();
   return hotQuestions.map(({ language, text }, index) => {
     if (!languages.includes(language)) {
-      throw new CodedError('INVALID_REQUEST', `hotQuestions[${index}]: language ${language} is not one of the robot's languages (${languages.join(', ')}).`);
+      throw new CodedError(
+        'INVALID_REQUEST',
+        `hotQuestions[${index}]: language ${language} is not one of the robot's languages (${languages.join(', ')}).`,
+      );
     }
     const texts = seen.get(language) ?? new Set<string>();
     seen.set(language, texts);
@@ -60,7 +63,11 @@ export function buildRobot(input: RobotInput, now = new Date()): Robot {
   }
   const timestamp = now.toISOString();
   return {
-    id: input.id ?? `robot-${randomSecret(9).toLowerCase().replace(/[^a-z0-9]/g, '')}`.slice(0, 64),
+    id:
+      input.id ??
+      `robot-${randomSecret(9)
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')}`.slice(0, 64),
     name: input.name,
     concurrency: input.concurrency ?? 1,
     languages: [...languages],

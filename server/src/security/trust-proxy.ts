@@ -23,7 +23,10 @@ export function parseTrustProxy(value: string | undefined): TrustProxySetting {
     if (hops > 32) throw new TrustProxyError(`DHKIT_TRUST_PROXY: ${hops} hops is not a sane proxy chain (at most 32).`);
     return hops;
   }
-  const entries = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   for (const entry of entries) {
     const [address, bits, extra] = entry.split('/');
     const family = isIP(address);

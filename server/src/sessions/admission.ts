@@ -79,7 +79,8 @@ export class Admission {
       result = await this.admitInStore(robot.id, codeHash, now, { sessionId, tokenHash, language, origin });
       spent = result.ok;
       // A retry of a real code (now spent) is not a guess: counting it locked racing pages out.
-      if (!result.ok && result.reason === 'ONCE_CODE_INVALID' && !this.retries.isRetry(codeHash)) await onceCodeLockout.recordFailure(lockKey);
+      if (!result.ok && result.reason === 'ONCE_CODE_INVALID' && !this.retries.isRetry(codeHash))
+        await onceCodeLockout.recordFailure(lockKey);
     } finally {
       this.retries.finish(codeHash, spent);
     }
@@ -112,7 +113,12 @@ export class Admission {
   }
 
   /** The one atomic store step: consume the code, take a concurrency lease. */
-  private admitInStore(robotId: string, codeHash: string, now: number, session: { sessionId: string; tokenHash: string; language: LanguageCode; origin?: string }) {
+  private admitInStore(
+    robotId: string,
+    codeHash: string,
+    now: number,
+    session: { sessionId: string; tokenHash: string; language: LanguageCode; origin?: string },
+  ) {
     const { store, timeouts } = this.deps;
     const { sessionId, tokenHash, language, origin } = session;
     return store.admitSession({

@@ -43,7 +43,12 @@ export function parseClientMessage(raw: string): ParseResult {
       }
       return {
         ok: true,
-        message: { type: 'question', chatId: m.chatId, text: m.text, ...(m.extendParam !== undefined ? { extendParam: m.extendParam } : {}) },
+        message: {
+          type: 'question',
+          chatId: m.chatId,
+          text: m.text,
+          ...(m.extendParam !== undefined ? { extendParam: m.extendParam } : {}),
+        },
       };
     case 'drivenText':
       if (!isValidChatId(m.chatId)) return fail('drivenText needs a chatId of 8..64 characters [A-Za-z0-9_-].');

@@ -181,7 +181,13 @@ export class LiveSession {
       this.interrupt();
       previous.close(CLOSE_CODES.unauthorized, 'replaced by a newer channel');
     }
-    this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, sessionId: this.id, language: this.language, ...(resumed ? { resumed: true } : {}) });
+    this.send({
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      sessionId: this.id,
+      language: this.language,
+      ...(resumed ? { resumed: true } : {}),
+    });
     if (resumed) this.services.log.debug({ sessionId: this.id }, 'channel resumed');
   }
 
@@ -386,7 +392,14 @@ export class LiveSession {
   private observeQuestion(turn: Turn, chatId: string, question: string, source: Parameters<Turn['run']>[0]): Parameters<Turn['run']>[0] {
     if (!this.services.onQuestion) return source;
     const language = answerLanguage(question, this.robot, this.language);
-    const observer = new QuestionObserver({ robotId: this.robot.id, sessionId: this.id, chatId, question, language, brain: this.robot.brain.type });
+    const observer = new QuestionObserver({
+      robotId: this.robot.id,
+      sessionId: this.id,
+      chatId,
+      question,
+      language,
+      brain: this.robot.brain.type,
+    });
     this.questions.set(turn, observer);
     return observer.observe(source);
   }

@@ -24,6 +24,7 @@ export async function issueOnceCode(
   ttlSeconds?: number,
 ): Promise<{ onceCode: string; expiresAt: string }> {
   const waitMs = await context.onceCodeRate.take(robotId);
-  if (waitMs > 0) throw new CodedError('SERVER_BUSY', 'Too many once-codes requested for this robot; slow down and retry.', { retryAfterMs: waitMs });
+  if (waitMs > 0)
+    throw new CodedError('SERVER_BUSY', 'Too many once-codes requested for this robot; slow down and retry.', { retryAfterMs: waitMs });
   return mintOnceCode(context.store, robotId, ttlSeconds);
 }

@@ -76,10 +76,10 @@ export class PostgresStore implements Store {
   }
 
   async setSetting(key: string, value: string): Promise<void> {
-    await this.pool.query(
-      'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      [key, value],
-    );
+    await this.pool.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+      key,
+      value,
+    ]);
   }
 
   async createRobot(robot: Robot): Promise<void> {
@@ -176,7 +176,15 @@ export class PostgresStore implements Store {
     return this.transaction(async (client) => {
       const { rows } = await client.query<KnowledgeRow>(
         'UPDATE knowledge_entries SET language = $1, question = $2, similar_questions = $3, answer = $4, tags = $5 WHERE robot_id = $6 AND id = $7 RETURNING *',
-        [entry.language, entry.question, JSON.stringify(entry.similarQuestions ?? []), entry.answer, JSON.stringify(entry.tags ?? []), robotId, id],
+        [
+          entry.language,
+          entry.question,
+          JSON.stringify(entry.similarQuestions ?? []),
+          entry.answer,
+          JSON.stringify(entry.tags ?? []),
+          robotId,
+          id,
+        ],
       );
       if (!rows[0]) return null;
       await client.query(SET_SETTING, [KNOWLEDGE_REVISION_PREFIX + robotId, newRevision()]);
@@ -299,10 +307,11 @@ export class PostgresStore implements Store {
   }
 
   async endSession(id: string, reason: string, now: number): Promise<boolean> {
-    const result = await this.pool.query(
-      'UPDATE sessions SET ended_at = $1, end_reason = $2 WHERE id = $3 AND ended_at IS NULL',
-      [now, reason, id],
-    );
+    const result = await this.pool.query('UPDATE sessions SET ended_at = $1, end_reason = $2 WHERE id = $3 AND ended_at IS NULL', [
+      now,
+      reason,
+      id,
+    ]);
     return result.rowCount === 1;
   }
 
@@ -338,7 +347,7 @@ export class PostgresStore implements Store {
 class RolledBack<T> {
   constructor(readonly value: T) {}
 }
-function rollback<T>(value: T): RolledBack<T> {
+function _rollback<T>(value: T): RolledBack<T> {
   return new RolledBack(value);
 }
 

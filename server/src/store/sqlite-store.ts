@@ -138,21 +138,23 @@ export class SqliteStore implements Store {
   private writeKnowledge(robotId: string, entries: KnowledgeEntryInput[], replace: boolean): number {
     const now = new Date().toISOString();
     const s = this.statements;
-    this.db.transaction(() => {
-      if (replace) s.deleteAllKnowledge.run(robotId);
-      for (const entry of entries) {
-        s.insertKnowledge.run(
-          robotId,
-          entry.language,
-          entry.question,
-          JSON.stringify(entry.similarQuestions ?? []),
-          entry.answer,
-          JSON.stringify(entry.tags ?? []),
-          now,
-        );
-      }
-      this.bumpRevision(robotId);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        if (replace) s.deleteAllKnowledge.run(robotId);
+        for (const entry of entries) {
+          s.insertKnowledge.run(
+            robotId,
+            entry.language,
+            entry.question,
+            JSON.stringify(entry.similarQuestions ?? []),
+            entry.answer,
+            JSON.stringify(entry.tags ?? []),
+            now,
+          );
+        }
+        this.bumpRevision(robotId);
+      })
+      .immediate();
     return entries.length;
   }
 
@@ -171,28 +173,32 @@ export class SqliteStore implements Store {
 
   async updateKnowledgeEntry(robotId: string, id: number, entry: KnowledgeEntryInput): Promise<KnowledgeEntry | null> {
     const s = this.statements;
-    const changed = this.db.transaction(() => {
-      const result = s.updateKnowledge.run(
-        entry.language,
-        entry.question,
-        JSON.stringify(entry.similarQuestions ?? []),
-        entry.answer,
-        JSON.stringify(entry.tags ?? []),
-        robotId,
-        id,
-      );
-      if (result.changes === 1) this.bumpRevision(robotId);
-      return result.changes === 1;
-    }).immediate();
+    const changed = this.db
+      .transaction(() => {
+        const result = s.updateKnowledge.run(
+          entry.language,
+          entry.question,
+          JSON.stringify(entry.similarQuestions ?? []),
+          entry.answer,
+          JSON.stringify(entry.tags ?? []),
+          robotId,
+          id,
+        );
+        if (result.changes === 1) this.bumpRevision(robotId);
+        return result.changes === 1;
+      })
+      .immediate();
     return changed ? this.getKnowledgeEntry(robotId, id) : null;
   }
 
   async deleteKnowledgeEntry(robotId: string, id: number): Promise<boolean> {
-    return this.db.transaction(() => {
-      const deleted = this.statements.deleteKnowledge.run(robotId, id).changes === 1;
-      if (deleted) this.bumpRevision(robotId);
-      return deleted;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const deleted = this.statements.deleteKnowledge.run(robotId, id).changes === 1;
+        if (deleted) this.bumpRevision(robotId);
+        return deleted;
+      })
+      .immediate();
   }
 
   async knowledgeRevisions(): Promise<Map<string, string>> {
@@ -259,7 +265,9 @@ export class SqliteStore implements Store {
         )
         .get(robotId, now, id)!.n;
       if (others >= concurrency) return false;
-      const taken = this.db.prepare('UPDATE sessions SET lease_expires_at = ? WHERE id = ? AND robot_id = ? AND ended_at IS NULL').run(leaseExpiresAt, id, robotId);
+      const taken = this.db
+        .prepare('UPDATE sessions SET lease_expires_at = ? WHERE id = ? AND robot_id = ? AND ended_at IS NULL')
+        .run(leaseExpiresAt, id, robotId);
       return taken.changes === 1;
     });
     return retake.immediate();
@@ -278,12 +286,8 @@ export class SqliteStore implements Store {
 function prepareStatements(db: Database.Database) {
   return {
     getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
-    setSetting: db.prepare(
-      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    ),
-    insertRobot: db.prepare(
-      'INSERT INTO robots (id, name, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
-    ),
+    setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    insertRobot: db.prepare('INSERT INTO robots (id, name, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
     getRobot: db.prepare<[string], RobotRow>('SELECT * FROM robots WHERE id = ?'),
     listRobots: db.prepare<[], RobotRow>('SELECT * FROM robots ORDER BY created_at, id'),
     updateRobot: db.prepare('UPDATE robots SET name = ?, config = ?, updated_at = ? WHERE id = ?'),
@@ -291,9 +295,7 @@ function prepareStatements(db: Database.Database) {
     insertKnowledge: db.prepare(
       'INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    listKnowledge: db.prepare<[string], KnowledgeRow>(
-      'SELECT * FROM knowledge_entries WHERE robot_id = ? ORDER BY id',
-    ),
+    listKnowledge: db.prepare<[string], KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = ? ORDER BY id'),
     getKnowledge: db.prepare<[string, number], KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = ? AND id = ?'),
     updateKnowledge: db.prepare(
       'UPDATE knowledge_entries SET language = ?, question = ?, similar_questions = ?, answer = ?, tags = ? WHERE robot_id = ? AND id = ?',
@@ -303,9 +305,7 @@ function prepareStatements(db: Database.Database) {
     knowledgeRevisions: db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM settings WHERE key LIKE ?'),
     insertQuestion: db.prepare(ANALYTICS_SQL.insert),
     pruneQuestions: db.prepare(ANALYTICS_SQL.prune),
-    insertOnceCode: db.prepare(
-      'INSERT INTO once_codes (code_hash, robot_id, expires_at, created_at) VALUES (?, ?, ?, ?)',
-    ),
+    insertOnceCode: db.prepare('INSERT INTO once_codes (code_hash, robot_id, expires_at, created_at) VALUES (?, ?, ?, ?)'),
     consumeOnceCode: db.prepare(
       'UPDATE once_codes SET used_at = ? WHERE code_hash = ? AND robot_id = ? AND used_at IS NULL AND expires_at > ?',
     ),
@@ -320,9 +320,7 @@ function prepareStatements(db: Database.Database) {
       'INSERT INTO sessions (id, robot_id, token_hash, language, origin, created_at, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
-    endSession: db.prepare(
-      'UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL',
-    ),
+    endSession: db.prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
     renewLeases: db.prepare<[number, string, number], { id: string }>(
       'UPDATE sessions SET lease_expires_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND ended_at IS NULL AND lease_expires_at > ? RETURNING id',
     ),
@@ -334,9 +332,7 @@ function prepareStatements(db: Database.Database) {
 
 /** Applies the migrations newer than the recorded version, each in its own transaction. */
 export function applyMigrations(db: Database.Database, migrations: readonly Migration[]): number[] {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-  );
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   const applied = new Set(
     db
       .prepare<[], { version: number }>('SELECT version FROM schema_migrations')

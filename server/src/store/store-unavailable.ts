@@ -8,7 +8,16 @@
 export const OUTAGE_RETRY_AFTER_MS = 5000;
 
 /** Node socket errors of a connection that could not be made or was cut. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 /** PostgreSQL SQLSTATE classes and codes that mean "the server is not available right now". */
 function isPostgresUnavailable(code: string): boolean {
@@ -23,7 +32,10 @@ export function isStoreUnavailable(error: unknown): boolean {
       if (NETWORK_CODES.has(code) || isPostgresUnavailable(code) || code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return true;
     }
     // node-postgres reports a dropped or never-made connection with these messages and no code.
-    if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)) {
+    if (
+      typeof message === 'string' &&
+      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)
+    ) {
       return true;
     }
     const errors = (current as { errors?: unknown[] }).errors;

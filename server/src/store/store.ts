@@ -100,9 +100,7 @@ export interface AdmissionRequest {
   session: Omit<SessionRecord, 'endedAt' | 'endReason'>;
 }
 
-export type AdmissionResult =
-  | { ok: true }
-  | { ok: false; reason: 'ONCE_CODE_INVALID' | 'CONCURRENCY_LIMIT' | 'ROBOT_NOT_FOUND' };
+export type AdmissionResult = { ok: true } | { ok: false; reason: 'ONCE_CODE_INVALID' | 'CONCURRENCY_LIMIT' | 'ROBOT_NOT_FOUND' };
 
 export interface Store {
   /** 'sqlite' or 'postgres', for logs and benchmarks. */

@@ -39,6 +39,7 @@ export class ClauseQueue extends AsyncQueue<Clause> {
   }
 }
 
+// biome-ignore lint/correctness/useYield: a synthesis stream that fails on its first pull, as a failed engine does.
 async function* failing(error: Error): AsyncIterable<Uint8Array> {
   throw error;
 }

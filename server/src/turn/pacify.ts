@@ -19,14 +19,17 @@ export interface PacifyOptions {
 export function startPacify(options: PacifyOptions): () => void {
   const { config, signal } = options;
   if (!config?.enabled) return () => {};
-  const timer = setTimeout(() => {
-    if (!options.stillSilent() || signal.aborted) return;
-    const language = options.language();
-    const phrases = config.phrases[language] ?? [];
-    if (phrases.length === 0) return;
-    const phrase = toSpeakable(phrases[Math.floor(Math.random() * phrases.length)]);
-    if (phrase !== '') options.speak(phrase, language);
-  }, Math.max(0, config.triggerMs));
+  const timer = setTimeout(
+    () => {
+      if (!options.stillSilent() || signal.aborted) return;
+      const language = options.language();
+      const phrases = config.phrases[language] ?? [];
+      if (phrases.length === 0) return;
+      const phrase = toSpeakable(phrases[Math.floor(Math.random() * phrases.length)]);
+      if (phrase !== '') options.speak(phrase, language);
+    },
+    Math.max(0, config.triggerMs),
+  );
   const cancel = () => clearTimeout(timer);
   signal.addEventListener('abort', cancel, { once: true });
   return () => {

@@ -29,11 +29,7 @@ describe('ClauseSegmenter', () => {
   });
 
   it('handles mixed Chinese and English', () => {
-    expect(segmentAll(['我会说中文和 English. Ask me anything！好的'])).toEqual([
-      '我会说中文和 English. ',
-      'Ask me anything！',
-      '好的',
-    ]);
+    expect(segmentAll(['我会说中文和 English. Ask me anything！好的'])).toEqual(['我会说中文和 English. ', 'Ask me anything！', '好的']);
   });
 
   it('lets the first clause be short but merges later short clauses forward', () => {

@@ -184,7 +184,7 @@ function protectedSpanEnd(text: string, i: number, final: boolean, next: NextFin
     while (urlEnd > i && /[.,;:!?)]/.test(text[urlEnd - 1])) urlEnd--;
     return urlEnd;
   }
-  if (!final && (text.length - i < 8) && 'https://'.startsWith(text.slice(i)) && text.length > i && ch === 'h') {
+  if (!final && text.length - i < 8 && 'https://'.startsWith(text.slice(i)) && text.length > i && ch === 'h') {
     return WAIT;
   }
   return i;

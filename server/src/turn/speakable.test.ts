@@ -27,7 +27,7 @@ describe('toSpeakable on pathological text', () => {
     'unclosed ![': '!['.repeat(25_000),
     '[a]( without )': '[a]('.repeat(12_500),
     'unclosed <a': '<a'.repeat(25_000),
-    'blank lines': 'x' + '\n'.repeat(50_000) + 'y',
+    'blank lines': `x${'\n'.repeat(50_000)}y`,
   };
   for (const [name, text] of Object.entries(cases)) {
     it(`stays linear: ${name}`, () => {

@@ -70,7 +70,7 @@ function replaceTags(text: string): string {
     if (text[i] !== '<' || !/[A-Za-z/!]/.test(text[i + 1] ?? '')) continue;
     const close = nextGt[i + 1];
     if (close < 0) break; // no `>` after here: no later tag can close either
-    out += text.slice(copied, i) + ' ';
+    out += `${text.slice(copied, i)} `;
     copied = close + 1;
     i = close;
   }

@@ -26,7 +26,8 @@ describe('avatar pack manifest', () => {
     expect(pack.poses.thinking.indicator).toBe(true);
     const files = packFiles(pack);
     expect(files).toContain('mouth/aa.svg');
-    for (const file of files) expect(() => readFileSync(new URL(`../../../../server/assets/avatars/default/${file}`, import.meta.url))).not.toThrow();
+    for (const file of files)
+      expect(() => readFileSync(new URL(`../../../../server/assets/avatars/default/${file}`, import.meta.url))).not.toThrow();
   });
 
   it('lists every problem at once, each with its path', () => {

@@ -121,7 +121,10 @@ export function validatePack(json: unknown, manifestUrl: string): AvatarPack {
 
   const file = (path: string, v: unknown, video = false): string => {
     if (typeof v === 'string' && (IMAGE_FILE.test(v) || (video && VIDEO_FILE.test(v)))) return v;
-    bad(path, `expected a relative path to ${video ? 'an image or video' : 'an image'} file (svg, png, webp, jpg${video ? ', webm, mp4' : ''}), got ${JSON.stringify(v)}`);
+    bad(
+      path,
+      `expected a relative path to ${video ? 'an image or video' : 'an image'} file (svg, png, webp, jpg${video ? ', webm, mp4' : ''}), got ${JSON.stringify(v)}`,
+    );
     return '';
   };
   const box = (path: string, v: unknown): Box => {
@@ -170,7 +173,12 @@ export function validatePack(json: unknown, manifestUrl: string): AvatarPack {
     const layerId = typeof raw.id === 'string' && raw.id ? raw.id : (bad(`${path}.id`, 'expected a string'), `#${i}`);
     if (ids.has(layerId)) bad(`${path}.id`, `duplicate id "${layerId}"`);
     ids.add(layerId);
-    const group: LayerGroup = raw.group === 'body' || raw.group === 'none' ? raw.group : raw.group === undefined || raw.group === 'head' ? 'head' : (bad(`${path}.group`, 'expected "body", "head" or "none"'), 'head');
+    const group: LayerGroup =
+      raw.group === 'body' || raw.group === 'none'
+        ? raw.group
+        : raw.group === undefined || raw.group === 'head'
+          ? 'head'
+          : (bad(`${path}.group`, 'expected "body", "head" or "none"'), 'head');
     const base = { id: layerId, group, box: box(`${path}.box`, raw.box) };
     const role = raw.role ?? 'image';
     if (role !== 'image') {
@@ -211,11 +219,12 @@ export function validatePack(json: unknown, manifestUrl: string): AvatarPack {
           const entry = visemesIn[v];
           if (entry === undefined) continue;
           const e = typeof entry === 'string' ? { src: entry } : isObject(entry) ? entry : {};
-          const features = Array.isArray(e.features) && e.features.length === 3 && e.features.every((x) => isNumber(x) && x >= 0 && x <= 1)
-            ? (e.features as [number, number, number])
-            : e.features === undefined
-              ? DEFAULT_FEATURES[v]
-              : (bad(`${path}.visemes.${v}.features`, 'expected [open, wide, round], each 0..1'), DEFAULT_FEATURES[v]);
+          const features =
+            Array.isArray(e.features) && e.features.length === 3 && e.features.every((x) => isNumber(x) && x >= 0 && x <= 1)
+              ? (e.features as [number, number, number])
+              : e.features === undefined
+                ? DEFAULT_FEATURES[v]
+                : (bad(`${path}.visemes.${v}.features`, 'expected [open, wide, round], each 0..1'), DEFAULT_FEATURES[v]);
           visemes[v] = { src: file(`${path}.visemes.${v}${typeof entry === 'string' ? '' : '.src'}`, e.src), features };
         }
         const expressions: Record<string, string> = {};

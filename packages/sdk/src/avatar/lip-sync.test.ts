@@ -58,7 +58,11 @@ describe('visemes from sound', () => {
   });
 
   it('finds the cue in force on the audio clock', () => {
-    const cues = [{ time: 1, viseme: 'PP' }, { time: 1.1, viseme: 'aa' }, { time: 1.3, viseme: 'sil' }];
+    const cues = [
+      { time: 1, viseme: 'PP' },
+      { time: 1.1, viseme: 'aa' },
+      { time: 1.3, viseme: 'sil' },
+    ];
     expect(cueAt(cues, 0.9)).toBeNull();
     expect(cueAt(cues, 1.05)?.viseme).toBe('PP');
     expect(cueAt(cues, 1.2)?.viseme).toBe('aa');

@@ -103,5 +103,5 @@ export function cueAt<C extends { time: number }>(cues: readonly C[], time: numb
 }
 
 function clamp01(v: number): number {
-  return v < 0 ? 0 : v > 1 ? 1 : v;
+  return v < 0 ? 0 : Math.min(v, 1);
 }

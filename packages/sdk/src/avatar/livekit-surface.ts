@@ -57,7 +57,12 @@ export class LiveKitSurface implements AvatarSurface {
         if (topic !== RENDERER_SPEECH_TOPIC || (participant && participant.identity !== options.join.rendererIdentity)) return;
         try {
           const event = JSON.parse(new TextDecoder().decode(payload)) as RendererSpeechEvent;
-          if ((event.type === 'speechStart' || event.type === 'speechEnd') && typeof event.chatId === 'string' && Number.isInteger(event.clauseId)) options.onSpeech(event);
+          if (
+            (event.type === 'speechStart' || event.type === 'speechEnd') &&
+            typeof event.chatId === 'string' &&
+            Number.isInteger(event.clauseId)
+          )
+            options.onSpeech(event);
         } catch {
           // not ours
         }
@@ -288,7 +293,12 @@ export class StreamedAvatar {
   private readonly schedule: SpeechSchedule;
 
   constructor(host: StreamedAvatarHost) {
-    this.surface = new LiveKitSurface({ join: host.join, muted: host.muted, log: host.log, onSpeech: (event) => this.schedule.report(event) });
+    this.surface = new LiveKitSurface({
+      join: host.join,
+      muted: host.muted,
+      log: host.log,
+      onSpeech: (event) => this.schedule.report(event),
+    });
     this.schedule = new SpeechSchedule(host, () => this.surface.playoutDelayMs);
   }
 

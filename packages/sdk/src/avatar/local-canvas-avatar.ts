@@ -1,4 +1,13 @@
-import { firstFrameFiles, packFiles, validatePack, type AvatarPack, type Box, type MouthLayer, type PackLayer, type PackPose } from './avatar-pack.js';
+import {
+  firstFrameFiles,
+  packFiles,
+  validatePack,
+  type AvatarPack,
+  type Box,
+  type MouthLayer,
+  type PackLayer,
+  type PackPose,
+} from './avatar-pack.js';
 import type { AvatarPreview, AvatarSource, AvatarState, AvatarSurface, Viseme, VisemeCue } from './avatar-surface.js';
 import { DEFAULT_PALETTE, drawFallbackFace, readPalette, type Palette } from './fallback-face.js';
 import { bandPowers, cueAt, mouthFeatures, mouthTarget, nearestViseme, rms, smoothMouth, type MouthFeatures } from './lip-sync.js';
@@ -228,7 +237,9 @@ export class LocalCanvasAvatar implements AvatarSurface {
       rest = packFiles(pack).filter((file) => !first.includes(file));
       for (const layer of pack.layers) if (layer.role === 'iris' && layer.clip) this.clips.set(layer.id, new Path2D(layer.clip));
       const mouth = pack.layers.find((l): l is MouthLayer => l.role === 'mouth');
-      this.visemeTable = mouth ? (Object.entries(mouth.visemes).map(([v, e]) => [v as Viseme, e.features]) as Array<[Viseme, MouthFeatures]>) : [];
+      this.visemeTable = mouth
+        ? (Object.entries(mouth.visemes).map(([v, e]) => [v as Viseme, e.features]) as Array<[Viseme, MouthFeatures]>)
+        : [];
       this.pack = pack;
       this.mouthShape = pack.poses[this.state].mouth;
       this.drawBackground();
@@ -437,7 +448,9 @@ export class LocalCanvasAvatar implements AvatarSurface {
     else if (now >= this.nextGazeAt) {
       // Small saccades around the viewer, mostly back to the centre.
       const centre = Math.random() < 0.45;
-      this.gazeTarget = centre ? { x: 0, y: 0 } : { x: (Math.random() * 2 - 1) * gazeMotion.rangeX, y: (Math.random() * 2 - 1) * gazeMotion.rangeY };
+      this.gazeTarget = centre
+        ? { x: 0, y: 0 }
+        : { x: (Math.random() * 2 - 1) * gazeMotion.rangeX, y: (Math.random() * 2 - 1) * gazeMotion.rangeY };
       const [min, max] = gazeMotion.intervalMs;
       this.nextGazeAt = now + min + Math.random() * (max - min);
     }

@@ -12,7 +12,8 @@ function report(jitterBufferDelay: number, emitted: number, playoutDelay?: numbe
     ['IT01V', { type: 'inbound-rtp', kind: 'video', jitterBufferDelay: 999, jitterBufferEmittedCount: 1 }],
     ['T01', { type: 'transport' }],
   ]);
-  if (playoutDelay !== undefined) stats.set('AP', { type: 'media-playout', kind: 'audio', totalPlayoutDelay: playoutDelay, totalSamplesCount: playoutSamples });
+  if (playoutDelay !== undefined)
+    stats.set('AP', { type: 'media-playout', kind: 'audio', totalPlayoutDelay: playoutDelay, totalSamplesCount: playoutSamples });
   return stats;
 }
 

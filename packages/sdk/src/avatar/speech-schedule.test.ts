@@ -21,8 +21,19 @@ function harness(playoutMs = 80) {
     // Reports aim CAPTION_LEAD_MS before the sound; the figures below are what takes effect.
     () => delay + CAPTION_LEAD_MS,
   );
-  const start = (chatId: string, clauseId: number, text: string, inMs?: number): RendererSpeechEvent => ({ type: 'speechStart', chatId, clauseId, text, inMs });
-  const end = (chatId: string, clauseId: number, inMs?: number, reason: 'completed' | 'interrupted' = 'completed'): RendererSpeechEvent => ({
+  const start = (chatId: string, clauseId: number, text: string, inMs?: number): RendererSpeechEvent => ({
+    type: 'speechStart',
+    chatId,
+    clauseId,
+    text,
+    inMs,
+  });
+  const end = (
+    chatId: string,
+    clauseId: number,
+    inMs?: number,
+    reason: 'completed' | 'interrupted' = 'completed',
+  ): RendererSpeechEvent => ({
     type: 'speechEnd',
     chatId,
     clauseId,
@@ -90,7 +101,13 @@ describe('SpeechSchedule', () => {
     vi.advanceTimersByTime(49);
     expect(log).toEqual([]);
     vi.advanceTimersByTime(1);
-    expect(log.filter((line) => line.includes('clause'))).toEqual(['50 clause A', '50 clause B', '50 clause C', '50 clause D', '50 clause E']);
+    expect(log.filter((line) => line.includes('clause'))).toEqual([
+      '50 clause A',
+      '50 clause B',
+      '50 clause C',
+      '50 clause D',
+      '50 clause E',
+    ]);
   });
 
   it('keeps speaking across clauses until the server has ended the turn', () => {

@@ -77,8 +77,14 @@ export class SessionChannel {
         this.stopHeartbeat();
         if (!settled) {
           const code =
-            event.code === CLOSE_CODES.unauthorized ? 'UNAUTHORIZED' : event.code === CLOSE_CODES.sessionEnded ? 'SESSION_ENDED' : 'NETWORK_ERROR';
-          fail(new DHKitError(code, event.reason || DHKitError.fromCode(code).message, { cause: { code: event.code, reason: event.reason } }));
+            event.code === CLOSE_CODES.unauthorized
+              ? 'UNAUTHORIZED'
+              : event.code === CLOSE_CODES.sessionEnded
+                ? 'SESSION_ENDED'
+                : 'NETWORK_ERROR';
+          fail(
+            new DHKitError(code, event.reason || DHKitError.fromCode(code).message, { cause: { code: event.code, reason: event.reason } }),
+          );
           return;
         }
         if (this.closedByUs) return;

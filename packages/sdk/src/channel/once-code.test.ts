@@ -29,8 +29,7 @@ describe('onceCodeSource', () => {
   });
 
   it('turns a failing or empty function into ONCE_CODE_INVALID, keeping DHKitErrors as they are', async () => {
-    expect(await codeOf(onceCodeSource(async () => '  ')()))
-      .toBe('ONCE_CODE_INVALID');
+    expect(await codeOf(onceCodeSource(async () => '  ')())).toBe('ONCE_CODE_INVALID');
     expect(await codeOf(onceCodeSource((() => 42) as unknown as () => string)())).toBe('ONCE_CODE_INVALID');
     expect(await codeOf(onceCodeSource(async () => Promise.reject(new TypeError('fetch failed')))())).toBe('ONCE_CODE_INVALID');
     expect(await codeOf(onceCodeSource(async () => Promise.reject(DHKitError.fromCode('NETWORK_ERROR')))())).toBe('NETWORK_ERROR');

@@ -15,15 +15,14 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
  * (meaning https). Rejects anything else (other schemes, credentials, query, fragment) with INVALID_REQUEST.
  */
 export function normalizeServerAddress(input: unknown): ServerAddress {
-  const invalid = (why: string) =>
-    new DHKitError('INVALID_REQUEST', `serverAddress ${JSON.stringify(input)} is not valid: ${why}.`);
+  const invalid = (why: string) => new DHKitError('INVALID_REQUEST', `serverAddress ${JSON.stringify(input)} is not valid: ${why}.`);
   if (typeof input !== 'string' || !input.trim()) throw invalid('expected a URL like https://host[:port][/path]');
   const raw = input.trim();
   const withScheme = SCHEME.test(raw) ? raw : raw.startsWith('//') ? `https:${raw}` : `https://${raw}`;
   let url: URL;
   try {
     url = new URL(withScheme);
-  } catch (cause) {
+  } catch {
     throw invalid('not a URL');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('only https:// and http:// are supported');

@@ -15,7 +15,11 @@ export type { ChunkModules, ChunkName } from './chunk-names.js';
  * (a second import of the same chunk is the same module), and a load that failed is tried again next time.
  * `sdkBase` is the server's `/sdk` URL (`{httpBase}/sdk`), where the script-tag build finds its chunks.
  */
-function loadChunk<N extends ChunkName>(name: N, sdkBase: string, importer: (sdkBase: string) => Promise<ChunkModules[N]>): Promise<ChunkModules[N]> {
+function loadChunk<N extends ChunkName>(
+  name: N,
+  sdkBase: string,
+  importer: (sdkBase: string) => Promise<ChunkModules[N]>,
+): Promise<ChunkModules[N]> {
   return importer(sdkBase).catch((cause: unknown) => {
     throw new DHKitError('CHUNK_LOAD_FAILED', `${name}: ${cause}`, { cause });
   });

@@ -12,11 +12,7 @@ export interface ConfigMerge {
  * Merges a partial config into the current one. Unknown keys and values of the wrong type are reported
  * through `warn` and skipped: a typo in a config must never break a page.
  */
-export function mergeConfig(
-  current: Readonly<DigitalHumanConfig>,
-  partial: unknown,
-  warn: (message: string) => void,
-): ConfigMerge {
+export function mergeConfig(current: Readonly<DigitalHumanConfig>, partial: unknown, warn: (message: string) => void): ConfigMerge {
   const config = { ...current };
   const changed: (keyof DigitalHumanConfig)[] = [];
   if (partial === undefined || partial === null) return { config, changed };
@@ -25,7 +21,7 @@ export function mergeConfig(
     return { config, changed };
   }
   for (const [key, value] of Object.entries(partial)) {
-    if (!Object.prototype.hasOwnProperty.call(DEFAULT_CONFIG, key)) {
+    if (!Object.hasOwn(DEFAULT_CONFIG, key)) {
       warn(`unknown config key '${key}' ignored.`);
       continue;
     }

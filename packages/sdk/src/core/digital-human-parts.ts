@@ -57,7 +57,15 @@ export abstract class DigitalHumanParts {
     this.cancelled.catch(() => {});
     this.emitter = new TypedEmitter<DigitalHumanEventMap>(this.log);
     this.config = mergeConfig(defaultConfig(), options.config, (m) => this.log.warn(m)).config;
-    this.job = { jobId: '', sessionId: '', robotId: options.robotId, state: 'CONNECTING', interactionMode: null, language: null, mediaMode: 'local' };
+    this.job = {
+      jobId: '',
+      sessionId: '',
+      robotId: options.robotId,
+      state: 'CONNECTING',
+      interactionMode: null,
+      language: null,
+      mediaMode: 'local',
+    };
     if (options.eventListeners) this.addListeners(options.eventListeners);
     const made = options.makeView(options.container, this.log);
     this.element = made.view;
@@ -116,7 +124,13 @@ export abstract class DigitalHumanParts {
     this.element.profile = session.robot ?? null;
     this.element.sessionId = session.sessionId;
     this.connection.markReady();
-    this.setJob({ jobId: session.jobId || session.sessionId, sessionId: session.sessionId, language, mediaMode: session.mediaMode, state: 'READY' });
+    this.setJob({
+      jobId: session.jobId || session.sessionId,
+      sessionId: session.sessionId,
+      language,
+      mediaMode: session.mediaMode,
+      state: 'READY',
+    });
     this.log.info('ready');
     this.sleepState.activity();
   }
@@ -253,7 +267,9 @@ export abstract class DigitalHumanParts {
   protected handleSleep(): void {
     this.conversation.interrupt(false);
     const { enableLocalWakeup, wakeWord, wakeWordThreshold } = this.config;
-    const wake = enableLocalWakeup ? { word: wakeWord, threshold: wakeWordThreshold, onWake: () => this.sleepState.wakeup('VOICE') } : undefined;
+    const wake = enableLocalWakeup
+      ? { word: wakeWord, threshold: wakeWordThreshold, onWake: () => this.sleepState.wakeup('VOICE') }
+      : undefined;
     this.voice.setSleeping(true, wake);
     this.updateAvatarState();
     this.log.info('asleep');
@@ -374,4 +390,3 @@ export abstract class DigitalHumanParts {
 function guessLanguage(): LanguageCode {
   return typeof navigator !== 'undefined' && /^zh\b/i.test(navigator.language) ? 'zh_CN' : 'en_US';
 }
-

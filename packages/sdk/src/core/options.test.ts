@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkCreateOptions } from './options.js';
-import { DHKitError } from './errors.js';
+import type { DHKitError } from './errors.js';
 
 const good = { serverAddress: 'dh.example.com', robotId: 'demo', onceCode: 'abc123', containerId: 'dh' };
 

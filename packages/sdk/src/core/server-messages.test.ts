@@ -5,7 +5,10 @@ import { routeServerMessage, type SessionMessageHandlers, type TurnMessageHandle
 
 function recorder(): { calls: unknown[][]; handlers: TurnMessageHandlers & SessionMessageHandlers } {
   const calls: unknown[][] = [];
-  const record = (name: string) => (...args: unknown[]) => void calls.push([name, ...args]);
+  const record =
+    (name: string) =>
+    (...args: unknown[]) =>
+      void calls.push([name, ...args]);
   const handlers = {
     handleTurnStart: record('turnStart'),
     handleSemantic: record('semantic'),

@@ -16,7 +16,7 @@ export const REFERENCE_ONLY_CONFIG_KEYS: Readonly<Record<string, string>> = {
   enableCollectAudioDemand: 'not applicable to dhkit.',
   enableOriginCutAlgorithm: 'not applicable to dhkit.',
   enableVerbatim: 'captions follow the spoken clauses already.',
-  useWorkerWakeup: 'the wake word runs in dhkit\'s lazy voice chunk.',
+  useWorkerWakeup: "the wake word runs in dhkit's lazy voice chunk.",
   preCheckPermissions: 'dhkit asks for the microphone when voice is first used.',
 };
 

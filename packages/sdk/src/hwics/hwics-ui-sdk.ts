@@ -8,7 +8,13 @@ import { create as createDigitalHuman } from '../ui/create.js';
 import { version } from '../version.js';
 import type { WakeupType } from '../voice/sleep-controller.js';
 import { toDhkitConfig } from './config-keys.js';
-import { referenceJobInfo, referenceLanguageInfo, referencePayload, type ReferenceJobInfo, type ReferenceLanguageInfo } from './event-payloads.js';
+import {
+  referenceJobInfo,
+  referenceLanguageInfo,
+  referencePayload,
+  type ReferenceJobInfo,
+  type ReferenceLanguageInfo,
+} from './event-payloads.js';
 import { pcmFromAudioData, type AudioData } from './custom-audio.js';
 import { ICSError, settle, type UISdkResult } from './results.js';
 import { warnOnce } from './warn-once.js';
@@ -79,6 +85,7 @@ function toLogLevel(level: unknown): LogLevel | null {
  * resolve with `{result, errorCode, errorMsg}` as the reference does; `errorCode` is the `MSS.…` code where
  * dhkit's error catalog has one. See docs/migrating-from-metastudio.md.
  */
+// biome-ignore lint/complexity/noStaticOnlyClass: the reference SDK is a global static class; pages call HwICSUiSdk.create() etc.
 export class HwICSUiSdk {
   static readonly version = version;
   static readonly buildTime = '';
@@ -95,8 +102,10 @@ export class HwICSUiSdk {
   /** Starts the interaction task in `containerId`; a task already running is destroyed first. Rejects with an ICSError. */
   static async create(param: CreateParam): Promise<void> {
     if (task || creating) await HwICSUiSdk.destroy();
-    if (param?.taskUrl !== undefined) warnOnce('param:taskUrl', 'create({taskUrl}) is ignored: dhkit admits sessions with serverAddress, robotId and onceCode.');
-    if (param?.extendParamStr !== undefined) warnOnce('param:extendParamStr', 'create({extendParamStr}) is ignored: pass questionParam with each question.');
+    if (param?.taskUrl !== undefined)
+      warnOnce('param:taskUrl', 'create({taskUrl}) is ignored: dhkit admits sessions with serverAddress, robotId and onceCode.');
+    if (param?.extendParamStr !== undefined)
+      warnOnce('param:extendParamStr', 'create({extendParamStr}) is ignored: pass questionParam with each question.');
     if (param?.eventListeners) HwICSUiSdk.addEventListeners(param.eventListeners);
     if (param?.config) config = { ...config, ...toDhkitConfig(param.config) };
     const level = toLogLevel(param?.logLevel);
@@ -282,7 +291,10 @@ export class HwICSUiSdk {
   }
 
   static startLocalWakeupRecord(): Promise<void> {
-    return noOp('startLocalWakeupRecord', "the wake word is heard while hands-free voice is on (startChat({interactionMode: 'AUDIO'})).").then(() => undefined);
+    return noOp(
+      'startLocalWakeupRecord',
+      "the wake word is heard while hands-free voice is on (startChat({interactionMode: 'AUDIO'})).",
+    ).then(() => undefined);
   }
 
   static stopLocalWakeupRecord(): Promise<void> {

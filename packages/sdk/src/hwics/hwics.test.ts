@@ -39,7 +39,15 @@ describe('HwICSUiSdk event payloads', () => {
   });
 
   it("reports jobId '' until the task is ready, as the reference does", () => {
-    const job = { jobId: 's1', sessionId: 's1', robotId: 'r', state: 'CONNECTING', interactionMode: null, language: null, mediaMode: 'local' } as const;
+    const job = {
+      jobId: 's1',
+      sessionId: 's1',
+      robotId: 'r',
+      state: 'CONNECTING',
+      interactionMode: null,
+      language: null,
+      mediaMode: 'local',
+    } as const;
     expect(referenceJobInfo(job).jobId).toBe('');
     expect(referenceJobInfo({ ...job, state: 'READY' }).jobId).toBe('s1');
     expect(referenceJobInfo(null)).toEqual({ jobId: '', websocketAddr: '', jobInfo: null });

@@ -1,14 +1,6 @@
 import { ERROR_CODES, SUPPORTED_LANGUAGES } from '@dhkit/protocol';
 import { describe, expect, it } from 'vitest';
-import {
-  isWeakError,
-  languageFromLocale,
-  languageTag,
-  t,
-  UI_STRINGS,
-  VISITOR_ERROR_TEXTS,
-  visitorErrorText,
-} from './i18n.js';
+import { isWeakError, languageFromLocale, languageTag, t, UI_STRINGS, VISITOR_ERROR_TEXTS, visitorErrorText } from './i18n.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -17,7 +9,8 @@ describe('UI strings', () => {
     const english = Object.keys(UI_STRINGS.en_US).sort();
     for (const language of SUPPORTED_LANGUAGES) {
       expect(Object.keys(UI_STRINGS[language]).sort(), language).toEqual(english);
-      for (const key of english) expect(UI_STRINGS[language][key as keyof typeof UI_STRINGS.en_US].trim(), `${language}.${key}`).not.toBe('');
+      for (const key of english)
+        expect(UI_STRINGS[language][key as keyof typeof UI_STRINGS.en_US].trim(), `${language}.${key}`).not.toBe('');
     }
   });
 

@@ -10,13 +10,15 @@ export const FALLBACK_LANGUAGE: LanguageCode = 'en_US';
 
 function fill(template: string, params?: Readonly<Record<string, string | number>>): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
 }
 
 /** A UI string in `language` (English for an unknown language), with `{name}` parameters filled. */
-export function t(language: LanguageCode | string | undefined, key: UiStringKey, params?: Readonly<Record<string, string | number>>): string {
+export function t(
+  language: LanguageCode | string | undefined,
+  key: UiStringKey,
+  params?: Readonly<Record<string, string | number>>,
+): string {
   const table = UI_STRINGS[isLanguageCode(language) ? language : FALLBACK_LANGUAGE];
   return fill(table[key], params);
 }

@@ -144,7 +144,13 @@ export class Kiosk {
       if (typeof onceCode !== 'string' || !onceCode) throw new DHKitError('ONCE_CODE_INVALID', 'createKiosk: onceCode() gave no code.');
       if (mine !== this.generation) return;
       // A busy server is the kiosk's to show (its busy screen), not the element's: one try per session.
-      const dh = await create({ ...this.options, onceCode, container: this.shell, containerId: undefined, whileBusy: (attempt) => attempt() });
+      const dh = await create({
+        ...this.options,
+        onceCode,
+        container: this.shell,
+        containerId: undefined,
+        whileBusy: (attempt) => attempt(),
+      });
       if (mine !== this.generation) return void (await dh.destroy());
       this.dh = dh;
       this.backoff.reset();

@@ -22,7 +22,12 @@ function namesIn(html: string): { tags: Set<string>; attributes: Set<string> } {
 
 // What real FAQ answers are written with: the sanitizer must keep all of it.
 const FAQ_MARKDOWN = [
-  '# Opening hours', '## Shop', '### Café', '#### Weekend', '##### Holidays', '###### Small print',
+  '# Opening hours',
+  '## Shop',
+  '### Café',
+  '#### Weekend',
+  '##### Holidays',
+  '###### Small print',
   'Some **bold**, *italic*, ~~old~~ and `code`.',
   '- one\n- two\n\n3. three\n4. four',
   '> A quote',

@@ -66,7 +66,12 @@ describe('media policy', () => {
     expect(checkLinkUrl('TEL:123', policy)).toEqual({ ok: true, url: 'tel:123' });
     expect(checkLinkUrl('faq.html', policy)).toEqual({ ok: true, url: 'https://dh.example.com/dhkit/faq.html' });
     for (const bad of [
-      'javascript:alert(1)', 'JaVaScRiPt:alert(1)', ' java\tscript:alert(1)', 'vbscript:msgbox(1)', 'data:text/html,<script>', 'sms:123',
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      ' java\tscript:alert(1)',
+      'vbscript:msgbox(1)',
+      'data:text/html,<script>',
+      'sms:123',
       'file:///etc/passwd',
     ]) {
       expect(checkLinkUrl(bad, policy).ok, bad).toBe(false);

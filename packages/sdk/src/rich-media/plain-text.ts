@@ -1,8 +1,30 @@
 /** Plain text of sanitized answer DOM, for live regions and captions. No dependencies. */
 
 const BLOCK_TAGS = new Set([
-  'p', 'div', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'table', 'tr', 'caption', 'hr',
-  'details', 'summary', 'figure', 'figcaption',
+  'p',
+  'div',
+  'li',
+  'ul',
+  'ol',
+  'dl',
+  'dt',
+  'dd',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'pre',
+  'table',
+  'tr',
+  'caption',
+  'hr',
+  'details',
+  'summary',
+  'figure',
+  'figcaption',
 ]);
 
 /**

@@ -10,13 +10,15 @@ import { retryWhileBusy } from './while-busy.js';
  * `<digital-human>` in the container, with the built-in avatar; it offers "start again" after an end when a
  * new session can follow (`onceCode` is a function).
  */
-const elementView = (canStartAgain: boolean): ViewFactory => (container, log) => {
-  defineComponents();
-  const view = document.createElement('digital-human');
-  view.canStartAgain = canStartAgain;
-  container!.appendChild(view);
-  return { view, surface: new LocalCanvasAvatar(log), bridge: (actions, signal) => bridgeView(view, actions, signal) };
-};
+const elementView =
+  (canStartAgain: boolean): ViewFactory =>
+  (container, log) => {
+    defineComponents();
+    const view = document.createElement('digital-human');
+    view.canStartAgain = canStartAgain;
+    container!.appendChild(view);
+    return { view, surface: new LocalCanvasAvatar(log), bridge: (actions, signal) => bridgeView(view, actions, signal) };
+  };
 
 /**
  * Creates a digital human in the container: admits a session with the once-code, opens its channel,

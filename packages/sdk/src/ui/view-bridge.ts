@@ -29,7 +29,9 @@ export function bridgeView(view: EventTarget, actions: ViewActions, signal: Abor
       });
     },
     'dh-device-change': (event) => {
-      actions.setDevice(event.detail?.deviceId ?? '').catch((error: unknown) => actions.report(toDHKitError(error, 'MICROPHONE_UNAVAILABLE')));
+      actions
+        .setDevice(event.detail?.deviceId ?? '')
+        .catch((error: unknown) => actions.report(toDHKitError(error, 'MICROPHONE_UNAVAILABLE')));
     },
     'dh-language-change': (event) => {
       actions.changeLanguage(event.detail?.langCode).catch((error: unknown) => actions.report(toDHKitError(error)));

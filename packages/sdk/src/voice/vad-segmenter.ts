@@ -27,10 +27,7 @@ export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
 
 export const FRAME_MS = 32;
 
-export type SegmenterEvent =
-  | { type: 'start'; frames: Float32Array[] }
-  | { type: 'frame'; frame: Float32Array }
-  | { type: 'end' };
+export type SegmenterEvent = { type: 'start'; frames: Float32Array[] } | { type: 'frame'; frame: Float32Array } | { type: 'end' };
 
 export class VadSegmenter {
   private readonly options: SegmenterOptions;

@@ -79,7 +79,14 @@ export class VoiceInput {
   /** The utterance being uploaded. */
   private utterance: { chatId: string; seq: number; pending: Float32Array[]; samples: number } | null = null;
   private closed = false;
-  readonly diagnostics: VoiceDiagnostics = { vadFrameMs: [], speechStarts: [], speechEnds: [], bargeIns: [], wakeWordScores: [], wakeWordMs: [] };
+  readonly diagnostics: VoiceDiagnostics = {
+    vadFrameMs: [],
+    speechStarts: [],
+    speechEnds: [],
+    bargeIns: [],
+    wakeWordScores: [],
+    wakeWordMs: [],
+  };
   /** Asleep: speech is ignored; only the wake word (if configured) is listened for. */
   private sleeping = false;
   private wake: WakeWordOptions | null = null;
@@ -167,7 +174,10 @@ export class VoiceInput {
     this.wakeDetector ??= this.loadEngine()
       .then(async (engine) => {
         if (!(word in engine.WAKE_WORD_MODELS)) {
-          throw new DHKitError('INVALID_REQUEST', `unknown wake word "${word}"; shipped: ${Object.keys(engine.WAKE_WORD_MODELS).join(', ')}`);
+          throw new DHKitError(
+            'INVALID_REQUEST',
+            `unknown wake word "${word}"; shipped: ${Object.keys(engine.WAKE_WORD_MODELS).join(', ')}`,
+          );
         }
         const detector = await engine.WakeWordDetector.load(`${this.host.sdkBase}/voice`, word as WakeWordName);
         this.host.log.info('wake word ready', word);
@@ -183,18 +193,20 @@ export class VoiceInput {
   private listenForWakeWord(frame: Float32Array): void {
     const wake = this.wake;
     if (!wake || !this.wakeDetector) return;
-    void this.wakeDetector.then(async (detector) => {
-      if (!detector || this.wake !== wake) return;
-      const started = performance.now();
-      const scores = await detector.push(frame);
-      if (!scores.length) return;
-      keep(this.diagnostics.wakeWordMs, (performance.now() - started) / scores.length);
-      for (const score of scores) keep(this.diagnostics.wakeWordScores, score);
-      if (this.wake === wake && this.sleeping && Math.max(...scores) >= wake.threshold) {
-        detector.reset();
-        wake.onWake();
-      }
-    }).catch((error: unknown) => this.host.log.warn('wake word failed on a frame', error));
+    void this.wakeDetector
+      .then(async (detector) => {
+        if (!detector || this.wake !== wake) return;
+        const started = performance.now();
+        const scores = await detector.push(frame);
+        if (!scores.length) return;
+        keep(this.diagnostics.wakeWordMs, (performance.now() - started) / scores.length);
+        for (const score of scores) keep(this.diagnostics.wakeWordScores, score);
+        if (this.wake === wake && this.sleeping && Math.max(...scores) >= wake.threshold) {
+          detector.reset();
+          wake.onWake();
+        }
+      })
+      .catch((error: unknown) => this.host.log.warn('wake word failed on a frame', error));
   }
 
   /** Stops listening (the microphone is released); a running utterance is dropped. */
@@ -358,7 +370,12 @@ export function microphoneError(error: unknown, language?: LanguageCode): DHKitE
  * Sends audio from another source as one utterance (what `sendCustomAudio` does, also without a VoiceInput:
  * it needs no voice chunk). `beforeSend` runs once the audio is accepted, before anything goes up.
  */
-export function sendAudioUtterance(host: VoiceHost, samples: Int16Array | Float32Array, sampleRate: number, beforeSend?: () => void): string {
+export function sendAudioUtterance(
+  host: VoiceHost,
+  samples: Int16Array | Float32Array,
+  sampleRate: number,
+  beforeSend?: () => void,
+): string {
   if (!(samples instanceof Int16Array || samples instanceof Float32Array) || !(sampleRate >= 8000 && sampleRate <= 192_000)) {
     throw new DHKitError('INVALID_REQUEST', 'sendCustomLocalAudio needs {data: Int16Array | Float32Array, sampleRate: 8000..192000}.');
   }

@@ -107,7 +107,9 @@ export class WakeWordDetector {
   private async chunk(chunk: Float32Array): Promise<number> {
     this.raw.copyWithin(0, CHUNK);
     for (let i = 0; i < CHUNK; i++) this.raw[MEL_CONTEXT + i] = Math.max(-1, Math.min(1, chunk[i])) * 32767;
-    const melOut = await this.melModel.run({ [this.melModel.inputNames[0]]: new ort.Tensor('float32', this.raw.slice(), [1, this.raw.length]) });
+    const melOut = await this.melModel.run({
+      [this.melModel.inputNames[0]]: new ort.Tensor('float32', this.raw.slice(), [1, this.raw.length]),
+    });
     const mel = melOut[this.melModel.outputNames[0]].data as Float32Array;
     for (let frame = 0; frame + MEL_BINS <= mel.length; frame += MEL_BINS) {
       const row = new Float32Array(MEL_BINS);
@@ -124,7 +126,9 @@ export class WakeWordDetector {
     this.embeddings.shift();
     const features = new Float32Array(this.windowSize * EMBEDDING);
     this.embeddings.forEach((embedding, i) => features.set(embedding, i * EMBEDDING));
-    const out = await this.wordModel.run({ [this.wordModel.inputNames[0]]: new ort.Tensor('float32', features, [1, this.windowSize, EMBEDDING]) });
+    const out = await this.wordModel.run({
+      [this.wordModel.inputNames[0]]: new ort.Tensor('float32', features, [1, this.windowSize, EMBEDDING]),
+    });
     this.chunks++;
     return this.chunks <= WARMUP_CHUNKS ? 0 : ((out[this.wordModel.outputNames[0]].data as Float32Array)[0] ?? 0);
   }

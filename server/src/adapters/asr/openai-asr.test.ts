@@ -63,7 +63,9 @@ describe('OpenAiAsr (local server speaking the OpenAI wire format)', () => {
   it('times out a slow server', async () => {
     fake.reply = () => ({ status: 200, body: '{"text":"late"}', delayMs: 1000 });
     const started = performance.now();
-    const error = await new OpenAiAsr({ baseUrl: fake.baseUrl, timeoutMs: 150 }).recognize(utterance, new AbortController().signal).catch((e: unknown) => e);
+    const error = await new OpenAiAsr({ baseUrl: fake.baseUrl, timeoutMs: 150 })
+      .recognize(utterance, new AbortController().signal)
+      .catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/timed out/);
     expect(performance.now() - started).toBeLessThan(900);
   });
@@ -81,7 +83,9 @@ describe('OpenAiAsr (local server speaking the OpenAI wire format)', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    const error = await new OpenAiAsr({ baseUrl: `http://127.0.0.1:${port}/v1` }).recognize(utterance, new AbortController().signal).catch((e: unknown) => e);
+    const error = await new OpenAiAsr({ baseUrl: `http://127.0.0.1:${port}/v1` })
+      .recognize(utterance, new AbortController().signal)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SpeechRecognitionError);
   });
 });

@@ -28,7 +28,7 @@ export class OpenAiAsr implements SpeechRecognizer {
   private readonly url: string;
 
   constructor(private readonly options: OpenAiAsrOptions) {
-    this.url = options.baseUrl.replace(/\/+$/, '') + '/audio/transcriptions';
+    this.url = `${options.baseUrl.replace(/\/+$/, '')}/audio/transcriptions`;
   }
 
   async recognize(utterance: Utterance, signal: AbortSignal): Promise<string> {

@@ -20,10 +20,19 @@ const index = new KnowledgeIndex(entries);
 async function ask(question: string, target: Robot = robot) {
   const brain = new KnowledgeBrain({ loadEntries: async () => entries });
   const chunks = [];
-  for await (const chunk of brain.answer(question, { language: target.defaultLanguage, robot: target, signal: new AbortController().signal })) {
+  for await (const chunk of brain.answer(question, {
+    language: target.defaultLanguage,
+    robot: target,
+    signal: new AbortController().signal,
+  })) {
     chunks.push(chunk);
   }
-  return { text: chunks.map((c) => c.text).join(''), language: chunks[0].language, answered: chunks[0].answered, suggestions: chunks[0].suggestions };
+  return {
+    text: chunks.map((c) => c.text).join(''),
+    language: chunks[0].language,
+    answered: chunks[0].answered,
+    suggestions: chunks[0].suggestions,
+  };
 }
 
 describe('knowledge retrieval (BM25 over ICU words and Han bigrams)', () => {
@@ -33,7 +42,9 @@ describe('knowledge retrieval (BM25 over ICU words and Han bigrams)', () => {
   });
 
   it('the paraphrase set holds no known question verbatim', () => {
-    const known = new Set(entries.flatMap((e) => [e.question, ...e.similarQuestions]).map((q) => q.toLowerCase().replace(/[\s\p{P}]/gu, '')));
+    const known = new Set(
+      entries.flatMap((e) => [e.question, ...e.similarQuestions]).map((q) => q.toLowerCase().replace(/[\s\p{P}]/gu, '')),
+    );
     expect(PARAPHRASES.length).toBeGreaterThanOrEqual(40);
     for (const [asked] of PARAPHRASES) expect(known.has(asked.toLowerCase().replace(/[\s\p{P}]/gu, '')), asked).toBe(false);
   });

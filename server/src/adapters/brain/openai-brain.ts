@@ -6,15 +6,7 @@
 import type { OpenAiBrainConfig } from '@dhkit/protocol';
 import { BrainError, type Brain, type BrainChunk, type BrainContext } from './brain.js';
 import { answerLanguage } from './fallback.js';
-import {
-  BrainRequest,
-  DEFAULT_MAX_DURATION_MS,
-  DEFAULT_TIMEOUT_MS,
-  bodyOf,
-  describeUrl,
-  replyFormat,
-  readJson,
-} from './http-brain.js';
+import { BrainRequest, DEFAULT_MAX_DURATION_MS, DEFAULT_TIMEOUT_MS, bodyOf, describeUrl, replyFormat, readJson } from './http-brain.js';
 import type { KnowledgeBrain } from './knowledge-brain.js';
 import { readSseData } from './sse.js';
 import { fetchUpstream } from '../../security/upstream-fetch.js';
@@ -51,7 +43,12 @@ export class OpenAiBrain implements Brain {
     const what = `LLM ${describeUrl(url)}`;
     const messages = await this.messages(question, context);
     if (context.signal.aborted) return;
-    const request = new BrainRequest(context.signal, config.timeoutMs ?? DEFAULT_TIMEOUT_MS, this.options.maxDurationMs ?? DEFAULT_MAX_DURATION_MS, what);
+    const request = new BrainRequest(
+      context.signal,
+      config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      this.options.maxDurationMs ?? DEFAULT_MAX_DURATION_MS,
+      what,
+    );
     const language = answerLanguage(question, context.robot, context.language);
     let first = true;
     try {

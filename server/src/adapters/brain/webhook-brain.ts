@@ -8,15 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { WebhookBrainConfig } from '@dhkit/protocol';
 import { BrainError, type Brain, type BrainChunk, type BrainContext, type HistoryMessage } from './brain.js';
 import { answerLanguage } from './fallback.js';
-import {
-  BrainRequest,
-  DEFAULT_MAX_DURATION_MS,
-  DEFAULT_TIMEOUT_MS,
-  bodyOf,
-  describeUrl,
-  replyFormat,
-  readJson,
-} from './http-brain.js';
+import { BrainRequest, DEFAULT_MAX_DURATION_MS, DEFAULT_TIMEOUT_MS, bodyOf, describeUrl, replyFormat, readJson } from './http-brain.js';
 import { DEFAULT_HISTORY_TURNS } from './openai-brain.js';
 import { readSseData } from './sse.js';
 import { fetchUpstream } from '../../security/upstream-fetch.js';
@@ -44,7 +36,13 @@ export function signWebhookBody(secret: string, body: string, timestampMs = Date
  * What a receiving endpoint does (exported for tests and for customers on Node): the signature matches the
  * raw body and is at most `toleranceMs` old.
  */
-export function verifyWebhookSignature(secret: string, header: string | undefined, body: string, toleranceMs = 5 * 60_000, now = Date.now()): boolean {
+export function verifyWebhookSignature(
+  secret: string,
+  header: string | undefined,
+  body: string,
+  toleranceMs = 5 * 60_000,
+  now = Date.now(),
+): boolean {
   if (!header) return false;
   const fields = new Map(header.split(',').map((part) => part.trim().split('=', 2) as [string, string]));
   const t = Number(fields.get('t'));
@@ -80,7 +78,12 @@ export class WebhookBrain implements Brain {
     };
     const body = JSON.stringify(payload);
     if (context.signal.aborted) return;
-    const request = new BrainRequest(context.signal, config.timeoutMs ?? DEFAULT_TIMEOUT_MS, this.options.maxDurationMs ?? DEFAULT_MAX_DURATION_MS, what);
+    const request = new BrainRequest(
+      context.signal,
+      config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      this.options.maxDurationMs ?? DEFAULT_MAX_DURATION_MS,
+      what,
+    );
     try {
       const response = await fetchUpstream(config.url, {
         method: 'POST',

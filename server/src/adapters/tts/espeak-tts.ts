@@ -75,9 +75,7 @@ export class EspeakTts implements TextToSpeech {
     });
     child.on('close', (code, closeSignal) => {
       if (code !== 0 && !signal.aborted && !failure) {
-        failure = new SpeechSynthesisError(
-          `espeak-ng exited with ${code ?? closeSignal}${stderr ? `: ${stderr.trim()}` : ''}`,
-        );
+        failure = new SpeechSynthesisError(`espeak-ng exited with ${code ?? closeSignal}${stderr ? `: ${stderr.trim()}` : ''}`);
       }
       finished = true;
       notify();
@@ -85,7 +83,7 @@ export class EspeakTts implements TextToSpeech {
     child.stdin.on('error', () => {
       // EPIPE when the process died; 'close' reports it.
     });
-    child.stdin.end(text.replace(/\s+/g, ' ').trim() + '\n');
+    child.stdin.end(`${text.replace(/\s+/g, ' ').trim()}\n`);
 
     let headerLeft = WAV_HEADER_BYTES;
     let carry: Buffer = Buffer.alloc(0);

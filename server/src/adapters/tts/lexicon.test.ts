@@ -39,7 +39,12 @@ describe('PronunciationLexicon', () => {
 
   it('reads the SSML subset and never throws on broken markup', () => {
     expect(parseSpeechMarkup('<sub alias="W3C">World Wide Web Consortium</sub>')).toEqual([{ text: 'W3C' }]);
-    expect(parseSpeechMarkup('a<break time="1.5s"/>b<break time="99s"/>')).toEqual([{ text: 'a' }, { breakMs: 1500 }, { text: 'b' }, { breakMs: 5000 }]);
+    expect(parseSpeechMarkup('a<break time="1.5s"/>b<break time="99s"/>')).toEqual([
+      { text: 'a' },
+      { breakMs: 1500 },
+      { text: 'b' },
+      { breakMs: 5000 },
+    ]);
     expect(parseSpeechMarkup('<emphasis>big</emphasis> &amp; small')).toEqual([{ text: 'big' }, { text: ' & small' }]);
     expect(parseSpeechMarkup('<sub alias="x">unclosed')).toEqual([{ text: 'unclosed' }]);
     expect(parseSpeechMarkup('<<<>>>')).toEqual([{ text: '<<<>>>' }]);
@@ -74,7 +79,10 @@ describe('viseme timings through the lexicon', () => {
     const inner = {
       sampleRate: RATE,
       async *synthesize(text: string, _voice: string, _signal: AbortSignal, timings?: (cues: { t: number; v: string }[]) => void) {
-        timings?.([{ t: 0, v: text === 'wait' ? 'U' : 'aa' }, { t: 100, v: 'sil' }]);
+        timings?.([
+          { t: 0, v: text === 'wait' ? 'U' : 'aa' },
+          { t: 100, v: 'sil' },
+        ]);
         yield new Uint8Array(RATE * 0.2 * 2);
       },
       async close() {},
@@ -82,7 +90,8 @@ describe('viseme timings through the lexicon', () => {
     const tts = new LexiconTts(inner, new PronunciationLexicon([{ word: 'wait', say: 'wait<break time="300ms"/>' }]));
     const cues: { t: number; v: string }[] = [];
     let bytes = 0;
-    for await (const chunk of tts.synthesize('wait now', 'en-us', new AbortController().signal, (c) => cues.push(...c))) bytes += chunk.length;
+    for await (const chunk of tts.synthesize('wait now', 'en-us', new AbortController().signal, (c) => cues.push(...c)))
+      bytes += chunk.length;
     // "wait" (200 ms), 300 ms of silence, then "now" (200 ms).
     expect(bytes).toBe(RATE * 0.7 * 2);
     expect(cues).toEqual([

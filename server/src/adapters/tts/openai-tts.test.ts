@@ -107,14 +107,27 @@ describe('OpenAiTts (local server speaking the OpenAI wire format)', () => {
   });
 
   it.each([
-    ['an HTTP 500', (_q: unknown, r: http.ServerResponse) => r.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"model overloaded"}}'), /HTTP 500: model overloaded/],
-    ['JSON instead of audio', (_q: unknown, r: http.ServerResponse) => r.writeHead(200, { 'content-type': 'application/json' }).end('{"detail":"unknown voice"}'), /instead of PCM/],
+    [
+      'an HTTP 500',
+      (_q: unknown, r: http.ServerResponse) =>
+        r.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"model overloaded"}}'),
+      /HTTP 500: model overloaded/,
+    ],
+    [
+      'JSON instead of audio',
+      (_q: unknown, r: http.ServerResponse) => r.writeHead(200, { 'content-type': 'application/json' }).end('{"detail":"unknown voice"}'),
+      /instead of PCM/,
+    ],
     ['an empty body', (_q: unknown, r: http.ServerResponse) => r.writeHead(200, { 'content-type': 'audio/pcm' }).end(), /no audio/],
-    ['a dropped connection', (_q: unknown, r: http.ServerResponse) => {
-      r.writeHead(200, { 'content-type': 'audio/pcm' });
-      r.write(tone(300));
-      setTimeout(() => r.socket?.destroy(), 30);
-    }, /dropped the connection/],
+    [
+      'a dropped connection',
+      (_q: unknown, r: http.ServerResponse) => {
+        r.writeHead(200, { 'content-type': 'audio/pcm' });
+        r.write(tone(300));
+        setTimeout(() => r.socket?.destroy(), 30);
+      },
+      /dropped the connection/,
+    ],
   ])('fails with SpeechSynthesisError on %s, never showing the key', async (_name, reply, message) => {
     behaviour = reply as Behaviour;
     const tts = new OpenAiTts({ baseUrl, apiKey: 'sk-never-shown' });
@@ -126,20 +139,26 @@ describe('OpenAiTts (local server speaking the OpenAI wire format)', () => {
 
   it('times out a server that does not answer, and one that stalls mid-stream', async () => {
     behaviour = () => undefined; // never answers
-    const silent = await collect(new OpenAiTts({ baseUrl, timeoutMs: 150 }).synthesize('Hi.', 'alloy', new AbortController().signal)).catch((e: unknown) => e);
+    const silent = await collect(new OpenAiTts({ baseUrl, timeoutMs: 150 }).synthesize('Hi.', 'alloy', new AbortController().signal)).catch(
+      (e: unknown) => e,
+    );
     expect((silent as Error).message).toMatch(/timed out/);
 
     behaviour = (_request, response) => {
       response.writeHead(200, { 'content-type': 'audio/pcm' });
       response.write(tone(200)); // then nothing
     };
-    const stalled = await collect(new OpenAiTts({ baseUrl, timeoutMs: 150 }).synthesize('Hi.', 'alloy', new AbortController().signal)).catch((e: unknown) => e);
+    const stalled = await collect(
+      new OpenAiTts({ baseUrl, timeoutMs: 150 }).synthesize('Hi.', 'alloy', new AbortController().signal),
+    ).catch((e: unknown) => e);
     expect(stalled).toBeInstanceOf(SpeechSynthesisError);
     expect((stalled as Error).message).toMatch(/stalled/);
   });
 
   it('fails cleanly when nothing listens', async () => {
-    const error = await collect(new OpenAiTts({ baseUrl: 'http://127.0.0.1:9/v1' }).synthesize('Hi.', 'alloy', new AbortController().signal)).catch((e: unknown) => e);
+    const error = await collect(
+      new OpenAiTts({ baseUrl: 'http://127.0.0.1:9/v1' }).synthesize('Hi.', 'alloy', new AbortController().signal),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SpeechSynthesisError);
     expect((error as Error).message).toMatch(/could not be reached/);
   });

@@ -37,7 +37,7 @@ export class OpenAiTts implements TextToSpeech {
   private readonly speed: number | undefined;
 
   constructor(options: OpenAiTtsOptions) {
-    this.url = options.baseUrl.replace(/\/+$/, '') + '/audio/speech';
+    this.url = `${options.baseUrl.replace(/\/+$/, '')}/audio/speech`;
     this.model = options.model ?? 'tts-1';
     this.apiKey = options.apiKey;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

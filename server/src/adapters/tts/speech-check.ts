@@ -65,7 +65,9 @@ export async function checkSpeech(location: EspeakLocation, robots: readonly Rob
     );
   } else {
     const binary = location.binary;
-    const probes = await Promise.all([...needed].map(async ([voice, robotIds]) => ({ voice, robotIds, error: await probeVoice(binary, voice) })));
+    const probes = await Promise.all(
+      [...needed].map(async ([voice, robotIds]) => ({ voice, robotIds, error: await probeVoice(binary, voice) })),
+    );
     for (const { voice, robotIds, error } of probes) {
       if (error) result.problems.push(`espeak-ng (${binary}) cannot speak voice "${voice}" of robot ${robotIds.join(', ')}: ${error}`);
     }

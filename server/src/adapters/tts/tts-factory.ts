@@ -26,7 +26,9 @@ export class TtsFactory {
   private engineFor(config: Robot['tts']): TextToSpeech {
     if (!config || config.type === 'espeak') return this.espeak;
     // The key is hashed: it holds the API key, and map keys can end up in heap dumps and debug output.
-    const key = createHash('sha256').update(JSON.stringify([config.baseUrl, config.model, config.apiKey, config.timeoutMs])).digest('hex');
+    const key = createHash('sha256')
+      .update(JSON.stringify([config.baseUrl, config.model, config.apiKey, config.timeoutMs]))
+      .digest('hex');
     let engine = this.engines.get(key);
     if (!engine) {
       if (this.engines.size >= MAX_CACHED_ENGINES) this.engines.delete(this.engines.keys().next().value!);

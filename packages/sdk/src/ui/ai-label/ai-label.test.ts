@@ -4,7 +4,12 @@ import DhAiLabel from './ai-label.component.js';
 /** The text parts of a Lit template result, nested ones included. */
 function texts(result: unknown): string[] {
   const { strings, values } = result as { strings: readonly string[]; values: unknown[] };
-  return [...strings, ...values.flatMap((value) => (typeof value === 'string' ? [value] : value && typeof value === 'object' && 'strings' in value ? texts(value) : []))];
+  return [
+    ...strings,
+    ...values.flatMap((value) =>
+      typeof value === 'string' ? [value] : value && typeof value === 'object' && 'strings' in value ? texts(value) : [],
+    ),
+  ];
 }
 
 describe('<dh-ai-label>', () => {

@@ -107,9 +107,10 @@ export default class DhCaptions extends DhElement {
         (error: unknown) => this.log.warn('could not load the answer renderer', error),
       );
     }
-    const rendered = renderer && this.serverAddress
-      ? renderer.renderAnswerNow(this.answer, { serverAddress: this.serverAddress, mediaAllowlist: this.mediaAllowlist })
-      : null;
+    const rendered =
+      renderer && this.serverAddress
+        ? renderer.renderAnswerNow(this.answer, { serverAddress: this.serverAddress, mediaAllowlist: this.mediaAllowlist })
+        : null;
     const text = rendered ? answerPlainText(rendered) : this.answer;
     // Announce once per answer, when it is whole; a new answer clears the region first.
     this.announcement = this.complete ? text : '';
@@ -148,7 +149,8 @@ export default class DhCaptions extends DhElement {
     const lang = this.language;
     const elements = Array.from(fragment.querySelectorAll<HTMLElement>('img, video'));
     elements.forEach((element, index) => {
-      const name = element.getAttribute(element.localName === 'img' ? 'alt' : 'title') || t(lang, element.localName === 'img' ? 'image' : 'video');
+      const name =
+        element.getAttribute(element.localName === 'img' ? 'alt' : 'title') || t(lang, element.localName === 'img' ? 'image' : 'video');
       if (element.localName === 'img') {
         element.classList.add('openable');
         element.dataset.dhMedia = String(index);

@@ -14,7 +14,10 @@ describe('<dh-captions>', () => {
 
   it('opens the picture clicked in the media viewer (dh-media-open with the answer media and its index)', () => {
     const captions = new DhCaptions();
-    const items = [{ kind: 'image', url: 'https://x.example/a.png' }, { kind: 'video', url: 'https://x.example/b.mp4' }];
+    const items = [
+      { kind: 'image', url: 'https://x.example/a.png' },
+      { kind: 'video', url: 'https://x.example/b.mp4' },
+    ];
     (captions as unknown as Internals).media = items;
     captions.mediaViewer = true;
     const opened: Array<{ index: number; count: number }> = [];

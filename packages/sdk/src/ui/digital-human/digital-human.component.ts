@@ -256,19 +256,25 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     const seconds = this.endCountdown;
     return html`
       <div class="visually-hidden" role="status" aria-live="polite">
-        ${seconds !== null && this.endAnnounced !== null
-          ? t(lang, this.endCanContinue ? 'endsAnnouncement' : 'endsIn', { seconds: this.endAnnounced })
-          : ''}
+        ${
+          seconds !== null && this.endAnnounced !== null
+            ? t(lang, this.endCanContinue ? 'endsAnnouncement' : 'endsIn', { seconds: this.endAnnounced })
+            : ''
+        }
       </div>
-      ${seconds !== null
-        ? html`<div part="end-countdown" class="end-countdown" role="group" aria-labelledby="end-title">
+      ${
+        seconds !== null
+          ? html`<div part="end-countdown" class="end-countdown" role="group" aria-labelledby="end-title">
             <p id="end-title" class="end-title">${t(lang, 'stillThere')}</p>
             <p aria-hidden="true">${t(lang, 'endsIn', { seconds })}</p>
-            ${this.endCanContinue
-              ? html`<button type="button" part="continue" @click=${this.onContinue}>${t(lang, 'continueSession')}</button>`
-              : nothing}
+            ${
+              this.endCanContinue
+                ? html`<button type="button" part="continue" @click=${this.onContinue}>${t(lang, 'continueSession')}</button>`
+                : nothing
+            }
           </div>`
-        : nothing}
+          : nothing
+      }
     `;
   }
 
@@ -295,7 +301,11 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     }
     if (changed.has('config')) this.surface?.setBackground(this.config.useDefaultBackground);
     // The answer renderer (marked + DOMPurify) is a lazy chunk: fetch it as soon as captions may need it.
-    if ((changed.has('config') || changed.has('serverAddress')) && this.serverAddress && (this.config.enableCaption || this.config.enableMediaViewer)) {
+    if (
+      (changed.has('config') || changed.has('serverAddress')) &&
+      this.serverAddress &&
+      (this.config.enableCaption || this.config.enableMediaViewer)
+    ) {
       // A chunk that does not load (a strict CSP, a missing file) is reported, never silent: `dh-error` becomes
       // the digital human's `error` event (CHUNK_LOAD_FAILED); captions meanwhile show answers as plain text.
       loadRendererChunk(this.serverAddress).catch((error: unknown) => {
@@ -315,26 +325,35 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     const busy = this.busyRetry !== null && this.state === 'CONNECTING';
     const info = busy
       ? `${t(lang, 'allBusy')}. ${t(lang, 'allBusyDetail')} ${this.busyRetry ? t(lang, 'retryIn', { seconds: this.busyRetry }) : ''}`.trim()
-      : this.state === 'CONNECTING' ? t(lang, 'connecting') : ended ? t(lang, 'ended') : this.voiceUnavailable ? t(lang, 'voiceUnavailable') : '';
+      : this.state === 'CONNECTING'
+        ? t(lang, 'connecting')
+        : ended
+          ? t(lang, 'ended')
+          : this.voiceUnavailable
+            ? t(lang, 'voiceUnavailable')
+            : '';
     const hotQuestions = config.enableHotIssues ? hotQuestionsFor(profile?.hotQuestions, lang) : [];
     return html`
       <div class="root ${config.useDefaultBackground ? 'default-background' : ''}">
         <div part="avatar"></div>
         <div class="top">
           ${profile?.aiLabel ? html`<dh-ai-label part="ai-label" .language=${lang} .theme=${theme}></dh-ai-label>` : nothing}
-          ${config.showLanguageUI
-            ? html`<dh-language-switch
+          ${
+            config.showLanguageUI
+              ? html`<dh-language-switch
                 part="language"
                 .language=${lang}
                 .theme=${theme}
                 .languages=${profile?.languages ?? []}
                 ?disabled=${inputDisabled}
               ></dh-language-switch>`
-            : nothing}
+              : nothing
+          }
         </div>
         <div class="overlay">
-          ${config.enableCaption
-            ? html`<dh-captions
+          ${
+            config.enableCaption
+              ? html`<dh-captions
                 part="caption"
                 exportparts="answer:media,clause"
                 .language=${lang}
@@ -345,23 +364,29 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
                 .mediaAllowlist=${profile?.mediaAllowlist ?? []}
                 @dh-media-open=${this.onMediaOpen}
               ></dh-captions>`
-            : nothing}
+              : nothing
+          }
           ${this.renderEndCountdown()}
-          ${ended && this.canStartAgain
-            ? html`<button type="button" part="start-again" class="start-again" @click=${this.onStartAgain}>${t(lang, 'startAgain')}</button>`
-            : nothing}
+          ${
+            ended && this.canStartAgain
+              ? html`<button type="button" part="start-again" class="start-again" @click=${this.onStartAgain}>${t(lang, 'startAgain')}</button>`
+              : nothing
+          }
           <dh-status part="status" .language=${lang} .theme=${theme} .weakErrors=${config.enableWeakErrorInfo} .info=${info}></dh-status>
-          ${hotQuestions.length
-            ? html`<dh-hot-questions
+          ${
+            hotQuestions.length
+              ? html`<dh-hot-questions
                 part="hot-questions"
                 .language=${lang}
                 .theme=${theme}
                 .questions=${hotQuestions}
                 ?disabled=${inputDisabled}
               ></dh-hot-questions>`
-            : nothing}
-          ${config.enableChatBtn
-            ? html`<dh-input-bar
+              : nothing
+          }
+          ${
+            config.enableChatBtn
+              ? html`<dh-input-bar
                 part="input"
                 .language=${lang}
                 .theme=${theme}
@@ -371,7 +396,8 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
                 .voiceAvailable=${!!profile?.voiceInput}
                 .deviceSetting=${this.config.enableDeviceSetting}
               ></dh-input-bar>`
-            : nothing}
+              : nothing
+          }
         </div>
         <dh-media-viewer .language=${lang} .theme=${theme}></dh-media-viewer>
       </div>

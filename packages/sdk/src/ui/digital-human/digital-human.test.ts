@@ -6,7 +6,15 @@ describe('<digital-human>', () => {
   it('is defined with all its parts, once, however often create() asks', () => {
     defineComponents();
     defineComponents();
-    for (const tag of ['dh-ai-label', 'dh-captions', 'dh-hot-questions', 'dh-input-bar', 'dh-language-switch', 'dh-media-viewer', 'dh-status']) {
+    for (const tag of [
+      'dh-ai-label',
+      'dh-captions',
+      'dh-hot-questions',
+      'dh-input-bar',
+      'dh-language-switch',
+      'dh-media-viewer',
+      'dh-status',
+    ]) {
       expect(customElements.get(tag), tag).toBeDefined();
     }
     expect(customElements.get('digital-human')).toBe(DigitalHumanElement);

@@ -140,8 +140,9 @@ export default class DhInputBar extends DhElement {
         ?disabled=${this.disabled}
         @keydown=${this.onFieldKeydown}
       />
-      ${this.showMic
-        ? html`<span class="mic-wrap">
+      ${
+        this.showMic
+          ? html`<span class="mic-wrap">
             <button
               type="button"
               part=${micParts}
@@ -160,13 +161,16 @@ export default class DhInputBar extends DhElement {
               >${t(lang, 'micUnavailable')}</span
             >
           </span>`
-        : nothing}
-      ${this.deviceSetting && this.voiceAvailable
-        ? html`<select part="device" aria-label=${t(lang, 'microphone')} ?disabled=${this.disabled} @change=${this.onDevicePicked}>
+          : nothing
+      }
+      ${
+        this.deviceSetting && this.voiceAvailable
+          ? html`<select part="device" aria-label=${t(lang, 'microphone')} ?disabled=${this.disabled} @change=${this.onDevicePicked}>
             <option value="">${t(lang, 'defaultMicrophone')}</option>
             ${this.microphones.map((mic) => html`<option value=${mic.deviceId}>${mic.label}</option>`)}
           </select>`
-        : nothing}
+          : nothing
+      }
       <button type="button" part="stop" aria-label=${t(lang, 'stopLabel')} ?hidden=${!this.speaking} @click=${this.onStop}>
         ${t(lang, 'stop')}
       </button>

@@ -78,9 +78,11 @@ export default class DhKiosk extends DhElement {
       ${this.state === 'attract' ? this.renderAttract(lang) : nothing}
       ${this.state === 'active' && this.countdownSeconds !== null ? this.renderCountdown(lang, this.countdownSeconds) : nothing}
       ${outage ? this.renderOutage(lang) : nothing}
-      ${this.state === 'starting' || this.state === 'resetting'
-        ? html`<div class="veil"><p class="card">${t(lang, 'kioskWelcome')}</p></div>`
-        : nothing}
+      ${
+        this.state === 'starting' || this.state === 'resetting'
+          ? html`<div class="veil"><p class="card">${t(lang, 'kioskWelcome')}</p></div>`
+          : nothing
+      }
     `;
   }
 
@@ -88,10 +90,12 @@ export default class DhKiosk extends DhElement {
     return html`
       <div part="attract" class="attract">
         <p class="invite">${t(lang, 'kioskInvite')}</p>
-        ${this.suggestion
-          ? html`<p class="try">${t(lang, 'kioskTryAsking')}</p>
+        ${
+          this.suggestion
+            ? html`<p class="try">${t(lang, 'kioskTryAsking')}</p>
               <button class="chip" type="button" @click=${() => this.fire('dh-kiosk-ask', { text: this.suggestion })}>${this.suggestion}</button>`
-          : nothing}
+            : nothing
+        }
         <button class="primary" type="button" @click=${() => this.fire('dh-kiosk-start', {})}>${t(lang, 'kioskStart')}</button>
       </div>
     `;

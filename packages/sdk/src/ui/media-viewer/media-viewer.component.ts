@@ -119,23 +119,29 @@ export default class DhMediaViewer extends DhElement {
       @pointerup=${this.onPointerUp}
       @pointercancel=${this.onPointerCancel}
     >
-      ${this.open && item
-        ? html`<figure part="figure">
-            ${item.kind === 'video'
-              ? html`<video part="media" src=${item.src} poster=${item.poster ?? nothing} controls playsinline preload="metadata"></video>`
-              : html`<img part="media" src=${item.src} alt=${item.alt} referrerpolicy="no-referrer" />`}
+      ${
+        this.open && item
+          ? html`<figure part="figure">
+            ${
+              item.kind === 'video'
+                ? html`<video part="media" src=${item.src} poster=${item.poster ?? nothing} controls playsinline preload="metadata"></video>`
+                : html`<img part="media" src=${item.src} alt=${item.alt} referrerpolicy="no-referrer" />`
+            }
             <figcaption part="caption">
-              ${item.alt ? html`<span>${item.alt}</span>` : nothing}${item.alt && several ? ' · ' : nothing}${several
-                ? html`<span aria-live="polite">${position}</span>`
-                : nothing}
+              ${item.alt ? html`<span>${item.alt}</span>` : nothing}${item.alt && several ? ' · ' : nothing}${
+                several ? html`<span aria-live="polite">${position}</span>` : nothing
+              }
             </figcaption>
           </figure>`
-        : nothing}
+          : nothing
+      }
       <button type="button" part="close" aria-label=${t(lang, 'close')} @click=${this.close}>×</button>
-      ${several
-        ? html`<button type="button" part="previous" aria-label=${t(lang, 'previous')} @click=${() => this.step(-1)}>‹</button>
+      ${
+        several
+          ? html`<button type="button" part="previous" aria-label=${t(lang, 'previous')} @click=${() => this.step(-1)}>‹</button>
             <button type="button" part="next" aria-label=${t(lang, 'next')} @click=${() => this.step(1)}>›</button>`
-        : nothing}
+          : nothing
+      }
     </dialog>`;
   }
 
@@ -160,7 +166,11 @@ export default class DhMediaViewer extends DhElement {
       this.step(event.key === 'ArrowRight' ? 1 : -1);
     } else if (event.key === 'Tab') {
       const focusables = Array.from(this.renderRoot.querySelectorAll<HTMLElement>('button, video'));
-      const next = trapTarget(focusables, this.renderRoot instanceof ShadowRoot ? (this.renderRoot.activeElement as HTMLElement | null) : null, event.shiftKey);
+      const next = trapTarget(
+        focusables,
+        this.renderRoot instanceof ShadowRoot ? (this.renderRoot.activeElement as HTMLElement | null) : null,
+        event.shiftKey,
+      );
       if (next) {
         event.preventDefault();
         next.focus();

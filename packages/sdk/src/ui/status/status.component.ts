@@ -61,7 +61,10 @@ export default class DhStatus extends DhElement {
     const before = this.toasts;
     this.toasts = addToast(before, toast);
     for (const old of before) if (!this.toasts.includes(old)) this.clearTimer(old.id);
-    this.timers.set(toast.id, setTimeout(() => this.dismiss(toast.id), weak ? TOAST_MS.weak : TOAST_MS.error));
+    this.timers.set(
+      toast.id,
+      setTimeout(() => this.dismiss(toast.id), weak ? TOAST_MS.weak : TOAST_MS.error),
+    );
     return true;
   }
 

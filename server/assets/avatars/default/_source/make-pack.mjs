@@ -164,16 +164,22 @@ const almonds = `${eyeAlmond(EYE_L, EYE_Y)} ${mirror(eyeAlmond(EYE_L, EYE_Y))}`;
 
 write(
   'eyes/whites.svg',
-  svg(EYES_BOX, `<path fill="url(#sclera)" d="${almonds}"/>`,
-    `<linearGradient id="sclera" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#e3d3cc"/><stop offset="0.45" stop-color="${C.sclera}"/><stop offset="1" stop-color="#f1e9e5"/></linearGradient>`),
+  svg(
+    EYES_BOX,
+    `<path fill="url(#sclera)" d="${almonds}"/>`,
+    `<linearGradient id="sclera" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#e3d3cc"/><stop offset="0.45" stop-color="${C.sclera}"/><stop offset="1" stop-color="#f1e9e5"/></linearGradient>`,
+  ),
 );
 const iris = (cx) =>
   `<circle cx="${cx}" cy="${EYE_Y + 1}" r="12.5" fill="url(#iris)"/><circle cx="${cx}" cy="${EYE_Y + 1}" r="12.5" fill="none" stroke="${C.irisDark}" stroke-width="1.6"/>` +
   `<circle cx="${cx}" cy="${EYE_Y + 1}" r="5.4" fill="#160c08"/><circle cx="${cx + 4.5}" cy="${EYE_Y - 3.5}" r="3.2" fill="#ffffff" opacity="0.95"/><circle cx="${cx - 4}" cy="${EYE_Y + 5}" r="1.4" fill="#ffffff" opacity="0.6"/>`;
 write(
   'eyes/iris.svg',
-  svg(EYES_BOX, iris(EYE_L + 1) + iris(2 * CX - EYE_L - 1),
-    `<radialGradient id="iris" cx="0.5" cy="0.55" r="0.55"><stop offset="0" stop-color="#9a6a45"/><stop offset="0.55" stop-color="${C.iris}"/><stop offset="1" stop-color="${C.irisDark}"/></radialGradient>`),
+  svg(
+    EYES_BOX,
+    iris(EYE_L + 1) + iris(2 * CX - EYE_L - 1),
+    `<radialGradient id="iris" cx="0.5" cy="0.55" r="0.55"><stop offset="0" stop-color="#9a6a45"/><stop offset="0.55" stop-color="${C.iris}"/><stop offset="1" stop-color="${C.irisDark}"/></radialGradient>`,
+  ),
 );
 
 const lashLine = (d) => `<path fill="none" stroke="${C.lash}" stroke-width="3.6" stroke-linecap="round" d="${d}"/>`;
@@ -275,13 +281,21 @@ function mouth({ open = 0, width = 1, round = 0, smile = 2, teeth = 'upper', ton
   let inside = '';
   if (gap > 1.2) {
     const parts = [`<path fill="${C.mouthIn}" d="${opening}"/>`];
-    if (tongue === 'low') parts.push(`<ellipse cx="${CX}" cy="${f(innerBot + 2)}" rx="${f(hw * 0.6)}" ry="${f(Math.max(2, gap * 0.3))}" fill="${C.tongue}"/>`);
-    if (tongue === 'up') parts.push(`<ellipse cx="${CX}" cy="${f(innerTop + gap * 0.55)}" rx="${f(hw * 0.55)}" ry="${f(gap * 0.45)}" fill="${C.tongue}"/>`);
+    if (tongue === 'low')
+      parts.push(`<ellipse cx="${CX}" cy="${f(innerBot + 2)}" rx="${f(hw * 0.6)}" ry="${f(Math.max(2, gap * 0.3))}" fill="${C.tongue}"/>`);
+    if (tongue === 'up')
+      parts.push(`<ellipse cx="${CX}" cy="${f(innerTop + gap * 0.55)}" rx="${f(hw * 0.55)}" ry="${f(gap * 0.45)}" fill="${C.tongue}"/>`);
     if (teeth === 'upper' || teeth === 'both') {
-      parts.push(`<rect x="${f(L + 4)}" y="${f(innerTop - 4)}" width="${f(2 * hw - 8)}" height="${f(Math.min(7.5, gap * 0.45) + 4)}" rx="3" fill="${C.teeth}"/>`);
+      parts.push(
+        `<rect x="${f(L + 4)}" y="${f(innerTop - 4)}" width="${f(2 * hw - 8)}" height="${f(Math.min(7.5, gap * 0.45) + 4)}" rx="3" fill="${C.teeth}"/>`,
+      );
     }
-    if (teeth === 'both') parts.push(`<rect x="${f(L + 8)}" y="${f(innerBot - Math.min(5, gap * 0.3))}" width="${f(2 * hw - 16)}" height="8" rx="3" fill="${C.teeth}" opacity="0.92"/>`);
-    if (tongue === 'tip') parts.push(`<ellipse cx="${CX}" cy="${f(innerTop + gap * 0.62)}" rx="${f(hw * 0.45)}" ry="${f(gap * 0.42)}" fill="${C.tongue}"/>`);
+    if (teeth === 'both')
+      parts.push(
+        `<rect x="${f(L + 8)}" y="${f(innerBot - Math.min(5, gap * 0.3))}" width="${f(2 * hw - 16)}" height="8" rx="3" fill="${C.teeth}" opacity="0.92"/>`,
+      );
+    if (tongue === 'tip')
+      parts.push(`<ellipse cx="${CX}" cy="${f(innerTop + gap * 0.62)}" rx="${f(hw * 0.45)}" ry="${f(gap * 0.42)}" fill="${C.tongue}"/>`);
     inside = `<g clip-path="url(#open)">${parts.join('')}</g>`;
   }
   const upperFill = bite ? C.lipUpper : 'url(#lipU)';
@@ -289,7 +303,10 @@ function mouth({ open = 0, width = 1, round = 0, smile = 2, teeth = 'upper', ton
     ? // Lower lip drawn up under the upper teeth: a flatter, thinner band.
       `<path fill="url(#lipL)" d="M${f(L + 2)},${f(cornerY + 1)} C${f(L + hw * 0.3)},${f(innerBot - 1)} ${f(R - hw * 0.3)},${f(innerBot - 1)} ${f(R - 2)},${f(cornerY + 1)} C${f(R - hw * 0.3)},${f(innerBot + 9)} ${f(L + hw * 0.3)},${f(innerBot + 9)} ${f(L + 2)},${f(cornerY + 1)} Z"/>`
     : `<path fill="url(#lipL)" d="${lowerLip}"/>`;
-  const seam = gap <= 1.2 ? `<path fill="none" stroke="${C.lipLine}" stroke-width="2" stroke-linecap="round" d="M${f(L + 1)},${f(cornerY)} C${f(L + hw * 0.35)},${f(cy + 1.5)} ${f(R - hw * 0.35)},${f(cy + 1.5)} ${f(R - 1)},${f(cornerY)}"/>` : '';
+  const seam =
+    gap <= 1.2
+      ? `<path fill="none" stroke="${C.lipLine}" stroke-width="2" stroke-linecap="round" d="M${f(L + 1)},${f(cornerY)} C${f(L + hw * 0.35)},${f(cy + 1.5)} ${f(R - hw * 0.35)},${f(cy + 1.5)} ${f(R - 1)},${f(cornerY)}"/>`
+      : '';
   const dimples = `<path fill="none" stroke="${C.skinShade}" stroke-width="1.6" stroke-linecap="round" opacity="${smile > 3 ? 0.45 : 0}" d="M${f(L - 4)},${f(cornerY - 3)} C${f(L - 7)},${f(cornerY)} ${f(L - 6)},${f(cornerY + 4)} ${f(L - 3)},${f(cornerY + 6)} M${f(R + 4)},${f(cornerY - 3)} C${f(R + 7)},${f(cornerY)} ${f(R + 6)},${f(cornerY + 4)} ${f(R + 3)},${f(cornerY + 6)}"/>`;
   const highlight = `<ellipse cx="${CX + 3}" cy="${f(innerBot + lowerThick * 0.45)}" rx="${f(hw * 0.32)}" ry="${f(Math.max(1.2, lowerThick * 0.18))}" fill="#ffffff" opacity="0.28"/>`;
   return svg(

@@ -21,9 +21,11 @@ describe('ranking', () => {
   it('does not let a question frame alone match ("什么意思", "what does it mean")', () => {
     // Frames recur across a real FAQ, as here; the topic words do not.
     const index = new KnowledgeIndex(
-      ['花呗的意思是什么意思', '借呗是什么', '花呗分期是什么意思', '花呗逾期是怎么回事', '借呗怎么还款', '花呗为什么不能用'].map((q) => entry(q)).concat(
-        ['what does overdraft mean', 'what is a wire transfer', 'what does APR mean', 'how do I open an account'].map((q) => entry(q)),
-      ),
+      ['花呗的意思是什么意思', '借呗是什么', '花呗分期是什么意思', '花呗逾期是怎么回事', '借呗怎么还款', '花呗为什么不能用']
+        .map((q) => entry(q))
+        .concat(
+          ['what does overdraft mean', 'what is a wire transfer', 'what does APR mean', 'how do I open an account'].map((q) => entry(q)),
+        ),
     );
     expect(index.decide('这是什么意思').kind).not.toBe('answer');
     expect(index.decide('what does this mean').kind).not.toBe('answer');
@@ -82,7 +84,12 @@ describe('decision', () => {
 
 describe('key terms and synonyms', () => {
   it('folds synonyms on both sides, whole words only in English, anywhere in Chinese', () => {
-    const terms = new KeyTerms({ synonyms: [['strikethrough', 'crossed out'], ['语音识别', 'asr']] });
+    const terms = new KeyTerms({
+      synonyms: [
+        ['strikethrough', 'crossed out'],
+        ['语音识别', 'asr'],
+      ],
+    });
     expect([...terms.tokenize('how do I get crossed out text').keys()]).toContain('strikethrough');
     expect([...terms.tokenize('the crossed outlaw').keys()]).not.toContain('strikethrough');
     expect([...terms.tokenize('支持ASR吗').keys()]).toContain('\u0002识别');

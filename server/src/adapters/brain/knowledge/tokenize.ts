@@ -1,13 +1,3 @@
-/**
- * Tokens for knowledge retrieval in Chinese and English. Chinese is written without spaces, so words come
- * from ICU's dictionary word segmenter (`Intl.Segmenter`, full ICU in Node ≥ 13), and every run of Han
- * characters also yields its character bigrams: the dictionary does not know domain terms (展厅 comes out as
- * 展|厅, 数字人 as 数字|人) and may cut a question differently from the entry it should match (营业时间 vs
- * 营业|时间); bigrams make both cases match anyway. English words are lowercased and lightly stemmed
- * (opens/opening/opened → open). Function words keep a small weight instead of none, so that "who are you"
- * still means something.
- */
-import type { LanguageCode } from '@dhkit/protocol';
 import { detectLanguage } from '../../../knowledge/language.js';
 
 export { detectLanguage };
@@ -26,18 +16,124 @@ const EN_STOPWORDS = new Set(
   ).split(' '),
 );
 const ZH_STOPWORDS = new Set([
-  '的', '了', '吗', '呢', '吧', '啊', '呀', '是', '我', '你', '您', '他', '她', '它', '在', '有', '和', '就', '都',
-  '也', '还', '请', '问', '请问', '什么', '怎么', '怎样', '如何', '一下', '你们', '我们', '可以', '能', '会', '要',
-  '想', '这', '那', '这个', '那个', '哪', '么', '下', '哪里', '哪儿', '哪些', '在哪', '需要', '知道', '一些', '些',
-  '具体', '好', '吧', '得', '地', '着', '过', '把', '被', '让', '给', '跟', '对', '为', '个',
+  '的',
+  '了',
+  '吗',
+  '呢',
+  '吧',
+  '啊',
+  '呀',
+  '是',
+  '我',
+  '你',
+  '您',
+  '他',
+  '她',
+  '它',
+  '在',
+  '有',
+  '和',
+  '就',
+  '都',
+  '也',
+  '还',
+  '请',
+  '问',
+  '请问',
+  '什么',
+  '怎么',
+  '怎样',
+  '如何',
+  '一下',
+  '你们',
+  '我们',
+  '可以',
+  '能',
+  '会',
+  '要',
+  '想',
+  '这',
+  '那',
+  '这个',
+  '那个',
+  '哪',
+  '么',
+  '下',
+  '哪里',
+  '哪儿',
+  '哪些',
+  '在哪',
+  '需要',
+  '知道',
+  '一些',
+  '些',
+  '具体',
+  '好',
+  '吧',
+  '得',
+  '地',
+  '着',
+  '过',
+  '把',
+  '被',
+  '让',
+  '给',
+  '跟',
+  '对',
+  '为',
+  '个',
   // Question frames: they say what kind of question it is, not what it is about.
-  '意思', '原因', '回事', '为什么', '为啥', '怎么办', '怎么样', '咋', '啥', '咋办', '怎么回事', '什么样',
+  '意思',
+  '原因',
+  '回事',
+  '为什么',
+  '为啥',
+  '怎么办',
+  '怎么样',
+  '咋',
+  '啥',
+  '咋办',
+  '怎么回事',
+  '什么样',
 ]);
 const ZH_STOP_BIGRAMS = new Set([
-  '什么', '请问', '一下', '你们', '我们', '可以', '是不', '不是', '的是', '怎么', '是什', '么时', '我想', '想知', '知道',
-  '哪里', '哪儿', '哪些', '在哪', '需要', '具体', '一些', '如何', '怎样',
+  '什么',
+  '请问',
+  '一下',
+  '你们',
+  '我们',
+  '可以',
+  '是不',
+  '不是',
+  '的是',
+  '怎么',
+  '是什',
+  '么时',
+  '我想',
+  '想知',
+  '知道',
+  '哪里',
+  '哪儿',
+  '哪些',
+  '在哪',
+  '需要',
+  '具体',
+  '一些',
+  '如何',
+  '怎样',
   // Question frames (see ZH_STOPWORDS).
-  '意思', '么意', '原因', '么原', '回事', '么回', '么办', '为什', '为啥', '么样', '咋办', '请教',
+  '意思',
+  '么意',
+  '原因',
+  '么原',
+  '回事',
+  '么回',
+  '么办',
+  '为什',
+  '为啥',
+  '么样',
+  '咋办',
+  '请教',
 ]);
 
 /**
@@ -117,7 +213,7 @@ export function tokenize(text: string): TokenWeights {
 /** A deliberately small English suffix stripper: enough for plurals and verb forms in short questions. */
 function stem(word: string): string {
   if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
-  if (word.endsWith('ies') && word.length > 4) return word.slice(0, -3) + 'y';
+  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
   if (word.endsWith('ing') && word.length > 5) return undouble(word.slice(0, -3));
   if (word.endsWith('ed') && word.length > 4) return undouble(word.slice(0, -2));
   if (word.endsWith('er') && word.length > 6) return undouble(word.slice(0, -2));
