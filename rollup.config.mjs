@@ -133,7 +133,7 @@ export default [
   {
     input: `${sdk}/src/hwics/index.ts`,
     output: { file: `${sdk}/dist/hwics.umd.js`, format: 'umd', name: 'HwICSUiSdk', exports: 'default', sourcemap: true },
-    plugins,
+    plugins: [lazyChunksFromServer(), ...plugins],
   },
   {
     input: `${sdk}/src/voice/capture.worklet.ts`,
