@@ -48,7 +48,7 @@ export class Conversation implements TurnMessageHandlers {
         speakingStop: (chatId) => this.handleSpeakingStop(chatId),
         clauseStart: (_chatId, _clauseId, text) => host.view.showClause(text),
         // Names outside the viseme set are dropped.
-        visemes: (cues) => host.visemes(cues?.filter((cue): cue is VisemeCue => isViseme(cue.viseme))),
+        visemes: (cues) => host.visemes(cues ? cues.filter((cue): cue is VisemeCue => isViseme(cue.viseme)) : null),
       },
       host.log,
     );
