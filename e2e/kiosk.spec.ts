@@ -66,7 +66,7 @@ async function visit(page: Page, question: string, shot?: string): Promise<strin
   const element = page.locator('dh-kiosk digital-human');
   await expect(element).toHaveAttribute('speaking', '', { timeout: 15_000 });
   await expect(element).not.toHaveAttribute('speaking', '', { timeout: 30_000 });
-  const answer = (await page.locator('dh-kiosk digital-human [part~="caption"] [part="answer"]').textContent()).trim();
+  const answer = ((await page.locator('dh-kiosk digital-human [part~="caption"] [part="answer"]').textContent()) ?? '').trim();
   expect(answer.length).toBeGreaterThan(5);
   if (shot) await page.screenshot({ path: `${SHOTS}/${shot}` });
   return answer;

@@ -20,7 +20,9 @@ test.describe('peer XSS corpora', () => {
   test.skip(!corpus, `the peer corpora are not at ${CORPUS_PATH}; skipped`);
   test.describe.configure({ timeout: 15 * 60_000 });
 
-  const sample = corpus ? samplePayloads(corpus, SAMPLE_SIZE, seedOf(SEED_TEXT)).map((p, index) => ({ ...p, index })) : [];
+  const sample = corpus
+    ? samplePayloads(corpus, SAMPLE_SIZE, seedOf(SEED_TEXT)).map((p: Record<string, unknown>, index: number) => ({ ...p, index }))
+    : [];
   let rig: Awaited<ReturnType<typeof startXssRig>>;
   let browser: Browser;
 
@@ -37,7 +39,7 @@ test.describe('peer XSS corpora', () => {
   for (const mode of ['strict', 'open'] as const) {
     test(`nothing runs, loads, navigates, reports or breaks on the ${mode === 'strict' ? 'strict-CSP' : 'no-CSP'} page`, async () => {
       expect(sample.length).toBe(Math.min(SAMPLE_SIZE, corpus!.length));
-      expect(KNOWN_BAD.every((id) => sample.some((p) => p.id === id))).toBe(true);
+      expect(KNOWN_BAD.every((id) => sample.some((p: { id: unknown }) => p.id === id))).toBe(true);
       const result = await checkPayloads(browser, rig, mode, sample);
       const flagged = result.flagged.map((entry) => `${entry.id}: ${JSON.stringify(entry.kinds)}`);
       expect(flagged, `seed ${SEED_TEXT}`).toEqual([]);

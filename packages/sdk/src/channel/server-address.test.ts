@@ -44,7 +44,7 @@ describe('normalizeServerAddress', () => {
     ['https://example.com/#x', 'a fragment'],
     ['https://exa mple.com', 'a space in the host'],
     ['https://', 'no host'],
-  ])('rejects %j (%s) with INVALID_REQUEST', (input) => {
+  ] as Array<[unknown, string]>)('rejects %j (%s) with INVALID_REQUEST', (input) => {
     let caught: unknown;
     try {
       normalizeServerAddress(input);

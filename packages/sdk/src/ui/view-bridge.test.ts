@@ -14,6 +14,8 @@ function setup(overrides: Partial<ViewActions> = {}) {
     setListening: (listening) => void calls.push(`listening ${listening}`),
     setDevice: async (deviceId) => void calls.push(`device ${deviceId}`),
     changeLanguage: async (language) => void calls.push(`language ${language}`),
+    startAgain: async () => void calls.push('startAgain'),
+    continueSession: () => void calls.push('continueSession'),
     gesture: () => void calls.push('gesture'),
     report: (error) => void reported.push(error),
     ...overrides,
