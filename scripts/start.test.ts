@@ -14,7 +14,7 @@ describe.skipIf(!built)('npm start (run the build first)', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'dhkit-start-'));
     const npm = spawn('npm', ['start', '--', '--port', '0', '--host', '127.0.0.1', '--data', dataDir], {
       cwd: root,
-      env: { ...process.env, DHKIT_ADMIN_KEY: 'start-test-key', DHKIT_LOG_LEVEL: 'warn' },
+      env: { ...process.env, DHKIT_ADMIN_KEY: 'start-test-key-padded-to-thirty-two-characters', DHKIT_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so that the test can clean up npm, the start script and the server together.
       detached: true,

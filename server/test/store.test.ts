@@ -18,15 +18,15 @@ afterAll(() => cluster?.stop());
 describe('migrations', () => {
   it('SQLite: applies migrations once and records them', () => {
     const db = new Database(path.join(tempDir(), 'm.sqlite'));
-    expect(applyMigrations(db, MIGRATIONS)).toEqual([1, 2, 3]);
+    const versions = MIGRATIONS.map((migration) => migration.version);
+    expect(versions).toEqual(versions.map((_, index) => index + 1));
+    expect(applyMigrations(db, MIGRATIONS)).toEqual(versions);
     expect(applyMigrations(db, MIGRATIONS)).toEqual([]);
-    expect(applyMigrations(db, [...MIGRATIONS, { version: 4, name: 'extra', sql: 'CREATE TABLE extra (x TEXT)' }])).toEqual([4]);
-    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([
-      { version: 1 },
-      { version: 2 },
-      { version: 3 },
-      { version: 4 },
-    ]);
+    const extra = versions.length + 1;
+    expect(applyMigrations(db, [...MIGRATIONS, { version: extra, name: 'extra', sql: 'CREATE TABLE extra (x TEXT)' }])).toEqual([extra]);
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual(
+      [...versions, extra].map((version) => ({ version })),
+    );
     expect(db.pragma('journal_mode', { simple: true })).toBe('delete');
     db.close();
   });
