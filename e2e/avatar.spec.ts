@@ -234,7 +234,7 @@ async function withSpeechEngine(page: Page, tts: TextToSpeech, run: () => Promis
       await (
         await fetch(`${running.url}/v1/robots/demo/once-codes`, {
           method: 'POST',
-          headers: { authorization: 'Bearer tone-admin-key-0123456789', 'content-type': 'application/json' },
+          headers: { authorization: 'Bearer tone-admin-key-0123456789-padded-to-32-characters', 'content-type': 'application/json' },
           body: '{}',
         })
       ).json()
