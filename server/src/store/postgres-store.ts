@@ -8,6 +8,7 @@ import { ANALYTICS_SQL, numberedPlaceholders, runAnalytics } from './question-an
 import {
   KNOWLEDGE_REVISION_PREFIX,
   knowledgeFromRow,
+  knowledgeValues,
   newRevision,
   questionValues,
   robotFromRow,
@@ -140,15 +141,7 @@ export class PostgresStore implements Store {
         const chunk = entries.slice(start, start + 500);
         const values: unknown[] = [];
         const tuples = chunk.map((entry, i) => {
-          values.push(
-            robotId,
-            entry.language,
-            entry.question,
-            JSON.stringify(entry.similarQuestions ?? []),
-            entry.answer,
-            JSON.stringify(entry.tags ?? []),
-            now,
-          );
+          values.push(robotId, ...knowledgeValues(entry), now);
           const b = i * 7;
           return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`;
         });
@@ -176,15 +169,7 @@ export class PostgresStore implements Store {
     return this.transaction(async (client) => {
       const { rows } = await client.query<KnowledgeRow>(
         'UPDATE knowledge_entries SET language = $1, question = $2, similar_questions = $3, answer = $4, tags = $5 WHERE robot_id = $6 AND id = $7 RETURNING *',
-        [
-          entry.language,
-          entry.question,
-          JSON.stringify(entry.similarQuestions ?? []),
-          entry.answer,
-          JSON.stringify(entry.tags ?? []),
-          robotId,
-          id,
-        ],
+        [...knowledgeValues(entry), robotId, id],
       );
       if (!rows[0]) return null;
       await client.query(SET_SETTING, [KNOWLEDGE_REVISION_PREFIX + robotId, newRevision()]);

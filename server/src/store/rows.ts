@@ -4,7 +4,7 @@
  */
 import type { Robot } from '@dhkit/protocol';
 import { normalizeQuestion } from './question-analytics.js';
-import type { KnowledgeEntry, QuestionRecordInput, SessionRecord } from './store.js';
+import type { KnowledgeEntry, KnowledgeEntryInput, QuestionRecordInput, SessionRecord } from './store.js';
 
 /** Settings key whose value changes with every write to a robot's knowledge. */
 export const KNOWLEDGE_REVISION_PREFIX = 'knowledge-revision:';
@@ -54,6 +54,11 @@ export function knowledgeFromRow(row: KnowledgeRow): KnowledgeEntry {
     tags: JSON.parse(row.tags ?? '[]') as string[],
     createdAt: row.created_at,
   };
+}
+
+/** The stored columns of a knowledge entry, in table order: language, question, similar_questions, answer, tags. */
+export function knowledgeValues(entry: KnowledgeEntryInput): unknown[] {
+  return [entry.language, entry.question, JSON.stringify(entry.similarQuestions ?? []), entry.answer, JSON.stringify(entry.tags ?? [])];
 }
 
 /** The insert's arguments in ANALYTICS_SQL.insert's order. */

@@ -7,6 +7,7 @@ import { ANALYTICS_SQL, runAnalytics } from './question-analytics.js';
 import {
   KNOWLEDGE_REVISION_PREFIX,
   knowledgeFromRow,
+  knowledgeValues,
   newRevision,
   questionValues,
   robotFromRow,
@@ -142,15 +143,7 @@ export class SqliteStore implements Store {
       .transaction(() => {
         if (replace) s.deleteAllKnowledge.run(robotId);
         for (const entry of entries) {
-          s.insertKnowledge.run(
-            robotId,
-            entry.language,
-            entry.question,
-            JSON.stringify(entry.similarQuestions ?? []),
-            entry.answer,
-            JSON.stringify(entry.tags ?? []),
-            now,
-          );
+          s.insertKnowledge.run(robotId, ...knowledgeValues(entry), now);
         }
         this.bumpRevision(robotId);
       })
@@ -175,15 +168,7 @@ export class SqliteStore implements Store {
     const s = this.statements;
     const changed = this.db
       .transaction(() => {
-        const result = s.updateKnowledge.run(
-          entry.language,
-          entry.question,
-          JSON.stringify(entry.similarQuestions ?? []),
-          entry.answer,
-          JSON.stringify(entry.tags ?? []),
-          robotId,
-          id,
-        );
+        const result = s.updateKnowledge.run(...knowledgeValues(entry), robotId, id);
         if (result.changes === 1) this.bumpRevision(robotId);
         return result.changes === 1;
       })
