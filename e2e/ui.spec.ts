@@ -33,6 +33,10 @@ test.describe('built-in UI', () => {
     await expect(picture).toBeVisible({ timeout: 15_000 });
     await expect(page.locator('#dh digital-human [part~="caption"] [part="answer"]')).toContainText('88 Riverside Road');
     expect(await picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    // The answer completing must not re-render the picture under the visitor's keyboard (focus would be lost).
+    await picture.evaluate((img) => Object.assign(img, { __seen: true }));
+    await expect(page.locator('#dh dh-captions[complete]')).toHaveCount(1, { timeout: 15_000 });
+    expect(await picture.evaluate((img) => (img as unknown as { __seen?: boolean }).__seen === true)).toBe(true);
 
     const dialog = page.locator('#dh dh-media-viewer dialog');
     await picture.click();

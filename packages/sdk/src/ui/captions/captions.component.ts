@@ -71,6 +71,8 @@ export default class DhCaptions extends DhElement {
   /** The answer card shows the text: the clause line would only repeat it, so it is kept for assistive tech only. */
   private cardShown = false;
   private media: AnswerMedia[] = [];
+  /** The answer text whose rendering the DOM shows now (null: none, or the plain-text fallback). */
+  private shownAnswer: string | null = null;
 
   constructor() {
     super();
@@ -97,6 +99,7 @@ export default class DhCaptions extends DhElement {
       this.media = [];
       this.announcement = '';
       this.cardShown = false;
+      this.shownAnswer = null;
       return;
     }
     const renderer = rendererIfLoaded();
@@ -112,16 +115,21 @@ export default class DhCaptions extends DhElement {
         ? renderer.renderAnswerNow(this.answer, { serverAddress: this.serverAddress, mediaAllowlist: this.mediaAllowlist })
         : null;
     const text = rendered ? answerPlainText(rendered) : this.answer;
+    // Only `complete` changed (the last segment arrived): the DOM shown is already this answer. Replacing it
+    // would take focus from a picture the visitor is on and disconnect the viewer's opener.
+    const same = rendered !== null && this.shownAnswer === this.answer && !['rich', 'mediaViewer', 'serverAddress', 'mediaAllowlist', 'language'].some((key) => changed.has(key as keyof DhCaptions));
     // Announce once per answer, when it is whole; a new answer clears the region first.
     this.announcement = this.complete ? text : '';
     this.cardShown = this.rich && !!rendered;
     if (!this.rich || !rendered) {
       this.pending = document.createDocumentFragment();
       this.media = [];
-    } else {
+      this.shownAnswer = null;
+    } else if (!same) {
       this.media = rendered.media;
       this.decorateMedia(rendered.fragment);
       this.pending = rendered.fragment;
+      this.shownAnswer = this.answer;
     }
     if (rendered && this.complete && (changed.has('complete') || changed.has('answer')) && rendered.dropped.length) {
       this.emit('dh-media-blocked', { dropped: rendered.dropped });
@@ -130,8 +138,12 @@ export default class DhCaptions extends DhElement {
 
   protected override updated(): void {
     if (!this.pending) return;
+    // A streamed answer grows under a visitor's keyboard: keep focus on the same picture across the re-render.
+    const root = this.renderRoot as ShadowRoot;
+    const focused = (root.activeElement as HTMLElement | null)?.dataset?.dhMedia;
     this.renderRoot.querySelector('[part="answer"]')?.replaceChildren(this.pending);
     this.pending = null;
+    if (focused !== undefined) root.querySelector<HTMLElement>(`[data-dh-media="${focused}"]`)?.focus();
   }
 
   protected override render() {
