@@ -117,7 +117,10 @@ export default class DhCaptions extends DhElement {
     const text = rendered ? answerPlainText(rendered) : this.answer;
     // Only `complete` changed (the last segment arrived): the DOM shown is already this answer. Replacing it
     // would take focus from a picture the visitor is on and disconnect the viewer's opener.
-    const same = rendered !== null && this.shownAnswer === this.answer && !['rich', 'mediaViewer', 'serverAddress', 'mediaAllowlist', 'language'].some((key) => changed.has(key as keyof DhCaptions));
+    const same =
+      rendered !== null &&
+      this.shownAnswer === this.answer &&
+      !['rich', 'mediaViewer', 'serverAddress', 'mediaAllowlist', 'language'].some((key) => changed.has(key as keyof DhCaptions));
     // Announce once per answer, when it is whole; a new answer clears the region first.
     this.announcement = this.complete ? text : '';
     this.cardShown = this.rich && !!rendered;
