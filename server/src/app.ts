@@ -25,7 +25,7 @@ import { staticRoutes } from './http/static-routes.js';
 import { DEFAULT_LOCKOUT, DEFAULT_ONCE_CODE_RATE, FailureLockout, type LockoutPolicy, type RatePolicy } from './security/rate-limits.js';
 import { issuanceLimitFor, onceCodeLockoutFor } from './security/shared-limits.js';
 import { Admission } from './sessions/admission.js';
-import type { SessionServices } from './sessions/live-session.js';
+import type { SessionServices } from './sessions/session-services.js';
 import { SessionRegistry } from './sessions/session-registry.js';
 import { DEFAULT_SESSION_TIMEOUTS, type SessionTimeouts } from './sessions/session-timeouts.js';
 import { PostgresStore } from './store/postgres-store.js';

@@ -12,7 +12,8 @@ import { precheckMedia, startSessionMedia, type SessionMedia } from '../media/me
 import type { OnceCodeLockout } from '../security/shared-limits.js';
 import { isOriginAllowed, randomSecret, sha256Hex } from '../security/secrets.js';
 import type { Store } from '../store/store.js';
-import { LiveSession, type SessionServices } from './live-session.js';
+import { LiveSession } from './live-session.js';
+import type { SessionServices } from './session-services.js';
 import { OnceCodeRetries } from './once-code-retries.js';
 import type { SessionRegistry } from './session-registry.js';
 import { heartbeatIntervalFor, type SessionTimeouts } from './session-timeouts.js';

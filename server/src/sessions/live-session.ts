@@ -1,6 +1,6 @@
 /**
- * A session between admission and its end: it owns the channel socket (taken over by SocketAttach), the
- * running turn, and voice input; the registry's timers end it. The store records that it exists (for
+ * A session between admission and its end: it owns the channel socket (taken over by SocketAttach), routes
+ * the client's messages to its turns (SessionTurns) and voice input; the registry's timers end it. The store records that it exists (for
  * concurrency); this object does the talking.
  */
 import type { RawData, WebSocket } from 'ws';
@@ -14,49 +14,18 @@ import {
   type Robot,
   type ServerMessage,
 } from '@dhkit/protocol';
-import type { FastifyBaseLogger } from 'fastify';
-import type { SpeechRecognizer } from '../adapters/asr/asr.js';
-import type { Brain } from '../adapters/brain/brain.js';
-import { answerLanguage, fallbackAnswer } from '../adapters/brain/fallback.js';
-import type { TextToSpeech } from '../adapters/tts/tts.js';
 import type { RendererLink } from '../media/renderer-link.js';
-import { DEFAULT_VOICES } from '../robots/robot.js';
-import { detectLanguage } from '../knowledge/language.js';
-import type { QuestionRecordInput, Store } from '../store/store.js';
-import { ConversationHistory } from '../turn/conversation-history.js';
-import { DrivenTextSource } from '../turn/driven-text-source.js';
-import { Turn, type TurnSink } from '../turn/turn.js';
 import { frameBytes, frameSize, parseClientMessage } from './channel-messages.js';
 import { toSessionEndReason, type EndCause } from './end-cause.js';
-import { QuestionObserver } from './question-observer.js';
 import { SocketBackpressure } from './backpressure.js';
 import { FRAME_LIMIT, SessionRateLimits, TokenBucket } from './rate-limit.js';
-import { EndMentions, type SessionTimeouts } from './session-timeouts.js';
+import type { SessionServices } from './session-services.js';
+import { EndMentions } from './session-timeouts.js';
+import { SessionTurns } from './session-turns.js';
 import { SocketAttach } from './socket-attach.js';
 import { VoiceInput } from './voice-input.js';
 
-/** What a session needs from the process; the composition root (app.ts) builds every adapter in it. */
-export interface SessionServices {
-  store: Store;
-  log: FastifyBaseLogger;
-  timeouts: SessionTimeouts;
-  onEnded(session: LiveSession): void;
-  onFirstAudio?(sessionId: string, ms: number): void;
-  /** Called once per visitor question when its turn has ended (the analytics log). */
-  onQuestion?(record: QuestionRecordInput): void;
-  /** A question that was not logged (the session is over its analytics cap): counted, never silently lost. */
-  onQuestionDropped?(record: QuestionRecordInput): void;
-  /** The brain for a robot's `brain` setting. */
-  brainFor(robot: Robot): Brain;
-  /** The speech engine for a robot (its `tts` and lexicon). */
-  ttsFor(robot: Robot): TextToSpeech;
-  /** The speech recognizer for a robot (its `asr`); null: voice input is refused. */
-  asrFor(robot: Robot): SpeechRecognizer | null;
-}
-
 const OPEN = 1;
-/** Analytics rows one session may write (questions are rate limited too; this bounds a long flood's rows). */
-export const MAX_QUESTION_RECORDS_PER_SESSION = 200;
 /** Close codes that mean the peer closed on purpose (a close frame); 1006 (no close frame) means the link was lost. */
 const ABNORMAL_CLOSE = 1006;
 
@@ -68,23 +37,14 @@ export class LiveSession {
   private socket: WebSocket | null = null;
   private everConnected = false;
   private ended = false;
-  /** SPEECH_SYNTHESIS_FAILED went to the page already (once per session). */
-  private speechFailureReported = false;
   private readonly sockets: SocketAttach;
   private readonly mentions: EndMentions;
-  private turn: Turn | null = null;
-  /** Answer turns being watched for the analytics log. */
-  private readonly questions = new WeakMap<Turn, QuestionObserver>();
-  private drivenSource: DrivenTextSource | null = null;
-  /** Questions and answers so far, for LLM and webhook brains (in memory, gone with the session). */
-  private readonly history = new ConversationHistory();
-  private ttsEngine: TextToSpeech | null = null;
+  private readonly turns: SessionTurns;
   private voiceInput: VoiceInput | null = null;
   /** Livekit media mode: the renderer that speaks this session's turns (docs/renderer-protocol.md). */
   rendererLink: RendererLink | null = null;
   private readonly rateLimits: SessionRateLimits;
   private readonly frames = new TokenBucket(FRAME_LIMIT);
-  private questionRecords = 0;
   private readonly backpressure: SocketBackpressure;
 
   constructor(
@@ -120,12 +80,30 @@ export class LiveSession {
       },
       onSocketError: (error) => this.services.log.debug({ err: error, sessionId: this.id }, 'channel error'),
     });
+    this.turns = this.speakingTurns();
   }
 
-  /** This robot's speech engine, chosen once per session (sessions keep the settings they were admitted with). */
-  private get tts(): TextToSpeech {
-    this.ttsEngine ??= this.services.ttsFor(this.robot);
-    return this.ttsEngine;
+  /** The session's turns, speaking through this session's socket (or its renderer, in livekit mode). */
+  private speakingTurns(): SessionTurns {
+    const session = this;
+    return new SessionTurns({
+      id: this.id,
+      robot: this.robot,
+      services: this.services,
+      get language() {
+        return session.language;
+      },
+      get rendererLink() {
+        return session.rendererLink;
+      },
+      send: (message) => this.send(message),
+      sendError: (code, message, chatId) => this.sendError(code, message, chatId),
+      sendBinary: (frame) => {
+        if (this.socket?.readyState === OPEN) this.socket.send(frame, { binary: true });
+      },
+      ready: (signal) => this.backpressure.ready(signal),
+      touch: () => (this.lastActivity = Date.now()),
+    });
   }
 
   /** Voice input (docs/voice.md), made on the first audio message. */
@@ -260,23 +238,8 @@ export class LiveSession {
   }
 
   /** Starts an answer turn (interrupting a running one). */
-  ask(chatId: string, rawText: string, receivedAt = performance.now(), extendParam?: Record<string, unknown>): void {
-    const text = rawText.trim();
-    if (text === '') return this.sendError('QUESTION_EMPTY', undefined, chatId);
-    if ([...text].length > LIMITS.questionMaxChars) return this.sendError('QUESTION_TOO_LONG', undefined, chatId);
-    this.interrupt();
-    this.lastActivity = Date.now();
-    const turn = this.newTurn(chatId, 'answer', answerLanguage(text, this.robot, this.language), receivedAt, text);
-    const source = this.services.brainFor(this.robot).answer(text, {
-      language: this.language,
-      robot: this.robot,
-      signal: turn.signal,
-      sessionId: this.id,
-      chatId,
-      history: this.history.recent(),
-      extendParam,
-    });
-    this.runTurn(turn, this.observeQuestion(turn, chatId, text, source));
+  ask(chatId: string, text: string, receivedAt = performance.now(), extendParam?: Record<string, unknown>): void {
+    this.turns.ask(chatId, text, receivedAt, extendParam);
   }
 
   /**
@@ -284,41 +247,17 @@ export class LiveSession {
    * Returns false (after sending an error) when the piece is refused.
    */
   drive(chatId: string, text: string, isLast: boolean): boolean {
-    if ([...text].length > LIMITS.drivenTextMaxChars) {
-      this.sendError('INVALID_REQUEST', `Driven text is limited to ${LIMITS.drivenTextMaxChars} characters.`, chatId);
-      return false;
-    }
-    this.lastActivity = Date.now();
-    if (this.openDrivenChatId === chatId) {
-      this.drivenSource!.push(text, isLast);
-      return true;
-    }
-    this.interrupt();
-    const detected = detectLanguage(text);
-    const language = text.trim() && this.robot.languages.includes(detected) ? detected : this.language;
-    const turn = this.newTurn(chatId, 'driven', language, performance.now());
-    const source = new DrivenTextSource();
-    source.push(text, isLast);
-    this.drivenSource = source;
-    this.runTurn(turn, source);
-    return true;
+    return this.turns.drive(chatId, text, isLast);
   }
 
   /** The chatId of the driven turn still waiting for more pieces, if any. */
   get openDrivenChatId(): string | null {
-    if (this.turn && !this.turn.isEnded && this.turn.kind === 'driven' && this.drivenSource && !this.drivenSource.isClosed) {
-      return this.turn.chatId;
-    }
-    return null;
+    return this.turns.openDrivenChatId;
   }
 
   /** Ends the running turn at once with `turnEnd {interrupted}`. */
   interrupt(): void {
-    if (this.turn && !this.turn.isEnded) this.turn.interrupt();
-    this.rendererLink?.interrupt();
-    this.drivenSource?.push('', true);
-    this.drivenSource = null;
-    this.turn = null;
+    this.turns.interrupt();
   }
 
   /** Sends `sessionEndMention` once per deadline when the idle timeout or the maximum duration is near. */
@@ -347,82 +286,6 @@ export class LiveSession {
     this.services.store.endSession(this.id, cause, Date.now()).catch((error) => {
       this.services.log.error({ err: error, sessionId: this.id }, 'could not mark the session ended');
     });
-  }
-
-  private newTurn(chatId: string, kind: 'answer' | 'driven', language: LanguageCode, startedAt: number, question?: string): Turn {
-    const browserSink: TurnSink = {
-      sendMessage: (message) => {
-        // A speech engine that fails once (missing, a voice it lacks) fails every turn: the visitor's page is told
-        // once per session, the log hears about every turn.
-        if (message.type === 'error' && message.code === 'SPEECH_SYNTHESIS_FAILED') {
-          if (this.speechFailureReported) return;
-          this.speechFailureReported = true;
-        }
-        this.send(message);
-      },
-      sendBinary: (frame) => {
-        if (this.socket?.readyState === OPEN) this.socket.send(frame, { binary: true });
-      },
-      ready: (signal) => this.backpressure.ready(signal),
-    };
-    const turn = new Turn({
-      chatId,
-      kind,
-      language,
-      startedAt,
-      sink: this.rendererLink ? this.rendererLink.wrap(browserSink) : browserSink,
-      tts: this.tts,
-      voiceFor: (lang) => this.robot.voices[lang] ?? DEFAULT_VOICES[lang],
-      onFirstAudio: (ms) => {
-        this.services.onFirstAudio?.(this.id, ms);
-        this.questions.get(turn)?.firstAudio(ms);
-      },
-      onError: (error) => this.services.log.warn({ err: error, sessionId: this.id, chatId }, 'turn problem'),
-      ...(question !== undefined && {
-        fallbackAnswer: (lang: LanguageCode) => fallbackAnswer(this.robot, lang),
-        pacify: this.robot.pacify,
-        onFinished: (result: { text: string }) => this.history.add(question, result.text),
-      }),
-    });
-    this.turn = turn;
-    return turn;
-  }
-
-  /** Wraps an answer so its question lands in the analytics log when the turn ends. */
-  private observeQuestion(turn: Turn, chatId: string, question: string, source: Parameters<Turn['run']>[0]): Parameters<Turn['run']>[0] {
-    if (!this.services.onQuestion) return source;
-    const language = answerLanguage(question, this.robot, this.language);
-    const observer = new QuestionObserver({
-      robotId: this.robot.id,
-      sessionId: this.id,
-      chatId,
-      question,
-      language,
-      brain: this.robot.brain.type,
-    });
-    this.questions.set(turn, observer);
-    return observer.observe(source);
-  }
-
-  private runTurn(turn: Turn, source: Parameters<Turn['run']>[0]): void {
-    void turn.run(source).finally(() => {
-      const observer = this.questions.get(turn);
-      if (observer) this.recordQuestion(observer.record());
-      if (this.turn === turn) {
-        this.turn = null;
-        this.drivenSource = null;
-      }
-      this.lastActivity = Date.now();
-    });
-  }
-
-  /** Hands a question to the analytics log, at most MAX_QUESTION_RECORDS_PER_SESSION per session. */
-  private recordQuestion(record: QuestionRecordInput): void {
-    if (++this.questionRecords > MAX_QUESTION_RECORDS_PER_SESSION) {
-      this.services.onQuestionDropped?.(record);
-      return;
-    }
-    this.services.onQuestion?.(record);
   }
 
   private send(message: ServerMessage): void {
