@@ -1,7 +1,7 @@
 /**
  * Admin API for a robot's knowledge base: bulk import (JSON or CSV, append or replace, all or nothing),
- * export (JSON or CSV, which imports again), single entries, and the search route (what the brain would
- * answer). Every change drops the knowledge brain's
+ * export (JSON or CSV, which imports again), single entries, the search route (what the brain would
+ * answer) and learning from visitors (knowledge-learning-routes.ts). Every change drops the knowledge brain's
  * cached index of that robot in this process; other processes notice through the store's knowledge
  * revision (see watchKnowledgeRevisions).
  */
@@ -23,6 +23,7 @@ import {
   robotIdParams,
 } from './schemas.js';
 import { searchReply } from '../adapters/brain/knowledge/search-reply.js';
+import { knowledgeLearningRoute } from './knowledge-learning-routes.js';
 
 /** Knowledge imports may be large (a CSV with media-rich answers); everything else stays at 64 KiB. */
 const KNOWLEDGE_BODY_LIMIT = 8 * 1024 * 1024;
@@ -72,6 +73,7 @@ export function knowledgeRoutes(context: AppContext): FastifyPluginAsync {
     knowledgeBaseRoutes(app, context);
     knowledgeEntryRoutes(app, context);
     knowledgeSearchRoute(app, context);
+    knowledgeLearningRoute(app, context);
   };
 }
 

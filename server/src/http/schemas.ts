@@ -282,6 +282,7 @@ export const knowledgeEntrySchema = {
     id: { type: 'integer' },
     robotId: { type: 'string', maxLength: 200 },
     createdAt: { type: 'string', maxLength: 100 },
+    source: { type: 'object' },
   },
 } as const;
 
@@ -393,6 +394,32 @@ export const analyticsQuery = {
   type: 'object',
   additionalProperties: false,
   properties: { from: timeParam, to: timeParam, limit: { type: 'string', pattern: '^[0-9]{1,4}$' } },
+} as const;
+
+/**
+ * POST /v1/robots/:id/knowledge/learn: a visitor's question attached to an entry ({question, entryId}) or
+ * made into a new entry ({question, answer, language?, similarQuestions?, tags?}); exactly one of the two.
+ */
+export const knowledgeLearnSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['question'],
+  oneOf: [{ required: ['entryId'] }, { required: ['answer'] }],
+  properties: {
+    question: knowledgeEntrySchema.properties.question,
+    entryId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+    answer: knowledgeEntrySchema.properties.answer,
+    language: languageSchema,
+    similarQuestions: knowledgeEntrySchema.properties.similarQuestions,
+    tags: knowledgeEntrySchema.properties.tags,
+  },
+} as const;
+
+/** GET /v1/robots/:id/analytics/questions: the analytics window and limit, and which unanswered questions. */
+export const unansweredQuestionsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...analyticsQuery.properties, status: { type: 'string', enum: ['unanswered', 'suggested', 'declined'] } },
 } as const;
 
 /** POST /v1/robots/:id/knowledge/search. */

@@ -4,7 +4,8 @@ import { POSTGRES_MIGRATIONS, type Migration } from './migrations/index.js';
 import { ADMISSION_FUNCTION_SQL, ADMIT_SQL } from './postgres-admission.js';
 import { PostgresLimits } from './postgres-limits.js';
 import type { SharedLimitStore } from './shared-limits.js';
-import { ANALYTICS_SQL, numberedPlaceholders, runAnalytics } from './question-analytics.js';
+import { ANALYTICS_SQL, numberedPlaceholders, runAnalytics, runUnansweredQuestions } from './question-analytics.js';
+import { changePostgresKnowledge } from './postgres-knowledge-change.js';
 import {
   KNOWLEDGE_REVISION_PREFIX,
   knowledgeFromRow,
@@ -22,6 +23,8 @@ import {
   type AdmissionRequest,
   type AdmissionResult,
   type AnalyticsQuery,
+  type KnowledgeChange,
+  type KnowledgeChangeResult,
   type KnowledgeEntry,
   type KnowledgeEntryInput,
   type OnceCodeRecord,
@@ -29,6 +32,8 @@ import {
   type QuestionRecordInput,
   type SessionRecord,
   type Store,
+  type UnansweredQuery,
+  type UnansweredQuestion,
 } from './store.js';
 
 const INSERT_QUESTION = numberedPlaceholders(ANALYTICS_SQL.insert);
@@ -186,6 +191,15 @@ export class PostgresStore implements Store {
     });
   }
 
+  async changeKnowledge(robotId: string, change: KnowledgeChange): Promise<KnowledgeChangeResult | null> {
+    return this.transaction(async (client) => {
+      const result = await changePostgresKnowledge(client, robotId, change);
+      if (!result) return rollback(null);
+      await client.query(SET_SETTING, [KNOWLEDGE_REVISION_PREFIX + robotId, newRevision()]);
+      return result;
+    });
+  }
+
   async knowledgeRevisions(): Promise<Map<string, string>> {
     const { rows } = await this.pool.query<{ key: string; value: string }>('SELECT key, value FROM settings WHERE key LIKE $1', [
       `${KNOWLEDGE_REVISION_PREFIX}%`,
@@ -199,6 +213,12 @@ export class PostgresStore implements Store {
 
   async questionAnalytics(robotId: string, query: AnalyticsQuery): Promise<QuestionAnalytics> {
     return runAnalytics(robotId, query, async <R>(sql: string, args: unknown[]) => {
+      return (await this.pool.query(numberedPlaceholders(sql), args)).rows as R[];
+    });
+  }
+
+  async unansweredQuestions(robotId: string, query: UnansweredQuery): Promise<UnansweredQuestion[]> {
+    return runUnansweredQuestions(robotId, query, async <R>(sql: string, args: unknown[]) => {
       return (await this.pool.query(numberedPlaceholders(sql), args)).rows as R[];
     });
   }
@@ -332,7 +352,7 @@ export class PostgresStore implements Store {
 class RolledBack<T> {
   constructor(readonly value: T) {}
 }
-function _rollback<T>(value: T): RolledBack<T> {
+function rollback<T>(value: T): RolledBack<T> {
   return new RolledBack(value);
 }
 

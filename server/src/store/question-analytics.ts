@@ -4,7 +4,7 @@
  * nearest rank with ORDER BY … OFFSET, which both databases answer from the (robot_id, created_at) index
  * plus a sort of that robot's window — no percentile function that only one of them has.
  */
-import type { AnalyticsQuery, QuestionAnalytics } from './store.js';
+import type { AnalyticsQuery, QuestionAnalytics, UnansweredQuery, UnansweredQuestion } from './store.js';
 
 /**
  * The grouping key of a question: Unicode-normalized (NFKC: full-width forms fold to ASCII), lowercased,
@@ -36,9 +36,40 @@ export const ANALYTICS_SQL = {
   /** args: window…, limit */
   unanswered:
     `SELECT normalized, MIN(question) AS question, COUNT(*) AS n, MAX(created_at) AS last ` +
-    `FROM questions WHERE ${WINDOW} AND answered = 0 GROUP BY normalized ORDER BY n DESC, last DESC, normalized LIMIT ?`,
+    `FROM questions WHERE ${WINDOW} AND answered = 0 AND resolved_entry_id IS NULL GROUP BY normalized ORDER BY n DESC, last DESC, normalized LIMIT ?`,
   prune: 'DELETE FROM questions WHERE created_at < ?',
+  /** args: entryId, robotId, normalized. Marks the unanswered asks of one question as resolved by an entry. */
+  resolve:
+    'UPDATE questions SET resolved_entry_id = ? WHERE robot_id = ? AND normalized = ? AND answered = 0 AND resolved_entry_id IS NULL',
 } as const;
+
+/**
+ * Unanswered questions grouped, with the entry the brain suggested (a suggestion is logged with the entry it
+ * suggested first; a declined question without one). args: window…, limit.
+ */
+export function unansweredSql(status: UnansweredQuery['status']): string {
+  const only = { unanswered: '', suggested: ' AND entry_id IS NOT NULL', declined: ' AND entry_id IS NULL' }[status];
+  return (
+    `SELECT normalized, MIN(question) AS question, COUNT(*) AS n, MAX(created_at) AS last, MAX(entry_id) AS entry_id ` +
+    `FROM questions WHERE ${WINDOW} AND answered = 0 AND resolved_entry_id IS NULL${only} ` +
+    `GROUP BY normalized ORDER BY n DESC, last DESC, normalized LIMIT ?`
+  );
+}
+
+/** Runs unansweredSql through `query(sql, args)` (the backend's own) and shapes the rows. */
+export async function runUnansweredQuestions(
+  robotId: string,
+  { from, to, limit, status }: UnansweredQuery,
+  query: <R>(sql: string, args: unknown[]) => Promise<R[]>,
+): Promise<UnansweredQuestion[]> {
+  const rows = await query<{ question: string; n: Num; last: Num; entry_id: Num }>(unansweredSql(status), [robotId, from, to, limit]);
+  return rows.map((row) => ({
+    question: row.question,
+    count: Number(row.n),
+    lastAskedAt: new Date(Number(row.last)).toISOString(),
+    suggestedEntryId: row.entry_id === null ? null : Number(row.entry_id),
+  }));
+}
 
 /** `?` → `$1`, `$2`, … for PostgreSQL. */
 export function numberedPlaceholders(sql: string): string {

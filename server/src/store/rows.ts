@@ -30,6 +30,8 @@ export interface KnowledgeRow {
   answer: string;
   tags: string;
   created_at: string;
+  source_document?: string | null;
+  source_key?: string | null;
 }
 export interface SessionRow {
   id: string;
@@ -53,6 +55,7 @@ export function knowledgeFromRow(row: KnowledgeRow): KnowledgeEntry {
     answer: row.answer,
     tags: JSON.parse(row.tags ?? '[]') as string[],
     createdAt: row.created_at,
+    ...(row.source_document ? { source: { document: row.source_document, key: row.source_key ?? '' } } : {}),
   };
 }
 
@@ -60,6 +63,11 @@ export function knowledgeFromRow(row: KnowledgeRow): KnowledgeEntry {
 export function knowledgeValues(entry: KnowledgeEntryInput): unknown[] {
   return [entry.language, entry.question, JSON.stringify(entry.similarQuestions ?? []), entry.answer, JSON.stringify(entry.tags ?? [])];
 }
+
+/** Inserts one entry with its document source (null when it has none); args: robot_id, knowledgeValues…, created_at, source…. */
+export const INSERT_KNOWLEDGE_WITH_SOURCE =
+  'INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, tags, created_at, source_document, source_key) ' +
+  'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 /** The insert's arguments in ANALYTICS_SQL.insert's order. */
 export function questionValues(r: QuestionRecordInput): unknown[] {

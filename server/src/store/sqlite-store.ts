@@ -3,7 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Robot } from '@dhkit/protocol';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
-import { ANALYTICS_SQL, runAnalytics } from './question-analytics.js';
+import { ANALYTICS_SQL, runAnalytics, runUnansweredQuestions } from './question-analytics.js';
+import { changeSqliteKnowledge } from './sqlite-knowledge-change.js';
 import {
   KNOWLEDGE_REVISION_PREFIX,
   knowledgeFromRow,
@@ -21,6 +22,8 @@ import {
   type AdmissionRequest,
   type AdmissionResult,
   type AnalyticsQuery,
+  type KnowledgeChange,
+  type KnowledgeChangeResult,
   type KnowledgeEntry,
   type KnowledgeEntryInput,
   type OnceCodeRecord,
@@ -28,6 +31,8 @@ import {
   type QuestionRecordInput,
   type SessionRecord,
   type Store,
+  type UnansweredQuery,
+  type UnansweredQuestion,
 } from './store.js';
 import { CodedError } from '../errors.js';
 
@@ -186,6 +191,10 @@ export class SqliteStore implements Store {
       .immediate();
   }
 
+  async changeKnowledge(robotId: string, change: KnowledgeChange): Promise<KnowledgeChangeResult | null> {
+    return changeSqliteKnowledge(this.db, robotId, change, () => this.bumpRevision(robotId));
+  }
+
   async knowledgeRevisions(): Promise<Map<string, string>> {
     const rows = this.statements.knowledgeRevisions.all(`${KNOWLEDGE_REVISION_PREFIX}%`);
     return new Map(rows.map((row) => [row.key.slice(KNOWLEDGE_REVISION_PREFIX.length), row.value]));
@@ -197,6 +206,10 @@ export class SqliteStore implements Store {
 
   async questionAnalytics(robotId: string, query: AnalyticsQuery): Promise<QuestionAnalytics> {
     return runAnalytics(robotId, query, async <R>(sql: string, args: unknown[]) => this.db.prepare(sql).all(...args) as R[]);
+  }
+
+  async unansweredQuestions(robotId: string, query: UnansweredQuery): Promise<UnansweredQuestion[]> {
+    return runUnansweredQuestions(robotId, query, async <R>(sql: string, args: unknown[]) => this.db.prepare(sql).all(...args) as R[]);
   }
 
   async pruneQuestions(before: number): Promise<number> {

@@ -20,10 +20,39 @@ export interface KnowledgeEntryInput {
   tags?: string[];
 }
 
+/** Where an entry imported from a document came from: a re-import of that document updates it by its key. */
+export interface KnowledgeSource {
+  /** The document's id (its name as imported, or one the caller gave). */
+  document: string;
+  /** The entry's key inside the document (its normalized question). */
+  key: string;
+}
+
 export interface KnowledgeEntry extends Required<KnowledgeEntryInput> {
   id: number;
   robotId: string;
   createdAt: string;
+  /** Present on entries imported from a document. */
+  source?: KnowledgeSource;
+}
+
+/** Several changes to one robot's knowledge, applied in one transaction (all or nothing). */
+export interface KnowledgeChange {
+  insert?: Array<KnowledgeEntryInput & { source?: KnowledgeSource }>;
+  /** Replaces these entries' fields (not their source). */
+  update?: Array<{ id: number; entry: KnowledgeEntryInput }>;
+  delete?: number[];
+  /**
+   * A visitor question the change answers: its logged unanswered asks (same normalized text) are marked
+   * resolved by the first entry of the result, so they leave the unanswered lists.
+   */
+  resolveQuestion?: string;
+}
+
+/** What changeKnowledge did: the inserted entries, then the updated ones, and how many logged asks it resolved. */
+export interface KnowledgeChangeResult {
+  entries: KnowledgeEntry[];
+  resolvedQuestions: number;
 }
 
 /** One visitor question as the analytics log keeps it (append-only; pruned after the retention period). */
@@ -69,6 +98,19 @@ export interface QuestionAnalytics {
   topQuestions: Array<{ question: string; count: number; answered: number }>;
   /** Most asked among the unanswered ones. */
   unanswered: Array<{ question: string; count: number; lastAskedAt: string }>;
+}
+
+export interface UnansweredQuery extends AnalyticsQuery {
+  /** suggested: the brain offered "did you mean"; declined: it gave the fallback answer; unanswered: both. */
+  status: 'unanswered' | 'suggested' | 'declined';
+}
+
+export interface UnansweredQuestion {
+  question: string;
+  count: number;
+  lastAskedAt: string;
+  /** An entry the brain suggested for this question (the highest id when several); null when it only declined. */
+  suggestedEntryId: number | null;
 }
 
 export interface OnceCodeRecord {
@@ -130,6 +172,8 @@ export interface Store {
   /** Replaces one entry's fields; null when the robot has no such entry. */
   updateKnowledgeEntry(robotId: string, id: number, entry: KnowledgeEntryInput): Promise<KnowledgeEntry | null>;
   deleteKnowledgeEntry(robotId: string, id: number): Promise<boolean>;
+  /** Applies a change in one transaction; null (nothing changed) when an entry to update or delete does not exist. */
+  changeKnowledge(robotId: string, change: KnowledgeChange): Promise<KnowledgeChangeResult | null>;
   /**
    * A value per robot that changes with every write to its knowledge (any process), so a server can drop
    * cached indexes after an import made elsewhere (the CLI, another process on PostgreSQL).
@@ -139,6 +183,8 @@ export interface Store {
   /** Appends one question to the analytics log. */
   recordQuestion(record: QuestionRecordInput): Promise<void>;
   questionAnalytics(robotId: string, query: AnalyticsQuery): Promise<QuestionAnalytics>;
+  /** Unanswered questions grouped by normalized text, most asked first (resolved ones left out). */
+  unansweredQuestions(robotId: string, query: UnansweredQuery): Promise<UnansweredQuestion[]>;
   /** Deletes logged questions created before `before` (epoch ms); returns how many. */
   pruneQuestions(before: number): Promise<number>;
 

@@ -31,7 +31,7 @@ export interface BrainChunk {
   answered?: boolean;
   /** "Did you mean" questions, when the brain was unsure. */
   suggestions?: string[];
-  /** The knowledge entry that answered (first chunk; for analytics). */
+  /** The knowledge entry that answered, or the first one suggested when unsure (first chunk; for analytics). */
   entryId?: number;
 }
 

@@ -80,6 +80,8 @@ export class KnowledgeBrain<E extends IndexableEntry = IndexableEntry> implement
         confidence: decision.confidence,
         answered: false,
         suggestions: questions,
+        // Logged with the question, so the analytics can offer the suggested entry to attach it to.
+        entryId: decision.suggestions[0]?.entry.id,
       };
       return;
     }

@@ -129,6 +129,18 @@ const SOURCES: readonly MigrationSource[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'learned questions and document sources',
+    // resolved_entry_id: the entry an admin attached an unanswered question to (it leaves the unanswered list).
+    // source_document/source_key: where an imported document's entry came from, so a re-import updates it.
+    sql: () => `
+      ALTER TABLE questions ADD COLUMN resolved_entry_id BIGINT;
+      ALTER TABLE knowledge_entries ADD COLUMN source_document TEXT;
+      ALTER TABLE knowledge_entries ADD COLUMN source_key TEXT;
+      CREATE INDEX knowledge_entries_source ON knowledge_entries(robot_id, source_document);
+    `,
+  },
 ];
 
 function render(dialect: Dialect): readonly Migration[] {

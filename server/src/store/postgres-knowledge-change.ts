@@ -1,0 +1,43 @@
+/** The PostgreSQL side of Store.changeKnowledge, run on a client inside the store's transaction. */
+import type pg from 'pg';
+import { ANALYTICS_SQL, normalizeQuestion, numberedPlaceholders } from './question-analytics.js';
+import { INSERT_KNOWLEDGE_WITH_SOURCE, knowledgeFromRow, knowledgeValues, type KnowledgeRow } from './rows.js';
+import type { KnowledgeChange, KnowledgeChangeResult } from './store.js';
+
+const INSERT = `${numberedPlaceholders(INSERT_KNOWLEDGE_WITH_SOURCE)} RETURNING *`;
+const UPDATE =
+  'UPDATE knowledge_entries SET language = $1, question = $2, similar_questions = $3, answer = $4, tags = $5 ' +
+  'WHERE robot_id = $6 AND id = $7 RETURNING *';
+const RESOLVE = numberedPlaceholders(ANALYTICS_SQL.resolve);
+
+/** Applies the change; null when an entry to update or delete is missing (the caller rolls back then). */
+export async function changePostgresKnowledge(
+  client: pg.PoolClient,
+  robotId: string,
+  change: KnowledgeChange,
+): Promise<KnowledgeChangeResult | null> {
+  const now = new Date().toISOString();
+  const rows: KnowledgeRow[] = [];
+  for (const entry of change.insert ?? []) {
+    const source = entry.source ? [entry.source.document, entry.source.key] : [null, null];
+    rows.push((await client.query<KnowledgeRow>(INSERT, [robotId, ...knowledgeValues(entry), now, ...source])).rows[0]!);
+  }
+  for (const { id, entry } of change.update ?? []) {
+    const updated = (await client.query<KnowledgeRow>(UPDATE, [...knowledgeValues(entry), robotId, id])).rows[0];
+    if (!updated) return null;
+    rows.push(updated);
+  }
+  if (change.delete?.length) {
+    const deleted = await client.query('DELETE FROM knowledge_entries WHERE robot_id = $1 AND id = ANY($2::bigint[])', [
+      robotId,
+      change.delete,
+    ]);
+    if (deleted.rowCount !== new Set(change.delete).size) return null;
+  }
+  let resolvedQuestions = 0;
+  if (change.resolveQuestion !== undefined && rows[0]) {
+    const resolved = await client.query(RESOLVE, [rows[0].id, robotId, normalizeQuestion(change.resolveQuestion)]);
+    resolvedQuestions = resolved.rowCount ?? 0;
+  }
+  return { entries: rows.map(knowledgeFromRow), resolvedQuestions };
+}
