@@ -171,7 +171,14 @@ function buildContext(
   const espeak = options.tts ?? new EspeakTts({ binary: espeakBinary });
   const ttsFactory = new TtsFactory(espeak);
   const knowledge = new KnowledgeBrain({ loadEntries: (robotId) => store.listKnowledge(robotId) });
-  const brains = new BrainFactory(knowledge);
+  const brains = new BrainFactory(knowledge, (fallback) =>
+    app.log.warn(
+      fallback.reason === 'timeout'
+        ? { timeoutMs: fallback.timeoutMs }
+        : { error: fallback.error instanceof Error ? fallback.error.message : String(fallback.error) },
+      `knowledge LLM ${fallback.reason === 'timeout' ? 'sent no first token in time' : 'failed'}: spoke the plain knowledge answer`,
+    ),
+  );
   const analyticsDays = options.analyticsDays ?? DEFAULT_ANALYTICS_DAYS;
   const maintenance = startStoreMaintenance({
     store,

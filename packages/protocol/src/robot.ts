@@ -21,6 +21,28 @@ export interface KnowledgeBrainConfig extends BrainConfigBase {
   keyTerms?: string[];
   /** Groups of words that mean the same in this knowledge base (["ASR", "语音识别"]); folded into the first. */
   synonyms?: string[][];
+  /** An LLM that answers in its own words from the best entries (docs/knowledge-base.md#grounded-llm-answers). */
+  llm?: KnowledgeLlmConfig;
+}
+/** The OpenAI-compatible LLM of a knowledge robot: it answers only from the entries retrieval found. */
+export interface KnowledgeLlmConfig {
+  /** e.g. `https://api.openai.com/v1`; `/chat/completions` is appended. */
+  baseUrl: string;
+  model: string;
+  /** Sent as `Authorization: Bearer`; never sent to the browser, masked in admin answers, never logged. */
+  apiKey?: string;
+  /** Added before the grounding rules and entries (the robot's persona, tone). */
+  systemPrompt?: string;
+  /** Entries given to the LLM, best first (default 3; 1..10). */
+  entries?: number;
+  /** Without a first token by then, the plain knowledge answer is spoken instead (default 2 500 ms). */
+  firstTokenTimeoutMs?: number;
+  /** Give up when the next token takes longer (default 10 000 ms). */
+  timeoutMs?: number;
+  /** Earlier question/answer pairs sent along (default 6; 0 = none). */
+  historyTurns?: number;
+  temperature?: number;
+  maxTokens?: number;
 }
 /** An OpenAI-compatible chat completions endpoint, streamed. */
 export interface OpenAiBrainConfig extends BrainConfigBase {

@@ -21,6 +21,25 @@ const fallbackAnswersSchema = {
  */
 const httpUrlSchema = { type: 'string', maxLength: 2000, pattern: '^https?://[^\\s/?#@]+([/?#][^\\s]*)?$' } as const;
 
+/** A knowledge robot's grounding LLM (docs/knowledge-base.md#grounded-llm-answers). */
+const knowledgeLlmSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['baseUrl', 'model'],
+  properties: {
+    baseUrl: httpUrlSchema,
+    model: { type: 'string', minLength: 1, maxLength: 200 },
+    apiKey: { type: 'string', minLength: 1, maxLength: 1000 },
+    systemPrompt: { type: 'string', maxLength: 10_000 },
+    entries: { type: 'integer', minimum: 1, maximum: 10 },
+    firstTokenTimeoutMs: { type: 'integer', minimum: 100, maximum: 60_000 },
+    timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000 },
+    historyTurns: { type: 'integer', minimum: 0, maximum: 50 },
+    temperature: { type: 'number', minimum: 0, maximum: 2 },
+    maxTokens: { type: 'integer', minimum: 1, maximum: 100_000 },
+  },
+} as const;
+
 /** The robot's brain (docs/brains.md): the built-in knowledge base, an OpenAI-compatible LLM, or a signed webhook. */
 const brainSchema = {
   type: 'object',
@@ -38,6 +57,7 @@ const brainSchema = {
           items: { type: 'array', minItems: 2, maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 100 } },
         },
         fallbackAnswers: fallbackAnswersSchema,
+        llm: knowledgeLlmSchema,
       },
     },
     {

@@ -1,5 +1,5 @@
 /**
- * Secrets in admin answers: the brain's `apiKey`/`secret` and the speech engines' `apiKey`s are returned
+ * Secrets in admin answers: the brain's `apiKey`/`secret` (and a knowledge robot's `llm.apiKey`) and the speech engines' `apiKey`s are returned
  * masked ("sk-…abcd"), as are the media mode's LiveKit `apiSecret` and renderer `secret`, so an admin screen or
  * a log of admin traffic never shows them; a PATCH that sends a masked value back keeps the stored secret, but
  * only for the same target URL: a masked key next to a new URL would send the stored key to that new host, so
@@ -37,6 +37,7 @@ function isMaskedSecret(value: string): boolean {
 export function maskBrainSecrets(brain: BrainConfig): BrainConfig {
   if (brain.type === 'openai' && brain.apiKey) return { ...brain, apiKey: maskSecret(brain.apiKey) };
   if (brain.type === 'webhook') return { ...brain, secret: maskSecret(brain.secret) };
+  if (brain.type === 'knowledge' && brain.llm?.apiKey) return { ...brain, llm: { ...brain.llm, apiKey: maskSecret(brain.llm.apiKey) } };
   return brain;
 }
 
@@ -83,6 +84,11 @@ export function restoreMaskedSecrets(next: BrainConfig, current: BrainConfig): B
   }
   if (next.type === 'webhook' && current.type === 'webhook' && isMaskedSecret(next.secret)) {
     return { ...next, secret: keptSecret('brain.secret', current.secret, next.url, current.url) };
+  }
+  if (next.type === 'knowledge' && next.llm?.apiKey && isMaskedSecret(next.llm.apiKey)) {
+    const stored = current.type === 'knowledge' ? current.llm : undefined;
+    const apiKey = keptSecret('brain.llm.apiKey', stored?.apiKey, next.llm.baseUrl, stored?.baseUrl);
+    return { ...next, llm: { ...next.llm, apiKey } };
   }
   return next;
 }

@@ -7,7 +7,7 @@
 import type { LanguageCode, Robot } from '@dhkit/protocol';
 import type { Brain, BrainChunk, BrainContext } from './brain.js';
 import { answerLanguage, fallbackAnswer, suggestionSentence } from './fallback.js';
-import { ANSWER_THRESHOLD, SUGGEST_THRESHOLD, type DecisionThresholds } from './knowledge/decision.js';
+import { ANSWER_THRESHOLD, SUGGEST_THRESHOLD, type DecisionThresholds, type KnowledgeDecision } from './knowledge/decision.js';
 import type { KeyTermsConfig } from './knowledge/key-terms.js';
 import { KnowledgeIndex, type LookupResult } from './knowledge/knowledge-index.js';
 import type { IndexableEntry } from './knowledge/lexical-index.js';
@@ -66,27 +66,30 @@ export class KnowledgeBrain<E extends IndexableEntry = IndexableEntry> implement
   async *answer(question: string, context: BrainContext): AsyncIterable<BrainChunk> {
     const { decision } = await this.lookup(context.robot, question);
     if (context.signal.aborted) return;
-    if (decision.kind === 'answer') {
-      const { entry, confidence } = decision.match;
-      yield { text: entry.answer, language: entry.language, confidence, answered: true, entryId: entry.id };
-      return;
-    }
-    const language: LanguageCode = answerLanguage(question, context.robot, context.language);
-    if (decision.kind === 'suggest') {
-      const questions = decision.suggestions.map((m) => m.entry.question);
-      yield {
-        text: suggestionSentence(language, questions),
-        language,
-        confidence: decision.confidence,
-        answered: false,
-        suggestions: questions,
-        // Logged with the question, so the analytics can offer the suggested entry to attach it to.
-        entryId: decision.suggestions[0]?.entry.id,
-      };
-      return;
-    }
-    yield { text: fallbackAnswer(context.robot, language), language, confidence: decision.confidence, answered: false };
+    yield plainReply(decision, question, context);
   }
+}
+
+/** The knowledge base's own reply to a decision: the entry's answer, "did you mean", or the fallback answer. */
+export function plainReply(decision: KnowledgeDecision<IndexableEntry>, question: string, context: BrainContext): BrainChunk {
+  if (decision.kind === 'answer') {
+    const { entry, confidence } = decision.match;
+    return { text: entry.answer, language: entry.language, confidence, answered: true, entryId: entry.id };
+  }
+  const language: LanguageCode = answerLanguage(question, context.robot, context.language);
+  if (decision.kind === 'suggest') {
+    const questions = decision.suggestions.map((m) => m.entry.question);
+    return {
+      text: suggestionSentence(language, questions),
+      language,
+      confidence: decision.confidence,
+      answered: false,
+      suggestions: questions,
+      // Logged with the question, so the analytics can offer the suggested entry to attach it to.
+      entryId: decision.suggestions[0]?.entry.id,
+    };
+  }
+  return { text: fallbackAnswer(context.robot, language), language, confidence: decision.confidence, answered: false };
 }
 
 /** The robot's own answer threshold, when it set one; suggestions never need more than an answer. */
