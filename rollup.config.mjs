@@ -1,14 +1,47 @@
 // Builds the browser SDK: ESM for bundlers and `import`, UMD (global `DHKit`) for a script tag.
 // Type declarations are emitted by tsc (see packages/sdk/package.json).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 
 const sdk = 'packages/sdk';
+
+/**
+ * The build id: a hash of everything the bundles are built from (the SDK's and the protocol's sources, the
+ * lockfile, this file). The script-tag build asks for its lazy chunks as `/sdk/<chunk>.esm.js?v=<build id>`, which
+ * the dhkit server may then let browsers cache for a year (server/src/http/sdk-files.ts); it reads the id from
+ * dist/build.json. Same sources, same id: a rebuild without changes keeps every cached chunk.
+ */
+function buildId() {
+  const hash = createHash('sha256');
+  const files = (dir) =>
+    readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.join(entry.parentPath, entry.name))
+      .sort();
+  for (const file of [...files(`${sdk}/src`), ...files('packages/protocol/src'), 'package-lock.json', 'rollup.config.mjs']) {
+    hash.update(file).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+const BUILD_ID = buildId();
+function writeBuildInfo() {
+  return {
+    name: 'write-build-info',
+    writeBundle() {
+      const { version } = JSON.parse(readFileSync(`${sdk}/package.json`, 'utf8'));
+      mkdirSync(`${sdk}/dist`, { recursive: true });
+      writeFileSync(`${sdk}/dist/build.json`, `${JSON.stringify({ version, buildId: BUILD_ID })}\n`);
+    },
+  };
+}
+
 const plugins = [
   nodeResolve({ browser: true, rootDir: sdk }),
-  esbuild({ target: 'es2020', tsconfig: `${sdk}/tsconfig.json` }),
+  esbuild({ target: 'es2020', tsconfig: `${sdk}/tsconfig.json`, define: { __DHKIT_BUILD_ID__: JSON.stringify(BUILD_ID) } }),
   // ascii_only: the bundle carries Chinese UI strings; escaping them keeps it intact on pages without a charset.
   terser({ format: { comments: false, ascii_only: true } }),
 ];
@@ -93,7 +126,7 @@ export default [
   {
     input: `${sdk}/src/index.ts`,
     output: { file: `${sdk}/dist/dhkit.umd.js`, format: 'umd', name: 'DHKit', sourcemap: true },
-    plugins: [lazyChunksFromServer(), ...plugins],
+    plugins: [lazyChunksFromServer(), ...plugins, writeBuildInfo()],
   },
   // Headless core (`@dhkit/sdk/core`): session, events, audio; no UI, no Lit.
   {

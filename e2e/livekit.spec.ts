@@ -457,7 +457,7 @@ test('a visitor whose network blocks the stream gets NETWORK_ERROR from create()
     const page = await browser.newPage();
     try {
       // A proxy that refuses the LiveKit chunk, or a firewall that refuses the LiveKit server.
-      if (block === 'chunk') await page.route('**/sdk/livekit.esm.js', (route) => route.abort('blockedbyclient'));
+      if (block === 'chunk') await page.route(/\/sdk\/livekit\.esm\.js(\?|$)/, (route) => route.abort('blockedbyclient'));
       else await page.routeWebSocket(/\/rtc/, (socket) => socket.close({ code: 1008, reason: 'blocked' }));
       await page.goto(`${siteUrl}/`);
       await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');

@@ -40,6 +40,7 @@ import { SpeechHealth } from './adapters/tts/speech-check.js';
 import { TtsFactory } from './adapters/tts/tts-factory.js';
 import type { TextToSpeech } from './adapters/tts/tts.js';
 import { createSpeechRecognizer } from './adapters/asr/asr-factory.js';
+import { StaticFilesAtDebug } from './http/static-request-log.js';
 
 export interface AppOptions {
   /** SQLite lives here (unless databaseUrl is set). */
@@ -71,6 +72,8 @@ export interface AppOptions {
   logLevel?: string;
   /** espeak-ng's executable. Default: DHKIT_ESPEAK_PATH, else `espeak-ng` on PATH. */
   espeakPath?: string;
+  /** Overrides for tests: where log lines go (one JSON line per write). Default stdout. */
+  logStream?: { write(line: string): void };
   /** Overrides for tests: session timers. */
   sessionTimeouts?: Partial<SessionTimeouts>;
   /** Overrides for tests: a different TTS adapter. */
@@ -111,12 +114,18 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const demo = options.demo ?? true;
 
   const app = Fastify({
-    logger: { level: options.logLevel ?? 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+    logger: {
+      level: options.logLevel ?? 'info',
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
     bodyLimit: 64 * 1024,
     // Strict types: "5" is not a number, unknown fields are refused where a schema says so.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false, verbose: true } },
     routerOptions: { maxParamLength: 200 },
     forceCloseConnections: true,
+    // Static files are logged at debug: a page load fetches dozens.
+    logController: new StaticFilesAtDebug(),
     trustProxy: fastifyTrustProxy(options.trustProxy),
     // A URL that is not valid percent-encoding never reaches the router or the error handler.
     frameworkErrors: (_error, _request, reply) => sendError(reply, 'INVALID_REQUEST', 'The URL is malformed.'),
@@ -237,8 +246,8 @@ function buildContext(
 }
 
 async function registerRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
-  // preCompressed: the SDK build writes .br and .gz beside its scripts (packages/sdk/scripts/precompress.mjs).
-  await app.register(fastifyStatic, { root: ASSETS_DIR, serve: false, preCompressed: true });
+  // reply.sendFile for the demo and avatar files; /sdk/ has its own (http/sdk-files.ts: precompressed, strong ETags).
+  await app.register(fastifyStatic, { root: ASSETS_DIR, serve: false });
   await app.register(fastifyWebsocket, { options: { maxPayload: 4 * LIMITS.channelMaxFrameBytes } });
   await app.register(healthRoutes(context));
   await app.register(robotRoutes(context));

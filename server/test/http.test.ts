@@ -339,7 +339,9 @@ describe('static files and demo', () => {
     const sdk = await app.inject('/sdk/dhkit.umd.js');
     expect(sdk.statusCode).toBe(200);
     expect(sdk.headers['content-type']).toMatch(/javascript/);
-    expect(sdk.headers['cache-control']).toMatch(/max-age=300/);
+    // Issue 13: the unversioned entry revalidates (strong ETag, 304); `?v=<build id>` URLs are the cached ones.
+    expect(sdk.headers['cache-control']).toBe('no-cache');
+    expect(sdk.headers.etag).toMatch(/^"[^"]+"$/);
     expectError(await app.inject('/sdk/missing.js'), 404, 'NOT_FOUND');
     expectError(await app.inject('/sdk/../package.json'), 404, 'NOT_FOUND');
   });

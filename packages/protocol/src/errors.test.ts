@@ -37,4 +37,15 @@ describe('error catalog', () => {
     expect(isErrorCode('toString')).toBe(false);
     expect(isErrorCode(42)).toBe(false);
   });
+
+  // A page may show error.message to its visitors as it is: no message tells the operator what to configure
+  // ("ask the site owner to…" would be fine; "raise the robot's concurrency" is not). Hints for operators live in
+  // docs/errors.md and the server log.
+  it('never addresses the operator in a message', () => {
+    for (const code of ERROR_CODES) {
+      const { en_US, zh_CN } = ERROR_CATALOG[code].message;
+      expect(en_US, code).not.toMatch(/\b(operator|administrator|admin)\b|concurrency|allowedOrigins|DHKIT_|\b(raise|increase|configure|install)\b/i);
+      expect(zh_CN, code).not.toMatch(/运营者|运营方|并发|配置|安装|管理员[:：]/);
+    }
+  });
 });

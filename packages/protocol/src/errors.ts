@@ -34,8 +34,8 @@ export const ERROR_CATALOG = {
     status: 429,
     compat: 'MSS.20010135',
     message: {
-      zh_CN: '当前访问人数较多，请稍后再试。（运营者：请提高该数字人的并发数）',
-      en_US: "Many visitors are talking right now. Please try again shortly. (Operator: raise the robot's concurrency.)",
+      zh_CN: '当前访问人数较多，请稍后再试。',
+      en_US: 'Many visitors are talking right now. Please try again shortly.',
     },
   },
   ROBOT_NOT_FOUND: {

@@ -2,6 +2,8 @@
 import { ERROR_CATALOG, errorMessage, type ErrorBody, type ErrorCode } from '@dhkit/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { CodedError } from '../errors.js';
+import { mediaTypeMessage } from './media-type-message.js';
+import { validationMessage } from './validation-message.js';
 import { isStoreUnavailable, OUTAGE_RETRY_AFTER_MS } from '../store/store-unavailable.js';
 
 function errorBody(code: ErrorCode, message = errorMessage(code)): ErrorBody {
@@ -27,14 +29,13 @@ export function installErrorHandlers(app: FastifyInstance): void {
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {
-      const context = fastifyError.validationContext ?? 'request';
-      return sendError(reply, 'INVALID_REQUEST', `Invalid ${context}: ${fastifyError.message}`);
+      return sendError(reply, 'INVALID_REQUEST', validationMessage(fastifyError.validation, fastifyError.validationContext));
     }
     switch (fastifyError.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return sendError(reply, 'PAYLOAD_TOO_LARGE');
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return sendError(reply, 'INVALID_REQUEST', 'Send the body as application/json.');
+        return sendError(reply, 'INVALID_REQUEST', mediaTypeMessage(request));
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
         return sendError(reply, 'INVALID_REQUEST', `Invalid JSON body: ${fastifyError.message}`);

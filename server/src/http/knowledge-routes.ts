@@ -84,6 +84,7 @@ function knowledgeBaseRoutes(app: FastifyInstance, context: AppContext): void {
     {
       schema: { params: robotIdParams, querystring: knowledgeImportQuery, body: knowledgeBodySchema },
       bodyLimit: KNOWLEDGE_BODY_LIMIT,
+      config: { bodyTypes: ['application/json', 'text/csv'] },
       preValidation: async (request) => {
         const body = request.body as unknown;
         if (body instanceof CsvBody) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { AppContext } from './context.js';
 import { sendError } from './error-handler.js';
+import { SdkFiles, sendSdkFile } from './sdk-files.js';
 import { issueOnceCode } from '../sessions/once-codes.js';
 import { DEMO_ROBOT_ID } from '../robots/demo-robot.js';
 
@@ -22,18 +23,20 @@ function sendFrom(reply: FastifyReply, root: string | null, file: string, maxAge
     reply.header('Content-Security-Policy', pageCsp);
     reply.header('Referrer-Policy', 'no-referrer');
   }
-  // Scripts go out brotli- or gzip-compressed where the build left a .br/.gz beside them (preCompressed in app.ts).
-  reply.header('Vary', 'Accept-Encoding');
   return reply.sendFile(file, root, { maxAge: maxAgeSeconds * 1000, cacheControl: true });
 }
 
 export function staticRoutes(context: AppContext): FastifyPluginAsync {
   return async (app) => {
     // No cross-origin isolation needed; SDK files may be embedded from any site.
-    app.get<{ Params: { '*': string } }>('/sdk/*', async (request, reply) => {
+    const sdkFiles = new SdkFiles(context.sdkDir);
+    app.get<{ Params: { '*': string }; Querystring: { v?: unknown } }>('/sdk/*', async (request, reply) => {
+      const version = typeof request.query.v === 'string' ? request.query.v : undefined;
+      const file = sdkFiles.find(request.params['*'], version, request.headers['accept-encoding']);
+      if (!file) return sendError(reply, 'NOT_FOUND');
       reply.header('Access-Control-Allow-Origin', '*');
       reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
-      return sendFrom(reply, context.sdkDir, request.params['*'], 300);
+      return sendSdkFile(request, reply, file);
     });
 
     if (!context.demo) return;

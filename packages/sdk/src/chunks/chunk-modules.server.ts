@@ -5,6 +5,9 @@
  */
 import type { ChunkModules, ChunkName } from './chunk-names.js';
 
+/** Set by the build (rollup.config.mjs): the chunks' URLs carry it, so the server may let browsers cache them. */
+declare const __DHKIT_BUILD_ID__: string;
+
 export function importRichMedia(sdkBase: string): Promise<ChunkModules['rich-media']> {
   return importFromServer(sdkBase, 'rich-media');
 }
@@ -19,5 +22,5 @@ export function importLivekit(sdkBase: string): Promise<ChunkModules['livekit']>
 
 function importFromServer<N extends ChunkName>(sdkBase: string, name: N): Promise<ChunkModules[N]> {
   // The comments keep bundlers from resolving the URL at build time.
-  return import(/* @vite-ignore */ /* webpackIgnore: true */ `${sdkBase}/${name}.esm.js`) as Promise<ChunkModules[N]>;
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ `${sdkBase}/${name}.esm.js?v=${__DHKIT_BUILD_ID__}`) as Promise<ChunkModules[N]>;
 }

@@ -66,6 +66,14 @@ describe('visitor error texts', () => {
     }
   });
 
+  it('never tells the visitor to configure anything (only to ask the site owner)', () => {
+    const texts = [...Object.values(VISITOR_ERROR_TEXTS), UI_STRINGS.en_US, UI_STRINGS.zh_CN].flatMap((t) => Object.values(t));
+    for (const text of texts) {
+      expect(text).not.toMatch(/\b(raise|increase|configure|install|enable)\b|maxConcurrency|allowedOrigins|DHKIT_|espeak|server/i);
+      expect(text).not.toMatch(/运营者|并发|配置|安装|服务器设置/);
+    }
+  });
+
   it('marks speech synthesis and blocked media as weak, admission refusals as not', () => {
     expect(isWeakError('SPEECH_SYNTHESIS_FAILED')).toBe(true);
     expect(isWeakError('MEDIA_BLOCKED')).toBe(true);
