@@ -44,7 +44,9 @@ describe('error catalog', () => {
   it('never addresses the operator in a message', () => {
     for (const code of ERROR_CODES) {
       const { en_US, zh_CN } = ERROR_CATALOG[code].message;
-      expect(en_US, code).not.toMatch(/\b(operator|administrator|admin)\b|concurrency|allowedOrigins|DHKIT_|\b(raise|increase|configure|install)\b/i);
+      expect(en_US, code).not.toMatch(
+        /\b(operator|administrator|admin)\b|concurrency|allowedOrigins|DHKIT_|\b(raise|increase|configure|install)\b/i,
+      );
       expect(zh_CN, code).not.toMatch(/运营者|运营方|并发|配置|安装|管理员[:：]/);
     }
   });

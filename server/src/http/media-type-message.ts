@@ -15,8 +15,11 @@ export function mediaTypeMessage(request: FastifyRequest): string {
   const accepted = request.routeOptions.config?.bodyTypes ?? ['application/json'];
   const sent = (request.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase() || 'no content type';
   const takes = accepted.length > 1 ? `${accepted.slice(0, -1).join(', ')} or ${accepted.at(-1)}` : accepted[0];
-  const upload = sent === 'multipart/form-data' && accepted.includes('text/csv')
-    ? ' To import a CSV file, send its text as the body with Content-Type: text/csv (curl --data-binary @file.csv).'
-    : sent === 'multipart/form-data' ? ' A form upload is not taken here.' : '';
+  const upload =
+    sent === 'multipart/form-data' && accepted.includes('text/csv')
+      ? ' To import a CSV file, send its text as the body with Content-Type: text/csv (curl --data-binary @file.csv).'
+      : sent === 'multipart/form-data'
+        ? ' A form upload is not taken here.'
+        : '';
   return `The body is ${sent === 'no content type' ? 'sent without a content type' : sent}; this endpoint takes ${takes}.${upload}`;
 }

@@ -22,5 +22,7 @@ export function importLivekit(sdkBase: string): Promise<ChunkModules['livekit']>
 
 function importFromServer<N extends ChunkName>(sdkBase: string, name: N): Promise<ChunkModules[N]> {
   // The comments keep bundlers from resolving the URL at build time.
-  return import(/* @vite-ignore */ /* webpackIgnore: true */ `${sdkBase}/${name}.esm.js?v=${__DHKIT_BUILD_ID__}`) as Promise<ChunkModules[N]>;
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ `${sdkBase}/${name}.esm.js?v=${__DHKIT_BUILD_ID__}`) as Promise<
+    ChunkModules[N]
+  >;
 }
