@@ -43,7 +43,7 @@ const plugins = [
   nodeResolve({ browser: true, rootDir: sdk }),
   esbuild({ target: 'es2020', tsconfig: `${sdk}/tsconfig.json`, define: { __DHKIT_BUILD_ID__: JSON.stringify(BUILD_ID) } }),
   // ascii_only: the bundle carries Chinese UI strings; escaping them keeps it intact on pages without a charset.
-  terser({ format: { comments: false, ascii_only: true } }),
+  terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false, ascii_only: true } }),
 ];
 
 // The lazy chunks (src/chunks/lazy-chunks.ts) and the source module each is built from.

@@ -7,7 +7,7 @@ export type { CreateOptions, PendingDigitalHuman } from './core/create.js';
 export type { OnceCodeOption } from './channel/once-code.js';
 export { createKiosk } from './kiosk/create-kiosk.js';
 export type { Kiosk, KioskCreateOptions, KioskEventMap, KioskOptions, KioskState } from './kiosk/create-kiosk.js';
-export { checkBrowserSupport } from './core/browser-support.js';
+export { checkBrowserSupport } from './ui/browser-support.js';
 export type { BrowserSupport } from './core/browser-support.js';
 export { DHKitError } from './core/errors.js';
 export { version } from './version.js';

@@ -15,20 +15,22 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
  * (meaning https). Rejects anything else (other schemes, credentials, query, fragment) with INVALID_REQUEST.
  */
 export function normalizeServerAddress(input: unknown): ServerAddress {
-  const invalid = (why: string) => new DHKitError('INVALID_REQUEST', `serverAddress ${JSON.stringify(input)} is not valid: ${why}.`);
-  if (typeof input !== 'string' || !input.trim()) throw invalid('expected a URL like https://host[:port][/path]');
-  const raw = input.trim();
+  const raw = typeof input === 'string' ? input.trim() : '';
   const withScheme = SCHEME.test(raw) ? raw : raw.startsWith('//') ? `https:${raw}` : `https://${raw}`;
-  let url: URL;
+  let url: URL | null = null;
   try {
-    url = new URL(withScheme);
+    url = raw ? new URL(withScheme) : null;
   } catch {
-    throw invalid('not a URL');
+    // not a URL: refused below
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('only https:// and http:// are supported');
-  if (!url.hostname) throw invalid('no host');
-  if (url.username || url.password) throw invalid('credentials are not allowed in the address');
-  if (url.search || url.hash || raw.includes('?') || raw.includes('#')) throw invalid('no query or fragment allowed');
+  // One message for every way to get it wrong; the expected shape says what to fix.
+  if (!url || !/^https?:$/.test(url.protocol) || !url.hostname || url.username || url.password || /[?#]/.test(raw)) {
+    throw new DHKitError(
+      'INVALID_REQUEST',
+      `serverAddress ${JSON.stringify(input)} is not valid: expected https://host[:port][/path] (http:// for local ` +
+        'development), without credentials, query or fragment.',
+    );
+  }
   const path = url.pathname.replace(/\/+$/, '');
   const httpBase = `${url.protocol}//${url.host}${path}`;
   const wsBase = `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}${path}`;

@@ -2,6 +2,7 @@ import type { ClientMessage, ServerMessage, SessionInfo, WelcomeMessage } from '
 import { DHKitError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { requestSession } from './admission.js';
+import { admitWhileBusy, type BusyListener } from './busy-retry.js';
 import { SessionChannel, type ChannelHandlers } from './channel.js';
 import type { OnceCodeSource } from './once-code.js';
 import { isFinalClose, retryResume } from './resume.js';
@@ -10,25 +11,13 @@ import { channelUrl, sessionEndUrl, type ServerAddress } from './server-address.
 /** How long a cancelled create() waits for the server to confirm the session's end. */
 const END_REQUEST_TIMEOUT_MS = 3_000;
 
-/**
- * An admission policy for a busy server: runs `attempt` (again), telling `busy` when the next try is; the
- * built-in UI's lives in ui/while-busy.ts, outside the headless core.
- */
-export type WhileBusy = (
-  attempt: () => Promise<SessionInfo>,
-  hooks: { closed(): boolean; busy(retryInMs: number | null, error?: DHKitError): void },
-) => Promise<SessionInfo>;
-
 /** What the connection reports to its owner (typed events, as listener methods). */
 export interface SessionConnectionEvents {
   message(message: ServerMessage): void;
   /** A binary frame (answer audio). */
   binary(frame: Uint8Array): void;
-  /**
-   * All assistants are busy: the next admission try is in `retryInMs` (`error` on the first refusal only);
-   * null once admitted.
-   */
-  busy(retryInMs: number | null, error?: DHKitError): void;
+  /** All assistants are busy: the next admission try is in `retryInMs` (`error`: the refusal); null once admitted. */
+  busy: BusyListener;
   /** The channel dropped; it is being reopened with the same token. */
   resuming(): void;
   resumed(): void;
@@ -40,8 +29,8 @@ export interface SessionConnectionOptions {
   address: ServerAddress;
   robotId: string;
   onceCode: OnceCodeSource;
-  /** What admission does while all assistants are busy (CONCURRENCY_LIMIT, SERVER_BUSY); none: it fails at once. */
-  whileBusy?: WhileBusy;
+  /** How long admission keeps trying while all assistants are busy (CONCURRENCY_LIMIT, SERVER_BUSY); 0: it fails at once. */
+  busyWaitMs: number;
   log: Logger;
   events: SessionConnectionEvents;
 }
@@ -77,9 +66,9 @@ export class SessionConnection {
   async admit(): Promise<SessionInfo> {
     const onceCode = await this.options.onceCode();
     if (this.closed) throw DHKitError.fromCode('CANCELLED');
-    // Through the owner's policy for a busy server, when it has one (the built-in UI retries).
-    const attempt = () => (this.admission = requestSession(this.options.address, { robotId: this.options.robotId, onceCode }));
-    const session = await (this.options.whileBusy?.(attempt, { closed: () => this.closed, busy: this.options.events.busy }) ?? attempt());
+    const { address, robotId, busyWaitMs, events } = this.options;
+    const attempt = () => (this.admission = requestSession(address, { robotId, onceCode }));
+    const session = await admitWhileBusy(attempt, busyWaitMs, () => this.closed, events.busy);
     this.session = session;
     // close() ends it.
     if (this.closed) throw DHKitError.fromCode('CANCELLED');

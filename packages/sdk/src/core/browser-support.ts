@@ -6,29 +6,22 @@ export interface BrowserSupport {
   missing: string[];
 }
 
-/** Checks that this browser has what the SDK needs; `missing` names what is not there. */
-export function checkBrowserSupport(): BrowserSupport {
+/**
+ * Checks that this browser has what the headless core needs (the full SDK checks the UI's needs too:
+ * ui/browser-support.ts); `missing` names what is not there. `names` are globals that must be functions.
+ */
+export function checkBrowserSupport(names: readonly string[] = []): BrowserSupport {
   const g = globalThis as Record<string, unknown> & { crypto?: Crypto };
-  const checks: [string, boolean][] = [
-    ['WebSocket', typeof g.WebSocket === 'function'],
-    ['AudioContext', typeof g.AudioContext === 'function' || typeof g.webkitAudioContext === 'function'],
-    ['customElements', typeof g.customElements === 'object' && g.customElements !== null],
-    ['fetch', typeof g.fetch === 'function'],
-    ['Promise', typeof g.Promise === 'function'],
-    ['TextDecoder', typeof g.TextDecoder === 'function'],
-    ['crypto.getRandomValues', typeof g.crypto?.getRandomValues === 'function'],
-    ['requestAnimationFrame', typeof g.requestAnimationFrame === 'function'],
-    ['CanvasRenderingContext2D', typeof g.CanvasRenderingContext2D === 'function'],
-    ['ShadowRoot', typeof g.ShadowRoot === 'function'],
-  ];
-  const missing = checks.filter(([, ok]) => !ok).map(([name]) => name);
+  // No webkitAudioContext: a Safari that still needs the prefix (before 14.1) lacks Object.hasOwn too (15.4).
+  const missing = ['WebSocket', 'AudioContext', 'fetch', 'Promise', 'TextDecoder', ...names].filter(
+    (name) => typeof g[name] !== 'function',
+  );
+  if (typeof g.crypto?.getRandomValues !== 'function') missing.push('crypto.getRandomValues');
   return { supported: missing.length === 0, missing };
 }
 
-/** A new AudioContext (webkit-prefixed on old Safari). */
+/** A new AudioContext. */
 export function newAudioContext(): AudioContext {
-  const g = globalThis as unknown as { AudioContext?: typeof AudioContext; webkitAudioContext?: typeof AudioContext };
-  const Context = g.AudioContext ?? g.webkitAudioContext;
-  if (!Context) throw new DHKitError('BROWSER_NOT_SUPPORTED', 'AudioContext missing');
-  return new Context({ latencyHint: 'interactive' });
+  if (typeof AudioContext !== 'function') throw new DHKitError('BROWSER_NOT_SUPPORTED', 'AudioContext missing');
+  return new AudioContext({ latencyHint: 'interactive' });
 }

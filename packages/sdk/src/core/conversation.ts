@@ -46,7 +46,7 @@ export class Conversation implements TurnMessageHandlers {
       {
         speakingStart: (chatId) => this.handleSpeakingStart(chatId),
         speakingStop: (chatId) => this.handleSpeakingStop(chatId),
-        clauseStart: (_chatId, _clauseId, text) => host.view.showClause(text),
+        clauseStart: (_chatId, _clauseId, text) => host.view.showClause?.(text),
         // Names outside the viseme set are dropped.
         visemes: (cues) => host.visemes(cues ? cues.filter((cue): cue is VisemeCue => isViseme(cue.viseme)) : null),
       },
@@ -92,7 +92,7 @@ export class Conversation implements TurnMessageHandlers {
     const active = this.chats.pending.size > 0 || this.chats.speaking.size > 0 || this.player.activeChatIds.length > 0;
     if (active || always) this.host.send({ type: 'interrupt' });
     this.cutOff(this.chats.reset());
-    this.host.view.endAnswer();
+    this.host.view.endAnswer?.();
     this.changed();
   }
 
@@ -108,7 +108,7 @@ export class Conversation implements TurnMessageHandlers {
 
   handleSemantic(chatId: string, text: string, isLast: boolean): void {
     if (this.player.isInterrupted(chatId)) return;
-    this.host.view.addAnswer(chatId, text, isLast);
+    this.host.view.addAnswer?.(chatId, text, isLast);
     this.host.emit('semanticRecognized', { chatId, text, isLast });
   }
 
@@ -149,7 +149,7 @@ export class Conversation implements TurnMessageHandlers {
     this.host.activity();
     if (this.chats.handleSpeakingStop(chatId)) {
       this.host.view.speaking = false;
-      this.host.view.clearClauseSoon();
+      this.host.view.clearClauseSoon?.();
     }
     this.changed();
     this.host.emit('speakingStop', { chatId });
@@ -181,7 +181,7 @@ export class Conversation implements TurnMessageHandlers {
     this.player.interrupt(chatIds);
     if (options.stream !== false) this.host.streamed()?.interrupt();
     this.host.view.speaking = false;
-    this.host.view.showClause('');
+    this.host.view.showClause?.('');
   }
 
   private sendOrThrow(message: ClientMessage): void {

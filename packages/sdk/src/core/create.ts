@@ -1,4 +1,4 @@
-import { checkBrowserSupport } from './browser-support.js';
+import { checkBrowserSupport, type BrowserSupport } from './browser-support.js';
 import { DigitalHuman } from './digital-human.js';
 import { DHKitError } from './errors.js';
 import { checkCreateOptions, type CreateOptions } from './options.js';
@@ -28,16 +28,24 @@ function resolveContainer(options: Partial<CreateOptions>): HTMLElement {
   return element;
 }
 
-/** create() with a given view; `needsContainer` is false for the headless core. */
-export function createWithView(options: CreateOptions, makeView: ViewFactory, needsContainer: boolean): PendingDigitalHuman {
+/**
+ * create() with a given view; `needsContainer` is false for the headless core. `support` checks the browser
+ * (the built-in UI needs more of it than the headless core).
+ */
+export function createWithView(
+  options: CreateOptions,
+  makeView: ViewFactory,
+  needsContainer: boolean,
+  support: () => BrowserSupport = checkBrowserSupport,
+): PendingDigitalHuman {
   let human: DigitalHuman | null = null;
   // Runs synchronously up to its first await, so the digital human (and its audio) is made inside the caller's click.
   const ready = (async () => {
-    const support = checkBrowserSupport();
-    if (!support.supported) {
+    const { supported, missing } = support();
+    if (!supported) {
       throw new DHKitError(
         'BROWSER_NOT_SUPPORTED',
-        `${DHKitError.fromCode('BROWSER_NOT_SUPPORTED').message} Missing: ${support.missing.join(', ')}.`,
+        `${DHKitError.fromCode('BROWSER_NOT_SUPPORTED').message} Missing: ${missing.join(', ')}.`,
       );
     }
     const checked = checkCreateOptions(options);

@@ -22,7 +22,7 @@ import { LanguageRequest } from './language-request.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ResolvedOptions } from './options.js';
 import { routeServerMessage, type SessionMessageHandlers } from './server-messages.js';
-import type { ViewActions } from './view-events.js';
+import type { ViewHooks } from './view-events.js';
 import type { DigitalHumanView } from './view.js';
 
 /**
@@ -84,13 +84,13 @@ export abstract class DigitalHumanParts {
     this.element.serverAddress = options.address.httpBase;
     this.element.language = guessLanguage();
     this.element.state = 'CONNECTING';
-    made.bridge?.(this.viewActions(), this.listening.signal);
+    made.bridge?.(this.viewHooks(), this.listening.signal);
     if (typeof window !== 'undefined') window.addEventListener('pagehide', () => this.handlePageHide(), { signal: this.listening.signal });
   }
 
   /** Admission, channel handshake and first frame; the avatar draws while the network work runs. */
   protected async open(): Promise<this> {
-    const drawn = this.surface ? this.element.attachSurface(this.surface) : Promise.resolve();
+    const drawn = (this.surface && this.element.attachSurface?.(this.surface)) || Promise.resolve();
     drawn.catch(() => {});
     try {
       this.emitter.emit('jobInfoChange', this.jobInfo());
@@ -136,8 +136,10 @@ export abstract class DigitalHumanParts {
   }
 
   /**
-   * @internal A new session on the same digital human (a kiosk's "start again"): ends the current one if it
-   * is live, then admits with a fresh once-code (create() needs a function as `onceCode` for this).
+   * Starts a new session on the same digital human ("start again", a kiosk's next visitor): ends the current
+   * one if it is live, clears what it left on screen, then admits with a fresh once-code (create() needs a
+   * function as `onceCode`). Resolves when the new session is ready; rejects like create() (the state is then
+   * `ENDED`, and it may be called again).
    */
   async startNewSession(): Promise<void> {
     if (this.destroying) throw DHKitError.fromCode('SESSION_ENDED', this.language);
@@ -157,15 +159,19 @@ export abstract class DigitalHumanParts {
   // ---- the parts, wired ----
 
   protected newConnection(): SessionConnection {
-    const { address, robotId, onceCode, whileBusy } = this.options;
+    const { address, robotId, onceCode, busyWaitMs } = this.options;
     return new SessionConnection({
       address,
       robotId,
       onceCode,
-      whileBusy,
+      busyWaitMs,
       log: this.log,
       events: {
-        busy: (retryInMs) => this.element.showBusy?.(retryInMs),
+        busy: (retryInMs, error) => {
+          this.element.showBusy?.(retryInMs);
+          // Each refusal, for pages that draw their own "all assistants are busy" (the headless core).
+          if (error) this.emitter.emit('error', { code: error.code, message: error.message, retryInMs: retryInMs! });
+        },
         message: (message) => routeServerMessage(message, this.conversation, this.sessionMessageHandlers, this.log),
         binary: (frame) => this.conversation.handleAudioFrame(frame),
         resuming: () => this.conversation.handleChannelResuming(),
@@ -220,8 +226,8 @@ export abstract class DigitalHumanParts {
     });
   }
 
-  /** What the visitor's actions on the view do (the public methods, mostly). */
-  protected abstract viewActions(): ViewActions;
+  /** What the view may do beyond the public API. */
+  protected abstract viewHooks(): ViewHooks;
 
   protected readonly sessionMessageHandlers: SessionMessageHandlers = {
     handleLanguageChanged: (language) => this.handleLanguageChanged(language),
@@ -230,10 +236,9 @@ export abstract class DigitalHumanParts {
       // The view shows weak errors (the conversation goes on) only with enableWeakErrorInfo.
       this.emitError(code, message, true);
     },
-    handleSessionEndMention: (restTime) => {
-      // Continue moves an idle deadline (a maximum duration stays what it is; it ends the session regardless).
-      this.element.showEndCountdown?.(restTime, true);
-      this.emitter.emit('jobEndMention', { jobId: this.job.jobId, restTime });
+    handleSessionEndMention: (restTime, reason) => {
+      this.element.showEndCountdown?.(restTime, reason);
+      this.emitter.emit('jobEndMention', { jobId: this.job.jobId, restTime, reason });
     },
     handleSessionEnd: (reason) => this.connection.handleSessionEnd(reason),
   };
@@ -249,17 +254,17 @@ export abstract class DigitalHumanParts {
     const host = {
       join,
       muted: this.config.defaultMuteRemoteAudio,
-      clause: (text: string) => this.element.showClause(text),
+      clause: (text: string) => this.element.showClause?.(text),
       speakingStart: (chatId: string) => this.conversation.handleSpeakingStart(chatId),
       speakingStop: (chatId: string) => this.conversation.handleSpeakingStop(chatId),
       isInterrupted: (chatId: string) => this.conversation.player.isInterrupted(chatId),
       log: this.log,
     };
-    const attach = (streamed: StreamedAvatar) => {
+    const attach = async (streamed: StreamedAvatar) => {
       this.streamed = streamed;
       this.surface?.destroy();
       this.surface = streamed.surface;
-      return this.element.attachSurface(streamed.surface);
+      await this.element.attachSurface?.(streamed.surface);
     };
     return startStreamedAvatar(this.options.address.httpBase, host, attach, this.language).then(() => undefined);
   }
@@ -337,7 +342,7 @@ export abstract class DigitalHumanParts {
 
   protected emitError(code: ErrorCode, message: string, show: boolean): void {
     this.log.warn(`error ${code}: ${message}`);
-    if (show) this.element.showError(code);
+    if (show) this.element.showError?.(code);
     this.emitter.emit('error', { code, message });
   }
 
@@ -349,7 +354,7 @@ export abstract class DigitalHumanParts {
     await this.voice.close();
     this.surface?.destroy();
     this.languageRequest.handleRefused(DHKitError.fromCode('SESSION_ENDED', this.language));
-    this.element.remove();
+    this.element.remove?.();
     await Promise.all([closed, this.conversation.player.close()]);
   }
 

@@ -7,7 +7,7 @@ import { DigitalHumanParts } from './digital-human-parts.js';
 import { DHKitError, toDHKitError } from './errors.js';
 import type { DigitalHumanEventListeners, DigitalHumanEventMap, DigitalHumanEventName, JobInfo, Listener } from './events.js';
 import type { ResolvedOptions } from './options.js';
-import type { ViewActions } from './view-events.js';
+import type { ViewHooks } from './view-events.js';
 
 export type { ResolvedOptions };
 
@@ -221,21 +221,14 @@ export class DigitalHuman extends DigitalHumanParts {
     return this.shutdown();
   }
 
-  protected viewActions(): ViewActions {
+  protected viewHooks(): ViewHooks {
     return {
-      ask: (text) => this.sendTextQuestion({ text }),
-      interrupt: () => this.interruptSpeaking(),
-      startSpeaking: () => this.startUserSpeak(),
-      stopSpeaking: () => this.stopUserSpeak(),
-      setListening: (listening) => (this.element.listening = listening),
-      setDevice: (deviceId) => this.setAudioInputDevice({ deviceId }),
-      changeLanguage: (langCode) => this.changeLanguage({ langCode }),
+      human: this,
       gesture: () => {
         this.conversation.player.resume();
         this.streamed?.resumeAudio();
       },
       report: (error) => this.emitError(error.code, error.message, true),
-      startAgain: () => this.startNewSession(),
       // The server's idle deadline moves; the view takes its countdown away itself.
       continueSession: () => this.connection.send({ type: 'stillHere' }),
     };

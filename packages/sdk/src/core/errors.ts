@@ -18,10 +18,7 @@ export class DHKitError extends Error {
     const compat = (ERROR_CATALOG[code] as { compat?: string }).compat;
     if (compat) this.compat = compat;
     this.retryAfterMs = options?.retryAfterMs;
-    // Older engines ignore the `cause` option of Error.
-    if (options && 'cause' in options && this.cause === undefined) {
-      (this as { cause?: unknown }).cause = options.cause;
-    }
+    // Error's `cause` option is in every engine the SDK runs on (they all have Object.hasOwn, which is younger).
   }
 
   /** The catalog's message for `code`, in `language` (default en_US). */

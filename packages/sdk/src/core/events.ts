@@ -22,9 +22,13 @@ export interface ChatTextEvent {
   isLast: boolean;
 }
 
+/** Why a session will end soon: no activity (a question or `stillHere` postpones it), or its maximum duration (nothing does). */
+export type EndMentionReason = 'IDLE_TIMEOUT' | 'MAX_DURATION';
+
 /** Event names and their payloads. The names are the reference SDK's. */
 export interface DigitalHumanEventMap {
-  error: { code: ErrorCode; message: string };
+  /** `retryInMs`: all assistants are busy and the SDK tries again by itself that much later. */
+  error: { code: ErrorCode; message: string; retryInMs?: number };
   jobInfoChange: JobInfo;
   /** The first audio of a chat starts playing. */
   speakingStart: { chatId: string };
@@ -39,7 +43,8 @@ export interface DigitalHumanEventMap {
   /** The avatar woke up: `type` is the wake word ('VOICE') or the sensor of `wakeup({type})`; absent when a question woke it. */
   enterActive: { type?: 'RADAR' | 'INFRARED' | 'CAMERA' | 'VOICE' };
   languageInfoChange: { currentLanguage: LanguageCode; languageList: LanguageCode[] };
-  jobEndMention: { jobId: string; restTime: number };
+  /** The session ends in `restTime` seconds, for `reason`. */
+  jobEndMention: { jobId: string; restTime: number; reason: EndMentionReason };
   /** The session is over: `reason` from the server's sessionEnd, or 'CLOSED' when the channel was lost. */
   jobEnd: { jobId: string; reason: string };
 }

@@ -1,6 +1,6 @@
 import type { DigitalHumanConfig } from '@dhkit/protocol';
 import { onceCodeSource, type OnceCodeOption } from '../channel/once-code.js';
-import type { WhileBusy } from '../channel/session-connection.js';
+import { BUSY_WAIT_MS } from '../channel/busy-retry.js';
 import { normalizeServerAddress } from '../channel/server-address.js';
 import { DHKitError } from './errors.js';
 import type { DigitalHumanEventListeners } from './events.js';
@@ -26,8 +26,12 @@ export interface CreateOptions {
   eventListeners?: DigitalHumanEventListeners;
   /** Console verbosity; default 'warn'. */
   logLevel?: LogLevel;
-  /** @internal What admission does while all assistants are busy (the built-in UI retries; createKiosk() does not). */
-  whileBusy?: WhileBusy;
+  /**
+   * How long (ms) admission keeps trying by itself while all assistants are busy (CONCURRENCY_LIMIT,
+   * SERVER_BUSY), with back-off and honouring Retry-After; each refusal fires `error` with `retryInMs`.
+   * Default 120 000; 0 fails at once.
+   */
+  busyWaitMs?: number;
 }
 
 /** Checks create()'s options apart from the container; throws INVALID_REQUEST naming what is wrong. */
@@ -43,8 +47,10 @@ export function checkCreateOptions(options: unknown): Omit<ResolvedOptions, 'con
   if (o.logLevel !== undefined && !isLogLevel(o.logLevel)) {
     throw invalid(`logLevel must be one of 'error', 'warn', 'info', 'debug', 'silent'.`);
   }
+  if (o.busyWaitMs !== undefined && !(typeof o.busyWaitMs === 'number' && o.busyWaitMs >= 0))
+    throw invalid('busyWaitMs must be a number >= 0.');
   if (o.eventListeners !== undefined && (typeof o.eventListeners !== 'object' || o.eventListeners === null)) {
-    throw invalid('eventListeners must be an object of event name → function.');
+    throw invalid('eventListeners must be an object of event name -> function.');
   }
   return {
     address,
@@ -53,7 +59,7 @@ export function checkCreateOptions(options: unknown): Omit<ResolvedOptions, 'con
     config: o.config,
     eventListeners: o.eventListeners,
     logLevel: o.logLevel ?? 'warn',
-    whileBusy: o.whileBusy,
+    busyWaitMs: o.busyWaitMs ?? BUSY_WAIT_MS,
   };
 }
 
@@ -69,6 +75,6 @@ export interface ResolvedOptions {
   config: unknown;
   eventListeners: DigitalHumanEventListeners | undefined;
   logLevel: LogLevel;
-  /** What admission does while all assistants are busy. */
-  whileBusy: WhileBusy | undefined;
+  /** How long admission keeps trying while all assistants are busy (ms). */
+  busyWaitMs: number;
 }

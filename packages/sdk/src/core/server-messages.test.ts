@@ -42,7 +42,7 @@ describe('routeServerMessage', () => {
       ['semantic', 'c1', '', false],
       ['turnEnd', 'c1'],
       ['speechRecognized', 'v1', 'hello', true],
-      ['sessionEndMention', 0],
+      ['sessionEndMention', 0, 'MAX_DURATION'],
       ['sessionEnd', 'KICKED'],
     ]);
   });

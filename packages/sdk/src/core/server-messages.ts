@@ -1,4 +1,5 @@
 import { isErrorCode, isLanguageCode, type ErrorCode, type LanguageCode, type ServerMessage, type SpeechMessage } from '@dhkit/protocol';
+import type { EndMentionReason } from './events.js';
 import type { Logger } from './logger.js';
 
 /** Where the messages of a turn go (the conversation), fields checked and normalized. */
@@ -14,7 +15,7 @@ export interface TurnMessageHandlers {
 export interface SessionMessageHandlers {
   handleLanguageChanged(language: LanguageCode): void;
   handleError(code: ErrorCode, message: string): void;
-  handleSessionEndMention(restTime: number): void;
+  handleSessionEndMention(restTime: number, reason: EndMentionReason): void;
   handleSessionEnd(reason: string): void;
 }
 
@@ -46,7 +47,7 @@ export function routeServerMessage(message: ServerMessage, turn: TurnMessageHand
       return;
     case 'sessionEndMention':
       log.info('sessionEndMention', message.reason, message.restTime);
-      return to.handleSessionEndMention(Number(message.restTime) || 0);
+      return to.handleSessionEndMention(Number(message.restTime) || 0, message.reason === 'MAX_DURATION' ? 'MAX_DURATION' : 'IDLE_TIMEOUT');
     case 'sessionEnd':
       log.info('sessionEnd', message.reason);
       return to.handleSessionEnd(message.reason);

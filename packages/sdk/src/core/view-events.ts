@@ -4,6 +4,7 @@
  */
 import type { ErrorCode, LanguageCode } from '@dhkit/protocol';
 import type { DroppedContent } from '../rich-media/render-answer.js';
+import type { DigitalHuman } from './digital-human.js';
 import type { DHKitError } from './errors.js';
 
 /** `dh-question`: the visitor asked something (typed, or a hot question). Cancelable: cancel to refuse. */
@@ -58,6 +59,17 @@ export interface ViewEventMap {
 }
 
 export type ViewEventHandlers = { [K in keyof ViewEventMap]: (event: ViewEventMap[K]) => void };
+
+/**
+ * What a view may do beyond the public API of its digital human (`human`): let audio start after a gesture,
+ * report a failure as an `error` event, tell the server the visitor is still there.
+ */
+export interface ViewHooks {
+  human: DigitalHuman;
+  gesture(): void;
+  report(error: DHKitError): void;
+  continueSession(): void;
+}
 
 /** What the visitor's actions on a view turn into, as callbacks of the digital human. */
 export interface ViewActions {

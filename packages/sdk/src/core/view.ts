@@ -1,13 +1,14 @@
 import type { LanguageCode, RobotProfile } from '@dhkit/protocol';
 import type { AvatarSurface } from '../avatar/avatar-surface.js';
 import type { DigitalHumanConfig } from './config.js';
-import type { JobState } from './events.js';
-import { createLogger, type Logger } from './logger.js';
-import type { ViewActions } from './view-events.js';
+import type { EndMentionReason, JobState } from './events.js';
+import type { Logger } from './logger.js';
+import type { ViewHooks } from './view-events.js';
 
 /**
  * What a DigitalHuman drives: `<digital-human>` with the built-in UI, or nothing at all (the headless core,
- * `@dhkit/sdk/core`). The view reports the visitor's actions as `dh-*` events on itself.
+ * `@dhkit/sdk/core`). The view reports the visitor's actions as `dh-*` events on itself. What it shows is
+ * optional: a view that draws nothing leaves those methods out.
  */
 export interface DigitalHumanView extends EventTarget {
   config: DigitalHumanConfig;
@@ -23,54 +24,36 @@ export interface DigitalHumanView extends EventTarget {
   /** The digital human's logger, so the view's warnings honour `logLevel`. */
   log: Logger;
   /** The clause being spoken (plain text). */
-  showClause(text: string): void;
+  showClause?(text: string): void;
   /** Clears the clause after a short linger. */
-  clearClauseSoon(): void;
+  clearClauseSoon?(): void;
   /** One `semanticRecognized` segment; a new chatId starts a new answer. */
-  addAnswer(chatId: string, text: string, isLast: boolean): void;
+  addAnswer?(chatId: string, text: string, isLast: boolean): void;
   /** The answer shown is complete (interrupted). */
-  endAnswer(): void;
+  endAnswer?(): void;
   /** An error for the visitor, by catalog code; weak ones show only with `enableWeakErrorInfo`. */
-  showError(code: string): void;
+  showError?(code: string): void;
   /**
-   * The session ends in `seconds` (`jobEndMention`): a countdown, with a continue control when the visitor can
-   * keep it going (`dh-continue`); null takes it away.
+   * The session ends in `seconds` (`jobEndMention`) for `reason`: a countdown whose continue control postpones
+   * an idle timeout (`dh-continue`) or acknowledges the maximum duration; null takes it away.
    */
-  showEndCountdown?(seconds: number | null, canContinue: boolean): void;
+  showEndCountdown?(seconds: number | null, reason?: EndMentionReason): void;
   /** All assistants are busy; the next try is in `retryInMs`. null: no longer waiting. */
   showBusy?(retryInMs: number | null): void;
   /** Mounts the avatar surface; resolves on its first frame. */
-  attachSurface(surface: AvatarSurface): Promise<void>;
-  remove(): void;
+  attachSurface?(surface: AvatarSurface): Promise<void>;
+  remove?(): void;
 }
 
 /**
  * Makes the view (and its avatar surface, if it draws one) for a container; both log through `log`. A view
- * that reports the visitor's actions comes with `bridge`, which connects them to the digital human.
+ * that reports the visitor's actions comes with `bridge`, which connects them to the digital human until
+ * `signal` aborts (the UI's, so the headless core carries none of it).
  */
 export type ViewFactory = (
   container: HTMLElement | undefined,
   log: Logger,
-) => { view: DigitalHumanView; surface: AvatarSurface | null; bridge?: (actions: ViewActions, signal: AbortSignal) => void };
+) => { view: DigitalHumanView; surface: AvatarSurface | null; bridge?: (hooks: ViewHooks, signal: AbortSignal) => void };
 
-/** The headless view: keeps the state, draws nothing. */
-export class HeadlessView extends EventTarget implements DigitalHumanView {
-  config = {} as DigitalHumanConfig;
-  language: LanguageCode = 'en_US';
-  state: JobState = 'CONNECTING';
-  speaking = false;
-  listening = false;
-  profile: RobotProfile | null = null;
-  serverAddress = '';
-  sessionId = '';
-  log: Logger = createLogger('silent');
-  showClause(): void {}
-  clearClauseSoon(): void {}
-  addAnswer(): void {}
-  endAnswer(): void {}
-  showError(): void {}
-  async attachSurface(): Promise<void> {}
-  remove(): void {}
-}
-
-export const headlessView: ViewFactory = () => ({ view: new HeadlessView(), surface: null });
+/** The headless view: an event target that keeps what the digital human sets on it, and draws nothing. */
+export const headlessView: ViewFactory = () => ({ view: new EventTarget() as DigitalHumanView, surface: null });

@@ -1,5 +1,5 @@
 import type { DigitalHumanConfig, InteractionMode, LanguageCode } from '@dhkit/protocol';
-import { checkBrowserSupport } from '../core/browser-support.js';
+import { checkBrowserSupport } from '../ui/browser-support.js';
 import type { DigitalHuman } from '../core/digital-human.js';
 import { DHKitError } from '../core/errors.js';
 import { EVENT_NAMES, type DigitalHumanEventListeners, type DigitalHumanEventName } from '../core/events.js';

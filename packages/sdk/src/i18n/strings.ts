@@ -49,6 +49,9 @@ const en_US = {
   endsIn: 'This conversation ends in {seconds} s.',
   endsAnnouncement: 'Are you still there? This conversation ends in {seconds} seconds. Press Continue to keep talking.',
   continueSession: 'Continue',
+  timeAlmostUp: 'Time is almost up',
+  timeLimitAnnouncement:
+    'Time is almost up: this conversation reaches its time limit in {seconds} seconds. Press Continue to keep talking until then.',
   kioskWelcome: 'One moment…',
   startAgain: 'Start again',
 } as const;
@@ -101,6 +104,8 @@ const zh_CN: UiStrings = {
   endsIn: '本次对话将在 {seconds} 秒后结束。',
   endsAnnouncement: '您还在吗？本次对话将在 {seconds} 秒后结束。按“继续”可以接着聊。',
   continueSession: '继续',
+  timeAlmostUp: '对话时间快到了',
+  timeLimitAnnouncement: '对话时间快到了：本次对话将在 {seconds} 秒后达到时长上限。按“继续”可以接着聊到那时。',
   kioskWelcome: '请稍候…',
   startAgain: '重新开始',
 };

@@ -1,4 +1,4 @@
-import { checkBrowserSupport } from '../core/browser-support.js';
+import { checkBrowserSupport } from '../ui/browser-support.js';
 import { DHKitError } from '../core/errors.js';
 import { defineComponents } from '../ui/define-components.js';
 import DhKiosk from '../ui/kiosk-shell/kiosk-shell.js';

@@ -79,7 +79,8 @@ export class Kiosk {
 
   /** The current session's digital human (null while offline, busy or between visitors). */
   get current(): DigitalHuman | null {
-    return this.dh;
+    const state = this.dh?.getJobInfo().state;
+    return state === 'READY' || state === 'CHATTING' ? this.dh : null;
   }
 
   /** The `<dh-kiosk>` frame. */
@@ -131,31 +132,23 @@ export class Kiosk {
     this.emitter.removeAllListeners();
   }
 
-  /** @internal Replaces the session (if any) with a fresh one; on failure, schedules the next try. */
+  /**
+   * @internal A fresh session for the next visitor (or after an outage): the first through create(), every
+   * later one through the same digital human's `startNewSession()`, which clears what the last visitor left
+   * on screen. On failure it schedules the next try.
+   */
   async openSession(): Promise<void> {
     const mine = ++this.generation;
     this.stopTimers();
     this.presence.stop();
-    const old = this.dh;
-    this.dh = null;
-    await old?.destroy();
+    this.shell.countdownSeconds = null;
     try {
-      const onceCode = await this.options.onceCode();
-      if (typeof onceCode !== 'string' || !onceCode) throw new DHKitError('ONCE_CODE_INVALID', 'createKiosk: onceCode() gave no code.');
-      if (mine !== this.generation) return;
-      // A busy server is the kiosk's to show (its busy screen), not the element's: one try per session.
-      const dh = await create({
-        ...this.options,
-        onceCode,
-        container: this.shell,
-        containerId: undefined,
-        whileBusy: (attempt) => attempt(),
-      });
-      if (mine !== this.generation) return void (await dh.destroy());
-      this.dh = dh;
+      const dh = this.dh ? await this.dh.startNewSession().then(() => this.dh!) : await this.createFirst();
+      if (mine !== this.generation || this.destroyed) return;
       this.backoff.reset();
       this.healthFailures = 0;
-      this.wire(dh, mine);
+      this.shell.language = dh.getLanguageInfo().currentLanguage;
+      this.healthTimer = setInterval(() => void this.checkHealth(mine), HEALTH_CHECK_MS);
       this.emitter.emit('sessionStart', { jobId: dh.getJobInfo().jobId });
       this.enterAttract(dh);
     } catch (error) {
@@ -164,21 +157,40 @@ export class Kiosk {
     }
   }
 
-  private wire(dh: DigitalHuman, mine: number): void {
-    const current = () => mine === this.generation && !this.destroyed;
-    dh.on('speakingStart', () => current() && this.presence.speakingStarted());
-    dh.on('speakingStop', () => current() && this.presence.speakingStopped());
-    dh.on('speechRecognized', (e) => current() && e.text && this.visitorActive());
-    dh.on('enterActive', () => current() && this.visitorActive());
-    dh.on('languageInfoChange', (e) => current() && (this.shell.language = e.currentLanguage));
+  /** The kiosk's one digital human, with its first session; every later session is a `startNewSession()`. */
+  private async createFirst(): Promise<DigitalHuman> {
+    const dh = await create({
+      ...this.options,
+      container: this.shell,
+      containerId: undefined,
+      // A busy server is the kiosk's to show (its busy screen), not the element's: one try per session.
+      busyWaitMs: 0,
+    });
+    if (this.destroyed) {
+      await dh.destroy();
+      throw DHKitError.fromCode('CANCELLED');
+    }
+    // The kiosk starts the next session by itself; the element's own "start again" would compete with it.
+    const element = this.shell.querySelector('digital-human');
+    if (element) element.canStartAgain = false;
+    this.dh = dh;
+    this.wire(dh);
+    return dh;
+  }
+
+  private wire(dh: DigitalHuman): void {
+    const live = () => !this.destroyed;
+    dh.on('speakingStart', () => live() && this.presence.speakingStarted());
+    dh.on('speakingStop', () => live() && this.presence.speakingStopped());
+    dh.on('speechRecognized', (e) => live() && e.text && this.visitorActive());
+    dh.on('enterActive', () => live() && this.visitorActive());
+    dh.on('languageInfoChange', (e) => live() && (this.shell.language = e.currentLanguage));
     dh.on('jobEnd', (e) => {
-      if (!current()) return;
+      if (!live()) return;
       // A lost channel means the server or the network is gone: show it, and come back with back-off.
       if (e.reason === 'CLOSED') this.retryLater(DHKitError.fromCode('NETWORK_ERROR'));
       else void this.reset();
     });
-    this.shell.language = dh.getLanguageInfo().currentLanguage;
-    this.healthTimer = setInterval(() => void this.checkHealth(mine), HEALTH_CHECK_MS);
   }
 
   /** The attract loop: she idles (asleep when wake-up is on), greets now and then, hot questions rotate. */
@@ -219,9 +231,8 @@ export class Kiosk {
   private retryLater(error: DHKitError): void {
     this.stopTimers();
     this.presence.stop();
-    const dead = this.dh;
-    this.dh = null;
-    void dead?.destroy();
+    // Whatever the visitor saw is gone with the session; the next one starts clean (startNewSession).
+    this.shell.querySelector('digital-human')?.clearConversation();
     const delay = this.backoff.next(error.retryAfterMs);
     this.setState(BUSY_CODES.has(error.code) ? 'busy' : 'offline');
     this.emitter.emit('error', { code: error.code, message: error.message, retryInMs: delay });

@@ -1,10 +1,10 @@
 import { LocalCanvasAvatar } from '../avatar/local-canvas-avatar.js';
 import { createWithView, type CreateOptions, type PendingDigitalHuman } from '../core/create.js';
 import type { ViewFactory } from '../core/view.js';
+import { checkBrowserSupport } from './browser-support.js';
 import { defineComponents } from './define-components.js';
 import './digital-human/digital-human.js';
-import { bridgeView } from './view-bridge.js';
-import { retryWhileBusy } from './while-busy.js';
+import { bridgeView, viewActions } from './view-bridge.js';
 
 /**
  * `<digital-human>` in the container, with the built-in avatar; it offers "start again" after an end when a
@@ -17,7 +17,7 @@ const elementView =
     const view = document.createElement('digital-human');
     view.canStartAgain = canStartAgain;
     container!.appendChild(view);
-    return { view, surface: new LocalCanvasAvatar(log), bridge: (actions, signal) => bridgeView(view, actions, signal) };
+    return { view, surface: new LocalCanvasAvatar(log), bridge: (hooks, signal) => bridgeView(view, viewActions(view, hooks), signal) };
   };
 
 /**
@@ -26,5 +26,5 @@ const elementView =
  * `destroy()` on the returned promise cancels a create() that has not resolved yet (CANCELLED).
  */
 export function create(options: CreateOptions): PendingDigitalHuman {
-  return createWithView({ whileBusy: retryWhileBusy(), ...options }, elementView(typeof options?.onceCode === 'function'), true);
+  return createWithView(options, elementView(typeof options?.onceCode === 'function'), true, checkBrowserSupport);
 }

@@ -1,5 +1,23 @@
 import { DHKitError, toDHKitError } from '../core/errors.js';
-import type { ViewActions, ViewEventHandlers, ViewEventMap } from '../core/view-events.js';
+import type { ViewActions, ViewEventHandlers, ViewEventMap, ViewHooks } from '../core/view-events.js';
+
+/** The visitor's actions on `<digital-human>` as its digital human's public methods, and the view's hooks. */
+export function viewActions(view: { listening: boolean }, hooks: ViewHooks): ViewActions {
+  const { human, gesture, report, continueSession } = hooks;
+  return {
+    ask: (text) => human.sendTextQuestion({ text }),
+    interrupt: () => human.interruptSpeaking(),
+    startSpeaking: () => human.startUserSpeak(),
+    stopSpeaking: () => human.stopUserSpeak(),
+    setListening: (listening) => (view.listening = listening),
+    setDevice: (deviceId) => human.setAudioInputDevice({ deviceId }),
+    changeLanguage: (langCode) => human.changeLanguage({ langCode }),
+    startAgain: () => human.startNewSession(),
+    continueSession,
+    gesture,
+    report,
+  };
+}
 
 /**
  * Connects the view's `dh-*` events (and gestures) to the digital human's `actions` until `signal` aborts.

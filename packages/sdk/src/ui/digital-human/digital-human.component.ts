@@ -1,5 +1,6 @@
 import { DEFAULT_CONFIG, type DigitalHumanConfig, type RobotProfile } from '@dhkit/protocol';
 import { html, nothing, type PropertyValues } from 'lit';
+import type { EndMentionReason } from '../../core/events.js';
 import { DhElement } from '../internal/dh-element.js';
 import type { AvatarSurface } from '../../avatar/avatar-surface.js';
 import type { JobState } from '../../core/events.js';
@@ -15,6 +16,7 @@ import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import type DhMediaViewer from '../media-viewer/media-viewer.component.js';
 import type DhStatus from '../status/status.component.js';
 import styles from './digital-human.styles.js';
+import { EndCountdown } from './end-countdown.js';
 
 /** How long a clause caption stays after the speech stopped. */
 const CAPTION_LINGER_MS = 1500;
@@ -34,7 +36,7 @@ const CAPTION_LINGER_MS = 1500;
  * @event dh-media-blocked - Parts of an answer were left out by the media policy (`detail.dropped`).
  * @event dh-error - Something the UI could not do (`detail.code`, `detail.message`), such as an answer renderer
  * chunk that did not load (`CHUNK_LOAD_FAILED`).
- * @event dh-continue - The visitor pressed continue on the end countdown.
+ * @event dh-continue - The visitor pressed continue on an idle timeout's end countdown (the server's idle clock starts over).
  * @event dh-start-again - The visitor pressed "start again" after the session ended.
  *
  * @csspart avatar - Container of the avatar surface (a canvas in media mode `local`).
@@ -46,7 +48,8 @@ const CAPTION_LINGER_MS = 1500;
  * @csspart input - `<dh-input-bar>` (with `enableChatBtn`).
  * @csspart status - `<dh-status>`: connection state and error messages.
  * @csspart start-again - The "start again" button after an end (when create() got a function as onceCode).
- * @csspart end-countdown - The "still there?" card of `jobEndMention`; `continue` is its button.
+ * @csspart end-countdown - The card of `jobEndMention` ("still there?", or "time is almost up" before the maximum
+ * duration); `continue` is its button.
  * @csspart ai-label - `<dh-ai-label>`, when the robot asks for it.
  *
  * @cssproperty --dh-background - Background when `useDefaultBackground` is on.
@@ -73,7 +76,6 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     voiceUnavailable: { state: true },
     answering: { type: Boolean, reflect: true },
     canStartAgain: { type: Boolean, attribute: false },
-    endCountdown: { state: true },
     busyRetry: { state: true },
   };
 
@@ -102,12 +104,10 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
 
   /** The server could not speak an answer this session (SPEECH_SYNTHESIS_FAILED): the status line says so. */
   protected voiceUnavailable = false;
-  /** Seconds left on the end countdown (`jobEndMention`), or null. */
-  protected endCountdown: number | null = null;
-  private endCanContinue = false;
-  /** The countdown's first value: announced once, not every second. */
-  private endAnnounced: number | null = null;
-  private endTimer: ReturnType<typeof setInterval> | undefined;
+  /** The card of `jobEndMention`. */
+  private readonly endCountdown = new EndCountdown(this, () =>
+    this.dispatchEvent(new CustomEvent('dh-continue', { bubbles: true, composed: true })),
+  );
   /** Seconds to the next admission try while all assistants are busy, or null. */
   protected busyRetry: number | null = null;
   private busyTimer: ReturnType<typeof setInterval> | undefined;
@@ -214,21 +214,12 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.captionTimer);
-    clearInterval(this.endTimer);
     clearInterval(this.busyTimer);
   }
 
-  /** Shows the session's end countdown (with continue when the visitor can keep it going); null hides it. */
-  showEndCountdown(seconds: number | null, canContinue: boolean): void {
-    clearInterval(this.endTimer);
-    this.endCountdown = seconds === null ? null : Math.max(0, Math.round(seconds));
-    this.endCanContinue = canContinue;
-    this.endAnnounced = this.endCountdown;
-    if (this.endCountdown === null) return;
-    this.endTimer = setInterval(() => {
-      if (this.endCountdown === null || this.endCountdown <= 0) return clearInterval(this.endTimer);
-      this.endCountdown -= 1;
-    }, 1000);
+  /** Shows the session's end countdown (`jobEndMention`: an idle timeout or the maximum duration); null hides it. */
+  showEndCountdown(seconds: number | null, reason?: EndMentionReason): void {
+    this.endCountdown.show(seconds, reason);
   }
 
   /** All assistants are busy: the status line says so and counts down to the next try; null clears it. */
@@ -246,39 +237,10 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     this.dispatchEvent(new CustomEvent('dh-start-again', { bubbles: true, composed: true }));
   }
 
-  private onContinue(): void {
-    this.showEndCountdown(null, false);
-    this.dispatchEvent(new CustomEvent('dh-continue', { bubbles: true, composed: true }));
-  }
-
-  private renderEndCountdown() {
-    const lang = this.language;
-    const seconds = this.endCountdown;
-    return html`
-      <div class="visually-hidden" role="status" aria-live="polite">
-        ${
-          seconds !== null && this.endAnnounced !== null
-            ? t(lang, this.endCanContinue ? 'endsAnnouncement' : 'endsIn', { seconds: this.endAnnounced })
-            : ''
-        }
-      </div>
-      ${
-        seconds !== null
-          ? html`<div part="end-countdown" class="end-countdown" role="group" aria-labelledby="end-title">
-            <p id="end-title" class="end-title">${t(lang, 'stillThere')}</p>
-            <p aria-hidden="true">${t(lang, 'endsIn', { seconds })}</p>
-            ${
-              this.endCanContinue
-                ? html`<button type="button" part="continue" @click=${this.onContinue}>${t(lang, 'continueSession')}</button>`
-                : nothing
-            }
-          </div>`
-          : nothing
-      }
-    `;
-  }
-
-  /** Clears the answer and the caption: a session that ended leaves nothing of its conversation on screen. */
+  /**
+   * Clears the answer, the caption, a question typed but not sent and an open picture: a session that ended,
+   * or a new one on this element, leaves nothing of the last conversation on screen.
+   */
   clearConversation(): void {
     clearTimeout(this.captionTimer);
     const captions = this.captions;
@@ -287,14 +249,18 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
       captions.clause = '';
       captions.complete = false;
     }
+    this.renderRoot?.querySelector('dh-input-bar')?.clear();
+    this.viewer?.close();
     this.answerChatId = '';
     this.answering = false;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('state') && this.state === 'ENDED') {
+    if (changed.has('state') && (this.state === 'ENDED' || this.state === 'CONNECTING')) {
       this.clearConversation();
-      this.showEndCountdown(null, false);
+      this.endCountdown.show(null);
+    }
+    if (changed.has('state') && this.state === 'ENDED') {
       // The session's audio clock has stopped: the avatar lets go of it, or the mouth freezes mid-word.
       this.surface?.setVisemeTimeline(null);
       this.surface?.attachAnalyser(null);
@@ -366,7 +332,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
               ></dh-captions>`
               : nothing
           }
-          ${this.renderEndCountdown()}
+          ${this.endCountdown.render(lang)}
           ${
             ended && this.canStartAgain
               ? html`<button type="button" part="start-again" class="start-again" @click=${this.onStartAgain}>${t(lang, 'startAgain')}</button>`

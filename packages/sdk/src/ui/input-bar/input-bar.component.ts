@@ -178,6 +178,11 @@ export default class DhInputBar extends DhElement {
     </form>`;
   }
 
+  /** Empties the field (a new session on the same element starts with nothing of the last visitor's). */
+  clear(): void {
+    if (this.field) this.field.value = '';
+  }
+
   private onSubmit(event: SubmitEvent): void {
     event.preventDefault();
     const field = this.field;
