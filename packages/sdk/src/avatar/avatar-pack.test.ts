@@ -30,6 +30,15 @@ describe('avatar pack manifest', () => {
       expect(() => readFileSync(new URL(`../../../../server/assets/avatars/default/${file}`, import.meta.url))).not.toThrow();
   });
 
+  it('gives the default pack a dark backdrop for dark mode, and refuses a dark variant that is not a picture', () => {
+    const pack = validatePack(defaultManifest(), URL_);
+    expect(pack.background).toMatchObject({ src: 'background.svg', dark: 'background-dark.svg' });
+    expect(packFiles(pack)).toContain('background-dark.svg');
+    const m = defaultManifest();
+    m.background.dark = 'night.exe';
+    expect(problems(m)).toEqual([expect.stringMatching(/^background\.dark: /)]);
+  });
+
   it('lists every problem at once, each with its path', () => {
     const m = defaultManifest();
     m.format = 'dhkit-avatar/9';

@@ -70,7 +70,8 @@ export interface AvatarPack {
   width: number;
   height: number;
   fit: { mode: 'contain' | 'cover'; align: 'bottom' | 'center' };
-  background: { src: string; video: boolean } | null;
+  /** `dark`: the variant drawn in dark mode, if the pack has one. */
+  background: { src: string; video: boolean; dark: string | null } | null;
   pivots: { head: [number, number]; body: [number, number] };
   layers: PackLayer[];
   motion: {
@@ -155,7 +156,8 @@ export function validatePack(json: unknown, manifestUrl: string): AvatarPack {
   if (m.background !== undefined) {
     const b = isObject(m.background) ? m.background : {};
     const src = file('background.src', b.src, true);
-    background = { src, video: VIDEO_FILE.test(src) };
+    const dark = b.dark === undefined ? null : file('background.dark', b.dark, true);
+    background = { src, video: VIDEO_FILE.test(src), dark };
   }
   const pivotsIn = isObject(m.pivots) ? m.pivots : {};
   const pivots = {
@@ -306,7 +308,7 @@ export function validatePack(json: unknown, manifestUrl: string): AvatarPack {
 /** Every picture or video a pack may draw, as paths relative to the pack. */
 export function packFiles(pack: AvatarPack): string[] {
   const files = new Set<string>();
-  if (pack.background) files.add(pack.background.src);
+  if (pack.background) [pack.background.src, pack.background.dark].forEach((f) => f && files.add(f));
   for (const layer of pack.layers) {
     if (layer.role === 'eyelids') [layer.frames.open, layer.frames.half, layer.frames.closed].forEach((f) => f && files.add(f));
     else if (layer.role === 'mouth') {
@@ -325,7 +327,7 @@ export function packFiles(pack: AvatarPack): string[] {
  */
 export function firstFrameFiles(pack: AvatarPack, pose: keyof AvatarPack['poses']): string[] {
   const files = new Set<string>();
-  if (pack.background) files.add(pack.background.src);
+  if (pack.background) [pack.background.src, pack.background.dark].forEach((f) => f && files.add(f));
   const resting = pack.poses[pose];
   for (const layer of pack.layers) {
     if (layer.role === 'eyelids') files.add(layer.frames.open);

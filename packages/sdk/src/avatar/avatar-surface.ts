@@ -48,8 +48,8 @@ export interface AvatarSurface {
   /** Visemes with timings from a TTS; preferred over audio analysis while they cover the audio clock. */
   setVisemeTimeline(cues: readonly VisemeCue[] | null): void;
   setState(state: AvatarState): void;
-  /** Draw the source's own background (`useDefaultBackground`), or stay transparent. */
-  setBackground(visible: boolean): void;
+  /** Draw the source's own background (`useDefaultBackground`), or stay transparent; `dark`: its dark variant, if any. */
+  setBackground(visible: boolean, dark?: boolean): void;
   /** Holds a still picture (null: back to live). */
   preview(options: AvatarPreview | null): void;
   /** Starts drawing; draws the first frame at once. */

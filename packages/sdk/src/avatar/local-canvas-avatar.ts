@@ -59,6 +59,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
   private cssWidth = 0;
   private cssHeight = 0;
   private showBackground = true;
+  private darkBackground = false;
   private still: AvatarPreview | null = null;
 
   // Pack and its rasters.
@@ -154,9 +155,10 @@ export class LocalCanvasAvatar implements AvatarSurface {
     this.state = state;
   }
 
-  setBackground(visible: boolean): void {
-    if (this.showBackground === visible) return;
+  setBackground(visible: boolean, dark = false): void {
+    if (this.showBackground === visible && this.darkBackground === dark) return;
     this.showBackground = visible;
+    this.darkBackground = dark;
     this.drawBackground();
   }
 
@@ -337,11 +339,17 @@ export class LocalCanvasAvatar implements AvatarSurface {
     this.drawBackground();
   }
 
+  /** The pack's background in the scheme in force (its dark variant in dark mode, when it has one). */
+  private backgroundSource() {
+    const background = this.showBackground ? this.pack?.background : null;
+    return background ? this.sources.get((this.darkBackground && background.dark) || background.src) : undefined;
+  }
+
   private drawBackground(): void {
     const canvas = this.backgroundCanvas;
     const main = this.canvas;
     if (!canvas || !main) return;
-    const found = this.showBackground && this.pack?.background ? this.sources.get(this.pack.background.src) : undefined;
+    const found = this.backgroundSource();
     // A video background changes every frame, so the frame loop draws it; a picture is drawn here once.
     const source = found instanceof HTMLVideoElement ? undefined : found;
     const width = source ? main.width : 1;
@@ -462,7 +470,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
 
   private drawPack(ctx: CanvasRenderingContext2D, pack: AvatarPack, now: number, dt: number): void {
     const canvas = ctx.canvas;
-    const bg = this.showBackground && pack.background ? this.sources.get(pack.background.src) : undefined;
+    const bg = this.backgroundSource();
     if (bg instanceof HTMLVideoElement && bg.readyState >= 2) drawCover(ctx, bg, canvas.width, canvas.height);
     // Fit the design box into the canvas.
     const fitScale = pack.fit.mode === 'cover' ? Math.max : Math.min;

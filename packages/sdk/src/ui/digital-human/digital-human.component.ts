@@ -165,7 +165,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     const slot = this.renderRoot.querySelector<HTMLElement>('[part="avatar"]');
     if (!slot) throw new DHKitError('INTERNAL_ERROR', 'digital-human: avatar part missing');
     surface.mount(slot);
-    surface.setBackground(this.config.useDefaultBackground);
+    this.showBackground();
     surface.start();
     await surface.ready;
   }
@@ -211,8 +211,24 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     this.status?.showError(code);
   }
 
+  /** The system's color scheme, followed when no `theme` is set. */
+  private readonly systemScheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
+  private readonly onSystemScheme = () => this.showBackground();
+
+  /** The avatar's own backdrop (`useDefaultBackground`), in the scheme in force: dark mode darkens the scene too. */
+  private showBackground(): void {
+    const dark = this.theme === 'dark' || (this.theme !== 'light' && !!this.systemScheme?.matches);
+    this.surface?.setBackground(this.config.useDefaultBackground, dark);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.systemScheme?.addEventListener('change', this.onSystemScheme);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.systemScheme?.removeEventListener('change', this.onSystemScheme);
     clearTimeout(this.captionTimer);
     clearInterval(this.busyTimer);
   }
@@ -265,7 +281,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
       this.surface?.setVisemeTimeline(null);
       this.surface?.attachAnalyser(null);
     }
-    if (changed.has('config')) this.surface?.setBackground(this.config.useDefaultBackground);
+    if (changed.has('config') || changed.has('theme')) this.showBackground();
     // The answer renderer (marked + DOMPurify) is a lazy chunk: fetch it as soon as captions may need it.
     if (
       (changed.has('config') || changed.has('serverAddress')) &&

@@ -352,6 +352,25 @@ for (const [name, shape] of Object.entries(EXPRESSIONS)) {
   expressionFiles[name] = `mouth/${name}.svg`;
 }
 
+// The dark-mode variant: the same scene at night, with a soft halo behind her head so the navy blazer and dark
+// hair stand out from it.
+write(
+  'background-dark.svg',
+  svg(
+    FULL,
+    `<rect width="600" height="900" fill="url(#bg)"/>
+<rect width="600" height="900" fill="url(#halo)"/>
+<rect x="0" y="610" width="600" height="290" fill="url(#floor)"/>
+<circle cx="96" cy="210" r="70" fill="#5b6f93" opacity="0.12"/>
+<circle cx="520" cy="150" r="96" fill="#5b6f93" opacity="0.1"/>
+<circle cx="470" cy="420" r="44" fill="#7088b0" opacity="0.14"/>
+<circle cx="110" cy="520" r="58" fill="#7088b0" opacity="0.12"/>`,
+    `<linearGradient id="bg" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#1b2433"/><stop offset="0.6" stop-color="#151c29"/><stop offset="1" stop-color="#0f141e"/></linearGradient>
+<radialGradient id="halo" cx="0.5" cy="0.42" r="0.5"><stop offset="0" stop-color="#3b4d6b" stop-opacity="0.55"/><stop offset="1" stop-color="#3b4d6b" stop-opacity="0"/></radialGradient>
+<linearGradient id="floor" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#0f141e" stop-opacity="0"/><stop offset="1" stop-color="#0a0e15"/></linearGradient>`,
+  ),
+);
+
 // ---------- manifest ----------
 const manifest = {
   format: 'dhkit-avatar/1',
@@ -360,7 +379,7 @@ const manifest = {
   description: 'Friendly professional presenter in a navy blazer. Vector art made for dhkit (Apache-2.0).',
   size: { width: W, height: H },
   fit: { mode: 'contain', align: 'bottom' },
-  background: { src: 'background.svg', fit: 'cover' },
+  background: { src: 'background.svg', dark: 'background-dark.svg', fit: 'cover' },
   pivots: { head: [300, 470], body: [300, 900] },
   layers: [
     { id: 'hair-back', src: 'hair-back.svg', box: HAIR_BACK_BOX, group: 'head' },
