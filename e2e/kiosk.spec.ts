@@ -38,6 +38,15 @@ async function startKioskSite(dhkitUrl: string) {
   };
 }
 
+/** A screenshot in each color scheme (`name.png`, `name-dark.png`); the page goes back to light. */
+async function shoot(page: Page, name: string) {
+  await page.screenshot({ path: `${SHOTS}/${name}.png` });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${SHOTS}/${name}-dark.png` });
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
 const kioskState = (page: Page) => page.locator('dh-kiosk').getAttribute('state');
 async function waitForState(page: Page, state: string, timeout = 20_000) {
   await expect(page.locator('dh-kiosk')).toHaveAttribute('state', state, { timeout });
@@ -68,7 +77,7 @@ async function visit(page: Page, question: string, shot?: string): Promise<strin
   await expect(element).not.toHaveAttribute('speaking', '', { timeout: 30_000 });
   const answer = ((await page.locator('dh-kiosk digital-human [part~="caption"] [part="answer"]').textContent()) ?? '').trim();
   expect(answer.length).toBeGreaterThan(5);
-  if (shot) await page.screenshot({ path: `${SHOTS}/${shot}` });
+  if (shot) await shoot(page, shot);
   return answer;
 }
 
@@ -77,11 +86,15 @@ async function leave(page: Page, previousAnswer: string, shot?: string): Promise
   const countdown = page.locator('dh-kiosk [part="countdown"]');
   await expect(countdown).toBeVisible({ timeout: 15_000 });
   await expect(page.locator('dh-kiosk [part="announcer"]')).toContainText('Are you still there?');
-  if (shot) await page.screenshot({ path: `${SHOTS}/${shot}` });
+  if (shot) await shoot(page, shot);
   await waitForState(page, 'attract', 20_000);
   // Nothing of the previous conversation: no answer, no caption, not the text anywhere on the screen.
   await expect(page.locator('dh-kiosk digital-human [part~="caption"] [part="answer"]')).toHaveText('');
   await expect(page.getByText(previousAnswer.slice(0, 30))).toHaveCount(0);
+  await expect(page.locator('dh-kiosk digital-human [part~="input"] input').first()).toHaveValue('');
+  // The next visitor's session is a startNewSession() on the same digital human, not a second element.
+  await expect(page.locator('dh-kiosk digital-human')).toHaveCount(1);
+  expect(await page.evaluate(() => (document.querySelector('dh-kiosk digital-human') as any).__sinceFirstVisitor)).toBe(true);
 }
 
 test('a kiosk serves three visitors in a row and recovers from a server restart by itself', async ({ page }) => {
@@ -117,18 +130,21 @@ test('a kiosk serves three visitors in a row and recovers from a server restart 
     expect(sizes.body).toBeGreaterThanOrEqual(28);
     expect(sizes.control).toBeGreaterThanOrEqual(64);
     expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}/kiosk-attract.png` });
+    await shoot(page, 'kiosk-attract');
+    await page.evaluate(() => ((document.querySelector('dh-kiosk digital-human') as any).__sinceFirstVisitor = true));
 
-    const first = await visit(page, 'what are the opening hours', 'kiosk-answer.png');
+    const first = await visit(page, 'what are the opening hours', 'kiosk-answer');
     const bodySize = await page.evaluate(() => {
       const captions = document.querySelector('dh-kiosk digital-human')!.shadowRoot!.querySelector('dh-captions')!;
       return parseFloat(getComputedStyle(captions.shadowRoot!.querySelector('[part="answer"]')!).fontSize);
     });
     expect(bodySize).toBeGreaterThanOrEqual(28);
     expect(await axeViolations(page)).toEqual([]);
-    await leave(page, first, 'kiosk-still-there.png');
+    await leave(page, first, 'kiosk-still-there');
 
     const second = await visit(page, 'hello');
+    // The second visitor types something and walks away without sending it: it must not wait for the third.
+    await page.locator('dh-kiosk digital-human [part~="input"] input').first().fill('my account number is');
     await leave(page, second);
 
     // The server goes away for 20 s, then comes back on the same port with the same data.
@@ -136,13 +152,15 @@ test('a kiosk serves three visitors in a row and recovers from a server restart 
     await dhkit.close();
     await waitForState(page, 'offline', 20_000);
     await expect(page.locator('dh-kiosk [part="announcer"]')).toContainText('Reconnecting');
-    await page.screenshot({ path: `${SHOTS}/kiosk-offline.png` });
+    await shoot(page, 'kiosk-offline');
+    expect(await axeViolations(page)).toEqual([]);
     await page.waitForTimeout(Math.max(0, 20_000 - (Date.now() - stoppedAt)));
     dhkit = await startDhkit(dataDir, port);
     await waitForState(page, 'attract', 30_000);
 
     const third = await visit(page, 'where is the showroom');
     expect(third).not.toBe(second);
+    expect(await page.evaluate(() => (document.querySelector('dh-kiosk digital-human') as any).__sinceFirstVisitor)).toBe(true);
     expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
     expect(navigations).toBe(1);
   } finally {
@@ -167,12 +185,13 @@ test('all assistants busy: the kiosk says so and comes back by itself when one i
     await expect(page.locator('dh-kiosk [part="outage"]')).toContainText('All assistants are busy');
     await expect(page.locator('dh-kiosk [part="announcer"]')).toContainText('All assistants are busy');
     expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/kiosk-busy-dark.png` });
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.screenshot({ path: `${SHOTS}/kiosk-busy.png` });
     expect((await admin(dhkit.url, 'PATCH', '/v1/robots/demo', { concurrency: 2 })).status).toBe(200);
     await waitForState(page, 'attract', 20_000);
     expect(await kioskState(page)).toBe('attract');
     expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}/kiosk-attract-dark.png` });
   } finally {
     await site.close();
     await dhkit.close();

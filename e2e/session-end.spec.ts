@@ -60,6 +60,49 @@ test('jobEndMention shows a countdown; continue keeps the session, and it ends w
   expect(await page.evaluate(() => (window as any).__ends.map((e: any) => e.reason))).toEqual(['IDLE_TIMEOUT']);
 });
 
+test('before the maximum duration, Continue is never a dead button: the card shrinks to a line that counts to the end', async ({
+  blankPage: page,
+  server,
+}) => {
+  test.setTimeout(60_000);
+  const robot = 'time-limit';
+  const created = await server.admin('POST', '/v1/robots', {
+    id: robot,
+    name: 'Time limit',
+    concurrency: 1,
+    defaultLanguage: 'en_US',
+    languages: ['en_US'],
+    maxSessionSeconds: 12,
+  });
+  expect(created.status).toBe(201);
+  await page.evaluate(
+    async ({ serverAddress, robotId, onceCode }) => {
+      const w = window as any;
+      w.__mentions = [];
+      w.__ends = [];
+      w.dh = await w.DHKit.create({ serverAddress, robotId, onceCode, containerId: 'dh', config: { enableCaption: true } });
+      w.dh.on('jobEndMention', (e: any) => w.__mentions.push(e));
+      w.dh.on('jobEnd', (e: any) => w.__ends.push(e.reason));
+    },
+    { serverAddress: server.url, robotId: robot, onceCode: await server.onceCode(robot) },
+  );
+  const element = page.locator('#dh digital-human');
+  const countdown = element.locator('[part="end-countdown"]');
+  await expect(countdown).toBeVisible({ timeout: 12_000 });
+  await expect(countdown).toContainText('Time is almost up');
+  await expect(element.getByRole('status').filter({ hasText: 'reaches its time limit' })).toHaveCount(1);
+  expect(await page.evaluate(() => (window as any).__mentions.map((e: any) => e.reason))).toEqual(['MAX_DURATION']);
+  await countdown.locator('[part="continue"]').click();
+  // The card gives way to one line that keeps counting; the button is gone, and the visitor can still talk.
+  await expect(countdown.locator('[part="continue"]')).toHaveCount(0);
+  const first = Number((await countdown.textContent())?.match(/\d+/)?.[0]);
+  await expect.poll(async () => Number((await countdown.textContent())?.match(/\d+/)?.[0]), { timeout: 4_000 }).toBeLessThan(first);
+  await expect(element.locator('[part~="input"] input').first()).toBeEnabled();
+  await expect(element).toHaveAttribute('state', 'ENDED', { timeout: 12_000 });
+  await expect(countdown).toHaveCount(0);
+  expect(await page.evaluate(() => (window as any).__ends)).toEqual(['MAX_DURATION']);
+});
+
 test('after an end, "start again" opens a new session on the same element (onceCode as a function)', async ({
   blankPage: page,
   server,
