@@ -24,6 +24,7 @@ import { sessionRoutes } from './http/session-routes.js';
 import { staticRoutes } from './http/static-routes.js';
 import { auditRecorder, rememberCreatedRobot } from './http/audit-recorder.js';
 import { consoleRoutes } from './http/console-routes.js';
+import { voiceSampleRoutes } from './http/voice-sample-routes.js';
 import { metricsRoutes } from './http/metrics-routes.js';
 import { installObservabilityHooks, requestIdFor } from './http/observability-hooks.js';
 import { openApiRoute, registerOpenApi } from './http/openapi.js';
@@ -268,6 +269,7 @@ function buildContext(
     onceCodeRate: issuanceLimitFor(store, { ...DEFAULT_ONCE_CODE_RATE, ...options.onceCodeRate }),
     sdkDir: options.sdkDir === undefined ? findSdkDir() : options.sdkDir,
     assetsDir: ASSETS_DIR,
+    ttsFor: (robot) => ttsFactory.forRobot(robot),
     consoleDir: options.consoleDir === undefined ? findConsoleDir() : options.consoleDir,
     metrics,
     metricsTokenHash: metricsTokenOf(options) ? sha256Hex(metricsTokenOf(options) as string) : null,
@@ -299,6 +301,7 @@ async function registerRoutes(app: FastifyInstance, context: AppContext): Promis
   await app.register(staticRoutes(context));
   await app.register(avatarRoutes(context));
   await app.register(consoleRoutes(context));
+  await app.register(voiceSampleRoutes(context));
   await app.register(metricsRoutes(context));
   openApiRoute(app);
 }

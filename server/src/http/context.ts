@@ -1,3 +1,5 @@
+import type { Robot } from '@dhkit/protocol';
+import type { TextToSpeech } from '../adapters/tts/tts.js';
 import type { KnowledgeBrain } from '../adapters/brain/knowledge-brain.js';
 import type { SpeechHealth } from '../adapters/tts/speech-check.js';
 import type { FailureLockout } from '../security/rate-limits.js';
@@ -24,6 +26,8 @@ export interface AppContext {
   /** Directory of the SDK build (`@dhkit/sdk`'s dist), or null when the package cannot be found. */
   sdkDir: string | null;
   assetsDir: string;
+  /** The speech engine of a robot (its `tts` and lexicon), for the voice sample. */
+  ttsFor(robot: Robot): TextToSpeech;
   /** Directory of the console build (`@dhkit/console`'s dist), or null. */
   consoleDir: string | null;
   /** The process's Prometheus metrics (/metrics). */
