@@ -59,7 +59,7 @@ async function expectNoSecretShown(page: Page): Promise<void> {
           parts.push(element.value);
         }
       }
-      parts.push((root as Document).body?.innerText ?? (root as ShadowRoot).textContent ?? '');
+      parts.push((root as Document).body?.textContent ?? (root as ShadowRoot).textContent ?? '');
     };
     walk(document);
     return parts.join('\n');
@@ -130,6 +130,13 @@ test.describe('operator console', () => {
     await page.getByLabel('Allowed origins (one per line)').fill('*');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect(page.locator('tr[data-robot="shop"]')).toContainText('Harbour Shop');
+    // Its voice, heard through its own speech engine before a visitor hears it.
+    await page.getByRole('button', { name: 'Edit shop' }).click();
+    const sample = page.waitForResponse((r) => r.url().endsWith('/v1/robots/shop/voice-sample'));
+    await page.getByRole('button', { name: 'Play sample en_US' }).click();
+    expect((await sample).status()).toBe(200);
+    expect((await sample).headers()['content-type']).toBe('audio/wav');
+    await page.getByRole('button', { name: 'Cancel' }).click();
     await server.admin('POST', '/v1/robots', {
       id: 'hooked',
       name: 'Hooked',
@@ -192,7 +199,7 @@ test.describe('operator console', () => {
     // The audit log lists what the operator did.
     await goTo(page, 'audit');
     await expect(page.getByText('session.kick')).toBeVisible();
-    await expect(page.getByText('knowledge.update')).toBeVisible();
+    await expect(page.getByText('knowledge.learn')).toBeVisible();
     await expect(page.getByText('robot.create').first()).toBeVisible();
     await expectNoSecretShown(page);
     expect(await page.evaluate(() => (window as any).__cspViolations)).toEqual([]);

@@ -57,6 +57,14 @@ export interface Analytics {
   unanswered: Array<{ question: string; count: number; lastAskedAt: string }>;
 }
 
+export interface UnansweredQuestion {
+  question: string;
+  count: number;
+  lastAskedAt: string;
+  /** The entry the brain suggested ("did you mean"); null when it only declined. */
+  suggestedEntryId: number | null;
+}
+
 export interface LiveSessionInfo {
   sessionId: string;
   robotId: string;
@@ -149,6 +157,34 @@ export class AdminApi {
       'GET',
       `/v1/robots/${encodeURIComponent(robotId)}/analytics?from=${from.toISOString()}&to=${to.toISOString()}&limit=${limit}`,
     );
+
+  /** Unanswered questions grouped by the server, those already learned left out. */
+  unansweredQuestions = async (robotId: string, from: Date, to: Date): Promise<UnansweredQuestion[]> =>
+    (
+      await this.call<{ questions: UnansweredQuestion[] }>(
+        'GET',
+        `/v1/robots/${encodeURIComponent(robotId)}/analytics/questions?status=unanswered&from=${from.toISOString()}&to=${to.toISOString()}&limit=100`,
+      )
+    ).questions;
+  /** The question becomes a similar question of the entry (entryId), or a new entry (answer). */
+  learn = (robotId: string, body: { question: string; entryId: number } | { question: string; answer: string; language?: string }) =>
+    this.call<KnowledgeEntry>('POST', this.knowledgePath(robotId, '/learn'), json(body));
+
+  /** A sentence in the robot's voice (its own speech engine), as WAV. */
+  voiceSample = async (robotId: string, language: string, voice?: string): Promise<Blob> => {
+    const response = await fetch(`/v1/robots/${encodeURIComponent(robotId)}/voice-sample`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ language, ...(voice ? { voice } : {}) }),
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+    if (!response.ok) {
+      const error = ((await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null)?.error;
+      throw new AdminApiError(error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText, response.status);
+    }
+    return response.blob();
+  };
 
   sessions = (robotId: string) =>
     this.call<{ robotId: string; concurrency: number; sessions: LiveSessionInfo[] }>(

@@ -5,7 +5,7 @@
  */
 import { css, html, nothing, type PropertyDeclarations } from 'lit';
 import type { Robot } from '@dhkit/protocol';
-import type { Analytics, KnowledgeEntry } from '../admin-api.js';
+import type { Analytics, KnowledgeEntry, UnansweredQuestion } from '../admin-api.js';
 import type { Bar } from '../bar-chart.js';
 import { ConsoleElement, sharedStyles } from '../console-element.js';
 
@@ -17,9 +17,9 @@ export class QuestionsPage extends ConsoleElement {
     ...ConsoleElement.properties,
     robot: { attribute: false },
     analytics: { state: true },
+    unanswered: { state: true },
     perDay: { state: true },
     entries: { state: true },
-    done: { state: true },
     message: { state: true },
     error: { state: true },
   };
@@ -43,10 +43,9 @@ export class QuestionsPage extends ConsoleElement {
 
   declare robot: Robot | null;
   declare analytics: Analytics | null;
+  declare unanswered: UnansweredQuestion[];
   declare perDay: Array<{ label: string; questions: number; answerRate: number }>;
   declare entries: KnowledgeEntry[];
-  /** Questions handled in this visit (attached or made an entry). */
-  declare done: Set<string>;
   declare message: string;
   declare error: string;
 
@@ -54,9 +53,9 @@ export class QuestionsPage extends ConsoleElement {
     super();
     this.robot = null;
     this.analytics = null;
+    this.unanswered = [];
     this.perDay = [];
     this.entries = [];
-    this.done = new Set();
     this.message = '';
     this.error = '';
   }
@@ -72,12 +71,15 @@ export class QuestionsPage extends ConsoleElement {
       const now = new Date();
       const dayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
       const days = Array.from({ length: DAYS }, (_, i) => dayStart - (DAYS - 1 - i) * DAY_MS);
-      const [analytics, entries, ...daily] = await Promise.all([
-        this.api.analytics(robot.id, new Date(now.getTime() - 30 * DAY_MS), new Date(now.getTime() + 1000)),
+      const monthAgo = new Date(now.getTime() - 30 * DAY_MS);
+      const [analytics, unanswered, entries, ...daily] = await Promise.all([
+        this.api.analytics(robot.id, monthAgo, new Date(now.getTime() + 1000)),
+        this.api.unansweredQuestions(robot.id, monthAgo, new Date(now.getTime() + 1000)),
         this.api.listKnowledge(robot.id),
         ...days.map((start) => this.api.analytics(robot.id, new Date(start), new Date(start + DAY_MS), 1)),
       ]);
       this.analytics = analytics;
+      this.unanswered = unanswered;
       this.entries = entries;
       this.perDay = daily.map((day, i) => ({
         label: new Date(days[i]).toISOString().slice(5, 10),
@@ -94,22 +96,13 @@ export class QuestionsPage extends ConsoleElement {
     const entryId = Number(row.querySelector<HTMLSelectElement>('select')!.value);
     if (!this.robot || !entryId) return;
     try {
-      await this.attachAsSimilar(this.robot.id, question, entryId);
-      this.done = new Set([...this.done, question]);
+      await this.api.learn(this.robot.id, { question, entryId });
       this.message = this.t('attached', { id: entryId });
       this.error = '';
-      this.entries = await this.api.listKnowledge(this.robot.id);
+      await this.load();
     } catch (error) {
       this.error = this.describe(error);
     }
-  }
-
-  /** The question becomes one of the entry's similar questions (kept once). */
-  private async attachAsSimilar(robotId: string, question: string, entryId: number): Promise<void> {
-    const entry = this.entries.find((e) => e.id === entryId);
-    if (!entry) return;
-    if (entry.similarQuestions.includes(question)) return;
-    await this.api.patchEntry(robotId, entryId, { similarQuestions: [...entry.similarQuestions, question] });
   }
 
   private async createEntry(question: string, row: HTMLElement): Promise<void> {
@@ -120,11 +113,10 @@ export class QuestionsPage extends ConsoleElement {
       return;
     }
     try {
-      await this.api.addKnowledge(this.robot.id, [{ question, answer }]);
-      this.done = new Set([...this.done, question]);
+      await this.api.learn(this.robot.id, { question, answer });
       this.message = this.t('created');
       this.error = '';
-      this.entries = await this.api.listKnowledge(this.robot.id);
+      await this.load();
     } catch (error) {
       this.error = this.describe(error);
     }
@@ -153,9 +145,9 @@ export class QuestionsPage extends ConsoleElement {
         }
         <div role="status" class="ok">${this.message}</div>
         <div role="alert" class="error">${this.error}</div>
-        ${analytics && analytics.unanswered.length === 0 ? html`<p class="muted">${this.t('noQuestions')}</p>` : nothing}
+        ${analytics && this.unanswered.length === 0 ? html`<p class="muted">${this.t('noQuestions')}</p>` : nothing}
         ${
-          analytics && analytics.unanswered.length
+          analytics && this.unanswered.length
             ? html`<div class="scroll">
               <table>
                 <thead>
@@ -167,9 +159,9 @@ export class QuestionsPage extends ConsoleElement {
                   </tr>
                 </thead>
                 <tbody>
-                  ${analytics.unanswered.map(
+                  ${this.unanswered.map(
                     (q, i) => html`<tr data-question=${q.question}>
-                      <td>${q.question} ${this.done.has(q.question) ? html`<span class="ok">✓</span>` : nothing}</td>
+                      <td>${q.question}</td>
                       <td>${q.count}</td>
                       <td>${new Date(q.lastAskedAt).toLocaleString(this.lang === 'zh' ? 'zh-CN' : 'en')}</td>
                       <td class="actions">
@@ -177,7 +169,10 @@ export class QuestionsPage extends ConsoleElement {
                           <label class="visually-hidden" for="attach-${i}">${this.t('attachTo')}</label>
                           <select id="attach-${i}">
                             <option value="">${this.t('chooseEntry')}</option>
-                            ${this.entries.map((e) => html`<option value=${e.id}>#${e.id} ${e.question.slice(0, 40)}</option>`)}
+                            ${this.entries.map(
+                              (e) =>
+                                html`<option value=${e.id} ?selected=${e.id === q.suggestedEntryId}>#${e.id} ${e.question.slice(0, 40)}</option>`,
+                            )}
                           </select>
                           <button @click=${(e: Event) => this.attach(q.question, rowOf(e))}>${this.t('attach')}</button>
                         </div>

@@ -206,7 +206,7 @@ export class RobotForm extends ConsoleElement {
               ${LANGUAGES.map((l) => html`<option value=${l} ?selected=${(robot?.defaultLanguage ?? 'zh_CN') === l}>${l}</option>`)}
             </select>
           </div>
-          ${LANGUAGES.map((l) => this.field(`voice-${l}`, `${this.t('voices')} ${l}`, robot?.voices[l] ?? ''))}
+          ${LANGUAGES.map((l) => this.voiceField(l, robot))}
         </div>
         <div class="grid">
           ${LANGUAGES.map((l) =>
@@ -263,6 +263,36 @@ export class RobotForm extends ConsoleElement {
         }
       </div>
     </fieldset>`;
+  }
+
+  /** A voice with its "play sample" button (only for a saved robot: the sample uses its speech engine). */
+  private voiceField(language: LanguageCode, robot: Robot | null) {
+    return html`<div class="field">
+      <label for="f-voice-${language}">${this.t('voices')} ${language}</label>
+      <div class="row">
+        <input id="f-voice-${language}" class="grow" name="voice-${language}" .value=${robot?.voices[language] ?? ''} autocomplete="off" />
+        ${
+          robot
+            ? html`<button type="button" @click=${() => this.playSample(robot.id, language)} aria-label="${this.t('playSample')} ${language}">
+              ${this.t('playSample')}
+            </button>`
+            : nothing
+        }
+      </div>
+    </div>`;
+  }
+
+  private async playSample(robotId: string, language: LanguageCode): Promise<void> {
+    try {
+      const wav = await this.api.voiceSample(robotId, language, this.value(`voice-${language}`) || undefined);
+      const url = URL.createObjectURL(wav);
+      const audio = new Audio(url);
+      audio.addEventListener('ended', () => URL.revokeObjectURL(url), { once: true });
+      await audio.play();
+      this.error = '';
+    } catch (error) {
+      this.error = this.describe(error);
+    }
   }
 
   private field(name: string, label: string, value: string, type = 'text', hint = '') {
