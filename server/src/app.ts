@@ -10,7 +10,7 @@ import { resolveAdminKey, type AdminKeyState } from './security/admin-key.js';
 import type { AppContext } from './http/context.js';
 import { seedDemo } from './robots/demo-robot.js';
 import { installErrorHandlers, sendError } from './http/error-handler.js';
-import { ASSETS_DIR, findSdkDir } from './paths.js';
+import { ASSETS_DIR, findConsoleDir, findSdkDir } from './paths.js';
 import { avatarRoutes } from './http/avatar-routes.js';
 import { channelRoutes } from './http/channel-routes.js';
 import { analyticsRoutes } from './http/analytics-routes.js';
@@ -22,6 +22,14 @@ import { knowledgeRoutes } from './http/knowledge-routes.js';
 import { robotRoutes } from './http/robot-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { staticRoutes } from './http/static-routes.js';
+import { auditRecorder, rememberCreatedRobot } from './http/audit-recorder.js';
+import { consoleRoutes } from './http/console-routes.js';
+import { voiceSampleRoutes } from './http/voice-sample-routes.js';
+import { metricsRoutes } from './http/metrics-routes.js';
+import { installObservabilityHooks, requestIdFor } from './http/observability-hooks.js';
+import { openApiRoute, registerOpenApi } from './http/openapi.js';
+import { ServerMetrics } from './observability/metrics.js';
+import { sha256Hex } from './security/secrets.js';
 import { DEFAULT_LOCKOUT, DEFAULT_ONCE_CODE_RATE, FailureLockout, type LockoutPolicy, type RatePolicy } from './security/rate-limits.js';
 import { issuanceLimitFor, onceCodeLockoutFor } from './security/shared-limits.js';
 import { Admission } from './sessions/admission.js';
@@ -80,6 +88,14 @@ export interface AppOptions {
   tts?: TextToSpeech;
   /** Directory of the SDK build; default: @dhkit/sdk's dist. */
   sdkDir?: string | null;
+  /** Directory of the console build; default: @dhkit/console's dist. */
+  consoleDir?: string | null;
+  /** A bearer token that may read /metrics (besides the admin key). Default: DHKIT_METRICS_TOKEN's value, or none. */
+  metricsToken?: string;
+  /** Told of every route as it is added (the OpenAPI test compares them with /openapi.json). */
+  onRoute?: (route: { method: string; url: string }) => void;
+  /** Process metrics (CPU, memory, event loop) in /metrics. Default true; tests that start many apps turn them off. */
+  processMetrics?: boolean;
 }
 
 export interface DhkitAppInfo {
@@ -128,6 +144,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new StaticFilesAtDebug(),
     trustProxy: fastifyTrustProxy(options.trustProxy),
     // A URL that is not valid percent-encoding never reaches the router or the error handler.
+    // Each answer says its request id (X-Request-Id); a proxy's id is kept, so one id follows a request through both logs.
+    genReqId: requestIdFor,
     frameworkErrors: (_error, _request, reply) => sendError(reply, 'INVALID_REQUEST', 'The URL is malformed.'),
   });
 
@@ -142,7 +160,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
 
     app.decorate('dhkit', { context, adminKey, demo, demoSeeded });
     app.removeContentTypeParser('text/plain');
-    installErrorHandlers(app);
+    installErrorHandlers(app, { onStoreUnavailable: () => context.metrics.recordStoreError() });
     app.addHook('onSend', async (_request, reply) => {
       reply.header('X-Content-Type-Options', 'nosniff');
     });
@@ -151,6 +169,12 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       await close();
       await store.close();
     });
+    const { onRoute } = options;
+    if (onRoute) {
+      app.addHook('onRoute', (route) => {
+        for (const method of [route.method].flat()) onRoute({ method, url: route.url });
+      });
+    }
     await registerRoutes(app, context);
     await app.ready();
   } catch (error) {
@@ -202,6 +226,9 @@ function buildContext(
   };
   const registry = new SessionRegistry(timeouts, store, app.log);
   const analyticsDrops = new AnalyticsDrops(app.log);
+  const metrics = new ServerMetrics(() => registry.all().map((session) => ({ robotId: session.robot.id })), {
+    processMetrics: options.processMetrics,
+  });
   const sessionServices: SessionServices = {
     store,
     log: app.log,
@@ -210,10 +237,17 @@ function buildContext(
     brainFor: (robot) => brains.forRobot(robot),
     ttsFor: (robot) => ttsFactory.forRobot(robot),
     asrFor: (robot) => createSpeechRecognizer(robot.asr),
-    onQuestion:
-      analyticsDays > 0 ? (record) => store.recordQuestion(record).catch((error) => analyticsDrops.note('storeError', error)) : undefined,
+    onQuestion: (record) => {
+      metrics.recordTurn(record);
+      if (analyticsDays > 0) store.recordQuestion(record).catch((error) => analyticsDrops.note('storeError', error));
+    },
     onQuestionDropped: () => analyticsDrops.note('sessionCap'),
-    onFirstAudio: (sessionId, ms) => app.log.debug({ sessionId, ms: Math.round(ms * 10) / 10 }, 'first audio frame'),
+    onFirstAudio: (sessionId, ms) => {
+      metrics.recordFirstAudio(ms);
+      app.log.debug({ sessionId, ms: Math.round(ms * 10) / 10 }, 'first audio frame');
+    },
+    onChannelMessage: (direction) => metrics.recordChannelMessage(direction),
+    onSpeechFailure: () => metrics.recordTtsFailure(),
   };
   const admission = new Admission({
     store,
@@ -235,6 +269,10 @@ function buildContext(
     onceCodeRate: issuanceLimitFor(store, { ...DEFAULT_ONCE_CODE_RATE, ...options.onceCodeRate }),
     sdkDir: options.sdkDir === undefined ? findSdkDir() : options.sdkDir,
     assetsDir: ASSETS_DIR,
+    ttsFor: (robot) => ttsFactory.forRobot(robot),
+    consoleDir: options.consoleDir === undefined ? findConsoleDir() : options.consoleDir,
+    metrics,
+    metricsTokenHash: metricsTokenOf(options) ? sha256Hex(metricsTokenOf(options) as string) : null,
     speech: options.tts ? null : new SpeechHealth(espeakLocation, () => store.listRobots()),
   };
   const close = async () => {
@@ -249,6 +287,11 @@ async function registerRoutes(app: FastifyInstance, context: AppContext): Promis
   // reply.sendFile for the demo and avatar files; /sdk/ has its own (http/sdk-files.ts: precompressed, strong ETags).
   await app.register(fastifyStatic, { root: ASSETS_DIR, serve: false });
   await app.register(fastifyWebsocket, { options: { maxPayload: 4 * LIMITS.channelMaxFrameBytes } });
+  // Before the routes: swagger collects them as they are added; the hooks apply to every route.
+  await registerOpenApi(app);
+  installObservabilityHooks(app, context.metrics);
+  app.addHook('onSend', rememberCreatedRobot);
+  app.addHook('onResponse', auditRecorder(context));
   await app.register(healthRoutes(context));
   await app.register(robotRoutes(context));
   await app.register(knowledgeRoutes(context));
@@ -257,4 +300,14 @@ async function registerRoutes(app: FastifyInstance, context: AppContext): Promis
   await app.register(channelRoutes(context));
   await app.register(staticRoutes(context));
   await app.register(avatarRoutes(context));
+  await app.register(consoleRoutes(context));
+  await app.register(voiceSampleRoutes(context));
+  await app.register(metricsRoutes(context));
+  openApiRoute(app);
+}
+
+/** The metrics token, from the options or DHKIT_METRICS_TOKEN; blank means none. */
+function metricsTokenOf(options: AppOptions): string | null {
+  const token = (options.metricsToken ?? process.env.DHKIT_METRICS_TOKEN ?? '').trim();
+  return token === '' ? null : token;
 }

@@ -44,7 +44,7 @@ DHKIT_DATABASE_URL (postgres://… instead of SQLite in the data dir), DHKIT_DEM
 --no-demo turns the demo off: do so in production), DHKIT_LOG_LEVEL (info), DHKIT_MAX_SESSIONS (10000 per process),
 DHKIT_LEASE_TTL_SECONDS (30), DHKIT_ONCE_CODE_RATE (once-codes per second per robot, 100),
 DHKIT_WORKERS (1), DHKIT_TRUST_PROXY (0; 1 behind a reverse proxy that sets X-Forwarded-For), DHKIT_ANALYTICS_DAYS (days the
-question log keeps, 90; 0 records none)`;
+question log keeps, 90; 0 records none), DHKIT_METRICS_TOKEN (a bearer token that may read /metrics besides the admin key)`;
 
 class UsageError extends Error {}
 
@@ -152,6 +152,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     leaseTtlMs: secondsToMs(parseNumber(env.DHKIT_LEASE_TTL_SECONDS, 'DHKIT_LEASE_TTL_SECONDS', 1, 3600)),
     trustProxy,
     analyticsDays: parseNumber(env.DHKIT_ANALYTICS_DAYS, 'DHKIT_ANALYTICS_DAYS', 0, 36_500),
+    metricsToken: env.DHKIT_METRICS_TOKEN,
     ...onceCodeRate(env),
   });
   if (isWorker) {

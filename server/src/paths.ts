@@ -14,3 +14,13 @@ export function findSdkDir(): string | null {
     return null;
   }
 }
+
+/** The operator console's build directory (`@dhkit/console`'s dist), or null when it is not installed. */
+export function findConsoleDir(): string | null {
+  try {
+    const require = createRequire(import.meta.url);
+    return path.join(path.dirname(require.resolve('@dhkit/console/package.json')), 'dist');
+  } catch {
+    return null;
+  }
+}

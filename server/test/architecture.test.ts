@@ -75,7 +75,7 @@ describe('rules of the house (server)', () => {
 
   it('the server never imports browser code: the SDK, the renderer, playwright', () => {
     const browserOnly =
-      /^(@dhkit\/sdk|@dhkit\/renderer|playwright|playwright-core|@playwright\/|livekit-client|lit|onnxruntime-web)(\/|$)|^packages\//;
+      /^(@dhkit\/sdk|@dhkit\/console|@dhkit\/renderer|playwright|playwright-core|@playwright\/|livekit-client|lit|onnxruntime-web)(\/|$)|^packages\//;
     expect(serverImports.filter((i) => browserOnly.test(i.target)).map((i) => `${i.from} → ${i.target}`)).toEqual([]);
   });
 
@@ -93,5 +93,25 @@ describe('rules of the house (renderer)', () => {
     const rendererImports = sourceFiles(path.join(ROOT, 'packages/renderer/src')).flatMap(importsOf);
     expect(rendererImports.length).toBeGreaterThan(0);
     expect(rendererImports.filter((i) => i.target.startsWith('server/') || i.target.startsWith('@dhkit/server'))).toEqual([]);
+  });
+});
+
+describe('rules of the house (console)', () => {
+  const consoleImports = sourceFiles(path.join(ROOT, 'packages/console/src')).flatMap(importsOf);
+  const valueImports = (file: string) =>
+    [...fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(/(?:^|\n)\s*import\s+(?!type\b)[^'"]*?from\s+'([^']+)'/g)].map((m) => m[1]);
+
+  it('the console reaches the server only over HTTP, and the SDK only as the server serves it', () => {
+    expect(consoleImports.length).toBeGreaterThan(10);
+    expect(consoleImports.filter((i) => i.target.startsWith('server/') || i.target.startsWith('@dhkit/server'))).toEqual([]);
+    expect(consoleImports.filter((i) => i.target.startsWith('packages/sdk') || i.target.startsWith('packages/protocol'))).toEqual([]);
+    // Types only from the SDK and the protocol: their code reaches the console from /sdk/ at run time.
+    const files = [...new Set(consoleImports.map((i) => i.from))];
+    const values = files.flatMap((file) =>
+      valueImports(file)
+        .filter((t) => /^@dhkit\//.test(t))
+        .map((t) => `${file} → ${t}`),
+    );
+    expect(values).toEqual([]);
   });
 });

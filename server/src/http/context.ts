@@ -1,7 +1,10 @@
+import type { Robot } from '@dhkit/protocol';
+import type { TextToSpeech } from '../adapters/tts/tts.js';
 import type { KnowledgeBrain } from '../adapters/brain/knowledge-brain.js';
 import type { SpeechHealth } from '../adapters/tts/speech-check.js';
 import type { FailureLockout } from '../security/rate-limits.js';
 import type { IssuanceLimit } from '../security/shared-limits.js';
+import type { ServerMetrics } from '../observability/metrics.js';
 import type { Admission } from '../sessions/admission.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
 import type { KnowledgeEntry, Store } from '../store/store.js';
@@ -23,6 +26,14 @@ export interface AppContext {
   /** Directory of the SDK build (`@dhkit/sdk`'s dist), or null when the package cannot be found. */
   sdkDir: string | null;
   assetsDir: string;
+  /** The speech engine of a robot (its `tts` and lexicon), for the voice sample. */
+  ttsFor(robot: Robot): TextToSpeech;
+  /** Directory of the console build (`@dhkit/console`'s dist), or null. */
+  consoleDir: string | null;
+  /** The process's Prometheus metrics (/metrics). */
+  metrics: ServerMetrics;
+  /** SHA-256 (hex) of the token that may read /metrics besides the admin key; null: the admin key only. */
+  metricsTokenHash: string | null;
   /** Whether espeak-ng is there and speaks the robots' voices (null when tests inject their own engine). */
   speech: SpeechHealth | null;
 }

@@ -16,7 +16,7 @@ export function sendError(reply: FastifyReply, code: ErrorCode, message?: string
 }
 
 /** Maps our coded errors and fastify's own (validation, parsing, limits) onto the catalog; a client mistake is never a 500. */
-export function installErrorHandlers(app: FastifyInstance): void {
+export function installErrorHandlers(app: FastifyInstance, observers: { onStoreUnavailable?(): void } = {}): void {
   app.setErrorHandler((error: FastifyError | CodedError, request, reply) => {
     if (error instanceof CodedError) {
       if (error.retryAfterMs !== undefined) reply.header('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
@@ -24,6 +24,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
     }
     if (isStoreUnavailable(error)) {
       request.log.warn({ err: error }, 'store unavailable');
+      observers.onStoreUnavailable?.();
       reply.header('Retry-After', String(Math.ceil(OUTAGE_RETRY_AFTER_MS / 1000)));
       return sendError(reply, 'SERVER_BUSY');
     }

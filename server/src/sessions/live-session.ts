@@ -72,7 +72,10 @@ export class LiveSession {
       isEnded: () => this.ended,
       isCurrent: (socket) => this.socket === socket,
       onHello: (socket) => this.handleHello(socket),
-      onFrame: (data, isBinary) => this.handleFrame(data, isBinary),
+      onFrame: (data, isBinary) => {
+        if (!isBinary) this.services.onChannelMessage?.('in');
+        return this.handleFrame(data, isBinary);
+      },
       onClose: (_socket, code) => this.handleClose(code),
       onFailure: (error) => {
         this.services.log.error({ err: error, sessionId: this.id }, 'channel message handling failed');
@@ -289,7 +292,9 @@ export class LiveSession {
   }
 
   private send(message: ServerMessage): void {
-    if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket?.readyState !== OPEN) return;
+    this.socket.send(JSON.stringify(message));
+    this.services.onChannelMessage?.('out');
   }
 
   private sendError(code: ErrorCode, message?: string, chatId?: string): void {

@@ -50,6 +50,11 @@ export class SessionRegistry {
     return this.sessions.get(id);
   }
 
+  /** This process's live sessions. */
+  all(): LiveSession[] {
+    return [...this.sessions.values()];
+  }
+
   /** This process's live sessions of one robot. */
   ofRobot(robotId: string): LiveSession[] {
     return [...this.sessions.values()].filter((session) => session.robot.id === robotId);

@@ -15,6 +15,10 @@ export interface SessionServices {
   timeouts: SessionTimeouts;
   onEnded(session: LiveSession): void;
   onFirstAudio?(sessionId: string, ms: number): void;
+  /** A channel text message went out or came in (metrics). */
+  onChannelMessage?(direction: 'in' | 'out'): void;
+  /** A clause's speech synthesis failed (metrics; the page hears of it once per session). */
+  onSpeechFailure?(): void;
   /** Called once per visitor question when its turn has ended (the analytics log). */
   onQuestion?(record: QuestionRecordInput): void;
   /** A question that was not logged (the session is over its analytics cap): counted, never silently lost. */

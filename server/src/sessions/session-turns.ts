@@ -154,6 +154,7 @@ export class SessionTurns {
         // A speech engine that fails once (missing, a voice it lacks) fails every turn: the visitor's page is told
         // once per session, the log hears about every turn.
         if (message.type === 'error' && message.code === 'SPEECH_SYNTHESIS_FAILED') {
+          this.host.services.onSpeechFailure?.();
           if (this.speechFailureReported) return;
           this.speechFailureReported = true;
         }

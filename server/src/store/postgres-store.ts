@@ -1,6 +1,16 @@
 import pg from 'pg';
 import type { Robot } from '@dhkit/protocol';
 import { POSTGRES_MIGRATIONS, type Migration } from './migrations/index.js';
+import {
+  AUDIT_SQL,
+  auditFromRow,
+  auditListArgs,
+  auditValues,
+  type AuditEntry,
+  type AuditEntryInput,
+  type AuditQuery,
+  type AuditRow,
+} from './audit-log.js';
 import { ADMISSION_FUNCTION_SQL, ADMIT_SQL } from './postgres-admission.js';
 import { PostgresLimits } from './postgres-limits.js';
 import type { SharedLimitStore } from './shared-limits.js';
@@ -225,6 +235,16 @@ export class PostgresStore implements Store {
 
   async pruneQuestions(before: number): Promise<number> {
     return (await this.pool.query(numberedPlaceholders(ANALYTICS_SQL.prune), [before])).rowCount ?? 0;
+  }
+
+  async recordAudit(entry: AuditEntryInput): Promise<void> {
+    await this.pool.query(numberedPlaceholders(AUDIT_SQL.insert), auditValues(entry));
+  }
+
+  async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    // PostgreSQL must know the type of a parameter compared with NULL.
+    const sql = numberedPlaceholders(AUDIT_SQL.list).replace('($2 IS NULL', '($2::text IS NULL');
+    return ((await this.pool.query(sql, auditListArgs(query))).rows as AuditRow[]).map(auditFromRow);
   }
 
   async createOnceCode(code: OnceCodeRecord): Promise<void> {

@@ -3,6 +3,16 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Robot } from '@dhkit/protocol';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
+import {
+  AUDIT_SQL,
+  auditFromRow,
+  auditListArgs,
+  auditValues,
+  type AuditEntry,
+  type AuditEntryInput,
+  type AuditQuery,
+  type AuditRow,
+} from './audit-log.js';
 import { ANALYTICS_SQL, runAnalytics, runUnansweredQuestions } from './question-analytics.js';
 import { changeSqliteKnowledge } from './sqlite-knowledge-change.js';
 import {
@@ -214,6 +224,14 @@ export class SqliteStore implements Store {
 
   async pruneQuestions(before: number): Promise<number> {
     return this.statements.pruneQuestions.run(before).changes;
+  }
+
+  async recordAudit(entry: AuditEntryInput): Promise<void> {
+    this.db.prepare(AUDIT_SQL.insert).run(...(auditValues(entry) as unknown[]));
+  }
+
+  async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    return (this.db.prepare(AUDIT_SQL.list).all(...auditListArgs(query)) as AuditRow[]).map(auditFromRow);
   }
 
   async createOnceCode(code: OnceCodeRecord): Promise<void> {

@@ -7,6 +7,7 @@
  * visitor's heartbeats arrive; a crashed process or a vanished visitor stops renewing, and the slot frees
  * itself when the lease runs out — no cleanup job has to run for the count to be right.
  */
+import type { AuditEntry, AuditEntryInput, AuditQuery } from './audit-log.js';
 import type { LanguageCode, Robot } from '@dhkit/protocol';
 import type { SharedLimitStore } from './shared-limits.js';
 import { CodedError } from '../errors.js';
@@ -187,6 +188,11 @@ export interface Store {
   unansweredQuestions(robotId: string, query: UnansweredQuery): Promise<UnansweredQuestion[]>;
   /** Deletes logged questions created before `before` (epoch ms); returns how many. */
   pruneQuestions(before: number): Promise<number>;
+
+  /** The audit log of admin changes (store/audit-log.ts); details arrive without secrets. */
+  recordAudit(entry: AuditEntryInput): Promise<void>;
+  /** Newest first. */
+  listAudit(query: AuditQuery): Promise<AuditEntry[]>;
 
   createOnceCode(code: OnceCodeRecord): Promise<void>;
   /**

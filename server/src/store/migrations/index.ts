@@ -141,6 +141,25 @@ const SOURCES: readonly MigrationSource[] = [
       CREATE INDEX knowledge_entries_source ON knowledge_entries(robot_id, source_document);
     `,
   },
+  {
+    version: 6,
+    name: 'audit log',
+    // No foreign key on robot_id: what was done to a robot stays on record after the robot is deleted.
+    sql: (d) => `
+      CREATE TABLE audit_log (
+        id ${d.serialId},
+        created_at BIGINT NOT NULL,
+        action TEXT NOT NULL,
+        method TEXT NOT NULL,
+        route TEXT NOT NULL,
+        robot_id TEXT,
+        target TEXT,
+        status INTEGER NOT NULL,
+        details TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_robot ON audit_log(robot_id, id);
+    `,
+  },
 ];
 
 function render(dialect: Dialect): readonly Migration[] {

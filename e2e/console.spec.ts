@@ -1,0 +1,226 @@
+/**
+ * The operator's console (/admin/) driven like an operator in real Chromium, against a real server: sign in (and
+ * a clear message for a missing or wrong key), create a robot, import a knowledge CSV, talk to the robot in
+ * "Try it" and hear the answer, see the unanswered question and attach it to an entry with one action, ask again
+ * and get the answer, kick a live session. On every page: axe-core finds nothing serious or critical, the strict
+ * CSP is never violated, and no secret is ever on screen.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import { ADMIN_KEY, expect, test } from './fixtures';
+
+const WEBHOOK_SECRET = 'whsec-console-e2e-0123456789abcdef';
+const KNOWLEDGE_CSV = [
+  'question,similarQuestions,answer,language,tags',
+  'When do you open?,Opening hours|What time do you open,We open at nine in the morning.,en_US,hours',
+  'Can I pay with a voucher?,Do you take coupons,"Yes, **gift cards** and vouchers are welcome.",en_US,payment',
+  'Where are you?,Address,At 1 Harbour Road.,en_US,',
+].join('\n');
+const PAGES = ['robots', 'knowledge', 'questions', 'sessions', 'audit'] as const;
+
+async function openConsole(page: Page, url: string): Promise<void> {
+  // Recorded from the first byte on: any CSP violation of the console page, and uncaught errors.
+  await page.addInitScript(() => {
+    (window as any).__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as any).__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(`${url}/admin/`);
+}
+
+async function signIn(page: Page, key: string): Promise<void> {
+  await page.getByLabel('Admin key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  // The console runs a strict CSP, so axe-core goes in through the debugger rather than a script tag.
+  await page.evaluate(readFileSync(fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url)), 'utf8'));
+  return page.evaluate(async () => {
+    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+/** No secret anywhere on screen: the admin key, the webhook secret, or its last characters (a mask keeps four). */
+async function expectNoSecretShown(page: Page): Promise<void> {
+  const text = await page.evaluate(() => {
+    const parts: string[] = [];
+    const walk = (root: Document | ShadowRoot) => {
+      for (const element of root.querySelectorAll('*')) {
+        if (element.shadowRoot) walk(element.shadowRoot);
+        if (element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement) {
+          if (element instanceof HTMLInputElement && element.type === 'password') continue;
+          parts.push(element.value);
+        }
+      }
+      parts.push((root as Document).body?.textContent ?? (root as ShadowRoot).textContent ?? '');
+    };
+    walk(document);
+    return parts.join('\n');
+  });
+  expect(text).not.toContain(ADMIN_KEY);
+  expect(text).not.toContain(WEBHOOK_SECRET);
+  expect(page.url()).not.toContain(ADMIN_KEY);
+}
+
+async function goTo(page: Page, name: (typeof PAGES)[number]): Promise<void> {
+  await page.evaluate((hash) => (location.hash = hash), `#/${name}`);
+}
+
+async function ask(page: Page, question: string): Promise<string> {
+  const answer = page.getByTestId('try-answer');
+  const spokenBefore = Number(await answer.getAttribute('data-spoken'));
+  await page.getByLabel('Question', { exact: true }).fill(question);
+  await page.getByRole('button', { name: 'Ask', exact: true }).click();
+  // A spoken answer: the SDK played its audio (speakingStart), and its text arrived.
+  await expect.poll(async () => Number(await answer.getAttribute('data-spoken')), { timeout: 20_000 }).toBeGreaterThan(spokenBefore);
+  await expect(answer).not.toHaveText('', { timeout: 10_000 });
+  return (await answer.textContent()) ?? '';
+}
+
+async function openTryIt(page: Page, robotId: string): Promise<void> {
+  await goTo(page, 'robots');
+  await page.getByRole('button', { name: `Try it ${robotId}` }).click();
+  await page.getByTestId('try-start').click();
+  await expect(page.getByRole('button', { name: 'Ask', exact: true })).toBeEnabled({ timeout: 20_000 });
+}
+
+test.describe('operator console', () => {
+  test('sign-in refuses a missing or wrong key with a clear message', async ({ page, server }) => {
+    await openConsole(page, server.url);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).toHaveText('Enter the admin key.');
+    await signIn(page, 'not-the-admin-key-0123456789abcdef');
+    await expect(page.getByRole('alert')).toHaveText('This admin key is not valid for this server.');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await signIn(page, ADMIN_KEY);
+    await expect(page.getByRole('link', { name: 'Robots' })).toHaveAttribute('aria-current', 'page');
+    // Kept for this tab only: not in a cookie, not in localStorage, not in the URL.
+    expect(await page.evaluate(() => Object.keys(sessionStorage))).toEqual(['dhkit-console-admin-key']);
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain(ADMIN_KEY);
+    expect(await page.evaluate(() => (window as any).__cspViolations)).toEqual([]);
+  });
+
+  test('an operator creates a robot, imports knowledge, talks to it, teaches it a question and kicks a session', async ({
+    page,
+    server,
+    browser,
+  }) => {
+    test.setTimeout(180_000);
+    await openConsole(page, server.url);
+    await signIn(page, ADMIN_KEY);
+
+    // Create a robot: the server's validation message first, then a valid one (with a secret that is never shown).
+    await page.getByRole('button', { name: 'New robot' }).click();
+    await page.getByLabel('Id', { exact: true }).fill('shop');
+    await page.getByLabel('Name', { exact: true }).fill('Harbour Shop');
+    await page.getByLabel('Concurrent sessions', { exact: true }).fill('3');
+    await page.getByLabel('zh_CN', { exact: true }).uncheck();
+    await page.getByLabel('Allowed origins (one per line)').fill('ftp://nope');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'allowedOrigins' })).toBeVisible();
+    await page.getByLabel('Allowed origins (one per line)').fill('*');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.locator('tr[data-robot="shop"]')).toContainText('Harbour Shop');
+    // Its voice, heard through its own speech engine before a visitor hears it.
+    await page.getByRole('button', { name: 'Edit shop' }).click();
+    const sample = page.waitForResponse((r) => r.url().endsWith('/v1/robots/shop/voice-sample'));
+    await page.getByRole('button', { name: 'Play sample en_US' }).click();
+    expect((await sample).status()).toBe(200);
+    expect((await sample).headers()['content-type']).toBe('audio/wav');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await server.admin('POST', '/v1/robots', {
+      id: 'hooked',
+      name: 'Hooked',
+      brain: { type: 'webhook', url: 'https://hooks.example/answer', secret: WEBHOOK_SECRET },
+    });
+    await page.evaluate(() => location.reload());
+    await page.getByRole('button', { name: 'Edit hooked' }).click();
+    await expect(page.getByLabel('Signing secret')).toHaveAttribute('type', 'password');
+    await expectNoSecretShown(page);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    // Import a knowledge CSV with a preview.
+    await goTo(page, 'knowledge');
+    await page.getByTestId('robot-picker').selectOption('shop');
+    await page.locator('#csv-file').setInputFiles({ name: 'shop.csv', mimeType: 'text/csv', buffer: Buffer.from(KNOWLEDGE_CSV) });
+    await expect(page.getByTestId('import-preview').locator('tbody tr')).toHaveCount(3);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(page.getByText('3 entries imported.')).toBeVisible();
+    await expect(page.locator('tr[data-entry]')).toHaveCount(3);
+
+    // Talk to it in "Try it": a spoken answer, then a question it cannot answer.
+    await openTryIt(page, 'shop');
+    await expect(page.getByTestId('embed-script')).toContainText("robotId: 'shop'");
+    expect(await ask(page, 'When do you open?')).toContain('nine');
+    const unknown = 'Do you sell gift cards?';
+    expect(await ask(page, unknown)).not.toContain('vouchers are welcome');
+
+    // The question appears among the unanswered; one action attaches it to the voucher entry.
+    await goTo(page, 'questions');
+    await page.getByTestId('robot-picker').selectOption('shop');
+    const row = page.locator(`tr[data-question="${unknown}"]`);
+    await expect(async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await expect(row).toBeVisible({ timeout: 1000 });
+    }).toPass({ timeout: 15_000 });
+    const { entries } = (await server.admin('GET', '/v1/robots/shop/knowledge')).json;
+    const voucher = entries.find((entry: { question: string }) => entry.question === 'Can I pay with a voucher?');
+    await row.locator('select').selectOption(String(voucher.id), { timeout: 5000 });
+    await row.getByRole('button', { name: 'Attach' }).click();
+    await expect(page.getByText(`Attached to entry #${voucher.id}.`)).toBeVisible();
+
+    // Asked again: now answered from the entry.
+    await openTryIt(page, 'shop');
+    expect(await ask(page, unknown)).toContain('vouchers are welcome');
+
+    // A live session elsewhere (another tab's "Try it"), listed and kicked from the Sessions page.
+    const visitorPage = await browser.newPage();
+    await openConsole(visitorPage, server.url);
+    await signIn(visitorPage, ADMIN_KEY);
+    await openTryIt(visitorPage, 'shop');
+    await goTo(page, 'sessions');
+    const sessions = page.locator('table[data-robot="shop"] tr[data-session]');
+    await expect(sessions).toHaveCount(1, { timeout: 10_000 });
+    await sessions.first().getByRole('button', { name: /^Kick/ }).click();
+    await expect(page.getByText('Session ended.')).toBeVisible();
+    await expect(sessions).toHaveCount(0);
+    expect((await server.admin('GET', '/v1/robots/shop/sessions')).json.sessions).toEqual([]);
+    await visitorPage.close();
+
+    // The audit log lists what the operator did.
+    await goTo(page, 'audit');
+    await expect(page.getByText('session.kick')).toBeVisible();
+    await expect(page.getByText('knowledge.learn')).toBeVisible();
+    await expect(page.getByText('robot.create').first()).toBeVisible();
+    await expectNoSecretShown(page);
+    expect(await page.evaluate(() => (window as any).__cspViolations)).toEqual([]);
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    test(`every page passes axe-core without serious or critical violations (${theme})`, async ({ page, server }) => {
+      await page.emulateMedia({ colorScheme: theme });
+      await openConsole(page, server.url);
+      await signIn(page, ADMIN_KEY);
+      for (const name of PAGES) {
+        await goTo(page, name);
+        await page.waitForTimeout(500);
+        expect(await axeViolations(page), name).toEqual([]);
+      }
+      await goTo(page, 'robots');
+      await page.getByRole('button', { name: 'New robot' }).click();
+      expect(await axeViolations(page), 'robot form').toEqual([]);
+      await page.getByRole('button', { name: 'Try it demo' }).click();
+      expect(await axeViolations(page), 'try it').toEqual([]);
+      expect(await page.evaluate(() => (window as any).__cspViolations)).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,201 @@
+/**
+ * The admin API as the console uses it: every call carries the admin key the operator typed (kept in
+ * sessionStorage by the app, never in a URL or a cookie); every refusal becomes an AdminApiError with the
+ * server's catalog code and message, so pages show the server's own validation messages.
+ */
+import type { Robot } from '@dhkit/protocol';
+
+export class AdminApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'AdminApiError';
+  }
+}
+
+export interface KnowledgeEntry {
+  id: number;
+  robotId: string;
+  question: string;
+  similarQuestions: string[];
+  answer: string;
+  language: string;
+  tags: string[];
+  createdAt: string;
+}
+
+export type KnowledgeDraft = Pick<KnowledgeEntry, 'question' | 'similarQuestions' | 'answer' | 'language' | 'tags'>;
+
+export interface SearchMatch {
+  entryId: number;
+  question: string;
+  matchedQuestion: string;
+  answer: string;
+  language: string;
+  confidence: number;
+}
+
+export interface SearchResult {
+  decision: 'answer' | 'suggest' | 'fallback';
+  confidence: number;
+  entryId?: number;
+  matches: SearchMatch[];
+}
+
+export interface Analytics {
+  totals: {
+    questions: number;
+    answered: number;
+    unanswered: number;
+    answerRate: number | null;
+    latencyMs: { p50: number | null; p95: number | null };
+  };
+  topQuestions: Array<{ question: string; count: number; answered: number }>;
+  unanswered: Array<{ question: string; count: number; lastAskedAt: string }>;
+}
+
+export interface UnansweredQuestion {
+  question: string;
+  count: number;
+  lastAskedAt: string;
+  /** The entry the brain suggested ("did you mean"); null when it only declined. */
+  suggestedEntryId: number | null;
+}
+
+export interface LiveSessionInfo {
+  sessionId: string;
+  robotId: string;
+  language: string;
+  origin: string | null;
+  createdAt: string;
+  connected: boolean | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  action: string;
+  method: string;
+  route: string;
+  robotId: string | null;
+  target: string | null;
+  status: number;
+  details: unknown;
+}
+
+const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+export class AdminApi {
+  constructor(private readonly adminKey: string) {}
+
+  private async call<T>(method: string, path: string, init: RequestInit = {}): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(path, {
+        ...init,
+        method,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.adminKey}` },
+        cache: 'no-store',
+        credentials: 'omit',
+      });
+    } catch (error) {
+      throw new AdminApiError('NETWORK_ERROR', error instanceof Error ? error.message : String(error), 0);
+    }
+    if (response.status === 204) return undefined as T;
+    const type = response.headers.get('content-type') ?? '';
+    const body: unknown = type.includes('json') ? await response.json().catch(() => null) : await response.text();
+    if (!response.ok) {
+      const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
+      throw new AdminApiError(error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText, response.status);
+    }
+    return body as T;
+  }
+
+  /** Checks the key: any admin read refuses a wrong one. */
+  async signIn(): Promise<void> {
+    await this.listRobots();
+  }
+
+  listRobots = async (): Promise<Robot[]> => (await this.call<{ robots: Robot[] }>('GET', '/v1/robots')).robots;
+  createRobot = (robot: Partial<Robot>) => this.call<Robot>('POST', '/v1/robots', json(robot));
+  updateRobot = (id: string, patch: Partial<Robot>) => this.call<Robot>('PATCH', `/v1/robots/${encodeURIComponent(id)}`, json(patch));
+  deleteRobot = (id: string) => this.call<void>('DELETE', `/v1/robots/${encodeURIComponent(id)}`);
+  onceCode = (id: string) =>
+    this.call<{ onceCode: string; expiresAt: string }>('POST', `/v1/robots/${encodeURIComponent(id)}/once-codes`, json({}));
+  avatars = async (): Promise<Array<{ id: string; name?: string }>> =>
+    (
+      await fetch('/avatars/')
+        .then((r) => (r.ok ? r.json() : { avatars: [] }))
+        .catch(() => ({ avatars: [] }))
+    ).avatars ?? [];
+
+  private knowledgePath = (robotId: string, rest = '') => `/v1/robots/${encodeURIComponent(robotId)}/knowledge${rest}`;
+  listKnowledge = async (robotId: string): Promise<KnowledgeEntry[]> =>
+    (await this.call<{ entries: KnowledgeEntry[] }>('GET', this.knowledgePath(robotId))).entries;
+  addKnowledge = (robotId: string, entries: Partial<KnowledgeDraft>[]) =>
+    this.call<{ imported: number }>('POST', this.knowledgePath(robotId), json({ entries, mode: 'append' }));
+  importCsv = (robotId: string, csv: string, mode: 'append' | 'replace') =>
+    this.call<{ imported: number }>('POST', this.knowledgePath(robotId, `?mode=${mode}`), {
+      body: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
+  exportCsv = (robotId: string) =>
+    this.call<string>('GET', this.knowledgePath(robotId, '?format=csv'), { headers: { accept: 'text/csv' } });
+  replaceEntry = (robotId: string, id: number, entry: Partial<KnowledgeDraft>) =>
+    this.call<KnowledgeEntry>('PUT', this.knowledgePath(robotId, `/${id}`), json(entry));
+  patchEntry = (robotId: string, id: number, patch: Partial<KnowledgeDraft>) =>
+    this.call<KnowledgeEntry>('PATCH', this.knowledgePath(robotId, `/${id}`), json(patch));
+  deleteEntry = (robotId: string, id: number) => this.call<void>('DELETE', this.knowledgePath(robotId, `/${id}`));
+  search = (robotId: string, question: string) =>
+    this.call<SearchResult>('POST', this.knowledgePath(robotId, '/search'), json({ question, limit: 5 }));
+
+  analytics = (robotId: string, from: Date, to: Date, limit = 50) =>
+    this.call<Analytics>(
+      'GET',
+      `/v1/robots/${encodeURIComponent(robotId)}/analytics?from=${from.toISOString()}&to=${to.toISOString()}&limit=${limit}`,
+    );
+
+  /** Unanswered questions grouped by the server, those already learned left out. */
+  unansweredQuestions = async (robotId: string, from: Date, to: Date): Promise<UnansweredQuestion[]> =>
+    (
+      await this.call<{ questions: UnansweredQuestion[] }>(
+        'GET',
+        `/v1/robots/${encodeURIComponent(robotId)}/analytics/questions?status=unanswered&from=${from.toISOString()}&to=${to.toISOString()}&limit=100`,
+      )
+    ).questions;
+  /** The question becomes a similar question of the entry (entryId), or a new entry (answer). */
+  learn = (robotId: string, body: { question: string; entryId: number } | { question: string; answer: string; language?: string }) =>
+    this.call<KnowledgeEntry>('POST', this.knowledgePath(robotId, '/learn'), json(body));
+
+  /** A sentence in the robot's voice (its own speech engine), as WAV. */
+  voiceSample = async (robotId: string, language: string, voice?: string): Promise<Blob> => {
+    const response = await fetch(`/v1/robots/${encodeURIComponent(robotId)}/voice-sample`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ language, ...(voice ? { voice } : {}) }),
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+    if (!response.ok) {
+      const error = ((await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null)?.error;
+      throw new AdminApiError(error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText, response.status);
+    }
+    return response.blob();
+  };
+
+  sessions = (robotId: string) =>
+    this.call<{ robotId: string; concurrency: number; sessions: LiveSessionInfo[] }>(
+      'GET',
+      `/v1/robots/${encodeURIComponent(robotId)}/sessions`,
+    );
+  kick = (sessionId: string) => this.call<void>('DELETE', `/v1/sessions/${encodeURIComponent(sessionId)}`);
+
+  audit = (beforeId?: number) =>
+    this.call<{ entries: AuditEntry[]; nextBeforeId: number | null }>(
+      'GET',
+      `/v1/audit?limit=50${beforeId ? `&beforeId=${beforeId}` : ''}`,
+    );
+}

@@ -1,0 +1,51 @@
+/**
+ * Hooks that make requests traceable and admissions countable: every answer carries its request id
+ * (`X-Request-Id`, taken from the caller when it sent a sane one), every log line of a request on a session's
+ * route names the session, and admissions are counted by outcome for /metrics.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerMetrics } from '../observability/metrics.js';
+
+/** A caller's request id is kept only when it cannot garble a log line or a header. */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** fastify's genReqId: the caller's X-Request-Id (a proxy's), else a fresh UUID. */
+export function requestIdFor(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export function installObservabilityHooks(app: FastifyInstance, metrics: ServerMetrics): void {
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const sessionId = sessionIdOf(request);
+    if (sessionId) request.log = request.log.child({ sessionId });
+  });
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    reply.header('X-Request-Id', request.id);
+    if (request.method === 'POST' && request.routeOptions.url === '/v1/sessions') countAdmission(metrics, reply, payload);
+    return payload;
+  });
+}
+
+function sessionIdOf(request: FastifyRequest): string | null {
+  const match = /^\/v1\/sessions\/([^/?]+)/.exec(request.url);
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1]).slice(0, 100);
+  } catch {
+    return null;
+  }
+}
+
+function countAdmission(metrics: ServerMetrics, reply: FastifyReply, payload: unknown): void {
+  if (typeof payload !== 'string') return;
+  try {
+    const body = JSON.parse(payload) as { robot?: { id?: string }; error?: { code?: string } };
+    if (reply.statusCode === 201) metrics.recordAdmission(body.robot?.id ?? 'unknown');
+    else metrics.recordRefusal(body.error?.code ?? `HTTP_${reply.statusCode}`);
+  } catch {
+    metrics.recordRefusal(`HTTP_${reply.statusCode}`);
+  }
+}
