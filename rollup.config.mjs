@@ -168,6 +168,13 @@ export default [
     output: { file: `${sdk}/dist/hwics.umd.js`, format: 'umd', name: 'HwICSUiSdk', exports: 'default', sourcemap: true },
     plugins: [lazyChunksFromServer(), ...plugins],
   },
+  // The voice models' Worker (Silero VAD, openWakeWord on onnxruntime-web), off the page's main thread; served
+  // from /sdk/voice/ like the worklet and started by the voice chunk (src/voice/inference-worker.ts).
+  {
+    input: `${sdk}/src/voice/voice.worker.ts`,
+    output: { file: `${sdk}/dist/voice/voice-worker.js`, format: 'es', sourcemap: false },
+    plugins,
+  },
   {
     input: `${sdk}/src/voice/capture.worklet.ts`,
     output: { file: `${sdk}/dist/voice/capture-worklet.js`, format: 'es', sourcemap: false },

@@ -56,6 +56,8 @@ test('hands-free: the VAD cuts the utterance, the server recognizes it and the a
     expect(seconds).toBeLessThan(3.5);
     expect((await eventsOf(page)).filter((e) => e.name === 'error')).toEqual([]);
     expect((page as any).__violations).toEqual([]);
+    // The VAD ran in its Worker, off the page's main thread (the page is on another origin than the server).
+    expect(await page.evaluate(() => (window as any).dh.voice.diagnostics.inferenceThread)).toBe('worker');
   } finally {
     await browser.close();
   }

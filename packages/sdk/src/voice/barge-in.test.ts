@@ -35,7 +35,11 @@ function harness(bargeIn: boolean) {
   Object.assign(input as unknown as Record<string, unknown>, {
     mode: 'handsFree',
     segmenter: new VadSegmenter({ minSpeechMs: 250 }),
-    vad: { probability: async () => ({ probability: probabilities.shift() ?? 0, ms: 0.5 }), reset() {}, release: async () => undefined },
+    vad: {
+      probability: async (frame: Float32Array) => ({ probability: probabilities.shift() ?? 0, ms: 0.5, frame }),
+      reset() {},
+      release: async () => undefined,
+    },
   });
   const feed = async (values: number[]) => {
     for (const value of values) {

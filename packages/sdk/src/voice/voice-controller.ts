@@ -4,14 +4,8 @@ import { loadVoiceChunk } from '../chunks/lazy-chunks.js';
 import { DHKitError, toDHKitError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { BrowserRecognition } from './browser-recognition.js';
-import {
-  sendAudioUtterance,
-  type HandsFreeOptions,
-  type VoiceDiagnostics,
-  type VoiceHost,
-  type VoiceInput,
-  type WakeWordOptions,
-} from './voice-input.js';
+import { sendAudioUtterance } from './custom-audio.js';
+import type { HandsFreeOptions, VoiceDiagnostics, VoiceHost, VoiceInput, WakeWordOptions } from './voice-input.js';
 
 /** What the voice controller needs from outside, as callbacks. */
 export interface VoiceControllerHost {

@@ -1,0 +1,33 @@
+/**
+ * Messages between the voice chunk and its inference Worker (voice.worker.ts). Audio crosses as transferable
+ * `Float32Array`s: the VAD's frame goes to the Worker and comes back with its probability, so nothing is copied.
+ */
+import type { WakeWordName } from './wake-word.js';
+
+export type InferenceRequest =
+  | { id: number; op: 'loadVad'; assetBase: string }
+  | { id: number; op: 'loadWakeWord'; assetBase: string; word: WakeWordName }
+  | { id: number; op: 'vad'; frame: Float32Array }
+  | { id: number; op: 'wakeWord'; frame: Float32Array }
+  | { id: number; op: 'resetVad' }
+  | { id: number; op: 'resetWakeWord' }
+  | { id: number; op: 'releaseVad' }
+  | { id: number; op: 'releaseWakeWord' };
+
+/** What each request answers (`ms`: the models' time for it, in the Worker). */
+export interface InferenceResults {
+  loadVad: null;
+  loadWakeWord: null;
+  vad: { probability: number; ms: number; frame: Float32Array };
+  wakeWord: { scores: number[]; ms: number };
+  resetVad: null;
+  resetWakeWord: null;
+  releaseVad: null;
+  releaseWakeWord: null;
+}
+
+export type InferenceReply =
+  | { id: number; ok: true; value: InferenceResults[keyof InferenceResults] }
+  | { id: number; ok: false; message: string }
+  /** Posted once the Worker's module has run and listens (messages sent before could be lost). */
+  | { ready: true };
