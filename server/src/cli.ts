@@ -1,4 +1,4 @@
-/** `dhkit serve`, `dhkit once-code`, `dhkit kb import|export|ask` and `dhkit renderer`. */
+/** `dhkit serve`, `dhkit once-code`, `dhkit kb import|export|ask` (documents: cli-documents.ts) and `dhkit renderer`. */
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { PostgresStore } from './store/postgres-store.js';
 import { SQLITE_FILE_NAME, SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { KnowledgeBrain } from './adapters/brain/knowledge-brain.js';
+import { DOCUMENT_EXTENSIONS, importDocumentFile } from './cli-documents.js';
 import { searchReply } from './adapters/brain/knowledge/search-reply.js';
 
 function secondsToMs(seconds: number | undefined): number | undefined {
@@ -34,6 +35,8 @@ const USAGE = `Usage:
   dhkit serve [--port N] [--host H] [--data DIR] [--no-demo] [--workers N]   (N > 1: N processes on one port, PostgreSQL only)
   dhkit once-code <robotId> [--ttl SECONDS] [--data DIR]
   dhkit kb import <robotId> <file.csv|file.json> [--replace] [--data DIR]
+  dhkit kb import <robotId> <faq.pdf|.docx|.md|.html|.txt> [--dry-run] [--document ID] [--language L] [--data DIR]
+                                                                  (a FAQ document; re-import updates; JSON to stdout)
   dhkit kb export <robotId> [--format csv|json] [--data DIR]      (to stdout)
   dhkit kb ask <robotId> <question> [--limit N] [--data DIR]       (what the brain would do, JSON to stdout)
   dhkit renderer [--port N] [--host H] [--capacity N] [--warm N]  (reference avatar renderer, docs/renderer-protocol.md;
@@ -230,6 +233,17 @@ async function knowledgeBase(args: string[], env: NodeJS.ProcessEnv): Promise<nu
   const [action, ...rest] = args;
   if (action === 'ask') return await knowledgeAsk(rest, env);
   if (action !== 'import' && action !== 'export') throw new UsageError('kb needs "import", "export" or "ask".');
+  // The file decides which import runs; the options with values are named so their values are not taken for it.
+  const stringOptions = {
+    data: { type: 'string' },
+    document: { type: 'string' },
+    language: { type: 'string' },
+    format: { type: 'string' },
+  } as const;
+  const file = parseArgs({ args: rest, options: stringOptions, allowPositionals: true, strict: false }).positionals[1];
+  if (action === 'import' && file && DOCUMENT_EXTENSIONS.has(path.extname(file).toLowerCase())) {
+    return await importDocumentFile(rest, env, openStore, (message) => new UsageError(message));
+  }
   const { values, positionals } = parseArgs({
     args: rest,
     options: { data: { type: 'string' }, replace: { type: 'boolean' }, format: { type: 'string' } },
@@ -243,7 +257,9 @@ async function knowledgeBase(args: string[], env: NodeJS.ProcessEnv): Promise<nu
     if (values.format !== undefined) throw new UsageError('kb import takes the format from the file name (.csv or .json).');
     const file = positionals[1];
     const extension = path.extname(file).toLowerCase();
-    if (extension !== '.csv' && extension !== '.json') throw new UsageError('kb import reads a .csv or a .json file.');
+    if (extension !== '.csv' && extension !== '.json') {
+      throw new UsageError('kb import reads a .csv or .json file, or a FAQ document (.pdf, .docx, .md, .html, .txt).');
+    }
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');

@@ -91,6 +91,10 @@ export const ERROR_CATALOG = {
     status: 413,
     message: { zh_CN: '请求内容过大。', en_US: 'The request body is too large.' },
   },
+  DOCUMENT_UNREADABLE: {
+    status: 422,
+    message: { zh_CN: '无法从该文档导入问答。', en_US: 'No questions and answers could be imported from the document.' },
+  },
   NOT_FOUND: {
     status: 404,
     message: { zh_CN: '资源不存在。', en_US: 'Not found.' },

@@ -1,7 +1,7 @@
 /**
  * Admin API for a robot's knowledge base: bulk import (JSON or CSV, append or replace, all or nothing),
  * export (JSON or CSV, which imports again), single entries, the search route (what the brain would
- * answer) and learning from visitors (knowledge-learning-routes.ts). Every change drops the knowledge brain's
+ * answer), learning from visitors (knowledge-learning-routes.ts) and FAQ documents (knowledge-document-routes.ts). Every change drops the knowledge brain's
  * cached index of that robot in this process; other processes notice through the store's knowledge
  * revision (see watchKnowledgeRevisions).
  */
@@ -23,6 +23,7 @@ import {
   robotIdParams,
 } from './schemas.js';
 import { searchReply } from '../adapters/brain/knowledge/search-reply.js';
+import { knowledgeDocumentRoutes } from './knowledge-document-routes.js';
 import { knowledgeLearningRoute } from './knowledge-learning-routes.js';
 
 /** Knowledge imports may be large (a CSV with media-rich answers); everything else stays at 64 KiB. */
@@ -74,6 +75,7 @@ export function knowledgeRoutes(context: AppContext): FastifyPluginAsync {
     knowledgeEntryRoutes(app, context);
     knowledgeSearchRoute(app, context);
     knowledgeLearningRoute(app, context);
+    await app.register(knowledgeDocumentRoutes(context));
   };
 }
 

@@ -435,6 +435,18 @@ export const knowledgeLearnSchema = {
   },
 } as const;
 
+/** POST /v1/robots/:id/knowledge/documents. */
+export const knowledgeDocumentQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    document: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
+    name: { type: 'string', minLength: 1, maxLength: 255, pattern: '\\S' },
+    language: languageSchema,
+    dryRun: { type: 'string', enum: ['true', 'false'] },
+  },
+} as const;
+
 /** GET /v1/robots/:id/analytics/questions: the analytics window and limit, and which unanswered questions. */
 export const unansweredQuestionsQuery = {
   type: 'object',
