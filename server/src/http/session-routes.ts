@@ -26,14 +26,14 @@ function originOf(request: FastifyRequest): string | undefined {
 
 export function sessionRoutes(context: AppContext): FastifyPluginAsync {
   return async (app) => {
-    admissionRoutes(app, context);
+    await admissionRoutes(app, context);
     await beaconRoutes(app, context);
     adminSessionRoutes(app, context);
   };
 }
 
 /** `POST /v1/sessions` and its CORS preflight. */
-function admissionRoutes(app: FastifyInstance, context: AppContext): void {
+async function admissionRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   /**
    * The preflight carries no body, so it cannot know the robot: it allows an origin that at least one
    * robot allows. The POST then checks the robot's own allowedOrigins.
@@ -53,27 +53,39 @@ function admissionRoutes(app: FastifyInstance, context: AppContext): void {
     return reply.code(204).send();
   });
 
-  app.post<{ Body: SessionRequest }>(
-    '/v1/sessions',
-    {
-      schema: { body: sessionRequestSchema },
-      bodyLimit: 16 * 1024,
-      // Before validation, so that refused requests carry CORS headers too and the SDK can read the error
-      // code. Only a refusal can reach an origin the robot does not allow; a session never does.
-      onRequest: async (request, reply) => allowOrigin(reply, originOf(request)),
-    },
-    async (request, reply) => {
-      const info = await context.admission.admit({
-        ...request.body,
-        origin: originOf(request),
-        clientAddress: request.ip,
-        serverAddress: `${request.protocol}://${request.host}`,
-        log: request.log,
-      });
-      reply.header('Cache-Control', 'no-store');
-      return reply.code(201).send(info);
-    },
-  );
+  // The SDK posts its JSON as text/plain: a simple request, so a first visit does not wait for a preflight first.
+  // The route's own origin check (admission) is what guards it, preflight or not.
+  await app.register(async (admission) => {
+    admission.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => {
+      try {
+        done(null, JSON.parse(body as string));
+      } catch {
+        done(new CodedError('INVALID_REQUEST', 'The body must be JSON {"robotId", "onceCode"}.'), undefined);
+      }
+    });
+    admission.post<{ Body: SessionRequest }>(
+      '/v1/sessions',
+      {
+        schema: { body: sessionRequestSchema },
+        bodyLimit: 16 * 1024,
+        config: { bodyTypes: ['application/json', 'text/plain'] },
+        // Before validation, so that refused requests carry CORS headers too and the SDK can read the error
+        // code. Only a refusal can reach an origin the robot does not allow; a session never does.
+        onRequest: async (request, reply) => allowOrigin(reply, originOf(request)),
+      },
+      async (request, reply) => {
+        const info = await context.admission.admit({
+          ...request.body,
+          origin: originOf(request),
+          clientAddress: request.ip,
+          serverAddress: `${request.protocol}://${request.host}`,
+          log: request.log,
+        });
+        reply.header('Cache-Control', 'no-store');
+        return reply.code(201).send(info);
+      },
+    );
+  });
 }
 
 /**

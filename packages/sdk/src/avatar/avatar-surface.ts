@@ -43,6 +43,8 @@ export interface AvatarSurface {
   mount(container: HTMLElement): void;
   /** Loads what to show; never rejects (a broken source is logged and a plain fallback is drawn). */
   load(source: AvatarSource): Promise<void>;
+  /** Starts fetching what `load(source)` will need, before it is certain to be asked for; never rejects. */
+  prefetch?(source: AvatarSource): void;
   /** The audio the avatar lip-syncs to (null: mouth at rest). */
   attachAnalyser(analyser: AnalyserNode | null): void;
   /** Visemes with timings from a TTS; preferred over audio analysis while they cover the audio clock. */

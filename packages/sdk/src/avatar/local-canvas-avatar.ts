@@ -1,7 +1,6 @@
 import {
   firstFrameFiles,
   packFiles,
-  validatePack,
   type AvatarPack,
   type Box,
   type MouthLayer,
@@ -11,7 +10,7 @@ import {
 import type { AvatarPreview, AvatarSource, AvatarState, AvatarSurface, Viseme, VisemeCue } from './avatar-surface.js';
 import { DEFAULT_PALETTE, drawFallbackFace, readPalette, type Palette } from './fallback-face.js';
 import { bandPowers, cueAt, mouthFeatures, mouthTarget, nearestViseme, rms, smoothMouth, type MouthFeatures } from './lip-sync.js';
-import { DHKitError } from '../core/errors.js';
+import { PackFetcher } from './pack-fetcher.js';
 import { createLogger, type Logger } from '../core/logger.js';
 
 /** Frames closer together than this are skipped: ~30 fps is plenty and keeps a kiosk cool. */
@@ -67,6 +66,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
   private failed = false;
   private loading: Promise<void> | null = null;
   private sources = new Map<string, Source>();
+  private readonly fetcher = new PackFetcher();
   private rasters = new Map<string, Raster>();
   private clips = new Map<string, Path2D>();
   /** The pack's background, on its own canvas under the animated one: drawn once per size, not per frame. */
@@ -139,6 +139,10 @@ export class LocalCanvasAvatar implements AvatarSurface {
   load(source: AvatarSource): Promise<void> {
     if (!this.loading) this.loading = this.loadPack(source.url);
     return this.loading;
+  }
+
+  prefetch(source: AvatarSource): void {
+    if (!this.loading) this.fetcher.prefetch(source.url, this.state);
   }
 
   attachAnalyser(analyser: AnalyserNode | null): void {
@@ -215,6 +219,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
       }
     }
     this.sources.clear();
+    this.fetcher.clear();
     this.rasters.clear();
     this.canvas?.remove();
     this.canvas = null;
@@ -230,9 +235,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
   private async loadPack(url: string): Promise<void> {
     let rest: string[] = [];
     try {
-      const response = await fetch(url, { credentials: 'omit' });
-      if (!response.ok) throw DHKitError.fromHttpStatus(response.status, `avatar pack ${url}`);
-      const pack = validatePack(await response.json(), url);
+      const pack = await this.fetcher.manifest(url);
       // First-frame pictures first; the rest (other visemes, blinks, poses) stream in behind the first frame.
       const first = firstFrameFiles(pack, this.state);
       await Promise.all(first.map((file) => this.loadFile(pack, file)));
@@ -269,7 +272,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
   }
 
   private async loadFile(pack: AvatarPack, file: string): Promise<void> {
-    this.sources.set(file, await loadSource(new URL(file, pack.baseUrl).href));
+    this.sources.set(file, await this.fetcher.file(pack, file));
   }
 
   /** `src` when its picture has arrived, else `fallback` (pictures beyond the first frame load later). */
@@ -596,36 +599,6 @@ export class LocalCanvasAvatar implements AvatarSurface {
     this.rasters.set(src, raster);
     return raster;
   }
-}
-
-/** Loads a picture (decoded, CORS-clean so the canvas stays readable) or a looping muted video. */
-function loadSource(url: string): Promise<Source> {
-  if (/\.(webm|mp4)$/i.test(url)) {
-    return new Promise((resolve, reject) => {
-      const video = document.createElement('video');
-      video.crossOrigin = 'anonymous';
-      video.muted = true;
-      video.loop = true;
-      video.playsInline = true;
-      video.preload = 'auto';
-      video.onloadeddata = () => {
-        video.play().catch(() => {});
-        resolve(video);
-      };
-      video.onerror = () => reject(new DHKitError('NETWORK_ERROR', `avatar pack: cannot load video ${url}`));
-      video.src = url;
-    });
-  }
-  const image = new Image();
-  image.crossOrigin = 'anonymous';
-  image.decoding = 'async';
-  image.src = url;
-  return image.decode().then(
-    () => image,
-    (cause: unknown) => {
-      throw new DHKitError('NETWORK_ERROR', `avatar pack: cannot load image ${url}`, { cause });
-    },
-  );
 }
 
 function drawCover(ctx: CanvasRenderingContext2D, source: Source, width: number, height: number): void {

@@ -15,7 +15,8 @@ export async function requestSession(address: ServerAddress, request: SessionReq
   try {
     response = await fetch(sessionsUrl(address), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      // text/plain keeps it a simple request: no CORS preflight before admission (the server parses it as JSON).
+      headers: { 'content-type': 'text/plain;charset=UTF-8', accept: 'application/json' },
       body: JSON.stringify(request),
       // The once-code is the credential; cookies of the server's domain have no business here.
       credentials: 'omit',

@@ -109,6 +109,9 @@ export abstract class DigitalHumanParts {
   }
 
   protected async connect(drawn: Promise<void>): Promise<void> {
+    // Most robots show the default pack: its first frame loads while admission runs (the robot's own pack is known
+    // only after it), so a first visit waits for admission and pictures side by side, not one after the other.
+    this.surface?.prefetch?.({ kind: 'pack', url: packManifestUrl(this.options.address.httpBase, undefined) });
     const session = await Promise.race([this.connection.admit(), this.cancelled]);
     // Livekit mode: the renderer's stream replaces the local avatar (docs/livekit.md).
     const streamed = session.mediaMode === 'livekit' && session.livekit ? this.streamAvatar(session.livekit) : null;

@@ -1,0 +1,80 @@
+/**
+ * Fetches an avatar pack's manifest and pictures, each once: the first frame's files can be asked for early (while
+ * admission runs, before the robot's pack is known for sure) and the real load then reuses what has arrived or is
+ * on its way, instead of waiting for admission → manifest → pictures one after the other.
+ */
+import { firstFrameFiles, validatePack, type AvatarPack } from './avatar-pack.js';
+import { DHKitError } from '../core/errors.js';
+
+export type PackSource = HTMLImageElement | HTMLVideoElement;
+
+export class PackFetcher {
+  private readonly manifests = new Map<string, Promise<AvatarPack>>();
+  private readonly pictures = new Map<string, Promise<PackSource>>();
+
+  manifest(url: string): Promise<AvatarPack> {
+    let pending = this.manifests.get(url);
+    if (!pending) {
+      pending = fetch(url, { credentials: 'omit' }).then(async (response) => {
+        if (!response.ok) throw DHKitError.fromHttpStatus(response.status, `avatar pack ${url}`);
+        return validatePack(await response.json(), url);
+      });
+      this.manifests.set(url, pending);
+    }
+    return pending;
+  }
+
+  /** A file of `pack`, loaded and decoded. */
+  file(pack: AvatarPack, file: string): Promise<PackSource> {
+    const href = new URL(file, pack.baseUrl).href;
+    let pending = this.pictures.get(href);
+    if (!pending) {
+      pending = loadSource(href);
+      this.pictures.set(href, pending);
+    }
+    return pending;
+  }
+
+  /** Starts on a pack's manifest and first-frame files; failures are left for the real load to report. */
+  prefetch(url: string, pose: keyof AvatarPack['poses']): void {
+    this.manifest(url).then(
+      (pack) => firstFrameFiles(pack, pose).forEach((file) => this.file(pack, file).catch(() => {})),
+      () => {},
+    );
+  }
+
+  clear(): void {
+    this.manifests.clear();
+    this.pictures.clear();
+  }
+}
+
+/** Loads a picture (decoded, CORS-clean so the canvas stays readable) or a looping muted video. */
+function loadSource(url: string): Promise<PackSource> {
+  if (/\.(webm|mp4)$/i.test(url)) {
+    return new Promise((resolve, reject) => {
+      const video = document.createElement('video');
+      video.crossOrigin = 'anonymous';
+      video.muted = true;
+      video.loop = true;
+      video.playsInline = true;
+      video.preload = 'auto';
+      video.onloadeddata = () => {
+        video.play().catch(() => {});
+        resolve(video);
+      };
+      video.onerror = () => reject(new DHKitError('NETWORK_ERROR', `avatar pack: cannot load video ${url}`));
+      video.src = url;
+    });
+  }
+  const image = new Image();
+  image.crossOrigin = 'anonymous';
+  image.decoding = 'async';
+  image.src = url;
+  return image.decode().then(
+    () => image,
+    (cause: unknown) => {
+      throw new DHKitError('NETWORK_ERROR', `avatar pack: cannot load image ${url}`, { cause });
+    },
+  );
+}
