@@ -12,12 +12,21 @@ import { startServer } from '../server/dist/index.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ADMIN_KEY = 'bench-admin-key-0123456789-padded-to-32-characters';
-const server = await startServer({ port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'dhkit-bench-')), adminKey: ADMIN_KEY, demo: true, logLevel: 'error' });
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  dataDir: mkdtempSync(join(tmpdir(), 'dhkit-bench-')),
+  adminKey: ADMIN_KEY,
+  demo: true,
+  logLevel: 'error',
+});
 const browser = await launchChromium();
 const site = createServer((_request, response) =>
   response
     .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-    .end(`<!doctype html><style>#dh{width:360px;height:540px}</style><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script>`),
+    .end(
+      `<!doctype html><style>#dh{width:360px;height:540px}</style><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script>`,
+    ),
 );
 await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
 const siteUrl = `http://127.0.0.1:${site.address().port}/`;

@@ -152,7 +152,8 @@ async function openApp(page: Page, appUrl: string, framework: Framework): Promis
   return problems;
 }
 
-const call = (page: Page, name: 'mount' | 'unmount') => page.evaluate((fn) => (window as unknown as Record<string, () => void>)[fn]!(), name);
+const call = (page: Page, name: 'mount' | 'unmount') =>
+  page.evaluate((fn) => (window as unknown as Record<string, () => void>)[fn]!(), name);
 
 for (const framework of ['react', 'vue'] as const) {
   test(`docs/ui.md's ${framework} snippet renders, answers aloud, and leaves no session behind (fast unmounts too)`, async ({

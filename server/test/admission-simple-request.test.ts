@@ -15,8 +15,14 @@ describe('POST /v1/sessions as text/plain', () => {
   afterAll(() => app.close());
 
   const onceCode = async () =>
-    (await app.inject({ method: 'POST', url: '/v1/robots/demo/once-codes', headers: { ...ADMIN, 'content-type': 'application/json' }, payload: '{}' })).json()
-      .onceCode as string;
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/robots/demo/once-codes',
+        headers: { ...ADMIN, 'content-type': 'application/json' },
+        payload: '{}',
+      })
+    ).json().onceCode as string;
   const admit = (payload: string, origin = 'https://shop.example') =>
     app.inject({ method: 'POST', url: '/v1/sessions', payload, headers: { 'content-type': 'text/plain;charset=UTF-8', origin } });
 

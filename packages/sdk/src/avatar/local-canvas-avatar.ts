@@ -1,12 +1,4 @@
-import {
-  firstFrameFiles,
-  packFiles,
-  type AvatarPack,
-  type Box,
-  type MouthLayer,
-  type PackLayer,
-  type PackPose,
-} from './avatar-pack.js';
+import { firstFrameFiles, packFiles, type AvatarPack, type Box, type MouthLayer, type PackLayer, type PackPose } from './avatar-pack.js';
 import type { AvatarPreview, AvatarSource, AvatarState, AvatarSurface, Viseme, VisemeCue } from './avatar-surface.js';
 import { DEFAULT_PALETTE, drawFallbackFace, readPalette, type Palette } from './fallback-face.js';
 import { bandPowers, cueAt, mouthFeatures, mouthTarget, nearestViseme, rms, smoothMouth, type MouthFeatures } from './lip-sync.js';
