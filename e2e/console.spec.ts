@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { ADMIN_KEY, expect, test } from './fixtures';
+import { ADMIN_KEY, expect, test } from './fixtures.js';
 
 const WEBHOOK_SECRET = 'whsec-console-e2e-0123456789abcdef';
 const KNOWLEDGE_CSV = [

@@ -44,7 +44,7 @@ afterAll(() => server.close());
 async function send(target: RunningServer, url: string, body: Buffer | string, type?: string) {
   const headers: Record<string, string> = { ...ADMIN };
   if (type) headers['content-type'] = type;
-  const response = await fetch(target.url + url, { method: 'POST', headers, body });
+  const response = await fetch(target.url + url, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
   // Untyped on purpose: the assertions check the shape the route sent.
   return { status: response.status, json: (await response.json()) as any };
 }
