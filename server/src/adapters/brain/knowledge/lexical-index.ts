@@ -41,6 +41,8 @@ export interface KnowledgeMatch<E extends IndexableEntry = IndexableEntry> {
   /** The two parts of the confidence (see the file comment). */
   recall: number;
   precision: number;
+  /** With embeddings: the cosine similarity of the question and the entry's closest known question. */
+  similarity?: number;
 }
 
 export interface SearchOptions {
