@@ -205,6 +205,7 @@ function buildContext(
   const ttsFactory = new TtsFactory(espeak);
   const knowledge = new KnowledgeBrain({
     loadEntries: (robotId) => store.listKnowledge(robotId),
+    vectors: { load: (robotId, model) => store.knowledgeVectors(robotId, model), save: (...args) => store.saveKnowledgeVectors(...args) },
     // The message names the endpoint without credentials; the lexical ranking answers meanwhile.
     onEmbeddingsError: (robotId, error) => app.log.warn({ robotId, reason: error.message }, 'knowledge embeddings unavailable'),
   });

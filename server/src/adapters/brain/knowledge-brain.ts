@@ -16,7 +16,7 @@ import {
   type KnowledgeDecision,
 } from './knowledge/decision.js';
 import type { EmbeddingsError } from './knowledge/embeddings-client.js';
-import { SemanticMatcher, type SemanticState } from './knowledge/semantic-matcher.js';
+import { SemanticMatcher, modelKey, type SemanticState } from './knowledge/semantic-matcher.js';
 import type { KeyTermsConfig } from './knowledge/key-terms.js';
 import { KnowledgeIndex, type LookupResult } from './knowledge/knowledge-index.js';
 import type { IndexableEntry } from './knowledge/lexical-index.js';
@@ -31,6 +31,11 @@ export interface KnowledgeBrainOptions<E extends IndexableEntry = IndexableEntry
   loadEntries(robotId: string): Promise<E[]>;
   /** Matches below this get suggestions or the fallback answer (default ANSWER_THRESHOLD). */
   threshold?: number;
+  /** Where entry vectors are kept (the store), so that unchanged questions are not embedded again. */
+  vectors?: {
+    load(robotId: string, modelKey: string): Promise<Map<string, Float32Array>>;
+    save(robotId: string, modelKey: string, vectors: ReadonlyMap<string, Float32Array>): Promise<void>;
+  };
   /** A robot's embeddings endpoint failed (the lexical ranking answered instead). */
   onEmbeddingsError?: (robotId: string, error: EmbeddingsError) => void;
 }
@@ -106,7 +111,11 @@ export class KnowledgeBrain<E extends IndexableEntry = IndexableEntry> implement
     const configKey = JSON.stringify(config);
     const cached = this.semantic.get(robotId);
     if (cached && cached.index === index && cached.configKey === configKey) return cached.matcher;
-    const matcher = new SemanticMatcher(index.entries, config, (error) => this.options.onEmbeddingsError?.(robotId, error));
+    const vectors = this.options.vectors;
+    const key = modelKey(config);
+    const stored = vectors && { load: () => vectors.load(robotId, key), save: (map: ReadonlyMap<string, Float32Array>) => vectors.save(robotId, key, map) };
+    const onError = (error: EmbeddingsError) => this.options.onEmbeddingsError?.(robotId, error);
+    const matcher = new SemanticMatcher(index.entries, config, onError, stored);
     this.semantic.set(robotId, { configKey, index, matcher });
     return matcher;
   }

@@ -1,10 +1,12 @@
 /**
- * The embeddings side of one robot's knowledge index: the entries' vectors (asked for once per index, in the
- * background, so the first questions after an import are answered lexically while they come), and per
+ * The embeddings side of one robot's knowledge index: the entries' vectors (kept in the store by the hash of
+ * the text they were made of, so only new or changed questions are sent to the endpoint; asked for once per
+ * index, in the background, so the first questions after an import are answered lexically while they come), and per
  * question the question's vector under the robot's short timeout. Whenever the endpoint is not set, not
  * ready, slow, down or answers nonsense, `rank` returns the lexical ranking unchanged: embeddings can only
  * add to what the lexical index finds, never stop the robot from answering.
  */
+import { createHash } from 'node:crypto';
 import type { KnowledgeEmbeddingsConfig } from '@dhkit/protocol';
 import { EmbeddingsClient, EmbeddingsError } from './embeddings-client.js';
 import { EntryVectors, hybridMatches } from './hybrid-ranking.js';
@@ -17,6 +19,21 @@ const RETRY_AFTER_MS = 60_000;
 
 export type SemanticState = 'pending' | 'ready' | 'failed';
 
+/** Where a robot's entry vectors are kept for one model (the store's knowledge_vectors; text hash → vector). */
+export interface StoredVectors {
+  load(): Promise<Map<string, Float32Array>>;
+  save(vectors: ReadonlyMap<string, Float32Array>): Promise<void>;
+}
+
+/** Which vectors fit together: those of one model at one endpoint. */
+export function modelKey(config: KnowledgeEmbeddingsConfig): string {
+  return createHash('sha256').update(`${config.baseUrl}\n${config.model}`).digest('hex').slice(0, 32);
+}
+
+export function textHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
 export class SemanticMatcher<E extends IndexableEntry = IndexableEntry> {
   private readonly client: EmbeddingsClient;
   private vectors: EntryVectors | null = null;
@@ -27,6 +44,7 @@ export class SemanticMatcher<E extends IndexableEntry = IndexableEntry> {
     private readonly entries: readonly E[],
     private readonly config: KnowledgeEmbeddingsConfig,
     private readonly onError: (error: EmbeddingsError) => void = () => {},
+    private readonly stored?: StoredVectors,
   ) {
     this.client = new EmbeddingsClient(config);
   }
@@ -78,11 +96,44 @@ export class SemanticMatcher<E extends IndexableEntry = IndexableEntry> {
         docText.push(text);
       }
     });
-    const vectors = await this.client.embedTexts(docText);
+    const hashes = docText.map(textHash);
+    const textOf = new Map(hashes.map((hash, doc) => [hash, docText[doc]]));
+    let known = await this.loadStored();
+    let asked = await this.embedMissing(known, textOf);
+    let vectors = hashes.map((hash) => known.get(hash)!);
+    if (vectors.some((vector) => vector.length !== vectors[0].length)) {
+      // Stored vectors of another model under the same name and endpoint: all are made again.
+      known = new Map();
+      asked = await this.embedMissing(known, textOf);
+      vectors = hashes.map((hash) => known.get(hash)!);
+    }
     this.vectors = new EntryVectors(vectors, docEntry, docText, this.entries.length);
+    const current = new Map(hashes.map((hash, doc) => [hash, vectors[doc]]));
+    if (asked > 0 || current.size !== known.size) {
+      await this.stored?.save(current).catch((error) => this.onError(asEmbeddingsError(error, 'Saving the entries’ vectors failed: ')));
+    }
+  }
+
+  /** Asks the endpoint for the texts `known` has no vector of, and adds them; returns how many were asked. */
+  private async embedMissing(known: Map<string, Float32Array>, textOf: ReadonlyMap<string, string>): Promise<number> {
+    const missing = [...textOf.keys()].filter((hash) => !known.has(hash));
+    if (missing.length === 0) return 0;
+    const fresh = await this.client.embedTexts(missing.map((hash) => textOf.get(hash)!));
+    fresh.forEach((vector, i) => known.set(missing[i], vector));
+    return missing.length;
+  }
+
+  private async loadStored(): Promise<Map<string, Float32Array>> {
+    try {
+      return (await this.stored?.load()) ?? new Map();
+    } catch (error) {
+      this.onError(asEmbeddingsError(error, 'Reading the stored vectors failed: '));
+      return new Map();
+    }
   }
 }
 
-function asEmbeddingsError(error: unknown): EmbeddingsError {
-  return error instanceof EmbeddingsError ? error : new EmbeddingsError(error instanceof Error ? error.message : String(error));
+function asEmbeddingsError(error: unknown, prefix = ''): EmbeddingsError {
+  if (error instanceof EmbeddingsError) return error;
+  return new EmbeddingsError(prefix + (error instanceof Error ? error.message : String(error)));
 }
