@@ -89,10 +89,23 @@ describe('embeddings client', () => {
     ['malformed JSON', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data": [')],
     ['no data', (res) => res.writeHead(200).end('{"object":"list"}')],
     ['too few vectors', (res) => res.writeHead(200).end(JSON.stringify({ data: [{ index: 0, embedding: [1, 2] }] }))],
-    ['strings for numbers', (res, input) => res.writeHead(200).end(JSON.stringify({ data: input.map((_, i) => ({ index: i, embedding: ['1', '2'] })) }))],
-    ['vectors of mixed length', (res, input) => res.writeHead(200).end(JSON.stringify({ data: input.map((_, i) => ({ index: i, embedding: Array(i + 1).fill(1) })) }))],
-    ['a zero vector', (res, input) => res.writeHead(200).end(JSON.stringify({ data: input.map((_, i) => ({ index: i, embedding: [0, 0] })) }))],
-    ['duplicate indexes', (res, input) => res.writeHead(200).end(JSON.stringify({ data: input.map(() => ({ index: 0, embedding: [1, 0] })) }))],
+    [
+      'strings for numbers',
+      (res, input) => res.writeHead(200).end(JSON.stringify({ data: input.map((_, i) => ({ index: i, embedding: ['1', '2'] })) })),
+    ],
+    [
+      'vectors of mixed length',
+      (res, input) =>
+        res.writeHead(200).end(JSON.stringify({ data: input.map((_, i) => ({ index: i, embedding: Array(i + 1).fill(1) })) })),
+    ],
+    [
+      'a zero vector',
+      (res, input) => res.writeHead(200).end(JSON.stringify({ data: input.map((_, i) => ({ index: i, embedding: [0, 0] })) })),
+    ],
+    [
+      'duplicate indexes',
+      (res, input) => res.writeHead(200).end(JSON.stringify({ data: input.map(() => ({ index: 0, embedding: [1, 0] })) })),
+    ],
   ];
   for (const [what, send] of badReplies) {
     it(`refuses ${what} with an EmbeddingsError that shows no key`, async () => {
@@ -201,12 +214,19 @@ describe('embeddings robot setting over HTTP', () => {
 
   it('is validated, masks its key, keeps it for the same URL, and the search route shows the similarity', async () => {
     const embeddings = config();
-    const created = await call('POST', '/v1/robots', { id: 'museum', name: 'Museum', languages: ['en_US'], brain: { type: 'knowledge', embeddings } });
+    const created = await call('POST', '/v1/robots', {
+      id: 'museum',
+      name: 'Museum',
+      languages: ['en_US'],
+      brain: { type: 'knowledge', embeddings },
+    });
     expect(created.status).toBe(201);
     expect(created.text).not.toContain('sk-embed-secret');
     expect(created.json.brain.embeddings.apiKey).toBe('sk-…7890');
 
-    expect((await call('POST', '/v1/robots/museum/knowledge', { entries: ENTRIES.map(({ id: _id, ...entry }) => entry) })).status).toBe(201);
+    expect((await call('POST', '/v1/robots/museum/knowledge', { entries: ENTRIES.map(({ id: _id, ...entry }) => entry) })).status).toBe(
+      201,
+    );
     // The import started the entries' vectors; the search route ranks with them once they are in.
     let reply = await call('POST', '/v1/robots/museum/knowledge/search', { question: PARAPHRASE });
     for (let i = 0; i < 50 && reply.json.decision !== 'answer'; i++) {

@@ -91,7 +91,12 @@ function restoreKnowledgeSecrets(next: KnowledgeBrainConfig, current: KnowledgeB
     restored.llm = { ...next.llm, apiKey };
   }
   if (next.embeddings?.apiKey && isMaskedSecret(next.embeddings.apiKey)) {
-    const apiKey = keptSecret('brain.embeddings.apiKey', current?.embeddings?.apiKey, next.embeddings.baseUrl, current?.embeddings?.baseUrl);
+    const apiKey = keptSecret(
+      'brain.embeddings.apiKey',
+      current?.embeddings?.apiKey,
+      next.embeddings.baseUrl,
+      current?.embeddings?.baseUrl,
+    );
     restored.embeddings = { ...next.embeddings, apiKey };
   }
   return restored;

@@ -338,8 +338,10 @@ function prepareStatements(db: Database.Database) {
       'SELECT text_hash, vector FROM knowledge_vectors WHERE robot_id = ? AND model_key = ?',
     ),
     deleteVectors: db.prepare('DELETE FROM knowledge_vectors WHERE robot_id = ? AND model_key = ?'),
-    insertVector: db.prepare('INSERT INTO knowledge_vectors (robot_id, model_key, text_hash, vector) VALUES (?, ?, ?, ?) ' +
-        'ON CONFLICT (robot_id, model_key, text_hash) DO UPDATE SET vector = excluded.vector'),
+    insertVector: db.prepare(
+      'INSERT INTO knowledge_vectors (robot_id, model_key, text_hash, vector) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (robot_id, model_key, text_hash) DO UPDATE SET vector = excluded.vector',
+    ),
     insertQuestion: db.prepare(ANALYTICS_SQL.insert),
     pruneQuestions: db.prepare(ANALYTICS_SQL.prune),
     insertOnceCode: db.prepare('INSERT INTO once_codes (code_hash, robot_id, expires_at, created_at) VALUES (?, ?, ?, ?)'),

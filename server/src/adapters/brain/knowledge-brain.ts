@@ -113,7 +113,10 @@ export class KnowledgeBrain<E extends IndexableEntry = IndexableEntry> implement
     if (cached && cached.index === index && cached.configKey === configKey) return cached.matcher;
     const vectors = this.options.vectors;
     const key = modelKey(config);
-    const stored = vectors && { load: () => vectors.load(robotId, key), save: (map: ReadonlyMap<string, Float32Array>) => vectors.save(robotId, key, map) };
+    const stored = vectors && {
+      load: () => vectors.load(robotId, key),
+      save: (map: ReadonlyMap<string, Float32Array>) => vectors.save(robotId, key, map),
+    };
     const onError = (error: EmbeddingsError) => this.options.onEmbeddingsError?.(robotId, error);
     const matcher = new SemanticMatcher(index.entries, config, onError, stored);
     this.semantic.set(robotId, { configKey, index, matcher });
