@@ -24,7 +24,7 @@ afterAll(async () => {
 beforeEach(() => {
   upstream.requests.length = 0;
   // A toy model: the letters a..e counted, plus one so no vector is zero.
-  upstream.handler = openAiEmbeddings((text) => [1, ...'abcde'].map((c, i) => (i === 0 ? 1 : text.split(c).length - 1)));
+  upstream.handler = openAiEmbeddings((text) => [1, ...[...'abcde'].map((letter) => text.split(letter).length - 1)]);
 });
 
 const backends: { name: string; open(): Promise<{ store: Store; reopen(): Promise<Store> }> }[] = [

@@ -9,7 +9,7 @@
  */
 import type { KnowledgeEmbeddingsConfig } from '@dhkit/protocol';
 import { fetchUpstream } from '../../../security/upstream-fetch.js';
-import { describeUrl } from '../http-brain.js';
+import { bodyOf, describeUrl } from '../http-brain.js';
 
 /** How long a visitor's question may wait for its vector before the lexical ranking answers alone. */
 export const DEFAULT_QUESTION_TIMEOUT_MS = 800;
@@ -84,7 +84,7 @@ export class EmbeddingsClient {
 async function boundedText(response: Response): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
+  for await (const chunk of bodyOf(response)) {
     size += chunk.length;
     if (size > MAX_REPLY_BYTES) throw new EmbeddingsError(`The embeddings endpoint sent more than ${MAX_REPLY_BYTES} bytes.`);
     chunks.push(chunk);
