@@ -271,4 +271,14 @@ describe('embeddings robot setting over HTTP', () => {
       expect(response.json.error.code).toBe('INVALID_REQUEST');
     }
   });
+
+  it('setting an endpoint on a robot with entries asks for their vectors at once, before any question', async () => {
+    expect((await call('POST', '/v1/robots', { id: 'later', name: 'Later', languages: ['en_US'] })).status).toBe(201);
+    expect((await call('POST', '/v1/robots/later/knowledge', { entries: ENTRIES.map(({ id: _id, ...entry }) => entry) })).status).toBe(201);
+    upstream.requests.length = 0;
+    expect((await call('PATCH', '/v1/robots/later', { brain: { type: 'knowledge', embeddings: config() } })).status).toBe(200);
+    const entryBatch = () => upstream.requests.find((r) => r.json.input.length === ENTRIES.length);
+    for (let i = 0; i < 50 && !entryBatch(); i++) await sleep(50);
+    expect(entryBatch()?.json.input).toEqual(ENTRIES.map((entry) => entry.question));
+  });
 });
