@@ -203,7 +203,12 @@ function buildContext(
   const espeakBinary = espeakLocation.binary ?? (espeakEnv.DHKIT_ESPEAK_PATH?.trim() || 'espeak-ng');
   const espeak = options.tts ?? new EspeakTts({ binary: espeakBinary });
   const ttsFactory = new TtsFactory(espeak);
-  const knowledge = new KnowledgeBrain({ loadEntries: (robotId) => store.listKnowledge(robotId) });
+  const knowledge = new KnowledgeBrain({
+    loadEntries: (robotId) => store.listKnowledge(robotId),
+    vectors: { load: (robotId, model) => store.knowledgeVectors(robotId, model), save: (...args) => store.saveKnowledgeVectors(...args) },
+    // The message names the endpoint without credentials; the lexical ranking answers meanwhile.
+    onEmbeddingsError: (robotId, error) => app.log.warn({ robotId, reason: error.message }, 'knowledge embeddings unavailable'),
+  });
   const brains = new BrainFactory(knowledge, (fallback) =>
     app.log.warn(
       fallback.reason === 'timeout'

@@ -330,7 +330,12 @@ async function knowledgeAsk(args: string[], env: NodeJS.ProcessEnv): Promise<num
       console.error(`dhkit: no robot "${robotId}" in ${where}.`);
       return 1;
     }
-    const brain = new KnowledgeBrain({ loadEntries: (id) => store.listKnowledge(id) });
+    const brain = new KnowledgeBrain({
+      loadEntries: (id) => store.listKnowledge(id),
+      vectors: { load: (id, model) => store.knowledgeVectors(id, model), save: (...args) => store.saveKnowledgeVectors(...args) },
+    });
+    // With embeddings, rank as a warm server would: with the entries' vectors (from the store, or made now).
+    await brain.prepareEmbeddings(robot);
     process.stdout.write(`${JSON.stringify(searchReply(await brain.lookup(robot, question, limit ?? 5)), null, 2)}\n`);
     return 0;
   } finally {

@@ -85,3 +85,18 @@ export function openAiStream(tokens: string[], options: { firstDelayMs?: number;
     res.end('data: [DONE]\n\n');
   };
 }
+
+/**
+ * An OpenAI-compatible `/v1/embeddings` reply: `{object: 'list', data: [{object, index, embedding}], model}`,
+ * one vector per input (from `embed`), after `delayMs`.
+ */
+export function openAiEmbeddings(embed: (text: string) => number[], options: { delayMs?: number } = {}): Handler {
+  return async (req, res) => {
+    await sleep(options.delayMs ?? 0);
+    if (res.destroyed) return;
+    const inputs: string[] = Array.isArray(req.json?.input) ? req.json.input : [req.json?.input];
+    const data = inputs.map((text, index) => ({ object: 'embedding', index, embedding: embed(text) }));
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ object: 'list', data, model: req.json?.model, usage: { prompt_tokens: 1, total_tokens: 1 } }));
+  };
+}

@@ -23,6 +23,8 @@ export interface KnowledgeBrainConfig extends BrainConfigBase {
   synonyms?: string[][];
   /** An LLM that answers in its own words from the best entries (docs/knowledge-base.md#grounded-llm-answers). */
   llm?: KnowledgeLlmConfig;
+  /** Optional semantic matching through an OpenAI-compatible embeddings endpoint (docs/knowledge-base.md). */
+  embeddings?: KnowledgeEmbeddingsConfig;
 }
 /** The OpenAI-compatible LLM of a knowledge robot: it answers only from the entries retrieval found. */
 export interface KnowledgeLlmConfig {
@@ -43,6 +45,18 @@ export interface KnowledgeLlmConfig {
   historyTurns?: number;
   temperature?: number;
   maxTokens?: number;
+}
+/** An OpenAI-compatible `/embeddings` endpoint whose vectors are ranked beside the lexical matches. */
+export interface KnowledgeEmbeddingsConfig {
+  /** e.g. `https://api.openai.com/v1`; `/embeddings` is appended. */
+  baseUrl: string;
+  model: string;
+  /** Sent as `Authorization: Bearer`; never sent to the browser, masked in admin answers, never logged. */
+  apiKey?: string;
+  /** How long a question waits for its vector before the lexical ranking answers alone (default 800 ms). */
+  timeoutMs?: number;
+  /** The cosine similarity that counts as no match at all for this model (default 0.5); 1 is a full match. */
+  minSimilarity?: number;
 }
 /** An OpenAI-compatible chat completions endpoint, streamed. */
 export interface OpenAiBrainConfig extends BrainConfigBase {

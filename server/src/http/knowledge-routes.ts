@@ -102,7 +102,7 @@ function knowledgeBaseRoutes(app: FastifyInstance, context: AppContext): void {
       const entries = request.body.entries.map(storedEntry);
       const imported =
         mode === 'replace' ? await context.store.replaceKnowledge(robot.id, entries) : await context.store.addKnowledge(robot.id, entries);
-      context.brain.invalidate(robot.id);
+      context.brain.changed(robot);
       return reply.code(201).send({ imported, mode });
     },
   );
@@ -154,7 +154,7 @@ function knowledgeEntryRoutes(app: FastifyInstance, context: AppContext): void {
   const write = async (params: EntryParams, draft: KnowledgeEntryDraft) => {
     const updated = await context.store.updateKnowledgeEntry(params.id, entryId(params), storedEntry(draft));
     if (!updated) throw noSuchEntry(params.id, params.entryId);
-    context.brain.invalidate(params.id);
+    context.brain.changed(await loadRobot(context, params.id));
     return updated;
   };
 

@@ -64,6 +64,9 @@ function robotResourceRoutes(app: FastifyInstance, context: AppContext, loadRobo
       const updated = { ...buildRobot({ ...fields, ...patch, defaultLanguage, id: current.id }), createdAt };
       if (patch.hotQuestions) updated.hotQuestions = checkHotQuestions(patch.hotQuestions, updated.languages);
       if (!(await context.store.updateRobot(updated))) throw new CodedError('ROBOT_NOT_FOUND');
+      // A robot that now names an embeddings endpoint gets its entries' vectors now, not at its first question
+      // (a failure is reported by the brain and met again then).
+      context.brain.prepareEmbeddings(updated).catch(() => {});
       return maskRobotSecrets(updated);
     },
   );

@@ -56,6 +56,18 @@ const brainSchema = {
           maxItems: 500,
           items: { type: 'array', minItems: 2, maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 100 } },
         },
+        embeddings: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['baseUrl', 'model'],
+          properties: {
+            baseUrl: httpUrlSchema,
+            model: { type: 'string', minLength: 1, maxLength: 200 },
+            apiKey: { type: 'string', minLength: 1, maxLength: 1000 },
+            timeoutMs: { type: 'integer', minimum: 50, maximum: 10_000 },
+            minSimilarity: { type: 'number', minimum: -1, maximum: 0.99 },
+          },
+        },
         fallbackAnswers: fallbackAnswersSchema,
         llm: knowledgeLlmSchema,
       },

@@ -1,12 +1,13 @@
 /**
- * Secrets in admin answers: the brain's `apiKey`/`secret` (and a knowledge robot's `llm.apiKey`) and the speech engines' `apiKey`s are returned
+ * Secrets in admin answers: the brain's `apiKey`/`secret` (and a knowledge robot's `llm.apiKey` and
+ * `embeddings.apiKey`) and the speech engines' `apiKey`s are returned
  * masked ("sk-…abcd"), as are the media mode's LiveKit `apiSecret` and renderer `secret`, so an admin screen or
  * a log of admin traffic never shows them; a PATCH that sends a masked value back keeps the stored secret, but
  * only for the same target URL: a masked key next to a new URL would send the stored key to that new host, so
  * it must be entered again (INVALID_REQUEST). (The browser never sees any of them: RobotProfile carries no
  * brain, tts or asr.)
  */
-import type { AsrConfig, BrainConfig, MediaConfig, Robot, TtsConfig } from '@dhkit/protocol';
+import type { AsrConfig, BrainConfig, KnowledgeBrainConfig, MediaConfig, Robot, TtsConfig } from '@dhkit/protocol';
 import { CodedError } from '../errors.js';
 
 /** The stored secret for a masked value, or a refusal when the secret's target URL is not the stored one. */
@@ -37,7 +38,12 @@ function isMaskedSecret(value: string): boolean {
 export function maskBrainSecrets(brain: BrainConfig): BrainConfig {
   if (brain.type === 'openai' && brain.apiKey) return { ...brain, apiKey: maskSecret(brain.apiKey) };
   if (brain.type === 'webhook') return { ...brain, secret: maskSecret(brain.secret) };
-  if (brain.type === 'knowledge' && brain.llm?.apiKey) return { ...brain, llm: { ...brain.llm, apiKey: maskSecret(brain.llm.apiKey) } };
+  if (brain.type === 'knowledge' && (brain.llm?.apiKey || brain.embeddings?.apiKey)) {
+    const masked = { ...brain };
+    if (brain.llm?.apiKey) masked.llm = { ...brain.llm, apiKey: maskSecret(brain.llm.apiKey) };
+    if (brain.embeddings?.apiKey) masked.embeddings = { ...brain.embeddings, apiKey: maskSecret(brain.embeddings.apiKey) };
+    return masked;
+  }
   return brain;
 }
 
@@ -77,6 +83,25 @@ function restoreMediaSecrets(next: MediaConfig, current: MediaConfig | undefined
   return restored;
 }
 
+/** A knowledge brain's LLM and embeddings keys, each kept only for its own stored URL. */
+function restoreKnowledgeSecrets(next: KnowledgeBrainConfig, current: KnowledgeBrainConfig | undefined): KnowledgeBrainConfig {
+  const restored = { ...next };
+  if (next.llm?.apiKey && isMaskedSecret(next.llm.apiKey)) {
+    const apiKey = keptSecret('brain.llm.apiKey', current?.llm?.apiKey, next.llm.baseUrl, current?.llm?.baseUrl);
+    restored.llm = { ...next.llm, apiKey };
+  }
+  if (next.embeddings?.apiKey && isMaskedSecret(next.embeddings.apiKey)) {
+    const apiKey = keptSecret(
+      'brain.embeddings.apiKey',
+      current?.embeddings?.apiKey,
+      next.embeddings.baseUrl,
+      current?.embeddings?.baseUrl,
+    );
+    restored.embeddings = { ...next.embeddings, apiKey };
+  }
+  return restored;
+}
+
 /** A brain config from a PATCH, where masked secrets stand for the stored ones (same brain type only). */
 export function restoreMaskedSecrets(next: BrainConfig, current: BrainConfig): BrainConfig {
   if (next.type === 'openai' && current.type === 'openai' && next.apiKey && isMaskedSecret(next.apiKey)) {
@@ -85,11 +110,7 @@ export function restoreMaskedSecrets(next: BrainConfig, current: BrainConfig): B
   if (next.type === 'webhook' && current.type === 'webhook' && isMaskedSecret(next.secret)) {
     return { ...next, secret: keptSecret('brain.secret', current.secret, next.url, current.url) };
   }
-  if (next.type === 'knowledge' && next.llm?.apiKey && isMaskedSecret(next.llm.apiKey)) {
-    const stored = current.type === 'knowledge' ? current.llm : undefined;
-    const apiKey = keptSecret('brain.llm.apiKey', stored?.apiKey, next.llm.baseUrl, stored?.baseUrl);
-    return { ...next, llm: { ...next.llm, apiKey } };
-  }
+  if (next.type === 'knowledge') return restoreKnowledgeSecrets(next, current.type === 'knowledge' ? current : undefined);
   return next;
 }
 

@@ -16,6 +16,7 @@ import { PostgresLimits } from './postgres-limits.js';
 import type { SharedLimitStore } from './shared-limits.js';
 import { ANALYTICS_SQL, numberedPlaceholders, runAnalytics, runUnansweredQuestions } from './question-analytics.js';
 import { changePostgresKnowledge } from './postgres-knowledge-change.js';
+import { encodeVector, vectorsFromRows } from './vector-encoding.js';
 import {
   KNOWLEDGE_REVISION_PREFIX,
   knowledgeFromRow,
@@ -215,6 +216,29 @@ export class PostgresStore implements Store {
       `${KNOWLEDGE_REVISION_PREFIX}%`,
     ]);
     return new Map(rows.map((row) => [row.key.slice(KNOWLEDGE_REVISION_PREFIX.length), row.value]));
+  }
+
+  async knowledgeVectors(robotId: string, modelKey: string): Promise<Map<string, Float32Array>> {
+    const { rows } = await this.pool.query<{ text_hash: string; vector: string }>(
+      'SELECT text_hash, vector FROM knowledge_vectors WHERE robot_id = $1 AND model_key = $2',
+      [robotId, modelKey],
+    );
+    return vectorsFromRows(rows);
+  }
+
+  async saveKnowledgeVectors(robotId: string, modelKey: string, vectors: ReadonlyMap<string, Float32Array>): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query('DELETE FROM knowledge_vectors WHERE robot_id = $1 AND model_key = $2', [robotId, modelKey]);
+      const hashes = [...vectors.keys()];
+      // One statement per 500 rows: a knowledge base of thousands of questions is a few round trips.
+      for (let start = 0; start < hashes.length; start += 500) {
+        const batch = hashes.slice(start, start + 500);
+        const values = batch.flatMap((hash) => [robotId, modelKey, hash, encodeVector(vectors.get(hash)!)]);
+        const rows = batch.map((_, i) => `($${4 * i + 1}, $${4 * i + 2}, $${4 * i + 3}, $${4 * i + 4})`).join(', ');
+        const insert = `INSERT INTO knowledge_vectors (robot_id, model_key, text_hash, vector) VALUES ${rows}`;
+        await client.query(`${insert} ON CONFLICT (robot_id, model_key, text_hash) DO UPDATE SET vector = excluded.vector`, values);
+      }
+    });
   }
 
   async recordQuestion(record: QuestionRecordInput): Promise<void> {

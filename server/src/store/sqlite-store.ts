@@ -15,6 +15,7 @@ import {
 } from './audit-log.js';
 import { ANALYTICS_SQL, runAnalytics, runUnansweredQuestions } from './question-analytics.js';
 import { changeSqliteKnowledge } from './sqlite-knowledge-change.js';
+import { encodeVector, vectorsFromRows } from './vector-encoding.js';
 import {
   KNOWLEDGE_REVISION_PREFIX,
   knowledgeFromRow,
@@ -210,6 +211,20 @@ export class SqliteStore implements Store {
     return new Map(rows.map((row) => [row.key.slice(KNOWLEDGE_REVISION_PREFIX.length), row.value]));
   }
 
+  async knowledgeVectors(robotId: string, modelKey: string): Promise<Map<string, Float32Array>> {
+    return vectorsFromRows(this.statements.listVectors.all(robotId, modelKey));
+  }
+
+  async saveKnowledgeVectors(robotId: string, modelKey: string, vectors: ReadonlyMap<string, Float32Array>): Promise<void> {
+    const s = this.statements;
+    this.db
+      .transaction(() => {
+        s.deleteVectors.run(robotId, modelKey);
+        for (const [textHash, vector] of vectors) s.insertVector.run(robotId, modelKey, textHash, encodeVector(vector));
+      })
+      .immediate();
+  }
+
   async recordQuestion(record: QuestionRecordInput): Promise<void> {
     this.statements.insertQuestion.run(...questionValues(record));
   }
@@ -319,6 +334,14 @@ function prepareStatements(db: Database.Database) {
     deleteKnowledge: db.prepare('DELETE FROM knowledge_entries WHERE robot_id = ? AND id = ?'),
     deleteAllKnowledge: db.prepare('DELETE FROM knowledge_entries WHERE robot_id = ?'),
     knowledgeRevisions: db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM settings WHERE key LIKE ?'),
+    listVectors: db.prepare<[string, string], { text_hash: string; vector: string }>(
+      'SELECT text_hash, vector FROM knowledge_vectors WHERE robot_id = ? AND model_key = ?',
+    ),
+    deleteVectors: db.prepare('DELETE FROM knowledge_vectors WHERE robot_id = ? AND model_key = ?'),
+    insertVector: db.prepare(
+      'INSERT INTO knowledge_vectors (robot_id, model_key, text_hash, vector) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (robot_id, model_key, text_hash) DO UPDATE SET vector = excluded.vector',
+    ),
     insertQuestion: db.prepare(ANALYTICS_SQL.insert),
     pruneQuestions: db.prepare(ANALYTICS_SQL.prune),
     insertOnceCode: db.prepare('INSERT INTO once_codes (code_hash, robot_id, expires_at, created_at) VALUES (?, ?, ?, ?)'),

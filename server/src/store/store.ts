@@ -180,6 +180,10 @@ export interface Store {
    * cached indexes after an import made elsewhere (the CLI, another process on PostgreSQL).
    */
   knowledgeRevisions(): Promise<Map<string, string>>;
+  /** A robot's stored embedding vectors for one model (model key → text hash → vector; knowledge-vectors.ts). */
+  knowledgeVectors(robotId: string, modelKey: string): Promise<Map<string, Float32Array>>;
+  /** Replaces a robot's stored vectors for one model with these (vectors of texts no longer asked drop out). */
+  saveKnowledgeVectors(robotId: string, modelKey: string, vectors: ReadonlyMap<string, Float32Array>): Promise<void>;
 
   /** Appends one question to the analytics log. */
   recordQuestion(record: QuestionRecordInput): Promise<void>;

@@ -4,10 +4,19 @@
  * unsure one gets "did you mean" suggestions; anything else gets the fallback answer in the question's
  * language. The index is built once per robot (and per key-term setting) and kept in memory.
  */
-import type { LanguageCode, Robot } from '@dhkit/protocol';
+import type { KnowledgeEmbeddingsConfig, LanguageCode, Robot } from '@dhkit/protocol';
 import type { Brain, BrainChunk, BrainContext } from './brain.js';
 import { answerLanguage, fallbackAnswer, suggestionSentence } from './fallback.js';
-import { ANSWER_THRESHOLD, SUGGEST_THRESHOLD, type DecisionThresholds, type KnowledgeDecision } from './knowledge/decision.js';
+import {
+  ANSWER_THRESHOLD,
+  MAX_SUGGESTIONS,
+  SUGGEST_THRESHOLD,
+  decide,
+  type DecisionThresholds,
+  type KnowledgeDecision,
+} from './knowledge/decision.js';
+import type { EmbeddingsError } from './knowledge/embeddings-client.js';
+import { SemanticMatcher, modelKey, type SemanticState } from './knowledge/semantic-matcher.js';
 import type { KeyTermsConfig } from './knowledge/key-terms.js';
 import { KnowledgeIndex, type LookupResult } from './knowledge/knowledge-index.js';
 import type { IndexableEntry } from './knowledge/lexical-index.js';
@@ -22,7 +31,17 @@ export interface KnowledgeBrainOptions<E extends IndexableEntry = IndexableEntry
   loadEntries(robotId: string): Promise<E[]>;
   /** Matches below this get suggestions or the fallback answer (default ANSWER_THRESHOLD). */
   threshold?: number;
+  /** Where entry vectors are kept (the store), so that unchanged questions are not embedded again. */
+  vectors?: {
+    load(robotId: string, modelKey: string): Promise<Map<string, Float32Array>>;
+    save(robotId: string, modelKey: string, vectors: ReadonlyMap<string, Float32Array>): Promise<void>;
+  };
+  /** A robot's embeddings endpoint failed (the lexical ranking answered instead). */
+  onEmbeddingsError?: (robotId: string, error: EmbeddingsError) => void;
 }
+
+/** With embeddings, this many lexical matches are merged with the model's (see hybrid-ranking.ts). */
+const HYBRID_LEXICAL_CANDIDATES = 20;
 
 /** The robot's own vocabulary and thresholds, from its brain settings (knowledge robots only). */
 export function knowledgeSettings(robot: Robot): { vocabulary?: KeyTermsConfig; threshold?: number } {
@@ -34,12 +53,30 @@ export function knowledgeSettings(robot: Robot): { vocabulary?: KeyTermsConfig; 
 
 export class KnowledgeBrain<E extends IndexableEntry = IndexableEntry> implements Brain {
   private readonly indexes = new Map<string, { vocabularyKey: string; index: Promise<KnowledgeIndex<E>> }>();
+  private readonly semantic = new Map<string, { configKey: string; index: KnowledgeIndex<E>; matcher: SemanticMatcher<E> }>();
 
   constructor(private readonly options: KnowledgeBrainOptions<E>) {}
 
   /** Drops the cached index of a robot after its knowledge changed. */
   invalidate(robotId: string): void {
     this.indexes.delete(robotId);
+    this.semantic.delete(robotId);
+  }
+
+  /** After an import or an edit: drops the robot's index and, when it has embeddings, starts its entries' vectors now. */
+  changed(robot: Robot): void {
+    this.invalidate(robot.id);
+    this.prepareEmbeddings(robot).catch(() => {}); // a store error here is met again by the next question
+  }
+
+  /** Builds the robot's index and its entries' vectors; resolves to how that went ('none' without an endpoint). */
+  async prepareEmbeddings(robot: Robot): Promise<SemanticState | 'none'> {
+    const embeddings = robot.brain.type === 'knowledge' ? robot.brain.embeddings : undefined;
+    if (!embeddings) return 'none';
+    const index = await this.index(robot.id, knowledgeSettings(robot).vocabulary);
+    const matcher = this.semanticFor(robot.id, index, embeddings);
+    await matcher.prepare();
+    return matcher.state;
   }
 
   /** The robot's index (built on first use, and again when its key terms or synonyms change). */
@@ -60,7 +97,30 @@ export class KnowledgeBrain<E extends IndexableEntry = IndexableEntry> implement
   async lookup(robot: Robot, question: string, limit?: number): Promise<LookupResult<E>> {
     const { vocabulary, threshold } = knowledgeSettings(robot);
     const index = await this.index(robot.id, vocabulary);
-    return index.lookup(question, { limit, thresholds: thresholdsFor(index, threshold) });
+    const thresholds = thresholdsFor(index, threshold);
+    const embeddings = robot.brain.type === 'knowledge' ? robot.brain.embeddings : undefined;
+    if (!embeddings) return index.lookup(question, { limit, thresholds });
+    const shown = limit ?? MAX_SUGGESTIONS;
+    const lexical = index.search(question, { limit: Math.max(shown, HYBRID_LEXICAL_CANDIDATES) });
+    const ranked = await this.semanticFor(robot.id, index, embeddings).rank(question, lexical, Math.max(shown, MAX_SUGGESTIONS));
+    return { matches: ranked.slice(0, shown), decision: decide(ranked, thresholds) };
+  }
+
+  /** The robot's embeddings side for this index and endpoint (new when either changed). */
+  private semanticFor(robotId: string, index: KnowledgeIndex<E>, config: KnowledgeEmbeddingsConfig): SemanticMatcher<E> {
+    const configKey = JSON.stringify(config);
+    const cached = this.semantic.get(robotId);
+    if (cached && cached.index === index && cached.configKey === configKey) return cached.matcher;
+    const vectors = this.options.vectors;
+    const key = modelKey(config);
+    const stored = vectors && {
+      load: () => vectors.load(robotId, key),
+      save: (map: ReadonlyMap<string, Float32Array>) => vectors.save(robotId, key, map),
+    };
+    const onError = (error: EmbeddingsError) => this.options.onEmbeddingsError?.(robotId, error);
+    const matcher = new SemanticMatcher(index.entries, config, onError, stored);
+    this.semantic.set(robotId, { configKey, index, matcher });
+    return matcher;
   }
 
   async *answer(question: string, context: BrainContext): AsyncIterable<BrainChunk> {

@@ -160,6 +160,22 @@ const SOURCES: readonly MigrationSource[] = [
       CREATE INDEX audit_log_robot ON audit_log(robot_id, id);
     `,
   },
+  {
+    version: 7,
+    name: 'knowledge embedding vectors',
+    // Keyed by the text they were made of (a hash), not by entry: an edit re-embeds only the texts that
+    // changed, and re-importing the same entries costs no request. The vector is base64 of little-endian
+    // float32, so both dialects store it as TEXT.
+    sql: () => `
+      CREATE TABLE knowledge_vectors (
+        robot_id TEXT NOT NULL REFERENCES robots(id) ON DELETE CASCADE,
+        model_key TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        vector TEXT NOT NULL,
+        PRIMARY KEY (robot_id, model_key, text_hash)
+      );
+    `,
+  },
 ];
 
 function render(dialect: Dialect): readonly Migration[] {

@@ -16,6 +16,8 @@ export interface KnowledgeSearchMatch {
   confidence: number;
   recall: number;
   precision: number;
+  /** With embeddings: the cosine similarity of the question and the entry's closest known question. */
+  similarity?: number;
 }
 
 export interface KnowledgeSearchReply {
@@ -34,7 +36,7 @@ export function searchReply({ matches, decision }: LookupResult<KnowledgeEntry>)
   const reply: KnowledgeSearchReply = {
     decision: decision.kind,
     confidence: round(decision.kind === 'answer' ? decision.match.confidence : decision.confidence),
-    matches: matches.map(({ entry, confidence, recall, precision, matchedQuestion }) => ({
+    matches: matches.map(({ entry, confidence, recall, precision, matchedQuestion, similarity }) => ({
       entryId: entry.id,
       question: entry.question,
       matchedQuestion,
@@ -44,6 +46,7 @@ export function searchReply({ matches, decision }: LookupResult<KnowledgeEntry>)
       confidence: round(confidence),
       recall: round(recall),
       precision: round(precision),
+      ...(similarity === undefined ? {} : { similarity: round(similarity) }),
     })),
   };
   if (decision.kind === 'answer') reply.entryId = decision.match.entry.id;
