@@ -39,8 +39,9 @@ import { DEFAULT_SESSION_TIMEOUTS, type SessionTimeouts } from './sessions/sessi
 import { PostgresStore } from './store/postgres-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import { DEFAULT_ANALYTICS_DAYS, startStoreMaintenance } from './store/maintenance.js';
-import type { Store } from './store/store.js';
+import type { KnowledgeEntry, Store } from './store/store.js';
 import { BrainFactory } from './adapters/brain/brain-factory.js';
+import type { GroundingFallback } from './adapters/brain/grounded-knowledge-brain.js';
 import { KnowledgeBrain } from './adapters/brain/knowledge-brain.js';
 import { findEspeak } from './adapters/tts/espeak-binary.js';
 import { EspeakTts } from './adapters/tts/espeak-tts.js';
@@ -189,6 +190,36 @@ async function openStore(options: AppOptions): Promise<{ store: Store }> {
   return { store: SqliteStore.open(options.dataDir) };
 }
 
+/** The default speech engine: espeak-ng where it was found (or the engine the options inject). */
+function defaultSpeech(options: AppOptions): { espeak: TextToSpeech; espeakLocation: ReturnType<typeof findEspeak> } {
+  const espeakEnv = options.espeakPath ? { ...process.env, DHKIT_ESPEAK_PATH: options.espeakPath } : process.env;
+  const espeakLocation = findEspeak(espeakEnv);
+  // Not found: the engine still runs what it was told to (never another binary) and fails each clause with
+  // SPEECH_SYNTHESIS_FAILED; the start-up line and /healthz say why.
+  const espeakBinary = espeakLocation.binary ?? (espeakEnv.DHKIT_ESPEAK_PATH?.trim() || 'espeak-ng');
+  return { espeak: options.tts ?? new EspeakTts({ binary: espeakBinary }), espeakLocation };
+}
+
+/** The process's knowledge brain: one index cache for every robot, its vectors kept in the store. */
+function knowledgeBrain(app: FastifyInstance, store: Store): KnowledgeBrain<KnowledgeEntry> {
+  return new KnowledgeBrain({
+    loadEntries: (robotId) => store.listKnowledge(robotId),
+    vectors: { load: (robotId, model) => store.knowledgeVectors(robotId, model), save: (...args) => store.saveKnowledgeVectors(...args) },
+    // The message names the endpoint without credentials; the lexical ranking answers meanwhile.
+    onEmbeddingsError: (robotId, error) => app.log.warn({ robotId, reason: error.message }, 'knowledge embeddings unavailable'),
+  });
+}
+
+/** A knowledge LLM that failed or was too slow: the plain knowledge answer was spoken instead. */
+function logKnowledgeFallback(app: FastifyInstance, fallback: GroundingFallback): void {
+  app.log.warn(
+    fallback.reason === 'timeout'
+      ? { timeoutMs: fallback.timeoutMs }
+      : { error: fallback.error instanceof Error ? fallback.error.message : String(fallback.error) },
+    `knowledge LLM ${fallback.reason === 'timeout' ? 'sent no first token in time' : 'failed'}: spoke the plain knowledge answer`,
+  );
+}
+
 /** Every adapter and service of the process: speech, brains, recognizers, sessions, admission. */
 function buildContext(
   app: FastifyInstance,
@@ -196,27 +227,10 @@ function buildContext(
   options: AppOptions,
   settings: { adminKeyHash: string; demo: boolean },
 ): { context: AppContext; close(): Promise<void> } {
-  const espeakEnv = options.espeakPath ? { ...process.env, DHKIT_ESPEAK_PATH: options.espeakPath } : process.env;
-  const espeakLocation = findEspeak(espeakEnv);
-  // Not found: the engine still runs what it was told to (never another binary) and fails each clause with
-  // SPEECH_SYNTHESIS_FAILED; the start-up line and /healthz say why.
-  const espeakBinary = espeakLocation.binary ?? (espeakEnv.DHKIT_ESPEAK_PATH?.trim() || 'espeak-ng');
-  const espeak = options.tts ?? new EspeakTts({ binary: espeakBinary });
+  const { espeak, espeakLocation } = defaultSpeech(options);
   const ttsFactory = new TtsFactory(espeak);
-  const knowledge = new KnowledgeBrain({
-    loadEntries: (robotId) => store.listKnowledge(robotId),
-    vectors: { load: (robotId, model) => store.knowledgeVectors(robotId, model), save: (...args) => store.saveKnowledgeVectors(...args) },
-    // The message names the endpoint without credentials; the lexical ranking answers meanwhile.
-    onEmbeddingsError: (robotId, error) => app.log.warn({ robotId, reason: error.message }, 'knowledge embeddings unavailable'),
-  });
-  const brains = new BrainFactory(knowledge, (fallback) =>
-    app.log.warn(
-      fallback.reason === 'timeout'
-        ? { timeoutMs: fallback.timeoutMs }
-        : { error: fallback.error instanceof Error ? fallback.error.message : String(fallback.error) },
-      `knowledge LLM ${fallback.reason === 'timeout' ? 'sent no first token in time' : 'failed'}: spoke the plain knowledge answer`,
-    ),
-  );
+  const knowledge = knowledgeBrain(app, store);
+  const brains = new BrainFactory(knowledge, (fallback) => logKnowledgeFallback(app, fallback));
   const analyticsDays = options.analyticsDays ?? DEFAULT_ANALYTICS_DAYS;
   const maintenance = startStoreMaintenance({
     store,
