@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AvatarPackError, packFiles, packManifestUrl, validatePack } from './avatar-pack.js';
+import { AvatarPackError, packFiles, packManifestUrl } from './avatar-pack.js';
+import { validatePack } from './pack-manifest.js';
 import { VISEMES } from './avatar-surface.js';
 
 const URL_ = 'https://dh.example.com/avatars/default/manifest.json';

@@ -44,7 +44,22 @@ export function drawFallbackFace(ctx: CanvasRenderingContext2D, cssWidth: number
   const breathe = Math.sin(now / 700) * 1.6;
   const sway = Math.sin(now / 1900) * (state === 'speaking' ? 0.022 : 0.012) + (state === 'listening' ? 0.04 : 0);
 
-  // Shoulders and neck.
+  drawShoulders(ctx, p, breathe);
+  ctx.save();
+  ctx.translate(200, 250 + breathe * 0.6);
+  ctx.rotate(sway);
+  ctx.translate(-200, -250);
+  drawHead(ctx, p);
+  drawBrows(ctx, p, state, mouth);
+  drawEyes(ctx, p, lid, look);
+  drawNose(ctx, p);
+  drawMouth(ctx, p, mouth);
+  ctx.restore();
+  if (state === 'thinking') drawThinkingDots(ctx, now);
+}
+
+/** Shoulders and neck. */
+function drawShoulders(ctx: CanvasRenderingContext2D, p: Palette, breathe: number): void {
   ctx.fillStyle = p.shirt;
   ctx.beginPath();
   ctx.moveTo(40, DESIGN_H);
@@ -60,12 +75,10 @@ export function drawFallbackFace(ctx: CanvasRenderingContext2D, cssWidth: number
   ctx.quadraticCurveTo(200, 346 + breathe, 168, 326 + breathe);
   ctx.closePath();
   ctx.fill();
+}
 
-  ctx.save();
-  ctx.translate(200, 250 + breathe * 0.6);
-  ctx.rotate(sway);
-  ctx.translate(-200, -250);
-
+/** The head without its features: hair, ears, face, fringe, cheeks. */
+function drawHead(ctx: CanvasRenderingContext2D, p: Palette): void {
   // Hair behind the head.
   ctx.fillStyle = p.hair;
   ctx.beginPath();
@@ -105,8 +118,10 @@ export function drawFallbackFace(ctx: CanvasRenderingContext2D, cssWidth: number
   ctx.ellipse(152, 222, 16, 10, 0, 0, Math.PI * 2);
   ctx.ellipse(248, 222, 16, 10, 0, 0, Math.PI * 2);
   ctx.fill();
+}
 
-  // Brows: raised while thinking or speaking loudly.
+/** Brows: raised while thinking or speaking loudly. */
+function drawBrows(ctx: CanvasRenderingContext2D, p: Palette, state: AvatarState, mouth: number): void {
   const browLift = (state === 'thinking' ? 5 : 0) + mouth * 3;
   ctx.strokeStyle = p.hair;
   ctx.lineWidth = 5;
@@ -117,8 +132,10 @@ export function drawFallbackFace(ctx: CanvasRenderingContext2D, cssWidth: number
   ctx.moveTo(214, 158 - browLift);
   ctx.quadraticCurveTo(230, 152 - browLift, 246, 160 - browLift);
   ctx.stroke();
+}
 
-  // Eyes.
+/** Eyes. */
+function drawEyes(ctx: CanvasRenderingContext2D, p: Palette, lid: number, look: { x: number; y: number }): void {
   for (const x of [170, 230]) {
     ctx.fillStyle = '#ffffff';
     ctx.beginPath();
@@ -140,18 +157,21 @@ export function drawFallbackFace(ctx: CanvasRenderingContext2D, cssWidth: number
     ctx.ellipse(x, 188, 13, 11 * lid, 0, Math.PI * 1.08, Math.PI * 1.92);
     ctx.stroke();
   }
+}
 
-  // Nose.
+/** Nose. */
+function drawNose(ctx: CanvasRenderingContext2D, p: Palette): void {
   ctx.strokeStyle = p.skinShade;
   ctx.lineWidth = 3;
   ctx.beginPath();
   ctx.moveTo(200, 200);
   ctx.quadraticCurveTo(194, 216, 202, 220);
   ctx.stroke();
+}
 
-  // Mouth: a smile at rest, an opening that follows the audio.
-  const open = mouth;
-  if (open < 0.04) {
+/** Mouth: a smile at rest, an opening that follows the audio. */
+function drawMouth(ctx: CanvasRenderingContext2D, p: Palette, mouth: number): void {
+  if (mouth < 0.04) {
     ctx.strokeStyle = p.lips;
     ctx.lineWidth = 4;
     ctx.beginPath();
@@ -159,8 +179,8 @@ export function drawFallbackFace(ctx: CanvasRenderingContext2D, cssWidth: number
     ctx.quadraticCurveTo(200, 251, 218, 240);
     ctx.stroke();
   } else {
-    const w = 20 - open * 4;
-    const h = 3 + open * 17;
+    const w = 20 - mouth * 4;
+    const h = 3 + mouth * 17;
     ctx.fillStyle = '#5a1f2a';
     ctx.beginPath();
     ctx.ellipse(200, 242 + h / 3, w, h, 0, 0, Math.PI * 2);
@@ -175,17 +195,16 @@ export function drawFallbackFace(ctx: CanvasRenderingContext2D, cssWidth: number
     ctx.ellipse(200, 242 + h / 3, w, h, 0, 0, Math.PI * 2);
     ctx.stroke();
   }
-  ctx.restore();
+}
 
-  // Thinking: three dots that pulse beside the head.
-  if (state === 'thinking') {
-    for (let i = 0; i < 3; i++) {
-      const alpha = 0.35 + 0.65 * Math.max(0, Math.sin(now / 220 - i * 0.9));
-      ctx.fillStyle = `rgba(120, 120, 140, ${alpha.toFixed(2)})`;
-      ctx.beginPath();
-      ctx.arc(306 + i * 18, 96 - i * 6, 5 + i, 0, Math.PI * 2);
-      ctx.fill();
-    }
+/** Thinking: three dots that pulse beside the head. */
+function drawThinkingDots(ctx: CanvasRenderingContext2D, now: number): void {
+  for (let i = 0; i < 3; i++) {
+    const alpha = 0.35 + 0.65 * Math.max(0, Math.sin(now / 220 - i * 0.9));
+    ctx.fillStyle = `rgba(120, 120, 140, ${alpha.toFixed(2)})`;
+    ctx.beginPath();
+    ctx.arc(306 + i * 18, 96 - i * 6, 5 + i, 0, Math.PI * 2);
+    ctx.fill();
   }
 }
 

@@ -3,7 +3,8 @@
  * admission runs, before the robot's pack is known for sure) and the real load then reuses what has arrived or is
  * on its way, instead of waiting for admission → manifest → pictures one after the other.
  */
-import { firstFrameFiles, validatePack, type AvatarPack } from './avatar-pack.js';
+import { firstFrameFiles, type AvatarPack } from './avatar-pack.js';
+import { validatePack } from './pack-manifest.js';
 import { DHKitError } from '../core/errors.js';
 
 export type PackSource = HTMLImageElement | HTMLVideoElement;
