@@ -1,5 +1,5 @@
 import { CONFIG_KEYS, type DigitalHumanConfig } from '@dhkit/protocol';
-import { warnOnce } from './warn-once.js';
+import { warnOnce } from './hwics-log.js';
 
 /**
  * The reference SDK's config keys that have no meaning in dhkit, with why. They are dropped with a one-time

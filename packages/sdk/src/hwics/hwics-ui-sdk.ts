@@ -17,7 +17,7 @@ import {
 } from './event-payloads.js';
 import { pcmFromAudioData, type AudioData } from './custom-audio.js';
 import { ICSError, settle, type UISdkResult } from './results.js';
-import { warnOnce } from './warn-once.js';
+import { hwicsLog, hwicsLogLevel, setHwicsLogLevel, warnOnce } from './hwics-log.js';
 
 /** `HwICSUiSdk.create()`'s parameter, as in the reference SDK. */
 export interface CreateParam {
@@ -43,7 +43,6 @@ let creating: Promise<void> | null = null;
 /** Bumped by destroy(), so a create() still under way knows it was cancelled. */
 let generation = 0;
 let config: Partial<DigitalHumanConfig> = {};
-let logLevel: LogLevel = 'warn';
 const listeners = new Map<DigitalHumanEventName, Set<ReferenceListener>>();
 
 function dispatch(event: DigitalHumanEventName, payload: unknown): void {
@@ -54,7 +53,7 @@ function dispatch(event: DigitalHumanEventName, payload: unknown): void {
     try {
       listener(shaped);
     } catch (error) {
-      console.error(`[dhkit HwICSUiSdk] a '${event}' listener threw:`, error);
+      hwicsLog().error(`a '${event}' listener threw:`, error);
     }
   }
 }
@@ -102,14 +101,14 @@ export class HwICSUiSdk {
   /** Starts the interaction task in `containerId`; a task already running is destroyed first. Rejects with an ICSError. */
   static async create(param: CreateParam): Promise<void> {
     if (task || creating) await HwICSUiSdk.destroy();
+    const level = toLogLevel(param?.logLevel);
+    if (level) setHwicsLogLevel(level);
     if (param?.taskUrl !== undefined)
       warnOnce('param:taskUrl', 'create({taskUrl}) is ignored: dhkit admits sessions with serverAddress, robotId and onceCode.');
     if (param?.extendParamStr !== undefined)
       warnOnce('param:extendParamStr', 'create({extendParamStr}) is ignored: pass questionParam with each question.');
     if (param?.eventListeners) HwICSUiSdk.addEventListeners(param.eventListeners);
     if (param?.config) config = { ...config, ...toDhkitConfig(param.config) };
-    const level = toLogLevel(param?.logLevel);
-    if (level) logLevel = level;
     const mine = ++generation;
     const starting = createDigitalHuman({
       serverAddress: param?.serverAddress,
@@ -117,7 +116,7 @@ export class HwICSUiSdk {
       onceCode: param?.onceCode,
       containerId: param?.containerId,
       config,
-      logLevel,
+      logLevel: hwicsLogLevel(),
       eventListeners: forwarders,
     });
     creating = starting.then(
@@ -151,7 +150,7 @@ export class HwICSUiSdk {
   /** 'debug' | 'info' | 'warn' | 'error' | 'none'; takes effect for the next create(). */
   static setLogLevel(level: CreateParam['logLevel']): void {
     const mapped = toLogLevel(level);
-    if (mapped) logLevel = mapped;
+    if (mapped) setHwicsLogLevel(mapped);
     else warnOnce(`log:${String(level)}`, `unknown log level ${JSON.stringify(level)} ignored.`);
   }
 

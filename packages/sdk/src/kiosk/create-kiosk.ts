@@ -1,5 +1,6 @@
 import { checkBrowserSupport } from '../ui/browser-support.js';
 import { DHKitError } from '../core/errors.js';
+import { createLogger, isLogLevel } from '../core/logger.js';
 import { defineComponents } from '../ui/define-components.js';
 import DhKiosk from '../ui/kiosk-shell/kiosk-shell.js';
 import { Kiosk } from './kiosk.js';
@@ -27,7 +28,8 @@ export async function createKiosk(options: KioskCreateOptions): Promise<Kiosk> {
   if (!options || typeof options.onceCode !== 'function') {
     throw new DHKitError('INVALID_REQUEST', 'createKiosk: onceCode must be a function that returns a fresh once-code.');
   }
-  const settings = resolveKioskOptions(options.kiosk);
+  // Checked before the digital human (and its logger) exists: a logger at the level the page asked for.
+  const settings = resolveKioskOptions(options.kiosk, createLogger(isLogLevel(options.logLevel) ? options.logLevel : undefined));
   const container = resolveContainer(options);
   defineComponents();
   DhKiosk.define();

@@ -1,5 +1,6 @@
 import type { CreateOptions } from '../core/create.js';
 import { DHKitError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 
 /** How a kiosk behaves; every field is optional. */
 export interface KioskOptions {
@@ -43,13 +44,13 @@ const DEFAULTS: ResolvedKioskOptions = {
   fullscreenOnTap: true,
 };
 
-/** Fills the defaults; INVALID_REQUEST names a field of the wrong type. */
-export function resolveKioskOptions(options: KioskOptions | undefined): ResolvedKioskOptions {
+/** Fills the defaults; INVALID_REQUEST names a field of the wrong type; an unknown field is a warning on `log`. */
+export function resolveKioskOptions(options: KioskOptions | undefined, log: Pick<Logger, 'warn'>): ResolvedKioskOptions {
   const resolved = { ...DEFAULTS };
   for (const [key, value] of Object.entries(options ?? {})) {
     if (value === undefined) continue;
     if (!(key in DEFAULTS)) {
-      console.warn(`[dhkit] unknown kiosk option '${key}' ignored.`);
+      log.warn(`unknown kiosk option '${key}' ignored.`);
       continue;
     }
     const expected = key === 'greeting' ? 'string' : typeof DEFAULTS[key as keyof ResolvedKioskOptions];

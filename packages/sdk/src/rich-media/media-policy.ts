@@ -5,6 +5,7 @@
  * robot's `mediaAllowlist`, and only with an extension of an allowed type; links only use http(s), mailto or tel.
  * Relative URLs resolve against the server address: an answer comes from the server, not from the page.
  */
+import { DHKitError } from '../core/errors.js';
 
 export type MediaKind = 'image' | 'video';
 
@@ -38,7 +39,8 @@ const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 export function createMediaPolicy(serverAddress: string, mediaAllowlist: readonly string[] = []): MediaPolicy {
   const raw = serverAddress.trim();
   const url = new URL(HAS_SCHEME.test(raw) && !/^[^:/]+:\d+(\/|$)/.test(raw) ? raw : `https://${raw.replace(/^\/\//, '')}`);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`serverAddress must be http(s): ${raw}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new DHKitError('INVALID_REQUEST', `serverAddress must be http(s): ${raw}`);
   const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
   return {
     base: `${url.origin}${path}`,

@@ -12,7 +12,13 @@
  * `mediaAllowlist`. Never: script, event handlers, style attributes or elements (so no CSS `url()`), `<base>`,
  * `<meta>`, `<form>`, `<iframe>`, `<object>`, `<embed>`, inline `<svg>`/`<math>`, `srcset`, ids, names or classes.
  */
-import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
+import createDOMPurify, {
+  type Config,
+  type DOMPurify,
+  type NodeHook,
+  type UponSanitizeAttributeHook,
+  type UponSanitizeElementHook,
+} from 'dompurify';
 import {
   checkDimension,
   checkLinkUrl,
@@ -26,7 +32,9 @@ import { ACTIVE_TAGS, ALLOWED_ATTR, ALLOWED_TAGS, FORBID_ATTR, FORBID_TAGS } fro
 import { defuseActiveNames, restoreDefusedName } from './defuse-names.js';
 import { markdownToHtml } from './markdown.js';
 import { parseInert } from './parse-inert.js';
-import { dhkitTrustedTypesPolicy } from './trusted-types.js';
+import { dhkitTrustedTypesPolicy, type TrustedTypesPolicy } from './trusted-types.js';
+import { DHKitError } from '../core/errors.js';
+import { createLogger, type Logger } from '../core/logger.js';
 
 export interface RenderAnswerOptions {
   /** The server the answer came from (as given to `create()`); relative URLs resolve against it. */
@@ -87,93 +95,97 @@ function mediaKindOf(tag: string, attr: string): { kind: MediaKind; report: Drop
 function getPurifier(): DOMPurify {
   if (purifier) return purifier;
   if (typeof window === 'undefined' || typeof document === 'undefined') {
-    throw new Error('dhkit: renderAnswer needs a browser DOM');
+    throw new DHKitError('BROWSER_NOT_SUPPORTED', 'dhkit: renderAnswer needs a browser DOM');
   }
   const instance = createDOMPurify(window);
-  if (!instance.isSupported) throw new Error('dhkit: this browser cannot sanitize answers');
-
-  instance.addHook('uponSanitizeElement', (node, event) => {
-    if (!run || !event.allowedTags || event.allowedTags[event.tagName]) return;
-    const name = restoreDefusedName(event.tagName);
-    // A defused element (see defuse-names.ts) goes with its content, as the element it was would have: the
-    // rules of a <style> are not text for the visitor.
-    if (name !== event.tagName) (node as Element).replaceChildren();
-    if (ACTIVE_TAGS.has(name)) run.dropped.push({ kind: 'element', value: name, reason: 'forbidden' });
-  });
-
-  instance.addHook('uponSanitizeAttribute', (element, event) => {
-    if (!run) return;
-    const tag = element.localName;
-    const attr = event.attrName;
-    const media = mediaKindOf(tag, attr);
-    if (media) {
-      const check = checkMediaUrl(event.attrValue, media.kind, run.policy);
-      if (check.ok) {
-        event.attrValue = check.url;
-      } else {
-        event.keepAttr = false;
-        run.dropped.push({ kind: media.report, value: shorten(event.attrValue), reason: check.reason });
-        // A picture or video source without its URL is gone; a video keeps playing without a bad poster.
-        if (media.report !== 'poster') run.remove.push(element);
-      }
-    } else if (attr === 'href') {
-      const check = tag === 'a' ? checkLinkUrl(event.attrValue, run.policy) : null;
-      if (check?.ok) {
-        event.attrValue = check.url;
-      } else {
-        event.keepAttr = false;
-        if (check) run.dropped.push({ kind: 'link', value: shorten(event.attrValue), reason: check.reason });
-      }
-    } else if (attr === 'width' || attr === 'height') {
-      const value = checkDimension(event.attrValue);
-      if (value === null) event.keepAttr = false;
-      else event.attrValue = value;
-    } else if (INTEGER_ATTR.has(attr)) {
-      if (!/^\d{1,3}$/.test(event.attrValue)) event.keepAttr = false;
-    } else if (attr === 'align') {
-      const value = event.attrValue.trim().toLowerCase();
-      if ((tag === 'td' || tag === 'th') && CELL_ALIGNMENTS.has(value)) event.attrValue = value;
-      else event.keepAttr = false;
-    } else if (attr === 'open') {
-      if (tag !== 'details') event.keepAttr = false;
-      else event.attrValue = '';
-    } else if (attr === 'type') {
-      if (tag !== 'source' || event.attrValue.toLowerCase() !== 'video/mp4') event.keepAttr = false;
-    }
-  });
-
-  instance.addHook('afterSanitizeAttributes', (node) => {
-    if (!run) return;
-    const element = node as Element;
-    switch (element.localName) {
-      case 'a':
-        if (element.hasAttribute('href')) {
-          element.setAttribute('target', '_blank');
-          element.setAttribute('rel', 'noopener noreferrer');
-        }
-        break;
-      case 'img':
-        if (!element.hasAttribute('src')) run.remove.push(element);
-        element.setAttribute('referrerpolicy', 'no-referrer');
-        element.setAttribute('decoding', 'async');
-        break;
-      case 'video':
-        element.setAttribute('controls', '');
-        element.setAttribute('preload', 'metadata');
-        element.setAttribute('playsinline', '');
-        break;
-      case 'source':
-        if (!element.hasAttribute('src') || element.parentElement?.localName !== 'video') run.remove.push(element);
-        break;
-    }
-  });
-
+  if (!instance.isSupported) throw new DHKitError('BROWSER_NOT_SUPPORTED', 'dhkit: this browser cannot sanitize answers');
+  instance.addHook('uponSanitizeElement', vetElement);
+  instance.addHook('uponSanitizeAttribute', vetAttribute);
+  instance.addHook('afterSanitizeAttributes', finishElement);
   purifier = instance;
   return instance;
 }
 
-function purifyConfig(): Config & { RETURN_DOM_FRAGMENT: true } {
-  const trustedTypesPolicy = dhkitTrustedTypesPolicy();
+/** An element outside the allowlist: a defused one goes with its content; active content is reported. */
+const vetElement: UponSanitizeElementHook = (node, event) => {
+  if (!run || !event.allowedTags || event.allowedTags[event.tagName]) return;
+  const name = restoreDefusedName(event.tagName);
+  // A defused element (see defuse-names.ts) goes with its content, as the element it was would have: the
+  // rules of a <style> are not text for the visitor.
+  if (name !== event.tagName) (node as Element).replaceChildren();
+  if (ACTIVE_TAGS.has(name)) run.dropped.push({ kind: 'element', value: name, reason: 'forbidden' });
+};
+
+/** Every URL against the media policy; numbers, alignments and flags to the few values they may have. */
+const vetAttribute: UponSanitizeAttributeHook = (element, event) => {
+  if (!run) return;
+  const tag = element.localName;
+  const attr = event.attrName;
+  const media = mediaKindOf(tag, attr);
+  if (media) {
+    const check = checkMediaUrl(event.attrValue, media.kind, run.policy);
+    if (check.ok) {
+      event.attrValue = check.url;
+    } else {
+      event.keepAttr = false;
+      run.dropped.push({ kind: media.report, value: shorten(event.attrValue), reason: check.reason });
+      // A picture or video source without its URL is gone; a video keeps playing without a bad poster.
+      if (media.report !== 'poster') run.remove.push(element);
+    }
+  } else if (attr === 'href') {
+    const check = tag === 'a' ? checkLinkUrl(event.attrValue, run.policy) : null;
+    if (check?.ok) {
+      event.attrValue = check.url;
+    } else {
+      event.keepAttr = false;
+      if (check) run.dropped.push({ kind: 'link', value: shorten(event.attrValue), reason: check.reason });
+    }
+  } else if (attr === 'width' || attr === 'height') {
+    const value = checkDimension(event.attrValue);
+    if (value === null) event.keepAttr = false;
+    else event.attrValue = value;
+  } else if (INTEGER_ATTR.has(attr)) {
+    if (!/^\d{1,3}$/.test(event.attrValue)) event.keepAttr = false;
+  } else if (attr === 'align') {
+    const value = event.attrValue.trim().toLowerCase();
+    if ((tag === 'td' || tag === 'th') && CELL_ALIGNMENTS.has(value)) event.attrValue = value;
+    else event.keepAttr = false;
+  } else if (attr === 'open') {
+    if (tag !== 'details') event.keepAttr = false;
+    else event.attrValue = '';
+  } else if (attr === 'type') {
+    if (tag !== 'source' || event.attrValue.toLowerCase() !== 'video/mp4') event.keepAttr = false;
+  }
+};
+
+/** Links open in a new tab without opener or referrer; media get safe defaults; empty media go. */
+const finishElement: NodeHook = (node) => {
+  if (!run) return;
+  const element = node as Element;
+  switch (element.localName) {
+    case 'a':
+      if (element.hasAttribute('href')) {
+        element.setAttribute('target', '_blank');
+        element.setAttribute('rel', 'noopener noreferrer');
+      }
+      break;
+    case 'img':
+      if (!element.hasAttribute('src')) run.remove.push(element);
+      element.setAttribute('referrerpolicy', 'no-referrer');
+      element.setAttribute('decoding', 'async');
+      break;
+    case 'video':
+      element.setAttribute('controls', '');
+      element.setAttribute('preload', 'metadata');
+      element.setAttribute('playsinline', '');
+      break;
+    case 'source':
+      if (!element.hasAttribute('src') || element.parentElement?.localName !== 'video') run.remove.push(element);
+      break;
+  }
+};
+
+function purifyConfig(trustedTypesPolicy: TrustedTypesPolicy | null): Config & { RETURN_DOM_FRAGMENT: true } {
   return {
     ALLOWED_TAGS,
     ALLOWED_ATTR,
@@ -199,25 +211,26 @@ function purifyConfig(): Config & { RETURN_DOM_FRAGMENT: true } {
  * answer cannot be rendered at all (no DOM, a page whose Trusted Types forbid the `dhkit` policy), it comes
  * back as plain text, which is what the visitor hears anyway.
  */
-export function renderAnswerNow(answer: string, options: RenderAnswerOptions): RenderedAnswer {
+export function renderAnswerNow(answer: string, options: RenderAnswerOptions, log: Pick<Logger, 'warn'> = createLogger()): RenderedAnswer {
   const text = String(answer ?? '');
   try {
-    return sanitizeAnswer(text, options);
+    return sanitizeAnswer(text, options, log);
   } catch (error) {
-    console.warn('[dhkit] could not render an answer; showing it as plain text', error);
+    log.warn('could not render an answer; showing it as plain text', error);
     return plainTextAnswer(text);
   }
 }
 
-function sanitizeAnswer(answer: string, options: RenderAnswerOptions): RenderedAnswer {
+function sanitizeAnswer(answer: string, options: RenderAnswerOptions, log: Pick<Logger, 'warn'>): RenderedAnswer {
   const instance = getPurifier();
   const policy = createMediaPolicy(options.serverAddress, options.mediaAllowlist ?? []);
   const html = defuseActiveNames(markdownToHtml(answer));
+  const trustedTypesPolicy = dhkitTrustedTypesPolicy(log);
   const state: RunState = { policy, dropped: [], remove: [] };
   run = state;
   let fragment: DocumentFragment;
   try {
-    fragment = instance.sanitize(parseInert(html), purifyConfig());
+    fragment = instance.sanitize(parseInert(html, trustedTypesPolicy), purifyConfig(trustedTypesPolicy));
   } finally {
     run = null;
   }
@@ -232,7 +245,7 @@ function sanitizeAnswer(answer: string, options: RenderAnswerOptions): RenderedA
 /** The answer as one text node (never parsed as HTML); for when no DOM-based rendering is possible. */
 function plainTextAnswer(answer: string): RenderedAnswer {
   const fragment = typeof document === 'undefined' ? null : document.createDocumentFragment();
-  if (!fragment) throw new Error('dhkit: renderAnswer needs a browser DOM');
+  if (!fragment) throw new DHKitError('BROWSER_NOT_SUPPORTED', 'dhkit: renderAnswer needs a browser DOM');
   fragment.append(answer);
   return { fragment, dropped: [], media: [] };
 }

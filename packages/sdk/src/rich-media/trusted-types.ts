@@ -6,21 +6,27 @@
  * and DOMPurify's own inert document; what reaches the page is the sanitized DOM, never this string. It refuses script URLs. It stays private to this module.
  */
 
-interface TrustedTypePolicyLike {
+import { DHKitError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+
+export interface TrustedTypesPolicy {
   createHTML(input: string): unknown;
   createScriptURL(input: string): unknown;
 }
 
 interface TrustedTypesLike {
-  createPolicy(name: string, rules: { createHTML(input: string): string; createScriptURL(input: string): string }): TrustedTypePolicyLike;
+  createPolicy(name: string, rules: { createHTML(input: string): string; createScriptURL(input: string): string }): TrustedTypesPolicy;
 }
 
-export const TRUSTED_TYPES_POLICY_NAME = 'dhkit';
+const TRUSTED_TYPES_POLICY_NAME = 'dhkit';
 
-let policy: TrustedTypePolicyLike | null | undefined;
+let policy: TrustedTypesPolicy | null | undefined;
 
-/** The `dhkit` policy, or null where Trusted Types are not supported or the page does not allow the name. */
-export function dhkitTrustedTypesPolicy(): TrustedTypePolicyLike | null {
+/**
+ * The `dhkit` policy, or null where Trusted Types are not supported or the page does not allow the name (said
+ * once, on `log`, when the policy is first asked for).
+ */
+export function dhkitTrustedTypesPolicy(log: Pick<Logger, 'warn'>): TrustedTypesPolicy | null {
   if (policy !== undefined) return policy;
   const factory = (globalThis as { trustedTypes?: TrustedTypesLike }).trustedTypes;
   if (!factory || typeof factory.createPolicy !== 'function') return (policy = null);
@@ -28,13 +34,15 @@ export function dhkitTrustedTypesPolicy(): TrustedTypePolicyLike | null {
     policy = factory.createPolicy(TRUSTED_TYPES_POLICY_NAME, {
       createHTML: (input) => input,
       createScriptURL: () => {
-        throw new TypeError('dhkit: script URLs are never created from answers');
+        throw new DHKitError('INVALID_REQUEST', 'dhkit: script URLs are never created from answers');
       },
     });
   } catch (cause) {
     // The page's CSP does not list `dhkit` (or a second copy of the SDK created it first, without
     // 'allow-duplicates'): DOMPurify falls back to its own `dompurify` policy.
-    console.warn(`dhkit: could not create the Trusted Types policy '${TRUSTED_TYPES_POLICY_NAME}'`, cause);
+    log.warn(
+      new DHKitError('BROWSER_NOT_SUPPORTED', `could not create the Trusted Types policy '${TRUSTED_TYPES_POLICY_NAME}'`, { cause }),
+    );
     policy = null;
   }
   return policy;

@@ -112,7 +112,7 @@ export default class DhCaptions extends DhElement {
     }
     const rendered =
       renderer && this.serverAddress
-        ? renderer.renderAnswerNow(this.answer, { serverAddress: this.serverAddress, mediaAllowlist: this.mediaAllowlist })
+        ? renderer.renderAnswerNow(this.answer, { serverAddress: this.serverAddress, mediaAllowlist: this.mediaAllowlist }, this.log)
         : null;
     const text = rendered ? answerPlainText(rendered) : this.answer;
     // Only `complete` changed (the last segment arrived): the DOM shown is already this answer. Replacing it
