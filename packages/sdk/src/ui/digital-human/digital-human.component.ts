@@ -297,6 +297,38 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     }
   }
 
+  /** The status line's text: connecting, all busy (with the retry countdown), ended, or no voice. */
+  private statusInfo(): string {
+    const lang = this.language;
+    if (this.busyRetry !== null && this.state === 'CONNECTING') {
+      return `${t(lang, 'allBusy')}. ${t(lang, 'allBusyDetail')} ${this.busyRetry ? t(lang, 'retryIn', { seconds: this.busyRetry }) : ''}`.trim();
+    }
+    if (this.state === 'CONNECTING') return t(lang, 'connecting');
+    if (this.state === 'ENDED') return t(lang, 'ended');
+    return this.voiceUnavailable ? t(lang, 'voiceUnavailable') : '';
+  }
+
+  /** The top bar: the AI label and the language switch. */
+  private renderTop(inputDisabled: boolean) {
+    const profile = this.profile;
+    return html`
+      <div class="top">
+        ${profile?.aiLabel ? html`<dh-ai-label part="ai-label" .language=${this.language} .theme=${this.theme}></dh-ai-label>` : nothing}
+        ${
+          this.config.showLanguageUI
+            ? html`<dh-language-switch
+              part="language"
+              .language=${this.language}
+              .theme=${this.theme}
+              .languages=${profile?.languages ?? []}
+              ?disabled=${inputDisabled}
+            ></dh-language-switch>`
+            : nothing
+        }
+      </div>
+    `;
+  }
+
   protected override render() {
     const lang = this.language;
     const theme = this.theme;
@@ -304,34 +336,12 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     const profile = this.profile;
     const ended = this.state === 'ENDED';
     const inputDisabled = ended || this.state === 'CONNECTING';
-    const busy = this.busyRetry !== null && this.state === 'CONNECTING';
-    const info = busy
-      ? `${t(lang, 'allBusy')}. ${t(lang, 'allBusyDetail')} ${this.busyRetry ? t(lang, 'retryIn', { seconds: this.busyRetry }) : ''}`.trim()
-      : this.state === 'CONNECTING'
-        ? t(lang, 'connecting')
-        : ended
-          ? t(lang, 'ended')
-          : this.voiceUnavailable
-            ? t(lang, 'voiceUnavailable')
-            : '';
+    const info = this.statusInfo();
     const hotQuestions = config.enableHotIssues ? hotQuestionsFor(profile?.hotQuestions, lang) : [];
     return html`
       <div class="root ${config.useDefaultBackground ? 'default-background' : ''}">
         <div part="avatar"></div>
-        <div class="top">
-          ${profile?.aiLabel ? html`<dh-ai-label part="ai-label" .language=${lang} .theme=${theme}></dh-ai-label>` : nothing}
-          ${
-            config.showLanguageUI
-              ? html`<dh-language-switch
-                part="language"
-                .language=${lang}
-                .theme=${theme}
-                .languages=${profile?.languages ?? []}
-                ?disabled=${inputDisabled}
-              ></dh-language-switch>`
-              : nothing
-          }
-        </div>
+        ${this.renderTop(inputDisabled)}
         <div class="overlay">
           ${
             config.enableCaption
