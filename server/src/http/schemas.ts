@@ -3,11 +3,11 @@ import { LIMITS } from '@dhkit/protocol';
 
 const languageSchema = { type: 'string', enum: ['zh_CN', 'en_US'] } as const;
 const robotIdSchema = { type: 'string', pattern: '^[a-z0-9_-]{1,64}$' } as const;
-export const robotIdParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
-} as const;
+/** An id or token as a client sends it back: checked for its length here, for what it names by the route. */
+const opaqueString = { type: 'string', minLength: 1, maxLength: 200 } as const;
+/** `/…/:id` of a robot or a session. */
+const idParams = { type: 'object', required: ['id'], properties: { id: opaqueString } } as const;
+export const robotIdParams = idParams;
 const voiceSchema = { type: 'string', pattern: '^[A-Za-z0-9_+-]{1,40}$' } as const;
 
 const fallbackAnswersSchema = {
@@ -41,6 +41,16 @@ const knowledgeLlmSchema = {
 } as const;
 
 /** The robot's brain (docs/brains.md): the built-in knowledge base, an OpenAI-compatible LLM, or a signed webhook. */
+/** Where an OpenAI-compatible service (LLM, speech, transcription) is, which model, and its key. */
+const openAiEndpointProperties = {
+  baseUrl: httpUrlSchema,
+  model: { type: 'string', minLength: 1, maxLength: 200 },
+  apiKey: { type: 'string', minLength: 1, maxLength: 1000 },
+} as const;
+/** Questions and answers of the session an LLM or webhook brain is sent with each question. */
+const historyTurnsSchema = { type: 'integer', minimum: 0, maximum: 50 } as const;
+/** How long an upstream service (LLM, webhook, speech engine, recognizer) may take, in ms. */
+const upstreamTimeoutSchema = { type: 'integer', minimum: 100, maximum: 120_000 } as const;
 const brainSchema = {
   type: 'object',
   required: ['type'],
@@ -77,13 +87,11 @@ const brainSchema = {
       required: ['type', 'baseUrl', 'model'],
       properties: {
         type: { const: 'openai' },
-        baseUrl: httpUrlSchema,
-        model: { type: 'string', minLength: 1, maxLength: 200 },
-        apiKey: { type: 'string', minLength: 1, maxLength: 1000 },
+        ...openAiEndpointProperties,
         systemPrompt: { type: 'string', maxLength: 10_000 },
-        historyTurns: { type: 'integer', minimum: 0, maximum: 50 },
+        historyTurns: historyTurnsSchema,
         useKnowledge: { type: 'boolean' },
-        timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000 },
+        timeoutMs: upstreamTimeoutSchema,
         temperature: { type: 'number', minimum: 0, maximum: 2 },
         maxTokens: { type: 'integer', minimum: 1, maximum: 100_000 },
         fallbackAnswers: fallbackAnswersSchema,
@@ -96,8 +104,8 @@ const brainSchema = {
         type: { const: 'webhook' },
         url: httpUrlSchema,
         secret: { type: 'string', minLength: 16, maxLength: 1000 },
-        historyTurns: { type: 'integer', minimum: 0, maximum: 50 },
-        timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000 },
+        historyTurns: historyTurnsSchema,
+        timeoutMs: upstreamTimeoutSchema,
         fallbackAnswers: fallbackAnswersSchema,
       },
     },
@@ -153,10 +161,8 @@ const ttsSchema = {
       required: ['type', 'baseUrl'],
       properties: {
         type: { const: 'openai' },
-        baseUrl: httpUrlSchema,
-        model: { type: 'string', minLength: 1, maxLength: 200 },
-        apiKey: { type: 'string', minLength: 1, maxLength: 1000 },
-        timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000 },
+        ...openAiEndpointProperties,
+        timeoutMs: upstreamTimeoutSchema,
       },
     },
   ],
@@ -169,11 +175,9 @@ const asrSchema = {
   required: ['type', 'baseUrl'],
   properties: {
     type: { const: 'openai' },
-    baseUrl: httpUrlSchema,
-    model: { type: 'string', minLength: 1, maxLength: 200 },
-    apiKey: { type: 'string', minLength: 1, maxLength: 1000 },
+    ...openAiEndpointProperties,
     language: { type: 'string', pattern: '^[a-z]{2,3}$' },
-    timeoutMs: { type: 'integer', minimum: 100, maximum: 120_000 },
+    timeoutMs: upstreamTimeoutSchema,
   },
 } as const;
 
@@ -227,32 +231,22 @@ const mediaSchema = {
   },
 } as const;
 
+/** An array of at most `maxItems` objects with exactly these fields, the `required` ones present. */
+function listOfObjects<R extends readonly string[], P extends Record<R[number], object>>(maxItems: number, required: R, properties: P) {
+  return { type: 'array', maxItems, items: { type: 'object', additionalProperties: false, required, properties } } as const;
+}
+
 /** Pronunciation lexicon: word → what to say (may use the SSML subset in docs/voice.md). */
-const lexiconSchema = {
-  type: 'array',
-  maxItems: 1000,
-  items: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['word', 'say'],
-    properties: {
-      word: { type: 'string', minLength: 1, maxLength: 100 },
-      say: { type: 'string', maxLength: 500 },
-    },
-  },
-} as const;
+const lexiconSchema = listOfObjects(1000, ['word', 'say'] as const, {
+  word: { type: 'string', minLength: 1, maxLength: 100 },
+  say: { type: 'string', maxLength: 500 },
+});
 
 /** Hot questions per language (at most HOT_QUESTIONS_PER_LANGUAGE of each, checked by the route). */
-const hotQuestionsSchema = {
-  type: 'array',
-  maxItems: 40,
-  items: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['language', 'text'],
-    properties: { language: languageSchema, text: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } },
-  },
-} as const;
+const hotQuestionsSchema = listOfObjects(40, ['language', 'text'] as const, {
+  language: languageSchema,
+  text: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
+});
 
 export const robotBodySchema = {
   type: 'object',
@@ -340,7 +334,7 @@ export const sessionRequestSchema = {
   required: ['robotId', 'onceCode'],
   properties: {
     robotId: { type: 'string', minLength: 1, maxLength: 64 },
-    onceCode: { type: 'string', minLength: 1, maxLength: 200 },
+    onceCode: opaqueString,
     language: { type: 'string', minLength: 1, maxLength: 20 },
   },
 } as const;
@@ -356,11 +350,7 @@ export const drivenTextBodySchema = {
   },
 } as const;
 
-export const sessionIdParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
-} as const;
+export const sessionIdParams = idParams;
 
 /** PATCH /v1/robots/:id: any robot field but the id, at least one. */
 export const robotPatchBodySchema = {
@@ -371,11 +361,7 @@ export const robotPatchBodySchema = {
 } as const;
 
 /** POST /v1/sessions/:id/end (the page's goodbye beacon). */
-export const sessionEndBodySchema = {
-  type: 'object',
-  required: ['token'],
-  properties: { token: { type: 'string', minLength: 1, maxLength: 200 } },
-} as const;
+export const sessionEndBodySchema = { type: 'object', required: ['token'], properties: { token: opaqueString } } as const;
 
 /** PATCH of one knowledge entry: any of its fields, at least one. */
 export const knowledgeEntryPatchSchema = {
