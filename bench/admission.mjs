@@ -7,85 +7,22 @@
 // Codes are minted first (not timed); then ADMISSIONS requests run with CONNECTIONS in flight. Every robot
 // gets concurrency 1024, and the run checks that no robot was admitted past it. Prints JSON.
 // Target (docs/benchmarks.md): SQLite ≥ 5,000/s, p99 ≤ 15 ms on 2 cores.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { ROOT, benchClient, requireBuild, spawnDhkit, stopDhkit } from './lib/dhkit-process.mjs';
+import { percentile } from './lib/stats.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ADMISSIONS = Number(process.env.BENCH_ADMISSIONS ?? 20_000);
 // 16 in flight keeps both cores busy; many more only add queueing to the latency.
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const ADMIN_KEY = 'bench-admin-key-0123456789-padded-to-32-characters';
 const CONCURRENCY = 1024;
 
-if (!fs.existsSync(path.join(ROOT, 'server/dist/cli.js'))) {
-  console.error('bench:admission: build first (npm run build).');
-  process.exit(1);
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-
-function request(base, method, route, body, headers = {}) {
-  const url = new URL(route, base);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method,
-        agent,
-        headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-const admin = (base, method, route, body) => request(base, method, route, body, { authorization: `Bearer ${ADMIN_KEY}` });
-
-function spawnServer(env) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'server/bin/dhkit.js'), 'serve', '--host', '127.0.0.1', '--port', '0'], {
-    env: {
-      ...process.env,
-      DHKIT_LOG_LEVEL: 'error',
-      DHKIT_DEMO: '0',
-      DHKIT_ADMIN_KEY: ADMIN_KEY,
-      DHKIT_MAX_SESSIONS: '1000000',
-      DHKIT_ONCE_CODE_RATE: '1000000',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ url: match[1], child });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`dhkit serve exited (${code}): ${output}`)));
-  });
-}
-
-async function stopServer(child) {
-  if (child.exitCode !== null) return;
-  await new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
-
-const percentile = (sorted, p) => +sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)].toFixed(2);
+requireBuild('bench:admission');
+const client = benchClient(CONNECTIONS);
+const { request, admin } = client;
+const spawnServer = (env) => spawnDhkit({ DHKIT_MAX_SESSIONS: '1000000', ...env });
 
 async function run(label, urls) {
   const robots = Math.ceil(ADMISSIONS / CONCURRENCY);
@@ -129,7 +66,6 @@ async function run(label, urls) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const sorted = [...latencies].sort((a, b) => a - b);
   // Exactness: no robot holds more live sessions than its concurrency.
   let overAdmitted = 0;
   for (let r = 0; r < robots; r++) {
@@ -143,7 +79,12 @@ async function run(label, urls) {
     connections: CONNECTIONS,
     statuses,
     admissionsPerSecond: Math.round((statuses[201] ?? 0) / seconds),
-    latencyMs: { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: percentile(sorted, 100) },
+    latencyMs: {
+      p50: percentile(latencies, 50, 2),
+      p90: percentile(latencies, 90, 2),
+      p99: percentile(latencies, 99, 2),
+      max: percentile(latencies, 100, 2),
+    },
     overAdmitted,
   };
 }
@@ -168,7 +109,7 @@ const sqlite = await spawnServer({ DHKIT_DATA_DIR: dataDir });
 try {
   results.runs.push(await run('sqlite', [sqlite.url]));
 } finally {
-  await stopServer(sqlite.child);
+  await stopDhkit(sqlite.child);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
@@ -189,11 +130,11 @@ if (process.env.BENCH_SKIP_POSTGRES !== '1') {
         ),
       );
     } finally {
-      await Promise.all(servers.map((s) => stopServer(s.child)));
+      await Promise.all(servers.map((s) => stopDhkit(s.child)));
       await cluster.stop();
     }
   }
 }
 
-agent.destroy();
+client.close();
 console.log(JSON.stringify(results, null, 2));

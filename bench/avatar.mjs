@@ -9,9 +9,11 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../server/dist/index.js';
+import { percentile } from './lib/stats.mjs';
+import { mintOnceCode } from './lib/admin-api.mjs';
+import { BENCH_ADMIN_KEY } from './lib/dhkit-process.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-const ADMIN_KEY = 'bench-admin-key-0123456789-padded-to-32-characters';
 const SIZES = [
   { name: 'phone', width: 360, height: 540 },
   { name: 'kiosk', width: 1080, height: 1920 },
@@ -20,13 +22,8 @@ const SPEECH =
   'Welcome to our showroom. I can tell you about our products, opening hours and how to find us. ' +
   'Ask me anything you like, and I will do my best to answer clearly and quickly.';
 
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return +sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))].toFixed(3);
-};
-
 const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-avatar-'));
-const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'error' });
+const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: BENCH_ADMIN_KEY, demo: true, logLevel: 'error' });
 // The page lives on its own loopback origin, as a customer's site would.
 const site = createServer((request, response) => {
   const [, w, h] = /\/(\d+)x(\d+)/.exec(request.url ?? '') ?? [undefined, 360, 540];
@@ -41,14 +38,7 @@ await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
 const siteUrl = `http://127.0.0.1:${site.address().port}`;
 const browser = await launchChromium();
 
-async function onceCode() {
-  const response = await fetch(`${server.url}/v1/robots/demo/once-codes`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    body: '{}',
-  });
-  return (await response.json()).onceCode;
-}
+const onceCode = () => mintOnceCode(server.url);
 
 /** Draw times and frame rate over `seconds` (frames counted by the avatar itself). */
 async function measure(page, seconds) {
@@ -62,7 +52,7 @@ async function measure(page, seconds) {
     return { drawMs: after.drawMs.slice(-frames), frames, elapsedMs: performance.now() - start };
   }, seconds);
   return {
-    msPerFrame: { p50: percentile(drawMs, 50), p95: percentile(drawMs, 95), max: percentile(drawMs, 100) },
+    msPerFrame: { p50: percentile(drawMs, 50, 3), p95: percentile(drawMs, 95, 3), max: percentile(drawMs, 100, 3) },
     fps: +((frames * 1000) / elapsedMs).toFixed(1),
     frames,
   };

@@ -13,25 +13,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../server/dist/index.js';
+import { summary } from './lib/stats.mjs';
+import { BENCH_ADMIN_KEY } from './lib/dhkit-process.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 25);
 const FIRST_TOKEN_DELAY_MS = Number(process.env.BENCH_FIRST_TOKEN_MS ?? 300);
 const TOKEN_GAP_MS = 30;
 const TOKENS = ['Sure! ', 'Here is ', 'the answer ', 'you asked for. ', 'It has ', 'a few ', 'clauses.'];
-const ADMIN_KEY = 'bench-admin-key-0123456789-padded-to-32-characters';
 
 const now = () => performance.timeOrigin + performance.now();
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return +sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)].toFixed(1);
-};
-const summary = (values) => ({
-  p50: percentile(values, 50),
-  p95: percentile(values, 95),
-  min: +Math.min(...values).toFixed(1),
-  max: +Math.max(...values).toFixed(1),
-  runs: values.length,
-});
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // The fake LLM: records when it wrote each request's first token.
@@ -58,11 +48,11 @@ const server = await startServer({
   port: 0,
   host: '127.0.0.1',
   dataDir,
-  adminKey: ADMIN_KEY,
+  adminKey: BENCH_ADMIN_KEY,
   demo: false,
   logLevel: process.env.BENCH_LOG ?? 'error',
 });
-const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+const admin = { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' };
 const browser = await launchChromium();
 let site;
 try {

@@ -13,28 +13,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { startServer } from '../server/dist/index.js';
+import { summary } from './lib/stats.mjs';
+import { mintOnceCode } from './lib/admin-api.mjs';
+import { BENCH_ADMIN_KEY } from './lib/dhkit-process.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 25);
-const ADMIN_KEY = 'bench-admin-key-0123456789-padded-to-32-characters';
 const QUESTIONS = ['hello', '你好', 'What can you do?', '你能做什么？', 'Where is the showroom?', '怎么嵌入到网站？'];
-
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return +sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)].toFixed(1);
-};
-const summary = (values) => ({
-  p50: percentile(values, 50),
-  p95: percentile(values, 95),
-  min: +Math.min(...values).toFixed(1),
-  runs: values.length,
-});
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-'));
 const server = await startServer({
   port: 0,
   host: '127.0.0.1',
   dataDir,
-  adminKey: ADMIN_KEY,
+  adminKey: BENCH_ADMIN_KEY,
   demo: true,
   logLevel: process.env.BENCH_LOG ?? 'error',
 });
@@ -59,14 +50,7 @@ function served(url) {
 }
 
 let site;
-async function onceCode() {
-  const response = await fetch(`${server.url}/v1/robots/demo/once-codes`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    body: '{}',
-  });
-  return (await response.json()).onceCode;
-}
+const onceCode = () => mintOnceCode(server.url);
 
 try {
   // The visitor's page, served from its own origin like a customer's site.

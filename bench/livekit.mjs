@@ -19,25 +19,18 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../scripts/chromiu
 import { startServer } from '../server/dist/index.js';
 import { startRenderer } from '../packages/renderer/dist/reference-renderer.js';
 import { ONSETS_WORKLET, toneSpeech } from '../scripts/voice-timing.mjs';
+import { summary as summaryOf } from './lib/stats.mjs';
+import { adminCall } from './lib/admin-api.mjs';
+import { BENCH_ADMIN_KEY } from './lib/dhkit-process.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 8);
 const WARM_PAGES = Number(process.env.BENCH_WARM ?? 1);
-const ADMIN_KEY = 'bench-admin-key-0123456789-padded-to-32-characters';
 const WEBRTC_ARGS = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
 /** Between sessions, as between two visitors: the renderer's warm page is ready again by then. */
 const PAUSE_MS = 1500;
 
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]);
-};
-const summary = (values) => ({
-  p50: percentile(values, 50),
-  p95: percentile(values, 95),
-  min: Math.round(Math.min(...values)),
-  max: Math.round(Math.max(...values)),
-  runs: values.length,
-});
+/** Whole milliseconds: the figures come from media timestamps. */
+const summary = (values) => summaryOf(values, 0);
 
 const dataDirs = [mkdtempSync(join(tmpdir(), 'dhkit-bench-livekit-')), mkdtempSync(join(tmpdir(), 'dhkit-bench-livekit-tone-'))];
 let livekit;
@@ -72,22 +65,24 @@ const renderer = await startRenderer({
   chromiumPath: CHROMIUM_PATH,
   chromiumArgs: CHROMIUM_ARGS,
 });
-const spoken = await startServer({ port: 0, host: '127.0.0.1', dataDir: dataDirs[0], adminKey: ADMIN_KEY, demo: true, logLevel: 'error' });
+const spoken = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  dataDir: dataDirs[0],
+  adminKey: BENCH_ADMIN_KEY,
+  demo: true,
+  logLevel: 'error',
+});
 const toned = await startServer({
   port: 0,
   host: '127.0.0.1',
   dataDir: dataDirs[1],
-  adminKey: ADMIN_KEY,
+  adminKey: BENCH_ADMIN_KEY,
   demo: true,
   logLevel: 'error',
   tts: toneSpeech(),
 });
-const admin = (server, method, path, body) =>
-  fetch(server.url + path, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body ?? {}),
-  }).then((response) => response.json());
+const admin = (server, method, path, body) => adminCall(server.url, method, path, body);
 for (const server of [spoken, toned]) {
   await admin(server, 'PATCH', '/v1/robots/demo', {
     media: {

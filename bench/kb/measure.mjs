@@ -1,12 +1,9 @@
 // Figures for one search system on one question set: top-1/top-3, false-decline where the system declines
 // 90% of the out-of-domain questions (on its own top score: threshold-free, so every library can be
 // compared), per-question time, index time and heap.
-const round = (value, digits = 3) => +value.toFixed(digits);
+import { percentile } from '../lib/stats.mjs';
 
-export function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
+const round = (value, digits = 3) => +value.toFixed(digits);
 
 function heapMb() {
   globalThis.gc?.();

@@ -2,7 +2,7 @@
 // from a seeded mix of topic words and question frames, with a few similar questions each), asked questions
 // worded like them, and crafted worst cases: 500 characters made of the knowledge base's most frequent
 // characters (every one hits most entries), and the same as one long run of frequent bigrams.
-import { percentile } from './measure.mjs';
+import { percentile } from '../lib/stats.mjs';
 
 const TOPICS = (
   '账户 密码 银行卡 信用卡 转账 还款 额度 利息 手续费 账单 分期 提现 充值 余额 理财 基金 保险 贷款 存款 汇款 ' +
