@@ -8,7 +8,8 @@ import { maskRobotSecrets, restoreRobotSecrets } from '../robots/robot-secrets.j
 import { buildRobot, checkHotQuestions, type RobotInput } from '../robots/robot.js';
 import { adminGuard } from './admin-auth.js';
 import { assertAvatarPack } from './avatar-routes.js';
-import { hotQuestionsBodySchema, onceCodeBodySchema, robotBodySchema, robotIdParams, robotPatchBodySchema } from './schemas.js';
+import { hotQuestionsBodySchema, robotBodySchema, robotPatchBodySchema } from './robot-schemas.js';
+import { onceCodeBodySchema, robotIdParams } from './schemas.js';
 
 export function robotRoutes(context: AppContext): FastifyPluginAsync {
   return async (app) => {
