@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { startServer } from '../server/dist/index.js';
 import { summary } from './lib/stats.mjs';
 import { BENCH_ADMIN_KEY } from './lib/dhkit-process.mjs';
+import { serveVisitorSite } from './lib/visitor-site.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 25);
 const FIRST_TOKEN_DELAY_MS = Number(process.env.BENCH_FIRST_TOKEN_MS ?? 300);
@@ -72,16 +73,10 @@ try {
   const onceCode = (await (await fetch(`${server.url}/v1/robots/llm/once-codes`, { method: 'POST', headers: admin, body: '{}' })).json())
     .onceCode;
 
-  site = createServer((_request, response) =>
-    response
-      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-      .end(
-        `<!doctype html><style>#dh{width:360px;height:540px}</style><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script>`,
-      ),
-  );
-  await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
+  let siteUrl;
+  ({ site, url: siteUrl } = await serveVisitorSite(server.url));
   const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${site.address().port}/`);
+  await page.goto(siteUrl);
   await page.waitForFunction(() => typeof window.DHKit?.create === 'function');
   await page.evaluate(
     async ({ url, code }) => {

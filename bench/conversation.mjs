@@ -7,7 +7,7 @@
 // the figures as JSON. Target (docs/benchmarks.md): ready p50 ≤ 300 ms,
 // first audio p50 ≤ 80 ms.
 import { launchChromium } from '../scripts/chromium.mjs';
-import { createServer, get as httpGet } from 'node:http';
+import { get as httpGet } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { startServer } from '../server/dist/index.js';
 import { summary } from './lib/stats.mjs';
 import { mintOnceCode } from './lib/admin-api.mjs';
 import { BENCH_ADMIN_KEY } from './lib/dhkit-process.mjs';
+import { serveVisitorSite } from './lib/visitor-site.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 25);
 const QUESTIONS = ['hello', '你好', 'What can you do?', '你能做什么？', 'Where is the showroom?', '怎么嵌入到网站？'];
@@ -54,15 +55,8 @@ const onceCode = () => mintOnceCode(server.url);
 
 try {
   // The visitor's page, served from its own origin like a customer's site.
-  site = createServer((_request, response) =>
-    response
-      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-      .end(
-        `<!doctype html><style>#dh{width:360px;height:540px}</style><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script>`,
-      ),
-  );
-  await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
-  const siteUrl = `http://127.0.0.1:${site.address().port}/`;
+  let siteUrl;
+  ({ site, url: siteUrl } = await serveVisitorSite(server.url));
   const page = await browser.newPage();
   await page.goto(siteUrl);
   await page.waitForFunction(() => typeof window.DHKit?.create === 'function');

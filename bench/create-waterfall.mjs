@@ -4,11 +4,11 @@
 // page made from create() on (start and end, ms after create() was called), the long tasks on the main thread, and
 // when create() resolved. `BENCH_RUNS` (default 5). The figures `npm run bench` reports come from conversation.mjs.
 import { launchChromium } from '../scripts/chromium.mjs';
-import { createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../server/dist/index.js';
+import { serveVisitorSite } from './lib/visitor-site.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ADMIN_KEY = 'bench-admin-key-0123456789-padded-to-32-characters';
@@ -21,15 +21,7 @@ const server = await startServer({
   logLevel: 'error',
 });
 const browser = await launchChromium();
-const site = createServer((_request, response) =>
-  response
-    .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-    .end(
-      `<!doctype html><style>#dh{width:360px;height:540px}</style><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script>`,
-    ),
-);
-await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
-const siteUrl = `http://127.0.0.1:${site.address().port}/`;
+const { site, url: siteUrl } = await serveVisitorSite(server.url);
 const onceCode = async () =>
   (
     await (
