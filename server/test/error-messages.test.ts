@@ -81,6 +81,8 @@ describe('error messages name the fault and what is allowed', () => {
       ['POST', '/v1/robots/nobody/knowledge/search', { question: 'q' }],
       ['GET', '/v1/robots/nobody/sessions'],
       ['GET', '/v1/robots/nobody/analytics'],
+      ['GET', '/v1/robots/nobody/analytics/questions'],
+      ['POST', '/v1/robots/nobody/voice-sample', { language: 'en_US' }],
       ['GET', `/v1/robots/nobody/knowledge/${entryId}`],
       ['GET', `/v1/robots/shop/knowledge/${entryId + 1000}`],
       ['PUT', `/v1/robots/shop/knowledge/${entryId + 1000}`, entry],
