@@ -49,6 +49,7 @@ import { TtsFactory } from './adapters/tts/tts-factory.js';
 import type { TextToSpeech } from './adapters/tts/tts.js';
 import { createSpeechRecognizer } from './adapters/asr/asr-factory.js';
 import { StaticFilesAtDebug } from './http/static-request-log.js';
+import { PublicUrl, parsePublicUrl } from './http/public-url.js';
 
 export interface AppOptions {
   /** SQLite lives here (unless databaseUrl is set). */
@@ -96,6 +97,11 @@ export interface AppOptions {
   onRoute?: (route: { method: string; url: string }) => void;
   /** Process metrics (CPU, memory, event loop) in /metrics. Default true; tests that start many apps turn them off. */
   processMetrics?: boolean;
+  /**
+   * The origin of every URL the server hands out (`DHKIT_PUBLIC_URL`, e.g. https://talk.example.com). Default: the
+   * listen address, which only a renderer on this machine reaches. Never taken from a request's Host.
+   */
+  publicUrl?: string;
 }
 
 export interface DhkitAppInfo {
@@ -129,6 +135,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = await openStore(options);
   const demo = options.demo ?? true;
 
+  const publicUrl = new PublicUrl(options.publicUrl ? parsePublicUrl(options.publicUrl) : null);
   const app = Fastify({
     logger: {
       level: options.logLevel ?? 'info',
@@ -156,7 +163,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     await store.expireLeases(Date.now());
     const adminKey = await resolveAdminKey(store, options.adminKey);
     const demoSeeded = demo ? await seedDemo(store) : false;
-    const { context, close } = buildContext(app, store, options, { adminKeyHash: adminKey.hash, demo });
+    const { context, close } = buildContext(app, store, options, { adminKeyHash: adminKey.hash, demo, publicUrl });
+    app.addHook('onListen', async () => publicUrl.bindListenAddress(app.server.address()));
 
     app.decorate('dhkit', { context, adminKey, demo, demoSeeded });
     app.removeContentTypeParser('text/plain');
@@ -194,7 +202,7 @@ function buildContext(
   app: FastifyInstance,
   store: Store,
   options: AppOptions,
-  settings: { adminKeyHash: string; demo: boolean },
+  settings: { adminKeyHash: string; demo: boolean; publicUrl: PublicUrl },
 ): { context: AppContext; close(): Promise<void> } {
   const espeakEnv = options.espeakPath ? { ...process.env, DHKIT_ESPEAK_PATH: options.espeakPath } : process.env;
   const espeakLocation = findEspeak(espeakEnv);
@@ -278,6 +286,7 @@ function buildContext(
     consoleDir: options.consoleDir === undefined ? findConsoleDir() : options.consoleDir,
     metrics,
     metricsTokenHash: metricsTokenOf(options) ? sha256Hex(metricsTokenOf(options) as string) : null,
+    publicUrl: settings.publicUrl,
     speech: options.tts ? null : new SpeechHealth(espeakLocation, () => store.listRobots()),
   };
   const close = async () => {

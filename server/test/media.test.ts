@@ -109,6 +109,27 @@ async function admit(robotId: string): Promise<Response> {
   });
 }
 
+/** An admission whose Host and X-Forwarded-Host name an attacker's server (fetch cannot set Host). */
+function admitWithForgedHost(base: string, robotId: string, onceCode: string): Promise<number> {
+  const body = JSON.stringify({ robotId, onceCode });
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${base}/v1/sessions`, {
+      method: 'POST',
+      headers: { host: 'attacker.example', 'x-forwarded-host': 'attacker.example', 'content-type': 'application/json' },
+    });
+    request.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function mintCode(base: string, robotId: string): Promise<string> {
+  return (await (await fetch(`${base}/v1/robots/${robotId}/once-codes`, { method: 'POST', headers: ADMIN })).json()).onceCode;
+}
+
 async function openChannel(info: SessionInfo): Promise<{ socket: WebSocket; messages: ServerMessage[]; binary: number[] }> {
   const socket = new WebSocket(server.url.replace('http', 'ws') + info.channelPath);
   const messages: ServerMessage[] = [];
@@ -298,5 +319,52 @@ describe('livekit media mode', () => {
     expect(info.mediaMode).toBe('local');
     expect(info.livekit).toBeUndefined();
     expect(renderer.sessions.size).toBe(0);
+  });
+
+  it('names the renderer the public origin: the listen address, or DHKIT_PUBLIC_URL, never the Host a visitor sends', async () => {
+    const stop = async (id: string) => {
+      await fetch(`${server.url}/v1/sessions/${id}`, { method: 'DELETE', headers: ADMIN });
+      await until(() => !renderer.sessions.has(id));
+    };
+    expect(await admitWithForgedHost(server.url, 'streamed', await mintCode(server.url, 'streamed'))).toBe(201);
+    const [listenSession] = [...renderer.sessions.values()];
+    expect(listenSession.avatar.manifestUrl).toBe(`${server.url}/avatars/default/manifest.json`);
+    await stop(listenSession.sessionId);
+
+    const configured = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: tempDir(),
+      adminKey: ADMIN_KEY,
+      demo: false,
+      logLevel: 'silent',
+      publicUrl: 'https://talk.example.com/',
+    });
+    try {
+      const media = { mode: 'livekit', livekit: LIVEKIT, renderer: { url: renderer.url, secret: RENDERER_SECRET } };
+      await fetch(`${configured.url}/v1/robots`, {
+        method: 'POST',
+        headers: { ...ADMIN, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'streamed', name: 'streamed', concurrency: 5, media }),
+      });
+      expect(await admitWithForgedHost(configured.url, 'streamed', await mintCode(configured.url, 'streamed'))).toBe(201);
+      const [publicSession] = [...renderer.sessions.values()];
+      expect(publicSession.avatar.manifestUrl).toBe('https://talk.example.com/avatars/default/manifest.json');
+      await fetch(`${configured.url}/v1/sessions/${publicSession.sessionId}`, { method: 'DELETE', headers: ADMIN });
+      await until(() => !renderer.sessions.has(publicSession.sessionId));
+    } finally {
+      await configured.close();
+    }
+    // A public URL with a path or credentials is a configuration error, refused at start.
+    await expect(
+      startServer({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir: tempDir(),
+        adminKey: ADMIN_KEY,
+        logLevel: 'silent',
+        publicUrl: 'https://u:p@x.example',
+      }),
+    ).rejects.toThrow(/user name or password/);
   });
 });

@@ -8,6 +8,7 @@ import type { ServerMetrics } from '../observability/metrics.js';
 import type { Admission } from '../sessions/admission.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
 import type { KnowledgeEntry, Store } from '../store/store.js';
+import type { PublicUrl } from './public-url.js';
 
 /** What the composition root (app.ts) hands to every route plugin. */
 export interface AppContext {
@@ -34,6 +35,8 @@ export interface AppContext {
   metrics: ServerMetrics;
   /** SHA-256 (hex) of the token that may read /metrics besides the admin key; null: the admin key only. */
   metricsTokenHash: string | null;
+  /** The origin of the URLs the server hands out (http/public-url.ts). */
+  publicUrl: PublicUrl;
   /** Whether espeak-ng is there and speaks the robots' voices (null when tests inject their own engine). */
   speech: SpeechHealth | null;
 }
