@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './index.js';
-import { CONNECTION_MESSAGE, READY_MESSAGE, runWorkerCluster } from './worker-cluster.js';
+import { CONNECTION_MESSAGE, READY_MESSAGE, runWorkerCluster, STOPPING_MESSAGE } from './worker-cluster.js';
 import { AdminKeyTooShortError, MIN_ADMIN_KEY_CHARS } from './security/admin-key.js';
 import { parseTrustProxy, TrustProxyError, type TrustProxySetting } from './security/trust-proxy.js';
 import { parsePublicUrl, PublicUrlError } from './http/public-url.js';
@@ -168,9 +168,12 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     metricsToken: env.DHKIT_METRICS_TOKEN,
     ...onceCodeRate(env),
   });
+  let stopping = false;
   if (isWorker) {
     process.on('message', (message, socket) => {
       if (message !== CONNECTION_MESSAGE || !(socket instanceof net.Socket)) return;
+      // Sent before the primary read our STOPPING_MESSAGE: back to the primary, for a worker that stays.
+      if (stopping) return void process.send?.(CONNECTION_MESSAGE, socket);
       server.httpServer.emit('connection', socket);
       socket.resume();
     });
@@ -180,6 +183,8 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       console.log(`dhkit: ${signal} received, closing sessions and shutting down.`);
+      stopping = true;
+      if (isWorker) process.send?.(STOPPING_MESSAGE);
       // A second signal forces the exit.
       process.once('SIGINT', () => process.exit(130));
       process.once('SIGTERM', () => process.exit(143));
