@@ -81,9 +81,10 @@ function stopChild(child: ChildProcess | undefined): Promise<void> {
 }
 
 /** Resolves once something accepts connections on the port (the proxies print nothing when ready). */
-async function listening(port: number): Promise<void> {
+async function listening(port: number, proxy: ChildProcess): Promise<void> {
   const deadline = Date.now() + 20_000;
   for (;;) {
+    if (proxy.exitCode !== null) throw new Error(`the proxy exited with ${proxy.exitCode} (its output is above)`);
     const ok = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
       socket.once('error', () => resolve(false));
@@ -202,7 +203,7 @@ describe.skipIf(!POSTGRES)('sticky routing examples', () => {
       fs.writeFileSync(path.join(confDir, 'nginx.conf'), main);
       const nginx = spawn(NGINX!, ['-c', path.join(confDir, 'nginx.conf'), '-p', confDir], { stdio: 'inherit' });
       try {
-        await listening(port);
+        await listening(port, nginx);
         await sessionsThrough(`http://127.0.0.1:${port}`);
       } finally {
         await stopChild(nginx);
@@ -220,7 +221,7 @@ describe.skipIf(!POSTGRES)('sticky routing examples', () => {
       fs.writeFileSync(file, config);
       const haproxy = spawn(HAPROXY!, ['-f', file, '-db'], { stdio: 'inherit' });
       try {
-        await listening(port);
+        await listening(port, haproxy);
         await sessionsThrough(`http://127.0.0.1:${port}`);
       } finally {
         await stopChild(haproxy);
