@@ -8,6 +8,7 @@ import { decodeAudioFrame, type ServerMessage, type SessionInfo } from '@dhkit/p
 import { startServer, type RunningServer } from '../src/index.js';
 import { ADMIN, ADMIN_KEY, tempDir } from './helpers.js';
 import type { RendererControlMessage, RendererSessionRequest } from '@dhkit/protocol';
+import { startLiveKitTestServer } from '../../test/livekit-server/index.js';
 
 const LIVEKIT = { url: 'ws://127.0.0.1:7880', apiKey: 'devkey', apiSecret: 'a-livekit-test-secret-of-some-length' };
 const RENDERER_SECRET = 'renderer-test-secret-123456';
@@ -366,5 +367,25 @@ describe('livekit media mode', () => {
         publicUrl: 'https://u:p@x.example',
       }),
     ).rejects.toThrow(/user name or password/);
+  });
+
+  it("the visitor's LiveKit token is short-lived, and a kick removes the visitor from the room", async () => {
+    const livekit = await startLiveKitTestServer();
+    try {
+      const settings = { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret };
+      const media = { mode: 'livekit', livekit: settings, renderer: { url: renderer.url, secret: RENDERER_SECRET } };
+      expect((await createRobot('streamed-room', media)).status).toBe(201);
+      const info = (await (await admit('streamed-room')).json()) as SessionInfo;
+      const claims = await new TokenVerifier(livekit.apiKey, livekit.apiSecret).verify(info.livekit!.token);
+      expect(claims.exp! - claims.nbf!).toBeLessThanOrEqual(300); // was the session's maximum plus 5 minutes
+      // The page joins the room (signalling only: enough to be a participant of the test double).
+      const joined = new WebSocket(`${livekit.url}/rtc?access_token=${info.livekit!.token}&auto_subscribe=0`);
+      await until(() => livekit.participant(info.livekit!.room, claims.sub!));
+      await fetch(`${server.url}/v1/sessions/${info.sessionId}`, { method: 'DELETE', headers: ADMIN });
+      await until(() => !livekit.participant(info.livekit!.room, claims.sub!));
+      await until(() => joined.readyState === WebSocket.CLOSED);
+    } finally {
+      await livekit.close();
+    }
   });
 });
