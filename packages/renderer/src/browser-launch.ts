@@ -60,7 +60,7 @@ function writeDropWrapper(chromium: string, account: Account): { wrapper: string
   const script = [
     '#!/bin/sh',
     '# Playwright creates the profile directory as root; the browser user must own it.',
-    'for arg in "$@"; do case "$arg" in --user-data-dir=*) chown -R ' + ids + ' "${arg#--user-data-dir=}";; esac; done',
+    `for arg in "$@"; do case "$arg" in --user-data-dir=*) chown -R ${ids} "\${arg#--user-data-dir=}";; esac; done`,
     `exec ${findSetpriv()} --reuid=${account.uid} --regid=${account.gid} --clear-groups --inh-caps=-all \\`,
     `  env HOME=${quote(home)} ${quote(chromium)} "$@"`,
     '',
