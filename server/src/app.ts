@@ -30,8 +30,8 @@ import { installObservabilityHooks, requestIdFor } from './http/observability-ho
 import { openApiRoute, registerOpenApi } from './http/openapi.js';
 import { ServerMetrics } from './observability/metrics.js';
 import { sha256Hex } from './security/secrets.js';
-import { DEFAULT_LOCKOUT, DEFAULT_ONCE_CODE_RATE, FailureLockout, type LockoutPolicy, type RatePolicy } from './security/rate-limits.js';
-import { issuanceLimitFor, onceCodeLockoutFor } from './security/shared-limits.js';
+import { DEFAULT_LOCKOUT, DEFAULT_ONCE_CODE_RATE, type LockoutPolicy, type RatePolicy } from './security/rate-limits.js';
+import { adminLockoutFor, issuanceLimitFor, onceCodeLockoutFor } from './security/shared-limits.js';
 import { Admission } from './sessions/admission.js';
 import type { SessionServices } from './sessions/session-services.js';
 import { SessionRegistry } from './sessions/session-registry.js';
@@ -277,7 +277,7 @@ function buildContext(
     registry,
     admission,
     adminKeyHash: settings.adminKeyHash,
-    adminLockout: new FailureLockout(ADMIN_AUTH_LOCKOUT),
+    adminLockout: adminLockoutFor(store, ADMIN_AUTH_LOCKOUT),
     demo: settings.demo,
     onceCodeRate: issuanceLimitFor(store, { ...DEFAULT_ONCE_CODE_RATE, ...options.onceCodeRate }),
     sdkDir: options.sdkDir === undefined ? findSdkDir() : options.sdkDir,
@@ -287,6 +287,7 @@ function buildContext(
     metrics,
     metricsTokenHash: metricsTokenOf(options) ? sha256Hex(metricsTokenOf(options) as string) : null,
     publicUrl: settings.publicUrl,
+    analyticsDrops,
     speech: options.tts ? null : new SpeechHealth(espeakLocation, () => store.listRobots()),
   };
   const close = async () => {
