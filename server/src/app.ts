@@ -30,8 +30,8 @@ import { installObservabilityHooks, requestIdFor } from './http/observability-ho
 import { openApiRoute, registerOpenApi } from './http/openapi.js';
 import { ServerMetrics } from './observability/metrics.js';
 import { sha256Hex } from './security/secrets.js';
-import { DEFAULT_LOCKOUT, DEFAULT_ONCE_CODE_RATE, FailureLockout, type LockoutPolicy, type RatePolicy } from './security/rate-limits.js';
-import { issuanceLimitFor, onceCodeLockoutFor } from './security/shared-limits.js';
+import { DEFAULT_LOCKOUT, DEFAULT_ONCE_CODE_RATE, type LockoutPolicy, type RatePolicy } from './security/rate-limits.js';
+import { adminLockoutFor, issuanceLimitFor, onceCodeLockoutFor } from './security/shared-limits.js';
 import { Admission } from './sessions/admission.js';
 import type { SessionServices } from './sessions/session-services.js';
 import { SessionRegistry } from './sessions/session-registry.js';
@@ -50,6 +50,7 @@ import { TtsFactory } from './adapters/tts/tts-factory.js';
 import type { TextToSpeech } from './adapters/tts/tts.js';
 import { createSpeechRecognizer } from './adapters/asr/asr-factory.js';
 import { StaticFilesAtDebug } from './http/static-request-log.js';
+import { PublicUrl, parsePublicUrl } from './http/public-url.js';
 
 export interface AppOptions {
   /** SQLite lives here (unless databaseUrl is set). */
@@ -97,6 +98,11 @@ export interface AppOptions {
   onRoute?: (route: { method: string; url: string }) => void;
   /** Process metrics (CPU, memory, event loop) in /metrics. Default true; tests that start many apps turn them off. */
   processMetrics?: boolean;
+  /**
+   * The origin of every URL the server hands out (`DHKIT_PUBLIC_URL`, e.g. https://talk.example.com). Default: the
+   * listen address, which only a renderer on this machine reaches. Never taken from a request's Host.
+   */
+  publicUrl?: string;
 }
 
 export interface DhkitAppInfo {
@@ -130,6 +136,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = await openStore(options);
   const demo = options.demo ?? true;
 
+  const publicUrl = new PublicUrl(options.publicUrl ? parsePublicUrl(options.publicUrl) : null);
   const app = Fastify({
     logger: {
       level: options.logLevel ?? 'info',
@@ -157,7 +164,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     await store.expireLeases(Date.now());
     const adminKey = await resolveAdminKey(store, options.adminKey);
     const demoSeeded = demo ? await seedDemo(store) : false;
-    const { context, close } = buildContext(app, store, options, { adminKeyHash: adminKey.hash, demo });
+    const { context, close } = buildContext(app, store, options, { adminKeyHash: adminKey.hash, demo, publicUrl });
+    app.addHook('onListen', async () => publicUrl.bindListenAddress(app.server.address()));
 
     app.decorate('dhkit', { context, adminKey, demo, demoSeeded });
     app.removeContentTypeParser('text/plain');
@@ -225,7 +233,7 @@ function buildContext(
   app: FastifyInstance,
   store: Store,
   options: AppOptions,
-  settings: { adminKeyHash: string; demo: boolean },
+  settings: { adminKeyHash: string; demo: boolean; publicUrl: PublicUrl },
 ): { context: AppContext; close(): Promise<void> } {
   const { espeak, espeakLocation } = defaultSpeech(options);
   const ttsFactory = new TtsFactory(espeak);
@@ -283,7 +291,7 @@ function buildContext(
     registry,
     admission,
     adminKeyHash: settings.adminKeyHash,
-    adminLockout: new FailureLockout(ADMIN_AUTH_LOCKOUT),
+    adminLockout: adminLockoutFor(store, ADMIN_AUTH_LOCKOUT),
     demo: settings.demo,
     onceCodeRate: issuanceLimitFor(store, { ...DEFAULT_ONCE_CODE_RATE, ...options.onceCodeRate }),
     sdkDir: options.sdkDir === undefined ? findSdkDir() : options.sdkDir,
@@ -292,6 +300,8 @@ function buildContext(
     consoleDir: options.consoleDir === undefined ? findConsoleDir() : options.consoleDir,
     metrics,
     metricsTokenHash: metricsTokenOf(options) ? sha256Hex(metricsTokenOf(options) as string) : null,
+    publicUrl: settings.publicUrl,
+    analyticsDrops,
     speech: options.tts ? null : new SpeechHealth(espeakLocation, () => store.listRobots()),
   };
   const close = async () => {

@@ -4,9 +4,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './index.js';
-import { CONNECTION_MESSAGE, READY_MESSAGE, runWorkerCluster } from './worker-cluster.js';
+import { CONNECTION_MESSAGE, READY_MESSAGE, runWorkerCluster, STOPPING_MESSAGE } from './worker-cluster.js';
 import { AdminKeyTooShortError, MIN_ADMIN_KEY_CHARS } from './security/admin-key.js';
 import { parseTrustProxy, TrustProxyError, type TrustProxySetting } from './security/trust-proxy.js';
+import { parsePublicUrl, PublicUrlError } from './http/public-url.js';
 import { mintOnceCode } from './sessions/once-codes.js';
 import {
   KnowledgeFormatError,
@@ -46,7 +47,7 @@ Environment: DHKIT_PORT (8080), DHKIT_HOST (0.0.0.0), DHKIT_DATA_DIR (./.dhkit),
 DHKIT_DATABASE_URL (postgres://… instead of SQLite in the data dir), DHKIT_DEMO (1, at every start; 0 or
 --no-demo turns the demo off: do so in production), DHKIT_LOG_LEVEL (info), DHKIT_MAX_SESSIONS (10000 per process),
 DHKIT_LEASE_TTL_SECONDS (30), DHKIT_ONCE_CODE_RATE (once-codes per second per robot, 100),
-DHKIT_WORKERS (1), DHKIT_TRUST_PROXY (0; 1 behind a reverse proxy that sets X-Forwarded-For), DHKIT_ANALYTICS_DAYS (days the
+DHKIT_WORKERS (1), DHKIT_PUBLIC_URL (the origin in URLs handed to renderers; default the listen address), DHKIT_TRUST_PROXY (0; 1 behind a reverse proxy that sets X-Forwarded-For), DHKIT_ANALYTICS_DAYS (days the
 question log keeps, 90; 0 records none), DHKIT_METRICS_TOKEN (a bearer token that may read /metrics besides the admin key)`;
 
 class UsageError extends Error {}
@@ -141,6 +142,14 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     console.error(`dhkit: ${error.message}`);
     return 2;
   }
+  let publicUrl: string | undefined;
+  try {
+    publicUrl = env.DHKIT_PUBLIC_URL ? parsePublicUrl(env.DHKIT_PUBLIC_URL) : undefined;
+  } catch (error) {
+    if (!(error instanceof PublicUrlError)) throw error;
+    console.error(`dhkit: ${error.message}`);
+    return 2;
+  }
   const isWorker = env.DHKIT_WORKER === '1';
   const server = await startServer({
     // A worker's own listener is private: clients reach it through the primary, which hands it their connections.
@@ -154,13 +163,17 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     maxSessions: parseNumber(env.DHKIT_MAX_SESSIONS, 'DHKIT_MAX_SESSIONS', 0, 1_000_000),
     leaseTtlMs: secondsToMs(parseNumber(env.DHKIT_LEASE_TTL_SECONDS, 'DHKIT_LEASE_TTL_SECONDS', 1, 3600)),
     trustProxy,
+    publicUrl,
     analyticsDays: parseNumber(env.DHKIT_ANALYTICS_DAYS, 'DHKIT_ANALYTICS_DAYS', 0, 36_500),
     metricsToken: env.DHKIT_METRICS_TOKEN,
     ...onceCodeRate(env),
   });
+  let stopping = false;
   if (isWorker) {
     process.on('message', (message, socket) => {
       if (message !== CONNECTION_MESSAGE || !(socket instanceof net.Socket)) return;
+      // Sent before the primary read our STOPPING_MESSAGE: back to the primary, for a worker that stays.
+      if (stopping) return void process.send?.(CONNECTION_MESSAGE, socket);
       server.httpServer.emit('connection', socket);
       socket.resume();
     });
@@ -170,6 +183,8 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       console.log(`dhkit: ${signal} received, closing sessions and shutting down.`);
+      stopping = true;
+      if (isWorker) process.send?.(STOPPING_MESSAGE);
       // A second signal forces the exit.
       process.once('SIGINT', () => process.exit(130));
       process.once('SIGTERM', () => process.exit(143));

@@ -53,6 +53,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     console.log('dhkit: using the admin key created earlier (stored hashed). To replace it, start with DHKIT_ADMIN_KEY=<new key>.');
   }
   if (app.dhkit.demo) warnAboutDemo(app, host, `http://${urlHost}:${port}`);
+  if (!app.dhkit.context.publicUrl.isConfigured && !isLoopback(host)) {
+    app.log.warn(
+      `DHKIT_PUBLIC_URL is not set: the URLs this server hands to avatar renderers name ${app.dhkit.context.publicUrl.origin}, ` +
+        'which only a renderer on this machine reaches. Set it to the origin renderers and visitors use.',
+    );
+  }
   await reportSpeech(app);
   let closing: Promise<void> | null = null;
   return {

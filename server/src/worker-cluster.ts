@@ -21,6 +21,11 @@ import net from 'node:net';
 export const CONNECTION_MESSAGE = 'dhkit:connection';
 /** The message a worker sends once it takes connections. */
 export const READY_MESSAGE = 'dhkit:ready';
+/**
+ * The message a worker sends when it begins to stop: the primary hands it nothing more. A connection that
+ * crossed this message on the way comes back as CONNECTION_MESSAGE and goes to another worker.
+ */
+export const STOPPING_MESSAGE = 'dhkit:stopping';
 
 /** Replacing a worker that keeps dying this soon after its start would only spin; the cluster stops instead. */
 const MIN_WORKER_LIFETIME_MS = 2000;
@@ -34,11 +39,19 @@ export async function runWorkerCluster(workers: number, port: number, host: stri
     new Promise((resolve, reject) => {
       const worker = cluster.fork({ DHKIT_WORKER: '1' });
       startedAt.set(worker.id, Date.now());
+      // A failed hand-off is reported here; without a listener it would be thrown and end the primary (and with
+      // it every worker: the cause of "the primary sometimes has no worker").
+      worker.on('error', (error) => console.error(`dhkit: worker ${worker.process.pid}: ${error.message}`));
       // Not 'listening': the worker takes connections only once its handler for them is in place.
-      worker.on('message', (message) => {
-        if (message !== READY_MESSAGE) return;
-        slots[slot] = worker;
-        resolve(worker);
+      worker.on('message', (message, handle) => {
+        if (message === READY_MESSAGE) {
+          slots[slot] = worker;
+          resolve(worker);
+        } else if (message === STOPPING_MESSAGE) {
+          if (slots[slot] === worker) slots[slot] = null;
+        } else if (message === CONNECTION_MESSAGE && handle instanceof net.Socket) {
+          handOff(slots, handle, new Set([worker]));
+        }
       });
       worker.once('exit', (code) => reject(new Error(`worker exited with ${code} before listening`)));
       worker.on('exit', (code, signal) => onExit(slot, worker, code, signal));
@@ -55,7 +68,10 @@ export async function runWorkerCluster(workers: number, port: number, host: stri
       return;
     }
     console.log(`dhkit: worker ${worker.process.pid} exited (${signal ?? code}); starting a replacement.`);
-    fork(slot).catch((error) => console.error(`dhkit: replacement worker failed: ${(error as Error).message}`));
+    fork(slot).catch((error) => {
+      // A replacement still starting when the cluster stops is stopped with the rest: not a failure.
+      if (!stopping) console.error(`dhkit: replacement worker failed: ${(error as Error).message}`);
+    });
   };
 
   try {
@@ -68,11 +84,7 @@ export async function runWorkerCluster(workers: number, port: number, host: stri
     return 1;
   }
 
-  const balancer = net.createServer({ pauseOnConnect: true }, (socket) => {
-    const worker = workerFor(slots, socket.remoteAddress ?? '');
-    if (!worker) return socket.destroy();
-    worker.send(CONNECTION_MESSAGE, socket);
-  });
+  const balancer = net.createServer({ pauseOnConnect: true }, (socket) => handOff(slots, socket, new Set()));
   await new Promise<void>((resolve, reject) => {
     balancer.once('error', reject);
     balancer.listen(port, host, () => resolve());
@@ -96,13 +108,28 @@ export async function runWorkerCluster(workers: number, port: number, host: stri
   return 0;
 }
 
+/**
+ * Gives the connection to the worker of its client address's slot. A worker that cannot take it (its channel
+ * closed between the check and the send, or it handed the connection back while stopping) is skipped, and the
+ * next live one gets it; with none left the connection is closed.
+ */
+function handOff(slots: ReadonlyArray<Worker | null>, socket: net.Socket, tried: Set<Worker>): void {
+  const worker = workerFor(slots, socket.remoteAddress ?? '', tried);
+  if (!worker) return void socket.destroy();
+  worker.send(CONNECTION_MESSAGE, socket, (error) => {
+    if (!error) return;
+    tried.add(worker);
+    handOff(slots, socket, tried);
+  });
+}
+
 /** The worker in the client address's slot; while that slot's worker is being replaced, the next live one. */
-function workerFor(slots: ReadonlyArray<Worker | null>, address: string): Worker | null {
+function workerFor(slots: ReadonlyArray<Worker | null>, address: string, skip: ReadonlySet<Worker>): Worker | null {
   const start = createHash('sha1').update(address).digest().readUInt32BE(0) % slots.length;
   for (let i = 0; i < slots.length; i++) {
     const worker = slots[(start + i) % slots.length];
     // A worker that disconnected is closing (it disconnects once its server has closed) and takes nothing new.
-    if (worker && !worker.isDead() && worker.isConnected()) return worker;
+    if (worker && !skip.has(worker) && !worker.isDead() && worker.isConnected()) return worker;
   }
   return null;
 }

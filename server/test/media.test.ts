@@ -8,6 +8,7 @@ import { decodeAudioFrame, type ServerMessage, type SessionInfo } from '@dhkit/p
 import { startServer, type RunningServer } from '../src/index.js';
 import { ADMIN, ADMIN_KEY, tempDir } from './helpers.js';
 import type { RendererControlMessage, RendererSessionRequest } from '@dhkit/protocol';
+import { startLiveKitTestServer } from '../../test/livekit-server/index.js';
 
 const LIVEKIT = { url: 'ws://127.0.0.1:7880', apiKey: 'devkey', apiSecret: 'a-livekit-test-secret-of-some-length' };
 const RENDERER_SECRET = 'renderer-test-secret-123456';
@@ -107,6 +108,27 @@ async function admit(robotId: string): Promise<Response> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ robotId, onceCode: code.onceCode }),
   });
+}
+
+/** An admission whose Host and X-Forwarded-Host name an attacker's server (fetch cannot set Host). */
+function admitWithForgedHost(base: string, robotId: string, onceCode: string): Promise<number> {
+  const body = JSON.stringify({ robotId, onceCode });
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${base}/v1/sessions`, {
+      method: 'POST',
+      headers: { host: 'attacker.example', 'x-forwarded-host': 'attacker.example', 'content-type': 'application/json' },
+    });
+    request.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function mintCode(base: string, robotId: string): Promise<string> {
+  return (await (await fetch(`${base}/v1/robots/${robotId}/once-codes`, { method: 'POST', headers: ADMIN })).json()).onceCode;
 }
 
 async function openChannel(info: SessionInfo): Promise<{ socket: WebSocket; messages: ServerMessage[]; binary: number[] }> {
@@ -298,5 +320,72 @@ describe('livekit media mode', () => {
     expect(info.mediaMode).toBe('local');
     expect(info.livekit).toBeUndefined();
     expect(renderer.sessions.size).toBe(0);
+  });
+
+  it('names the renderer the public origin: the listen address, or DHKIT_PUBLIC_URL, never the Host a visitor sends', async () => {
+    const stop = async (id: string) => {
+      await fetch(`${server.url}/v1/sessions/${id}`, { method: 'DELETE', headers: ADMIN });
+      await until(() => !renderer.sessions.has(id));
+    };
+    expect(await admitWithForgedHost(server.url, 'streamed', await mintCode(server.url, 'streamed'))).toBe(201);
+    const [listenSession] = [...renderer.sessions.values()];
+    expect(listenSession.avatar.manifestUrl).toBe(`${server.url}/avatars/default/manifest.json`);
+    await stop(listenSession.sessionId);
+
+    const configured = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: tempDir(),
+      adminKey: ADMIN_KEY,
+      demo: false,
+      logLevel: 'silent',
+      publicUrl: 'https://talk.example.com/',
+    });
+    try {
+      const media = { mode: 'livekit', livekit: LIVEKIT, renderer: { url: renderer.url, secret: RENDERER_SECRET } };
+      await fetch(`${configured.url}/v1/robots`, {
+        method: 'POST',
+        headers: { ...ADMIN, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'streamed', name: 'streamed', concurrency: 5, media }),
+      });
+      expect(await admitWithForgedHost(configured.url, 'streamed', await mintCode(configured.url, 'streamed'))).toBe(201);
+      const [publicSession] = [...renderer.sessions.values()];
+      expect(publicSession.avatar.manifestUrl).toBe('https://talk.example.com/avatars/default/manifest.json');
+      await fetch(`${configured.url}/v1/sessions/${publicSession.sessionId}`, { method: 'DELETE', headers: ADMIN });
+      await until(() => !renderer.sessions.has(publicSession.sessionId));
+    } finally {
+      await configured.close();
+    }
+    // A public URL with a path or credentials is a configuration error, refused at start.
+    await expect(
+      startServer({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir: tempDir(),
+        adminKey: ADMIN_KEY,
+        logLevel: 'silent',
+        publicUrl: 'https://u:p@x.example',
+      }),
+    ).rejects.toThrow(/user name or password/);
+  });
+
+  it("the visitor's LiveKit token is short-lived, and a kick removes the visitor from the room", async () => {
+    const livekit = await startLiveKitTestServer();
+    try {
+      const settings = { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret };
+      const media = { mode: 'livekit', livekit: settings, renderer: { url: renderer.url, secret: RENDERER_SECRET } };
+      expect((await createRobot('streamed-room', media)).status).toBe(201);
+      const info = (await (await admit('streamed-room')).json()) as SessionInfo;
+      const claims = await new TokenVerifier(livekit.apiKey, livekit.apiSecret).verify(info.livekit!.token);
+      expect(claims.exp! - claims.nbf!).toBeLessThanOrEqual(300); // was the session's maximum plus 5 minutes
+      // The page joins the room (signalling only: enough to be a participant of the test double).
+      const joined = new WebSocket(`${livekit.url}/rtc?access_token=${info.livekit!.token}&auto_subscribe=0`);
+      await until(() => livekit.participant(info.livekit!.room, claims.sub!));
+      await fetch(`${server.url}/v1/sessions/${info.sessionId}`, { method: 'DELETE', headers: ADMIN });
+      await until(() => !livekit.participant(info.livekit!.room, claims.sub!));
+      await until(() => joined.readyState === WebSocket.CLOSED);
+    } finally {
+      await livekit.close();
+    }
   });
 });

@@ -205,4 +205,17 @@ describe('three processes on one PostgreSQL database', () => {
     expect(granted).toBeLessThanOrEqual(100 + Math.ceil(seconds * 10));
     for (const m of minted.filter((m) => m.status !== 201)) expect(m.json.error.code).toBe('SERVER_BUSY');
   });
+
+  // Last in this block: it locks this test's address out of the admin API on every process for 5 minutes.
+  it('a wrong-admin-key guesser rotating over three processes is locked out after 60 failures, as on one process', async () => {
+    const wrong = { authorization: 'Bearer wrong-admin-key-0123456789-0123456789-xx' };
+    // The policy: 60 wrong keys within a minute lock the address for 5 minutes (20 per process here).
+    for (let i = 0; i < 60; i++) expect((await api(urls[i % 3], 'GET', '/v1/robots', undefined, wrong)).status).toBe(401);
+    // Every process now refuses this address, even with the right key; in-memory counts would have allowed 120 more.
+    for (const url of urls) {
+      const refused = await api(url, 'GET', '/v1/robots');
+      expect(refused.status).toBe(429);
+      expect(refused.json.error.code).toBe('RATE_LIMITED');
+    }
+  });
 });

@@ -68,8 +68,34 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
         return void response.writeHead(status, { 'content-type': 'text/plain' }).end((error as Error).message);
       }
     }
+    if (request.method === 'POST' && url.pathname === '/twirp/livekit.RoomService/RemoveParticipant') {
+      return removeParticipant(request, response);
+    }
     // Includes /rtc/v1/validate: "not found" (without "room does not exist") sends the client to /rtc.
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  }
+
+  /** RoomService.RemoveParticipant as Twirp JSON (what livekit-server-sdk's RoomServiceClient sends). */
+  async function removeParticipant(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const twirpError = (status: number, code: string, msg: string) =>
+      void response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ code, msg }));
+    let body = '';
+    for await (const chunk of request) body += chunk;
+    let target: { room?: string; identity?: string };
+    try {
+      target = JSON.parse(body);
+    } catch {
+      return twirpError(400, 'malformed', 'JSON body expected');
+    }
+    const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const claims = token ? await verifier.verify(token).catch(() => null) : null;
+    if (!claims) return twirpError(401, 'unauthenticated', 'invalid token');
+    if (!claims.video?.roomAdmin || claims.video.room !== target.room) return twirpError(403, 'permission_denied', 'roomAdmin needed');
+    const participant = find(target.room ?? '', target.identity ?? '');
+    if (!participant) return twirpError(404, 'not_found', 'participant not found');
+    rooms.get(target.room!)!.remove(participant, DisconnectReason.PARTICIPANT_REMOVED);
+    log(`${target.identity} removed from ${target.room}`);
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   }
 
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {

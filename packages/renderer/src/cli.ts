@@ -1,11 +1,15 @@
 /** `dhkit-renderer [--port N] [--host H] [--capacity N] [--warm N]` (the server's `dhkit renderer` runs this too). */
 import { parseArgs } from 'node:util';
+import { LoadPolicyError } from './load-policy.js';
 import { startRenderer } from './reference-renderer.js';
 import { findSdkDir } from './sdk-dir.js';
 
 const USAGE = `Usage: dhkit-renderer [--port N] [--host H] [--capacity N] [--warm N]
   The reference avatar renderer for robots in livekit media mode (docs/renderer-protocol.md).
-  Environment: DHKIT_RENDERER_PORT (default 8090), DHKIT_RENDERER_SECRET, DHKIT_CHROMIUM (default /usr/bin/chromium).`;
+  Environment: DHKIT_RENDERER_PORT (default 8090), DHKIT_RENDERER_SECRET, DHKIT_CHROMIUM (default /usr/bin/chromium),
+  DHKIT_PUBLIC_URL (the dhkit servers' public origins, comma-separated: packs load from these only; default loopback only),
+  DHKIT_RENDERER_BROWSER_USER (the account Chromium runs as when started as root; default nobody),
+  DHKIT_RENDERER_NO_SANDBOX (1: Chromium without its sandbox, only where the host cannot give it one).`;
 
 class UsageError extends Error {}
 
@@ -21,7 +25,11 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     return await run(args, env);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof UsageError ||
+      error instanceof LoadPolicyError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       console.error(`dhkit-renderer: ${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }
@@ -44,6 +52,12 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     warmPages: parseCount(values.warm ?? '1', '--warm', 0, 64),
     secret: env.DHKIT_RENDERER_SECRET || undefined,
     chromiumPath: env.DHKIT_CHROMIUM || undefined,
+    serverOrigins: (env.DHKIT_PUBLIC_URL ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    noSandbox: env.DHKIT_RENDERER_NO_SANDBOX === '1',
+    browserUser: env.DHKIT_RENDERER_BROWSER_USER || undefined,
     sdkDir,
     log: (line) => console.log(`dhkit-renderer: ${line}`),
   });

@@ -14,6 +14,8 @@ import { matchesSecret } from './auth.js';
 import { parseRendererSessionRequest, type RendererHealth, type RendererSessionRequest } from '@dhkit/protocol';
 import { RendererSession, type PublisherApi } from './renderer-session.js';
 import { WarmPages, type PageWarmth } from './warm-pages.js';
+import { launchChromium, type LaunchedBrowser } from './browser-launch.js';
+import { guardContext, httpOrigin, ServerOrigins } from './load-policy.js';
 
 export interface RendererOptions {
   port?: number;
@@ -24,6 +26,15 @@ export interface RendererOptions {
   secret?: string;
   chromiumPath?: string;
   chromiumArgs?: string[];
+  /**
+   * The dhkit servers' public origins (their DHKIT_PUBLIC_URL): packs load from these only. Default: loopback
+   * origins only (load-policy.ts).
+   */
+  serverOrigins?: string[];
+  /** Run Chromium without its sandbox: only where the host cannot give it one (browser-launch.ts). */
+  noSandbox?: boolean;
+  /** The unprivileged account Chromium runs as when the renderer runs as root (default nobody). */
+  browserUser?: string;
   /** Directory of the SDK build holding livekit-publisher.esm.js. */
   sdkDir: string;
   /** A session whose audio socket is not open this long after start (or after it closed) ends (default 15 s). */
@@ -44,7 +55,6 @@ export interface RunningRenderer {
 }
 
 const DEFAULT_ARGS = [
-  '--no-sandbox',
   '--disable-gpu',
   '--no-first-run',
   '--autoplay-policy=no-user-gesture-required',
@@ -94,12 +104,15 @@ export async function startRenderer(options: RendererOptions): Promise<RunningRe
       cause: error,
     });
   });
-  const browser: Browser = await chromium.launch({
+  const servers = new ServerOrigins(options.serverOrigins);
+  const launched = await launchChromium(chromium, {
     executablePath: options.chromiumPath ?? process.env.DHKIT_CHROMIUM ?? '/usr/bin/chromium',
     args: [...DEFAULT_ARGS, ...(options.chromiumArgs ?? [])],
-    headless: true,
+    noSandbox: options.noSandbox,
+    browserUser: options.browserUser,
   });
-  const renderer = new ReferenceRenderer(options, browser, publisherJs);
+  options.log?.(`Chromium runs ${launched.description}; packs load from ${servers.describe()}`);
+  const renderer = new ReferenceRenderer(options, launched, servers, publisherJs);
   return renderer.listen();
 }
 
@@ -115,13 +128,18 @@ class ReferenceRenderer {
   /** Which session's page said something (warm pages have none yet). */
   private readonly pageLabels = new WeakMap<Page, string>();
   private readonly warm: WarmPages;
+  /** The LiveKit origin of the session each page runs (none while warm). */
+  private readonly pageLiveKit = new WeakMap<Page, string>();
+  private readonly browser: Browser;
   private url = '';
 
   constructor(
     private readonly options: RendererOptions,
-    private readonly browser: Browser,
+    private readonly launched: LaunchedBrowser,
+    private readonly servers: ServerOrigins,
     private readonly publisherJs: string,
   ) {
+    this.browser = launched.browser;
     this.capacity = options.capacity ?? 2;
     this.leaseMs = options.leaseMs ?? 15_000;
     this.log = options.log ?? (() => {});
@@ -165,6 +183,7 @@ class ReferenceRenderer {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await this.browser.close();
+    this.launched.cleanUp();
   }
 
   private authorized(request: http.IncomingMessage): boolean {
@@ -183,7 +202,11 @@ class ReferenceRenderer {
 
   /** A page with the publisher loaded: for a warm page, or for a session when none is warm. */
   private async openPage(): Promise<Page> {
-    const page = await this.browser.newPage({ viewport: { width: DEFAULT_VIEWPORT, height: DEFAULT_VIEWPORT } });
+    const page = await this.browser.newPage({ viewport: { width: DEFAULT_VIEWPORT, height: DEFAULT_VIEWPORT }, serviceWorkers: 'block' });
+    const allowance = () => ({ rendererOrigin: this.url, servers: this.servers, livekitOrigin: this.pageLiveKit.get(page) ?? null });
+    await guardContext(page.context(), allowance, (url) =>
+      this.log(`[page ${this.pageLabels.get(page) ?? 'warm'}] blocked ${url.slice(0, 200)}`),
+    );
     page.on('console', (message) => {
       if (message.type() === 'error') this.log(`[page ${this.pageLabels.get(page) ?? 'warm'}] ${message.text().slice(0, 300)}`);
     });
@@ -208,6 +231,8 @@ class ReferenceRenderer {
     const taken = await this.warm.take(warmth);
     const page = taken?.page ?? (await this.openPage());
     this.pageLabels.set(page, request.sessionId);
+    const livekitOrigin = httpOrigin(request.livekit.url);
+    if (livekitOrigin) this.pageLiveKit.set(page, livekitOrigin);
     try {
       await page.setViewportSize({ width: request.video.width, height: request.video.height });
       const lapse = () => {
@@ -229,6 +254,7 @@ class ReferenceRenderer {
         fps: request.video.fps,
         background: request.video.background,
       });
+      session.beginLease();
       const how = taken ? `warm ${taken.warm}` : 'cold page';
       this.log(`session ${request.sessionId} publishing into ${request.livekit.room} after ${Date.now() - started} ms (${how})`);
     } catch (error) {
@@ -281,6 +307,9 @@ class ReferenceRenderer {
       }
       if (typeof parsed === 'string') return refuse(response, 400, 'INVALID_REQUEST', `Not a session request: ${parsed}.`);
       const start = parsed;
+      if (!this.servers.allows(start.avatar.manifestUrl)) {
+        return refuse(response, 400, 'INVALID_REQUEST', 'avatar.manifestUrl is not on a dhkit server this renderer serves.');
+      }
       const exists = this.sessions.has(start.sessionId) || this.starting.has(start.sessionId);
       if (exists) return refuse(response, 409, 'INVALID_REQUEST', 'Session exists.');
       if (this.sessions.size + this.starting.size >= this.capacity) return refuse(response, 503, 'SERVER_BUSY', 'No free slot.');

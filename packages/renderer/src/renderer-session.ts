@@ -21,8 +21,14 @@ export class RendererSession {
     private readonly leaseMs: number,
     private readonly onLapse: () => void,
     private readonly log: (line: string) => void,
-  ) {
-    this.armLease();
+  ) {}
+
+  /**
+   * Starts the lease once the session publishes: the dhkit server opens the audio socket only after the start
+   * was answered, so a lease counted from before a slow start (a busy machine) ended sessions being born.
+   */
+  beginLease(): void {
+    if (!this.socket && !this.ended) this.armLease();
   }
 
   attach(socket: WebSocket): void {

@@ -14,6 +14,7 @@ import { startRenderer, type RunningRenderer } from '../src/reference-renderer.j
 import type { RendererSessionRequest } from '@dhkit/protocol';
 import { startLiveKitTestServer, type LiveKitTestServer } from '../../../test/livekit-server/index.js';
 import { ADMIN_KEY, tempDir } from '../../../server/test/helpers.js';
+import { descendantsOf } from './browser-process.js';
 
 const SECRET = 'renderer-secret-for-the-test-0123';
 const AUTH = { authorization: `Bearer ${SECRET}` };
@@ -88,6 +89,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  if (process.env.DEBUG_RENDERER) console.log(lines.join('\n'));
   await renderer?.close();
   await server?.close();
   await livekit?.close();
@@ -146,6 +148,24 @@ describe('dhkit renderer', () => {
     await until(() => !renderer.active.has(dropped.sessionId), LEASE_MS + 5000);
   }, 60_000);
 
+  it('runs Chromium with its sandbox, never as root', async () => {
+    // Chromium rewrites its processes' titles into one string, so flags are matched in the joined command line.
+    const chromium = descendantsOf(process.pid)
+      .map((info) => ({ ...info, command: info.cmdline.join(' ') }))
+      .filter((info) => info.command.includes('chromium'));
+    const browser = chromium.find((info) => !info.command.includes('--type='));
+    const pages = chromium.filter((info) => info.command.includes('--type=renderer'));
+    expect(browser).toBeDefined();
+    expect(pages.length).toBeGreaterThan(0); // the warm page
+    for (const info of chromium) {
+      expect(info.uid, info.command).not.toBe(0);
+      expect(info.command).not.toMatch(/(^| )--no-sandbox( |$)/);
+    }
+    // The sandbox puts each page's process in a user namespace of its own.
+    for (const page of pages) expect(page.userNamespace).not.toBe(browser!.userNamespace);
+    expect(lines.some((line) => line.startsWith('Chromium runs sandboxed'))).toBe(true);
+  });
+
   it('refuses hostile requests with a code and stays up', async () => {
     expect((await post(await sessionRequest(), {})).status).toBe(401);
     expect((await fetch(`${renderer.url}/health`)).status).toBe(401);
@@ -159,6 +179,8 @@ describe('dhkit renderer', () => {
       [{ video: { width: 1e9, height: 320, fps: 15, background: 'pack' } }, 'video.width'],
       [{ video: { width: 320, height: 320, fps: 15, background: 'plaid' } }, 'video.background'],
       [{ avatar: { id: 'default', manifestUrl: 'file:///etc/passwd' } }, 'avatar'],
+      // A pack on a host that is no dhkit server of this renderer (a forged Host once named one).
+      [{ avatar: { id: 'default', manifestUrl: 'http://attacker.example/avatars/default/manifest.json' } }, 'avatar.manifestUrl'],
       [{ audioPath: '/elsewhere' }, 'audioPath'],
     ] as const) {
       const response = await post({ ...(await sessionRequest()), ...change });

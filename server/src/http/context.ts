@@ -2,12 +2,13 @@ import type { Robot } from '@dhkit/protocol';
 import type { TextToSpeech } from '../adapters/tts/tts.js';
 import type { KnowledgeBrain } from '../adapters/brain/knowledge-brain.js';
 import type { SpeechHealth } from '../adapters/tts/speech-check.js';
-import type { FailureLockout } from '../security/rate-limits.js';
-import type { IssuanceLimit } from '../security/shared-limits.js';
+import type { IssuanceLimit, OnceCodeLockout } from '../security/shared-limits.js';
 import type { ServerMetrics } from '../observability/metrics.js';
 import type { Admission } from '../sessions/admission.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
+import type { AnalyticsDrops } from '../store/analytics-drops.js';
 import type { KnowledgeEntry, Store } from '../store/store.js';
+import type { PublicUrl } from './public-url.js';
 
 /** What the composition root (app.ts) hands to every route plugin. */
 export interface AppContext {
@@ -19,7 +20,7 @@ export interface AppContext {
   /** SHA-256 (hex) of the admin key. */
   adminKeyHash: string;
   /** Failed admin authentications per client address (http/admin-auth.ts). */
-  adminLockout: FailureLockout;
+  adminLockout: OnceCodeLockout;
   demo: boolean;
   /** Once-code issuance per robot. */
   onceCodeRate: IssuanceLimit;
@@ -34,6 +35,10 @@ export interface AppContext {
   metrics: ServerMetrics;
   /** SHA-256 (hex) of the token that may read /metrics besides the admin key; null: the admin key only. */
   metricsTokenHash: string | null;
+  /** Question-log rows not written, per reason (shown by /healthz). */
+  analyticsDrops: AnalyticsDrops;
+  /** The origin of the URLs the server hands out (http/public-url.ts). */
+  publicUrl: PublicUrl;
   /** Whether espeak-ng is there and speaks the robots' voices (null when tests inject their own engine). */
   speech: SpeechHealth | null;
 }

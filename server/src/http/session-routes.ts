@@ -78,7 +78,8 @@ async function admissionRoutes(app: FastifyInstance, context: AppContext): Promi
           ...request.body,
           origin: originOf(request),
           clientAddress: request.ip,
-          serverAddress: `${request.protocol}://${request.host}`,
+          // The configured public origin: the visitor's Host header never names the server to a renderer.
+          serverAddress: context.publicUrl.origin,
           log: request.log,
         });
         reply.header('Cache-Control', 'no-store');

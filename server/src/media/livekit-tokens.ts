@@ -17,11 +17,18 @@ export function rendererToken(livekit: LiveKitSettings, room: string, identity: 
 }
 
 /**
+ * How long a visitor's token can be used to join. The page joins right after admission; a joined participant's
+ * reconnects use the tokens LiveKit refreshes for it. A token copied out of a page is worthless after this, and
+ * at the session's end the visitor is removed from the room (livekit-room.ts).
+ */
+export const VISITOR_TOKEN_TTL_SECONDS = 300;
+
+/**
  * The visitor's token: subscribe only. The visitor talks to the server over the session channel, never to
  * the room, so a page cannot publish into it (no media, no data that could pose as the renderer's).
  */
-export function visitorToken(livekit: LiveKitSettings, room: string, identity: string, maxSessionSeconds: number): Promise<string> {
-  const token = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity, ttl: ttlSeconds(maxSessionSeconds) });
+export function visitorToken(livekit: LiveKitSettings, room: string, identity: string): Promise<string> {
+  const token = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity, ttl: VISITOR_TOKEN_TTL_SECONDS });
   token.addGrant({ roomJoin: true, room, canSubscribe: true, canPublish: false, canPublishData: false });
   return token.toJwt();
 }

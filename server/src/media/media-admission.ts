@@ -6,6 +6,7 @@ import type { LanguageCode, LiveKitJoinInfo, MediaMode, Robot } from '@dhkit/pro
 import type { FastifyBaseLogger } from 'fastify';
 import { CodedError } from '../errors.js';
 import { randomSecret } from '../security/secrets.js';
+import { removeFromRoom } from './livekit-room.js';
 import { rendererToken, visitorToken } from './livekit-tokens.js';
 import { RendererError, rendererFreeSlots, startRendererSession } from './renderer-client.js';
 import { RendererLink } from './renderer-link.js';
@@ -85,10 +86,10 @@ export async function startSessionMedia(mode: MediaMode, request: MediaRequest):
       url: livekit!.url,
       room,
       rendererIdentity: identity,
-      token: await visitorToken(livekit!, room, viewer, robot.maxSessionSeconds),
+      token: await visitorToken(livekit!, room, viewer),
       ...(robot.media!.chromaKey ? { chromaKey: true } : {}),
       ...(robot.media!.iceServers?.length ? { iceServers: robot.media!.iceServers } : {}),
     },
-    link: new RendererLink(renderer!, sessionId, audioPath, log),
+    link: new RendererLink(renderer!, sessionId, audioPath, log, () => removeFromRoom(livekit!, room, viewer, log)),
   };
 }

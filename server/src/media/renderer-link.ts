@@ -37,6 +37,8 @@ export class RendererLink {
     private readonly sessionId: string,
     audioPath: string,
     private readonly log: FastifyBaseLogger,
+    /** The rest of the session's media to release at the end (the visitor's place in the LiveKit room). */
+    private readonly releaseRoom: () => Promise<void> = async () => undefined,
   ) {
     this.url = rendererUrl(renderer, audioPath).replace(/^http/, 'ws');
     this.connect();
@@ -91,17 +93,18 @@ export class RendererLink {
     this.send({ type: 'interrupt' });
   }
 
-  /** Frees the renderer slot; idempotent. */
+  /** Frees the renderer slot and removes the visitor from the room; idempotent. */
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
     this.socket?.close(1000, 'session ended');
     this.socket = null;
-    return stopRendererSession(this.renderer, this.sessionId).catch((error) => {
+    const slot = stopRendererSession(this.renderer, this.sessionId).catch((error) => {
       // The socket's close already tells the renderer; this is the belt to those braces.
       this.log.warn({ err: error, sessionId: this.sessionId }, 'could not release the renderer slot');
     });
+    return Promise.all([slot, this.releaseRoom()]).then(() => undefined);
   }
 
   private send(message: RendererControlMessage): void {

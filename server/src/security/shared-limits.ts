@@ -64,6 +64,20 @@ export function onceCodeLockoutFor(store: Store, policy: LockoutPolicy): OnceCod
   return store.sharedLimits ? new StoredFailureLockout(store.sharedLimits, policy) : new FailureLockout(policy);
 }
 
+/**
+ * Failed admin authentications per client address, shared like the once-code lockout (PostgreSQL: the same
+ * table, under keys of their own), so a guesser rotating over processes is locked out as fast as on one.
+ */
+export function adminLockoutFor(store: Store, policy: LockoutPolicy): OnceCodeLockout {
+  const lockout = onceCodeLockoutFor(store, policy);
+  const key = (address: string) => `admin|${address}`;
+  return {
+    lockedFor: (address) => lockout.lockedFor(key(address)),
+    recordFailure: (address) => lockout.recordFailure(key(address)),
+    recordSuccess: (address) => lockout.recordSuccess(key(address)),
+  };
+}
+
 /** The store's shared issuance limit where it has one (PostgreSQL), else this process's own. */
 export function issuanceLimitFor(store: Store, policy: RatePolicy): IssuanceLimit {
   return store.sharedLimits ? new StoredRateLimiter(store.sharedLimits, policy) : new RateLimiter(policy);

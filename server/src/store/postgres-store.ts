@@ -337,8 +337,10 @@ export class PostgresStore implements Store {
 
   async retakeLease(id: string, robotId: string, leaseExpiresAt: number, now: number): Promise<boolean> {
     return this.transaction<boolean>(async (client) => {
-      // The same row lock as admission: a re-taken lease and a new admission never both get the last slot.
-      const robot = await client.query<{ config: string }>('SELECT config FROM robots WHERE id = $1 FOR UPDATE', [robotId]);
+      // The same advisory lock as dhkit_admit (postgres-admission.ts): a re-taken lease and a new admission never
+      // both get the last slot. (A row lock here would not exclude the function, which takes no row lock.)
+      await client.query("SELECT pg_advisory_xact_lock(hashtextextended('dhkit-admission:' || $1, 0))", [robotId]);
+      const robot = await client.query<{ config: string }>('SELECT config FROM robots WHERE id = $1', [robotId]);
       if (!robot.rows[0]) return false;
       const concurrency = (JSON.parse(robot.rows[0].config) as Robot).concurrency;
       const live = await client.query<{ n: string }>(
@@ -346,11 +348,13 @@ export class PostgresStore implements Store {
         [robotId, now, id],
       );
       if (Number(live.rows[0].n) >= concurrency) return false;
-      const taken = await client.query('UPDATE sessions SET lease_expires_at = $1 WHERE id = $2 AND robot_id = $3 AND ended_at IS NULL', [
-        leaseExpiresAt,
-        id,
-        robotId,
-      ]);
+      // A session the lapsed-lease sweep marked ended (any process may sweep once the database is back) is
+      // live again; one ended for any other reason (kicked, bye, robot deleted) stays ended.
+      const taken = await client.query(
+        `UPDATE sessions SET lease_expires_at = $1, ended_at = NULL, end_reason = NULL
+          WHERE id = $2 AND robot_id = $3 AND (ended_at IS NULL OR end_reason = 'LEASE_EXPIRED')`,
+        [leaseExpiresAt, id, robotId],
+      );
       return taken.rowCount === 1;
     });
   }

@@ -297,7 +297,11 @@ export class SqliteStore implements Store {
         .get(robotId, now, id)!.n;
       if (others >= concurrency) return false;
       const taken = this.db
-        .prepare('UPDATE sessions SET lease_expires_at = ? WHERE id = ? AND robot_id = ? AND ended_at IS NULL')
+        // A session only the lapsed-lease sweep ended is live again; any other end stands.
+        .prepare(
+          `UPDATE sessions SET lease_expires_at = ?, ended_at = NULL, end_reason = NULL
+            WHERE id = ? AND robot_id = ? AND (ended_at IS NULL OR end_reason = 'LEASE_EXPIRED')`,
+        )
         .run(leaseExpiresAt, id, robotId);
       return taken.changes === 1;
     });

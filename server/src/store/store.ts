@@ -217,8 +217,9 @@ export interface Store {
   renewLeases(ids: readonly string[], leaseExpiresAt: number, now: number): Promise<string[]>;
   /**
    * After a store outage: takes a lapsed lease back for a session that is still live in this process, only if
-   * the session was not ended and its robot has a free slot (counted under the same lock as admission, so it
-   * never over-admits). Returns whether the lease is held again.
+   * the session was not ended (or only by the lapsed-lease sweep, which any process may run once the store is
+   * back) and its robot has a free slot (counted under the same lock as admission, so it never over-admits).
+   * Returns whether the lease is held again.
    */
   retakeLease(id: string, robotId: string, leaseExpiresAt: number, now: number): Promise<boolean>;
   /** Marks a session ended (its slot is free at once); false when it was not live. */

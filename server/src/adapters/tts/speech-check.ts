@@ -93,8 +93,11 @@ export class SpeechHealth {
   }
 
   check(): Promise<SpeechCheckResult> {
+    // The robots come from the store; while it is unreachable (an outage) /healthz keeps answering with the last
+    // result (or a check of the binary alone), instead of failing with the store.
     this.running ??= this.listRobots()
-      .then((robots) => checkSpeech(this.location, robots))
+      .catch(() => null)
+      .then((robots) => (robots === null && this.latest ? this.latest : checkSpeech(this.location, robots ?? [])))
       .then((result) => {
         this.latest = result;
         this.checkedAt = Date.now();
