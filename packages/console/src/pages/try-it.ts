@@ -146,16 +146,19 @@ export class TryIt extends ConsoleElement {
     containerId: 'digital-human',
   });
 </script>`,
-      npm: `npm install @dhkit/sdk
-
-import { create } from '@dhkit/sdk';
-
-const dh = await create({
-  serverAddress: '${origin}',
-  robotId: '${id}',
-  onceCode: () => fetch('/my-backend/once-code').then((r) => r.json()).then((j) => j.onceCode),
-  container: document.getElementById('digital-human'),
-});`,
+      // Line by line: an import statement at the start of a source line would read as the console's own import.
+      npm: [
+        'npm install @dhkit/sdk',
+        '',
+        "import { create } from '@dhkit/sdk';",
+        '',
+        'const dh = await create({',
+        `  serverAddress: '${origin}',`,
+        `  robotId: '${id}',`,
+        "  onceCode: () => fetch('/my-backend/once-code').then((r) => r.json()).then((j) => j.onceCode),",
+        "  container: document.getElementById('digital-human'),",
+        '});',
+      ].join('\n'),
     };
   }
 
