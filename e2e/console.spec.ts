@@ -80,8 +80,11 @@ async function ask(page: Page, question: string): Promise<string> {
   await page.getByRole('button', { name: 'Ask', exact: true }).click();
   // A spoken answer: the SDK played its audio (speakingStart), and its text arrived.
   await expect.poll(async () => Number(await answer.getAttribute('data-spoken')), { timeout: 20_000 }).toBeGreaterThan(spokenBefore);
-  await expect(answer).not.toHaveText('', { timeout: 10_000 });
-  return (await answer.textContent()) ?? '';
+  await expect(page.getByTestId('try-speaking')).toHaveCount(0, { timeout: 20_000 });
+  // The answer as the SDK's sanitizer renders it (markdown → HTML), inside the preview's shadow root.
+  const rendered = answer.locator('.body');
+  await expect(rendered).not.toHaveText('', { timeout: 10_000 });
+  return (await rendered.textContent()) ?? '';
 }
 
 async function openTryIt(page: Page, robotId: string): Promise<void> {

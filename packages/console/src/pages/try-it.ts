@@ -196,7 +196,9 @@ export class TryIt extends ConsoleElement {
             <button class="primary" type="submit" ?disabled=${this.state !== 'ready'}>${this.t('ask')}</button>
           </form>
           <h3>${this.t('answer')} ${this.speaking ? html`<span class="ok" data-testid="try-speaking">🔊</span>` : nothing}</h3>
-          <div class="answer" data-testid="try-answer" data-spoken=${this.spoken} aria-live="polite">${this.answer}</div>
+          <div class="answer" data-testid="try-answer" data-spoken=${this.spoken} aria-live="polite">
+            <dh-answer-preview .answer=${this.answer} .mediaAllowlist=${this.robot.mediaAllowlist}></dh-answer-preview>
+          </div>
           <div role="alert" class="error">${this.error}</div>
           <h3>${this.t('embed')}</h3>
           <div class="row"><strong class="grow">${this.t('embedScript')}</strong><button @click=${() => this.copy('script')}>${this.t('copy')}</button></div>
