@@ -159,6 +159,14 @@ test.describe('operator console', () => {
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await expect(page.getByText('3 entries imported.')).toBeVisible();
     await expect(page.locator('tr[data-entry]')).toHaveCount(3);
+    // An FAQ document: the server's dry run is the preview; then it is imported.
+    const faq = '# Shop FAQ\n\n### Do you deliver?\n\nYes, within the city.\n\n### Is there parking?\n\nAt the north gate.\n';
+    await page.locator('#document-file').setInputFiles({ name: 'faq.md', mimeType: 'text/markdown', buffer: Buffer.from(faq) });
+    await expect(page.getByTestId('document-preview').locator('tbody tr')).toHaveCount(2);
+    await expect(page.locator('tr[data-entry]')).toHaveCount(3);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(page.getByText('2 entries imported.')).toBeVisible();
+    await expect(page.locator('tr[data-entry]')).toHaveCount(5);
 
     // Talk to it in "Try it": a spoken answer, then a question it cannot answer.
     await openTryIt(page, 'shop');

@@ -195,7 +195,7 @@ export class TryIt extends ConsoleElement {
             <input id="try-question" class="grow" placeholder=${this.t('askPlaceholder')} ?disabled=${this.state !== 'ready'} />
             <button class="primary" type="submit" ?disabled=${this.state !== 'ready'}>${this.t('ask')}</button>
           </form>
-          <h3>${this.t('answer')} ${this.speaking ? html`<span class="ok" data-testid="try-speaking">🔊</span>` : nothing}</h3>
+          <h3>${this.t('answer')} ${this.speaking ? html`<span class="ok" data-testid="try-speaking">(${this.t('speaking')})</span>` : nothing}</h3>
           <div class="answer" data-testid="try-answer" data-spoken=${this.spoken} aria-live="polite">
             <dh-answer-preview .answer=${this.answer} .mediaAllowlist=${this.robot.mediaAllowlist}></dh-answer-preview>
           </div>
