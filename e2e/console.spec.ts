@@ -80,8 +80,11 @@ async function ask(page: Page, question: string): Promise<string> {
   await page.getByRole('button', { name: 'Ask', exact: true }).click();
   // A spoken answer: the SDK played its audio (speakingStart), and its text arrived.
   await expect.poll(async () => Number(await answer.getAttribute('data-spoken')), { timeout: 20_000 }).toBeGreaterThan(spokenBefore);
-  await expect(answer).not.toHaveText('', { timeout: 10_000 });
-  return (await answer.textContent()) ?? '';
+  await expect(page.getByTestId('try-speaking')).toHaveCount(0, { timeout: 20_000 });
+  // The answer as the SDK's sanitizer renders it (markdown → HTML), inside the preview's shadow root.
+  const rendered = answer.locator('.body');
+  await expect(rendered).not.toHaveText('', { timeout: 10_000 });
+  return (await rendered.textContent()) ?? '';
 }
 
 async function openTryIt(page: Page, robotId: string): Promise<void> {
@@ -156,6 +159,14 @@ test.describe('operator console', () => {
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await expect(page.getByText('3 entries imported.')).toBeVisible();
     await expect(page.locator('tr[data-entry]')).toHaveCount(3);
+    // An FAQ document: the server's dry run is the preview; then it is imported.
+    const faq = '# Shop FAQ\n\n### Do you deliver?\n\nYes, within the city.\n\n### Is there parking?\n\nAt the north gate.\n';
+    await page.locator('#document-file').setInputFiles({ name: 'faq.md', mimeType: 'text/markdown', buffer: Buffer.from(faq) });
+    await expect(page.getByTestId('document-preview').locator('tbody tr')).toHaveCount(2);
+    await expect(page.locator('tr[data-entry]')).toHaveCount(3);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(page.getByText('2 entries imported.')).toBeVisible();
+    await expect(page.locator('tr[data-entry]')).toHaveCount(5);
 
     // Talk to it in "Try it": a spoken answer, then a question it cannot answer.
     await openTryIt(page, 'shop');

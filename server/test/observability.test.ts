@@ -51,7 +51,7 @@ async function scrape(authorization = `Bearer ${METRICS_TOKEN}`) {
     const family = families.find((f) => f.name === name);
     const metric = family?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
     if (!metric) return 0;
-    return Number('value' in metric ? metric.value : (metric as { count: string }).count);
+    return Number(metric.value ?? metric.count);
   };
   return { families, value };
 }

@@ -29,6 +29,15 @@ export interface KnowledgeEntry {
 
 export type KnowledgeDraft = Pick<KnowledgeEntry, 'question' | 'similarQuestions' | 'answer' | 'language' | 'tags'>;
 
+export interface DocumentImport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  entries: Array<{ action: string; question: string; answer: string; language: string }>;
+  warnings: string[];
+}
+
 export interface SearchMatch {
   entryId: number;
   question: string;
@@ -144,6 +153,13 @@ export class AdminApi {
     });
   exportCsv = (robotId: string) =>
     this.call<string>('GET', this.knowledgePath(robotId, '?format=csv'), { headers: { accept: 'text/csv' } });
+  /** An FAQ document (Markdown, HTML, text, PDF, DOCX) as entries; `dryRun` previews without writing. */
+  importDocument = (robotId: string, file: File, dryRun: boolean) =>
+    this.call<DocumentImport>(
+      'POST',
+      this.knowledgePath(robotId, `/documents?name=${encodeURIComponent(file.name)}${dryRun ? '&dryRun=true' : ''}`),
+      { body: file, headers: { 'content-type': file.type || 'application/octet-stream' } },
+    );
   replaceEntry = (robotId: string, id: number, entry: Partial<KnowledgeDraft>) =>
     this.call<KnowledgeEntry>('PUT', this.knowledgePath(robotId, `/${id}`), json(entry));
   patchEntry = (robotId: string, id: number, patch: Partial<KnowledgeDraft>) =>

@@ -1,6 +1,7 @@
 /** CSV import with a preview (what will be imported, before it is sent) and CSV export of a robot's knowledge. */
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import type { Robot } from '@dhkit/protocol';
+import type { DocumentImport } from '../admin-api.js';
 import { ConsoleElement, sharedStyles } from '../console-element.js';
 import { csvRecords } from '../csv-preview.js';
 
@@ -11,6 +12,8 @@ export class KnowledgeImport extends ConsoleElement {
     ...ConsoleElement.properties,
     robot: { attribute: false },
     csv: { state: true },
+    document: { state: true },
+    documentPreview: { state: true },
     mode: { state: true },
     message: { state: true },
     error: { state: true },
@@ -19,6 +22,8 @@ export class KnowledgeImport extends ConsoleElement {
 
   declare robot: Robot;
   declare csv: string;
+  declare document: File | null;
+  declare documentPreview: DocumentImport | null;
   declare mode: 'append' | 'replace';
   declare message: string;
   declare error: string;
@@ -26,6 +31,8 @@ export class KnowledgeImport extends ConsoleElement {
   constructor() {
     super();
     this.csv = '';
+    this.document = null;
+    this.documentPreview = null;
     this.mode = 'append';
     this.message = '';
     this.error = '';
@@ -50,6 +57,58 @@ export class KnowledgeImport extends ConsoleElement {
     } catch (error) {
       this.error = this.describe(error);
     }
+  }
+
+  /** A document is previewed by the server itself (a dry run): the entries it would create, update or delete. */
+  private async pickDocument(event: Event): Promise<void> {
+    this.document = (event.target as HTMLInputElement).files?.[0] ?? null;
+    this.documentPreview = null;
+    this.message = '';
+    this.error = '';
+    if (!this.document) return;
+    try {
+      this.documentPreview = await this.api.importDocument(this.robot.id, this.document, true);
+    } catch (error) {
+      this.error = this.describe(error);
+    }
+  }
+
+  private async importDocument(): Promise<void> {
+    if (!this.document) return;
+    try {
+      const result = await this.api.importDocument(this.robot.id, this.document, false);
+      this.message = this.t('importDone', { n: result.created + result.updated });
+      this.error = '';
+      this.document = null;
+      this.documentPreview = null;
+      const input = this.renderRoot.querySelector<HTMLInputElement>('#document-file');
+      if (input) input.value = '';
+      this.dispatchEvent(new CustomEvent('knowledge-changed'));
+    } catch (error) {
+      this.error = this.describe(error);
+    }
+  }
+
+  private renderDocumentPreview(preview: DocumentImport) {
+    return html`<p>${this.t('importPreview', { n: preview.entries.length })}</p>
+      <div class="scroll">
+        <table data-testid="document-preview">
+          <thead>
+            <tr>
+              <th scope="col">${this.t('action')}</th>
+              <th scope="col">${this.t('question')}</th>
+              <th scope="col">${this.t('answer')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${preview.entries
+              .slice(0, PREVIEW_ROWS)
+              .map((entry) => html`<tr><td>${entry.action}</td><td>${entry.question}</td><td>${entry.answer.slice(0, 160)}</td></tr>`)}
+          </tbody>
+        </table>
+      </div>
+      ${preview.warnings.length ? html`<p class="muted">${preview.warnings.join(' · ')}</p>` : nothing}
+      <button class="primary" @click=${this.importDocument}>${this.t('doImport')}</button>`;
   }
 
   private async exportCsv(): Promise<void> {
@@ -102,6 +161,11 @@ export class KnowledgeImport extends ConsoleElement {
             <button class="primary" @click=${this.importCsv}>${this.t('doImport')}</button>`
           : nothing
       }
+      <div class="row">
+        <label class="inline" for="document-file">${this.t('importDocument')}</label>
+        <input id="document-file" type="file" accept=".md,.markdown,.html,.htm,.txt,.pdf,.docx" @change=${this.pickDocument} />
+      </div>
+      ${this.documentPreview ? this.renderDocumentPreview(this.documentPreview) : nothing}
       <div role="status" class="ok">${this.message}</div>
       <div role="alert" class="error">${this.error}</div>
     </section>`;

@@ -61,6 +61,13 @@ export class RobotForm extends ConsoleElement {
       .actions {
         margin-top: 16px;
       }
+      .field .voice {
+        flex-wrap: nowrap;
+      }
+      .field .voice input {
+        width: auto;
+        min-width: 0;
+      }
     `,
   ];
 
@@ -269,7 +276,7 @@ export class RobotForm extends ConsoleElement {
   private voiceField(language: LanguageCode, robot: Robot | null) {
     return html`<div class="field">
       <label for="f-voice-${language}">${this.t('voices')} ${language}</label>
-      <div class="row">
+      <div class="row voice">
         <input id="f-voice-${language}" class="grow" name="voice-${language}" .value=${robot?.voices[language] ?? ''} autocomplete="off" />
         ${
           robot

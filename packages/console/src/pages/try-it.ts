@@ -146,16 +146,19 @@ export class TryIt extends ConsoleElement {
     containerId: 'digital-human',
   });
 </script>`,
-      npm: `npm install @dhkit/sdk
-
-import { create } from '@dhkit/sdk';
-
-const dh = await create({
-  serverAddress: '${origin}',
-  robotId: '${id}',
-  onceCode: () => fetch('/my-backend/once-code').then((r) => r.json()).then((j) => j.onceCode),
-  container: document.getElementById('digital-human'),
-});`,
+      // Line by line: an import statement at the start of a source line would read as the console's own import.
+      npm: [
+        'npm install @dhkit/sdk',
+        '',
+        "import { create } from '@dhkit/sdk';",
+        '',
+        'const dh = await create({',
+        `  serverAddress: '${origin}',`,
+        `  robotId: '${id}',`,
+        "  onceCode: () => fetch('/my-backend/once-code').then((r) => r.json()).then((j) => j.onceCode),",
+        "  container: document.getElementById('digital-human'),",
+        '});',
+      ].join('\n'),
     };
   }
 
@@ -192,8 +195,10 @@ const dh = await create({
             <input id="try-question" class="grow" placeholder=${this.t('askPlaceholder')} ?disabled=${this.state !== 'ready'} />
             <button class="primary" type="submit" ?disabled=${this.state !== 'ready'}>${this.t('ask')}</button>
           </form>
-          <h3>${this.t('answer')} ${this.speaking ? html`<span class="ok" data-testid="try-speaking">🔊</span>` : nothing}</h3>
-          <div class="answer" data-testid="try-answer" data-spoken=${this.spoken} aria-live="polite">${this.answer}</div>
+          <h3>${this.t('answer')} ${this.speaking ? html`<span class="ok" data-testid="try-speaking">(${this.t('speaking')})</span>` : nothing}</h3>
+          <div class="answer" data-testid="try-answer" data-spoken=${this.spoken} aria-live="polite">
+            <dh-answer-preview .answer=${this.answer} .mediaAllowlist=${this.robot.mediaAllowlist}></dh-answer-preview>
+          </div>
           <div role="alert" class="error">${this.error}</div>
           <h3>${this.t('embed')}</h3>
           <div class="row"><strong class="grow">${this.t('embedScript')}</strong><button @click=${() => this.copy('script')}>${this.t('copy')}</button></div>
