@@ -1,5 +1,5 @@
 /**
- * `dhkit kb import <robotId> faq.pdf|.docx|.md|.html|.txt [--dry-run] [--document ID] [--language L]`: the
+ * `dhkit kb import <robotId> faq.pdf|.docx|.md|.html [--dry-run] [--document ID] [--language L]`: the
  * document import of POST /v1/robots/:id/knowledge/documents, straight against the store. Prints the same
  * JSON as the route on stdout and a one-line summary on stderr.
  */
@@ -11,8 +11,6 @@ import { importDocument } from './knowledge/documents/document-import.js';
 import { DocumentError } from './knowledge/documents/document-error.js';
 import type { Store } from './store/store.js';
 
-/** File names the document import reads (CSV and JSON are the knowledge format's own import). */
-export const DOCUMENT_EXTENSIONS = new Set(['.pdf', '.docx', '.md', '.markdown', '.html', '.htm', '.txt']);
 /** As the route's body limit. */
 const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 

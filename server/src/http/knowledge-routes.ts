@@ -1,9 +1,9 @@
 /**
  * Admin API for a robot's knowledge base: bulk import (JSON or CSV, append or replace, all or nothing),
  * export (JSON or CSV, which imports again), single entries, the search route (what the brain would
- * answer), learning from visitors (knowledge-learning-routes.ts) and FAQ documents (knowledge-document-routes.ts). Every change drops the knowledge brain's
- * cached index of that robot in this process; other processes notice through the store's knowledge
- * revision (see watchKnowledgeRevisions).
+ * answer), learning from visitors (knowledge-learning-routes.ts) and FAQ documents
+ * (knowledge-document-routes.ts). Every change drops the knowledge brain's cached index of that robot in
+ * this process; other processes notice through the store's knowledge revision (see watchKnowledgeRevisions).
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { LanguageCode, Robot } from '@dhkit/protocol';

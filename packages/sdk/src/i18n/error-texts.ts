@@ -73,6 +73,11 @@ export const VISITOR_ERROR_TEXTS: Readonly<Record<VisitorErrorCode, Readonly<Rec
     en_US: 'That did not work. Please try again.',
     zh_CN: '操作未成功，请重试。',
   },
+  // An admin route's error (document import): a visitor never meets it, so the generic text.
+  DOCUMENT_UNREADABLE: {
+    en_US: 'That did not work. Please try again.',
+    zh_CN: '操作未成功，请重试。',
+  },
   PAYLOAD_TOO_LARGE: {
     en_US: 'That message is too large. Please send something shorter.',
     zh_CN: '内容过长，请精简后再发送。',

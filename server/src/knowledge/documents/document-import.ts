@@ -13,11 +13,7 @@ import { detectLanguage } from '../language.js';
 import type { ReadDocument } from './document-blocks.js';
 import { DocumentError } from './document-error.js';
 import { documentText, documentType, type DocumentType } from './document-type.js';
-import { readDocx } from './docx-reader.js';
 import { extractFaq, type FaqDraft } from './faq-extraction.js';
-import { readHtml } from './html-reader.js';
-import { readMarkdown } from './markdown-reader.js';
-import { readPdf } from './pdf-reader.js';
 import { linesToBlocks } from './document-blocks.js';
 
 /** As the entry limits of every other import. */
@@ -51,12 +47,13 @@ export interface DocumentImportResult {
   warnings: string[];
 }
 
+/** The readers load on first use: pdfjs, mammoth and parse5 stay out of the server's and the CLI's start-up. */
 async function read(type: DocumentType, bytes: Uint8Array): Promise<ReadDocument> {
-  if (type === 'pdf') return readPdf(bytes);
-  if (type === 'docx') return readDocx(bytes);
+  if (type === 'pdf') return (await import('./pdf-reader.js')).readPdf(bytes);
+  if (type === 'docx') return (await import('./docx-reader.js')).readDocx(bytes);
   const text = documentText(bytes);
-  if (type === 'markdown') return readMarkdown(text);
-  if (type === 'html') return readHtml(text);
+  if (type === 'markdown') return (await import('./markdown-reader.js')).readMarkdown(text);
+  if (type === 'html') return (await import('./html-reader.js')).readHtml(text);
   return { blocks: linesToBlocks(text.split(/\r\n|\r|\n/u).map((line) => ({ text: line }))), warnings: [] };
 }
 

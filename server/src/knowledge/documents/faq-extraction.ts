@@ -18,11 +18,13 @@ export interface FaqDraft {
  * How questions open, for headings and bold lines without a question mark: a question word followed by a
  * verb ("How do I…", "What is…" — not "How it works", "What we do"), or an inverted verb and its subject.
  */
-const QUESTION_OPENING = new RegExp(
-  '^(?:(?:how|what|when|where|why|who|which)\\s+(?:do|does|did|is|are|was|were|can|could|should|would|will|to|long|much|many|often|if|happens)' +
-    '|(?:can|could|do|does|did|is|are|will|would|should|may|have|has)\\s+(?:i|you|we|they|it|my|your|our|the|a|an|there|this))\\b',
-  'iu',
-);
+const QUESTION_WORD_VERB =
+  '(?:how|what|when|where|why|who|which)\\s+' +
+  '(?:do|does|did|is|are|was|were|can|could|should|would|will|to|long|much|many|often|if|happens)';
+const INVERTED_VERB =
+  '(?:can|could|do|does|did|is|are|will|would|should|may|have|has)\\s+(?:i|you|we|they|it|my|your|our|the|a|an|there|this)';
+const QUESTION_OPENING = new RegExp(`^(?:${QUESTION_WORD_VERB}|${INVERTED_VERB})\\b`, 'iu');
+/** A Chinese question word near the end ("如何退票", "可以拍照吗"). */
 const CHINESE_QUESTION = /(?:怎么|怎样|如何|什么|为什么|为何|哪|几点|几时|几天|几个|多少|是否|能否|可否|吗|呢)[^。！!]{0,12}$/u;
 
 /** "1.", "1)", "Q3:", "问：" and the like before a question. */
