@@ -274,7 +274,12 @@ try {
           peakScoreOtherSentence: +wake.peakOther.toFixed(4),
         },
         errors: first.errors.length,
-        environment: { node: process.version, chromium: browser.version(), cpus: (await import('node:os')).cpus().length },
+        environment: {
+          node: process.version,
+          chromium: browser.version(),
+          cpus: (await import('node:os')).cpus().length,
+          loadAverage: (await import('node:os')).loadavg().map((load) => +load.toFixed(1)),
+        },
       },
       null,
       2,
