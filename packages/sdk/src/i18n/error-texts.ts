@@ -82,10 +82,6 @@ export const VISITOR_ERROR_TEXTS: Readonly<Record<VisitorErrorCode, Readonly<Rec
     en_US: 'That message is too large. Please send something shorter.',
     zh_CN: '内容过长，请精简后再发送。',
   },
-  DOCUMENT_UNREADABLE: {
-    en_US: 'That did not work. Please try again.',
-    zh_CN: '操作未成功，请重试。',
-  },
   NOT_FOUND: {
     en_US: 'Something the assistant needs is missing. Please reload the page.',
     zh_CN: '缺少必要的内容，请刷新页面。',
