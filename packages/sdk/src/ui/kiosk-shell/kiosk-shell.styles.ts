@@ -119,13 +119,15 @@ export default css`
     font-weight: 600;
   }
 
+  /* The card sits low, over her body: even offline the face stays visible. */
   .veil {
     position: absolute;
     inset: 0;
     z-index: 3;
     display: flex;
-    align-items: center;
+    align-items: flex-end;
     justify-content: center;
+    padding-bottom: calc(96px * var(--dh-scale));
     background: var(--dh-kiosk-veil, rgba(15, 23, 42, 0.72));
   }
 
