@@ -5,7 +5,7 @@
  */
 import { firstFrameFiles, type AvatarPack } from './avatar-pack.js';
 import { validatePack } from './pack-manifest.js';
-import { DHKitError } from '../core/errors.js';
+import { DHKitError, httpStatusError } from '../core/errors.js';
 
 export type PackSource = HTMLImageElement | HTMLVideoElement;
 
@@ -17,7 +17,7 @@ export class PackFetcher {
     let pending = this.manifests.get(url);
     if (!pending) {
       pending = fetch(url, { credentials: 'omit' }).then(async (response) => {
-        if (!response.ok) throw DHKitError.fromHttpStatus(response.status, `avatar pack ${url}`);
+        if (!response.ok) throw httpStatusError(response.status, `avatar pack ${url}`);
         return validatePack(await response.json(), url);
       });
       this.manifests.set(url, pending);

@@ -42,14 +42,17 @@ export class DHKitError extends Error {
     return new DHKitError(code, `${errorMessage(code)}${status}`, { cause: json, retryAfterMs });
   }
 
-  /** A file the SDK fetched answered with HTTP `status`: the code that fits the status, the message naming `what`. */
-  static fromHttpStatus(status: number, what: string): DHKitError {
-    return new DHKitError(codeForStatus(status), `${what}: HTTP ${status}`);
-  }
-
   toJSON(): { code: ErrorCode; message: string } {
     return { code: this.code, message: this.message };
   }
+}
+
+/**
+ * A file the SDK fetched answered with HTTP `status`: the code that fits the status, the message naming `what`.
+ * A function rather than a static method, so the headless core, which fetches no such file, leaves it out.
+ */
+export function httpStatusError(status: number, what: string): DHKitError {
+  return new DHKitError(codeForStatus(status), `${what}: HTTP ${status}`);
 }
 
 function codeForStatus(status: number | undefined): ErrorCode {

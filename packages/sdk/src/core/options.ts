@@ -7,7 +7,7 @@ import type { DigitalHumanEventListeners } from './events.js';
 import type { ViewFactory } from './view.js';
 import type { OnceCodeSource } from '../channel/once-code.js';
 import type { ServerAddress } from '../channel/server-address.js';
-import { isLogLevel, type LogLevel } from './logger.js';
+import { isLogLevel, LOG_LEVELS, type LogLevel } from './logger.js';
 
 export interface CreateOptions {
   /** The server's base URL: `https://host[:port][/path]`; a bare `host[:port]` means https. */
@@ -45,7 +45,7 @@ export function checkCreateOptions(options: unknown): Omit<ResolvedOptions, 'con
     throw invalid('onceCode must be a non-empty string or a function returning one.');
   }
   if (o.logLevel !== undefined && !isLogLevel(o.logLevel)) {
-    throw invalid(`logLevel must be one of 'error', 'warn', 'info', 'debug', 'silent'.`);
+    throw invalid(`logLevel must be one of ${LOG_LEVELS.join(', ')}.`);
   }
   if (o.busyWaitMs !== undefined && !(typeof o.busyWaitMs === 'number' && o.busyWaitMs >= 0))
     throw invalid('busyWaitMs must be a number >= 0.');

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-web/wasm';
-import { DHKitError } from '../core/errors.js';
+import { httpStatusError } from '../core/errors.js';
 
 /** Silero VAD v5 (the model file shipped in @ricky0123/vad-web), one 512-sample frame at a time. */
 export class SileroVad {
@@ -18,7 +18,7 @@ export class SileroVad {
     ort.env.wasm.numThreads = 1;
     ort.env.wasm.proxy = false;
     const response = await fetch(`${assetBase}/silero_vad_v5.onnx`);
-    if (!response.ok) throw DHKitError.fromHttpStatus(response.status, 'VAD model');
+    if (!response.ok) throw httpStatusError(response.status, 'VAD model');
     const session = await ort.InferenceSession.create(new Uint8Array(await response.arrayBuffer()), {
       executionProviders: ['wasm'],
     });

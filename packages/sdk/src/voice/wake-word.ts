@@ -8,7 +8,7 @@
  * URL (refused under a strict CSP) and feeds the models −1..1 samples, unlike the reference.
  */
 import * as ort from 'onnxruntime-web/wasm';
-import { DHKitError } from '../core/errors.js';
+import { DHKitError, httpStatusError } from '../core/errors.js';
 
 /** The wake words whose models are shipped, and their files. */
 export const WAKE_WORD_MODELS = {
@@ -29,7 +29,7 @@ const WARMUP_CHUNKS = 5;
 
 async function session(url: string): Promise<ort.InferenceSession> {
   const response = await fetch(url);
-  if (!response.ok) throw DHKitError.fromHttpStatus(response.status, `wake word model ${url}`);
+  if (!response.ok) throw httpStatusError(response.status, `wake word model ${url}`);
   return ort.InferenceSession.create(new Uint8Array(await response.arrayBuffer()), { executionProviders: ['wasm'] });
 }
 
