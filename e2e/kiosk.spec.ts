@@ -84,7 +84,7 @@ async function visit(page: Page, question: string, shot?: string): Promise<strin
 /** The visitor walks away: "still there?" counts down (announced once), then a fresh session waits. */
 async function leave(page: Page, previousAnswer: string, shot?: string): Promise<void> {
   const countdown = page.locator('dh-kiosk [part="countdown"]');
-  await expect(countdown).toBeVisible({ timeout: 30_000 });
+  await expect(countdown).toBeVisible({ timeout: 45_000 });
   await expect(page.locator('dh-kiosk [part="announcer"]')).toContainText('Are you still there?');
   if (shot) await shoot(page, shot);
   await waitForState(page, 'attract', 20_000);
@@ -98,7 +98,7 @@ async function leave(page: Page, previousAnswer: string, shot?: string): Promise
 }
 
 test('a kiosk serves three visitors in a row and recovers from a server restart by itself', async ({ page }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(420_000);
   mkdirSync(SHOTS, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-kiosk-'));
   let dhkit = await startDhkit(dataDir);
@@ -117,7 +117,7 @@ test('a kiosk serves three visitors in a row and recovers from a server restart 
   try {
     await page.setViewportSize({ width: 1080, height: 1920 });
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto(`${site.url}/?reset=30&warn=20&greet=0&retryMax=3`);
+    await page.goto(`${site.url}/?reset=45&warn=20&greet=0&retryMax=3`);
     await page.evaluate(() => ((window as any).__samePage = true));
     await waitForState(page, 'attract', 30_000);
     await expect(page.locator('dh-kiosk [part="attract"]')).toContainText('Tap the screen or say hello');
