@@ -208,6 +208,11 @@ function defaultSpeech(options: AppOptions): { espeak: TextToSpeech; espeakLocat
   return { espeak: options.tts ?? new EspeakTts({ binary: espeakBinary }), espeakLocation };
 }
 
+/** The session timeouts: the defaults, with what the options change. */
+function sessionTimeoutsOf(options: AppOptions): SessionTimeouts {
+  return { ...DEFAULT_SESSION_TIMEOUTS, ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}), ...options.sessionTimeouts };
+}
+
 /** The process's knowledge brain: one index cache for every robot, its vectors kept in the store. */
 function knowledgeBrain(app: FastifyInstance, store: Store): KnowledgeBrain<KnowledgeEntry> {
   return new KnowledgeBrain({
@@ -246,11 +251,7 @@ function buildContext(
     analyticsDays,
     log: app.log,
   });
-  const timeouts: SessionTimeouts = {
-    ...DEFAULT_SESSION_TIMEOUTS,
-    ...(options.leaseTtlMs ? { leaseTtlMs: options.leaseTtlMs } : {}),
-    ...options.sessionTimeouts,
-  };
+  const timeouts = sessionTimeoutsOf(options);
   const registry = new SessionRegistry(timeouts, store, app.log);
   const analyticsDrops = new AnalyticsDrops(app.log);
   const metrics = new ServerMetrics(() => registry.all().map((session) => ({ robotId: session.robot.id })), {

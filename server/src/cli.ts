@@ -114,6 +114,26 @@ async function renderer(args: string[], env: NodeJS.ProcessEnv): Promise<number>
   return rendererCli.main(args, env);
 }
 
+/** The settings `serve` reads from the environment and checks before starting; null (said on stderr) when one is bad. */
+function checkedServeEnv(
+  env: NodeJS.ProcessEnv,
+): { adminKey: string | undefined; trustProxy: TrustProxySetting; publicUrl: string | undefined } | null {
+  const adminKey = env.DHKIT_ADMIN_KEY || undefined;
+  if (adminKey !== undefined && adminKey.length < MIN_ADMIN_KEY_CHARS) {
+    console.error(`dhkit: ${new AdminKeyTooShortError(adminKey.length).message}`);
+    return null;
+  }
+  try {
+    const trustProxy = parseTrustProxy(env.DHKIT_TRUST_PROXY);
+    const publicUrl = env.DHKIT_PUBLIC_URL ? parsePublicUrl(env.DHKIT_PUBLIC_URL) : undefined;
+    return { adminKey, trustProxy, publicUrl };
+  } catch (error) {
+    if (!(error instanceof TrustProxyError) && !(error instanceof PublicUrlError)) throw error;
+    console.error(`dhkit: ${error.message}`);
+    return null;
+  }
+}
+
 async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -134,27 +154,9 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     const port = parsePort(values.port ?? env.DHKIT_PORT ?? '8080', values.port ? '--port' : 'DHKIT_PORT');
     return runWorkerCluster(workers, port, values.host ?? env.DHKIT_HOST ?? '0.0.0.0');
   }
-  const adminKey = env.DHKIT_ADMIN_KEY || undefined;
-  if (adminKey !== undefined && adminKey.length < MIN_ADMIN_KEY_CHARS) {
-    console.error(`dhkit: ${new AdminKeyTooShortError(adminKey.length).message}`);
-    return 2;
-  }
-  let trustProxy: TrustProxySetting;
-  try {
-    trustProxy = parseTrustProxy(env.DHKIT_TRUST_PROXY);
-  } catch (error) {
-    if (!(error instanceof TrustProxyError)) throw error;
-    console.error(`dhkit: ${error.message}`);
-    return 2;
-  }
-  let publicUrl: string | undefined;
-  try {
-    publicUrl = env.DHKIT_PUBLIC_URL ? parsePublicUrl(env.DHKIT_PUBLIC_URL) : undefined;
-  } catch (error) {
-    if (!(error instanceof PublicUrlError)) throw error;
-    console.error(`dhkit: ${error.message}`);
-    return 2;
-  }
+  const checked = checkedServeEnv(env);
+  if (!checked) return 2;
+  const { adminKey, trustProxy, publicUrl } = checked;
   const isWorker = env.DHKIT_WORKER === '1';
   const server = await startServer({
     // A worker's own listener is private: clients reach it through the primary, which hands it their connections.
