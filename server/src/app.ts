@@ -50,7 +50,7 @@ import { TtsFactory } from './adapters/tts/tts-factory.js';
 import type { TextToSpeech } from './adapters/tts/tts.js';
 import { createSpeechRecognizer } from './adapters/asr/asr-factory.js';
 import { StaticFilesAtDebug } from './http/static-request-log.js';
-import { PublicUrl, parsePublicUrl } from './http/public-url.js';
+import { PublicUrl, parsePublicUrl } from './security/public-url.js';
 
 export interface AppOptions {
   /** SQLite lives here (unless databaseUrl is set). */

@@ -7,7 +7,7 @@ import { startServer } from './index.js';
 import { CONNECTION_MESSAGE, READY_MESSAGE, runWorkerCluster, STOPPING_MESSAGE } from './worker-cluster.js';
 import { AdminKeyTooShortError, MIN_ADMIN_KEY_CHARS } from './security/admin-key.js';
 import { parseTrustProxy, TrustProxyError, type TrustProxySetting } from './security/trust-proxy.js';
-import { parsePublicUrl, PublicUrlError } from './http/public-url.js';
+import { parsePublicUrl, PublicUrlError } from './security/public-url.js';
 import { mintOnceCode } from './sessions/once-codes.js';
 import {
   KnowledgeFormatError,

@@ -8,7 +8,7 @@ import type { Admission } from '../sessions/admission.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
 import type { AnalyticsDrops } from '../store/analytics-drops.js';
 import type { KnowledgeEntry, Store } from '../store/store.js';
-import type { PublicUrl } from './public-url.js';
+import type { PublicUrl } from '../security/public-url.js';
 
 /** What the composition root (app.ts) hands to every route plugin. */
 export interface AppContext {
@@ -37,7 +37,7 @@ export interface AppContext {
   metricsTokenHash: string | null;
   /** Question-log rows not written, per reason (shown by /healthz). */
   analyticsDrops: AnalyticsDrops;
-  /** The origin of the URLs the server hands out (http/public-url.ts). */
+  /** The origin of the URLs the server hands out (security/public-url.ts). */
   publicUrl: PublicUrl;
   /** Whether espeak-ng is there and speaks the robots' voices (null when tests inject their own engine). */
   speech: SpeechHealth | null;
