@@ -71,7 +71,7 @@ describe('HwICSUiSdk config and audio', () => {
     const kept = toDhkitConfig({ enableCaption: true, enableJobCache: true, enableNetworkCheck: false });
     toDhkitConfig({ enableJobCache: false });
     expect(kept).toEqual({ enableCaption: true });
-    expect(warn.mock.calls.filter(([m]) => String(m).includes('enableJobCache'))).toHaveLength(1);
+    expect(warn.mock.calls.filter((call) => call.join(' ').includes('enableJobCache'))).toHaveLength(1);
     warn.mockRestore();
   });
 
