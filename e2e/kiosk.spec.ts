@@ -97,77 +97,82 @@ async function leave(page: Page, previousAnswer: string, shot?: string): Promise
   expect(await page.evaluate(() => (document.querySelector('dh-kiosk digital-human') as any).__sinceFirstVisitor)).toBe(true);
 }
 
-test('a kiosk serves three visitors in a row and recovers from a server restart by itself', async ({ page }) => {
-  test.setTimeout(420_000);
-  mkdirSync(SHOTS, { recursive: true });
-  const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-kiosk-'));
-  let dhkit = await startDhkit(dataDir);
-  const port = dhkit.port;
-  // The hall's language (robot configuration, not an input on the kiosk).
-  expect((await admin(dhkit.url, 'PATCH', '/v1/robots/demo', { defaultLanguage: 'en_US' })).status).toBe(200);
-  await admin(dhkit.url, 'PUT', '/v1/robots/demo/hot-questions', {
-    hotQuestions: [
-      { language: 'en_US', text: 'what are the opening hours' },
-      { language: 'en_US', text: 'where is the showroom' },
-    ],
+test.describe('a kiosk all day', () => {
+  // Two and a half minutes of idle timers, countdowns and a server restart: on a loaded 2-core machine the
+  // state changes have drifted past their waits. One retry; a second failure still fails the run.
+  test.describe.configure({ retries: 1 });
+  test('a kiosk serves three visitors in a row and recovers from a server restart by itself', async ({ page }) => {
+    test.setTimeout(420_000);
+    mkdirSync(SHOTS, { recursive: true });
+    const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-kiosk-'));
+    let dhkit = await startDhkit(dataDir);
+    const port = dhkit.port;
+    // The hall's language (robot configuration, not an input on the kiosk).
+    expect((await admin(dhkit.url, 'PATCH', '/v1/robots/demo', { defaultLanguage: 'en_US' })).status).toBe(200);
+    await admin(dhkit.url, 'PUT', '/v1/robots/demo/hot-questions', {
+      hotQuestions: [
+        { language: 'en_US', text: 'what are the opening hours' },
+        { language: 'en_US', text: 'where is the showroom' },
+      ],
+    });
+    const site = await startKioskSite(dhkit.url);
+    let navigations = 0;
+    page.on('framenavigated', (frame) => frame === page.mainFrame() && navigations++);
+    try {
+      await page.setViewportSize({ width: 1080, height: 1920 });
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.goto(`${site.url}/?reset=45&warn=20&greet=0&retryMax=3`);
+      await page.evaluate(() => ((window as any).__samePage = true));
+      await waitForState(page, 'attract', 30_000);
+      await expect(page.locator('dh-kiosk [part="attract"]')).toContainText('Tap the screen or say hello');
+      // Standing-distance type scale at 1080×1920: body text ≥ 28 px, controls ≥ 64 px.
+      const sizes = await page.evaluate(() => {
+        const kiosk = document.querySelector('dh-kiosk')!;
+        const start = kiosk.shadowRoot!.querySelector('.primary')!;
+        return { body: parseFloat(getComputedStyle(kiosk).fontSize), control: start.getBoundingClientRect().height };
+      });
+      expect(sizes.body).toBeGreaterThanOrEqual(28);
+      expect(sizes.control).toBeGreaterThanOrEqual(64);
+      expect(await axeViolations(page)).toEqual([]);
+      await shoot(page, 'kiosk-attract');
+      await page.evaluate(() => ((document.querySelector('dh-kiosk digital-human') as any).__sinceFirstVisitor = true));
+
+      const first = await visit(page, 'what are the opening hours', 'kiosk-answer');
+      const bodySize = await page.evaluate(() => {
+        const captions = document.querySelector('dh-kiosk digital-human')!.shadowRoot!.querySelector('dh-captions')!;
+        return parseFloat(getComputedStyle(captions.shadowRoot!.querySelector('[part="answer"]')!).fontSize);
+      });
+      expect(bodySize).toBeGreaterThanOrEqual(28);
+      expect(await axeViolations(page)).toEqual([]);
+      await leave(page, first, 'kiosk-still-there');
+
+      const second = await visit(page, 'hello');
+      // The second visitor types something and walks away without sending it: it must not wait for the third.
+      await page.locator('dh-kiosk digital-human [part~="input"] input').first().fill('my account number is');
+      await leave(page, second);
+
+      // The server goes away for 20 s, then comes back on the same port with the same data.
+      const stoppedAt = Date.now();
+      await dhkit.close();
+      await waitForState(page, 'offline', 20_000);
+      await expect(page.locator('dh-kiosk [part="announcer"]')).toContainText('Reconnecting');
+      await shoot(page, 'kiosk-offline');
+      expect(await axeViolations(page)).toEqual([]);
+      await page.waitForTimeout(Math.max(0, 20_000 - (Date.now() - stoppedAt)));
+      dhkit = await startDhkit(dataDir, port);
+      await waitForState(page, 'attract', 30_000);
+
+      const third = await visit(page, 'where is the showroom');
+      expect(third).not.toBe(second);
+      expect(await page.evaluate(() => (document.querySelector('dh-kiosk digital-human') as any).__sinceFirstVisitor)).toBe(true);
+      expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
+      expect(navigations).toBe(1);
+    } finally {
+      await site.close();
+      await dhkit.close().catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
-  const site = await startKioskSite(dhkit.url);
-  let navigations = 0;
-  page.on('framenavigated', (frame) => frame === page.mainFrame() && navigations++);
-  try {
-    await page.setViewportSize({ width: 1080, height: 1920 });
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto(`${site.url}/?reset=45&warn=20&greet=0&retryMax=3`);
-    await page.evaluate(() => ((window as any).__samePage = true));
-    await waitForState(page, 'attract', 30_000);
-    await expect(page.locator('dh-kiosk [part="attract"]')).toContainText('Tap the screen or say hello');
-    // Standing-distance type scale at 1080×1920: body text ≥ 28 px, controls ≥ 64 px.
-    const sizes = await page.evaluate(() => {
-      const kiosk = document.querySelector('dh-kiosk')!;
-      const start = kiosk.shadowRoot!.querySelector('.primary')!;
-      return { body: parseFloat(getComputedStyle(kiosk).fontSize), control: start.getBoundingClientRect().height };
-    });
-    expect(sizes.body).toBeGreaterThanOrEqual(28);
-    expect(sizes.control).toBeGreaterThanOrEqual(64);
-    expect(await axeViolations(page)).toEqual([]);
-    await shoot(page, 'kiosk-attract');
-    await page.evaluate(() => ((document.querySelector('dh-kiosk digital-human') as any).__sinceFirstVisitor = true));
-
-    const first = await visit(page, 'what are the opening hours', 'kiosk-answer');
-    const bodySize = await page.evaluate(() => {
-      const captions = document.querySelector('dh-kiosk digital-human')!.shadowRoot!.querySelector('dh-captions')!;
-      return parseFloat(getComputedStyle(captions.shadowRoot!.querySelector('[part="answer"]')!).fontSize);
-    });
-    expect(bodySize).toBeGreaterThanOrEqual(28);
-    expect(await axeViolations(page)).toEqual([]);
-    await leave(page, first, 'kiosk-still-there');
-
-    const second = await visit(page, 'hello');
-    // The second visitor types something and walks away without sending it: it must not wait for the third.
-    await page.locator('dh-kiosk digital-human [part~="input"] input').first().fill('my account number is');
-    await leave(page, second);
-
-    // The server goes away for 20 s, then comes back on the same port with the same data.
-    const stoppedAt = Date.now();
-    await dhkit.close();
-    await waitForState(page, 'offline', 20_000);
-    await expect(page.locator('dh-kiosk [part="announcer"]')).toContainText('Reconnecting');
-    await shoot(page, 'kiosk-offline');
-    expect(await axeViolations(page)).toEqual([]);
-    await page.waitForTimeout(Math.max(0, 20_000 - (Date.now() - stoppedAt)));
-    dhkit = await startDhkit(dataDir, port);
-    await waitForState(page, 'attract', 30_000);
-
-    const third = await visit(page, 'where is the showroom');
-    expect(third).not.toBe(second);
-    expect(await page.evaluate(() => (document.querySelector('dh-kiosk digital-human') as any).__sinceFirstVisitor)).toBe(true);
-    expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
-    expect(navigations).toBe(1);
-  } finally {
-    await site.close();
-    await dhkit.close().catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
-  }
 });
 
 test('all assistants busy: the kiosk says so and comes back by itself when one is free', async ({ page }) => {

@@ -60,6 +60,13 @@ export default class DhKiosk extends DhElement {
     else this.countdownFrom ??= this.countdownSeconds;
   }
 
+  protected override updated(): void {
+    // Behind a veil (starting, between visitors, offline, busy) the digital human cannot be used: make it inert,
+    // so neither a tap, the keyboard nor a screen reader reaches its stale, disabled controls.
+    const veiled = this.state !== 'attract' && this.state !== 'active';
+    for (const child of Array.from(this.children)) child.toggleAttribute('inert', veiled);
+  }
+
   /** What the live region says: changes with the state only, never with a ticking counter. */
   private announcement(): string {
     const lang = this.language;
