@@ -45,6 +45,8 @@ async function shoot(page: Page, name: string) {
   await page.waitForTimeout(300);
   await page.screenshot({ path: `${SHOTS}/${name}-dark.png` });
   await page.emulateMedia({ colorScheme: 'light' });
+  // Colors ease over 150 ms: what comes next (axe's contrast check) must see the settled light scheme.
+  await page.waitForTimeout(300);
 }
 
 const kioskState = (page: Page) => page.locator('dh-kiosk').getAttribute('state');

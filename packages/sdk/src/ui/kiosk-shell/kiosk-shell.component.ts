@@ -61,9 +61,10 @@ export default class DhKiosk extends DhElement {
   }
 
   protected override updated(): void {
-    // Behind a veil (starting, between visitors, offline, busy) the digital human cannot be used: make it inert,
-    // so neither a tap, the keyboard nor a screen reader reaches its stale, disabled controls.
-    const veiled = this.state !== 'attract' && this.state !== 'active';
+    // Behind the outage card (offline, busy) the digital human cannot be used: make it inert, so neither a tap,
+    // the keyboard nor a screen reader reaches its stale, disabled controls. (Not while starting or between
+    // visitors: the element is being set up then, and a fresh clone's CI run lost its first session that way.)
+    const veiled = this.state === 'offline' || this.state === 'busy';
     for (const child of Array.from(this.children)) child.toggleAttribute('inert', veiled);
   }
 
