@@ -33,6 +33,9 @@ import { createLogger, type Logger } from '../../core/logger.js';
  * @cssproperty --dh-link-color - Links in answers.
  * @cssproperty --dh-answer-media-max-height - Tallest picture or video inside the answer (default 200px; the viewer shows it large).
  */
+/** What shapes the rendering besides the answer itself: when one changes, the answer is rendered afresh. */
+const SETTINGS = ['rich', 'mediaViewer', 'serverAddress', 'mediaAllowlist', 'language'] as const;
+
 export default class DhCaptions extends DhElement {
   static override readonly tag = 'dh-captions';
 
@@ -92,8 +95,7 @@ export default class DhCaptions extends DhElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const inputs = ['answer', 'complete', 'rich', 'mediaViewer', 'serverAddress', 'mediaAllowlist', 'language'] as const;
-    if (!inputs.some((key) => changed.has(key))) return;
+    if (![...SETTINGS, 'answer', 'complete'].some((key) => changed.has(key as keyof DhCaptions))) return;
     if (!this.answer) {
       this.pending = document.createDocumentFragment();
       this.media = [];
@@ -117,10 +119,7 @@ export default class DhCaptions extends DhElement {
     const text = rendered ? answerPlainText(rendered) : this.answer;
     // Only `complete` changed (the last segment arrived): the DOM shown is already this answer. Replacing it
     // would take focus from a picture the visitor is on and disconnect the viewer's opener.
-    const same =
-      rendered !== null &&
-      this.shownAnswer === this.answer &&
-      !['rich', 'mediaViewer', 'serverAddress', 'mediaAllowlist', 'language'].some((key) => changed.has(key as keyof DhCaptions));
+    const same = rendered !== null && this.shownAnswer === this.answer && !SETTINGS.some((key) => changed.has(key));
     // Announce once per answer, when it is whole; a new answer clears the region first.
     this.announcement = this.complete ? text : '';
     this.cardShown = this.rich && !!rendered;
