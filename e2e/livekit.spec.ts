@@ -31,7 +31,8 @@ let siteUrl: string;
 let browser: Browser;
 let dataDir: string;
 
-test.describe.configure({ mode: 'serial' });
+// Not serial: a failed test must not skip the ones after it (a fresh worker runs beforeAll again for them).
+test.describe.configure({ mode: 'default' });
 test.setTimeout(90_000);
 
 async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {

@@ -52,6 +52,22 @@ test.describe('built-in UI', () => {
     await page.keyboard.press('Escape');
     await expect(dialog).not.toHaveAttribute('open', '');
     expect(await focused(page)).toBe('img[alt=Showroom map]');
+    // Reopened before the closed dialog's queued close event arrives: the viewer stays open.
+    const reopened = await page.evaluate(async () => {
+      const viewer = document.querySelector('#dh digital-human')!.shadowRoot!.querySelector('dh-media-viewer') as any;
+      const img = document.querySelector('#dh digital-human')!.shadowRoot!.querySelector('dh-captions')!.shadowRoot!.querySelector('img')!;
+      img.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+      await viewer.updateComplete;
+      viewer.close();
+      await viewer.updateComplete;
+      img.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+      await viewer.updateComplete;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return viewer.renderRoot.querySelector('dialog').open;
+    });
+    expect(reopened).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect(dialog).not.toHaveAttribute('open', '');
     expect(await page.evaluate(() => (window as any).__cspViolations)).toEqual([]);
   });
 

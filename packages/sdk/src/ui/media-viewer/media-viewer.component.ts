@@ -152,7 +152,9 @@ export default class DhMediaViewer extends DhElement {
   }
 
   private onNativeClose(): void {
-    if (this.open) this.open = false;
+    // The close event is a queued task: it can arrive after a quick reopen (Esc, then Enter on the picture),
+    // when the dialog is open again. Only a dialog that is really closed closes the viewer.
+    if (this.open && !this.dialog?.open) this.open = false;
   }
 
   private onKeydown(event: KeyboardEvent): void {
