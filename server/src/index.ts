@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppOptions } from './app.js';
+import { wantsLiveKit } from './media/media-admission.js';
 
 export { createApp, type AppOptions } from './app.js';
 export { SqliteStore } from './store/sqlite-store.js';
@@ -53,7 +54,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     console.log('dhkit: using the admin key created earlier (stored hashed). To replace it, start with DHKIT_ADMIN_KEY=<new key>.');
   }
   if (app.dhkit.demo) warnAboutDemo(app, host, `http://${urlHost}:${port}`);
-  if (!app.dhkit.context.publicUrl.isConfigured && !isLoopback(host)) {
+  // Only renderers use the public URL: a server whose robots all draw their avatar in the browser needs none.
+  const streams = (await app.dhkit.context.store.listRobots()).some(wantsLiveKit);
+  if (streams && !app.dhkit.context.publicUrl.isConfigured && !isLoopback(host)) {
     app.log.warn(
       `DHKIT_PUBLIC_URL is not set: the URLs this server hands to avatar renderers name ${app.dhkit.context.publicUrl.origin}, ` +
         'which only a renderer on this machine reaches. Set it to the origin renderers and visitors use.',
@@ -87,7 +90,7 @@ function warnAboutDemo(app: Awaited<ReturnType<typeof createApp>>, host: string,
   const warning =
     `demo mode is on and the server listens on ${host}, beyond this machine: anyone who can reach it can talk to robot ` +
     '"demo" and mint its once-codes at /demo/once-code. In production start with DHKIT_DEMO=0 or --no-demo.';
-  app.log.warn(warning);
+  // Once, for the person at the terminal (the JSON log would print it a second time in other words).
   console.warn(`dhkit: WARNING: ${warning}`);
 }
 

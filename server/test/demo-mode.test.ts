@@ -59,4 +59,32 @@ describe('demo mode', () => {
     });
     expect(warn).not.toHaveBeenCalled();
   });
+
+  it('prints the demo warning once, and asks for DHKIT_PUBLIC_URL only when a robot streams from a renderer', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const lines: string[] = [];
+    const logStream = { write: (line: string) => void lines.push(line) };
+    const dataDir = tempDir();
+    const start = () => startServer({ port: 0, host: '0.0.0.0', dataDir, adminKey: ADMIN_KEY, logLevel: 'warn', logStream, sdkDir: null });
+    running = await start();
+    expect(warn.mock.calls.flat().join('\n').match(/demo mode is on/g)).toHaveLength(1);
+    expect(lines.join('')).not.toMatch(/demo mode is on/);
+    expect(lines.join('')).not.toMatch(/DHKIT_PUBLIC_URL/);
+
+    const media = {
+      mode: 'livekit',
+      livekit: { url: 'ws://127.0.0.1:7880', apiKey: 'devkey', apiSecret: 'a-livekit-test-secret-of-some-length' },
+      renderer: { url: 'http://127.0.0.1:9', secret: 'renderer-test-secret-123456' },
+    };
+    const created = await fetch(`http://127.0.0.1:${running.port}/v1/robots`, {
+      method: 'POST',
+      headers: { ...ADMIN, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'streamed', name: 'Streamed', media }),
+    });
+    expect(created.status).toBe(201);
+    await running.close();
+    running = await start();
+    expect(lines.join('')).toMatch(/DHKIT_PUBLIC_URL is not set/);
+  });
 });

@@ -22,7 +22,7 @@ export interface SessionMedia {
 const LOCAL: SessionMedia = { mode: 'local' };
 
 /** Whether this robot streams its avatar (a robot without `media` is local). */
-function wantsLiveKit(robot: Robot): boolean {
+export function wantsLiveKit(robot: Robot): boolean {
   return robot.media?.mode === 'livekit' && !!robot.media.livekit && !!robot.media.renderer;
 }
 
