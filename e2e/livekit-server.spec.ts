@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.js';
+import { VISITOR_TOKEN_TTL_SECONDS, visitorToken } from '../server/src/media/livekit-tokens.js';
 import { startLiveKitTestServer, type LiveKitTestServer } from '../test/livekit-server/index.js';
 
 /**
@@ -293,6 +294,34 @@ test('a full reconnect (server asks with LeaveRequest RECONNECT) joins again and
   const after = await seen(viewer);
   await expect.poll(async () => (await seen(viewer)).frames, { timeout: 10_000 }).toBeGreaterThan(after.frames + 10);
   await expect.poll(async () => (await seen(viewer)).audioPeak, { timeout: 10_000 }).toBeGreaterThan(0.05);
+
+  await avatar.close();
+  await viewer.close();
+});
+
+test('a visitor token past its lifetime: the joined visitor reconnects with the token LiveKit refreshed; the copied one is refused', async () => {
+  test.setTimeout(90_000);
+  const viewer = await openPage('viewer');
+  const avatar = await openPage('avatar');
+  await joinAsPublisher(avatar, livekit.url, await token('avatar', { canSubscribe: false }));
+  // The token dhkit hands a visitor at admission (subscribe only, short-lived).
+  const settings = { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret };
+  const copied = await visitorToken(settings, roomName, 'visitor');
+  await joinAsSubscriber(viewer, livekit.url, copied);
+  await expect.poll(async () => (await seen(viewer)).width, { timeout: 20_000 }).toBe(320);
+
+  await livekit.advanceClock(VISITOR_TOKEN_TTL_SECONDS + 60);
+  const validate = await fetch(`${livekit.httpUrl}/rtc/validate?access_token=${encodeURIComponent(copied)}`);
+  expect(validate.status).toBe(401);
+  expect(await validate.text()).toMatch(/expired/);
+
+  livekit.requestReconnect(roomName, 'visitor');
+  await expect
+    .poll(async () => (await seen(viewer)).events, { timeout: 30_000 })
+    .toEqual(expect.arrayContaining(['Reconnecting', 'Reconnected']));
+  expect((await seen(viewer)).events.filter((e) => e === 'TrackSubscribed:video').length).toBe(2);
+  const after = await seen(viewer);
+  await expect.poll(async () => (await seen(viewer)).frames, { timeout: 10_000 }).toBeGreaterThan(after.frames + 10);
 
   await avatar.close();
   await viewer.close();

@@ -20,8 +20,11 @@ export class AdmissionError extends Error {
   }
 }
 
-/** Verifies a JWT minted by livekit-server-sdk's AccessToken with the given key/secret. */
-export async function admit(verifier: TokenVerifier, token: string | null): Promise<Admission> {
+/**
+ * Verifies a JWT minted by livekit-server-sdk's AccessToken with the given key/secret. `nowMs` is the test
+ * server's clock, which a test may move ahead to expire tokens without waiting.
+ */
+export async function admit(verifier: TokenVerifier, token: string | null, nowMs = Date.now()): Promise<Admission> {
   if (!token) throw new AdmissionError(401, 'no access token');
   let claims: Awaited<ReturnType<TokenVerifier['verify']>>;
   try {
@@ -29,6 +32,7 @@ export async function admit(verifier: TokenVerifier, token: string | null): Prom
   } catch (error) {
     throw new AdmissionError(401, `invalid token: ${(error as Error).message}`);
   }
+  if (claims.exp !== undefined && claims.exp * 1000 <= nowMs) throw new AdmissionError(401, 'invalid token: token has expired');
   const grant = claims.video;
   if (!claims.sub) throw new AdmissionError(401, 'token has no identity');
   if (!grant?.roomJoin || !grant.room) throw new AdmissionError(403, 'token does not grant roomJoin for a room');

@@ -217,7 +217,7 @@ export class Participant {
 
   constructor(
     readonly room: Room,
-    admission: Admission,
+    readonly admission: Admission,
     readonly autoSubscribe: boolean,
     private readonly log: Log,
   ) {

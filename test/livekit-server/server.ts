@@ -1,5 +1,5 @@
 import { DisconnectReason, LeaveRequest, LeaveRequest_Action, SignalResponse } from '@livekit/protocol';
-import { TokenVerifier } from 'livekit-server-sdk';
+import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -10,6 +10,8 @@ import { LOOPBACK } from './rtc.js';
 
 export const TEST_API_KEY = 'devkey';
 export const TEST_API_SECRET = 'secret-for-the-livekit-test-server-only';
+/** How long a refreshed token is valid (LiveKit's own refresh interval is minutes; any span past a test works). */
+const REFRESHED_TOKEN_TTL_S = 600;
 
 export interface LiveKitTestServerOptions {
   apiKey?: string;
@@ -32,6 +34,11 @@ export interface LiveKitTestServer {
   dropSignal(room: string, identity: string): void;
   /** Sends LeaveRequest{action: RECONNECT}: the client drops everything and joins again. */
   requestReconnect(room: string, identity: string): void;
+  /**
+   * Moves the server's clock ahead (tokens expire as if that time had passed) and, as LiveKit does for
+   * connected participants over time, sends each a refreshed token for its reconnects.
+   */
+  advanceClock(seconds: number): Promise<void>;
   /** Server-originated reliable data to a room (optionally to some identities only). */
   sendData(room: string, payload: Uint8Array, topic?: string, identities?: string[]): void;
   close(): Promise<void>;
@@ -52,6 +59,26 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
   const verifier = new TokenVerifier(apiKey, apiSecret);
   const rooms = new Map<string, Room>();
   const sockets = new WebSocketServer({ noServer: true });
+  let clockOffsetMs = 0;
+  const now = () => Date.now() + clockOffsetMs;
+  /** What livekit-server sends as `refreshToken`: the same grants, valid from the server's now. */
+  const refreshedToken = (admission: Admission) => {
+    const token = new AccessToken(apiKey, apiSecret, {
+      identity: admission.identity,
+      name: admission.name,
+      ttl: REFRESHED_TOKEN_TTL_S + Math.ceil(clockOffsetMs / 1000),
+    });
+    token.addGrant({
+      roomJoin: true,
+      room: admission.room,
+      canSubscribe: admission.canSubscribe,
+      canPublish: admission.canPublish,
+      canPublishData: admission.canPublishData,
+    });
+    return token.toJwt();
+  };
+  const sendRefreshedToken = async (participant: Participant) =>
+    participant.send({ case: 'refreshToken', value: await refreshedToken(participant.admission) });
 
   const http = createServer((request, response) => void onHttp(request, response));
 
@@ -61,7 +88,7 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
     if (url.pathname === '/') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
     if (url.pathname === '/rtc/validate') {
       try {
-        await admit(verifier, url.searchParams.get('access_token'));
+        await admit(verifier, url.searchParams.get('access_token'), now());
         return void response.writeHead(200, { 'content-type': 'text/plain' }).end('success');
       } catch (error) {
         const status = error instanceof AdmissionError ? error.status : 500;
@@ -112,7 +139,7 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
     if (url.pathname !== '/rtc') return refuse(404, 'not found');
     let admission: Admission;
     try {
-      admission = await admit(verifier, url.searchParams.get('access_token'));
+      admission = await admit(verifier, url.searchParams.get('access_token'), now());
     } catch (error) {
       return refuse(error instanceof AdmissionError ? error.status : 500, (error as Error).message);
     }
@@ -151,7 +178,8 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
       rooms.set(admission.room, room);
     }
     log(`${admission.identity} joins ${admission.room}`);
-    await room.join(admission, ws, autoSubscribe).catch((error) => log(`join failed: ${(error as Error).stack}`));
+    const joined = await room.join(admission, ws, autoSubscribe).catch((error) => log(`join failed: ${(error as Error).stack}`));
+    if (joined) await sendRefreshedToken(joined);
   }
 
   await new Promise<void>((resolve) => http.listen(options.port ?? 0, LOOPBACK, resolve));
@@ -175,6 +203,10 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
       const participant = find(room, identity);
       if (!participant) throw new Error(`no participant ${identity} in ${room}`);
       participant.requestReconnect();
+    },
+    async advanceClock(seconds) {
+      clockOffsetMs += seconds * 1000;
+      for (const room of rooms.values()) for (const participant of room.participants.values()) await sendRefreshedToken(participant);
     },
     sendData(room, payload, topic, identities) {
       rooms.get(room)?.sendData(payload, topic, identities);
