@@ -17,6 +17,10 @@ describe('demo mode', () => {
     const first = await createApp({ dataDir, adminKey: ADMIN_KEY, logLevel: 'silent', sdkDir: null });
     expect((await first.inject('/')).statusCode).toBe(200);
     expect((await first.inject({ method: 'DELETE', url: '/v1/robots/demo', headers: ADMIN })).statusCode).toBe(204);
+    // Until the next start, the demo page's once-code route says the robot is gone (not a server fault).
+    const gone = await first.inject({ method: 'POST', url: '/demo/once-code', headers: { 'content-type': 'application/json' }, payload: 'null' });
+    expect(gone.statusCode).toBe(404);
+    expect(gone.json().error.code).toBe('ROBOT_NOT_FOUND');
     await first.close();
     for (let start = 2; start <= 3; start++) {
       const again = await createApp({ dataDir, adminKey: ADMIN_KEY, logLevel: 'silent', sdkDir: null });

@@ -13,7 +13,14 @@ export async function mintOnceCode(
 ): Promise<{ onceCode: string; expiresAt: string }> {
   const onceCode = randomSecret(24);
   const expiresAt = Date.now() + ttlSeconds * 1000;
-  await store.createOnceCode({ codeHash: sha256Hex(onceCode), robotId, expiresAt });
+  try {
+    await store.createOnceCode({ codeHash: sha256Hex(onceCode), robotId, expiresAt });
+  } catch (error) {
+    // The robot was deleted (or never existed, e.g. the demo robot removed by an operator): the code's
+    // foreign key fails. That is the caller's 404, not a server fault.
+    if (!(await store.getRobot(robotId))) throw new CodedError('ROBOT_NOT_FOUND', `There is no robot "${robotId}".`);
+    throw error;
+  }
   return { onceCode, expiresAt: new Date(expiresAt).toISOString() };
 }
 
