@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAudioFrame, encodeAudioFrame, isValidChatId } from './channel.js';
+import { decodeAudioFrame, encodeAudioFrame } from './audio-frames.js';
+import { isValidChatId } from './channel.js';
 
 describe('audio frames', () => {
   it('round-trips header, flag and payload', () => {
