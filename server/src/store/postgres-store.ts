@@ -1,21 +1,15 @@
 import pg from 'pg';
 import type { Robot } from '@dhkit/protocol';
 import { POSTGRES_MIGRATIONS, type Migration } from './migrations/index.js';
-import {
-  AUDIT_SQL,
-  auditFromRow,
-  auditListArgs,
-  auditValues,
-  type AuditEntry,
-  type AuditEntryInput,
-  type AuditQuery,
-  type AuditRow,
-} from './audit-log.js';
+import { applyPostgresMigrations } from './postgres-migrations.js';
+import { inTransaction, rollback } from './postgres-transaction.js';
+import { readAuditEntries, writeAuditEntry, type AuditEntry, type AuditEntryInput, type AuditQuery } from './audit-log.js';
 import { ADMISSION_FUNCTION_SQL, ADMIT_SQL } from './postgres-admission.js';
 import { PostgresLimits } from './postgres-limits.js';
 import type { SharedLimitStore } from './shared-limits.js';
 import { ANALYTICS_SQL, numberedPlaceholders, runAnalytics, runUnansweredQuestions } from './question-analytics.js';
 import { changePostgresKnowledge } from './postgres-knowledge-change.js';
+import type { SqlRunner } from './sql-runner.js';
 import { encodeVector, vectorsFromRows } from './vector-encoding.js';
 import {
   KNOWLEDGE_REVISION_PREFIX,
@@ -23,6 +17,7 @@ import {
   knowledgeValues,
   newRevision,
   questionValues,
+  revisionsFromRows,
   robotFromRow,
   sessionFromRow,
   type KnowledgeRow,
@@ -50,9 +45,6 @@ import {
 const INSERT_QUESTION = numberedPlaceholders(ANALYTICS_SQL.insert);
 const SET_SETTING = 'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
 
-/** Any constant: the advisory lock that keeps two processes from migrating the same database at once. */
-const MIGRATION_LOCK_KEY = 4_242_017;
-
 /**
  * PostgreSQL store (`DHKIT_DATABASE_URL=postgres://…`), for several server processes sharing one database.
  * Admission is one call of the dhkit_admit function (postgres-admission.ts): one round trip, serialised per
@@ -61,6 +53,14 @@ const MIGRATION_LOCK_KEY = 4_242_017;
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
   readonly sharedLimits: SharedLimitStore;
+
+  /** The SQL shared with the SQLite store (audit log, analytics), its `?` placeholders numbered. */
+  private readonly sql: SqlRunner = {
+    all: async <R>(sql: string, args: unknown[]) => (await this.pool.query(numberedPlaceholders(sql), args)).rows as R[],
+    run: async (sql: string, args: unknown[]) => {
+      await this.pool.query(numberedPlaceholders(sql), args);
+    },
+  };
 
   private constructor(private readonly pool: pg.Pool) {
     this.sharedLimits = new PostgresLimits(pool);
@@ -150,7 +150,7 @@ export class PostgresStore implements Store {
 
   private async writeKnowledge(robotId: string, entries: KnowledgeEntryInput[], replace: boolean): Promise<number> {
     const now = new Date().toISOString();
-    await this.transaction(async (client) => {
+    await inTransaction(this.pool, async (client) => {
       if (replace) await client.query('DELETE FROM knowledge_entries WHERE robot_id = $1', [robotId]);
       // In chunks: one statement per 500 entries instead of one per entry.
       for (let start = 0; start < entries.length; start += 500) {
@@ -182,7 +182,7 @@ export class PostgresStore implements Store {
   }
 
   async updateKnowledgeEntry(robotId: string, id: number, entry: KnowledgeEntryInput): Promise<KnowledgeEntry | null> {
-    return this.transaction(async (client) => {
+    return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<KnowledgeRow>(
         'UPDATE knowledge_entries SET language = $1, question = $2, similar_questions = $3, answer = $4, tags = $5 WHERE robot_id = $6 AND id = $7 RETURNING *',
         [...knowledgeValues(entry), robotId, id],
@@ -194,7 +194,7 @@ export class PostgresStore implements Store {
   }
 
   async deleteKnowledgeEntry(robotId: string, id: number): Promise<boolean> {
-    return this.transaction(async (client) => {
+    return inTransaction(this.pool, async (client) => {
       const result = await client.query('DELETE FROM knowledge_entries WHERE robot_id = $1 AND id = $2', [robotId, id]);
       if (result.rowCount !== 1) return false;
       await client.query(SET_SETTING, [KNOWLEDGE_REVISION_PREFIX + robotId, newRevision()]);
@@ -203,7 +203,7 @@ export class PostgresStore implements Store {
   }
 
   async changeKnowledge(robotId: string, change: KnowledgeChange): Promise<KnowledgeChangeResult | null> {
-    return this.transaction(async (client) => {
+    return inTransaction(this.pool, async (client) => {
       const result = await changePostgresKnowledge(client, robotId, change);
       if (!result) return rollback(null);
       await client.query(SET_SETTING, [KNOWLEDGE_REVISION_PREFIX + robotId, newRevision()]);
@@ -215,7 +215,7 @@ export class PostgresStore implements Store {
     const { rows } = await this.pool.query<{ key: string; value: string }>('SELECT key, value FROM settings WHERE key LIKE $1', [
       `${KNOWLEDGE_REVISION_PREFIX}%`,
     ]);
-    return new Map(rows.map((row) => [row.key.slice(KNOWLEDGE_REVISION_PREFIX.length), row.value]));
+    return revisionsFromRows(rows);
   }
 
   async knowledgeVectors(robotId: string, modelKey: string): Promise<Map<string, Float32Array>> {
@@ -227,7 +227,7 @@ export class PostgresStore implements Store {
   }
 
   async saveKnowledgeVectors(robotId: string, modelKey: string, vectors: ReadonlyMap<string, Float32Array>): Promise<void> {
-    await this.transaction(async (client) => {
+    await inTransaction(this.pool, async (client) => {
       await client.query('DELETE FROM knowledge_vectors WHERE robot_id = $1 AND model_key = $2', [robotId, modelKey]);
       const hashes = [...vectors.keys()];
       // One statement per 500 rows: a knowledge base of thousands of questions is a few round trips.
@@ -246,15 +246,11 @@ export class PostgresStore implements Store {
   }
 
   async questionAnalytics(robotId: string, query: AnalyticsQuery): Promise<QuestionAnalytics> {
-    return runAnalytics(robotId, query, async <R>(sql: string, args: unknown[]) => {
-      return (await this.pool.query(numberedPlaceholders(sql), args)).rows as R[];
-    });
+    return runAnalytics(robotId, query, this.sql.all);
   }
 
   async unansweredQuestions(robotId: string, query: UnansweredQuery): Promise<UnansweredQuestion[]> {
-    return runUnansweredQuestions(robotId, query, async <R>(sql: string, args: unknown[]) => {
-      return (await this.pool.query(numberedPlaceholders(sql), args)).rows as R[];
-    });
+    return runUnansweredQuestions(robotId, query, this.sql.all);
   }
 
   async pruneQuestions(before: number): Promise<number> {
@@ -262,13 +258,11 @@ export class PostgresStore implements Store {
   }
 
   async recordAudit(entry: AuditEntryInput): Promise<void> {
-    await this.pool.query(numberedPlaceholders(AUDIT_SQL.insert), auditValues(entry));
+    await writeAuditEntry(this.sql, entry);
   }
 
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
-    // PostgreSQL must know the type of a parameter compared with NULL.
-    const sql = numberedPlaceholders(AUDIT_SQL.list).replace('($2 IS NULL', '($2::text IS NULL');
-    return ((await this.pool.query(sql, auditListArgs(query))).rows as AuditRow[]).map(auditFromRow);
+    return readAuditEntries(this.sql, query);
   }
 
   async createOnceCode(code: OnceCodeRecord): Promise<void> {
@@ -336,7 +330,7 @@ export class PostgresStore implements Store {
   }
 
   async retakeLease(id: string, robotId: string, leaseExpiresAt: number, now: number): Promise<boolean> {
-    return this.transaction<boolean>(async (client) => {
+    return inTransaction<boolean>(this.pool, async (client) => {
       // The same advisory lock as dhkit_admit (postgres-admission.ts): a re-taken lease and a new admission never
       // both get the last slot. (A row lock here would not exclude the function, which takes no row lock.)
       await client.query("SELECT pg_advisory_xact_lock(hashtextextended('dhkit-admission:' || $1, 0))", [robotId]);
@@ -374,72 +368,5 @@ export class PostgresStore implements Store {
       [now],
     );
     return result.rowCount ?? 0;
-  }
-
-  /** Runs `work` in a transaction; a returned `rollback(value)` rolls back and still returns the value. */
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T | RolledBack<T>>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      if (result instanceof RolledBack) {
-        await client.query('ROLLBACK');
-        return result.value;
-      }
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
-}
-
-class RolledBack<T> {
-  constructor(readonly value: T) {}
-}
-function rollback<T>(value: T): RolledBack<T> {
-  return new RolledBack(value);
-}
-
-/** Applies the migrations newer than the recorded version, under an advisory lock (several processes may start at once). */
-async function applyPostgresMigrations(
-  pool: pg.Pool,
-  migrations: readonly Migration[],
-  /** Idempotent definitions (CREATE OR REPLACE) run after the migrations, under the same lock. */
-  definitions: readonly string[] = [],
-): Promise<number[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-    );
-    const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
-    const newlyApplied: number[] = [];
-    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (applied.has(migration.version)) continue;
-      await client.query('BEGIN');
-      try {
-        await client.query(migration.sql);
-        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-          migration.version,
-          migration.name,
-          new Date().toISOString(),
-        ]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-      newlyApplied.push(migration.version);
-    }
-    for (const definition of definitions) await client.query(definition);
-    return newlyApplied;
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
-    client.release();
   }
 }

@@ -3,18 +3,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Robot } from '@dhkit/protocol';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
-import {
-  AUDIT_SQL,
-  auditFromRow,
-  auditListArgs,
-  auditValues,
-  type AuditEntry,
-  type AuditEntryInput,
-  type AuditQuery,
-  type AuditRow,
-} from './audit-log.js';
+import { readAuditEntries, writeAuditEntry, type AuditEntry, type AuditEntryInput, type AuditQuery } from './audit-log.js';
 import { ANALYTICS_SQL, runAnalytics, runUnansweredQuestions } from './question-analytics.js';
 import { changeSqliteKnowledge } from './sqlite-knowledge-change.js';
+import type { SqlRunner } from './sql-runner.js';
 import { encodeVector, vectorsFromRows } from './vector-encoding.js';
 import {
   KNOWLEDGE_REVISION_PREFIX,
@@ -22,6 +14,7 @@ import {
   knowledgeValues,
   newRevision,
   questionValues,
+  revisionsFromRows,
   robotFromRow,
   sessionFromRow,
   type KnowledgeRow,
@@ -64,6 +57,13 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly admitTransaction: (request: AdmissionRequest) => void;
+  /** The SQL shared with the PostgreSQL store (audit log, analytics). */
+  private readonly sql: SqlRunner = {
+    all: async <R>(sql: string, args: unknown[]) => this.db.prepare(sql).all(...args) as R[],
+    run: async (sql: string, args: unknown[]) => {
+      this.db.prepare(sql).run(...args);
+    },
+  };
 
   static open(dataDir: string): SqliteStore {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -208,7 +208,7 @@ export class SqliteStore implements Store {
 
   async knowledgeRevisions(): Promise<Map<string, string>> {
     const rows = this.statements.knowledgeRevisions.all(`${KNOWLEDGE_REVISION_PREFIX}%`);
-    return new Map(rows.map((row) => [row.key.slice(KNOWLEDGE_REVISION_PREFIX.length), row.value]));
+    return revisionsFromRows(rows);
   }
 
   async knowledgeVectors(robotId: string, modelKey: string): Promise<Map<string, Float32Array>> {
@@ -230,11 +230,11 @@ export class SqliteStore implements Store {
   }
 
   async questionAnalytics(robotId: string, query: AnalyticsQuery): Promise<QuestionAnalytics> {
-    return runAnalytics(robotId, query, async <R>(sql: string, args: unknown[]) => this.db.prepare(sql).all(...args) as R[]);
+    return runAnalytics(robotId, query, this.sql.all);
   }
 
   async unansweredQuestions(robotId: string, query: UnansweredQuery): Promise<UnansweredQuestion[]> {
-    return runUnansweredQuestions(robotId, query, async <R>(sql: string, args: unknown[]) => this.db.prepare(sql).all(...args) as R[]);
+    return runUnansweredQuestions(robotId, query, this.sql.all);
   }
 
   async pruneQuestions(before: number): Promise<number> {
@@ -242,11 +242,11 @@ export class SqliteStore implements Store {
   }
 
   async recordAudit(entry: AuditEntryInput): Promise<void> {
-    this.db.prepare(AUDIT_SQL.insert).run(...(auditValues(entry) as unknown[]));
+    await writeAuditEntry(this.sql, entry);
   }
 
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
-    return (this.db.prepare(AUDIT_SQL.list).all(...auditListArgs(query)) as AuditRow[]).map(auditFromRow);
+    return readAuditEntries(this.sql, query);
   }
 
   async createOnceCode(code: OnceCodeRecord): Promise<void> {
