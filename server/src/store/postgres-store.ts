@@ -3,66 +3,55 @@ import type { Robot } from '@dhkit/protocol';
 import { POSTGRES_MIGRATIONS, type Migration } from './migrations/index.js';
 import { applyPostgresMigrations } from './postgres-migrations.js';
 import { inTransaction, rollback } from './postgres-transaction.js';
-import { readAuditEntries, writeAuditEntry, type AuditEntry, type AuditEntryInput, type AuditQuery } from './audit-log.js';
 import { ADMISSION_FUNCTION_SQL, ADMIT_SQL } from './postgres-admission.js';
 import { PostgresLimits } from './postgres-limits.js';
 import type { SharedLimitStore } from './shared-limits.js';
-import { ANALYTICS_SQL, numberedPlaceholders, runAnalytics, runUnansweredQuestions } from './question-analytics.js';
+import { numberedPlaceholders } from './question-analytics.js';
 import { changePostgresKnowledge } from './postgres-knowledge-change.js';
 import type { SqlRunner } from './sql-runner.js';
-import { encodeVector, vectorsFromRows } from './vector-encoding.js';
+import { SET_SETTING_SQL, SqlStore } from './sql-store.js';
+import { encodeVector } from './vector-encoding.js';
 import {
   KNOWLEDGE_REVISION_PREFIX,
   knowledgeFromRow,
   knowledgeValues,
   newRevision,
-  questionValues,
-  revisionsFromRows,
-  robotFromRow,
   sessionFromRow,
   type KnowledgeRow,
-  type RobotRow,
   type SessionRow,
 } from './rows.js';
 import {
   DuplicateRobotError,
   type AdmissionRequest,
   type AdmissionResult,
-  type AnalyticsQuery,
   type KnowledgeChange,
   type KnowledgeChangeResult,
   type KnowledgeEntry,
   type KnowledgeEntryInput,
   type OnceCodeRecord,
-  type QuestionAnalytics,
-  type QuestionRecordInput,
   type SessionRecord,
   type Store,
-  type UnansweredQuery,
-  type UnansweredQuestion,
 } from './store.js';
 
-const INSERT_QUESTION = numberedPlaceholders(ANALYTICS_SQL.insert);
-const SET_SETTING = 'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
+const SET_SETTING = numberedPlaceholders(SET_SETTING_SQL);
 
 /**
  * PostgreSQL store (`DHKIT_DATABASE_URL=postgres://…`), for several server processes sharing one database.
  * Admission is one call of the dhkit_admit function (postgres-admission.ts): one round trip, serialised per
  * robot by an advisory lock held only while the function runs; different robots do not wait for each other.
  */
-export class PostgresStore implements Store {
+export class PostgresStore extends SqlStore implements Store {
   readonly kind = 'postgres';
   readonly sharedLimits: SharedLimitStore;
 
   /** The SQL shared with the SQLite store (audit log, analytics), its `?` placeholders numbered. */
-  private readonly sql: SqlRunner = {
+  protected readonly sql: SqlRunner = {
     all: async <R>(sql: string, args: unknown[]) => (await this.pool.query(numberedPlaceholders(sql), args)).rows as R[],
-    run: async (sql: string, args: unknown[]) => {
-      await this.pool.query(numberedPlaceholders(sql), args);
-    },
+    run: async (sql: string, args: unknown[]) => (await this.pool.query(numberedPlaceholders(sql), args)).rowCount ?? 0,
   };
 
   private constructor(private readonly pool: pg.Pool) {
+    super();
     this.sharedLimits = new PostgresLimits(pool);
   }
 
@@ -87,18 +76,6 @@ export class PostgresStore implements Store {
     if (!this.pool.ended) await this.pool.end();
   }
 
-  async getSetting(key: string): Promise<string | null> {
-    const { rows } = await this.pool.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]);
-    return rows[0]?.value ?? null;
-  }
-
-  async setSetting(key: string, value: string): Promise<void> {
-    await this.pool.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
-      key,
-      value,
-    ]);
-  }
-
   async createRobot(robot: Robot): Promise<void> {
     const { id, name, createdAt, updatedAt, ...config } = robot;
     try {
@@ -115,16 +92,6 @@ export class PostgresStore implements Store {
     }
   }
 
-  async getRobot(id: string): Promise<Robot | null> {
-    const { rows } = await this.pool.query<RobotRow>('SELECT * FROM robots WHERE id = $1', [id]);
-    return rows[0] ? robotFromRow(rows[0]) : null;
-  }
-
-  async listRobots(): Promise<Robot[]> {
-    const { rows } = await this.pool.query<RobotRow>('SELECT * FROM robots ORDER BY created_at, id');
-    return rows.map(robotFromRow);
-  }
-
   async updateRobot(robot: Robot): Promise<boolean> {
     const { id, name, createdAt: _createdAt, updatedAt, ...config } = robot;
     const result = await this.pool.query('UPDATE robots SET name = $1, config = $2, updated_at = $3 WHERE id = $4', [
@@ -136,19 +103,7 @@ export class PostgresStore implements Store {
     return result.rowCount === 1;
   }
 
-  async deleteRobot(id: string): Promise<boolean> {
-    return (await this.pool.query('DELETE FROM robots WHERE id = $1', [id])).rowCount === 1;
-  }
-
-  async addKnowledge(robotId: string, entries: KnowledgeEntryInput[]): Promise<number> {
-    return this.writeKnowledge(robotId, entries, false);
-  }
-
-  async replaceKnowledge(robotId: string, entries: KnowledgeEntryInput[]): Promise<number> {
-    return this.writeKnowledge(robotId, entries, true);
-  }
-
-  private async writeKnowledge(robotId: string, entries: KnowledgeEntryInput[], replace: boolean): Promise<number> {
+  protected async writeKnowledge(robotId: string, entries: KnowledgeEntryInput[], replace: boolean): Promise<number> {
     const now = new Date().toISOString();
     await inTransaction(this.pool, async (client) => {
       if (replace) await client.query('DELETE FROM knowledge_entries WHERE robot_id = $1', [robotId]);
@@ -169,16 +124,6 @@ export class PostgresStore implements Store {
       await client.query(SET_SETTING, [KNOWLEDGE_REVISION_PREFIX + robotId, newRevision()]);
     });
     return entries.length;
-  }
-
-  async listKnowledge(robotId: string): Promise<KnowledgeEntry[]> {
-    const { rows } = await this.pool.query<KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = $1 ORDER BY id', [robotId]);
-    return rows.map(knowledgeFromRow);
-  }
-
-  async getKnowledgeEntry(robotId: string, id: number): Promise<KnowledgeEntry | null> {
-    const { rows } = await this.pool.query<KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = $1 AND id = $2', [robotId, id]);
-    return rows[0] ? knowledgeFromRow(rows[0]) : null;
   }
 
   async updateKnowledgeEntry(robotId: string, id: number, entry: KnowledgeEntryInput): Promise<KnowledgeEntry | null> {
@@ -211,21 +156,6 @@ export class PostgresStore implements Store {
     });
   }
 
-  async knowledgeRevisions(): Promise<Map<string, string>> {
-    const { rows } = await this.pool.query<{ key: string; value: string }>('SELECT key, value FROM settings WHERE key LIKE $1', [
-      `${KNOWLEDGE_REVISION_PREFIX}%`,
-    ]);
-    return revisionsFromRows(rows);
-  }
-
-  async knowledgeVectors(robotId: string, modelKey: string): Promise<Map<string, Float32Array>> {
-    const { rows } = await this.pool.query<{ text_hash: string; vector: string }>(
-      'SELECT text_hash, vector FROM knowledge_vectors WHERE robot_id = $1 AND model_key = $2',
-      [robotId, modelKey],
-    );
-    return vectorsFromRows(rows);
-  }
-
   async saveKnowledgeVectors(robotId: string, modelKey: string, vectors: ReadonlyMap<string, Float32Array>): Promise<void> {
     await inTransaction(this.pool, async (client) => {
       await client.query('DELETE FROM knowledge_vectors WHERE robot_id = $1 AND model_key = $2', [robotId, modelKey]);
@@ -239,30 +169,6 @@ export class PostgresStore implements Store {
         await client.query(`${insert} ON CONFLICT (robot_id, model_key, text_hash) DO UPDATE SET vector = excluded.vector`, values);
       }
     });
-  }
-
-  async recordQuestion(record: QuestionRecordInput): Promise<void> {
-    await this.pool.query(INSERT_QUESTION, questionValues(record));
-  }
-
-  async questionAnalytics(robotId: string, query: AnalyticsQuery): Promise<QuestionAnalytics> {
-    return runAnalytics(robotId, query, this.sql.all);
-  }
-
-  async unansweredQuestions(robotId: string, query: UnansweredQuery): Promise<UnansweredQuestion[]> {
-    return runUnansweredQuestions(robotId, query, this.sql.all);
-  }
-
-  async pruneQuestions(before: number): Promise<number> {
-    return (await this.pool.query(numberedPlaceholders(ANALYTICS_SQL.prune), [before])).rowCount ?? 0;
-  }
-
-  async recordAudit(entry: AuditEntryInput): Promise<void> {
-    await writeAuditEntry(this.sql, entry);
-  }
-
-  async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
-    return readAuditEntries(this.sql, query);
   }
 
   async createOnceCode(code: OnceCodeRecord): Promise<void> {

@@ -5,6 +5,6 @@
 export interface SqlRunner {
   /** The rows a query returns. */
   all<R>(sql: string, args: unknown[]): Promise<R[]>;
-  /** Runs a statement that returns no rows. */
-  run(sql: string, args: unknown[]): Promise<void>;
+  /** Runs a statement that returns no rows; resolves with how many rows it changed. */
+  run(sql: string, args: unknown[]): Promise<number>;
 }
