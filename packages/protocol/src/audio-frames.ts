@@ -43,31 +43,24 @@ export interface DecodedAudioFrame {
   pcm: Uint8Array;
 }
 
-/**
- * The JSON header and where the payload starts, for a frame of `kind` whose header parses; null otherwise.
- * What the header must hold is the caller's check.
- */
-function readFrame<Header>(frame: Uint8Array, kind: number): { header: Partial<Header> | null; payloadStart: number } | null {
-  if (frame.length < 4 || frame[0] !== kind) return null;
-  const headerLength = (frame[2] << 8) | frame[3];
-  if (4 + headerLength > frame.length) return null;
+/** Where a frame's JSON header ends and its payload starts. */
+const headerEnd = (frame: Uint8Array): number => 4 + ((frame[2] << 8) | frame[3]);
+
+/** The JSON header of a frame of `kind`, when it parses; what it must hold is the caller's check. */
+function readHeader<Header>(frame: Uint8Array, kind: number): Partial<Header> | null | undefined {
+  if (frame.length < 4 || frame[0] !== kind || headerEnd(frame) > frame.length) return undefined;
   try {
-    return { header: JSON.parse(new TextDecoder().decode(frame.subarray(4, 4 + headerLength))), payloadStart: 4 + headerLength };
+    return JSON.parse(new TextDecoder().decode(frame.subarray(4, headerEnd(frame))));
   } catch {
-    return null;
+    return undefined;
   }
 }
 
 /** Returns null for frames that are not well-formed audio frames (they are to be ignored). */
 export function decodeAudioFrame(frame: Uint8Array): DecodedAudioFrame | null {
-  const read = readFrame<AudioChunkHeader>(frame, BINARY_KIND_AUDIO);
-  const header = read?.header;
-  if (!read || typeof header?.chatId !== 'string' || typeof header.clauseId !== 'number') return null;
-  return {
-    header: header as AudioChunkHeader,
-    last: (frame[1] & AUDIO_FLAG_CLAUSE_END) !== 0,
-    pcm: frame.subarray(read.payloadStart),
-  };
+  const header = readHeader<AudioChunkHeader>(frame, BINARY_KIND_AUDIO);
+  if (typeof header?.chatId !== 'string' || typeof header.clauseId !== 'number') return null;
+  return { header: header as AudioChunkHeader, last: (frame[1] & AUDIO_FLAG_CLAUSE_END) !== 0, pcm: frame.subarray(headerEnd(frame)) };
 }
 
 export interface ClientAudioChunkHeader {
@@ -94,8 +87,7 @@ export interface DecodedClientAudioFrame {
 
 /** Returns null for frames that are not well-formed client audio frames. */
 export function decodeClientAudioFrame(frame: Uint8Array): DecodedClientAudioFrame | null {
-  const read = readFrame<ClientAudioChunkHeader>(frame, BINARY_KIND_CLIENT_AUDIO);
-  const header = read?.header;
-  if (!read || typeof header?.chatId !== 'string' || typeof header.seq !== 'number') return null;
-  return { header: { chatId: header.chatId, seq: header.seq }, pcm: frame.subarray(read.payloadStart) };
+  const header = readHeader<ClientAudioChunkHeader>(frame, BINARY_KIND_CLIENT_AUDIO);
+  if (typeof header?.chatId !== 'string' || typeof header.seq !== 'number') return null;
+  return { header: { chatId: header.chatId, seq: header.seq }, pcm: frame.subarray(headerEnd(frame)) };
 }

@@ -10,7 +10,8 @@ import type { ResolvedOptions } from './options.js';
  * brings, and the one teardown that destroy() and a closing page share.
  */
 export abstract class DigitalHumanSession extends DigitalHumanParts {
-  protected destroying: Promise<void> | null = null;
+  /** Set once, by shutdown(): the teardown under way or done. */
+  protected destroying?: Promise<void>;
   /** Rejects when destroy() comes before the session is ready, so create() stops waiting (for a first frame, say). */
   protected readonly cancelled: Promise<never>;
   protected cancel!: (error: DHKitError) => void;

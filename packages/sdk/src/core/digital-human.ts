@@ -17,9 +17,8 @@ export type { ResolvedOptions };
  * Made by `create()`; several may live on one page, they share nothing.
  */
 export class DigitalHuman extends DigitalHumanSession {
-  private constructor(options: ResolvedOptions) {
-    super(options);
-  }
+  // No constructor of its own: DigitalHumanSession's is protected, so only start() makes one (and the core bundle
+  // has one constructor fewer to carry).
 
   /** @internal Used by create(): makes the digital human at once (so audio may start in a click) and opens it. */
   static start(options: ResolvedOptions): { human: DigitalHuman; ready: Promise<DigitalHuman> } {
