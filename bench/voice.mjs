@@ -17,14 +17,16 @@
 //                        and on another sentence.
 // The figures come from the SDK's voice diagnostics (VoiceInput.diagnostics: bounded lists of timings, not a
 // public API) and from the public events, both on the page's performance.now() clock.
-import { chromium } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../server/dist/index.js';
 import { transform } from 'esbuild';
+import { launchChromium } from '../scripts/chromium.mjs';
+import { adminCall } from './lib/admin-api.mjs';
+import { summary as summaryOf } from './lib/stats.mjs';
+import { serveVisitorSite } from './lib/visitor-site.mjs';
 import { TRACE_CATEGORIES, mainThreadReport } from './voice/main-thread.mjs';
 
 // The transcription server is a test fixture (TypeScript, beside the server's tests): strip its types here.
@@ -39,14 +41,8 @@ const QUESTION = 'What are your opening hours?';
 const END_SILENCE_MS = 600;
 const LISTEN_SECONDS = Number(process.env.LISTEN_SECONDS ?? 60);
 
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return +sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)].toFixed(2);
-};
-const summary = (values) =>
-  values.length
-    ? { p50: percentile(values, 50), p95: percentile(values, 95), max: +Math.max(...values).toFixed(2), runs: values.length }
-    : { runs: 0 };
+/** Timings to two decimals (a VAD frame takes well under a millisecond). */
+const summary = (values) => summaryOf(values, 2);
 
 const dir = mkdtempSync(join(tmpdir(), 'dhkit-bench-voice-'));
 /** `runs` times the phrase, each followed by `gap` s of silence, after `lead` s: 48 kHz mono 16-bit. */
@@ -69,12 +65,7 @@ const server = await startServer({
   demo: false,
   logLevel: process.env.BENCH_LOG ?? 'error',
 });
-const admin = (method, path, body) =>
-  fetch(server.url + path, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    body: body && JSON.stringify(body),
-  }).then((r) => r.json());
+const admin = (method, path, body) => adminCall(server.url, method, path, body, ADMIN_KEY);
 await admin('POST', '/v1/robots', {
   id: 'voice',
   name: 'Voice',
@@ -86,32 +77,14 @@ await admin('POST', '/v1/robots/voice/knowledge', {
   entries: [{ question: QUESTION, answer: 'We open at nine and close at six.', language: 'en_US' }],
 });
 
-const site = createServer((_request, response) =>
-  response
-    .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-    .end(
-      `<!doctype html><style>#dh{width:360px;height:540px}</style><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script>`,
-    ),
-);
-await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
-const siteUrl = `http://127.0.0.1:${site.address().port}/`;
+const { site, url: siteUrl } = await serveVisitorSite(server.url);
 
 async function openPage(wav, config) {
-  const browser = await chromium.launch({
-    executablePath: process.env.DHKIT_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--autoplay-policy=no-user-gesture-required',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}%noloop`,
-    ],
-  });
+  const browser = await launchChromium([
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-audio-capture=${wav}%noloop`,
+  ]);
   const page = await browser.newPage();
   await page.goto(siteUrl);
   await page.waitForFunction(() => typeof window.DHKit?.create === 'function');

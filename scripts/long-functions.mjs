@@ -13,13 +13,8 @@ const ROOTS = ['packages', 'server', 'bench', 'scripts'];
 const SOURCE = /\.(ts|mts|js|mjs)$/;
 const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'test', '.tmp']);
 const TEST_FILE = /\.(test|spec|fixture)\.[mc]?[jt]s$|\.d\.ts$/;
-/**
- * Left out for now: the SDK's voice input is being moved into a Worker and split on its own branch; it
- * comes back under the rule when that lands.
- */
-const EXCLUDED = ['packages/sdk/src/voice/'];
 
-export const DEFAULT_LIMIT = 80;
+const DEFAULT_LIMIT = 80;
 
 /** The source files the rule covers, as paths relative to the repository root. */
 export function sourceFiles(root = ROOT) {
@@ -28,7 +23,7 @@ export function sourceFiles(root = ROOT) {
     for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
       const path = `${dir}/${entry.name}`;
       if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name) && !EXCLUDED.some((prefix) => `${path}/`.startsWith(prefix))) walk(path);
+        if (!SKIPPED_FOLDERS.has(entry.name)) walk(path);
       } else if (SOURCE.test(entry.name) && !TEST_FILE.test(entry.name)) files.push(path);
     }
   };

@@ -3,7 +3,7 @@
 // AudioWorklet that reports where sound starts and stops in what the page receives.
 
 /** Every clause: a 350 ms tone from its first sample, then 350 ms of silence. */
-export const TONE_MS = 350;
+const TONE_MS = 350;
 export const CLAUSE_MS = 700;
 
 /**

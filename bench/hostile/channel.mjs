@@ -47,7 +47,7 @@ export async function loadProtocol() {
   ({ decodeAudioFrame: decode } = await import('../../packages/protocol/dist/index.js'));
 }
 
-export function waitFor(visitor, done, timeoutMs) {
+function waitFor(visitor, done, timeoutMs) {
   return new Promise((resolve, reject) => {
     const check = () => {
       if (done()) {

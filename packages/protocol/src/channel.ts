@@ -1,10 +1,10 @@
 /**
  * The session channel: one WebSocket per session between the SDK (or any other client) and the server.
- * Text frames carry JSON messages; binary frames carry audio. `docs/protocol.md` is the prose version of
- * this file; keep them together.
+ * Text frames carry the JSON messages below; binary frames carry audio (audio-frames.ts). The session that
+ * the channel belongs to is created over HTTP (sessions.ts). `docs/protocol.md` is the prose version of
+ * these files; keep them together.
  */
 import type { ErrorCode, LanguageCode } from './errors.js';
-import type { IceServer, RobotProfile } from './robot.js';
 
 /** Bumped on any incompatible change of the messages below. Sent in `hello` and `welcome`. */
 export const PROTOCOL_VERSION = 1;
@@ -29,79 +29,6 @@ export const LIMITS = {
   /** Voice input: the longest utterance; audio beyond it is refused and the utterance dropped. */
   utteranceMaxMs: 30_000,
 } as const;
-
-/** `POST /v1/sessions` body. */
-export interface SessionRequest {
-  robotId: string;
-  onceCode: string;
-  /** Preferred language; defaults to the robot's default language. */
-  language?: LanguageCode;
-}
-
-/** `POST /v1/sessions` → 201 answer. */
-export interface SessionInfo {
-  sessionId: string;
-  /** The reference SDK's name for a session; equal to sessionId. */
-  jobId: string;
-  /** Opaque channel credential; sent in `hello`, never in a URL (so it stays out of access logs). */
-  token: string;
-  /** Channel path relative to the server address, e.g. `/v1/sessions/<id>/channel`. */
-  channelPath: string;
-  protocol: number;
-  mediaMode: MediaMode;
-  /** The client sends `ping` at this interval; the server ends a session whose pings stop. */
-  heartbeatIntervalMs: number;
-  /**
-   * The session's lease TTL: a session from which nothing arrived for this long is ended. Within it, a
-   * client that lost its socket without saying `bye` may open the channel again with the same token
-   * (`hello {resume: true}`) and continue the same session.
-   */
-  leaseTtlMs: number;
-  language: LanguageCode;
-  robot: RobotProfile;
-  /** With `mediaMode: 'livekit'` only: the room to join, subscribe-only (docs/livekit.md). */
-  livekit?: LiveKitJoinInfo;
-}
-
-/** Where the visitor watches a streamed avatar. */
-export interface LiveKitJoinInfo {
-  /** `wss://…` of the LiveKit server. */
-  url: string;
-  /** Access token: canSubscribe only (no publishing, no data). */
-  token: string;
-  room: string;
-  /** The renderer's participant identity, whose tracks are the avatar. */
-  rendererIdentity: string;
-  /** The video has a green screen (#00ff00) to key out. */
-  chromaKey?: boolean;
-  /** Extra ICE servers for the browser's peer connections. */
-  iceServers?: IceServer[];
-}
-
-/** LiveKit data topic on which a renderer reports speech (docs/renderer-protocol.md#speech-events). */
-export const RENDERER_SPEECH_TOPIC = 'dhkit.speech';
-
-/** A renderer's speech report: JSON on RENDERER_SPEECH_TOPIC, reliable. */
-export interface RendererSpeechEvent {
-  type: 'speechStart' | 'speechEnd';
-  chatId: string;
-  clauseId: number;
-  /** The caption (speechStart only). */
-  text?: string;
-  /** speechEnd: `interrupted` when the clause was cut. */
-  reason?: 'completed' | 'interrupted';
-  /**
-   * Sent ahead: the clause's first sample (speechStart) or the sample after its last (speechEnd) leaves
-   * the renderer into the room this many milliseconds after the report. Absent or 0: now.
-   */
-  inMs?: number;
-}
-
-/**
- * The most a renderer may announce ahead: a long answer is synthesized far faster than it is spoken, so its
- * last clause may be scheduled minutes out. Larger or malformed `inMs` values count as 0.
- */
-export const RENDERER_SPEECH_MAX_LEAD_MS = 30 * 60_000;
 
 // ---- client → server (text frames) ----
 
@@ -288,6 +215,9 @@ export interface SessionEndMentionMessage {
   restTime: number;
 }
 
+/** The only encoding of channel audio: mono PCM, signed 16-bit little-endian. */
+export type AudioEncoding = 'pcm_s16le';
+
 export type ServerMessage =
   | WelcomeMessage
   | TurnStartMessage
@@ -300,106 +230,6 @@ export type ServerMessage =
   | SessionEndMentionMessage
   | SessionEndMessage
   | LanguageChangedMessage;
-
-// ---- binary frames (server → client) ----
-
-export type AudioEncoding = 'pcm_s16le';
-
-export const BINARY_KIND_AUDIO = 1;
-/** Client → server: a chunk of the visitor's utterance (voice input). */
-export const BINARY_KIND_CLIENT_AUDIO = 2;
-/** Flag bit: this chunk is the last of its clause. */
-export const AUDIO_FLAG_CLAUSE_END = 1;
-
-export interface AudioChunkHeader {
-  chatId: string;
-  clauseId: number;
-  /** 0, 1, 2… within the clause. */
-  seq: number;
-}
-
-/**
- * Binary frame layout (all integers big-endian):
- *   byte 0      kind (1 = audio)
- *   byte 1      flags (bit 0 = last chunk of the clause)
- *   bytes 2..3  header length H
- *   bytes 4..   H bytes of UTF-8 JSON (AudioChunkHeader)
- *   rest        payload: mono PCM, signed 16-bit little-endian, at the clause's sampleRate
- */
-export function encodeAudioFrame(header: AudioChunkHeader, last: boolean, pcm: Uint8Array): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const frame = new Uint8Array(4 + json.length + pcm.length);
-  frame[0] = BINARY_KIND_AUDIO;
-  frame[1] = last ? AUDIO_FLAG_CLAUSE_END : 0;
-  frame[2] = json.length >> 8;
-  frame[3] = json.length & 0xff;
-  frame.set(json, 4);
-  frame.set(pcm, 4 + json.length);
-  return frame;
-}
-
-export interface DecodedAudioFrame {
-  header: AudioChunkHeader;
-  last: boolean;
-  /** A view into the frame; copy it if the frame's buffer is reused. */
-  pcm: Uint8Array;
-}
-
-/** Returns null for frames that are not well-formed audio frames (they are to be ignored). */
-export function decodeAudioFrame(frame: Uint8Array): DecodedAudioFrame | null {
-  if (frame.length < 4 || frame[0] !== BINARY_KIND_AUDIO) return null;
-  const headerLength = (frame[2] << 8) | frame[3];
-  if (4 + headerLength > frame.length) return null;
-  let header: AudioChunkHeader;
-  try {
-    header = JSON.parse(new TextDecoder().decode(frame.subarray(4, 4 + headerLength)));
-  } catch {
-    return null;
-  }
-  if (typeof header?.chatId !== 'string' || typeof header.clauseId !== 'number') return null;
-  return {
-    header,
-    last: (frame[1] & AUDIO_FLAG_CLAUSE_END) !== 0,
-    pcm: frame.subarray(4 + headerLength),
-  };
-}
-
-export interface ClientAudioChunkHeader {
-  chatId: string;
-  /** 0, 1, 2… within the utterance. */
-  seq: number;
-}
-
-/**
- * Client audio frames (voice input) have the layout of server audio frames with kind 2 and flags 0; the
- * header is `ClientAudioChunkHeader`; the payload is mono pcm_s16le at the utterance's sampleRate.
- */
-export function encodeClientAudioFrame(header: ClientAudioChunkHeader, pcm: Uint8Array): Uint8Array {
-  const frame = encodeAudioFrame({ ...header, clauseId: 0 }, false, pcm);
-  frame[0] = BINARY_KIND_CLIENT_AUDIO;
-  return frame;
-}
-
-export interface DecodedClientAudioFrame {
-  header: ClientAudioChunkHeader;
-  /** A view into the frame. */
-  pcm: Uint8Array;
-}
-
-/** Returns null for frames that are not well-formed client audio frames. */
-export function decodeClientAudioFrame(frame: Uint8Array): DecodedClientAudioFrame | null {
-  if (frame.length < 4 || frame[0] !== BINARY_KIND_CLIENT_AUDIO) return null;
-  const headerLength = (frame[2] << 8) | frame[3];
-  if (4 + headerLength > frame.length) return null;
-  let header: ClientAudioChunkHeader;
-  try {
-    header = JSON.parse(new TextDecoder().decode(frame.subarray(4, 4 + headerLength)));
-  } catch {
-    return null;
-  }
-  if (typeof header?.chatId !== 'string' || typeof header.seq !== 'number') return null;
-  return { header: { chatId: header.chatId, seq: header.seq }, pcm: frame.subarray(4 + headerLength) };
-}
 
 /** An `extendParam` the server accepts: a plain JSON object within LIMITS.extendParamMaxBytes. */
 export function isValidExtendParam(value: unknown): value is Record<string, unknown> {

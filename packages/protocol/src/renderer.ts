@@ -105,3 +105,28 @@ function isUrl(value: unknown, protocols: string[]): value is string {
     return false;
   }
 }
+
+/** LiveKit data topic on which a renderer reports speech (docs/renderer-protocol.md#speech-events). */
+export const RENDERER_SPEECH_TOPIC = 'dhkit.speech';
+
+/** A renderer's speech report: JSON on RENDERER_SPEECH_TOPIC, reliable. */
+export interface RendererSpeechEvent {
+  type: 'speechStart' | 'speechEnd';
+  chatId: string;
+  clauseId: number;
+  /** The caption (speechStart only). */
+  text?: string;
+  /** speechEnd: `interrupted` when the clause was cut. */
+  reason?: 'completed' | 'interrupted';
+  /**
+   * Sent ahead: the clause's first sample (speechStart) or the sample after its last (speechEnd) leaves
+   * the renderer into the room this many milliseconds after the report. Absent or 0: now.
+   */
+  inMs?: number;
+}
+
+/**
+ * The most a renderer may announce ahead: a long answer is synthesized far faster than it is spoken, so its
+ * last clause may be scheduled minutes out. Larger or malformed `inMs` values count as 0.
+ */
+export const RENDERER_SPEECH_MAX_LEAD_MS = 30 * 60_000;

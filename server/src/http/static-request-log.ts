@@ -8,7 +8,7 @@ const STATIC_PREFIXES = ['/sdk/', '/avatars/', '/demo/'];
 /** Under a static prefix but not a file: logged at info like the rest of the API. */
 const NOT_STATIC = new Set(['/demo/once-code']);
 
-export function isStaticAssetUrl(url: string): boolean {
+function isStaticAssetUrl(url: string): boolean {
   const pathname = url.split('?', 1)[0] ?? '';
   return STATIC_PREFIXES.some((prefix) => pathname.startsWith(prefix)) && !NOT_STATIC.has(pathname);
 }

@@ -8,7 +8,7 @@ import { randomSecret } from '../security/secrets.js';
 export const DEFAULT_VOICES: Readonly<Record<LanguageCode, string>> = { zh_CN: 'cmn', en_US: 'en-us' };
 
 /** Hot questions shown per language (the SDK shows the session language's). */
-export const HOT_QUESTIONS_PER_LANGUAGE = 20;
+const HOT_QUESTIONS_PER_LANGUAGE = 20;
 
 /**
  * What the schema cannot say about hot questions: each in one of the robot's languages, at most

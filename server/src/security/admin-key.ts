@@ -1,7 +1,7 @@
 import type { Store } from '../store/store.js';
 import { randomSecret, sha256Hex } from './secrets.js';
 
-export const ADMIN_KEY_SETTING = 'admin_key_sha256';
+const ADMIN_KEY_SETTING = 'admin_key_sha256';
 /** A shorter key can be guessed; generated keys are 43 characters (32 random bytes). */
 export const MIN_ADMIN_KEY_CHARS = 32;
 

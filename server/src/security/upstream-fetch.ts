@@ -5,7 +5,7 @@
  */
 const MAX_REDIRECTS = 3;
 
-export class CrossOriginRedirectError extends Error {
+class CrossOriginRedirectError extends Error {
   constructor(from: string, to: string) {
     super(`The upstream at ${new URL(from).origin} redirected to another origin (${safeOrigin(to)}); not followed.`);
     this.name = 'CrossOriginRedirectError';

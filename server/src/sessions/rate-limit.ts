@@ -5,7 +5,7 @@
  */
 import type { RateLimit, RateLimits } from '@dhkit/protocol';
 
-export const DEFAULT_RATE_LIMITS: Readonly<Required<RateLimits>> = {
+const DEFAULT_RATE_LIMITS: Readonly<Required<RateLimits>> = {
   // A visitor reads or hears each answer: a run of quick follow-ups (or a page's scripted checks) is fine, a
   // steady stream faster than one a second is not (500 flooded questions start ~27 brain calls, not 500).
   questions: { burst: 20, perMinute: 60 },

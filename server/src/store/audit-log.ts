@@ -4,6 +4,7 @@
  * secret: the recorder (http/audit-recorder.ts) strips them before they get here, and `redactSecrets` is the one
  * place that knows what a secret looks like.
  */
+import type { SqlRunner } from './sql-runner.js';
 
 export interface AuditEntryInput {
   /** Epoch milliseconds. */
@@ -41,10 +42,10 @@ const MAX_DETAILS_CHARS = 4000;
 /** Field names whose values are secrets wherever they appear. */
 const SECRET_NAME = /secret|api_?key|password|credential|authorization|once_?code|^token$/i;
 
-export const REDACTED = '[secret]';
+const REDACTED = '[secret]';
 
 /** A deep copy with every secret-named field's value replaced (arrays and nested objects too). */
-export function redactSecrets(value: unknown, depth = 0): unknown {
+function redactSecrets(value: unknown, depth = 0): unknown {
   if (depth > 8) return '[…]';
   if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1));
   if (value && typeof value === 'object') {
@@ -57,29 +58,30 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   return value;
 }
 
-export function detailsText(details: unknown): string {
+function detailsText(details: unknown): string {
   const text = JSON.stringify(redactSecrets(details ?? null));
   return text.length <= MAX_DETAILS_CHARS ? text : JSON.stringify({ truncated: true, preview: text.slice(0, MAX_DETAILS_CHARS) });
 }
 
-export const AUDIT_SQL = {
+const AUDIT_SQL = {
   insert: 'INSERT INTO audit_log (created_at, action, method, route, robot_id, target, status, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   /** args: beforeId, robotId (null: any robot), robotId, limit */
   list:
     'SELECT id, created_at, action, method, route, robot_id, target, status, details FROM audit_log ' +
-    'WHERE id < ? AND (? IS NULL OR robot_id = ?) ORDER BY id DESC LIMIT ?',
+    // The cast tells PostgreSQL the type of a parameter compared with NULL (SQLite ignores it).
+    'WHERE id < ? AND (CAST(? AS TEXT) IS NULL OR robot_id = ?) ORDER BY id DESC LIMIT ?',
 } as const;
 
-export function auditValues(entry: AuditEntryInput): unknown[] {
+function auditValues(entry: AuditEntryInput): unknown[] {
   return [entry.at, entry.action, entry.method, entry.route, entry.robotId, entry.target, entry.status, detailsText(entry.details)];
 }
 
-export function auditListArgs(query: AuditQuery): unknown[] {
+function auditListArgs(query: AuditQuery): unknown[] {
   const robotId = query.robotId ?? null;
   return [query.beforeId ?? Number.MAX_SAFE_INTEGER, robotId, robotId, query.limit];
 }
 
-export interface AuditRow {
+interface AuditRow {
   id: number | string;
   created_at: number | string;
   action: string;
@@ -91,7 +93,7 @@ export interface AuditRow {
   details: string;
 }
 
-export function auditFromRow(row: AuditRow): AuditEntry {
+function auditFromRow(row: AuditRow): AuditEntry {
   return {
     id: Number(row.id),
     at: new Date(Number(row.created_at)).toISOString(),
@@ -103,4 +105,14 @@ export function auditFromRow(row: AuditRow): AuditEntry {
     status: Number(row.status),
     details: JSON.parse(row.details) as unknown,
   };
+}
+
+/** Appends one entry to the audit log (both stores: recordAudit). */
+export async function writeAuditEntry(sql: SqlRunner, entry: AuditEntryInput): Promise<void> {
+  await sql.run(AUDIT_SQL.insert, auditValues(entry));
+}
+
+/** The newest entries first, paged by id (both stores: listAudit). */
+export async function readAuditEntries(sql: SqlRunner, query: AuditQuery): Promise<AuditEntry[]> {
+  return (await sql.all<AuditRow>(AUDIT_SQL.list, auditListArgs(query))).map(auditFromRow);
 }

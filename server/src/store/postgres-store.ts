@@ -1,68 +1,57 @@
 import pg from 'pg';
 import type { Robot } from '@dhkit/protocol';
 import { POSTGRES_MIGRATIONS, type Migration } from './migrations/index.js';
-import {
-  AUDIT_SQL,
-  auditFromRow,
-  auditListArgs,
-  auditValues,
-  type AuditEntry,
-  type AuditEntryInput,
-  type AuditQuery,
-  type AuditRow,
-} from './audit-log.js';
+import { applyPostgresMigrations } from './postgres-migrations.js';
+import { inTransaction, rollback } from './postgres-transaction.js';
 import { ADMISSION_FUNCTION_SQL, ADMIT_SQL } from './postgres-admission.js';
 import { PostgresLimits } from './postgres-limits.js';
 import type { SharedLimitStore } from './shared-limits.js';
-import { ANALYTICS_SQL, numberedPlaceholders, runAnalytics, runUnansweredQuestions } from './question-analytics.js';
+import { numberedPlaceholders } from './question-analytics.js';
 import { changePostgresKnowledge } from './postgres-knowledge-change.js';
-import { encodeVector, vectorsFromRows } from './vector-encoding.js';
+import type { SqlRunner } from './sql-runner.js';
+import { SET_SETTING_SQL, SqlStore } from './sql-store.js';
+import { encodeVector } from './vector-encoding.js';
 import {
   KNOWLEDGE_REVISION_PREFIX,
   knowledgeFromRow,
   knowledgeValues,
   newRevision,
-  questionValues,
-  robotFromRow,
   sessionFromRow,
   type KnowledgeRow,
-  type RobotRow,
   type SessionRow,
 } from './rows.js';
 import {
   DuplicateRobotError,
   type AdmissionRequest,
   type AdmissionResult,
-  type AnalyticsQuery,
   type KnowledgeChange,
   type KnowledgeChangeResult,
   type KnowledgeEntry,
   type KnowledgeEntryInput,
   type OnceCodeRecord,
-  type QuestionAnalytics,
-  type QuestionRecordInput,
   type SessionRecord,
   type Store,
-  type UnansweredQuery,
-  type UnansweredQuestion,
 } from './store.js';
 
-const INSERT_QUESTION = numberedPlaceholders(ANALYTICS_SQL.insert);
-const SET_SETTING = 'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
-
-/** Any constant: the advisory lock that keeps two processes from migrating the same database at once. */
-const MIGRATION_LOCK_KEY = 4_242_017;
+const SET_SETTING = numberedPlaceholders(SET_SETTING_SQL);
 
 /**
  * PostgreSQL store (`DHKIT_DATABASE_URL=postgres://…`), for several server processes sharing one database.
  * Admission is one call of the dhkit_admit function (postgres-admission.ts): one round trip, serialised per
  * robot by an advisory lock held only while the function runs; different robots do not wait for each other.
  */
-export class PostgresStore implements Store {
+export class PostgresStore extends SqlStore implements Store {
   readonly kind = 'postgres';
   readonly sharedLimits: SharedLimitStore;
 
+  /** The SQL shared with the SQLite store (audit log, analytics), its `?` placeholders numbered. */
+  protected readonly sql: SqlRunner = {
+    all: async <R>(sql: string, args: unknown[]) => (await this.pool.query(numberedPlaceholders(sql), args)).rows as R[],
+    run: async (sql: string, args: unknown[]) => (await this.pool.query(numberedPlaceholders(sql), args)).rowCount ?? 0,
+  };
+
   private constructor(private readonly pool: pg.Pool) {
+    super();
     this.sharedLimits = new PostgresLimits(pool);
   }
 
@@ -87,18 +76,6 @@ export class PostgresStore implements Store {
     if (!this.pool.ended) await this.pool.end();
   }
 
-  async getSetting(key: string): Promise<string | null> {
-    const { rows } = await this.pool.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]);
-    return rows[0]?.value ?? null;
-  }
-
-  async setSetting(key: string, value: string): Promise<void> {
-    await this.pool.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
-      key,
-      value,
-    ]);
-  }
-
   async createRobot(robot: Robot): Promise<void> {
     const { id, name, createdAt, updatedAt, ...config } = robot;
     try {
@@ -115,16 +92,6 @@ export class PostgresStore implements Store {
     }
   }
 
-  async getRobot(id: string): Promise<Robot | null> {
-    const { rows } = await this.pool.query<RobotRow>('SELECT * FROM robots WHERE id = $1', [id]);
-    return rows[0] ? robotFromRow(rows[0]) : null;
-  }
-
-  async listRobots(): Promise<Robot[]> {
-    const { rows } = await this.pool.query<RobotRow>('SELECT * FROM robots ORDER BY created_at, id');
-    return rows.map(robotFromRow);
-  }
-
   async updateRobot(robot: Robot): Promise<boolean> {
     const { id, name, createdAt: _createdAt, updatedAt, ...config } = robot;
     const result = await this.pool.query('UPDATE robots SET name = $1, config = $2, updated_at = $3 WHERE id = $4', [
@@ -136,21 +103,9 @@ export class PostgresStore implements Store {
     return result.rowCount === 1;
   }
 
-  async deleteRobot(id: string): Promise<boolean> {
-    return (await this.pool.query('DELETE FROM robots WHERE id = $1', [id])).rowCount === 1;
-  }
-
-  async addKnowledge(robotId: string, entries: KnowledgeEntryInput[]): Promise<number> {
-    return this.writeKnowledge(robotId, entries, false);
-  }
-
-  async replaceKnowledge(robotId: string, entries: KnowledgeEntryInput[]): Promise<number> {
-    return this.writeKnowledge(robotId, entries, true);
-  }
-
-  private async writeKnowledge(robotId: string, entries: KnowledgeEntryInput[], replace: boolean): Promise<number> {
+  protected async writeKnowledge(robotId: string, entries: KnowledgeEntryInput[], replace: boolean): Promise<number> {
     const now = new Date().toISOString();
-    await this.transaction(async (client) => {
+    await inTransaction(this.pool, async (client) => {
       if (replace) await client.query('DELETE FROM knowledge_entries WHERE robot_id = $1', [robotId]);
       // In chunks: one statement per 500 entries instead of one per entry.
       for (let start = 0; start < entries.length; start += 500) {
@@ -171,18 +126,8 @@ export class PostgresStore implements Store {
     return entries.length;
   }
 
-  async listKnowledge(robotId: string): Promise<KnowledgeEntry[]> {
-    const { rows } = await this.pool.query<KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = $1 ORDER BY id', [robotId]);
-    return rows.map(knowledgeFromRow);
-  }
-
-  async getKnowledgeEntry(robotId: string, id: number): Promise<KnowledgeEntry | null> {
-    const { rows } = await this.pool.query<KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = $1 AND id = $2', [robotId, id]);
-    return rows[0] ? knowledgeFromRow(rows[0]) : null;
-  }
-
   async updateKnowledgeEntry(robotId: string, id: number, entry: KnowledgeEntryInput): Promise<KnowledgeEntry | null> {
-    return this.transaction(async (client) => {
+    return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<KnowledgeRow>(
         'UPDATE knowledge_entries SET language = $1, question = $2, similar_questions = $3, answer = $4, tags = $5 WHERE robot_id = $6 AND id = $7 RETURNING *',
         [...knowledgeValues(entry), robotId, id],
@@ -194,7 +139,7 @@ export class PostgresStore implements Store {
   }
 
   async deleteKnowledgeEntry(robotId: string, id: number): Promise<boolean> {
-    return this.transaction(async (client) => {
+    return inTransaction(this.pool, async (client) => {
       const result = await client.query('DELETE FROM knowledge_entries WHERE robot_id = $1 AND id = $2', [robotId, id]);
       if (result.rowCount !== 1) return false;
       await client.query(SET_SETTING, [KNOWLEDGE_REVISION_PREFIX + robotId, newRevision()]);
@@ -203,7 +148,7 @@ export class PostgresStore implements Store {
   }
 
   async changeKnowledge(robotId: string, change: KnowledgeChange): Promise<KnowledgeChangeResult | null> {
-    return this.transaction(async (client) => {
+    return inTransaction(this.pool, async (client) => {
       const result = await changePostgresKnowledge(client, robotId, change);
       if (!result) return rollback(null);
       await client.query(SET_SETTING, [KNOWLEDGE_REVISION_PREFIX + robotId, newRevision()]);
@@ -211,23 +156,8 @@ export class PostgresStore implements Store {
     });
   }
 
-  async knowledgeRevisions(): Promise<Map<string, string>> {
-    const { rows } = await this.pool.query<{ key: string; value: string }>('SELECT key, value FROM settings WHERE key LIKE $1', [
-      `${KNOWLEDGE_REVISION_PREFIX}%`,
-    ]);
-    return new Map(rows.map((row) => [row.key.slice(KNOWLEDGE_REVISION_PREFIX.length), row.value]));
-  }
-
-  async knowledgeVectors(robotId: string, modelKey: string): Promise<Map<string, Float32Array>> {
-    const { rows } = await this.pool.query<{ text_hash: string; vector: string }>(
-      'SELECT text_hash, vector FROM knowledge_vectors WHERE robot_id = $1 AND model_key = $2',
-      [robotId, modelKey],
-    );
-    return vectorsFromRows(rows);
-  }
-
   async saveKnowledgeVectors(robotId: string, modelKey: string, vectors: ReadonlyMap<string, Float32Array>): Promise<void> {
-    await this.transaction(async (client) => {
+    await inTransaction(this.pool, async (client) => {
       await client.query('DELETE FROM knowledge_vectors WHERE robot_id = $1 AND model_key = $2', [robotId, modelKey]);
       const hashes = [...vectors.keys()];
       // One statement per 500 rows: a knowledge base of thousands of questions is a few round trips.
@@ -239,36 +169,6 @@ export class PostgresStore implements Store {
         await client.query(`${insert} ON CONFLICT (robot_id, model_key, text_hash) DO UPDATE SET vector = excluded.vector`, values);
       }
     });
-  }
-
-  async recordQuestion(record: QuestionRecordInput): Promise<void> {
-    await this.pool.query(INSERT_QUESTION, questionValues(record));
-  }
-
-  async questionAnalytics(robotId: string, query: AnalyticsQuery): Promise<QuestionAnalytics> {
-    return runAnalytics(robotId, query, async <R>(sql: string, args: unknown[]) => {
-      return (await this.pool.query(numberedPlaceholders(sql), args)).rows as R[];
-    });
-  }
-
-  async unansweredQuestions(robotId: string, query: UnansweredQuery): Promise<UnansweredQuestion[]> {
-    return runUnansweredQuestions(robotId, query, async <R>(sql: string, args: unknown[]) => {
-      return (await this.pool.query(numberedPlaceholders(sql), args)).rows as R[];
-    });
-  }
-
-  async pruneQuestions(before: number): Promise<number> {
-    return (await this.pool.query(numberedPlaceholders(ANALYTICS_SQL.prune), [before])).rowCount ?? 0;
-  }
-
-  async recordAudit(entry: AuditEntryInput): Promise<void> {
-    await this.pool.query(numberedPlaceholders(AUDIT_SQL.insert), auditValues(entry));
-  }
-
-  async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
-    // PostgreSQL must know the type of a parameter compared with NULL.
-    const sql = numberedPlaceholders(AUDIT_SQL.list).replace('($2 IS NULL', '($2::text IS NULL');
-    return ((await this.pool.query(sql, auditListArgs(query))).rows as AuditRow[]).map(auditFromRow);
   }
 
   async createOnceCode(code: OnceCodeRecord): Promise<void> {
@@ -336,7 +236,7 @@ export class PostgresStore implements Store {
   }
 
   async retakeLease(id: string, robotId: string, leaseExpiresAt: number, now: number): Promise<boolean> {
-    return this.transaction<boolean>(async (client) => {
+    return inTransaction<boolean>(this.pool, async (client) => {
       // The same advisory lock as dhkit_admit (postgres-admission.ts): a re-taken lease and a new admission never
       // both get the last slot. (A row lock here would not exclude the function, which takes no row lock.)
       await client.query("SELECT pg_advisory_xact_lock(hashtextextended('dhkit-admission:' || $1, 0))", [robotId]);
@@ -374,72 +274,5 @@ export class PostgresStore implements Store {
       [now],
     );
     return result.rowCount ?? 0;
-  }
-
-  /** Runs `work` in a transaction; a returned `rollback(value)` rolls back and still returns the value. */
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T | RolledBack<T>>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      if (result instanceof RolledBack) {
-        await client.query('ROLLBACK');
-        return result.value;
-      }
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
-}
-
-class RolledBack<T> {
-  constructor(readonly value: T) {}
-}
-function rollback<T>(value: T): RolledBack<T> {
-  return new RolledBack(value);
-}
-
-/** Applies the migrations newer than the recorded version, under an advisory lock (several processes may start at once). */
-async function applyPostgresMigrations(
-  pool: pg.Pool,
-  migrations: readonly Migration[],
-  /** Idempotent definitions (CREATE OR REPLACE) run after the migrations, under the same lock. */
-  definitions: readonly string[] = [],
-): Promise<number[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-    );
-    const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
-    const newlyApplied: number[] = [];
-    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (applied.has(migration.version)) continue;
-      await client.query('BEGIN');
-      try {
-        await client.query(migration.sql);
-        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-          migration.version,
-          migration.name,
-          new Date().toISOString(),
-        ]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-      newlyApplied.push(migration.version);
-    }
-    for (const definition of definitions) await client.query(definition);
-    return newlyApplied;
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
-    client.release();
   }
 }

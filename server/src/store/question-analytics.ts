@@ -47,7 +47,7 @@ export const ANALYTICS_SQL = {
  * Unanswered questions grouped, with the entry the brain suggested (a suggestion is logged with the entry it
  * suggested first; a declined question without one). args: window…, limit.
  */
-export function unansweredSql(status: UnansweredQuery['status']): string {
+function unansweredSql(status: UnansweredQuery['status']): string {
   const only = { unanswered: '', suggested: ' AND entry_id IS NOT NULL', declined: ' AND entry_id IS NULL' }[status];
   return (
     `SELECT normalized, MIN(question) AS question, COUNT(*) AS n, MAX(created_at) AS last, MAX(entry_id) AS entry_id ` +

@@ -14,6 +14,11 @@ export function newRevision(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
+/** The settings rows of knowledge revisions (keys with KNOWLEDGE_REVISION_PREFIX) as robot id → revision. */
+export function revisionsFromRows(rows: ReadonlyArray<{ key: string; value: string }>): Map<string, string> {
+  return new Map(rows.map((row) => [row.key.slice(KNOWLEDGE_REVISION_PREFIX.length), row.value]));
+}
+
 export interface RobotRow {
   id: string;
   name: string;

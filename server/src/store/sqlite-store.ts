@@ -3,47 +3,22 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Robot } from '@dhkit/protocol';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
-import {
-  AUDIT_SQL,
-  auditFromRow,
-  auditListArgs,
-  auditValues,
-  type AuditEntry,
-  type AuditEntryInput,
-  type AuditQuery,
-  type AuditRow,
-} from './audit-log.js';
-import { ANALYTICS_SQL, runAnalytics, runUnansweredQuestions } from './question-analytics.js';
 import { changeSqliteKnowledge } from './sqlite-knowledge-change.js';
-import { encodeVector, vectorsFromRows } from './vector-encoding.js';
-import {
-  KNOWLEDGE_REVISION_PREFIX,
-  knowledgeFromRow,
-  knowledgeValues,
-  newRevision,
-  questionValues,
-  robotFromRow,
-  sessionFromRow,
-  type KnowledgeRow,
-  type RobotRow,
-  type SessionRow,
-} from './rows.js';
+import type { SqlRunner } from './sql-runner.js';
+import { SqlStore } from './sql-store.js';
+import { encodeVector } from './vector-encoding.js';
+import { KNOWLEDGE_REVISION_PREFIX, knowledgeValues, newRevision, sessionFromRow, type RobotRow, type SessionRow } from './rows.js';
 import {
   DuplicateRobotError,
   type AdmissionRequest,
   type AdmissionResult,
-  type AnalyticsQuery,
   type KnowledgeChange,
   type KnowledgeChangeResult,
   type KnowledgeEntry,
   type KnowledgeEntryInput,
   type OnceCodeRecord,
-  type QuestionAnalytics,
-  type QuestionRecordInput,
   type SessionRecord,
   type Store,
-  type UnansweredQuery,
-  type UnansweredQuestion,
 } from './store.js';
 import { CodedError } from '../errors.js';
 
@@ -59,11 +34,18 @@ class AdmissionRefused extends CodedError<Refusal> {
 }
 
 /** SQLite store in `<dataDir>/dhkit.sqlite`, WAL mode so the CLI can mint codes while the server runs. */
-export class SqliteStore implements Store {
+export class SqliteStore extends SqlStore implements Store {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly admitTransaction: (request: AdmissionRequest) => void;
+  /** The SQL shared with the PostgreSQL store (audit log, analytics). */
+  protected readonly sql: SqlRunner = {
+    all: async <R>(sql: string, args: unknown[]) => this.prepared(sql).all(...args) as R[],
+    run: async (sql: string, args: unknown[]) => this.prepared(sql).run(...args).changes,
+  };
+  /** The shared SQL's statements, each prepared once (preparing is most of a small query's cost). */
+  private readonly preparedStatements = new Map<string, Database.Statement>();
 
   static open(dataDir: string): SqliteStore {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -71,6 +53,7 @@ export class SqliteStore implements Store {
   }
 
   constructor(file: string, migrations: readonly Migration[] = MIGRATIONS) {
+    super();
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -104,16 +87,14 @@ export class SqliteStore implements Store {
     this.admitTransaction = (request) => admit.immediate(request);
   }
 
+  private prepared(sql: string): Database.Statement {
+    let statement = this.preparedStatements.get(sql);
+    if (!statement) this.preparedStatements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
-  }
-
-  async getSetting(key: string): Promise<string | null> {
-    return this.statements.getSetting.get(key)?.value ?? null;
-  }
-
-  async setSetting(key: string, value: string): Promise<void> {
-    this.statements.setSetting.run(key, value);
   }
 
   async createRobot(robot: Robot): Promise<void> {
@@ -126,33 +107,12 @@ export class SqliteStore implements Store {
     }
   }
 
-  async getRobot(id: string): Promise<Robot | null> {
-    const row = this.statements.getRobot.get(id);
-    return row ? robotFromRow(row) : null;
-  }
-
-  async listRobots(): Promise<Robot[]> {
-    return this.statements.listRobots.all().map(robotFromRow);
-  }
-
   async updateRobot(robot: Robot): Promise<boolean> {
     const { id, name, createdAt: _createdAt, updatedAt, ...config } = robot;
     return this.statements.updateRobot.run(name, JSON.stringify(config), updatedAt, id).changes === 1;
   }
 
-  async deleteRobot(id: string): Promise<boolean> {
-    return this.statements.deleteRobot.run(id).changes === 1;
-  }
-
-  async addKnowledge(robotId: string, entries: KnowledgeEntryInput[]): Promise<number> {
-    return this.writeKnowledge(robotId, entries, false);
-  }
-
-  async replaceKnowledge(robotId: string, entries: KnowledgeEntryInput[]): Promise<number> {
-    return this.writeKnowledge(robotId, entries, true);
-  }
-
-  private writeKnowledge(robotId: string, entries: KnowledgeEntryInput[], replace: boolean): number {
+  protected async writeKnowledge(robotId: string, entries: KnowledgeEntryInput[], replace: boolean): Promise<number> {
     const now = new Date().toISOString();
     const s = this.statements;
     this.db
@@ -169,15 +129,6 @@ export class SqliteStore implements Store {
 
   private bumpRevision(robotId: string): void {
     this.statements.setSetting.run(KNOWLEDGE_REVISION_PREFIX + robotId, newRevision());
-  }
-
-  async listKnowledge(robotId: string): Promise<KnowledgeEntry[]> {
-    return this.statements.listKnowledge.all(robotId).map(knowledgeFromRow);
-  }
-
-  async getKnowledgeEntry(robotId: string, id: number): Promise<KnowledgeEntry | null> {
-    const row = this.statements.getKnowledge.get(robotId, id);
-    return row ? knowledgeFromRow(row) : null;
   }
 
   async updateKnowledgeEntry(robotId: string, id: number, entry: KnowledgeEntryInput): Promise<KnowledgeEntry | null> {
@@ -206,15 +157,6 @@ export class SqliteStore implements Store {
     return changeSqliteKnowledge(this.db, robotId, change, () => this.bumpRevision(robotId));
   }
 
-  async knowledgeRevisions(): Promise<Map<string, string>> {
-    const rows = this.statements.knowledgeRevisions.all(`${KNOWLEDGE_REVISION_PREFIX}%`);
-    return new Map(rows.map((row) => [row.key.slice(KNOWLEDGE_REVISION_PREFIX.length), row.value]));
-  }
-
-  async knowledgeVectors(robotId: string, modelKey: string): Promise<Map<string, Float32Array>> {
-    return vectorsFromRows(this.statements.listVectors.all(robotId, modelKey));
-  }
-
   async saveKnowledgeVectors(robotId: string, modelKey: string, vectors: ReadonlyMap<string, Float32Array>): Promise<void> {
     const s = this.statements;
     this.db
@@ -223,30 +165,6 @@ export class SqliteStore implements Store {
         for (const [textHash, vector] of vectors) s.insertVector.run(robotId, modelKey, textHash, encodeVector(vector));
       })
       .immediate();
-  }
-
-  async recordQuestion(record: QuestionRecordInput): Promise<void> {
-    this.statements.insertQuestion.run(...questionValues(record));
-  }
-
-  async questionAnalytics(robotId: string, query: AnalyticsQuery): Promise<QuestionAnalytics> {
-    return runAnalytics(robotId, query, async <R>(sql: string, args: unknown[]) => this.db.prepare(sql).all(...args) as R[]);
-  }
-
-  async unansweredQuestions(robotId: string, query: UnansweredQuery): Promise<UnansweredQuestion[]> {
-    return runUnansweredQuestions(robotId, query, async <R>(sql: string, args: unknown[]) => this.db.prepare(sql).all(...args) as R[]);
-  }
-
-  async pruneQuestions(before: number): Promise<number> {
-    return this.statements.pruneQuestions.run(before).changes;
-  }
-
-  async recordAudit(entry: AuditEntryInput): Promise<void> {
-    this.db.prepare(AUDIT_SQL.insert).run(...(auditValues(entry) as unknown[]));
-  }
-
-  async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
-    return (this.db.prepare(AUDIT_SQL.list).all(...auditListArgs(query)) as AuditRow[]).map(auditFromRow);
   }
 
   async createOnceCode(code: OnceCodeRecord): Promise<void> {
@@ -320,34 +238,23 @@ export class SqliteStore implements Store {
 /** Every statement the store runs, prepared once per connection. */
 function prepareStatements(db: Database.Database) {
   return {
-    getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
     setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     insertRobot: db.prepare('INSERT INTO robots (id, name, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
     getRobot: db.prepare<[string], RobotRow>('SELECT * FROM robots WHERE id = ?'),
-    listRobots: db.prepare<[], RobotRow>('SELECT * FROM robots ORDER BY created_at, id'),
     updateRobot: db.prepare('UPDATE robots SET name = ?, config = ?, updated_at = ? WHERE id = ?'),
-    deleteRobot: db.prepare('DELETE FROM robots WHERE id = ?'),
     insertKnowledge: db.prepare(
       'INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    listKnowledge: db.prepare<[string], KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = ? ORDER BY id'),
-    getKnowledge: db.prepare<[string, number], KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = ? AND id = ?'),
     updateKnowledge: db.prepare(
       'UPDATE knowledge_entries SET language = ?, question = ?, similar_questions = ?, answer = ?, tags = ? WHERE robot_id = ? AND id = ?',
     ),
     deleteKnowledge: db.prepare('DELETE FROM knowledge_entries WHERE robot_id = ? AND id = ?'),
     deleteAllKnowledge: db.prepare('DELETE FROM knowledge_entries WHERE robot_id = ?'),
-    knowledgeRevisions: db.prepare<[string], { key: string; value: string }>('SELECT key, value FROM settings WHERE key LIKE ?'),
-    listVectors: db.prepare<[string, string], { text_hash: string; vector: string }>(
-      'SELECT text_hash, vector FROM knowledge_vectors WHERE robot_id = ? AND model_key = ?',
-    ),
     deleteVectors: db.prepare('DELETE FROM knowledge_vectors WHERE robot_id = ? AND model_key = ?'),
     insertVector: db.prepare(
       'INSERT INTO knowledge_vectors (robot_id, model_key, text_hash, vector) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT (robot_id, model_key, text_hash) DO UPDATE SET vector = excluded.vector',
     ),
-    insertQuestion: db.prepare(ANALYTICS_SQL.insert),
-    pruneQuestions: db.prepare(ANALYTICS_SQL.prune),
     insertOnceCode: db.prepare('INSERT INTO once_codes (code_hash, robot_id, expires_at, created_at) VALUES (?, ?, ?, ?)'),
     consumeOnceCode: db.prepare(
       'UPDATE once_codes SET used_at = ? WHERE code_hash = ? AND robot_id = ? AND used_at IS NULL AND expires_at > ?',

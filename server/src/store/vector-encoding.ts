@@ -7,7 +7,7 @@ export function encodeVector(vector: Float32Array): string {
 }
 
 /** null for a value that is not a whole number of float32s (a damaged row is re-embedded, not trusted). */
-export function decodeVector(text: string): Float32Array | null {
+function decodeVector(text: string): Float32Array | null {
   const bytes = Buffer.from(text, 'base64');
   if (bytes.length === 0 || bytes.length % 4 !== 0) return null;
   const vector = new Float32Array(bytes.length / 4);

@@ -178,7 +178,7 @@ export class SessionChannel {
 }
 
 /** Parses a text frame; null when it is not JSON or not an object with a string `type`. */
-export function parseServerMessage(data: string): ServerMessage | null {
+function parseServerMessage(data: string): ServerMessage | null {
   let value: unknown;
   try {
     value = JSON.parse(data);

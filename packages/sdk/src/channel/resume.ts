@@ -5,7 +5,7 @@
  */
 import { DHKitError } from '../core/errors.js';
 
-export const RESUME_BACKOFF_MS = [250, 500, 1000, 2000, 4000] as const;
+const RESUME_BACKOFF_MS = [250, 500, 1000, 2000, 4000] as const;
 
 /** Whether a close code means the session is over for good (no point in resuming). */
 export function isFinalClose(code: number): boolean {

@@ -1,6 +1,5 @@
 import { isLanguageCode, type ErrorCode, type LanguageCode, type LiveKitJoinInfo } from '@dhkit/protocol';
 import type { AvatarSurface } from '../avatar/avatar-surface.js';
-import { packManifestUrl } from '../avatar/avatar-pack.js';
 import type { StreamedAvatar } from '../avatar/livekit-surface.js';
 import { startStreamedAvatar } from '../avatar/stream-avatar.js';
 import { SessionConnection } from '../channel/session-connection.js';
@@ -8,7 +7,7 @@ import { SleepController, type WakeupType } from '../voice/sleep-controller.js';
 import { VoiceController } from '../voice/voice-controller.js';
 import { defaultConfig, mergeConfig, type DigitalHumanConfig } from './config.js';
 import { Conversation } from './conversation.js';
-import { DHKitError, toDHKitError } from './errors.js';
+import { DHKitError } from './errors.js';
 import {
   EVENT_NAMES,
   TypedEmitter,
@@ -27,8 +26,9 @@ import type { DigitalHumanView } from './view.js';
 
 /**
  * The parts of one digital human, wired: the session connection, the conversation (with its audio
- * playback), voice, sleep, language requests and the view; the session's life from create() to destroy().
- * `DigitalHuman` puts the public API on top. Each part gets callbacks, never this object.
+ * playback), voice, sleep, language requests, the streamed avatar and the view, and the job state they
+ * share. The session's life from create() to destroy() is digital-human-session.ts; `DigitalHuman` puts the
+ * public API on top. Each part gets callbacks, never this object.
  */
 export abstract class DigitalHumanParts {
   protected readonly emitter: TypedEmitter<DigitalHumanEventMap>;
@@ -46,15 +46,9 @@ export abstract class DigitalHumanParts {
   protected readonly sleepState: SleepController;
   /** Aborted on teardown: removes every listener on the view and the window at once. */
   protected readonly listening = new AbortController();
-  protected destroying: Promise<void> | null = null;
-  /** Rejects when destroy() comes before the session is ready, so create() stops waiting (for a first frame, say). */
-  protected readonly cancelled: Promise<never>;
-  protected cancel!: (error: DHKitError) => void;
 
-  protected constructor(private readonly options: ResolvedOptions) {
+  protected constructor(protected readonly options: ResolvedOptions) {
     this.log = createLogger(options.logLevel);
-    this.cancelled = new Promise<never>((_, reject) => (this.cancel = reject));
-    this.cancelled.catch(() => {});
     this.emitter = new TypedEmitter<DigitalHumanEventMap>(this.log);
     this.config = mergeConfig(defaultConfig(), options.config, (m) => this.log.warn(m)).config;
     this.job = {
@@ -86,77 +80,6 @@ export abstract class DigitalHumanParts {
     this.element.state = 'CONNECTING';
     made.bridge?.(this.viewHooks(), this.listening.signal);
     if (typeof window !== 'undefined') window.addEventListener('pagehide', () => this.handlePageHide(), { signal: this.listening.signal });
-  }
-
-  /** Admission, channel handshake and first frame; the avatar draws while the network work runs. */
-  protected async open(): Promise<this> {
-    const drawn = (this.surface && this.element.attachSurface?.(this.surface)) || Promise.resolve();
-    drawn.catch(() => {});
-    try {
-      this.emitter.emit('jobInfoChange', this.jobInfo());
-      await this.connect(drawn);
-      return this;
-    } catch (error) {
-      if (this.destroying) {
-        await this.destroying;
-        const failure = toDHKitError(error);
-        throw failure.code === 'CANCELLED' ? failure : DHKitError.fromCode('CANCELLED', undefined, error);
-      }
-      await this.teardown();
-      // Network failures are already DHKitErrors (NETWORK_ERROR); anything else is our bug.
-      throw toDHKitError(error, 'INTERNAL_ERROR');
-    }
-  }
-
-  protected async connect(drawn: Promise<void>): Promise<void> {
-    // Most robots show the default pack: its first frame loads while admission runs (the robot's own pack is known
-    // only after it), so a first visit waits for admission and pictures side by side, not one after the other.
-    this.surface?.prefetch?.({ kind: 'pack', url: packManifestUrl(this.options.address.httpBase, undefined) });
-    const session = await Promise.race([this.connection.admit(), this.cancelled]);
-    // Livekit mode: the renderer's stream replaces the local avatar (docs/livekit.md).
-    const streamed = session.mediaMode === 'livekit' && session.livekit ? this.streamAvatar(session.livekit) : null;
-    streamed?.catch(() => {});
-    // The robot's avatar pack loads while the channel opens; `drawn` waits for its first frame.
-    if (!streamed) void this.surface?.load({ kind: 'pack', url: packManifestUrl(this.options.address.httpBase, session.robot?.avatar) });
-    const welcome = await Promise.race([this.connection.openChannel(), this.cancelled]);
-    await Promise.race([streamed ?? drawn, this.cancelled]);
-    if (this.destroying) throw DHKitError.fromCode('CANCELLED');
-    if (this.job.state !== 'CONNECTING') throw DHKitError.fromCode('NETWORK_ERROR');
-    const language = isLanguageCode(welcome.language) ? welcome.language : session.language;
-    this.element.language = language;
-    this.element.profile = session.robot ?? null;
-    this.element.sessionId = session.sessionId;
-    this.connection.markReady();
-    this.setJob({
-      jobId: session.jobId || session.sessionId,
-      sessionId: session.sessionId,
-      language,
-      mediaMode: session.mediaMode,
-      state: 'READY',
-    });
-    this.log.info('ready');
-    this.sleepState.activity();
-  }
-
-  /**
-   * Starts a new session on the same digital human ("start again", a kiosk's next visitor): ends the current
-   * one if it is live, clears what it left on screen, then admits with a fresh once-code (create() needs a
-   * function as `onceCode`). Resolves when the new session is ready; rejects like create() (the state is then
-   * `ENDED`, and it may be called again).
-   */
-  async startNewSession(): Promise<void> {
-    if (this.destroying) throw DHKitError.fromCode('SESSION_ENDED', this.language);
-    await this.connection.close();
-    this.conversation.handleSessionOver();
-    this.connection = this.newConnection();
-    this.conversation = this.newConversation();
-    this.setJob({ jobId: '', sessionId: '', state: 'CONNECTING', interactionMode: null });
-    try {
-      await this.connect(Promise.resolve());
-    } catch (error) {
-      if (!this.destroying) this.endSession(0, '', 'CLOSED');
-      throw toDHKitError(error, 'INTERNAL_ERROR');
-    }
   }
 
   // ---- the parts, wired ----
@@ -232,6 +155,12 @@ export abstract class DigitalHumanParts {
   /** What the view may do beyond the public API. */
   protected abstract viewHooks(): ViewHooks;
 
+  /** The page is going away (digital-human-session.ts). */
+  protected abstract handlePageHide(): void;
+
+  /** The session is over: the server ended it, or the channel was lost for good (digital-human-session.ts). */
+  protected abstract endSession(code: number, reason: string, endReason: string | null): void;
+
   protected readonly sessionMessageHandlers: SessionMessageHandlers = {
     handleLanguageChanged: (language) => this.handleLanguageChanged(language),
     handleError: (code, message) => {
@@ -300,35 +229,12 @@ export abstract class DigitalHumanParts {
     this.languageRequest.handleLanguageChanged(language);
   }
 
-  /** The page is going away: a beacon frees the slot at once (a WebSocket frame may not leave a closing page). */
-  protected handlePageHide(): void {
-    if (this.job.state !== 'ENDED') this.connection.sendEndBeacon();
-    void this.shutdown();
-  }
-
-  /** The session is over (the server ended it, or the channel was lost for good). */
-  protected endSession(code: number, reason: string, endReason: string | null): void {
-    if (this.destroying || this.job.state === 'ENDED') return;
-    if (!endReason) {
-      this.log.error(`channel lost (${code}${reason ? ` ${reason}` : ''})`);
-      this.emitError('NETWORK_ERROR', DHKitError.fromCode('NETWORK_ERROR', this.language).message, false);
-    }
-    this.conversation.handleSessionOver();
-    const wasConnecting = this.job.state === 'CONNECTING';
-    this.setJob({ state: 'ENDED', interactionMode: null });
-    if (!wasConnecting) this.emitter.emit('jobEnd', { jobId: this.job.jobId, reason: endReason ?? 'CLOSED' });
-  }
-
   protected get language(): LanguageCode | undefined {
     return this.job.language ?? undefined;
   }
 
   protected get languageList(): LanguageCode[] {
     return this.connection.info?.robot?.languages?.filter(isLanguageCode) ?? [];
-  }
-
-  protected assertLive(): void {
-    if (this.job.state === 'ENDED' || this.destroying) throw DHKitError.fromCode('SESSION_ENDED', this.language);
   }
 
   protected setJob(patch: Partial<JobInfo>): void {
@@ -349,18 +255,6 @@ export abstract class DigitalHumanParts {
     this.emitter.emit('error', { code, message });
   }
 
-  /** Releases everything: channel (with bye, or an end request before ready), audio, avatar, element. */
-  protected async teardown(): Promise<void> {
-    this.sleepState.stop();
-    this.listening.abort();
-    const closed = this.connection.close();
-    await this.voice.close();
-    this.surface?.destroy();
-    this.languageRequest.handleRefused(DHKitError.fromCode('SESSION_ENDED', this.language));
-    this.element.remove?.();
-    await Promise.all([closed, this.conversation.player.close()]);
-  }
-
   protected addListeners(listeners: DigitalHumanEventListeners): void {
     if (!listeners || typeof listeners !== 'object') return;
     for (const [name, listener] of Object.entries(listeners)) {
@@ -371,19 +265,6 @@ export abstract class DigitalHumanParts {
       if (typeof listener !== 'function') continue;
       this.emitter.on(name as DigitalHumanEventName, listener as Listener<unknown>);
     }
-  }
-
-  /** Ends everything once (destroy(), the page going away); before ready it cancels create(). */
-  protected shutdown(): Promise<void> {
-    if (!this.destroying) {
-      this.cancel(DHKitError.fromCode('CANCELLED'));
-      const wasEnded = this.job.state === 'ENDED';
-      this.destroying = this.teardown().then(() => {
-        if (!wasEnded) this.setJob({ state: 'ENDED', interactionMode: null });
-        this.emitter.removeAllListeners();
-      });
-    }
-    return this.destroying;
   }
 
   protected jobInfo(): JobInfo {

@@ -3,7 +3,7 @@ import { WAKEUP_TYPES, type WakeupType } from '../voice/sleep-controller.js';
 import type { HandsFreeOptions } from '../voice/voice-input.js';
 import { newChatId, validateDrivenText, validateExtendParam, validateQuestion } from './chat.js';
 import { mergeConfig, type DigitalHumanConfig } from './config.js';
-import { DigitalHumanParts } from './digital-human-parts.js';
+import { DigitalHumanSession } from './digital-human-session.js';
 import { DHKitError, toDHKitError } from './errors.js';
 import type { DigitalHumanEventListeners, DigitalHumanEventMap, DigitalHumanEventName, JobInfo, Listener } from './events.js';
 import type { ResolvedOptions } from './options.js';
@@ -12,13 +12,13 @@ import type { ViewHooks } from './view-events.js';
 export type { ResolvedOptions };
 
 /**
- * One digital human on the page: the public API (docs/sdk-api.md) over its parts (digital-human-parts.ts).
+ * One digital human on the page: the public API (docs/sdk-api.md) over its session's life
+ * (digital-human-session.ts) and its parts (digital-human-parts.ts).
  * Made by `create()`; several may live on one page, they share nothing.
  */
-export class DigitalHuman extends DigitalHumanParts {
-  private constructor(options: ResolvedOptions) {
-    super(options);
-  }
+export class DigitalHuman extends DigitalHumanSession {
+  // No constructor of its own: DigitalHumanSession's is protected, so only start() makes one (and the core bundle
+  // has one constructor fewer to carry).
 
   /** @internal Used by create(): makes the digital human at once (so audio may start in a click) and opens it. */
   static start(options: ResolvedOptions): { human: DigitalHuman; ready: Promise<DigitalHuman> } {

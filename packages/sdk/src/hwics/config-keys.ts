@@ -5,7 +5,7 @@ import { warnOnce } from './hwics-log.js';
  * The reference SDK's config keys that have no meaning in dhkit, with why. They are dropped with a one-time
  * warning; every other key (dhkit keeps the reference's names) goes to dhkit's `setConfig`.
  */
-export const REFERENCE_ONLY_CONFIG_KEYS: Readonly<Record<string, string>> = {
+const REFERENCE_ONLY_CONFIG_KEYS: Readonly<Record<string, string>> = {
   enableBusinessTrack: 'dhkit sends no business tracking.',
   enableJobCache: 'dhkit keeps no job cache; a lost channel resumes the same session by itself.',
   enableNetworkCheck: 'dhkit checks nothing before create(); a lost network is reported as NETWORK_ERROR.',

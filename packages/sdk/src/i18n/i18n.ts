@@ -6,7 +6,7 @@ import { UI_STRINGS, type UiStringKey } from './strings.js';
 export { LANGUAGE_NAMES, UI_STRINGS, type UiStringKey, type UiStrings } from './strings.js';
 export { VISITOR_ERROR_TEXTS, WEAK_ERROR_CODES, type SdkErrorCode, type VisitorErrorCode } from './error-texts.js';
 
-export const FALLBACK_LANGUAGE: LanguageCode = 'en_US';
+const FALLBACK_LANGUAGE: LanguageCode = 'en_US';
 
 function fill(template: string, params?: Readonly<Record<string, string | number>>): string {
   if (!params) return template;
@@ -23,7 +23,7 @@ export function t(
   return fill(table[key], params);
 }
 
-export function isVisitorErrorCode(code: unknown): code is VisitorErrorCode {
+function isVisitorErrorCode(code: unknown): code is VisitorErrorCode {
   return isErrorCode(code) || code === 'MEDIA_BLOCKED';
 }
 

@@ -24,7 +24,7 @@ export interface MediaPolicy {
 export type UrlCheck = { ok: true; url: string } | { ok: false; reason: DropReason };
 
 /** Extensions each kind of media may have (the last path segment, case-insensitive). */
-export const MEDIA_EXTENSIONS: Readonly<Record<MediaKind, readonly string[]>> = {
+const MEDIA_EXTENSIONS: Readonly<Record<MediaKind, readonly string[]>> = {
   image: ['jpg', 'jpeg', 'png', 'bmp', 'gif', 'webp', 'svg'],
   video: ['mp4'],
 };

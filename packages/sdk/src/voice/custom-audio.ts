@@ -51,7 +51,7 @@ export function toPcm16(samples: Float32Array): Uint8Array {
 }
 
 /** Linear resampling (averaging when shrinking by a whole factor or more, which low-passes enough for ASR). */
-export function resample(input: Float32Array, fromRate: number, toRate: number): Float32Array {
+function resample(input: Float32Array, fromRate: number, toRate: number): Float32Array {
   if (fromRate === toRate) return input;
   const ratio = fromRate / toRate;
   const output = new Float32Array(Math.floor(input.length / ratio));

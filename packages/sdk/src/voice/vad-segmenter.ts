@@ -16,7 +16,7 @@ export interface SegmenterOptions {
   maxSpeechMs: number;
 }
 
-export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
+const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
   endSilenceMs: 600,
   minSpeechMs: 250,
   preSpeechPadMs: 300,

@@ -104,7 +104,7 @@ export function describeUrl(url: string): string {
 }
 
 /** Cancels a body we will not read, so the connection is released. */
-export async function discardBody(response: Response): Promise<void> {
+async function discardBody(response: Response): Promise<void> {
   try {
     await response.body?.cancel();
   } catch {

@@ -54,7 +54,7 @@ function espeakVoices(robots: readonly Pick<Robot, 'id' | 'voices' | 'tts' | 'la
   return voices;
 }
 
-export async function checkSpeech(location: EspeakLocation, robots: readonly Robot[]): Promise<SpeechCheckResult> {
+async function checkSpeech(location: EspeakLocation, robots: readonly Robot[]): Promise<SpeechCheckResult> {
   const needed = espeakVoices(robots);
   const result: SpeechCheckResult = { status: 'ok', engine: 'espeak-ng', binary: location.binary, problems: [] };
   if (!location.binary) {

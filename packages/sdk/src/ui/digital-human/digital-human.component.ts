@@ -16,10 +16,9 @@ import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import type DhMediaViewer from '../media-viewer/media-viewer.component.js';
 import type DhStatus from '../status/status.component.js';
 import styles from './digital-human.styles.js';
+import { AnswerCaptions } from './answer-captions.js';
+import { BusyCountdown } from './busy-countdown.js';
 import { EndCountdown } from './end-countdown.js';
-
-/** How long a clause caption stays after the speech stopped. */
-const CAPTION_LINGER_MS = 1500;
 
 /**
  * The digital human's view: the avatar surface with the built-in components around it (captions with the
@@ -76,7 +75,6 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     voiceUnavailable: { state: true },
     answering: { type: Boolean, reflect: true },
     canStartAgain: { type: Boolean, attribute: false },
-    busyRetry: { state: true },
   };
 
   /** The SDK config in force (set by the SDK instance). */
@@ -108,12 +106,11 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
   private readonly endCountdown = new EndCountdown(this, () =>
     this.dispatchEvent(new CustomEvent('dh-continue', { bubbles: true, composed: true })),
   );
-  /** Seconds to the next admission try while all assistants are busy, or null. */
-  protected busyRetry: number | null = null;
-  private busyTimer: ReturnType<typeof setInterval> | undefined;
+  /** The seconds to the next admission try while all assistants are busy. */
+  private readonly busy = new BusyCountdown(this);
+  /** The answer and the clause on the captions. */
+  private readonly answer = new AnswerCaptions(this, () => this.captions);
   private surface: AvatarSurface | null = null;
-  private captionTimer: ReturnType<typeof setTimeout> | undefined;
-  private answerChatId = '';
 
   constructor() {
     super();
@@ -172,36 +169,23 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
 
   /** Shows the clause being spoken (plain text; pacifying fillers too). */
   showClause(text: string): void {
-    clearTimeout(this.captionTimer);
-    const captions = this.captions;
-    if (captions) captions.clause = text;
+    this.answer.showClause(text);
   }
 
   /** Clears the clause after a short linger. */
-  clearClauseSoon(delayMs = CAPTION_LINGER_MS): void {
-    clearTimeout(this.captionTimer);
-    this.captionTimer = setTimeout(() => this.showClause(''), delayMs);
+  clearClauseSoon(delayMs?: number): void {
+    this.answer.clearClauseSoon(delayMs);
   }
 
   /** Appends a `semanticRecognized` segment to the answer shown; a new chatId starts a new answer. */
   addAnswer(chatId: string, text: string, isLast: boolean): void {
-    const captions = this.captions;
-    if (!captions) return;
-    if (chatId !== this.answerChatId) {
-      this.answerChatId = chatId;
-      captions.answer = '';
-      captions.complete = false;
-    }
-    captions.answer += text;
-    if (isLast) captions.complete = true;
-    this.answering = captions.answer.trim() !== '';
+    const shown = this.answer.addAnswer(chatId, text, isLast);
+    if (shown !== null) this.answering = shown;
   }
 
   /** The answer shown will get no more segments (interrupted). */
   endAnswer(): void {
-    const captions = this.captions;
-    if (captions?.answer) captions.complete = true;
-    this.answerChatId = '';
+    this.answer.endAnswer();
   }
 
   /** Shows an error in the visitor's language; weak errors only with `enableWeakErrorInfo`. */
@@ -229,8 +213,6 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.systemScheme?.removeEventListener('change', this.onSystemScheme);
-    clearTimeout(this.captionTimer);
-    clearInterval(this.busyTimer);
   }
 
   /** Shows the session's end countdown (`jobEndMention`: an idle timeout or the maximum duration); null hides it. */
@@ -240,13 +222,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
 
   /** All assistants are busy: the status line says so and counts down to the next try; null clears it. */
   showBusy(retryInMs: number | null): void {
-    clearInterval(this.busyTimer);
-    this.busyRetry = retryInMs === null ? null : Math.max(0, Math.ceil(retryInMs / 1000));
-    if (this.busyRetry === null) return;
-    this.busyTimer = setInterval(() => {
-      if (this.busyRetry === null || this.busyRetry <= 0) return clearInterval(this.busyTimer);
-      this.busyRetry -= 1;
-    }, 1000);
+    this.busy.show(retryInMs);
   }
 
   private onStartAgain(): void {
@@ -258,16 +234,9 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
    * or a new one on this element, leaves nothing of the last conversation on screen.
    */
   clearConversation(): void {
-    clearTimeout(this.captionTimer);
-    const captions = this.captions;
-    if (captions) {
-      captions.answer = '';
-      captions.clause = '';
-      captions.complete = false;
-    }
+    this.answer.clear();
     this.renderRoot?.querySelector('dh-input-bar')?.clear();
     this.viewer?.close();
-    this.answerChatId = '';
     this.answering = false;
   }
 
@@ -300,8 +269,9 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
   /** The status line's text: connecting, all busy (with the retry countdown), ended, or no voice. */
   private statusInfo(): string {
     const lang = this.language;
-    if (this.busyRetry !== null && this.state === 'CONNECTING') {
-      return `${t(lang, 'allBusy')}. ${t(lang, 'allBusyDetail')} ${this.busyRetry ? t(lang, 'retryIn', { seconds: this.busyRetry }) : ''}`.trim();
+    const busySeconds = this.busy.seconds;
+    if (busySeconds !== null && this.state === 'CONNECTING') {
+      return `${t(lang, 'allBusy')}. ${t(lang, 'allBusyDetail')} ${busySeconds ? t(lang, 'retryIn', { seconds: busySeconds }) : ''}`.trim();
     }
     if (this.state === 'CONNECTING') return t(lang, 'connecting');
     if (this.state === 'ENDED') return t(lang, 'ended');

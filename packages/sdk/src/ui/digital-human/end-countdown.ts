@@ -2,6 +2,7 @@ import type { LanguageCode } from '@dhkit/protocol';
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { EndMentionReason } from '../../core/events.js';
 import { t } from '../../i18n/i18n.js';
+import { SecondsTicker } from '../internal/seconds-ticker.js';
 
 /**
  * The card of `jobEndMention` on `<digital-human>`: what is left of the session, counting down.
@@ -13,38 +14,35 @@ import { t } from '../../i18n/i18n.js';
  * The first value is announced to screen readers once; the ticking seconds are shown, not read out.
  */
 export class EndCountdown implements ReactiveController {
-  /** Seconds left, or null when no end is near. */
-  seconds: number | null = null;
+  private readonly ticker: SecondsTicker;
   private reason: EndMentionReason = 'IDLE_TIMEOUT';
   /** The maximum duration's card was acknowledged: only the counting line stays. */
   acknowledged = false;
   private announced = 0;
-  private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost & EventTarget,
     private readonly onContinue: () => void,
   ) {
+    this.ticker = new SecondsTicker(() => host.requestUpdate());
     host.addController(this);
   }
 
+  /** Seconds left, or null when no end is near. */
+  get seconds(): number | null {
+    return this.ticker.seconds;
+  }
+
   show(seconds: number | null, reason: EndMentionReason = 'IDLE_TIMEOUT'): void {
-    clearInterval(this.timer);
-    this.seconds = seconds === null ? null : Math.max(0, Math.round(seconds));
+    const whole = seconds === null ? null : Math.max(0, Math.round(seconds));
     this.reason = reason;
     this.acknowledged = false;
-    this.announced = this.seconds ?? 0;
-    this.host.requestUpdate();
-    if (this.seconds === null) return;
-    this.timer = setInterval(() => {
-      if (this.seconds === null || this.seconds <= 0) return clearInterval(this.timer);
-      this.seconds -= 1;
-      this.host.requestUpdate();
-    }, 1000);
+    this.announced = whole ?? 0;
+    this.ticker.start(whole);
   }
 
   hostDisconnected(): void {
-    clearInterval(this.timer);
+    this.ticker.stop();
   }
 
   /** The card's Continue: never a dead button (see the class comment). */

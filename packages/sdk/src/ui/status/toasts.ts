@@ -1,7 +1,7 @@
 import { isWeakError } from '../../i18n/i18n.js';
 
 /** How many toasts show at once; older ones give way. */
-export const MAX_TOASTS = 3;
+const MAX_TOASTS = 3;
 /** How long a toast stays (ms): errors long enough to read twice, weak ones shorter. */
 export const TOAST_MS = { error: 8000, weak: 5000 } as const;
 

@@ -3,67 +3,25 @@
 // The art is code so that both halves of the face stay symmetric and every viseme shares one lip model.
 // Run: node server/assets/avatars/default/_source/make-pack.mjs   (the output is committed; the server
 // never runs this, and paths starting with "_" are not served).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const OUT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const W = 600;
-const H = 900;
-const CX = 300;
-
-const C = {
-  skin: '#f3c6a3',
-  skinLight: '#f8d5b8',
-  skinEdge: '#e6ad88',
-  skinShade: '#d69574',
-  skinDeep: '#b9765a',
-  lid: '#eab894',
-  hair: '#3b2620',
-  hairDark: '#261713',
-  hairLight: '#6b4636',
-  blazer: '#223152',
-  blazerDark: '#172340',
-  blazerLight: '#34476f',
-  shirt: '#f6f7fa',
-  shirtShade: '#d9dee8',
-  lipUpper: '#b65a5f',
-  lipLower: '#c96e6f',
-  lipLine: '#7e3139',
-  mouthIn: '#4b1d25',
-  teeth: '#fbf9f4',
-  tongue: '#d77a7f',
-  sclera: '#fbf8f5',
-  iris: '#6a4128',
-  irisDark: '#3b2316',
-  lash: '#24150f',
-  brow: '#3f2a22',
-};
-
-const svg = (box, body, defs = '') =>
-  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${box.join(' ')}" width="${box[2]}" height="${box[3]}">` +
-  (defs ? `<defs>${defs}</defs>` : '') +
-  body +
-  '</svg>\n';
-const f = (n) => +n.toFixed(2);
-/** Mirrors a path written for the left half (x < 300) onto the right half. */
-const mirror = (d) => d.replace(/(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)/g, (_, x, y) => `${f(2 * CX - Number(x))},${y}`);
-const write = (name, text) => {
-  const file = join(OUT, name);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
-};
-
-// ---------- boxes (design coordinates, 600×900) ----------
-const FULL = [0, 0, W, H];
-// Tight boxes for the big parts: a frame composites fewer pixels (what matters on a kiosk without a GPU).
-const HAIR_BACK_BOX = [140, 100, 320, 444];
-const BODY_BOX = [36, 410, 528, 490];
-const HEAD_BOX = [164, 156, 272, 336];
-const HAIR_FRONT_BOX = [150, 130, 300, 400];
-const EYES_BOX = [214, 290, 172, 52];
-const BROWS_BOX = [206, 262, 188, 40];
-const MOUTH_BOX = [240, 376, 120, 84];
+import {
+  BODY_BOX,
+  BROWS_BOX,
+  C,
+  CX,
+  EYES_BOX,
+  FULL,
+  H,
+  HAIR_BACK_BOX,
+  HAIR_FRONT_BOX,
+  HEAD_BOX,
+  mirror,
+  MOUTH_BOX,
+  OUT,
+  svg,
+  W,
+  write,
+} from './art.mjs';
+import { EXPRESSIONS, mouth, VISEMES } from './mouth.mjs';
 
 // ---------- background (optional; drawn only with useDefaultBackground) ----------
 write(
@@ -238,108 +196,6 @@ write(
     `<filter id="fringe" x="-0.1" y="-0.1" width="1.2" height="1.3"><feDropShadow dx="1" dy="4" stdDeviation="4" flood-color="#6b3a28" flood-opacity="0.4"/></filter><linearGradient id="hf" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#4a3028"/><stop offset="0.5" stop-color="${C.hair}"/><stop offset="1" stop-color="${C.hairDark}"/></linearGradient>`,
   ),
 );
-
-// ---------- mouths: one lip model, one shape per viseme ----------
-const MOUTH_Y = 414;
-/**
- * open: jaw opening 0..1; width: relative mouth width; round: lip rounding/protrusion 0..1; smile: corner lift
- * in px; teeth: show upper (and lower) teeth; tongue: 'none' | 'low' | 'tip' (between the teeth) | 'up';
- * press: lips pressed together (thinner); bite: lower lip tucked under the upper teeth.
- */
-function mouth({ open = 0, width = 1, round = 0, smile = 2, teeth = 'upper', tongue = 'low', press = 0, bite = false }) {
-  const hw = 31 * width * (1 - 0.32 * round);
-  const cy = MOUTH_Y - smile * 0.3;
-  const L = CX - hw;
-  const R = CX + hw;
-  const cornerY = MOUTH_Y - smile;
-  const gap = 26 * open; // inner opening height
-  const innerTop = cy - gap * 0.28;
-  const innerBot = cy + gap * 0.72;
-  const upperThick = (8.5 - press * 4) * (1 + round * 0.25);
-  const lowerThick = (8 - press * 3.5) * (1 + round * 0.3);
-  const bowDip = 2.5;
-  const ow = hw * (round > 0.4 ? 0.9 : 1);
-  // Outer contours.
-  const upperOuter =
-    `M${f(L)},${f(cornerY)} C${f(L + ow * 0.35)},${f(innerTop - upperThick * 0.6)} ${f(CX - 14)},${f(innerTop - upperThick - 1)} ${f(CX - 6)},${f(innerTop - upperThick - 1.5)} ` +
-    `C${f(CX - 3)},${f(innerTop - upperThick - 1.5)} ${f(CX - 1.5)},${f(innerTop - upperThick + bowDip - 1.5)} ${CX},${f(innerTop - upperThick + bowDip - 1)} ` +
-    `C${f(CX + 1.5)},${f(innerTop - upperThick + bowDip - 1.5)} ${f(CX + 3)},${f(innerTop - upperThick - 1.5)} ${f(CX + 6)},${f(innerTop - upperThick - 1.5)} ` +
-    `C${f(CX + 14)},${f(innerTop - upperThick - 1)} ${f(R - ow * 0.35)},${f(innerTop - upperThick * 0.6)} ${f(R)},${f(cornerY)}`;
-  const innerTopCurve = (dir) =>
-    dir > 0
-      ? `C${f(R - hw * 0.3)},${f(innerTop + (open > 0.05 ? -1 : 1))} ${f(CX + hw * 0.4)},${f(innerTop)} ${CX},${f(innerTop)} C${f(CX - hw * 0.4)},${f(innerTop)} ${f(L + hw * 0.3)},${f(innerTop + (open > 0.05 ? -1 : 1))} ${f(L)},${f(cornerY)}`
-      : '';
-  const innerBotPath = `M${f(L)},${f(cornerY)} C${f(L + hw * 0.3)},${f(innerBot)} ${f(CX - hw * 0.45)},${f(innerBot + 1)} ${CX},${f(innerBot + 1)} C${f(CX + hw * 0.45)},${f(innerBot + 1)} ${f(R - hw * 0.3)},${f(innerBot)} ${f(R)},${f(cornerY)}`;
-  const lowerOuterBack = `C${f(R - ow * 0.25)},${f(innerBot + lowerThick + 2)} ${f(CX + 10)},${f(innerBot + lowerThick + 3)} ${CX},${f(innerBot + lowerThick + 3)} C${f(CX - 10)},${f(innerBot + lowerThick + 3)} ${f(L + ow * 0.25)},${f(innerBot + lowerThick + 2)} ${f(L)},${f(cornerY)} Z`;
-
-  const upperLip = `${upperOuter} ${innerTopCurve(1)} Z`;
-  const opening = `M${f(L)},${f(cornerY)} C${f(L + hw * 0.3)},${f(innerTop - 1)} ${f(CX - hw * 0.4)},${f(innerTop)} ${CX},${f(innerTop)} C${f(CX + hw * 0.4)},${f(innerTop)} ${f(R - hw * 0.3)},${f(innerTop - 1)} ${f(R)},${f(cornerY)} C${f(R - hw * 0.3)},${f(innerBot)} ${f(CX + hw * 0.45)},${f(innerBot + 1)} ${CX},${f(innerBot + 1)} C${f(CX - hw * 0.45)},${f(innerBot + 1)} ${f(L + hw * 0.3)},${f(innerBot)} ${f(L)},${f(cornerY)} Z`;
-  let lowerLip = `${innerBotPath.replace(/^M[^C]+/, `M${f(L)},${f(cornerY)} `)} ${lowerOuterBack}`;
-  // Lower lip goes from the left corner along the inner edge to the right corner, then back along the outer edge.
-  lowerLip = `M${f(L)},${f(cornerY)} C${f(L + hw * 0.3)},${f(innerBot)} ${f(CX - hw * 0.45)},${f(innerBot + 1)} ${CX},${f(innerBot + 1)} C${f(CX + hw * 0.45)},${f(innerBot + 1)} ${f(R - hw * 0.3)},${f(innerBot)} ${f(R)},${f(cornerY)} ${lowerOuterBack}`;
-
-  let inside = '';
-  if (gap > 1.2) {
-    const parts = [`<path fill="${C.mouthIn}" d="${opening}"/>`];
-    if (tongue === 'low')
-      parts.push(`<ellipse cx="${CX}" cy="${f(innerBot + 2)}" rx="${f(hw * 0.6)}" ry="${f(Math.max(2, gap * 0.3))}" fill="${C.tongue}"/>`);
-    if (tongue === 'up')
-      parts.push(`<ellipse cx="${CX}" cy="${f(innerTop + gap * 0.55)}" rx="${f(hw * 0.55)}" ry="${f(gap * 0.45)}" fill="${C.tongue}"/>`);
-    if (teeth === 'upper' || teeth === 'both') {
-      parts.push(
-        `<rect x="${f(L + 4)}" y="${f(innerTop - 4)}" width="${f(2 * hw - 8)}" height="${f(Math.min(7.5, gap * 0.45) + 4)}" rx="3" fill="${C.teeth}"/>`,
-      );
-    }
-    if (teeth === 'both')
-      parts.push(
-        `<rect x="${f(L + 8)}" y="${f(innerBot - Math.min(5, gap * 0.3))}" width="${f(2 * hw - 16)}" height="8" rx="3" fill="${C.teeth}" opacity="0.92"/>`,
-      );
-    if (tongue === 'tip')
-      parts.push(`<ellipse cx="${CX}" cy="${f(innerTop + gap * 0.62)}" rx="${f(hw * 0.45)}" ry="${f(gap * 0.42)}" fill="${C.tongue}"/>`);
-    inside = `<g clip-path="url(#open)">${parts.join('')}</g>`;
-  }
-  const upperFill = bite ? C.lipUpper : 'url(#lipU)';
-  const lowerShape = bite
-    ? // Lower lip drawn up under the upper teeth: a flatter, thinner band.
-      `<path fill="url(#lipL)" d="M${f(L + 2)},${f(cornerY + 1)} C${f(L + hw * 0.3)},${f(innerBot - 1)} ${f(R - hw * 0.3)},${f(innerBot - 1)} ${f(R - 2)},${f(cornerY + 1)} C${f(R - hw * 0.3)},${f(innerBot + 9)} ${f(L + hw * 0.3)},${f(innerBot + 9)} ${f(L + 2)},${f(cornerY + 1)} Z"/>`
-    : `<path fill="url(#lipL)" d="${lowerLip}"/>`;
-  const seam =
-    gap <= 1.2
-      ? `<path fill="none" stroke="${C.lipLine}" stroke-width="2" stroke-linecap="round" d="M${f(L + 1)},${f(cornerY)} C${f(L + hw * 0.35)},${f(cy + 1.5)} ${f(R - hw * 0.35)},${f(cy + 1.5)} ${f(R - 1)},${f(cornerY)}"/>`
-      : '';
-  const dimples = `<path fill="none" stroke="${C.skinShade}" stroke-width="1.6" stroke-linecap="round" opacity="${smile > 3 ? 0.45 : 0}" d="M${f(L - 4)},${f(cornerY - 3)} C${f(L - 7)},${f(cornerY)} ${f(L - 6)},${f(cornerY + 4)} ${f(L - 3)},${f(cornerY + 6)} M${f(R + 4)},${f(cornerY - 3)} C${f(R + 7)},${f(cornerY)} ${f(R + 6)},${f(cornerY + 4)} ${f(R + 3)},${f(cornerY + 6)}"/>`;
-  const highlight = `<ellipse cx="${CX + 3}" cy="${f(innerBot + lowerThick * 0.45)}" rx="${f(hw * 0.32)}" ry="${f(Math.max(1.2, lowerThick * 0.18))}" fill="#ffffff" opacity="0.28"/>`;
-  return svg(
-    MOUTH_BOX,
-    `${inside}${lowerShape}<path fill="${upperFill}" d="${upperLip}"/>${seam}${bite ? '' : highlight}${dimples}`,
-    `<clipPath id="open"><path d="${opening}"/></clipPath>
-<linearGradient id="lipU" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${C.lipUpper}"/><stop offset="1" stop-color="#a44c53"/></linearGradient>
-<linearGradient id="lipL" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#b85f63"/><stop offset="1" stop-color="${C.lipLower}"/></linearGradient>`,
-  );
-}
-
-/** Oculus viseme set + two expressions. Features: open (jaw), wide (spread), round (pucker). */
-const VISEMES = {
-  sil: { shape: { open: 0, smile: 3 }, features: [0, 0.3, 0] },
-  PP: { shape: { open: 0, press: 1, smile: 1, width: 0.96 }, features: [0.05, 0.2, 0.2] },
-  FF: { shape: { open: 0.28, bite: true, teeth: 'upper', tongue: 'none', smile: 1, width: 1.02 }, features: [0.15, 0.45, 0] },
-  TH: { shape: { open: 0.38, teeth: 'upper', tongue: 'tip', smile: 1 }, features: [0.3, 0.4, 0.1] },
-  DD: { shape: { open: 0.42, teeth: 'both', tongue: 'up', smile: 1.5 }, features: [0.35, 0.45, 0.1] },
-  kk: { shape: { open: 0.55, teeth: 'upper', tongue: 'low', smile: 1 }, features: [0.45, 0.5, 0.05] },
-  CH: { shape: { open: 0.32, teeth: 'both', tongue: 'none', round: 0.5, width: 1 }, features: [0.25, 0.15, 0.6] },
-  SS: { shape: { open: 0.2, teeth: 'both', tongue: 'none', width: 1.08, smile: 2 }, features: [0.15, 0.8, 0] },
-  nn: { shape: { open: 0.3, teeth: 'upper', tongue: 'up', smile: 1 }, features: [0.22, 0.4, 0.15] },
-  RR: { shape: { open: 0.36, teeth: 'upper', tongue: 'low', round: 0.55, width: 0.98 }, features: [0.3, 0.2, 0.55] },
-  aa: { shape: { open: 1, teeth: 'upper', tongue: 'low', width: 1.04, smile: 1 }, features: [1, 0.5, 0.1] },
-  E: { shape: { open: 0.62, teeth: 'upper', tongue: 'low', width: 1.1, smile: 2.5 }, features: [0.6, 0.8, 0] },
-  I: { shape: { open: 0.42, teeth: 'both', tongue: 'low', width: 1.12, smile: 3 }, features: [0.4, 1, 0] },
-  O: { shape: { open: 0.72, teeth: 'none', tongue: 'low', round: 0.85 }, features: [0.7, 0.1, 0.85] },
-  U: { shape: { open: 0.34, teeth: 'none', tongue: 'none', round: 1, width: 0.95 }, features: [0.3, 0, 1] },
-};
-const EXPRESSIONS = {
-  smile: { open: 0.08, smile: 6, width: 1.08, teeth: 'upper', tongue: 'none' },
-  hmm: { open: 0, smile: -0.5, width: 0.92, press: 0.5 },
-};
 
 const visemeFiles = {};
 for (const [name, { shape }] of Object.entries(VISEMES)) {

@@ -1,0 +1,119 @@
+import type { Robot } from '@dhkit/protocol';
+import { readAuditEntries, writeAuditEntry, type AuditEntry, type AuditEntryInput, type AuditQuery } from './audit-log.js';
+import { ANALYTICS_SQL, runAnalytics, runUnansweredQuestions } from './question-analytics.js';
+import {
+  KNOWLEDGE_REVISION_PREFIX,
+  knowledgeFromRow,
+  questionValues,
+  revisionsFromRows,
+  robotFromRow,
+  type KnowledgeRow,
+  type RobotRow,
+} from './rows.js';
+import type { SqlRunner } from './sql-runner.js';
+import type {
+  AnalyticsQuery,
+  KnowledgeEntry,
+  KnowledgeEntryInput,
+  QuestionAnalytics,
+  QuestionRecordInput,
+  UnansweredQuery,
+  UnansweredQuestion,
+} from './store.js';
+import { vectorsFromRows } from './vector-encoding.js';
+
+/** Sets a setting, replacing its value (the knowledge revisions are settings too). */
+export const SET_SETTING_SQL = 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
+
+/**
+ * What the SQLite and the PostgreSQL store do alike: the statements that read the same in both dialects, written
+ * once with `?` placeholders and run through the store's SqlRunner, and the mapping of their rows. Each store adds
+ * what differs: opening and migrating, transactions and bulk writes, admission and leases.
+ */
+export abstract class SqlStore {
+  /** The store's way to run the shared SQL. */
+  protected abstract readonly sql: SqlRunner;
+
+  /** Appends (or, with `replace`, replaces a robot's knowledge with) these entries in one transaction. */
+  protected abstract writeKnowledge(robotId: string, entries: KnowledgeEntryInput[], replace: boolean): Promise<number>;
+
+  async getSetting(key: string): Promise<string | null> {
+    const [row] = await this.sql.all<{ value: string }>('SELECT value FROM settings WHERE key = ?', [key]);
+    return row?.value ?? null;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.sql.run(SET_SETTING_SQL, [key, value]);
+  }
+
+  async getRobot(id: string): Promise<Robot | null> {
+    const [row] = await this.sql.all<RobotRow>('SELECT * FROM robots WHERE id = ?', [id]);
+    return row ? robotFromRow(row) : null;
+  }
+
+  async listRobots(): Promise<Robot[]> {
+    return (await this.sql.all<RobotRow>('SELECT * FROM robots ORDER BY created_at, id', [])).map(robotFromRow);
+  }
+
+  async deleteRobot(id: string): Promise<boolean> {
+    return (await this.sql.run('DELETE FROM robots WHERE id = ?', [id])) === 1;
+  }
+
+  async addKnowledge(robotId: string, entries: KnowledgeEntryInput[]): Promise<number> {
+    return this.writeKnowledge(robotId, entries, false);
+  }
+
+  async replaceKnowledge(robotId: string, entries: KnowledgeEntryInput[]): Promise<number> {
+    return this.writeKnowledge(robotId, entries, true);
+  }
+
+  async listKnowledge(robotId: string): Promise<KnowledgeEntry[]> {
+    return (await this.sql.all<KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = ? ORDER BY id', [robotId])).map(
+      knowledgeFromRow,
+    );
+  }
+
+  async getKnowledgeEntry(robotId: string, id: number): Promise<KnowledgeEntry | null> {
+    const [row] = await this.sql.all<KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = ? AND id = ?', [robotId, id]);
+    return row ? knowledgeFromRow(row) : null;
+  }
+
+  async knowledgeRevisions(): Promise<Map<string, string>> {
+    const rows = await this.sql.all<{ key: string; value: string }>('SELECT key, value FROM settings WHERE key LIKE ?', [
+      `${KNOWLEDGE_REVISION_PREFIX}%`,
+    ]);
+    return revisionsFromRows(rows);
+  }
+
+  async knowledgeVectors(robotId: string, modelKey: string): Promise<Map<string, Float32Array>> {
+    const rows = await this.sql.all<{ text_hash: string; vector: string }>(
+      'SELECT text_hash, vector FROM knowledge_vectors WHERE robot_id = ? AND model_key = ?',
+      [robotId, modelKey],
+    );
+    return vectorsFromRows(rows);
+  }
+
+  async recordQuestion(record: QuestionRecordInput): Promise<void> {
+    await this.sql.run(ANALYTICS_SQL.insert, questionValues(record));
+  }
+
+  async questionAnalytics(robotId: string, query: AnalyticsQuery): Promise<QuestionAnalytics> {
+    return runAnalytics(robotId, query, this.sql.all);
+  }
+
+  async unansweredQuestions(robotId: string, query: UnansweredQuery): Promise<UnansweredQuestion[]> {
+    return runUnansweredQuestions(robotId, query, this.sql.all);
+  }
+
+  async pruneQuestions(before: number): Promise<number> {
+    return this.sql.run(ANALYTICS_SQL.prune, [before]);
+  }
+
+  async recordAudit(entry: AuditEntryInput): Promise<void> {
+    await writeAuditEntry(this.sql, entry);
+  }
+
+  async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    return readAuditEntries(this.sql, query);
+  }
+}
