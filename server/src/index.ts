@@ -53,7 +53,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   } else if (adminKey.source === 'stored') {
     console.log('dhkit: using the admin key created earlier (stored hashed). To replace it, start with DHKIT_ADMIN_KEY=<new key>.');
   }
-  if (app.dhkit.demo) warnAboutDemo(app, host, `http://${urlHost}:${port}`);
+  if (app.dhkit.demo) warnAboutDemo(host, `http://${urlHost}:${port}`);
   // Only renderers use the public URL: a server whose robots all draw their avatar in the browser needs none.
   const streams = (await app.dhkit.context.store.listRobots()).some(wantsLiveKit);
   if (streams && !app.dhkit.context.publicUrl.isConfigured && !isLoopback(host)) {
@@ -82,7 +82,7 @@ function isLoopback(host: string): boolean {
  * Demo mode is on unless turned off: say so at every start, and loudly when the server listens beyond this
  * machine, where anyone who reaches it can mint once-codes for robot `demo` at /demo/once-code.
  */
-function warnAboutDemo(app: Awaited<ReturnType<typeof createApp>>, host: string, url: string): void {
+function warnAboutDemo(host: string, url: string): void {
   if (isLoopback(host)) {
     console.log(`dhkit: demo on ${url}/ (robot "demo"). Turn it off with DHKIT_DEMO=0 or --no-demo.`);
     return;

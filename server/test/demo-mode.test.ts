@@ -18,7 +18,12 @@ describe('demo mode', () => {
     expect((await first.inject('/')).statusCode).toBe(200);
     expect((await first.inject({ method: 'DELETE', url: '/v1/robots/demo', headers: ADMIN })).statusCode).toBe(204);
     // Until the next start, the demo page's once-code route says the robot is gone (not a server fault).
-    const gone = await first.inject({ method: 'POST', url: '/demo/once-code', headers: { 'content-type': 'application/json' }, payload: 'null' });
+    const gone = await first.inject({
+      method: 'POST',
+      url: '/demo/once-code',
+      headers: { 'content-type': 'application/json' },
+      payload: 'null',
+    });
     expect(gone.statusCode).toBe(404);
     expect(gone.json().error.code).toBe('ROBOT_NOT_FOUND');
     await first.close();
@@ -72,7 +77,12 @@ describe('demo mode', () => {
     const dataDir = tempDir();
     const start = () => startServer({ port: 0, host: '0.0.0.0', dataDir, adminKey: ADMIN_KEY, logLevel: 'warn', logStream, sdkDir: null });
     running = await start();
-    expect(warn.mock.calls.flat().join('\n').match(/demo mode is on/g)).toHaveLength(1);
+    expect(
+      warn.mock.calls
+        .flat()
+        .join('\n')
+        .match(/demo mode is on/g),
+    ).toHaveLength(1);
     expect(lines.join('')).not.toMatch(/demo mode is on/);
     expect(lines.join('')).not.toMatch(/DHKIT_PUBLIC_URL/);
 
