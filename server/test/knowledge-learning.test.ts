@@ -128,6 +128,45 @@ function learningSuite(name: string, start: () => Promise<RunningServer>) {
       }
     });
 
+    it('concurrent learns on one entry all land (each once), and the rebuilt index answers every one', async () => {
+      const robot = { id: 'crowd', name: 'crowd', languages: ['en_US', 'zh_CN'], concurrency: 3 };
+      expect((await request(server, 'POST', '/v1/robots', robot)).status).toBe(201);
+      expect((await request(server, 'POST', '/v1/robots/crowd/knowledge', { entries: ENTRIES })).status).toBe(201);
+      const entries = (await request(server, 'GET', '/v1/robots/crowd/knowledge')).json.entries;
+      const cafe = entries.find((entry: any) => entry.question === 'Where is the cafe?');
+      const learn = (question: string, entryId = cafe.id) =>
+        request(server, 'POST', '/v1/robots/crowd/knowledge/learn', { question, entryId });
+      // Warm the index so that the learns race a cached index too.
+      expect((await request(server, 'POST', '/v1/robots/crowd/knowledge/search', { question: 'cafe' })).json.decision).toBe('answer');
+      const questions = ['espresso bar', 'flat white', 'cappuccino corner', 'latte spot', 'croissant counter', 'muffin stand'];
+      // Each question twice, all at once: two admins teaching the same thing at the same moment.
+      const results = await Promise.all([...questions, ...questions].map((question) => learn(question)));
+      expect(results.map((result) => result.status)).toEqual(Array(questions.length * 2).fill(200));
+      const stored = (await request(server, 'GET', `/v1/robots/crowd/knowledge/${cafe.id}`)).json;
+      expect([...stored.similarQuestions].sort()).toEqual([...questions].sort());
+      for (const question of questions) {
+        const searched = (await request(server, 'POST', '/v1/robots/crowd/knowledge/search', { question })).json;
+        expect(searched, question).toMatchObject({ decision: 'answer', entryId: cafe.id });
+      }
+
+      // At the limit of 50: of two concurrent learns only one fits; the other is refused and nothing is lost.
+      const hours = entries.find((entry: any) => entry.question === 'When does the museum open?');
+      const filler = Array.from({ length: 48 }, (_, i) => `opening time question number ${i}`);
+      const put = await request(server, 'PUT', `/v1/robots/crowd/knowledge/${hours.id}`, {
+        question: hours.question,
+        similarQuestions: ['opening hours', ...filler],
+        answer: hours.answer,
+        language: 'en_US',
+      });
+      expect(put.status).toBe(200);
+      const last = await Promise.all([learn('doors open when', hours.id), learn('first entry of the day', hours.id)]);
+      expect(last.map((result) => result.status).sort()).toEqual([200, 400]);
+      expect(last.find((result) => result.status === 400)!.json.error.code).toBe('INVALID_REQUEST');
+      const full = (await request(server, 'GET', `/v1/robots/crowd/knowledge/${hours.id}`)).json;
+      expect(full.similarQuestions).toHaveLength(50);
+      expect(full.similarQuestions.slice(0, 49)).toEqual(['opening hours', ...filler]);
+    });
+
     it('refuses bad input with catalog codes', async () => {
       const learn = (body: unknown, robot = 'learner') => request(server, 'POST', `/v1/robots/${robot}/knowledge/learn`, body);
       for (const body of [

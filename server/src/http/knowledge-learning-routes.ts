@@ -9,12 +9,8 @@ import { LIMITS, type LanguageCode } from '@dhkit/protocol';
 import type { AppContext } from './context.js';
 import { CodedError } from '../errors.js';
 import { completeEntry } from '../knowledge/knowledge-format.js';
-import { normalizeQuestion } from '../store/question-analytics.js';
-import type { KnowledgeChange, KnowledgeEntry } from '../store/store.js';
+import type { KnowledgeChange } from '../store/store.js';
 import { knowledgeLearnSchema, robotIdParams } from './schemas.js';
-
-/** As the entry schema allows. */
-const SIMILAR_QUESTIONS_MAX = 50;
 
 interface LearnBody {
   question: string;
@@ -23,17 +19,6 @@ interface LearnBody {
   language?: LanguageCode;
   similarQuestions?: string[];
   tags?: string[];
-}
-
-/** The change that attaches the question to an entry (unchanged when the entry already knows it). */
-function attachTo(entry: KnowledgeEntry, question: string): KnowledgeChange {
-  const known = [entry.question, ...entry.similarQuestions].map(normalizeQuestion);
-  const similarQuestions = known.includes(normalizeQuestion(question)) ? entry.similarQuestions : [...entry.similarQuestions, question];
-  if (similarQuestions.length > SIMILAR_QUESTIONS_MAX) {
-    throw new CodedError('INVALID_REQUEST', `Entry ${entry.id} already has ${SIMILAR_QUESTIONS_MAX} similar questions.`);
-  }
-  const { question: main, answer, language, tags } = entry;
-  return { update: [{ id: entry.id, entry: { question: main, similarQuestions, answer, language, tags } }], resolveQuestion: question };
 }
 
 export function knowledgeLearningRoute(app: FastifyInstance, context: AppContext): void {
@@ -48,15 +33,14 @@ export function knowledgeLearningRoute(app: FastifyInstance, context: AppContext
       const noSuchEntry = () => new CodedError('NOT_FOUND', `Robot "${robotId}" has no knowledge entry ${body.entryId}.`);
       let change: KnowledgeChange;
       if (body.entryId !== undefined) {
-        const entry = await context.store.getKnowledgeEntry(robotId, body.entryId);
-        if (!entry) throw noSuchEntry();
-        change = attachTo(entry, question);
+        // Read and written in the store's transaction (store/similar-question.ts): concurrent learns all land.
+        change = { attach: { id: body.entryId, question }, resolveQuestion: question };
       } else {
         const similarQuestions = body.similarQuestions?.map((q) => q.trim());
         const entry = completeEntry({ question, answer: body.answer!, language: body.language, similarQuestions, tags: body.tags });
         change = { insert: [entry], resolveQuestion: question };
       }
-      // Null: the entry was deleted between the read and the write.
+      // Null: no such entry (or it was deleted meanwhile).
       const result = await context.store.changeKnowledge(robotId, change);
       if (!result) throw noSuchEntry();
       context.brain.invalidate(robotId);

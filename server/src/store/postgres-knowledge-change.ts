@@ -2,12 +2,15 @@
 import type pg from 'pg';
 import { ANALYTICS_SQL, normalizeQuestion, numberedPlaceholders } from './question-analytics.js';
 import { INSERT_KNOWLEDGE_WITH_SOURCE, knowledgeFromRow, knowledgeValues, type KnowledgeRow } from './rows.js';
+import { withSimilarQuestion } from './similar-question.js';
 import type { KnowledgeChange, KnowledgeChangeResult } from './store.js';
 
 const INSERT = `${numberedPlaceholders(INSERT_KNOWLEDGE_WITH_SOURCE)} RETURNING *`;
 const UPDATE =
   'UPDATE knowledge_entries SET language = $1, question = $2, similar_questions = $3, answer = $4, tags = $5 ' +
   'WHERE robot_id = $6 AND id = $7 RETURNING *';
+const LOCK = 'SELECT * FROM knowledge_entries WHERE robot_id = $1 AND id = $2 FOR UPDATE';
+const SET_SIMILAR = 'UPDATE knowledge_entries SET similar_questions = $1 WHERE robot_id = $2 AND id = $3 RETURNING *';
 const RESOLVE = numberedPlaceholders(ANALYTICS_SQL.resolve);
 
 /** Applies the change; null when an entry to update or delete is missing (the caller rolls back then). */
@@ -26,6 +29,13 @@ export async function changePostgresKnowledge(
     const updated = (await client.query<KnowledgeRow>(UPDATE, [...knowledgeValues(entry), robotId, id])).rows[0];
     if (!updated) return null;
     rows.push(updated);
+  }
+  if (change.attach) {
+    // Locked: a concurrent attach to the same entry waits here, then reads the list this one wrote.
+    const locked = (await client.query<KnowledgeRow>(LOCK, [robotId, change.attach.id])).rows[0];
+    if (!locked) return null;
+    const similarQuestions = withSimilarQuestion(knowledgeFromRow(locked), change.attach.question);
+    rows.push((await client.query<KnowledgeRow>(SET_SIMILAR, [JSON.stringify(similarQuestions), robotId, change.attach.id])).rows[0]!);
   }
   if (change.delete?.length) {
     const deleted = await client.query('DELETE FROM knowledge_entries WHERE robot_id = $1 AND id = ANY($2::bigint[])', [

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import { ANALYTICS_SQL, normalizeQuestion } from './question-analytics.js';
 import { INSERT_KNOWLEDGE_WITH_SOURCE, knowledgeFromRow, knowledgeValues, type KnowledgeRow } from './rows.js';
+import { withSimilarQuestion } from './similar-question.js';
 import type { KnowledgeChange, KnowledgeChangeResult } from './store.js';
 
 /** Thrown inside the transaction to roll it back when an entry to change does not exist. */
@@ -19,6 +20,7 @@ export function changeSqliteKnowledge(
     'UPDATE knowledge_entries SET language = ?, question = ?, similar_questions = ?, answer = ?, tags = ? WHERE robot_id = ? AND id = ?',
   );
   const remove = db.prepare('DELETE FROM knowledge_entries WHERE robot_id = ? AND id = ?');
+  const attachStatement = db.prepare('UPDATE knowledge_entries SET similar_questions = ? WHERE robot_id = ? AND id = ?');
   const read = db.prepare<[string, number], KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = ? AND id = ?');
   const apply = db.transaction((): KnowledgeChangeResult => {
     const ids: number[] = [];
@@ -29,6 +31,13 @@ export function changeSqliteKnowledge(
     for (const { id, entry } of change.update ?? []) {
       if (update.run(...knowledgeValues(entry), robotId, id).changes !== 1) throw new MissingEntry();
       ids.push(id);
+    }
+    if (change.attach) {
+      const row = read.get(robotId, change.attach.id);
+      if (!row) throw new MissingEntry();
+      const similarQuestions = withSimilarQuestion(knowledgeFromRow(row), change.attach.question);
+      attachStatement.run(JSON.stringify(similarQuestions), robotId, change.attach.id);
+      ids.push(change.attach.id);
     }
     for (const id of change.delete ?? []) {
       if (remove.run(robotId, id).changes !== 1) throw new MissingEntry();

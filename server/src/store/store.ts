@@ -44,6 +44,12 @@ export interface KnowledgeChange {
   update?: Array<{ id: number; entry: KnowledgeEntryInput }>;
   delete?: number[];
   /**
+   * Adds a question to an entry's similar questions on the row as it is inside the transaction (unchanged when
+   * the entry already knows it; INVALID_REQUEST when it is full), so concurrent attaches all land. The entry
+   * comes after the updated ones in the result.
+   */
+  attach?: { id: number; question: string };
+  /**
    * A visitor question the change answers: its logged unanswered asks (same normalized text) are marked
    * resolved by the first entry of the result, so they leave the unanswered lists.
    */
