@@ -40,6 +40,11 @@ export function pdfFile(pages: PdfLine[][], options: { encrypted?: boolean } = {
     objects.push(`<< /Filter /Standard /V 1 /R 2 /O <${'ab'.repeat(32)}> /U <${'cd'.repeat(32)}> /P -4 >>`);
     encrypt = ` /Encrypt ${objects.length} 0 R /ID [<${'01'.repeat(16)}> <${'01'.repeat(16)}>]`;
   }
+  return writePdf(objects, encrypt);
+}
+
+/** Objects 1..n (object 1 the catalog) with their cross-reference table; `trailer` adds to the trailer. */
+export function writePdf(objects: readonly string[], trailer = ''): Buffer {
   let out = '%PDF-1.4\n';
   const offsets: number[] = [];
   objects.forEach((object, i) => {
@@ -48,7 +53,7 @@ export function pdfFile(pages: PdfLine[][], options: { encrypted?: boolean } = {
   });
   const xref = Buffer.byteLength(out, 'latin1');
   out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${encrypt} >>\nstartxref\n${xref}\n%%EOF\n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${trailer} >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
 }
 

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/index.js';
+import { cjkPdfFile } from './cjk-pdf-file.js';
 import { docxFile, pdfFile, zipBomb } from './document-files.js';
 import { ADMIN, ADMIN_KEY, tempDir } from './helpers.js';
 import { postgresAvailable, startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
@@ -185,6 +186,39 @@ describe('POST /v1/robots/:id/knowledge/documents', () => {
     expect(search.json.decision).toBe('answer');
     expect(search.json.matches[0].answer).toBe('We open at nine every day.');
   });
+
+  for (const font of ['identity', 'unigb'] as const) {
+    it(`Chinese PDF (${font === 'identity' ? 'Identity-H with a ToUnicode map' : 'predefined UniGB-UCS2-H CMap'}): questions, answers, tags`, async () => {
+      const robot = `pdf-zh-${font}`;
+      await newRobot(server, robot);
+      const pdf = cjkPdfFile(
+        [
+          { text: '参观须知', size: 18 },
+          { text: '' },
+          { text: '博物馆几点开门？' },
+          { text: '每天上午九点开门，周一闭馆。' },
+          { text: '' },
+          { text: '可以带宠物进馆吗？' },
+          { text: '除导盲犬外，宠物不能进馆。' },
+        ],
+        font,
+      );
+      const response = await send(server, importUrl(robot, 'name=faq.pdf'), pdf, 'application/pdf');
+      expect(response.status).toBe(201);
+      expect(response.json.entries.map((e: any) => [e.question, e.answer, e.language, e.tags])).toEqual([
+        ['博物馆几点开门？', '每天上午九点开门，周一闭馆。', 'zh_CN', ['参观须知']],
+        ['可以带宠物进馆吗？', '除导盲犬外，宠物不能进馆。', 'zh_CN', ['参观须知']],
+      ]);
+      const search = await send(
+        server,
+        `/v1/robots/${robot}/knowledge/search`,
+        JSON.stringify({ question: '博物馆几点开门' }),
+        'application/json',
+      );
+      expect(search.json.decision).toBe('answer');
+      expect(search.json.matches[0].answer).toBe('每天上午九点开门，周一闭馆。');
+    });
+  }
 
   it('DOCX: heading styles, bold questions and tables', async () => {
     await newRobot(server, 'docx');

@@ -3,7 +3,15 @@
  * (pdfjs runs its parser in this thread), no network, no eval, no fonts loaded. Lines are rebuilt from the
  * text items; a larger type than the body text marks a heading; a gap between lines marks a paragraph.
  * Tables and pictures of a PDF come through as text lines only.
+ *
+ * Chinese, Japanese and Korean text: fonts with a ToUnicode map (what most writers embed) are read as they
+ * are; fonts that name one of Adobe's predefined CMaps instead (UniGB-UCS2-H, GBK-EUC-H, B5pc-H… with a
+ * non-embedded STSong-Light and the like) need that CMap to turn their codes into characters, so pdfjs is
+ * pointed at the CMaps its package ships (read from disk, never fetched). Without them such a PDF reads as
+ * empty.
  */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { linesToBlocks, type ReadDocument } from './document-blocks.js';
 import { DocumentError } from './document-error.js';
@@ -12,6 +20,8 @@ import { DocumentError } from './document-error.js';
 export const MAX_PDF_PAGES = 500;
 /** More text than any FAQ (about 2,500 pages of prose). */
 const MAX_PDF_TEXT_CHARS = 5_000_000;
+/** pdfjs-dist's packed (.bcmap) predefined CMaps; pdfjs's Node build reads `${cMapUrl}${name}.bcmap` from disk. */
+const CMAP_DIR = join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'cmaps') + '/';
 
 interface PdfLine {
   text: string;
@@ -38,6 +48,8 @@ async function open(bytes: Uint8Array): Promise<PDFDocumentProxy> {
       useSystemFonts: false,
       disableAutoFetch: true,
       disableStream: true,
+      cMapUrl: CMAP_DIR,
+      cMapPacked: true,
       verbosity: 0,
     });
     return await task.promise;
