@@ -6,6 +6,12 @@ import { idfOf } from './idf.js';
  * question lacks ("where can I get a coffee" → "Is there a cafe?" whose answer serves coffee). Its IDF is
  * over answers; only entries whose question also matched are affected (see LexicalIndex.search).
  */
+/**
+ * Tokens in (nearly) every answer ("请在App里操作", a signature) tell no entry from another: their IDF is
+ * about zero, yet walking their postings cost a pass over every entry per question. They are not indexed.
+ */
+const MIN_ANSWER_IDF = 0.05;
+
 export class AnswerField {
   private readonly postings = new Map<string, { entries: Int32Array; weights: Float32Array; idf: number }>();
   private readonly shared: Float64Array;
@@ -26,6 +32,7 @@ export class AnswerField {
     });
     for (const [token, list] of lists) {
       const idf = idfOf(answers.length, list.entries.length);
+      if (idf < MIN_ANSWER_IDF) continue;
       this.postings.set(token, { entries: Int32Array.from(list.entries), weights: Float32Array.from(list.weights), idf });
     }
   }

@@ -52,6 +52,15 @@ describe('ranking', () => {
     expect(index.search(long, { limit: 1 })[0].entry.question).toBe('镇馆之宝是什么');
   });
 
+  it('reads the words of a long question past the segmented head (ICU segments only its start)', () => {
+    const index = new KnowledgeIndex([entry('How do I strikethrough text?'), entry('How do I underline text?'), entry('花呗怎么还款')]);
+    const preamble = 'so yesterday I was writing a long letter to my landlord and the editor kept doing odd things, '.repeat(3);
+    expect(preamble.length).toBeGreaterThan(200);
+    expect(index.search(`${preamble}anyway how can I strikethrough some words`)[0].entry.question).toBe('How do I strikethrough text?');
+    expect(index.search(`${preamble}anyway how can I underline some words`)[0].entry.question).toBe('How do I underline text?');
+    expect(index.search(`${'这个问题说来话长，'.repeat(20)}花呗的钱要怎样还`)[0].entry.question).toBe('花呗怎么还款');
+  });
+
   it('keeps each entry once, at its best question, and honours limit and tags', () => {
     const index = new KnowledgeIndex([
       { ...entry('opening hours', 'A', ['when do you open', 'hours of opening']), tags: ['a'] },

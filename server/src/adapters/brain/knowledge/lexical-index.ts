@@ -55,6 +55,8 @@ export interface SearchOptions {
 
 /** The question's rarest tokens that are looked up; the rest (frequent, so near-weightless) only lower recall. */
 export const MAX_QUERY_TOKENS = 32;
+/** The share of a question's weight that its least telling tokens may make up and be left unlooked-up. */
+const NEGLIGIBLE_MASS = 0.02;
 /**
  * Content words of the knowledge base weigh at least this share of a word it never uses. Plain IDF makes the
  * words most of the base is about (花呗 in an Alipay FAQ) weigh almost nothing, so a question in the domain
@@ -202,9 +204,14 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
       queryMass += idf * weight;
       if (id !== undefined) terms.push({ id, weight, idf });
     }
-    if (terms.length > MAX_QUERY_TOKENS) {
-      terms.sort((a, b) => b.idf * b.weight - a.idf * a.weight);
-      terms.length = MAX_QUERY_TOKENS;
+    terms.sort((a, b) => b.idf * b.weight - a.idf * a.weight);
+    if (terms.length > MAX_QUERY_TOKENS) terms.length = MAX_QUERY_TOKENS;
+    // The least telling tokens (frequent characters, question frames) have the longest posting lists and
+    // move a confidence by a hair: up to NEGLIGIBLE_MASS of the question's weight is left unlooked-up.
+    let negligible = NEGLIGIBLE_MASS * queryMass;
+    while (terms.length > 1 && terms[terms.length - 1].idf * terms[terms.length - 1].weight <= negligible) {
+      negligible -= terms[terms.length - 1].idf * terms[terms.length - 1].weight;
+      terms.pop();
     }
     return { terms, queryMass };
   }
