@@ -6,7 +6,8 @@
 //   The shared sets are split into TUNE (what dhkit's parameters were chosen on) and TEST halves by entry;
 //   figures are given for TEST and ALL. The held-out sets were never tuned on.
 // - scale: a 5,000-entry (and 2,000-entry) synthetic Chinese knowledge base, and crafted 500-character
-//   questions of frequent characters.
+//   questions of frequent characters; wall time per question, and the CPU time the process spent on it (on a
+//   shared, overloaded machine the wall-time tail is the scheduler, not the search).
 // Run with `node --expose-gc` (the npm script does) for meaningful heap figures.
 import { cpus, loadavg } from 'node:os';
 import { KnowledgeIndex, tokenize } from '../server/dist/adapters/brain/knowledge-brain.js';

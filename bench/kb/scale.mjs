@@ -66,8 +66,14 @@ function timedLookup(index, question) {
 }
 
 const stats = (runs, key, digits) => ({
-  p50: +percentile(runs.map((r) => r[key]), 50).toFixed(digits),
-  p99: +percentile(runs.map((r) => r[key]), 99).toFixed(digits),
+  p50: +percentile(
+    runs.map((r) => r[key]),
+    50,
+  ).toFixed(digits),
+  p99: +percentile(
+    runs.map((r) => r[key]),
+    99,
+  ).toFixed(digits),
   max: +Math.max(...runs.map((r) => r[key])).toFixed(3),
 });
 

@@ -21,7 +21,7 @@ export const MAX_PDF_PAGES = 500;
 /** More text than any FAQ (about 2,500 pages of prose). */
 const MAX_PDF_TEXT_CHARS = 5_000_000;
 /** pdfjs-dist's packed (.bcmap) predefined CMaps; pdfjs's Node build reads `${cMapUrl}${name}.bcmap` from disk. */
-const CMAP_DIR = join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'cmaps') + '/';
+const CMAP_DIR = `${join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'cmaps')}/`;
 
 interface PdfLine {
   text: string;
