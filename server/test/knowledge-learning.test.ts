@@ -165,6 +165,27 @@ function learningSuite(name: string, start: () => Promise<RunningServer>) {
       const full = (await request(server, 'GET', `/v1/robots/crowd/knowledge/${hours.id}`)).json;
       expect(full.similarQuestions).toHaveLength(50);
       expect(full.similarQuestions.slice(0, 49)).toEqual(['opening hours', ...filler]);
+
+      // The same new question made into an entry by two admins at once: one entry, not two that tie forever.
+      const create = (answer: string) =>
+        request(server, 'POST', '/v1/robots/crowd/knowledge/learn', { question: 'Can I rent a wheelchair?', answer, language: 'en_US' });
+      const created = await Promise.all([create('Yes, at the desk.'), create('Yes, free of charge.')]);
+      expect(created.map((result) => result.status).sort()).toEqual([201, 400]);
+      const refused = created.find((result) => result.status === 400)!.json.error;
+      const made = created.find((result) => result.status === 201)!.json;
+      expect(refused).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining(`Entry ${made.id} already knows`) });
+      const wheelchair = (await request(server, 'GET', '/v1/robots/crowd/knowledge')).json.entries.filter((entry: any) =>
+        /wheelchair/i.test(entry.question),
+      );
+      expect(wheelchair).toEqual([made]);
+      const asked = (await request(server, 'POST', '/v1/robots/crowd/knowledge/search', { question: 'can i rent a wheelchair' })).json;
+      expect(asked).toMatchObject({ decision: 'answer', entryId: made.id });
+      // A question an entry already knows as a similar question is refused too.
+      const known = await request(server, 'POST', '/v1/robots/crowd/knowledge/learn', { question: 'Latte spot!', answer: 'x' });
+      expect(known.json.error).toMatchObject({
+        code: 'INVALID_REQUEST',
+        message: expect.stringContaining(`Entry ${cafe.id} already knows`),
+      });
     });
 
     it('refuses bad input with catalog codes', async () => {

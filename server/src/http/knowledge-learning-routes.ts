@@ -38,7 +38,7 @@ export function knowledgeLearningRoute(app: FastifyInstance, context: AppContext
       } else {
         const similarQuestions = body.similarQuestions?.map((q) => q.trim());
         const entry = completeEntry({ question, answer: body.answer!, language: body.language, similarQuestions, tags: body.tags });
-        change = { insert: [entry], resolveQuestion: question };
+        change = { insertIfNew: entry, resolveQuestion: question };
       }
       // Null: no such entry (or it was deleted meanwhile).
       const result = await context.store.changeKnowledge(robotId, change);

@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import { ANALYTICS_SQL, normalizeQuestion, numberedPlaceholders } from './question-analytics.js';
 import { INSERT_KNOWLEDGE_WITH_SOURCE, knowledgeFromRow, knowledgeValues, type KnowledgeRow } from './rows.js';
-import { withSimilarQuestion } from './similar-question.js';
+import { refuseKnownQuestion, withSimilarQuestion } from './similar-question.js';
 import type { KnowledgeChange, KnowledgeChangeResult } from './store.js';
 
 const INSERT = `${numberedPlaceholders(INSERT_KNOWLEDGE_WITH_SOURCE)} RETURNING *`;
@@ -11,6 +11,9 @@ const UPDATE =
   'WHERE robot_id = $6 AND id = $7 RETURNING *';
 const LOCK = 'SELECT * FROM knowledge_entries WHERE robot_id = $1 AND id = $2 FOR UPDATE';
 const SET_SIMILAR = 'UPDATE knowledge_entries SET similar_questions = $1 WHERE robot_id = $2 AND id = $3 RETURNING *';
+/** Serializes the learns that make new entries of one robot (the check for a known question, then the insert). */
+const LOCK_NEW_QUESTIONS = "SELECT pg_advisory_xact_lock(hashtextextended('dhkit-knowledge-learn:' || $1, 0))";
+const KNOWN = 'SELECT id, question, similar_questions FROM knowledge_entries WHERE robot_id = $1';
 const RESOLVE = numberedPlaceholders(ANALYTICS_SQL.resolve);
 
 /** Applies the change; null when an entry to update or delete is missing (the caller rolls back then). */
@@ -21,6 +24,12 @@ export async function changePostgresKnowledge(
 ): Promise<KnowledgeChangeResult | null> {
   const now = new Date().toISOString();
   const rows: KnowledgeRow[] = [];
+  if (change.insertIfNew) {
+    await client.query(LOCK_NEW_QUESTIONS, [robotId]);
+    const known = await client.query<{ id: string; question: string; similar_questions: string }>(KNOWN, [robotId]);
+    refuseKnownQuestion(known.rows, change.insertIfNew.question);
+    rows.push((await client.query<KnowledgeRow>(INSERT, [robotId, ...knowledgeValues(change.insertIfNew), now, null, null])).rows[0]!);
+  }
   for (const entry of change.insert ?? []) {
     const source = entry.source ? [entry.source.document, entry.source.key] : [null, null];
     rows.push((await client.query<KnowledgeRow>(INSERT, [robotId, ...knowledgeValues(entry), now, ...source])).rows[0]!);

@@ -2,8 +2,10 @@
 import type Database from 'better-sqlite3';
 import { ANALYTICS_SQL, normalizeQuestion } from './question-analytics.js';
 import { INSERT_KNOWLEDGE_WITH_SOURCE, knowledgeFromRow, knowledgeValues, type KnowledgeRow } from './rows.js';
-import { withSimilarQuestion } from './similar-question.js';
+import { refuseKnownQuestion, withSimilarQuestion } from './similar-question.js';
 import type { KnowledgeChange, KnowledgeChangeResult } from './store.js';
+
+type KnownRow = { id: number; question: string; similar_questions: string };
 
 /** Thrown inside the transaction to roll it back when an entry to change does not exist. */
 class MissingEntry extends Error {}
@@ -21,9 +23,14 @@ export function changeSqliteKnowledge(
   );
   const remove = db.prepare('DELETE FROM knowledge_entries WHERE robot_id = ? AND id = ?');
   const attachStatement = db.prepare('UPDATE knowledge_entries SET similar_questions = ? WHERE robot_id = ? AND id = ?');
+  const known = db.prepare('SELECT id, question, similar_questions FROM knowledge_entries WHERE robot_id = ?');
   const read = db.prepare<[string, number], KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = ? AND id = ?');
   const apply = db.transaction((): KnowledgeChangeResult => {
     const ids: number[] = [];
+    if (change.insertIfNew) {
+      refuseKnownQuestion(known.iterate(robotId) as Iterable<KnownRow>, change.insertIfNew.question);
+      ids.push(Number(insert.run(robotId, ...knowledgeValues(change.insertIfNew), now, null, null).lastInsertRowid));
+    }
     for (const entry of change.insert ?? []) {
       const source = entry.source ? [entry.source.document, entry.source.key] : [null, null];
       ids.push(Number(insert.run(robotId, ...knowledgeValues(entry), now, ...source).lastInsertRowid));

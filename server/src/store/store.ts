@@ -50,6 +50,12 @@ export interface KnowledgeChange {
    */
   attach?: { id: number; question: string };
   /**
+   * Inserts this entry unless an entry of the robot already knows its question (as its question or a similar
+   * question, normalized): then INVALID_REQUEST naming that entry. Checked and inserted in one transaction,
+   * serialized per robot, so two concurrent learns of the same new question make one entry, not two that tie.
+   */
+  insertIfNew?: KnowledgeEntryInput;
+  /**
    * A visitor question the change answers: its logged unanswered asks (same normalized text) are marked
    * resolved by the first entry of the result, so they leave the unanswered lists.
    */
