@@ -254,9 +254,11 @@ function buildContext(
   const timeouts = sessionTimeoutsOf(options);
   const registry = new SessionRegistry(timeouts, store, app.log);
   const analyticsDrops = new AnalyticsDrops(app.log);
-  const metrics = new ServerMetrics(() => registry.all().map((session) => ({ robotId: session.robot.id })), {
-    processMetrics: options.processMetrics,
-  });
+  const metrics = new ServerMetrics(
+    () => registry.all().map((session) => ({ robotId: session.robot.id })),
+    () => store.liveLeasesByRobot(Date.now()),
+    { processMetrics: options.processMetrics },
+  );
   const sessionServices: SessionServices = {
     store,
     log: app.log,

@@ -7,6 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import WebSocket from 'ws';
 import { ADMIN, ADMIN_KEY } from './helpers.js';
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
@@ -165,6 +166,36 @@ describe('three processes on one PostgreSQL database', () => {
     expect(results.filter((r) => r.status === 201)).toHaveLength(3);
     expect(results.filter((r) => r.status === 429 && r.json.error.code === 'CONCURRENCY_LIMIT')).toHaveLength(57);
     for (const url of urls) expect((await api(url, 'GET', '/v1/robots/race3/sessions')).json.sessions).toHaveLength(3);
+  });
+
+  it('/metrics on every process reports the leases held by all of them, per robot; sessions served stay per process', async () => {
+    await api(urls[0], 'POST', '/v1/robots', { id: 'metered', name: 'Metered', concurrency: 10 });
+    await api(urls[0], 'POST', '/v1/robots', { id: 'metered2', name: 'Metered 2', concurrency: 10 });
+    const admit = async (url: string, robotId: string) => {
+      const { onceCode } = (await api(url, 'POST', `/v1/robots/${robotId}/once-codes`, {})).json;
+      expect((await api(url, 'POST', '/v1/sessions', { robotId, onceCode }, {})).status).toBe(201);
+    };
+    // Process 0 admits two, process 1 one, process 2 none; another robot's lease on process 2.
+    await admit(urls[0], 'metered');
+    await admit(urls[0], 'metered');
+    await admit(urls[1], 'metered');
+    await admit(urls[2], 'metered2');
+    const scrape = async (url: string) => {
+      const response = await fetch(`${url}/metrics`, { headers: ADMIN });
+      expect(response.status).toBe(200);
+      const families = parsePrometheusTextFormat(await response.text());
+      return (name: string, robot: string) =>
+        Number(families.find((f) => f.name === name)?.metrics.find((m) => m.labels?.robot === robot)?.value ?? 0);
+    };
+    const scraped = await Promise.all(urls.map(scrape));
+    expect(scraped.map((value) => value('dhkit_leases_in_use', 'metered'))).toEqual([3, 3, 3]);
+    expect(scraped.map((value) => value('dhkit_leases_in_use', 'metered2'))).toEqual([1, 1, 1]);
+    expect(scraped.map((value) => value('dhkit_sessions_served', 'metered'))).toEqual([2, 1, 0]);
+    // A kick through process 2 frees a lease process 0 holds: every process reports it at the next scrape.
+    const { sessions } = (await api(urls[2], 'GET', '/v1/robots/metered/sessions')).json;
+    expect((await api(urls[2], 'DELETE', `/v1/sessions/${sessions[0].sessionId}`)).status).toBe(204);
+    const after = await Promise.all(urls.map(scrape));
+    expect(after.map((value) => value('dhkit_leases_in_use', 'metered'))).toEqual([2, 2, 2]);
   });
 
   it('one code raced 50 times over three processes: admitted once', async () => {

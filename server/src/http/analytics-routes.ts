@@ -4,7 +4,7 @@ import type { AppContext } from './context.js';
 import { CodedError } from '../errors.js';
 import { adminGuard } from './admin-auth.js';
 import type { AnalyticsQuery, UnansweredQuery } from '../store/store.js';
-import { analyticsQuery, robotIdParams, unansweredQuestionsQuery } from './schemas.js';
+import { analyticsQuery, robotIdParams, slowestTurnsQuery, unansweredQuestionsQuery } from './schemas.js';
 
 /** The window when `from` is not given: the last 30 days before `to`. */
 const DEFAULT_ANALYTICS_WINDOW_MS = 30 * 24 * 3600_000;
@@ -20,6 +20,7 @@ function parseTime(value: string | undefined, name: string, fallback: number): n
 }
 
 type WindowQuery = { from?: string; to?: string; limit?: string };
+type PagedWindowQuery = WindowQuery & { offset?: string };
 
 /** The window and row limit of an analytics request. */
 function analyticsWindow(query: WindowQuery): AnalyticsQuery {
@@ -29,6 +30,11 @@ function analyticsWindow(query: WindowQuery): AnalyticsQuery {
   const limit = query.limit === undefined ? DEFAULT_ANALYTICS_LIMIT : Number(query.limit);
   if (limit < 1 || limit > MAX_ANALYTICS_LIMIT) throw new CodedError('INVALID_REQUEST', `limit must be 1..${MAX_ANALYTICS_LIMIT}.`);
   return { from, to, limit };
+}
+
+/** The page of `rows` (read with one extra row) and the offset of the next page, null on the last. */
+function nextPage<T>(rows: T[], { limit, offset }: { limit: number; offset: number }): { rows: T[]; nextOffset: number | null } {
+  return { rows: rows.slice(0, limit), nextOffset: rows.length > limit ? offset + limit : null };
 }
 
 export function analyticsRoutes(context: AppContext): FastifyPluginAsync {
@@ -52,15 +58,36 @@ export function analyticsRoutes(context: AppContext): FastifyPluginAsync {
       },
     );
 
-    /** Unanswered questions grouped, with the entry the brain suggested: what to teach next (knowledge/learn). */
-    app.get<{ Params: { id: string }; Querystring: WindowQuery & { status?: UnansweredQuery['status'] } }>(
+    /**
+     * Unanswered questions grouped, with the entry the brain suggested: what to teach next (knowledge/learn). Paged:
+     * one row more than asked for is read to tell whether a next page exists.
+     */
+    app.get<{ Params: { id: string }; Querystring: PagedWindowQuery & { status?: UnansweredQuery['status'] } }>(
       '/v1/robots/:id/analytics/questions',
       { schema: { params: robotIdParams, querystring: unansweredQuestionsQuery } },
       async (request) => {
         const robot = await loadRobot(request.params.id);
-        const query = { ...analyticsWindow(request.query), status: request.query.status ?? 'unanswered' };
-        const questions = await context.store.unansweredQuestions(robot.id, query);
-        return { robotId: robot.id, ...window(query), status: query.status, questions };
+        const query = {
+          ...analyticsWindow(request.query),
+          status: request.query.status ?? 'unanswered',
+          offset: Number(request.query.offset ?? 0),
+        };
+        const rows = await context.store.unansweredQuestions(robot.id, { ...query, limit: query.limit + 1 });
+        const page = nextPage(rows, query);
+        return { robotId: robot.id, ...window(query), status: query.status, questions: page.rows, nextOffset: page.nextOffset };
+      },
+    );
+
+    /** The slowest turns (question → first audio) with their stages: where a slow answer's time went. */
+    app.get<{ Params: { id: string }; Querystring: PagedWindowQuery }>(
+      '/v1/robots/:id/analytics/slowest-turns',
+      { schema: { params: robotIdParams, querystring: slowestTurnsQuery } },
+      async (request) => {
+        const robot = await loadRobot(request.params.id);
+        const query = { ...analyticsWindow(request.query), offset: Number(request.query.offset ?? 0) };
+        const rows = await context.store.slowestTurns(robot.id, { ...query, limit: query.limit + 1 });
+        const page = nextPage(rows, query);
+        return { robotId: robot.id, ...window(query), turns: page.rows, nextOffset: page.nextOffset };
       },
     );
   };

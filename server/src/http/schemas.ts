@@ -152,10 +152,31 @@ export const knowledgeDocumentQuery = {
 } as const;
 
 /** GET /v1/robots/:id/analytics/questions: the analytics window and limit, and which unanswered questions. */
+/** Rows to skip when paging a long list (digits; the answer's `nextOffset` is the next page's). */
+const offsetParam = { type: 'string', pattern: '^[0-9]{1,6}$' } as const;
+
 export const unansweredQuestionsQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { ...analyticsQuery.properties, status: { type: 'string', enum: ['unanswered', 'suggested', 'declined'] } },
+  properties: {
+    ...analyticsQuery.properties,
+    status: { type: 'string', enum: ['unanswered', 'suggested', 'declined'] },
+    offset: offsetParam,
+  },
+} as const;
+
+/** GET /v1/robots/:id/analytics/slowest-turns. */
+export const slowestTurnsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...analyticsQuery.properties, offset: offsetParam },
+} as const;
+
+/** GET /v1/robots/:id/sessions: a page of the live sessions. */
+export const sessionPageQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { limit: { type: 'string', pattern: '^[0-9]{1,4}$' }, offset: offsetParam },
 } as const;
 
 /** POST /v1/robots/:id/knowledge/search. */

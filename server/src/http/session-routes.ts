@@ -10,7 +10,14 @@ import { isOriginAllowed, matchesHash } from '../security/secrets.js';
 import { SessionRegistry } from '../sessions/session-registry.js';
 import type { SessionRecord } from '../store/store.js';
 import { adminGuard } from './admin-auth.js';
-import { drivenTextBodySchema, robotIdParams, sessionEndBodySchema, sessionIdParams, sessionRequestSchema } from './schemas.js';
+import {
+  drivenTextBodySchema,
+  robotIdParams,
+  sessionEndBodySchema,
+  sessionIdParams,
+  sessionPageQuery,
+  sessionRequestSchema,
+} from './schemas.js';
 
 /** Sends the CORS headers for `origin` (and Vary: Origin, since the answer depends on it). */
 function allowOrigin(reply: FastifyReply, origin: string | undefined): void {
@@ -124,19 +131,32 @@ async function beaconRoutes(app: FastifyInstance, context: AppContext): Promise<
   });
 }
 
+const DEFAULT_SESSION_PAGE = 100;
+const MAX_SESSION_PAGE = 500;
+
 /** The admin's view of sessions: list a robot's, kick one, make one speak. */
 function adminSessionRoutes(app: FastifyInstance, context: AppContext): void {
   const admin = adminGuard(context.adminKeyHash, context.adminLockout);
 
-  app.get<{ Params: { id: string } }>(
+  /** A page of a robot's live sessions, oldest first, with the leases in use (all processes) against its limit. */
+  app.get<{ Params: { id: string }; Querystring: { limit?: string; offset?: string } }>(
     '/v1/robots/:id/sessions',
-    { schema: { params: robotIdParams }, onRequest: admin },
+    { schema: { params: robotIdParams, querystring: sessionPageQuery }, onRequest: admin },
     async (request) => {
+      const limit = request.query.limit === undefined ? DEFAULT_SESSION_PAGE : Number(request.query.limit);
+      if (limit < 1 || limit > MAX_SESSION_PAGE) throw new CodedError('INVALID_REQUEST', `limit must be 1..${MAX_SESSION_PAGE}.`);
+      const offset = Number(request.query.offset ?? 0);
       const robot = await context.store.getRobot(request.params.id);
       if (!robot) throw new CodedError('ROBOT_NOT_FOUND');
       const now = Date.now();
-      const sessions = await context.store.listLiveSessions(robot.id, now);
-      return { robotId: robot.id, concurrency: robot.concurrency, sessions: sessions.map((s) => describeSession(s, context)) };
+      const sessions = await context.store.listLiveSessionPage(robot.id, now, { limit: limit + 1, offset });
+      return {
+        robotId: robot.id,
+        concurrency: robot.concurrency,
+        inUse: await context.store.countLiveSessions(robot.id, now),
+        sessions: sessions.slice(0, limit).map((s) => describeSession(s, context)),
+        nextOffset: sessions.length > limit ? offset + limit : null,
+      };
     },
   );
 

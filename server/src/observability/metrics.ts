@@ -1,7 +1,8 @@
 /**
  * The server's Prometheus metrics (prom-client), one registry per app so that several apps in one process (tests,
  * the worker cluster) never share counters. Parts of the server report through the small `record*` methods; the
- * gauges that describe the present (live sessions, leases per robot) are read when /metrics is scraped.
+ * gauges that describe the present (live sessions, leases per robot) are read when /metrics is scraped — the leases
+ * from the store, so that every process of a PostgreSQL cluster reports the same cluster-wide count.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -25,8 +26,15 @@ export class ServerMetrics {
   private readonly storeErrors: Counter<string>;
   private readonly adminChanges: Counter<'action'>;
 
-  /** `liveSessions` lists this process's live sessions when scraped. */
-  constructor(liveSessions: () => readonly LiveSessionView[], options: { processMetrics?: boolean } = {}) {
+  /**
+   * `liveSessions` lists this process's live sessions when scraped; `leasesByRobot` counts the leases held in the
+   * store (all processes sharing it) per robot.
+   */
+  constructor(
+    liveSessions: () => readonly LiveSessionView[],
+    leasesByRobot: () => Promise<ReadonlyMap<string, number>>,
+    options: { processMetrics?: boolean } = {},
+  ) {
     const registers = [this.registry];
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'dhkit_' });
     new Gauge({
@@ -38,8 +46,8 @@ export class ServerMetrics {
       },
     });
     new Gauge({
-      name: 'dhkit_leases_in_use',
-      help: 'Concurrency leases held by this process, per robot.',
+      name: 'dhkit_sessions_served',
+      help: 'Live sessions served by this process, per robot.',
       labelNames: ['robot'],
       registers,
       collect() {
@@ -47,6 +55,22 @@ export class ServerMetrics {
         const perRobot = new Map<string, number>();
         for (const session of liveSessions()) perRobot.set(session.robotId, (perRobot.get(session.robotId) ?? 0) + 1);
         for (const [robot, n] of perRobot) this.set({ robot }, n);
+      },
+    });
+    const storeErrors = () => this.storeErrors;
+    new Gauge({
+      name: 'dhkit_leases_in_use',
+      help: 'Concurrency leases held per robot, counted in the store: every process sharing it, not only this one.',
+      labelNames: ['robot'],
+      registers,
+      async collect() {
+        this.reset();
+        try {
+          for (const [robot, n] of await leasesByRobot()) this.set({ robot }, n);
+        } catch {
+          // A store outage leaves the gauge empty for this scrape (an absent series, not a false zero).
+          storeErrors().inc();
+        }
       },
     });
     this.admitted = new Counter({ name: 'dhkit_sessions_admitted_total', help: 'Sessions admitted.', labelNames: ['robot'], registers });

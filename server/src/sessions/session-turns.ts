@@ -76,7 +76,7 @@ export class SessionTurns {
       history: this.history.recent(),
       extendParam,
     });
-    this.runTurn(turn, this.observeQuestion(turn, chatId, text, source));
+    this.runTurn(turn, this.observeQuestion(turn, chatId, text, source, receivedAt));
   }
 
   /**
@@ -166,17 +166,26 @@ export class SessionTurns {
   }
 
   /** Wraps an answer so its question lands in the analytics log when the turn ends. */
-  private observeQuestion(turn: Turn, chatId: string, question: string, source: AsyncIterable<BrainChunk>): AsyncIterable<BrainChunk> {
+  private observeQuestion(
+    turn: Turn,
+    chatId: string,
+    question: string,
+    source: AsyncIterable<BrainChunk>,
+    receivedAt: number,
+  ): AsyncIterable<BrainChunk> {
     const { host } = this;
     if (!host.services.onQuestion) return source;
-    const observer = new QuestionObserver({
-      robotId: host.robot.id,
-      sessionId: host.id,
-      chatId,
-      question,
-      language: answerLanguage(question, host.robot, host.language),
-      brain: host.robot.brain.type,
-    });
+    const observer = new QuestionObserver(
+      {
+        robotId: host.robot.id,
+        sessionId: host.id,
+        chatId,
+        question,
+        language: answerLanguage(question, host.robot, host.language),
+        brain: host.robot.brain.type,
+      },
+      receivedAt,
+    );
     this.questions.set(turn, observer);
     return observer.observe(source);
   }

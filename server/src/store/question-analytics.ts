@@ -24,8 +24,8 @@ const WINDOW = 'robot_id = ? AND created_at >= ? AND created_at < ?';
 
 export const ANALYTICS_SQL = {
   insert:
-    'INSERT INTO questions (robot_id, session_id, chat_id, language, question, normalized, brain, entry_id, confidence, latency_ms, answered, created_at) ' +
-    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO questions (robot_id, session_id, chat_id, language, question, normalized, brain, entry_id, confidence, latency_ms, answered, ' +
+    'created_at, stages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   totals: `SELECT COUNT(*) AS questions, COALESCE(SUM(answered), 0) AS answered, COUNT(latency_ms) AS timed FROM questions WHERE ${WINDOW}`,
   /** args: window…, offset */
   latencyAt: `SELECT latency_ms FROM questions WHERE ${WINDOW} AND latency_ms IS NOT NULL ORDER BY latency_ms LIMIT 1 OFFSET ?`,
@@ -45,24 +45,30 @@ export const ANALYTICS_SQL = {
 
 /**
  * Unanswered questions grouped, with the entry the brain suggested (a suggestion is logged with the entry it
- * suggested first; a declined question without one). args: window…, limit.
+ * suggested first; a declined question without one). args: window…, limit, offset.
  */
 function unansweredSql(status: UnansweredQuery['status']): string {
   const only = { unanswered: '', suggested: ' AND entry_id IS NOT NULL', declined: ' AND entry_id IS NULL' }[status];
   return (
     `SELECT normalized, MIN(question) AS question, COUNT(*) AS n, MAX(created_at) AS last, MAX(entry_id) AS entry_id ` +
     `FROM questions WHERE ${WINDOW} AND answered = 0 AND resolved_entry_id IS NULL${only} ` +
-    `GROUP BY normalized ORDER BY n DESC, last DESC, normalized LIMIT ?`
+    `GROUP BY normalized ORDER BY n DESC, last DESC, normalized LIMIT ? OFFSET ?`
   );
 }
 
 /** Runs unansweredSql through `query(sql, args)` (the backend's own) and shapes the rows. */
 export async function runUnansweredQuestions(
   robotId: string,
-  { from, to, limit, status }: UnansweredQuery,
+  { from, to, limit, status, offset = 0 }: UnansweredQuery,
   query: <R>(sql: string, args: unknown[]) => Promise<R[]>,
 ): Promise<UnansweredQuestion[]> {
-  const rows = await query<{ question: string; n: Num; last: Num; entry_id: Num }>(unansweredSql(status), [robotId, from, to, limit]);
+  const rows = await query<{ question: string; n: Num; last: Num; entry_id: Num }>(unansweredSql(status), [
+    robotId,
+    from,
+    to,
+    limit,
+    offset,
+  ]);
   return rows.map((row) => ({
     question: row.question,
     count: Number(row.n),

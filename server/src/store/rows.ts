@@ -4,6 +4,7 @@
  */
 import type { Robot } from '@dhkit/protocol';
 import { normalizeQuestion } from './question-analytics.js';
+import { stagesText } from './slow-turns.js';
 import type { KnowledgeEntry, KnowledgeEntryInput, QuestionRecordInput, SessionRecord } from './store.js';
 
 /** Settings key whose value changes with every write to a robot's knowledge. */
@@ -90,6 +91,7 @@ export function questionValues(r: QuestionRecordInput): unknown[] {
     r.latencyMs === null ? null : Math.round(r.latencyMs),
     r.answered ? 1 : 0,
     r.createdAt,
+    stagesText(r.stages),
   ];
 }
 

@@ -1,5 +1,6 @@
 import type { Robot } from '@dhkit/protocol';
 import { readAuditEntries, writeAuditEntry, type AuditEntry, type AuditEntryInput, type AuditQuery } from './audit-log.js';
+import { LIVE_SESSION_PAGE_SQL, runLeasesByRobot, type PageQuery } from './live-leases.js';
 import { ANALYTICS_SQL, runAnalytics, runUnansweredQuestions } from './question-analytics.js';
 import {
   KNOWLEDGE_REVISION_PREFIX,
@@ -7,9 +8,12 @@ import {
   questionValues,
   revisionsFromRows,
   robotFromRow,
+  sessionFromRow,
   type KnowledgeRow,
   type RobotRow,
+  type SessionRow,
 } from './rows.js';
+import { runSlowestTurns, type SlowTurn, type SlowTurnsQuery } from './slow-turns.js';
 import type { SqlRunner } from './sql-runner.js';
 import type {
   AnalyticsQuery,
@@ -17,6 +21,7 @@ import type {
   KnowledgeEntryInput,
   QuestionAnalytics,
   QuestionRecordInput,
+  SessionRecord,
   UnansweredQuery,
   UnansweredQuestion,
 } from './store.js';
@@ -27,8 +32,9 @@ export const SET_SETTING_SQL = 'INSERT INTO settings (key, value) VALUES (?, ?) 
 
 /**
  * What the SQLite and the PostgreSQL store do alike: the statements that read the same in both dialects, written
- * once with `?` placeholders and run through the store's SqlRunner, and the mapping of their rows. Each store adds
- * what differs: opening and migrating, transactions and bulk writes, admission and leases.
+ * once with `?` placeholders and run through the store's SqlRunner, and the mapping of their rows (the live-lease
+ * reads too: a page of sessions, the leases per robot). Each store adds what differs: opening and migrating,
+ * transactions and bulk writes, admission and lease renewal.
  */
 export abstract class SqlStore {
   /** The store's way to run the shared SQL. */
@@ -105,6 +111,10 @@ export abstract class SqlStore {
     return runUnansweredQuestions(robotId, query, this.sql.all);
   }
 
+  async slowestTurns(robotId: string, query: SlowTurnsQuery): Promise<SlowTurn[]> {
+    return runSlowestTurns(robotId, query, this.sql.all);
+  }
+
   async pruneQuestions(before: number): Promise<number> {
     return this.sql.run(ANALYTICS_SQL.prune, [before]);
   }
@@ -115,5 +125,13 @@ export abstract class SqlStore {
 
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
     return readAuditEntries(this.sql, query);
+  }
+
+  async listLiveSessionPage(robotId: string, now: number, { limit, offset }: PageQuery): Promise<SessionRecord[]> {
+    return (await this.sql.all<SessionRow>(LIVE_SESSION_PAGE_SQL, [robotId, now, limit, offset])).map(sessionFromRow);
+  }
+
+  async liveLeasesByRobot(now: number): Promise<Map<string, number>> {
+    return runLeasesByRobot(now, this.sql.all);
   }
 }

@@ -10,6 +10,8 @@
 import type { AuditEntry, AuditEntryInput, AuditQuery } from './audit-log.js';
 import type { LanguageCode, Robot } from '@dhkit/protocol';
 import type { SharedLimitStore } from './shared-limits.js';
+import type { PageQuery } from './live-leases.js';
+import type { SlowTurn, SlowTurnsQuery, TurnStages } from './slow-turns.js';
 import { CodedError } from '../errors.js';
 
 export interface KnowledgeEntryInput {
@@ -86,6 +88,8 @@ export interface QuestionRecordInput {
   answered: boolean;
   /** Epoch milliseconds. */
   createdAt: number;
+  /** Where the turn's time went (store/slow-turns.ts); absent for turns not timed stage by stage. */
+  stages?: TurnStages | null;
 }
 
 export interface AnalyticsQuery {
@@ -116,6 +120,8 @@ export interface QuestionAnalytics {
 export interface UnansweredQuery extends AnalyticsQuery {
   /** suggested: the brain offered "did you mean"; declined: it gave the fallback answer; unanswered: both. */
   status: 'unanswered' | 'suggested' | 'declined';
+  /** Groups to skip (paging); 0 when absent. */
+  offset?: number;
 }
 
 export interface UnansweredQuestion {
@@ -202,6 +208,8 @@ export interface Store {
   questionAnalytics(robotId: string, query: AnalyticsQuery): Promise<QuestionAnalytics>;
   /** Unanswered questions grouped by normalized text, most asked first (resolved ones left out). */
   unansweredQuestions(robotId: string, query: UnansweredQuery): Promise<UnansweredQuestion[]>;
+  /** Logged questions by question → first audio, slowest first, with their turn's stages. */
+  slowestTurns(robotId: string, query: SlowTurnsQuery): Promise<SlowTurn[]>;
   /** Deletes logged questions created before `before` (epoch ms); returns how many. */
   pruneQuestions(before: number): Promise<number>;
 
@@ -221,6 +229,10 @@ export interface Store {
   /** Sessions of a robot holding a slot at `now` (not ended, lease not run out), oldest first. */
   listLiveSessions(robotId: string, now: number): Promise<SessionRecord[]>;
   countLiveSessions(robotId: string, now: number): Promise<number>;
+  /** One page of listLiveSessions (same order). */
+  listLiveSessionPage(robotId: string, now: number, page: PageQuery): Promise<SessionRecord[]>;
+  /** Leases held at `now` per robot, by every process sharing the store (robots with none are absent). */
+  liveLeasesByRobot(now: number): Promise<Map<string, number>>;
   /**
    * Extends the leases of these sessions to `leaseExpiresAt`, in one statement. Only sessions still holding
    * a slot at `now` are renewed (a lapsed lease may already have been given to someone else). Returns the

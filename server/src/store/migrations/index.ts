@@ -176,6 +176,16 @@ const SOURCES: readonly MigrationSource[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'turn stages',
+    // JSON of the milliseconds from a question's arrival to each stage of its turn (store/slow-turns.ts), so the
+    // console can list the slowest turns with where their time went. NULL for questions logged before.
+    sql: () => `
+      ALTER TABLE questions ADD COLUMN stages TEXT;
+      CREATE INDEX questions_robot_latency ON questions(robot_id, latency_ms);
+    `,
+  },
 ];
 
 function render(dialect: Dialect): readonly Migration[] {
