@@ -2,8 +2,9 @@
  * The operator's console (/admin/) driven like an operator in real Chromium, against a real server: sign in (and
  * a clear message for a missing or wrong key), create a robot, import a knowledge CSV, talk to the robot in
  * "Try it" and hear the answer, see the unanswered question and attach it to an entry with one action, ask again
- * and get the answer, kick a live session. On every page: axe-core finds nothing serious or critical, the strict
- * CSP is never violated, and no secret is ever on screen.
+ * and get the answer, see the slowest turns with their stages, kick a live session. On every page, in English and
+ * Chinese, light and dark: axe-core finds nothing serious or critical, the strict CSP is never violated, and no
+ * secret is ever on screen. On a tablet (portrait and landscape) every page fits the screen's width.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -32,8 +33,45 @@ async function openConsole(page: Page, url: string): Promise<void> {
 }
 
 async function signIn(page: Page, key: string): Promise<void> {
-  await page.getByLabel('Admin key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#admin-key').fill(key);
+  await page.locator('#admin-key').press('Enter');
+}
+
+/** The console in this language and theme from the first paint (the preferences the header's switches store). */
+async function prefer(page: Page, language: 'en' | 'zh', theme: 'light' | 'dark'): Promise<void> {
+  await page.addInitScript(
+    ([l, t]) => {
+      localStorage.setItem('dhkit-console-language', l);
+      localStorage.setItem('dhkit-console-theme', t);
+    },
+    [language, theme],
+  );
+  await page.emulateMedia({ colorScheme: theme });
+}
+
+/**
+ * What does not fit the viewport's width: the page scrolling sideways, or a control (button, input, link) whose box
+ * ends past the right edge outside a table's own scroll area. Walks the shadow roots.
+ */
+async function overflow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const problems: string[] = [];
+    if (document.documentElement.scrollWidth > width + 1)
+      problems.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
+    const walk = (root: Document | ShadowRoot) => {
+      for (const element of root.querySelectorAll('*')) {
+        if (element.shadowRoot) walk(element.shadowRoot);
+        if (!element.matches('button, input, select, textarea, a')) continue;
+        if (element.closest('.scroll')) continue;
+        const box = element.getBoundingClientRect();
+        if (box.width > 0 && box.right > width + 1)
+          problems.push(`${element.tagName} ${element.textContent?.trim() || element.getAttribute('name')} ends at ${box.right}`);
+      }
+    };
+    walk(document);
+    return problems;
+  });
 }
 
 async function axeViolations(page: Page): Promise<string[]> {
@@ -139,13 +177,29 @@ test.describe('operator console', () => {
     await page.getByRole('button', { name: 'Play sample en_US' }).click();
     expect((await sample).status()).toBe(200);
     expect((await sample).headers()['content-type']).toBe('audio/wav');
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    // Typed inputs per setting: the server's message shows beside the input it is about, then a valid value is saved.
+    await page.getByLabel('Questions: burst').fill('0');
+    await page.getByLabel('Questions: per minute').fill('30');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const burst = page.locator('[name="rateLimits.questions.burst"]');
+    await expect(burst).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.locator('[id="e-rateLimits.questions.burst"]')).toContainText('rateLimits/questions/burst must be an integer from 1');
+    await burst.fill('5');
+    await page.getByLabel('Lexicon (one "word = what to say" per line)').fill('dhkit = D H kit');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.locator('tr[data-robot="shop"]')).toBeVisible();
+    const saved = (await server.admin('GET', '/v1/robots/shop')).json;
+    expect(saved.rateLimits).toEqual({ questions: { burst: 5, perMinute: 30 } });
+    expect(saved.lexicon).toEqual([{ word: 'dhkit', say: 'D H kit' }]);
     await server.admin('POST', '/v1/robots', {
       id: 'hooked',
       name: 'Hooked',
       brain: { type: 'webhook', url: 'https://hooks.example/answer', secret: WEBHOOK_SECRET },
     });
     await page.evaluate(() => location.reload());
+    await page.getByRole('button', { name: 'Edit shop' }).click();
+    await expect(page.getByLabel('Lexicon (one "word = what to say" per line)')).toHaveValue('dhkit = D H kit');
+    await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'Edit hooked' }).click();
     await expect(page.getByLabel('Signing secret')).toHaveAttribute('type', 'password');
     await expectNoSecretShown(page);
@@ -189,6 +243,13 @@ test.describe('operator console', () => {
     await row.getByRole('button', { name: 'Attach' }).click();
     await expect(page.getByText(`Attached to entry #${voucher.id}.`)).toBeVisible();
 
+    // The slowest turns, each with its stages (the three asked so far were all timed).
+    const slowest = page.locator('table[data-table="slowest-turns"] tbody tr');
+    await expect(slowest).toHaveCount(3);
+    const latencies = await slowest.evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-latency'))));
+    expect(latencies).toEqual([...latencies].sort((a, b) => b - a));
+    await expect(slowest.first()).toContainText(' ms');
+
     // Asked again: now answered from the entry.
     await openTryIt(page, 'shop');
     expect(await ask(page, unknown)).toContain('vouchers are welcome');
@@ -216,22 +277,58 @@ test.describe('operator console', () => {
     expect(await page.evaluate(() => (window as any).__cspViolations)).toEqual([]);
   });
 
-  for (const theme of ['light', 'dark'] as const) {
-    test(`every page passes axe-core without serious or critical violations (${theme})`, async ({ page, server }) => {
-      await page.emulateMedia({ colorScheme: theme });
+  const TEXTS = {
+    en: { newRobot: 'New robot', tryIt: 'Try it demo', mediaMode: 'Media mode' },
+    zh: { newRobot: '新建机器人', tryIt: '试一试 demo', mediaMode: '媒体模式' },
+  };
+  for (const language of ['en', 'zh'] as const) {
+    for (const theme of ['light', 'dark'] as const) {
+      test(`every page passes axe-core without serious or critical violations (${language}, ${theme})`, async ({ page, server }) => {
+        await prefer(page, language, theme);
+        await openConsole(page, server.url);
+        await signIn(page, ADMIN_KEY);
+        await expect(page.locator('html')).toHaveAttribute('lang', language === 'zh' ? 'zh-CN' : 'en');
+        for (const name of PAGES) {
+          await goTo(page, name);
+          await page.waitForTimeout(500);
+          expect(await axeViolations(page), name).toEqual([]);
+        }
+        await goTo(page, 'robots');
+        await page.getByRole('button', { name: TEXTS[language].newRobot }).click();
+        // Every input the form has: the LiveKit media settings too.
+        await page.getByLabel(TEXTS[language].mediaMode).selectOption('livekit');
+        expect(await axeViolations(page), 'robot form').toEqual([]);
+        await page.getByRole('button', { name: TEXTS[language].tryIt }).click();
+        expect(await axeViolations(page), 'try it').toEqual([]);
+        expect(await page.evaluate(() => (window as any).__cspViolations)).toEqual([]);
+      });
+    }
+  }
+
+  for (const [width, height] of [
+    [768, 1024],
+    [1024, 768],
+  ]) {
+    test(`on a tablet (${width}×${height}) every page fits the width, nothing is cut`, async ({ browser, server }) => {
+      const context = await browser.newContext({ viewport: { width, height }, isMobile: true, hasTouch: true });
+      const page = await context.newPage();
       await openConsole(page, server.url);
       await signIn(page, ADMIN_KEY);
+      await expect(page.getByRole('link', { name: 'Robots' })).toBeVisible();
       for (const name of PAGES) {
         await goTo(page, name);
         await page.waitForTimeout(500);
-        expect(await axeViolations(page), name).toEqual([]);
+        expect(await overflow(page), name).toEqual([]);
+        // The page navigation stays on screen.
+        for (const link of await page.getByRole('navigation').getByRole('link').all()) await expect(link).toBeInViewport();
       }
       await goTo(page, 'robots');
       await page.getByRole('button', { name: 'New robot' }).click();
-      expect(await axeViolations(page), 'robot form').toEqual([]);
+      await page.getByLabel('Media mode').selectOption('livekit');
+      expect(await overflow(page), 'robot form').toEqual([]);
       await page.getByRole('button', { name: 'Try it demo' }).click();
-      expect(await axeViolations(page), 'try it').toEqual([]);
-      expect(await page.evaluate(() => (window as any).__cspViolations)).toEqual([]);
+      expect(await overflow(page), 'try it').toEqual([]);
+      await context.close();
     });
   }
 });

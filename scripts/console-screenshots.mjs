@@ -1,6 +1,6 @@
 // Takes the screenshots in docs/console.md: every console page against a real server with a little history
-// (a robot, its knowledge, visitors' questions, a live session), in light/English and dark/Chinese, plus the
-// sign-in page and a tablet view. Run after `npm run build`: node scripts/console-screenshots.mjs
+// (a robot, its knowledge, visitors' questions, a live session), in English and Chinese, each light and dark, plus
+// the sign-in page and tablet views (portrait and landscape). Run after `npm run build`: node scripts/console-screenshots.mjs
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,10 +84,7 @@ await visit('shop', ['When do you open?', 'Do you sell gift cards?', 'Do you sel
 await visit('shop', ['Opening hours'], true);
 
 const browser = await launchChromium();
-const shots = [
-  { suffix: 'en-light', language: 'en', theme: 'light' },
-  { suffix: 'zh-dark', language: 'zh', theme: 'dark' },
-];
+const shots = ['en', 'zh'].flatMap((language) => ['light', 'dark'].map((theme) => ({ suffix: `${language}-${theme}`, language, theme })));
 for (const { suffix, language, theme } of shots) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   await page.addInitScript(
@@ -129,16 +126,22 @@ for (const { suffix, language, theme } of shots) {
   }
   await page.close();
 }
-// A tablet in portrait: the layout folds, nothing is cut.
-const tablet = await browser.newPage({ viewport: { width: 820, height: 1180 }, isMobile: true, hasTouch: true });
-await tablet.goto(`${server.url}/admin/`);
-await tablet.locator('#admin-key').fill(KEY);
-await tablet.locator('#admin-key').press('Enter');
-await tablet.waitForSelector('dh-robots-page');
-await tablet.evaluate(() => (location.hash = '#/questions'));
-await tablet.getByTestId('robot-picker').selectOption('shop');
-await tablet.waitForTimeout(900);
-await tablet.screenshot({ path: `${OUT}/questions-tablet.png` });
+// Tablets in portrait and landscape: the layout folds, nothing is cut.
+for (const [name, width, height] of [
+  ['tablet', 768, 1024],
+  ['tablet-landscape', 1024, 768],
+]) {
+  const tablet = await browser.newPage({ viewport: { width, height }, isMobile: true, hasTouch: true });
+  await tablet.goto(`${server.url}/admin/`);
+  await tablet.locator('#admin-key').fill(KEY);
+  await tablet.locator('#admin-key').press('Enter');
+  await tablet.waitForSelector('dh-robots-page');
+  await tablet.evaluate(() => (location.hash = '#/questions'));
+  await tablet.getByTestId('robot-picker').selectOption('shop');
+  await tablet.waitForTimeout(900);
+  await tablet.screenshot({ path: `${OUT}/questions-${name}.png` });
+  await tablet.close();
+}
 
 await browser.close();
 await server.close();

@@ -74,6 +74,33 @@ export interface UnansweredQuestion {
   suggestedEntryId: number | null;
 }
 
+/** Milliseconds from the question's arrival to each stage of its turn (absent: not reached or not recorded). */
+export interface TurnStages {
+  brainFirstChunkMs?: number;
+  brainFirstTextMs?: number;
+  firstAudioMs?: number;
+  brainDoneMs?: number;
+  turnEndMs?: number;
+}
+
+export interface SlowTurn {
+  question: string;
+  language: string;
+  brain: string;
+  answered: boolean;
+  sessionId: string | null;
+  chatId: string | null;
+  askedAt: string;
+  latencyMs: number;
+  stages: TurnStages;
+}
+
+/** One page of a long list: `nextOffset` asks for the next one (null on the last). */
+export interface Page<T> {
+  rows: T[];
+  nextOffset: number | null;
+}
+
 export interface LiveSessionInfo {
   sessionId: string;
   robotId: string;
@@ -174,14 +201,24 @@ export class AdminApi {
       `/v1/robots/${encodeURIComponent(robotId)}/analytics?from=${from.toISOString()}&to=${to.toISOString()}&limit=${limit}`,
     );
 
-  /** Unanswered questions grouped by the server, those already learned left out. */
-  unansweredQuestions = async (robotId: string, from: Date, to: Date): Promise<UnansweredQuestion[]> =>
-    (
-      await this.call<{ questions: UnansweredQuestion[] }>(
-        'GET',
-        `/v1/robots/${encodeURIComponent(robotId)}/analytics/questions?status=unanswered&from=${from.toISOString()}&to=${to.toISOString()}&limit=100`,
-      )
-    ).questions;
+  private window = (from: Date, to: Date) => `from=${from.toISOString()}&to=${to.toISOString()}`;
+
+  /** Unanswered questions grouped by the server, those already learned left out; one page of `limit`. */
+  unansweredQuestions = async (robotId: string, from: Date, to: Date, offset = 0, limit = 50): Promise<Page<UnansweredQuestion>> => {
+    const { questions, nextOffset } = await this.call<{ questions: UnansweredQuestion[]; nextOffset: number | null }>(
+      'GET',
+      `/v1/robots/${encodeURIComponent(robotId)}/analytics/questions?status=unanswered&${this.window(from, to)}&limit=${limit}&offset=${offset}`,
+    );
+    return { rows: questions, nextOffset };
+  };
+  /** The slowest turns (question → first audio) with their stages; one page of `limit`. */
+  slowestTurns = async (robotId: string, from: Date, to: Date, offset = 0, limit = 10): Promise<Page<SlowTurn>> => {
+    const { turns, nextOffset } = await this.call<{ turns: SlowTurn[]; nextOffset: number | null }>(
+      'GET',
+      `/v1/robots/${encodeURIComponent(robotId)}/analytics/slowest-turns?${this.window(from, to)}&limit=${limit}&offset=${offset}`,
+    );
+    return { rows: turns, nextOffset };
+  };
   /** The question becomes a similar question of the entry (entryId), or a new entry (answer). */
   learn = (robotId: string, body: { question: string; entryId: number } | { question: string; answer: string; language?: string }) =>
     this.call<KnowledgeEntry>('POST', this.knowledgePath(robotId, '/learn'), json(body));
@@ -202,10 +239,11 @@ export class AdminApi {
     return response.blob();
   };
 
-  sessions = (robotId: string) =>
-    this.call<{ robotId: string; concurrency: number; sessions: LiveSessionInfo[] }>(
+  /** One page of a robot's live sessions, with the leases in use across all processes. */
+  sessions = (robotId: string, offset = 0, limit = 50) =>
+    this.call<{ robotId: string; concurrency: number; inUse: number; sessions: LiveSessionInfo[]; nextOffset: number | null }>(
       'GET',
-      `/v1/robots/${encodeURIComponent(robotId)}/sessions`,
+      `/v1/robots/${encodeURIComponent(robotId)}/sessions?limit=${limit}&offset=${offset}`,
     );
   kick = (sessionId: string) => this.call<void>('DELETE', `/v1/sessions/${encodeURIComponent(sessionId)}`);
 

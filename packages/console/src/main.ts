@@ -10,6 +10,7 @@ import { QuestionsPage } from './pages/questions-page.js';
 import { RobotForm } from './pages/robot-form.js';
 import { RobotsPage } from './pages/robots-page.js';
 import { SessionsPage } from './pages/sessions-page.js';
+import { SlowTurns } from './pages/slow-turns.js';
 import { TryIt } from './pages/try-it.js';
 
 const ELEMENTS: Record<string, CustomElementConstructor> = {
@@ -22,6 +23,7 @@ const ELEMENTS: Record<string, CustomElementConstructor> = {
   'dh-knowledge-test': KnowledgeTest,
   'dh-questions-page': QuestionsPage,
   'dh-sessions-page': SessionsPage,
+  'dh-slow-turns': SlowTurns,
   'dh-audit-page': AuditPage,
   'dh-answer-preview': AnswerPreview,
   'dh-bar-chart': BarChart,

@@ -1,7 +1,8 @@
 /**
  * Visitors' questions: what the knowledge base could not answer (or only suggested for), grouped by the server
  * (same question after normalisation) with counts, each with one action to attach it to an entry as a similar
- * question or to create an entry from it; answered rate and questions per day over the last week.
+ * question or to create an entry from it (paged by the server); answered rate and questions per day over the last
+ * week; the slowest turns.
  */
 import { css, html, nothing, type PropertyDeclarations } from 'lit';
 import type { Robot } from '@dhkit/protocol';
@@ -18,6 +19,7 @@ export class QuestionsPage extends ConsoleElement {
     robot: { attribute: false },
     analytics: { state: true },
     unanswered: { state: true },
+    nextOffset: { state: true },
     perDay: { state: true },
     entries: { state: true },
     message: { state: true },
@@ -44,6 +46,7 @@ export class QuestionsPage extends ConsoleElement {
   declare robot: Robot | null;
   declare analytics: Analytics | null;
   declare unanswered: UnansweredQuestion[];
+  declare nextOffset: number | null;
   declare perDay: Array<{ label: string; questions: number; answerRate: number }>;
   declare entries: KnowledgeEntry[];
   declare message: string;
@@ -54,6 +57,7 @@ export class QuestionsPage extends ConsoleElement {
     this.robot = null;
     this.analytics = null;
     this.unanswered = [];
+    this.nextOffset = null;
     this.perDay = [];
     this.entries = [];
     this.message = '';
@@ -79,7 +83,8 @@ export class QuestionsPage extends ConsoleElement {
         ...days.map((start) => this.api.analytics(robot.id, new Date(start), new Date(start + DAY_MS), 1)),
       ]);
       this.analytics = analytics;
-      this.unanswered = unanswered;
+      this.unanswered = unanswered.rows;
+      this.nextOffset = unanswered.nextOffset;
       this.entries = entries;
       this.perDay = daily.map((day, i) => ({
         label: new Date(days[i]).toISOString().slice(5, 10),
@@ -89,6 +94,19 @@ export class QuestionsPage extends ConsoleElement {
       this.error = '';
     } catch (error) {
       this.error = this.t('loadFailed', { message: this.describe(error) });
+    }
+  }
+
+  /** The next page of unanswered questions, appended. */
+  private async more(): Promise<void> {
+    if (!this.robot || this.nextOffset === null) return;
+    try {
+      const now = Date.now();
+      const page = await this.api.unansweredQuestions(this.robot.id, new Date(now - 30 * DAY_MS), new Date(now + 1000), this.nextOffset);
+      this.unanswered = [...this.unanswered, ...page.rows];
+      this.nextOffset = page.nextOffset;
+    } catch (error) {
+      this.error = this.describe(error);
     }
   }
 
@@ -189,6 +207,7 @@ export class QuestionsPage extends ConsoleElement {
             </div>`
             : nothing
         }
+        ${this.nextOffset === null ? nothing : html`<button @click=${() => this.more()}>${this.t('loadMore')}</button>`}
       </section>
       <section class="panel charts" aria-label="${this.t('answeredRate')} / ${this.t('questionsPerDay')}">
         <div>
@@ -200,6 +219,7 @@ export class QuestionsPage extends ConsoleElement {
           <dh-bar-chart .bars=${this.perDay.map((d): Bar => ({ label: d.label, value: d.questions }))} caption=${this.t('questionsPerDay')}></dh-bar-chart>
         </div>
       </section>
+      <dh-slow-turns .api=${this.api} .lang=${this.lang} .robot=${this.robot}></dh-slow-turns>
     `;
   }
 }

@@ -1,44 +1,24 @@
 /**
- * Create or edit a robot: every setting, the common ones as fields and the rest (speech engines, media mode,
- * lexicon, pacify, rate limits) as JSON. Secrets come from the server masked and are sent back masked, which the
- * server reads as "keep the stored one"; the server's validation message is shown as it is.
+ * Create or edit a robot: every setting as its own typed input (the nested ones described in robot-settings.ts).
+ * Secrets come from the server masked and are sent back masked, which the server reads as "keep the stored one".
+ * The server's validation message is shown as it is, and beside the input it is about (its path names the field).
  */
 import { css, html, nothing, type PropertyDeclarations } from 'lit';
 import type { BrainConfig, HotQuestion, LanguageCode, Robot } from '@dhkit/protocol';
 import { ConsoleElement, sharedStyles } from '../console-element.js';
+import { settingLabel, type SettingLabel } from '../i18n-settings.js';
+import { readBrain, readSettings, renderBrain, renderSettings } from './robot-settings.js';
+import { lines, type FormKit } from './setting-fields.js';
+import { fieldOfMessage } from './field-of-message.js';
 
 const LANGUAGES: LanguageCode[] = ['zh_CN', 'en_US'];
-/** Fields with their own inputs; everything else of a robot goes through the JSON box. */
-const FORM_FIELDS = new Set([
-  'id',
-  'name',
-  'languages',
-  'defaultLanguage',
-  'voices',
-  'brain',
-  'allowedOrigins',
-  'mediaAllowlist',
-  'concurrency',
-  'idleTimeoutSeconds',
-  'maxSessionSeconds',
-  'aiLabel',
-  'hotQuestions',
-  'avatar',
-  'createdAt',
-  'updatedAt',
-]);
-
-const lines = (text: string) =>
-  text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
 
 export class RobotForm extends ConsoleElement {
   static override properties: PropertyDeclarations = {
     ...ConsoleElement.properties,
     robot: { attribute: false },
-    brainType: { state: true },
+    choices: { state: true },
+    invalidField: { state: true },
     avatars: { state: true },
     error: { state: true },
     busy: { state: true },
@@ -68,11 +48,22 @@ export class RobotForm extends ConsoleElement {
         width: auto;
         min-width: 0;
       }
+      .field-error {
+        color: var(--c-danger);
+        font-size: 0.9rem;
+        font-weight: 600;
+      }
+      [aria-invalid='true'] {
+        border-color: var(--c-danger);
+      }
     `,
   ];
 
   declare robot: Robot | null;
-  declare brainType: BrainConfig['type'];
+  /** The current pick of each select that changes which inputs are shown (brain type, speech engine, media mode). */
+  declare choices: Record<string, string>;
+  /** The input the server's last validation message is about ('' when none). */
+  declare invalidField: string;
   declare avatars: Array<{ id: string; name?: string }>;
   declare error: string;
   declare busy: boolean;
@@ -80,7 +71,8 @@ export class RobotForm extends ConsoleElement {
   constructor() {
     super();
     this.robot = null;
-    this.brainType = 'knowledge';
+    this.choices = {};
+    this.invalidField = '';
     this.avatars = [];
     this.error = '';
     this.busy = false;
@@ -96,16 +88,19 @@ export class RobotForm extends ConsoleElement {
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('robot')) {
-      this.brainType = this.robot?.brain.type ?? 'knowledge';
+      this.choices = {};
       this.error = '';
+      this.invalidField = '';
     }
   }
 
-  private value(name: string): string {
+  /** FormReader: an input's trimmed value. */
+  value(name: string): string {
     return (this.renderRoot.querySelector<HTMLInputElement>(`[name="${name}"]`)?.value ?? '').trim();
   }
 
-  private checked(name: string): boolean {
+  /** FormReader: whether a checkbox is checked. */
+  checked(name: string): boolean {
     return this.renderRoot.querySelector<HTMLInputElement>(`[name="${name}"]`)?.checked ?? false;
   }
 
@@ -114,41 +109,26 @@ export class RobotForm extends ConsoleElement {
     return text === '' ? undefined : Number(text);
   }
 
-  private brainFromForm(): BrainConfig {
-    const kept = this.robot?.brain.type === this.brainType ? this.robot.brain : { type: this.brainType };
-    const optional = (name: string) => (this.value(name) === '' ? {} : { [name]: this.value(name) });
-    if (this.brainType === 'openai')
-      return { ...kept, type: 'openai', baseUrl: this.value('baseUrl'), model: this.value('model'), ...optional('apiKey') } as BrainConfig;
-    if (this.brainType === 'webhook')
-      return { ...kept, type: 'webhook', url: this.value('url'), secret: this.value('secret') } as BrainConfig;
-    const threshold = this.number('threshold');
-    const { threshold: _old, ...rest } = kept as { threshold?: number };
-    return { ...rest, type: 'knowledge', ...(threshold === undefined ? {} : { threshold }) } as BrainConfig;
+  private get brainType(): BrainConfig['type'] {
+    return this.choice('brain.type', this.robot?.brain.type ?? 'knowledge') as BrainConfig['type'];
   }
+
+  private choice = (name: string, fallback: string): string => this.choices[name] ?? fallback;
 
   /** The robot as the form says; throws a message for what the form itself can tell is wrong. */
   private robotFromForm(): Record<string, unknown> {
     const languages = LANGUAGES.filter((language) => this.checked(`lang-${language}`));
-    const voices = Object.fromEntries(languages.map((l) => [l, this.value(`voice-${l}`)]).filter(([, voice]) => voice));
+    const voices = Object.fromEntries(languages.map((l) => [l, this.value(`voices.${l}`)]).filter(([, voice]) => voice));
     const hotQuestions: HotQuestion[] = languages.flatMap((language) =>
       lines(this.value(`hot-${language}`)).map((text) => ({ language, text })),
     );
-    let other: Record<string, unknown> = {};
-    const otherText = this.value('other');
-    if (otherText) {
-      try {
-        other = JSON.parse(otherText) as Record<string, unknown>;
-      } catch {
-        throw new Error(this.t('advancedInvalid'));
-      }
-    }
     const robot: Record<string, unknown> = {
-      ...other,
+      ...readSettings(this, this.robot, (key) => this.settingLabel(key)),
       name: this.value('name'),
       languages,
       defaultLanguage: this.value('defaultLanguage'),
       voices,
-      brain: this.brainFromForm(),
+      brain: readBrain(this, this.brainType),
       allowedOrigins: lines(this.value('allowedOrigins')),
       mediaAllowlist: lines(this.value('mediaAllowlist')),
       concurrency: this.number('concurrency'),
@@ -174,6 +154,7 @@ export class RobotForm extends ConsoleElement {
       this.dispatchEvent(new CustomEvent('robot-saved', { bubbles: true, composed: true }));
     } catch (error) {
       this.error = this.describe(error);
+      this.invalidField = fieldOfMessage(this.error, (name) => this.renderRoot.querySelector(`[name="${name}"]`) !== null);
     } finally {
       this.busy = false;
     }
@@ -181,7 +162,6 @@ export class RobotForm extends ConsoleElement {
 
   override render() {
     const robot = this.robot;
-    const other = robot ? Object.fromEntries(Object.entries(robot).filter(([key]) => !FORM_FIELDS.has(key))) : {};
     const languages = robot?.languages ?? LANGUAGES;
     return html`<form class="panel" @submit=${this.save} novalidate aria-labelledby="robot-form-title">
       <h2 id="robot-form-title">${robot ? `${this.t('edit')}: ${robot.id}` : this.t('newRobot')}</h2>
@@ -228,13 +208,13 @@ export class RobotForm extends ConsoleElement {
           )}
         </div>
       </fieldset>
-      ${this.renderBrain(robot?.brain)}
+      ${renderBrain(this.kit, robot?.brain, this.brainType)}
       <div class="grid">
         ${this.area('allowedOrigins', this.t('allowedOrigins'), (robot?.allowedOrigins ?? ['*']).join('\n'))}
         ${this.area('mediaAllowlist', this.t('mediaAllowlist'), (robot?.mediaAllowlist ?? []).join('\n'))}
       </div>
       <label class="inline"><input type="checkbox" name="aiLabel" ?checked=${robot?.aiLabel ?? true} />${this.t('aiLabel')}</label>
-      ${this.area('other', this.t('advanced'), Object.keys(other).length ? JSON.stringify(other, null, 2) : '')}
+      ${renderSettings(this.kit, robot, this.choice)}
       <div role="alert" class="error">${this.error}</div>
       <div class="row actions">
         <button class="primary" type="submit" ?disabled=${this.busy}>${this.t('save')}</button>
@@ -243,41 +223,12 @@ export class RobotForm extends ConsoleElement {
     </form>`;
   }
 
-  private renderBrain(brain: BrainConfig | undefined) {
-    const same = brain?.type === this.brainType ? (brain as unknown as Record<string, unknown>) : {};
-    const text = (key: string) => (same[key] === undefined ? '' : String(same[key]));
-    return html`<fieldset>
-      <legend>${this.t('brain')}</legend>
-      <div class="field">
-        <label for="f-brainType">${this.t('brainType')}</label>
-        <select id="f-brainType" name="brainType" @change=${(e: Event) => (this.brainType = (e.target as HTMLSelectElement).value as BrainConfig['type'])}>
-          ${(['knowledge', 'openai', 'webhook'] as const).map((type) => html`<option value=${type} ?selected=${this.brainType === type}>${type}</option>`)}
-        </select>
-      </div>
-      <div class="grid">
-        ${this.brainType === 'knowledge' ? this.field('threshold', this.t('threshold'), text('threshold'), 'number') : nothing}
-        ${
-          this.brainType === 'openai'
-            ? html`${this.field('baseUrl', this.t('baseUrl'), text('baseUrl'), 'url')} ${this.field('model', this.t('model'), text('model'))}
-            ${this.field('apiKey', this.t('apiKey'), text('apiKey'), 'password', this.t('secretHint'))}`
-            : nothing
-        }
-        ${
-          this.brainType === 'webhook'
-            ? html`${this.field('url', this.t('webhookUrl'), text('url'), 'url')}
-            ${this.field('secret', this.t('webhookSecret'), text('secret'), 'password', this.t('secretHint'))}`
-            : nothing
-        }
-      </div>
-    </fieldset>`;
-  }
-
   /** A voice with its "play sample" button (only for a saved robot: the sample uses its speech engine). */
   private voiceField(language: LanguageCode, robot: Robot | null) {
     return html`<div class="field">
-      <label for="f-voice-${language}">${this.t('voices')} ${language}</label>
+      <label for="f-voices.${language}">${this.t('voices')} ${language}</label>
       <div class="row voice">
-        <input id="f-voice-${language}" class="grow" name="voice-${language}" .value=${robot?.voices[language] ?? ''} autocomplete="off" />
+        <input id="f-voices.${language}" class="grow" name="voices.${language}" .value=${robot?.voices[language] ?? ''} autocomplete="off" />
         ${
           robot
             ? html`<button type="button" @click=${() => this.playSample(robot.id, language)} aria-label="${this.t('playSample')} ${language}">
@@ -291,7 +242,7 @@ export class RobotForm extends ConsoleElement {
 
   private async playSample(robotId: string, language: LanguageCode): Promise<void> {
     try {
-      const wav = await this.api.voiceSample(robotId, language, this.value(`voice-${language}`) || undefined);
+      const wav = await this.api.voiceSample(robotId, language, this.value(`voices.${language}`) || undefined);
       const url = URL.createObjectURL(wav);
       const audio = new Audio(url);
       audio.addEventListener('ended', () => URL.revokeObjectURL(url), { once: true });
@@ -302,18 +253,80 @@ export class RobotForm extends ConsoleElement {
     }
   }
 
+  private settingLabel(key: SettingLabel): string {
+    return settingLabel(this.lang ?? 'en', key);
+  }
+
+  /** The inputs as robot-settings.ts draws them: each with its label, hint and the server's message when it is about it. */
+  private get kit(): FormKit {
+    return {
+      field: (name, label, value, type, hint) => this.field(name, label, value, type, hint),
+      area: (name, label, value, hint) => this.area(name, label, value, hint),
+      check: (name, label, checked) => this.check(name, label, checked),
+      choice: (name, label, options, selected) => this.select(name, label, options, selected),
+      label: (key) => this.settingLabel(key),
+      secretHint: this.t('secretHint'),
+    };
+  }
+
+  /** The server's message under the input it is about, tied to it for screen readers. */
+  private describedBy(name: string, hint: string) {
+    const ids = [hint ? `h-${name}` : '', this.invalidField === name ? `e-${name}` : ''].filter(Boolean).join(' ');
+    return ids || nothing;
+  }
+
+  private notes(name: string, hint: string) {
+    return html`${hint ? html`<div class="hint" id="h-${name}">${hint}</div>` : nothing}
+    ${this.invalidField === name ? html`<div class="field-error" id="e-${name}">${this.error}</div>` : nothing}`;
+  }
+
   private field(name: string, label: string, value: string, type = 'text', hint = '') {
     return html`<div class="field">
       <label for="f-${name}">${label}</label>
-      <input id="f-${name}" name=${name} type=${type} .value=${value} step=${type === 'number' ? 'any' : nothing} autocomplete="off" />
-      ${hint ? html`<div class="hint">${hint}</div>` : nothing}
+      <input
+        id="f-${name}"
+        name=${name}
+        type=${type}
+        .value=${value}
+        step=${type === 'number' ? 'any' : nothing}
+        autocomplete="off"
+        aria-invalid=${this.invalidField === name ? 'true' : nothing}
+        aria-describedby=${this.describedBy(name, hint)}
+      />
+      ${this.notes(name, hint)}
     </div>`;
   }
 
-  private area(name: string, label: string, value: string) {
+  private area(name: string, label: string, value: string, hint = '') {
     return html`<div class="field">
       <label for="f-${name}">${label}</label>
-      <textarea id="f-${name}" name=${name} .value=${value} spellcheck="false"></textarea>
+      <textarea
+        id="f-${name}"
+        name=${name}
+        .value=${value}
+        spellcheck="false"
+        aria-invalid=${this.invalidField === name ? 'true' : nothing}
+        aria-describedby=${this.describedBy(name, hint)}
+      ></textarea>
+      ${this.notes(name, hint)}
+    </div>`;
+  }
+
+  private check(name: string, label: string, checked: boolean) {
+    return html`<div class="field">
+      <label class="inline"><input type="checkbox" name=${name} ?checked=${checked} />${label}</label>
+      ${this.notes(name, '')}
+    </div>`;
+  }
+
+  /** A select whose pick changes which inputs are shown. */
+  private select(name: string, label: string, options: readonly string[], selected: string) {
+    return html`<div class="field">
+      <label for="f-${name}">${label}</label>
+      <select id="f-${name}" name=${name} @change=${(e: Event) => (this.choices = { ...this.choices, [name]: (e.target as HTMLSelectElement).value })}>
+        ${options.map((option) => html`<option value=${option} ?selected=${selected === option}>${option}</option>`)}
+      </select>
+      ${this.notes(name, '')}
     </div>`;
   }
 }

@@ -1,15 +1,24 @@
-/** Sessions: every robot's live sessions (refreshed every few seconds), concurrency in use against its limit, kick. */
-import { html, type PropertyDeclarations } from 'lit';
+/**
+ * Sessions: every robot's live sessions (refreshed every few seconds), concurrency in use against its limit (counted
+ * by the server over all its processes), kick. Long lists are paged by the server: "More" appends the next page,
+ * and a refresh keeps as many rows as are shown.
+ */
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import type { Robot } from '@dhkit/protocol';
 import type { LiveSessionInfo } from '../admin-api.js';
 import { ConsoleElement, sharedStyles } from '../console-element.js';
 
 const REFRESH_MS = 3000;
+const PAGE = 50;
+/** The most rows a refresh asks for at once (the server's page limit). */
+const MAX_REFRESH = 500;
 
 interface RobotSessions {
   robot: Robot;
   concurrency: number;
+  inUse: number;
   sessions: LiveSessionInfo[];
+  nextOffset: number | null;
 }
 
 export class SessionsPage extends ConsoleElement {
@@ -52,15 +61,30 @@ export class SessionsPage extends ConsoleElement {
 
   async load(): Promise<void> {
     try {
+      const shown = new Map(this.live.map((r) => [r.robot.id, r.sessions.length]));
       this.live = await Promise.all(
         this.robots.map(async (robot) => {
-          const { concurrency, sessions } = await this.api.sessions(robot.id);
-          return { robot, concurrency, sessions };
+          const limit = Math.min(MAX_REFRESH, Math.max(PAGE, shown.get(robot.id) ?? 0));
+          const { concurrency, inUse, sessions, nextOffset } = await this.api.sessions(robot.id, 0, limit);
+          return { robot, concurrency, inUse, sessions, nextOffset };
         }),
       );
       this.error = '';
     } catch (error) {
       this.error = this.t('loadFailed', { message: this.describe(error) });
+    }
+  }
+
+  /** The next page of one robot's sessions, appended. */
+  private async more(entry: RobotSessions): Promise<void> {
+    if (entry.nextOffset === null) return;
+    try {
+      const page = await this.api.sessions(entry.robot.id, entry.nextOffset, PAGE);
+      this.live = this.live.map((r) =>
+        r === entry ? { ...r, inUse: page.inUse, sessions: [...r.sessions, ...page.sessions], nextOffset: page.nextOffset } : r,
+      );
+    } catch (error) {
+      this.error = this.describe(error);
     }
   }
 
@@ -81,7 +105,7 @@ export class SessionsPage extends ConsoleElement {
   }
 
   override render() {
-    const total = this.live.reduce((n, r) => n + r.sessions.length, 0);
+    const total = this.live.reduce((n, r) => n + r.inUse, 0);
     return html`<section class="panel" aria-labelledby="s-title">
       <div class="row">
         <h2 id="s-title" class="grow">${this.t('liveSessions')} (${total})</h2>
@@ -90,11 +114,17 @@ export class SessionsPage extends ConsoleElement {
       <div role="status" class="ok">${this.message}</div>
       <div role="alert" class="error">${this.error}</div>
       ${this.live.map(
-        ({
-          robot,
-          concurrency,
-          sessions,
-        }) => html`<h3>${robot.name} (${robot.id}) · ${this.t('inUse', { used: sessions.length, limit: concurrency })}</h3>
+        (
+          entry,
+        ) => html`<h3>${entry.robot.name} (${entry.robot.id}) · ${this.t('inUse', { used: entry.inUse, limit: entry.concurrency })}</h3>
+          ${this.renderTable(entry)}
+          ${entry.nextOffset === null ? nothing : html`<button @click=${() => this.more(entry)}>${this.t('loadMore')}</button>`}`,
+      )}
+    </section>`;
+  }
+
+  private renderTable({ robot, sessions }: RobotSessions) {
+    return html`
           ${
             sessions.length === 0
               ? html`<p class="muted">${this.t('noSessions')}</p>`
@@ -124,8 +154,6 @@ export class SessionsPage extends ConsoleElement {
                   </tbody>
                 </table>
               </div>`
-          }`,
-      )}
-    </section>`;
+          }`;
   }
 }
