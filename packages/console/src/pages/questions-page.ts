@@ -9,6 +9,7 @@ import type { Robot } from '@dhkit/protocol';
 import type { Analytics, KnowledgeEntry, UnansweredQuestion } from '../admin-api.js';
 import type { Bar } from '../bar-chart.js';
 import { ConsoleElement, sharedStyles } from '../console-element.js';
+import type { SlowTurns } from './slow-turns.js';
 
 const DAY_MS = 24 * 3600_000;
 const DAYS = 7;
@@ -71,6 +72,7 @@ export class QuestionsPage extends ConsoleElement {
   async load(): Promise<void> {
     const robot = this.robot;
     if (!robot) return;
+    void this.renderRoot.querySelector<SlowTurns>('dh-slow-turns')?.load();
     try {
       const now = new Date();
       const dayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());

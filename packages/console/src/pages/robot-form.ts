@@ -67,6 +67,8 @@ export class RobotForm extends ConsoleElement {
   declare avatars: Array<{ id: string; name?: string }>;
   declare error: string;
   declare busy: boolean;
+  /** The message of the last failed voice sample ('' when none). */
+  private sampleError = '';
 
   constructor() {
     super();
@@ -247,9 +249,10 @@ export class RobotForm extends ConsoleElement {
       const audio = new Audio(url);
       audio.addEventListener('ended', () => URL.revokeObjectURL(url), { once: true });
       await audio.play();
-      this.error = '';
+      // Only a sample's own earlier failure is cleared: playback may start after a save has reported a problem.
+      if (this.error === this.sampleError) this.error = '';
     } catch (error) {
-      this.error = this.describe(error);
+      this.error = this.sampleError = this.describe(error);
     }
   }
 

@@ -1,7 +1,7 @@
 /**
  * The slowest turns of a robot over the last 30 days (question → first audio), each with the stages its time went
  * to: when the brain's first text came, when the first audio left, when the brain finished and the turn ended.
- * Paged by the server; "More" asks for the next page.
+ * Paged by the server; "More" asks for the next page. The page around it refreshes it (one Refresh per page).
  */
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import type { Robot } from '@dhkit/protocol';
@@ -67,10 +67,7 @@ export class SlowTurns extends ConsoleElement {
 
   override render() {
     return html`<section class="panel" aria-labelledby="slow-title">
-      <div class="row">
-        <h2 id="slow-title" class="grow">${this.t('slowestTurns')}</h2>
-        <button @click=${() => this.load()}>${this.t('refresh')}</button>
-      </div>
+      <h2 id="slow-title">${this.t('slowestTurns')}</h2>
       <p class="muted">${this.t('slowestTurnsHelp')}</p>
       <div role="alert" class="error">${this.error}</div>
       ${
