@@ -4,7 +4,8 @@
  * "Try it" and hear the answer, see the unanswered question and attach it to an entry with one action, ask again
  * and get the answer, see the slowest turns with their stages, kick a live session. On every page, in English and
  * Chinese, light and dark: axe-core finds nothing serious or critical, the strict CSP is never violated, and no
- * secret is ever on screen. On a tablet (portrait and landscape) every page fits the screen's width.
+ * secret is ever on screen. On a tablet (portrait and landscape) every page fits the screen's width; long lists come
+ * from the server in pages.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -275,6 +276,30 @@ test.describe('operator console', () => {
     await expect(page.getByText('robot.create').first()).toBeVisible();
     await expectNoSecretShown(page);
     expect(await page.evaluate(() => (window as any).__cspViolations)).toEqual([]);
+  });
+
+  test('long lists come from the server in pages: the sessions page shows 50 sessions, "More" the next page', async ({ page, server }) => {
+    await server.admin('POST', '/v1/robots', { id: 'crowd', name: 'Crowd', concurrency: 60, languages: ['en_US'] });
+    for (let i = 0; i < 51; i++) {
+      const response = await fetch(`${server.url}/v1/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ robotId: 'crowd', onceCode: await server.onceCode('crowd') }),
+      });
+      expect(response.status).toBe(201);
+    }
+    await openConsole(page, server.url);
+    await signIn(page, ADMIN_KEY);
+    await goTo(page, 'sessions');
+    const rows = page.locator('table[data-robot="crowd"] tr[data-session]');
+    await expect(rows).toHaveCount(50);
+    // The count in use is the server's (all 51), not the rows shown.
+    await expect(page.getByRole('heading', { name: /Crowd \(crowd\)/ })).toContainText('51 of 60 in use');
+    const nextPage = page.waitForRequest((r) => r.url().includes('/v1/robots/crowd/sessions?limit=50&offset=50'));
+    await page.getByRole('button', { name: 'More', exact: true }).click();
+    await nextPage;
+    await expect(rows).toHaveCount(51);
+    await expect(page.getByRole('button', { name: 'More', exact: true })).toHaveCount(0);
   });
 
   const TEXTS = {
