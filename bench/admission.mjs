@@ -69,8 +69,9 @@ async function run(label, urls) {
   // Exactness: no robot holds more live sessions than its concurrency.
   let overAdmitted = 0;
   for (let r = 0; r < robots; r++) {
-    const listed = JSON.parse((await admin(urls[1 % urls.length], 'GET', `/v1/robots/bench-${r}/sessions`)).body);
-    overAdmitted += Math.max(0, listed.sessions.length - CONCURRENCY);
+    // `inUse` counts every live lease; the listed sessions are only the first page.
+    const listed = JSON.parse((await admin(urls[1 % urls.length], 'GET', `/v1/robots/bench-${r}/sessions?limit=1`)).body);
+    overAdmitted += Math.max(0, listed.inUse - CONCURRENCY);
   }
   return {
     backend: label,
