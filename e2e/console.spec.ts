@@ -198,9 +198,15 @@ test.describe('operator console', () => {
       brain: { type: 'webhook', url: 'https://hooks.example/answer', secret: WEBHOOK_SECRET },
     });
     await page.evaluate(() => location.reload());
+    // Emptied on an edit, the rate limits are removed (the server's defaults apply again).
     await page.getByRole('button', { name: 'Edit shop' }).click();
     await expect(page.getByLabel('Lexicon (one "word = what to say" per line)')).toHaveValue('dhkit = D H kit');
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByLabel('Questions: burst')).toHaveValue('5');
+    await page.getByLabel('Questions: burst').fill('');
+    await page.getByLabel('Questions: per minute').fill('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.locator('tr[data-robot="shop"]')).toBeVisible();
+    expect((await server.admin('GET', '/v1/robots/shop')).json).not.toHaveProperty('rateLimits');
     await page.getByRole('button', { name: 'Edit hooked' }).click();
     await expect(page.getByLabel('Signing secret')).toHaveAttribute('type', 'password');
     await expectNoSecretShown(page);

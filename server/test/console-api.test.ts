@@ -123,3 +123,39 @@ describe('paged lists', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 });
+
+describe('robot settings the console removes', () => {
+  it('PATCH with null removes an optional setting; null is refused where a setting cannot be removed', async () => {
+    const patch = (body: unknown) =>
+      fetch(`${server.url}/v1/robots/settings`, {
+        method: 'PATCH',
+        headers: { ...ADMIN, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, json: await r.json() }));
+    const created = await fetch(`${server.url}/v1/robots`, {
+      method: 'POST',
+      headers: { ...ADMIN, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'settings',
+        name: 'Settings',
+        asr: { type: 'openai', baseUrl: 'https://asr.example/v1', apiKey: 'sk-asr-secret-0123456789' },
+        rateLimits: { questions: { burst: 3, perMinute: 30 } },
+        lexicon: [{ word: 'dhkit', say: 'D H kit' }],
+      }),
+    });
+    expect(created.status).toBe(201);
+    const removed = await patch({ asr: null, rateLimits: null });
+    expect(removed.status).toBe(200);
+    expect(removed.json.asr).toBeUndefined();
+    expect(removed.json.rateLimits).toBeUndefined();
+    expect(removed.json.lexicon).toEqual([{ word: 'dhkit', say: 'D H kit' }]);
+    expect((await get('/v1/robots/settings')).json).not.toHaveProperty('asr');
+    // Still validated in full when not null: the message names the field.
+    const invalid = await patch({ rateLimits: { questions: { burst: 0, perMinute: 30 } } });
+    expect([invalid.status, invalid.json.error.code]).toEqual([400, 'INVALID_REQUEST']);
+    expect(invalid.json.error.message).toBe('body/rateLimits/questions/burst must be an integer from 1 to 1000.');
+    for (const body of [{ name: null }, { brain: null }, { concurrency: null }]) {
+      expect((await patch(body)).json.error.code, JSON.stringify(body)).toBe('INVALID_REQUEST');
+    }
+  });
+});

@@ -62,7 +62,10 @@ function robotResourceRoutes(app: FastifyInstance, context: AppContext, loadRobo
       const defaultLanguage =
         patch.defaultLanguage ??
         (patch.languages && !patch.languages.includes(fields.defaultLanguage) ? patch.languages[0] : fields.defaultLanguage);
-      const updated = { ...buildRobot({ ...fields, ...patch, defaultLanguage, id: current.id }), createdAt };
+      const merged: Record<string, unknown> = { ...fields, ...patch, defaultLanguage, id: current.id };
+      // `null` removes an optional setting (robotPatchBodySchema allows it only for those).
+      for (const key of Object.keys(patch)) if (merged[key] === null) delete merged[key];
+      const updated = { ...buildRobot(merged as RobotInput), createdAt };
       if (patch.hotQuestions) updated.hotQuestions = checkHotQuestions(patch.hotQuestions, updated.languages);
       if (!(await context.store.updateRobot(updated))) throw new CodedError('ROBOT_NOT_FOUND');
       // A robot that now names an embeddings endpoint gets its entries' vectors now, not at its first question

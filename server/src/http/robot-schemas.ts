@@ -283,12 +283,19 @@ export const robotBodySchema = {
   },
 } as const;
 
-/** PATCH /v1/robots/:id: any robot field but the id, at least one. */
+/** Optional settings a PATCH removes with `null` (the robot falls back to the server's defaults). */
+export const REMOVABLE_ROBOT_SETTINGS: readonly string[] = ['tts', 'asr', 'media', 'lexicon', 'pacify', 'rateLimits'];
+
+/** PATCH /v1/robots/:id: any robot field but the id, at least one; a removable setting may be `null`. */
 export const robotPatchBodySchema = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
-  properties: Object.fromEntries(Object.entries(robotBodySchema.properties).filter(([key]) => key !== 'id')),
+  properties: Object.fromEntries(
+    Object.entries(robotBodySchema.properties)
+      .filter(([key]) => key !== 'id')
+      .map(([key, schema]) => [key, REMOVABLE_ROBOT_SETTINGS.includes(key) ? { anyOf: [schema, { type: 'null' }] } : schema]),
+  ),
 } as const;
 
 export const hotQuestionsBodySchema = {

@@ -130,14 +130,17 @@ function iceServersText(robot: Robot | null): string {
 
 /**
  * The settings the form says, in the admin API's shape. A setting left at its default on a robot that never had it
- * is left out (the server keeps it absent); `errorFor` turns a line the form cannot read into a message.
+ * is left out (the server keeps it absent), one the robot had and the form turns off is `null` (removed);
+ * `errorFor` turns a line the form cannot read into a message.
  */
 export function readSettings(reader: FormReader, robot: Robot | null, errorFor: (key: 'lexiconLine') => string): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
   const ttsType = reader.value('tts.type');
   if (ttsType === 'openai') settings.tts = { ...readFields(reader, 'tts', TTS_OPENAI), type: 'openai' };
   else if (robot?.tts) settings.tts = { type: 'espeak' };
+  // `null` removes a setting the robot has (PATCH); a new robot simply leaves it out.
   if (reader.checked('asr.enabled')) settings.asr = { ...readFields(reader, 'asr', ASR), type: 'openai' };
+  else if (robot?.asr) settings.asr = null;
   const mode = reader.value('media.mode');
   if (mode === 'livekit') {
     const iceServers = lines(reader.value('media.iceServers')).map((line) => {
@@ -158,5 +161,6 @@ export function readSettings(reader: FormReader, robot: Robot | null, errorFor: 
   }
   const rateLimits = readFields(reader, 'rateLimits', RATE_LIMITS);
   if (Object.keys(rateLimits).length) settings.rateLimits = rateLimits;
+  else if (robot?.rateLimits) settings.rateLimits = null;
   return settings;
 }
