@@ -4,14 +4,11 @@
  * gauges that describe the present (live sessions, leases per robot) are read when /metrics is scraped — the leases
  * from the store, so that every process of a PostgreSQL cluster reports the same cluster-wide count.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { registerLiveGauges, type LiveSessionView } from './live-gauges.js';
 
 /** Seconds: question → first audio, brain answer time. Tuned around the 80 ms first-audio target. */
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.08, 0.1, 0.15, 0.25, 0.5, 1, 2, 5, 10];
-
-export interface LiveSessionView {
-  robotId: string;
-}
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -37,42 +34,7 @@ export class ServerMetrics {
   ) {
     const registers = [this.registry];
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'dhkit_' });
-    new Gauge({
-      name: 'dhkit_sessions_live',
-      help: 'Live sessions served by this process.',
-      registers,
-      collect() {
-        this.set(liveSessions().length);
-      },
-    });
-    new Gauge({
-      name: 'dhkit_sessions_served',
-      help: 'Live sessions served by this process, per robot.',
-      labelNames: ['robot'],
-      registers,
-      collect() {
-        this.reset();
-        const perRobot = new Map<string, number>();
-        for (const session of liveSessions()) perRobot.set(session.robotId, (perRobot.get(session.robotId) ?? 0) + 1);
-        for (const [robot, n] of perRobot) this.set({ robot }, n);
-      },
-    });
-    const storeErrors = () => this.storeErrors;
-    new Gauge({
-      name: 'dhkit_leases_in_use',
-      help: 'Concurrency leases held per robot, counted in the store: every process sharing it, not only this one.',
-      labelNames: ['robot'],
-      registers,
-      async collect() {
-        this.reset();
-        try {
-          for (const [robot, n] of await leasesByRobot()) this.set({ robot }, n);
-        } catch {
-          // A store outage leaves the gauge empty for this scrape (an absent series, not a false zero).
-          storeErrors().inc();
-        }
-      },
-    });
+    registerLiveGauges(this.registry, liveSessions, leasesByRobot, () => this.storeErrors.inc());
     this.admitted = new Counter({ name: 'dhkit_sessions_admitted_total', help: 'Sessions admitted.', labelNames: ['robot'], registers });
     this.refused = new Counter({
       name: 'dhkit_sessions_refused_total',

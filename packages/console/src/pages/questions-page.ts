@@ -145,7 +145,6 @@ export class QuestionsPage extends ConsoleElement {
   override render() {
     if (!this.robot) return html`<p class="muted">${this.t('noRobots')}</p>`;
     const analytics = this.analytics;
-    const rowOf = (event: Event) => (event.target as HTMLElement).closest('tr') as HTMLElement;
     return html`
       <section class="panel" aria-labelledby="q-title">
         <div class="row">
@@ -166,9 +165,27 @@ export class QuestionsPage extends ConsoleElement {
         <div role="status" class="ok">${this.message}</div>
         <div role="alert" class="error">${this.error}</div>
         ${analytics && this.unanswered.length === 0 ? html`<p class="muted">${this.t('noQuestions')}</p>` : nothing}
-        ${
-          analytics && this.unanswered.length
-            ? html`<div class="scroll">
+        ${analytics && this.unanswered.length ? this.renderUnanswered() : nothing}
+        ${this.nextOffset === null ? nothing : html`<button @click=${() => this.more()}>${this.t('loadMore')}</button>`}
+      </section>
+      <section class="panel charts" aria-label="${this.t('answeredRate')} / ${this.t('questionsPerDay')}">
+        <div>
+          <h3>${this.t('answeredRate')}</h3>
+          <dh-bar-chart .bars=${this.perDay.map((d): Bar => ({ label: d.label, value: d.answerRate }))} max="100" unit="%" caption=${this.t('answeredRate')}></dh-bar-chart>
+        </div>
+        <div>
+          <h3>${this.t('questionsPerDay')}</h3>
+          <dh-bar-chart .bars=${this.perDay.map((d): Bar => ({ label: d.label, value: d.questions }))} caption=${this.t('questionsPerDay')}></dh-bar-chart>
+        </div>
+      </section>
+      <dh-slow-turns .api=${this.api} .lang=${this.lang} .robot=${this.robot}></dh-slow-turns>
+    `;
+  }
+
+  /** The unanswered questions, each with its two actions (attach to an entry, create one). */
+  private renderUnanswered() {
+    const rowOf = (event: Event) => (event.target as HTMLElement).closest('tr') as HTMLElement;
+    return html`<div class="scroll">
               <table>
                 <thead>
                   <tr>
@@ -206,22 +223,6 @@ export class QuestionsPage extends ConsoleElement {
                   )}
                 </tbody>
               </table>
-            </div>`
-            : nothing
-        }
-        ${this.nextOffset === null ? nothing : html`<button @click=${() => this.more()}>${this.t('loadMore')}</button>`}
-      </section>
-      <section class="panel charts" aria-label="${this.t('answeredRate')} / ${this.t('questionsPerDay')}">
-        <div>
-          <h3>${this.t('answeredRate')}</h3>
-          <dh-bar-chart .bars=${this.perDay.map((d): Bar => ({ label: d.label, value: d.answerRate }))} max="100" unit="%" caption=${this.t('answeredRate')}></dh-bar-chart>
-        </div>
-        <div>
-          <h3>${this.t('questionsPerDay')}</h3>
-          <dh-bar-chart .bars=${this.perDay.map((d): Bar => ({ label: d.label, value: d.questions }))} caption=${this.t('questionsPerDay')}></dh-bar-chart>
-        </div>
-      </section>
-      <dh-slow-turns .api=${this.api} .lang=${this.lang} .robot=${this.robot}></dh-slow-turns>
-    `;
+            </div>`;
   }
 }
