@@ -7,26 +7,30 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Newest modification time under a directory, 0 if it does not exist. */
+/** Newest modification time of the source under a directory (tests are not built), 0 if it does not exist. */
 function newest(dir) {
   if (!existsSync(dir)) return 0;
   let latest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+    if (entry.isDirectory()) latest = Math.max(latest, newest(path));
+    else if (!/\.test\.ts$/.test(entry.name)) latest = Math.max(latest, statSync(path).mtimeMs);
   }
   return latest;
 }
 
+/** When a package was last built: its output, or tsc's build info (tsc -b leaves an output whose text is unchanged as it was). */
+function builtAt(out, buildInfo) {
+  const times = [out, buildInfo].filter((file) => file && existsSync(join(root, file))).map((file) => statSync(join(root, file)).mtimeMs);
+  return times.length && existsSync(join(root, out)) ? Math.max(...times) : 0;
+}
+
 const outputs = [
-  ['packages/protocol/src', 'packages/protocol/dist/index.js'],
+  ['packages/protocol/src', 'packages/protocol/dist/index.js', 'packages/protocol/tsconfig.tsbuildinfo'],
   ['packages/sdk/src', 'packages/sdk/dist/dhkit.umd.js'],
-  ['server/src', 'server/dist/cli.js'],
+  ['server/src', 'server/dist/cli.js', 'server/tsconfig.tsbuildinfo'],
 ];
-const stale = outputs.some(([src, out]) => {
-  const built = join(root, out);
-  return !existsSync(built) || statSync(built).mtimeMs < newest(join(root, src));
-});
+const stale = outputs.some(([src, out, buildInfo]) => builtAt(out, buildInfo) < newest(join(root, src)));
 if (stale) {
   console.log('dhkit: building…');
   const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
