@@ -24,7 +24,7 @@ export function installObservabilityHooks(app: FastifyInstance, metrics: ServerM
   });
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     reply.header('X-Request-Id', request.id);
-    if (request.method === 'POST' && request.routeOptions.url === '/v1/sessions') countAdmission(metrics, reply, payload);
+    if (request.method === 'POST' && request.routeOptions.url === '/v1/sessions') countAdmission(metrics, request, reply, payload);
     return payload;
   });
 }
@@ -39,7 +39,9 @@ function sessionIdOf(request: FastifyRequest): string | null {
   }
 }
 
-function countAdmission(metrics: ServerMetrics, reply: FastifyReply, payload: unknown): void {
+function countAdmission(metrics: ServerMetrics, request: FastifyRequest, reply: FastifyReply, payload: unknown): void {
+  // An admission is for the robot its (validated) body names; only refusals need their answer read for the code.
+  if (reply.statusCode === 201) return metrics.recordAdmission((request.body as { robotId?: string } | undefined)?.robotId ?? 'unknown');
   if (typeof payload !== 'string') return;
   try {
     const body = JSON.parse(payload) as { robot?: { id?: string }; error?: { code?: string } };

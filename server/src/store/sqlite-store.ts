@@ -20,25 +20,16 @@ import {
   type SessionRecord,
   type Store,
 } from './store.js';
-import { CodedError } from '../errors.js';
+import { AdmissionRefusal, SqliteAdmissionBatch } from './sqlite-admission-batch.js';
 
 export const SQLITE_FILE_NAME = 'dhkit.sqlite';
-
-type Refusal = Extract<AdmissionResult, { ok: false }>['reason'];
-
-/** Thrown inside the admission transaction to roll it back; admitSession turns it into its result. */
-class AdmissionRefused extends CodedError<Refusal> {
-  get reason(): Refusal {
-    return this.code;
-  }
-}
 
 /** SQLite store in `<dataDir>/dhkit.sqlite`, WAL mode so the CLI can mint codes while the server runs. */
 export class SqliteStore extends SqlStore implements Store {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
-  private readonly admitTransaction: (request: AdmissionRequest) => void;
+  private readonly admissions: SqliteAdmissionBatch;
   /** The SQL shared with the PostgreSQL store (audit log, analytics). */
   protected readonly sql: SqlRunner = {
     all: async <R>(sql: string, args: unknown[]) => this.prepared(sql).all(...args) as R[],
@@ -63,16 +54,15 @@ export class SqliteStore extends SqlStore implements Store {
     const db = this.db;
     this.statements = prepareStatements(db);
     const s = this.statements;
-    // One IMMEDIATE transaction (better-sqlite3 runs its transactions synchronously, and `.immediate` takes
-    // the write lock first), so other processes opening the same file (the CLI) cannot interleave. Consume
-    // first, then count: a refused admission throws and the transaction rolls the consumption back.
-    const admit = db.transaction((request: AdmissionRequest) => {
-      const robot = s.getRobot.get(request.robotId);
-      if (!robot) throw new AdmissionRefused('ROBOT_NOT_FOUND');
+    // One admission's statements; SqliteAdmissionBatch runs it inside its batch's IMMEDIATE transaction (as a
+    // savepoint), so other processes opening the same file (the CLI) cannot interleave. The robot's limit and
+    // live count come in one read; a refusal after the code is consumed throws, which rolls the savepoint back.
+    const admitOne = db.transaction((request: AdmissionRequest) => {
+      const slots = s.robotSlots.get(request.now, request.robotId);
+      if (!slots) throw new AdmissionRefusal('ROBOT_NOT_FOUND');
       const consumed = s.consumeOnceCode.run(request.now, request.codeHash, request.robotId, request.now);
-      if (consumed.changes !== 1) throw new AdmissionRefused('ONCE_CODE_INVALID');
-      const concurrency = (JSON.parse(robot.config) as Robot).concurrency;
-      if (s.countLive.get(request.robotId, request.now)!.n >= concurrency) throw new AdmissionRefused('CONCURRENCY_LIMIT');
+      if (consumed.changes !== 1) throw new AdmissionRefusal('ONCE_CODE_INVALID');
+      if (typeof slots.concurrency === 'number' && slots.live >= slots.concurrency) throw new AdmissionRefusal('CONCURRENCY_LIMIT');
       const session = request.session;
       s.insertSession.run(
         session.id,
@@ -84,7 +74,7 @@ export class SqliteStore extends SqlStore implements Store {
         session.leaseExpiresAt,
       );
     });
-    this.admitTransaction = (request) => admit.immediate(request);
+    this.admissions = new SqliteAdmissionBatch(db, admitOne);
   }
 
   private prepared(sql: string): Database.Statement {
@@ -94,7 +84,9 @@ export class SqliteStore extends SqlStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.admissions.flush();
+    this.db.close();
   }
 
   async createRobot(robot: Robot): Promise<void> {
@@ -174,14 +166,8 @@ export class SqliteStore extends SqlStore implements Store {
     this.statements.insertOnceCode.run(code.codeHash, code.robotId, code.expiresAt, now);
   }
 
-  async admitSession(request: AdmissionRequest): Promise<AdmissionResult> {
-    try {
-      this.admitTransaction(request);
-      return { ok: true };
-    } catch (error) {
-      if (error instanceof AdmissionRefused) return { ok: false, reason: error.reason };
-      throw error;
-    }
+  admitSession(request: AdmissionRequest): Promise<AdmissionResult> {
+    return this.admissions.admit(request);
   }
 
   async getSession(id: string): Promise<SessionRecord | null> {
@@ -260,6 +246,11 @@ function prepareStatements(db: Database.Database) {
       'UPDATE once_codes SET used_at = ? WHERE code_hash = ? AND robot_id = ? AND used_at IS NULL AND expires_at > ?',
     ),
     deleteOldOnceCodes: db.prepare('DELETE FROM once_codes WHERE expires_at < ?'),
+    robotSlots: db.prepare<[number, string], { concurrency: number | null; live: number }>(
+      "SELECT json_extract(config, '$.concurrency') AS concurrency, " +
+        '(SELECT COUNT(*) FROM sessions WHERE robot_id = robots.id AND ended_at IS NULL AND lease_expires_at > ?) AS live ' +
+        'FROM robots WHERE id = ?',
+    ),
     countLive: db.prepare<[string, number], { n: number }>(
       'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ?',
     ),
