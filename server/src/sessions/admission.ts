@@ -58,12 +58,16 @@ export class Admission {
     const lockKey = `${input.clientAddress}|${robotId}`;
     if (registry.size >= this.deps.maxSessions) throw new CodedError('SERVER_BUSY', undefined, { retryAfterMs: 5000 });
 
+    // Two independent reads, side by side (on PostgreSQL two round trips in parallel, not in a row); the lockout's
+    // answer is still looked at only after the robot's checks, so a page the robot refuses learns that first.
+    const lockRead = Promise.resolve(onceCodeLockout.lockedFor(lockKey));
+    lockRead.catch(() => {});
     const robot = await store.getRobot(robotId);
     if (!robot) throw new CodedError('ROBOT_NOT_FOUND');
     const language = input.language ?? robot.defaultLanguage;
     if (!isLanguageCode(language) || !robot.languages.includes(language)) throw new CodedError('LANGUAGE_NOT_SUPPORTED');
     if (!isOriginAllowed(robot.allowedOrigins, origin)) throw originRefused(robot.id, origin, input.log);
-    const lockedFor = await onceCodeLockout.lockedFor(lockKey);
+    const lockedFor = await lockRead;
     if (lockedFor > 0) throw new CodedError('ONCE_CODE_LOCKED', undefined, { retryAfterMs: lockedFor });
     // Livekit mode: a full renderer refuses before the once-code is spent (docs/livekit.md).
     const mediaMode = await precheckMedia(robot);
