@@ -1,15 +1,16 @@
 import type { ErrorCode, LanguageCode } from '@dhkit/protocol';
 import type { DigitalHuman } from '../core/digital-human.js';
-import { DHKitError, toDHKitError } from '../core/errors.js';
+import { DHKitError } from '../core/errors.js';
 import { TypedEmitter, type Listener } from '../core/events.js';
 import { t } from '../i18n/i18n.js';
-import { create } from '../ui/create.js';
 import { hotQuestionsFor } from '../ui/hot-questions/hot-questions-select.js';
 import type DhKiosk from '../ui/kiosk-shell/kiosk-shell.component.js';
 import type { KioskState } from '../ui/kiosk-shell/kiosk-shell.component.js';
 import { Backoff } from '../core/backoff.js';
 import type { KioskCreateOptions, ResolvedKioskOptions } from './kiosk-options.js';
+import { KioskDigitalHuman } from './kiosk-digital-human.js';
 import { Presence } from './presence.js';
+import { SessionKeeper } from './session-keeper.js';
 import { KioskScreen } from './screen.js';
 
 export type { KioskState };
@@ -37,14 +38,13 @@ const HEALTH_TIMEOUT_MS = 4000;
  */
 export class Kiosk {
   private readonly emitter = new TypedEmitter<KioskEventMap>();
-  private readonly backoff: Backoff;
   private readonly screen = new KioskScreen();
   private readonly presence: Presence;
+  private readonly sessions: SessionKeeper;
   private dh: DigitalHuman | null = null;
   private destroyed = false;
-  /** Bumped for every session opened, so late callbacks of an old one are ignored. */
-  private generation = 0;
-  private retryTimer: ReturnType<typeof setInterval> | undefined;
+  /** Someone tapped or spoke while the fresh session was being opened: she starts active, not in the attract loop. */
+  private visitorWaiting = false;
   private attractTimers: ReturnType<typeof setInterval>[] = [];
   private healthTimer: ReturnType<typeof setInterval> | undefined;
   private healthFailures = 0;
@@ -55,7 +55,16 @@ export class Kiosk {
     private readonly settings: ResolvedKioskOptions,
     private readonly shell: DhKiosk,
   ) {
-    this.backoff = new Backoff({ initialMs: settings.retryInitialMs, maxMs: settings.retryMaxMs });
+    const backoff = new Backoff({ initialMs: settings.retryInitialMs, maxMs: settings.retryMaxMs });
+    this.sessions = new SessionKeeper(
+      {
+        open: (signal) => this.openFresh(signal),
+        opened: () => this.sessionOpened(),
+        failed: (error, retryInMs) => this.sessionFailed(error, retryInMs),
+        retryCountdown: (seconds) => (this.shell.retryInSeconds = seconds),
+      },
+      backoff,
+    );
     this.presence = new Presence({
       resetAfterSeconds: () => this.settings.resetAfterSeconds,
       warnBeforeResetSeconds: () => this.settings.warnBeforeResetSeconds,
@@ -106,21 +115,22 @@ export class Kiosk {
   /** Clears the conversation now and gets a fresh session ready for the next visitor. */
   async reset(): Promise<void> {
     if (this.destroyed) return;
-    this.setState('resetting');
-    await this.openSession();
+    // A reset asked for while a fresh session is being opened is that session (SessionKeeper.request()).
+    if (!this.sessions.busyOpening) this.setState('resetting');
+    await this.sessions.request();
   }
 
   /** A sensor saw someone ('RADAR', 'INFRARED', 'CAMERA'): the avatar wakes and the kiosk leaves the attract loop. */
   wakeup(options: { type: 'RADAR' | 'INFRARED' | 'CAMERA' | 'VOICE' }): void {
     if (this.dh?.isSleeping) this.dh.wakeup(options);
-    this.visitorActive();
+    this.visitorSeen();
   }
 
   /** Ends the session and removes the frame. */
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.generation++;
+    this.sessions.stop();
     this.stopTimers();
     this.presence.stop();
     this.screen.release();
@@ -132,50 +142,76 @@ export class Kiosk {
     this.emitter.removeAllListeners();
   }
 
+  /** @internal The first session (createKiosk()); later ones come through reset() and the keeper's retries. */
+  openSession(): Promise<void> {
+    return this.sessions.request();
+  }
+
   /**
-   * @internal A fresh session for the next visitor (or after an outage): the first through create(), every
-   * later one through the same digital human's `startNewSession()`, which clears what the last visitor left
-   * on screen. On failure it schedules the next try.
+   * A fresh session for the next visitor (or after an outage): the first through create(), every later one
+   * through the same digital human's `startNewSession()`, which clears what the last visitor left on screen.
    */
-  async openSession(): Promise<void> {
-    const mine = ++this.generation;
+  private async openFresh(signal: AbortSignal): Promise<void> {
     this.stopTimers();
     this.presence.stop();
     this.shell.countdownSeconds = null;
+    const dh = this.dh;
+    if (!dh) return this.createFirst(signal);
+    // The keeper gave up on this try (it took too long): she goes, and the next try starts with a fresh digital
+    // human, since a second startNewSession() beside one still under way would open two sessions at once.
+    const cancel = () => this.drop(dh);
+    signal.addEventListener('abort', cancel, { once: true });
     try {
-      const dh = this.dh ? await this.dh.startNewSession().then(() => this.dh!) : await this.createFirst();
-      if (mine !== this.generation || this.destroyed) return;
-      this.backoff.reset();
-      this.healthFailures = 0;
-      this.shell.language = dh.getLanguageInfo().currentLanguage;
-      this.healthTimer = setInterval(() => void this.checkHealth(mine), HEALTH_CHECK_MS);
-      this.emitter.emit('sessionStart', { jobId: dh.getJobInfo().jobId });
-      this.enterAttract(dh);
-    } catch (error) {
-      if (mine !== this.generation || this.destroyed) return;
-      this.retryLater(toDHKitError(error, 'NETWORK_ERROR'));
+      await dh.startNewSession();
+    } finally {
+      signal.removeEventListener('abort', cancel);
     }
   }
 
-  /** The kiosk's one digital human, with its first session; every later session is a `startNewSession()`. */
-  private async createFirst(): Promise<DigitalHuman> {
-    const dh = await create({
+  private drop(dh: DigitalHuman): void {
+    if (this.dh === dh) this.dh = null;
+    void dh.destroy();
+  }
+
+  private sessionOpened(): void {
+    const dh = this.dh;
+    if (!dh || this.destroyed) return;
+    const generation = this.sessions.generation;
+    this.healthFailures = 0;
+    this.shell.language = dh.getLanguageInfo().currentLanguage;
+    this.healthTimer = setInterval(() => void this.checkHealth(generation), HEALTH_CHECK_MS);
+    this.emitter.emit('sessionStart', { jobId: dh.getJobInfo().jobId });
+    this.enterAttract(dh);
+    // Someone tapped while the veil was up: they are here already.
+    if (this.visitorWaiting) this.visitorActive();
+    this.visitorWaiting = false;
+  }
+
+  /**
+   * The kiosk's one digital human, with its first session; every later session is a `startNewSession()`. She
+   * stays when that first session fails (busy, offline), so the busy or offline card covers her, not an empty frame.
+   */
+  private async createFirst(signal: AbortSignal): Promise<void> {
+    const { human, ready } = KioskDigitalHuman.startIn({
       ...this.options,
       container: this.shell,
       containerId: undefined,
       // A busy server is the kiosk's to show (its busy screen), not the element's: one try per session.
       busyWaitMs: 0,
     });
-    if (this.destroyed) {
-      await dh.destroy();
-      throw DHKitError.fromCode('CANCELLED');
-    }
     // The kiosk starts the next session by itself; the element's own "start again" would compete with it.
     const element = this.shell.querySelector('digital-human');
     if (element) element.canStartAgain = false;
-    this.dh = dh;
-    this.wire(dh);
-    return dh;
+    this.dh = human;
+    this.wire(human);
+    // The keeper gave up on this try (it took too long): she goes, and the next try starts afresh.
+    const cancel = () => this.drop(human);
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      await ready;
+    } finally {
+      signal.removeEventListener('abort', cancel);
+    }
   }
 
   private wire(dh: DigitalHuman): void {
@@ -188,7 +224,7 @@ export class Kiosk {
     dh.on('jobEnd', (e) => {
       if (!live()) return;
       // A lost channel means the server or the network is gone: show it, and come back with back-off.
-      if (e.reason === 'CLOSED') this.retryLater(DHKitError.fromCode('NETWORK_ERROR'));
+      if (e.reason === 'CLOSED') this.sessions.lost(DHKitError.fromCode('NETWORK_ERROR'));
       else void this.reset();
     });
   }
@@ -219,6 +255,12 @@ export class Kiosk {
     }
   }
 
+  /** A tap, a key or a presence sensor: someone is there, even while the fresh session is still being opened. */
+  private visitorSeen(): void {
+    if (this.state === 'starting' || this.state === 'resetting') this.visitorWaiting = true;
+    this.visitorActive();
+  }
+
   private visitorActive(): void {
     if (this.state === 'attract') {
       this.attractTimers.forEach(clearInterval);
@@ -228,26 +270,15 @@ export class Kiosk {
     if (this.state === 'active') this.presence.activity();
   }
 
-  private retryLater(error: DHKitError): void {
+  /** A try failed or the session was lost: the offline or busy screen, until the keeper's next try. */
+  private sessionFailed(error: DHKitError, retryInMs: number): void {
     this.stopTimers();
     this.presence.stop();
+    this.visitorWaiting = false;
     // Whatever the visitor saw is gone with the session; the next one starts clean (startNewSession).
     this.shell.querySelector('digital-human')?.clearConversation();
-    const delay = this.backoff.next(error.retryAfterMs);
     this.setState(BUSY_CODES.has(error.code) ? 'busy' : 'offline');
-    this.emitter.emit('error', { code: error.code, message: error.message, retryInMs: delay });
-    const due = Date.now() + delay;
-    const mine = this.generation;
-    const tick = () => {
-      const left = Math.max(0, Math.ceil((due - Date.now()) / 1000));
-      this.shell.retryInSeconds = left;
-      if (left === 0 && mine === this.generation) {
-        clearInterval(this.retryTimer);
-        void this.openSession();
-      }
-    };
-    tick();
-    this.retryTimer = setInterval(tick, Math.min(1000, delay));
+    this.emitter.emit('error', { code: error.code, message: error.message, retryInMs });
   }
 
   /** A server that stopped answering (or a network that went away) while a session is held. */
@@ -259,9 +290,9 @@ export class Kiosk {
       await fetch(url, { mode: 'no-cors', cache: 'no-store', credentials: 'omit', signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
       this.healthFailures = 0;
     } catch {
-      if (mine !== this.generation || this.destroyed) return;
+      if (mine !== this.sessions.generation || this.destroyed) return;
       // Two misses in a row: one can be a blip the channel rides out by itself.
-      if (++this.healthFailures >= 2) this.retryLater(DHKitError.fromCode('NETWORK_ERROR'));
+      if (++this.healthFailures >= 2) this.sessions.lost(DHKitError.fromCode('NETWORK_ERROR'));
     }
   }
 
@@ -273,11 +304,9 @@ export class Kiosk {
   }
 
   private stopTimers(): void {
-    clearInterval(this.retryTimer);
     clearInterval(this.healthTimer);
     this.attractTimers.forEach(clearInterval);
     this.attractTimers = [];
-    this.retryTimer = undefined;
     this.healthTimer = undefined;
   }
 
@@ -285,10 +314,10 @@ export class Kiosk {
     if (this.settings.fullscreenOnTap) this.screen.enterFullscreen();
     // The attract screen's own buttons act on click; leaving the attract state now would remove them first.
     const onButton = event.composedPath().some((node) => node instanceof HTMLButtonElement && this.shell.shadowRoot?.contains(node));
-    if (!onButton) this.visitorActive();
+    if (!onButton) this.visitorSeen();
   };
 
-  private readonly onKey = () => this.visitorActive();
+  private readonly onKey = () => this.visitorSeen();
 
   /** Continue on the kiosk's countdown: the visitor is there, so the server's idle clock starts over too. */
   private readonly onContinue = () => {
@@ -314,7 +343,8 @@ export class Kiosk {
     }
   };
 
+  /** The network is back: try now rather than at the end of the wait (never beside a try under way). */
   private readonly onOnline = () => {
-    if (this.state === 'offline') void this.openSession();
+    if (this.state === 'offline' && this.sessions.waitingToRetry) void this.sessions.request();
   };
 }

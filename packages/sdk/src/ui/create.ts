@@ -10,7 +10,7 @@ import { bridgeView, viewActions } from './view-bridge.js';
  * `<digital-human>` in the container, with the built-in avatar; it offers "start again" after an end when a
  * new session can follow (`onceCode` is a function).
  */
-const elementView =
+export const elementView =
   (canStartAgain: boolean): ViewFactory =>
   (container, log) => {
     defineComponents();
