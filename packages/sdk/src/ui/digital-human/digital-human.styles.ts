@@ -46,6 +46,9 @@ export default css`
     position: absolute;
     inset: 0;
     z-index: 0;
+  }
+
+  [part='avatar'] > * {
     transform-origin: 50% 8%;
     transition: transform 0.35s ease;
   }
@@ -53,8 +56,10 @@ export default css`
   /*
    * An answer card is up: the avatar makes room, shrinking towards the top so that her face (in the upper
    * two thirds of every pack's frame) ends above the card, and the card may take the lower half at most.
+   * Only the figure shrinks: the pack's backdrop keeps filling the whole stage, so no band of another
+   * color shows around her on wide or dark layouts.
    */
-  :host([answering]) [part='avatar'] {
+  :host([answering]) [part='avatar'] > :not(.background) {
     transform: scale(var(--dh-answer-avatar-scale, 0.62));
   }
 
@@ -155,7 +160,7 @@ export default css`
 
   /* Tall screens (kiosks): keep the answer in the lower half, larger text; the avatar needs less room. */
   @container (min-height: 1200px) {
-    :host([answering]) [part='avatar'] {
+    :host([answering]) [part='avatar'] > :not(.background) {
       transform: scale(var(--dh-answer-avatar-scale, 0.8));
     }
 

@@ -26,7 +26,10 @@ export default css`
     border: 0;
     border-radius: 999px;
     cursor: pointer;
-    transition: background-color 0.15s ease, color 0.15s ease;
+    /*
+     * No color transition: when the color scheme flips, the group's surface changes at once, and text easing
+     * behind it was dark on dark for a moment (中文 unreadable in dark screenshots, and for anyone who saw it).
+     */
   }
 
   [part~='option']:hover {
