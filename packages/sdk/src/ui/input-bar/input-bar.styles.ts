@@ -71,7 +71,11 @@ export default css`
     border: 0;
     border-radius: calc(var(--_radius) - 4px);
     cursor: pointer;
-    transition: filter 0.15s ease, background-color 0.15s ease;
+    /*
+     * Hover eases; colors do not: when the color scheme flips, the text color changes at once, and a background
+     * easing behind it was white on light violet for a moment (axe caught it right after a scheme switch).
+     */
+    transition: filter 0.15s ease;
   }
 
   button svg {
