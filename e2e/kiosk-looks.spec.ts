@@ -68,6 +68,17 @@ async function edgeLuminance(page: Page, png: Buffer, box: { x: number; y: numbe
   }
 }
 
+/** How much of the digital human's stage the pack's backdrop covers now (1: all of it), and whether she is answering. */
+async function backdropCover(page: Page, selector: string) {
+  return page.evaluate((selector) => {
+    const human = document.querySelector(selector)!;
+    const stage = human.getBoundingClientRect();
+    const backdrop = human.shadowRoot!.querySelector('[part="avatar"] canvas.background')!.getBoundingClientRect();
+    const cover = (backdrop.width * backdrop.height) / (stage.width * stage.height);
+    return { answering: human.hasAttribute('answering'), cover: Math.round(cover * 100) / 100 };
+  }, selector);
+}
+
 /** The kiosk example against a fresh dhkit server. */
 async function withKiosk(
   robot: Record<string, unknown>,
@@ -161,6 +172,7 @@ test('a landscape kiosk (1920×1080) in dark mode: the avatar backdrop fills its
     await page.waitForTimeout(600);
     const answered = await page.screenshot({ path: `${SHOTS}/kiosk-landscape-answer-dark.png` });
     expect(await edgeLuminance(page, answered, box)).toBeLessThan(0.2);
+    expect(await backdropCover(page, 'dh-kiosk digital-human')).toEqual({ answering: true, cover: 1 });
   });
 });
 
@@ -200,6 +212,7 @@ test('the widget on a wide page in dark mode: the avatar backdrop fills the widg
     const png = await page.screenshot({ path: `${SHOTS}/widget-wide-dark.png` });
     const box = (await page.locator('#dh digital-human').boundingBox())!;
     expect(await edgeLuminance(page, png, box)).toBeLessThan(0.2);
+    expect(await backdropCover(page, '#dh digital-human')).toEqual({ answering: true, cover: 1 });
     await page.evaluate(() => (window as any).dh.destroy());
   } finally {
     await new Promise<void>((resolve) => (site.closeAllConnections(), site.close(() => resolve())));
