@@ -36,10 +36,13 @@ export const SPEAKING_GRACE_MS = 60;
 export const CAPTION_LEAD_MS = 10;
 
 /**
- * While a clause is further off than this, its moment is read again from the receiver at this interval:
- * the jitter buffer may grow or shrink meanwhile.
+ * A clause's moment is read again from the receiver at half the time left, at most this long apart: the
+ * jitter buffer grows and shrinks meanwhile (and plays faster or slower while it does), so the last reading
+ * before the moment is the one to trust.
  */
 const RECHECK_MS = 200;
+/** Closer than this, the last reading stands (a timer cannot do better). */
+const FINAL_MS = 8;
 /**
  * The track's timeline is trusted only while it agrees with the report's own `inMs` and the playout
  * estimate to within this: a wider gap means timestamps from another timeline (an SFU that rewrites them),
@@ -118,8 +121,8 @@ export class SpeechSchedule {
         // The receiver fell silent meanwhile (a reconnect): go on from the last reading.
         if (leftMs !== undefined) known = { leftMs, at: performance.now() };
         const wait = known.leftMs - (performance.now() - known.at) - CAPTION_LEAD_MS;
-        if (wait <= RECHECK_MS) later(Math.max(0, wait), () => take('track'));
-        else later(RECHECK_MS, follow);
+        if (wait <= FINAL_MS) later(Math.max(0, wait), () => take('track'));
+        else later(Math.min(RECHECK_MS, wait / 2), follow);
       };
       follow();
       return;
