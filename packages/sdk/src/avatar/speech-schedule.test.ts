@@ -193,7 +193,11 @@ describe('SpeechSchedule by the track timeline', () => {
     schedule.report({ type: 'speechStart', chatId: 'c', clauseId: 0, text: 'One.', inMs: 40, rtpTimestamp: 1000 + 150 * RATE });
     schedule.report({ type: 'speechStart', chatId: 'c', clauseId: 1, text: 'Two.', inMs: 740, rtpTimestamp: 1000 + 850 * RATE });
     vi.advanceTimersByTime(2000);
-    expect(log).toEqual([`${150 - CAPTION_LEAD_MS} start c`, `${150 - CAPTION_LEAD_MS} clause One.`, `${850 - CAPTION_LEAD_MS} clause Two.`]);
+    expect(log).toEqual([
+      `${150 - CAPTION_LEAD_MS} start c`,
+      `${150 - CAPTION_LEAD_MS} clause One.`,
+      `${850 - CAPTION_LEAD_MS} clause Two.`,
+    ]);
     expect(schedule.timedBy).toEqual({ track: 2, fallback: 0 });
   });
 
@@ -219,7 +223,10 @@ describe('SpeechSchedule by the track timeline', () => {
     schedule.report({ type: 'speechStart', chatId: 'a', clauseId: 0, text: 'A', inMs: 40 });
     schedule.report({ type: 'speechStart', chatId: 'b', clauseId: 0, text: 'B', inMs: 40, rtpTimestamp: 1000 + 3_600_000 * RATE });
     vi.advanceTimersByTime(1000);
-    expect(log.filter((line) => line.includes('clause'))).toEqual([`${120 - CAPTION_LEAD_MS} clause A`, `${120 - CAPTION_LEAD_MS} clause B`]);
+    expect(log.filter((line) => line.includes('clause'))).toEqual([
+      `${120 - CAPTION_LEAD_MS} clause A`,
+      `${120 - CAPTION_LEAD_MS} clause B`,
+    ]);
     expect(schedule.timedBy).toEqual({ track: 0, fallback: 2 });
   });
 
