@@ -12,8 +12,10 @@ import { startTurnServer, turnserverPath, type TurnServer } from './turn-server.
 
 /**
  * Behind a firewall that lets nothing but TCP through: the visitor's Chromium may only use relayed candidates
- * (`iceTransportPolicy: 'relay'`), and reaches the LiveKit server through a real coturn over TCP, given as the
- * robot's ICE server (docs/livekit.md, "Firewalls"). The streamed avatar's video and voice must arrive that way.
+ * (`iceTransportPolicy: 'relay'`), and reaches the LiveKit server through a real coturn over TCP — or over TLS
+ * (`turns:`, what TURN on 443 is) — given as the robot's ICE server (docs/livekit.md, "Firewalls"). The
+ * streamed avatar's video and voice must arrive that way. coturn's certificate is self-signed, made by the test;
+ * the browser trusts exactly that key (`--ignore-certificate-errors-spki-list`), as it would a CA-issued one.
  */
 
 const WEBRTC_ARGS = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
@@ -72,7 +74,11 @@ test.beforeAll(async () => {
 <body><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script></body></html>`);
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...WEBRTC_ARGS], headless: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, ...WEBRTC_ARGS, `--ignore-certificate-errors-spki-list=${turn.spkiHash}`],
+    headless: true,
+  });
 });
 
 test.afterAll(async () => {
@@ -86,7 +92,17 @@ test.afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-test('relay only: video and voice reach the visitor through coturn over TCP', async () => {
+for (const transport of ['tcp', 'tls'] as const) {
+  test(`relay only: video and voice reach the visitor through coturn over ${transport.toUpperCase()}`, async () => {
+    await relayOnly(transport);
+  });
+}
+
+async function relayOnly(transport: 'tcp' | 'tls'): Promise<void> {
+  // The robot names one TURN server: coturn's TCP listener, or its TLS one.
+  const media = (await admin('GET', '/v1/robots/demo')).json.media;
+  const iceServer = transport === 'tls' ? turn.tlsIceServer : turn.iceServer;
+  expect((await admin('PATCH', '/v1/robots/demo', { media: { ...media, iceServers: [iceServer] } })).status).toBe(200);
   const page = await browser.newPage();
   try {
     // The firewall: every peer connection of the page may use relayed candidates only.
@@ -143,7 +159,7 @@ test('relay only: video and voice reach the visitor through coturn over TCP', as
     expect(chatId).toBeTruthy();
     await page.waitForFunction(() => (window as any).__lk.loudest > 0.05, null, { timeout: 30_000 });
 
-    // Every connected peer connection went through coturn: its chosen pair's local candidate is relayed, over TCP.
+    // Every connected peer connection went through coturn: its chosen pair's local candidate is relayed, over TCP or TLS.
     const pairs = await page.evaluate(async () => {
       const found: Array<{ type: string; relayProtocol?: string; bytesReceived: number }> = [];
       for (const pc of (window as any).__pcs as RTCPeerConnection[]) {
@@ -157,12 +173,15 @@ test('relay only: video and voice reach the visitor through coturn over TCP', as
       return found;
     });
     expect(pairs.length).toBeGreaterThan(0);
-    for (const pair of pairs) expect(pair).toMatchObject({ type: 'relay', relayProtocol: 'tcp' });
+    for (const pair of pairs) expect(pair).toMatchObject({ type: 'relay', relayProtocol: transport });
     expect(Math.max(...pairs.map((p) => p.bytesReceived))).toBeGreaterThan(10_000);
     // coturn's own account: it allocated relays for this visitor.
     expect(turn.log()).toMatch(/ALLOCATE.*success|allocation/i);
     await page.evaluate(() => (window as any).dh.destroy());
   } finally {
     await page.close();
+    // The renderer's one slot is free again before the next visitor.
+    const deadline = Date.now() + 15_000;
+    while (renderer.active.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   }
-});
+}

@@ -123,7 +123,18 @@ export interface RendererSpeechEvent {
    * the renderer into the room this many milliseconds after the report. Absent or 0: now.
    */
   inMs?: number;
+  /**
+   * The same moment as a position on the published audio track's own timeline: the RTP timestamp (48 kHz
+   * Opus clock, as the renderer's sender stamps it) of the clause's first sample (speechStart) or of the
+   * sample after its last (speechEnd). A page that can read its receiver's playout position shows the
+   * clause when this timestamp is played out, whatever the network, the jitter buffer or its own CPU load;
+   * `inMs` is the fallback. Absent when the renderer cannot tell.
+   */
+  rtpTimestamp?: number;
 }
+
+/** The RTP clock rate of Opus, the voice's codec in every LiveKit room (RFC 7587: always 48 kHz). */
+export const OPUS_RTP_CLOCK_RATE = 48_000;
 
 /**
  * The most a renderer may announce ahead: a long answer is synthesized far faster than it is spoken, so its

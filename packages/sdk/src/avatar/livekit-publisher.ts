@@ -7,6 +7,7 @@
 import { LocalAudioTrack, LocalVideoTrack, Room, Track } from 'livekit-client';
 import { RENDERER_SPEECH_TOPIC, type RendererSpeechEvent } from '@dhkit/protocol';
 import { LocalCanvasAvatar } from './local-canvas-avatar.js';
+import { SenderTimeline } from './sender-timeline.js';
 
 /** What a page can get ready before its session exists (a warm page): the avatar pack at a size. */
 export interface PublisherPrepareOptions {
@@ -44,7 +45,8 @@ interface Clause {
 /**
  * From a sample's time on our audio clock to the moment it leaves into the room: the render quantum, the
  * media stream's 10 ms capture chunks and one 20 ms Opus frame (measured at the LiveKit server: about
- * 20 ms). Speech reports add it, so the visitor's captions are timed by what goes out, not what we play.
+ * 20 ms). Speech reports add it to `inMs`, the visitors' fallback where they cannot follow the track's own
+ * timeline (`rtpTimestamp`, SenderTimeline).
  */
 const ROOM_LATENCY_MS = 20;
 /**
@@ -59,6 +61,7 @@ class Publisher {
   private readonly audio = new AudioContext({ sampleRate: 48_000 });
   private readonly analyser = this.audio.createAnalyser();
   private readonly destination = this.audio.createMediaStreamDestination();
+  private readonly timeline = new SenderTimeline(this.audio);
   private avatar = new LocalCanvasAvatar();
   private stage: HTMLElement | null = null;
   private prepared: { key: string; done: Promise<void> } | null = null;
@@ -122,6 +125,7 @@ class Publisher {
     await room.connect(options.livekitUrl, options.token, { autoSubscribe: false });
     const video = new LocalVideoTrack(output.captureStream(options.fps).getVideoTracks()[0]);
     const sound = new LocalAudioTrack(this.destination.stream.getAudioTracks()[0]);
+    this.timeline.watch();
     await Promise.all([
       room.localParticipant.publishTrack(video, { source: Track.Source.Camera, videoCodec: 'vp8', simulcast: false, name: 'avatar' }),
       room.localParticipant.publishTrack(sound, { source: Track.Source.Microphone, dtx: false, red: false, name: 'voice' }),
@@ -178,7 +182,7 @@ class Publisher {
       };
       if (!clause.announced) {
         clause.announced = true;
-        this.report({ type: 'speechStart', chatId, clauseId, text: clause.text, inMs: this.msUntil(at) });
+        this.report({ type: 'speechStart', chatId, clauseId, text: clause.text, ...this.when(at) });
         clause.timer = setTimeout(() => this.begin(clause), Math.max(0, (at - this.audio.currentTime) * 1000));
       }
     }
@@ -187,7 +191,7 @@ class Publisher {
       this.clauses.delete(`${chatId}/${clauseId}`); // a clause without a sample: nothing to say
     } else if (!clause.endAnnounced) {
       clause.endAnnounced = true;
-      this.report({ type: 'speechEnd', chatId, clauseId, reason: 'completed', inMs: this.msUntil(clause.endsAt) });
+      this.report({ type: 'speechEnd', chatId, clauseId, reason: 'completed', ...this.when(clause.endsAt) });
       this.maybeEnd(clause);
     }
   }
@@ -211,6 +215,7 @@ class Publisher {
   async stop(): Promise<void> {
     this.interrupt();
     if (this.compositor) clearInterval(this.compositor);
+    this.timeline.detach();
     await this.room?.disconnect();
     this.avatar.destroy();
     await this.audio.close();
@@ -231,9 +236,11 @@ class Publisher {
     if (this.clauses.size === 0) this.avatar.setState('idle');
   }
 
-  /** Milliseconds until a time on our audio clock reaches the room. */
-  private msUntil(time: number): number {
-    return Math.round(Math.max(0, (time - this.audio.currentTime) * 1000) + ROOM_LATENCY_MS);
+  /** A time on our audio clock as a report tells it: on the track's RTP timeline where known, and in ms from now. */
+  private when(time: number): Pick<RendererSpeechEvent, 'inMs' | 'rtpTimestamp'> {
+    const inMs = Math.round(Math.max(0, (time - this.audio.currentTime) * 1000) + ROOM_LATENCY_MS);
+    const rtpTimestamp = this.timeline.rtpTimestampAt(time);
+    return rtpTimestamp === undefined ? { inMs } : { inMs, rtpTimestamp };
   }
 
   private report(event: RendererSpeechEvent | { type: 'ready' }): void {

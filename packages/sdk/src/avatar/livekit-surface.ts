@@ -8,6 +8,7 @@ import { RENDERER_SPEECH_TOPIC, type LiveKitJoinInfo, type RendererSpeechEvent }
 import type { AvatarPreview, AvatarSource, AvatarState, AvatarSurface, VisemeCue } from './avatar-surface.js';
 import { PlayoutDelayEstimator } from './playout-delay.js';
 import { SpeechSchedule, type SpeechScheduleHost } from './speech-schedule.js';
+import { TrackPlayoutClock } from './track-playout-clock.js';
 
 export interface LiveKitSurfaceOptions {
   join: LiveKitJoinInfo;
@@ -40,6 +41,11 @@ export class LiveKitSurface implements AvatarSurface {
   private destroyed = false;
   private readonly playout = new PlayoutDelayEstimator();
   private statsTimer: ReturnType<typeof setInterval> | null = null;
+  private voice: RemoteTrack | undefined;
+  private readonly playoutClock = new TrackPlayoutClock(
+    () => this.voice?.receiver?.getSynchronizationSources?.() ?? [],
+    () => this.playout.deviceDelayMs,
+  );
 
   constructor(private readonly options: LiveKitSurfaceOptions) {
     this.ready = new Promise<void>((resolve) => (this.resolveReady = resolve));
@@ -132,6 +138,11 @@ export class LiveKitSurface implements AvatarSurface {
     return this.playout.delayMs;
   }
 
+  /** Milliseconds until the voice's RTP timestamp `rtpTimestamp` is heard, if the receiver can tell. */
+  msUntilHeard(rtpTimestamp: number): number | undefined {
+    return this.playoutClock.msUntilHeard(rtpTimestamp);
+  }
+
   /** Remote audio is flowing (for tests and diagnostics). */
   get audioPlaying(): boolean {
     return !this.audio.paused && !this.audio.muted && this.audio.srcObject !== null;
@@ -166,6 +177,7 @@ export class LiveKitSurface implements AvatarSurface {
   /** Keeps the playout delay current from the audio receiver's statistics (a new track replaces the old). */
   private watchPlayout(track: RemoteTrack): void {
     if (this.statsTimer) clearInterval(this.statsTimer);
+    this.voice = track;
     let reading = false;
     this.statsTimer = setInterval(() => {
       const receiver = track.receiver;
@@ -299,7 +311,16 @@ export class StreamedAvatar {
       log: host.log,
       onSpeech: (event) => this.schedule.report(event),
     });
-    this.schedule = new SpeechSchedule(host, () => this.surface.playoutDelayMs);
+    this.schedule = new SpeechSchedule(
+      host,
+      () => this.surface.playoutDelayMs,
+      (rtpTimestamp) => this.surface.msUntilHeard(rtpTimestamp),
+    );
+  }
+
+  /** How many speech reports took effect by the voice track's own timeline, and how many by the fallback. */
+  get captionTiming(): { track: number; fallback: number } {
+    return { ...this.schedule.timedBy };
   }
 
   /** The server's turnEnd: once its last clause has been heard, the chat stops speaking. */

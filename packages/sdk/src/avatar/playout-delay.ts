@@ -3,7 +3,8 @@
  * tell: the audio receiver's jitter buffer (which WebRTC grows and shrinks with the network), the audio
  * device's own playout delay, and the decoder. Read from `RTCRtpReceiver.getStats()` every few hundred
  * milliseconds; the network's one-way delay is left out on purpose, since the renderer's speech reports
- * travel the same path as its audio and arrive that much later too.
+ * travel the same path as its audio and arrive that much later too. Captions use it only as the fallback
+ * where the track's own timeline cannot be followed (TrackPlayoutClock); its device delay serves both.
  */
 
 /** Opus decoding and the hand-over to the audio device (one 10 ms frame; calibrated in Chromium, e2e/livekit.spec.ts). */
@@ -32,6 +33,11 @@ export class PlayoutDelayEstimator {
   /** The current estimate in milliseconds. */
   get delayMs(): number {
     return Math.round(this.jitterMs + this.deviceMs + DECODE_MS);
+  }
+
+  /** The audio device's part alone (after the receiver hands samples over), in milliseconds. */
+  get deviceDelayMs(): number {
+    return Math.round(this.deviceMs);
   }
 
   /**

@@ -160,3 +160,110 @@ describe('SpeechSchedule', () => {
     expect(log).toEqual(['80 start c1', '80 clause One.', '100 stop c1']);
   });
 });
+
+describe('SpeechSchedule by the track timeline', () => {
+  // A receiver playing RTP timestamp 1000 at t = 0, one sample per 1/48 ms since: what it says at any moment.
+  const RATE = 48;
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    vi.setSystemTime(0);
+  });
+
+  function timeline(options: { stallAfterMs?: number; shiftMs?: () => number } = {}) {
+    const log: string[] = [];
+    const schedule = new SpeechSchedule(
+      {
+        clause: (text) => log.push(`${Date.now()} clause ${text}`),
+        speakingStart: (chatId) => log.push(`${Date.now()} start ${chatId}`),
+        speakingStop: (chatId) => log.push(`${Date.now()} stop ${chatId}`),
+        isInterrupted: () => false,
+      },
+      () => 80, // the fallback's estimate: off by tens of ms, as under load
+      (rtp) => {
+        if (options.stallAfterMs !== undefined && Date.now() > options.stallAfterMs) return undefined;
+        return (rtp - 1000) / RATE + (options.shiftMs?.() ?? 0) - Date.now();
+      },
+    );
+    return { log, schedule };
+  }
+
+  it("shows each clause when the receiver plays its first sample out, whatever the report's inMs says", () => {
+    const { log, schedule } = timeline();
+    // inMs and the estimate say 40 + 80 = 120 ms; the receiver says 150 ms (1000 + 150·48).
+    schedule.report({ type: 'speechStart', chatId: 'c', clauseId: 0, text: 'One.', inMs: 40, rtpTimestamp: 1000 + 150 * RATE });
+    schedule.report({ type: 'speechStart', chatId: 'c', clauseId: 1, text: 'Two.', inMs: 740, rtpTimestamp: 1000 + 850 * RATE });
+    vi.advanceTimersByTime(2000);
+    expect(log).toEqual([
+      `${150 - CAPTION_LEAD_MS} start c`,
+      `${150 - CAPTION_LEAD_MS} clause One.`,
+      `${850 - CAPTION_LEAD_MS} clause Two.`,
+    ]);
+    expect(schedule.timedBy).toEqual({ track: 2, fallback: 0 });
+  });
+
+  it('follows the jitter buffer while a clause is far off', () => {
+    let shift = 0;
+    const { log, schedule } = timeline({ shiftMs: () => shift });
+    schedule.report({ type: 'speechStart', chatId: 'c', clauseId: 0, text: 'Later.', inMs: 900, rtpTimestamp: 1000 + 1000 * RATE });
+    vi.advanceTimersByTime(500);
+    shift = 60; // the buffer grew: everything is heard 60 ms later than it looked
+    vi.advanceTimersByTime(2000);
+    expect(log).toEqual([`${1060 - CAPTION_LEAD_MS} start c`, `${1060 - CAPTION_LEAD_MS} clause Later.`]);
+  });
+
+  it('goes on from its last reading when the receiver falls silent', () => {
+    const { log, schedule } = timeline({ stallAfterMs: 300 });
+    schedule.report({ type: 'speechStart', chatId: 'c', clauseId: 0, text: 'x', inMs: 900, rtpTimestamp: 1000 + 1000 * RATE });
+    vi.advanceTimersByTime(2000);
+    expect(log).toEqual([`${1000 - CAPTION_LEAD_MS} start c`, `${1000 - CAPTION_LEAD_MS} clause x`]);
+  });
+
+  it("falls back to inMs and the estimate without a position, or where the timeline disagrees (an SFU's own timestamps)", () => {
+    const { log, schedule } = timeline();
+    schedule.report({ type: 'speechStart', chatId: 'a', clauseId: 0, text: 'A', inMs: 40 });
+    schedule.report({ type: 'speechStart', chatId: 'b', clauseId: 0, text: 'B', inMs: 40, rtpTimestamp: 1000 + 3_600_000 * RATE });
+    vi.advanceTimersByTime(1000);
+    expect(log.filter((line) => line.includes('clause'))).toEqual([
+      `${120 - CAPTION_LEAD_MS} clause A`,
+      `${120 - CAPTION_LEAD_MS} clause B`,
+    ]);
+    expect(schedule.timedBy).toEqual({ track: 0, fallback: 2 });
+  });
+
+  it('an interrupt drops a clause waiting for its position', () => {
+    const { log, schedule } = timeline();
+    schedule.report({ type: 'speechStart', chatId: 'c', clauseId: 0, text: 'One.', inMs: 40, rtpTimestamp: 1000 + 150 * RATE });
+    schedule.report({ type: 'speechStart', chatId: 'c', clauseId: 1, text: 'Two.', inMs: 740, rtpTimestamp: 1000 + 850 * RATE });
+    vi.advanceTimersByTime(400);
+    schedule.report({ type: 'speechEnd', chatId: 'c', clauseId: 1, reason: 'interrupted' });
+    vi.advanceTimersByTime(2000);
+    expect(log.filter((line) => line.includes('clause'))).toEqual([`${150 - CAPTION_LEAD_MS} clause One.`]);
+  });
+});
+
+describe('SpeechSchedule between clauses', () => {
+  it('keeps speaking while an announced clause is still to start, even if its timer falls after the end and grace', () => {
+    const log: string[] = [];
+    let heardIn: (rtp: number) => number | undefined = (rtp) => rtp - Date.now();
+    const schedule = new SpeechSchedule(
+      {
+        clause: (text) => log.push(`${Date.now()} clause ${text}`),
+        speakingStart: (chatId) => log.push(`${Date.now()} start ${chatId}`),
+        speakingStop: (chatId) => log.push(`${Date.now()} stop ${chatId}`),
+        isInterrupted: () => false,
+      },
+      () => 0,
+      (rtp) => heardIn(rtp),
+    );
+    schedule.turnEnded('c'); // the server is done long before the voice
+    schedule.report({ type: 'speechStart', chatId: 'c', clauseId: 0, text: 'One.', rtpTimestamp: 100 });
+    schedule.report({ type: 'speechEnd', chatId: 'c', clauseId: 0, reason: 'completed', rtpTimestamp: 500 });
+    // The next clause starts where the first ends, but its readings come out 150 ms later (a busy page).
+    schedule.report({ type: 'speechStart', chatId: 'c', clauseId: 1, text: 'Two.', rtpTimestamp: 650 });
+    schedule.report({ type: 'speechEnd', chatId: 'c', clauseId: 1, reason: 'completed', rtpTimestamp: 900 });
+    heardIn = (rtp) => rtp - Date.now();
+    vi.advanceTimersByTime(3000);
+    expect(log.filter((line) => !line.includes('clause')).map((line) => line.replace(/^\d+ /, ''))).toEqual(['start c', 'stop c']);
+    expect(log.filter((line) => line.includes('clause')).map((line) => line.replace(/^\d+ /, ''))).toEqual(['clause One.', 'clause Two.']);
+  });
+});

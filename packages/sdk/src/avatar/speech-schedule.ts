@@ -1,9 +1,15 @@
 /**
  * Captions and speaking events for a streamed avatar (media mode `livekit`), timed by the renderer's
- * speech reports (docs/renderer-protocol.md#speech-events) rather than by audio of our own: each report
- * says when its clause's first (or after its last) sample leaves the renderer (`inMs`), and the voice then
- * needs the receiver's playout delay to be heard. A report takes effect after both, so captions appear
- * with the sound. The channel carries no audio in this mode.
+ * speech reports (docs/renderer-protocol.md#speech-events) rather than by audio of our own. A report names
+ * its clause's first (or after its last) sample as a position on the voice track's RTP timeline, and takes
+ * effect when the audio receiver plays that position out (TrackPlayoutClock): the stream's own clock, so
+ * neither the network, nor the jitter buffer, nor a busy CPU on either side moves the caption off its sound.
+ *
+ * Fallback, where that cannot be followed (a renderer without the position, a browser without
+ * `getSynchronizationSources()`, an SFU that rewrites RTP timestamps, a receiver not playing yet): the
+ * report's `inMs` (when the sample leaves the renderer) plus the receiver's playout delay estimated from its
+ * statistics, which rests on calibrated figures (DECODE_MS, the renderer's ROOM_LATENCY_MS) and drifts
+ * under load. The channel carries no audio in this mode.
  */
 import { RENDERER_SPEECH_MAX_LEAD_MS, type RendererSpeechEvent } from '@dhkit/protocol';
 
@@ -29,6 +35,24 @@ export const SPEAKING_GRACE_MS = 60;
  */
 export const CAPTION_LEAD_MS = 10;
 
+/**
+ * A clause's moment is read again from the receiver at half the time left, at most this long apart: the
+ * jitter buffer grows and shrinks meanwhile (and plays faster or slower while it does), so the last reading
+ * before the moment is the one to trust.
+ */
+const RECHECK_MS = 200;
+/** Closer than this, the last reading stands (a timer cannot do better). */
+const FINAL_MS = 8;
+/**
+ * The track's timeline is trusted only while it agrees with the report's own `inMs` and the playout
+ * estimate to within this: a wider gap means timestamps from another timeline (an SFU that rewrites them),
+ * not a late caption to wait for.
+ */
+const TIMELINE_AGREEMENT_MS = 1_000;
+
+/** When the receiver will play an RTP timestamp of the voice out (TrackPlayoutClock), if it can tell. */
+export type HeardIn = (rtpTimestamp: number) => number | undefined;
+
 interface Chat {
   /** Clauses whose start took effect and whose end did not. */
   open: Set<number>;
@@ -43,11 +67,21 @@ export class SpeechSchedule {
   private readonly endedTurns = new Set<string>();
   /** Reports waiting for their moment, by `chatId/clauseId`. */
   private readonly pending = new Map<string, Set<ReturnType<typeof setTimeout>>>();
+  /**
+   * Clauses (`chatId/clauseId`) whose start was announced and has not taken effect: their chat keeps speaking
+   * through the moment between the previous clause's end and this start, however the two timers fall.
+   */
+  private readonly startsDue = new Set<string>();
+
+  /** Reports that took effect by the track's timeline, and by the fallback (for tests and diagnostics). */
+  readonly timedBy = { track: 0, fallback: 0 };
 
   constructor(
     private readonly host: SpeechScheduleHost,
-    /** The receiver's current playout delay, in ms (PlayoutDelayEstimator). */
+    /** The receiver's current playout delay, in ms (PlayoutDelayEstimator): the fallback. */
     private readonly playoutDelayMs: () => number,
+    /** Milliseconds until the receiver plays an RTP timestamp out. */
+    private readonly heardIn: HeardIn = () => undefined,
   ) {}
 
   /** A speech report from the renderer, as received. */
@@ -58,7 +92,9 @@ export class SpeechSchedule {
       // Whatever was scheduled for this clause is void; if it was being heard, it stops with the sound.
       for (const timer of this.pending.get(key) ?? []) clearTimeout(timer);
       this.pending.delete(key);
+      this.startsDue.delete(key);
     }
+    if (event.type === 'speechStart') this.startsDue.add(key);
     const later = (delayMs: number, then: () => void) => {
       const timers = this.pending.get(key) ?? new Set();
       this.pending.set(key, timers);
@@ -69,13 +105,43 @@ export class SpeechSchedule {
       }, delayMs);
       timers.add(timer);
     };
-    // First until the sound leaves the renderer, then the playout delay as it is at that moment: the
-    // jitter buffer may have changed since a report that came well ahead.
-    later(leadOf(event), () =>
-      later(Math.max(0, this.playoutDelayMs() - CAPTION_LEAD_MS), () => {
-        if (!this.host.isInterrupted(event.chatId)) this.apply(event);
-      }),
-    );
+    const take = (by: keyof SpeechSchedule['timedBy']) => {
+      if (event.type === 'speechStart') this.startsDue.delete(key);
+      if (this.host.isInterrupted(event.chatId)) return;
+      this.timedBy[by]++;
+      this.apply(event);
+    };
+    const position = event.rtpTimestamp;
+    const first = typeof position === 'number' ? this.heardIn(position) : undefined;
+    if (position !== undefined && first !== undefined && this.agrees(first, event)) {
+      // Follow the receiver until the position is played out, reading it again while far off.
+      let known = { leftMs: first, at: performance.now() };
+      const follow = () => {
+        const leftMs = this.heardIn(position);
+        // The receiver fell silent meanwhile (a reconnect): go on from the last reading.
+        if (leftMs !== undefined) known = { leftMs, at: performance.now() };
+        const wait = known.leftMs - (performance.now() - known.at) - CAPTION_LEAD_MS;
+        if (wait <= FINAL_MS) later(Math.max(0, wait), () => take('track'));
+        else later(Math.min(RECHECK_MS, wait / 2), follow);
+      };
+      follow();
+      return;
+    }
+    // Fallback: first until the sound leaves the renderer, then the playout delay as it is at that moment:
+    // the jitter buffer may have changed since a report that came well ahead.
+    later(leadOf(event), () => later(Math.max(0, this.playoutDelayMs() - CAPTION_LEAD_MS), () => take('fallback')));
+  }
+
+  /** Whether a clause of the chat was announced and has yet to start. */
+  private startDue(chatId: string): boolean {
+    for (const key of this.startsDue) if (key.startsWith(`${chatId}/`)) return true;
+    return false;
+  }
+
+  /** Whether the track's timeline and the report's own timing tell roughly the same moment. */
+  private agrees(heardInMs: number, event: RendererSpeechEvent): boolean {
+    if (event.inMs === undefined) return true; // a renderer that tells the position alone
+    return Math.abs(heardInMs - (leadOf(event) + this.playoutDelayMs())) <= TIMELINE_AGREEMENT_MS;
   }
 
   /** The server's turnEnd: once its last clause has been heard, the chat stops speaking. */
@@ -94,6 +160,7 @@ export class SpeechSchedule {
   interrupt(): void {
     for (const timers of this.pending.values()) for (const timer of timers) clearTimeout(timer);
     this.pending.clear();
+    this.startsDue.clear();
     for (const [chatId, chat] of this.chats) {
       clearTimeout(chat.grace);
       this.host.speakingStop(chatId);
@@ -122,10 +189,10 @@ export class SpeechSchedule {
 
   private settle(chatId: string): void {
     const chat = this.chats.get(chatId);
-    if (!chat || chat.open.size > 0 || !chat.ended) return;
+    if (!chat || chat.open.size > 0 || !chat.ended || this.startDue(chatId)) return;
     clearTimeout(chat.grace);
     chat.grace = setTimeout(() => {
-      if (this.chats.get(chatId) !== chat || chat.open.size > 0) return;
+      if (this.chats.get(chatId) !== chat || chat.open.size > 0 || this.startDue(chatId)) return;
       this.chats.delete(chatId);
       this.host.speakingStop(chatId);
     }, SPEAKING_GRACE_MS);
