@@ -107,7 +107,12 @@ describe('dhkit serve --workers 3', () => {
       const deadline = Date.now() + 15_000;
       while (workerPids().includes(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(workerPids()).not.toContain(pid);
-      ended = sessions.filter((s) => s.closed()).length;
+      // The stopped worker's channels close around its exit, and their close events reach this process one by one:
+      // count once the count stops moving (counting at once saw 1 of 6 closed, then listed 0 of the "5" left).
+      for (let settled = -1; settled !== ended; await new Promise((resolve) => setTimeout(resolve, 300))) {
+        settled = ended;
+        ended = sessions.filter((s) => s.closed()).length;
+      }
       if (ended > 0) break;
     }
     expect(ended).toBeGreaterThan(0);
