@@ -294,6 +294,8 @@ test('a kiosk that starts while every assistant is taken shows the busy card fro
         }),
       )
       .toBeGreaterThan(1);
+    // Her own status line does not contradict the card ("The conversation has ended." before anyone came).
+    await expect(page.locator('dh-kiosk digital-human [part="status"]')).toBeHidden();
     await page.screenshot({ path: `${SHOTS}/kiosk-busy-at-start.png` });
     expect(await axeViolations(page)).toEqual([]);
     // The slot frees: the kiosk comes back by itself, with its digital human.

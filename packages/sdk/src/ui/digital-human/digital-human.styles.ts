@@ -67,6 +67,12 @@ export default css`
     --_answer-room: 30cqh;
   }
 
+  /* Behind a kiosk's outage card (it makes her inert) the card says what is going on; a status line of her
+     own ("The conversation has ended." before any visitor came) would only contradict it. */
+  :host([inert]) [part='status'] {
+    visibility: hidden;
+  }
+
   [part='avatar'] canvas {
     position: absolute;
     inset: 0;
