@@ -148,7 +148,7 @@ async function openApp(page: Page, appUrl: string, framework: Framework): Promis
     if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) problems.push(`console: ${message.text()}`);
   });
   await page.goto(`${appUrl}/${framework}.html`);
-  await page.waitForFunction(() => typeof (window as unknown as { mount?: unknown }).mount === 'function');
+  await page.waitForFunction(() => typeof (window as unknown as { mount?: unknown }).mount === 'function', undefined, { timeout: 20_000 });
   return problems;
 }
 
@@ -185,7 +185,8 @@ for (const framework of ['react', 'vue'] as const) {
       // Unmounted while the once-code is being fetched, then while admission is in flight: nothing is admitted for
       // good; every slot comes back.
       for (const moment of [/\/api\/once-code$/, /\/v1\/sessions$/]) {
-        const reached = page.waitForRequest((request) => moment.test(request.url()) && request.method() === 'POST');
+        // Bounded, so that a request that never goes out fails here by name rather than as the test's timeout.
+        const reached = page.waitForRequest((request) => moment.test(request.url()) && request.method() === 'POST', { timeout: 20_000 });
         await call(page, 'mount');
         await reached;
         await call(page, 'unmount');
