@@ -1,36 +1,16 @@
 // How a kiosk and a wide widget look in dark mode: axe on the kiosk in Chinese (the language switch's 中文),
 // and the avatar's dark backdrop filling its whole column on landscape and wide layouts (no light band).
 import type { Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer } from '../server/dist/index.js';
 import { ADMIN_KEY, expect, test } from './fixtures.js';
+import { admin, axeViolations } from './page-checks.js';
 
 const SHOTS = process.env.DHKIT_UPDATE_SCREENSHOTS ? 'docs/images' : '.tmp/kiosk-shots';
-
-async function admin(url: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(url + path, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: response.status, json: await response.json().catch(() => null) };
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  // The kiosk page runs a strict CSP, so axe-core goes in through the debugger rather than a script tag.
-  await page.evaluate(readFileSync(fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url)), 'utf8'));
-  return page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => `${n.target.join(' ')} (${n.any?.[0]?.message ?? ''})`).join(', ')}`);
-  });
-}
 
 /**
  * The brightest pixel (relative luminance 0–1) of the strips along the left and right edges of `box` in a

@@ -9,17 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../server/dist/index.js';
 import { ADMIN_KEY, expect, test } from './fixtures.js';
+import { admin } from './page-checks.js';
 
 type Dhkit = Awaited<ReturnType<typeof startServer>>;
-
-async function admin(url: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(url + path, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: response.status, json: await response.json().catch(() => null) };
-}
 
 async function liveSessions(dhkit: Dhkit): Promise<string[]> {
   const { json } = await admin(dhkit.url, 'GET', '/v1/robots/demo/sessions');

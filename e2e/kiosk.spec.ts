@@ -2,27 +2,18 @@
 // third the dhkit server is stopped for 20 s and started again on the same port and data dir. The kiosk
 // recovers by itself, with no page reload and no input but the visitors' own. Screenshots of each state.
 import type { Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer } from '../server/dist/index.js';
 import { ADMIN_KEY, expect, test } from './fixtures.js';
+import { admin, axeViolations } from './page-checks.js';
 
 const SHOTS = process.env.DHKIT_UPDATE_SCREENSHOTS ? 'docs/images' : '.tmp/kiosk-shots';
 
 async function startDhkit(dataDir: string, port = 0) {
   return startServer({ port, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'warn' });
-}
-
-async function admin(url: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(url + path, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: response.status, json: await response.json().catch(() => null) };
 }
 
 /** The example's backend, pointed at a dhkit server. */
@@ -82,17 +73,6 @@ async function recordKioskTimeline(page: Page) {
 }
 async function waitForState(page: Page, state: string, timeout = 20_000) {
   await expect(page.locator('dh-kiosk')).toHaveAttribute('state', state, { timeout });
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  // The kiosk page runs a strict CSP, so axe-core goes in through the debugger rather than a script tag.
-  await page.evaluate(readFileSync(fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url)), 'utf8'));
-  return page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
-  });
 }
 
 /** A visitor walks up, asks by typing, hears the answer; returns the answer shown. */
