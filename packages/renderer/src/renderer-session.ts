@@ -11,8 +11,10 @@ import type { PageWarmth } from './warm-pages.js';
 export class RendererSession {
   private socket: WebSocket | null = null;
   private leaseTimer: ReturnType<typeof setTimeout> | null = null;
-  /** page.evaluate calls in order: audio must reach the page in the order it came. */
-  private chain: Promise<unknown> = Promise.resolve();
+  /** Publisher calls not yet handed to the page, in the order they came (audio must reach it in order). */
+  private pending: PublisherCall[] = [];
+  /** A page.evaluate is under way: what comes meanwhile waits in `pending` and goes with the next one. */
+  private delivering = false;
   ended = false;
 
   constructor(
@@ -67,20 +69,37 @@ export class RendererSession {
     });
   }
 
-  private call(operation: 'speech' | 'audioChunk' | 'interrupt', args: (string | number | boolean)[]): void {
-    this.chain = this.chain.then(() =>
-      this.ended
-        ? undefined
-        : this.page
-            .evaluate(
-              ([op, list]) => {
-                const publisher = (globalThis as unknown as { dhkitPublisher: Record<string, (...a: unknown[]) => void> }).dhkitPublisher;
-                publisher[op](...list);
-              },
-              [operation, args] as const,
-            )
-            .catch(() => undefined),
-    );
+  /**
+   * Hands a call to the page. Calls that pile up while one page.evaluate is under way (the server sends a
+   * clause's audio faster than it plays) go together in the next one, so the page never falls behind by a
+   * round trip per frame. An interrupt overtakes them: it cuts everything sent before it anyway, and audio
+   * still waiting here would only delay the silence by as long as it takes to hand it over.
+   */
+  private call(operation: PublisherCall[0], args: PublisherCall[1]): void {
+    if (operation === 'interrupt') this.pending = [];
+    this.pending.push([operation, args]);
+    if (!this.delivering) void this.deliver();
+  }
+
+  private async deliver(): Promise<void> {
+    this.delivering = true;
+    while (this.pending.length > 0 && !this.ended) {
+      const calls = this.pending;
+      this.pending = [];
+      await this.page
+        .evaluate((list) => {
+          const publisher = (globalThis as unknown as { dhkitPublisher: Record<string, (...a: unknown[]) => void> }).dhkitPublisher;
+          for (const [op, args] of list) {
+            try {
+              publisher[op](...args);
+            } catch {
+              // one malformed chunk costs only itself, as it would alone
+            }
+          }
+        }, calls)
+        .catch(() => undefined);
+    }
+    this.delivering = false;
   }
 
   private armLease(): void {
@@ -103,6 +122,9 @@ export class RendererSession {
     await this.page.close().catch(() => undefined);
   }
 }
+
+/** One call of the page's publisher: its name and arguments. */
+type PublisherCall = ['speech' | 'audioChunk' | 'interrupt', (string | number | boolean)[]];
 
 /** What the page exposes (packages/sdk/src/avatar/livekit-publisher.ts). */
 export interface PublisherApi {
