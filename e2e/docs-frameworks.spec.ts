@@ -117,7 +117,8 @@ async function startApp(server: TestServer): Promise<{ url: string; close(): Pro
   const app = http.createServer(async (request, response) => {
     const pathname = new URL(request.url ?? '/', 'http://app').pathname;
     if (pathname === '/api/once-code' && request.method === 'POST') {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ onceCode: await server.onceCode('demo') }));
+      const onceCode = await server.onceCode('demo').catch(() => null);
+      response.writeHead(onceCode ? 200 : 502, { 'content-type': 'application/json' }).end(JSON.stringify({ onceCode }));
       return;
     }
     const file = path.join(appDir, 'public', path.normalize(pathname).replace(/^(\.\.[/\\])+/, ''));
@@ -131,7 +132,8 @@ async function startApp(server: TestServer): Promise<{ url: string; close(): Pro
   await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(app.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => app.close(() => resolve())),
+    // The browser's keep-alive and preconnected sockets would hold close() open until the page goes: cut them.
+    close: () => new Promise((resolve) => (app.closeAllConnections(), app.close(() => resolve()))),
   };
 }
 

@@ -29,6 +29,8 @@ export const test = base.extend<{ blankPage: Page }, { server: TestServer }>({
           method,
           headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
           body: body ? JSON.stringify(body) : undefined,
+          // A server that stops answering fails the call by name, not the whole test as a bare timeout.
+          signal: AbortSignal.timeout(15_000),
         });
         return { status: response.status, json: await response.json().catch(() => null) };
       };
