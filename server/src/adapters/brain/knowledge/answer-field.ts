@@ -15,11 +15,18 @@ const MIN_ANSWER_IDF = 0.05;
 export class AnswerField {
   private readonly postings = new Map<string, { entries: Int32Array; weights: Float32Array; idf: number }>();
   private readonly shared: Float64Array;
+  /** 1 where the answer shares a content word (not only function words) with the last question. */
+  private readonly content: Uint8Array;
   private readonly touched: Int32Array;
   private touchedCount = 0;
 
-  constructor(answers: readonly TokenWeights[]) {
+  /** contentWeight: the least weight of a content word (tokenize.ts gives function words less). */
+  constructor(
+    answers: readonly TokenWeights[],
+    private readonly contentWeight: number,
+  ) {
     this.shared = new Float64Array(answers.length);
+    this.content = new Uint8Array(answers.length);
     this.touched = new Int32Array(answers.length);
     const lists = new Map<string, { entries: number[]; weights: number[] }>();
     answers.forEach((tokens, entryIndex) => {
@@ -51,15 +58,24 @@ export class AnswerField {
       found.sort((a, b) => b.list.idf * b.weight - a.list.idf * a.weight);
       found.length = maxTokens;
     }
-    for (let i = 0; i < this.touchedCount; i++) this.shared[this.touched[i]] = 0;
+    for (let i = 0; i < this.touchedCount; i++) {
+      this.shared[this.touched[i]] = 0;
+      this.content[this.touched[i]] = 0;
+    }
     this.touchedCount = 0;
     for (const { list, weight } of found) {
       for (let i = 0; i < list.entries.length; i++) {
         const entry = list.entries[i];
         if (this.shared[entry] === 0) this.touched[this.touchedCount++] = entry;
         this.shared[entry] += list.idf * Math.min(weight, list.weights[i]);
+        if (weight >= this.contentWeight && list.weights[i] >= this.contentWeight) this.content[entry] = 1;
       }
     }
     return this.shared;
+  }
+
+  /** Whether the answer of this entry shared a content word with the question of the last overlap call. */
+  sharesContent(entryIndex: number): boolean {
+    return this.content[entryIndex] === 1;
   }
 }

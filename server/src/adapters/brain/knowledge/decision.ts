@@ -19,6 +19,14 @@ export const SUGGEST_THRESHOLD = 0.25;
 export const MAX_RUNNER_UP_RATIO = 0.9;
 /** ...unless it is this sure. */
 const SURE_CONFIDENCE = 0.7;
+/**
+ * A match on question frames and function words alone (lexical-index.ts: `framesOnly`, "what does APR mean"
+ * for "what does this mean") is ranked by how short the known question is more than by what was asked, so
+ * it answers only with a wide lead, however confident: "how much is it" → "how much does it cost" (runner-up
+ * at 0.52 of it) answers; "what does this mean" between "what does APR mean" and "what does overdraft
+ * mean" (0.85) is a question about which one. The TUNE halves of bench:kb do not move with it.
+ */
+const FRAMES_ONLY_MAX_RUNNER_UP_RATIO = 0.6;
 export const MAX_SUGGESTIONS = 3;
 
 export interface DecisionThresholds {
@@ -38,8 +46,11 @@ export function decide<E extends IndexableEntry>(
 ): KnowledgeDecision<E> {
   const [top, runnerUp] = matches;
   if (!top) return { kind: 'fallback', confidence: 0 };
-  const clearLead = (runnerUp?.confidence ?? 0) <= MAX_RUNNER_UP_RATIO * top.confidence;
-  if (top.confidence >= thresholds.answer && (clearLead || top.confidence >= SURE_CONFIDENCE)) {
+  const runnerUpConfidence = runnerUp?.confidence ?? 0;
+  const clearLead = top.framesOnly
+    ? runnerUpConfidence <= FRAMES_ONLY_MAX_RUNNER_UP_RATIO * top.confidence
+    : runnerUpConfidence <= MAX_RUNNER_UP_RATIO * top.confidence || top.confidence >= SURE_CONFIDENCE;
+  if (top.confidence >= thresholds.answer && clearLead) {
     return { kind: 'answer', match: top };
   }
   const suggestions = matches.slice(0, MAX_SUGGESTIONS).filter((m) => m.confidence >= Math.min(thresholds.suggest, thresholds.answer));

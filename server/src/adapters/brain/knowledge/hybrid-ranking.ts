@@ -80,7 +80,9 @@ export function hybridMatches<E extends IndexableEntry>(
   for (const match of lexical) {
     const index = position.get(match.entry)!;
     const semantic = semanticConfidence(best[index], minSimilarity);
-    byEntry.set(match.entry, { ...match, similarity: best[index], confidence: hybridConfidence(match.confidence, semantic) });
+    const confidence = hybridConfidence(match.confidence, semantic);
+    // The model's similarity above its floor is evidence of the topic that frames alone are not.
+    byEntry.set(match.entry, { ...match, similarity: best[index], confidence, framesOnly: match.framesOnly && semantic === 0 });
   }
   // Entries the model ranks high that the lexical ranking did not return: only the best `limit` can matter.
   const order = [...best.keys()].sort((a, b) => best[b] - best[a]).slice(0, limit);

@@ -9,7 +9,9 @@
  *   happens to contain one generic word of a short known question does not match it.
  *
  * confidence = recall^0.6 · precision^0.4 (chosen on the TUNE halves of bench:kb), 0..1. The IDF of the
- * knowledge base's own content words has a floor (DOMAIN_TERM_IDF_FLOOR).
+ * knowledge base's own content words has a floor (DOMAIN_TERM_IDF_FLOOR), higher for the words that split
+ * the base (DECIDING_TERM_IDF_FLOOR). A match that shares only function words and frames is marked
+ * `framesOnly`, which the decision treats as weaker evidence.
  *
  * Cost is bounded by design: at most MAX_QUERY_TOKENS tokens of the question (the rarest ones) walk their
  * posting lists, into dense per-document accumulators, so a search costs O(question length + kept tokens ×
@@ -42,6 +44,12 @@ export interface KnowledgeMatch<E extends IndexableEntry = IndexableEntry> {
   /** The two parts of the confidence (see the file comment). */
   recall: number;
   precision: number;
+  /**
+   * Set when the known question shares only function words and question frames with the visitor's, and the
+   * answer no content word either ("what does APR mean" for "what does this mean"): nothing says the topic
+   * is the same, so such a match is offered at most, never answered (decision.ts).
+   */
+  framesOnly?: boolean;
   /** With embeddings: the cosine similarity of the question and the entry's closest known question. */
   similarity?: number;
 }
@@ -66,6 +74,17 @@ const NEGLIGIBLE_MASS = 0.02;
  * the TUNE halves of bench:kb (zh false-decline 0.10 → 0.03, en 0.073 → 0.056, top-1 not lower).
  */
 const DOMAIN_TERM_IDF_FLOOR = 0.4;
+/**
+ * The words a knowledge base is about and that split it (花呗 and 借呗, each in a good share of an Alipay
+ * FAQ's questions, but not in nearly all) have a higher floor: whether a question names the one or the
+ * other decides between entries, and a question that names neither is less likely to belong. Plain IDF
+ * gives such a word almost nothing. Words in nearly every question (呗) keep the lower floor: they split
+ * nothing. Chosen on the TUNE halves of bench:kb (false-decline zh 0.035 → 0.015, en 0.048 → 0.033; top-1
+ * zh 0.328 → 0.326, en 0.738 → 0.739; floors 0.5–1.0 and shares from 5 % to 30 % tried).
+ */
+const DECIDING_TERM_IDF_FLOOR = 0.6;
+const DECIDING_TERM_MIN_SHARE = 0.2;
+const DECIDING_TERM_MAX_SHARE = 0.9;
 /** Tokens with at least this weight somewhere are content words (tokenize.ts: function words weigh 0.3). */
 const CONTENT_WEIGHT = 0.8;
 /** Entries in another language than the question are not excluded (names like "dhkit" cross), only discounted. */
@@ -86,6 +105,8 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
   private readonly docMass: Float64Array;
   // Scratch space for one search at a time (searches are synchronous).
   private readonly shared: Float64Array;
+  /** 1 where the document shares a content word with the question (not only function words and frames). */
+  private readonly sharesContent: Uint8Array;
   private readonly touched: Int32Array;
   private readonly answers: AnswerField;
 
@@ -114,14 +135,14 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
     const n = docTokens.length;
     this.idf = new Float64Array(lists.length);
     this.unseenIdf = idfOf(Math.max(n, 1), 0);
-    const floor = DOMAIN_TERM_IDF_FLOOR * this.unseenIdf;
     lists.forEach((list, id) => {
       this.postingDocs.push(Int32Array.from(list.docs));
       this.postingWeights.push(Float32Array.from(list.weights));
       const idf = idfOf(n, list.docs.length);
       // Function words and question frames (weight 0.3 wherever they occur) keep their IDF: a frame shared
       // with many known questions is no evidence that the question belongs here.
-      this.idf[id] = list.weights.some((weight) => weight >= CONTENT_WEIGHT) ? Math.max(idf, floor) : idf;
+      const isContent = list.weights.some((weight) => weight >= CONTENT_WEIGHT);
+      this.idf[id] = isContent ? Math.max(idf, this.idfFloor(list.docs.length / n)) : idf;
     });
     this.docEntry = Int32Array.from(docEntry);
     this.docMass = new Float64Array(n);
@@ -134,8 +155,18 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
       this.docMass[docIndex] = Math.max(mass, minMass);
     });
     this.shared = new Float64Array(n);
+    this.sharesContent = new Uint8Array(n);
     this.touched = new Int32Array(n);
-    this.answers = new AnswerField(entries.map((entry) => this.tokens(entry.answer.slice(0, MAX_ANSWER_CHARS))));
+    this.answers = new AnswerField(
+      entries.map((entry) => this.tokens(entry.answer.slice(0, MAX_ANSWER_CHARS))),
+      CONTENT_WEIGHT,
+    );
+  }
+
+  /** The least IDF of a content word used by this share of the known questions (see the floors above). */
+  private idfFloor(share: number): number {
+    const deciding = share >= DECIDING_TERM_MIN_SHARE && share <= DECIDING_TERM_MAX_SHARE;
+    return (deciding ? DECIDING_TERM_IDF_FLOOR : DOMAIN_TERM_IDF_FLOOR) * this.unseenIdf;
   }
 
   get size(): number {
@@ -159,6 +190,7 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
         const doc = docs[i];
         if (this.shared[doc] === 0) this.touched[touchedCount++] = doc;
         this.shared[doc] += idf * Math.min(weight, weights[i]);
+        if (weight >= CONTENT_WEIGHT && weights[i] >= CONTENT_WEIGHT) this.sharesContent[doc] = 1;
       }
     }
 
@@ -167,8 +199,10 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
     for (let i = 0; i < touchedCount; i++) {
       const doc = this.touched[i];
       const shared = this.shared[doc];
-      this.shared[doc] = 0;
       const entryIndex = this.docEntry[doc];
+      const framesOnly = this.sharesContent[doc] === 0 && !this.answers.sharesContent(entryIndex);
+      this.shared[doc] = 0;
+      this.sharesContent[doc] = 0;
       const recall = Math.min(1, (shared + ANSWER_WEIGHT * answerShared[entryIndex]) / queryMass);
       const precision = Math.min(1, shared / this.docMass[doc]);
       // recall^0.6 · precision^0.4 ranks as recall³ · precision² (its fifth power): multiplications only, so
@@ -180,7 +214,9 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
       if (options.tags && !entry.tags?.some((tag) => options.tags!.includes(tag))) continue;
       const score = rank === 0 ? 0 : (recall * recall * recall * precision * precision) ** 0.2;
       const confidence = entry.language === queryLanguage ? score : score * OTHER_LANGUAGE_FACTOR;
-      top.offer({ entry, confidence, score, matchedQuestion: this.docText[doc], recall, precision }, entryIndex, rank);
+      const match: KnowledgeMatch<E> = { entry, confidence, score, matchedQuestion: this.docText[doc], recall, precision };
+      if (framesOnly) match.framesOnly = true;
+      top.offer(match, entryIndex, rank);
     }
     return top.sorted();
   }

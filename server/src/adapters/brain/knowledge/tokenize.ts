@@ -170,6 +170,16 @@ const FUNCTION_WEIGHT = 0.3;
 const SINGLE_HAN_WEIGHT = 0.8;
 /** Bigram tokens live in their own namespace so that a two-character word and the same bigram add up. */
 const BIGRAM_PREFIX = '\u0002';
+/**
+ * English words also give their first WORD_HEAD_CHARS letters as a lighter token: what the Han characters
+ * and bigrams do for Chinese, for the word forms the small stemmer does not join (overdraw/overdraft,
+ * stole/stolen, configure/configuration). Chosen on the TUNE half of the English bench:kb set (top-1 0.723 →
+ * 0.738, false-decline 0.054 → 0.048; 5 letters ranked higher there but declined worse; weight 0.4–1.0 tried).
+ */
+const WORD_HEAD_CHARS = 4;
+const WORD_HEAD_WEIGHT = 0.8;
+const WORD_HEAD_PREFIX = '\u0004';
+const LATIN_LOWER = /^[a-z]+$/;
 
 const HAN = /\p{Script=Han}/u;
 const HAN_RUN = /\p{Script=Han}+/gu;
@@ -198,6 +208,9 @@ export function tokenize(text: string): TokenWeights {
       if (word === '') continue;
       const stemmed = stem(word);
       add(CANONICAL.get(stemmed) ?? CANONICAL.get(word) ?? stemmed, EN_STOPWORDS.has(word) ? FUNCTION_WEIGHT : 1);
+      if (!EN_STOPWORDS.has(word) && word.length >= WORD_HEAD_CHARS && LATIN_LOWER.test(word)) {
+        add(WORD_HEAD_PREFIX + word.slice(0, WORD_HEAD_CHARS), WORD_HEAD_WEIGHT);
+      }
     }
   }
   for (const run of normalized.match(HAN_RUN) ?? []) {
