@@ -175,6 +175,7 @@ const BIGRAM_PREFIX = '\u0002';
  * and bigrams do for Chinese, for the word forms the small stemmer does not join (overdraw/overdraft,
  * stole/stolen, configure/configuration). Chosen on the TUNE half of the English bench:kb set (top-1 0.723 →
  * 0.738, false-decline 0.054 → 0.048; 5 letters ranked higher there but declined worse; weight 0.4–1.0 tried).
+ * A thesaurus word gives its group's head (site → webs…, as website), so the group stays one.
  */
 const WORD_HEAD_CHARS = 4;
 const WORD_HEAD_WEIGHT = 0.8;
@@ -207,9 +208,12 @@ export function tokenize(text: string): TokenWeights {
       const word = segment.replace(/['’]s$/, '').replace(/['’]/g, '');
       if (word === '') continue;
       const stemmed = stem(word);
-      add(CANONICAL.get(stemmed) ?? CANONICAL.get(word) ?? stemmed, EN_STOPWORDS.has(word) ? FUNCTION_WEIGHT : 1);
-      if (!EN_STOPWORDS.has(word) && word.length >= WORD_HEAD_CHARS && LATIN_LOWER.test(word)) {
-        add(WORD_HEAD_PREFIX + word.slice(0, WORD_HEAD_CHARS), WORD_HEAD_WEIGHT);
+      const canonical = CANONICAL.get(stemmed) ?? CANONICAL.get(word);
+      add(canonical ?? stemmed, EN_STOPWORDS.has(word) ? FUNCTION_WEIGHT : 1);
+      // A word of the thesaurus gives the head of its group's word, so that the group stays one.
+      const headed = canonical ?? word;
+      if (!EN_STOPWORDS.has(word) && headed.length >= WORD_HEAD_CHARS && LATIN_LOWER.test(headed)) {
+        add(WORD_HEAD_PREFIX + headed.slice(0, WORD_HEAD_CHARS), WORD_HEAD_WEIGHT);
       }
     }
   }
