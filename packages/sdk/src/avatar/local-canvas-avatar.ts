@@ -123,6 +123,15 @@ export class LocalCanvasAvatar implements AvatarSurface {
     this.showBackground = visible;
     this.darkBackground = dark;
     this.drawBackground();
+    // A scheme switched after the first frame may want the backdrop left for later: fetch it now, not with the rest.
+    const pack = this.pack;
+    const wanted = pack ? firstFrameFiles(pack, this.state, this.backdrop()).find((file) => !this.pictures.source(file)) : undefined;
+    if (pack && wanted) {
+      this.pictures.load(pack, wanted).then(
+        () => this.pack === pack && this.drawBackground(),
+        () => {},
+      );
+    }
   }
 
   preview(options: AvatarPreview | null): void {
