@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Where a cold create() → ready spends its time: in a fresh browser context (cold HTTP cache, no connections), with
 // the script-tag bundle already loaded, one create() per run; prints JSON with, per run, every network request the
-// page made from create() on (start and end, ms after create() was called), the long tasks on the main thread, and
-// when create() resolved. `BENCH_RUNS` (default 5). The figures `npm run bench` reports come from conversation.mjs.
+// page made from create() on (start and end, ms after create() was called), when the channel was created, opened and
+// first answered, how many pictures were decoded before ready (and the last when), the long tasks on the main thread,
+// and when create() resolved. `BENCH_RUNS` (default 5); `BENCH_TRACE=1` adds the main thread's work by kind
+// (lib/main-thread-profile.mjs). The figures `npm run bench` reports come from conversation.mjs.
 import { launchChromium } from '../scripts/chromium.mjs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
