@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AvatarPackError, packFiles, packManifestUrl } from './avatar-pack.js';
+import { AvatarPackError, firstFrameFiles, packFiles, packManifestUrl } from './avatar-pack.js';
 import { validatePack } from './pack-manifest.js';
 import { VISEMES } from './avatar-surface.js';
 
 const URL_ = 'https://dh.example.com/avatars/default/manifest.json';
 const defaultManifest = () =>
   JSON.parse(readFileSync(new URL('../../../../server/assets/avatars/default/manifest.json', import.meta.url), 'utf8'));
+
+/** The backdrop comes first in a first frame's list (it is the first thing drawn). */
+const byBackdropFirst = (a: string, b: string) => Number(!a.startsWith('background')) - Number(!b.startsWith('background'));
 
 function problems(json: unknown): string[] {
   try {
@@ -38,6 +41,23 @@ describe('avatar pack manifest', () => {
     const m = defaultManifest();
     m.background.dark = 'night.exe';
     expect(problems(m)).toEqual([expect.stringMatching(/^background\.dark: /)]);
+  });
+
+  it('lets the first frame wait only for the backdrop it shows; the rest of the pack follows after it', () => {
+    const pack = validatePack(defaultManifest(), URL_);
+    const faceOnly = firstFrameFiles(pack, 'idle', 'none');
+    expect(faceOnly).toEqual(expect.arrayContaining(['head.svg', 'eyes/lids-open.svg', 'mouth/sil.svg']));
+    expect(faceOnly).not.toContain('eyes/lids-closed.svg');
+    expect(faceOnly).not.toContain('mouth/aa.svg');
+    expect(faceOnly.filter((f) => f.startsWith('background'))).toEqual([]);
+    expect(firstFrameFiles(pack, 'idle', 'light')).toEqual([...faceOnly, 'background.svg'].sort(byBackdropFirst));
+    expect(firstFrameFiles(pack, 'idle', 'dark')).toEqual([...faceOnly, 'background-dark.svg'].sort(byBackdropFirst));
+    expect(firstFrameFiles(pack, 'idle')).toEqual(['background.svg', 'background-dark.svg', ...faceOnly]);
+    expect(firstFrameFiles(pack, 'listening', 'none')).toContain('mouth/smile.svg');
+    // A pack without a dark variant shows its own backdrop in dark mode.
+    const m = defaultManifest();
+    delete m.background.dark;
+    expect(firstFrameFiles(validatePack(m, URL_), 'idle', 'dark')).toContain('background.svg');
   });
 
   it('lists every problem at once, each with its path', () => {

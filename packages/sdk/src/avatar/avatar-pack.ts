@@ -109,14 +109,20 @@ export function packFiles(pack: AvatarPack): string[] {
   return [...files];
 }
 
+/** Which backdrop a frame shows: none, the pack's own, or its dark variant (the pack's own when it has none). */
+export type BackdropShown = 'none' | 'light' | 'dark';
+
 /**
  * The pictures the first frame of `pose` needs: every fixed layer, open eyes, the pose's resting mouth and
- * the silent mouth. The other visemes, blink frames and other poses' pictures can follow after the avatar
- * is shown, so a first visit does not wait for the whole pack.
+ * the silent mouth, and the backdrop `backdrop` says (both variants when not given). The other visemes, blink
+ * frames, other poses' pictures and the other backdrop can follow after the avatar is shown, so a first visit
+ * does not wait for the whole pack.
  */
-export function firstFrameFiles(pack: AvatarPack, pose: keyof AvatarPack['poses']): string[] {
+export function firstFrameFiles(pack: AvatarPack, pose: keyof AvatarPack['poses'], backdrop?: BackdropShown): string[] {
   const files = new Set<string>();
-  if (pack.background) [pack.background.src, pack.background.dark].forEach((f) => f && files.add(f));
+  const background = pack.background;
+  if (background && backdrop === undefined) [background.src, background.dark].forEach((f) => f && files.add(f));
+  else if (background && backdrop !== 'none') files.add((backdrop === 'dark' && background.dark) || background.src);
   const resting = pack.poses[pose];
   for (const layer of pack.layers) {
     if (layer.role === 'eyelids') files.add(layer.frames.open);

@@ -1,4 +1,4 @@
-import { firstFrameFiles, packFiles, type AvatarPack } from './avatar-pack.js';
+import { firstFrameFiles, packFiles, type AvatarPack, type BackdropShown } from './avatar-pack.js';
 import type { AvatarPreview, AvatarSource, AvatarState, AvatarSurface, VisemeCue } from './avatar-surface.js';
 import { FaceMotion } from './face-motion.js';
 import { DEFAULT_PALETTE, drawFallbackFace, readPalette, type Palette } from './fallback-face.js';
@@ -103,7 +103,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
   }
 
   prefetch(source: AvatarSource): void {
-    if (!this.loading) this.fetcher.prefetch(source.url, this.state);
+    if (!this.loading) this.fetcher.prefetch(source.url, this.state, this.backdrop());
   }
 
   attachAnalyser(analyser: AnalyserNode | null): void {
@@ -123,6 +123,15 @@ export class LocalCanvasAvatar implements AvatarSurface {
     this.showBackground = visible;
     this.darkBackground = dark;
     this.drawBackground();
+    // A scheme switched after the first frame may want the backdrop left for later: fetch it now, not with the rest.
+    const pack = this.pack;
+    const wanted = pack ? firstFrameFiles(pack, this.state, this.backdrop()).find((file) => !this.pictures.source(file)) : undefined;
+    if (pack && wanted) {
+      this.pictures.load(pack, wanted).then(
+        () => this.pack === pack && this.drawBackground(),
+        () => {},
+      );
+    }
   }
 
   preview(options: AvatarPreview | null): void {
@@ -185,7 +194,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
     try {
       const pack = await this.fetcher.manifest(url);
       // First-frame pictures first; the rest (other visemes, blinks, poses) stream in behind the first frame.
-      const first = firstFrameFiles(pack, this.state);
+      const first = firstFrameFiles(pack, this.state, this.backdrop());
       await Promise.all(first.map((file) => this.pictures.load(pack, file)));
       rest = packFiles(pack).filter((file) => !first.includes(file));
       this.pictures.takeClips(pack);
@@ -199,7 +208,10 @@ export class LocalCanvasAvatar implements AvatarSurface {
       this.failed = true;
     }
     if (this.running) {
+      // Straight from the pictures: their per-size rasters (which make later frames cheap) are made after ready.
+      this.pictures.drawStraight = true;
       this.draw(performance.now());
+      this.pictures.drawStraight = false;
       this.resolveReady();
     }
     const pack = this.pack;
@@ -213,7 +225,10 @@ export class LocalCanvasAvatar implements AvatarSurface {
           .catch((error) => this.log.error(`avatar pack ${url}: ${error instanceof Error ? error.message : String(error)}`)),
       ),
     );
-    if (this.pack === pack) this.pictures.warm(pack);
+    if (this.pack !== pack) return;
+    // The backdrop may have switched (dark mode) to the variant that was left for later.
+    this.drawBackground();
+    this.pictures.warm(pack);
   }
 
   // ---- frame loop ----
@@ -252,6 +267,11 @@ export class LocalCanvasAvatar implements AvatarSurface {
     if (canvas.width !== width) canvas.width = width;
     if (canvas.height !== height) canvas.height = height;
     this.drawBackground();
+  }
+
+  /** The backdrop the next frames show, so the first frame waits for that picture only. */
+  private backdrop(): BackdropShown {
+    return this.showBackground ? (this.darkBackground ? 'dark' : 'light') : 'none';
   }
 
   /** The pack's background in the scheme in force (its dark variant in dark mode, when it has one). */

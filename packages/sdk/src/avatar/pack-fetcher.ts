@@ -3,7 +3,7 @@
  * admission runs, before the robot's pack is known for sure) and the real load then reuses what has arrived or is
  * on its way, instead of waiting for admission → manifest → pictures one after the other.
  */
-import { firstFrameFiles, type AvatarPack } from './avatar-pack.js';
+import { firstFrameFiles, type AvatarPack, type BackdropShown } from './avatar-pack.js';
 import { validatePack } from './pack-manifest.js';
 import { DHKitError, httpStatusError } from '../core/errors.js';
 
@@ -37,9 +37,9 @@ export class PackFetcher {
   }
 
   /** Starts on a pack's manifest and first-frame files; failures are left for the real load to report. */
-  prefetch(url: string, pose: keyof AvatarPack['poses']): void {
+  prefetch(url: string, pose: keyof AvatarPack['poses'], backdrop: BackdropShown): void {
     this.manifest(url).then(
-      (pack) => firstFrameFiles(pack, pose).forEach((file) => this.file(pack, file).catch(() => {})),
+      (pack) => firstFrameFiles(pack, pose, backdrop).forEach((file) => this.file(pack, file).catch(() => {})),
       () => {},
     );
   }

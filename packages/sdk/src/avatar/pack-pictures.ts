@@ -18,6 +18,11 @@ export class PackPictures {
   /** Iris layer id → the eye openings it is clipped to. */
   private readonly clips = new Map<string, Path2D>();
   private warmTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Set for the first frame: draw the pictures themselves instead of making their rasters first (a raster is a
+   * canvas more to fill and copy; the next frame makes them), so the avatar is shown sooner on a first visit.
+   */
+  drawStraight = false;
 
   constructor(private readonly fetcher: PackFetcher) {}
 
@@ -67,6 +72,8 @@ export class PackPictures {
 
   /** Draws a picture rasterised at the current scale (so the copy is 1:1 in device pixels when upright). */
   blit(ctx: CanvasRenderingContext2D, src: string, box: Box, s: number, dx: number, dy: number): void {
+    const source = this.drawStraight ? this.sources.get(src) : undefined;
+    if (source && !(source instanceof HTMLVideoElement)) return ctx.drawImage(source, box[0] + dx, box[1] + dy, box[2], box[3]);
     const raster = this.raster(src, box, s);
     if (raster) ctx.drawImage(raster.canvas, box[0] + dx, box[1] + dy, box[2], box[3]);
   }

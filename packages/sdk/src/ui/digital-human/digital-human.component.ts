@@ -158,11 +158,12 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
   /** Puts an avatar surface into the `avatar` part; resolves when its first frame is drawn. */
   async attachSurface(surface: AvatarSurface): Promise<void> {
     this.surface = surface;
+    // Before anything is fetched: the first frame then waits only for the backdrop it shows.
+    this.showBackground();
     await this.updateComplete;
     const slot = this.renderRoot.querySelector<HTMLElement>('[part="avatar"]');
     if (!slot) throw new DHKitError('INTERNAL_ERROR', 'digital-human: avatar part missing');
     surface.mount(slot);
-    this.showBackground();
     surface.start();
     await surface.ready;
   }
