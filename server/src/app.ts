@@ -45,7 +45,7 @@ import type { GroundingFallback } from './adapters/brain/grounded-knowledge-brai
 import { KnowledgeBrain } from './adapters/brain/knowledge-brain.js';
 import { findEspeak } from './adapters/tts/espeak-binary.js';
 import { EspeakTts } from './adapters/tts/espeak-tts.js';
-import { SpeechHealth } from './adapters/tts/speech-check.js';
+import { SpeechHealth, type VoiceProbe } from './adapters/tts/speech-check.js';
 import { TtsFactory } from './adapters/tts/tts-factory.js';
 import type { TextToSpeech } from './adapters/tts/tts.js';
 import { createSpeechRecognizer } from './adapters/asr/asr-factory.js';
@@ -199,13 +199,18 @@ async function openStore(options: AppOptions): Promise<{ store: Store }> {
 }
 
 /** The default speech engine: espeak-ng where it was found (or the engine the options inject). */
-function defaultSpeech(options: AppOptions): { espeak: TextToSpeech; espeakLocation: ReturnType<typeof findEspeak> } {
+function defaultSpeech(options: AppOptions): {
+  espeak: TextToSpeech;
+  espeakLocation: ReturnType<typeof findEspeak>;
+  probeVoice: VoiceProbe;
+} {
   const espeakEnv = options.espeakPath ? { ...process.env, DHKIT_ESPEAK_PATH: options.espeakPath } : process.env;
   const espeakLocation = findEspeak(espeakEnv);
   // Not found: the engine still runs what it was told to (never another binary) and fails each clause with
   // SPEECH_SYNTHESIS_FAILED; the start-up line and /healthz say why.
   const espeakBinary = espeakLocation.binary ?? (espeakEnv.DHKIT_ESPEAK_PATH?.trim() || 'espeak-ng');
-  return { espeak: options.tts ?? new EspeakTts({ binary: espeakBinary }), espeakLocation };
+  const espeakTts = new EspeakTts({ binary: espeakBinary });
+  return { espeak: options.tts ?? espeakTts, espeakLocation, probeVoice: (voice) => espeakTts.probe(voice) };
 }
 
 /** The session timeouts: the defaults, with what the options change. */
@@ -240,7 +245,7 @@ function buildContext(
   options: AppOptions,
   settings: { adminKeyHash: string; demo: boolean; publicUrl: PublicUrl },
 ): { context: AppContext; close(): Promise<void> } {
-  const { espeak, espeakLocation } = defaultSpeech(options);
+  const { espeak, espeakLocation, probeVoice } = defaultSpeech(options);
   const ttsFactory = new TtsFactory(espeak);
   const knowledge = knowledgeBrain(app, store);
   const brains = new BrainFactory(knowledge, (fallback) => logKnowledgeFallback(app, fallback));
@@ -305,7 +310,7 @@ function buildContext(
     metricsTokenHash: metricsTokenOf(options) ? sha256Hex(metricsTokenOf(options) as string) : null,
     publicUrl: settings.publicUrl,
     analyticsDrops,
-    speech: options.tts ? null : new SpeechHealth(espeakLocation, () => store.listRobots()),
+    speech: options.tts ? null : new SpeechHealth(espeakLocation, () => store.listRobots(), probeVoice),
   };
   const close = async () => {
     maintenance.stop();

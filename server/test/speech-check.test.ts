@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Robot } from '@dhkit/protocol';
 import { findEspeak } from '../src/adapters/tts/espeak-binary.js';
+import { SpeechHealth } from '../src/adapters/tts/speech-check.js';
 import { createApp } from '../src/app.js';
 import { startServer, type RunningServer } from '../src/index.js';
+import { sleep } from './brain-servers.js';
 import { ADMIN, ADMIN_KEY, tempDir } from './helpers.js';
 
 /** A speech engine that is missing or lacks a voice is reported at start-up and on /healthz, never silent. */
@@ -65,6 +68,24 @@ describe('speech engine lookup and health', () => {
       expect((await app.inject('/healthz')).json()).toMatchObject({ status: 'degraded' });
     } finally {
       await app.close();
+    }
+  });
+
+  it('/healthz never waits for a re-check: the last result is answered while the next check runs', async () => {
+    const robot = { id: 'r', languages: ['en_US'], voices: {} } as unknown as Robot;
+    let probes = 0;
+    // The first check speaks; the re-check's speech engine never answers (a machine too busy to start it).
+    const probe = () => (++probes === 1 ? Promise.resolve(null) : new Promise<null>(() => {}));
+    const health = new SpeechHealth({ binary: '/usr/bin/espeak-ng', lookedIn: 'PATH' }, async () => [robot], probe);
+    expect(await health.current()).toMatchObject({ status: 'ok' });
+    const now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now + 61_000);
+    try {
+      const answer = await Promise.race([health.current(), sleep(1000).then(() => 'waited for the re-check')]);
+      expect(answer).toMatchObject({ status: 'ok' });
+      await vi.waitFor(() => expect(probes).toBe(2)); // the re-check did start
+    } finally {
+      clock.mockRestore();
     }
   });
 });

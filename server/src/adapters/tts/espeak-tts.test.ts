@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EspeakTts } from './espeak-tts.js';
 import { SpeechSynthesisError } from './tts.js';
@@ -17,8 +18,34 @@ function peak(chunks: Uint8Array[]): number {
   return max;
 }
 
+/** The program names of this process's direct children (Linux /proc). */
+function childCommands(): string[] {
+  const pids = readdirSync('/proc/self/task').flatMap((task) =>
+    readFileSync(`/proc/self/task/${task}/children`, 'utf8').split(' ').filter(Boolean),
+  );
+  return pids.flatMap((pid) => {
+    try {
+      return [readFileSync(`/proc/${pid}/comm`, 'utf8').trim()];
+    } catch {
+      return []; // it exited meanwhile
+    }
+  });
+}
+
 describe('EspeakTts (real espeak-ng)', () => {
   const tts = new EspeakTts();
+
+  // A spawn blocks its caller until the child runs: tens of milliseconds per clause on a busy machine, which
+  // held every visitor of the server behind one visitor's speech. The helper process starts them instead.
+  it.skipIf(!existsSync('/proc/self/task'))('starts espeak-ng processes outside this process', async () => {
+    const controller = new AbortController();
+    const stream = tts.synthesize('A sentence long enough to keep speaking for a while. '.repeat(5), 'en-us', controller.signal);
+    for await (const _chunk of stream) {
+      expect(childCommands()).not.toContain('espeak-ng');
+      expect(childCommands()).toContain('node');
+      break;
+    }
+  });
 
   it.each([
     ['cmn', '你好，我是数字人。'],

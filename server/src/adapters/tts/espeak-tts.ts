@@ -4,9 +4,11 @@
  *
  * Spawning espeak-ng and loading a voice takes several milliseconds, so one idle process per recently used
  * voice is kept started and waiting on stdin; a clause takes it and a fresh spare is started behind it.
- * This takes process start-up off the question → first audio path.
+ * This takes process start-up off the question → first audio path. The processes are started by a helper
+ * process (espeak-launcher.ts): a spawn blocks its caller until the child runs, which on a busy machine held
+ * every visitor's event loop for tens of milliseconds per clause.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { EspeakLauncher } from './espeak-launcher.js';
 import { SpeechSynthesisError, type TextToSpeech } from './tts.js';
 
 export const ESPEAK_SAMPLE_RATE = 22050;
@@ -16,6 +18,7 @@ const BYTES_PER_SAMPLE = 2;
 const CHUNK_BYTES = (ESPEAK_SAMPLE_RATE / 10) * BYTES_PER_SAMPLE;
 const MAX_SPARE_VOICES = 8;
 const VOICE_PATTERN = /^[A-Za-z0-9_+-]{1,40}$/;
+const PROBE_TIMEOUT_MS = 5000;
 
 export interface EspeakOptions {
   binary?: string;
@@ -26,64 +29,74 @@ export interface EspeakOptions {
 export class EspeakTts implements TextToSpeech {
   readonly sampleRate = ESPEAK_SAMPLE_RATE;
   private readonly binary: string;
-  private readonly keepSpare: boolean;
-  private readonly spares = new Map<string, ChildProcessWithoutNullStreams>();
-  private closed = false;
+  private readonly launcher: EspeakLauncher;
 
   constructor(options: EspeakOptions = {}) {
     this.binary = options.binary ?? '/usr/bin/espeak-ng';
-    this.keepSpare = options.keepSpare ?? true;
+    this.launcher = new EspeakLauncher(this.binary, options.keepSpare ?? true, MAX_SPARE_VOICES);
   }
 
   /** Starts a spare process for each voice so even the first clause skips start-up. */
   warmUp(voices: Iterable<string>): void {
-    for (const voice of voices) if (VOICE_PATTERN.test(voice)) this.ensureSpare(voice);
+    this.launcher.warmUp([...voices].filter((voice) => VOICE_PATTERN.test(voice)));
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    for (const child of this.spares.values()) child.kill('SIGKILL');
-    this.spares.clear();
+    this.launcher.close();
+  }
+
+  /** Speaks one word with a voice; resolves to an error text, or null when audio came out (the health check). */
+  probe(voice: string): Promise<string | null> {
+    if (!VOICE_PATTERN.test(voice)) return Promise.resolve(`invalid voice name "${voice}"`);
+    return new Promise((resolve) => {
+      let bytes = 0;
+      const run = this.launcher.run(voice, 'ok', {
+        onData: (data) => (bytes += data.length),
+        onError: (message) => {
+          clearTimeout(timer);
+          resolve(message);
+        },
+        onClose: (code, _signal, stderr) => {
+          clearTimeout(timer);
+          // A WAV header alone (44 bytes) is no speech: espeak-ng writes one even for a voice it lacks.
+          resolve(code === 0 && bytes > WAV_HEADER_BYTES ? null : stderr.trim() || `exit ${code}, no audio`);
+        },
+      });
+      const timer = setTimeout(() => run.kill(), PROBE_TIMEOUT_MS);
+    });
   }
 
   async *synthesize(text: string, voice: string, signal: AbortSignal): AsyncIterable<Uint8Array> {
     if (!VOICE_PATTERN.test(voice)) throw new SpeechSynthesisError(`Invalid voice name "${voice}".`);
     if (signal.aborted) return;
-    const child = this.takeProcess(voice);
     const queue: Buffer[] = [];
     let wake: (() => void) | null = null;
     let finished = false;
     let failure: Error | null = null;
-    let stderr = '';
     const notify = () => {
       wake?.();
       wake = null;
     };
-    const onAbort = () => child.kill('SIGKILL');
+    const run = this.launcher.run(voice, `${text.replace(/\s+/g, ' ').trim()}\n`, {
+      onData: (data) => {
+        queue.push(data);
+        notify();
+      },
+      onError: (message) => {
+        failure = new SpeechSynthesisError(`Could not run ${this.binary}: ${message}`);
+        finished = true;
+        notify();
+      },
+      onClose: (code, closeSignal, stderr) => {
+        if (code !== 0 && !signal.aborted && !failure) {
+          failure = new SpeechSynthesisError(`espeak-ng exited with ${code ?? closeSignal}${stderr ? `: ${stderr.trim()}` : ''}`);
+        }
+        finished = true;
+        notify();
+      },
+    });
+    const onAbort = () => run.kill();
     signal.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (data: Buffer) => {
-      queue.push(data);
-      notify();
-    });
-    child.stderr.on('data', (data: Buffer) => {
-      if (stderr.length < 2000) stderr += data.toString();
-    });
-    child.on('error', (error) => {
-      failure = new SpeechSynthesisError(`Could not run ${this.binary}: ${error.message}`, { cause: error });
-      finished = true;
-      notify();
-    });
-    child.on('close', (code, closeSignal) => {
-      if (code !== 0 && !signal.aborted && !failure) {
-        failure = new SpeechSynthesisError(`espeak-ng exited with ${code ?? closeSignal}${stderr ? `: ${stderr.trim()}` : ''}`);
-      }
-      finished = true;
-      notify();
-    });
-    child.stdin.on('error', () => {
-      // EPIPE when the process died; 'close' reports it.
-    });
-    child.stdin.end(`${text.replace(/\s+/g, ' ').trim()}\n`);
 
     let headerLeft = WAV_HEADER_BYTES;
     let carry: Buffer = Buffer.alloc(0);
@@ -117,34 +130,7 @@ export class EspeakTts implements TextToSpeech {
       if (produced === 0 && !signal.aborted) throw new SpeechSynthesisError('espeak-ng produced no audio.');
     } finally {
       signal.removeEventListener('abort', onAbort);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (!finished) run.kill();
     }
-  }
-
-  private takeProcess(voice: string): ChildProcessWithoutNullStreams {
-    const spare = this.spares.get(voice);
-    this.spares.delete(voice);
-    const usable = spare && spare.pid !== undefined && spare.exitCode === null && spare.signalCode === null;
-    const child = usable ? spare : this.start(voice);
-    if (spare && child !== spare) spare.kill('SIGKILL');
-    if (this.keepSpare) setImmediate(() => this.ensureSpare(voice));
-    return child;
-  }
-
-  private ensureSpare(voice: string): void {
-    if (this.closed || !this.keepSpare || this.spares.has(voice)) return;
-    if (this.spares.size >= MAX_SPARE_VOICES) {
-      const [oldest, child] = this.spares.entries().next().value!;
-      child.kill('SIGKILL');
-      this.spares.delete(oldest);
-    }
-    const child = this.start(voice);
-    child.on('error', () => this.spares.get(voice) === child && this.spares.delete(voice));
-    child.on('exit', () => this.spares.get(voice) === child && this.spares.delete(voice));
-    this.spares.set(voice, child);
-  }
-
-  private start(voice: string): ChildProcessWithoutNullStreams {
-    return spawn(this.binary, ['--stdout', '-b', '1', '-v', voice], { stdio: ['pipe', 'pipe', 'pipe'] });
   }
 }

@@ -1,14 +1,13 @@
 /**
- * Can the server speak? Checked at start-up (and again by /healthz at most once a minute): espeak-ng is there and
- * speaks every voice that a robot using it needs. A missing engine or voice never stays silent: a start-up line,
- * `/healthz` → `degraded` with the reason, and `SPEECH_SYNTHESIS_FAILED` to the visitor's page.
+ * Can the server speak? Checked at start-up (and again in the background when /healthz finds the last check over a
+ * minute old): espeak-ng is there and speaks every voice that a robot using it needs. A missing engine or voice
+ * never stays silent: a start-up line, `/healthz` → `degraded` with the reason, and `SPEECH_SYNTHESIS_FAILED` to
+ * the visitor's page.
  */
-import { spawn } from 'node:child_process';
 import type { Robot } from '@dhkit/protocol';
 import { DEFAULT_VOICES } from '../../robots/robot.js';
 import type { EspeakLocation } from './espeak-binary.js';
 
-const PROBE_TIMEOUT_MS = 5000;
 const RECHECK_MS = 60_000;
 
 export interface SpeechCheckResult {
@@ -20,26 +19,7 @@ export interface SpeechCheckResult {
 }
 
 /** Speaks one word with a voice; resolves to an error text, or null when audio came out. */
-function probeVoice(binary: string, voice: string): Promise<string | null> {
-  return new Promise((resolve) => {
-    const child = spawn(binary, ['--stdout', '-v', voice], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let bytes = 0;
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), PROBE_TIMEOUT_MS);
-    child.stdout.on('data', (data: Buffer) => (bytes += data.length));
-    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      resolve(error.message);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      // A WAV header alone (44 bytes) is no speech: espeak-ng writes one even for a voice it lacks.
-      resolve(code === 0 && bytes > 44 ? null : stderr.trim() || `exit ${code}, no audio`);
-    });
-    child.stdin.end('ok');
-  });
-}
+export type VoiceProbe = (voice: string) => Promise<string | null>;
 
 /** The voices robots on espeak-ng need, each with the robots that need it. */
 function espeakVoices(robots: readonly Pick<Robot, 'id' | 'voices' | 'tts' | 'languages'>[]): Map<string, string[]> {
@@ -54,7 +34,7 @@ function espeakVoices(robots: readonly Pick<Robot, 'id' | 'voices' | 'tts' | 'la
   return voices;
 }
 
-async function checkSpeech(location: EspeakLocation, robots: readonly Robot[]): Promise<SpeechCheckResult> {
+async function checkSpeech(location: EspeakLocation, probeVoice: VoiceProbe, robots: readonly Robot[]): Promise<SpeechCheckResult> {
   const needed = espeakVoices(robots);
   const result: SpeechCheckResult = { status: 'ok', engine: 'espeak-ng', binary: location.binary, problems: [] };
   if (!location.binary) {
@@ -65,9 +45,7 @@ async function checkSpeech(location: EspeakLocation, robots: readonly Robot[]): 
     );
   } else {
     const binary = location.binary;
-    const probes = await Promise.all(
-      [...needed].map(async ([voice, robotIds]) => ({ voice, robotIds, error: await probeVoice(binary, voice) })),
-    );
+    const probes = await Promise.all([...needed].map(async ([voice, robotIds]) => ({ voice, robotIds, error: await probeVoice(voice) })));
     for (const { voice, robotIds, error } of probes) {
       if (error) result.problems.push(`espeak-ng (${binary}) cannot speak voice "${voice}" of robot ${robotIds.join(', ')}: ${error}`);
     }
@@ -76,7 +54,10 @@ async function checkSpeech(location: EspeakLocation, robots: readonly Robot[]): 
   return result;
 }
 
-/** The latest check, refreshed on demand at most once a minute (robots and voices change at run time). */
+/**
+ * The latest check, refreshed at most once a minute when asked (robots and voices change at run time). A stale
+ * result is answered at once while the refresh runs: a /healthz request never waits for speech engines to start.
+ */
 export class SpeechHealth {
   private latest: SpeechCheckResult | null = null;
   private checkedAt = 0;
@@ -85,11 +66,13 @@ export class SpeechHealth {
   constructor(
     private readonly location: EspeakLocation,
     private readonly listRobots: () => Promise<Robot[]>,
+    private readonly probeVoice: VoiceProbe,
   ) {}
 
   async current(): Promise<SpeechCheckResult> {
-    if (this.latest && Date.now() - this.checkedAt < RECHECK_MS) return this.latest;
-    return this.check();
+    if (!this.latest) return this.check();
+    if (Date.now() - this.checkedAt >= RECHECK_MS) void this.check();
+    return this.latest;
   }
 
   check(): Promise<SpeechCheckResult> {
@@ -97,7 +80,7 @@ export class SpeechHealth {
     // result (or a check of the binary alone), instead of failing with the store.
     this.running ??= this.listRobots()
       .catch(() => null)
-      .then((robots) => (robots === null && this.latest ? this.latest : checkSpeech(this.location, robots ?? [])))
+      .then((robots) => (robots === null && this.latest ? this.latest : checkSpeech(this.location, this.probeVoice, robots ?? [])))
       .then((result) => {
         this.latest = result;
         this.checkedAt = Date.now();
