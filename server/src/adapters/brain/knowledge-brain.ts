@@ -18,7 +18,8 @@ import {
 import type { EmbeddingsError } from './knowledge/embeddings-client.js';
 import { SemanticMatcher, modelKey, type SemanticState } from './knowledge/semantic-matcher.js';
 import type { KeyTermsConfig } from './knowledge/key-terms.js';
-import { KnowledgeIndex, type LookupResult } from './knowledge/knowledge-index.js';
+import type { KnowledgeIndex, LookupResult } from './knowledge/knowledge-index.js';
+import { buildKnowledgeIndex } from './knowledge/index-build.js';
 import type { IndexableEntry } from './knowledge/lexical-index.js';
 
 export { FALLBACK_ANSWERS } from './fallback.js';
@@ -85,7 +86,7 @@ export class KnowledgeBrain<E extends IndexableEntry = IndexableEntry> implement
     const cached = this.indexes.get(robotId);
     if (cached && cached.vocabularyKey === vocabularyKey) return cached.index;
     const thresholds = { answer: this.options.threshold ?? ANSWER_THRESHOLD, suggest: SUGGEST_THRESHOLD };
-    const index = this.options.loadEntries(robotId).then((entries) => new KnowledgeIndex(entries, thresholds, vocabulary));
+    const index = this.options.loadEntries(robotId).then((entries) => buildKnowledgeIndex(entries, thresholds, vocabulary));
     index.catch(() => {
       if (this.indexes.get(robotId)?.index === index) this.indexes.delete(robotId);
     });

@@ -7,6 +7,7 @@ import { ANSWER_THRESHOLD, MAX_SUGGESTIONS, SUGGEST_THRESHOLD, decide } from './
 import type { DecisionThresholds, KnowledgeDecision } from './decision.js';
 import { KeyTerms, type KeyTermsConfig } from './key-terms.js';
 import { LexicalIndex, type IndexableEntry, type KnowledgeMatch, type SearchOptions } from './lexical-index.js';
+import type { TokenWeights } from './tokenize.js';
 
 export interface LookupResult<E extends IndexableEntry = IndexableEntry> {
   /** Best first, at most the asked limit (and never fewer than the decision looked at). */
@@ -19,8 +20,9 @@ export class KnowledgeIndex<E extends IndexableEntry = IndexableEntry> extends L
     entries: readonly E[],
     readonly thresholds: DecisionThresholds = { answer: ANSWER_THRESHOLD, suggest: SUGGEST_THRESHOLD },
     vocabulary?: KeyTermsConfig,
+    tokenized?: ReadonlyMap<string, TokenWeights>,
   ) {
-    super(entries, vocabulary ? new KeyTerms(vocabulary) : undefined);
+    super(entries, vocabulary ? new KeyTerms(vocabulary) : undefined, tokenized);
   }
 
   /** The best entry regardless of thresholds, or null when nothing shares a token. */

@@ -94,6 +94,16 @@ const ANSWER_WEIGHT = 0.8;
 /** Only the start of a long answer is indexed: it says what the answer is about. */
 const MAX_ANSWER_CHARS = 600;
 
+/** The texts of an entry the index tokenizes (its questions and the start of its answer). */
+export function indexedTexts(entry: IndexableEntry): string[] {
+  return [entry.question, ...(entry.similarQuestions ?? []), entry.answer.slice(0, MAX_ANSWER_CHARS)];
+}
+
+/** Tokens through the robot's key terms (synonyms folded, key terms weighted), when it has any. */
+export function indexTokenizer(keyTerms?: KeyTerms): (text: string) => TokenWeights {
+  return keyTerms && !keyTerms.empty ? (text) => keyTerms.tokenize(text) : tokenize;
+}
+
 export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
   private readonly tokenIds = new Map<string, number>();
   private readonly postingDocs: Int32Array[] = [];
@@ -109,17 +119,22 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
   private readonly sharesContent: Uint8Array;
   private readonly touched: Int32Array;
   private readonly answers: AnswerField;
+  private readonly tokens: (text: string) => TokenWeights;
 
+  /** @param tokenized the tokens of `indexedTexts` of the entries, when they were tokenized ahead (see index-build.ts). */
   constructor(
     readonly entries: readonly E[],
-    private readonly keyTerms?: KeyTerms,
+    keyTerms?: KeyTerms,
+    tokenized?: ReadonlyMap<string, TokenWeights>,
   ) {
+    this.tokens = indexTokenizer(keyTerms);
+    const tokensOf = (text: string) => tokenized?.get(text) ?? this.tokens(text);
     const docTokens: TokenWeights[] = [];
     const docEntry: number[] = [];
     const lists: { docs: number[]; weights: number[] }[] = [];
     entries.forEach((entry, entryIndex) => {
       for (const text of new Set([entry.question, ...(entry.similarQuestions ?? [])])) {
-        const tokens = this.tokens(text);
+        const tokens = tokensOf(text);
         if (tokens.size === 0) continue;
         const docIndex = docTokens.push(tokens) - 1;
         docEntry.push(entryIndex);
@@ -158,7 +173,7 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
     this.sharesContent = new Uint8Array(n);
     this.touched = new Int32Array(n);
     this.answers = new AnswerField(
-      entries.map((entry) => this.tokens(entry.answer.slice(0, MAX_ANSWER_CHARS))),
+      entries.map((entry) => tokensOf(entry.answer.slice(0, MAX_ANSWER_CHARS))),
       CONTENT_WEIGHT,
     );
   }
@@ -219,11 +234,6 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
       top.offer(match, entryIndex, rank);
     }
     return top.sorted();
-  }
-
-  /** Tokens through the robot's key terms (synonyms folded, key terms weighted), when it has any. */
-  private tokens(text: string): TokenWeights {
-    return this.keyTerms && !this.keyTerms.empty ? this.keyTerms.tokenize(text) : tokenize(text);
   }
 
   /**
