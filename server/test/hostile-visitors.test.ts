@@ -69,6 +69,34 @@ describe('a question flood on one socket', () => {
   }, 30_000);
 });
 
+describe('a flood of driven texts on one socket', () => {
+  it('each piece that opens a new turn takes a question token; pieces of the open turn do not', async () => {
+    // A new driven turn interrupts the running one and starts speech, as a question does: 30 of them at once are
+    // held to the question burst (20), although 30 pieces are well inside the driven-text burst (100).
+    const flooder = await Visitor.admit(server.url, 'demo');
+    for (let i = 0; i < 30; i++) {
+      flooder.send({ type: 'drivenText', chatId: `new-turn-${String(i).padStart(4, '0')}`, text: `Announcement ${i}.`, isLast: true });
+    }
+    // The channel answers frames in order: the pong comes after every piece was taken or refused.
+    flooder.send({ type: 'ping', t: 1 });
+    await flooder.until((m) => m.type === 'pong');
+    const limited = flooder.messages.filter((m) => m.type === 'error' && m.code === 'RATE_LIMITED');
+    expect(limited.length).toBeGreaterThanOrEqual(5);
+    expect(flooder.messages.filter((m) => m.type === 'turnStart').length).toBeLessThanOrEqual(25);
+    flooder.close();
+
+    const streamer = await Visitor.admit(server.url, 'demo');
+    for (let i = 0; i < 60; i++) {
+      streamer.send({ type: 'drivenText', chatId: 'one-driven-turn', text: `Piece ${i} of a long text. `, isLast: i === 59 });
+    }
+    streamer.send({ type: 'ping', t: 2 });
+    await streamer.until((m) => m.type === 'pong');
+    expect(streamer.messages.some((m) => m.type === 'error' && m.code === 'RATE_LIMITED')).toBe(false);
+    expect(streamer.messages.filter((m) => m.type === 'turnStart')).toHaveLength(1);
+    streamer.close();
+  }, 60_000);
+});
+
 describe('analytics of one session', () => {
   it('stops at the per-session cap of rows', async () => {
     const visitor = await Visitor.admit(server.url, 'cap');

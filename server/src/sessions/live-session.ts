@@ -210,6 +210,11 @@ export class LiveSession {
         return this.ask(message.chatId, message.text, receivedAt, message.extendParam);
       case 'drivenText':
         if (!this.rateLimits.allow('drivenText')) return this.sendError('RATE_LIMITED', undefined, message.chatId);
+        // A piece that opens a new turn starts speech as a question does (it interrupts the running turn, whose
+        // synthesis is thrown away): it takes a question token too, so new turns come no faster than questions.
+        if (message.chatId !== this.openDrivenChatId && !this.rateLimits.allow('questions')) {
+          return this.sendError('RATE_LIMITED', undefined, message.chatId);
+        }
         this.drive(message.chatId, message.text, message.isLast);
         return;
       case 'interrupt':
