@@ -6,7 +6,6 @@
 // what the protections did. Acceptance (docs/security.md): every attack within 2× of the no-attack figures.
 // The server and each attacker run in their own processes; everything stays on loopback.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { askTimed, loadProtocol, openVisitor } from './hostile/channel.mjs';
 
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 8000);
 const ADMIN_KEY = 'bench-hostile-admin-key-0123456789-0123456789';
+const METRICS_TOKEN = 'bench-hostile-metrics-token';
 const ATTACKS = [
   'questionFlood',
   'pacedQuestions',
@@ -33,20 +33,28 @@ const p99 = (values) => {
   return +sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)].toFixed(1);
 };
 
-/** An LLM that streams 4,000 unclosed `[` in 4-character chunks (OpenAI's SSE format). */
-const llm = createServer((_request, response) => {
-  response.writeHead(200, { 'content-type': 'text/event-stream' });
-  const event = (content) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
-  for (let i = 0; i < 1000; i++) response.write(event('[[[['));
-  response.end('data: [DONE]\n\n');
-});
-await new Promise((resolve) => llm.listen(0, '127.0.0.1', resolve));
+/** An LLM that streams 4,000 unclosed `[` in 4-character chunks (OpenAI's SSE format), in its own process. */
+const llm = spawn(process.execPath, ['bench/hostile/bracket-llm.mjs'], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+const llmPort = await new Promise((resolve) => llm.stdout.once('data', (chunk) => resolve(Number(String(chunk).trim()))));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-hostile-'));
-const server = spawn(process.execPath, ['server/bin/dhkit.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir], {
-  env: { ...process.env, DHKIT_ADMIN_KEY: ADMIN_KEY, DHKIT_DEMO: '1', DHKIT_TRUST_PROXY: '1', DHKIT_LOG_LEVEL: 'error' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+// BENCH_SERVER_NODE_ARGS: extra node flags for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+const serverNodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+const server = spawn(
+  process.execPath,
+  [...serverNodeArgs, 'server/bin/dhkit.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir],
+  {
+    env: {
+      ...process.env,
+      DHKIT_ADMIN_KEY: ADMIN_KEY,
+      DHKIT_METRICS_TOKEN: METRICS_TOKEN,
+      DHKIT_DEMO: '1',
+      DHKIT_TRUST_PROXY: '1',
+      DHKIT_LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const serverUrl = await new Promise((resolve, reject) => {
   let out = '';
   server.stdout.on('data', (chunk) => {
@@ -85,7 +93,7 @@ async function setUp() {
     name: 'Brackets',
     concurrency: 10,
     languages: ['en_US'],
-    brain: { type: 'openai', baseUrl: `http://127.0.0.1:${llm.address().port}/v1`, model: 'm' },
+    brain: { type: 'openai', baseUrl: `http://127.0.0.1:${llmPort}/v1`, model: 'm' },
   });
   const lexicon = Array.from({ length: 998 }, (_, i) => ({ word: `term${i}x`, say: `term ${i}` }));
   lexicon.push({ word: 'SKU', say: 'S K U' }, { word: '行长', say: '航长' });
@@ -102,9 +110,21 @@ async function setUp() {
   }
 }
 
+/**
+ * The server's own event-loop delay since the last call (prom-client resets its histogram on each scrape): what
+ * the attacker's work on the server's event loop costs every visitor, apart from the machine's other load.
+ */
+async function serverLoopDelay() {
+  const response = await fetch(`${serverUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const text = await response.text();
+  const seconds = (name) => Number(new RegExp(`^dhkit_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1]);
+  return { p99Ms: +(seconds('p99') * 1000).toFixed(1), maxMs: +(seconds('max') * 1000).toFixed(1) };
+}
+
 /** /healthz and the normal visitor's question → first audio, for `ms`. */
 async function measure(ms) {
   const visitor = await openVisitor(serverUrl, ADMIN_KEY, 'calm');
+  await serverLoopDelay();
   const until = performance.now() + ms;
   const healthz = [];
   const firstAudio = [];
@@ -138,6 +158,7 @@ async function measure(ms) {
   return {
     healthzP99Ms: p99(healthz),
     firstAudioP99Ms: p99(firstAudio),
+    serverLoopDelay: await serverLoopDelay(),
     samples: { healthz: healthz.length, questions: firstAudio.length },
     failures,
   };
@@ -180,7 +201,7 @@ try {
   console.log(JSON.stringify({ phaseMs: PHASE_MS, noAttack: baseline, attacks }, null, 2));
 } finally {
   server.kill('SIGTERM');
-  llm.close();
+  llm.kill();
   await sleep(500);
   rmSync(dataDir, { recursive: true, force: true });
 }
