@@ -171,7 +171,7 @@ export interface RateLimit {
 
 /** What one session may send; over a limit the message is refused with RATE_LIMITED. */
 export interface RateLimits {
-  /** Text questions (each may cost a paid LLM call). */
+  /** Text questions (each may cost a paid LLM call), and driven texts that open a new turn (each starts speech). */
   questions?: RateLimit;
   /** Driven-text pieces sent on the channel. */
   drivenText?: RateLimit;
