@@ -11,6 +11,11 @@ export interface OnceCodeLockout {
   lockedFor(key: string): number | Promise<number>;
   recordFailure(key: string): void | Promise<void>;
   recordSuccess(key: string): void | Promise<void>;
+  /**
+   * The store the lockout is kept in, if any. Admission hands such a store the key (AdmissionRequest.lockKey), and
+   * it checks the lockout and clears failures in the admission's own round trip instead of two more.
+   */
+  readonly keptIn?: SharedLimitStore;
 }
 
 /** What once-code issuance needs from a rate limit; the in-memory RateLimiter fits it too. */
@@ -26,6 +31,10 @@ export class StoredFailureLockout implements OnceCodeLockout {
     private readonly store: SharedLimitStore,
     readonly policy: LockoutPolicy,
   ) {}
+
+  get keptIn(): SharedLimitStore {
+    return this.store;
+  }
 
   async lockedFor(key: string): Promise<number> {
     const state = await this.store.onceCodeLockState(key, Date.now());

@@ -1,7 +1,13 @@
 /**
- * Admission on PostgreSQL in one round trip: a PL/pgSQL function that checks the robot, spends the
- * once-code, counts the robot's live leases and inserts the session, all inside the single statement that
- * calls it.
+ * Admission on PostgreSQL in one round trip: one call of the dhkit_admit function (migration 9,
+ * migrations/postgres-admit-function.ts) confirms the robot copy admission checked, checks the client's
+ * once-code lockout, spends the once-code, counts the robot's live leases and inserts the session.
+ *
+ * The robot copy: admission checks language, origin and media against the robot before the code may be spent,
+ * and reading the row for that was a round trip of its own. This process keeps a copy per robot with the row's
+ * xmin (which changes with every update), and the function refuses with ROBOT_CHANGED, writing nothing, when
+ * the row is no longer that version (an edit through any process); admission then reads it again and checks
+ * anew. So the copy is never trusted past the statement that admits.
  *
  * Why an advisory lock per robot and not the robot's row (`SELECT … FOR UPDATE`): the row lock was held
  * across four client round trips, so admissions of one robot queued behind each other's network latency
@@ -15,38 +21,73 @@
  * marks a transaction committed before it releases its locks, so the count taken after the lock sees every
  * session admitted by the previous holder.
  */
+import type pg from 'pg';
+import { robotFromRow, type RobotRow } from './rows.js';
+import type { AdmissionRequest, AdmissionResult, AdmissionRobot } from './store.js';
 
-/** Installed (CREATE OR REPLACE) at every connect, under the migration lock, so a new version replaces the old one. */
-export const ADMISSION_FUNCTION_SQL = `
-CREATE OR REPLACE FUNCTION dhkit_admit(
-  p_robot_id TEXT, p_code_hash TEXT, p_now BIGINT,
-  p_session_id TEXT, p_token_hash TEXT, p_language TEXT, p_origin TEXT, p_created_at BIGINT, p_lease_expires_at BIGINT
-) RETURNS TEXT LANGUAGE plpgsql AS $$
-DECLARE
-  v_concurrency INTEGER;
-  v_live INTEGER;
-BEGIN
-  SELECT (config::jsonb ->> 'concurrency')::INTEGER INTO v_concurrency FROM robots WHERE id = p_robot_id;
-  IF NOT FOUND THEN RETURN 'ROBOT_NOT_FOUND'; END IF;
-  -- hashtextextended spreads robots over 64-bit keys; a collision only makes two robots share a queue.
-  PERFORM pg_advisory_xact_lock(hashtextextended('dhkit-admission:' || p_robot_id, 0));
-  PERFORM 1 FROM once_codes
-    WHERE code_hash = p_code_hash AND robot_id = p_robot_id AND used_at IS NULL AND expires_at > p_now;
-  IF NOT FOUND THEN RETURN 'ONCE_CODE_INVALID'; END IF;
-  -- Counting stops at the limit: a full robot costs no more than one at its limit.
-  SELECT COUNT(*) INTO v_live FROM (
-    SELECT 1 FROM sessions WHERE robot_id = p_robot_id AND ended_at IS NULL AND lease_expires_at > p_now LIMIT v_concurrency
-  ) AS live;
-  IF v_live >= v_concurrency THEN RETURN 'CONCURRENCY_LIMIT'; END IF;
-  -- The code belongs to this robot, whose admissions all hold the lock: nobody spent it since the check.
-  -- used_at IS NULL stays in the condition anyway, as the guard that a code is spent once.
-  UPDATE once_codes SET used_at = p_now WHERE code_hash = p_code_hash AND robot_id = p_robot_id AND used_at IS NULL;
-  IF NOT FOUND THEN RETURN 'ONCE_CODE_INVALID'; END IF;
-  INSERT INTO sessions (id, robot_id, token_hash, language, origin, created_at, lease_expires_at)
-    VALUES (p_session_id, p_robot_id, p_token_hash, p_language, p_origin, p_created_at, p_lease_expires_at);
-  RETURN 'OK';
-END
-$$;
-`;
+/** A named statement: each pooled connection parses and plans the call once. */
+const ADMIT_QUERY = {
+  name: 'dhkit-admit-v9',
+  text: 'SELECT outcome, retry_after_ms FROM dhkit_admit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
+};
 
-export const ADMIT_SQL = 'SELECT dhkit_admit($1, $2, $3, $4, $5, $6, $7, $8, $9) AS outcome';
+/** Robots whose copy this process keeps at most; past it the copies start over (each costs one read). */
+const MAX_ROBOT_COPIES = 10_000;
+
+type Refusal = Exclude<Extract<AdmissionResult, { ok: false }>, { reason: 'ONCE_CODE_LOCKED' }>['reason'];
+
+export class PostgresAdmission {
+  private readonly robots = new Map<string, Required<AdmissionRobot>>();
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async robot(id: string, fresh: boolean): Promise<AdmissionRobot | null> {
+    const copy = fresh ? undefined : this.robots.get(id);
+    if (copy) return copy;
+    const { rows } = await this.pool.query<RobotRow & { revision: string }>('SELECT *, xmin::text AS revision FROM robots WHERE id = $1', [
+      id,
+    ]);
+    if (!rows[0]) {
+      this.robots.delete(id);
+      return null;
+    }
+    if (this.robots.size >= MAX_ROBOT_COPIES) this.robots.clear();
+    const read = { robot: robotFromRow(rows[0]), revision: rows[0].revision };
+    this.robots.set(id, read);
+    return read;
+  }
+
+  /** Drops the copy (this process changed or deleted the robot; other processes' changes the function notices). */
+  forget(id: string): void {
+    this.robots.delete(id);
+  }
+
+  async admit(request: AdmissionRequest): Promise<AdmissionResult> {
+    const s = request.session;
+    let row: { outcome: string; retry_after_ms: string };
+    try {
+      const { rows } = await this.pool.query<{ outcome: string; retry_after_ms: string }>(ADMIT_QUERY, [
+        request.robotId,
+        request.robotRevision ?? null,
+        request.lockKey ?? null,
+        request.codeHash,
+        request.now,
+        s.id,
+        s.tokenHash,
+        s.language,
+        s.origin,
+        s.createdAt,
+        s.leaseExpiresAt,
+      ]);
+      row = rows[0]!;
+    } catch (error) {
+      // The robot was deleted between the function's lookup and its insert (foreign key violation).
+      if ((error as { code?: string }).code === '23503') row = { outcome: 'ROBOT_NOT_FOUND', retry_after_ms: '0' };
+      else throw error;
+    }
+    if (row.outcome === 'OK') return { ok: true };
+    if (row.outcome === 'ROBOT_NOT_FOUND' || row.outcome === 'ROBOT_CHANGED') this.forget(request.robotId);
+    if (row.outcome === 'ONCE_CODE_LOCKED') return { ok: false, reason: 'ONCE_CODE_LOCKED', retryAfterMs: Number(row.retry_after_ms) };
+    return { ok: false, reason: row.outcome as Refusal };
+  }
+}

@@ -3,7 +3,7 @@ import type { Robot } from '@dhkit/protocol';
 import { POSTGRES_MIGRATIONS, type Migration } from './migrations/index.js';
 import { applyPostgresMigrations } from './postgres-migrations.js';
 import { inTransaction, rollback } from './postgres-transaction.js';
-import { ADMISSION_FUNCTION_SQL, ADMIT_SQL } from './postgres-admission.js';
+import { PostgresAdmission } from './postgres-admission.js';
 import { PostgresLimits } from './postgres-limits.js';
 import type { SharedLimitStore } from './shared-limits.js';
 import { numberedPlaceholders } from './question-analytics.js';
@@ -24,6 +24,7 @@ import {
   DuplicateRobotError,
   type AdmissionRequest,
   type AdmissionResult,
+  type AdmissionRobot,
   type KnowledgeChange,
   type KnowledgeChangeResult,
   type KnowledgeEntry,
@@ -39,10 +40,12 @@ const SET_SETTING = numberedPlaceholders(SET_SETTING_SQL);
  * PostgreSQL store (`DHKIT_DATABASE_URL=postgres://…`), for several server processes sharing one database.
  * Admission is one call of the dhkit_admit function (postgres-admission.ts): one round trip, serialised per
  * robot by an advisory lock held only while the function runs; different robots do not wait for each other.
+ * The robot admission checks comes from this process's copy, which the same call confirms is current.
  */
 export class PostgresStore extends SqlStore implements Store {
   readonly kind = 'postgres';
   readonly sharedLimits: SharedLimitStore;
+  private readonly admission: PostgresAdmission;
 
   /** The SQL shared with the SQLite store (audit log, analytics), its `?` placeholders numbered. */
   protected readonly sql: SqlRunner = {
@@ -53,6 +56,7 @@ export class PostgresStore extends SqlStore implements Store {
   private constructor(private readonly pool: pg.Pool) {
     super();
     this.sharedLimits = new PostgresLimits(pool);
+    this.admission = new PostgresAdmission(pool);
   }
 
   static async connect(
@@ -64,7 +68,7 @@ export class PostgresStore extends SqlStore implements Store {
     pool.on('error', () => {});
     const store = new PostgresStore(pool);
     try {
-      await applyPostgresMigrations(pool, options.migrations ?? POSTGRES_MIGRATIONS, [ADMISSION_FUNCTION_SQL]);
+      await applyPostgresMigrations(pool, options.migrations ?? POSTGRES_MIGRATIONS);
     } catch (error) {
       await pool.end();
       throw error;
@@ -94,6 +98,7 @@ export class PostgresStore extends SqlStore implements Store {
 
   async updateRobot(robot: Robot): Promise<boolean> {
     const { id, name, createdAt: _createdAt, updatedAt, ...config } = robot;
+    this.admission.forget(id);
     const result = await this.pool.query('UPDATE robots SET name = $1, config = $2, updated_at = $3 WHERE id = $4', [
       name,
       JSON.stringify(config),
@@ -182,27 +187,17 @@ export class PostgresStore extends SqlStore implements Store {
     ]);
   }
 
-  async admitSession(request: AdmissionRequest): Promise<AdmissionResult> {
-    const s = request.session;
-    try {
-      const { rows } = await this.pool.query<{ outcome: string }>(ADMIT_SQL, [
-        request.robotId,
-        request.codeHash,
-        request.now,
-        s.id,
-        s.tokenHash,
-        s.language,
-        s.origin,
-        s.createdAt,
-        s.leaseExpiresAt,
-      ]);
-      const outcome = rows[0].outcome;
-      return outcome === 'OK' ? { ok: true } : { ok: false, reason: outcome as Exclude<AdmissionResult, { ok: true }>['reason'] };
-    } catch (error) {
-      // The robot was deleted between the function's lookup and its insert (foreign key violation).
-      if ((error as { code?: string }).code === '23503') return { ok: false, reason: 'ROBOT_NOT_FOUND' };
-      throw error;
-    }
+  override admissionRobot(id: string, fresh: boolean): Promise<AdmissionRobot | null> {
+    return this.admission.robot(id, fresh);
+  }
+
+  admitSession(request: AdmissionRequest): Promise<AdmissionResult> {
+    return this.admission.admit(request);
+  }
+
+  override async deleteRobot(id: string): Promise<boolean> {
+    this.admission.forget(id);
+    return super.deleteRobot(id);
   }
 
   async getSession(id: string): Promise<SessionRecord | null> {

@@ -16,6 +16,7 @@ import {
 import { runSlowestTurns, type SlowTurn, type SlowTurnsQuery } from './slow-turns.js';
 import type { SqlRunner } from './sql-runner.js';
 import type {
+  AdmissionRobot,
   AnalyticsQuery,
   KnowledgeEntry,
   KnowledgeEntryInput,
@@ -55,6 +56,12 @@ export abstract class SqlStore {
   async getRobot(id: string): Promise<Robot | null> {
     const [row] = await this.sql.all<RobotRow>('SELECT * FROM robots WHERE id = ?', [id]);
     return row ? robotFromRow(row) : null;
+  }
+
+  /** The robot read each time (the PostgreSQL store overrides this with its checked copies). */
+  async admissionRobot(id: string, _fresh: boolean): Promise<AdmissionRobot | null> {
+    const robot = await this.getRobot(id);
+    return robot ? { robot } : null;
   }
 
   async listRobots(): Promise<Robot[]> {

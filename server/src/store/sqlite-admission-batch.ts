@@ -9,7 +9,8 @@
 import type Database from 'better-sqlite3';
 import type { AdmissionRequest, AdmissionResult } from './store.js';
 
-type Refusal = Extract<AdmissionResult, { ok: false }>['reason'];
+/** SQLite checks the lockout in process, so it never answers ONCE_CODE_LOCKED. */
+type Refusal = Exclude<Extract<AdmissionResult, { ok: false }>, { reason: 'ONCE_CODE_LOCKED' }>['reason'];
 
 /** Thrown by the one-admission step to roll its savepoint back; the batch turns it into that admission's result. */
 export class AdmissionRefusal extends Error {

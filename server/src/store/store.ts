@@ -159,9 +159,29 @@ export interface AdmissionRequest {
   /** Epoch milliseconds; codes expiring at or before it, and leases ending at or before it, do not count. */
   now: number;
   session: Omit<SessionRecord, 'endedAt' | 'endReason'>;
+  /**
+   * The revision of the robot copy admission checked language, origin and media against (AdmissionRobot):
+   * when the robot changed since, the store refuses with ROBOT_CHANGED and writes nothing. Absent: not checked.
+   */
+  robotRevision?: string;
+  /**
+   * The client's once-code lockout key, for a store that keeps the lockout itself (sharedLimits): a locked key
+   * is refused with ONCE_CODE_LOCKED before the code is looked at, and a success clears the key's failures.
+   */
+  lockKey?: string;
 }
 
-export type AdmissionResult = { ok: true } | { ok: false; reason: 'ONCE_CODE_INVALID' | 'CONCURRENCY_LIMIT' | 'ROBOT_NOT_FOUND' };
+export type AdmissionResult =
+  | { ok: true }
+  | { ok: false; reason: 'ONCE_CODE_INVALID' | 'CONCURRENCY_LIMIT' | 'ROBOT_NOT_FOUND' | 'ROBOT_CHANGED' }
+  | { ok: false; reason: 'ONCE_CODE_LOCKED'; retryAfterMs: number };
+
+/** A robot as admission checks it, with the revision to hand back in AdmissionRequest.robotRevision. */
+export interface AdmissionRobot {
+  robot: Robot;
+  /** Absent where the store does not check revisions (SQLite reads the robot in process, at no cost). */
+  revision?: string;
+}
 
 export interface Store {
   /** 'sqlite' or 'postgres', for logs and benchmarks. */
@@ -219,6 +239,11 @@ export interface Store {
   listAudit(query: AuditQuery): Promise<AuditEntry[]>;
 
   createOnceCode(code: OnceCodeRecord): Promise<void>;
+  /**
+   * The robot for admission's checks; null when it does not exist. PostgreSQL answers from this process's copy
+   * (admitSession then confirms the copy is current, in the same round trip); `fresh` reads the row again.
+   */
+  admissionRobot(id: string, fresh: boolean): Promise<AdmissionRobot | null>;
   /**
    * In one transaction, serialised per robot: the code must exist for this robot, be unused and unexpired;
    * the robot's live leases must be fewer than its concurrency; then the code is consumed and the session

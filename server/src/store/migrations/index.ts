@@ -4,6 +4,8 @@
  * milliseconds) and rendered per dialect, where only the generated id column and the float type differ.
  * server/test/store-schema.test.ts checks that both rendered schemas agree column by column.
  */
+import { ADMIT_FUNCTION_MIGRATION } from './postgres-admit-function.js';
+
 export interface Migration {
   version: number;
   name: string;
@@ -16,10 +18,12 @@ interface Dialect {
   serialId: string;
   /** A double-precision float. */
   double: string;
+  /** SQL that only PostgreSQL runs (functions); SQLite records the version and runs nothing. */
+  postgresOnly(sql: string): string;
 }
 
-const SQLITE: Dialect = { serialId: 'INTEGER PRIMARY KEY AUTOINCREMENT', double: 'REAL' };
-const POSTGRES: Dialect = { serialId: 'BIGSERIAL PRIMARY KEY', double: 'DOUBLE PRECISION' };
+const SQLITE: Dialect = { serialId: 'INTEGER PRIMARY KEY AUTOINCREMENT', double: 'REAL', postgresOnly: () => '-- PostgreSQL only' };
+const POSTGRES: Dialect = { serialId: 'BIGSERIAL PRIMARY KEY', double: 'DOUBLE PRECISION', postgresOnly: (sql) => sql };
 
 interface MigrationSource {
   version: number;
@@ -185,6 +189,13 @@ const SOURCES: readonly MigrationSource[] = [
       ALTER TABLE questions ADD COLUMN stages TEXT;
       CREATE INDEX questions_robot_latency ON questions(robot_id, latency_ms);
     `,
+  },
+  {
+    version: 9,
+    name: 'admission in one round trip',
+    // PostgreSQL's admission function, now also checking the robot copy and the once-code lockout
+    // (migrations/postgres-admit-function.ts). SQLite admits in process: nothing to create.
+    sql: (d) => d.postgresOnly(ADMIT_FUNCTION_MIGRATION),
   },
 ];
 
