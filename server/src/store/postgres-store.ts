@@ -263,9 +263,16 @@ export class PostgresStore extends SqlStore implements Store {
     return result.rowCount === 1;
   }
 
+  /**
+   * Every process sweeps, each on its renewal timer. SKIP LOCKED: a sweep never waits for a row another process
+   * is writing (a renewal, an end, another sweep) and holds up none of them; admissions never touch the rows it
+   * writes (they count live leases and insert). It reads the partial lease index, which holds live sessions only.
+   */
   async expireLeases(now: number): Promise<number> {
     const result = await this.pool.query(
-      "UPDATE sessions SET ended_at = lease_expires_at, end_reason = 'LEASE_EXPIRED' WHERE ended_at IS NULL AND lease_expires_at <= $1",
+      `UPDATE sessions SET ended_at = lease_expires_at, end_reason = 'LEASE_EXPIRED'
+        WHERE id IN (SELECT id FROM sessions WHERE ended_at IS NULL AND lease_expires_at <= $1 FOR UPDATE SKIP LOCKED)
+          AND ended_at IS NULL`,
       [now],
     );
     return result.rowCount ?? 0;
