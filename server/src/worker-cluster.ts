@@ -27,6 +27,13 @@ export const READY_MESSAGE = 'dhkit:ready';
  */
 export const STOPPING_MESSAGE = 'dhkit:stopping';
 
+/**
+ * Connections that arrive while no worker takes any (all of them restarting at once: a rolling restart on a
+ * slow machine) wait for the first one ready, this long and this many at most, instead of being reset.
+ */
+const PARK_MS = 30_000;
+const MAX_PARKED = 1_000;
+
 /** Replacing a worker that keeps dying this soon after its start would only spin; the cluster stops instead. */
 const MIN_WORKER_LIFETIME_MS = 2000;
 
@@ -34,6 +41,19 @@ export async function runWorkerCluster(workers: number, port: number, host: stri
   let stopping = false;
   const slots: Array<Worker | null> = Array.from({ length: workers }, () => null);
   const startedAt = new Map<number, number>();
+  const parked = new Set<net.Socket>();
+  /** Holds a connection no worker can take now; it goes to the next worker that becomes ready. */
+  const park = (socket: net.Socket) => {
+    if (stopping || parked.size >= MAX_PARKED) return void socket.destroy();
+    parked.add(socket);
+    const timer = setTimeout(() => parked.delete(socket) && socket.destroy(), PARK_MS);
+    socket.once('close', () => (clearTimeout(timer), parked.delete(socket)));
+  };
+  const unpark = () => {
+    const waiting = [...parked];
+    parked.clear();
+    for (const socket of waiting) if (!socket.destroyed) handOff(slots, socket, new Set(), park);
+  };
 
   const fork = (slot: number): Promise<Worker> =>
     new Promise((resolve, reject) => {
@@ -47,10 +67,11 @@ export async function runWorkerCluster(workers: number, port: number, host: stri
         if (message === READY_MESSAGE) {
           slots[slot] = worker;
           resolve(worker);
+          unpark();
         } else if (message === STOPPING_MESSAGE) {
           if (slots[slot] === worker) slots[slot] = null;
         } else if (message === CONNECTION_MESSAGE && handle instanceof net.Socket) {
-          handOff(slots, handle, new Set([worker]));
+          handOff(slots, handle, new Set([worker]), park);
         }
       });
       worker.once('exit', (code) => reject(new Error(`worker exited with ${code} before listening`)));
@@ -84,7 +105,7 @@ export async function runWorkerCluster(workers: number, port: number, host: stri
     return 1;
   }
 
-  const balancer = net.createServer({ pauseOnConnect: true }, (socket) => handOff(slots, socket, new Set()));
+  const balancer = net.createServer({ pauseOnConnect: true }, (socket) => handOff(slots, socket, new Set(), park));
   await new Promise<void>((resolve, reject) => {
     balancer.once('error', reject);
     balancer.listen(port, host, () => resolve());
@@ -100,6 +121,8 @@ export async function runWorkerCluster(workers: number, port: number, host: stri
       process.once('SIGINT', () => process.exit(130));
       process.once('SIGTERM', () => process.exit(143));
       balancer.close();
+      for (const socket of parked) socket.destroy();
+      parked.clear();
       void stopAll().then(resolve);
     };
     process.once('SIGINT', () => stop('SIGINT'));
@@ -111,15 +134,15 @@ export async function runWorkerCluster(workers: number, port: number, host: stri
 /**
  * Gives the connection to the worker of its client address's slot. A worker that cannot take it (its channel
  * closed between the check and the send, or it handed the connection back while stopping) is skipped, and the
- * next live one gets it; with none left the connection is closed.
+ * next live one gets it; with none ready (every worker restarting) it is parked until one is.
  */
-function handOff(slots: ReadonlyArray<Worker | null>, socket: net.Socket, tried: Set<Worker>): void {
+function handOff(slots: ReadonlyArray<Worker | null>, socket: net.Socket, tried: Set<Worker>, park: (socket: net.Socket) => void): void {
   const worker = workerFor(slots, socket.remoteAddress ?? '', tried);
-  if (!worker) return void socket.destroy();
+  if (!worker) return park(socket);
   worker.send(CONNECTION_MESSAGE, socket, (error) => {
     if (!error) return;
     tried.add(worker);
-    handOff(slots, socket, tried);
+    handOff(slots, socket, tried, park);
   });
 }
 
