@@ -11,15 +11,7 @@ import { changePostgresKnowledge } from './postgres-knowledge-change.js';
 import type { SqlRunner } from './sql-runner.js';
 import { SET_SETTING_SQL, SqlStore } from './sql-store.js';
 import { encodeVector } from './vector-encoding.js';
-import {
-  KNOWLEDGE_REVISION_PREFIX,
-  knowledgeFromRow,
-  knowledgeValues,
-  newRevision,
-  sessionFromRow,
-  type KnowledgeRow,
-  type SessionRow,
-} from './rows.js';
+import { KNOWLEDGE_REVISION_PREFIX, knowledgeFromRow, knowledgeValues, newRevision, type KnowledgeRow } from './rows.js';
 import {
   DuplicateRobotError,
   type AdmissionRequest,
@@ -28,8 +20,6 @@ import {
   type KnowledgeChangeResult,
   type KnowledgeEntry,
   type KnowledgeEntryInput,
-  type OnceCodeRecord,
-  type SessionRecord,
   type Store,
 } from './store.js';
 
@@ -90,17 +80,6 @@ export class PostgresStore extends SqlStore implements Store {
       if ((error as { code?: string }).code === '23505') throw new DuplicateRobotError(id);
       throw error;
     }
-  }
-
-  async updateRobot(robot: Robot): Promise<boolean> {
-    const { id, name, createdAt: _createdAt, updatedAt, ...config } = robot;
-    const result = await this.pool.query('UPDATE robots SET name = $1, config = $2, updated_at = $3 WHERE id = $4', [
-      name,
-      JSON.stringify(config),
-      updatedAt,
-      id,
-    ]);
-    return result.rowCount === 1;
   }
 
   protected async writeKnowledge(robotId: string, entries: KnowledgeEntryInput[], replace: boolean): Promise<number> {
@@ -171,17 +150,6 @@ export class PostgresStore extends SqlStore implements Store {
     });
   }
 
-  async createOnceCode(code: OnceCodeRecord): Promise<void> {
-    const now = Date.now();
-    await this.pool.query('DELETE FROM once_codes WHERE expires_at < $1', [now - 24 * 3600_000]);
-    await this.pool.query('INSERT INTO once_codes (code_hash, robot_id, expires_at, created_at) VALUES ($1, $2, $3, $4)', [
-      code.codeHash,
-      code.robotId,
-      code.expiresAt,
-      now,
-    ]);
-  }
-
   async admitSession(request: AdmissionRequest): Promise<AdmissionResult> {
     const s = request.session;
     try {
@@ -203,27 +171,6 @@ export class PostgresStore extends SqlStore implements Store {
       if ((error as { code?: string }).code === '23503') return { ok: false, reason: 'ROBOT_NOT_FOUND' };
       throw error;
     }
-  }
-
-  async getSession(id: string): Promise<SessionRecord | null> {
-    const { rows } = await this.pool.query<SessionRow>('SELECT * FROM sessions WHERE id = $1', [id]);
-    return rows[0] ? sessionFromRow(rows[0]) : null;
-  }
-
-  async listLiveSessions(robotId: string, now: number): Promise<SessionRecord[]> {
-    const { rows } = await this.pool.query<SessionRow>(
-      'SELECT * FROM sessions WHERE robot_id = $1 AND ended_at IS NULL AND lease_expires_at > $2 ORDER BY created_at, id',
-      [robotId, now],
-    );
-    return rows.map(sessionFromRow);
-  }
-
-  async countLiveSessions(robotId: string, now: number): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>(
-      'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = $1 AND ended_at IS NULL AND lease_expires_at > $2',
-      [robotId, now],
-    );
-    return Number(rows[0].n);
   }
 
   async renewLeases(ids: readonly string[], leaseExpiresAt: number, now: number): Promise<string[]> {
