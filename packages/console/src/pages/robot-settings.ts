@@ -4,10 +4,9 @@
  * `renderX` draws the inputs from the stored robot; `readX` reads them back into the admin API's shape.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { BrainConfig, LanguageCode, Robot } from '@dhkit/protocol';
+import { SUPPORTED_LANGUAGES as LANGUAGES, type BrainConfig, type Robot } from '@dhkit/protocol';
 import { group, lines, readFields, renderFields, type FieldSpec, type FormKit, type FormReader } from './setting-fields.js';
 
-const LANGUAGES: LanguageCode[] = ['zh_CN', 'en_US'];
 export const BRAIN_TYPES = ['knowledge', 'openai', 'webhook'] as const;
 const endpoint = (prefix: string): FieldSpec[] => [
   { path: `${prefix}baseUrl`, kind: 'url' },
