@@ -4,10 +4,10 @@
  * The server's validation message is shown as it is, and beside the input it is about (its path names the field).
  */
 import { css, html, nothing, type PropertyDeclarations } from 'lit';
-import { SUPPORTED_LANGUAGES as LANGUAGES, type BrainConfig, type HotQuestion, type LanguageCode, type Robot } from '@dhkit/protocol';
+import type { BrainConfig, HotQuestion, LanguageCode, Robot } from '@dhkit/protocol';
 import { ConsoleElement, sharedStyles } from '../console-element.js';
 import { settingLabel, type SettingLabel } from '../i18n-settings.js';
-import { readBrain, readSettings, renderBrain, renderSettings } from './robot-settings.js';
+import { LANGUAGES, readBrain, readSettings, renderBrain, renderSettings } from './robot-settings.js';
 import { lines, type FormKit } from './setting-fields.js';
 import { fieldOfMessage } from './field-of-message.js';
 
