@@ -7,10 +7,9 @@
  * secret is ever on screen. On a tablet (portrait and landscape) every page fits the screen's width; long lists come
  * from the server in pages.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { ADMIN_KEY, expect, test } from './fixtures.js';
+import { axeViolations } from './page-checks.js';
 
 const WEBHOOK_SECRET = 'whsec-console-e2e-0123456789abcdef';
 const KNOWLEDGE_CSV = [
@@ -72,17 +71,6 @@ async function overflow(page: Page): Promise<string[]> {
     };
     walk(document);
     return problems;
-  });
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  // The console runs a strict CSP, so axe-core goes in through the debugger rather than a script tag.
-  await page.evaluate(readFileSync(fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url)), 'utf8'));
-  return page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
   });
 }
 

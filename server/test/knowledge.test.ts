@@ -1,50 +1,21 @@
-// Knowledge import/export (JSON and CSV), single entries, hot questions and analytics over real HTTP and a
-// real channel; the CLI's kb import/export spawned from the build (npx tsc -b server) on SQLite and PostgreSQL.
+// Knowledge import/export (JSON and CSV) and single entries over real HTTP and a real channel; the CLI's kb
+// import/export spawned from the build (npx tsc -b server) on SQLite and PostgreSQL. Hot questions are in
+// hot-questions.test.ts, the analytics of asked questions in question-analytics-api.test.ts.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { ServerMessage, SessionInfo } from '@dhkit/protocol';
-import { startServer, type RunningServer } from '../src/index.js';
-import { ADMIN, ADMIN_KEY, tempDir } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../src/index.js';
+import { ADMIN_KEY, tempDir } from './helpers.js';
+import { call, Client, expectInvalid, newRobot, postCsv, postJson, serverDataDir, useKnowledgeServer } from './knowledge-harness.js';
 import { startPostgresCluster } from './postgres-cluster.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'server/bin/dhkit.js');
 
-let server: RunningServer;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = tempDir();
-  server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'silent' });
-});
-afterAll(() => server.close());
-
-async function call(method: string, url: string, options: { body?: string; type?: string; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { ...ADMIN, ...options.headers };
-  if (options.body !== undefined) headers['content-type'] = options.type ?? 'application/json';
-  const response = await fetch(server.url + url, { method, headers, body: options.body });
-  // Decoded by hand: response.text() would drop a byte-order mark.
-  const text = Buffer.from(await response.arrayBuffer()).toString('utf8');
-  return { status: response.status, text, headers: response.headers, json: () => JSON.parse(text) };
-}
-const postJson = (url: string, body: unknown) => call('POST', url, { body: JSON.stringify(body) });
-const postCsv = (url: string, csv: string) => call('POST', url, { body: csv, type: 'text/csv; charset=utf-8' });
-
-async function newRobot(id: string, extra: Record<string, unknown> = {}): Promise<void> {
-  const response = await postJson('/v1/robots', { id, name: id, languages: ['zh_CN', 'en_US'], concurrency: 5, ...extra });
-  expect(response.status).toBe(201);
-}
-
-function expectInvalid(response: { status: number; json(): any }, messagePart?: RegExp) {
-  expect(response.status).toBe(400);
-  expect(response.json().error.code).toBe('INVALID_REQUEST');
-  if (messagePart) expect(response.json().error.message).toMatch(messagePart);
-}
+useKnowledgeServer();
 
 const TRICKY_CSV = [
   '\uFEFFquestion,similarQuestions,answer,language,tags',
@@ -194,124 +165,6 @@ describe('knowledge import and export', () => {
   });
 });
 
-describe('hot questions', () => {
-  it('are the robot field: PUT/GET here, PATCH on the robot, and new sessions get them', async () => {
-    await newRobot('hot', { languages: ['en_US'] });
-    expect((await call('GET', '/v1/robots/hot/hot-questions')).json()).toEqual({ hotQuestions: [] });
-    const put = await call('PUT', '/v1/robots/hot/hot-questions', {
-      body: JSON.stringify({
-        hotQuestions: [
-          { language: 'en_US', text: ' What can you do? ' },
-          { language: 'en_US', text: 'Where?' },
-        ],
-      }),
-    });
-    expect(put.status).toBe(200);
-    expect(put.json()).toEqual({
-      hotQuestions: [
-        { language: 'en_US', text: 'What can you do?' },
-        { language: 'en_US', text: 'Where?' },
-      ],
-    });
-    expect((await call('GET', '/v1/robots/hot')).json().hotQuestions).toHaveLength(2);
-    const client = await Client.open('hot');
-    expect(client.info.robot.hotQuestions).toEqual(put.json().hotQuestions);
-    client.close();
-
-    await call('PATCH', '/v1/robots/hot', { body: JSON.stringify({ hotQuestions: [{ language: 'en_US', text: 'Only one' }] }) });
-    expect((await call('GET', '/v1/robots/hot/hot-questions')).json().hotQuestions).toEqual([{ language: 'en_US', text: 'Only one' }]);
-
-    const many = Array.from({ length: 21 }, (_, i) => ({ language: 'en_US', text: `q${i}` }));
-    expectInvalid(await call('PUT', '/v1/robots/hot/hot-questions', { body: JSON.stringify({ hotQuestions: many }) }), /at most 20/);
-    expectInvalid(await call('PATCH', '/v1/robots/hot', { body: JSON.stringify({ hotQuestions: many }) }), /at most 20/);
-    expectInvalid(
-      await call('PUT', '/v1/robots/hot/hot-questions', { body: JSON.stringify({ hotQuestions: [{ language: 'zh_CN', text: '你好' }] }) }),
-      /languages/,
-    );
-    expectInvalid(
-      await call('PUT', '/v1/robots/hot/hot-questions', {
-        body: JSON.stringify({
-          hotQuestions: [
-            { language: 'en_US', text: 'a' },
-            { language: 'en_US', text: 'a ' },
-          ],
-        }),
-      }),
-      /twice/,
-    );
-    expectInvalid(
-      await call('PUT', '/v1/robots/hot/hot-questions', { body: JSON.stringify({ hotQuestions: [{ language: 'en_US', text: '  ' }] }) }),
-    );
-    expectInvalid(await call('PUT', '/v1/robots/hot/hot-questions', { body: JSON.stringify({ hot: [] }) }));
-    expect((await call('PUT', '/v1/robots/nobody/hot-questions', { body: '{"hotQuestions":[]}' })).json().error.code).toBe(
-      'ROBOT_NOT_FOUND',
-    );
-    expect((await call('GET', '/v1/robots/hot/hot-questions')).json().hotQuestions).toEqual([{ language: 'en_US', text: 'Only one' }]);
-  });
-});
-
-describe('analytics', () => {
-  it('records questions asked over the channel and aggregates them', async () => {
-    await newRobot('stats');
-    await postJson('/v1/robots/stats/knowledge', {
-      entries: [
-        { question: 'opening hours', similarQuestions: ['when do you open'], answer: 'We open at nine.' },
-        { question: '展厅在哪里', answer: '在三号馆。' },
-      ],
-    });
-    const client = await Client.open('stats');
-    const asked = ['Opening hours?', 'opening   HOURS', '展厅在哪里？', 'what is the capital of Peru', 'What is the capital of Peru?'];
-    for (const [i, text] of asked.entries()) {
-      client.send({ type: 'question', chatId: `analytics-${i}`, text });
-      await client.answer(`analytics-${i}`);
-    }
-    client.close();
-
-    const deadline = Date.now() + 5000;
-    let analytics: any;
-    do {
-      analytics = (await call('GET', '/v1/robots/stats/analytics')).json();
-    } while (
-      analytics.totals.questions < asked.length &&
-      Date.now() < deadline &&
-      (await new Promise((r) => setTimeout(r, 50))) === undefined
-    );
-    expect(analytics.robotId).toBe('stats');
-    expect(analytics.totals).toMatchObject({ questions: 5, answered: 3, unanswered: 2, answerRate: 0.6 });
-    expect(analytics.totals.latencyMs.p50).toBeGreaterThan(0);
-    expect(analytics.totals.latencyMs.p95).toBeGreaterThanOrEqual(analytics.totals.latencyMs.p50);
-    // Most asked first; between equals, the most recently asked.
-    expect(analytics.topQuestions).toEqual([
-      { question: expect.stringMatching(/capital of Peru/), count: 2, answered: 0 },
-      { question: expect.stringMatching(/^opening/i), count: 2, answered: 2 },
-      { question: '展厅在哪里？', count: 1, answered: 1 },
-    ]);
-    expect(analytics.unanswered).toEqual([
-      { question: expect.stringMatching(/capital of Peru/), count: 2, lastAskedAt: expect.any(String) },
-    ]);
-    expect(Date.parse(analytics.unanswered[0].lastAskedAt)).toBeGreaterThan(Date.now() - 60_000);
-
-    expect((await call('GET', '/v1/robots/stats/analytics?limit=1')).json().topQuestions).toHaveLength(1);
-    const past = (await call('GET', '/v1/robots/stats/analytics?from=2020-01-01&to=2020-02-01T00:00:00Z')).json();
-    expect(past.totals.questions).toBe(0);
-    expect(past.from).toBe('2020-01-01T00:00:00.000Z');
-    expect((await call('GET', `/v1/robots/stats/analytics?from=${Date.now() - 3600_000}`)).json().totals.questions).toBe(5);
-  });
-
-  it.each([
-    '?limit=0',
-    '?limit=101',
-    '?limit=-1',
-    '?limit=ten',
-    '?from=yesterday',
-    '?from=2025-13-45',
-    '?from=2025-01-02&to=2025-01-01',
-    '?color=red',
-  ])('refuses %s', async (query) => {
-    expectInvalid(await call('GET', `/v1/robots/stats/analytics${query}`));
-  });
-});
-
 describe('dhkit kb (CLI against the store)', () => {
   const run = promisify(execFile);
   const cli = (args: string[], env: Record<string, string> = {}) =>
@@ -326,9 +179,9 @@ describe('dhkit kb (CLI against the store)', () => {
     const csvFile = path.join(dir, 'kb.csv');
     fs.writeFileSync(csvFile, TRICKY_CSV);
     await newRobot('cli');
-    const imported = await cli(['kb', 'import', 'cli', csvFile, '--data', dataDir]);
+    const imported = await cli(['kb', 'import', 'cli', csvFile, '--data', serverDataDir()]);
     expect(imported.stderr).toContain('3 entries imported');
-    const exported = await cli(['kb', 'export', 'cli', '--data', dataDir]);
+    const exported = await cli(['kb', 'export', 'cli', '--data', serverDataDir()]);
     expect(exported.stdout).toBe((await call('GET', '/v1/robots/cli/knowledge?format=csv')).text);
     expect(exported.stdout).toBe((await call('GET', '/v1/robots/csv2/knowledge?format=csv')).text);
 
@@ -337,8 +190,8 @@ describe('dhkit kb (CLI against the store)', () => {
       jsonFile,
       JSON.stringify({ entries: [{ question: 'cli question', answer: 'From the command line.', tags: ['cli'] }] }),
     );
-    await cli(['kb', 'import', 'cli', jsonFile, '--replace', '--data', dataDir]);
-    const json = JSON.parse((await cli(['kb', 'export', 'cli', '--format', 'json', '--data', dataDir])).stdout);
+    await cli(['kb', 'import', 'cli', jsonFile, '--replace', '--data', serverDataDir()]);
+    const json = JSON.parse((await cli(['kb', 'export', 'cli', '--format', 'json', '--data', serverDataDir()])).stdout);
     expect(json).toEqual({
       entries: [{ question: 'cli question', similarQuestions: [], answer: 'From the command line.', language: 'en_US', tags: ['cli'] }],
     });
@@ -348,7 +201,7 @@ describe('dhkit kb (CLI against the store)', () => {
     client.send({ type: 'question', chatId: 'cli-chat-1', text: 'cli question' });
     expect(await client.answer('cli-chat-1')).toBe('From the command line.');
     fs.writeFileSync(jsonFile, JSON.stringify([{ question: 'cli question', answer: 'Changed by the CLI.' }]));
-    await cli(['kb', 'import', 'cli', jsonFile, '--replace', '--data', dataDir]);
+    await cli(['kb', 'import', 'cli', jsonFile, '--replace', '--data', serverDataDir()]);
     const until = Date.now() + 8000;
     let answer = '';
     for (let i = 2; Date.now() < until; i++) {
@@ -366,15 +219,15 @@ describe('dhkit kb (CLI against the store)', () => {
     const bad = path.join(dir, 'bad.csv');
     fs.writeFileSync(bad, 'question,answer\nfine,ok\n,missing question\n');
     const before = (await call('GET', '/v1/robots/cli/knowledge')).json().entries;
-    const failed = await cli(['kb', 'import', 'cli', bad, '--data', dataDir]).catch((error) => error);
+    const failed = await cli(['kb', 'import', 'cli', bad, '--data', serverDataDir()]).catch((error) => error);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/Row 3 \(line 3\): question is missing or empty\. Nothing was imported/);
     expect((await call('GET', '/v1/robots/cli/knowledge')).json().entries).toEqual(before);
     for (const args of [['kb'], ['kb', 'import', 'cli'], ['kb', 'import', 'cli', 'x.txt'], ['kb', 'export', 'cli', '--format', 'xml']]) {
-      const usage = await cli([...args, '--data', dataDir]).catch((error) => error);
+      const usage = await cli([...args, '--data', serverDataDir()]).catch((error) => error);
       expect(usage.code, args.join(' ')).toBe(2);
     }
-    const missingRobot = await cli(['kb', 'export', 'nobody', '--data', dataDir]).catch((error) => error);
+    const missingRobot = await cli(['kb', 'export', 'nobody', '--data', serverDataDir()]).catch((error) => error);
     expect(missingRobot.code).toBe(1);
     expect(missingRobot.stderr).toContain('no robot "nobody"');
   });
@@ -408,54 +261,3 @@ describe('dhkit kb (CLI against the store)', () => {
     }
   });
 });
-
-/** A visitor over the real channel: asks questions and collects the answer text. */
-class Client {
-  private readonly messages: ServerMessage[] = [];
-  private readonly socket: WebSocket;
-
-  private constructor(readonly info: SessionInfo) {
-    this.socket = new WebSocket(server.url.replace('http', 'ws') + info.channelPath);
-    this.socket.on('message', (data: Buffer, isBinary) => {
-      if (!isBinary) this.messages.push(JSON.parse(data.toString()));
-    });
-  }
-
-  static async open(robotId: string): Promise<Client> {
-    const code = (await call('POST', `/v1/robots/${robotId}/once-codes`)).json();
-    const admitted = await fetch(`${server.url}/v1/sessions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ robotId, onceCode: code.onceCode }),
-    });
-    const client = new Client(await admitted.json());
-    await new Promise((resolve) => client.socket.once('open', resolve));
-    client.send({ type: 'hello', token: client.info.token, protocol: 1 });
-    await client.until((m) => m.type === 'welcome');
-    return client;
-  }
-
-  send(message: unknown): void {
-    this.socket.send(JSON.stringify(message));
-  }
-
-  async until(predicate: (m: ServerMessage) => boolean, timeoutMs = 10_000): Promise<ServerMessage> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.messages.find(predicate);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(this.messages)}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  /** The full answer text of a chat, once its turn has ended. */
-  async answer(chatId: string): Promise<string> {
-    await this.until((m) => m.type === 'turnEnd' && m.chatId === chatId);
-    return this.messages.flatMap((m) => (m.type === 'semantic' && m.chatId === chatId ? [m.text] : [])).join('');
-  }
-
-  close(): void {
-    this.socket.close(1000);
-  }
-}

@@ -3,7 +3,17 @@
  * sessionStorage by the app, never in a URL or a cookie); every refusal becomes an AdminApiError with the
  * server's catalog code and message, so pages show the server's own validation messages.
  */
-import type { Robot } from '@dhkit/protocol';
+import type {
+  AuditEntry,
+  DocumentImportResult,
+  KnowledgeEntry,
+  KnowledgeSearchReply,
+  LiveSessionsPage,
+  QuestionAnalytics,
+  Robot,
+  SlowTurn,
+  UnansweredQuestion,
+} from '@dhkit/protocol';
 
 export class AdminApiError extends Error {
   constructor(
@@ -16,84 +26,7 @@ export class AdminApiError extends Error {
   }
 }
 
-export interface KnowledgeEntry {
-  id: number;
-  robotId: string;
-  question: string;
-  similarQuestions: string[];
-  answer: string;
-  language: string;
-  tags: string[];
-  createdAt: string;
-}
-
 export type KnowledgeDraft = Pick<KnowledgeEntry, 'question' | 'similarQuestions' | 'answer' | 'language' | 'tags'>;
-
-export interface DocumentImport {
-  created: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-  entries: Array<{ action: string; question: string; answer: string; language: string }>;
-  warnings: string[];
-}
-
-export interface SearchMatch {
-  entryId: number;
-  question: string;
-  matchedQuestion: string;
-  answer: string;
-  language: string;
-  confidence: number;
-}
-
-export interface SearchResult {
-  decision: 'answer' | 'suggest' | 'fallback';
-  confidence: number;
-  entryId?: number;
-  matches: SearchMatch[];
-}
-
-export interface Analytics {
-  totals: {
-    questions: number;
-    answered: number;
-    unanswered: number;
-    answerRate: number | null;
-    latencyMs: { p50: number | null; p95: number | null };
-  };
-  topQuestions: Array<{ question: string; count: number; answered: number }>;
-  unanswered: Array<{ question: string; count: number; lastAskedAt: string }>;
-}
-
-export interface UnansweredQuestion {
-  question: string;
-  count: number;
-  lastAskedAt: string;
-  /** The entry the brain suggested ("did you mean"); null when it only declined. */
-  suggestedEntryId: number | null;
-}
-
-/** Milliseconds from the question's arrival to each stage of its turn (absent: not reached or not recorded). */
-export interface TurnStages {
-  brainFirstChunkMs?: number;
-  brainFirstTextMs?: number;
-  firstAudioMs?: number;
-  brainDoneMs?: number;
-  turnEndMs?: number;
-}
-
-export interface SlowTurn {
-  question: string;
-  language: string;
-  brain: string;
-  answered: boolean;
-  sessionId: string | null;
-  chatId: string | null;
-  askedAt: string;
-  latencyMs: number;
-  stages: TurnStages;
-}
 
 /** One page of a long list: `nextOffset` asks for the next one (null on the last). */
 export interface Page<T> {
@@ -101,25 +34,10 @@ export interface Page<T> {
   nextOffset: number | null;
 }
 
-export interface LiveSessionInfo {
-  sessionId: string;
-  robotId: string;
-  language: string;
-  origin: string | null;
-  createdAt: string;
-  connected: boolean | null;
-}
-
-export interface AuditEntry {
-  id: number;
-  at: string;
-  action: string;
-  method: string;
-  route: string;
-  robotId: string | null;
-  target: string | null;
-  status: number;
-  details: unknown;
+/** The server's catalog code and message from a refusal's body; the HTTP status where the body has none. */
+function refusal(response: Response, body: unknown): AdminApiError {
+  const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
+  return new AdminApiError(error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText, response.status);
 }
 
 const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
@@ -143,10 +61,7 @@ export class AdminApi {
     if (response.status === 204) return undefined as T;
     const type = response.headers.get('content-type') ?? '';
     const body: unknown = type.includes('json') ? await response.json().catch(() => null) : await response.text();
-    if (!response.ok) {
-      const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new AdminApiError(error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText, response.status);
-    }
+    if (!response.ok) throw refusal(response, body);
     return body as T;
   }
 
@@ -182,7 +97,7 @@ export class AdminApi {
     this.call<string>('GET', this.knowledgePath(robotId, '?format=csv'), { headers: { accept: 'text/csv' } });
   /** An FAQ document (Markdown, HTML, text, PDF, DOCX) as entries; `dryRun` previews without writing. */
   importDocument = (robotId: string, file: File, dryRun: boolean) =>
-    this.call<DocumentImport>(
+    this.call<DocumentImportResult>(
       'POST',
       this.knowledgePath(robotId, `/documents?name=${encodeURIComponent(file.name)}${dryRun ? '&dryRun=true' : ''}`),
       { body: file, headers: { 'content-type': file.type || 'application/octet-stream' } },
@@ -193,10 +108,10 @@ export class AdminApi {
     this.call<KnowledgeEntry>('PATCH', this.knowledgePath(robotId, `/${id}`), json(patch));
   deleteEntry = (robotId: string, id: number) => this.call<void>('DELETE', this.knowledgePath(robotId, `/${id}`));
   search = (robotId: string, question: string) =>
-    this.call<SearchResult>('POST', this.knowledgePath(robotId, '/search'), json({ question, limit: 5 }));
+    this.call<KnowledgeSearchReply>('POST', this.knowledgePath(robotId, '/search'), json({ question, limit: 5 }));
 
   analytics = (robotId: string, from: Date, to: Date, limit = 50) =>
-    this.call<Analytics>(
+    this.call<QuestionAnalytics>(
       'GET',
       `/v1/robots/${encodeURIComponent(robotId)}/analytics?from=${from.toISOString()}&to=${to.toISOString()}&limit=${limit}`,
     );
@@ -232,19 +147,13 @@ export class AdminApi {
       cache: 'no-store',
       credentials: 'omit',
     });
-    if (!response.ok) {
-      const error = ((await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new AdminApiError(error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText, response.status);
-    }
+    if (!response.ok) throw refusal(response, await response.json().catch(() => null));
     return response.blob();
   };
 
   /** One page of a robot's live sessions, with the leases in use across all processes. */
   sessions = (robotId: string, offset = 0, limit = 50) =>
-    this.call<{ robotId: string; concurrency: number; inUse: number; sessions: LiveSessionInfo[]; nextOffset: number | null }>(
-      'GET',
-      `/v1/robots/${encodeURIComponent(robotId)}/sessions?limit=${limit}&offset=${offset}`,
-    );
+    this.call<LiveSessionsPage>('GET', `/v1/robots/${encodeURIComponent(robotId)}/sessions?limit=${limit}&offset=${offset}`);
   kick = (sessionId: string) => this.call<void>('DELETE', `/v1/sessions/${encodeURIComponent(sessionId)}`);
 
   audit = (beforeId?: number) =>

@@ -1,4 +1,5 @@
 /** The JSON schemas of a robot's settings (POST and PATCH /v1/robots, its hot questions): brain, speech, media, limits. */
+import { SUPPORTED_LANGUAGES } from '@dhkit/protocol';
 import { languageSchema } from './schemas.js';
 
 const robotIdSchema = { type: 'string', pattern: '^[a-z0-9_-]{1,64}$' } as const;
@@ -135,7 +136,7 @@ const pacifySchema = {
       type: 'object',
       additionalProperties: false,
       properties: Object.fromEntries(
-        ['zh_CN', 'en_US'].map((language) => [
+        SUPPORTED_LANGUAGES.map((language) => [
           language,
           { type: 'array', maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 100 } },
         ]),

@@ -3,7 +3,7 @@
  * and the admin session routes.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { SessionRequest } from '@dhkit/protocol';
+import type { LiveSessionInfo, LiveSessionsPage, SessionRequest } from '@dhkit/protocol';
 import type { AppContext } from './context.js';
 import { CodedError } from '../errors.js';
 import { isOriginAllowed, matchesHash } from '../security/secrets.js';
@@ -142,7 +142,7 @@ function adminSessionRoutes(app: FastifyInstance, context: AppContext): void {
   app.get<{ Params: { id: string }; Querystring: { limit?: string; offset?: string } }>(
     '/v1/robots/:id/sessions',
     { schema: { params: robotIdParams, querystring: sessionPageQuery }, onRequest: admin },
-    async (request) => {
+    async (request): Promise<LiveSessionsPage> => {
       const limit = request.query.limit === undefined ? DEFAULT_SESSION_PAGE : Number(request.query.limit);
       if (limit < 1 || limit > MAX_SESSION_PAGE) throw new CodedError('INVALID_REQUEST', `limit must be 1..${MAX_SESSION_PAGE}.`);
       const offset = Number(request.query.offset ?? 0);
@@ -200,7 +200,7 @@ function adminSessionRoutes(app: FastifyInstance, context: AppContext): void {
   );
 }
 
-function describeSession(session: SessionRecord, context: AppContext) {
+function describeSession(session: SessionRecord, context: AppContext): LiveSessionInfo {
   const live = context.registry.get(session.id);
   return {
     sessionId: session.id,
@@ -209,7 +209,6 @@ function describeSession(session: SessionRecord, context: AppContext) {
     origin: session.origin,
     createdAt: new Date(session.createdAt).toISOString(),
     leaseExpiresAt: new Date(session.leaseExpiresAt).toISOString(),
-    /** Known only to the process serving the session; null when another process does. */
     connected: live ? live.isConnected : null,
   };
 }

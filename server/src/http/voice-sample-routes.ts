@@ -10,14 +10,14 @@ import { adminGuard } from './admin-auth.js';
 import { CodedError } from '../errors.js';
 import { DEFAULT_VOICES } from '../robots/robot.js';
 import { voiceSpeaks } from '../adapters/tts/voice-language.js';
-import { robotIdParams } from './schemas.js';
+import { languageSchema, robotIdParams } from './schemas.js';
 
 const voiceSampleBody = {
   type: 'object',
   additionalProperties: false,
   required: ['language'],
   properties: {
-    language: { type: 'string', enum: ['zh_CN', 'en_US'] },
+    language: languageSchema,
     voice: { type: 'string', pattern: '^[A-Za-z0-9_+-]{1,40}$' },
     text: { type: 'string', minLength: 1, maxLength: 200 },
   },

@@ -4,7 +4,7 @@
  * the same limits). Parsing and quoting are csv-parse's and csv-stringify's (RFC 4180: quoted fields may
  * hold commas, quotes and line breaks); a UTF-8 byte-order mark is accepted on import.
  */
-import { LIMITS, type LanguageCode } from '@dhkit/protocol';
+import { LIMITS, SUPPORTED_LANGUAGES, isLanguageCode, type LanguageCode } from '@dhkit/protocol';
 import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { detectLanguage } from './language.js';
@@ -25,8 +25,6 @@ const KNOWLEDGE_LIMITS = {
 const KNOWLEDGE_CSV_COLUMNS = ['question', 'similarQuestions', 'answer', 'language', 'tags'] as const;
 /** Separates similar questions and tags inside one CSV cell. */
 const LIST_SEPARATOR = '|';
-
-const LANGUAGES: readonly LanguageCode[] = ['zh_CN', 'en_US'];
 
 /** A file or row that cannot be imported; the message names the row and field. Nothing is imported then. */
 export class KnowledgeFormatError extends CodedError<'INVALID_REQUEST'> {
@@ -89,9 +87,9 @@ function checkEntry(value: unknown, where: string): KnowledgeEntryInput {
     });
   };
   const language = record.language;
-  if (language !== undefined && !LANGUAGES.includes(language as LanguageCode)) {
+  if (language !== undefined && !isLanguageCode(language)) {
     throw new KnowledgeFormatError(
-      `${where}: language must be one of ${LANGUAGES.join(', ')} (or empty), not ${JSON.stringify(language)}.`,
+      `${where}: language must be one of ${SUPPORTED_LANGUAGES.join(', ')} (or empty), not ${JSON.stringify(language)}.`,
     );
   }
   const tags = list('tags', KNOWLEDGE_LIMITS.tagsMax, KNOWLEDGE_LIMITS.tagMaxChars);

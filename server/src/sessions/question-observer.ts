@@ -3,10 +3,9 @@
  * language, confidence, answered, entryId), whether it failed before saying anything (the turn then speaks
  * the fallback answer), and when each stage of the turn was reached (the console's slowest turns).
  */
-import type { LanguageCode } from '@dhkit/protocol';
+import type { LanguageCode, TurnStages } from '@dhkit/protocol';
 import type { QuestionRecordInput } from '../store/store.js';
 import type { BrainChunk } from '../adapters/brain/brain.js';
-import type { TurnStages } from '../store/slow-turns.js';
 
 export interface AskedQuestion {
   robotId: string;

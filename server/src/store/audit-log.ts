@@ -4,29 +4,13 @@
  * secret: the recorder (http/audit-recorder.ts) strips them before they get here, and `redactSecrets` is the one
  * place that knows what a secret looks like.
  */
+import type { AuditEntry } from '@dhkit/protocol';
 import type { SqlRunner } from './sql-runner.js';
 
-export interface AuditEntryInput {
+/** An audit entry as the recorder writes it: the shared `AuditEntry` (@dhkit/protocol) before it has an id. */
+export interface AuditEntryInput extends Omit<AuditEntry, 'id' | 'at'> {
   /** Epoch milliseconds. */
   at: number;
-  /** What was done: `robot.create`, `knowledge.import`, `session.kick`, … */
-  action: string;
-  method: string;
-  /** The route pattern (`/v1/robots/:id`), not the URL. */
-  route: string;
-  /** The robot it concerned, when there is one (kept after the robot is deleted). */
-  robotId: string | null;
-  /** The entry, session or robot id the change was made to. */
-  target: string | null;
-  /** The HTTP status of the answer. */
-  status: number;
-  /** What changed (the request's fields, secrets removed), JSON. */
-  details: unknown;
-}
-
-export interface AuditEntry extends Omit<AuditEntryInput, 'at'> {
-  id: number;
-  at: string;
 }
 
 export interface AuditQuery {

@@ -11,15 +11,7 @@ import { changePostgresKnowledge } from './postgres-knowledge-change.js';
 import type { SqlRunner } from './sql-runner.js';
 import { SET_SETTING_SQL, SqlStore } from './sql-store.js';
 import { encodeVector } from './vector-encoding.js';
-import {
-  KNOWLEDGE_REVISION_PREFIX,
-  knowledgeFromRow,
-  knowledgeValues,
-  newRevision,
-  sessionFromRow,
-  type KnowledgeRow,
-  type SessionRow,
-} from './rows.js';
+import { KNOWLEDGE_REVISION_PREFIX, knowledgeFromRow, knowledgeValues, newRevision, type KnowledgeRow } from './rows.js';
 import {
   DuplicateRobotError,
   type AdmissionRequest,
@@ -29,8 +21,6 @@ import {
   type KnowledgeChangeResult,
   type KnowledgeEntry,
   type KnowledgeEntryInput,
-  type OnceCodeRecord,
-  type SessionRecord,
   type Store,
 } from './store.js';
 
@@ -96,16 +86,9 @@ export class PostgresStore extends SqlStore implements Store {
     }
   }
 
-  async updateRobot(robot: Robot): Promise<boolean> {
-    const { id, name, createdAt: _createdAt, updatedAt, ...config } = robot;
-    this.admission.forget(id);
-    const result = await this.pool.query('UPDATE robots SET name = $1, config = $2, updated_at = $3 WHERE id = $4', [
-      name,
-      JSON.stringify(config),
-      updatedAt,
-      id,
-    ]);
-    return result.rowCount === 1;
+  override async updateRobot(robot: Robot): Promise<boolean> {
+    this.admission.forget(robot.id);
+    return super.updateRobot(robot);
   }
 
   protected async writeKnowledge(robotId: string, entries: KnowledgeEntryInput[], replace: boolean): Promise<number> {
@@ -176,17 +159,6 @@ export class PostgresStore extends SqlStore implements Store {
     });
   }
 
-  async createOnceCode(code: OnceCodeRecord): Promise<void> {
-    const now = Date.now();
-    await this.pool.query('DELETE FROM once_codes WHERE expires_at < $1', [now - 24 * 3600_000]);
-    await this.pool.query('INSERT INTO once_codes (code_hash, robot_id, expires_at, created_at) VALUES ($1, $2, $3, $4)', [
-      code.codeHash,
-      code.robotId,
-      code.expiresAt,
-      now,
-    ]);
-  }
-
   override admissionRobot(id: string, fresh: boolean): Promise<AdmissionRobot | null> {
     return this.admission.robot(id, fresh);
   }
@@ -198,27 +170,6 @@ export class PostgresStore extends SqlStore implements Store {
   override async deleteRobot(id: string): Promise<boolean> {
     this.admission.forget(id);
     return super.deleteRobot(id);
-  }
-
-  async getSession(id: string): Promise<SessionRecord | null> {
-    const { rows } = await this.pool.query<SessionRow>('SELECT * FROM sessions WHERE id = $1', [id]);
-    return rows[0] ? sessionFromRow(rows[0]) : null;
-  }
-
-  async listLiveSessions(robotId: string, now: number): Promise<SessionRecord[]> {
-    const { rows } = await this.pool.query<SessionRow>(
-      'SELECT * FROM sessions WHERE robot_id = $1 AND ended_at IS NULL AND lease_expires_at > $2 ORDER BY created_at, id',
-      [robotId, now],
-    );
-    return rows.map(sessionFromRow);
-  }
-
-  async countLiveSessions(robotId: string, now: number): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>(
-      'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = $1 AND ended_at IS NULL AND lease_expires_at > $2',
-      [robotId, now],
-    );
-    return Number(rows[0].n);
   }
 
   async renewLeases(ids: readonly string[], leaseExpiresAt: number, now: number): Promise<string[]> {

@@ -4,7 +4,8 @@
  * nearest rank with ORDER BY … OFFSET, which both databases answer from the (robot_id, created_at) index
  * plus a sort of that robot's window — no percentile function that only one of them has.
  */
-import type { AnalyticsQuery, QuestionAnalytics, UnansweredQuery, UnansweredQuestion } from './store.js';
+import type { QuestionAnalytics, UnansweredQuestion } from '@dhkit/protocol';
+import type { AnalyticsQuery, UnansweredQuery } from './store.js';
 
 /**
  * The grouping key of a question: Unicode-normalized (NFKC: full-width forms fold to ASCII), lowercased,

@@ -3,37 +3,9 @@
  * time went to (the brain's first chunk and first text, first audio, the brain's end, the turn's end). Written once
  * with `?` placeholders for both stores (PostgreSQL numbers them).
  */
-import type { LanguageCode } from '@dhkit/protocol';
-
-/** Milliseconds from the question's arrival to each stage of its turn; a stage the turn never reached is absent. */
-export interface TurnStages {
-  /** The brain's first chunk: its verdict (answered, confidence), before any text for some brains. */
-  brainFirstChunkMs?: number;
-  /** The brain's first text: what the first clause waits for. */
-  brainFirstTextMs?: number;
-  /** The first audio frame sent to the visitor (the latency the analytics percentiles are taken over). */
-  firstAudioMs?: number;
-  /** The brain's stream ended (the whole answer text known). */
-  brainDoneMs?: number;
-  /** The turn ended: the last audio sent, or it was interrupted. */
-  turnEndMs?: number;
-}
+import type { LanguageCode, SlowTurn, TurnStages } from '@dhkit/protocol';
 
 export const TURN_STAGE_NAMES = ['brainFirstChunkMs', 'brainFirstTextMs', 'firstAudioMs', 'brainDoneMs', 'turnEndMs'] as const;
-
-export interface SlowTurn {
-  question: string;
-  language: LanguageCode;
-  brain: string;
-  answered: boolean;
-  sessionId: string | null;
-  chatId: string | null;
-  askedAt: string;
-  /** Question → first audio. */
-  latencyMs: number;
-  /** Empty for questions logged before stages were recorded. */
-  stages: TurnStages;
-}
 
 export interface SlowTurnsQuery {
   /** Epoch milliseconds, inclusive. */

@@ -1,5 +1,5 @@
-import type { Robot } from '@dhkit/protocol';
-import { readAuditEntries, writeAuditEntry, type AuditEntry, type AuditEntryInput, type AuditQuery } from './audit-log.js';
+import type { AuditEntry, QuestionAnalytics, Robot, SlowTurn, UnansweredQuestion } from '@dhkit/protocol';
+import { readAuditEntries, writeAuditEntry, type AuditEntryInput, type AuditQuery } from './audit-log.js';
 import { LIVE_SESSION_PAGE_SQL, runLeasesByRobot, type PageQuery } from './live-leases.js';
 import { ANALYTICS_SQL, runAnalytics, runUnansweredQuestions } from './question-analytics.js';
 import {
@@ -13,18 +13,17 @@ import {
   type RobotRow,
   type SessionRow,
 } from './rows.js';
-import { runSlowestTurns, type SlowTurn, type SlowTurnsQuery } from './slow-turns.js';
+import { runSlowestTurns, type SlowTurnsQuery } from './slow-turns.js';
 import type { SqlRunner } from './sql-runner.js';
 import type {
   AdmissionRobot,
   AnalyticsQuery,
   KnowledgeEntry,
   KnowledgeEntryInput,
-  QuestionAnalytics,
+  OnceCodeRecord,
   QuestionRecordInput,
   SessionRecord,
   UnansweredQuery,
-  UnansweredQuestion,
 } from './store.js';
 import { vectorsFromRows } from './vector-encoding.js';
 
@@ -66,6 +65,17 @@ export abstract class SqlStore {
 
   async listRobots(): Promise<Robot[]> {
     return (await this.sql.all<RobotRow>('SELECT * FROM robots ORDER BY created_at, id', [])).map(robotFromRow);
+  }
+
+  async updateRobot(robot: Robot): Promise<boolean> {
+    const { id, name, createdAt: _createdAt, updatedAt, ...config } = robot;
+    const changed = await this.sql.run('UPDATE robots SET name = ?, config = ?, updated_at = ? WHERE id = ?', [
+      name,
+      JSON.stringify(config),
+      updatedAt,
+      id,
+    ]);
+    return changed === 1;
   }
 
   async deleteRobot(id: string): Promise<boolean> {
@@ -132,6 +142,41 @@ export abstract class SqlStore {
 
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
     return readAuditEntries(this.sql, query);
+  }
+
+  async createOnceCode(code: OnceCodeRecord): Promise<void> {
+    const now = Date.now();
+    // Expired codes are useless; dropping them here keeps the table small without a separate job.
+    await this.sql.run('DELETE FROM once_codes WHERE expires_at < ?', [now - 24 * 3600_000]);
+    await this.sql.run('INSERT INTO once_codes (code_hash, robot_id, expires_at, created_at) VALUES (?, ?, ?, ?)', [
+      code.codeHash,
+      code.robotId,
+      code.expiresAt,
+      now,
+    ]);
+  }
+
+  async getSession(id: string): Promise<SessionRecord | null> {
+    const [row] = await this.sql.all<SessionRow>('SELECT * FROM sessions WHERE id = ?', [id]);
+    return row ? sessionFromRow(row) : null;
+  }
+
+  async listLiveSessions(robotId: string, now: number): Promise<SessionRecord[]> {
+    return (
+      await this.sql.all<SessionRow>(
+        'SELECT * FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ? ORDER BY created_at, id',
+        [robotId, now],
+      )
+    ).map(sessionFromRow);
+  }
+
+  async countLiveSessions(robotId: string, now: number): Promise<number> {
+    const [row] = await this.sql.all<{ n: number | string }>(
+      'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ?',
+      [robotId, now],
+    );
+    // PostgreSQL's COUNT is a bigint, which pg hands over as a string.
+    return Number(row.n);
   }
 
   async listLiveSessionPage(robotId: string, now: number, { limit, offset }: PageQuery): Promise<SessionRecord[]> {

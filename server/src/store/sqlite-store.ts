@@ -7,7 +7,7 @@ import { changeSqliteKnowledge } from './sqlite-knowledge-change.js';
 import type { SqlRunner } from './sql-runner.js';
 import { SqlStore } from './sql-store.js';
 import { encodeVector } from './vector-encoding.js';
-import { KNOWLEDGE_REVISION_PREFIX, knowledgeValues, newRevision, sessionFromRow, type RobotRow, type SessionRow } from './rows.js';
+import { KNOWLEDGE_REVISION_PREFIX, knowledgeValues, newRevision, type RobotRow } from './rows.js';
 import {
   DuplicateRobotError,
   type AdmissionRequest,
@@ -16,8 +16,6 @@ import {
   type KnowledgeChangeResult,
   type KnowledgeEntry,
   type KnowledgeEntryInput,
-  type OnceCodeRecord,
-  type SessionRecord,
   type Store,
 } from './store.js';
 import { AdmissionRefusal, SqliteAdmissionBatch } from './sqlite-admission-batch.js';
@@ -99,11 +97,6 @@ export class SqliteStore extends SqlStore implements Store {
     }
   }
 
-  async updateRobot(robot: Robot): Promise<boolean> {
-    const { id, name, createdAt: _createdAt, updatedAt, ...config } = robot;
-    return this.statements.updateRobot.run(name, JSON.stringify(config), updatedAt, id).changes === 1;
-  }
-
   protected async writeKnowledge(robotId: string, entries: KnowledgeEntryInput[], replace: boolean): Promise<number> {
     const now = new Date().toISOString();
     const s = this.statements;
@@ -159,28 +152,8 @@ export class SqliteStore extends SqlStore implements Store {
       .immediate();
   }
 
-  async createOnceCode(code: OnceCodeRecord): Promise<void> {
-    const now = Date.now();
-    // Expired codes are useless; dropping them here keeps the table small without a separate job.
-    this.statements.deleteOldOnceCodes.run(now - 24 * 3600_000);
-    this.statements.insertOnceCode.run(code.codeHash, code.robotId, code.expiresAt, now);
-  }
-
   admitSession(request: AdmissionRequest): Promise<AdmissionResult> {
     return this.admissions.admit(request);
-  }
-
-  async getSession(id: string): Promise<SessionRecord | null> {
-    const row = this.statements.getSession.get(id);
-    return row ? sessionFromRow(row) : null;
-  }
-
-  async listLiveSessions(robotId: string, now: number): Promise<SessionRecord[]> {
-    return this.statements.listLive.all(robotId, now).map(sessionFromRow);
-  }
-
-  async countLiveSessions(robotId: string, now: number): Promise<number> {
-    return this.statements.countLive.get(robotId, now)!.n;
   }
 
   async renewLeases(ids: readonly string[], leaseExpiresAt: number, now: number): Promise<string[]> {
@@ -227,7 +200,6 @@ function prepareStatements(db: Database.Database) {
     setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     insertRobot: db.prepare('INSERT INTO robots (id, name, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
     getRobot: db.prepare<[string], RobotRow>('SELECT * FROM robots WHERE id = ?'),
-    updateRobot: db.prepare('UPDATE robots SET name = ?, config = ?, updated_at = ? WHERE id = ?'),
     insertKnowledge: db.prepare(
       'INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -241,26 +213,17 @@ function prepareStatements(db: Database.Database) {
       'INSERT INTO knowledge_vectors (robot_id, model_key, text_hash, vector) VALUES (?, ?, ?, ?) ' +
         'ON CONFLICT (robot_id, model_key, text_hash) DO UPDATE SET vector = excluded.vector',
     ),
-    insertOnceCode: db.prepare('INSERT INTO once_codes (code_hash, robot_id, expires_at, created_at) VALUES (?, ?, ?, ?)'),
     consumeOnceCode: db.prepare(
       'UPDATE once_codes SET used_at = ? WHERE code_hash = ? AND robot_id = ? AND used_at IS NULL AND expires_at > ?',
     ),
-    deleteOldOnceCodes: db.prepare('DELETE FROM once_codes WHERE expires_at < ?'),
     robotSlots: db.prepare<[number, string], { concurrency: number | null; live: number }>(
       "SELECT json_extract(config, '$.concurrency') AS concurrency, " +
         '(SELECT COUNT(*) FROM sessions WHERE robot_id = robots.id AND ended_at IS NULL AND lease_expires_at > ?) AS live ' +
         'FROM robots WHERE id = ?',
     ),
-    countLive: db.prepare<[string, number], { n: number }>(
-      'SELECT COUNT(*) AS n FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ?',
-    ),
-    listLive: db.prepare<[string, number], SessionRow>(
-      'SELECT * FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ? ORDER BY created_at, id',
-    ),
     insertSession: db.prepare(
       'INSERT INTO sessions (id, robot_id, token_hash, language, origin, created_at, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
     endSession: db.prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
     renewLeases: db.prepare<[number, string, number], { id: string }>(
       'UPDATE sessions SET lease_expires_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND ended_at IS NULL AND lease_expires_at > ? RETURNING id',

@@ -7,37 +7,26 @@
  * visitor's heartbeats arrive; a crashed process or a vanished visitor stops renewing, and the slot frees
  * itself when the lease runs out — no cleanup job has to run for the count to be right.
  */
-import type { AuditEntry, AuditEntryInput, AuditQuery } from './audit-log.js';
-import type { LanguageCode, Robot } from '@dhkit/protocol';
+import type { AuditEntryInput, AuditQuery } from './audit-log.js';
+import type {
+  AuditEntry,
+  KnowledgeEntry,
+  KnowledgeEntryInput,
+  KnowledgeSource,
+  LanguageCode,
+  QuestionAnalytics,
+  Robot,
+  SlowTurn,
+  TurnStages,
+  UnansweredQuestion,
+} from '@dhkit/protocol';
 import type { SharedLimitStore } from './shared-limits.js';
 import type { PageQuery } from './live-leases.js';
-import type { SlowTurn, SlowTurnsQuery, TurnStages } from './slow-turns.js';
+import type { SlowTurnsQuery } from './slow-turns.js';
 import { CodedError } from '../errors.js';
 
-export interface KnowledgeEntryInput {
-  question: string;
-  similarQuestions?: string[];
-  answer: string;
-  language: LanguageCode;
-  /** Free labels for editors and for brains that filter by topic. */
-  tags?: string[];
-}
-
-/** Where an entry imported from a document came from: a re-import of that document updates it by its key. */
-export interface KnowledgeSource {
-  /** The document's id (its name as imported, or one the caller gave). */
-  document: string;
-  /** The entry's key inside the document (its normalized question). */
-  key: string;
-}
-
-export interface KnowledgeEntry extends Required<KnowledgeEntryInput> {
-  id: number;
-  robotId: string;
-  createdAt: string;
-  /** Present on entries imported from a document. */
-  source?: KnowledgeSource;
-}
+// The entry shapes are the admin API's too: the console reads them from @dhkit/protocol.
+export type { KnowledgeEntry, KnowledgeEntryInput, KnowledgeSource } from '@dhkit/protocol';
 
 /** Several changes to one robot's knowledge, applied in one transaction (all or nothing). */
 export interface KnowledgeChange {
@@ -101,35 +90,11 @@ export interface AnalyticsQuery {
   limit: number;
 }
 
-export interface QuestionAnalytics {
-  totals: {
-    questions: number;
-    answered: number;
-    unanswered: number;
-    /** answered / questions; null when there were no questions. */
-    answerRate: number | null;
-    /** Nearest-rank percentiles over questions that got audio; null when none did. */
-    latencyMs: { p50: number | null; p95: number | null };
-  };
-  /** Most asked (grouped by normalized text); `answered` counts the asks that were answered. */
-  topQuestions: Array<{ question: string; count: number; answered: number }>;
-  /** Most asked among the unanswered ones. */
-  unanswered: Array<{ question: string; count: number; lastAskedAt: string }>;
-}
-
 export interface UnansweredQuery extends AnalyticsQuery {
   /** suggested: the brain offered "did you mean"; declined: it gave the fallback answer; unanswered: both. */
   status: 'unanswered' | 'suggested' | 'declined';
   /** Groups to skip (paging); 0 when absent. */
   offset?: number;
-}
-
-export interface UnansweredQuestion {
-  question: string;
-  count: number;
-  lastAskedAt: string;
-  /** An entry the brain suggested for this question (the highest id when several); null when it only declined. */
-  suggestedEntryId: number | null;
 }
 
 export interface OnceCodeRecord {

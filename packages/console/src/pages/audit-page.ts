@@ -1,6 +1,6 @@
 /** Audit log: every admin change, newest first, paged back in time. Details come from the server without secrets. */
 import { html, nothing, type PropertyDeclarations } from 'lit';
-import type { AuditEntry } from '../admin-api.js';
+import type { AuditEntry } from '@dhkit/protocol';
 import { ConsoleElement, sharedStyles } from '../console-element.js';
 
 export class AuditPage extends ConsoleElement {

@@ -1,7 +1,7 @@
 /** CSV import with a preview (what will be imported, before it is sent) and CSV export of a robot's knowledge. */
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import type { Robot } from '@dhkit/protocol';
-import type { DocumentImport } from '../admin-api.js';
+import type { DocumentImportResult } from '@dhkit/protocol';
 import { ConsoleElement, sharedStyles } from '../console-element.js';
 import { csvRecords } from '../csv-preview.js';
 
@@ -23,7 +23,7 @@ export class KnowledgeImport extends ConsoleElement {
   declare robot: Robot;
   declare csv: string;
   declare document: File | null;
-  declare documentPreview: DocumentImport | null;
+  declare documentPreview: DocumentImportResult | null;
   declare mode: 'append' | 'replace';
   declare message: string;
   declare error: string;
@@ -89,7 +89,7 @@ export class KnowledgeImport extends ConsoleElement {
     }
   }
 
-  private renderDocumentPreview(preview: DocumentImport) {
+  private renderDocumentPreview(preview: DocumentImportResult) {
     return html`<p>${this.t('importPreview', { n: preview.entries.length })}</p>
       <div class="scroll">
         <table data-testid="document-preview">

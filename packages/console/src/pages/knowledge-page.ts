@@ -3,8 +3,7 @@
  * and delete; CSV import with a preview and export (dh-knowledge-import); the test box (dh-knowledge-test).
  */
 import { css, html, nothing, type PropertyDeclarations } from 'lit';
-import type { Robot } from '@dhkit/protocol';
-import type { KnowledgeEntry } from '../admin-api.js';
+import type { KnowledgeEntry, LanguageCode, Robot } from '@dhkit/protocol';
 import { ConsoleElement, sharedStyles } from '../console-element.js';
 
 const PAGE_SIZE = 20;
@@ -105,7 +104,8 @@ export class KnowledgePage extends ConsoleElement {
         .map((s) => s.trim())
         .filter(Boolean),
       answer: value('answer').trim(),
-      language: value('language'),
+      // The select offers only supported languages; the server checks it anyway (INVALID_REQUEST).
+      language: value('language') as LanguageCode,
       tags: value('tags')
         .split(',')
         .map((s) => s.trim())

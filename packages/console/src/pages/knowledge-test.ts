@@ -1,7 +1,7 @@
 /** The test box: what the robot's brain would do with a question (ranked matches and the decision). */
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import type { Robot } from '@dhkit/protocol';
-import type { SearchResult } from '../admin-api.js';
+import type { KnowledgeSearchReply } from '@dhkit/protocol';
 import { ConsoleElement, sharedStyles } from '../console-element.js';
 
 export class KnowledgeTest extends ConsoleElement {
@@ -14,7 +14,7 @@ export class KnowledgeTest extends ConsoleElement {
   static override styles = [sharedStyles];
 
   declare robot: Robot;
-  declare result: SearchResult | null;
+  declare result: KnowledgeSearchReply | null;
   declare error: string;
 
   constructor() {
@@ -36,7 +36,7 @@ export class KnowledgeTest extends ConsoleElement {
     }
   }
 
-  private decision(result: SearchResult): string {
+  private decision(result: KnowledgeSearchReply): string {
     if (result.decision === 'answer') return this.t('decisionAnswer', { id: result.entryId ?? '?' });
     return this.t(result.decision === 'suggest' ? 'decisionSuggest' : 'decisionFallback');
   }

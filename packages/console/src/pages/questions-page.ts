@@ -6,7 +6,7 @@
  */
 import { css, html, nothing, type PropertyDeclarations } from 'lit';
 import type { Robot } from '@dhkit/protocol';
-import type { Analytics, KnowledgeEntry, UnansweredQuestion } from '../admin-api.js';
+import type { KnowledgeEntry, QuestionAnalytics, UnansweredQuestion } from '@dhkit/protocol';
 import type { Bar } from '../bar-chart.js';
 import { ConsoleElement, sharedStyles } from '../console-element.js';
 import type { SlowTurns } from './slow-turns.js';
@@ -45,7 +45,7 @@ export class QuestionsPage extends ConsoleElement {
   ];
 
   declare robot: Robot | null;
-  declare analytics: Analytics | null;
+  declare analytics: QuestionAnalytics | null;
   declare unanswered: UnansweredQuestion[];
   declare nextOffset: number | null;
   declare perDay: Array<{ label: string; questions: number; answerRate: number }>;

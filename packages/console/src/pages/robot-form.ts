@@ -7,11 +7,9 @@ import { css, html, nothing, type PropertyDeclarations } from 'lit';
 import type { BrainConfig, HotQuestion, LanguageCode, Robot } from '@dhkit/protocol';
 import { ConsoleElement, sharedStyles } from '../console-element.js';
 import { settingLabel, type SettingLabel } from '../i18n-settings.js';
-import { readBrain, readSettings, renderBrain, renderSettings } from './robot-settings.js';
+import { LANGUAGES, readBrain, readSettings, renderBrain, renderSettings } from './robot-settings.js';
 import { lines, type FormKit } from './setting-fields.js';
 import { fieldOfMessage } from './field-of-message.js';
-
-const LANGUAGES: LanguageCode[] = ['zh_CN', 'en_US'];
 
 export class RobotForm extends ConsoleElement {
   static override properties: PropertyDeclarations = {

@@ -7,7 +7,11 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { BrainConfig, LanguageCode, Robot } from '@dhkit/protocol';
 import { group, lines, readFields, renderFields, type FieldSpec, type FormKit, type FormReader } from './setting-fields.js';
 
-const LANGUAGES: LanguageCode[] = ['zh_CN', 'en_US'];
+/**
+ * The protocol's SUPPORTED_LANGUAGES, written here because the console takes only types from @dhkit/protocol (its
+ * code reaches the page through the server, docs/architecture.md); the robot form uses this one too.
+ */
+export const LANGUAGES: readonly LanguageCode[] = ['zh_CN', 'en_US'];
 export const BRAIN_TYPES = ['knowledge', 'openai', 'webhook'] as const;
 const endpoint = (prefix: string): FieldSpec[] => [
   { path: `${prefix}baseUrl`, kind: 'url' },

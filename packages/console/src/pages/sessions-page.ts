@@ -5,7 +5,7 @@
  */
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import type { Robot } from '@dhkit/protocol';
-import type { LiveSessionInfo } from '../admin-api.js';
+import type { LiveSessionInfo } from '@dhkit/protocol';
 import { ConsoleElement, sharedStyles } from '../console-element.js';
 
 const REFRESH_MS = 3000;

@@ -5,7 +5,7 @@
  */
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import type { Robot } from '@dhkit/protocol';
-import type { SlowTurn, TurnStages } from '../admin-api.js';
+import type { SlowTurn, TurnStages } from '@dhkit/protocol';
 import { ConsoleElement, sharedStyles } from '../console-element.js';
 
 const DAY_MS = 24 * 3600_000;

@@ -5,7 +5,7 @@
  * question), so a re-import updates and deletes instead of duplicating. Everything is applied in one
  * transaction, or nothing is (a dry run applies nothing and answers the same preview).
  */
-import { LIMITS, type LanguageCode } from '@dhkit/protocol';
+import { LIMITS, type DocumentImportResult, type LanguageCode } from '@dhkit/protocol';
 import { CodedError } from '../../errors.js';
 import { normalizeQuestion } from '../../store/question-analytics.js';
 import type { KnowledgeEntry, KnowledgeEntryInput, Store } from '../../store/store.js';
@@ -29,22 +29,6 @@ export interface DocumentImportOptions {
   /** The entries' language; detected per question when not given. */
   language?: LanguageCode;
   dryRun?: boolean;
-}
-
-export type DocumentEntryAction = 'create' | 'update' | 'unchanged';
-
-export interface DocumentImportResult {
-  document: string;
-  type: DocumentType;
-  dryRun: boolean;
-  created: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-  entries: Array<KnowledgeEntryInput & { action: DocumentEntryAction; key: string; id?: number }>;
-  /** Entries of an earlier import of this document that it no longer has. */
-  deletedEntryIds: number[];
-  warnings: string[];
 }
 
 /** The readers load on first use: pdfjs, mammoth and parse5 stay out of the server's and the CLI's start-up. */

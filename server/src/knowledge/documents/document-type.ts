@@ -3,9 +3,10 @@
  * (a "PDF" that does not start with %PDF- is refused as damaged, not read as text). Text documents must be
  * UTF-8 (a byte-order mark is dropped).
  */
+import type { DocumentType } from '@dhkit/protocol';
 import { DocumentError } from './document-error.js';
 
-export type DocumentType = 'markdown' | 'html' | 'text' | 'pdf' | 'docx';
+export type { DocumentType };
 
 const BY_MEDIA_TYPE: Record<string, DocumentType> = {
   'text/markdown': 'markdown',

@@ -2,33 +2,9 @@
  * The reply of `POST /v1/robots/:id/knowledge/search` (docs/server-api.md): the ranked entries and the
  * decision the knowledge brain takes on them, in a stable JSON shape for operators and the CLI.
  */
+import type { KnowledgeSearchReply } from '@dhkit/protocol';
 import type { LookupResult } from './knowledge-index.js';
 import type { KnowledgeEntry } from '../../../store/store.js';
-
-export interface KnowledgeSearchMatch {
-  entryId: number;
-  question: string;
-  /** The known question or similar question that matched best. */
-  matchedQuestion: string;
-  answer: string;
-  language: KnowledgeEntry['language'];
-  tags: string[];
-  confidence: number;
-  recall: number;
-  precision: number;
-  /** With embeddings: the cosine similarity of the question and the entry's closest known question. */
-  similarity?: number;
-}
-
-export interface KnowledgeSearchReply {
-  decision: 'answer' | 'suggest' | 'fallback';
-  /** The best match's confidence (0 when nothing matched). */
-  confidence: number;
-  /** answer: the entry that answers; suggest: the entries offered as "did you mean". */
-  entryId?: number;
-  suggestions?: number[];
-  matches: KnowledgeSearchMatch[];
-}
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
