@@ -2,27 +2,42 @@
  * The renderer's side of captions tied to the stream's clock (docs/renderer-protocol.md#speech-events):
  * where a moment on the publisher page's audio clock lands on the published voice track's RTP timeline.
  *
- * An RTCRtpScriptTransform on the voice's sender sees every encoded frame on its way out, with its RTP
- * timestamp. Frames are captured at a perfectly steady pace (the RTP timestamp counts their samples) but reach
- * the transform with the encoder's and the worker's jitter, so the earliest arrival over the last seconds,
- * carried forward along the RTP timeline, is when the newest frame was complete; its first sample was captured
- * one frame before. A sample due at audio-clock time `t` is captured `t − currentTime` from now, so its RTP
- * timestamp is the anchor's plus that distance at 48 kHz. The visitor's page then waits until its own receiver
- * plays that timestamp out, so nothing on the way (the report's trip, the SFU, the jitter buffer, either
- * page's load) shifts the caption. Chromium applies an audio sender's transform only if it is there before the
- * sender is negotiated, so the timeline hooks the page's peer connections and claims the voice's sender as it is
- * created (livekit-client creates it while publishing). Without the transform (Chromium before 118 and other engines in a renderer)
+ * Both are sample counts of the same audio: the audio graph renders the voice into a
+ * MediaStreamAudioDestinationNode, WebRTC captures every sample of it, and the RTP timestamp counts them
+ * (Opus: 48 kHz, the publisher's own rate). So a sample's RTP timestamp is its audio-clock time × 48 000 plus
+ * one offset that stays fixed for the track's life. Wall-clock time is no good as the go-between: a busy
+ * renderer's audio thread renders slower than real time, so an anchor "this frame was captured at that
+ * moment" put later clauses up to a second off (measured at a load average of 20), and even on a quiet
+ * machine the depth of the queues between the render thread and the encoder, set when the track starts, moved
+ * the captions of a whole session by tens of milliseconds.
+ *
+ * The offset is measured on the sample counts alone. An RTCRtpScriptTransform on the voice's sender sees every
+ * encoded frame on its way out with its RTP timestamp and hands it straight to an AudioWorklet on the audio
+ * thread itself; by then the frame's last sample has been rendered, so the frames rendered so far have passed
+ * it: offset ≥ frame's end − frames rendered. The largest of these bounds over the last seconds is the offset,
+ * short by what was rendered between the frame's end and its arrival, i.e. within one render callback. Read on
+ * the main thread, the clock was as late as the page was busy (measured: 7 to 116 ms off per session at a load
+ * average of 15); the audio thread renders nothing while it reads, so its reading cannot fall behind.
+ * Chromium applies an audio sender's transform only if it is there before the sender is negotiated, so the
+ * timeline hooks the page's peer connections and claims the voice's sender as it is created (livekit-client
+ * creates it while publishing). Without the transform (Chromium before 118 and other engines in a renderer)
  * `rtpTimestampAt` answers undefined and reports carry only `inMs`.
  */
 import { OPUS_RTP_CLOCK_RATE } from '@dhkit/protocol';
 
-/** How far back the earliest arrival is looked for: long enough to catch an unhurried frame, short against clock drift. */
-const ENVELOPE_MS = 2_000;
-/** An anchor older than this means the sender stalled (or the track ended): no position is better than a wrong one. */
-const MAX_ANCHOR_AGE_MS = 2_000;
+/**
+ * Opus's own delay: what goes into the encoder at a frame's RTP timestamp comes out of the decoder 312 samples
+ * (6.5 ms) later (libopus's look-ahead at 48 kHz, the pre-skip of RFC 7845), and the receiver's playout
+ * position counts decoded samples. Measured: the decoded tone starts 6.6 ms after the sample count says.
+ */
+const OPUS_DECODER_DELAY = 312;
+/** No frame for this long means the sender stalled (or the track ended): no position is better than a wrong one. */
+const MAX_SILENCE_MS = 2_000;
 
-/** Runs in a Worker: passes every encoded frame through untouched, posting its RTP timestamp, length and arrival. */
-const TRANSFORM_WORKER = `onrtctransform = ({ transformer }) => {
+/** Runs in a Worker: passes every encoded frame through untouched, telling the audio thread its RTP timestamp and length. */
+const TRANSFORM_WORKER = `let clock = null;
+onmessage = ({ data }) => { clock = data.clock; };
+onrtctransform = ({ transformer }) => {
   const reader = transformer.readable.getReader();
   const writer = transformer.writable.getWriter();
   let last = null;
@@ -30,35 +45,56 @@ const TRANSFORM_WORKER = `onrtctransform = ({ transformer }) => {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return;
-      const seenAt = performance.timeOrigin + performance.now();
       const rtpTimestamp = value.getMetadata().rtpTimestamp ?? value.timestamp;
       const samples = last === null ? 0 : (rtpTimestamp - last) >>> 0;
       last = rtpTimestamp;
       await writer.write(value);
-      if (samples > 0 && samples < 48000) postMessage({ rtpTimestamp, samples, seenAt });
+      if (samples > 0 && samples < 48000) clock?.postMessage({ rtpTimestamp, samples });
     }
   };
   pump().catch(() => {});
 };`;
 
-/** One encoded frame as the worker saw it. */
-interface FrameSeen {
-  rtpTimestamp: number;
-  /** Its length in RTP units (960 for 20 ms of Opus). */
-  samples: number;
-  /** When it reached the transform (ms since the epoch). */
-  seenAt: number;
-}
+/**
+ * Runs on the audio thread: takes the encoded frames from the transform's worker, bounds the offset with each
+ * (RTP timestamp of the frame's end − frames rendered so far) and posts the largest bound of the last
+ * WINDOW_S seconds, unsigned 32-bit like the RTP timestamps.
+ */
+const OFFSET_PROCESSOR = `const WINDOW_S = 4;
+registerProcessor('dhkit-rtp-offset', class extends AudioWorkletProcessor {
+  constructor() {
+    super();
+    this.rendered = -1;
+    this.bounds = [];
+    this.port.onmessage = ({ data }) => { data.frames.onmessage = ({ data: frame }) => this.take(frame); };
+  }
+  take({ rtpTimestamp, samples }) {
+    if (this.rendered < 0) return;
+    const bound = (rtpTimestamp + samples - this.rendered) >>> 0;
+    this.bounds.push([bound, this.rendered]);
+    while (this.rendered - this.bounds[0][1] > WINDOW_S * sampleRate) this.bounds.shift();
+    let best = bound;
+    for (const [other] of this.bounds) if (((other - best) | 0) > 0) best = other;
+    this.port.postMessage(best);
+  }
+  process() {
+    this.rendered = currentFrame + 128;
+    return true;
+  }
+});`;
 
-interface Anchor {
-  rtpTimestamp: number;
-  /** When the frame's first sample was captured from the audio graph (ms since the epoch, this machine's clock). */
-  capturedAt: number;
+/** The offset as the audio thread last told it. */
+interface Offset {
+  /** RTP timestamp − audio-clock samples, unsigned 32-bit. */
+  value: number;
+  /** When it came (performance.now()). */
+  at: number;
 }
 
 export class SenderTimeline {
-  private anchor: Anchor | null = null;
-  private recent: FrameSeen[] = [];
+  private offset: Offset | null = null;
+  /** The audio-thread end of the measurement (its module loads once per page). */
+  private node: Promise<AudioWorkletNode | null> | null = null;
   private worker: Worker | null = null;
   /** Takes the next audio sender created, between watch() and that sender. */
   private awaiting: ((sender: RTCRtpSender) => void) | null = null;
@@ -81,9 +117,12 @@ export class SenderTimeline {
       const url = URL.createObjectURL(new Blob([TRANSFORM_WORKER], { type: 'text/javascript' }));
       const worker = new Worker(url);
       URL.revokeObjectURL(url);
-      worker.onmessage = ({ data }: MessageEvent<FrameSeen>) => this.take(data);
       sender.transform = new Transform(worker);
       this.worker = worker;
+      // The worker talks to the audio thread directly: the main thread's delays never enter the measurement.
+      const channel = new MessageChannel();
+      worker.postMessage({ clock: channel.port1 }, [channel.port1]);
+      void this.offsetNode().then((node) => node?.port.postMessage({ frames: channel.port2 }, [channel.port2]));
     };
     if (this.hooked) return true;
     this.hooked = true;
@@ -104,36 +143,45 @@ export class SenderTimeline {
   }
 
   /**
-   * The RTP timestamp of the sample at `time` on the audio clock, or undefined while no fresh anchor is known.
+   * The RTP timestamp of the sample at `time` on the audio clock, or undefined while no frame was seen lately.
    * Unsigned 32-bit, as on the wire.
    */
   rtpTimestampAt(time: number): number | undefined {
-    const anchor = this.anchor;
-    if (!anchor) return undefined;
-    const now = performance.timeOrigin + performance.now();
-    if (now - anchor.capturedAt > MAX_ANCHOR_AGE_MS) return undefined;
-    const capturedAt = now + (time - this.audio.currentTime) * 1000;
-    return (anchor.rtpTimestamp + Math.round(((capturedAt - anchor.capturedAt) * OPUS_RTP_CLOCK_RATE) / 1000)) >>> 0;
+    const offset = this.offset;
+    if (!offset || performance.now() - offset.at > MAX_SILENCE_MS) return undefined;
+    return (offset.value + Math.round(time * OPUS_RTP_CLOCK_RATE) + OPUS_DECODER_DELAY) >>> 0;
   }
 
   detach(): void {
     this.worker?.terminate();
     this.worker = null;
     this.awaiting = null;
-    this.anchor = null;
-    this.recent = [];
+    this.offset = null;
   }
 
-  private take(frame: FrameSeen): void {
-    if (!Number.isInteger(frame.rtpTimestamp) || !Number.isFinite(frame.seenAt)) return;
-    this.recent.push(frame);
-    while (this.recent.length > 0 && frame.seenAt - this.recent[0].seenAt > ENVELOPE_MS) this.recent.shift();
-    // Each frame says when the newest one would have arrived had it been as quick; the quickest is the truth.
-    let completeAt = frame.seenAt;
-    for (const earlier of this.recent) {
-      const behindMs = (((frame.rtpTimestamp - earlier.rtpTimestamp) | 0) * 1000) / OPUS_RTP_CLOCK_RATE;
-      completeAt = Math.min(completeAt, earlier.seenAt + behindMs);
-    }
-    this.anchor = { rtpTimestamp: frame.rtpTimestamp, capturedAt: completeAt - (frame.samples * 1000) / OPUS_RTP_CLOCK_RATE };
+  /** The AudioWorkletNode that measures the offset (null where the page cannot load one). */
+  private offsetNode(): Promise<AudioWorkletNode | null> {
+    const audio = this.audio;
+    this.node ??= (async () => {
+      // The publisher's clock runs at 48 kHz, the RTP clock's rate; another could not be counted alike.
+      if (audio.sampleRate !== OPUS_RTP_CLOCK_RATE || !audio.audioWorklet) return null;
+      const url = URL.createObjectURL(new Blob([OFFSET_PROCESSOR], { type: 'text/javascript' }));
+      try {
+        await audio.audioWorklet.addModule(url);
+      } catch {
+        return null;
+      } finally {
+        URL.revokeObjectURL(url);
+      }
+      // Connected to the speakers (it writes silence) so that the graph renders it on every quantum: it must
+      // know how far rendering got.
+      const node = new AudioWorkletNode(audio, 'dhkit-rtp-offset', { numberOfInputs: 0, numberOfOutputs: 1 });
+      node.connect(audio.destination);
+      node.port.onmessage = ({ data }: MessageEvent<number>) => {
+        if (Number.isInteger(data)) this.offset = { value: data, at: performance.now() };
+      };
+      return node;
+    })();
+    return this.node;
   }
 }
