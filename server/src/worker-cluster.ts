@@ -41,20 +41,7 @@ export async function runWorkerCluster(workers: number, port: number, host: stri
   let stopping = false;
   const slots: Array<Worker | null> = Array.from({ length: workers }, () => null);
   const startedAt = new Map<number, number>();
-  const parked = new Set<net.Socket>();
-  /** Holds a connection no worker can take now; it goes to the next worker that becomes ready. */
-  const park = (socket: net.Socket) => {
-    if (stopping || parked.size >= MAX_PARKED) return void socket.destroy();
-    parked.add(socket);
-    const timer = setTimeout(() => parked.delete(socket) && socket.destroy(), PARK_MS);
-    socket.once('close', () => (clearTimeout(timer), parked.delete(socket)));
-  };
-  const unpark = () => {
-    const waiting = [...parked];
-    parked.clear();
-    for (const socket of waiting) if (!socket.destroyed) handOff(slots, socket, new Set(), park);
-  };
-
+  const parking = new ConnectionParking(slots, () => stopping);
   const fork = (slot: number): Promise<Worker> =>
     new Promise((resolve, reject) => {
       const worker = cluster.fork({ DHKIT_WORKER: '1' });
@@ -67,11 +54,11 @@ export async function runWorkerCluster(workers: number, port: number, host: stri
         if (message === READY_MESSAGE) {
           slots[slot] = worker;
           resolve(worker);
-          unpark();
+          parking.release();
         } else if (message === STOPPING_MESSAGE) {
           if (slots[slot] === worker) slots[slot] = null;
         } else if (message === CONNECTION_MESSAGE && handle instanceof net.Socket) {
-          handOff(slots, handle, new Set([worker]), park);
+          handOff(slots, handle, new Set([worker]), parking.park);
         }
       });
       worker.once('exit', (code) => reject(new Error(`worker exited with ${code} before listening`)));
@@ -105,7 +92,7 @@ export async function runWorkerCluster(workers: number, port: number, host: stri
     return 1;
   }
 
-  const balancer = net.createServer({ pauseOnConnect: true }, (socket) => handOff(slots, socket, new Set(), park));
+  const balancer = net.createServer({ pauseOnConnect: true }, (socket) => handOff(slots, socket, new Set(), parking.park));
   await new Promise<void>((resolve, reject) => {
     balancer.once('error', reject);
     balancer.listen(port, host, () => resolve());
@@ -121,14 +108,42 @@ export async function runWorkerCluster(workers: number, port: number, host: stri
       process.once('SIGINT', () => process.exit(130));
       process.once('SIGTERM', () => process.exit(143));
       balancer.close();
-      for (const socket of parked) socket.destroy();
-      parked.clear();
+      parking.closeAll();
       void stopAll().then(resolve);
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   return 0;
+}
+
+/** Connections no worker can take now (every worker restarting): each goes to the next worker that becomes ready. */
+class ConnectionParking {
+  private readonly parked = new Set<net.Socket>();
+
+  constructor(
+    private readonly slots: ReadonlyArray<Worker | null>,
+    private readonly stopping: () => boolean,
+  ) {}
+
+  readonly park = (socket: net.Socket): void => {
+    if (this.stopping() || this.parked.size >= MAX_PARKED) return void socket.destroy();
+    this.parked.add(socket);
+    const timer = setTimeout(() => this.parked.delete(socket) && socket.destroy(), PARK_MS);
+    socket.once('close', () => (clearTimeout(timer), this.parked.delete(socket)));
+  };
+
+  /** A worker became ready: the waiting connections are handed off again. */
+  release(): void {
+    const waiting = [...this.parked];
+    this.parked.clear();
+    for (const socket of waiting) if (!socket.destroyed) handOff(this.slots, socket, new Set(), this.park);
+  }
+
+  closeAll(): void {
+    for (const socket of this.parked) socket.destroy();
+    this.parked.clear();
+  }
 }
 
 /**
