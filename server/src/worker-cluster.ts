@@ -119,7 +119,8 @@ export async function runWorkerCluster(workers: number, port: number, host: stri
 
 /** Connections no worker can take now (every worker restarting): each goes to the next worker that becomes ready. */
 class ConnectionParking {
-  private readonly parked = new Set<net.Socket>();
+  /** Each waiting connection with what forgets it (its timer and close listener). */
+  private readonly parked = new Map<net.Socket, () => void>();
 
   constructor(
     private readonly slots: ReadonlyArray<Worker | null>,
@@ -128,20 +129,25 @@ class ConnectionParking {
 
   readonly park = (socket: net.Socket): void => {
     if (this.stopping() || this.parked.size >= MAX_PARKED) return void socket.destroy();
-    this.parked.add(socket);
-    const timer = setTimeout(() => this.parked.delete(socket) && socket.destroy(), PARK_MS);
-    socket.once('close', () => (clearTimeout(timer), this.parked.delete(socket)));
+    const timer = setTimeout(() => (this.parked.delete(socket), socket.destroy()), PARK_MS);
+    const forget = () => (clearTimeout(timer), this.parked.delete(socket));
+    socket.once('close', forget);
+    this.parked.set(socket, forget);
   };
 
-  /** A worker became ready: the waiting connections are handed off again. */
+  /** A worker became ready: the waiting connections are handed off again (one that finds none waits anew). */
   release(): void {
     const waiting = [...this.parked];
     this.parked.clear();
-    for (const socket of waiting) if (!socket.destroyed) handOff(this.slots, socket, new Set(), this.park);
+    for (const [socket, forget] of waiting) {
+      socket.off('close', forget);
+      forget();
+      if (!socket.destroyed) handOff(this.slots, socket, new Set(), this.park);
+    }
   }
 
   closeAll(): void {
-    for (const socket of this.parked) socket.destroy();
+    for (const socket of this.parked.keys()) socket.destroy();
     this.parked.clear();
   }
 }
