@@ -1,4 +1,4 @@
-// When a streamed voice is heard, for the LiveKit caption tests and benchmark (e2e/livekit.spec.ts,
+// When a streamed voice is heard, for the LiveKit caption tests and benchmark (e2e/livekit-caption-timing.spec.ts,
 // bench/livekit.mjs): a speech engine whose clauses start with a tone on their first sample, and an
 // AudioWorklet that reports where sound starts and stops in what the page receives.
 

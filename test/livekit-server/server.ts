@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { admit, AdmissionError, type Admission } from './auth.js';
-import { Room, type Log, type Participant } from './room.js';
+import type { Participant } from './participant.js';
+import { Room } from './room.js';
+import type { Log } from './server-info.js';
 import { LOOPBACK } from './rtc.js';
 
 export const TEST_API_KEY = 'devkey';
