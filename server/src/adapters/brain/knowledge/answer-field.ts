@@ -45,33 +45,36 @@ export class AnswerField {
   }
 
   /**
-   * Per entry, the IDF-weighted overlap of its answer with the question (the rarest maxTokens tokens only),
-   * in a dense array by entry index that stays valid until the next call.
+   * Per entry, the IDF-weighted overlap of its answer with the question (the rarest maxTokens tokens only,
+   * rarest first, at most maxPostings postings walked: the early stop of lexical-index.ts), in a dense array by
+   * entry index that stays valid until the next call.
    */
-  overlap(query: TokenWeights, maxTokens: number): Float64Array {
+  overlap(query: TokenWeights, maxTokens: number, maxPostings: number): { shared: Float64Array; postingsScanned: number } {
     const found: { list: { entries: Int32Array; weights: Float32Array; idf: number }; weight: number }[] = [];
     for (const [token, weight] of query) {
       const list = this.postings.get(token);
       if (list) found.push({ list, weight });
     }
-    if (found.length > maxTokens) {
-      found.sort((a, b) => b.list.idf * b.weight - a.list.idf * a.weight);
-      found.length = maxTokens;
-    }
+    found.sort((a, b) => b.list.idf * b.weight - a.list.idf * a.weight);
+    if (found.length > maxTokens) found.length = maxTokens;
     for (let i = 0; i < this.touchedCount; i++) {
       this.shared[this.touched[i]] = 0;
       this.content[this.touched[i]] = 0;
     }
     this.touchedCount = 0;
+    let budget = maxPostings;
     for (const { list, weight } of found) {
-      for (let i = 0; i < list.entries.length; i++) {
+      const end = Math.min(list.entries.length, budget);
+      budget -= end;
+      for (let i = 0; i < end; i++) {
         const entry = list.entries[i];
         if (this.shared[entry] === 0) this.touched[this.touchedCount++] = entry;
         this.shared[entry] += list.idf * Math.min(weight, list.weights[i]);
         if (weight >= this.contentWeight && list.weights[i] >= this.contentWeight) this.content[entry] = 1;
       }
+      if (budget === 0) break;
     }
-    return this.shared;
+    return { shared: this.shared, postingsScanned: maxPostings - budget };
   }
 
   /** Whether the answer of this entry shared a content word with the question of the last overlap call. */

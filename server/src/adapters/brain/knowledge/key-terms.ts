@@ -41,9 +41,10 @@ export class KeyTerms {
     return this.replacements.length === 0 && this.terms.length === 0;
   }
 
-  tokenize(text: string): TokenWeights {
+  /** `maxTokens` as in tokenize.ts (the key-term tokens come on top: at most one per configured term). */
+  tokenize(text: string, maxTokens?: number): TokenWeights {
     const folded = this.fold(normalize(text));
-    const tokens = tokenize(folded);
+    const tokens = tokenize(folded, maxTokens);
     for (const { token, pattern } of this.terms) if (pattern.test(folded)) tokens.set(token, KEY_TERM_WEIGHT);
     return tokens;
   }

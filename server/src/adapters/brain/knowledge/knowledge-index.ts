@@ -33,7 +33,7 @@ export class KnowledgeIndex<E extends IndexableEntry = IndexableEntry> extends L
   /** Ranked matches and the decision the brain takes on them. */
   lookup(question: string, options: SearchOptions & { thresholds?: DecisionThresholds } = {}): LookupResult<E> {
     const limit = options.limit ?? MAX_SUGGESTIONS;
-    const matches = this.search(question, { tags: options.tags, limit: Math.max(limit, MAX_SUGGESTIONS) });
+    const matches = this.search(question, { tags: options.tags, work: options.work, limit: Math.max(limit, MAX_SUGGESTIONS) });
     return { matches: matches.slice(0, limit), decision: decide(matches, options.thresholds ?? this.thresholds) };
   }
 

@@ -13,9 +13,18 @@
  * the base (DECIDING_TERM_IDF_FLOOR). A match that shares only function words and frames is marked
  * `framesOnly`, which the decision treats as weaker evidence.
  *
- * Cost is bounded by design: at most MAX_QUERY_TOKENS tokens of the question (the rarest ones) walk their
- * posting lists, into dense per-document accumulators, so a search costs O(question length + kept tokens ×
- * documents) however the question was crafted; only the best `limit` entries are kept (partial top-k).
+ * Cost is bounded by design, whatever the question and however large the base (SearchWork counts it):
+ * - the question gives at most MAX_QUESTION_TOKENS distinct tokens (tokenize.ts stops reading past them);
+ * - at most MAX_QUERY_TOKENS of them (the rarest) walk their posting lists, into dense per-document
+ *   accumulators, rarest first;
+ * - at most MAX_POSTINGS_SCANNED postings are walked per field (questions, answers): the early stop. The
+ *   list that reaches the budget is walked only up to it and the lists after it not at all; they are the
+ *   question's most frequent, least telling tokens. No question of the bench:kb sets comes near it (at most
+ *   27,400 postings at 5,000 entries), so it changes no ranking there; it is what keeps a crafted question on a
+ *   larger base from costing more;
+ * - only the documents the walk touched are scored (at most the postings walked), and only the best `limit`
+ *   entries are kept (partial top-k).
+ * So a search costs O(question length + MAX_POSTINGS_SCANNED), a constant.
  */
 import type { LanguageCode } from '@dhkit/protocol';
 import { detectLanguage, tokenize, type TokenWeights } from './tokenize.js';
@@ -59,10 +68,30 @@ export interface SearchOptions {
   limit?: number;
   /** Only entries carrying at least one of these tags. */
   tags?: readonly string[];
+  /** Filled with the work the search did (for tests and bench:kb: the cost bound is checked by counts). */
+  work?: SearchWork;
 }
 
+/** What one search cost, in the units its bounds are stated in (see the file comment). */
+export interface SearchWork {
+  /** Distinct tokens taken from the question (≤ MAX_QUESTION_TOKENS, plus the robot's key terms found in it). */
+  questionTokens: number;
+  /** Tokens whose known-question postings were walked, whole or in part (≤ MAX_QUERY_TOKENS). */
+  termsLookedUp: number;
+  /** Postings walked in the known questions' lists (≤ MAX_POSTINGS_SCANNED). */
+  postingsScanned: number;
+  /** Postings walked in the answers' lists (≤ MAX_POSTINGS_SCANNED). */
+  answerPostingsScanned: number;
+  /** Known questions scored (≤ postingsScanned). */
+  documentsScored: number;
+}
+
+/** Distinct tokens read from a question; a real one has at most about 100 (bench:kb sets: 97). */
+export const MAX_QUESTION_TOKENS = 256;
 /** The question's rarest tokens that are looked up; the rest (frequent, so near-weightless) only lower recall. */
 export const MAX_QUERY_TOKENS = 32;
+/** Postings walked per search and field (the early stop, see the file comment): about 1 ms on a loaded core. */
+export const MAX_POSTINGS_SCANNED = 32_768;
 /** The share of a question's weight that its least telling tokens may make up and be left unlooked-up. */
 const NEGLIGIBLE_MASS = 0.02;
 /**
@@ -100,8 +129,8 @@ export function indexedTexts(entry: IndexableEntry): string[] {
 }
 
 /** Tokens through the robot's key terms (synonyms folded, key terms weighted), when it has any. */
-export function indexTokenizer(keyTerms?: KeyTerms): (text: string) => TokenWeights {
-  return keyTerms && !keyTerms.empty ? (text) => keyTerms.tokenize(text) : tokenize;
+export function indexTokenizer(keyTerms?: KeyTerms): (text: string, maxTokens?: number) => TokenWeights {
+  return keyTerms && !keyTerms.empty ? (text, maxTokens) => keyTerms.tokenize(text, maxTokens) : tokenize;
 }
 
 export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
@@ -119,7 +148,7 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
   private readonly sharesContent: Uint8Array;
   private readonly touched: Int32Array;
   private readonly answers: AnswerField;
-  private readonly tokens: (text: string) => TokenWeights;
+  private readonly tokens: (text: string, maxTokens?: number) => TokenWeights;
 
   /** @param tokenized the tokens of `indexedTexts` of the entries, when they were tokenized ahead (see index-build.ts). */
   constructor(
@@ -191,23 +220,19 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
   /** Entries by confidence, best first; at most `limit`, each entry once. */
   search(question: string, options: SearchOptions = {}): KnowledgeMatch<E>[] {
     const limit = Math.max(1, options.limit ?? 5);
-    const query = this.tokens(question);
+    const work = options.work ?? ({} as SearchWork);
+    Object.assign(work, { questionTokens: 0, termsLookedUp: 0, postingsScanned: 0, answerPostingsScanned: 0, documentsScored: 0 });
+    const query = this.tokens(question, MAX_QUESTION_TOKENS);
+    work.questionTokens = query.size;
     if (query.size === 0 || this.docMass.length === 0) return [];
     const { terms, queryMass } = this.queryTerms(query);
     if (queryMass === 0) return [];
 
-    const answerShared = this.answers.overlap(query, MAX_QUERY_TOKENS);
-    let touchedCount = 0;
-    for (const { id, weight, idf } of terms) {
-      const docs = this.postingDocs[id];
-      const weights = this.postingWeights[id];
-      for (let i = 0; i < docs.length; i++) {
-        const doc = docs[i];
-        if (this.shared[doc] === 0) this.touched[touchedCount++] = doc;
-        this.shared[doc] += idf * Math.min(weight, weights[i]);
-        if (weight >= CONTENT_WEIGHT && weights[i] >= CONTENT_WEIGHT) this.sharesContent[doc] = 1;
-      }
-    }
+    const answers = this.answers.overlap(query, MAX_QUERY_TOKENS, MAX_POSTINGS_SCANNED);
+    const answerShared = answers.shared;
+    work.answerPostingsScanned = answers.postingsScanned;
+    const touchedCount = this.walkPostings(terms, work);
+    work.documentsScored = touchedCount;
 
     const queryLanguage = detectLanguage(question);
     const top = new TopEntries<E>(limit);
@@ -234,6 +259,31 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
       top.offer(match, entryIndex, rank);
     }
     return top.sorted();
+  }
+
+  /**
+   * Adds each term's share to the documents on its posting list, rarest term first, until MAX_POSTINGS_SCANNED
+   * postings are walked (the early stop). Returns how many documents were touched (listed in `touched`).
+   */
+  private walkPostings(terms: readonly { id: number; weight: number; idf: number }[], work: SearchWork): number {
+    let touchedCount = 0;
+    let budget = MAX_POSTINGS_SCANNED;
+    for (const { id, weight, idf } of terms) {
+      if (budget === 0) break;
+      const docs = this.postingDocs[id];
+      const weights = this.postingWeights[id];
+      const end = Math.min(docs.length, budget);
+      for (let i = 0; i < end; i++) {
+        const doc = docs[i];
+        if (this.shared[doc] === 0) this.touched[touchedCount++] = doc;
+        this.shared[doc] += idf * Math.min(weight, weights[i]);
+        if (weight >= CONTENT_WEIGHT && weights[i] >= CONTENT_WEIGHT) this.sharesContent[doc] = 1;
+      }
+      budget -= end;
+      work.termsLookedUp++;
+    }
+    work.postingsScanned = MAX_POSTINGS_SCANNED - budget;
+    return touchedCount;
   }
 
   /**

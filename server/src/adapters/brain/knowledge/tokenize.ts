@@ -192,14 +192,21 @@ export function normalize(text: string): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
-/** Weighted tokens of a question (each distinct token once; repeated tokens keep their highest weight). */
-export function tokenize(text: string): TokenWeights {
+/**
+ * Weighted tokens of a question (each distinct token once; repeated tokens keep their highest weight).
+ * `maxTokens` caps the distinct tokens: past it, new tokens are left out and the rest of the text is not read
+ * (ICU words of the head first, then letter runs, then Han characters and bigrams run by run).
+ */
+export function tokenize(text: string, maxTokens = Infinity): TokenWeights {
   const tokens: TokenWeights = new Map();
   const add = (token: string, weight: number) => {
-    if ((tokens.get(token) ?? 0) < weight) tokens.set(token, weight);
+    const known = tokens.get(token);
+    if (known === undefined ? tokens.size < maxTokens : known < weight) tokens.set(token, weight);
   };
+  const full = () => tokens.size >= maxTokens;
   const normalized = normalize(text);
   for (const { segment, isWordLike } of words(normalized)) {
+    if (full()) break;
     if (!isWordLike || !WORD_CHAR.test(segment)) continue;
     if (HAN.test(segment)) {
       const weight = ZH_STOPWORDS.has(segment) ? FUNCTION_WEIGHT : [...segment].length === 1 ? SINGLE_HAN_WEIGHT : 1;
@@ -218,8 +225,12 @@ export function tokenize(text: string): TokenWeights {
     }
   }
   for (const run of normalized.match(HAN_RUN) ?? []) {
-    for (const char of run) add(char, ZH_STOPWORDS.has(char) ? FUNCTION_WEIGHT * SINGLE_HAN_WEIGHT : SINGLE_HAN_WEIGHT);
-    for (let i = 0; i + 1 < run.length; i++) {
+    if (full()) break;
+    for (const char of run) {
+      if (full()) break;
+      add(char, ZH_STOPWORDS.has(char) ? FUNCTION_WEIGHT * SINGLE_HAN_WEIGHT : SINGLE_HAN_WEIGHT);
+    }
+    for (let i = 0; i + 1 < run.length && !full(); i++) {
       const bigram = run.slice(i, i + 2);
       add(BIGRAM_PREFIX + bigram, ZH_STOP_BIGRAMS.has(bigram) ? FUNCTION_WEIGHT : 1);
     }
