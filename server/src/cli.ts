@@ -1,4 +1,7 @@
-/** `dhkit serve`, `dhkit once-code`, `dhkit kb import|export|ask` (documents: cli-documents.ts) and `dhkit renderer`. */
+/**
+ * `dhkit serve`, `dhkit once-code`, `dhkit kb import|export|ask` and `dhkit renderer`; cli/ holds the document import and
+ * the store opened for one robot that once-code and kb work on.
+ */
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -16,9 +19,7 @@ import {
   parseKnowledgeCsv,
   parseKnowledgeJson,
 } from './knowledge/knowledge-format.js';
-import { PostgresStore } from './store/postgres-store.js';
-import { SQLITE_FILE_NAME, SqliteStore } from './store/sqlite-store.js';
-import type { Store } from './store/store.js';
+import { withRobotInStore } from './cli/robot-store.js';
 import { KnowledgeBrain } from './adapters/brain/knowledge-brain.js';
 import { searchReply } from './adapters/brain/knowledge/search-reply.js';
 
@@ -218,33 +219,12 @@ async function onceCode(args: string[], env: NodeJS.ProcessEnv): Promise<number>
   if (positionals.length !== 1) throw new UsageError('once-code needs exactly one robot id.');
   const ttl = values.ttl === undefined ? 300 : Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl < 5 || ttl > 3600) throw new UsageError('--ttl must be 5..3600 seconds.');
-  const opened = await openStore(values.data, env);
-  if (!opened) return 1;
-  const { store, where } = opened;
-  try {
-    if (!(await store.getRobot(positionals[0]))) {
-      console.error(`dhkit: no robot "${positionals[0]}" in ${where}.`);
-      return 1;
-    }
+  return await withRobotInStore(values.data, env, positionals[0], async (store) => {
     const code = await mintOnceCode(store, positionals[0], ttl);
     console.log(code.onceCode);
     console.error(`dhkit: single use, expires at ${code.expiresAt}`);
     return 0;
-  } finally {
-    await store.close();
-  }
-}
-
-/** The store the server uses (DHKIT_DATABASE_URL, else the data dir's SQLite file); null (after saying why) when there is none yet. */
-async function openStore(dataFlag: string | undefined, env: NodeJS.ProcessEnv): Promise<{ store: Store; where: string } | null> {
-  const dataDir = path.resolve(dataFlag ?? env.DHKIT_DATA_DIR ?? './.dhkit');
-  const databaseUrl = env.DHKIT_DATABASE_URL || undefined;
-  if (!databaseUrl && !fs.existsSync(path.join(dataDir, SQLITE_FILE_NAME))) {
-    console.error(`dhkit: no data in ${dataDir}; start "dhkit serve" first or pass --data.`);
-    return null;
-  }
-  const store: Store = databaseUrl ? await PostgresStore.connect(databaseUrl, { maxConnections: 1 }) : SqliteStore.open(dataDir);
-  return { store, where: databaseUrl ? 'the database' : dataDir };
+  });
 }
 
 /**
@@ -265,8 +245,8 @@ async function knowledgeBase(args: string[], env: NodeJS.ProcessEnv): Promise<nu
   const file = parseArgs({ args: rest, options: stringOptions, allowPositionals: true, strict: false }).positionals[1];
   if (action === 'import' && file && DOCUMENT_EXTENSIONS.has(path.extname(file).toLowerCase())) {
     // Loaded on use: the document readers are large, and every other command should start fast.
-    const { importDocumentFile } = await import('./cli-documents.js');
-    return await importDocumentFile(rest, env, openStore, (message) => new UsageError(message));
+    const { importDocumentFile } = await import('./cli/document-import.js');
+    return await importDocumentFile(rest, env, (message) => new UsageError(message));
   }
   const { values, positionals } = parseArgs({
     args: rest,
@@ -306,14 +286,7 @@ async function knowledgeBase(args: string[], env: NodeJS.ProcessEnv): Promise<nu
     format = (values.format as 'csv' | 'json' | undefined) ?? 'csv';
   }
   const robotId = positionals[0];
-  const opened = await openStore(values.data, env);
-  if (!opened) return 1;
-  const { store, where } = opened;
-  try {
-    if (!(await store.getRobot(robotId))) {
-      console.error(`dhkit: no robot "${robotId}" in ${where}.`);
-      return 1;
-    }
+  return await withRobotInStore(values.data, env, robotId, async (store) => {
     if (action === 'import') {
       const imported = values.replace ? await store.replaceKnowledge(robotId, entries) : await store.addKnowledge(robotId, entries);
       console.error(
@@ -324,9 +297,7 @@ async function knowledgeBase(args: string[], env: NodeJS.ProcessEnv): Promise<nu
       process.stdout.write(format === 'csv' ? knowledgeToCsv(list) : `${JSON.stringify(knowledgeToJson(list), null, 2)}\n`);
     }
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /**
@@ -345,15 +316,7 @@ async function knowledgeAsk(args: string[], env: NodeJS.ProcessEnv): Promise<num
   if (limit !== undefined && !Number.isInteger(limit)) throw new UsageError('--limit is a whole number from 1 to 20.');
   const [robotId, question] = positionals;
   if (question.trim() === '' || question.length > 2000) throw new UsageError('The question needs 1 to 2000 characters.');
-  const opened = await openStore(values.data, env);
-  if (!opened) return 1;
-  const { store, where } = opened;
-  try {
-    const robot = await store.getRobot(robotId);
-    if (!robot) {
-      console.error(`dhkit: no robot "${robotId}" in ${where}.`);
-      return 1;
-    }
+  return await withRobotInStore(values.data, env, robotId, async (store, robot) => {
     const brain = new KnowledgeBrain({
       loadEntries: (id) => store.listKnowledge(id),
       vectors: { load: (id, model) => store.knowledgeVectors(id, model), save: (...args) => store.saveKnowledgeVectors(...args) },
@@ -362,7 +325,5 @@ async function knowledgeAsk(args: string[], env: NodeJS.ProcessEnv): Promise<num
     await brain.prepareEmbeddings(robot);
     process.stdout.write(`${JSON.stringify(searchReply(await brain.lookup(robot, question, limit ?? 5)), null, 2)}\n`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
