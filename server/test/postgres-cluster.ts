@@ -2,7 +2,8 @@
  * A throwaway PostgreSQL cluster for tests and benchmarks, made from the machine's own binaries
  * (`initdb`, `pg_ctl`, `postgres` on PATH). PostgreSQL refuses to run as root, so when we are root the
  * cluster runs as the `postgres` OS user (created if missing). It listens on a random free port on
- * 127.0.0.1 and on a unix socket in its own temp dir; `stop()` shuts it down and removes everything.
+ * 127.0.0.1 and on a unix socket in its own temp dir; `stop()` shuts it down and removes everything. A cluster not
+ * stopped when its process exits or is ended by a signal (a test that timed out, a run cut short) is stopped then.
  *
  *   const cluster = await startPostgresCluster();
  *   const url = await cluster.createDatabase('t1');   // postgres://postgres@127.0.0.1:PORT/t1
@@ -64,6 +65,45 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The clusters this process started and has not stopped, each with a synchronous stop. A test that times out never
+ * reaches its `stop()`, and its cluster (a postgres server and its temp dir) would outlive the run; these clusters
+ * pile up on a shared machine. So they are stopped when the process exits, and on a signal that would end it.
+ */
+const running = new Set<() => void>();
+const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function stopRunningClusters(): void {
+  for (const stop of [...running]) {
+    try {
+      stop();
+    } catch {
+      // Exiting anyway: the next cluster still gets its stop.
+    }
+  }
+}
+
+function stopOnExit(stop: () => void): void {
+  if (running.size === 0) {
+    process.on('exit', stopRunningClusters);
+    for (const signal of ENDING_SIGNALS) process.on(signal, onEndingSignal);
+  }
+  running.add(stop);
+}
+
+function forgetOnExit(stop: () => void): void {
+  running.delete(stop);
+  if (running.size > 0) return;
+  process.off('exit', stopRunningClusters);
+  for (const signal of ENDING_SIGNALS) process.off(signal, onEndingSignal);
+}
+
+/** Stops the clusters, then lets the signal end the process as it would have (unless someone else handles it). */
+function onEndingSignal(signal: NodeJS.Signals): void {
+  stopRunningClusters();
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
 /** fsync off: a test cluster never needs to survive a power cut; max_connections covers several pools. */
 function serverOptions(port: number, dir?: string): string {
   return `-p ${port}${dir ? ` -k ${dir}` : ''} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
@@ -92,15 +132,18 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let counter = 0;
   let stopped = false;
-  const stop = async () => {
+  const stopNow = () => {
     if (stopped) return;
     stopped = true;
+    forgetOnExit(stopNow);
     try {
       runPg('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   };
+  stopOnExit(stopNow);
+  const stop = async () => stopNow();
   return {
     port,
     adminUrl,
