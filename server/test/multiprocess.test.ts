@@ -14,18 +14,26 @@ import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.j
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let cluster: PostgresCluster;
+/** Every server process started, listening or not: afterAll stops them all, also when a start failed half-way. */
 const processes: ChildProcess[] = [];
 const urls: string[] = [];
 
-/** Starts `dhkit serve` on a free port and resolves with its URL once it listens. */
+/**
+ * Starts `dhkit serve` on a free port and resolves with its URL once it listens. A server that does not listen in
+ * time is killed before the start fails, and every process started is in `processes` for afterAll to stop.
+ */
 export function spawnServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [path.join(ROOT, 'server/bin/dhkit.js'), 'serve', '--host', '127.0.0.1', '--port', '0'], {
     env: { ...process.env, DHKIT_LOG_LEVEL: 'warn', DHKIT_DEMO: '0', DHKIT_ADMIN_KEY: ADMIN_KEY, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  processes.push(child);
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start: ${output}`));
+    }, 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);
@@ -36,7 +44,10 @@ export function spawnServer(env: Record<string, string>): Promise<{ url: string;
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}: ${output}`));
+    });
   });
 }
 
@@ -46,18 +57,27 @@ beforeAll(async () => {
   const databaseUrl = await cluster.createDatabase('multi');
   // Sequentially, so the second start also exercises "migrations already applied".
   for (let i = 0; i < 2; i++) {
-    const { url, child } = await spawnServer({ DHKIT_DATABASE_URL: databaseUrl, DHKIT_LEASE_TTL_SECONDS: '1.5' });
-    processes.push(child);
+    const { url } = await spawnServer({ DHKIT_DATABASE_URL: databaseUrl, DHKIT_LEASE_TTL_SECONDS: '1.5' });
     urls.push(url);
   }
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all(
-    processes.map(
-      (child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once('exit', resolve), child.kill('SIGTERM')))),
+/** Stops every server process still running (one ended by a signal, as the killed one, has a signalCode, no exitCode). */
+function stopServers() {
+  const running = processes.filter((child) => child.exitCode === null && child.signalCode === null);
+  return Promise.all(
+    running.map(
+      (child) =>
+        new Promise((resolve) => {
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        }),
     ),
   );
+}
+
+afterAll(async () => {
+  await stopServers();
   await cluster?.stop();
 });
 
@@ -151,8 +171,7 @@ describe('three processes on one PostgreSQL database', () => {
   beforeAll(async () => {
     const databaseUrl = await cluster.createDatabase('multi3');
     for (let i = 0; i < 3; i++) {
-      const { url, child } = await spawnServer({ DHKIT_DATABASE_URL: databaseUrl, DHKIT_ONCE_CODE_RATE: '10' });
-      processes.push(child);
+      const { url } = await spawnServer({ DHKIT_DATABASE_URL: databaseUrl, DHKIT_ONCE_CODE_RATE: '10' });
       urls.push(url);
     }
   }, 120_000);
