@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { startServer } from '../server/dist/index.js';
+import { startBenchServer } from './lib/in-process-server.mjs';
 import { summary } from './lib/stats.mjs';
 import { mintOnceCode } from './lib/admin-api.mjs';
 import { BENCH_ADMIN_KEY } from './lib/dhkit-process.mjs';
@@ -22,7 +22,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 25);
 const QUESTIONS = ['hello', '你好', 'What can you do?', '你能做什么？', 'Where is the showroom?', '怎么嵌入到网站？'];
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-'));
-const server = await startServer({
+const server = await startBenchServer({
   port: 0,
   host: '127.0.0.1',
   dataDir,

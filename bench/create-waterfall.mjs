@@ -9,7 +9,7 @@ import { launchChromium } from '../scripts/chromium.mjs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../server/dist/index.js';
+import { startBenchServer } from './lib/in-process-server.mjs';
 import { serveVisitorSite } from './lib/visitor-site.mjs';
 import { MAIN_THREAD_CATEGORIES, mainThreadProfile } from './lib/main-thread-profile.mjs';
 
@@ -17,7 +17,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** `BENCH_TRACE=1`: also trace each run and report the main thread's time by kind from create() to ready. */
 const TRACE = process.env.BENCH_TRACE === '1';
 const ADMIN_KEY = 'bench-admin-key-0123456789-padded-to-32-characters';
-const server = await startServer({
+const server = await startBenchServer({
   port: 0,
   host: '127.0.0.1',
   dataDir: mkdtempSync(join(tmpdir(), 'dhkit-bench-')),
