@@ -1,6 +1,7 @@
 /**
  * The SDK's import rules (docs/architecture.md): the headless parts never import the UI or Lit, and no main
- * bundle file imports a lazy chunk's entry as a value (only its types; chunks are loaded, not bundled).
+ * bundle file imports a lazy chunk's entry as a value (only its types; chunks are loaded, not bundled). And the
+ * components' layout: one folder each, with a test beside the component.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
@@ -49,5 +50,20 @@ describe('SDK import rules', () => {
         .map(([specifier]) => `${file} → ${specifier}`),
     );
     expect(offending).toEqual([]);
+  });
+});
+
+describe('the Lit components', () => {
+  it('each has its folder with x.component.ts, x.styles.ts, x.ts and a test beside it', () => {
+    const folders = readdirSync(new URL('ui/', root), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && entry.name !== 'internal')
+      .map((entry) => entry.name);
+    expect(folders.length).toBeGreaterThanOrEqual(9);
+    const missing = folders.flatMap((folder) => {
+      const files = new Set(readdirSync(new URL(`ui/${folder}/`, root)));
+      const wanted = ['component.ts', 'styles.ts', 'ts', 'test.ts'].map((suffix) => `${folder}.${suffix}`);
+      return wanted.filter((file) => !files.has(file)).map((file) => `ui/${folder}/${file}`);
+    });
+    expect(missing).toEqual([]);
   });
 });

@@ -101,10 +101,10 @@ export default class DhKiosk extends DhElement {
         ${
           this.suggestion
             ? html`<p class="try">${t(lang, 'kioskTryAsking')}</p>
-              <button class="chip" type="button" @click=${() => this.fire('dh-kiosk-ask', { text: this.suggestion })}>${this.suggestion}</button>`
+              <button class="chip" type="button" @click=${() => this.emit('dh-kiosk-ask', { text: this.suggestion })}>${this.suggestion}</button>`
             : nothing
         }
-        <button class="primary" type="button" @click=${() => this.fire('dh-kiosk-start', {})}>${t(lang, 'kioskStart')}</button>
+        <button class="primary" type="button" @click=${() => this.emit('dh-kiosk-start', {})}>${t(lang, 'kioskStart')}</button>
       </div>
     `;
   }
@@ -114,7 +114,7 @@ export default class DhKiosk extends DhElement {
       <div part="countdown" class="countdown" role="group" aria-labelledby="still-there">
         <p id="still-there" class="title">${t(lang, 'stillThere')}</p>
         <p aria-hidden="true">${t(lang, 'endsIn', { seconds })}</p>
-        <button class="primary" type="button" @click=${() => this.fire('dh-kiosk-continue', {})}>${t(lang, 'continueSession')}</button>
+        <button class="primary" type="button" @click=${() => this.emit('dh-kiosk-continue', {})}>${t(lang, 'continueSession')}</button>
       </div>
     `;
   }
@@ -130,9 +130,5 @@ export default class DhKiosk extends DhElement {
         </div>
       </div>
     `;
-  }
-
-  private fire(name: string, detail: object): void {
-    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
   }
 }
