@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain ESM script without type declarations
 import { LONG_TEST_FILES_BEING_SPLIT, lineCount, longFiles, testFiles } from './long-files.mjs';
 
 interface Hit {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain ESM script without type declarations
 import { longFunctions, longFunctionsIn } from './long-functions.mjs';
 
 interface Hit {
