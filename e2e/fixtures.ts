@@ -1,6 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +82,11 @@ document.addEventListener('securitypolicyviolation', (e) => window.__cspViolatio
     if (!file) return void response.writeHead(404).end();
     response.writeHead(200, { 'content-type': file[0], 'content-security-policy': csp }).end(file[1]);
   });
+  return listenOnLoopback(site);
+}
+
+/** Starts an HTTP server on a free loopback port; `close` also drops the connections a browser keeps open. */
+export async function listenOnLoopback(site: Server): Promise<{ url: string; close(): Promise<void> }> {
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(site.address() as AddressInfo).port}`,

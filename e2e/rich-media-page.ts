@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
+import { listenOnLoopback } from './fixtures.js';
 
 /**
  * The page side of the rich-media specs: a page that loads the SDK by script tag, the real answer renderer
@@ -22,15 +22,7 @@ export async function startPage(serverUrl: string, csp: string | null) {
         `<!doctype html><html><head><meta charset="utf-8"></head><body><script src="${serverUrl}/sdk/dhkit.umd.js"></script></body></html>`,
       );
   });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(site.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        site.closeAllConnections();
-        site.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(site);
 }
 
 /** The allowed media: a picture from the server's own origin, relative and absolute. */
