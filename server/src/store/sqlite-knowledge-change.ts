@@ -1,5 +1,6 @@
 /** The SQLite side of Store.changeKnowledge: inserts, updates, deletes and the resolved questions in one transaction. */
 import type Database from 'better-sqlite3';
+import { CodedError } from '../errors.js';
 import { ANALYTICS_SQL, normalizeQuestion } from './question-analytics.js';
 import { INSERT_KNOWLEDGE_WITH_SOURCE, knowledgeFromRow, knowledgeValues, type KnowledgeRow } from './rows.js';
 import { refuseKnownQuestion, withSimilarQuestion } from './similar-question.js';
@@ -8,7 +9,11 @@ import type { KnowledgeChange, KnowledgeChangeResult } from './store.js';
 type KnownRow = { id: number; question: string; similar_questions: string };
 
 /** Thrown inside the transaction to roll it back when an entry to change does not exist. */
-class MissingEntry extends Error {}
+class MissingEntry extends CodedError<'NOT_FOUND'> {
+  constructor() {
+    super('NOT_FOUND');
+  }
+}
 
 export function changeSqliteKnowledge(
   db: Database.Database,

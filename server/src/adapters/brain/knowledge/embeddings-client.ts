@@ -8,6 +8,7 @@
  * followed); errors name the endpoint without credentials.
  */
 import type { KnowledgeEmbeddingsConfig } from '@dhkit/protocol';
+import { CodedError } from '../../../errors.js';
 import { fetchUpstream } from '../../../security/upstream-fetch.js';
 import { bodyOf, describeUrl } from '../http-brain.js';
 
@@ -20,8 +21,13 @@ const BATCH_TIMEOUT_MS = 30_000;
 /** Largest reply read (64 texts × 3,072 dimensions as JSON fit well below it). */
 const MAX_REPLY_BYTES = 16 << 20;
 
-export class EmbeddingsError extends Error {
+/** The knowledge brain logs it and answers from words alone, so it never reaches a visitor as such. */
+export class EmbeddingsError extends CodedError<'BRAIN_UNAVAILABLE'> {
   override readonly name = 'EmbeddingsError';
+
+  constructor(message: string) {
+    super('BRAIN_UNAVAILABLE', message);
+  }
 }
 
 export class EmbeddingsClient {
