@@ -73,6 +73,33 @@ describe('EspeakTts (real espeak-ng)', () => {
     expect(chunks.length).toBe(1);
   });
 
+  // One visitor's clauses (a flood of questions, a long driven text) used to run side by side in one queue shared
+  // by every session: they took the cores and held everyone's first clause behind them.
+  it("runs one clause of a session at a time, and never holds another session's clause behind them", async () => {
+    const attacker = tts.forSession('attacker');
+    const visitor = tts.forSession('visitor');
+    const events: string[] = [];
+    let active = 0;
+    let mostActive = 0;
+    const speak = async (engine: typeof attacker, name: string, text: string) => {
+      let first = true;
+      for await (const _chunk of engine.synthesize(text, 'en-us', new AbortController().signal)) {
+        if (!first) continue;
+        first = false;
+        events.push(name);
+        if (name.startsWith('a')) mostActive = Math.max(mostActive, ++active);
+      }
+      if (name.startsWith('a')) active--;
+    };
+    const long = 'A sentence long enough to keep the engine busy for a while. '.repeat(4);
+    const runs = [0, 1, 2, 3].map((i) => speak(attacker, `a${i}`, long));
+    runs.push(speak(visitor, 'v', 'ok'));
+    await Promise.all(runs);
+    expect(mostActive).toBe(1);
+    expect(events.indexOf('v')).toBeLessThan(events.indexOf('a2'));
+    expect(events.filter((name) => name.startsWith('a'))).toEqual(['a0', 'a1', 'a2', 'a3']);
+  });
+
   it('fails with SpeechSynthesisError for a missing binary or a bad voice name', async () => {
     const missing = new EspeakTts({ binary: '/nonexistent/espeak-ng', keepSpare: false });
     await expect(collect(missing.synthesize('hi', 'en-us', new AbortController().signal))).rejects.toBeInstanceOf(SpeechSynthesisError);
