@@ -46,7 +46,7 @@ export const LATER_CLAUSE_NICE = 5;
 // Requests queue and start one per event-loop turn, reading the channel in between: a run killed before its
 // turn (a visitor's flood of questions interrupts each turn at once) never starts a process. Only an urgent
 // run (the first clause a visitor waits for) takes the spare, so a session's long speech never empties it for
-// the others; the others start their own process at a lower priority. Spares are refilled once no request waits.
+// the others; the others start their own process at a lower priority. A spare taken is refilled before them.
 const HELPER_SOURCE = `
 const { spawn } = require('node:child_process');
 const { setPriority } = require('node:os');
@@ -90,16 +90,20 @@ function speak({ id, voice, text, urgent }) {
   child.stdin.on('error', () => {});
   child.stdin.end(text);
 }
+// One step per event-loop turn: an urgent run first, then a spare that was taken (so the next visitor's first
+// clause finds one again), then the others.
 function drain() {
-  const next = waiting.values().next();
-  if (!next.done) {
-    waiting.delete(next.value.id);
-    speak(next.value);
-  } else {
-    const voice = wanted.values().next().value;
-    if (voice === undefined) return void (draining = false);
+  const urgent = [...waiting.values()].find((request) => request.urgent);
+  const voice = wanted.values().next().value;
+  const next = urgent ?? (voice === undefined ? waiting.values().next().value : undefined);
+  if (next) {
+    waiting.delete(next.id);
+    speak(next);
+  } else if (voice !== undefined) {
     wanted.delete(voice);
     ensureSpare(voice);
+  } else {
+    return void (draining = false);
   }
   setImmediate(drain);
 }
