@@ -40,18 +40,25 @@ export const SHARED_OWNER = '';
  * of audio playing ahead of it. The first clause of every other session (nice 0) then gets the cores first.
  */
 export const LATER_CLAUSE_NICE = 5;
+/**
+ * Warm processes kept per voice. With one, a session starting turns (a question a second, the rate limit) took
+ * it each time and the next visitor's first clause often found none while it was being refilled.
+ */
+export const SPARES_PER_VOICE = 2;
 
 // The helper's whole program, plain CommonJS run with `node -e` (no file to locate next to the compiled
 // server, none to build). Requests: {op:'speak', id, voice, text, urgent} | {op:'kill', id} | {op:'warm', voices}.
 // Requests queue and start one per event-loop turn, reading the channel in between: a run killed before its
 // turn (a visitor's flood of questions interrupts each turn at once) never starts a process. Only an urgent
-// run (the first clause a visitor waits for) takes the spare, so a session's long speech never empties it for
+// run (the first clause a visitor waits for) takes a spare, so a session's long speech never empties them for
 // the others; the others start their own process at a lower priority. A spare taken is refilled before them.
 const HELPER_SOURCE = `
 const { spawn } = require('node:child_process');
 const { setPriority } = require('node:os');
-const [binary, keepSpare, maxSpares, laterNice] = [process.argv[1], process.argv[2] === '1', Number(process.argv[3]), Number(process.argv[4])];
-const spares = new Map();
+const [binary, keepSpare, maxSpares, laterNice, sparesPerVoice] = [
+  process.argv[1], process.argv[2] === '1', Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5]),
+];
+const spares = new Map(); // voice → idle processes, oldest first; the map's order: the voice least recently warmed first
 const running = new Map();
 const waiting = new Map();
 const wanted = new Set();
@@ -60,28 +67,34 @@ const start = (voice) => spawn(binary, ['--stdout', '-b', '1', '-v', voice], { s
 // After the server is gone (its channel closed) there is nobody to tell.
 const tell = (message) => process.connected && process.send(message, () => {});
 const usable = (child) => child.pid !== undefined && child.exitCode === null && child.signalCode === null;
+const sparesOf = (voice) => spares.get(voice) ?? [];
+// Starts one spare for the voice (one spawn per step); the voice stays wanted until it has all of them.
 function ensureSpare(voice) {
-  if (!keepSpare || spares.has(voice)) return;
-  if (spares.size >= maxSpares) {
-    const [oldest, child] = spares.entries().next().value;
-    child.kill('SIGKILL');
+  if (!keepSpare || sparesOf(voice).length >= sparesPerVoice) return;
+  if (!spares.has(voice) && spares.size >= maxSpares) {
+    const [oldest, children] = spares.entries().next().value;
+    for (const child of children) child.kill('SIGKILL');
     spares.delete(oldest);
   }
   const child = start(voice);
-  const forget = () => spares.get(voice) === child && spares.delete(voice);
+  const list = sparesOf(voice);
+  list.push(child);
+  // The voice moves to the back of the map's order: the most recently warmed.
+  spares.delete(voice);
+  spares.set(voice, list);
+  const forget = () => list.includes(child) && list.splice(list.indexOf(child), 1);
   child.on('error', forget).on('exit', forget);
-  spares.set(voice, child);
+  if (list.length < sparesPerVoice) wanted.add(voice);
 }
 function speak({ id, voice, text, urgent }) {
-  const spare = urgent ? spares.get(voice) : undefined;
-  if (spare) spares.delete(voice);
+  const spare = urgent ? sparesOf(voice).shift() : undefined;
   const child = spare && usable(spare) ? spare : start(voice);
   if (spare && child !== spare) spare.kill('SIGKILL');
   if (!urgent && child.pid !== undefined) {
     try { setPriority(child.pid, laterNice); } catch {}
   }
   running.set(id, child);
-  if (!spares.has(voice)) wanted.add(voice);
+  if (sparesOf(voice).length < sparesPerVoice) wanted.add(voice);
   let stderr = '';
   child.stdout.on('data', (data) => tell({ id, data }));
   child.stderr.on('data', (data) => { if (stderr.length < 2000) stderr += data.toString(); });
@@ -119,7 +132,7 @@ process.on('message', (message) => {
   wake();
 });
 process.on('disconnect', () => {
-  for (const child of [...spares.values(), ...running.values()]) child.kill('SIGKILL');
+  for (const child of [...[...spares.values()].flat(), ...running.values()]) child.kill('SIGKILL');
   process.exit(0);
 });
 `;
@@ -204,7 +217,15 @@ export class EspeakLauncher {
   private started(): ChildProcess | null {
     if (this.closed) return null;
     if (this.helper) return this.helper;
-    const args = ['-e', HELPER_SOURCE, this.binary, this.keepSpare ? '1' : '0', String(this.maxSpares), String(LATER_CLAUSE_NICE)];
+    const args = [
+      '-e',
+      HELPER_SOURCE,
+      this.binary,
+      this.keepSpare ? '1' : '0',
+      String(this.maxSpares),
+      String(LATER_CLAUSE_NICE),
+      String(SPARES_PER_VOICE),
+    ];
     const helper = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
     helper.on('message', (message: HelperMessage) => this.receive(message));
     const gone = (reason: string) => {

@@ -3,7 +3,8 @@
  * The WAV header is skipped and PCM streamed on in chunks of about 100 ms as espeak produces it.
  *
  * Spawning espeak-ng and loading a voice takes several milliseconds, so one idle process per recently used
- * voice is kept started and waiting on stdin; a clause takes it and a fresh spare is started behind it.
+ * voice is kept started and waiting on stdin (two: SPARES_PER_VOICE); a clause takes one and a fresh spare is
+ * started behind it.
  * This takes process start-up off the question → first audio path. The processes are started by a helper
  * process (espeak-launcher.ts): a spawn blocks its caller until the child runs, which on a busy machine held
  * every visitor's event loop for tens of milliseconds per clause.
