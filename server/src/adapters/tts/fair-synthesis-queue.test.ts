@@ -38,7 +38,7 @@ describe('FairSynthesisQueue', () => {
     for (let i = 0; i < 20; i++) submit('attacker', `a${i}`);
     submit('visitor', 'v0');
     expect(started).toEqual(['a0', 'v0']);
-    expect(queue.runningOwners.sort()).toEqual(['attacker', 'visitor']);
+    expect([...queue.runningOwners].sort()).toEqual(['attacker', 'visitor']);
   });
 
   it('takes sessions in turn when the cores are all busy, the first clause of an idle session first', () => {
