@@ -270,7 +270,7 @@ function buildContext(
     timeouts,
     onEnded: (session) => registry.remove(session),
     brainFor: (robot) => brains.forRobot(robot),
-    ttsFor: (robot) => ttsFactory.forRobot(robot),
+    ttsFor: (robot, sessionId) => ttsFactory.forRobot(robot, sessionId),
     asrFor: (robot) => createSpeechRecognizer(robot.asr),
     onQuestion: (record) => {
       metrics.recordTurn(record);

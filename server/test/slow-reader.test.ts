@@ -15,7 +15,9 @@ beforeAll(async () => {
     adminKey: ADMIN_KEY,
     demo: true,
     logLevel: 'error',
-    sessionTimeouts: { sendHighWaterBytes: 256 * 1024, slowReaderMs: 2000 },
+    // Backpressure alone: with real-time pacing (audio-pacing.test.ts) a client that never reads fills the socket
+    // at the speed of speech, minutes for the kernel's buffers; here the whole speech may go out at once.
+    sessionTimeouts: { sendHighWaterBytes: 256 * 1024, slowReaderMs: 2000, audioLeadMs: 60 * 60_000 },
   });
 });
 afterAll(() => server.close());

@@ -25,8 +25,8 @@ export interface SessionServices {
   onQuestionDropped?(record: QuestionRecordInput): void;
   /** The brain for a robot's `brain` setting. */
   brainFor(robot: Robot): Brain;
-  /** The speech engine for a robot (its `tts` and lexicon). */
-  ttsFor(robot: Robot): TextToSpeech;
+  /** The speech engine for a robot (its `tts` and lexicon), as session `sessionId` uses it. */
+  ttsFor(robot: Robot, sessionId: string): TextToSpeech;
   /** The speech recognizer for a robot (its `asr`); null: voice input is refused. */
   asrFor(robot: Robot): SpeechRecognizer | null;
 }

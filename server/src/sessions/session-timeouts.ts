@@ -19,6 +19,8 @@ export interface SessionTimeouts {
   sendHighWaterBytes: number;
   /** A socket over sendHighWaterBytes for this long is a client that does not read: its session ends. */
   slowReaderMs: number;
+  /** A turn's audio goes out at most this far ahead of its playback, in ms (turn/real-time-pacer.ts). */
+  audioLeadMs: number;
 }
 
 export const DEFAULT_SESSION_TIMEOUTS: SessionTimeouts = {
@@ -29,6 +31,8 @@ export const DEFAULT_SESSION_TIMEOUTS: SessionTimeouts = {
   // About 20 s of 22 kHz audio ahead of the listener; a reading client drains it long before.
   sendHighWaterBytes: 1 << 20,
   slowReaderMs: 20_000,
+  // Playback needs a lead of a few hundred ms; 10 s covers any network hiccup, and sends short answers at once.
+  audioLeadMs: 10_000,
 };
 
 /** How often clients ping: a third of the lease TTL, so two lost pings do not yet end a session. */

@@ -54,7 +54,7 @@ export class SessionTurns {
 
   /** This robot's speech engine, chosen once per session (sessions keep the settings they were admitted with). */
   private get tts(): TextToSpeech {
-    this.ttsEngine ??= this.host.services.ttsFor(this.host.robot);
+    this.ttsEngine ??= this.host.services.ttsFor(this.host.robot, this.host.id);
     return this.ttsEngine;
   }
 
@@ -131,6 +131,7 @@ export class SessionTurns {
       startedAt,
       sink: host.rendererLink ? host.rendererLink.wrap(this.browserSink()) : this.browserSink(),
       tts: this.tts,
+      audioLeadMs: host.services.timeouts.audioLeadMs,
       voiceFor: (lang) => robot.voices[lang] ?? DEFAULT_VOICES[lang],
       onFirstAudio: (ms) => {
         host.services.onFirstAudio?.(host.id, ms);

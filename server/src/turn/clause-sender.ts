@@ -5,6 +5,7 @@
  */
 import { encodeAudioFrame, type ErrorCode, type ServerMessage } from '@dhkit/protocol';
 import type { Clause } from './clause.js';
+import { RealTimePacer } from './real-time-pacer.js';
 
 export interface ClauseSenderOptions {
   chatId: string;
@@ -16,6 +17,8 @@ export interface ClauseSenderOptions {
   sendBinary(frame: Uint8Array): void;
   /** Resolves when the client can take more audio (its socket is not backed up). */
   ready(signal: AbortSignal): Promise<void>;
+  /** How far ahead of playback the turn's audio may go out, in ms (real-time-pacer.ts). */
+  audioLeadMs: number;
   sendError(code: ErrorCode): void;
   onError(error: unknown): void;
   /** Called once, when the turn's first audio frame goes out. */
@@ -25,8 +28,11 @@ export interface ClauseSenderOptions {
 export class ClauseSender {
   private synthesisFailed = false;
   private firstFrameSent = false;
+  private readonly pacer: RealTimePacer;
 
-  constructor(private readonly options: ClauseSenderOptions) {}
+  constructor(private readonly options: ClauseSenderOptions) {
+    this.pacer = new RealTimePacer({ leadMs: options.audioLeadMs, sampleRate: options.sampleRate });
+  }
 
   /** Sends the clause's speech and audio; returns when its last frame is out (or the turn was aborted). */
   async sendAudio(clause: Clause): Promise<void> {
@@ -45,6 +51,7 @@ export class ClauseSender {
           held = null;
         }
         await this.options.ready(signal);
+        await this.pacer.ready(signal);
         const next = await audio.next();
         if (signal.aborted) return;
         if (next === null) break;
@@ -83,6 +90,7 @@ export class ClauseSender {
   private sendFrame(clause: Clause, seq: number, pcm: Uint8Array, last: boolean): void {
     if (this.options.isEnded()) return;
     this.options.sendBinary(encodeAudioFrame({ chatId: this.options.chatId, clauseId: clause.id, seq }, last, pcm));
+    this.pacer.sent(pcm.length);
     if (!this.firstFrameSent) {
       this.firstFrameSent = true;
       this.options.onFirstFrame();

@@ -44,11 +44,14 @@ export interface TurnOptions {
   pacify?: PacifyConfig;
   /** An answer is cut after this many characters (an endless stream). Default 4000. */
   maxAnswerChars?: number;
+  /** Audio goes out at most this far ahead of playback, in ms (real-time-pacer.ts). Default 10 s. */
+  audioLeadMs?: number;
   /** Called once when the turn has ended, however it ended. */
   onFinished?(result: TurnResult): void;
 }
 
 const DEFAULT_MAX_ANSWER_CHARS = 4000;
+export const DEFAULT_AUDIO_LEAD_MS = 10_000;
 
 /** How many clauses may be synthesizing ahead of the one being sent (including it). */
 const SYNTHESIS_LOOKAHEAD = 2;
@@ -184,6 +187,7 @@ export class Turn {
       send: (message) => this.send(message),
       sendBinary: (frame) => sink.sendBinary(frame),
       ready: (signal) => sink.ready?.(signal) ?? Promise.resolve(),
+      audioLeadMs: this.options.audioLeadMs ?? DEFAULT_AUDIO_LEAD_MS,
       sendError: (code) => this.sendError(code),
       onError: (error) => this.reportError(error),
       onFirstFrame: () => {

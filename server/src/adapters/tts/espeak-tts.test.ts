@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { LATER_CLAUSE_NICE, SPARES_PER_VOICE } from './espeak-launcher.js';
 import { EspeakTts } from './espeak-tts.js';
 import { SpeechSynthesisError } from './tts.js';
 
@@ -26,6 +27,23 @@ function childCommands(): string[] {
   return pids.flatMap((pid) => {
     try {
       return [readFileSync(`/proc/${pid}/comm`, 'utf8').trim()];
+    } catch {
+      return []; // it exited meanwhile
+    }
+  });
+}
+
+/** The direct children of process `pid`, with their program name and nice value (Linux /proc). */
+function childrenOf(pid: number | 'self'): Array<{ pid: number; comm: string; nice: number }> {
+  const pids = readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+    readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean),
+  );
+  return pids.flatMap((child) => {
+    try {
+      const stat = readFileSync(`/proc/${child}/stat`, 'utf8');
+      // After "pid (comm) ": state is field 3, nice field 19.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return [{ pid: Number(child), comm: readFileSync(`/proc/${child}/comm`, 'utf8').trim(), nice: Number(fields[16]) }];
     } catch {
       return []; // it exited meanwhile
     }
@@ -72,6 +90,74 @@ describe('EspeakTts (real espeak-ng)', () => {
     }
     expect(chunks.length).toBe(1);
   });
+
+  // One visitor's clauses (a flood of questions, a long driven text) used to run side by side in one queue shared
+  // by every session: they took the cores and held everyone's first clause behind them.
+  it("runs one clause of a session at a time, and never holds another session's clause behind them", async () => {
+    const attacker = tts.forSession('attacker');
+    const visitor = tts.forSession('visitor');
+    const events: string[] = [];
+    let active = 0;
+    let mostActive = 0;
+    const speak = async (engine: typeof attacker, name: string, text: string) => {
+      let first = true;
+      for await (const _chunk of engine.synthesize(text, 'en-us', new AbortController().signal)) {
+        if (!first) continue;
+        first = false;
+        events.push(name);
+        if (name.startsWith('a')) mostActive = Math.max(mostActive, ++active);
+      }
+      if (name.startsWith('a')) active--;
+    };
+    const long = 'A sentence long enough to keep the engine busy for a while. '.repeat(4);
+    const runs = [0, 1, 2, 3].map((i) => speak(attacker, `a${i}`, long));
+    runs.push(speak(visitor, 'v', 'ok'));
+    await Promise.all(runs);
+    expect(mostActive).toBe(1);
+    expect(events.indexOf('v')).toBeLessThan(events.indexOf('a2'));
+    expect(events.filter((name) => name.startsWith('a'))).toEqual(['a0', 'a1', 'a2', 'a3']);
+  });
+
+  // Spare processes per voice hide start-up from a visitor's first clause; a session speaking a long text used to
+  // take the (one) spare for each of its clauses, so everyone else's first clause found none.
+  it.skipIf(!existsSync('/proc/self/task'))(
+    'leaves the spare to first clauses; later clauses of a session run at a lower priority',
+    async () => {
+      const engine = new EspeakTts();
+      const speaker = engine.forSession('speaker');
+      // Long enough that its process still runs when its first chunk arrives (the run is killed right then).
+      const long = 'A sentence long enough to keep the engine busy for a while. '.repeat(40);
+      const otherHelpers = new Set(childrenOf('self').map((child) => child.pid));
+      engine.warmUp(['en-us']);
+      const helperProcess = childrenOf('self').find((child) => child.comm === 'node' && !otherHelpers.has(child.pid))!;
+      const helper = helperProcess.pid;
+      // Spares run at the helper's priority (the server's), later clauses at LATER_CLAUSE_NICE.
+      const normal = helperProcess.nice;
+      const espeaks = () => childrenOf(helper).filter((child) => child.comm === 'espeak-ng');
+      for (let i = 0; i < 200 && espeaks().length < SPARES_PER_VOICE; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      // The oldest (lowest pid) is the one the first clause takes.
+      const [warmSpare] = espeaks().sort((a, b) => a.pid - b.pid);
+      const seen: Array<Array<{ pid: number; comm: string; nice: number }>> = [];
+      const speak = async (text: string) => {
+        for await (const _chunk of speaker.synthesize(text, 'en-us', new AbortController().signal)) {
+          seen.push(espeaks());
+          break;
+        }
+      };
+      await Promise.all([speak(long), speak(long), speak(long)]);
+      await engine.close();
+      // The first clause (the session was idle) ran in the warm spare, at normal priority.
+      expect(seen[0].find((p) => p.pid === warmSpare.pid)?.nice).toBe(normal);
+      // Each later clause ran in a process of its own at nice 5, beside the spares (one of them the refill) that
+      // none took.
+      const later = seen.slice(1);
+      expect(later.length).toBe(2);
+      for (const processes of later) expect(processes.filter((p) => p.nice === LATER_CLAUSE_NICE).length).toBe(1);
+      const spares = new Set(later.flatMap((processes) => processes.filter((p) => p.nice === normal).map((p) => p.pid)));
+      expect(spares.size).toBe(SPARES_PER_VOICE);
+      expect(spares.has(warmSpare.pid)).toBe(false);
+    },
+  );
 
   it('fails with SpeechSynthesisError for a missing binary or a bad voice name', async () => {
     const missing = new EspeakTts({ binary: '/nonexistent/espeak-ng', keepSpare: false });

@@ -3,12 +3,13 @@
  * The WAV header is skipped and PCM streamed on in chunks of about 100 ms as espeak produces it.
  *
  * Spawning espeak-ng and loading a voice takes several milliseconds, so one idle process per recently used
- * voice is kept started and waiting on stdin; a clause takes it and a fresh spare is started behind it.
+ * voice is kept started and waiting on stdin (two: SPARES_PER_VOICE); a clause takes one and a fresh spare is
+ * started behind it.
  * This takes process start-up off the question → first audio path. The processes are started by a helper
  * process (espeak-launcher.ts): a spawn blocks its caller until the child runs, which on a busy machine held
  * every visitor's event loop for tens of milliseconds per clause.
  */
-import { EspeakLauncher } from './espeak-launcher.js';
+import { EspeakLauncher, SHARED_OWNER } from './espeak-launcher.js';
 import { SpeechSynthesisError, type TextToSpeech } from './tts.js';
 
 export const ESPEAK_SAMPLE_RATE = 22050;
@@ -66,7 +67,21 @@ export class EspeakTts implements TextToSpeech {
     });
   }
 
-  async *synthesize(text: string, voice: string, signal: AbortSignal): AsyncIterable<Uint8Array> {
+  /** Runs of the session's clauses wait for its turn among the sessions (fair-synthesis-queue.ts). */
+  forSession(sessionId: string): TextToSpeech {
+    return {
+      sampleRate: this.sampleRate,
+      synthesize: (text, voice, signal) => this.synthesizeAs(sessionId, text, voice, signal),
+      // The processes are the shared engine's; its owner closes it.
+      close: () => Promise.resolve(),
+    };
+  }
+
+  synthesize(text: string, voice: string, signal: AbortSignal): AsyncIterable<Uint8Array> {
+    return this.synthesizeAs(SHARED_OWNER, text, voice, signal);
+  }
+
+  private async *synthesizeAs(owner: string, text: string, voice: string, signal: AbortSignal): AsyncIterable<Uint8Array> {
     if (!VOICE_PATTERN.test(voice)) throw new SpeechSynthesisError(`Invalid voice name "${voice}".`);
     if (signal.aborted) return;
     const queue: Buffer[] = [];
@@ -77,24 +92,29 @@ export class EspeakTts implements TextToSpeech {
       wake?.();
       wake = null;
     };
-    const run = this.launcher.run(voice, `${text.replace(/\s+/g, ' ').trim()}\n`, {
-      onData: (data) => {
-        queue.push(data);
-        notify();
+    const run = this.launcher.run(
+      voice,
+      `${text.replace(/\s+/g, ' ').trim()}\n`,
+      {
+        onData: (data) => {
+          queue.push(data);
+          notify();
+        },
+        onError: (message) => {
+          failure = new SpeechSynthesisError(`Could not run ${this.binary}: ${message}`);
+          finished = true;
+          notify();
+        },
+        onClose: (code, closeSignal, stderr) => {
+          if (code !== 0 && !signal.aborted && !failure) {
+            failure = new SpeechSynthesisError(`espeak-ng exited with ${code ?? closeSignal}${stderr ? `: ${stderr.trim()}` : ''}`);
+          }
+          finished = true;
+          notify();
+        },
       },
-      onError: (message) => {
-        failure = new SpeechSynthesisError(`Could not run ${this.binary}: ${message}`);
-        finished = true;
-        notify();
-      },
-      onClose: (code, closeSignal, stderr) => {
-        if (code !== 0 && !signal.aborted && !failure) {
-          failure = new SpeechSynthesisError(`espeak-ng exited with ${code ?? closeSignal}${stderr ? `: ${stderr.trim()}` : ''}`);
-        }
-        finished = true;
-        notify();
-      },
-    });
+      owner,
+    );
     const onAbort = () => run.kill();
     signal.addEventListener('abort', onAbort, { once: true });
 

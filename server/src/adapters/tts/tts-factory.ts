@@ -17,8 +17,10 @@ export class TtsFactory {
   /** @param espeak the default engine, used when a robot has no `tts` or `{type: "espeak"}`. */
   constructor(private readonly espeak: TextToSpeech) {}
 
-  forRobot(robot: Pick<Robot, 'tts' | 'lexicon'>): TextToSpeech {
-    const engine = this.engineFor(robot.tts);
+  /** @param sessionId the session that speaks with it (its clauses are scheduled among the sessions'). */
+  forRobot(robot: Pick<Robot, 'tts' | 'lexicon'>, sessionId?: string): TextToSpeech {
+    const shared = this.engineFor(robot.tts);
+    const engine = sessionId !== undefined && shared.forSession ? shared.forSession(sessionId) : shared;
     const lexicon = robot.lexicon?.length ? new PronunciationLexicon(robot.lexicon) : null;
     return lexicon && !lexicon.isEmpty ? new LexiconTts(engine, lexicon) : engine;
   }

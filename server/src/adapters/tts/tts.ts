@@ -19,6 +19,12 @@ export interface TextToSpeech {
   synthesize(text: string, voice: string, signal: AbortSignal, timings?: VisemeTimingsSink): AsyncIterable<Uint8Array>;
   /** Releases processes or connections held for speed. */
   close(): Promise<void>;
+  /**
+   * Engines that share the server's cores (espeak-ng) schedule clauses per session, so that one visitor's
+   * speech cannot hold up another's: this is the engine as session `sessionId` uses it. Absent: the engine
+   * serves every session alike (a remote engine whose costs are not ours).
+   */
+  forSession?(sessionId: string): TextToSpeech;
 }
 
 export class SpeechSynthesisError extends CodedError<'SPEECH_SYNTHESIS_FAILED'> {
