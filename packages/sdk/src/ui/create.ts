@@ -16,8 +16,12 @@ export const elementView =
     defineComponents();
     const view = document.createElement('digital-human');
     view.canStartAgain = canStartAgain;
-    container!.appendChild(view);
-    return { view, surface: new LocalCanvasAvatar(log), bridge: (hooks, signal) => bridgeView(view, viewActions(view, hooks), signal) };
+    return {
+      view,
+      surface: new LocalCanvasAvatar(log),
+      bridge: (hooks, signal) => bridgeView(view, viewActions(view, hooks), signal),
+      show: () => container!.appendChild(view),
+    };
   };
 
 /**
