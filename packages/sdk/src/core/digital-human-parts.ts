@@ -36,8 +36,6 @@ export abstract class DigitalHumanParts {
   protected config: DigitalHumanConfig;
   protected job: JobInfo;
   protected readonly element: DigitalHumanView;
-  /** Puts the view on the page, for a view made off it (digital-human-session.ts calls it once). */
-  protected readonly showView: (() => void) | undefined;
   protected surface: AvatarSurface | null;
   /** Livekit media mode: the renderer's stream (a lazy chunk) in place of the local avatar. */
   protected streamed: StreamedAvatar | null = null;
@@ -66,7 +64,6 @@ export abstract class DigitalHumanParts {
     const made = options.makeView(options.container, this.log);
     this.element = made.view;
     this.surface = made.surface;
-    this.showView = made.show;
     this.connection = this.newConnection();
     this.conversation = this.newConversation();
     this.sleepState = new SleepController({

@@ -28,12 +28,7 @@ export abstract class DigitalHumanSession extends DigitalHumanParts {
     drawn.catch(() => {});
     try {
       this.emitter.emit('jobInfoChange', this.jobInfo());
-      const connected = this.connect(drawn);
-      // The view's first render (its elements, styles and templates: the largest part of a cold create() on the main
-      // thread) comes in the next task, once admission and the avatar's first pictures have been asked for.
-      // Not after a teardown (it took the view away: a create() failed or destroyed meanwhile).
-      if (this.showView) setTimeout(() => this.listening.signal.aborted || this.showView?.(), 0);
-      await connected;
+      await this.connect(drawn);
       return this;
     } catch (error) {
       if (this.destroying) {

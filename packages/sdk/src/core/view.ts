@@ -48,14 +48,12 @@ export interface DigitalHumanView extends EventTarget {
 /**
  * Makes the view (and its avatar surface, if it draws one) for a container; both log through `log`. A view
  * that reports the visitor's actions comes with `bridge`, which connects them to the digital human until
- * `signal` aborts (the UI's, so the headless core carries none of it). A view that is not on the page yet comes
- * with `show`, which puts it there: the digital human calls it once its first requests are on their way, so a
- * first visit's admission and avatar pictures do not wait for the view's first render.
+ * `signal` aborts (the UI's, so the headless core carries none of it).
  */
 export type ViewFactory = (
   container: HTMLElement | undefined,
   log: Logger,
-) => { view: DigitalHumanView; surface: AvatarSurface | null; bridge?: (hooks: ViewHooks, signal: AbortSignal) => void; show?: () => void };
+) => { view: DigitalHumanView; surface: AvatarSurface | null; bridge?: (hooks: ViewHooks, signal: AbortSignal) => void };
 
 /** The headless view: an event target that keeps what the digital human sets on it, and draws nothing. */
 export const headlessView: ViewFactory = () => ({ view: new EventTarget() as DigitalHumanView, surface: null });
