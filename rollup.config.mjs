@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import MagicString from 'magic-string';
 import esbuild from 'rollup-plugin-esbuild';
 
 const sdk = 'packages/sdk';
@@ -35,6 +36,20 @@ function writeBuildInfo() {
       const { version } = JSON.parse(readFileSync(`${sdk}/package.json`, 'utf8'));
       mkdirSync(`${sdk}/dist`, { recursive: true });
       writeFileSync(`${sdk}/dist/build.json`, `${JSON.stringify({ version, buildId: BUILD_ID })}\n`);
+    },
+  };
+}
+
+/**
+ * V8's explicit compile hint for the script-tag build: compile every function while the script streams in (off the
+ * main thread), not lazily at its first call, which for most of the SDK is inside the visitor's first create().
+ */
+function compileEagerly() {
+  return {
+    name: 'compile-eagerly',
+    renderChunk(code) {
+      const hinted = new MagicString(code).prepend('//# allFunctionsCalledOnLoad\n');
+      return { code: hinted.toString(), map: hinted.generateMap({ hires: true }) };
     },
   };
 }
@@ -126,7 +141,7 @@ export default [
   {
     input: `${sdk}/src/index.ts`,
     output: { file: `${sdk}/dist/dhkit.umd.js`, format: 'umd', name: 'DHKit', sourcemap: true },
-    plugins: [lazyChunksFromServer(), ...plugins, writeBuildInfo()],
+    plugins: [lazyChunksFromServer(), ...plugins, compileEagerly(), writeBuildInfo()],
   },
   // Headless core (`@dhkit/sdk/core`): session, events, audio; no UI, no Lit.
   {

@@ -1,10 +1,11 @@
 import { firstFrameFiles, packFiles, type AvatarPack, type BackdropShown } from './avatar-pack.js';
 import type { AvatarPreview, AvatarSource, AvatarState, AvatarSurface, VisemeCue } from './avatar-surface.js';
+import { DEFAULT_PACK_MANIFEST_PATH, defaultPackFirstFrame } from './default-pack-first-frame.js';
 import { FaceMotion } from './face-motion.js';
 import { DEFAULT_PALETTE, drawFallbackFace, readPalette, type Palette } from './fallback-face.js';
 import { PackFetcher } from './pack-fetcher.js';
 import { paintPack } from './pack-painter.js';
-import { drawCover, PackPictures } from './pack-pictures.js';
+import { drawCover, PackPictures, type PictureSource } from './pack-pictures.js';
 import { createLogger, type Logger } from '../core/logger.js';
 
 /** Frames closer together than this are skipped: ~30 fps is plenty and keeps a kiosk cool. */
@@ -46,6 +47,8 @@ export class LocalCanvasAvatar implements AvatarSurface {
   private readonly pictures = new PackPictures(this.fetcher);
   /** The pack's background, on its own canvas under the animated one: drawn once per size, not per frame. */
   private backgroundCanvas: HTMLCanvasElement | null = null;
+  /** The picture the background canvas holds (undefined: none, the canvas is clear). */
+  private backgroundShown: PictureSource | undefined;
   private readonly motion = new FaceMotion();
 
   // Draw timings for benchmarks.
@@ -103,7 +106,10 @@ export class LocalCanvasAvatar implements AvatarSurface {
   }
 
   prefetch(source: AvatarSource): void {
-    if (!this.loading) this.fetcher.prefetch(source.url, this.state, this.backdrop());
+    if (this.loading) return;
+    // The default pack's first frame is known before its manifest arrives (default-pack-first-frame.ts).
+    const isDefault = this.state === 'idle' && new URL(source.url, location.href).pathname.endsWith(DEFAULT_PACK_MANIFEST_PATH);
+    this.fetcher.prefetch(source.url, this.state, this.backdrop(), isDefault ? defaultPackFirstFrame(this.backdrop()) : []);
   }
 
   attachAnalyser(analyser: AnalyserNode | null): void {
@@ -161,8 +167,11 @@ export class LocalCanvasAvatar implements AvatarSurface {
     this.lastTick = now;
     this.motion.startBlinking(now);
     this.resize();
-    this.draw(now);
-    if (this.pack || this.failed) this.resolveReady();
+    if (this.pack || this.failed) {
+      // The pack arrived before the avatar was on the page (its first pictures are asked for early): a first frame.
+      this.drawFirstFrame(now);
+      this.resolveReady();
+    } else this.draw(now);
     this.schedule();
   }
 
@@ -183,6 +192,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
     this.canvas = null;
     this.backgroundCanvas?.remove();
     this.backgroundCanvas = null;
+    this.backgroundShown = undefined;
     this.ctx = null;
     this.motion.close();
   }
@@ -208,14 +218,14 @@ export class LocalCanvasAvatar implements AvatarSurface {
       this.failed = true;
     }
     if (this.running) {
-      // Straight from the pictures: their per-size rasters (which make later frames cheap) are made after ready.
-      this.pictures.drawStraight = true;
-      this.draw(performance.now());
-      this.pictures.drawStraight = false;
+      this.drawFirstFrame(performance.now());
       this.resolveReady();
     }
     const pack = this.pack;
     if (!pack) return;
+    // The rest waits for the first frame, which may come later (the pack can arrive before the avatar is on the page).
+    await this.ready;
+    if (this.pack !== pack) return;
     if (!rest.length) return this.pictures.warm(pack);
     // A picture that fails later only costs its shape: the mouth falls back to the silent one.
     await Promise.all(
@@ -232,6 +242,13 @@ export class LocalCanvasAvatar implements AvatarSurface {
   }
 
   // ---- frame loop ----
+
+  /** Straight from the pictures: their per-size rasters (which make later frames cheap) are made after ready. */
+  private drawFirstFrame(now: number): void {
+    this.pictures.drawStraight = true;
+    this.draw(now);
+    this.pictures.drawStraight = false;
+  }
 
   private isLive(): boolean {
     return this.running && !document.hidden && this.onScreen;
@@ -289,6 +306,8 @@ export class LocalCanvasAvatar implements AvatarSurface {
     const source = found instanceof HTMLVideoElement ? undefined : found;
     const width = source ? main.width : 1;
     const height = source ? main.height : 1;
+    // Drawing a vector backdrop at full size is a large part of a first frame: never twice for the same picture and size.
+    if (this.backgroundShown === source && canvas.width === width && canvas.height === height) return;
     if (canvas.width !== width || canvas.height !== height) {
       canvas.width = width;
       canvas.height = height;
@@ -297,6 +316,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
     if (!ctx) return;
     ctx.clearRect(0, 0, width, height);
     if (source) drawCover(ctx, source, width, height);
+    this.backgroundShown = source;
   }
 
   private draw(now: number): void {

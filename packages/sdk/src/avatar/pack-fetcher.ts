@@ -26,7 +26,7 @@ export class PackFetcher {
   }
 
   /** A file of `pack`, loaded and decoded. */
-  file(pack: AvatarPack, file: string): Promise<PackSource> {
+  file(pack: Pick<AvatarPack, 'baseUrl'>, file: string): Promise<PackSource> {
     const href = new URL(file, pack.baseUrl).href;
     let pending = this.pictures.get(href);
     if (!pending) {
@@ -36,8 +36,13 @@ export class PackFetcher {
     return pending;
   }
 
-  /** Starts on a pack's manifest and first-frame files; failures are left for the real load to report. */
-  prefetch(url: string, pose: keyof AvatarPack['poses'], backdrop: BackdropShown): void {
+  /**
+   * Starts on a pack's manifest and first-frame files; failures are left for the real load to report. `known`: files
+   * of the pack (relative to it) known to be wanted before its manifest says so, asked for at once beside it.
+   */
+  prefetch(url: string, pose: keyof AvatarPack['poses'], backdrop: BackdropShown, known: readonly string[] = []): void {
+    const baseUrl = new URL('.', url).href;
+    for (const file of known) this.file({ baseUrl }, file).catch(() => {});
     this.manifest(url).then(
       (pack) => firstFrameFiles(pack, pose, backdrop).forEach((file) => this.file(pack, file).catch(() => {})),
       () => {},

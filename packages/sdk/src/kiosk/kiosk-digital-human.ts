@@ -17,7 +17,8 @@ export class KioskDigitalHuman extends DigitalHuman {
   /** Makes her in `container` and opens her first session. The browser was checked by createKiosk(). */
   static startIn(options: CreateOptions & { container: HTMLElement }): { human: KioskDigitalHuman; ready: Promise<unknown> } {
     const checked = checkCreateOptions(options);
-    const human = new KioskDigitalHuman({ ...checked, container: options.container, makeView: elementView(true) });
+    // The kiosk starts the next session by itself; the element's own "start again" would compete with it.
+    const human = new KioskDigitalHuman({ ...checked, container: options.container, makeView: elementView(false) });
     return { human, ready: human.open() };
   }
 

@@ -199,9 +199,6 @@ export class Kiosk {
       // A busy server is the kiosk's to show (its busy screen), not the element's: one try per session.
       busyWaitMs: 0,
     });
-    // The kiosk starts the next session by itself; the element's own "start again" would compete with it.
-    const element = this.shell.querySelector('digital-human');
-    if (element) element.canStartAgain = false;
     this.dh = human;
     this.wire(human);
     // The keeper gave up on this try (it took too long): she goes, and the next try starts afresh.

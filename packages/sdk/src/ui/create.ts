@@ -16,8 +16,17 @@ export const elementView =
     defineComponents();
     const view = document.createElement('digital-human');
     view.canStartAgain = canStartAgain;
-    container!.appendChild(view);
-    return { view, surface: new LocalCanvasAvatar(log), bridge: (hooks, signal) => bridgeView(view, viewActions(view, hooks), signal) };
+    return {
+      view,
+      surface: new LocalCanvasAvatar(log),
+      bridge: (hooks, signal) => {
+        bridgeView(view, viewActions(view, hooks), signal);
+        // On the page in the next task: create() has then asked for admission and the avatar's first pictures, which
+        // no longer wait for the view's first render (its elements, styles and templates: the largest part of a cold
+        // create() on the main thread). Not after a teardown (a create() that failed or was destroyed meanwhile).
+        setTimeout(() => signal.aborted || container!.appendChild(view), 0);
+      },
+    };
   };
 
 /**
