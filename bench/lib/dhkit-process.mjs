@@ -16,9 +16,12 @@ export function requireBuild(benchmark) {
   process.exit(1);
 }
 
-/** Starts `dhkit serve` on a free loopback port with the bench admin key; resolves with its URL once it listens. */
-export function spawnDhkit(env) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'server/bin/dhkit.js'), 'serve', '--host', '127.0.0.1', '--port', '0'], {
+/**
+ * Starts `dhkit serve` on a free loopback port with the bench admin key; resolves with its URL once it listens.
+ * `nodeArgs`: flags for node itself (`--cpu-prof` is not allowed in NODE_OPTIONS).
+ */
+export function spawnDhkit(env, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'server/bin/dhkit.js'), 'serve', '--host', '127.0.0.1', '--port', '0'], {
     env: {
       ...process.env,
       DHKIT_LOG_LEVEL: 'error',
