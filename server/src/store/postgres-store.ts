@@ -52,7 +52,7 @@ export class PostgresStore extends SqlStore implements Store {
     connectionString: string,
     options: { maxConnections?: number; migrations?: readonly Migration[] } = {},
   ): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10 });
+    const pool = new pg.Pool({ connectionString, max: Math.max(1, Math.floor(options.maxConnections ?? 10)) });
     // An idle client losing its connection (database restart) must not crash the process.
     pool.on('error', () => {});
     const store = new PostgresStore(pool);
