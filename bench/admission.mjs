@@ -169,7 +169,14 @@ if (process.env.BENCH_SKIP_POSTGRES !== '1') {
       const databaseUrl = await cluster.createDatabase('bench');
       for (let i = 0; i < 2; i++) servers.push(await spawnServer({ DHKIT_DATABASE_URL: databaseUrl }));
       const urls = servers.map((s) => s.url);
-      results.runs.push(await run('postgres', urls, servers.map((s) => s.child.pid), databaseProcesses(databaseUrl)));
+      results.runs.push(
+        await run(
+          'postgres',
+          urls,
+          servers.map((s) => s.child.pid),
+          databaseProcesses(databaseUrl),
+        ),
+      );
     } finally {
       await Promise.all(servers.map((s) => stopDhkit(s.child)));
       await cluster.stop();

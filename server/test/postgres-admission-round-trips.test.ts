@@ -140,7 +140,15 @@ describe.skipIf(!available)('admission on PostgreSQL', () => {
       robotId: 'guessed',
       codeHash: sha256Hex(code),
       now,
-      session: { id: 's_elsewhere', robotId: 'guessed', tokenHash: 'x', language: 'en', origin: null, createdAt: now, leaseExpiresAt: now + 60_000 },
+      session: {
+        id: 's_elsewhere',
+        robotId: 'guessed',
+        tokenHash: 'x',
+        language: 'en',
+        origin: null,
+        createdAt: now,
+        leaseExpiresAt: now + 60_000,
+      },
     });
     expect(spentElsewhere.ok).toBe(true);
     for (let i = 0; i < 12; i++) {
@@ -162,7 +170,15 @@ describe.skipIf(!available)('admission on PostgreSQL', () => {
         now,
         lockKey: 'client|windowed',
         failurePolicy: policy,
-        session: { id: `s_windowed_${n}`, robotId: 'windowed', tokenHash: 'x', language: 'en', origin: null, createdAt: now, leaseExpiresAt: now + 60_000 },
+        session: {
+          id: `s_windowed_${n}`,
+          robotId: 'windowed',
+          tokenHash: 'x',
+          language: 'en',
+          origin: null,
+          createdAt: now,
+          leaseExpiresAt: now + 60_000,
+        },
       });
     expect(await guessAt(t)).toEqual({ ok: false, reason: 'ONCE_CODE_INVALID' });
     expect(await guessAt(t + 10)).toEqual({ ok: false, reason: 'ONCE_CODE_INVALID' });
