@@ -5,12 +5,16 @@
 //   - PostgreSQL (a throwaway cluster from the machine's initdb/pg_ctl), two processes sharing the database,
 //     requests alternating between them.
 // Codes are minted first (not timed); then ADMISSIONS requests run with CONNECTIONS in flight. Every robot
-// gets concurrency 1024, and the run checks that no robot was admitted past it. Prints JSON.
+// gets concurrency 1024, and the run checks that no robot was admitted past it. Prints JSON, with the CPU time
+// per admission of the server processes, of PostgreSQL's processes and of this client over the timed phase: on a
+// shared machine the rates move with other people's load, the CPU each admission costs much less.
 // Target (docs/benchmarks.md): SQLite ≥ 5,000/s, p99 ≤ 15 ms on 2 cores.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { cpuMeter } from './lib/cpu-time.mjs';
 import { ROOT, benchClient, requireBuild, spawnDhkit, stopDhkit } from './lib/dhkit-process.mjs';
 import { percentile } from './lib/stats.mjs';
 
@@ -22,9 +26,17 @@ const CONCURRENCY = 1024;
 requireBuild('bench:admission');
 const client = benchClient(CONNECTIONS);
 const { request, admin } = client;
-const spawnServer = (env) => spawnDhkit({ DHKIT_MAX_SESSIONS: '1000000', ...env });
+// BENCH_SERVER_NODE_ARGS: node flags for the servers, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (one profile each).
+const serverNodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+const spawnServer = (env) => spawnDhkit({ DHKIT_MAX_SESSIONS: '1000000', ...env }, serverNodeArgs);
 
-async function run(label, urls) {
+/** The load average, one minute, to two decimals. */
+const loadAverage = () => Math.round(os.loadavg()[0] * 100) / 100;
+
+/**
+ * `processes`: the servers' pids; `databasePids`: an async function listing the database's processes, if any.
+ */
+async function run(label, urls, processes, databasePids) {
   const robots = Math.ceil(ADMISSIONS / CONCURRENCY);
   const codes = [];
   for (let r = 0; r < robots; r++) {
@@ -52,6 +64,10 @@ async function run(label, urls) {
   const latencies = new Float64Array(codes.length);
   const statuses = {};
   let next = 0;
+  const loadAtStart = loadAverage();
+  const serverCpu = await cpuMeter(processes);
+  const databaseCpu = databasePids ? await cpuMeter(databasePids) : null;
+  const clientCpuAtStart = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
@@ -66,6 +82,14 @@ async function run(label, urls) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const clientCpu = process.cpuUsage(clientCpuAtStart);
+  const admitted = statuses[201] ?? 0;
+  const perAdmission = (us) => (us === null ? undefined : Math.round(us / Math.max(1, admitted)));
+  const cpuUsPerAdmission = {
+    server: perAdmission(await serverCpu.stop()),
+    database: perAdmission(databaseCpu ? await databaseCpu.stop() : null),
+    client: perAdmission(clientCpu.user + clientCpu.system),
+  };
   // Exactness: no robot holds more live sessions than its concurrency.
   let overAdmitted = 0;
   for (let r = 0; r < robots; r++) {
@@ -79,7 +103,7 @@ async function run(label, urls) {
     requests: codes.length,
     connections: CONNECTIONS,
     statuses,
-    admissionsPerSecond: Math.round((statuses[201] ?? 0) / seconds),
+    admissionsPerSecond: Math.round(admitted / seconds),
     latencyMs: {
       p50: percentile(latencies, 50, 2),
       p90: percentile(latencies, 90, 2),
@@ -87,6 +111,24 @@ async function run(label, urls) {
       max: percentile(latencies, 100, 2),
     },
     overAdmitted,
+    // Microseconds of CPU (user + system) per admission over the timed phase: all server processes together,
+    // PostgreSQL's processes together (its backends, WAL writer, …), this client.
+    cpuUsPerAdmission,
+    loadAverage: { start: loadAtStart, end: loadAverage() },
+  };
+}
+
+/** Every process of the cluster behind `databaseUrl` (pg_stat_activity lists all but the postmaster). */
+function databaseProcesses(databaseUrl) {
+  return async () => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid()');
+      return rows.map((row) => row.pid);
+    } finally {
+      await client.end();
+    }
   };
 }
 
@@ -105,13 +147,15 @@ async function loadPostgresHarness() {
 
 const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, runs: [] };
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dhkit-bench-adm-'));
-const sqlite = await spawnServer({ DHKIT_DATA_DIR: dataDir });
-try {
-  results.runs.push(await run('sqlite', [sqlite.url]));
-} finally {
-  await stopDhkit(sqlite.child);
-  fs.rmSync(dataDir, { recursive: true, force: true });
+if (process.env.BENCH_SKIP_SQLITE !== '1') {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dhkit-bench-adm-'));
+  const sqlite = await spawnServer({ DHKIT_DATA_DIR: dataDir });
+  try {
+    results.runs.push(await run('sqlite', [sqlite.url], [sqlite.child.pid]));
+  } finally {
+    await stopDhkit(sqlite.child);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 if (process.env.BENCH_SKIP_POSTGRES !== '1') {
@@ -124,10 +168,13 @@ if (process.env.BENCH_SKIP_POSTGRES !== '1') {
     try {
       const databaseUrl = await cluster.createDatabase('bench');
       for (let i = 0; i < 2; i++) servers.push(await spawnServer({ DHKIT_DATABASE_URL: databaseUrl }));
+      const urls = servers.map((s) => s.url);
       results.runs.push(
         await run(
           'postgres',
-          servers.map((s) => s.url),
+          urls,
+          servers.map((s) => s.child.pid),
+          databaseProcesses(databaseUrl),
         ),
       );
     } finally {

@@ -16,19 +16,26 @@ export function requireBuild(benchmark) {
   process.exit(1);
 }
 
-/** Starts `dhkit serve` on a free loopback port with the bench admin key; resolves with its URL once it listens. */
-export function spawnDhkit(env) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'server/bin/dhkit.js'), 'serve', '--host', '127.0.0.1', '--port', '0'], {
-    env: {
-      ...process.env,
-      DHKIT_LOG_LEVEL: 'error',
-      DHKIT_DEMO: '0',
-      DHKIT_ADMIN_KEY: BENCH_ADMIN_KEY,
-      DHKIT_ONCE_CODE_RATE: '1000000',
-      ...env,
+/**
+ * Starts `dhkit serve` on a free loopback port with the bench admin key; resolves with its URL once it listens.
+ * `nodeArgs`: flags for node itself (`--cpu-prof` is not allowed in NODE_OPTIONS).
+ */
+export function spawnDhkit(env, nodeArgs = []) {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, path.join(ROOT, 'server/bin/dhkit.js'), 'serve', '--host', '127.0.0.1', '--port', '0'],
+    {
+      env: {
+        ...process.env,
+        DHKIT_LOG_LEVEL: 'error',
+        DHKIT_DEMO: '0',
+        DHKIT_ADMIN_KEY: BENCH_ADMIN_KEY,
+        DHKIT_ONCE_CODE_RATE: '1000000',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (chunk) => {

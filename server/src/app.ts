@@ -57,6 +57,8 @@ export interface AppOptions {
   dataDir: string;
   /** `postgres://…`: use PostgreSQL instead of SQLite (several processes may share it). */
   databaseUrl?: string;
+  /** PostgreSQL connections this process keeps at most (DHKIT_DATABASE_POOL); default 10. */
+  databasePool?: number;
   /** Lease TTL in ms (heartbeats renew it; a vanished client frees its slot after it). Default 30 000. */
   leaseTtlMs?: number;
   /** Live sessions this process accepts at most, over all robots; more get SERVER_BUSY. Default 10 000. */
@@ -194,7 +196,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
 }
 
 async function openStore(options: AppOptions): Promise<{ store: Store }> {
-  if (options.databaseUrl) return { store: await PostgresStore.connect(options.databaseUrl) };
+  if (options.databaseUrl) return { store: await PostgresStore.connect(options.databaseUrl, { maxConnections: options.databasePool }) };
   return { store: SqliteStore.open(options.dataDir) };
 }
 

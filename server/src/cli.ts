@@ -44,7 +44,8 @@ const USAGE = `Usage:
                                                                    DHKIT_RENDERER_SECRET, DHKIT_CHROMIUM)
 
 Environment: DHKIT_PORT (8080), DHKIT_HOST (0.0.0.0), DHKIT_DATA_DIR (./.dhkit), DHKIT_ADMIN_KEY,
-DHKIT_DATABASE_URL (postgres://… instead of SQLite in the data dir), DHKIT_DEMO (1, at every start; 0 or
+DHKIT_DATABASE_URL (postgres://… instead of SQLite in the data dir), DHKIT_DATABASE_POOL (PostgreSQL connections per
+process, 10), DHKIT_DEMO (1, at every start; 0 or
 --no-demo turns the demo off: do so in production), DHKIT_LOG_LEVEL (info), DHKIT_MAX_SESSIONS (10000 per process),
 DHKIT_LEASE_TTL_SECONDS (30), DHKIT_ONCE_CODE_RATE (once-codes per second per robot, 100),
 DHKIT_WORKERS (1), DHKIT_PUBLIC_URL (the origin in URLs handed to renderers; default the listen address), DHKIT_TRUST_PROXY (0; 1 behind a reverse proxy that sets X-Forwarded-For), DHKIT_ANALYTICS_DAYS (days the
@@ -166,6 +167,7 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     dataDir: path.resolve(values.data ?? env.DHKIT_DATA_DIR ?? './.dhkit'),
     adminKey,
     databaseUrl: env.DHKIT_DATABASE_URL || undefined,
+    databasePool: parseNumber(env.DHKIT_DATABASE_POOL, 'DHKIT_DATABASE_POOL', 1, 1000),
     demo: values['no-demo'] ? false : parseFlag(env.DHKIT_DEMO, 'DHKIT_DEMO'),
     logLevel: env.DHKIT_LOG_LEVEL ?? 'info',
     maxSessions: parseNumber(env.DHKIT_MAX_SESSIONS, 'DHKIT_MAX_SESSIONS', 0, 1_000_000),

@@ -7,6 +7,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/index.js';
+import { sha256Hex } from '../src/security/secrets.js';
 import { PostgresStore } from '../src/store/postgres-store.js';
 import { ADMIN, ADMIN_KEY, tempDir } from './helpers.js';
 import { postgresAvailable, startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
@@ -116,6 +117,80 @@ describe.skipIf(!available)('admission on PostgreSQL', () => {
       ['locked'],
     );
     expect(rows[0]!.unspent).toBe(1);
+  });
+
+  it('counts a failed guess in that same round trip; a spent code retried through another process counts nothing', async () => {
+    await call('POST', '/v1/robots', { id: 'guessed', name: 'Guessed', concurrency: 10 }, ADMIN);
+    expect((await call('POST', '/v1/sessions', { robotId: 'guessed', onceCode: await onceCode('guessed') })).status).toBe(201);
+    const guess = await queriesDuring(async () =>
+      expect((await call('POST', '/v1/sessions', { robotId: 'guessed', onceCode: 'wrong-code-0123456789' })).json.error?.code).toBe(
+        'ONCE_CODE_INVALID',
+      ),
+    );
+    expect(guess).toHaveLength(1);
+    expect(guess[0]).toMatch(/dhkit_admit\(/);
+    const failures = async () =>
+      (await direct.query<{ failures: number }>("SELECT failures FROM once_code_failures WHERE lock_key LIKE '%|guessed'")).rows[0]
+        ?.failures;
+    expect(await failures()).toBe(1);
+    // A code spent through the other process, then sent here 12 times (a page retrying): refused, never a guess.
+    const code = await onceCode('guessed');
+    const now = Date.now();
+    const spentElsewhere = await elsewhere.admitSession({
+      robotId: 'guessed',
+      codeHash: sha256Hex(code),
+      now,
+      session: {
+        id: 's_elsewhere',
+        robotId: 'guessed',
+        tokenHash: 'x',
+        language: 'en_US',
+        origin: null,
+        createdAt: now,
+        leaseExpiresAt: now + 60_000,
+      },
+    });
+    expect(spentElsewhere.ok).toBe(true);
+    for (let i = 0; i < 12; i++) {
+      const retry = await call('POST', '/v1/sessions', { robotId: 'guessed', onceCode: code });
+      expect(retry.json.error?.code).toBe('ONCE_CODE_INVALID');
+    }
+    expect(await failures()).toBe(1);
+  });
+
+  it("keeps the lockout's rules in the call: a window, the failure that reaches the limit locks, the lock runs out", async () => {
+    await call('POST', '/v1/robots', { id: 'windowed', name: 'Windowed', concurrency: 10 }, ADMIN);
+    const policy = { maxFailures: 3, windowMs: 1_000, lockMs: 5_000 };
+    const t = Date.now();
+    let n = 0;
+    const guessAt = (now: number) =>
+      elsewhere.admitSession({
+        robotId: 'windowed',
+        codeHash: `no-such-code-${++n}`,
+        now,
+        lockKey: 'client|windowed',
+        failurePolicy: policy,
+        session: {
+          id: `s_windowed_${n}`,
+          robotId: 'windowed',
+          tokenHash: 'x',
+          language: 'en_US',
+          origin: null,
+          createdAt: now,
+          leaseExpiresAt: now + 60_000,
+        },
+      });
+    expect(await guessAt(t)).toEqual({ ok: false, reason: 'ONCE_CODE_INVALID' });
+    expect(await guessAt(t + 10)).toEqual({ ok: false, reason: 'ONCE_CODE_INVALID' });
+    // The window is over: the count starts again, so two more failures do not lock yet, the third does.
+    expect(await guessAt(t + 2_000)).toEqual({ ok: false, reason: 'ONCE_CODE_INVALID' });
+    expect(await guessAt(t + 2_010)).toEqual({ ok: false, reason: 'ONCE_CODE_INVALID' });
+    expect(await guessAt(t + 2_020)).toEqual({ ok: false, reason: 'ONCE_CODE_INVALID' });
+    expect(await guessAt(t + 2_030)).toEqual({ ok: false, reason: 'ONCE_CODE_LOCKED', retryAfterMs: 4_990 });
+    // The lock ran out: a guess is looked at again, and counts one failure of a fresh count.
+    expect(await guessAt(t + 7_021)).toEqual({ ok: false, reason: 'ONCE_CODE_INVALID' });
+    const { rows } = await direct.query<{ failures: number }>("SELECT failures FROM once_code_failures WHERE lock_key = 'client|windowed'");
+    expect(rows[0]!.failures).toBe(1);
   });
 
   it('sees a robot changed through another process at the next admission, without spending the code', async () => {

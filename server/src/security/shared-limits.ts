@@ -16,6 +16,8 @@ export interface OnceCodeLockout {
    * it checks the lockout and clears failures in the admission's own round trip instead of two more.
    */
   readonly keptIn?: SharedLimitStore;
+  /** The policy, where the store counts failures itself (AdmissionRequest.failurePolicy). */
+  readonly policy?: LockoutPolicy;
 }
 
 /** What once-code issuance needs from a rate limit; the in-memory RateLimiter fits it too. */

@@ -19,6 +19,7 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import { CodedError } from '../errors.js';
 import { precheckMedia, startSessionMedia, wantsLiveKit, type SessionMedia } from '../media/media-admission.js';
+import type { LockoutPolicy } from '../security/rate-limits.js';
 import type { OnceCodeLockout } from '../security/shared-limits.js';
 import { isOriginAllowed, randomSecret, sha256Hex } from '../security/secrets.js';
 import type { AdmissionResult, Store } from '../store/store.js';
@@ -139,17 +140,21 @@ export class Admission {
     session.tokenHash = sha256Hex(session.token);
     const codeHash = sha256Hex(input.onceCode);
     this.retries.start(codeHash);
+    const lockoutInStore = this.lockoutInStore;
     let result: AdmissionResult;
     let spent = false;
     try {
       result = await this.admitInStore(checked, codeHash, input.origin, {
         ...session,
         robotRevision: checkRevision ? checked.revision : undefined,
-        lockKey: this.lockoutInStore ? lockKey : undefined,
+        lockKey: lockoutInStore ? lockKey : undefined,
+        // Where the store keeps the lockout it counts a failed guess in the same call (and knows a spent code
+        // from any process); this process still knows a retry of a code that is in flight here right now.
+        failurePolicy: lockoutInStore && !this.retries.isRetry(codeHash) ? onceCodeLockout.policy : undefined,
       });
       spent = result.ok;
       // A retry of a real code (now spent) is not a guess: counting it locked racing pages out.
-      if (!result.ok && result.reason === 'ONCE_CODE_INVALID' && !this.retries.isRetry(codeHash))
+      if (!lockoutInStore && !result.ok && result.reason === 'ONCE_CODE_INVALID' && !this.retries.isRetry(codeHash))
         await onceCodeLockout.recordFailure(lockKey);
     } finally {
       this.retries.finish(codeHash, spent);
@@ -168,7 +173,7 @@ export class Admission {
     checked: CheckedRobot,
     codeHash: string,
     origin: string | undefined,
-    session: { sessionId: string; tokenHash: string; robotRevision?: string; lockKey?: string },
+    session: { sessionId: string; tokenHash: string; robotRevision?: string; lockKey?: string; failurePolicy?: LockoutPolicy },
   ): Promise<AdmissionResult> {
     const { store, timeouts } = this.deps;
     const robotId = checked.robot.id;
@@ -179,6 +184,7 @@ export class Admission {
       now,
       robotRevision: session.robotRevision,
       lockKey: session.lockKey,
+      failurePolicy: session.failurePolicy,
       session: {
         id: session.sessionId,
         robotId,

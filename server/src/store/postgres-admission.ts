@@ -22,6 +22,7 @@
  * session admitted by the previous holder.
  */
 import type pg from 'pg';
+import type { PostgresLimits } from './postgres-limits.js';
 import { robotFromRow, type RobotRow } from './rows.js';
 import type { AdmissionRequest, AdmissionResult, AdmissionRobot } from './store.js';
 
@@ -31,8 +32,8 @@ import type { AdmissionRequest, AdmissionResult, AdmissionRobot } from './store.
  * store but lowered it over HTTP, with twice the p99, in back-to-back bench:admission runs (docs/scaling.md).
  */
 const ADMIT_QUERY = {
-  name: 'dhkit-admit-v9',
-  text: 'SELECT outcome, retry_after_ms FROM dhkit_admit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
+  name: 'dhkit-admit-v10',
+  text: 'SELECT outcome, retry_after_ms FROM dhkit_admit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)',
 };
 
 /** What dhkit_admit answers. */
@@ -49,7 +50,10 @@ type Refusal = Exclude<Extract<AdmissionResult, { ok: false }>, { reason: 'ONCE_
 export class PostgresAdmission {
   private readonly robots = new Map<string, Required<AdmissionRobot>>();
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly limits: PostgresLimits,
+  ) {}
 
   async robot(id: string, fresh: boolean): Promise<AdmissionRobot | null> {
     const copy = fresh ? undefined : this.robots.get(id);
@@ -82,6 +86,9 @@ export class PostgresAdmission {
       else throw error;
     }
     if (row.outcome === 'OK') return { ok: true };
+    // The call counted the failed guess (migration 10), or found the code spent: the sweep counts both, harmlessly.
+    if (row.outcome === 'ONCE_CODE_INVALID' && request.lockKey && request.failurePolicy)
+      await this.limits.failureRecorded(request.failurePolicy, request.now);
     if (row.outcome === 'ROBOT_NOT_FOUND' || row.outcome === 'ROBOT_CHANGED') this.forget(request.robotId);
     if (row.outcome === 'ONCE_CODE_LOCKED') return { ok: false, reason: 'ONCE_CODE_LOCKED', retryAfterMs: Number(row.retry_after_ms) };
     return { ok: false, reason: row.outcome as Refusal };
@@ -103,5 +110,8 @@ function argumentsOf(request: AdmissionRequest): unknown[] {
     s.origin,
     s.createdAt,
     s.leaseExpiresAt,
+    request.failurePolicy?.maxFailures ?? null,
+    request.failurePolicy?.windowMs ?? null,
+    request.failurePolicy?.lockMs ?? null,
   ];
 }

@@ -17,24 +17,31 @@ export class PostgresLimits implements SharedLimitStore {
   }
 
   async recordOnceCodeFailure(key: string, policy: StoredLockoutPolicy, now: number): Promise<void> {
+    // One statement, the rules of dhkit_admit's (migration 10): the failure that reaches the limit locks the key
+    // and starts a fresh count.
     await this.pool.query(
       `INSERT INTO once_code_failures AS f (lock_key, failures, window_start, locked_until)
-         VALUES ($1, 1, $2::bigint, CASE WHEN $3::integer <= 1 THEN $2::bigint + $5::bigint ELSE 0 END)
+         VALUES ($1, CASE WHEN $3::integer <= 1 THEN 0 ELSE 1 END, $2::bigint, CASE WHEN $3::integer <= 1 THEN $2::bigint + $5::bigint ELSE 0 END)
        ON CONFLICT (lock_key) DO UPDATE SET
-         failures = CASE WHEN $2::bigint - f.window_start > $4::bigint THEN 1 ELSE f.failures + 1 END,
-         window_start = CASE WHEN $2::bigint - f.window_start > $4::bigint THEN $2::bigint ELSE f.window_start END`,
+         failures = CASE WHEN dhkit_failures_now(f.failures, f.window_start, $2, $4) >= $3::integer THEN 0
+                         ELSE dhkit_failures_now(f.failures, f.window_start, $2, $4) END,
+         window_start = CASE WHEN dhkit_failures_now(f.failures, f.window_start, $2, $4) >= $3::integer
+                               OR $2::bigint - f.window_start > $4::bigint THEN $2::bigint ELSE f.window_start END,
+         locked_until = CASE WHEN dhkit_failures_now(f.failures, f.window_start, $2, $4) >= $3::integer
+                             THEN $2::bigint + $5::bigint ELSE f.locked_until END`,
       [key, now, policy.maxFailures, policy.windowMs, policy.lockMs],
     );
-    // The failure that reaches the limit locks the key and starts a fresh count.
-    await this.pool.query(
-      'UPDATE once_code_failures SET locked_until = $2::bigint + $4::bigint, failures = 0, window_start = $2::bigint WHERE lock_key = $1 AND failures >= $3::integer',
-      [key, now, policy.maxFailures, policy.lockMs],
-    );
-    // Rows of keys that stopped failing long ago are dropped now and then, so a flood of addresses cannot fill the table.
-    if (++this.failuresSinceSweep >= 1000) {
-      this.failuresSinceSweep = 0;
-      await this.pool.query('DELETE FROM once_code_failures WHERE locked_until < $1 AND window_start < $2', [now, now - policy.windowMs]);
-    }
+    await this.failureRecorded(policy, now);
+  }
+
+  /**
+   * Called after each failure counted (here or by dhkit_admit): rows of keys that stopped failing long ago are
+   * dropped once per 1,000 failures, so a flood of addresses cannot fill the table.
+   */
+  async failureRecorded(policy: StoredLockoutPolicy, now: number): Promise<void> {
+    if (++this.failuresSinceSweep < 1000) return;
+    this.failuresSinceSweep = 0;
+    await this.pool.query('DELETE FROM once_code_failures WHERE locked_until < $1 AND window_start < $2', [now, now - policy.windowMs]);
   }
 
   async clearOnceCodeFailures(key: string, now: number): Promise<void> {

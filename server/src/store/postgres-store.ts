@@ -5,7 +5,6 @@ import { applyPostgresMigrations } from './postgres-migrations.js';
 import { inTransaction, rollback } from './postgres-transaction.js';
 import { PostgresAdmission } from './postgres-admission.js';
 import { PostgresLimits } from './postgres-limits.js';
-import type { SharedLimitStore } from './shared-limits.js';
 import { numberedPlaceholders } from './question-analytics.js';
 import { changePostgresKnowledge } from './postgres-knowledge-change.js';
 import type { SqlRunner } from './sql-runner.js';
@@ -34,7 +33,7 @@ const SET_SETTING = numberedPlaceholders(SET_SETTING_SQL);
  */
 export class PostgresStore extends SqlStore implements Store {
   readonly kind = 'postgres';
-  readonly sharedLimits: SharedLimitStore;
+  readonly sharedLimits: PostgresLimits;
   private readonly admission: PostgresAdmission;
 
   /** The SQL shared with the SQLite store (audit log, analytics), its `?` placeholders numbered. */
@@ -46,14 +45,14 @@ export class PostgresStore extends SqlStore implements Store {
   private constructor(private readonly pool: pg.Pool) {
     super();
     this.sharedLimits = new PostgresLimits(pool);
-    this.admission = new PostgresAdmission(pool);
+    this.admission = new PostgresAdmission(pool, this.sharedLimits);
   }
 
   static async connect(
     connectionString: string,
     options: { maxConnections?: number; migrations?: readonly Migration[] } = {},
   ): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10 });
+    const pool = new pg.Pool({ connectionString, max: Math.max(1, Math.floor(options.maxConnections ?? 10)) });
     // An idle client losing its connection (database restart) must not crash the process.
     pool.on('error', () => {});
     const store = new PostgresStore(pool);

@@ -20,7 +20,7 @@ import type {
   TurnStages,
   UnansweredQuestion,
 } from '@dhkit/protocol';
-import type { SharedLimitStore } from './shared-limits.js';
+import type { SharedLimitStore, StoredLockoutPolicy } from './shared-limits.js';
 import type { PageQuery } from './live-leases.js';
 import type { SlowTurnsQuery } from './slow-turns.js';
 import { CodedError } from '../errors.js';
@@ -134,6 +134,11 @@ export interface AdmissionRequest {
    * is refused with ONCE_CODE_LOCKED before the code is looked at, and a success clears the key's failures.
    */
   lockKey?: string;
+  /**
+   * With lockKey: a refusal with ONCE_CODE_INVALID also counts one failure for the key under this policy, in the
+   * same round trip (not when the code is a real one already spent: a retry). Absent: the store counts nothing.
+   */
+  failurePolicy?: StoredLockoutPolicy;
 }
 
 export type AdmissionResult =

@@ -4,6 +4,7 @@
  * milliseconds) and rendered per dialect, where only the generated id column and the float type differ.
  * server/test/store-schema.test.ts checks that both rendered schemas agree column by column.
  */
+import { ADMIT_FAILURE_FUNCTION_MIGRATION } from './postgres-admit-failure-function.js';
 import { ADMIT_FUNCTION_MIGRATION } from './postgres-admit-function.js';
 
 export interface Migration {
@@ -196,6 +197,12 @@ const SOURCES: readonly MigrationSource[] = [
     // PostgreSQL's admission function, now also checking the robot copy and the once-code lockout
     // (migrations/postgres-admit-function.ts). SQLite admits in process: nothing to create.
     sql: (d) => d.postgresOnly(ADMIT_FUNCTION_MIGRATION),
+  },
+  {
+    version: 10,
+    name: 'failed guess counted in the admission call',
+    // A dhkit_admit overload that also counts a failed guess for the lockout (migrations/postgres-admit-failure-function.ts).
+    sql: (d) => d.postgresOnly(ADMIT_FAILURE_FUNCTION_MIGRATION),
   },
 ];
 
