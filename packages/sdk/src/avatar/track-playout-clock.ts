@@ -37,13 +37,6 @@ const MAX_BEHIND_MS = 5_000;
 export const DECODED_AHEAD_MS = 10;
 /** Readings kept: those of the last three 20 ms packets, enough to see both of a packet's two phases. */
 export const READING_WINDOW_MS = 60;
-/**
- * A receiver that has given no new reading for this long (two packets, plus the page's lag in reading it) has
- * stopped playing: its audio thread starved on a busy CPU (measured: 270 ms at load 18). What it has not played
- * yet is heard that much later when it resumes, so the clock pushes the sound back by the excess rather than
- * showing a caption early by the length of the stall.
- */
-export const STALLED_AFTER_MS = 45;
 
 export class TrackPlayoutClock {
   /** Recent distinct readings, oldest first. */
@@ -73,8 +66,7 @@ export class TrackPlayoutClock {
     for (const reading of this.readings) {
       heardAt = Math.max(heardAt, reading.timestamp + rtpDistanceMs(rtpTimestamp, reading.rtpTimestamp));
     }
-    const stalledMs = Math.max(0, age - STALLED_AFTER_MS);
-    return heardAt + stalledMs + DECODED_AHEAD_MS + this.deviceDelayMs() - now;
+    return heardAt + DECODED_AHEAD_MS + this.deviceDelayMs() - now;
   }
 
   /** Takes the receiver's reading now: kept if new, with the others of the last few packets. */
