@@ -12,6 +12,7 @@
  * under load. The channel carries no audio in this mode.
  */
 import { RENDERER_SPEECH_MAX_LEAD_MS, type RendererSpeechEvent } from '@dhkit/protocol';
+import { READING_WINDOW_MS } from './track-playout-clock.js';
 
 export interface SpeechScheduleHost {
   clause(text: string): void;
@@ -44,11 +45,20 @@ const RECHECK_MS = 200;
 /** Closer than this, the last reading stands (a timer cannot do better). */
 const FINAL_MS = 8;
 /**
- * The track's timeline is trusted only while it agrees with the report's own `inMs` and the playout
- * estimate to within this: a wider gap means timestamps from another timeline (an SFU that rewrites them),
- * not a late caption to wait for.
+ * Over the last stretch the receiver is read at most this far apart, so that the clock holds readings of several
+ * packets when the moment comes (one reading alone is off by a 10 ms frame half of the time: TrackPlayoutClock).
  */
-const TIMELINE_AGREEMENT_MS = 1_000;
+const CLOSING_READ_GAP_MS = 15;
+/** The last stretch: the clock's window of readings, before the final moment. */
+const CLOSING_STRETCH_MS = READING_WINDOW_MS + FINAL_MS;
+/**
+ * The track's timeline is trusted only while it agrees with the report's own `inMs` and the playout
+ * estimate to within this: a wider gap means timestamps from another timeline (an SFU that rewrites them, off by
+ * a random amount of up to hours), not a late caption to wait for. Wide enough for what the fallback's figures
+ * drift by on a loaded machine (measured at load 18: the playout estimate ~800 ms against a true ~400, with the
+ * renderer's `inMs` 400 ms long: 1.2 s apart, and a 1 s limit sent four clauses to the fallback, 1.2 s late).
+ */
+const TIMELINE_AGREEMENT_MS = 3_000;
 
 /** When the receiver will play an RTP timestamp of the voice out (TrackPlayoutClock), if it can tell. */
 export type HeardIn = (rtpTimestamp: number) => number | undefined;
@@ -122,6 +132,7 @@ export class SpeechSchedule {
         if (leftMs !== undefined) known = { leftMs, at: performance.now() };
         const wait = known.leftMs - (performance.now() - known.at) - CAPTION_LEAD_MS;
         if (wait <= FINAL_MS) later(Math.max(0, wait), () => take('track'));
+        else if (wait <= CLOSING_STRETCH_MS) later(Math.min(CLOSING_READ_GAP_MS, wait - FINAL_MS), follow);
         else later(Math.min(RECHECK_MS, wait / 2), follow);
       };
       follow();

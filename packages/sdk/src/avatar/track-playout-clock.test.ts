@@ -1,9 +1,9 @@
 /**
  * When a position on the voice track's RTP timeline is heard: from the receiver's last played-out frame.
- * (e2e/livekit.spec.ts measures it against the real thing in Chromium.)
+ * (e2e/livekit-caption-timing.spec.ts measures it against the real thing in Chromium.)
  */
 import { describe, expect, it } from 'vitest';
-import { type PlayedOutSource, TrackPlayoutClock } from './track-playout-clock.js';
+import { DECODED_AHEAD_MS, type PlayedOutSource, TrackPlayoutClock } from './track-playout-clock.js';
 
 const NOW = 1_800_000_000_000;
 
@@ -18,13 +18,13 @@ function clock(sources: PlayedOutSource[], deviceMs = 0) {
 describe('TrackPlayoutClock', () => {
   it('places a later timestamp that much later at 48 kHz, plus the device delay', () => {
     const playing = clock([{ rtpTimestamp: 480_000, timestamp: NOW - 5 }], 20);
-    expect(playing.msUntilHeard(480_000 + 48 * 100)).toBe(-5 + 100 + 20);
-    expect(playing.msUntilHeard(480_000 - 48 * 30)).toBe(-5 - 30 + 20);
+    expect(playing.msUntilHeard(480_000 + 48 * 100)).toBe(-5 + 100 + 20 + DECODED_AHEAD_MS);
+    expect(playing.msUntilHeard(480_000 - 48 * 30)).toBe(-5 - 30 + 20 + DECODED_AHEAD_MS);
   });
 
   it('counts across the 32-bit wrap of RTP timestamps', () => {
     const playing = clock([{ rtpTimestamp: 0xffff_ff00, timestamp: NOW }]);
-    expect(playing.msUntilHeard((0xffff_ff00 + 48 * 10) >>> 0)).toBe(10);
+    expect(playing.msUntilHeard((0xffff_ff00 + 48 * 10) >>> 0)).toBe(10 + DECODED_AHEAD_MS);
   });
 
   it('reads the freshest source', () => {
@@ -32,7 +32,42 @@ describe('TrackPlayoutClock', () => {
       { rtpTimestamp: 1000, timestamp: NOW - 300 },
       { rtpTimestamp: 9000, timestamp: NOW - 2 },
     ]);
-    expect(playing.msUntilHeard(9000 + 480)).toBe(8);
+    expect(playing.msUntilHeard(9000 + 480)).toBe(8 + DECODED_AHEAD_MS);
+  });
+
+  it("trusts the reading of the last few packets that places the sound latest: the packet's start early in its frame", () => {
+    let sources: PlayedOutSource[] = [];
+    const playing = new TrackPlayoutClock(
+      () => sources,
+      () => 0,
+      () => NOW,
+    );
+    // Three packets 20 ms apart; the middle one was read a frame (10 ms) after its start had begun to play.
+    const readings = [
+      { rtpTimestamp: 48 * 1000, timestamp: NOW - 45 },
+      { rtpTimestamp: 48 * 1020, timestamp: NOW - 15 },
+      { rtpTimestamp: 48 * 1040, timestamp: NOW - 5 },
+    ];
+    for (const reading of readings.slice(0, 2)) {
+      sources = [reading];
+      playing.msUntilHeard(48 * 1100);
+    }
+    sources = [readings[2]];
+    // By the last reading alone: 1100 − 1040 − 5 = 55 ms; by the middle one, 10 ms later.
+    expect(playing.msUntilHeard(48 * 1100)).toBe(65 + DECODED_AHEAD_MS);
+  });
+
+  it('forgets readings older than its window: a shrinking jitter buffer is followed', () => {
+    let sources: PlayedOutSource[] = [{ rtpTimestamp: 48 * 1000, timestamp: NOW - 110 }];
+    const playing = new TrackPlayoutClock(
+      () => sources,
+      () => 0,
+      () => NOW,
+    );
+    playing.msUntilHeard(48 * 1300);
+    // 120 ms later on the track but only 100 ms later on the clock: the buffer dropped 20 ms meanwhile.
+    sources = [{ rtpTimestamp: 48 * 1120, timestamp: NOW - 10 }];
+    expect(playing.msUntilHeard(48 * 1300)).toBe(170 + DECODED_AHEAD_MS);
   });
 
   it('cannot tell with no voice yet, a stale reading (a paused receiver) or a position on no timeline it plays', () => {

@@ -4,6 +4,15 @@
  * (`RTCRtpReceiver.getSynchronizationSources()`: Chrome/Edge 73+, Firefox 59+, Safari 12.1+); a later timestamp
  * is heard that much later at 48 kHz, plus the audio device's own delay. Jitter buffer, decoding and network
  * are all behind the receiver's reading, so none of them needs an estimate of its own.
+ *
+ * One reading is not exact, though. The receiver updates it once per packet (20 ms of Opus), at the 10 ms output
+ * frame in which that packet was decoded, and names the packet's first sample; WebRTC's jitter buffer (NetEq)
+ * decodes a packet while a frame of the previous one is still left to play, so that sample is usually heard one
+ * frame (10 ms) after the reading's time, sometimes two, when the buffer's phase shifts (measured in Chromium:
+ * a session's readings alternate between two mappings 10 ms apart). So the clock keeps the readings of the last
+ * few packets and trusts the one that places the sound latest (the packet's start in the earliest part of its
+ * frame), plus that one frame. Keeping only a few packets' worth lets it follow the jitter buffer when it grows or
+ * shrinks.
  */
 import { OPUS_RTP_CLOCK_RATE, RENDERER_SPEECH_MAX_LEAD_MS } from '@dhkit/protocol';
 
@@ -21,8 +30,18 @@ export interface PlayedOutSource {
 const MAX_READING_AGE_MS = 500;
 /** A position this far behind what is playing was heard already (or belongs to another timeline). */
 const MAX_BEHIND_MS = 5_000;
+/**
+ * The receiver's output frame: a reading's packet starts playing one such frame after the reading (NetEq
+ * decodes it while the previous packet's last frame is still to go).
+ */
+export const DECODED_AHEAD_MS = 10;
+/** Readings kept: those of the last three 20 ms packets, enough to see both of a packet's two phases. */
+export const READING_WINDOW_MS = 60;
 
 export class TrackPlayoutClock {
+  /** Recent distinct readings, oldest first. */
+  private readings: PlayedOutSource[] = [];
+
   constructor(
     /** The audio receiver's synchronization sources now (none before the voice arrives). */
     private readonly sources: () => readonly PlayedOutSource[],
@@ -36,15 +55,36 @@ export class TrackPlayoutClock {
    * when the receiver cannot tell: nothing played out lately, or a position on no timeline it plays.
    */
   msUntilHeard(rtpTimestamp: number): number | undefined {
-    let latest: PlayedOutSource | undefined;
-    for (const source of this.sources()) if (!latest || source.timestamp > latest.timestamp) latest = source;
-    if (!latest || !Number.isFinite(latest.timestamp) || !Number.isInteger(rtpTimestamp)) return undefined;
+    const latest = this.read();
+    if (!latest || !Number.isInteger(rtpTimestamp)) return undefined;
     const now = this.now();
     const age = now - latest.timestamp;
     if (age > MAX_READING_AGE_MS || age < -MAX_READING_AGE_MS) return undefined;
-    // Signed 32-bit distance: RTP timestamps wrap every ~25 hours at 48 kHz.
-    const aheadMs = (((rtpTimestamp - latest.rtpTimestamp) | 0) * 1000) / OPUS_RTP_CLOCK_RATE;
-    if (aheadMs < -MAX_BEHIND_MS || aheadMs > RENDERER_SPEECH_MAX_LEAD_MS) return undefined;
-    return latest.timestamp + aheadMs + this.deviceDelayMs() - now;
+    const aheadOfLatestMs = rtpDistanceMs(rtpTimestamp, latest.rtpTimestamp);
+    if (aheadOfLatestMs < -MAX_BEHIND_MS || aheadOfLatestMs > RENDERER_SPEECH_MAX_LEAD_MS) return undefined;
+    let heardAt = -Infinity;
+    for (const reading of this.readings) {
+      heardAt = Math.max(heardAt, reading.timestamp + rtpDistanceMs(rtpTimestamp, reading.rtpTimestamp));
+    }
+    return heardAt + DECODED_AHEAD_MS + this.deviceDelayMs() - now;
   }
+
+  /** Takes the receiver's reading now: kept if new, with the others of the last few packets. */
+  private read(): PlayedOutSource | undefined {
+    let latest: PlayedOutSource | undefined;
+    for (const source of this.sources()) if (!latest || source.timestamp > latest.timestamp) latest = source;
+    if (!latest || !Number.isFinite(latest.timestamp)) return undefined;
+    const last = this.readings[this.readings.length - 1];
+    if (last && latest.timestamp < last.timestamp) this.readings = []; // a new receiver (a reconnect)
+    if (!last || latest.timestamp !== last.timestamp || latest.rtpTimestamp !== last.rtpTimestamp) {
+      this.readings.push({ rtpTimestamp: latest.rtpTimestamp, timestamp: latest.timestamp });
+    }
+    this.readings = this.readings.filter((reading) => latest.timestamp - reading.timestamp <= READING_WINDOW_MS);
+    return latest;
+  }
+}
+
+/** `to − from` on the RTP timeline in ms, as a signed 32-bit distance: RTP timestamps wrap every ~25 hours at 48 kHz. */
+function rtpDistanceMs(to: number, from: number): number {
+  return (((to - from) | 0) * 1000) / OPUS_RTP_CLOCK_RATE;
 }
