@@ -33,11 +33,8 @@ const spawnServer = (env) => spawnDhkit({ DHKIT_MAX_SESSIONS: '1000000', ...env 
 /** The load average, one minute, to two decimals. */
 const loadAverage = () => Math.round(os.loadavg()[0] * 100) / 100;
 
-/**
- * `processes`: the servers' pids; `databasePids`: an async function listing the database's processes, if any.
- */
-async function run(label, urls, processes, databasePids) {
-  const robots = Math.ceil(ADMISSIONS / CONCURRENCY);
+/** Creates the bench robots, mints ADMISSIONS once-codes (untimed) and warms the servers up; returns the codes. */
+async function prepare(urls, robots) {
   const codes = [];
   for (let r = 0; r < robots; r++) {
     const id = `bench-${r}`;
@@ -60,7 +57,15 @@ async function run(label, urls, processes, databasePids) {
     const code = JSON.parse((await admin(urls[i % urls.length], 'POST', '/v1/robots/warm/once-codes', {})).body).onceCode;
     await request(urls[i % urls.length], 'POST', '/v1/sessions', { robotId: 'warm', onceCode: code });
   }
+  return codes;
+}
 
+/**
+ * `processes`: the servers' pids; `databasePids`: an async function listing the database's processes, if any.
+ */
+async function run(label, urls, processes, databasePids) {
+  const robots = Math.ceil(ADMISSIONS / CONCURRENCY);
+  const codes = await prepare(urls, robots);
   const latencies = new Float64Array(codes.length);
   const statuses = {};
   let next = 0;
