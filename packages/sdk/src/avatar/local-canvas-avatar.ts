@@ -223,8 +223,10 @@ export class LocalCanvasAvatar implements AvatarSurface {
     }
     const pack = this.pack;
     if (!pack) return;
-    // The rest waits for the first frame, which may come later (the pack can arrive before the avatar is on the page).
-    await this.ready;
+    // The rest waits for the first frame when the pack arrived before the avatar was on the page (its first pictures
+    // are asked for early). A mounted avatar that has not started (the renderer's warm page, whose load() is the
+    // wait before start()) loads the rest at once: waiting for a start that waits for it would never end.
+    if (!this.canvas) await this.ready;
     if (this.pack !== pack) return;
     if (!rest.length) return this.pictures.warm(pack);
     // A picture that fails later only costs its shape: the mouth falls back to the silent one.
