@@ -62,6 +62,9 @@ const spares = new Map(); // voice → idle processes, oldest first; the map's o
 const running = new Map();
 const waiting = new Map();
 const wanted = new Set();
+// Voices whose spare could not start or ended unused (no binary, a voice espeak-ng lacks): no refills until a run
+// of the voice succeeds. Refilling them at once would spawn without end and starve every other waiting run.
+const failing = new Set();
 let draining = false;
 const start = (voice) => spawn(binary, ['--stdout', '-b', '1', '-v', voice], { stdio: ['pipe', 'pipe', 'pipe'] });
 // After the server is gone (its channel closed) there is nobody to tell.
@@ -70,7 +73,7 @@ const usable = (child) => child.pid !== undefined && child.exitCode === null && 
 const sparesOf = (voice) => spares.get(voice) ?? [];
 // Starts one spare for the voice (one spawn per step); the voice stays wanted until it has all of them.
 function ensureSpare(voice) {
-  if (!keepSpare || sparesOf(voice).length >= sparesPerVoice) return;
+  if (!keepSpare || failing.has(voice) || sparesOf(voice).length >= sparesPerVoice) return;
   if (!spares.has(voice) && spares.size >= maxSpares) {
     const [oldest, children] = spares.entries().next().value;
     for (const child of children) child.kill('SIGKILL');
@@ -82,8 +85,11 @@ function ensureSpare(voice) {
   // The voice moves to the back of the map's order: the most recently warmed.
   spares.delete(voice);
   spares.set(voice, list);
-  const forget = () => list.includes(child) && list.splice(list.indexOf(child), 1);
-  child.on('error', forget).on('exit', forget);
+  const forget = () => list.includes(child) && list.splice(list.indexOf(child), 1).length > 0;
+  // A spare we did not kill (eviction, shutdown) that ends while still unused is a voice that cannot start.
+  const died = (signal) => forget() && signal !== 'SIGKILL' && failing.add(voice);
+  child.on('error', () => died(null)).on('exit', (_code, signal) => died(signal));
+  if (child.pid === undefined) return;
   if (list.length < sparesPerVoice) wanted.add(voice);
 }
 function speak({ id, voice, text, urgent }) {
@@ -99,7 +105,12 @@ function speak({ id, voice, text, urgent }) {
   child.stdout.on('data', (data) => tell({ id, data }));
   child.stderr.on('data', (data) => { if (stderr.length < 2000) stderr += data.toString(); });
   child.on('error', (error) => { running.delete(id); tell({ id, error: error.message }); });
-  child.on('close', (code, signal) => { running.delete(id); tell({ id, code, signal, stderr }); });
+  child.on('close', (code, signal) => {
+    running.delete(id);
+    tell({ id, code, signal, stderr });
+    // The voice speaks after all (the binary was installed, a voice added): its spares may be refilled.
+    if (code === 0 && failing.delete(voice)) { wanted.add(voice); wake(); }
+  });
   child.stdin.on('error', () => {});
   child.stdin.end(text);
 }

@@ -159,6 +159,30 @@ describe('EspeakTts (real espeak-ng)', () => {
     },
   );
 
+  // With spares kept (the server's default), a voice whose spare cannot start was refilled without end, and a
+  // session's later clauses (which wait for the refills) never ran: a turn without speech hung after its first clause.
+  it('a missing binary or a voice espeak-ng lacks fails each clause of a session, and holds up no other run', async () => {
+    const missing = new EspeakTts({ binary: '/nonexistent/espeak-ng' });
+    missing.warmUp(['en-us']);
+    const session = missing.forSession('no-speech');
+    const clauses = ['one', 'two', 'three'].map((text) => collect(session.synthesize(text, 'en-us', new AbortController().signal)));
+    for (const result of await Promise.allSettled(clauses)) {
+      expect(result.status).toBe('rejected');
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(SpeechSynthesisError);
+    }
+    await missing.close();
+
+    const real = new EspeakTts();
+    real.warmUp(['zz-no-such-voice', 'en-us']);
+    const mixed = real.forSession('mixed-voices');
+    const runs = ['zz-no-such-voice', 'en-us', 'zz-no-such-voice', 'en-us'].map((voice, i) =>
+      collect(mixed.synthesize(`clause ${i}`, voice, new AbortController().signal)),
+    );
+    const settled = await Promise.allSettled(runs);
+    expect(settled.map((result) => result.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    await real.close();
+  }, 15_000);
+
   it('fails with SpeechSynthesisError for a missing binary or a bad voice name', async () => {
     const missing = new EspeakTts({ binary: '/nonexistent/espeak-ng', keepSpare: false });
     await expect(collect(missing.synthesize('hi', 'en-us', new AbortController().signal))).rejects.toBeInstanceOf(SpeechSynthesisError);
