@@ -35,9 +35,12 @@ write(
 <circle cx="470" cy="420" r="44" fill="#dbe7f6" opacity="0.6"/>
 <circle cx="110" cy="520" r="58" fill="#d6e2f3" opacity="0.55"/>
 <rect x="0" y="0" width="600" height="900" fill="url(#vignette)"/>`,
-    `<linearGradient id="bg" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#eef3f9"/><stop offset="0.6" stop-color="#dde6f1"/><stop offset="1" stop-color="#c9d5e4"/></linearGradient>
-<linearGradient id="floor" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#c9d5e4" stop-opacity="0"/><stop offset="1" stop-color="#b6c4d8"/></linearGradient>
-<radialGradient id="vignette" cx="0.5" cy="0.42" r="0.75"><stop offset="0.6" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#1d2a44" stop-opacity="0.16"/></radialGradient>`,
+    `<linearGradient id="bg" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#eef3f9"/><stop offset="0.6" ` +
+      `stop-color="#dde6f1"/><stop offset="1" stop-color="#c9d5e4"/></linearGradient>
+<linearGradient id="floor" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#c9d5e4" stop-opacity="0"/><stop ` +
+      `offset="1" stop-color="#b6c4d8"/></linearGradient>
+<radialGradient id="vignette" cx="0.5" cy="0.42" r="0.75"><stop offset="0.6" stop-color="#000" stop-opacity="0"/><stop ` +
+      `offset="1" stop-color="#1d2a44" stop-opacity="0.16"/></radialGradient>`,
   ),
 );
 
@@ -46,8 +49,11 @@ write(
   'hair-back.svg',
   svg(
     HAIR_BACK_BOX,
-    `<path fill="url(#hb)" d="M300,112 C404,108 458,186 452,298 C448,380 454,452 444,516 C424,538 388,536 366,516 C356,500 350,484 344,468 L256,468 C250,484 244,500 234,516 C212,536 176,538 156,516 C146,452 152,380 148,298 C142,186 196,108 300,112 Z"/>`,
-    `<linearGradient id="hb" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${C.hair}"/><stop offset="1" stop-color="${C.hairDark}"/></linearGradient>`,
+    `<path fill="url(#hb)" d="M300,112 C404,108 458,186 452,298 C448,380 454,452 444,516 C424,538 388,536 366,516 C356,500 ` +
+      `350,484 344,468 L256,468 C250,484 244,500 234,516 C212,536 176,538 156,516 C146,452 152,380 148,298 C142,186 196,108 ` +
+      `300,112 Z"/>`,
+    `<linearGradient id="hb" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${C.hair}"/><stop offset="1" ` +
+      `stop-color="${C.hairDark}"/></linearGradient>`,
   ),
 );
 
@@ -76,17 +82,22 @@ write(
 <path fill="${C.shirt}" d="${mirror(leftCollar)}"/>
 <path fill="none" stroke="${C.shirtShade}" stroke-width="2" d="M262,566 L300,646 L338,566"/>
 <circle cx="300" cy="846" r="6" fill="${C.blazerDark}"/>
-<path fill="none" stroke="${C.blazerDark}" stroke-width="3" opacity="0.5" d="M120,940 C126,820 136,760 150,716 M480,940 C474,820 464,760 450,716"/>
+<path fill="none" stroke="${C.blazerDark}" stroke-width="3" opacity="0.5" d="M120,940 C126,820 136,760 150,716 M480,940 ` +
+      `C474,820 464,760 450,716"/>
 <rect x="408" y="744" width="48" height="6" rx="2" fill="${C.blazerDark}" opacity="0.6"/></g>`,
-    `<linearGradient id="neck" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${C.skinEdge}"/><stop offset="1" stop-color="${C.skin}"/></linearGradient>
-<radialGradient id="shoulderL" cx="0.7" cy="0.05" r="0.9"><stop offset="0" stop-color="#ffffff" stop-opacity="0.12"/><stop offset="1" stop-color="#000000" stop-opacity="0.18"/></radialGradient>
-<radialGradient id="shoulderR" cx="0.3" cy="0.05" r="0.9"><stop offset="0" stop-color="#ffffff" stop-opacity="0.12"/><stop offset="1" stop-color="#000000" stop-opacity="0.18"/></radialGradient>`,
+    `<linearGradient id="neck" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${C.skinEdge}"/><stop offset="1" ` +
+      `stop-color="${C.skin}"/></linearGradient>
+<radialGradient id="shoulderL" cx="0.7" cy="0.05" r="0.9"><stop offset="0" stop-color="#ffffff" stop-opacity="0.12"/><stop ` +
+      `offset="1" stop-color="#000000" stop-opacity="0.18"/></radialGradient>
+<radialGradient id="shoulderR" cx="0.3" cy="0.05" r="0.9"><stop offset="0" stop-color="#ffffff" stop-opacity="0.12"/><stop ` +
+      `offset="1" stop-color="#000000" stop-opacity="0.18"/></radialGradient>`,
   ),
 );
 
 // ---------- head: ears, face, nose, cheeks ----------
 const face =
-  'M300,166 C360,166 410,206 412,270 C414,318 410,352 402,386 C390,432 344,470 300,474 C256,470 210,432 198,386 C190,352 186,318 188,270 C190,206 240,166 300,166 Z';
+  'M300,166 C360,166 410,206 412,270 C414,318 410,352 402,386 C390,432 344,470 300,474 C256,470 210,432 198,386 C190,352 ' +
+  '186,318 188,270 C190,206 240,166 300,166 Z';
 const leftEar = 'M196,300 C178,292 170,312 174,334 C178,356 188,370 202,372 Z';
 write(
   'head.svg',
@@ -94,7 +105,8 @@ write(
     HEAD_BOX,
     `<path fill="${C.skinEdge}" d="${leftEar}"/>
 <path fill="${C.skinEdge}" d="${mirror(leftEar)}"/>
-<path fill="none" stroke="${C.skinShade}" stroke-width="3" stroke-linecap="round" d="M192,312 C184,318 184,336 192,348 M408,312 C416,318 416,336 408,348"/>
+<path fill="none" stroke="${C.skinShade}" stroke-width="3" stroke-linecap="round" d="M192,312 C184,318 184,336 192,348 ` +
+      `M408,312 C416,318 416,336 408,348"/>
 <path fill="url(#face)" filter="url(#chin)" d="${face}"/>
 <ellipse cx="236" cy="382" rx="28" ry="16" fill="url(#blush)"/>
 <ellipse cx="364" cy="382" rx="28" ry="16" fill="url(#blush)"/>
@@ -105,9 +117,12 @@ write(
 <ellipse cx="309" cy="375" rx="4.5" ry="2.6" fill="${C.skinDeep}" opacity="0.55"/>
 <path fill="none" stroke="${C.skinShade}" stroke-width="2" stroke-linecap="round" opacity="0.5" d="M290,392 C296,396 304,396 310,392"/>
 <path fill="none" stroke="${C.skinShade}" stroke-width="2" stroke-linecap="round" opacity="0.45" d="M286,446 C294,450 306,450 314,446"/>`,
-    `<radialGradient id="face" cx="0.5" cy="0.42" r="0.62"><stop offset="0" stop-color="${C.skinLight}"/><stop offset="0.62" stop-color="${C.skin}"/><stop offset="1" stop-color="${C.skinEdge}"/></radialGradient>
-<filter id="chin" x="-0.1" y="-0.1" width="1.2" height="1.3"><feDropShadow dx="0" dy="7" stdDeviation="5" flood-color="#8a4a33" flood-opacity="0.35"/></filter>
-<radialGradient id="blush"><stop offset="0" stop-color="#ec8f86" stop-opacity="0.42"/><stop offset="1" stop-color="#ec8f86" stop-opacity="0"/></radialGradient>`,
+    `<radialGradient id="face" cx="0.5" cy="0.42" r="0.62"><stop offset="0" stop-color="${C.skinLight}"/><stop offset="0.62" ` +
+      `stop-color="${C.skin}"/><stop offset="1" stop-color="${C.skinEdge}"/></radialGradient>
+<filter id="chin" x="-0.1" y="-0.1" width="1.2" height="1.3"><feDropShadow dx="0" dy="7" stdDeviation="5" ` +
+      `flood-color="#8a4a33" flood-opacity="0.35"/></filter>
+<radialGradient id="blush"><stop offset="0" stop-color="#ec8f86" stop-opacity="0.42"/><stop offset="1" stop-color="#ec8f86" ` +
+      `stop-opacity="0"/></radialGradient>`,
   ),
 );
 
@@ -116,7 +131,8 @@ const EYE_Y = 318;
 const EYE_L = 254;
 /** Almond of the left eye (viewer's left); outer corner left, inner corner right. */
 const eyeAlmond = (cx, cy) =>
-  `M${cx - 26},${cy + 2} C${cx - 18},${cy - 13} ${cx + 10},${cy - 16} ${cx + 24},${cy + 1} C${cx + 12},${cy + 11} ${cx - 14},${cy + 12} ${cx - 26},${cy + 2} Z`;
+  `M${cx - 26},${cy + 2} C${cx - 18},${cy - 13} ${cx + 10},${cy - 16} ${cx + 24},${cy + 1} ` +
+  `C${cx + 12},${cy + 11} ${cx - 14},${cy + 12} ${cx - 26},${cy + 2} Z`;
 const upperLid = (cx, cy) => `M${cx - 26},${cy + 2} C${cx - 18},${cy - 13} ${cx + 10},${cy - 16} ${cx + 24},${cy + 1}`;
 const almonds = `${eyeAlmond(EYE_L, EYE_Y)} ${mirror(eyeAlmond(EYE_L, EYE_Y))}`;
 
@@ -125,18 +141,22 @@ write(
   svg(
     EYES_BOX,
     `<path fill="url(#sclera)" d="${almonds}"/>`,
-    `<linearGradient id="sclera" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#e3d3cc"/><stop offset="0.45" stop-color="${C.sclera}"/><stop offset="1" stop-color="#f1e9e5"/></linearGradient>`,
+    `<linearGradient id="sclera" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#e3d3cc"/><stop offset="0.45" ` +
+      `stop-color="${C.sclera}"/><stop offset="1" stop-color="#f1e9e5"/></linearGradient>`,
   ),
 );
 const iris = (cx) =>
-  `<circle cx="${cx}" cy="${EYE_Y + 1}" r="12.5" fill="url(#iris)"/><circle cx="${cx}" cy="${EYE_Y + 1}" r="12.5" fill="none" stroke="${C.irisDark}" stroke-width="1.6"/>` +
-  `<circle cx="${cx}" cy="${EYE_Y + 1}" r="5.4" fill="#160c08"/><circle cx="${cx + 4.5}" cy="${EYE_Y - 3.5}" r="3.2" fill="#ffffff" opacity="0.95"/><circle cx="${cx - 4}" cy="${EYE_Y + 5}" r="1.4" fill="#ffffff" opacity="0.6"/>`;
+  `<circle cx="${cx}" cy="${EYE_Y + 1}" r="12.5" fill="url(#iris)"/><circle cx="${cx}" cy="${EYE_Y + 1}" r="12.5" fill="none" ` +
+  `stroke="${C.irisDark}" stroke-width="1.6"/>` +
+  `<circle cx="${cx}" cy="${EYE_Y + 1}" r="5.4" fill="#160c08"/><circle cx="${cx + 4.5}" cy="${EYE_Y - 3.5}" r="3.2" ` +
+  `fill="#ffffff" opacity="0.95"/><circle cx="${cx - 4}" cy="${EYE_Y + 5}" r="1.4" fill="#ffffff" opacity="0.6"/>`;
 write(
   'eyes/iris.svg',
   svg(
     EYES_BOX,
     iris(EYE_L + 1) + iris(2 * CX - EYE_L - 1),
-    `<radialGradient id="iris" cx="0.5" cy="0.55" r="0.55"><stop offset="0" stop-color="#9a6a45"/><stop offset="0.55" stop-color="${C.iris}"/><stop offset="1" stop-color="${C.irisDark}"/></radialGradient>`,
+    `<radialGradient id="iris" cx="0.5" cy="0.55" r="0.55"><stop offset="0" stop-color="#9a6a45"/><stop offset="0.55" ` +
+      `stop-color="${C.iris}"/><stop offset="1" stop-color="${C.irisDark}"/></radialGradient>`,
   ),
 );
 
@@ -157,7 +177,8 @@ ${lashLine(both(upperLid))}${lashLine(both(wing))}`,
 );
 // Half-closed: skin covers the upper half; the lash line follows the lid's edge.
 const halfLid = (cx, cy) =>
-  `M${cx - 28},${cy + 3} C${cx - 18},${cy - 16} ${cx + 10},${cy - 19} ${cx + 26},${cy + 1} C${cx + 12},${cy + 4} ${cx - 14},${cy + 4} ${cx - 28},${cy + 3} Z`;
+  `M${cx - 28},${cy + 3} C${cx - 18},${cy - 16} ${cx + 10},${cy - 19} ${cx + 26},${cy + 1} ` +
+  `C${cx + 12},${cy + 4} ${cx - 14},${cy + 4} ${cx - 28},${cy + 3} Z`;
 const halfEdge = (cx, cy) => `M${cx - 26},${cy + 3} C${cx - 14},${cy + 4} ${cx + 12},${cy + 4} ${cx + 24},${cy + 1}`;
 write(
   'eyes/lids-half.svg',
@@ -169,7 +190,8 @@ ${lashLine(both(halfEdge))}${lashLine(both(wing))}`,
   ),
 );
 const closedLid = (cx, cy) =>
-  `M${cx - 28},${cy + 3} C${cx - 18},${cy - 16} ${cx + 10},${cy - 19} ${cx + 26},${cy + 1} C${cx + 12},${cy + 14} ${cx - 14},${cy + 15} ${cx - 28},${cy + 3} Z`;
+  `M${cx - 28},${cy + 3} C${cx - 18},${cy - 16} ${cx + 10},${cy - 19} ${cx + 26},${cy + 1} ` +
+  `C${cx + 12},${cy + 14} ${cx - 14},${cy + 15} ${cx - 28},${cy + 3} Z`;
 const closedEdge = (cx, cy) => `M${cx - 26},${cy + 3} C${cx - 14},${cy + 12} ${cx + 12},${cy + 11} ${cx + 24},${cy + 2}`;
 write(
   'eyes/lids-closed.svg',
@@ -190,10 +212,17 @@ write(
   'hair-front.svg',
   svg(
     HAIR_FRONT_BOX,
-    `<path fill="url(#hf)" filter="url(#fringe)" d="M336,142 C390,146 428,188 430,252 C434,330 428,410 442,494 C424,506 404,504 394,490 C402,430 410,360 406,300 C402,254 384,224 352,206 C322,216 284,228 250,246 C230,258 214,276 206,302 C198,360 202,420 208,490 C196,504 176,504 160,494 C174,404 166,324 172,252 C180,180 248,136 336,142 Z"/>
-<path fill="none" stroke="${C.hairLight}" stroke-width="3" stroke-linecap="round" opacity="0.55" d="M330,152 C290,160 248,184 222,228 M344,160 C318,176 286,196 258,222 M350,156 C384,170 404,200 414,250"/>
-<path fill="none" stroke="${C.hairDark}" stroke-width="2" stroke-linecap="round" opacity="0.6" d="M336,146 C340,170 346,190 352,206 M186,300 C182,360 184,420 190,480 M416,300 C418,360 420,420 428,484"/>`,
-    `<filter id="fringe" x="-0.1" y="-0.1" width="1.2" height="1.3"><feDropShadow dx="1" dy="4" stdDeviation="4" flood-color="#6b3a28" flood-opacity="0.4"/></filter><linearGradient id="hf" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#4a3028"/><stop offset="0.5" stop-color="${C.hair}"/><stop offset="1" stop-color="${C.hairDark}"/></linearGradient>`,
+    `<path fill="url(#hf)" filter="url(#fringe)" d="M336,142 C390,146 428,188 430,252 C434,330 428,410 442,494 C424,506 ` +
+      `404,504 394,490 C402,430 410,360 406,300 C402,254 384,224 352,206 C322,216 284,228 250,246 C230,258 214,276 206,302 ` +
+      `C198,360 202,420 208,490 C196,504 176,504 160,494 C174,404 166,324 172,252 C180,180 248,136 336,142 Z"/>
+<path fill="none" stroke="${C.hairLight}" stroke-width="3" stroke-linecap="round" opacity="0.55" d="M330,152 C290,160 248,184 ` +
+      `222,228 M344,160 C318,176 286,196 258,222 M350,156 C384,170 404,200 414,250"/>
+<path fill="none" stroke="${C.hairDark}" stroke-width="2" stroke-linecap="round" opacity="0.6" d="M336,146 C340,170 346,190 ` +
+      `352,206 M186,300 C182,360 184,420 190,480 M416,300 C418,360 420,420 428,484"/>`,
+    `<filter id="fringe" x="-0.1" y="-0.1" width="1.2" height="1.3"><feDropShadow dx="1" dy="4" stdDeviation="4" ` +
+      `flood-color="#6b3a28" flood-opacity="0.4"/></filter><linearGradient id="hf" x1="0" y1="0" x2="0" y2="1"><stop ` +
+      `offset="0" stop-color="#4a3028"/><stop offset="0.5" stop-color="${C.hair}"/><stop offset="1" ` +
+      `stop-color="${C.hairDark}"/></linearGradient>`,
   ),
 );
 
@@ -221,9 +250,12 @@ write(
 <circle cx="520" cy="150" r="96" fill="#5b6f93" opacity="0.1"/>
 <circle cx="470" cy="420" r="44" fill="#7088b0" opacity="0.14"/>
 <circle cx="110" cy="520" r="58" fill="#7088b0" opacity="0.12"/>`,
-    `<linearGradient id="bg" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#1b2433"/><stop offset="0.6" stop-color="#151c29"/><stop offset="1" stop-color="#0f141e"/></linearGradient>
-<radialGradient id="halo" cx="0.5" cy="0.42" r="0.5"><stop offset="0" stop-color="#3b4d6b" stop-opacity="0.55"/><stop offset="1" stop-color="#3b4d6b" stop-opacity="0"/></radialGradient>
-<linearGradient id="floor" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#0f141e" stop-opacity="0"/><stop offset="1" stop-color="#0a0e15"/></linearGradient>`,
+    `<linearGradient id="bg" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#1b2433"/><stop offset="0.6" ` +
+      `stop-color="#151c29"/><stop offset="1" stop-color="#0f141e"/></linearGradient>
+<radialGradient id="halo" cx="0.5" cy="0.42" r="0.5"><stop offset="0" stop-color="#3b4d6b" stop-opacity="0.55"/><stop ` +
+      `offset="1" stop-color="#3b4d6b" stop-opacity="0"/></radialGradient>
+<linearGradient id="floor" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#0f141e" stop-opacity="0"/><stop ` +
+      `offset="1" stop-color="#0a0e15"/></linearGradient>`,
   ),
 );
 

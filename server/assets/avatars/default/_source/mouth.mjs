@@ -24,22 +24,41 @@ export function mouth({ open = 0, width = 1, round = 0, smile = 2, teeth = 'uppe
   const ow = hw * (round > 0.4 ? 0.9 : 1);
   // Outer contours.
   const upperOuter =
-    `M${f(L)},${f(cornerY)} C${f(L + ow * 0.35)},${f(innerTop - upperThick * 0.6)} ${f(CX - 14)},${f(innerTop - upperThick - 1)} ${f(CX - 6)},${f(innerTop - upperThick - 1.5)} ` +
-    `C${f(CX - 3)},${f(innerTop - upperThick - 1.5)} ${f(CX - 1.5)},${f(innerTop - upperThick + bowDip - 1.5)} ${CX},${f(innerTop - upperThick + bowDip - 1)} ` +
-    `C${f(CX + 1.5)},${f(innerTop - upperThick + bowDip - 1.5)} ${f(CX + 3)},${f(innerTop - upperThick - 1.5)} ${f(CX + 6)},${f(innerTop - upperThick - 1.5)} ` +
+    `M${f(L)},${f(cornerY)} ` +
+    `C${f(L + ow * 0.35)},${f(innerTop - upperThick * 0.6)} ` +
+    `${f(CX - 14)},${f(innerTop - upperThick - 1)} ${f(CX - 6)},${f(innerTop - upperThick - 1.5)} ` +
+    `C${f(CX - 3)},${f(innerTop - upperThick - 1.5)} ${f(CX - 1.5)},${f(innerTop - upperThick + bowDip - 1.5)} ` +
+    `${CX},${f(innerTop - upperThick + bowDip - 1)} ` +
+    `C${f(CX + 1.5)},${f(innerTop - upperThick + bowDip - 1.5)} ${f(CX + 3)},${f(innerTop - upperThick - 1.5)} ` +
+    `${f(CX + 6)},${f(innerTop - upperThick - 1.5)} ` +
     `C${f(CX + 14)},${f(innerTop - upperThick - 1)} ${f(R - ow * 0.35)},${f(innerTop - upperThick * 0.6)} ${f(R)},${f(cornerY)}`;
   const innerTopCurve = (dir) =>
     dir > 0
-      ? `C${f(R - hw * 0.3)},${f(innerTop + (open > 0.05 ? -1 : 1))} ${f(CX + hw * 0.4)},${f(innerTop)} ${CX},${f(innerTop)} C${f(CX - hw * 0.4)},${f(innerTop)} ${f(L + hw * 0.3)},${f(innerTop + (open > 0.05 ? -1 : 1))} ${f(L)},${f(cornerY)}`
+      ? `C${f(R - hw * 0.3)},${f(innerTop + (open > 0.05 ? -1 : 1))} ${f(CX + hw * 0.4)},${f(innerTop)} ${CX},${f(innerTop)} ` +
+        `C${f(CX - hw * 0.4)},${f(innerTop)} ${f(L + hw * 0.3)},${f(innerTop + (open > 0.05 ? -1 : 1))} ${f(L)},${f(cornerY)}`
       : '';
-  const innerBotPath = `M${f(L)},${f(cornerY)} C${f(L + hw * 0.3)},${f(innerBot)} ${f(CX - hw * 0.45)},${f(innerBot + 1)} ${CX},${f(innerBot + 1)} C${f(CX + hw * 0.45)},${f(innerBot + 1)} ${f(R - hw * 0.3)},${f(innerBot)} ${f(R)},${f(cornerY)}`;
-  const lowerOuterBack = `C${f(R - ow * 0.25)},${f(innerBot + lowerThick + 2)} ${f(CX + 10)},${f(innerBot + lowerThick + 3)} ${CX},${f(innerBot + lowerThick + 3)} C${f(CX - 10)},${f(innerBot + lowerThick + 3)} ${f(L + ow * 0.25)},${f(innerBot + lowerThick + 2)} ${f(L)},${f(cornerY)} Z`;
+  const innerBotPath =
+    `M${f(L)},${f(cornerY)} ` +
+    `C${f(L + hw * 0.3)},${f(innerBot)} ${f(CX - hw * 0.45)},${f(innerBot + 1)} ${CX},${f(innerBot + 1)} ` +
+    `C${f(CX + hw * 0.45)},${f(innerBot + 1)} ${f(R - hw * 0.3)},${f(innerBot)} ${f(R)},${f(cornerY)}`;
+  const lowerOuterBack =
+    `C${f(R - ow * 0.25)},${f(innerBot + lowerThick + 2)} ${f(CX + 10)},${f(innerBot + lowerThick + 3)} ` +
+    `${CX},${f(innerBot + lowerThick + 3)} ` +
+    `C${f(CX - 10)},${f(innerBot + lowerThick + 3)} ${f(L + ow * 0.25)},${f(innerBot + lowerThick + 2)} ${f(L)},${f(cornerY)} Z`;
 
   const upperLip = `${upperOuter} ${innerTopCurve(1)} Z`;
-  const opening = `M${f(L)},${f(cornerY)} C${f(L + hw * 0.3)},${f(innerTop - 1)} ${f(CX - hw * 0.4)},${f(innerTop)} ${CX},${f(innerTop)} C${f(CX + hw * 0.4)},${f(innerTop)} ${f(R - hw * 0.3)},${f(innerTop - 1)} ${f(R)},${f(cornerY)} C${f(R - hw * 0.3)},${f(innerBot)} ${f(CX + hw * 0.45)},${f(innerBot + 1)} ${CX},${f(innerBot + 1)} C${f(CX - hw * 0.45)},${f(innerBot + 1)} ${f(L + hw * 0.3)},${f(innerBot)} ${f(L)},${f(cornerY)} Z`;
+  const opening =
+    `M${f(L)},${f(cornerY)} ` +
+    `C${f(L + hw * 0.3)},${f(innerTop - 1)} ${f(CX - hw * 0.4)},${f(innerTop)} ${CX},${f(innerTop)} ` +
+    `C${f(CX + hw * 0.4)},${f(innerTop)} ${f(R - hw * 0.3)},${f(innerTop - 1)} ${f(R)},${f(cornerY)} ` +
+    `C${f(R - hw * 0.3)},${f(innerBot)} ${f(CX + hw * 0.45)},${f(innerBot + 1)} ${CX},${f(innerBot + 1)} ` +
+    `C${f(CX - hw * 0.45)},${f(innerBot + 1)} ${f(L + hw * 0.3)},${f(innerBot)} ${f(L)},${f(cornerY)} Z`;
   let lowerLip = `${innerBotPath.replace(/^M[^C]+/, `M${f(L)},${f(cornerY)} `)} ${lowerOuterBack}`;
   // Lower lip goes from the left corner along the inner edge to the right corner, then back along the outer edge.
-  lowerLip = `M${f(L)},${f(cornerY)} C${f(L + hw * 0.3)},${f(innerBot)} ${f(CX - hw * 0.45)},${f(innerBot + 1)} ${CX},${f(innerBot + 1)} C${f(CX + hw * 0.45)},${f(innerBot + 1)} ${f(R - hw * 0.3)},${f(innerBot)} ${f(R)},${f(cornerY)} ${lowerOuterBack}`;
+  lowerLip =
+    `M${f(L)},${f(cornerY)} ` +
+    `C${f(L + hw * 0.3)},${f(innerBot)} ${f(CX - hw * 0.45)},${f(innerBot + 1)} ${CX},${f(innerBot + 1)} ` +
+    `C${f(CX + hw * 0.45)},${f(innerBot + 1)} ${f(R - hw * 0.3)},${f(innerBot)} ${f(R)},${f(cornerY)} ${lowerOuterBack}`;
 
   let inside = '';
   if (gap > 1.2) {
@@ -50,12 +69,14 @@ export function mouth({ open = 0, width = 1, round = 0, smile = 2, teeth = 'uppe
       parts.push(`<ellipse cx="${CX}" cy="${f(innerTop + gap * 0.55)}" rx="${f(hw * 0.55)}" ry="${f(gap * 0.45)}" fill="${C.tongue}"/>`);
     if (teeth === 'upper' || teeth === 'both') {
       parts.push(
-        `<rect x="${f(L + 4)}" y="${f(innerTop - 4)}" width="${f(2 * hw - 8)}" height="${f(Math.min(7.5, gap * 0.45) + 4)}" rx="3" fill="${C.teeth}"/>`,
+        `<rect x="${f(L + 4)}" y="${f(innerTop - 4)}" width="${f(2 * hw - 8)}" height="${f(Math.min(7.5, gap * 0.45) + 4)}" ` +
+          `rx="3" fill="${C.teeth}"/>`,
       );
     }
     if (teeth === 'both')
       parts.push(
-        `<rect x="${f(L + 8)}" y="${f(innerBot - Math.min(5, gap * 0.3))}" width="${f(2 * hw - 16)}" height="8" rx="3" fill="${C.teeth}" opacity="0.92"/>`,
+        `<rect x="${f(L + 8)}" y="${f(innerBot - Math.min(5, gap * 0.3))}" width="${f(2 * hw - 16)}" height="8" rx="3" ` +
+          `fill="${C.teeth}" opacity="0.92"/>`,
       );
     if (tongue === 'tip')
       parts.push(`<ellipse cx="${CX}" cy="${f(innerTop + gap * 0.62)}" rx="${f(hw * 0.45)}" ry="${f(gap * 0.42)}" fill="${C.tongue}"/>`);
@@ -64,20 +85,31 @@ export function mouth({ open = 0, width = 1, round = 0, smile = 2, teeth = 'uppe
   const upperFill = bite ? C.lipUpper : 'url(#lipU)';
   const lowerShape = bite
     ? // Lower lip drawn up under the upper teeth: a flatter, thinner band.
-      `<path fill="url(#lipL)" d="M${f(L + 2)},${f(cornerY + 1)} C${f(L + hw * 0.3)},${f(innerBot - 1)} ${f(R - hw * 0.3)},${f(innerBot - 1)} ${f(R - 2)},${f(cornerY + 1)} C${f(R - hw * 0.3)},${f(innerBot + 9)} ${f(L + hw * 0.3)},${f(innerBot + 9)} ${f(L + 2)},${f(cornerY + 1)} Z"/>`
+      `<path fill="url(#lipL)" d="M${f(L + 2)},${f(cornerY + 1)} ` +
+      `C${f(L + hw * 0.3)},${f(innerBot - 1)} ${f(R - hw * 0.3)},${f(innerBot - 1)} ${f(R - 2)},${f(cornerY + 1)} ` +
+      `C${f(R - hw * 0.3)},${f(innerBot + 9)} ${f(L + hw * 0.3)},${f(innerBot + 9)} ${f(L + 2)},${f(cornerY + 1)} Z"/>`
     : `<path fill="url(#lipL)" d="${lowerLip}"/>`;
   const seam =
     gap <= 1.2
-      ? `<path fill="none" stroke="${C.lipLine}" stroke-width="2" stroke-linecap="round" d="M${f(L + 1)},${f(cornerY)} C${f(L + hw * 0.35)},${f(cy + 1.5)} ${f(R - hw * 0.35)},${f(cy + 1.5)} ${f(R - 1)},${f(cornerY)}"/>`
+      ? `<path fill="none" stroke="${C.lipLine}" stroke-width="2" stroke-linecap="round" d="M${f(L + 1)},${f(cornerY)} ` +
+        `C${f(L + hw * 0.35)},${f(cy + 1.5)} ${f(R - hw * 0.35)},${f(cy + 1.5)} ${f(R - 1)},${f(cornerY)}"/>`
       : '';
-  const dimples = `<path fill="none" stroke="${C.skinShade}" stroke-width="1.6" stroke-linecap="round" opacity="${smile > 3 ? 0.45 : 0}" d="M${f(L - 4)},${f(cornerY - 3)} C${f(L - 7)},${f(cornerY)} ${f(L - 6)},${f(cornerY + 4)} ${f(L - 3)},${f(cornerY + 6)} M${f(R + 4)},${f(cornerY - 3)} C${f(R + 7)},${f(cornerY)} ${f(R + 6)},${f(cornerY + 4)} ${f(R + 3)},${f(cornerY + 6)}"/>`;
-  const highlight = `<ellipse cx="${CX + 3}" cy="${f(innerBot + lowerThick * 0.45)}" rx="${f(hw * 0.32)}" ry="${f(Math.max(1.2, lowerThick * 0.18))}" fill="#ffffff" opacity="0.28"/>`;
+  const dimples =
+    `<path fill="none" stroke="${C.skinShade}" stroke-width="1.6" stroke-linecap="round" ` +
+    `opacity="${smile > 3 ? 0.45 : 0}" d="M${f(L - 4)},${f(cornerY - 3)} ` +
+    `C${f(L - 7)},${f(cornerY)} ${f(L - 6)},${f(cornerY + 4)} ${f(L - 3)},${f(cornerY + 6)} M${f(R + 4)},${f(cornerY - 3)} ` +
+    `C${f(R + 7)},${f(cornerY)} ${f(R + 6)},${f(cornerY + 4)} ${f(R + 3)},${f(cornerY + 6)}"/>`;
+  const highlight =
+    `<ellipse cx="${CX + 3}" cy="${f(innerBot + lowerThick * 0.45)}" rx="${f(hw * 0.32)}" ` +
+    `ry="${f(Math.max(1.2, lowerThick * 0.18))}" fill="#ffffff" opacity="0.28"/>`;
   return svg(
     MOUTH_BOX,
     `${inside}${lowerShape}<path fill="${upperFill}" d="${upperLip}"/>${seam}${bite ? '' : highlight}${dimples}`,
     `<clipPath id="open"><path d="${opening}"/></clipPath>
-<linearGradient id="lipU" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${C.lipUpper}"/><stop offset="1" stop-color="#a44c53"/></linearGradient>
-<linearGradient id="lipL" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#b85f63"/><stop offset="1" stop-color="${C.lipLower}"/></linearGradient>`,
+<linearGradient id="lipU" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${C.lipUpper}"/><stop offset="1" ` +
+      `stop-color="#a44c53"/></linearGradient>
+<linearGradient id="lipL" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#b85f63"/><stop offset="1" ` +
+      `stop-color="${C.lipLower}"/></linearGradient>`,
   );
 }
 
