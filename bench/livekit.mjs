@@ -100,7 +100,8 @@ const site = createServer((request, response) => {
   response
     .writeHead(200, { 'content-type': 'text/html' })
     .end(
-      `<!doctype html><html><body style="margin:0"><div id="dh" style="width:360px;height:540px"></div><script src="${sdkServer}/sdk/dhkit.umd.js"></script></body></html>`,
+      `<!doctype html><html><body style="margin:0"><div id="dh" style="width:360px;height:540px"></div><script ` +
+        `src="${sdkServer}/sdk/dhkit.umd.js"></script></body></html>`,
     );
 });
 await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));

@@ -7,7 +7,10 @@ import { expect, test } from './fixtures.js';
 
 test('a blocked answer-renderer chunk emits error CHUNK_LOAD_FAILED; the answer still shows as text', async ({ page, server }) => {
   // Only the bundle's own URL is allowed as script: the chunk beside it is refused by the browser.
-  const csp = `default-src 'self'; script-src 'self' ${server.url}/sdk/dhkit.umd.js; style-src 'self'; connect-src 'self' ${server.url} ${server.url.replace(/^http/, 'ws')}; img-src 'self' ${server.url} data:; media-src 'self' ${server.url} blob:`;
+  const csp =
+    `default-src 'self'; script-src 'self' ${server.url}/sdk/dhkit.umd.js; style-src 'self'; connect-src ` +
+    `'self' ${server.url} ${server.url.replace(/^http/, 'ws')}; img-src 'self' ${server.url} data:; media-src ` +
+    `'self' ${server.url} blob:`;
   const onceCode = await server.onceCode();
   const site = createServer((request, response) => {
     if (request.url === '/page.js') {
@@ -19,7 +22,8 @@ DHKit.create({ serverAddress: ${JSON.stringify(server.url)}, robotId: 'demo', on
     }
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
     response.end(
-      `<!doctype html><meta charset="utf-8"><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script><script src="/page.js"></script>`,
+      `<!doctype html><meta charset="utf-8"><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script><script ` +
+        `src="/page.js"></script>`,
     );
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));

@@ -85,7 +85,8 @@ async function buildApps(serverUrl: string): Promise<void> {
     write(`src/${main}`, source);
     write(
       `public/${framework}.html`,
-      `<!doctype html><meta charset="utf-8"><link rel="stylesheet" href="/app.css"><div id="app"></div><script type="module" src="/${framework}/${main.replace(/\.tsx?$/, '.js')}"></script>`,
+      `<!doctype html><meta charset="utf-8"><link rel="stylesheet" href="/app.css"><div id="app"></div><script type="module" ` +
+        `src="/${framework}/${main.replace(/\.tsx?$/, '.js')}"></script>`,
     );
     await build({
       entryPoints: [path.join(appDir, 'src', main)],
@@ -112,7 +113,9 @@ async function buildApps(serverUrl: string): Promise<void> {
 /** The app's origin: its files under a strict CSP, and the backend route the snippets fetch once-codes from. */
 async function startApp(server: TestServer): Promise<{ url: string; close(): Promise<void> }> {
   const ws = server.url.replace(/^http/, 'ws');
-  const csp = `default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ${server.url} ${ws}; img-src 'self' ${server.url} data: blob:; media-src 'self' ${server.url} blob:`;
+  const csp =
+    `default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ${server.url} ${ws}; img-src ` +
+    `'self' ${server.url} data: blob:; media-src 'self' ${server.url} blob:`;
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
   const app = http.createServer(async (request, response) => {
     const pathname = new URL(request.url ?? '/', 'http://app').pathname;

@@ -62,7 +62,9 @@ export const test = base.extend<{ blankPage: Page }, { server: TestServer }>({
 /** A tiny static site on another loopback port: the customer's page that embeds the SDK. */
 export async function startSite(serverUrl: string) {
   const wsUrl = serverUrl.replace(/^http/, 'ws');
-  const csp = `default-src 'self'; script-src 'self' ${serverUrl}; style-src 'self'; img-src 'self' ${serverUrl} data:; media-src 'self' ${serverUrl} blob:; connect-src 'self' ${serverUrl} ${wsUrl}`;
+  const csp =
+    `default-src 'self'; script-src 'self' ${serverUrl}; style-src 'self'; img-src 'self' ${serverUrl} data:; ` +
+    `media-src 'self' ${serverUrl} blob:; connect-src 'self' ${serverUrl} ${wsUrl}`;
   const files: Record<string, [string, string]> = {
     '/blank': [
       'text/html; charset=utf-8',

@@ -11,7 +11,9 @@ const HAN = /[\u4e00-\u9fff]/;
 /** The customer's site: the page, its once-code backend, a strict CSP. */
 async function startSite(server: TestServer) {
   const wsUrl = server.url.replace(/^http/, 'ws');
-  const csp = `default-src 'self'; script-src 'self' ${server.url}; style-src 'self'; img-src 'self' ${server.url} data:; media-src 'self' ${server.url} blob:; connect-src 'self' ${server.url} ${wsUrl}`;
+  const csp =
+    `default-src 'self'; script-src 'self' ${server.url}; style-src 'self'; img-src 'self' ${server.url} data:; ` +
+    `media-src 'self' ${server.url} blob:; connect-src 'self' ${server.url} ${wsUrl}`;
   const read = (file: string) => readFileSync(new URL(`./metastudio-page/${file}`, import.meta.url), 'utf8');
   const files: Record<string, [string, string]> = {
     '/': ['text/html; charset=utf-8', read('index.html').replace('{{SDK_URL}}', `${server.url}/sdk/hwics.umd.js`)],

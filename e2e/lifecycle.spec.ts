@@ -79,7 +79,8 @@ async function startSite() {
     response
       .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
       .end(
-        `<!doctype html><html><head><meta charset="utf-8"><title>lifecycle</title></head><body><div id="dh" style="width:320px;height:480px"></div><script src="${sdk}/sdk/dhkit.umd.js"></script></body></html>`,
+        `<!doctype html><html><head><meta charset="utf-8"><title>lifecycle</title></head><body><div id="dh" ` +
+          `style="width:320px;height:480px"></div><script src="${sdk}/sdk/dhkit.umd.js"></script></body></html>`,
       );
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

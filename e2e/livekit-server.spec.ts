@@ -40,7 +40,8 @@ test.beforeAll(async () => {
     response
       .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
       .end(
-        '<!doctype html><html><head><meta charset="utf-8"><title>lk</title></head><body><script src="/livekit-client.umd.js"></script></body></html>',
+        '<!doctype html><html><head><meta charset="utf-8"><title>lk</title></head><body><script ' +
+          'src="/livekit-client.umd.js"></script></body></html>',
       );
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
@@ -299,33 +300,36 @@ test('a full reconnect (server asks with LeaveRequest RECONNECT) joins again and
   await viewer.close();
 });
 
-test('a visitor token past its lifetime: the joined visitor reconnects with the token LiveKit refreshed; the copied one is refused', async () => {
-  test.setTimeout(90_000);
-  const viewer = await openPage('viewer');
-  const avatar = await openPage('avatar');
-  await joinAsPublisher(avatar, livekit.url, await token('avatar', { canSubscribe: false }));
-  // The token dhkit hands a visitor at admission (subscribe only, short-lived).
-  const settings = { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret };
-  const copied = await visitorToken(settings, roomName, 'visitor');
-  await joinAsSubscriber(viewer, livekit.url, copied);
-  await expect.poll(async () => (await seen(viewer)).width, { timeout: 20_000 }).toBe(320);
+test(
+  'a visitor token past its lifetime: the joined visitor reconnects with the token LiveKit refreshed; the copied one is ' + 'refused',
+  async () => {
+    test.setTimeout(90_000);
+    const viewer = await openPage('viewer');
+    const avatar = await openPage('avatar');
+    await joinAsPublisher(avatar, livekit.url, await token('avatar', { canSubscribe: false }));
+    // The token dhkit hands a visitor at admission (subscribe only, short-lived).
+    const settings = { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret };
+    const copied = await visitorToken(settings, roomName, 'visitor');
+    await joinAsSubscriber(viewer, livekit.url, copied);
+    await expect.poll(async () => (await seen(viewer)).width, { timeout: 20_000 }).toBe(320);
 
-  await livekit.advanceClock(VISITOR_TOKEN_TTL_SECONDS + 60);
-  const validate = await fetch(`${livekit.httpUrl}/rtc/validate?access_token=${encodeURIComponent(copied)}`);
-  expect(validate.status).toBe(401);
-  expect(await validate.text()).toMatch(/expired/);
+    await livekit.advanceClock(VISITOR_TOKEN_TTL_SECONDS + 60);
+    const validate = await fetch(`${livekit.httpUrl}/rtc/validate?access_token=${encodeURIComponent(copied)}`);
+    expect(validate.status).toBe(401);
+    expect(await validate.text()).toMatch(/expired/);
 
-  livekit.requestReconnect(roomName, 'visitor');
-  await expect
-    .poll(async () => (await seen(viewer)).events, { timeout: 30_000 })
-    .toEqual(expect.arrayContaining(['Reconnecting', 'Reconnected']));
-  expect((await seen(viewer)).events.filter((e) => e === 'TrackSubscribed:video').length).toBe(2);
-  const after = await seen(viewer);
-  await expect.poll(async () => (await seen(viewer)).frames, { timeout: 10_000 }).toBeGreaterThan(after.frames + 10);
+    livekit.requestReconnect(roomName, 'visitor');
+    await expect
+      .poll(async () => (await seen(viewer)).events, { timeout: 30_000 })
+      .toEqual(expect.arrayContaining(['Reconnecting', 'Reconnected']));
+    expect((await seen(viewer)).events.filter((e) => e === 'TrackSubscribed:video').length).toBe(2);
+    const after = await seen(viewer);
+    await expect.poll(async () => (await seen(viewer)).frames, { timeout: 10_000 }).toBeGreaterThan(after.frames + 10);
 
-  await avatar.close();
-  await viewer.close();
-});
+    await avatar.close();
+    await viewer.close();
+  },
+);
 
 test('permissions: data from a participant without canPublishData is dropped; the server can still address it', async () => {
   const viewer = await openPage('viewer');

@@ -51,14 +51,17 @@ test('the streamed avatar shows, speaks an answer with captions in step, and sto
   expect(peak(answered.loudness, spokenAt, start.t - 150)).toBeLessThan(0.01);
   const firstSound = answered.loudness.find(([t, rms]: [number, number]) => t >= spokenAt && rms > 0.01)?.[0] ?? NaN;
   console.log(
-    `[livekit] create() → first video frame ${Math.round(answered.firstFrameMs)} ms (create() resolved after ${Math.round(createMs)} ms); ` +
+    `[livekit] create() → first video frame ${Math.round(answered.firstFrameMs)} ms (create() resolved ` +
+      `after ${Math.round(createMs)} ms); ` +
       `utterance → speakingStart ${Math.round(start.t - spokenAt)} ms, → first audible sample ${Math.round(firstSound - spokenAt)} ms`,
   );
 
   // Interrupt: the voice stops within a moment.
   const { chatId: longChat } = await page.evaluate(() =>
     (window as any).dh.sendDrivenText({
-      text: 'This sentence is long, and it goes on and on, so that there is plenty of time to cut it off in the middle of what it says. Nobody hears this one. Nor this.',
+      text:
+        'This sentence is long, and it goes on and on, so that there is plenty of time to cut it off in the middle of what ' +
+        'it says. Nobody hears this one. Nor this.',
     }),
   );
   await page.waitForFunction(

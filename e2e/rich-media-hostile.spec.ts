@@ -96,7 +96,9 @@ test.describe('rich media answers', () => {
   });
 
   test('works where Trusted Types are enforced, through the dhkit policy', async ({ page, server }) => {
-    const csp = `default-src 'self'; script-src 'self' ${server.url}; style-src 'self'; img-src 'self' ${server.url}; require-trusted-types-for 'script'; trusted-types dhkit lit-html`;
+    const csp =
+      `default-src 'self'; script-src 'self' ${server.url}; style-src 'self'; img-src 'self' ${server.url}; ` +
+      `require-trusted-types-for 'script'; trusted-types dhkit lit-html`;
     const site = await startPage(server.url, csp);
     const violations: string[] = [];
     page.on('console', (message) => {

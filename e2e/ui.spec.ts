@@ -176,11 +176,13 @@ test.describe('built-in UI', () => {
 /** A page without CSP (axe-core is injected as a script) that embeds the SDK in a given layout. */
 async function startLayoutPage(serverUrl: string, css: string) {
   const site = createServer((_request, response) => {
-    response
-      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-      .end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>dhkit layout</title>
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" ` +
+        `content="width=device-width"><title>dhkit layout</title>
 <style>html,body{margin:0;height:100%;font-family:sans-serif} ${css}</style></head>
-<body><main><h1 class="page-title">Example site</h1><div id="dh"></div></main><script src="${serverUrl}/sdk/dhkit.umd.js"></script></body></html>`);
+<body><main><h1 class="page-title">Example site</h1><div id="dh"></div></main><script ` +
+        `src="${serverUrl}/sdk/dhkit.umd.js"></script></body></html>`,
+    );
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   return {
@@ -194,7 +196,10 @@ const LAYOUTS = [
   {
     name: 'widget',
     viewport: { width: 1280, height: 800 },
-    css: 'body{background:#f1f5f9} .page-title{margin:24px} #dh{position:fixed;right:24px;bottom:24px;width:400px;height:640px;border-radius:18px;box-shadow:0 12px 40px rgba(0,0,0,.25)}',
+    css:
+      'body{background:#f1f5f9} .page-title{margin:24px} ' +
+      '#dh{position:fixed;right:24px;bottom:24px;width:400px;height:640px;border-radius:18px;box-shadow:0 12px 40px ' +
+      'rgba(0,0,0,.25)}',
   },
   { name: 'kiosk', viewport: { width: 1080, height: 1920 }, css: '.page-title{display:none} #dh{position:fixed;inset:0}' },
 ] as const;

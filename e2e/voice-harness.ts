@@ -70,8 +70,13 @@ export async function startVoiceHarness(adminKey: string): Promise<VoiceHarness>
   });
   // The VAD's WebAssembly needs 'wasm-unsafe-eval' (compiling wasm, not eval of JavaScript); its Worker, started
   // from another origin than the server's, needs 'worker-src blob:' (a one-line module that imports the server's file).
-  const csp = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' ${server.url}; worker-src blob:; style-src 'self'; img-src 'self' ${server.url} data:; media-src 'self' blob:; connect-src 'self' ${server.url} ${server.url.replace('http', 'ws')}`;
-  const page = `<!doctype html><html><head><meta charset="utf-8"></head><body><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script></body></html>`;
+  const csp =
+    `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' ${server.url}; worker-src blob:; style-src 'self'; ` +
+    `img-src 'self' ${server.url} data:; media-src 'self' blob:; connect-src ` +
+    `'self' ${server.url} ${server.url.replace('http', 'ws')}`;
+  const page =
+    `<!doctype html><html><head><meta charset="utf-8"></head><body><div id="dh"></div><script ` +
+    `src="${server.url}/sdk/dhkit.umd.js"></script></body></html>`;
   const http = createServer((request, response) => {
     if (request.url !== '/') return void response.writeHead(404).end();
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp }).end(page);

@@ -8,7 +8,8 @@ export async function serveVisitorSite(serverUrl) {
     response
       .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
       .end(
-        `<!doctype html><style>#dh{width:360px;height:540px}</style><div id="dh"></div><script src="${serverUrl}/sdk/dhkit.umd.js"></script>`,
+        `<!doctype html><style>#dh{width:360px;height:540px}</style><div id="dh"></div><script ` +
+          `src="${serverUrl}/sdk/dhkit.umd.js"></script>`,
       ),
   );
   await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));

@@ -51,7 +51,9 @@ export const server = createServer(async (request, response) => {
   const ws = DHKIT_URL.replace(/^http/, 'ws');
   response.writeHead(200, {
     'content-type': file[1],
-    'content-security-policy': `default-src 'self'; script-src 'self' ${DHKIT_URL}; style-src 'self'; connect-src 'self' ${DHKIT_URL} ${ws}; img-src 'self' ${DHKIT_URL} data:; media-src 'self' ${DHKIT_URL} blob:`,
+    'content-security-policy':
+      `default-src 'self'; script-src 'self' ${DHKIT_URL}; style-src 'self'; connect-src ` +
+      `'self' ${DHKIT_URL} ${ws}; img-src 'self' ${DHKIT_URL} data:; media-src 'self' ${DHKIT_URL} blob:`,
   });
   const html =
     file[0] === 'index.html'

@@ -49,7 +49,10 @@ export const server = createServer(async (request, response) => {
   response.writeHead(200, {
     'content-type': file[1],
     // The SDK works under a strict policy: no inline script or style, no eval.
-    'content-security-policy': `default-src 'self'; script-src 'self' ${DHKIT_URL}; style-src 'self'; connect-src 'self' ${DHKIT_URL} ${DHKIT_URL.replace(/^http/, 'ws')}; img-src 'self' ${DHKIT_URL} data:; media-src 'self' ${DHKIT_URL} blob:`,
+    'content-security-policy':
+      `default-src 'self'; script-src 'self' ${DHKIT_URL}; style-src 'self'; connect-src ` +
+      `'self' ${DHKIT_URL} ${DHKIT_URL.replace(/^http/, 'ws')}; img-src 'self' ${DHKIT_URL} data:; media-src ` +
+      `'self' ${DHKIT_URL} blob:`,
   });
   response.end(file[0] === 'index.html' ? body.toString().replaceAll('{{DHKIT_URL}}', DHKIT_URL) : body);
 });

@@ -32,7 +32,8 @@ function onceCodeRate(env: NodeJS.ProcessEnv) {
   return perSecond === undefined ? {} : { onceCodeRate: { perSecond, burst: Math.max(10, perSecond * 10) } };
 }
 
-const USAGE = `Usage:
+const USAGE =
+  `Usage:
   dhkit serve [--port N] [--host H] [--data DIR] [--no-demo] [--workers N]   (N > 1: N processes on one port, PostgreSQL only)
   dhkit once-code <robotId> [--ttl SECONDS] [--data DIR]
   dhkit kb import <robotId> <file.csv|file.json> [--replace] [--data DIR]
@@ -48,7 +49,8 @@ DHKIT_DATABASE_URL (postgres://… instead of SQLite in the data dir), DHKIT_DAT
 process, 10), DHKIT_DEMO (1, at every start; 0 or
 --no-demo turns the demo off: do so in production), DHKIT_LOG_LEVEL (info), DHKIT_MAX_SESSIONS (10000 per process),
 DHKIT_LEASE_TTL_SECONDS (30), DHKIT_ONCE_CODE_RATE (once-codes per second per robot, 100),
-DHKIT_WORKERS (1), DHKIT_PUBLIC_URL (the origin in URLs handed to renderers; default the listen address), DHKIT_TRUST_PROXY (0; 1 behind a reverse proxy that sets X-Forwarded-For), DHKIT_ANALYTICS_DAYS (days the
+DHKIT_WORKERS (1), DHKIT_PUBLIC_URL (the origin in URLs handed to renderers; default the listen address), DHKIT_TRUST_PROXY ` +
+  `(0; 1 behind a reverse proxy that sets X-Forwarded-For), DHKIT_ANALYTICS_DAYS (days the
 question log keeps, 90; 0 records none), DHKIT_METRICS_TOKEN (a bearer token that may read /metrics besides the admin key)`;
 
 class UsageError extends Error {}

@@ -67,7 +67,8 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /** One OpenAI chat.completion.chunk event. */
 export function openAiEvent(content: string | null, finishReason: string | null = null): string {
-  return `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finishReason }] })}\n\n`;
+  const choice = { index: 0, delta: content === null ? {} : { content }, finish_reason: finishReason };
+  return `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [choice] })}\n\n`;
 }
 
 /** Streams `tokens` as an OpenAI SSE reply: after `firstDelayMs`, one token every `gapMs`, then [DONE]. */

@@ -52,7 +52,8 @@ function addFont(objects: string[], font: CjkPdfFont, text: string): { id: numbe
         `/Supplement 0 >> /FontDescriptor ${fontDescriptor} 0 R /DW 1000 >>`,
     );
     const id = objects.push(
-      `<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [${cidFont} 0 R] /ToUnicode ${toUnicode} 0 R >>`,
+      `<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [${cidFont} 0 R] ` +
+        `/ToUnicode ${toUnicode} 0 R >>`,
     );
     return { id, encode: (line) => [...line].map((char) => hex4(ids.get(char)!)).join('') };
   }

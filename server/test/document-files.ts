@@ -68,11 +68,15 @@ function paragraphXml(p: Exclude<DocxParagraph, { table: string[][] }>): string 
   return `<w:p>${style}${run}</w:p>`;
 }
 
+function tableCellXml(text: string): string {
+  return `<w:tc>${paragraphXml({ text })}</w:tc>`;
+}
+
 export async function docxFile(paragraphs: DocxParagraph[]): Promise<Buffer> {
   const body = paragraphs
     .map((p) =>
       'table' in p
-        ? `<w:tbl>${p.table.map((row) => `<w:tr>${row.map((cell) => `<w:tc>${paragraphXml({ text: cell })}</w:tc>`).join('')}</w:tr>`).join('')}</w:tbl>`
+        ? `<w:tbl>${p.table.map((row) => `<w:tr>${row.map((cell) => tableCellXml(cell)).join('')}</w:tr>`).join('')}</w:tbl>`
         : paragraphXml(p),
     )
     .join('');
@@ -85,18 +89,22 @@ export async function docxFile(paragraphs: DocxParagraph[]): Promise<Buffer> {
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
       '<Default Extension="xml" ContentType="application/xml"/>' +
-      '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>' +
-      '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>',
+      '<Override PartName="/word/document.xml" ' +
+      'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>' +
+      '<Override PartName="/word/styles.xml" ' +
+      'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/></Types>',
   );
   zip.file(
     '_rels/.rels',
     '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" ' +
+      'Target="word/document.xml"/></Relationships>',
   );
   zip.file(
     'word/_rels/document.xml.rels',
     '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>',
+      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" ' +
+      'Target="styles.xml"/></Relationships>',
   );
   zip.file('word/styles.xml', `<?xml version="1.0" encoding="UTF-8"?><w:styles ${W}>${styles}</w:styles>`);
   zip.file('word/document.xml', `<?xml version="1.0" encoding="UTF-8"?><w:document ${W}><w:body>${body}</w:body></w:document>`);

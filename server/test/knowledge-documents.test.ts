@@ -133,7 +133,8 @@ describe('POST /v1/robots/:id/knowledge/documents', () => {
       '<h3>Do you sell tickets at the door?</h3><p>Yes, <a href="https://x.example/prices">see prices</a>.</p>' +
       '<table><tr><th>Type</th><th>Price</th></tr><tr><td>Adult</td><td>10</td></tr></table>' +
       '<dl><dt>Where is the cafe?</dt><dd><p>Second floor.</p><img src="https://cdn.example/cafe.jpg" alt="Cafe"></dd></dl>' +
-      '<details><summary>Is there wifi?</summary><p>Yes, free.</p><p><img src="data:image/png;base64,AAAA" alt="Router"></p></details></body></html>';
+      '<details><summary>Is there wifi?</summary><p>Yes, free.</p><p><img src="data:image/png;base64,AAAA" ' +
+      'alt="Router"></p></details></body></html>';
     const response = await send(server, importUrl('html', 'name=faq.html'), html, 'text/html; charset=utf-8');
     expect(response.status).toBe(201);
     expect(response.json.entries.map((e: any) => [e.question, e.answer])).toEqual([
@@ -150,7 +151,8 @@ describe('POST /v1/robots/:id/knowledge/documents', () => {
   it('plain text: question lines and Q:/A: pairs', async () => {
     await newRobot(server, 'txt');
     const text =
-      'Museum FAQ\n\nWhen do you open?\nAt nine.\nEvery day.\n\nQ: Is there parking?\nA: Yes.\nQ: Can I eat inside?\nA: Only in the cafe.\n';
+      'Museum FAQ\n\nWhen do you open?\nAt nine.\nEvery day.\n\nQ: Is there parking?\nA: Yes.\nQ: Can I eat inside?\nA: Only ' +
+      'in the cafe.\n';
     const response = await send(server, importUrl('txt', 'name=faq.txt'), text, 'application/octet-stream');
     expect(response.json.entries.map((e: any) => [e.question, e.answer])).toEqual([
       ['When do you open?', 'At nine.\nEvery day.'],
@@ -188,36 +190,40 @@ describe('POST /v1/robots/:id/knowledge/documents', () => {
   });
 
   for (const font of ['identity', 'unigb'] as const) {
-    it(`Chinese PDF (${font === 'identity' ? 'Identity-H with a ToUnicode map' : 'predefined UniGB-UCS2-H CMap'}): questions, answers, tags`, async () => {
-      const robot = `pdf-zh-${font}`;
-      await newRobot(server, robot);
-      const pdf = cjkPdfFile(
-        [
-          { text: '参观须知', size: 18 },
-          { text: '' },
-          { text: '博物馆几点开门？' },
-          { text: '每天上午九点开门，周一闭馆。' },
-          { text: '' },
-          { text: '可以带宠物进馆吗？' },
-          { text: '除导盲犬外，宠物不能进馆。' },
-        ],
-        font,
-      );
-      const response = await send(server, importUrl(robot, 'name=faq.pdf'), pdf, 'application/pdf');
-      expect(response.status).toBe(201);
-      expect(response.json.entries.map((e: any) => [e.question, e.answer, e.language, e.tags])).toEqual([
-        ['博物馆几点开门？', '每天上午九点开门，周一闭馆。', 'zh_CN', ['参观须知']],
-        ['可以带宠物进馆吗？', '除导盲犬外，宠物不能进馆。', 'zh_CN', ['参观须知']],
-      ]);
-      const search = await send(
-        server,
-        `/v1/robots/${robot}/knowledge/search`,
-        JSON.stringify({ question: '博物馆几点开门' }),
-        'application/json',
-      );
-      expect(search.json.decision).toBe('answer');
-      expect(search.json.matches[0].answer).toBe('每天上午九点开门，周一闭馆。');
-    });
+    it(
+      `Chinese PDF (${font === 'identity' ? 'Identity-H with a ToUnicode map' : 'predefined UniGB-UCS2-H CMap'}): questions, ` +
+        `answers, tags`,
+      async () => {
+        const robot = `pdf-zh-${font}`;
+        await newRobot(server, robot);
+        const pdf = cjkPdfFile(
+          [
+            { text: '参观须知', size: 18 },
+            { text: '' },
+            { text: '博物馆几点开门？' },
+            { text: '每天上午九点开门，周一闭馆。' },
+            { text: '' },
+            { text: '可以带宠物进馆吗？' },
+            { text: '除导盲犬外，宠物不能进馆。' },
+          ],
+          font,
+        );
+        const response = await send(server, importUrl(robot, 'name=faq.pdf'), pdf, 'application/pdf');
+        expect(response.status).toBe(201);
+        expect(response.json.entries.map((e: any) => [e.question, e.answer, e.language, e.tags])).toEqual([
+          ['博物馆几点开门？', '每天上午九点开门，周一闭馆。', 'zh_CN', ['参观须知']],
+          ['可以带宠物进馆吗？', '除导盲犬外，宠物不能进馆。', 'zh_CN', ['参观须知']],
+        ]);
+        const search = await send(
+          server,
+          `/v1/robots/${robot}/knowledge/search`,
+          JSON.stringify({ question: '博物馆几点开门' }),
+          'application/json',
+        );
+        expect(search.json.decision).toBe('answer');
+        expect(search.json.matches[0].answer).toBe('每天上午九点开门，周一闭馆。');
+      },
+    );
   }
 
   it('DOCX: heading styles, bold questions and tables', async () => {

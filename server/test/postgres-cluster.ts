@@ -106,7 +106,12 @@ function onEndingSignal(signal: NodeJS.Signals): void {
 
 /** fsync off: a test cluster never needs to survive a power cut; max_connections covers several pools. */
 function serverOptions(port: number, dir?: string): string {
-  return `-p ${port}${dir ? ` -k ${dir}` : ''} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  const socketDir = dir ? ` -k ${dir}` : '';
+  const settings = 'listen_addresses=127.0.0.1 fsync=off synchronous_commit=off full_page_writes=off max_connections=200';
+  return `-p ${port}${socketDir} ${settings
+    .split(' ')
+    .map((setting) => `-c ${setting}`)
+    .join(' ')}`;
 }
 
 export async function startPostgresCluster(): Promise<PostgresCluster> {

@@ -135,7 +135,8 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
     const url = new URL(request.url ?? '/', 'http://x');
     const refuse = (status: number, message: string) => {
       socket.end(
-        `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Unauthorized'}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\nconnection: close\r\n\r\n${message}`,
+        `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Unauthorized'}\r\ncontent-type: ` +
+          `text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\nconnection: close\r\n\r\n${message}`,
       );
     };
     if (url.pathname !== '/rtc') return refuse(404, 'not found');

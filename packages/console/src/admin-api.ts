@@ -122,7 +122,8 @@ export class AdminApi {
   unansweredQuestions = async (robotId: string, from: Date, to: Date, offset = 0, limit = 50): Promise<Page<UnansweredQuestion>> => {
     const { questions, nextOffset } = await this.call<{ questions: UnansweredQuestion[]; nextOffset: number | null }>(
       'GET',
-      `/v1/robots/${encodeURIComponent(robotId)}/analytics/questions?status=unanswered&${this.window(from, to)}&limit=${limit}&offset=${offset}`,
+      `/v1/robots/${encodeURIComponent(robotId)}/analytics/questions?` +
+        `status=unanswered&${this.window(from, to)}&limit=${limit}&offset=${offset}`,
     );
     return { rows: questions, nextOffset };
   };

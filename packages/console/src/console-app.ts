@@ -260,7 +260,10 @@ export class ConsoleApp extends LitElement {
     return html`<label
       >${this.t('robot')}
       <select data-testid="robot-picker" @change=${(e: Event) => (this.robotId = (e.target as HTMLSelectElement).value)}>
-        ${this.robots.map((robot) => html`<option value=${robot.id} ?selected=${robot.id === this.robotId}>${robot.name} (${robot.id})</option>`)}
+        ${this.robots.map(
+          (robot) => html`<option value=${robot.id}
+            ?selected=${robot.id === this.robotId}>${robot.name} (${robot.id})</option>`,
+        )}
       </select></label
     >`;
   }

@@ -88,10 +88,12 @@ describe.skipIf(!built)('the SDK as an npm package (run the build first)', () =>
   });
 
   it('type-checks create() and a semanticRecognized listener, and rejects a wrong use', () => {
-    const usage = `import { create, DHKitError, type DigitalHuman } from '@dhkit/sdk';
+    const usage =
+      `import { create, DHKitError, type DigitalHuman } from '@dhkit/sdk';
 import { create as createHeadless } from '@dhkit/sdk/core';
 import { renderAnswerNow } from '@dhkit/sdk/rich-media';
-const dh: DigitalHuman = await create({ serverAddress: 'https://dh.example.com', robotId: 'lobby', onceCode: 'abc', containerId: 'avatar' });
+const dh: DigitalHuman = await create({ serverAddress: 'https://dh.example.com', robotId: 'lobby', onceCode: 'abc', ` +
+      `containerId: 'avatar' });
 dh.on('semanticRecognized', (e) => console.log(e.text.toUpperCase(), e.isLast));
 dh.on('error', (e) => console.log(e.code === 'ONCE_CODE_INVALID'));
 const headless = await createHeadless({ serverAddress: 'https://dh.example.com', robotId: 'lobby', onceCode: 'abc' });

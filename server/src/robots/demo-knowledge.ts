@@ -26,7 +26,8 @@ export const DEMO_KNOWLEDGE: readonly KnowledgeEntryInput[] = [
     question: '怎么把数字人嵌入网页',
     similarQuestions: ['如何嵌入', '怎么接入', '怎么在网站上使用', '如何集成到我的网站', '怎么用script标签引入'],
     answer:
-      '很简单，用一个 script 标签就行。先引入 /sdk/dhkit.umd.js，再调用 DHKit.create，传入服务器地址、数字人编号和一次性鉴权码。详细结构见下图：![dhkit 架构图](/demo/assets/architecture.svg)',
+      '很简单，用一个 script 标签就行。先引入 /sdk/dhkit.umd.js，再调用 DHKit.create，传入服务器地址、数字人编号和一次性鉴权码。' +
+      '详细结构见下图：![dhkit 架构图](/demo/assets/architecture.svg)',
   },
   {
     language: 'zh_CN',
@@ -90,7 +91,8 @@ export const DEMO_KNOWLEDGE: readonly KnowledgeEntryInput[] = [
     question: 'what can you do',
     similarQuestions: ['what are you able to do', 'what do you do', 'help', 'introduce yourself', 'who are you'],
     answer:
-      'I answer questions from my knowledge base. I speak with captions, and my answers can include images and links. You can interrupt me at any time.',
+      'I answer questions from my knowledge base. I speak with captions, and my answers can include images and links. You can ' +
+      'interrupt me at any time.',
   },
   {
     language: 'en_US',
@@ -103,7 +105,8 @@ export const DEMO_KNOWLEDGE: readonly KnowledgeEntryInput[] = [
     question: 'how do I embed you in my website',
     similarQuestions: ['how to embed', 'how do I integrate you', 'script tag', 'how do I add you to my page', 'how to use the sdk'],
     answer:
-      'With one script tag. Load /sdk/dhkit.umd.js, then call DHKit.create with the server address, the robot id and a once-code. Here is how the pieces fit: ![dhkit architecture](/demo/assets/architecture.svg)',
+      'With one script tag. Load /sdk/dhkit.umd.js, then call DHKit.create with the server address, the robot id and a ' +
+      'once-code. Here is how the pieces fit: ![dhkit architecture](/demo/assets/architecture.svg)',
   },
   {
     language: 'en_US',
@@ -116,7 +119,8 @@ export const DEMO_KNOWLEDGE: readonly KnowledgeEntryInput[] = [
     question: 'what about privacy',
     similarQuestions: ['do you store my data', 'privacy policy', 'what is the AI label', 'are you a real person', 'are you human'],
     answer:
-      "I'm an AI avatar, not a person. That is why you see the AI-generated label. The server is self-hosted, so conversations stay on your own machines.",
+      "I'm an AI avatar, not a person. That is why you see the AI-generated label. The server is self-hosted, so conversations " +
+      'stay on your own machines.',
   },
   {
     language: 'en_US',
@@ -129,14 +133,16 @@ export const DEMO_KNOWLEDGE: readonly KnowledgeEntryInput[] = [
     question: 'where is the showroom',
     similarQuestions: ['showroom address', 'how do I get to the showroom', 'where are you located', 'what is your address'],
     answer:
-      'The showroom is at 88 Riverside Road, Example City. It is a three-minute walk from Riverside station, exit B. <img src="/demo/assets/showroom.svg" alt="Showroom map">',
+      'The showroom is at 88 Riverside Road, Example City. It is a three-minute walk from Riverside station, exit B. <img ' +
+      'src="/demo/assets/showroom.svg" alt="Showroom map">',
   },
   {
     language: 'en_US',
     question: 'tell me about the product',
     similarQuestions: ['what is dhkit', 'product overview', 'what is this', 'what are the features'],
     answer:
-      'dhkit is an embeddable kit for interactive digital humans. It needs no GPU: the avatar is drawn in the browser, and speech and chat share one port. ![Product overview](/demo/assets/product.svg)',
+      'dhkit is an embeddable kit for interactive digital humans. It needs no GPU: the avatar is drawn in the browser, and ' +
+      'speech and chat share one port. ![Product overview](/demo/assets/product.svg)',
   },
   {
     language: 'en_US',

@@ -21,7 +21,8 @@ export class PostgresLimits implements SharedLimitStore {
     // and starts a fresh count.
     await this.pool.query(
       `INSERT INTO once_code_failures AS f (lock_key, failures, window_start, locked_until)
-         VALUES ($1, CASE WHEN $3::integer <= 1 THEN 0 ELSE 1 END, $2::bigint, CASE WHEN $3::integer <= 1 THEN $2::bigint + $5::bigint ELSE 0 END)
+         VALUES ($1, CASE WHEN $3::integer <= 1 THEN 0 ELSE 1 END, $2::bigint, CASE WHEN $3::integer <= 1 THEN $2::bigint + ` +
+        `$5::bigint ELSE 0 END)
        ON CONFLICT (lock_key) DO UPDATE SET
          failures = CASE WHEN dhkit_failures_now(f.failures, f.window_start, $2, $4) >= $3::integer THEN 0
                          ELSE dhkit_failures_now(f.failures, f.window_start, $2, $4) END,

@@ -104,7 +104,8 @@ export class PostgresStore extends SqlStore implements Store {
           return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7})`;
         });
         await client.query(
-          `INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, tags, created_at) VALUES ${tuples.join(', ')}`,
+          `INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, tags, created_at) ` +
+            `VALUES ${tuples.join(', ')}`,
           values,
         );
       }
@@ -116,7 +117,8 @@ export class PostgresStore extends SqlStore implements Store {
   async updateKnowledgeEntry(robotId: string, id: number, entry: KnowledgeEntryInput): Promise<KnowledgeEntry | null> {
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<KnowledgeRow>(
-        'UPDATE knowledge_entries SET language = $1, question = $2, similar_questions = $3, answer = $4, tags = $5 WHERE robot_id = $6 AND id = $7 RETURNING *',
+        'UPDATE knowledge_entries SET language = $1, question = $2, similar_questions = $3, answer = $4, tags = $5 WHERE ' +
+          'robot_id = $6 AND id = $7 RETURNING *',
         [...knowledgeValues(entry), robotId, id],
       );
       if (!rows[0]) return null;

@@ -25,7 +25,8 @@ const WINDOW = 'robot_id = ? AND created_at >= ? AND created_at < ?';
 
 export const ANALYTICS_SQL = {
   insert:
-    'INSERT INTO questions (robot_id, session_id, chat_id, language, question, normalized, brain, entry_id, confidence, latency_ms, answered, ' +
+    'INSERT INTO questions (robot_id, session_id, chat_id, language, question, normalized, brain, entry_id, confidence, ' +
+    'latency_ms, answered, ' +
     'created_at, stages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   totals: `SELECT COUNT(*) AS questions, COALESCE(SUM(answered), 0) AS answered, COUNT(latency_ms) AS timed FROM questions WHERE ${WINDOW}`,
   /** args: window…, offset */
@@ -37,7 +38,8 @@ export const ANALYTICS_SQL = {
   /** args: window…, limit */
   unanswered:
     `SELECT normalized, MIN(question) AS question, COUNT(*) AS n, MAX(created_at) AS last ` +
-    `FROM questions WHERE ${WINDOW} AND answered = 0 AND resolved_entry_id IS NULL GROUP BY normalized ORDER BY n DESC, last DESC, normalized LIMIT ?`,
+    `FROM questions WHERE ${WINDOW} AND answered = 0 AND resolved_entry_id IS NULL GROUP BY normalized ORDER BY n DESC, last ` +
+    `DESC, normalized LIMIT ?`,
   prune: 'DELETE FROM questions WHERE created_at < ?',
   /** args: entryId, robotId, normalized. Marks the unanswered asks of one question as resolved by an entry. */
   resolve:

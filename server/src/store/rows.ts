@@ -72,7 +72,8 @@ export function knowledgeValues(entry: KnowledgeEntryInput): unknown[] {
 
 /** Inserts one entry with its document source (null when it has none); args: robot_id, knowledgeValues…, created_at, source…. */
 export const INSERT_KNOWLEDGE_WITH_SOURCE =
-  'INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, tags, created_at, source_document, source_key) ' +
+  'INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, tags, created_at, source_document, ' +
+  'source_key) ' +
   'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 /** The insert's arguments in ANALYTICS_SQL.insert's order. */

@@ -201,7 +201,8 @@ function prepareStatements(db: Database.Database) {
     insertRobot: db.prepare('INSERT INTO robots (id, name, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?)'),
     getRobot: db.prepare<[string], RobotRow>('SELECT * FROM robots WHERE id = ?'),
     insertKnowledge: db.prepare(
-      'INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO knowledge_entries (robot_id, language, question, similar_questions, answer, tags, created_at) VALUES (?, ?, ' +
+        '?, ?, ?, ?, ?)',
     ),
     updateKnowledge: db.prepare(
       'UPDATE knowledge_entries SET language = ?, question = ?, similar_questions = ?, answer = ?, tags = ? WHERE robot_id = ? AND id = ?',
@@ -226,7 +227,8 @@ function prepareStatements(db: Database.Database) {
     ),
     endSession: db.prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL'),
     renewLeases: db.prepare<[number, string, number], { id: string }>(
-      'UPDATE sessions SET lease_expires_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND ended_at IS NULL AND lease_expires_at > ? RETURNING id',
+      'UPDATE sessions SET lease_expires_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND ended_at IS NULL AND ' +
+        'lease_expires_at > ? RETURNING id',
     ),
     expireLeases: db.prepare(
       "UPDATE sessions SET ended_at = lease_expires_at, end_reason = 'LEASE_EXPIRED' WHERE ended_at IS NULL AND lease_expires_at <= ?",

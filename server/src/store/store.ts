@@ -243,7 +243,10 @@ export interface Store {
   retakeLease(id: string, robotId: string, leaseExpiresAt: number, now: number): Promise<boolean>;
   /** Marks a session ended (its slot is free at once); false when it was not live. */
   endSession(id: string, reason: string, now: number): Promise<boolean>;
-  /** Marks sessions whose lease ran out as ended with reason LEASE_EXPIRED; returns how many. Bookkeeping only: they stopped counting when the lease ran out. */
+  /**
+   * Marks sessions whose lease ran out as ended with reason LEASE_EXPIRED; returns how many. Bookkeeping only: they
+   * stopped counting when the lease ran out.
+   */
   expireLeases(now: number): Promise<number>;
 }
 

@@ -183,7 +183,8 @@ export class KnowledgePage extends ConsoleElement {
                   <td>${entry.language}</td>
                   <td class="row">
                     <button @click=${() => this.edit(entry)} aria-label="${this.t('edit')} #${entry.id}">${this.t('edit')}</button>
-                    <button class="danger" @click=${() => this.deleteEntry(entry)} aria-label="${this.t('delete')} #${entry.id}">${this.t('delete')}</button>
+                    <button class="danger" @click=${() => this.deleteEntry(entry)}
+                      aria-label="${this.t('delete')} #${entry.id}">${this.t('delete')}</button>
                   </td>
                 </tr>`,
               )}
@@ -196,7 +197,8 @@ export class KnowledgePage extends ConsoleElement {
           <button ?disabled=${pageIndex >= pages - 1} @click=${() => (this.pageIndex = pageIndex + 1)}>${this.t('next')}</button>
         </div>
       </section>
-      <dh-knowledge-import .api=${this.api} .lang=${this.lang} .robot=${this.robot} @knowledge-changed=${() => this.load()}></dh-knowledge-import>
+      <dh-knowledge-import .api=${this.api} .lang=${this.lang} .robot=${this.robot}
+        @knowledge-changed=${() => this.load()}></dh-knowledge-import>
       <dh-knowledge-test .api=${this.api} .lang=${this.lang} .robot=${this.robot}></dh-knowledge-test>
     `;
   }
@@ -211,14 +213,18 @@ export class KnowledgePage extends ConsoleElement {
       <label for="e-similar">${this.t('similarQuestions')}</label>
       <textarea id="e-similar" name="similarQuestions" .value=${(entry?.similarQuestions ?? []).join('\n')}></textarea>
       <label for="e-answer">${this.t('answer')}</label>
-      <textarea id="e-answer" name="answer" .value=${this.draftAnswer} @input=${(e: Event) => (this.draftAnswer = (e.target as HTMLTextAreaElement).value)}></textarea>
+      <textarea id="e-answer" name="answer" .value=${this.draftAnswer}
+        @input=${(e: Event) => (this.draftAnswer = (e.target as HTMLTextAreaElement).value)}></textarea>
       <h4>${this.t('preview')}</h4>
       <dh-answer-preview .answer=${this.draftAnswer} .mediaAllowlist=${robot.mediaAllowlist}></dh-answer-preview>
       <div class="grid">
         <div class="field">
           <label for="e-language">${this.t('language')}</label>
           <select id="e-language" name="language">
-            ${robot.languages.map((l) => html`<option value=${l} ?selected=${(entry?.language ?? robot.defaultLanguage) === l}>${l}</option>`)}
+            ${robot.languages.map(
+              (l) => html`<option value=${l}
+                ?selected=${(entry?.language ?? robot.defaultLanguage) === l}>${l}</option>`,
+            )}
           </select>
         </div>
         <div class="field">

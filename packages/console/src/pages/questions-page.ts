@@ -171,11 +171,13 @@ export class QuestionsPage extends ConsoleElement {
       <section class="panel charts" aria-label="${this.t('answeredRate')} / ${this.t('questionsPerDay')}">
         <div>
           <h3>${this.t('answeredRate')}</h3>
-          <dh-bar-chart .bars=${this.perDay.map((d): Bar => ({ label: d.label, value: d.answerRate }))} max="100" unit="%" caption=${this.t('answeredRate')}></dh-bar-chart>
+          <dh-bar-chart .bars=${this.perDay.map((d): Bar => ({ label: d.label, value: d.answerRate }))}
+            max="100" unit="%" caption=${this.t('answeredRate')}></dh-bar-chart>
         </div>
         <div>
           <h3>${this.t('questionsPerDay')}</h3>
-          <dh-bar-chart .bars=${this.perDay.map((d): Bar => ({ label: d.label, value: d.questions }))} caption=${this.t('questionsPerDay')}></dh-bar-chart>
+          <dh-bar-chart .bars=${this.perDay.map((d): Bar => ({ label: d.label, value: d.questions }))}
+            caption=${this.t('questionsPerDay')}></dh-bar-chart>
         </div>
       </section>
       <dh-slow-turns .api=${this.api} .lang=${this.lang} .robot=${this.robot}></dh-slow-turns>
@@ -208,7 +210,8 @@ export class QuestionsPage extends ConsoleElement {
                             <option value="">${this.t('chooseEntry')}</option>
                             ${this.entries.map(
                               (e) =>
-                                html`<option value=${e.id} ?selected=${e.id === q.suggestedEntryId}>#${e.id} ${e.question.slice(0, 40)}</option>`,
+                                html`<option value=${e.id}
+                                    ?selected=${e.id === q.suggestedEntryId}>#${e.id} ${e.question.slice(0, 40)}</option>`,
                             )}
                           </select>
                           <button @click=${(e: Event) => this.attach(q.question, rowOf(e))}>${this.t('attach')}</button>

@@ -228,10 +228,12 @@ export class RobotForm extends ConsoleElement {
     return html`<div class="field">
       <label for="f-voices.${language}">${this.t('voices')} ${language}</label>
       <div class="row voice">
-        <input id="f-voices.${language}" class="grow" name="voices.${language}" .value=${robot?.voices[language] ?? ''} autocomplete="off" />
+        <input id="f-voices.${language}" class="grow" name="voices.${language}"
+          .value=${robot?.voices[language] ?? ''} autocomplete="off" />
         ${
           robot
-            ? html`<button type="button" @click=${() => this.playSample(robot.id, language)} aria-label="${this.t('playSample')} ${language}">
+            ? html`<button type="button" @click=${() => this.playSample(robot.id, language)}
+                aria-label="${this.t('playSample')} ${language}">
               ${this.t('playSample')}
             </button>`
             : nothing
@@ -324,7 +326,8 @@ export class RobotForm extends ConsoleElement {
   private select(name: string, label: string, options: readonly string[], selected: string) {
     return html`<div class="field">
       <label for="f-${name}">${label}</label>
-      <select id="f-${name}" name=${name} @change=${(e: Event) => (this.choices = { ...this.choices, [name]: (e.target as HTMLSelectElement).value })}>
+      <select id="f-${name}" name=${name}
+        @change=${(e: Event) => (this.choices = { ...this.choices, [name]: (e.target as HTMLSelectElement).value })}>
         ${options.map((option) => html`<option value=${option} ?selected=${selected === option}>${option}</option>`)}
       </select>
       ${this.notes(name, '')}

@@ -85,10 +85,16 @@ export function renderBrain(kit: FormKit, brain: BrainConfig | undefined, type: 
   return html`${group(
     kit.label('brain'),
     html`${kit.choice('brain.type', kit.label('brainType'), BRAIN_TYPES, type)} ${renderFields(kit, 'brain', BRAIN_FIELDS[type], same)}
-    ${type === 'knowledge' ? kit.area('brain.synonyms', kit.label('synonyms'), (knowledge?.synonyms ?? []).map((g) => g.join(', ')).join('\n'), kit.label('synonymsHint')) : nothing}`,
+    ${
+      type === 'knowledge' ? kit.area('brain.synonyms', kit.label('synonyms'), synonymsText(knowledge), kit.label('synonymsHint')) : nothing
+    }`,
   )}
   ${type === 'knowledge' ? group(kit.label('llm'), renderFields(kit, 'brain', KNOWLEDGE_LLM, same), kit.label('llmHint')) : nothing}
-  ${type === 'knowledge' ? group(kit.label('embeddings'), renderFields(kit, 'brain', KNOWLEDGE_EMBEDDINGS, same), kit.label('embeddingsHint')) : nothing}
+  ${
+    type === 'knowledge'
+      ? group(kit.label('embeddings'), renderFields(kit, 'brain', KNOWLEDGE_EMBEDDINGS, same), kit.label('embeddingsHint'))
+      : nothing
+  }
   ${group(kit.label('fallbackAnswers'), renderFields(kit, 'brain', FALLBACK_ANSWERS, same))}`;
 }
 
@@ -116,16 +122,39 @@ export function renderSettings(kit: FormKit, robot: Robot | null, choice: (name:
     html`${kit.choice('tts.type', kit.label('ttsType'), ['espeak', 'openai'], ttsType)}
     ${ttsType === 'openai' ? renderFields(kit, 'tts', TTS_OPENAI, robot?.tts) : nothing}`,
   )}
-  ${group(kit.label('asr'), html`${kit.check('asr.enabled', kit.label('asrEnabled'), Boolean(robot?.asr))} ${renderFields(kit, 'asr', ASR, robot?.asr)}`)}
+  ${group(
+    kit.label('asr'),
+    html`${kit.check('asr.enabled', kit.label('asrEnabled'), Boolean(robot?.asr))} ${renderFields(kit, 'asr', ASR, robot?.asr)}`,
+  )}
   ${group(
     kit.label('media'),
     html`${kit.choice('media.mode', kit.label('mediaMode'), ['local', 'livekit'], mediaMode)}
     ${mediaMode === 'livekit' ? renderFields(kit, 'media', MEDIA_LIVEKIT, robot?.media) : nothing}
-    ${mediaMode === 'livekit' ? kit.area('media.iceServers', kit.label('iceServers'), iceServersText(robot), kit.label('iceServersHint')) : nothing}`,
+    ${
+      mediaMode === 'livekit'
+        ? kit.area('media.iceServers', kit.label('iceServers'), iceServersText(robot), kit.label('iceServersHint'))
+        : nothing
+    }`,
   )}
-  ${group(kit.label('lexicon'), kit.area('lexicon', kit.label('lexiconEntries'), (robot?.lexicon ?? []).map((e) => `${e.word} = ${e.say}`).join('\n'), kit.label('lexiconHint')))}
-  ${group(kit.label('pacify'), html`${kit.check('pacify.enabled', kit.label('pacifyEnabled'), robot?.pacify?.enabled ?? false)} ${renderFields(kit, 'pacify', PACIFY, robot?.pacify)}`)}
+  ${group(
+    kit.label('lexicon'),
+    kit.area(
+      'lexicon',
+      kit.label('lexiconEntries'),
+      (robot?.lexicon ?? []).map((e) => `${e.word} = ${e.say}`).join('\n'),
+      kit.label('lexiconHint'),
+    ),
+  )}
+  ${group(
+    kit.label('pacify'),
+    html`${kit.check('pacify.enabled', kit.label('pacifyEnabled'), robot?.pacify?.enabled ?? false)}
+    ${renderFields(kit, 'pacify', PACIFY, robot?.pacify)}`,
+  )}
   ${group(kit.label('rateLimits'), renderFields(kit, 'rateLimits', RATE_LIMITS, robot?.rateLimits), kit.label('rateLimitsHint'))}`;
+}
+
+function synonymsText(knowledge: Extract<BrainConfig, { type: 'knowledge' }> | undefined): string {
+  return (knowledge?.synonyms ?? []).map((g) => g.join(', ')).join('\n');
 }
 
 function iceServersText(robot: Robot | null): string {

@@ -72,7 +72,8 @@ export class RobotsPage extends ConsoleElement {
       }
       ${
         this.trying
-          ? html`<dh-try-it .api=${this.api} .lang=${this.lang} .robot=${this.trying} @try-it-close=${() => (this.trying = undefined)}></dh-try-it>`
+          ? html`<dh-try-it .api=${this.api} .lang=${this.lang} .robot=${this.trying}
+              @try-it-close=${() => (this.trying = undefined)}></dh-try-it>`
           : nothing
       }
     `;
@@ -100,9 +101,11 @@ export class RobotsPage extends ConsoleElement {
               <td>${robot.brain.type}</td>
               <td>${robot.concurrency}</td>
               <td class="row">
-                <button @click=${() => ((this.editing = robot), (this.message = ''))} aria-label="${this.t('edit')} ${robot.id}">${this.t('edit')}</button>
+                <button @click=${() => ((this.editing = robot), (this.message = ''))}
+                  aria-label="${this.t('edit')} ${robot.id}">${this.t('edit')}</button>
                 <button @click=${() => (this.trying = robot)} aria-label="${this.t('tryIt')} ${robot.id}">${this.t('tryIt')}</button>
-                <button class="danger" @click=${() => this.deleteRobot(robot)} aria-label="${this.t('delete')} ${robot.id}">${this.t('delete')}</button>
+                <button class="danger" @click=${() => this.deleteRobot(robot)}
+                  aria-label="${this.t('delete')} ${robot.id}">${this.t('delete')}</button>
               </td>
             </tr>`,
           )}

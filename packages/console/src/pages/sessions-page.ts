@@ -148,7 +148,8 @@ export class SessionsPage extends ConsoleElement {
                         <td>${new Date(s.createdAt).toLocaleTimeString(this.lang === 'zh' ? 'zh-CN' : 'en')}</td>
                         <td>${s.language}</td>
                         <td>${this.stateOf(s)}</td>
-                        <td><button class="danger" @click=${() => this.kick(s)} aria-label="${this.t('kick')} ${s.sessionId}">${this.t('kick')}</button></td>
+                        <td><button class="danger" @click=${() => this.kick(s)}
+                          aria-label="${this.t('kick')} ${s.sessionId}">${this.t('kick')}</button></td>
                       </tr>`,
                     )}
                   </tbody>

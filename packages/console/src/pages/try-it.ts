@@ -195,15 +195,18 @@ export class TryIt extends ConsoleElement {
             <input id="try-question" class="grow" placeholder=${this.t('askPlaceholder')} ?disabled=${this.state !== 'ready'} />
             <button class="primary" type="submit" ?disabled=${this.state !== 'ready'}>${this.t('ask')}</button>
           </form>
-          <h3>${this.t('answer')} ${this.speaking ? html`<span class="ok" data-testid="try-speaking">(${this.t('speaking')})</span>` : nothing}</h3>
+          <h3>${this.t('answer')}
+            ${this.speaking ? html`<span class="ok" data-testid="try-speaking">(${this.t('speaking')})</span>` : nothing}</h3>
           <div class="answer" data-testid="try-answer" data-spoken=${this.spoken} aria-live="polite">
             <dh-answer-preview .answer=${this.answer} .mediaAllowlist=${this.robot.mediaAllowlist}></dh-answer-preview>
           </div>
           <div role="alert" class="error">${this.error}</div>
           <h3>${this.t('embed')}</h3>
-          <div class="row"><strong class="grow">${this.t('embedScript')}</strong><button @click=${() => this.copy('script')}>${this.t('copy')}</button></div>
+          <div class="row"><strong class="grow">${this.t('embedScript')}</strong>
+            <button @click=${() => this.copy('script')}>${this.t('copy')}</button></div>
           <pre data-testid="embed-script">${snippets.script}</pre>
-          <div class="row"><strong class="grow">${this.t('embedNpm')}</strong><button @click=${() => this.copy('npm')}>${this.t('copy')}</button></div>
+          <div class="row"><strong class="grow">${this.t('embedNpm')}</strong>
+            <button @click=${() => this.copy('npm')}>${this.t('copy')}</button></div>
           <pre>${snippets.npm}</pre>
           <div role="status" class="ok">${this.copied}</div>
         </div>

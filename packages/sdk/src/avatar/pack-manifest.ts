@@ -54,10 +54,8 @@ class ManifestReader {
 
   file(path: string, v: unknown, video = false): string {
     if (typeof v === 'string' && (IMAGE_FILE.test(v) || (video && VIDEO_FILE.test(v)))) return v;
-    this.bad(
-      path,
-      `expected a relative path to ${video ? 'an image or video' : 'an image'} file (svg, png, webp, jpg${video ? ', webm, mp4' : ''}), got ${JSON.stringify(v)}`,
-    );
+    const kinds = video ? 'an image or video file (svg, png, webp, jpg, webm, mp4)' : 'an image file (svg, png, webp, jpg)';
+    this.bad(path, `expected a relative path to ${kinds}, got ${JSON.stringify(v)}`);
     return '';
   }
 

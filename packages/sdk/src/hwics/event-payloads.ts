@@ -19,7 +19,8 @@ export function referenceJobInfo(job: JobInfo | null): ReferenceJobInfo {
 
 /**
  * dhkit's event payload turned into the reference's. Names are the same; `error` gets the `MSS.…` code,
- * `jobInfoChange` the reference's JobInfo and `languageInfoChange` its LanguageInfo. The others already match (chatId, text, isLast, restTime, reason).
+ * `jobInfoChange` the reference's JobInfo and `languageInfoChange` its LanguageInfo. The others already match
+ * (chatId, text, isLast, restTime, reason).
  */
 export function referencePayload<K extends DigitalHumanEventName>(event: K, payload: DigitalHumanEventMap[K]): unknown {
   if (event === 'error') return errorPayload(payload as DigitalHumanEventMap['error']);

@@ -12,7 +12,10 @@ import type { ErrorCode, LanguageCode } from '@dhkit/protocol';
 export type SdkErrorCode = 'MEDIA_BLOCKED';
 export type VisitorErrorCode = ErrorCode | SdkErrorCode;
 
-/** Weak errors: the conversation goes on (the answer is there, as text or a default answer); shown to visitors only with `enableWeakErrorInfo`. */
+/**
+ * Weak errors: the conversation goes on (the answer is there, as text or a default answer); shown to visitors only
+ * with `enableWeakErrorInfo`.
+ */
 export const WEAK_ERROR_CODES: ReadonlySet<VisitorErrorCode> = new Set<VisitorErrorCode>([
   'SPEECH_SYNTHESIS_FAILED',
   'BRAIN_UNAVAILABLE',

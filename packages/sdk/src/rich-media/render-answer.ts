@@ -45,7 +45,10 @@ export interface RenderAnswerOptions {
 
 /** Something left out of an answer; report it as a weak error, show nothing to the visitor. */
 export interface DroppedContent {
-  /** `image`, `video` and `poster` drop the media; `link` keeps the text without the link; `element` is active content (script, iframe, form, …). */
+  /**
+   * `image`, `video` and `poster` drop the media; `link` keeps the text without the link; `element` is active content
+   * (script, iframe, form, …).
+   */
   kind: 'image' | 'video' | 'poster' | 'link' | 'element';
   /** The URL (at most 200 characters) or, for `element`, the tag name. */
   value: string;

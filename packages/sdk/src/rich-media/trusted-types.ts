@@ -3,7 +3,8 @@
  * `require-trusted-types-for 'script'` list it: `trusted-types dhkit lit-html`.
  *
  * It only turns an answer into TrustedHTML for the inert parse (a `<template>`'s contents, see parse-inert.ts)
- * and DOMPurify's own inert document; what reaches the page is the sanitized DOM, never this string. It refuses script URLs. It stays private to this module.
+ * and DOMPurify's own inert document; what reaches the page is the sanitized DOM, never this string. It refuses
+ * script URLs. It stays private to this module.
  */
 
 import { DHKitError } from '../core/errors.js';

@@ -151,7 +151,8 @@ export default class DhCaptions extends DhElement {
   protected override render() {
     const lang = this.language;
     return html`<div part="base" lang=${languageTag(lang)}>
-      <div part="answer" role="region" aria-label=${t(lang, 'answer')} @click=${this.onAnswerActivate} @keydown=${this.onAnswerKeydown}></div>
+      <div part="answer" role="region" aria-label=${t(lang, 'answer')}
+        @click=${this.onAnswerActivate} @keydown=${this.onAnswerKeydown}></div>
       <div part="clause" class=${this.cardShown ? 'visually-hidden' : ''}>${this.clause}</div>
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     </div>`;

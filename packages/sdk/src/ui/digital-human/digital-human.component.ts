@@ -57,7 +57,8 @@ import { EndCountdown } from './end-countdown.js';
  * @cssproperty --dh-radius - Corner radius of captions, chips and input bar.
  * @cssproperty --dh-min-height - Smallest height of the element (default 240px).
  * @cssproperty --dh-answer-avatar-scale - How small the avatar gets while an answer card is shown (default 0.62; 1 keeps her size).
- * @cssproperty --dh-avatar-skin / -skin-shade / -hair / -shirt / -lips / -eyes / -cheeks - Colors of the built-in fallback face (drawn when the avatar pack cannot load), read at mount.
+ * @cssproperty --dh-avatar-skin / -skin-shade / -hair / -shirt / -lips / -eyes / -cheeks - Colors of the built-in fallback face
+ *   (drawn when the avatar pack cannot load), read at mount.
  */
 export default class DigitalHumanElement extends DhElement implements DigitalHumanView {
   static override readonly tag = 'digital-human';
@@ -332,7 +333,8 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
           ${this.endCountdown.render(lang)}
           ${
             ended && this.canStartAgain
-              ? html`<button type="button" part="start-again" class="start-again" @click=${this.onStartAgain}>${t(lang, 'startAgain')}</button>`
+              ? html`<button type="button" part="start-again" class="start-again"
+                  @click=${this.onStartAgain}>${t(lang, 'startAgain')}</button>`
               : nothing
           }
           <dh-status part="status" .language=${lang} .theme=${theme} .weakErrors=${config.enableWeakErrorInfo} .info=${info}></dh-status>

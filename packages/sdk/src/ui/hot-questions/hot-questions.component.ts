@@ -41,7 +41,8 @@ export default class DhHotQuestions extends DhElement {
 
   protected override render() {
     if (!this.questions.length) return nothing;
-    return html`<ul part="base" aria-label=${t(this.language, 'hotQuestions')} lang=${languageTag(this.language)} @keydown=${this.onKeydown}>
+    return html`<ul part="base" aria-label=${t(this.language, 'hotQuestions')} lang=${languageTag(this.language)}
+        @keydown=${this.onKeydown}>
       ${this.questions.map(
         (text) =>
           html`<li><button type="button" part="chip" ?disabled=${this.disabled} @click=${() => this.ask(text)}>${text}</button></li>`,

@@ -101,7 +101,8 @@ export default class DhKiosk extends DhElement {
         ${
           this.suggestion
             ? html`<p class="try">${t(lang, 'kioskTryAsking')}</p>
-              <button class="chip" type="button" @click=${() => this.emit('dh-kiosk-ask', { text: this.suggestion })}>${this.suggestion}</button>`
+              <button class="chip" type="button"
+                @click=${() => this.emit('dh-kiosk-ask', { text: this.suggestion })}>${this.suggestion}</button>`
             : nothing
         }
         <button class="primary" type="button" @click=${() => this.emit('dh-kiosk-start', {})}>${t(lang, 'kioskStart')}</button>
@@ -126,7 +127,11 @@ export default class DhKiosk extends DhElement {
         <div class="card">
           <p class="title">${t(lang, offline ? 'kioskOffline' : 'allBusy')}</p>
           <p>${t(lang, offline ? 'kioskOfflineDetail' : 'allBusyDetail')}</p>
-          ${this.retryInSeconds > 0 ? html`<p class="muted" aria-hidden="true">${t(lang, 'retryIn', { seconds: this.retryInSeconds })}</p>` : nothing}
+          ${
+            this.retryInSeconds > 0
+              ? html`<p class="muted" aria-hidden="true">${t(lang, 'retryIn', { seconds: this.retryInSeconds })}</p>`
+              : nothing
+          }
         </div>
       </div>
     `;

@@ -124,7 +124,8 @@ export default class DhMediaViewer extends DhElement {
           ? html`<figure part="figure">
             ${
               item.kind === 'video'
-                ? html`<video part="media" src=${item.src} poster=${item.poster ?? nothing} controls playsinline preload="metadata"></video>`
+                ? html`<video part="media" src=${item.src} poster=${item.poster ?? nothing}
+                    controls playsinline preload="metadata"></video>`
                 : html`<img part="media" src=${item.src} alt=${item.alt} referrerpolicy="no-referrer" />`
             }
             <figcaption part="caption">
