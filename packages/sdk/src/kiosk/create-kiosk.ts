@@ -2,7 +2,7 @@ import { checkBrowserSupport } from '../ui/browser-support.js';
 import { DHKitError } from '../core/errors.js';
 import { createLogger, isLogLevel } from '../core/logger.js';
 import { defineComponents } from '../ui/define-components.js';
-import DhKiosk from '../ui/kiosk-shell/kiosk-shell.js';
+import DhKiosk from '../ui/kiosk-shell/kiosk-shell.component.js';
 import { Kiosk } from './kiosk.js';
 import { resolveKioskOptions, type KioskCreateOptions } from './kiosk-options.js';
 

@@ -3,7 +3,6 @@ import { createWithView, type CreateOptions, type PendingDigitalHuman } from '..
 import type { ViewFactory } from '../core/view.js';
 import { checkBrowserSupport } from './browser-support.js';
 import { defineComponents } from './define-components.js';
-import './digital-human/digital-human.js';
 import { bridgeView, viewActions } from './view-bridge.js';
 
 /**

@@ -27,3 +27,9 @@ export default class DhAiLabel extends DhElement {
     >`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dh-ai-label': DhAiLabel;
+  }
+}

@@ -202,3 +202,9 @@ export default class DhCaptions extends DhElement {
     }
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dh-captions': DhCaptions;
+  }
+}

@@ -1,5 +1,5 @@
 import { DEFAULT_CONFIG, type DigitalHumanConfig, type RobotProfile } from '@dhkit/protocol';
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { EndMentionReason } from '../../core/events.js';
 import { DhElement } from '../internal/dh-element.js';
 import type { AvatarSurface } from '../../avatar/avatar-surface.js';
@@ -301,7 +301,7 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     `;
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const lang = this.language;
     const theme = this.theme;
     const config = this.config;
@@ -373,5 +373,11 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     event.stopPropagation();
     if (!this.config.enableMediaViewer) return;
     this.viewer?.show(event.detail.items, event.detail.index, event.detail.opener);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'digital-human': DigitalHumanElement;
   }
 }

@@ -1,7 +1,7 @@
 import type { HotQuestion, LanguageCode } from '@dhkit/protocol';
 
 /** Most chips shown at once; more would crowd a phone screen. */
-export const MAX_HOT_QUESTIONS = 6;
+const MAX_HOT_QUESTIONS = 6;
 
 /**
  * The robot's hot questions for one language, in the robot's order: trimmed, blank and duplicate ones

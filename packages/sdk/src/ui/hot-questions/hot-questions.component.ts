@@ -64,3 +64,9 @@ export default class DhHotQuestions extends DhElement {
     chips[target]?.focus();
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dh-hot-questions': DhHotQuestions;
+  }
+}

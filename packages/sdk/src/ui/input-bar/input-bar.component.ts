@@ -215,3 +215,9 @@ export default class DhInputBar extends DhElement {
     this.emit('dh-mic', { action: this.listening ? 'stop' : 'start' });
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dh-input-bar': DhInputBar;
+  }
+}

@@ -6,7 +6,6 @@ import type { ViewEventMap } from '../../core/view-events.js';
 import type { AnswerMedia } from '../../rich-media/render-answer.js';
 
 export type {
-  DeviceChangeEventDetail,
   LanguageChangeEventDetail,
   MediaBlockedEventDetail,
   MicEventDetail,

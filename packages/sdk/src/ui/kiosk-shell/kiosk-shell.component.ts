@@ -1,5 +1,5 @@
 import type { LanguageCode } from '@dhkit/protocol';
-import { html, nothing } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { t } from '../../i18n/i18n.js';
 import { DhElement } from '../internal/dh-element.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
@@ -77,7 +77,7 @@ export default class DhKiosk extends DhElement {
     return '';
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const lang = this.language;
     const outage = this.state === 'offline' || this.state === 'busy';
     return html`
@@ -135,5 +135,21 @@ export default class DhKiosk extends DhElement {
         </div>
       </div>
     `;
+  }
+}
+
+/** `dh-kiosk-ask`: the visitor tapped a suggested question on the attract screen. */
+interface KioskAskEventDetail {
+  text: string;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dh-kiosk': DhKiosk;
+  }
+  interface HTMLElementEventMap {
+    'dh-kiosk-start': CustomEvent<Record<string, never>>;
+    'dh-kiosk-ask': CustomEvent<KioskAskEventDetail>;
+    'dh-kiosk-continue': CustomEvent<Record<string, never>>;
   }
 }

@@ -67,3 +67,9 @@ export default class DhLanguageSwitch extends DhElement {
     this.emit('dh-language-change', { langCode: code });
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dh-language-switch': DhLanguageSwitch;
+  }
+}

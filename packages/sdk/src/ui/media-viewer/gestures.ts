@@ -9,10 +9,10 @@ export function stepIndex(index: number, delta: number, count: number): number {
 export type SwipeAction = 'next' | 'previous' | 'close' | 'none';
 
 /** Shortest horizontal swipe that pages, and vertical swipe that closes (CSS pixels). */
-export const SWIPE_MIN_PX = 50;
-export const SWIPE_CLOSE_PX = 80;
+const SWIPE_MIN_PX = 50;
+const SWIPE_CLOSE_PX = 80;
 /** A gesture slower than this is a drag or a pan, not a swipe. */
-export const SWIPE_MAX_MS = 800;
+const SWIPE_MAX_MS = 800;
 
 /**
  * What a finished touch gesture means: a mostly horizontal swipe pages (left → next), a downward swipe

@@ -205,3 +205,9 @@ export default class DhMediaViewer extends DhElement {
     this.gesture = null;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dh-media-viewer': DhMediaViewer;
+  }
+}

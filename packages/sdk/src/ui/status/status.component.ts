@@ -107,3 +107,9 @@ export default class DhStatus extends DhElement {
     </div>`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dh-status': DhStatus;
+  }
+}
