@@ -102,9 +102,6 @@ export async function listenOnLoopback(site: Server): Promise<{ url: string; clo
 
 export { expect };
 
-export const STRICT_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'";
-
 export const EVENT_NAMES = ['error', 'jobInfoChange', 'speakingStart', 'speakingStop', 'semanticRecognized', 'jobEnd'] as const;
 
 /**

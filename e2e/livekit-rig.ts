@@ -30,7 +30,7 @@ export interface LiveKitRig {
   browser: Browser;
 }
 
-export const rig = {} as LiveKitRig;
+const rig = {} as LiveKitRig;
 let site: Server | undefined;
 let dataDir: string | undefined;
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../server/dist/index.js';
 
-export const ROBOT_ID = 'xss';
+const ROBOT_ID = 'xss';
 /** The robot's `mediaAllowlist` host; the checker serves it (https, by Playwright route). */
 export const MEDIA_HOST = 'media.example';
 const ADMIN_KEY = 'xss-admin-key-0123456789-0123456789';
@@ -48,7 +48,7 @@ async function startSpeechStub() {
 }
 
 /** The CSP of docs/ui.md "The CSP a site needs" for this server and media host, plus `default-src 'self'`. */
-export function strictCsp(serverUrl) {
+function strictCsp(serverUrl) {
   const media = `https://${MEDIA_HOST}`;
   return [
     "default-src 'self'",

@@ -25,7 +25,7 @@ function random(seed) {
   };
 }
 
-export function syntheticChineseKb(size, seed = 7) {
+function syntheticChineseKb(size, seed = 7) {
   const next = random(seed);
   const pick = (list) => list[Math.floor(next() * list.length)];
   const question = () => `${pick(TOPICS)}${pick(FRAMES)}${pick(VERBS)}${pick(TOPICS)}${next() < 0.5 ? pick(TOPICS) : ''}`;
@@ -41,7 +41,7 @@ export function syntheticChineseKb(size, seed = 7) {
 }
 
 /** 500 characters of the most frequent Han characters of the knowledge base, in two arrangements. */
-export function craftedQuestions(kb) {
+function craftedQuestions(kb) {
   const counts = new Map();
   for (const entry of kb) for (const char of entry.question.match(/\p{Script=Han}/gu) ?? []) counts.set(char, (counts.get(char) ?? 0) + 1);
   const frequent = [...counts].sort((a, b) => b[1] - a[1]).map(([char]) => char);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux build we run on (getconf CLK_TCK)
 
 /** User + system CPU microseconds a process has used so far, or null when it is gone or there is no /proc. */
-export function processCpuMicros(pid) {
+function processCpuMicros(pid) {
   let stat;
   try {
     stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

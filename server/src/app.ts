@@ -107,7 +107,7 @@ export interface AppOptions {
   publicUrl?: string;
 }
 
-export interface DhkitAppInfo {
+interface DhkitAppInfo {
   context: AppContext;
   adminKey: AdminKeyState;
   demo: boolean;

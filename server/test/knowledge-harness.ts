@@ -22,7 +22,7 @@ export function useKnowledgeServer(): void {
 }
 
 /** The address of the file's server. */
-export const serverUrl = (): string => server.url;
+const serverUrl = (): string => server.url;
 
 /** The file's server's data folder (its SQLite store), for the CLI. */
 export const serverDataDir = (): string => dataDir;

@@ -10,8 +10,8 @@ import { Room } from './room.js';
 import type { Log } from './server-info.js';
 import { LOOPBACK } from './rtc.js';
 
-export const TEST_API_KEY = 'devkey';
-export const TEST_API_SECRET = 'secret-for-the-livekit-test-server-only';
+const TEST_API_KEY = 'devkey';
+const TEST_API_SECRET = 'secret-for-the-livekit-test-server-only';
 /** How long a refreshed token is valid (LiveKit's own refresh interval is minutes; any span past a test works). */
 const REFRESHED_TOKEN_TTL_S = 600;
 

@@ -2,7 +2,7 @@
  * Enough of RFC 4180 to preview an import before it is sent (quoted fields, doubled quotes, CRLF, a BOM). The
  * server parses the file again with csv-parse and is the judge: its message names a bad row.
  */
-export function parseCsv(text: string): string[][] {
+function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';

@@ -15,7 +15,7 @@ import { CodedError } from '../errors.js';
  * Nothing inline, nothing from elsewhere but answer media over https (the knowledge preview shows what visitors
  * would see); the console may not be framed (its buttons change robots).
  */
-export const CONSOLE_CSP = [
+const CONSOLE_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",

@@ -12,7 +12,7 @@ import { DocumentError } from '../knowledge/documents/document-error.js';
 import { knowledgeDocumentQuery, robotIdParams } from './schemas.js';
 
 /** Larger than any FAQ document we have seen (a 100-page PDF with pictures is a few MB). */
-export const DOCUMENT_BODY_LIMIT = 10 * 1024 * 1024;
+const DOCUMENT_BODY_LIMIT = 10 * 1024 * 1024;
 
 interface DocumentQuery {
   document?: string;

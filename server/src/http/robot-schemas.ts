@@ -285,7 +285,7 @@ export const robotBodySchema = {
 } as const;
 
 /** Optional settings a PATCH removes with `null` (the robot falls back to the server's defaults). */
-export const REMOVABLE_ROBOT_SETTINGS: readonly string[] = ['tts', 'asr', 'media', 'lexicon', 'pacify', 'rateLimits'];
+const REMOVABLE_ROBOT_SETTINGS: readonly string[] = ['tts', 'asr', 'media', 'lexicon', 'pacify', 'rateLimits'];
 
 /** PATCH /v1/robots/:id: any robot field but the id, at least one; a removable setting may be `null`. */
 export const robotPatchBodySchema = {

@@ -25,7 +25,7 @@ export interface IssuanceLimit {
   take(key: string): number | Promise<number>;
 }
 
-export class StoredFailureLockout implements OnceCodeLockout {
+class StoredFailureLockout implements OnceCodeLockout {
   /** Keys whose last check found failures on record: only their successes cost a DELETE. */
   private readonly withFailures = new Set<string>();
 
@@ -59,7 +59,7 @@ export class StoredFailureLockout implements OnceCodeLockout {
   }
 }
 
-export class StoredRateLimiter implements IssuanceLimit {
+class StoredRateLimiter implements IssuanceLimit {
   constructor(
     private readonly store: SharedLimitStore,
     readonly policy: RatePolicy,

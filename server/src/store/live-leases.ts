@@ -8,7 +8,7 @@ export const LIVE_SESSION_PAGE_SQL =
   'SELECT * FROM sessions WHERE robot_id = ? AND ended_at IS NULL AND lease_expires_at > ? ORDER BY created_at, id LIMIT ? OFFSET ?';
 
 /** args: now. */
-export const LEASES_BY_ROBOT_SQL =
+const LEASES_BY_ROBOT_SQL =
   'SELECT robot_id, COUNT(*) AS n FROM sessions WHERE ended_at IS NULL AND lease_expires_at > ? GROUP BY robot_id';
 
 export interface PageQuery {

@@ -92,7 +92,7 @@ export function percentileOffset(n: number, p: number): number {
 }
 
 type Num = number | string | bigint | null;
-export interface AnalyticsRows {
+interface AnalyticsRows {
   totals: { questions: Num; answered: Num; timed: Num };
   top: Array<{ question: string; n: Num; answered: Num }>;
   unanswered: Array<{ question: string; n: Num; last: Num }>;

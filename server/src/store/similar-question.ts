@@ -10,7 +10,7 @@ import { CodedError } from '../errors.js';
 import { normalizeQuestion } from './question-analytics.js';
 
 /** As the entry schema allows. */
-export const SIMILAR_QUESTIONS_MAX = 50;
+const SIMILAR_QUESTIONS_MAX = 50;
 
 /** The entry's similar questions with `question` added; the same list when the entry already knows it. */
 export function withSimilarQuestion(

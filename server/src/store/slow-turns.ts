@@ -5,7 +5,7 @@
  */
 import type { LanguageCode, SlowTurn, TurnStages } from '@dhkit/protocol';
 
-export const TURN_STAGE_NAMES = ['brainFirstChunkMs', 'brainFirstTextMs', 'firstAudioMs', 'brainDoneMs', 'turnEndMs'] as const;
+const TURN_STAGE_NAMES = ['brainFirstChunkMs', 'brainFirstTextMs', 'firstAudioMs', 'brainDoneMs', 'turnEndMs'] as const;
 
 export interface SlowTurnsQuery {
   /** Epoch milliseconds, inclusive. */
@@ -17,7 +17,7 @@ export interface SlowTurnsQuery {
 }
 
 /** args: robotId, from, to, limit, offset. Questions without audio (interrupted before it) have no latency to rank. */
-export const SLOW_TURNS_SQL =
+const SLOW_TURNS_SQL =
   'SELECT question, language, brain, answered, session_id, chat_id, created_at, latency_ms, stages FROM questions ' +
   'WHERE robot_id = ? AND created_at >= ? AND created_at < ? AND latency_ms IS NOT NULL ' +
   'ORDER BY latency_ms DESC, created_at DESC LIMIT ? OFFSET ?';

@@ -26,7 +26,7 @@ import type { SlowTurnsQuery } from './slow-turns.js';
 import { CodedError } from '../errors.js';
 
 // The entry shapes are the admin API's too: the console reads them from @dhkit/protocol.
-export type { KnowledgeEntry, KnowledgeEntryInput, KnowledgeSource } from '@dhkit/protocol';
+export type { KnowledgeEntry, KnowledgeEntryInput } from '@dhkit/protocol';
 
 /** Several changes to one robot's knowledge, applied in one transaction (all or nothing). */
 export interface KnowledgeChange {

@@ -51,7 +51,7 @@ export interface TurnOptions {
 }
 
 const DEFAULT_MAX_ANSWER_CHARS = 4000;
-export const DEFAULT_AUDIO_LEAD_MS = 10_000;
+const DEFAULT_AUDIO_LEAD_MS = 10_000;
 
 /** How many clauses may be synthesizing ahead of the one being sent (including it). */
 const SYNTHESIS_LOOKAHEAD = 2;

@@ -12,7 +12,7 @@ import { group, lines, readFields, renderFields, type FieldSpec, type FormKit, t
  * code reaches the page through the server, docs/architecture.md); the robot form uses this one too.
  */
 export const LANGUAGES: readonly LanguageCode[] = ['zh_CN', 'en_US'];
-export const BRAIN_TYPES = ['knowledge', 'openai', 'webhook'] as const;
+const BRAIN_TYPES = ['knowledge', 'openai', 'webhook'] as const;
 const endpoint = (prefix: string): FieldSpec[] => [
   { path: `${prefix}baseUrl`, kind: 'url' },
   { path: `${prefix}model`, kind: 'text' },

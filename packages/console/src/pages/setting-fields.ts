@@ -11,7 +11,7 @@ import type { SettingLabel } from '../i18n-settings.js';
  * text, url: one line; secret: a password input (the server sends it masked, and a masked value sent back keeps
  * the stored one); int, number: numeric; bool: a checkbox; lines: one item per line (a list); long: a text area.
  */
-export type FieldKind = 'text' | 'url' | 'secret' | 'int' | 'number' | 'bool' | 'lines' | 'long';
+type FieldKind = 'text' | 'url' | 'secret' | 'int' | 'number' | 'bool' | 'lines' | 'long';
 
 export interface FieldSpec {
   /** The path under the group's prefix, dotted (`llm.baseUrl`). */
@@ -43,13 +43,13 @@ export const lines = (text: string) =>
     .map((line) => line.trim())
     .filter(Boolean);
 
-export function getPath(source: unknown, path: string): unknown {
+function getPath(source: unknown, path: string): unknown {
   return path
     .split('.')
     .reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), source);
 }
 
-export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');
   let node = target;
   for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;

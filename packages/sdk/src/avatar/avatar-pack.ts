@@ -15,22 +15,22 @@ interface LayerBase {
   box: Box;
 }
 /** A picture (SVG, PNG, WebP, JPEG) or a looping muted video (WebM, MP4). */
-export interface ImageLayer extends LayerBase {
+interface ImageLayer extends LayerBase {
   role: 'image';
   src: string;
   video: boolean;
 }
 /** The irises: moved by the gaze, clipped to the eye openings (`clip`: SVG path data, design coordinates). */
-export interface IrisLayer extends LayerBase {
+interface IrisLayer extends LayerBase {
   role: 'iris';
   src: string;
   clip: string | null;
 }
-export interface EyelidsLayer extends LayerBase {
+interface EyelidsLayer extends LayerBase {
   role: 'eyelids';
   frames: { open: string; half: string | null; closed: string };
 }
-export interface BrowsLayer extends LayerBase {
+interface BrowsLayer extends LayerBase {
   role: 'brows';
   src: string;
 }

@@ -12,7 +12,7 @@ import { channelUrl, sessionEndUrl, type ServerAddress } from './server-address.
 const END_REQUEST_TIMEOUT_MS = 3_000;
 
 /** What the connection reports to its owner (typed events, as listener methods). */
-export interface SessionConnectionEvents {
+interface SessionConnectionEvents {
   message(message: ServerMessage): void;
   /** A binary frame (answer audio). */
   binary(frame: Uint8Array): void;

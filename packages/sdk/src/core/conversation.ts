@@ -11,7 +11,7 @@ import type { TurnMessageHandlers } from './server-messages.js';
 import type { DigitalHumanView } from './view.js';
 
 /** The public events that come from the conversation. */
-export type ConversationEventName = 'semanticRecognized' | 'speechRecognized' | 'speakingStart' | 'speakingStop';
+type ConversationEventName = 'semanticRecognized' | 'speechRecognized' | 'speakingStart' | 'speakingStop';
 
 export interface ConversationHost {
   /** A public event, typed from the digital human's event map. */

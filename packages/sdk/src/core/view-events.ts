@@ -13,7 +13,7 @@ export interface QuestionEventDetail {
 }
 
 /** `dh-device-change`: the visitor chose a microphone (`enableDeviceSetting`); '' is the default one. */
-export interface DeviceChangeEventDetail {
+interface DeviceChangeEventDetail {
   deviceId: string;
 }
 

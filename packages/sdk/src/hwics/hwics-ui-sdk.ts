@@ -20,7 +20,7 @@ import { ICSError, settle, type UISdkResult } from './results.js';
 import { hwicsLog, hwicsLogLevel, setHwicsLogLevel, warnOnce } from './hwics-log.js';
 
 /** `HwICSUiSdk.create()`'s parameter, as in the reference SDK. */
-export interface CreateParam {
+interface CreateParam {
   serverAddress: string;
   robotId: string;
   /** A once-code from your backend (dhkit: `POST /v1/robots/:id/once-codes`). */

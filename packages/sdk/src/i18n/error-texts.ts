@@ -9,7 +9,7 @@ import type { ErrorCode, LanguageCode } from '@dhkit/protocol';
  * Codes the SDK reports that are not (yet) in the shared catalog. MEDIA_BLOCKED: pictures or videos of an
  * answer were left out (foreign host, not https, wrong type); the answer itself is shown.
  */
-export type SdkErrorCode = 'MEDIA_BLOCKED';
+type SdkErrorCode = 'MEDIA_BLOCKED';
 export type VisitorErrorCode = ErrorCode | SdkErrorCode;
 
 /**

@@ -3,8 +3,8 @@ import { isErrorCode, isLanguageCode, LIMITS, type LanguageCode } from '@dhkit/p
 import { VISITOR_ERROR_TEXTS, WEAK_ERROR_CODES, type VisitorErrorCode } from './error-texts.js';
 import { UI_STRINGS, type UiStringKey } from './strings.js';
 
-export { LANGUAGE_NAMES, UI_STRINGS, type UiStringKey, type UiStrings } from './strings.js';
-export { VISITOR_ERROR_TEXTS, WEAK_ERROR_CODES, type SdkErrorCode, type VisitorErrorCode } from './error-texts.js';
+export { LANGUAGE_NAMES, UI_STRINGS, type UiStringKey } from './strings.js';
+export { VISITOR_ERROR_TEXTS } from './error-texts.js';
 
 const FALLBACK_LANGUAGE: LanguageCode = 'en_US';
 

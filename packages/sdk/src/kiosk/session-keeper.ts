@@ -6,7 +6,7 @@ import { DHKitError, toDHKitError } from '../core/errors.js';
  * (15 s) and the channel handshake (about 15 s) have their own limits, but the page's `onceCode()` function
  * has none, and a kiosk must never wait for a promise that does not settle.
  */
-export const OPEN_DEADLINE_MS = 60_000;
+const OPEN_DEADLINE_MS = 60_000;
 
 /** What the kiosk does for its keeper; each is called only for the try that is current. */
 export interface SessionKeeperHooks {

@@ -1,4 +1,4 @@
-import type { BrainConfig, LanguageCode, Robot } from '@dhkit/protocol';
+import type { LanguageCode, Robot } from '@dhkit/protocol';
 import { CodedError } from '../../errors.js';
 
 /** A session's conversation so far, for brains that answer in context (an LLM, a customer's webhook). */
@@ -47,5 +47,3 @@ export class BrainError extends CodedError<'BRAIN_UNAVAILABLE' | 'BRAIN_TIMEOUT'
     this.name = 'BrainError';
   }
 }
-
-export type { BrainConfig };

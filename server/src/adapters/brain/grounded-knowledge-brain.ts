@@ -17,8 +17,8 @@ import type { IndexableEntry, KnowledgeMatch } from './knowledge/lexical-index.j
 import { plainReply, type KnowledgeBrain } from './knowledge-brain.js';
 import { OpenAiBrain } from './openai-brain.js';
 
-export const DEFAULT_GROUNDING_ENTRIES = 3;
-export const DEFAULT_FIRST_TOKEN_TIMEOUT_MS = 2500;
+const DEFAULT_GROUNDING_ENTRIES = 3;
+const DEFAULT_FIRST_TOKEN_TIMEOUT_MS = 2500;
 /** The LLM's whole reply when no entry answers the question. */
 export const NO_ANSWER_MARK = 'NO_ANSWER';
 
@@ -28,7 +28,7 @@ const DEFAULT_PERSONA = 'You are a friendly digital human on a website.';
 export type GroundingFallback = { reason: 'timeout'; timeoutMs: number } | { reason: 'error'; error: unknown };
 
 /** The system prompt: the persona, the grounding rules, the entries. */
-export function groundingPrompt(config: Pick<KnowledgeLlmConfig, 'systemPrompt'>, matches: readonly KnowledgeMatch[]): string {
+function groundingPrompt(config: Pick<KnowledgeLlmConfig, 'systemPrompt'>, matches: readonly KnowledgeMatch[]): string {
   const entries = matches.map((m, i) => `[${i + 1}] Q: ${m.entry.question}\nA: ${m.entry.answer}`).join('\n\n');
   return [
     config.systemPrompt ?? DEFAULT_PERSONA,

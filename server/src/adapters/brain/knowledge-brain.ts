@@ -24,9 +24,9 @@ import type { IndexableEntry } from './knowledge/lexical-index.js';
 
 export { FALLBACK_ANSWERS } from './fallback.js';
 export { detectLanguage, tokenize } from './knowledge/tokenize.js';
-export { ANSWER_THRESHOLD, SUGGEST_THRESHOLD, type KnowledgeDecision } from './knowledge/decision.js';
+export type { KnowledgeDecision } from './knowledge/decision.js';
 export { KnowledgeIndex, type LookupResult } from './knowledge/knowledge-index.js';
-export type { IndexableEntry, KnowledgeMatch } from './knowledge/lexical-index.js';
+export type { IndexableEntry } from './knowledge/lexical-index.js';
 
 export interface KnowledgeBrainOptions<E extends IndexableEntry = IndexableEntry> {
   loadEntries(robotId: string): Promise<E[]>;
@@ -45,7 +45,7 @@ export interface KnowledgeBrainOptions<E extends IndexableEntry = IndexableEntry
 const HYBRID_LEXICAL_CANDIDATES = 20;
 
 /** The robot's own vocabulary and thresholds, from its brain settings (knowledge robots only). */
-export function knowledgeSettings(robot: Robot): { vocabulary?: KeyTermsConfig; threshold?: number } {
+function knowledgeSettings(robot: Robot): { vocabulary?: KeyTermsConfig; threshold?: number } {
   const brain = robot.brain;
   if (brain.type !== 'knowledge') return {};
   const vocabulary = brain.keyTerms || brain.synonyms ? { keyTerms: brain.keyTerms, synonyms: brain.synonyms } : undefined;

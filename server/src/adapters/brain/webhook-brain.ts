@@ -16,7 +16,7 @@ import { fetchUpstream } from '../../security/upstream-fetch.js';
 export const SIGNATURE_HEADER = 'X-DHKit-Signature';
 
 /** The body the endpoint receives. */
-export interface WebhookRequestBody {
+interface WebhookRequestBody {
   sessionId: string | null;
   chatId: string | null;
   robotId: string;

@@ -28,7 +28,7 @@ const BY_EXTENSION: Record<string, DocumentType> = {
   pdf: 'pdf',
   docx: 'docx',
 };
-export const SUPPORTED_TYPES = 'Markdown (.md), HTML (.html), plain text (.txt), PDF (.pdf) or Word (.docx)';
+const SUPPORTED_TYPES = 'Markdown (.md), HTML (.html), plain text (.txt), PDF (.pdf) or Word (.docx)';
 
 const startsWith = (bytes: Uint8Array, text: string) => [...text].every((ch, i) => bytes[i] === ch.charCodeAt(0));
 

@@ -30,7 +30,7 @@ const CHINESE_QUESTION = /(?:怎么|怎样|如何|什么|为什么|为何|哪|�
 /** "1.", "1)", "Q3:", "问：" and the like before a question. */
 const NUMBERING = /^(?:\d{1,3}\s*[.)、．]\s*)/u;
 
-export function isQuestionLike(text: string): boolean {
+function isQuestionLike(text: string): boolean {
   const line = text.trim();
   if (line.length < 2 || [...line].length > LIMITS.questionMaxChars || line.includes('\n')) return false;
   if (QUESTION_MARKER.test(line)) return true;
@@ -39,7 +39,7 @@ export function isQuestionLike(text: string): boolean {
 }
 
 /** The question's own words: numbering, "Q:" markers and surrounding bold marks removed. */
-export function questionText(text: string): string {
+function questionText(text: string): string {
   return text
     .trim()
     .replace(/^\*\*(.*)\*\*$/u, '$1')

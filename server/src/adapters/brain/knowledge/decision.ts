@@ -16,7 +16,7 @@ export const ANSWER_THRESHOLD = 0.33;
 /** Confidence at or above which an entry is offered as "did you mean" when nothing is sure enough. */
 export const SUGGEST_THRESHOLD = 0.25;
 /** The best entry answers only when the runner-up's confidence is at most this share of its own... */
-export const MAX_RUNNER_UP_RATIO = 0.9;
+const MAX_RUNNER_UP_RATIO = 0.9;
 /** ...unless it is this sure. */
 const SURE_CONFIDENCE = 0.7;
 /**

@@ -13,9 +13,9 @@ import { fetchUpstream } from '../../../security/upstream-fetch.js';
 import { bodyOf, describeUrl } from '../http-brain.js';
 
 /** How long a visitor's question may wait for its vector before the lexical ranking answers alone. */
-export const DEFAULT_QUESTION_TIMEOUT_MS = 800;
+const DEFAULT_QUESTION_TIMEOUT_MS = 800;
 /** Entry texts go in batches of this many (endpoints limit the inputs per request). */
-export const BATCH_SIZE = 64;
+const BATCH_SIZE = 64;
 /** A batch of entry texts may take this long. */
 const BATCH_TIMEOUT_MS = 30_000;
 /** Largest reply read (64 texts × 3,072 dimensions as JSON fit well below it). */

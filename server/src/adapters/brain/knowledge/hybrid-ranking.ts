@@ -54,11 +54,11 @@ export class EntryVectors {
 }
 
 /** The confidence a cosine similarity gives, 0 at the model's floor, 1 at identical. */
-export function semanticConfidence(similarity: number, minSimilarity: number): number {
+function semanticConfidence(similarity: number, minSimilarity: number): number {
   return Math.max(0, Math.min(1, (similarity - minSimilarity) / (1 - minSimilarity)));
 }
 
-export function hybridConfidence(lexical: number, semantic: number): number {
+function hybridConfidence(lexical: number, semantic: number): number {
   return Math.max(lexical, (lexical + semantic) / 2);
 }
 

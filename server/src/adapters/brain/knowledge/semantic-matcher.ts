@@ -13,7 +13,7 @@ import { EntryVectors, hybridMatches } from './hybrid-ranking.js';
 import type { IndexableEntry, KnowledgeMatch } from './lexical-index.js';
 
 /** The cosine similarity taken as "unrelated" when the robot does not say (see hybrid-ranking.ts). */
-export const DEFAULT_MIN_SIMILARITY = 0.5;
+const DEFAULT_MIN_SIMILARITY = 0.5;
 /** After the entries' vectors could not be made, the next question tries again no sooner than this. */
 const RETRY_AFTER_MS = 60_000;
 
@@ -30,7 +30,7 @@ export function modelKey(config: KnowledgeEmbeddingsConfig): string {
   return createHash('sha256').update(`${config.baseUrl}\n${config.model}`).digest('hex').slice(0, 32);
 }
 
-export function textHash(text: string): string {
+function textHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
