@@ -43,17 +43,25 @@ export async function admin(method: string, path: string, body?: unknown): Promi
   return { status: response.status, json: await response.json().catch(() => null) };
 }
 
+export interface LiveKitRigOptions {
+  /**
+   * More Chromium flags for the visitor's browser, asked for when the rig starts: after the spec's own `beforeAll`
+   * hooks declared before `useLiveKitRig()` (the TURN spec's certificate key is known only once coturn runs).
+   */
+  browserArgs?: () => string[];
+}
+
 /** Starts the rig before the spec file's tests and stops it after them. */
-export function useLiveKitRig(): LiveKitRig {
+export function useLiveKitRig(options: LiveKitRigOptions = {}): LiveKitRig {
   // Not serial: a failed test must not skip the ones after it (a fresh worker runs beforeAll again for them).
   test.describe.configure({ mode: 'default' });
   test.setTimeout(90_000);
-  test.beforeAll(startRig);
+  test.beforeAll(() => startRig(options));
   test.afterAll(stopRig);
   return rig;
 }
 
-async function startRig(): Promise<void> {
+async function startRig(options: LiveKitRigOptions): Promise<void> {
   rig.livekit = await startLiveKitTestServer({ log: DEBUG ? (line) => console.log(`[lk] ${line}`) : undefined });
   rig.renderer = await startRenderer({
     port: 0,
@@ -91,7 +99,8 @@ async function startRig(): Promise<void> {
   });
   await new Promise<void>((resolve) => site!.listen(0, '127.0.0.1', resolve));
   rig.siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-  rig.browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...WEBRTC_ARGS], headless: true });
+  const args = [...CHROMIUM_ARGS, ...WEBRTC_ARGS, ...(options.browserArgs?.() ?? [])];
+  rig.browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args, headless: true });
 }
 
 async function stopRig(): Promise<void> {
@@ -112,12 +121,20 @@ export async function until(probe: () => boolean, timeoutMs = 15_000): Promise<v
   }
 }
 
+interface VisitorOptions {
+  /** The video to count frames of is the page's own keyed copy (`window.__keyedVideo`), not the element's. */
+  keyed?: boolean;
+  /** Runs on the new page before it loads (an init script: the TURN spec's relay-only firewall). */
+  beforeLoad?: (page: Page) => Promise<void>;
+}
+
 /**
  * Opens the visitor page and creates the digital human; records events, the captions shown, decoded video
- * frames and the loudness of the avatar's voice into `window.__lk`.
+ * frames and the loudness of the avatar's voice (RMS over time, and the loudest sample) into `window.__lk`.
  */
-export async function openVisitor(options: { keyed?: boolean } = {}): Promise<{ page: Page; sessionId: string; createMs: number }> {
+export async function openVisitor(options: VisitorOptions = {}): Promise<{ page: Page; sessionId: string; createMs: number }> {
   const page = await rig.browser.newPage();
+  await options.beforeLoad?.(page);
   page.on('console', (message) => {
     // Expected noise: the refused /rtc/v1 attempt (404, the test server has none) and the dropped signal socket.
     const expected = /\/rtc\/v1|status of 404|WS closed unexpectedly/.test(message.text());
@@ -134,6 +151,7 @@ export async function openVisitor(options: { keyed?: boolean } = {}): Promise<{ 
         captions: [] as string[],
         frames: 0,
         loudness: [] as Array<[number, number]>,
+        loudest: 0,
         firstFrameMs: 0,
       });
       const started = performance.now();
@@ -170,7 +188,10 @@ export async function openVisitor(options: { keyed?: boolean } = {}): Promise<{ 
         }
         analyser.getFloatTimeDomainData(samples);
         let sum = 0;
-        for (const s of samples) sum += s * s;
+        for (const s of samples) {
+          sum += s * s;
+          lk.loudest = Math.max(lk.loudest, Math.abs(s));
+        }
         lk.loudness.push([performance.now(), Math.sqrt(sum / samples.length)]);
         const caption = root.querySelector('dh-captions')?.clause ?? '';
         if (caption && lk.captions[lk.captions.length - 1] !== caption) lk.captions.push(caption);

@@ -1,13 +1,5 @@
-import { chromium, expect, test, type Browser } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.js';
-import { startServer, type RunningServer } from '../server/dist/index.js';
-import { startRenderer, type RunningRenderer } from '../packages/renderer/dist/reference-renderer.js';
-import { startLiveKitTestServer, type LiveKitTestServer } from '../test/livekit-server/index.js';
+import { expect, type Page, test } from '@playwright/test';
+import { admin, openVisitor, useLiveKitRig } from './livekit-rig.js';
 import { startTurnServer, turnserverPath, type TurnServer } from './turn-server.js';
 
 /**
@@ -16,81 +8,24 @@ import { startTurnServer, turnserverPath, type TurnServer } from './turn-server.
  * (`turns:`, what TURN on 443 is) — given as the robot's ICE server (docs/livekit.md, "Firewalls"). The
  * streamed avatar's video and voice must arrive that way. coturn's certificate is self-signed, made by the test;
  * the browser trusts exactly that key (`--ignore-certificate-errors-spki-list`), as it would a CA-issued one.
+ * The rest is the LiveKit rig (e2e/livekit-rig.ts): our server, the reference renderer, the LiveKit test server.
  */
 
-const WEBRTC_ARGS = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
-const ADMIN_KEY = 'e2e-livekit-turn-admin-key-0123456789';
-const RENDERER_SECRET = 'e2e-renderer-secret-0123456789';
 const TURNSERVER = turnserverPath();
 
-let livekit: LiveKitTestServer;
-let renderer: RunningRenderer;
-let server: RunningServer;
 let turn: TurnServer;
-let site: Server;
-let browser: Browser;
-let dataDir: string;
 
-test.describe.configure({ mode: 'serial' });
-test.setTimeout(90_000);
 test.skip(!TURNSERVER, 'coturn is not installed (no `turnserver` on PATH): apt-get install coturn');
 
-async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(server.url + path, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: response.status, json: await response.json().catch(() => null) };
-}
-
+// Declared before the rig, so coturn runs (and its certificate's key is known) when the rig launches the browser.
 test.beforeAll(async () => {
   turn = await startTurnServer(TURNSERVER!);
-  livekit = await startLiveKitTestServer();
-  renderer = await startRenderer({
-    port: 0,
-    capacity: 1,
-    secret: RENDERER_SECRET,
-    sdkDir: 'packages/sdk/dist',
-    chromiumPath: CHROMIUM_PATH,
-    chromiumArgs: CHROMIUM_ARGS,
-    leaseMs: 5000,
-  });
-  dataDir = mkdtempSync(join(tmpdir(), 'dhkit-e2e-turn-'));
-  server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, demo: true, logLevel: 'warn' });
-  const patched = await admin('PATCH', '/v1/robots/demo', {
-    media: {
-      mode: 'livekit',
-      livekit: { url: livekit.url, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
-      renderer: { url: renderer.url, secret: RENDERER_SECRET },
-      iceServers: [turn.iceServer],
-    },
-  });
-  expect(patched.status).toBe(200);
-  site = createServer((_request, response) => {
-    response
-      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-      .end(`<!doctype html><html><head><meta charset="utf-8"><title>visitor</title><style>#dh{width:360px;height:540px}</style></head>
-<body><div id="dh"></div><script src="${server.url}/sdk/dhkit.umd.js"></script></body></html>`);
-  });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [...CHROMIUM_ARGS, ...WEBRTC_ARGS, `--ignore-certificate-errors-spki-list=${turn.spkiHash}`],
-    headless: true,
-  });
+});
+test.afterAll(async () => {
+  await turn?.close();
 });
 
-test.afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await renderer?.close();
-  await livekit?.close();
-  await turn?.close();
-  site?.closeAllConnections();
-  await new Promise<void>((resolve) => (site ? site.close(() => resolve()) : resolve()));
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const rig = useLiveKitRig({ browserArgs: () => [`--ignore-certificate-errors-spki-list=${turn.spkiHash}`] });
 
 for (const transport of ['tcp', 'tls'] as const) {
   test(`relay only: video and voice reach the visitor through coturn over ${transport.toUpperCase()}`, async () => {
@@ -103,10 +38,9 @@ async function relayOnly(transport: 'tcp' | 'tls'): Promise<void> {
   const media = (await admin('GET', '/v1/robots/demo')).json.media;
   const iceServer = transport === 'tls' ? turn.tlsIceServer : turn.iceServer;
   expect((await admin('PATCH', '/v1/robots/demo', { media: { ...media, iceServers: [iceServer] } })).status).toBe(200);
-  const page = await browser.newPage();
-  try {
-    // The firewall: every peer connection of the page may use relayed candidates only.
-    await page.addInitScript(() => {
+  // The firewall: every peer connection of the page may use relayed candidates only.
+  const firewall = (page: Page) =>
+    page.addInitScript(() => {
       const Native = window.RTCPeerConnection;
       const w = window as any;
       w.__pcs = [];
@@ -117,41 +51,8 @@ async function relayOnly(transport: 'tcp' | 'tls'): Promise<void> {
         }
       } as typeof RTCPeerConnection;
     });
-    await page.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`);
-    await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');
-    const { onceCode } = (await admin('POST', '/v1/robots/demo/once-codes', {})).json;
-    await page.evaluate(
-      async ({ serverUrl, onceCode }) => {
-        const w = window as any;
-        const lk = (w.__lk = { frames: 0, loudest: 0 });
-        w.dh = await w.DHKit.create({ serverAddress: serverUrl, robotId: 'demo', onceCode, containerId: 'dh' });
-        const root = (document.querySelector('#dh digital-human') as any).shadowRoot;
-        const video = root.querySelector('video') as HTMLVideoElement;
-        const onFrame = () => {
-          lk.frames++;
-          video.requestVideoFrameCallback(onFrame);
-        };
-        video.requestVideoFrameCallback(onFrame);
-        const audio = root.querySelector('audio') as HTMLAudioElement;
-        const context = new AudioContext();
-        const analyser = context.createAnalyser();
-        const samples = new Float32Array(analyser.fftSize);
-        let wired: MediaStream | null = null;
-        const sample = () => {
-          const stream = audio.srcObject as MediaStream | null;
-          if (stream && stream !== wired && stream.getAudioTracks().length) {
-            context.createMediaStreamSource(stream).connect(analyser);
-            wired = stream;
-          }
-          analyser.getFloatTimeDomainData(samples);
-          for (const s of samples) lk.loudest = Math.max(lk.loudest, Math.abs(s));
-          setTimeout(sample, 20);
-        };
-        void context.resume();
-        sample();
-      },
-      { serverUrl: server.url, onceCode },
-    );
+  const { page } = await openVisitor({ beforeLoad: firewall });
+  try {
     // The picture arrives.
     await page.waitForFunction(() => (window as any).__lk.frames > 10, null, { timeout: 30_000 });
     // The voice arrives: a driven answer is heard.
@@ -182,6 +83,6 @@ async function relayOnly(transport: 'tcp' | 'tls'): Promise<void> {
     await page.close();
     // The renderer's one slot is free again before the next visitor.
     const deadline = Date.now() + 15_000;
-    while (renderer.active.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (rig.renderer.active.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
