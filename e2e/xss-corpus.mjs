@@ -3,6 +3,7 @@
 // repository, never copied into it. Callers skip with a note when it is absent.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../scripts/seeded-random.mjs';
 
 export const CORPUS_PATH = fileURLToPath(new URL('../../shared/datasets/xss-peer/corpus.json', import.meta.url));
 /** The corpus's `{{SINK}}` placeholder: a host name (Chromium resolves none here, so any use is seen as a request). */
@@ -52,18 +53,6 @@ export function loadCorpus(path = CORPUS_PATH) {
   return payloads.map(({ id, source, answer }) => ({ id, source, answer: answer.replaceAll('{{SINK}}', SINK) }));
 }
 
-/** mulberry32: a small seeded generator, so that a sample can be drawn again from its seed. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A seed from a string such as `2026-12-01` (the default: today in UTC, so the sample moves daily). */
 export function seedOf(text) {
   let hash = 2166136261;
@@ -75,7 +64,7 @@ export function seedOf(text) {
 export function samplePayloads(payloads, size, seed) {
   const chosen = new Set(payloads.filter((p) => KNOWN_BAD.includes(p.id)));
   const rest = payloads.filter((p) => !chosen.has(p));
-  const next = random(seed);
+  const next = seededRandom(seed);
   while (chosen.size < Math.min(size, payloads.length) && rest.length) {
     chosen.add(rest.splice(Math.floor(next() * rest.length), 1)[0]);
   }

@@ -2,6 +2,7 @@
 // from a seeded mix of topic words and question frames, with a few similar questions each), asked questions
 // worded like them, and crafted worst cases: 500 characters made of the knowledge base's most frequent
 // characters (every one hits most entries), and the same as one long run of frequent bigrams.
+import { seededRandom } from '../../scripts/seeded-random.mjs';
 import { percentile } from '../lib/stats.mjs';
 
 const TOPICS = (
@@ -14,19 +15,8 @@ const TOPICS = (
 const FRAMES = ['怎么', '如何', '为什么', '能不能', '可以', '在哪里', '多久', '多少钱', '是什么', '怎么办', '有没有', '什么时候'];
 const VERBS = ['修改', '查询', '开通', '关闭', '取消', '申请', '办理', '使用', '设置', '恢复', '更换', '绑定', '解绑', '支付'];
 
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 function syntheticChineseKb(size, seed = 7) {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = (list) => list[Math.floor(next() * list.length)];
   const question = () => `${pick(TOPICS)}${pick(FRAMES)}${pick(VERBS)}${pick(TOPICS)}${next() < 0.5 ? pick(TOPICS) : ''}`;
   const kb = Array.from({ length: size }, (_, i) => ({
@@ -46,7 +36,7 @@ function craftedQuestions(kb) {
   for (const entry of kb) for (const char of entry.question.match(/\p{Script=Han}/gu) ?? []) counts.set(char, (counts.get(char) ?? 0) + 1);
   const frequent = [...counts].sort((a, b) => b[1] - a[1]).map(([char]) => char);
   const cycled = Array.from({ length: 500 }, (_, i) => frequent[i % Math.min(60, frequent.length)]).join('');
-  const next = random(11);
+  const next = seededRandom(11);
   const shuffled = Array.from({ length: 500 }, () => frequent[Math.floor(next() * Math.min(200, frequent.length))]).join('');
   return { cycled, shuffled };
 }

@@ -68,49 +68,6 @@ export const ALLOWED_ATTR = [
   'align',
   'open',
 ];
-/** Not in the allowlist anyway; listed so that a change of DOMPurify's defaults cannot let them in. */
-export const FORBID_TAGS = [
-  'script',
-  'style',
-  'link',
-  'base',
-  'meta',
-  'form',
-  'input',
-  'button',
-  'textarea',
-  'select',
-  'iframe',
-  'frame',
-  'frameset',
-  'object',
-  'embed',
-  'applet',
-  'svg',
-  'math',
-  'template',
-  'noscript',
-  'portal',
-  'audio',
-  'track',
-];
-export const FORBID_ATTR = [
-  'style',
-  'srcset',
-  'sizes',
-  'id',
-  'name',
-  'class',
-  'target',
-  'rel',
-  'ping',
-  'formaction',
-  'action',
-  'background',
-  'lowsrc',
-  'dynsrc',
-  'xlink:href',
-];
 /** Removed elements worth reporting (markup like `<div>` is unwrapped silently). */
 export const ACTIVE_TAGS = new Set([
   'script',
@@ -133,3 +90,25 @@ export const ACTIVE_TAGS = new Set([
   'audio',
   'track',
 ]);
+/**
+ * Not in the allowlist anyway; listed so that a change of DOMPurify's defaults cannot let them in: the active content
+ * (reported when removed), and form controls.
+ */
+export const FORBID_TAGS = [...ACTIVE_TAGS, 'input', 'button', 'textarea', 'select'];
+export const FORBID_ATTR = [
+  'style',
+  'srcset',
+  'sizes',
+  'id',
+  'name',
+  'class',
+  'target',
+  'rel',
+  'ping',
+  'formaction',
+  'action',
+  'background',
+  'lowsrc',
+  'dynsrc',
+  'xlink:href',
+];

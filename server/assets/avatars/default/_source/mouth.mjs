@@ -4,6 +4,29 @@ import { C, CX, f, MOUTH_BOX, svg } from './art.mjs';
 
 // ---------- mouths: one lip model, one shape per viseme ----------
 const MOUTH_Y = 414;
+/** What shows through an open mouth, clipped to the opening: the dark inside, the tongue, the teeth. */
+function mouthInside({ opening, tongue, teeth, hw, L, gap, innerTop, innerBot }) {
+  const parts = [`<path fill="${C.mouthIn}" d="${opening}"/>`];
+  if (tongue === 'low')
+    parts.push(`<ellipse cx="${CX}" cy="${f(innerBot + 2)}" rx="${f(hw * 0.6)}" ry="${f(Math.max(2, gap * 0.3))}" fill="${C.tongue}"/>`);
+  if (tongue === 'up')
+    parts.push(`<ellipse cx="${CX}" cy="${f(innerTop + gap * 0.55)}" rx="${f(hw * 0.55)}" ry="${f(gap * 0.45)}" fill="${C.tongue}"/>`);
+  if (teeth === 'upper' || teeth === 'both') {
+    parts.push(
+      `<rect x="${f(L + 4)}" y="${f(innerTop - 4)}" width="${f(2 * hw - 8)}" height="${f(Math.min(7.5, gap * 0.45) + 4)}" ` +
+        `rx="3" fill="${C.teeth}"/>`,
+    );
+  }
+  if (teeth === 'both')
+    parts.push(
+      `<rect x="${f(L + 8)}" y="${f(innerBot - Math.min(5, gap * 0.3))}" width="${f(2 * hw - 16)}" height="8" rx="3" ` +
+        `fill="${C.teeth}" opacity="0.92"/>`,
+    );
+  if (tongue === 'tip')
+    parts.push(`<ellipse cx="${CX}" cy="${f(innerTop + gap * 0.62)}" rx="${f(hw * 0.45)}" ry="${f(gap * 0.42)}" fill="${C.tongue}"/>`);
+  return `<g clip-path="url(#open)">${parts.join('')}</g>`;
+}
+
 /**
  * open: jaw opening 0..1; width: relative mouth width; round: lip rounding/protrusion 0..1; smile: corner lift
  * in px; teeth: show upper (and lower) teeth; tongue: 'none' | 'low' | 'tip' (between the teeth) | 'up';
@@ -37,10 +60,6 @@ export function mouth({ open = 0, width = 1, round = 0, smile = 2, teeth = 'uppe
       ? `C${f(R - hw * 0.3)},${f(innerTop + (open > 0.05 ? -1 : 1))} ${f(CX + hw * 0.4)},${f(innerTop)} ${CX},${f(innerTop)} ` +
         `C${f(CX - hw * 0.4)},${f(innerTop)} ${f(L + hw * 0.3)},${f(innerTop + (open > 0.05 ? -1 : 1))} ${f(L)},${f(cornerY)}`
       : '';
-  const innerBotPath =
-    `M${f(L)},${f(cornerY)} ` +
-    `C${f(L + hw * 0.3)},${f(innerBot)} ${f(CX - hw * 0.45)},${f(innerBot + 1)} ${CX},${f(innerBot + 1)} ` +
-    `C${f(CX + hw * 0.45)},${f(innerBot + 1)} ${f(R - hw * 0.3)},${f(innerBot)} ${f(R)},${f(cornerY)}`;
   const lowerOuterBack =
     `C${f(R - ow * 0.25)},${f(innerBot + lowerThick + 2)} ${f(CX + 10)},${f(innerBot + lowerThick + 3)} ` +
     `${CX},${f(innerBot + lowerThick + 3)} ` +
@@ -53,35 +72,13 @@ export function mouth({ open = 0, width = 1, round = 0, smile = 2, teeth = 'uppe
     `C${f(CX + hw * 0.4)},${f(innerTop)} ${f(R - hw * 0.3)},${f(innerTop - 1)} ${f(R)},${f(cornerY)} ` +
     `C${f(R - hw * 0.3)},${f(innerBot)} ${f(CX + hw * 0.45)},${f(innerBot + 1)} ${CX},${f(innerBot + 1)} ` +
     `C${f(CX - hw * 0.45)},${f(innerBot + 1)} ${f(L + hw * 0.3)},${f(innerBot)} ${f(L)},${f(cornerY)} Z`;
-  let lowerLip = `${innerBotPath.replace(/^M[^C]+/, `M${f(L)},${f(cornerY)} `)} ${lowerOuterBack}`;
   // Lower lip goes from the left corner along the inner edge to the right corner, then back along the outer edge.
-  lowerLip =
+  const lowerLip =
     `M${f(L)},${f(cornerY)} ` +
     `C${f(L + hw * 0.3)},${f(innerBot)} ${f(CX - hw * 0.45)},${f(innerBot + 1)} ${CX},${f(innerBot + 1)} ` +
     `C${f(CX + hw * 0.45)},${f(innerBot + 1)} ${f(R - hw * 0.3)},${f(innerBot)} ${f(R)},${f(cornerY)} ${lowerOuterBack}`;
 
-  let inside = '';
-  if (gap > 1.2) {
-    const parts = [`<path fill="${C.mouthIn}" d="${opening}"/>`];
-    if (tongue === 'low')
-      parts.push(`<ellipse cx="${CX}" cy="${f(innerBot + 2)}" rx="${f(hw * 0.6)}" ry="${f(Math.max(2, gap * 0.3))}" fill="${C.tongue}"/>`);
-    if (tongue === 'up')
-      parts.push(`<ellipse cx="${CX}" cy="${f(innerTop + gap * 0.55)}" rx="${f(hw * 0.55)}" ry="${f(gap * 0.45)}" fill="${C.tongue}"/>`);
-    if (teeth === 'upper' || teeth === 'both') {
-      parts.push(
-        `<rect x="${f(L + 4)}" y="${f(innerTop - 4)}" width="${f(2 * hw - 8)}" height="${f(Math.min(7.5, gap * 0.45) + 4)}" ` +
-          `rx="3" fill="${C.teeth}"/>`,
-      );
-    }
-    if (teeth === 'both')
-      parts.push(
-        `<rect x="${f(L + 8)}" y="${f(innerBot - Math.min(5, gap * 0.3))}" width="${f(2 * hw - 16)}" height="8" rx="3" ` +
-          `fill="${C.teeth}" opacity="0.92"/>`,
-      );
-    if (tongue === 'tip')
-      parts.push(`<ellipse cx="${CX}" cy="${f(innerTop + gap * 0.62)}" rx="${f(hw * 0.45)}" ry="${f(gap * 0.42)}" fill="${C.tongue}"/>`);
-    inside = `<g clip-path="url(#open)">${parts.join('')}</g>`;
-  }
+  const inside = gap > 1.2 ? mouthInside({ opening, tongue, teeth, hw, L, gap, innerTop, innerBot }) : '';
   const upperFill = bite ? C.lipUpper : 'url(#lipU)';
   const lowerShape = bite
     ? // Lower lip drawn up under the upper teeth: a flatter, thinner band.
