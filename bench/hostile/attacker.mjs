@@ -1,12 +1,23 @@
 // One attack of bench:hostile, in its own process (its event loop must not slow the measuring one).
 // argv[2]: JSON {attack, serverUrl, adminKey, durationMs}. Prints one JSON line: what the protections did.
-import { loadProtocol, mintCode, openVisitor } from './channel.mjs';
+import { loadProtocol, openVisitor } from './channel.mjs';
 
 const { attack, serverUrl, adminKey, durationMs } = JSON.parse(process.argv[2]);
 await loadProtocol();
 const until = performance.now() + durationMs;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const count = (visitor, code) => visitor.messages.filter((m) => m.type === 'error' && m.code === code).length;
+const chatId = (prefix, n, digits = 5) => `${prefix}-${String(n).padStart(digits, '0')}`;
+
+/** Sends `message(n)` every `intervalMs` until the attack's time is up or the server closes the socket; how many went. */
+async function sendPaced(visitor, intervalMs, message) {
+  let sent = 0;
+  while (performance.now() < until && visitor.socket.readyState === 1) {
+    visitor.socket.send(JSON.stringify(message(sent++)));
+    await sleep(intervalMs);
+  }
+  return sent;
+}
 
 const attacks = {
   /** 20,000 questions on one socket as fast as it goes. */
@@ -14,7 +25,7 @@ const attacks = {
     const visitor = await openVisitor(serverUrl, adminKey, 'demo');
     let sent = 0;
     for (; sent < 20_000 && visitor.socket.readyState === 1; sent++) {
-      visitor.socket.send(JSON.stringify({ type: 'question', chatId: `flood-${String(sent).padStart(6, '0')}`, text: `hello ${sent}` }));
+      visitor.socket.send(JSON.stringify({ type: 'question', chatId: chatId('flood', sent, 6), text: `hello ${sent}` }));
       if (sent % 200 === 0) await sleep(0);
     }
     const closeCode = await Promise.race([visitor.closed, sleep(Math.max(0, until - performance.now())).then(() => null)]);
@@ -28,11 +39,7 @@ const attacks = {
   /** Questions at 45/s (under the frame limit, over the question limit), for the whole attack. */
   async pacedQuestions() {
     const visitor = await openVisitor(serverUrl, adminKey, 'demo');
-    let sent = 0;
-    while (performance.now() < until && visitor.socket.readyState === 1) {
-      visitor.socket.send(JSON.stringify({ type: 'question', chatId: `paced-${String(sent++).padStart(6, '0')}`, text: '你好' }));
-      await sleep(22);
-    }
+    const sent = await sendPaced(visitor, 22, (n) => ({ type: 'question', chatId: chatId('paced', n, 6), text: '你好' }));
     return {
       sent,
       rateLimited: count(visitor, 'RATE_LIMITED'),
@@ -59,33 +66,21 @@ const attacks = {
   /** An LLM robot whose (hostile) upstream streams 4,000 unclosed `[`; asked as often as the limit allows. */
   async pathologicalAnswer() {
     const visitor = await openVisitor(serverUrl, adminKey, 'brackets');
-    let asked = 0;
-    while (performance.now() < until && visitor.socket.readyState === 1) {
-      visitor.socket.send(JSON.stringify({ type: 'question', chatId: `brackets-${String(asked++).padStart(5, '0')}`, text: 'tell me' }));
-      await sleep(250);
-    }
+    const asked = await sendPaced(visitor, 250, (n) => ({ type: 'question', chatId: chatId('brackets', n), text: 'tell me' }));
     return { asked, turnsEnded: visitor.messages.filter((m) => m.type === 'turnEnd').length, rateLimited: count(visitor, 'RATE_LIMITED') };
   },
   /** A robot with a 1,000-entry lexicon, made to speak 2,000-character driven texts. */
   async lexicon() {
     const visitor = await openVisitor(serverUrl, adminKey, 'lexicon');
     const text = 'The SKU term7x and term999x are here, 行长说 fine. '.repeat(45).slice(0, 2000);
-    let sent = 0;
-    while (performance.now() < until && visitor.socket.readyState === 1) {
-      visitor.socket.send(JSON.stringify({ type: 'drivenText', chatId: `lexicon-${String(sent++).padStart(5, '0')}`, text, isLast: true }));
-      await sleep(100);
-    }
+    const sent = await sendPaced(visitor, 100, (n) => ({ type: 'drivenText', chatId: chatId('lexicon', n), text, isLast: true }));
     return { sent, rateLimited: count(visitor, 'RATE_LIMITED') };
   },
   /** 500-character questions of frequent characters at 5/s against a 2,000-entry knowledge base. */
   async longQuestions() {
     const visitor = await openVisitor(serverUrl, adminKey, 'bigkb');
     const question = '的是在了和有我你他这'.repeat(50);
-    let sent = 0;
-    while (performance.now() < until && visitor.socket.readyState === 1) {
-      visitor.socket.send(JSON.stringify({ type: 'question', chatId: `long-q-${String(sent++).padStart(5, '0')}`, text: question }));
-      await sleep(200);
-    }
+    const sent = await sendPaced(visitor, 200, (n) => ({ type: 'question', chatId: chatId('long-q', n), text: question }));
     return { sent, rateLimited: count(visitor, 'RATE_LIMITED'), turnsEnded: visitor.messages.filter((m) => m.type === 'turnEnd').length };
   },
   /** Once-code guesses, each with a new forged leftmost X-Forwarded-For (the server trusts one proxy hop). */
@@ -116,7 +111,6 @@ const attacks = {
   },
 };
 
-void mintCode;
 const result = await attacks[attack]();
 console.log(JSON.stringify(result));
 process.exit(0);

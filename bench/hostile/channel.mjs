@@ -2,7 +2,7 @@
 // questions, and the first audio frame of an answer.
 import WebSocket from 'ws';
 
-export async function mintCode(serverUrl, adminKey, robotId) {
+async function mintCode(serverUrl, adminKey, robotId) {
   const response = await fetch(`${serverUrl}/v1/robots/${robotId}/once-codes`, {
     method: 'POST',
     headers: { authorization: `Bearer ${adminKey}` },
