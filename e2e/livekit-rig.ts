@@ -125,7 +125,7 @@ interface VisitorOptions {
   /** The video to count frames of is the page's own keyed copy (`window.__keyedVideo`), not the element's. */
   keyed?: boolean;
   /** Runs on the new page before it loads (an init script: the TURN spec's relay-only firewall). */
-  beforeLoad?: (page: Page) => Promise<void>;
+  beforeLoad?: (page: Page) => Promise<unknown>;
 }
 
 /**
