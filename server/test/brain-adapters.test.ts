@@ -67,7 +67,7 @@ describe('SSE parsing', () => {
 
   it('gives the event loop a turn every few events, even when the whole stream arrives in one chunk', async () => {
     // 1,000 events read in one run of microtasks held the loop (and every other visitor) for the whole answer.
-    const wire = new TextEncoder().encode('data: {"text":"["}\n\n'.repeat(1000) + 'data: [DONE]\n\n');
+    const wire = new TextEncoder().encode(`${'data: {"text":"["}\n\n'.repeat(1000)}data: [DONE]\n\n`);
     async function* oneChunk() {
       yield wire;
     }

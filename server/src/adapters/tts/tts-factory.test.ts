@@ -13,7 +13,7 @@ const engine: TextToSpeech = {
 const lexicon = Array.from({ length: 1000 }, (_, i) => ({ word: `term${i}x`, say: `term ${i}` }));
 
 describe('TtsFactory', () => {
-  it('compiles a robot\'s lexicon once for all its sessions, and again only when it changes', () => {
+  it("compiles a robot's lexicon once for all its sessions, and again only when it changes", () => {
     const factory = new TtsFactory(engine);
     const sessions = Array.from({ length: 50 }, (_, i) => factory.forRobot({ lexicon }, `session-${i}`) as LexiconTts);
     expect(sessions.every((tts) => tts instanceof LexiconTts)).toBe(true);
