@@ -325,10 +325,7 @@ function buildContext(
 async function registerRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   // reply.sendFile for the demo and avatar files; /sdk/ has its own (http/sdk-files.ts: precompressed, strong ETags).
   await app.register(fastifyStatic, { root: ASSETS_DIR, serve: false });
-  // One channel frame per event-loop turn: by default ws hands every frame of a network read to its handler in one
-  // synchronous run, so a socket that writes hundreds of frames at once (a flood, up to the frame limit) had them
-  // all answered (questions started, errors sent) before /healthz or any other visitor got a turn.
-  await app.register(fastifyWebsocket, { options: { maxPayload: 4 * LIMITS.channelMaxFrameBytes, allowSynchronousEvents: false } });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 4 * LIMITS.channelMaxFrameBytes } });
   // Before the routes: swagger collects them as they are added; the hooks apply to every route.
   await registerOpenApi(app);
   installObservabilityHooks(app, context.metrics);
