@@ -12,7 +12,7 @@ const QUESTION_GAP_MS = 100;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The value at quantile q (nearest rank), in ms with one decimal; null without samples. */
-export function quantile(values, q) {
+function quantile(values, q) {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return +sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))].toFixed(1);

@@ -21,7 +21,7 @@ function stat(pid) {
  * The server process's own CPU ms, and that of it and all its descendants (espeak-ng helpers and their
  * children), counting exited children through their parent's reaped-children time.
  */
-export function cpuSnapshot(rootPid) {
+function cpuSnapshot(rootPid) {
   const all = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -43,7 +43,7 @@ export function cpuSnapshot(rootPid) {
 }
 
 /** Busy and total jiffies of the whole machine (/proc/stat), for its load during a phase. */
-export function machineSnapshot() {
+function machineSnapshot() {
   const [cpu] = readFileSync('/proc/stat', 'utf8').split('\n');
   const values = cpu.split(/\s+/).slice(1).map(Number);
   const idle = values[3] + (values[4] ?? 0);
