@@ -48,6 +48,11 @@ export class PronunciationLexicon {
     return this.matcher.isEmpty;
   }
 
+  /** Steps the word matcher has taken over all texts planned so far (for tests of its cost). */
+  get matchSteps(): number {
+    return this.matcher.steps;
+  }
+
   /** The parts to synthesize for `text`: text runs and pauses, in order. Empty runs are left out. */
   plan(text: string): SpeechPart[] {
     const parts: SpeechPart[] = [];
