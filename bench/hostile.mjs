@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 // `npm run bench:hostile`: one visitor attacks the server (floods, a slow reader, a pathological LLM answer,
 // a 1,000-entry lexicon, long questions on a 2,000-entry knowledge base, forged X-Forwarded-For, admin key
-// guesses) while a normal visitor keeps asking. Prints JSON: /healthz p99 and the normal visitor's question →
-// first audio p99 during each attack, next to the same figures with no attack, measured in this one run, and
-// what the protections did. Acceptance (docs/security.md): every attack within 2× of the no-attack figures.
+// guesses) while normal visitors keep asking and /healthz is probed. Prints JSON: /healthz p99 and the normal
+// visitors' question → first audio p99 during each attack, with sample counts and the server's CPU time, next to
+// the same figures with no attack (phases before and after the attacks, pooled) in this one run, and what the
+// protections did. Acceptance (docs/security.md): every attack within 2× of the no-attack figures.
 // The server and each attacker run in their own processes; everything stays on loopback.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { askTimed, loadProtocol, openVisitor } from './hostile/channel.mjs';
+import { loadProtocol } from './hostile/channel.mjs';
+import { measure, measureSetup, summarize } from './hostile/measure.mjs';
 
-const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 8000);
+const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 10_000);
 const ADMIN_KEY = 'bench-hostile-admin-key-0123456789-0123456789';
 const METRICS_TOKEN = 'bench-hostile-metrics-token';
 const ATTACKS = [
@@ -27,11 +29,11 @@ const ATTACKS = [
 const only = process.env.BENCH_ATTACKS?.split(',');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const p99 = (values) => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return +sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)].toFixed(1);
-};
+
+// BENCH_NICE=-10: the bench, its server (and the server's espeak-ng) and the attackers run at that OS priority, so
+// on a shared machine the other load does not decide the figures; the attack's work still competes with the
+// normal visitors' at the same priority, as on a machine of its own. Needs the right to raise priority (root).
+if (process.env.BENCH_NICE) setPriority(Number(process.env.BENCH_NICE));
 
 /** An LLM that streams 4,000 unclosed `[` in 4-character chunks (OpenAI's SSE format), in its own process. */
 const llm = spawn(process.execPath, ['bench/hostile/bracket-llm.mjs'], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
@@ -121,48 +123,7 @@ async function serverLoopDelay() {
   return { p99Ms: +(seconds('p99') * 1000).toFixed(1), maxMs: +(seconds('max') * 1000).toFixed(1) };
 }
 
-/** /healthz and the normal visitor's question → first audio, for `ms`. */
-async function measure(ms) {
-  const visitor = await openVisitor(serverUrl, ADMIN_KEY, 'calm');
-  await serverLoopDelay();
-  const until = performance.now() + ms;
-  const healthz = [];
-  const firstAudio = [];
-  const failures = { healthz: 0, question: 0 };
-  const health = (async () => {
-    while (performance.now() < until) {
-      const started = performance.now();
-      try {
-        const response = await fetch(`${serverUrl}/healthz`, { signal: AbortSignal.timeout(10_000) });
-        await response.arrayBuffer();
-        if (response.status === 200) healthz.push(performance.now() - started);
-        else failures.healthz++;
-      } catch {
-        failures.healthz++;
-      }
-      await sleep(25);
-    }
-  })();
-  const questions = (async () => {
-    for (let i = 0; performance.now() < until; i++) {
-      try {
-        firstAudio.push(await askTimed(visitor, i % 2 ? '你好' : 'hello'));
-      } catch {
-        failures.question++;
-      }
-      await sleep(150);
-    }
-  })();
-  await Promise.all([health, questions]);
-  visitor.socket.close(1000);
-  return {
-    healthzP99Ms: p99(healthz),
-    firstAudioP99Ms: p99(firstAudio),
-    serverLoopDelay: await serverLoopDelay(),
-    samples: { healthz: healthz.length, questions: firstAudio.length },
-    failures,
-  };
-}
+const phase = (ms) => measure({ serverUrl, adminKey: ADMIN_KEY, serverPid: server.pid, robotId: 'calm', ms, loopDelay: serverLoopDelay });
 
 function runAttacker(attack) {
   const child = spawn(
@@ -180,25 +141,58 @@ function runAttacker(attack) {
 }
 
 const ratio = (value, base) => (value === null || !base ? null : +(value / base).toFixed(2));
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+
+/** One attack while the normal visitors ask. */
+async function attackPhase(attack) {
+  const loadBefore = loadAverage()[0];
+  const [{ figures }, protections] = await Promise.all([phase(PHASE_MS), runAttacker(attack)]);
+  return { ...figures, loadAverage: [loadBefore, loadAverage()[0]], protections };
+}
+
+/** An attack's figures next to the no-attack ones: ratios of the p99s, of CPU per second, and the verdict. */
+function compared(figures, noAttack) {
+  const healthzRatio = ratio(figures.healthzP99Ms, noAttack.healthzP99Ms);
+  const firstAudioRatio = ratio(figures.firstAudioP99Ms, noAttack.firstAudioP99Ms);
+  return {
+    ...figures,
+    healthzRatio,
+    firstAudioRatio,
+    serverCpuRatio: ratio(figures.cpu?.serverMsPerSecond ?? null, noAttack.cpu?.serverMsPerSecond),
+    withinTwoX: healthzRatio !== null && firstAudioRatio !== null && healthzRatio <= 2 && firstAudioRatio <= 2,
+  };
+}
 
 try {
   await loadProtocol();
   await setUp();
-  await measure(1500); // warm-up: espeak voices, JIT
-  const baseline = await measure(PHASE_MS);
-  const attacks = {};
+  await phase(1500); // warm-up: espeak voices, JIT
+  // No-attack phases before and after the attacks: the machine's other load drifts during a run, so each
+  // attack is set against the pooled samples of both.
+  const before = await phase(PHASE_MS);
+  const measured = {};
   for (const attack of ATTACKS.filter((name) => !only || only.includes(name))) {
-    const [figures, protections] = await Promise.all([measure(PHASE_MS), runAttacker(attack)]);
-    attacks[attack] = {
-      ...figures,
-      healthzRatio: ratio(figures.healthzP99Ms, baseline.healthzP99Ms),
-      firstAudioRatio: ratio(figures.firstAudioP99Ms, baseline.firstAudioP99Ms),
-      withinTwoX: ratio(figures.healthzP99Ms, baseline.healthzP99Ms) <= 2 && ratio(figures.firstAudioP99Ms, baseline.firstAudioP99Ms) <= 2,
-      protections,
-    };
+    measured[attack] = await attackPhase(attack);
     await sleep(1000);
   }
-  console.log(JSON.stringify({ phaseMs: PHASE_MS, noAttack: baseline, attacks }, null, 2));
+  const after = await phase(PHASE_MS);
+  const noAttack = {
+    ...summarize({
+      healthz: [...before.samples.healthz, ...after.samples.healthz],
+      firstAudio: [...before.samples.firstAudio, ...after.samples.firstAudio],
+    }),
+    cpu: { serverMsPerSecond: +((before.figures.cpu.serverMsPerSecond + after.figures.cpu.serverMsPerSecond) / 2).toFixed(1) },
+  };
+  const attacks = Object.fromEntries(Object.entries(measured).map(([name, figures]) => [name, compared(figures, noAttack)]));
+  const report = {
+    phaseMs: PHASE_MS,
+    setup: { ...measureSetup, nice: Number(process.env.BENCH_NICE ?? 0) },
+    noAttack,
+    noAttackBefore: before.figures,
+    noAttackAfter: after.figures,
+    attacks,
+  };
+  console.log(JSON.stringify(report, null, 2));
 } finally {
   server.kill('SIGTERM');
   llm.kill();

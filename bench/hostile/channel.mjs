@@ -68,13 +68,17 @@ function waitFor(visitor, done, timeoutMs) {
   });
 }
 
-/** Question → first audio frame, in ms. */
-export async function askTimed(visitor, text, timeoutMs = 20_000) {
+/**
+ * Question → first audio frame, in ms. With `interrupt`, the visitor stops the answer at its first audio (as a
+ * visitor who asks the next question does): more questions per phase, without the rest of each answer's speech.
+ */
+export async function askTimed(visitor, text, { timeoutMs = 20_000, interrupt = false } = {}) {
   const chatId = `q-${Math.random().toString(36).slice(2, 12)}`;
   const started = performance.now();
   visitor.socket.send(JSON.stringify({ type: 'question', chatId, text }));
   await waitFor(visitor, () => visitor.audio.has(chatId), timeoutMs);
   const ms = visitor.audio.get(chatId) - started;
+  if (interrupt) visitor.socket.send(JSON.stringify({ type: 'interrupt' }));
   await waitFor(visitor, () => visitor.messages.some((m) => m.type === 'turnEnd' && m.chatId === chatId), timeoutMs).catch(() => {});
   return ms;
 }

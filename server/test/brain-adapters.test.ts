@@ -5,7 +5,7 @@ import { BrainError, type Brain, type BrainChunk } from '../src/adapters/brain/b
 import { maskBrainSecrets, maskSecret, restoreMaskedSecrets } from '../src/robots/robot-secrets.js';
 import { KnowledgeBrain } from '../src/adapters/brain/knowledge-brain.js';
 import { OpenAiBrain } from '../src/adapters/brain/openai-brain.js';
-import { readSseData } from '../src/adapters/brain/sse.js';
+import { EVENTS_PER_LOOP_TURN, SseScanner, readSseData } from '../src/adapters/brain/sse.js';
 import { SIGNATURE_HEADER, WebhookBrain, signWebhookBody, verifyWebhookSignature } from '../src/adapters/brain/webhook-brain.js';
 import { DEMO_KNOWLEDGE } from '../src/robots/demo-knowledge.js';
 import { LocalServer, openAiEvent, openAiStream, sleep } from './brain-servers.js';
@@ -51,6 +51,38 @@ describe('SSE parsing', () => {
     const events = [];
     for await (const data of readSseData(oneByOne())) events.push(data);
     expect(events).toEqual(['{"text":"你好，"}', '{"text":"world"}', '[DONE]']);
+  });
+
+  it('examines each character once, however a long line is split', () => {
+    // The old reader rescanned the received part of a line with every chunk: quadratic in the line's length.
+    const scanner = new SseScanner();
+    const value = 'x'.repeat(200_000);
+    const wire = `data: ${value}\n\n`;
+    const events: string[] = [];
+    for (let at = 0; at < wire.length; at += 1000) events.push(...scanner.push(wire.slice(at, at + 1000)));
+    events.push(...scanner.push('', true));
+    expect(events).toEqual([value]);
+    expect(scanner.scannedChars).toBe(wire.length);
+  });
+
+  it('gives the event loop a turn every few events, even when the whole stream arrives in one chunk', async () => {
+    // 1,000 events read in one run of microtasks held the loop (and every other visitor) for the whole answer.
+    const wire = new TextEncoder().encode(`${'data: {"text":"["}\n\n'.repeat(1000)}data: [DONE]\n\n`);
+    async function* oneChunk() {
+      yield wire;
+    }
+    let loopTurns = 0;
+    let ticking = true;
+    const tick = () => {
+      loopTurns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    let events = 0;
+    for await (const _data of readSseData(oneChunk())) events++;
+    ticking = false;
+    expect(events).toBe(1001);
+    expect(loopTurns).toBeGreaterThanOrEqual(Math.floor(1001 / EVENTS_PER_LOOP_TURN) - 1);
   });
 });
 

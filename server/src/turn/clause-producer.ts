@@ -67,13 +67,17 @@ export class ClauseProducer {
       if (chunk.text === '') continue;
       result.firstTextMs ??= performance.now() - this.startedAt;
       this.receivedChars += chunk.text.length;
-      this.addClauses(this.segmenter.push(chunk.text));
+      // Past the maximum, only what fits is segmented: one brain chunk may be as long as the brain likes (a stream
+      // event of a million `[`), and the segmenter's work grows with what it is given.
+      const overflow = this.receivedChars - maxAnswerChars;
+      const text = overflow > 0 ? chunk.text.slice(0, Math.max(0, chunk.text.length - overflow)) : chunk.text;
+      this.addClauses(this.segmenter.push(text));
       // Only the segmenter's pending text (bounded), and only when the chunk brought a letter or digit: reading
       // the whole answer per chunk was quadratic (4,000 unclosed `[` froze the server for a minute).
-      if (!this.speakableSeen && LETTER_OR_DIGIT.test(chunk.text) && toSpeakable(this.segmenter.pending) !== '') {
+      if (!this.speakableSeen && LETTER_OR_DIGIT.test(text) && toSpeakable(this.segmenter.pending) !== '') {
         this.speakableSeen = true;
       }
-      if (this.receivedChars > maxAnswerChars) {
+      if (overflow > 0) {
         // Leaving the loop closes the brain's stream (and its HTTP request).
         throw new BrainError('BRAIN_UNAVAILABLE', `The answer was cut after ${maxAnswerChars} characters.`);
       }

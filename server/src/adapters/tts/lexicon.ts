@@ -29,7 +29,8 @@ const LATIN_EDGE = /[\p{Script=Latin}\p{N}_']/u;
  */
 export class PronunciationLexicon {
   private readonly matcher = new WordMatcher();
-  private readonly replacements = new Map<string, string>();
+  /** Each word's replacement, its markup read once here rather than at every occurrence in every clause. */
+  private readonly replacements = new Map<string, SpeechPart[]>();
 
   constructor(entries: readonly LexiconEntry[]) {
     for (const entry of entries) {
@@ -39,12 +40,17 @@ export class PronunciationLexicon {
         wholeBefore: LATIN_EDGE.test(entry.word[0]),
         wholeAfter: LATIN_EDGE.test(entry.word[entry.word.length - 1]),
       });
-      if (added) this.replacements.set(entry.word, entry.say);
+      if (added) this.replacements.set(entry.word, parseSpeechMarkup(entry.say));
     }
   }
 
   get isEmpty(): boolean {
     return this.matcher.isEmpty;
+  }
+
+  /** Steps the word matcher has taken over all texts planned so far (for tests of its cost). */
+  get matchSteps(): number {
+    return this.matcher.steps;
   }
 
   /** The parts to synthesize for `text`: text runs and pauses, in order. Empty runs are left out. */
@@ -64,7 +70,7 @@ export class PronunciationLexicon {
     let index = 0;
     for (const match of this.matcher.matches(text)) {
       addText(text.slice(index, match.index));
-      for (const part of parseSpeechMarkup(this.replacements.get(match.word.text) ?? '')) {
+      for (const part of this.replacements.get(match.word.text) ?? []) {
         if ('text' in part) addText(part.text);
         else addBreak(part.breakMs);
       }
@@ -165,7 +171,7 @@ export function parseSpeechMarkup(markup: string): SpeechPart[] {
 export class LexiconTts implements TextToSpeech {
   constructor(
     private readonly inner: TextToSpeech,
-    private readonly lexicon: PronunciationLexicon,
+    readonly lexicon: PronunciationLexicon,
   ) {}
 
   get sampleRate(): number {
