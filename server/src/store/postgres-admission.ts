@@ -22,25 +22,20 @@
  * session admitted by the previous holder.
  */
 import type pg from 'pg';
+import { PostgresAdmissionBatch, type AdmitRow } from './postgres-admission-batch.js';
 import type { PostgresLimits } from './postgres-limits.js';
 import { robotFromRow, type RobotRow } from './rows.js';
 import type { AdmissionRequest, AdmissionResult, AdmissionRobot } from './store.js';
 
-/**
- * A named statement: each pooled connection parses and plans the call once. One call per admission: sending the
- * admissions of one event-loop turn as one statement (group commit, as on SQLite) doubled the rate measured at the
- * store but lowered it over HTTP, with twice the p99, in back-to-back bench:admission runs (docs/scaling.md).
- */
+/** Named statements: each pooled connection parses and plans them once. */
 const ADMIT_QUERY = {
   name: 'dhkit-admit-v10',
   text: 'SELECT outcome, retry_after_ms FROM dhkit_admit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)',
 };
-
-/** What dhkit_admit answers. */
-interface AdmitRow {
-  outcome: string;
-  retry_after_ms: string;
-}
+const ADMIT_MANY_QUERY = {
+  name: 'dhkit-admit-many-v11',
+  text: 'SELECT admission, outcome, retry_after_ms FROM dhkit_admit_many($1::jsonb)',
+};
 
 /** Robots whose copy this process keeps at most; past it the copies start over (each costs one read). */
 const MAX_ROBOT_COPIES = 10_000;
@@ -49,11 +44,14 @@ type Refusal = Exclude<Extract<AdmissionResult, { ok: false }>, { reason: 'ONCE_
 
 export class PostgresAdmission {
   private readonly robots = new Map<string, Required<AdmissionRobot>>();
+  private readonly batch: PostgresAdmissionBatch;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly limits: PostgresLimits,
-  ) {}
+  ) {
+    this.batch = new PostgresAdmissionBatch({ one: (request) => this.admitOne(request), many: (requests) => this.admitMany(requests) });
+  }
 
   async robot(id: string, fresh: boolean): Promise<AdmissionRobot | null> {
     const copy = fresh ? undefined : this.robots.get(id);
@@ -77,14 +75,7 @@ export class PostgresAdmission {
   }
 
   async admit(request: AdmissionRequest): Promise<AdmissionResult> {
-    let row: AdmitRow;
-    try {
-      row = (await this.pool.query<AdmitRow>(ADMIT_QUERY, argumentsOf(request))).rows[0]!;
-    } catch (error) {
-      // The robot was deleted between the function's lookup and its insert (foreign key violation).
-      if ((error as { code?: string }).code === '23503') row = { outcome: 'ROBOT_NOT_FOUND', retry_after_ms: '0' };
-      else throw error;
-    }
+    const row = await this.batch.admit(request);
     if (row.outcome === 'OK') return { ok: true };
     // The call counted the failed guess (migration 10), or found the code spent: the sweep counts both, harmlessly.
     if (row.outcome === 'ONCE_CODE_INVALID' && request.lockKey && request.failurePolicy)
@@ -92,6 +83,27 @@ export class PostgresAdmission {
     if (row.outcome === 'ROBOT_NOT_FOUND' || row.outcome === 'ROBOT_CHANGED') this.forget(request.robotId);
     if (row.outcome === 'ONCE_CODE_LOCKED') return { ok: false, reason: 'ONCE_CODE_LOCKED', retryAfterMs: Number(row.retry_after_ms) };
     return { ok: false, reason: row.outcome as Refusal };
+  }
+
+  /** One admission alone: one dhkit_admit call. */
+  private async admitOne(request: AdmissionRequest): Promise<AdmitRow> {
+    try {
+      return (await this.pool.query<AdmitRow>(ADMIT_QUERY, argumentsOf(request))).rows[0]!;
+    } catch (error) {
+      // The robot was deleted between the function's lookup and its insert (foreign key violation).
+      if ((error as { code?: string }).code === '23503') return { outcome: 'ROBOT_NOT_FOUND', retry_after_ms: '0' };
+      throw error;
+    }
+  }
+
+  /** Several in one dhkit_admit_many call; its rows name each admission by its place in the input. */
+  private async admitMany(requests: readonly AdmissionRequest[]): Promise<AdmitRow[]> {
+    const input = JSON.stringify(requests.map((request, i) => recordOf(request, i)));
+    const { rows } = await this.pool.query<AdmitRow & { admission: number }>(ADMIT_MANY_QUERY, [input]);
+    const answers: Array<AdmitRow | undefined> = requests.map(() => undefined);
+    for (const row of rows) answers[row.admission] = row;
+    if (rows.length !== requests.length || answers.includes(undefined)) throw new Error('dhkit_admit_many: an admission went unanswered');
+    return answers as AdmitRow[];
   }
 }
 
@@ -114,4 +126,26 @@ function argumentsOf(request: AdmissionRequest): unknown[] {
     request.failurePolicy?.windowMs ?? null,
     request.failurePolicy?.lockMs ?? null,
   ];
+}
+
+/** One admission as dhkit_admit_many reads it (jsonb_to_recordset: keys are its column names). */
+function recordOf(request: AdmissionRequest, i: number): Record<string, unknown> {
+  const s = request.session;
+  return {
+    i,
+    robot_id: request.robotId,
+    revision: request.robotRevision ?? null,
+    lock_key: request.lockKey ?? null,
+    code_hash: request.codeHash,
+    now: request.now,
+    session_id: s.id,
+    token_hash: s.tokenHash,
+    language: s.language,
+    origin: s.origin,
+    created_at: s.createdAt,
+    lease_expires_at: s.leaseExpiresAt,
+    max_failures: request.failurePolicy?.maxFailures ?? null,
+    window_ms: request.failurePolicy?.windowMs ?? null,
+    lock_ms: request.failurePolicy?.lockMs ?? null,
+  };
 }

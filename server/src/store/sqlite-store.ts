@@ -19,6 +19,7 @@ import {
   type Store,
 } from './store.js';
 import { AdmissionRefusal, SqliteAdmissionBatch } from './sqlite-admission-batch.js';
+import { LiveCounts } from './sqlite-live-counts.js';
 
 export const SQLITE_FILE_NAME = 'dhkit.sqlite';
 
@@ -53,10 +54,13 @@ export class SqliteStore extends SqlStore implements Store {
     this.statements = prepareStatements(db);
     const s = this.statements;
     // One admission's statements; SqliteAdmissionBatch runs it inside its batch's IMMEDIATE transaction (as a
-    // savepoint), so other processes opening the same file (the CLI) cannot interleave. The robot's limit and
-    // live count come in one read; a refusal after the code is consumed throws, which rolls the savepoint back.
+    // savepoint), so other processes opening the same file (the CLI) cannot interleave. A refusal after the code is
+    // consumed throws, which rolls the savepoint back. A robot's limit and live count are read once per batch
+    // (LiveCounts): nothing else writes while the batch holds the write lock, so the count plus the admissions since
+    // is exact, or an upper bound once leases lapse with time.
+    const counts = new LiveCounts(s.robotSlots);
     const admitOne = db.transaction((request: AdmissionRequest) => {
-      const slots = s.robotSlots.get(request.now, request.robotId);
+      const slots = counts.of(request.robotId, request.now);
       if (!slots) throw new AdmissionRefusal('ROBOT_NOT_FOUND');
       const consumed = s.consumeOnceCode.run(request.now, request.codeHash, request.robotId, request.now);
       if (consumed.changes !== 1) throw new AdmissionRefusal('ONCE_CODE_INVALID');
@@ -71,8 +75,9 @@ export class SqliteStore extends SqlStore implements Store {
         session.createdAt,
         session.leaseExpiresAt,
       );
+      slots.live++;
     });
-    this.admissions = new SqliteAdmissionBatch(db, admitOne);
+    this.admissions = new SqliteAdmissionBatch(db, admitOne, () => counts.clear());
   }
 
   private prepared(sql: string): Database.Statement {
