@@ -124,9 +124,21 @@ describe.skipIf(!available)('PostgreSQL admissions in one statement', () => {
     await store.createRobot(buildRobot({ id: 'g', name: 'G', concurrency: 5 }));
     await codes('g', 'real');
     const guess = (code: string) => request('g', code, { lockKey: '10.0.0.1|g', failurePolicy: POLICY });
-    const { results } = await together([guess('x1'), guess('x2'), guess('x3'), guess('real'), request('g', 'y', { lockKey: '10.0.0.2|g' })]);
+    const { results } = await together([
+      guess('x1'),
+      guess('x2'),
+      guess('x3'),
+      guess('real'),
+      request('g', 'y', { lockKey: '10.0.0.2|g' }),
+    ]);
     // Sorted by robot, then in their order: three failures lock the key before the real code comes.
-    expect(answers(results)).toEqual(['ONCE_CODE_INVALID', 'ONCE_CODE_INVALID', 'ONCE_CODE_INVALID', 'ONCE_CODE_LOCKED', 'ONCE_CODE_INVALID']);
+    expect(answers(results)).toEqual([
+      'ONCE_CODE_INVALID',
+      'ONCE_CODE_INVALID',
+      'ONCE_CODE_INVALID',
+      'ONCE_CODE_LOCKED',
+      'ONCE_CODE_INVALID',
+    ]);
     expect(await store.sharedLimits.onceCodeLockState('10.0.0.1|g', now)).toMatchObject({ lockedForMs: POLICY.lockMs });
     expect(await store.sharedLimits.onceCodeLockState('10.0.0.2|g', now)).toEqual({ lockedForMs: 0, hasFailures: false });
   });

@@ -63,7 +63,13 @@ export function auditRecorder(context: AppContext) {
   };
 }
 
-async function recordAudit(context: AppContext, request: FastifyRequest, reply: FastifyReply, route: string, action: string): Promise<void> {
+async function recordAudit(
+  context: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  route: string,
+  action: string,
+): Promise<void> {
   const params = (request.params ?? {}) as Record<string, string>;
   const isSessionRoute = route.startsWith('/v1/sessions');
   try {

@@ -24,11 +24,14 @@ export function installObservabilityHooks(app: FastifyInstance, metrics: ServerM
     if (sessionId) request.log = request.log.child({ sessionId });
     done();
   });
-  app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: Error | null, value?: unknown) => void) => {
-    reply.header('X-Request-Id', request.id);
-    if (request.method === 'POST' && request.routeOptions.url === '/v1/sessions') countAdmission(metrics, request, reply, payload);
-    done(null, payload);
-  });
+  app.addHook(
+    'onSend',
+    (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: Error | null, value?: unknown) => void) => {
+      reply.header('X-Request-Id', request.id);
+      if (request.method === 'POST' && request.routeOptions.url === '/v1/sessions') countAdmission(metrics, request, reply, payload);
+      done(null, payload);
+    },
+  );
 }
 
 function sessionIdOf(request: FastifyRequest): string | null {

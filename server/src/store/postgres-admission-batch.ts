@@ -4,7 +4,7 @@
  * refusal refuses only that one). A lone admission is one `dhkit_admit` call, as before: batching costs it nothing.
  *
  * Why: an admission's CPU was mostly per statement and per wake-up, not per row: the pg driver's message handling and
- * the pool in the server, the backend's statement start, plan and commit (a WAL flush) and the wake-ups of both sides,
+ * the pool in the server, the backend's statement start, plan and commit and the wake-ups of both sides,
  * once per admission. A batch pays those once. The robot's row is read and its live leases counted once per batch too.
  *
  * At most MAX_BATCHES_IN_FLIGHT statements per process are out at once; what arrives meanwhile waits for the next one,

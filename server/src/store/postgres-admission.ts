@@ -1,7 +1,8 @@
 /**
  * Admission on PostgreSQL in one round trip: one call of the dhkit_admit function (migration 9,
  * migrations/postgres-admit-function.ts) confirms the robot copy admission checked, checks the client's
- * once-code lockout, spends the once-code, counts the robot's live leases and inserts the session.
+ * once-code lockout, spends the once-code, counts the robot's live leases and inserts the session. The admissions
+ * queued in one event-loop turn share one call of dhkit_admit_many (migration 11; postgres-admission-batch.ts).
  *
  * The robot copy: admission checks language, origin and media against the robot before the code may be spent,
  * and reading the row for that was a round trip of its own. This process keeps a copy per robot with the row's
@@ -12,8 +13,8 @@
  * Why an advisory lock per robot and not the robot's row (`SELECT … FOR UPDATE`): the row lock was held
  * across four client round trips, so admissions of one robot queued behind each other's network latency
  * (bench:admission measured 171/s with two processes). Here the lock is a transaction-level advisory lock
- * taken inside the function and released at its commit, so it is held only for the microseconds the
- * function runs; nothing else (robot edits, lease renewal, expiry sweeps) ever waits on it. Slot rows
+ * taken inside the function and released at its commit, so it is held only while the function runs (a
+ * batch holds its robots' locks until it commits); nothing else (robot edits, lease renewal, expiry sweeps) ever waits on it. Slot rows
  * claimed with `FOR UPDATE SKIP LOCKED` were the other candidate; they need a slot table kept in step
  * with every concurrency change and every session end, for no gain at these rates.
  *

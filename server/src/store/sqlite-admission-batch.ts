@@ -35,7 +35,11 @@ export class SqliteAdmissionBatch {
    * `admitOne` runs one admission's statements, throwing AdmissionRefusal to refuse (better-sqlite3 transaction);
    * `beginBatch`, inside the batch's transaction before its first admission, lets it drop what it kept per batch.
    */
-  constructor(db: Database.Database, admitOne: Database.Transaction<(request: AdmissionRequest) => void>, beginBatch: () => void = () => {}) {
+  constructor(
+    db: Database.Database,
+    admitOne: Database.Transaction<(request: AdmissionRequest) => void>,
+    beginBatch: () => void = () => {},
+  ) {
     const batch = db.transaction((items: readonly Pending[]) => {
       beginBatch();
       return items.map((item) => {
