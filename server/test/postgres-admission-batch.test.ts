@@ -106,7 +106,7 @@ describe.skipIf(!available)('PostgreSQL admissions in one statement', () => {
     expect(answers((await together([request('a', 'a3'), request('b', 'b2')])).results)).toEqual(['OK', 'OK']);
   });
 
-  it('keeps the live count exact through a batch: a lease lapsing between two clocks frees its slot, an earlier clock does not', async () => {
+  it('keeps the live count exact through a batch: a lease lapsing between two clocks frees its slot, an earlier clock not', async () => {
     await store.createRobot(buildRobot({ id: 'r', name: 'R', concurrency: 2 }));
     await codes('r', 'c1', 'c2', 'c3', 'c4', 'c5');
     // Two sessions, one of them lapsing 1 s from now.
