@@ -172,8 +172,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     app.decorate('dhkit', { context, adminKey, demo, demoSeeded });
     app.removeContentTypeParser('text/plain');
     installErrorHandlers(app, { onStoreUnavailable: () => context.metrics.recordStoreError() });
-    app.addHook('onSend', async (_request, reply) => {
+    app.addHook('onSend', (_request, reply, payload, done) => {
       reply.header('X-Content-Type-Options', 'nosniff');
+      done(null, payload);
     });
     app.addHook('preClose', async () => context.registry.closeAll('SERVER_SHUTDOWN'));
     app.addHook('onClose', async () => {

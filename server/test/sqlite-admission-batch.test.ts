@@ -55,6 +55,26 @@ describe('SQLite admissions written together', () => {
     await store.close();
   });
 
+  it("reads a robot's live count once per batch yet stays exact: a lease lapsing between two clocks frees its slot", async () => {
+    const { store } = await openWithCodes(['a', 'b', 'c', 'd', 'e'], 2);
+    const at = (codeHash: string, id: string, clock: number, leaseMs = 30_000): AdmissionRequest => {
+      const r = request(codeHash, id);
+      return { ...r, now: clock, session: { ...r.session, createdAt: clock, leaseExpiresAt: clock + leaseMs } };
+    };
+    expect(await Promise.all([store.admitSession(at('a', 'sa', now, 1000)), store.admitSession(at('b', 'sb', now))])).toEqual([
+      { ok: true },
+      { ok: true },
+    ]);
+    const results = await Promise.all([
+      store.admitSession(at('c', 'sc', now)), // full
+      store.admitSession(at('d', 'sd', now + 2000)), // sa's lease has lapsed: a slot
+      store.admitSession(at('e', 'se', now + 500)), // an earlier clock: sa, sb and sd all hold theirs
+    ]);
+    expect(results.map((r) => (r.ok ? 'OK' : r.reason))).toEqual(['CONCURRENCY_LIMIT', 'OK', 'CONCURRENCY_LIMIT']);
+    expect(await store.countLiveSessions('r1', now + 2000)).toBe(2);
+    await store.close();
+  });
+
   it('answers nothing before the commit: a batch that cannot get the write lock refuses every admission in it', async () => {
     const { store, file } = await openWithCodes(['x1', 'x2']);
     // Another process (the CLI) holds the write lock longer than busy_timeout allows: nothing is written.

@@ -49,31 +49,44 @@ function detailsOf(action: string, request: FastifyRequest): unknown {
   return body === undefined || typeof body === 'string' ? null : body;
 }
 
+/**
+ * The onResponse hook. A callback hook, not an async one: it runs after every request (admissions too), and most
+ * requests are no admin change; only those wait for their audit row.
+ */
 export function auditRecorder(context: AppContext) {
-  return async function recordAdminChange(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (!WRITES.has(request.method) || reply.statusCode >= 300) return;
+  return function recordAdminChange(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+    if (!WRITES.has(request.method) || reply.statusCode >= 300) return done();
     const route = request.routeOptions.url;
-    if (!route) return;
-    const action = actionOf(request.method, route);
-    if (!action) return;
-    const params = (request.params ?? {}) as Record<string, string>;
-    const isSessionRoute = route.startsWith('/v1/sessions');
-    try {
-      await context.store.recordAudit({
-        at: Date.now(),
-        action,
-        method: request.method,
-        route,
-        robotId: isSessionRoute ? ((await context.store.getSession(params.id))?.robotId ?? null) : (params.id ?? createdIdOf(reply)),
-        target: params.entryId ?? params.id ?? createdIdOf(reply),
-        status: reply.statusCode,
-        details: detailsOf(action, request),
-      });
-      context.metrics.recordAdminChange(action);
-    } catch (error) {
-      request.log.warn({ err: error, action }, 'could not record the admin change in the audit log');
-    }
+    const action = route ? actionOf(request.method, route) : null;
+    if (!route || !action) return done();
+    void recordAudit(context, request, reply, route, action).finally(done);
   };
+}
+
+async function recordAudit(
+  context: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  route: string,
+  action: string,
+): Promise<void> {
+  const params = (request.params ?? {}) as Record<string, string>;
+  const isSessionRoute = route.startsWith('/v1/sessions');
+  try {
+    await context.store.recordAudit({
+      at: Date.now(),
+      action,
+      method: request.method,
+      route,
+      robotId: isSessionRoute ? ((await context.store.getSession(params.id))?.robotId ?? null) : (params.id ?? createdIdOf(reply)),
+      target: params.entryId ?? params.id ?? createdIdOf(reply),
+      status: reply.statusCode,
+      details: detailsOf(action, request),
+    });
+    context.metrics.recordAdminChange(action);
+  } catch (error) {
+    request.log.warn({ err: error, action }, 'could not record the admin change in the audit log');
+  }
 }
 
 const CREATED_ID = Symbol('auditCreatedId');
@@ -83,8 +96,13 @@ function createdIdOf(reply: FastifyReply): string | null {
   return (reply as WithCreatedId)[CREATED_ID] ?? null;
 }
 
-/** onSend hook: a robot just created has its id in no URL, only in the answer. */
-export async function rememberCreatedRobot(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+/** onSend hook (a callback one: it runs for every answer): a robot just created has its id in no URL, only in the answer. */
+export function rememberCreatedRobot(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: (error: Error | null, value?: unknown) => void,
+): void {
   if (request.method === 'POST' && request.routeOptions.url === '/v1/robots' && reply.statusCode === 201 && typeof payload === 'string') {
     try {
       const id = (JSON.parse(payload) as { id?: unknown }).id;
@@ -93,5 +111,5 @@ export async function rememberCreatedRobot(request: FastifyRequest, reply: Fasti
       // Not JSON: nothing to remember.
     }
   }
-  return payload;
+  done(null, payload);
 }

@@ -17,16 +17,21 @@ export function requestIdFor(request: IncomingMessage): string {
   return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+/** Callback hooks, not async ones: they run on every request, and an async hook costs a promise and a microtask each. */
 export function installObservabilityHooks(app: FastifyInstance, metrics: ServerMetrics): void {
-  app.addHook('onRequest', async (request: FastifyRequest) => {
+  app.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
     const sessionId = sessionIdOf(request);
     if (sessionId) request.log = request.log.child({ sessionId });
+    done();
   });
-  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    reply.header('X-Request-Id', request.id);
-    if (request.method === 'POST' && request.routeOptions.url === '/v1/sessions') countAdmission(metrics, request, reply, payload);
-    return payload;
-  });
+  app.addHook(
+    'onSend',
+    (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: Error | null, value?: unknown) => void) => {
+      reply.header('X-Request-Id', request.id);
+      if (request.method === 'POST' && request.routeOptions.url === '/v1/sessions') countAdmission(metrics, request, reply, payload);
+      done(null, payload);
+    },
+  );
 }
 
 function sessionIdOf(request: FastifyRequest): string | null {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 /**
  * Random bytes are drawn from the CSPRNG a pool at a time and each byte is handed out once: one call into
@@ -22,7 +22,8 @@ export function randomSecret(bytes = 32): string {
 }
 
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  // The one-shot hash: no Hash object per call (a third of the time; two per admission).
+  return hash('sha256', value, 'hex');
 }
 
 /** Compares a secret with a stored SHA-256 hash in constant time. */

@@ -28,7 +28,8 @@ const SET_SETTING = numberedPlaceholders(SET_SETTING_SQL);
 /**
  * PostgreSQL store (`DHKIT_DATABASE_URL=postgres://…`), for several server processes sharing one database.
  * Admission is one call of the dhkit_admit function (postgres-admission.ts): one round trip, serialised per
- * robot by an advisory lock held only while the function runs; different robots do not wait for each other.
+ * robot by an advisory lock held only while the function runs; different robots do not wait for each other. The
+ * admissions of one event-loop turn go as one dhkit_admit_many call (postgres-admission-batch.ts).
  * The robot admission checks comes from this process's copy, which the same call confirms is current.
  */
 export class PostgresStore extends SqlStore implements Store {

@@ -31,10 +31,18 @@ export class SqliteAdmissionBatch {
   /** The batch's IMMEDIATE transaction; each admission inside it is a nested call, hence a savepoint. */
   private readonly writeBatch: (batch: readonly Pending[]) => Array<AdmissionResult | { error: unknown }>;
 
-  /** `admitOne` runs one admission's statements, throwing AdmissionRefusal to refuse (better-sqlite3 transaction). */
-  constructor(db: Database.Database, admitOne: Database.Transaction<(request: AdmissionRequest) => void>) {
-    const batch = db.transaction((items: readonly Pending[]) =>
-      items.map((item) => {
+  /**
+   * `admitOne` runs one admission's statements, throwing AdmissionRefusal to refuse (better-sqlite3 transaction);
+   * `beginBatch`, inside the batch's transaction before its first admission, lets it drop what it kept per batch.
+   */
+  constructor(
+    db: Database.Database,
+    admitOne: Database.Transaction<(request: AdmissionRequest) => void>,
+    beginBatch: () => void = () => {},
+  ) {
+    const batch = db.transaction((items: readonly Pending[]) => {
+      beginBatch();
+      return items.map((item) => {
         try {
           admitOne(item.request);
           return { ok: true } as const;
@@ -43,8 +51,8 @@ export class SqliteAdmissionBatch {
           // Only this admission fails (its savepoint is rolled back); the others still commit.
           return { error };
         }
-      }),
-    );
+      });
+    });
     this.writeBatch = (items) => batch.immediate(items);
   }
 

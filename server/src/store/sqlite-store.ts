@@ -7,11 +7,12 @@ import { changeSqliteKnowledge } from './sqlite-knowledge-change.js';
 import type { SqlRunner } from './sql-runner.js';
 import { SqlStore } from './sql-store.js';
 import { encodeVector } from './vector-encoding.js';
-import { KNOWLEDGE_REVISION_PREFIX, knowledgeValues, newRevision, type RobotRow } from './rows.js';
+import { KNOWLEDGE_REVISION_PREFIX, knowledgeValues, newRevision, robotFromRow, type RobotRow } from './rows.js';
 import {
   DuplicateRobotError,
   type AdmissionRequest,
   type AdmissionResult,
+  type AdmissionRobot,
   type KnowledgeChange,
   type KnowledgeChangeResult,
   type KnowledgeEntry,
@@ -19,8 +20,15 @@ import {
   type Store,
 } from './store.js';
 import { AdmissionRefusal, SqliteAdmissionBatch } from './sqlite-admission-batch.js';
+import { LiveCounts } from './sqlite-live-counts.js';
 
 export const SQLITE_FILE_NAME = 'dhkit.sqlite';
+/** Robots whose parsed copy is kept at most; past it the copies start over. */
+const MAX_PARSED_ROBOTS = 10_000;
+
+function sameRobotRow(a: RobotRow, b: RobotRow): boolean {
+  return a.config === b.config && a.name === b.name && a.updated_at === b.updated_at && a.created_at === b.created_at;
+}
 
 /** SQLite store in `<dataDir>/dhkit.sqlite`, WAL mode so the CLI can mint codes while the server runs. */
 export class SqliteStore extends SqlStore implements Store {
@@ -35,6 +43,8 @@ export class SqliteStore extends SqlStore implements Store {
   };
   /** The shared SQL's statements, each prepared once (preparing is most of a small query's cost). */
   private readonly preparedStatements = new Map<string, Database.Statement>();
+  /** Robots as last parsed for admission, with the row they were parsed from. */
+  private readonly parsedRobots = new Map<string, { row: RobotRow; robot: Robot }>();
 
   static open(dataDir: string): SqliteStore {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -53,10 +63,13 @@ export class SqliteStore extends SqlStore implements Store {
     this.statements = prepareStatements(db);
     const s = this.statements;
     // One admission's statements; SqliteAdmissionBatch runs it inside its batch's IMMEDIATE transaction (as a
-    // savepoint), so other processes opening the same file (the CLI) cannot interleave. The robot's limit and
-    // live count come in one read; a refusal after the code is consumed throws, which rolls the savepoint back.
+    // savepoint), so other processes opening the same file (the CLI) cannot interleave. A refusal after the code is
+    // consumed throws, which rolls the savepoint back. A robot's limit and live count are read once per batch
+    // (LiveCounts): nothing else writes while the batch holds the write lock, so the count plus the admissions since
+    // is exact, or an upper bound once leases lapse with time.
+    const counts = new LiveCounts(s.robotSlots);
     const admitOne = db.transaction((request: AdmissionRequest) => {
-      const slots = s.robotSlots.get(request.now, request.robotId);
+      const slots = counts.of(request.robotId, request.now);
       if (!slots) throw new AdmissionRefusal('ROBOT_NOT_FOUND');
       const consumed = s.consumeOnceCode.run(request.now, request.codeHash, request.robotId, request.now);
       if (consumed.changes !== 1) throw new AdmissionRefusal('ONCE_CODE_INVALID');
@@ -71,8 +84,9 @@ export class SqliteStore extends SqlStore implements Store {
         session.createdAt,
         session.leaseExpiresAt,
       );
+      slots.live++;
     });
-    this.admissions = new SqliteAdmissionBatch(db, admitOne);
+    this.admissions = new SqliteAdmissionBatch(db, admitOne, () => counts.clear());
   }
 
   private prepared(sql: string): Database.Statement {
@@ -150,6 +164,25 @@ export class SqliteStore extends SqlStore implements Store {
         for (const [textHash, vector] of vectors) s.insertVector.run(robotId, modelKey, textHash, encodeVector(vector));
       })
       .immediate();
+  }
+
+  /**
+   * The robot read each time (another process, the CLI, may have changed it), but parsed only when its row differs
+   * from the one last parsed: building the robot from its JSON was most of the read's cost. The copy is shared by
+   * the admissions and sessions of that version, as the PostgreSQL store's copies are.
+   */
+  override async admissionRobot(id: string, _fresh: boolean): Promise<AdmissionRobot | null> {
+    const row = this.statements.getRobot.get(id);
+    if (!row) {
+      this.parsedRobots.delete(id);
+      return null;
+    }
+    const kept = this.parsedRobots.get(id);
+    if (kept && sameRobotRow(kept.row, row)) return { robot: kept.robot };
+    if (this.parsedRobots.size >= MAX_PARSED_ROBOTS) this.parsedRobots.clear();
+    const robot = robotFromRow(row);
+    this.parsedRobots.set(id, { row, robot });
+    return { robot };
   }
 
   admitSession(request: AdmissionRequest): Promise<AdmissionResult> {

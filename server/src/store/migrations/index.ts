@@ -6,6 +6,7 @@
  */
 import { ADMIT_FAILURE_FUNCTION_MIGRATION } from './postgres-admit-failure-function.js';
 import { ADMIT_FUNCTION_MIGRATION } from './postgres-admit-function.js';
+import { ADMIT_MANY_FUNCTION_MIGRATION } from './postgres-admit-many-function.js';
 
 export interface Migration {
   version: number;
@@ -203,6 +204,12 @@ const SOURCES: readonly MigrationSource[] = [
     name: 'failed guess counted in the admission call',
     // A dhkit_admit overload that also counts a failed guess for the lockout (migrations/postgres-admit-failure-function.ts).
     sql: (d) => d.postgresOnly(ADMIT_FAILURE_FUNCTION_MIGRATION),
+  },
+  {
+    version: 11,
+    name: 'admissions of one event-loop turn in one statement',
+    // dhkit_admit_many (migrations/postgres-admit-many-function.ts); SQLite groups its admissions in process.
+    sql: (d) => d.postgresOnly(ADMIT_MANY_FUNCTION_MIGRATION),
   },
 ];
 
