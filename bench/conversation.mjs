@@ -28,6 +28,8 @@ const server = await startBenchServer({
   dataDir,
   adminKey: BENCH_ADMIN_KEY,
   demo: true,
+  // `BENCH_SDK_DIR`: serve another build of the SDK (a copy of main's packages/sdk/dist) to compare two builds back to back.
+  ...(process.env.BENCH_SDK_DIR ? { sdkDir: process.env.BENCH_SDK_DIR } : {}),
   logLevel: process.env.BENCH_LOG ?? 'error',
 });
 // Let every bench session fit under the demo robot's quota.

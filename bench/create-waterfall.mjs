@@ -23,6 +23,8 @@ const server = await startBenchServer({
   dataDir: mkdtempSync(join(tmpdir(), 'dhkit-bench-')),
   adminKey: ADMIN_KEY,
   demo: true,
+  // `BENCH_SDK_DIR`: serve another build of the SDK (a copy of main's packages/sdk/dist) to compare two builds back to back.
+  ...(process.env.BENCH_SDK_DIR ? { sdkDir: process.env.BENCH_SDK_DIR } : {}),
   logLevel: 'error',
 });
 const browser = await launchChromium();
