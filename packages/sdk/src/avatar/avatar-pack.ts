@@ -136,6 +136,6 @@ export function firstFrameFiles(pack: AvatarPack, pose: keyof AvatarPack['poses'
 }
 
 /** Where a robot's pack lives on the server. */
-export function packManifestUrl(httpBase: string, avatarId: string | undefined): string {
+export function packManifestUrl(httpBase: string, avatarId?: string): string {
   return `${httpBase}/avatars/${encodeURIComponent(avatarId || 'default')}/manifest.json`;
 }

@@ -40,7 +40,7 @@ export class Conversation implements TurnMessageHandlers {
   private readonly chats = new ChatState();
 
   constructor(private readonly host: ConversationHost) {
-    // Created synchronously inside create(), so a create() called from a click may start audio.
+    // Made inside the task that called create() (digital-human-session.ts), so a create() called from a click may start audio.
     this.player = new AudioPlayer(
       newAudioContext(),
       {

@@ -40,7 +40,8 @@ export abstract class DigitalHumanParts {
   /** Livekit media mode: the renderer's stream (a lazy chunk) in place of the local avatar. */
   protected streamed: StreamedAvatar | null = null;
   protected connection: SessionConnection;
-  protected conversation: Conversation;
+  /** A new one for each session, made by connect() once the session's requests have left (digital-human-session.ts). */
+  protected conversation!: Conversation;
   protected readonly voice: VoiceController;
   protected readonly languageRequest = new LanguageRequest();
   protected readonly sleepState: SleepController;
@@ -65,7 +66,6 @@ export abstract class DigitalHumanParts {
     this.element = made.view;
     this.surface = made.surface;
     this.connection = this.newConnection();
-    this.conversation = this.newConversation();
     this.sleepState = new SleepController({
       enabled: () => this.config.enableLocalWakeup,
       idleSeconds: () => this.config.sleepAfterIdleSeconds,
@@ -77,9 +77,9 @@ export abstract class DigitalHumanParts {
     this.element.log = this.log;
     this.element.serverAddress = options.address.httpBase;
     this.element.language = guessLanguage();
-    this.element.state = 'CONNECTING';
+    this.element.state = this.job.state;
     made.bridge?.(this.viewHooks(), this.listening.signal);
-    if (typeof window !== 'undefined') window.addEventListener('pagehide', () => this.handlePageHide(), { signal: this.listening.signal });
+    globalThis.addEventListener?.('pagehide', () => this.handlePageHide(), { signal: this.listening.signal });
   }
 
   // ---- the parts, wired ----

@@ -45,8 +45,13 @@ export abstract class DigitalHumanSession extends DigitalHumanParts {
   protected async connect(drawn: Promise<void>): Promise<void> {
     // Most robots show the default pack: its first frame loads while admission runs (the robot's own pack is known
     // only after it), so a first visit waits for admission and pictures side by side, not one after the other.
-    this.surface?.prefetch?.({ kind: 'pack', url: packManifestUrl(this.options.address.httpBase, undefined) });
-    const session = await Promise.race([this.connection.admit(), this.cancelled]);
+    // Admission first: it leaves before the pictures, which would otherwise take HTTP/1.1's six connections.
+    const admitted = this.connection.admit();
+    this.surface?.prefetch?.({ kind: 'pack', url: packManifestUrl(this.options.address.httpBase) });
+    // The conversation and its audio once those requests have left (making an AudioContext holds the main thread a
+    // while; they need none of it), still inside the caller's task: a create() called from a click may start audio.
+    queueMicrotask(() => (this.conversation = this.newConversation()));
+    const session = await Promise.race([admitted, this.cancelled]);
     // Livekit mode: the renderer's stream replaces the local avatar (docs/livekit.md).
     const streamed = session.mediaMode === 'livekit' && session.livekit ? this.streamAvatar(session.livekit) : null;
     streamed?.catch(() => {});
@@ -83,7 +88,6 @@ export abstract class DigitalHumanSession extends DigitalHumanParts {
     await this.connection.close();
     this.conversation.handleSessionOver();
     this.connection = this.newConnection();
-    this.conversation = this.newConversation();
     this.setJob({ jobId: '', sessionId: '', state: 'CONNECTING', interactionMode: null });
     try {
       await this.connect(Promise.resolve());

@@ -40,6 +40,6 @@ export class KioskDigitalHuman extends DigitalHuman {
     if (!this.keepOnFailure) return super.teardown();
     await this.connection.close();
     this.endSession(0, '', 'CLOSED');
-    void this.surface?.load({ kind: 'pack', url: packManifestUrl(this.options.address.httpBase, undefined) });
+    void this.surface?.load({ kind: 'pack', url: packManifestUrl(this.options.address.httpBase) });
   }
 }
