@@ -43,6 +43,8 @@ export class LocalCanvasAvatar implements AvatarSurface {
   private pack: AvatarPack | null = null;
   private failed = false;
   private loading: Promise<void> | null = null;
+  /** What the rest of the pack waits for besides the first frame (holdRestUntil); false: never load it. */
+  private restGate: Promise<boolean> = Promise.resolve(true);
   private readonly fetcher = new PackFetcher();
   private readonly pictures = new PackPictures(this.fetcher);
   /** The pack's background, on its own canvas under the animated one: drawn once per size, not per frame. */
@@ -103,6 +105,16 @@ export class LocalCanvasAvatar implements AvatarSurface {
   load(source: AvatarSource): Promise<void> {
     if (!this.loading) this.loading = this.loadPack(source.url);
     return this.loading;
+  }
+
+  /**
+   * The rest of the pack (other mouths, blinks, poses, the other backdrop) waits for `until` as well as for the first
+   * frame: a digital human holds it until its session is ready, so that those pictures (each an SVG document to parse
+   * on the main thread) and their connections do not slow the channel's handshake that ready waits for. Resolving to
+   * false drops the rest (the digital human was torn down).
+   */
+  holdRestUntil(until: Promise<boolean>): void {
+    this.restGate = until;
   }
 
   prefetch(source: AvatarSource): void {
@@ -188,6 +200,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
     this.intersectionObserver?.disconnect();
     this.intersectionObserver = null;
     this.pictures.clear();
+    this.pack = null;
     this.canvas?.remove();
     this.canvas = null;
     this.backgroundCanvas?.remove();
@@ -227,7 +240,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
     // are asked for early). A mounted avatar that has not started (the renderer's warm page, whose load() is the
     // wait before start()) loads the rest at once: waiting for a start that waits for it would never end.
     if (!this.canvas) await this.ready;
-    if (this.pack !== pack) return;
+    if (!(await this.restGate) || this.pack !== pack) return;
     if (!rest.length) return this.pictures.warm(pack);
     // A picture that fails later only costs its shape: the mouth falls back to the silent one.
     await Promise.all(
