@@ -68,6 +68,8 @@ async function shot(page: Page, name: string) {
 test.describe('avatar', () => {
   test('draws the default pack: idle, every viseme, a blink, listening and thinking', async ({ blankPage: page, server }) => {
     await createRecorded(page, server.url, await server.onceCode(), { enableChatBtn: false });
+    // The other mouths and the blink frames load after ready: wait for the whole pack before holding them.
+    await page.evaluate(() => (document.querySelector('#dh digital-human') as any).avatar.loaded);
     const size = await page.evaluate(() => {
       const canvas = document.querySelector('#dh digital-human')!.shadowRoot!.querySelector('canvas')!;
       return [canvas.width, canvas.height];

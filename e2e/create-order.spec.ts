@@ -82,7 +82,7 @@ test('the rest of the avatar pack waits until the session is ready', async ({ se
     w.welcomeHeld = false;
     const NativeWebSocket = window.WebSocket;
     w.WebSocket = class extends NativeWebSocket {
-      set onmessage(handler: (event: MessageEvent) => void) {
+      override set onmessage(handler: (event: MessageEvent) => void) {
         super.onmessage = (event: MessageEvent) => {
           if (w.welcomeHeld || (typeof event.data === 'string' && event.data.includes('"welcome"'))) {
             w.welcomeHeld = true;

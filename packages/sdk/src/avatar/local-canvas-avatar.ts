@@ -108,6 +108,14 @@ export class LocalCanvasAvatar implements AvatarSurface {
   }
 
   /**
+   * Resolves once the pack asked for by load() is all in: its first frame's pictures and the rest, which in a digital
+   * human follows ready (holdRestUntil). Resolved at once before load().
+   */
+  get loaded(): Promise<void> {
+    return this.loading ?? Promise.resolve();
+  }
+
+  /**
    * The rest of the pack (other mouths, blinks, poses, the other backdrop) waits for `until` as well as for the first
    * frame: a digital human holds it until its session is ready, so that those pictures (each an SVG document to parse
    * on the main thread) and their connections do not slow the channel's handshake that ready waits for. Resolving to
