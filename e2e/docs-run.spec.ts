@@ -140,6 +140,12 @@ test('docs/getting-started.md, word for word: server, robot, a site on another o
     await expect.poll(() => seen.logs.join('\n'), { timeout: 20_000 }).toMatch(/We are open from nine to five/);
     expect(seen.errors).toEqual([]);
 
+    // The same site from an origin the robot does not allow: the box says why instead of staying empty.
+    await page.goto(`http://127.0.0.1:${sitePort}/`);
+    await expect(page.locator('#avatar')).toContainText(`http://127.0.0.1:${sitePort} is not in the robot's allowedOrigins`, {
+      timeout: 20_000,
+    });
+
     // Stop (kill the npm process) and start again: the demo is still there.
     await first.shell.stop();
     await expect
