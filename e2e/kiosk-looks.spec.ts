@@ -232,6 +232,10 @@ test('a landscape kiosk (1920×1080) in dark mode: the avatar backdrop fills its
     await expect(page.locator('dh-kiosk digital-human [part~="caption"] [part="answer"]')).not.toHaveText('', { timeout: 30_000 });
     await expect(page.locator('dh-kiosk digital-human')).not.toHaveAttribute('speaking', '', { timeout: 30_000 });
     await page.waitForTimeout(600);
+    // Its picture is seen whole, not cut off by the card.
+    const answer = page.locator('dh-kiosk digital-human [part~="caption"] [part="answer"]');
+    await expect.poll(() => answer.evaluate((card) => card.querySelector('img')?.complete === true)).toBe(true);
+    expect(await answer.evaluate(pictureFit)).toEqual({ pictureInside: true, cardScrolls: false });
     const answered = await page.screenshot({ path: `${SHOTS}/kiosk-landscape-answer-dark.png` });
     expect(await edgeLuminance(page, answered, box)).toBeLessThan(0.2);
     expect(await backdropCover(page, 'dh-kiosk digital-human')).toEqual({ answering: true, cover: 1 });

@@ -70,9 +70,9 @@ export default css`
     --_answer-room: 30cqh;
   }
 
-  /* A short, wide stage (a widget across a page): little height, so the figure gives more of it to the card
-     (her face stays in the top third), and a picture in the answer fits the card (captions.styles.ts). */
-  @container (max-height: 640px) and (min-aspect-ratio: 2 / 1) {
+  /* A landscape stage (a widget across a page, a landscape kiosk): little height, so the figure gives more of it
+     to the card (her face stays in the top third), and a picture in the answer fits the card (captions.styles.ts). */
+  @container (max-height: 1100px) and (min-aspect-ratio: 3 / 2) {
     :host([answering]) [part='avatar'] > :not(.background) {
       transform: scale(var(--dh-answer-avatar-scale, 0.5));
     }
