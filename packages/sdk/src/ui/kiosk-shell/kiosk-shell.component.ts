@@ -141,15 +141,7 @@ export default class DhKiosk extends DhElement {
         <div class="card">
           <p class="title">${t(lang, offline ? 'kioskOffline' : 'allBusy')}</p>
           <p>${t(lang, offline ? 'kioskOfflineDetail' : 'allBusyDetail')}</p>
-<<<<<<< HEAD
-          ${
-            this.retryInSeconds > 0
-              ? html`<p class="muted" aria-hidden="true">${t(lang, 'retryIn', { seconds: this.retryInSeconds })}</p>`
-              : nothing
-          }
-=======
           ${this.renderRetry(lang)}
->>>>>>> c6ca5c3 (Kiosk outage card: while a try is under way it says "Trying again now…" in place of the seconds, announced politely in a live-region node of its own (once per try, the state's words not re-read))
         </div>
       </div>
     `;
