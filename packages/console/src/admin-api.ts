@@ -35,7 +35,7 @@ export interface Page<T> {
 }
 
 /** A page of the knowledge table and how many entries match in all. */
-export interface KnowledgeTablePage {
+interface KnowledgeTablePage {
   entries: KnowledgeEntry[];
   total: number;
 }
