@@ -10,6 +10,7 @@
 import type { Page } from '@playwright/test';
 import { ADMIN_KEY, expect, test } from './fixtures.js';
 import { axeViolations } from './page-checks.js';
+import { goTo, openConsole, prefer, signIn } from './console-page.js';
 
 const WEBHOOK_SECRET = 'whsec-console-e2e-0123456789abcdef';
 const KNOWLEDGE_CSV = [
@@ -19,35 +20,6 @@ const KNOWLEDGE_CSV = [
   'Where are you?,Address,At 1 Harbour Road.,en_US,',
 ].join('\n');
 const PAGES = ['robots', 'knowledge', 'questions', 'sessions', 'audit'] as const;
-
-async function openConsole(page: Page, url: string): Promise<void> {
-  // Recorded from the first byte on: any CSP violation of the console page, and uncaught errors.
-  await page.addInitScript(() => {
-    (window as any).__cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) =>
-      (window as any).__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`),
-    );
-  });
-  page.on('dialog', (dialog) => void dialog.accept());
-  await page.goto(`${url}/admin/`);
-}
-
-async function signIn(page: Page, key: string): Promise<void> {
-  await page.locator('#admin-key').fill(key);
-  await page.locator('#admin-key').press('Enter');
-}
-
-/** The console in this language and theme from the first paint (the preferences the header's switches store). */
-async function prefer(page: Page, language: 'en' | 'zh', theme: 'light' | 'dark'): Promise<void> {
-  await page.addInitScript(
-    ([l, t]) => {
-      localStorage.setItem('dhkit-console-language', l);
-      localStorage.setItem('dhkit-console-theme', t);
-    },
-    [language, theme],
-  );
-  await page.emulateMedia({ colorScheme: theme });
-}
 
 /**
  * What does not fit the viewport's width: the page scrolling sideways, or a control (button, input, link) whose box
@@ -94,10 +66,6 @@ async function expectNoSecretShown(page: Page): Promise<void> {
   expect(text).not.toContain(ADMIN_KEY);
   expect(text).not.toContain(WEBHOOK_SECRET);
   expect(page.url()).not.toContain(ADMIN_KEY);
-}
-
-async function goTo(page: Page, name: (typeof PAGES)[number]): Promise<void> {
-  await page.evaluate((hash) => (location.hash = hash), `#/${name}`);
 }
 
 async function ask(page: Page, question: string): Promise<string> {

@@ -135,4 +135,34 @@ test.describe('a new session on the same digital human', () => {
     expect(result.job.sessionId).not.toBe(first);
     await blankPage.evaluate(() => (window as any).dh.destroy());
   });
+
+  test('two overlapping startNewSession() calls share one new session: one admission, one slot on the server', async ({
+    server,
+    blankPage,
+  }) => {
+    const { status } = await server.admin('POST', '/v1/robots', { id: 'twice', name: 'Twice', concurrency: 3, languages: ['en_US'] });
+    expect(status).toBe(201);
+    let minted = 0;
+    await blankPage.exposeFunction('mintTwiceCode', () => (minted++, server.onceCode('twice')));
+    const first = await blankPage.evaluate(async (serverAddress) => {
+      const w = window as any;
+      w.dh = await w.DHKit.create({ serverAddress, robotId: 'twice', onceCode: () => w.mintTwiceCode(), containerId: 'dh' });
+      return w.dh.getJobInfo().sessionId;
+    }, server.url);
+    const result = await blankPage.evaluate(async () => {
+      const w = window as any;
+      const settled = await Promise.allSettled([w.dh.startNewSession(), w.dh.startNewSession()]);
+      return { outcomes: settled.map((s) => s.status), job: w.dh.getJobInfo() };
+    });
+    expect(result.outcomes).toEqual(['fulfilled', 'fulfilled']);
+    expect(result.job.state).toBe('READY');
+    expect(result.job.sessionId).not.toBe(first);
+    // The first session's code and one more: the second call asked for no session of its own.
+    expect(minted).toBe(2);
+    // The first session's bye is handled on the server as the channel closes; the new one holds the only slot.
+    const liveSessions = async () =>
+      (await server.admin('GET', '/v1/robots/twice/sessions')).json.sessions.map((s: { sessionId: string }) => s.sessionId);
+    await expect.poll(liveSessions).toEqual([result.job.sessionId]);
+    await blankPage.evaluate(() => (window as any).dh.destroy());
+  });
 });

@@ -1,5 +1,7 @@
 // How a kiosk and a wide widget look in dark mode: axe on the kiosk in Chinese (the language switch's 中文),
-// and the avatar's dark backdrop filling its whole column on landscape and wide layouts (no light band).
+// and the avatar's dark backdrop filling its whole column on landscape and wide layouts (no light band). With an
+// answer: the card is opaque, her shrunk figure fades out instead of ending in a straight edge, and a picture in
+// the card is seen whole on a short, wide widget.
 import type { Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -57,6 +59,49 @@ async function backdropCover(page: Page, selector: string) {
     const cover = (backdrop.width * backdrop.height) / (stage.width * stage.height);
     return { answering: human.hasAttribute('answering'), cover: Math.round(cover * 100) / 100 };
   }, selector);
+}
+
+/** Whether the answer card's picture lies inside the card, and whether the card has to scroll to show its content. */
+function pictureFit(card: Element) {
+  const picture = card.querySelector('img')!.getBoundingClientRect();
+  const box = card.getBoundingClientRect();
+  return {
+    pictureInside: picture.height > 0 && picture.top >= box.top - 1 && picture.bottom <= box.bottom + 1,
+    cardScrolls: card.scrollHeight > card.clientHeight + 1,
+  };
+}
+
+/**
+ * The largest step in luminance between two rows of a screenshot, one `gap` px above and one below `y`, over the
+ * columns from `x0` to `x1`: where her shrunk figure ends in a straight edge, the suit's dark meets the light
+ * backdrop from one row to the next.
+ */
+async function edgeStep(page: Page, png: Buffer, y: number, x0: number, x1: number, gap = 3) {
+  const probe = await page.context().newPage();
+  try {
+    return await probe.evaluate(
+      async ({ data, y, x0, x1, gap }) => {
+        const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+        const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+        const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+        context.drawImage(bitmap, 0, 0);
+        const linear = (c: number) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+        const row = (at: number) => {
+          const pixels = context.getImageData(x0, at, x1 - x0, 1).data;
+          const out: number[] = [];
+          for (let i = 0; i < pixels.length; i += 4)
+            out.push(0.2126 * linear(pixels[i]) + 0.7152 * linear(pixels[i + 1]) + 0.0722 * linear(pixels[i + 2]));
+          return out;
+        };
+        const above = row(y - gap);
+        const below = row(y + gap);
+        return Math.max(...above.map((l, i) => Math.abs(l - below[i])));
+      },
+      { data: png.toString('base64'), y: Math.round(y), x0: Math.round(x0), x1: Math.round(x1), gap },
+    );
+  } finally {
+    await probe.close();
+  }
 }
 
 /** The kiosk example against a fresh dhkit server. */
@@ -136,6 +181,38 @@ test('a kiosk in dark mode, in Chinese: no serious accessibility violation (the 
   });
 });
 
+test('a portrait kiosk with an answer: an opaque card, and her shrunk figure fades out instead of ending in an edge', async ({ page }) => {
+  test.setTimeout(90_000);
+  mkdirSync(SHOTS, { recursive: true });
+  await withKiosk({ defaultLanguage: 'en_US' }, [{ language: 'en_US', text: 'what are the opening hours' }], async (url) => {
+    await page.setViewportSize({ width: 1080, height: 1920 });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(`${url}/?greet=0`);
+    await expect(page.locator('dh-kiosk')).toHaveAttribute('state', 'attract', { timeout: 30_000 });
+    await page.locator('dh-kiosk').getByRole('button', { name: 'Start' }).click();
+    const input = page.locator('dh-kiosk digital-human [part~="input"] input').first();
+    await input.fill('what are the opening hours');
+    await input.press('Enter');
+    const answer = page.locator('dh-kiosk digital-human [part~="caption"] [part="answer"]');
+    await expect(answer).not.toHaveText('', { timeout: 30_000 });
+    await expect(page.locator('dh-kiosk digital-human')).not.toHaveAttribute('speaking', '', { timeout: 30_000 });
+    // Nothing of her suit shows through the card behind the text.
+    expect(await answer.evaluate((card) => getComputedStyle(card).backgroundColor)).toBe('rgb(255, 255, 255)');
+    // Her figure's frame, shrunk (its transition has ended once its box stops changing).
+    const figure = page.locator('dh-kiosk digital-human [part="avatar"] > :not(.background)').first();
+    const frameBox = () => figure.evaluate((element) => JSON.stringify(element.getBoundingClientRect()));
+    let last = '';
+    await expect.poll(async () => (last === (last = await frameBox()) ? 'still' : 'moving')).toBe('still');
+    const frame = (await figure.boundingBox())!;
+    const card = (await answer.boundingBox())!;
+    expect(frame.y + frame.height).toBeLessThan(1900);
+    const png = await page.screenshot({ path: `${SHOTS}/kiosk-answer-fade.png` });
+    // Beside the card, across the row where the frame ends: no step from suit to backdrop.
+    const step = await edgeStep(page, png, frame.y + frame.height, frame.x, card.x - 2);
+    expect(step).toBeLessThan(0.1);
+  });
+});
+
 test('a landscape kiosk (1920×1080) in dark mode: the avatar backdrop fills its column', async ({ page }) => {
   test.setTimeout(90_000);
   mkdirSync(SHOTS, { recursive: true });
@@ -155,6 +232,10 @@ test('a landscape kiosk (1920×1080) in dark mode: the avatar backdrop fills its
     await expect(page.locator('dh-kiosk digital-human [part~="caption"] [part="answer"]')).not.toHaveText('', { timeout: 30_000 });
     await expect(page.locator('dh-kiosk digital-human')).not.toHaveAttribute('speaking', '', { timeout: 30_000 });
     await page.waitForTimeout(600);
+    // Its picture is seen whole, not cut off by the card.
+    const answer = page.locator('dh-kiosk digital-human [part~="caption"] [part="answer"]');
+    await expect.poll(() => answer.evaluate((card) => card.querySelector('img')?.complete === true)).toBe(true);
+    expect(await answer.evaluate(pictureFit)).toEqual({ pictureInside: true, cardScrolls: false });
     const answered = await page.screenshot({ path: `${SHOTS}/kiosk-landscape-answer-dark.png` });
     expect(await edgeLuminance(page, answered, box)).toBeLessThan(0.2);
     expect(await backdropCover(page, 'dh-kiosk digital-human')).toEqual({ answering: true, cover: 1 });
@@ -194,6 +275,10 @@ test('the widget on a wide page in dark mode: the avatar backdrop fills the widg
     await expect(page.locator('#dh digital-human [part~="caption"] [part="answer"]')).not.toHaveText('', { timeout: 30_000 });
     await expect(page.locator('#dh digital-human')).not.toHaveAttribute('speaking', '', { timeout: 30_000 });
     await page.waitForTimeout(600);
+    // The answer's picture is seen whole: inside the card, which needs no scrolling to show it.
+    const answer = page.locator('#dh digital-human [part~="caption"] [part="answer"]');
+    await expect.poll(() => answer.evaluate((card) => card.querySelector('img')?.complete === true)).toBe(true);
+    expect(await answer.evaluate(pictureFit)).toEqual({ pictureInside: true, cardScrolls: false });
     const png = await page.screenshot({ path: `${SHOTS}/widget-wide-dark.png` });
     const box = (await page.locator('#dh digital-human').boundingBox())!;
     expect(await edgeLuminance(page, png, box)).toBeLessThan(0.2);

@@ -50,7 +50,10 @@ const OPEN_SESSION_MS = 15_000;
 /** setInterval's drift over the countdown's seconds on a loaded machine. */
 const TIMER_SLACK_MS = 3_000;
 
-/** Records, in the page, when the kiosk changes state and when the "still there?" card appears. */
+/**
+ * Records, in the page, when the kiosk changes state and when the "still there?" card appears; and whether its live
+ * region ever said that a try to reconnect is under way (`__retryAnnounced`: it says so only while the try runs).
+ */
 async function recordKioskTimeline(page: Page) {
   await page.addInitScript(() => {
     const timeline: Array<{ what: string; at: number }> = [];
@@ -67,6 +70,10 @@ async function recordKioskTimeline(page: Page) {
         if (shown && !counting) timeline.push({ what: 'countdown', at: Date.now() });
         counting = shown;
       }).observe(kiosk.shadowRoot, { childList: true, subtree: true });
+      new MutationObserver(() => {
+        const announcer = kiosk.shadowRoot!.querySelector('[part="announcer"]');
+        if (announcer?.textContent?.includes('Trying again now')) (window as any).__retryAnnounced = true;
+      }).observe(kiosk.shadowRoot, { childList: true, subtree: true, characterData: true });
     };
     requestAnimationFrame(watch);
   });
@@ -180,6 +187,8 @@ test.describe('a kiosk all day', () => {
       await waitForState(page, 'offline', 20_000);
       await expect(page.locator('dh-kiosk [part="announcer"]')).toContainText('Reconnecting');
       await shoot(page, 'kiosk-offline');
+      // Each try while the server is away is announced as it starts (retryMax=3: a try at least every 3 s).
+      await expect.poll(() => page.evaluate(() => (window as any).__retryAnnounced === true), { timeout: 15_000 }).toBe(true);
       expect(await axeViolations(page)).toEqual([]);
       await page.waitForTimeout(Math.max(0, 20_000 - (Date.now() - stoppedAt)));
       dhkit = await startDhkit(dataDir, port);

@@ -165,6 +165,47 @@ describe('knowledge import and export', () => {
   });
 });
 
+describe('the knowledge table, paged on the server', () => {
+  it('answers a page (limit, offset) with the total, searches every text of an entry, and keeps the whole-base answer', async () => {
+    await newRobot('paged');
+    const entries = Array.from({ length: 45 }, (_, i) => ({
+      question: `question ${i}`,
+      answer: i % 10 === 3 ? `Answer with the Wheelchair ramp ${i}.` : `Answer ${i}.`,
+      similarQuestions: i === 7 ? ['100% sure_thing'] : [],
+      tags: i === 8 ? ['Parking'] : [],
+      language: 'en_US',
+    }));
+    expect((await postJson('/v1/robots/paged/knowledge', { entries })).status).toBe(201);
+    const all = (await call('GET', '/v1/robots/paged/knowledge')).json();
+    expect(Object.keys(all)).toEqual(['entries']);
+    expect(all.entries).toHaveLength(45);
+
+    const second = (await call('GET', '/v1/robots/paged/knowledge?limit=20&offset=20')).json();
+    expect(second).toMatchObject({ total: 45, limit: 20, offset: 20 });
+    expect(second.entries.map((e: any) => e.question)).toEqual(all.entries.slice(20, 40).map((e: any) => e.question));
+    const last = (await call('GET', '/v1/robots/paged/knowledge?limit=20&offset=40')).json();
+    expect(last.entries).toHaveLength(5);
+
+    const ramp = (await call('GET', `/v1/robots/paged/knowledge?q=${encodeURIComponent('wheelchair RAMP')}&limit=2`)).json();
+    expect(ramp.total).toBe(5);
+    expect(ramp.entries.map((e: any) => e.question)).toEqual(['question 3', 'question 13']);
+    // % and _ are text, not patterns; tags and similar questions are searched too.
+    expect((await call('GET', `/v1/robots/paged/knowledge?q=${encodeURIComponent('0% s')}`)).json().total).toBe(1);
+    expect((await call('GET', `/v1/robots/paged/knowledge?q=${encodeURIComponent('%')}`)).json().total).toBe(1);
+    expect((await call('GET', `/v1/robots/paged/knowledge?q=${encodeURIComponent('e_t')}`)).json().total).toBe(1);
+    expect((await call('GET', '/v1/robots/paged/knowledge?q=parking')).json().entries.map((e: any) => e.question)).toEqual(['question 8']);
+    expect((await call('GET', '/v1/robots/paged/knowledge?q=nothing-like-this')).json()).toMatchObject({ entries: [], total: 0 });
+
+    expectInvalid(await call('GET', '/v1/robots/paged/knowledge?limit=0'), /limit/);
+    expectInvalid(await call('GET', '/v1/robots/paged/knowledge?limit=9999'), /limit/);
+    expectInvalid(await call('GET', '/v1/robots/paged/knowledge?offset=-1'));
+    expectInvalid(await call('GET', `/v1/robots/paged/knowledge?q=${'x'.repeat(201)}`));
+    // The CSV export stays the whole base.
+    const csv = (await call('GET', '/v1/robots/paged/knowledge?format=csv&limit=1')).text;
+    expect(csv.trim().split('\n')).toHaveLength(46);
+  });
+});
+
 describe('dhkit kb (CLI against the store)', () => {
   const run = promisify(execFile);
   const cli = (args: string[], env: Record<string, string> = {}) =>

@@ -263,6 +263,32 @@ describe.each(backends)('store contract: $name', (backend) => {
     await store.close();
   });
 
+  it("pages a robot's knowledge in id order, searching its texts in any case, % and _ as plain text", async () => {
+    const { store } = await backend.open();
+    await store.createRobot(buildRobot({ id: 'r1', name: 'One' }));
+    await store.createRobot(buildRobot({ id: 'r2', name: 'Two' }));
+    await store.addKnowledge('r1', [
+      { question: 'Opening HOURS', answer: 'Nine.', language: 'en_US' },
+      { question: 'price', answer: '50% off', language: 'en_US', similarQuestions: ['how much'] },
+      { question: '展厅在哪', answer: '三号馆。', language: 'zh_CN', tags: ['Hall_3'] },
+      { question: 'parking', answer: 'Lot B.', language: 'en_US' },
+    ]);
+    await store.addKnowledge('r2', [{ question: 'opening hours elsewhere', answer: 'x', language: 'en_US' }]);
+    const questions = (page: { entries: { question: string }[] }) => page.entries.map((e) => e.question);
+    const firstTwo = await store.knowledgePage('r1', { limit: 2, offset: 0 });
+    expect([questions(firstTwo), firstTwo.total]).toEqual([['Opening HOURS', 'price'], 4]);
+    expect(questions(await store.knowledgePage('r1', { limit: 2, offset: 2 }))).toEqual(['展厅在哪', 'parking']);
+    expect(await store.knowledgePage('r1', { limit: 2, offset: 4 })).toEqual({ entries: [], total: 4 });
+    expect(questions(await store.knowledgePage('r1', { limit: 10, offset: 0, query: 'opening hours' }))).toEqual(['Opening HOURS']);
+    expect(questions(await store.knowledgePage('r1', { limit: 10, offset: 0, query: 'HOW MUCH' }))).toEqual(['price']);
+    expect(questions(await store.knowledgePage('r1', { limit: 10, offset: 0, query: '三号' }))).toEqual(['展厅在哪']);
+    expect(questions(await store.knowledgePage('r1', { limit: 10, offset: 0, query: 'hall_3' }))).toEqual(['展厅在哪']);
+    expect((await store.knowledgePage('r1', { limit: 10, offset: 0, query: '%' })).total).toBe(1);
+    expect((await store.knowledgePage('r1', { limit: 10, offset: 0, query: 'p_r' })).total).toBe(0);
+    expect((await store.knowledgePage('r1', { limit: 10, offset: 0, query: '\\' })).total).toBe(0);
+    await store.close();
+  });
+
   it('question log: records, aggregates per robot and window, groups normalized questions, prunes', async () => {
     const { store } = await backend.open();
     await store.createRobot(buildRobot({ id: 'r1', name: 'One' }));

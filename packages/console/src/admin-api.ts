@@ -34,6 +34,12 @@ export interface Page<T> {
   nextOffset: number | null;
 }
 
+/** A page of the knowledge table and how many entries match in all. */
+interface KnowledgeTablePage {
+  entries: KnowledgeEntry[];
+  total: number;
+}
+
 /** The server's catalog code and message from a refusal's body; the HTTP status where the body has none. */
 function refusal(response: Response, body: unknown): AdminApiError {
   const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
@@ -86,6 +92,12 @@ export class AdminApi {
   private knowledgePath = (robotId: string, rest = '') => `/v1/robots/${encodeURIComponent(robotId)}/knowledge${rest}`;
   listKnowledge = async (robotId: string): Promise<KnowledgeEntry[]> =>
     (await this.call<{ entries: KnowledgeEntry[] }>('GET', this.knowledgePath(robotId))).entries;
+  /** One page of the knowledge table, searched and paged on the server (`query` matches any text of an entry). */
+  knowledgePage = (robotId: string, page: { limit: number; offset: number; query: string }) => {
+    const search = new URLSearchParams({ limit: String(page.limit), offset: String(page.offset) });
+    if (page.query.trim()) search.set('q', page.query.trim());
+    return this.call<KnowledgeTablePage>('GET', this.knowledgePath(robotId, `?${search}`));
+  };
   addKnowledge = (robotId: string, entries: Partial<KnowledgeDraft>[]) =>
     this.call<{ imported: number }>('POST', this.knowledgePath(robotId), json({ entries, mode: 'append' }));
   importCsv = (robotId: string, csv: string, mode: 'append' | 'replace') =>

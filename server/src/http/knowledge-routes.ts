@@ -10,15 +10,15 @@ import type { LanguageCode, Robot } from '@dhkit/protocol';
 import type { AppContext } from './context.js';
 import { CodedError } from '../errors.js';
 import { completeEntry, knowledgeToCsv, parseKnowledgeCsv, type KnowledgeEntryDraft } from '../knowledge/knowledge-format.js';
-import type { KnowledgeEntryInput } from '../store/store.js';
+import type { KnowledgeEntryInput, KnowledgePageQuery } from '../store/store.js';
 import { adminGuard } from './admin-auth.js';
 import {
   knowledgeBodySchema,
   knowledgeEntryParams,
   knowledgeEntryPatchSchema,
   knowledgeEntrySchema,
-  knowledgeExportQuery,
   knowledgeImportQuery,
+  knowledgeListQuery,
   knowledgeSearchSchema,
   robotIdParams,
 } from './schemas.js';
@@ -28,10 +28,23 @@ import { knowledgeLearningRoute } from './knowledge-learning-routes.js';
 
 /** Knowledge imports may be large (a CSV with media-rich answers); everything else stays at 64 KiB. */
 const KNOWLEDGE_BODY_LIMIT = 8 * 1024 * 1024;
+/** A page of the knowledge table: this many entries unless the request says (at most MAX_KNOWLEDGE_PAGE). */
+const DEFAULT_KNOWLEDGE_PAGE = 50;
+const MAX_KNOWLEDGE_PAGE = 500;
 
 /** A CSV body as the parser hands it over (not a JSON object someone sent). */
 class CsvBody {
   constructor(readonly text: string) {}
+}
+
+type KnowledgeListQuery = { format?: 'json' | 'csv'; limit?: string; offset?: string; q?: string };
+
+/** A page of the knowledge table when the request asks for one (limit, offset or q); null: the whole base, as before. */
+function pageOf(query: KnowledgeListQuery): KnowledgePageQuery | null {
+  if (query.limit === undefined && query.offset === undefined && query.q === undefined) return null;
+  const limit = query.limit === undefined ? DEFAULT_KNOWLEDGE_PAGE : Number(query.limit);
+  if (limit < 1 || limit > MAX_KNOWLEDGE_PAGE) throw new CodedError('INVALID_REQUEST', `limit must be 1..${MAX_KNOWLEDGE_PAGE}.`);
+  return { limit, offset: Number(query.offset ?? 0), query: query.q };
 }
 
 type ImportBody = { entries: KnowledgeEntryDraft[]; mode?: 'append' | 'replace' };
@@ -107,13 +120,16 @@ function knowledgeBaseRoutes(app: FastifyInstance, context: AppContext): void {
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { format?: 'json' | 'csv' } }>(
+  app.get<{ Params: { id: string }; Querystring: KnowledgeListQuery }>(
     '/v1/robots/:id/knowledge',
-    { schema: { params: robotIdParams, querystring: knowledgeExportQuery } },
+    { schema: { params: robotIdParams, querystring: knowledgeListQuery } },
     async (request, reply) => {
       const robot = await loadRobot(context, request.params.id);
+      const csv = wantsCsv(request);
+      const page = csv ? null : pageOf(request.query);
+      if (page) return { ...(await context.store.knowledgePage(robot.id, page)), limit: page.limit, offset: page.offset };
       const entries = await context.store.listKnowledge(robot.id);
-      if (!wantsCsv(request)) return { entries };
+      if (!csv) return { entries };
       return reply
         .type('text/csv; charset=utf-8')
         .header('Content-Disposition', `attachment; filename="${robot.id}-knowledge.csv"`)

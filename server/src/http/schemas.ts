@@ -102,10 +102,16 @@ export const knowledgeImportQuery = {
   properties: { mode: { type: 'string', enum: ['append', 'replace'] } },
 } as const;
 
-export const knowledgeExportQuery = {
+/** GET /v1/robots/:id/knowledge: the export (format), or a page of it (limit, offset, q; digits checked by the route). */
+export const knowledgeListQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { format: { type: 'string', enum: ['json', 'csv'] } },
+  properties: {
+    format: { type: 'string', enum: ['json', 'csv'] },
+    limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
+    offset: { type: 'string', pattern: '^[0-9]{1,9}$' },
+    q: { type: 'string', maxLength: 200 },
+  },
 } as const;
 
 /** Query strings are not coerced: times are epoch ms digits or ISO 8601, limit is digits (checked by the route). */

@@ -20,12 +20,17 @@ import type {
   AnalyticsQuery,
   KnowledgeEntry,
   KnowledgeEntryInput,
+  KnowledgePage,
+  KnowledgePageQuery,
   OnceCodeRecord,
   QuestionRecordInput,
   SessionRecord,
   UnansweredQuery,
 } from './store.js';
 import { vectorsFromRows } from './vector-encoding.js';
+
+/** What the knowledge table's search looks in (the lists are stored as JSON text, which holds their items as typed). */
+const KNOWLEDGE_SEARCHED_COLUMNS = ['question', 'similar_questions', 'answer', 'tags'];
 
 /** Sets a setting, replacing its value (the knowledge revisions are settings too). */
 export const SET_SETTING_SQL = 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
@@ -94,6 +99,23 @@ export abstract class SqlStore {
     return (await this.sql.all<KnowledgeRow>('SELECT * FROM knowledge_entries WHERE robot_id = ? ORDER BY id', [robotId])).map(
       knowledgeFromRow,
     );
+  }
+
+  async knowledgePage(robotId: string, page: KnowledgePageQuery): Promise<KnowledgePage> {
+    const query = page.query?.trim().toLowerCase();
+    // Plain text, not a pattern: the operator's % and _ (and the escape character itself) match only themselves.
+    const pattern = query ? `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    const where = pattern
+      ? `robot_id = ? AND (${KNOWLEDGE_SEARCHED_COLUMNS.map((column) => `LOWER(${column}) LIKE ? ESCAPE '\\'`).join(' OR ')})`
+      : 'robot_id = ?';
+    const params = pattern ? [robotId, ...KNOWLEDGE_SEARCHED_COLUMNS.map(() => pattern)] : [robotId];
+    const [count] = await this.sql.all<{ n: number | string }>(`SELECT COUNT(*) AS n FROM knowledge_entries WHERE ${where}`, params);
+    const rows = await this.sql.all<KnowledgeRow>(`SELECT * FROM knowledge_entries WHERE ${where} ORDER BY id LIMIT ? OFFSET ?`, [
+      ...params,
+      page.limit,
+      page.offset,
+    ]);
+    return { entries: rows.map(knowledgeFromRow), total: Number(count?.n ?? 0) };
   }
 
   async getKnowledgeEntry(robotId: string, id: number): Promise<KnowledgeEntry | null> {

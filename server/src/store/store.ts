@@ -28,6 +28,19 @@ import { CodedError } from '../errors.js';
 // The entry shapes are the admin API's too: the console reads them from @dhkit/protocol.
 export type { KnowledgeEntry, KnowledgeEntryInput } from '@dhkit/protocol';
 
+/** A page of the knowledge table (the console pages on the server): `query` is matched as plain text, not a pattern. */
+export interface KnowledgePageQuery {
+  limit: number;
+  offset: number;
+  query?: string;
+}
+
+export interface KnowledgePage {
+  entries: KnowledgeEntry[];
+  /** How many entries match in all (every page). */
+  total: number;
+}
+
 /** Several changes to one robot's knowledge, applied in one transaction (all or nothing). */
 export interface KnowledgeChange {
   insert?: Array<KnowledgeEntryInput & { source?: KnowledgeSource }>;
@@ -177,6 +190,8 @@ export interface Store {
   /** Replaces all of a robot's entries with these, in one transaction; returns how many were added. */
   replaceKnowledge(robotId: string, entries: KnowledgeEntryInput[]): Promise<number>;
   listKnowledge(robotId: string): Promise<KnowledgeEntry[]>;
+  /** One page of a robot's entries in id order, those whose texts contain `query` only (any case), with how many match. */
+  knowledgePage(robotId: string, page: KnowledgePageQuery): Promise<KnowledgePage>;
   getKnowledgeEntry(robotId: string, id: number): Promise<KnowledgeEntry | null>;
   /** Replaces one entry's fields; null when the robot has no such entry. */
   updateKnowledgeEntry(robotId: string, id: number, entry: KnowledgeEntryInput): Promise<KnowledgeEntry | null>;

@@ -1,5 +1,6 @@
 /**
- * Knowledge: a searchable, paged table of a robot's entries; add, edit (with a rendered preview of the answer)
+ * Knowledge: a searchable, paged table of a robot's entries (searched and paged on the server, so a base of
+ * thousands of entries never travels whole to the browser); add, edit (with a rendered preview of the answer)
  * and delete; CSV import with a preview and export (dh-knowledge-import); the test box (dh-knowledge-test).
  */
 import { css, html, nothing, type PropertyDeclarations } from 'lit';
@@ -7,12 +8,15 @@ import type { KnowledgeEntry, LanguageCode, Robot } from '@dhkit/protocol';
 import { ConsoleElement, sharedStyles } from '../console-element.js';
 
 const PAGE_SIZE = 20;
+/** The search waits for a pause in typing, so one word is one request, not one per key. */
+const SEARCH_PAUSE_MS = 250;
 
 export class KnowledgePage extends ConsoleElement {
   static override properties: PropertyDeclarations = {
     ...ConsoleElement.properties,
     robot: { attribute: false },
     entries: { state: true },
+    total: { state: true },
     query: { state: true },
     pageIndex: { state: true },
     editing: { state: true },
@@ -39,7 +43,10 @@ export class KnowledgePage extends ConsoleElement {
   ];
 
   declare robot: Robot | null;
+  /** The page shown. */
   declare entries: KnowledgeEntry[];
+  /** How many entries match the search in all. */
+  declare total: number;
   declare query: string;
   declare pageIndex: number;
   /** The entry being edited; null for a new one; undefined: no form. */
@@ -47,11 +54,15 @@ export class KnowledgePage extends ConsoleElement {
   declare draftAnswer: string;
   declare message: string;
   declare error: string;
+  /** Bumped for every load, so an answer that arrives after a later one's is dropped. */
+  private loads = 0;
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
     this.robot = null;
     this.entries = [];
+    this.total = 0;
     this.query = '';
     this.pageIndex = 0;
     this.editing = undefined;
@@ -68,21 +79,38 @@ export class KnowledgePage extends ConsoleElement {
     }
   }
 
+  /** Loads the page shown (after a change, a search, a page turn); past the last page it shows the last. */
   async load(): Promise<void> {
-    if (!this.robot) return;
+    const robot = this.robot;
+    if (!robot) return;
+    const mine = ++this.loads;
     try {
-      this.entries = await this.api.listKnowledge(this.robot.id);
+      const page = await this.api.knowledgePage(robot.id, { limit: PAGE_SIZE, offset: this.pageIndex * PAGE_SIZE, query: this.query });
+      if (mine !== this.loads) return;
+      const lastPage = Math.max(0, Math.ceil(page.total / PAGE_SIZE) - 1);
+      if (this.pageIndex > lastPage) return this.turnTo(lastPage);
+      this.entries = page.entries;
+      this.total = page.total;
     } catch (error) {
-      this.error = this.t('loadFailed', { message: this.describe(error) });
+      if (mine === this.loads) this.error = this.t('loadFailed', { message: this.describe(error) });
     }
   }
 
-  private filtered(): KnowledgeEntry[] {
-    const query = this.query.trim().toLowerCase();
-    if (!query) return this.entries;
-    return this.entries.filter((entry) =>
-      [entry.question, entry.answer, ...entry.similarQuestions, ...entry.tags].some((text) => text.toLowerCase().includes(query)),
-    );
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.searchTimer);
+  }
+
+  private turnTo(pageIndex: number): Promise<void> {
+    this.pageIndex = pageIndex;
+    return this.load();
+  }
+
+  private search(query: string): void {
+    this.query = query;
+    this.pageIndex = 0;
+    clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => void this.load(), SEARCH_PAUSE_MS);
   }
 
   private edit(entry: KnowledgeEntry | null): void {
@@ -136,10 +164,8 @@ export class KnowledgePage extends ConsoleElement {
 
   override render() {
     if (!this.robot) return html`<p class="muted">${this.t('noRobots')}</p>`;
-    const filtered = this.filtered();
-    const pages = Math.max(1, Math.ceil(filtered.length / PAGE_SIZE));
-    const pageIndex = Math.min(this.pageIndex, pages - 1);
-    const shown = filtered.slice(pageIndex * PAGE_SIZE, (pageIndex + 1) * PAGE_SIZE);
+    const pages = Math.max(1, Math.ceil(this.total / PAGE_SIZE));
+    const pageIndex = this.pageIndex;
     return html`
       <section class="panel" aria-labelledby="kb-title">
         <div class="row">
@@ -154,9 +180,9 @@ export class KnowledgePage extends ConsoleElement {
             type="search"
             placeholder=${this.t('searchEntries')}
             .value=${this.query}
-            @input=${(e: Event) => ((this.query = (e.target as HTMLInputElement).value), (this.pageIndex = 0))}
+            @input=${(e: Event) => this.search((e.target as HTMLInputElement).value)}
           />
-          <span class="muted">${this.t('entries', { n: filtered.length })}</span>
+          <span class="muted">${this.t('entries', { n: this.total })}</span>
         </div>
         <div role="status" class="ok">${this.message}</div>
         <div role="alert" class="error">${this.error}</div>
@@ -174,7 +200,7 @@ export class KnowledgePage extends ConsoleElement {
               </tr>
             </thead>
             <tbody>
-              ${shown.map(
+              ${this.entries.map(
                 (entry) => html`<tr data-entry=${entry.id}>
                   <td>${entry.id}</td>
                   <td>${entry.question}</td>
@@ -192,9 +218,9 @@ export class KnowledgePage extends ConsoleElement {
           </table>
         </div>
         <div class="row pager">
-          <button ?disabled=${pageIndex === 0} @click=${() => (this.pageIndex = pageIndex - 1)}>${this.t('previous')}</button>
+          <button ?disabled=${pageIndex === 0} @click=${() => this.turnTo(pageIndex - 1)}>${this.t('previous')}</button>
           <span>${this.t('page', { page: pageIndex + 1, pages })}</span>
-          <button ?disabled=${pageIndex >= pages - 1} @click=${() => (this.pageIndex = pageIndex + 1)}>${this.t('next')}</button>
+          <button ?disabled=${pageIndex >= pages - 1} @click=${() => this.turnTo(pageIndex + 1)}>${this.t('next')}</button>
         </div>
       </section>
       <dh-knowledge-import .api=${this.api} .lang=${this.lang} .robot=${this.robot}

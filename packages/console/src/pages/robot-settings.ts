@@ -100,8 +100,9 @@ export function renderBrain(kit: FormKit, brain: BrainConfig | undefined, type: 
 
 export function readBrain(reader: FormReader, type: BrainConfig['type']): BrainConfig {
   const specs = type === 'knowledge' ? [...BRAIN_FIELDS.knowledge, ...KNOWLEDGE_LLM, ...KNOWLEDGE_EMBEDDINGS] : BRAIN_FIELDS[type];
-  const brain = { ...readFields(reader, 'brain', [...specs, ...FALLBACK_ANSWERS]), type };
+  const brain: Record<string, unknown> = { ...readFields(reader, 'brain', [...specs, ...FALLBACK_ANSWERS]), type };
   if (type === 'knowledge') {
+    for (const group of ['llm', 'embeddings']) if (emptiedEndpoint(brain[group])) delete brain[group];
     const synonyms = lines(reader.value('brain.synonyms')).map((line) =>
       line
         .split(/[,，]/)
@@ -110,7 +111,19 @@ export function readBrain(reader: FormReader, type: BrainConfig['type']): BrainC
     );
     if (synonyms.length) Object.assign(brain, { synonyms });
   }
-  return brain as BrainConfig;
+  return brain as unknown as BrainConfig;
+}
+
+/**
+ * A grounding LLM or embeddings endpoint whose URL and model the operator emptied: the brain is sent whole, so
+ * leaving the group out removes it. What stays beside them (the password input still holds the masked key, a
+ * timeout) means nothing without an endpoint; a half-filled one (a model, no URL) is sent for the server to name
+ * the missing field.
+ */
+function emptiedEndpoint(group: unknown): boolean {
+  if (!group || typeof group !== 'object') return false;
+  const { baseUrl, model } = group as { baseUrl?: unknown; model?: unknown };
+  return baseUrl === undefined && model === undefined;
 }
 
 /** Speech output, recognition, media mode, lexicon, pacify and rate limits. `choice` is the form's current pick of a select. */

@@ -1,12 +1,21 @@
 /**
  * "Try it": the robot's digital human embedded right here, through the SDK this server serves, admitted with a
  * once-code minted for this page (the admin API; the code is never shown), plus the embed snippet to copy.
+ *
+ * The digital human is what a visitor sees, so its own buttons and captions follow its session's language, as on a
+ * customer's site. That session starts in the console's language when the robot speaks it (and follows the
+ * console's language switch); a robot that does not speak it talks, and labels its buttons, in its own: buttons in
+ * one language beside speech in another would show the operator something no visitor ever sees.
  */
 import { css, html, nothing, type PropertyDeclarations } from 'lit';
-import type { Robot } from '@dhkit/protocol';
+import type { LanguageCode, Robot } from '@dhkit/protocol';
 import type { DigitalHuman } from '@dhkit/sdk';
 import { ConsoleElement, sharedStyles } from '../console-element.js';
+import type { ConsoleLanguage } from '../i18n.js';
 import { loadSdk } from '../sdk.js';
+
+/** The robot language that matches each console language. */
+const ROBOT_LANGUAGE: Record<ConsoleLanguage, LanguageCode> = { en: 'en_US', zh: 'zh_CN' };
 
 export class TryIt extends ConsoleElement {
   static override properties: PropertyDeclarations = {
@@ -73,6 +82,14 @@ export class TryIt extends ConsoleElement {
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('robot') && changed.get('robot') !== undefined) void this.stop();
+    else if (changed.has('lang') && this.digitalHuman) void this.speakConsoleLanguage(this.digitalHuman).catch(() => undefined);
+  }
+
+  /** The session in the console's language, when the robot speaks it (see the file's comment). */
+  private async speakConsoleLanguage(dh: DigitalHuman): Promise<void> {
+    const wanted = ROBOT_LANGUAGE[this.lang ?? 'en'];
+    const { currentLanguage, languageList } = dh.getLanguageInfo();
+    if (wanted !== currentLanguage && languageList.includes(wanted)) await dh.changeLanguage({ langCode: wanted });
   }
 
   override disconnectedCallback(): void {
@@ -96,6 +113,8 @@ export class TryIt extends ConsoleElement {
         config: { enableCaption: true, enableChatBtn: true },
       });
       this.digitalHuman = dh;
+      // Refused (the robot's languages changed meanwhile): she goes on in her own, which is what a visitor gets.
+      await this.speakConsoleLanguage(dh).catch(() => undefined);
       dh.on('semanticRecognized', (event) => {
         this.answer = (this.answer + event.text).slice(-4000);
       });

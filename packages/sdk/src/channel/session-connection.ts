@@ -135,7 +135,8 @@ export class SessionConnection {
 
   private newChannel(): SessionChannel {
     const session = this.session;
-    if (!session) throw new DHKitError('INTERNAL_ERROR', 'The channel of a session that was not admitted.');
+    // Only after admission (an invariant, not a visitor's case): the catalog's words are enough.
+    if (!session) throw DHKitError.fromCode('INTERNAL_ERROR');
     return new SessionChannel(
       channelUrl(this.options.address, session.channelPath),
       session.token,

@@ -15,6 +15,8 @@ export abstract class DigitalHumanSession extends DigitalHumanParts {
   /** Rejects when destroy() comes before the session is ready, so create() stops waiting (for a first frame, say). */
   protected readonly cancelled: Promise<never>;
   protected cancel!: (error: DHKitError) => void;
+  /** The new session being opened by startNewSession(): a second call meanwhile waits for it rather than open another. */
+  private renewing?: Promise<void>;
 
   protected constructor(options: ResolvedOptions) {
     super(options);
@@ -81,9 +83,14 @@ export abstract class DigitalHumanSession extends DigitalHumanParts {
    * Starts a new session on the same digital human ("start again", a kiosk's next visitor): ends the current
    * one if it is live, clears what it left on screen, then admits with a fresh once-code (create() needs a
    * function as `onceCode`). Resolves when the new session is ready; rejects like create() (the state is then
-   * `ENDED`, and it may be called again).
+   * `ENDED`, and it may be called again). A call while one is under way shares it: the session it brings is
+   * new for both callers, and two admissions side by side would each take a slot on the server.
    */
-  async startNewSession(): Promise<void> {
+  startNewSession(): Promise<void> {
+    return (this.renewing ??= this.renew().finally(() => delete this.renewing));
+  }
+
+  private async renew(): Promise<void> {
     if (this.destroying) throw DHKitError.fromCode('SESSION_ENDED', this.language);
     await this.connection.close();
     this.conversation.handleSessionOver();
@@ -92,7 +99,8 @@ export abstract class DigitalHumanSession extends DigitalHumanParts {
     try {
       await this.connect(Promise.resolve());
     } catch (error) {
-      if (!this.destroying) this.endSession(0, '', 'CLOSED');
+      // Once destroy() is under way there is nothing to end: endSession() leaves it alone by itself.
+      this.endSession(0, '', 'CLOSED');
       throw toDHKitError(error, 'INTERNAL_ERROR');
     }
   }

@@ -155,10 +155,12 @@ export class Kiosk {
     this.stopTimers();
     this.presence.stop();
     this.shell.countdownSeconds = null;
+    // Shown (and announced) only over the offline or busy card: the first session and a reset have their own welcome.
+    this.shell.retrying = true;
     const dh = this.dh;
     if (!dh) return this.createFirst(signal);
     // The keeper gave up on this try (it took too long): she goes, and the next try starts with a fresh digital
-    // human, since a second startNewSession() beside one still under way would open two sessions at once.
+    // human, since a startNewSession() of hers now would only wait on the one that hangs.
     const cancel = () => this.drop(dh);
     signal.addEventListener('abort', cancel, { once: true });
     try {
@@ -177,6 +179,7 @@ export class Kiosk {
     const dh = this.dh;
     if (!dh || this.destroyed) return;
     const generation = this.sessions.generation;
+    this.shell.retrying = false;
     this.healthFailures = 0;
     this.shell.language = dh.getLanguageInfo().currentLanguage;
     this.healthTimer = setInterval(() => void this.checkHealth(generation), HEALTH_CHECK_MS);
@@ -272,6 +275,7 @@ export class Kiosk {
     this.stopTimers();
     this.presence.stop();
     this.visitorWaiting = false;
+    this.shell.retrying = false;
     // Whatever the visitor saw is gone with the session; the next one starts clean (startNewSession).
     this.shell.querySelector('digital-human')?.clearConversation();
     this.setState(BUSY_CODES.has(error.code) ? 'busy' : 'offline');

@@ -73,7 +73,8 @@ export default css`
     width: auto;
     max-width: 100%;
     height: auto;
-    max-height: var(--dh-answer-media-max-height, 200px);
+    /* Never taller than half the card's room, so a picture is seen whole beside a few lines of text, not cut off. */
+    max-height: min(var(--dh-answer-media-max-height, 200px), calc(var(--_answer-room, 40vh) / 2));
     margin: 6px 0;
     border-radius: calc(var(--_radius) - 6px);
   }

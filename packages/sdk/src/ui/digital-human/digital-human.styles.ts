@@ -61,10 +61,25 @@ export default css`
    */
   :host([answering]) [part='avatar'] > :not(.background) {
     transform: scale(var(--dh-answer-avatar-scale, 0.62));
+    /* Shrunk, the pack's frame ends above the stage's bottom: her torso fades out there instead of ending in a
+       straight edge beside (and, through the card's gaps, behind) the answer. */
+    mask-image: linear-gradient(to bottom, #000 72%, transparent 97%);
   }
 
   :host([answering]) [part='caption'] {
     --_answer-room: 30cqh;
+  }
+
+  /* A landscape stage (a widget across a page, a landscape kiosk): little height, so the figure gives more of it
+     to the card (her face stays in the top third), and a picture in the answer fits the card (captions.styles.ts). */
+  @container (max-height: 1100px) and (min-aspect-ratio: 3 / 2) {
+    :host([answering]) [part='avatar'] > :not(.background) {
+      transform: scale(var(--dh-answer-avatar-scale, 0.5));
+    }
+
+    :host([answering]) [part='caption'] {
+      --_answer-room: 44cqh;
+    }
   }
 
   /* Behind a kiosk's outage card (it makes her inert) the card says what is going on; a status line of her

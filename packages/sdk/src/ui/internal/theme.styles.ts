@@ -18,7 +18,8 @@ const light = css`
   --_chip-color: var(--dh-chip-color, #312e81);
   --_caption-background: var(--dh-caption-background, rgba(17, 24, 39, 0.74));
   --_caption-color: var(--dh-caption-color, #ffffff);
-  --_answer-background: var(--dh-answer-background, rgba(255, 255, 255, 0.95));
+  /* Opaque: whatever is behind the card (her suit's edge, a busy page) would show through as a band behind the text. */
+  --_answer-background: var(--dh-answer-background, #ffffff);
   --_answer-color: var(--dh-answer-color, #111827);
   --_link-color: var(--dh-link-color, #4338ca);
   --_status-background: var(--dh-status-background, rgba(17, 24, 39, 0.88));
@@ -44,7 +45,7 @@ const dark = css`
   --_chip-color: var(--dh-chip-color, #e0e7ff);
   --_caption-background: var(--dh-caption-background, rgba(0, 0, 0, 0.72));
   --_caption-color: var(--dh-caption-color, #f9fafb);
-  --_answer-background: var(--dh-answer-background, rgba(17, 24, 39, 0.94));
+  --_answer-background: var(--dh-answer-background, #111827);
   --_answer-color: var(--dh-answer-color, #f3f4f6);
   --_link-color: var(--dh-link-color, #a5b4fc);
   --_status-background: var(--dh-status-background, rgba(31, 41, 55, 0.94));

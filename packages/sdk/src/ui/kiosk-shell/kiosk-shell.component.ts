@@ -33,6 +33,7 @@ export default class DhKiosk extends DhElement {
   static override properties = {
     state: { reflect: true },
     retryInSeconds: { attribute: false },
+    retrying: { attribute: false },
     countdownSeconds: { attribute: false },
     suggestion: { attribute: false },
   };
@@ -40,6 +41,8 @@ export default class DhKiosk extends DhElement {
   state: KioskState;
   /** Seconds to the next try (offline, busy). */
   retryInSeconds: number;
+  /** A try is under way (offline, busy): the card says so in place of the seconds, and the live region tells. */
+  retrying: boolean;
   /** Seconds left on the "still there?" countdown; null hides it. */
   countdownSeconds: number | null;
   /** The hot question the attract screen shows now. */
@@ -51,6 +54,7 @@ export default class DhKiosk extends DhElement {
     super();
     this.state = 'starting';
     this.retryInSeconds = 0;
+    this.retrying = false;
     this.countdownSeconds = null;
     this.suggestion = '';
   }
@@ -77,12 +81,22 @@ export default class DhKiosk extends DhElement {
     return '';
   }
 
+  /**
+   * A try under way during an outage, said in a node of its own: it is read out as it appears, and the state's
+   * words beside it are not read again with every try (a removed text is not announced).
+   */
+  private retryAnnouncement(): string {
+    return this.retrying && (this.state === 'offline' || this.state === 'busy') ? t(this.language, 'retryingNow') : '';
+  }
+
   protected override render(): TemplateResult {
     const lang = this.language;
     const outage = this.state === 'offline' || this.state === 'busy';
     return html`
       <slot></slot>
-      <div part="announcer" class="visually-hidden" role="status" aria-live="polite">${this.announcement()}</div>
+      <div part="announcer" class="visually-hidden" role="status" aria-live="polite">
+        <span>${this.announcement()}</span> <span>${this.retryAnnouncement()}</span>
+      </div>
       ${this.state === 'attract' ? this.renderAttract(lang) : nothing}
       ${this.state === 'active' && this.countdownSeconds !== null ? this.renderCountdown(lang, this.countdownSeconds) : nothing}
       ${outage ? this.renderOutage(lang) : nothing}
@@ -127,14 +141,18 @@ export default class DhKiosk extends DhElement {
         <div class="card">
           <p class="title">${t(lang, offline ? 'kioskOffline' : 'allBusy')}</p>
           <p>${t(lang, offline ? 'kioskOfflineDetail' : 'allBusyDetail')}</p>
-          ${
-            this.retryInSeconds > 0
-              ? html`<p class="muted" aria-hidden="true">${t(lang, 'retryIn', { seconds: this.retryInSeconds })}</p>`
-              : nothing
-          }
+          ${this.renderRetry(lang)}
         </div>
       </div>
     `;
+  }
+
+  /** When the next try comes, or that it is under way (the live region says the latter; the seconds are only shown). */
+  private renderRetry(lang: LanguageCode) {
+    if (this.retrying) return html`<p class="muted" aria-hidden="true">${t(lang, 'retryingNow')}</p>`;
+    if (this.retryInSeconds > 0)
+      return html`<p class="muted" aria-hidden="true">${t(lang, 'retryIn', { seconds: this.retryInSeconds })}</p>`;
+    return nothing;
   }
 }
 

@@ -104,4 +104,27 @@ describe('<dh-kiosk>', () => {
     expect(busy).toContain('All assistants are busy');
     expect(busy).not.toContain('Trying again');
   });
+
+  it('says "trying again now" on the outage card while a try is under way, and announces it politely once', () => {
+    const kiosk = new DhKiosk();
+    kiosk.state = 'offline';
+    kiosk.retryInSeconds = 0;
+    kiosk.retrying = true;
+    const trying = text(rendered(kiosk));
+    expect(trying).toContain('Trying again now…');
+    // Once in the live region (its own node), once on the card (hidden from screen readers, so not read twice).
+    expect(trying.split('Trying again now…')).toHaveLength(3);
+    kiosk.retrying = false;
+    kiosk.retryInSeconds = 4;
+    const waiting = text(rendered(kiosk));
+    expect(waiting).not.toContain('Trying again now');
+    expect(waiting).toContain('Trying again in 4 s');
+    kiosk.state = 'busy';
+    kiosk.retrying = true;
+    kiosk.language = 'zh_CN';
+    expect(text(rendered(kiosk))).toContain('正在重试…');
+    // Not over the welcome of a first session or a reset: that is no retry.
+    kiosk.state = 'resetting';
+    expect(text(rendered(kiosk))).not.toContain('正在重试');
+  });
 });
