@@ -286,8 +286,8 @@ class ReferenceRenderer {
       const how = taken ? `warm ${taken.warm}` : 'cold page';
       const step = (at: number) => Math.round(at - started);
       this.log(
-        `session ${request.sessionId} publishing into ${request.livekit.room} after ${Date.now() - started} ms (${how}; ` +
-          `page ${step(claimedAt)}, drawn ${step(steps.drawnAt)}, joined ${step(steps.joinedAt)}, published ${step(steps.publishedAt)})`,
+        `session ${request.sessionId} publishing into ${request.livekit.room} after ${Date.now() - started} ms (${how}): ` +
+          `page ${step(claimedAt)}, drawn ${step(steps.drawnAt)}, joined ${step(steps.joinedAt)}, published ${step(steps.publishedAt)}`,
       );
       this.options.onSessionStarted?.({ sessionId: request.sessionId, requestedAt: started, claimedAt, page: how, ...steps });
     } catch (error) {
