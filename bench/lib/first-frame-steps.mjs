@@ -9,7 +9,7 @@ import { summary } from './stats.mjs';
  * room: LiveKit creates it when the renderer joins (inside `rendererJoin`), and the server mints both tokens in
  * well under a millisecond (inside `serverBeforeRenderer`).
  */
-export const STEPS = [
+const STEPS = [
   // create() → the renderer gets the start request: the SDK's admission request, the once-code, the lease, the
   // renderer's free-slot check, the tokens.
   ['serverBeforeRenderer', (m) => m.rendererRequested],
