@@ -112,6 +112,97 @@ await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
 const siteUrl = `http://127.0.0.1:${site.address().port}`;
 const browser = await launchChromium(WEBRTC_ARGS);
 
+/** In the visitor's page: create(), its first frame, and when each step towards it ended. */
+async function createInPage({ serverUrl, onceCode }) {
+  const epoch = (t) => performance.timeOrigin + t;
+  const started = performance.now();
+  const dh = await window.DHKit.create({
+    serverAddress: serverUrl,
+    robotId: 'demo',
+    onceCode,
+    containerId: 'dh',
+    config: { enableCaption: true },
+  });
+  const created = performance.now();
+  const root = document.querySelector('#dh digital-human').shadowRoot;
+  const video = root.querySelector('video');
+  const firstFrame = await new Promise((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now() - started)));
+  const resource = (path) =>
+    performance.getEntriesByType('resource').find((entry) => new URL(entry.name).pathname === path && entry.startTime >= started);
+  const steps = {
+    startedAt: epoch(started),
+    admittedAt: resource('/v1/sessions') ? epoch(resource('/v1/sessions').responseEnd) : 0,
+    startup: dh.streamed?.startup ?? {},
+    createdAt: epoch(created),
+    firstFrameAt: epoch(started + firstFrame),
+  };
+  window.__bench = { dh };
+  return { firstFrame, steps, sessionId: dh.getJobInfo().sessionId };
+}
+
+/** In the visitor's page: one answer, heard (onsets), shown (captions) and how the receiver coped. */
+async function answerInPage({ tones, detector }) {
+  const { dh } = window.__bench;
+  const root = document.querySelector('#dh digital-human').shadowRoot;
+  const audio = root.querySelector('audio');
+  while (!audio.srcObject) await new Promise((resolve) => setTimeout(resolve, 20));
+  // The voice as the visitor hears it: an AudioWorklet reports where the sound starts, placed on the
+  // page clock at the moment it is played out.
+  const context = new AudioContext();
+  await context.audioWorklet.addModule(URL.createObjectURL(new Blob([detector], { type: 'text/javascript' })));
+  const node = new AudioWorkletNode(context, 'onsets');
+  const onsets = [];
+  node.port.onmessage = ({ data }) => {
+    const stamp = context.getOutputTimestamp();
+    if (data.type === 'on') onsets.push(stamp.performanceTime + (data.frame / context.sampleRate - stamp.contextTime) * 1000);
+  };
+  context.createMediaStreamSource(audio.srcObject).connect(node);
+  await context.resume();
+  const captions = [];
+  const captionRoot = root.querySelector('dh-captions').shadowRoot;
+  new MutationObserver(() => {
+    const text = captionRoot.querySelector('[part="clause"]')?.textContent?.trim() ?? '';
+    if (text && captions[captions.length - 1]?.text !== text) captions.push({ text, t: performance.now() });
+  }).observe(captionRoot, { subtree: true, childList: true, characterData: true });
+  let stopped = false;
+  dh.on('speakingStop', () => (stopped = true));
+  // Receiver stalls: sound the jitter buffer had to invent (concealment) because packets came late.
+  const stalls = async () => {
+    let inbound = null;
+    const stats = await dh.streamed?.surface?.voice?.receiver?.getStats();
+    stats?.forEach((stat) => {
+      if (stat.type === 'inbound-rtp' && stat.kind === 'audio') inbound = stat;
+    });
+    return inbound ? { events: inbound.concealmentEvents ?? 0, samples: inbound.concealedSamples - inbound.silentConcealedSamples } : null;
+  };
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const stallsBefore = await stalls();
+  const said = performance.now();
+  dh.sendDrivenText({ text: tones ? 'One. Two. Three. Four.' : 'Hello, welcome to the showroom.' });
+  const deadline = performance.now() + 15_000;
+  while (!stopped && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  const timing = dh.streamed?.captionTiming ?? { track: 0, fallback: 0 };
+  const startLeads = dh.streamed?.startLeadsMs ?? [];
+  const stallsAfter = await stalls();
+  const concealment =
+    stallsBefore && stallsAfter
+      ? { events: stallsAfter.events - stallsBefore.events, ms: (stallsAfter.samples - stallsBefore.samples) / 48 }
+      : null;
+  await dh.destroy();
+  await context.close();
+  const firstAudio = onsets.length ? onsets[0] - said : NaN;
+  const offsets = tones && onsets.length === captions.length ? captions.map((caption, i) => caption.t - onsets[i]) : [];
+  return {
+    firstAudio,
+    offsets,
+    clauses: captions.length,
+    heard: onsets.length,
+    timing,
+    startLeads,
+    concealment,
+  };
+}
+
 /** One visitor: create(), first frame, one answer; with `tones`, caption offsets per clause. */
 async function visit(server, tones) {
   const page = await browser.newPage();
@@ -119,96 +210,8 @@ async function visit(server, tones) {
     await page.goto(`${siteUrl}/?server=${encodeURIComponent(server.url)}`);
     await page.waitForFunction(() => typeof window.DHKit?.create === 'function');
     const { onceCode } = await admin(server, 'POST', '/v1/robots/demo/once-codes');
-    return await page.evaluate(
-      async ({ serverUrl, onceCode, tones, detector }) => {
-        const epoch = (t) => performance.timeOrigin + t;
-        const started = performance.now();
-        const dh = await window.DHKit.create({
-          serverAddress: serverUrl,
-          robotId: 'demo',
-          onceCode,
-          containerId: 'dh',
-          config: { enableCaption: true },
-        });
-        const created = performance.now();
-        const root = document.querySelector('#dh digital-human').shadowRoot;
-        const video = root.querySelector('video');
-        const audio = root.querySelector('audio');
-        const firstFrame = await new Promise((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now() - started)));
-        const resource = (path) =>
-          performance.getEntriesByType('resource').find((entry) => new URL(entry.name).pathname === path && entry.startTime >= started);
-        const steps = {
-          startedAt: epoch(started),
-          admittedAt: resource('/v1/sessions') ? epoch(resource('/v1/sessions').responseEnd) : 0,
-          startup: dh.streamed?.startup ?? {},
-          createdAt: epoch(created),
-          firstFrameAt: epoch(started + firstFrame),
-        };
-        const sessionId = dh.getJobInfo().sessionId;
-        while (!audio.srcObject) await new Promise((resolve) => setTimeout(resolve, 20));
-        // The voice as the visitor hears it: an AudioWorklet reports where the sound starts, placed on the
-        // page clock at the moment it is played out.
-        const context = new AudioContext();
-        await context.audioWorklet.addModule(URL.createObjectURL(new Blob([detector], { type: 'text/javascript' })));
-        const node = new AudioWorkletNode(context, 'onsets');
-        const onsets = [];
-        node.port.onmessage = ({ data }) => {
-          const stamp = context.getOutputTimestamp();
-          if (data.type === 'on') onsets.push(stamp.performanceTime + (data.frame / context.sampleRate - stamp.contextTime) * 1000);
-        };
-        context.createMediaStreamSource(audio.srcObject).connect(node);
-        await context.resume();
-        const captions = [];
-        const captionRoot = root.querySelector('dh-captions').shadowRoot;
-        new MutationObserver(() => {
-          const text = captionRoot.querySelector('[part="clause"]')?.textContent?.trim() ?? '';
-          if (text && captions[captions.length - 1]?.text !== text) captions.push({ text, t: performance.now() });
-        }).observe(captionRoot, { subtree: true, childList: true, characterData: true });
-        let stopped = false;
-        dh.on('speakingStop', () => (stopped = true));
-        // Receiver stalls: sound the jitter buffer had to invent (concealment) because packets came late.
-        const stalls = async () => {
-          let inbound = null;
-          const stats = await dh.streamed?.surface?.voice?.receiver?.getStats();
-          stats?.forEach((stat) => {
-            if (stat.type === 'inbound-rtp' && stat.kind === 'audio') inbound = stat;
-          });
-          return inbound
-            ? { events: inbound.concealmentEvents ?? 0, samples: inbound.concealedSamples - inbound.silentConcealedSamples }
-            : null;
-        };
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        const stallsBefore = await stalls();
-        const said = performance.now();
-        dh.sendDrivenText({ text: tones ? 'One. Two. Three. Four.' : 'Hello, welcome to the showroom.' });
-        const deadline = performance.now() + 15_000;
-        while (!stopped && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-        const timing = dh.streamed?.captionTiming ?? { track: 0, fallback: 0 };
-        const startLeads = dh.streamed?.startLeadsMs ?? [];
-        const stallsAfter = await stalls();
-        const concealment =
-          stallsBefore && stallsAfter
-            ? { events: stallsAfter.events - stallsBefore.events, ms: (stallsAfter.samples - stallsBefore.samples) / 48 }
-            : null;
-        await dh.destroy();
-        await context.close();
-        const firstAudio = onsets.length ? onsets[0] - said : NaN;
-        const offsets = tones && onsets.length === captions.length ? captions.map((caption, i) => caption.t - onsets[i]) : [];
-        return {
-          firstFrame,
-          firstAudio,
-          offsets,
-          clauses: captions.length,
-          heard: onsets.length,
-          timing,
-          steps,
-          sessionId,
-          startLeads,
-          concealment,
-        };
-      },
-      { serverUrl: server.url, onceCode, tones, detector: ONSETS_WORKLET },
-    );
+    const created = await page.evaluate(createInPage, { serverUrl: server.url, onceCode });
+    return { ...created, ...(await page.evaluate(answerInPage, { tones, detector: ONSETS_WORKLET })) };
   } finally {
     await page.close();
     // Every run starts alike: the slot is back and the renderer's page is warm again.
