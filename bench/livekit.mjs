@@ -6,6 +6,7 @@
 //   createToFirstFrameMs: create() → the first decoded avatar video frame: admission reserving the renderer
 //     slot (the renderer joins the room on a warm page; BENCH_WARM=0 for a page per session), the SDK's
 //     LiveKit chunk, joining the room and the first keyframe;
+//   firstFrameSteps: where that time goes, step by step (bench/lib/first-frame-steps.mjs), per step p50/p95;
 //   utteranceToFirstAudioMs: sendDrivenText() → the first audible sample of the streamed voice (espeak-ng);
 //   captionOffsetMs: caption shown − its clause heard, per clause, with a speech engine whose clauses are
 //     tones (so their onsets are exact); docs/benchmarks.md allows −45…+15 ms.
@@ -19,9 +20,10 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../scripts/chromiu
 import { startServer } from '../server/dist/index.js';
 import { startRenderer } from '../packages/renderer/dist/reference-renderer.js';
 import { ONSETS_WORKLET, toneSpeech } from '../scripts/voice-timing.mjs';
-import { summary as summaryOf } from './lib/stats.mjs';
+import { percentile, summary as summaryOf } from './lib/stats.mjs';
 import { adminCall } from './lib/admin-api.mjs';
 import { BENCH_ADMIN_KEY } from './lib/dhkit-process.mjs';
+import { FirstFrameSteps } from './lib/first-frame-steps.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 8);
 const WARM_PAGES = Number(process.env.BENCH_WARM ?? 1);
@@ -35,6 +37,7 @@ const share = (values, passes) => (values.length ? Math.round((values.filter(pas
 /** Whole milliseconds: the figures come from media timestamps. */
 const summary = (values) => summaryOf(values, 0);
 
+const steps = new FirstFrameSteps();
 const dataDirs = [mkdtempSync(join(tmpdir(), 'dhkit-bench-livekit-')), mkdtempSync(join(tmpdir(), 'dhkit-bench-livekit-tone-'))];
 let livekit;
 if (process.env.LIVEKIT_URL) {
@@ -57,10 +60,11 @@ if (process.env.LIVEKIT_URL) {
     logLevel: 'error',
   });
   const { startLiveKitTestServer } = await import(pathToFileURL(outfile).href);
-  livekit = await startLiveKitTestServer();
+  livekit = await startLiveKitTestServer({ log: steps.livekitLine });
 }
 const renderer = await startRenderer({
   log: process.env.BENCH_LOG ? (line) => console.error(`[renderer] ${line}`) : undefined,
+  onSessionStarted: steps.rendererStarted,
   port: 0,
   capacity: 2,
   warmPages: WARM_PAGES,
@@ -108,6 +112,97 @@ await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
 const siteUrl = `http://127.0.0.1:${site.address().port}`;
 const browser = await launchChromium(WEBRTC_ARGS);
 
+/** In the visitor's page: create(), its first frame, and when each step towards it ended. */
+async function createInPage({ serverUrl, onceCode }) {
+  const epoch = (t) => performance.timeOrigin + t;
+  const started = performance.now();
+  const dh = await window.DHKit.create({
+    serverAddress: serverUrl,
+    robotId: 'demo',
+    onceCode,
+    containerId: 'dh',
+    config: { enableCaption: true },
+  });
+  const created = performance.now();
+  const root = document.querySelector('#dh digital-human').shadowRoot;
+  const video = root.querySelector('video');
+  const firstFrame = await new Promise((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now() - started)));
+  const resource = (path) =>
+    performance.getEntriesByType('resource').find((entry) => new URL(entry.name).pathname === path && entry.startTime >= started);
+  const steps = {
+    startedAt: epoch(started),
+    admittedAt: resource('/v1/sessions') ? epoch(resource('/v1/sessions').responseEnd) : 0,
+    startup: dh.streamed?.startup ?? {},
+    createdAt: epoch(created),
+    firstFrameAt: epoch(started + firstFrame),
+  };
+  window.__bench = { dh };
+  return { firstFrame, steps, sessionId: dh.getJobInfo().sessionId };
+}
+
+/** In the visitor's page: one answer, heard (onsets), shown (captions) and how the receiver coped. */
+async function answerInPage({ tones, detector }) {
+  const { dh } = window.__bench;
+  const root = document.querySelector('#dh digital-human').shadowRoot;
+  const audio = root.querySelector('audio');
+  while (!audio.srcObject) await new Promise((resolve) => setTimeout(resolve, 20));
+  // The voice as the visitor hears it: an AudioWorklet reports where the sound starts, placed on the
+  // page clock at the moment it is played out.
+  const context = new AudioContext();
+  await context.audioWorklet.addModule(URL.createObjectURL(new Blob([detector], { type: 'text/javascript' })));
+  const node = new AudioWorkletNode(context, 'onsets');
+  const onsets = [];
+  node.port.onmessage = ({ data }) => {
+    const stamp = context.getOutputTimestamp();
+    if (data.type === 'on') onsets.push(stamp.performanceTime + (data.frame / context.sampleRate - stamp.contextTime) * 1000);
+  };
+  context.createMediaStreamSource(audio.srcObject).connect(node);
+  await context.resume();
+  const captions = [];
+  const captionRoot = root.querySelector('dh-captions').shadowRoot;
+  new MutationObserver(() => {
+    const text = captionRoot.querySelector('[part="clause"]')?.textContent?.trim() ?? '';
+    if (text && captions[captions.length - 1]?.text !== text) captions.push({ text, t: performance.now() });
+  }).observe(captionRoot, { subtree: true, childList: true, characterData: true });
+  let stopped = false;
+  dh.on('speakingStop', () => (stopped = true));
+  // Receiver stalls: sound the jitter buffer had to invent (concealment) because packets came late.
+  const stalls = async () => {
+    let inbound = null;
+    const stats = await dh.streamed?.surface?.voice?.receiver?.getStats();
+    stats?.forEach((stat) => {
+      if (stat.type === 'inbound-rtp' && stat.kind === 'audio') inbound = stat;
+    });
+    return inbound ? { events: inbound.concealmentEvents ?? 0, samples: inbound.concealedSamples - inbound.silentConcealedSamples } : null;
+  };
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const stallsBefore = await stalls();
+  const said = performance.now();
+  dh.sendDrivenText({ text: tones ? 'One. Two. Three. Four.' : 'Hello, welcome to the showroom.' });
+  const deadline = performance.now() + 15_000;
+  while (!stopped && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  const timing = dh.streamed?.captionTiming ?? { track: 0, fallback: 0 };
+  const startLeads = dh.streamed?.startLeadsMs ?? [];
+  const stallsAfter = await stalls();
+  const concealment =
+    stallsBefore && stallsAfter
+      ? { events: stallsAfter.events - stallsBefore.events, ms: (stallsAfter.samples - stallsBefore.samples) / 48 }
+      : null;
+  await dh.destroy();
+  await context.close();
+  const firstAudio = onsets.length ? onsets[0] - said : NaN;
+  const offsets = tones && onsets.length === captions.length ? captions.map((caption, i) => caption.t - onsets[i]) : [];
+  return {
+    firstAudio,
+    offsets,
+    clauses: captions.length,
+    heard: onsets.length,
+    timing,
+    startLeads,
+    concealment,
+  };
+}
+
 /** One visitor: create(), first frame, one answer; with `tones`, caption offsets per clause. */
 async function visit(server, tones) {
   const page = await browser.newPage();
@@ -115,55 +210,8 @@ async function visit(server, tones) {
     await page.goto(`${siteUrl}/?server=${encodeURIComponent(server.url)}`);
     await page.waitForFunction(() => typeof window.DHKit?.create === 'function');
     const { onceCode } = await admin(server, 'POST', '/v1/robots/demo/once-codes');
-    return await page.evaluate(
-      async ({ serverUrl, onceCode, tones, detector }) => {
-        const started = performance.now();
-        const dh = await window.DHKit.create({
-          serverAddress: serverUrl,
-          robotId: 'demo',
-          onceCode,
-          containerId: 'dh',
-          config: { enableCaption: true },
-        });
-        const root = document.querySelector('#dh digital-human').shadowRoot;
-        const video = root.querySelector('video');
-        const audio = root.querySelector('audio');
-        const firstFrame = await new Promise((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now() - started)));
-        while (!audio.srcObject) await new Promise((resolve) => setTimeout(resolve, 20));
-        // The voice as the visitor hears it: an AudioWorklet reports where the sound starts, placed on the
-        // page clock at the moment it is played out.
-        const context = new AudioContext();
-        await context.audioWorklet.addModule(URL.createObjectURL(new Blob([detector], { type: 'text/javascript' })));
-        const node = new AudioWorkletNode(context, 'onsets');
-        const onsets = [];
-        node.port.onmessage = ({ data }) => {
-          const stamp = context.getOutputTimestamp();
-          if (data.type === 'on') onsets.push(stamp.performanceTime + (data.frame / context.sampleRate - stamp.contextTime) * 1000);
-        };
-        context.createMediaStreamSource(audio.srcObject).connect(node);
-        await context.resume();
-        const captions = [];
-        const captionRoot = root.querySelector('dh-captions').shadowRoot;
-        new MutationObserver(() => {
-          const text = captionRoot.querySelector('[part="clause"]')?.textContent?.trim() ?? '';
-          if (text && captions[captions.length - 1]?.text !== text) captions.push({ text, t: performance.now() });
-        }).observe(captionRoot, { subtree: true, childList: true, characterData: true });
-        let stopped = false;
-        dh.on('speakingStop', () => (stopped = true));
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        const said = performance.now();
-        dh.sendDrivenText({ text: tones ? 'One. Two. Three. Four.' : 'Hello, welcome to the showroom.' });
-        const deadline = performance.now() + 15_000;
-        while (!stopped && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-        const timing = dh.streamed?.captionTiming ?? { track: 0, fallback: 0 };
-        await dh.destroy();
-        await context.close();
-        const firstAudio = onsets.length ? onsets[0] - said : NaN;
-        const offsets = tones && onsets.length === captions.length ? captions.map((caption, i) => caption.t - onsets[i]) : [];
-        return { firstFrame, firstAudio, offsets, clauses: captions.length, heard: onsets.length, timing };
-      },
-      { serverUrl: server.url, onceCode, tones, detector: ONSETS_WORKLET },
-    );
+    const created = await page.evaluate(createInPage, { serverUrl: server.url, onceCode });
+    return { ...created, ...(await page.evaluate(answerInPage, { tones, detector: ONSETS_WORKLET })) };
   } finally {
     await page.close();
     // Every run starts alike: the slot is back and the renderer's page is warm again.
@@ -179,11 +227,23 @@ try {
   const offsets = [];
   const timedBy = { track: 0, fallback: 0 };
   let mismatched = 0;
+  const sessions = [];
+  const startLeads = [];
+  const firstStartLeads = [];
+  const stallMs = [];
+  /** What every visit says about its speech reports and its receiver. */
+  const reportsAndStalls = (run) => {
+    startLeads.push(...run.startLeads);
+    if (run.startLeads.length) firstStartLeads.push(run.startLeads[0]);
+    if (run.concealment) stallMs.push(Math.round(run.concealment.ms));
+  };
   // One robot (one avatar pack) at a time, as on a real renderer: its warm page has that pack drawn.
   for (let i = 0; i < RUNS; i++) {
     const run = await visit(spoken, false);
     frames.push(run.firstFrame);
+    steps.add(run.sessionId, run.steps);
     if (Number.isFinite(run.firstAudio)) audio.push(run.firstAudio);
+    reportsAndStalls(run);
     if (process.env.BENCH_LOG) console.error(JSON.stringify({ frame: Math.round(run.firstFrame), audio: Math.round(run.firstAudio) }));
   }
   await visit(toned, true); // the warm page draws this server's pack from now on
@@ -193,6 +253,16 @@ try {
     else mismatched++;
     timedBy.track += run.timing.track;
     timedBy.fallback += run.timing.fallback;
+    reportsAndStalls(run);
+    const worst = run.offsets.reduce((far, offset) => (Math.abs(offset) > Math.abs(far) ? offset : far), 0);
+    sessions.push({
+      medianMs: run.offsets.length ? percentile(run.offsets, 50, 0) : null,
+      worstMs: Math.round(worst),
+      heard: run.heard,
+      clauses: run.clauses,
+      firstStartLeadMs: run.startLeads[0] ?? null,
+      concealedMs: run.concealment ? Math.round(run.concealment.ms) : null,
+    });
     if (process.env.BENCH_LOG) console.error(JSON.stringify({ offsets: run.offsets.map(Math.round) }));
   }
   console.log(
@@ -202,6 +272,7 @@ try {
         livekit: process.env.LIVEKIT_URL ? `LiveKit at ${livekit.url}` : 'LiveKit test double (test/livekit-server)',
         renderer: `reference renderer, ${WARM_PAGES} warm page(s), no GPU`,
         createToFirstFrameMs: summary(frames),
+        firstFrameSteps: steps.summary(),
         utteranceToFirstAudioMs: summary(audio),
         captionOffsetMs: {
           ...summary(offsets),
@@ -212,7 +283,17 @@ try {
           beyond100: offsets.filter((offset) => Math.abs(offset) > 100).length,
           // Speech reports (starts and ends) that took effect on the voice track's own timeline, or by the fallback.
           reportsTimedBy: timedBy,
+          perSession: sessions,
         },
+        // How long before its sound each clause start's report reached the visitor (negative: after it), all runs;
+        // the first clause of a turn starts from silence, where the renderer knows its moment latest.
+        speechStartLeadMs: {
+          all: summary(startLeads),
+          firstClause: summary(firstStartLeads),
+          late: startLeads.filter((lead) => lead < 0).length,
+        },
+        // Sound the visitor's jitter buffer had to make up during an answer (packets late: a receiver stall), per run.
+        concealedMsPerRun: { ...summary(stallMs), runsWithAny: stallMs.filter((ms) => ms > 0).length },
         environment: { node: process.version, chromium: browser.version(), cpus: cpus().length },
       },
       null,

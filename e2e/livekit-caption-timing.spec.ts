@@ -18,10 +18,12 @@ const rig = useLiveKitRig();
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 // The one timing-sensitive measurement here. Captions follow the voice track's own timeline (the receiver's playout
-// position). It passed 3 of 3 at load ~6 but failed once at load ~10 (every clause +23..+43 ms, timed by the track):
-// one retry until a quiet run of bench:livekit shows where the remaining lateness comes from; a second failure fails.
+// position), so load does not move them. What did fail under load (a CI run: seven sound onsets for six clauses) was
+// the sound itself: packets that came in a burst after a pause ran the visitor's jitter buffer dry and split a tone in
+// two. Clauses now alternate two pitches and the detector counts a clause where the pitch changes
+// (scripts/voice-timing.mjs), so a split or shortened silence no longer miscounts them: no retry. A stall of seconds
+// (seen here only at load averages near 30) still fails it.
 test.describe('captions against a known sound', () => {
-  test.describe.configure({ retries: 1 });
   test('captions and speaking events are in step with the streamed voice (+15/-45 ms, the target in docs/benchmarks.md)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-e2e-lk-tone-'));
     const toned = await startServer({
@@ -88,7 +90,16 @@ test.describe('captions against a known sound', () => {
           }).observe(captionRoot, { subtree: true, childList: true, characterData: true });
           const events: Array<{ name: string; t: number }> = [];
           for (const name of ['speakingStart', 'speakingStop']) dh.on(name, () => events.push({ name, t: performance.now() }));
+          // Voice the receiver had to make up (packets late): what splits a tone, logged to tell that from a caption fault.
+          const concealedMs = async () => {
+            let ms = 0;
+            (await dh.streamed?.surface?.voice?.receiver?.getStats())?.forEach((stat: any) => {
+              if (stat.type === 'inbound-rtp' && stat.kind === 'audio') ms = (stat.concealedSamples - stat.silentConcealedSamples) / 48;
+            });
+            return ms;
+          };
           await new Promise((resolve) => setTimeout(resolve, 1000)); // the receiver settles
+          const concealedBefore = await concealedMs();
           dh.sendDrivenText({ text: clauses.join(' ') });
           const deadline = performance.now() + 20_000;
           while (!events.some((e) => e.name === 'speakingStop') && performance.now() < deadline)
@@ -96,15 +107,14 @@ test.describe('captions against a known sound', () => {
           await new Promise((resolve) => setTimeout(resolve, 300));
           const playoutDelayMs = dh.streamed?.surface?.playoutDelayMs;
           const captionTiming = dh.streamed?.captionTiming as { track: number; fallback: number };
+          const concealed = Math.round((await concealedMs()) - concealedBefore);
           await dh.destroy();
           await context.close();
-          return { sound, captions, events, playoutDelayMs, captionTiming };
+          return { sound, captions, events, playoutDelayMs, captionTiming, concealed };
         },
         { serverUrl: toned.url, onceCode, clauses: ['One.', 'Two.', 'Three.', 'Four.', 'Five.', 'Six.'], detector: ONSETS_WORKLET },
       );
       const onsets = measured.sound.filter((s) => s.type === 'on').map((s) => s.t);
-      expect(measured.captions.map((c) => c.text)).toEqual(['One.', 'Two.', 'Three.', 'Four.', 'Five.', 'Six.']);
-      expect(onsets).toHaveLength(6);
       const offsets = measured.captions.map((caption, i) => Math.round(caption.t - onsets[i]));
       const start = measured.events.find((e) => e.name === 'speakingStart')!;
       const stop = measured.events.find((e) => e.name === 'speakingStop')!;
@@ -112,8 +122,11 @@ test.describe('captions against a known sound', () => {
       console.log(
         `[livekit] caption − voice per clause, ms: ${offsets.join(', ')}; speakingStart − voice ${Math.round(start.t - onsets[0])} ms; ` +
           `speakingStop − end of voice ${Math.round(stop.t - heardEnd)} ms; playout delay estimate ${measured.playoutDelayMs} ms; ` +
-          `reports timed by the track ${measured.captionTiming.track}, by the fallback ${measured.captionTiming.fallback}`,
+          `reports timed by the track ${measured.captionTiming.track}, by the fallback ${measured.captionTiming.fallback}; ` +
+          `voice concealed by the receiver ${measured.concealed} ms; onsets heard ${onsets.length}`,
       );
+      expect(measured.captions.map((c) => c.text)).toEqual(['One.', 'Two.', 'Three.', 'Four.', 'Five.', 'Six.']);
+      expect(onsets).toHaveLength(6);
       // Every report (six starts, six ends) took effect on the voice track's own timeline, none by the fallback.
       expect(measured.captionTiming).toEqual({ track: 12, fallback: 0 });
       // The target (docs/benchmarks.md): captions within +15/−45 ms of their audio. The median must be inside; each clause may

@@ -51,7 +51,10 @@ export class Room {
         serverVersion: SERVER_VERSION,
         serverInfo: serverInfo('ND_livekit_test_server'),
         iceServers: [],
-        subscriberPrimary: true,
+        // As livekit-server decides: the subscriber connection is the primary one only for a participant that may
+        // subscribe. A publish-only participant (the renderer) connects its publisher connection at once and
+        // publishes on it, instead of first waiting for a subscriber connection that carries nothing for it.
+        subscriberPrimary: participant.canSubscribe,
         clientConfiguration: new ClientConfiguration(),
         pingInterval: PING_INTERVAL_S,
         pingTimeout: PING_TIMEOUT_S,
@@ -59,8 +62,9 @@ export class Room {
     });
     this.broadcastUpdate(participant);
     // The subscriber connection is offered at once (data channels, and the tracks already published):
-    // with subscriberPrimary the client's connect() waits for it.
-    if (participant.canSubscribe && autoSubscribe) {
+    // with subscriberPrimary the client's connect() waits for it. A publish-only participant gets none.
+    if (!participant.canSubscribe) return participant;
+    if (autoSubscribe) {
       for (const other of this.others(participant)) for (const track of other.liveTracks()) participant.subscribe(other, track);
     }
     await participant.negotiateSubscriber();

@@ -35,6 +35,12 @@ export interface RendererSessionRequest {
   video: { width: number; height: number; fps: number; background: 'pack' | 'green' };
   /** Path of the audio WebSocket (relative to the renderer's base URL) the server opens next. */
   audioPath: string;
+  /**
+   * Answer 201 once the slot is yours, before joining the room: the visitor then joins beside the renderer instead
+   * of after it. A failure to join or publish afterwards ends the session as any later failure does (the audio
+   * socket closes with RENDERER_SESSION_ENDED_CLOSE). Absent or false: answer once publishing.
+   */
+  answerWhenClaimed?: boolean;
 }
 
 /** `POST /sessions` → 201. */
@@ -86,6 +92,7 @@ export function parseRendererSessionRequest(body: unknown): RendererSessionReque
     return 'voice: {language, voices} expected';
   }
   if (request.audioPath !== `/sessions/${request.sessionId}/audio`) return 'audioPath: /sessions/<sessionId>/audio expected';
+  if (request.answerWhenClaimed !== undefined && typeof request.answerWhenClaimed !== 'boolean') return 'answerWhenClaimed: a boolean';
   return request as RendererSessionRequest;
 }
 

@@ -45,6 +45,25 @@ export interface RendererOptions {
    */
   warmPages?: number;
   log?: (line: string) => void;
+  /** Each session's start, step by step, once it publishes (bench:livekit shows where the first frame's time goes). */
+  onSessionStarted?: (steps: RendererStartSteps) => void;
+}
+
+/** When a session's start steps ended, in ms since the epoch. */
+export interface RendererStartSteps {
+  sessionId: string;
+  /** The start request arrived. */
+  requestedAt: number;
+  /** A page was ours: a warm one taken, or a cold one opened. */
+  claimedAt: number;
+  /** Which page it got: `warm pack` (pack drawn), `warm page` (publisher loaded), `cold page`. */
+  page: string;
+  /** The pack drawn on it. */
+  drawnAt: number;
+  /** The page joined the room. */
+  joinedAt: number;
+  /** Video and voice published: the start is answered. */
+  publishedAt: number;
 }
 
 export interface RunningRenderer {
@@ -225,11 +244,16 @@ class ReferenceRenderer {
     await page.evaluate((options) => (globalThis as unknown as { dhkitPublisher: PublisherApi }).dhkitPublisher.prepare(options), warmth);
   }
 
-  private async startSession(request: RendererSessionRequest): Promise<void> {
+  /**
+   * Starts a session on a page; `claimed` (when the request asked to be answered then) is called once the slot
+   * and a page are the session's, before it joins the room.
+   */
+  private async startSession(request: RendererSessionRequest, claimed?: () => void): Promise<void> {
     const started = Date.now();
     const warmth: PageWarmth = { manifestUrl: request.avatar.manifestUrl, width: request.video.width, height: request.video.height };
     const taken = await this.warm.take(warmth);
     const page = taken?.page ?? (await this.openPage());
+    const claimedAt = Date.now();
     this.pageLabels.set(page, request.sessionId);
     const livekitOrigin = httpOrigin(request.livekit.url);
     if (livekitOrigin) this.pageLiveKit.set(page, livekitOrigin);
@@ -245,21 +269,30 @@ class ReferenceRenderer {
         this.log(`session ${request.sessionId}: page crashed`);
         void this.stopSession(request.sessionId);
       });
-      await page.evaluate((start) => (globalThis as unknown as { dhkitPublisher: PublisherApi }).dhkitPublisher.start(start), {
-        livekitUrl: request.livekit.url,
-        token: request.livekit.token,
-        manifestUrl: request.avatar.manifestUrl,
-        width: request.video.width,
-        height: request.video.height,
-        fps: request.video.fps,
-        background: request.video.background,
-      });
-      session.beginLease();
+      claimed?.();
+      const steps = await page.evaluate(
+        (start) => (globalThis as unknown as { dhkitPublisher: PublisherApi }).dhkitPublisher.start(start),
+        {
+          livekitUrl: request.livekit.url,
+          token: request.livekit.token,
+          manifestUrl: request.avatar.manifestUrl,
+          width: request.video.width,
+          height: request.video.height,
+          fps: request.video.fps,
+          background: request.video.background,
+        },
+      );
+      session.publishing();
       const how = taken ? `warm ${taken.warm}` : 'cold page';
-      this.log(`session ${request.sessionId} publishing into ${request.livekit.room} after ${Date.now() - started} ms (${how})`);
+      const step = (at: number) => Math.round(at - started);
+      this.log(
+        `session ${request.sessionId} publishing into ${request.livekit.room} after ${Date.now() - started} ms (${how}): ` +
+          `page ${step(claimedAt)}, drawn ${step(steps.drawnAt)}, joined ${step(steps.joinedAt)}, published ${step(steps.publishedAt)}`,
+      );
+      this.options.onSessionStarted?.({ sessionId: request.sessionId, requestedAt: started, claimedAt, page: how, ...steps });
     } catch (error) {
-      this.sessions.delete(request.sessionId);
-      await page.close().catch(() => undefined);
+      // Answered already: the audio socket (if open) closes with RENDERER_SESSION_ENDED_CLOSE, and the server ends the session.
+      if (!(await this.stopSession(request.sessionId))) await page.close().catch(() => undefined);
       throw error;
     }
   }
@@ -314,17 +347,24 @@ class ReferenceRenderer {
       if (exists) return refuse(response, 409, 'INVALID_REQUEST', 'Session exists.');
       if (this.sessions.size + this.starting.size >= this.capacity) return refuse(response, 503, 'SERVER_BUSY', 'No free slot.');
       this.starting.add(start.sessionId);
-      this.startSession(start).then(
+      let answered = false;
+      const answer = () => {
+        if (answered) return;
+        answered = true;
+        this.starting.delete(start.sessionId);
+        json(response, 201, { sessionId: start.sessionId });
+      };
+      // Warm pages are refilled once the session publishes: opening one meanwhile would slow its join.
+      this.startSession(start, start.answerWhenClaimed ? answer : undefined).then(
         () => {
-          this.starting.delete(start.sessionId);
+          answer();
           this.warm.refill();
-          json(response, 201, { sessionId: start.sessionId });
         },
         (error: Error) => {
           this.starting.delete(start.sessionId);
           this.warm.refill();
           this.log(`session ${start.sessionId} failed: ${error.message}`);
-          refuse(response, 502, 'INTERNAL_ERROR', 'The renderer could not start the stream.');
+          if (!answered) refuse(response, 502, 'INTERNAL_ERROR', 'The renderer could not start the stream.');
         },
       );
     });

@@ -16,6 +16,9 @@ export class RendererSession {
   /** A page.evaluate is under way: what comes meanwhile waits in `pending` and goes with the next one. */
   private delivering = false;
   ended = false;
+  /** Resolves once the page publishes (or the session ends): calls that come before wait for it. */
+  private readonly published: Promise<void>;
+  private markPublished!: () => void;
 
   constructor(
     readonly id: string,
@@ -23,13 +26,17 @@ export class RendererSession {
     private readonly leaseMs: number,
     private readonly onLapse: () => void,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    this.published = new Promise((resolve) => (this.markPublished = resolve));
+  }
 
   /**
-   * Starts the lease once the session publishes: the dhkit server opens the audio socket only after the start
-   * was answered, so a lease counted from before a slow start (a busy machine) ended sessions being born.
+   * The page publishes. The lease starts now (a lease counted from before a slow start, on a busy machine, ended
+   * sessions being born), and what the server sent meanwhile (it may open the socket once the slot is claimed)
+   * goes to the page, which can play it only now.
    */
-  beginLease(): void {
+  publishing(): void {
+    this.markPublished();
     if (!this.socket && !this.ended) this.armLease();
   }
 
@@ -65,6 +72,7 @@ export class RendererSession {
     socket.on('close', () => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (this.ended) return; // stop() closed it: no lease left to keep
       this.armLease();
     });
   }
@@ -83,6 +91,7 @@ export class RendererSession {
 
   private async deliver(): Promise<void> {
     this.delivering = true;
+    await this.published;
     while (this.pending.length > 0 && !this.ended) {
       const calls = this.pending;
       this.pending = [];
@@ -115,6 +124,7 @@ export class RendererSession {
   async stop(): Promise<void> {
     if (this.ended) return;
     this.ended = true;
+    this.markPublished();
     this.disarmLease();
     this.socket?.close(RENDERER_SESSION_ENDED_CLOSE, 'session stopped');
     const stopPublishing = () => (globalThis as unknown as { dhkitPublisher: PublisherApi }).dhkitPublisher.stop();
@@ -129,7 +139,8 @@ type PublisherCall = ['speech' | 'audioChunk' | 'interrupt', (string | number | 
 /** What the page exposes (packages/sdk/src/avatar/livekit-publisher.ts). */
 export interface PublisherApi {
   prepare(options: PageWarmth): Promise<void>;
-  start(options: unknown): Promise<void>;
+  /** Joins the room and publishes; tells when each step ended (ms since the epoch). */
+  start(options: unknown): Promise<{ drawnAt: number; joinedAt: number; publishedAt: number }>;
   speech(chatId: string, clauseId: number, text: string, sampleRate: number): void;
   audioChunk(chatId: string, clauseId: number, last: boolean, base64: string): void;
   interrupt(): void;

@@ -132,6 +132,31 @@ describe('dhkit renderer', () => {
     await fetch(`${renderer.url}/sessions/${request.sessionId}`, { method: 'DELETE', headers: AUTH });
   }, 60_000);
 
+  it('answers once the slot is claimed when asked, and ends a session that then fails to join: audio socket closed with 4000', async () => {
+    await until(async () => (await health()).warm === 1);
+    const request = { ...(await sessionRequest()), answerWhenClaimed: true };
+    expect((await post(request)).status).toBe(201);
+    // Answered before it publishes (joining takes a WebRTC handshake): the server admits the visitor meanwhile.
+    expect(lines.some((line) => line.includes(`session ${request.sessionId} publishing`))).toBe(false);
+    await until(() => livekit.participant(request.livekit.room, 'dhkit-renderer')?.liveTracks().length === 2);
+    await fetch(`${renderer.url}/sessions/${request.sessionId}`, { method: 'DELETE', headers: AUTH });
+    await until(() => renderer.active.size === 0);
+
+    await until(async () => (await health()).warm === 1);
+    const doomed = { ...(await sessionRequest()), answerWhenClaimed: true };
+    doomed.livekit = { ...doomed.livekit, token: 'not-a-livekit-token' }; // LiveKit refuses the join after the answer
+    expect((await post(doomed)).status).toBe(201);
+    // The server's audio socket: closed with 4000 (the server then ends the visitor's session), or refused when the
+    // session ended before it opened (the server ends it then too).
+    const ended = await openAudioSocket(doomed.sessionId).then(
+      (socket) => new Promise<number | string>((resolve) => socket.once('close', (code) => resolve(code))),
+      () => 'refused',
+    );
+    expect([4000, 'refused']).toContain(ended);
+    await until(() => !renderer.active.has(doomed.sessionId));
+    await until(() => lines.some((line) => line.startsWith(`session ${doomed.sessionId} failed`)));
+  }, 60_000);
+
   it('frees the slot by itself when the dhkit server goes away: audio socket never opened, or closed', async () => {
     const never = await sessionRequest();
     expect((await post(never)).status).toBe(201);
@@ -182,6 +207,7 @@ describe('dhkit renderer', () => {
       // A pack on a host that is no dhkit server of this renderer (a forged Host once named one).
       [{ avatar: { id: 'default', manifestUrl: 'http://attacker.example/avatars/default/manifest.json' } }, 'avatar.manifestUrl'],
       [{ audioPath: '/elsewhere' }, 'audioPath'],
+      [{ answerWhenClaimed: 'yes' }, 'answerWhenClaimed'],
     ] as const) {
       const response = await post({ ...(await sessionRequest()), ...change });
       expect(response.status, field).toBe(400);

@@ -67,6 +67,8 @@ export async function startSessionMedia(mode: MediaMode, request: MediaRequest):
     voice: { language, voices: { ...robot.voices } },
     video: { ...DEFAULT_VIDEO, background: robot.media!.chromaKey ? 'green' : 'pack' },
     audioPath,
+    // The visitor's join then runs beside the renderer's, not after it (a later failure ends the session).
+    answerWhenClaimed: true,
   };
   try {
     await startRendererSession(renderer!, body);

@@ -23,6 +23,18 @@ export interface PublisherStartOptions extends PublisherPrepareOptions {
   background: 'pack' | 'green';
 }
 
+/** When start()'s steps ended (ms since the epoch): the renderer logs them, bench:livekit shows them. */
+export interface PublisherStartSteps {
+  /** The pack drawn (at once on a warm page that drew it already). */
+  drawnAt: number;
+  /** Joined the room. */
+  joinedAt: number;
+  /** Both tracks published. */
+  publishedAt: number;
+}
+
+const epochNow = () => performance.timeOrigin + performance.now();
+
 interface Clause {
   chatId: string;
   clauseId: number;
@@ -96,8 +108,9 @@ class Publisher {
     return done;
   }
 
-  async start(options: PublisherStartOptions): Promise<void> {
+  async start(options: PublisherStartOptions): Promise<PublisherStartSteps> {
     await this.prepare(options);
+    const drawnAt = epochNow();
     const stage = this.stage!;
     this.avatar.setBackground(options.background === 'pack');
     this.avatar.attachAnalyser(this.analyser);
@@ -123,6 +136,7 @@ class Publisher {
     const room = new Room({ adaptiveStream: false, dynacast: false });
     this.room = room;
     await room.connect(options.livekitUrl, options.token, { autoSubscribe: false });
+    const joinedAt = epochNow();
     const video = new LocalVideoTrack(output.captureStream(options.fps).getVideoTracks()[0]);
     const sound = new LocalAudioTrack(this.destination.stream.getAudioTracks()[0]);
     this.timeline.watch();
@@ -133,6 +147,7 @@ class Publisher {
     // The first reliable message of a connection is slow (livekit-client opens its path lazily: ~60 ms);
     // this one pays that, so the first clause's report is as punctual as the rest. Pages ignore it.
     this.report({ type: 'ready' });
+    return { drawnAt, joinedAt, publishedAt: epochNow() };
   }
 
   speech(chatId: string, clauseId: number, text: string, sampleRate: number): void {

@@ -9,6 +9,7 @@ import type { AvatarPreview, AvatarSource, AvatarState, AvatarSurface, VisemeCue
 import { PlayoutDelayEstimator } from './playout-delay.js';
 import { SpeechSchedule, type SpeechScheduleHost } from './speech-schedule.js';
 import { TrackPlayoutClock } from './track-playout-clock.js';
+import { ChromaKeyer } from './chroma-keyer.js';
 
 export interface LiveKitSurfaceOptions {
   join: LiveKitJoinInfo;
@@ -21,7 +22,35 @@ export interface LiveKitSurfaceOptions {
   muted?: boolean;
 }
 
+/**
+ * When the visitor's steps towards the first frame ended, in ms since the epoch (0: not yet): for diagnostics
+ * and bench:livekit, which shows where create()'s time goes.
+ */
+export interface StreamStartup {
+  /** The chunk ran and began to join the room. */
+  connectingAt: number;
+  /** Joined the room (signalling done; media may still be connecting). */
+  joinedAt: number;
+  /** The renderer's video track was subscribed (its peer connection is up). */
+  videoAt: number;
+  /** The video element started playing: its first frame was decoded. */
+  playingAt: number;
+}
+
+const epochNow = () => performance.timeOrigin + performance.now();
+
 const UNMUTE_LABEL = '🔇 Tap to unmute';
+/**
+ * The least the visitor's browser buffers of the stream, in seconds (`playoutDelayHint`, Chromium). WebRTC's own
+ * jitter buffer aims at some 40 ms on a quiet network and runs dry whenever packets come in a burst after a pause
+ * (a busy renderer or SFU, Wi-Fi): the voice then breaks up, a tone split into two (measured on the 2-core test
+ * machine: 0.1–1.2 s of concealed voice in every answer, and one clause in three split). A voice that only speaks
+ * to the visitor loses nothing by coming 0.1 s later, and its speech reports get that much more time to arrive
+ * before it. The video gets the same once it plays, so that lips and voice stay together (not before: the first
+ * frame must not wait).
+ */
+const STREAM_BUFFER_S = 0.15;
+
 /** How often the audio receiver's statistics are read for the playout delay. */
 const STATS_INTERVAL_MS = 250;
 
@@ -42,6 +71,7 @@ export class LiveKitSurface implements AvatarSurface {
   private readonly playout = new PlayoutDelayEstimator();
   private statsTimer: ReturnType<typeof setInterval> | null = null;
   private voice: RemoteTrack | undefined;
+  readonly startup: StreamStartup = { connectingAt: 0, joinedAt: 0, videoAt: 0, playingAt: 0 };
   private readonly playoutClock = new TrackPlayoutClock(
     () => this.voice?.receiver?.getSynchronizationSources?.() ?? [],
     () => this.playout.deviceDelayMs,
@@ -76,11 +106,19 @@ export class LiveKitSurface implements AvatarSurface {
       .on(RoomEvent.AudioPlaybackStatusChanged, () => {
         if (!this.room.canPlaybackAudio) this.showUnmute();
       });
-    this.video.addEventListener('playing', () => this.resolveReady(), { once: true });
+    this.video.addEventListener(
+      'playing',
+      () => {
+        this.startup.playingAt = epochNow();
+        this.resolveReady();
+      },
+      { once: true },
+    );
   }
 
   /** Joins the room; resolves once connected (the first frame resolves `ready`). */
   connect(): Promise<void> {
+    if (!this.connecting) this.startup.connectingAt = epochNow();
     this.connecting ??= this.room
       .connect(this.options.join.url, this.options.join.token, {
         autoSubscribe: true,
@@ -88,6 +126,7 @@ export class LiveKitSurface implements AvatarSurface {
       })
       .then(() => {
         // Tracks published before we joined arrive as TrackSubscribed too.
+        this.startup.joinedAt = epochNow();
         this.options.log?.info('livekit: joined', this.options.join.room);
       });
     return this.connecting;
@@ -164,9 +203,12 @@ export class LiveKitSurface implements AvatarSurface {
   private onTrack(track: RemoteTrack, participant: RemoteParticipant): void {
     if (participant.identity !== this.options.join.rendererIdentity) return;
     if (track.kind === Track.Kind.Video) {
+      this.startup.videoAt ||= epochNow();
       track.attach(this.video);
       void this.video.play().catch(() => undefined);
+      void this.ready.then(() => bufferAtLeast(track, STREAM_BUFFER_S));
     } else if (track.kind === Track.Kind.Audio) {
+      bufferAtLeast(track, STREAM_BUFFER_S);
       track.attach(this.audio);
       this.audio.muted = this.muted;
       void this.playAudio();
@@ -224,70 +266,10 @@ export class LiveKitSurface implements AvatarSurface {
   }
 }
 
-/** Draws the video through a WebGL shader that makes green-screen pixels transparent. */
-class ChromaKeyer {
-  readonly canvas = document.createElement('canvas');
-  private readonly gl: WebGLRenderingContext | null;
-  private frame = 0;
-
-  constructor(video: HTMLVideoElement) {
-    this.canvas.setAttribute('part', 'avatar-video');
-    this.canvas.style.width = '100%';
-    this.canvas.style.height = '100%';
-    this.canvas.style.objectFit = 'contain';
-    this.gl = this.canvas.getContext('webgl', { premultipliedAlpha: false, alpha: true, preserveDrawingBuffer: true });
-    if (!this.gl) return;
-    const gl = this.gl;
-    const program = gl.createProgram()!;
-    for (const [type, source] of [
-      [gl.VERTEX_SHADER, 'attribute vec2 p;varying vec2 uv;void main(){uv=vec2((p.x+1.)/2.,(1.-p.y)/2.);gl_Position=vec4(p,0.,1.);}'],
-      [gl.FRAGMENT_SHADER, KEY_SHADER],
-    ] as const) {
-      const shader = gl.createShader(type)!;
-      gl.shaderSource(shader, source);
-      gl.compileShader(shader);
-      gl.attachShader(program, shader);
-    }
-    gl.linkProgram(program);
-    gl.useProgram(program);
-    gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
-    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
-    const position = gl.getAttribLocation(program, 'p');
-    gl.enableVertexAttribArray(position);
-    gl.vertexAttribPointer(position, 2, gl.FLOAT, false, 0, 0);
-    gl.bindTexture(gl.TEXTURE_2D, gl.createTexture());
-    for (const parameter of [gl.TEXTURE_WRAP_S, gl.TEXTURE_WRAP_T]) gl.texParameteri(gl.TEXTURE_2D, parameter, gl.CLAMP_TO_EDGE);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
-    const draw = () => {
-      this.frame = requestAnimationFrame(draw);
-      if (video.readyState < 2 || video.videoWidth === 0) return;
-      if (this.canvas.width !== video.videoWidth) {
-        this.canvas.width = video.videoWidth;
-        this.canvas.height = video.videoHeight;
-        gl.viewport(0, 0, video.videoWidth, video.videoHeight);
-      }
-      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, video);
-      gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
-    };
-    // The video element is not in the page; it still decodes once playing.
-    void video.play().catch(() => undefined);
-    draw();
-  }
-
-  destroy(): void {
-    cancelAnimationFrame(this.frame);
-    this.canvas.remove();
-  }
+/** Asks the browser to buffer at least `seconds` of a received track, where it can (Chromium: `playoutDelayHint`). */
+function bufferAtLeast(track: RemoteTrack, seconds: number): void {
+  if (track.receiver && 'playoutDelayHint' in track.receiver) track.setPlayoutDelay(seconds);
 }
-
-/** Alpha from the distance to pure green in chroma space, with a soft edge and green spill removed. */
-const KEY_SHADER = `precision mediump float;varying vec2 uv;uniform sampler2D t;
-void main(){vec4 c=texture2D(t,uv);
-float cb=-0.169*c.r-0.331*c.g+0.5*c.b,cr=0.5*c.r-0.419*c.g-0.081*c.b;
-float d=distance(vec2(cb,cr),vec2(-0.331,-0.419));
-float a=smoothstep(0.32,0.42,d);
-c.g=min(c.g,max(c.r,c.b));
-gl_FragColor=vec4(c.rgb,a);}`;
 
 /** What DigitalHuman hands the chunk: where to show captions and whom to tell about speaking. */
 export interface StreamedAvatarHost extends SpeechScheduleHost {
@@ -321,6 +303,16 @@ export class StreamedAvatar {
   /** How many speech reports took effect by the voice track's own timeline, and how many by the fallback. */
   get captionTiming(): { track: number; fallback: number } {
     return { ...this.schedule.timedBy };
+  }
+
+  /** How long before its sound each clause start's report arrived, in ms (negative: after it; diagnostics). */
+  get startLeadsMs(): number[] {
+    return [...this.schedule.startLeadsMs];
+  }
+
+  /** When the steps towards the first frame ended (diagnostics, bench:livekit). */
+  get startup(): StreamStartup {
+    return { ...this.surface.startup };
   }
 
   /** The server's turnEnd: once its last clause has been heard, the chat stops speaking. */

@@ -201,6 +201,17 @@ describe('SpeechSchedule by the track timeline', () => {
     expect(schedule.timedBy).toEqual({ track: 2, fallback: 0 });
   });
 
+  it('records how far ahead of its sound each start report came, and a late one as negative', () => {
+    const { log, schedule } = timeline();
+    vi.advanceTimersByTime(200);
+    // Heard at 150 ms and 900 ms on the receiver's clock: the first report comes 50 ms after its sound.
+    schedule.report({ type: 'speechStart', chatId: 'c', clauseId: 0, text: 'One.', inMs: 40, rtpTimestamp: 1000 + 150 * RATE });
+    schedule.report({ type: 'speechStart', chatId: 'c', clauseId: 1, text: 'Two.', inMs: 700, rtpTimestamp: 1000 + 900 * RATE });
+    vi.advanceTimersByTime(1000);
+    expect(schedule.startLeadsMs).toEqual([-50, 700]);
+    expect(log).toEqual(['200 start c', '200 clause One.', `${900 - CAPTION_LEAD_MS} clause Two.`]);
+  });
+
   it('follows the jitter buffer while a clause is far off', () => {
     let shift = 0;
     const { log, schedule } = timeline({ shiftMs: () => shift });

@@ -60,6 +60,9 @@ const CLOSING_STRETCH_MS = READING_WINDOW_MS + FINAL_MS;
  */
 const TIMELINE_AGREEMENT_MS = 3_000;
 
+/** Report leads kept for diagnostics (SpeechSchedule.startLeadsMs). */
+const MAX_LEADS_KEPT = 256;
+
 /** When the receiver will play an RTP timestamp of the voice out (TrackPlayoutClock), if it can tell. */
 export type HeardIn = (rtpTimestamp: number) => number | undefined;
 
@@ -85,6 +88,12 @@ export class SpeechSchedule {
 
   /** Reports that took effect by the track's timeline, and by the fallback (for tests and diagnostics). */
   readonly timedBy = { track: 0, fallback: 0 };
+  /**
+   * For each clause start timed by the track: how long before its sound was heard the report arrived, in ms (the
+   * latest MAX_LEADS_KEPT; negative: it came after the sound, and the caption was that late). For diagnostics and
+   * bench:livekit.
+   */
+  readonly startLeadsMs: number[] = [];
 
   constructor(
     private readonly host: SpeechScheduleHost,
@@ -124,6 +133,10 @@ export class SpeechSchedule {
     const position = event.rtpTimestamp;
     const first = typeof position === 'number' ? this.heardIn(position) : undefined;
     if (position !== undefined && first !== undefined && this.agrees(first, event)) {
+      if (event.type === 'speechStart') {
+        if (this.startLeadsMs.length >= MAX_LEADS_KEPT) this.startLeadsMs.shift();
+        this.startLeadsMs.push(Math.round(first));
+      }
       // Follow the receiver until the position is played out, reading it again while far off.
       let known = { leftMs: first, at: performance.now() };
       const follow = () => {

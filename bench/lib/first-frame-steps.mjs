@@ -1,0 +1,115 @@
+// Where create() → first streamed frame goes, step by step (bench/livekit.mjs). Every party says when its
+// steps ended, in ms since the epoch: the renderer (its onSessionStarted), the visitor's page (resource timing
+// of the admission request and the LiveKit chunk, and the streamed avatar's `startup`), and the LiveKit test
+// double (its log lines, stamped as they come). One machine, so one clock.
+import { summary } from './stats.mjs';
+
+/**
+ * The steps in the order they happen, each as the milestone that ends it. There is no step of its own for the
+ * room: LiveKit creates it when the renderer joins (inside `rendererJoin`), and the server mints both tokens in
+ * well under a millisecond (inside `serverBeforeRenderer`).
+ */
+const STEPS = [
+  // create() → the renderer gets the start request: the SDK's admission request, the once-code, the lease, the
+  // renderer's free-slot check, the tokens.
+  ['serverBeforeRenderer', (m) => m.rendererRequested],
+  ['rendererPageClaim', (m) => m.rendererClaimed], // a warm page taken (or a cold one opened)
+  ['rendererDraw', (m) => m.rendererDrawn], // the pack drawn on it (nothing to do on a page that drew it)
+  ['rendererJoin', (m) => m.rendererJoined], // the renderer's page joins the room
+  ['rendererPublish', (m) => m.rendererPublished], // video and voice published: the renderer answers
+  ['admissionAnswer', (m) => m.admitted], // the server answers the page
+  ['sdkChunk', (m) => m.sdkConnecting], // the LiveKit chunk loaded and ran
+  ['visitorJoin', (m) => m.sdkJoined], // the visitor joins the room (signalling)
+  ['videoSubscribed', (m) => m.videoSubscribed], // the visitor's media connection is up, the track arrives
+  ['firstKeyframe', (m) => m.playing], // the first keyframe arrives and is decoded: the video plays
+  ['createResolves', (m) => m.created], // create() resolves (the session channel was opened meanwhile)
+  ['firstFrameCallback', (m) => m.firstFrame], // the page's next video frame callback
+];
+
+/** Collects what the renderer and the test double tell, by session and room. */
+export class FirstFrameSteps {
+  renderer = new Map();
+  livekitLog = [];
+  runs = [];
+
+  /** For startRenderer({onSessionStarted}). */
+  rendererStarted = (steps) => this.renderer.set(steps.sessionId, steps);
+
+  /** For the test double's `log`: keeps the lines of joins, stamped. */
+  livekitLine = (line) => {
+    if (/ joins | publishes /.test(line)) this.livekitLog.push({ at: Date.now(), line });
+  };
+
+  /** One visit's milestones, from what its page measured (`page`: epoch times) and what the others said. */
+  add(sessionId, page) {
+    const renderer = this.renderer.get(sessionId) ?? {};
+    const room = `dhkit-${sessionId}`;
+    const joined = (who) => this.livekitLog.find(({ line }) => line.startsWith(who) && line.includes(` joins ${room}`))?.at;
+    const milestones = {
+      rendererRequested: renderer.requestedAt,
+      rendererClaimed: renderer.claimedAt,
+      rendererDrawn: renderer.drawnAt,
+      rendererJoined: renderer.joinedAt,
+      rendererPublished: renderer.publishedAt,
+      admitted: page.admittedAt,
+      sdkConnecting: page.startup.connectingAt,
+      sdkJoined: page.startup.joinedAt,
+      videoSubscribed: page.startup.videoAt,
+      playing: page.startup.playingAt,
+      created: page.createdAt,
+      firstFrame: page.firstFrameAt,
+    };
+    this.runs.push({
+      startedAt: page.startedAt,
+      milestones,
+      page: renderer.page,
+      doubleSawRendererJoin: joined('dhkit-renderer'),
+      doubleSawVisitorJoin: joined('visitor-'),
+    });
+  }
+
+  /** Per step: its duration over the runs (p50, p95, …), and each milestone's time since create(). */
+  summary() {
+    const steps = {};
+    let previous = null;
+    for (const [name, milestone] of STEPS) {
+      const from = previous;
+      const values = this.runs
+        .map((run) => {
+          const end = milestone(run.milestones);
+          const start = from ? from(run.milestones) : run.startedAt;
+          return end && start ? end - start : NaN;
+        })
+        .filter(Number.isFinite);
+      steps[name] = summary(values, 0);
+      previous = milestone;
+    }
+    const since = (at) => this.runs.map((run) => at(run) - run.startedAt).filter(Number.isFinite);
+    return {
+      stepMs: steps,
+      sinceCreateMs: {
+        rendererRequested: summary(
+          since((run) => run.milestones.rendererRequested),
+          0,
+        ),
+        rendererPublished: summary(
+          since((run) => run.milestones.rendererPublished),
+          0,
+        ),
+        admitted: summary(
+          since((run) => run.milestones.admitted),
+          0,
+        ),
+        livekitSawVisitorJoin: summary(
+          since((run) => run.doubleSawVisitorJoin),
+          0,
+        ),
+        playing: summary(
+          since((run) => run.milestones.playing),
+          0,
+        ),
+      },
+      rendererPages: this.runs.map((run) => run.page ?? 'unknown'),
+    };
+  }
+}
