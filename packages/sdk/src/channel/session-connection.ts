@@ -76,9 +76,9 @@ export class SessionConnection {
     return session;
   }
 
-  /** Opens the admitted session's channel; resolves with the server's welcome. */
-  async openChannel(): Promise<WelcomeMessage> {
-    const channel = this.newChannel();
+  /** Opens the channel of the session admit() brought; resolves with the server's welcome. */
+  async openChannel(session: SessionInfo): Promise<WelcomeMessage> {
+    const channel = this.newChannel(session);
     this.channel = channel;
     try {
       return await channel.open(this.handlers);
@@ -133,10 +133,7 @@ export class SessionConnection {
     if (session) await this.requestEnd(session);
   }
 
-  private newChannel(): SessionChannel {
-    const session = this.session;
-    // Only after admission (an invariant, not a visitor's case): the catalog's words are enough.
-    if (!session) throw DHKitError.fromCode('INTERNAL_ERROR');
+  private newChannel(session: SessionInfo): SessionChannel {
     return new SessionChannel(
       channelUrl(this.options.address, session.channelPath),
       session.token,
@@ -163,7 +160,7 @@ export class SessionConnection {
     try {
       const channel = await retryResume(
         async () => {
-          const next = this.newChannel();
+          const next = this.newChannel(session);
           try {
             await next.open(this.handlers, { resume: true });
           } catch (error) {

@@ -59,7 +59,7 @@ export abstract class DigitalHumanSession extends DigitalHumanParts {
     streamed?.catch(() => {});
     // The robot's avatar pack loads while the channel opens; `drawn` waits for its first frame.
     if (!streamed) void this.surface?.load({ kind: 'pack', url: packManifestUrl(this.options.address.httpBase, session.robot?.avatar) });
-    const welcome = await Promise.race([this.connection.openChannel(), this.cancelled]);
+    const welcome = await Promise.race([this.connection.openChannel(session), this.cancelled]);
     await Promise.race([streamed ?? drawn, this.cancelled]);
     if (this.destroying) throw DHKitError.fromCode('CANCELLED');
     if (this.job.state !== 'CONNECTING') throw DHKitError.fromCode('NETWORK_ERROR');
