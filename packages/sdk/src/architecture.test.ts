@@ -54,14 +54,14 @@ describe('SDK import rules', () => {
 });
 
 describe('the Lit components', () => {
-  it('each has its folder with x.component.ts, x.styles.ts, x.ts and a test beside it', () => {
+  it('each has its folder with x.component.ts (the element and its tag type), x.styles.ts and a test beside it', () => {
     const folders = readdirSync(new URL('ui/', root), { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && entry.name !== 'internal')
       .map((entry) => entry.name);
     expect(folders.length).toBeGreaterThanOrEqual(9);
     const missing = folders.flatMap((folder) => {
       const files = new Set(readdirSync(new URL(`ui/${folder}/`, root)));
-      const wanted = ['component.ts', 'styles.ts', 'ts', 'test.ts'].map((suffix) => `${folder}.${suffix}`);
+      const wanted = ['component.ts', 'styles.ts', 'test.ts'].map((suffix) => `${folder}.${suffix}`);
       return wanted.filter((file) => !files.has(file)).map((file) => `ui/${folder}/${file}`);
     });
     expect(missing).toEqual([]);
