@@ -92,6 +92,6 @@ export async function startSessionMedia(mode: MediaMode, request: MediaRequest):
       ...(robot.media!.chromaKey ? { chromaKey: true } : {}),
       ...(robot.media!.iceServers?.length ? { iceServers: robot.media!.iceServers } : {}),
     },
-    link: new RendererLink(renderer!, sessionId, audioPath, log, () => removeFromRoom(livekit!, room, viewer, log)),
+    link: new RendererLink(renderer!, sessionId, audioPath, log, () => removeFromRoom(livekit!, room, viewer, log.child({ sessionId }))),
   };
 }
