@@ -4,33 +4,29 @@
  * the batch (admissions in it, leases lapsing between their clocks), failed guesses lock the key within the batch,
  * and an admission that makes the statement fail (a duplicate session id) fails alone while the others are admitted.
  */
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildRobot } from '../src/robots/robot.js';
 import { PostgresStore } from '../src/store/postgres-store.js';
 import type { AdmissionRequest, AdmissionResult } from '../src/store/store.js';
 import { postgresAvailable, startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
+import { recordStatements } from './statement-recorder.js';
 
 const available = postgresAvailable();
 let cluster: PostgresCluster;
 let store: PostgresStore;
-const sent: string[] = [];
-const originalQuery = pg.Client.prototype.query;
+let recorder: ReturnType<typeof recordStatements> | undefined;
+const sent = (): string[] => recorder!.sent;
 const now = Date.now();
 const POLICY = { maxFailures: 3, windowMs: 60_000, lockMs: 300_000 };
 
 beforeAll(async () => {
   if (!available) return;
   cluster = await startPostgresCluster();
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const config = args[0];
-    sent.push(typeof config === 'string' ? config : String((config as { text?: string }).text));
-    return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof pg.Client.prototype.query;
+  recorder = recordStatements();
 }, 120_000);
 
 afterAll(async () => {
-  pg.Client.prototype.query = originalQuery;
+  recorder?.stop();
   await cluster?.stop();
 });
 
@@ -55,9 +51,9 @@ function request(robotId: string, codeHash: string, extra: Partial<AdmissionRequ
 
 /** Starts every admission in the same turn (one batch) and settles them all; also returns the queries sent. */
 async function together(requests: AdmissionRequest[]): Promise<{ results: PromiseSettledResult<AdmissionResult>[]; queries: string[] }> {
-  sent.length = 0;
+  sent().length = 0;
   const results = await Promise.allSettled(requests.map((r) => store.admitSession(r)));
-  return { results, queries: [...sent] };
+  return { results, queries: [...sent()] };
 }
 
 const answers = (results: PromiseSettledResult<AdmissionResult>[]) =>

@@ -11,6 +11,7 @@ import { sha256Hex } from '../src/security/secrets.js';
 import { PostgresStore } from '../src/store/postgres-store.js';
 import { ADMIN, ADMIN_KEY, tempDir } from './helpers.js';
 import { postgresAvailable, startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
+import { recordStatements } from './statement-recorder.js';
 
 const available = postgresAvailable();
 let cluster: PostgresCluster;
@@ -19,8 +20,8 @@ let server: RunningServer;
 let elsewhere: PostgresStore;
 /** Reads the tables for the checks. */
 let direct: pg.Pool;
-const sent: string[] = [];
-const originalQuery = pg.Client.prototype.query;
+let recorder: ReturnType<typeof recordStatements> | undefined;
+const sent = (): string[] => recorder!.sent;
 
 beforeAll(async () => {
   if (!available) return;
@@ -39,15 +40,11 @@ beforeAll(async () => {
   });
   elsewhere = await PostgresStore.connect(databaseUrl, { maxConnections: 1 });
   direct = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const config = args[0];
-    sent.push(typeof config === 'string' ? config : String((config as { text?: string }).text));
-    return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof pg.Client.prototype.query;
+  recorder = recordStatements();
 }, 120_000);
 
 afterAll(async () => {
-  pg.Client.prototype.query = originalQuery;
+  recorder?.stop();
   await elsewhere?.close();
   await direct?.end();
   await server?.close();
@@ -72,9 +69,9 @@ const REVISION_POLL = /FROM settings WHERE key LIKE/;
 
 /** The queries the server sent while `work` ran (the revision poll left out). */
 async function queriesDuring(work: () => Promise<unknown>): Promise<string[]> {
-  sent.length = 0;
+  sent().length = 0;
   await work();
-  return sent.filter((text) => !REVISION_POLL.test(text));
+  return sent().filter((text) => !REVISION_POLL.test(text));
 }
 
 describe.skipIf(!available)('admission on PostgreSQL', () => {
