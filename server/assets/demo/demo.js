@@ -34,8 +34,18 @@
       }),
     );
 
+  // The demo robot starts in Chinese; a visitor whose browser prefers another language gets English (the
+  // answers follow the language of each question either way).
+  function preferredLanguage(list) {
+    var wanted = /^zh/i.test(navigator.language || '') ? 'zh_CN' : 'en_US';
+    return list.indexOf(wanted) !== -1 ? wanted : null;
+  }
+
   window.dhReady.then((dh) => {
     window.dh = dh;
+    var info = dh.getLanguageInfo();
+    var wanted = preferredLanguage(info.languageList || []);
+    if (wanted && wanted !== info.currentLanguage) dh.changeLanguage({ langCode: wanted }).catch(() => {});
     status.textContent = 'Ready. Type a question below the avatar.';
   }, showError);
 })();
