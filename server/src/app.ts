@@ -49,7 +49,7 @@ import { SpeechHealth, type VoiceProbe } from './adapters/tts/speech-check.js';
 import { TtsFactory } from './adapters/tts/tts-factory.js';
 import type { TextToSpeech } from './adapters/tts/tts.js';
 import { createSpeechRecognizer } from './adapters/asr/asr-factory.js';
-import { StaticFilesAtDebug } from './http/static-request-log.js';
+import { RoutineRequestsAtDebug } from './http/routine-request-log.js';
 import { PublicUrl, parsePublicUrl } from './security/public-url.js';
 
 export interface AppOptions {
@@ -150,8 +150,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false, verbose: true } },
     routerOptions: { maxParamLength: 200 },
     forceCloseConnections: true,
-    // Static files are logged at debug: a page load fetches dozens.
-    logController: new StaticFilesAtDebug(),
+    // Static files and health/metrics probes are logged at debug: a page load fetches dozens, probes come every few seconds.
+    logController: new RoutineRequestsAtDebug(),
     trustProxy: fastifyTrustProxy(options.trustProxy),
     // A URL that is not valid percent-encoding never reaches the router or the error handler.
     // Each answer says its request id (X-Request-Id); a proxy's id is kept, so one id follows a request through both logs.

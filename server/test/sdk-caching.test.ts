@@ -102,10 +102,12 @@ describe('SDK files: strong ETags and cache policy', () => {
     }
   });
 
-  it('static file requests are logged at debug, API requests at info', async () => {
+  it('static file requests and health probes are logged at debug, API requests at info', async () => {
     logLines.length = 0;
     await get('/sdk/dhkit.umd.js');
     await get('/healthz');
+    await get('/metrics');
+    await get('/v1/robots/demo/knowledge/999999');
     // Every line of a request (incoming, completed) carries its reqId; the URL is on the first.
     const levelsOf = (url: string) => {
       const ids = new Set(logLines.filter((line) => JSON.stringify(line).includes(url)).map((line) => line.reqId));
@@ -114,6 +116,10 @@ describe('SDK files: strong ETags and cache policy', () => {
     const sdkLevels = levelsOf('/sdk/dhkit.umd.js');
     expect(sdkLevels.length).toBeGreaterThanOrEqual(2);
     expect(sdkLevels.every((level) => level === 20)).toBe(true); // pino: 20 = debug, 30 = info
-    expect(levelsOf('/healthz')).toEqual([30, 30]);
+    expect(levelsOf('/healthz')).toEqual([20, 20]);
+    expect(levelsOf('/metrics')).toEqual([20, 20]);
+    // An API request: info, unauthenticated here, so its answer (401) is logged as a failed request would be.
+    expect(levelsOf('/v1/robots/demo/knowledge/999999').length).toBeGreaterThanOrEqual(2);
+    expect(levelsOf('/v1/robots/demo/knowledge/999999').every((level) => level >= 30)).toBe(true);
   });
 });
