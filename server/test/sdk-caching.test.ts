@@ -120,6 +120,6 @@ describe('SDK files: strong ETags and cache policy', () => {
     expect(levelsOf('/metrics')).toEqual([20, 20]);
     // An API request: info, unauthenticated here, so its answer (401) is logged as a failed request would be.
     expect(levelsOf('/v1/robots/demo/knowledge/999999').length).toBeGreaterThanOrEqual(2);
-    expect(levelsOf('/v1/robots/demo/knowledge/999999').every((level) => level >= 30)).toBe(true);
+    expect(levelsOf('/v1/robots/demo/knowledge/999999').every((level) => Number(level) >= 30)).toBe(true);
   });
 });
