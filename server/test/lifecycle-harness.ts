@@ -76,15 +76,28 @@ export class Client {
     });
   }
 
-  static async connect(info: SessionInfo, resume = false, base = server.url): Promise<Client> {
-    const client = new Client(info, base);
+  /**
+   * Opens the channel and says hello. Like a browser, the client then pings every quarter of the lease TTL, so a
+   * test that takes longer than the short TTL on a busy machine does not lose its session; `silent` leaves the
+   * pings out (a client that stays connected but says nothing).
+   */
+  static async connect(info: SessionInfo, options: { resume?: boolean; silent?: boolean } = {}): Promise<Client> {
+    const client = new Client(info);
     await new Promise((resolve, reject) => {
       client.socket.once('open', resolve);
       client.socket.once('error', reject);
     });
-    client.send({ type: 'hello', token: info.token, protocol: 1, ...(resume ? { resume: true } : {}) });
+    client.send({ type: 'hello', token: info.token, protocol: 1, ...(options.resume ? { resume: true } : {}) });
     await client.until((m) => m.type === 'welcome');
+    if (!options.silent) client.keepAlive();
     return client;
+  }
+
+  private keepAlive(): void {
+    const timer = setInterval(() => {
+      if (this.socket.readyState === WebSocket.OPEN) this.send({ type: 'ping', t: 0 });
+    }, LEASE_TTL_MS / 4);
+    this.socket.once('close', () => clearInterval(timer));
   }
 
   send(message: unknown): void {

@@ -80,7 +80,7 @@ describe('leases never leak', () => {
     await first.closed;
     await sleep(100);
     expect((await admit('lost')).json.error.code).toBe('CONCURRENCY_LIMIT');
-    const resumed = await Client.connect(info, true);
+    const resumed = await Client.connect(info, { resume: true });
     expect(resumed.messages[0]).toMatchObject({ type: 'welcome', sessionId: info.sessionId, resumed: true });
     resumed.send({ type: 'question', chatId: 'chat-after-resume', text: 'hello' });
     await resumed.until((m) => m.type === 'turnEnd');
@@ -101,7 +101,7 @@ describe('leases never leak', () => {
 
   it('a silent client (socket open, no pings) is ended after the TTL', async () => {
     await createRobot({ id: 'silent', name: 'Silent', concurrency: 1 });
-    const client = await Client.connect((await admit('silent')).json);
+    const client = await Client.connect((await admit('silent')).json, { silent: true });
     expect(await client.closed).toBe(4010);
     expect(client.messages.at(-1)).toEqual({ type: 'sessionEnd', reason: 'CLOSED' });
     expect((await admit('silent')).status).toBe(201);
@@ -110,7 +110,7 @@ describe('leases never leak', () => {
   it('a newer socket with the token takes the session over from a half-dead one', async () => {
     const info = (await admit('demo')).json as SessionInfo;
     const old = await Client.connect(info);
-    const fresh = await Client.connect(info, true);
+    const fresh = await Client.connect(info, { resume: true });
     expect(await old.closed).toBe(4001);
     fresh.send({ type: 'ping', t: 7 });
     expect(await fresh.until((m) => m.type === 'pong')).toEqual({ type: 'pong', t: 7 });
