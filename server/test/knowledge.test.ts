@@ -206,8 +206,9 @@ describe('the knowledge table, paged on the server', () => {
   });
 });
 
-// Each test runs the CLI several times, a fresh Node process each: a minute, not the default 20 s, on a busy machine.
-describe('dhkit kb (CLI against the store)', { timeout: 60_000 }, () => {
+// Each test runs the CLI several times (a fresh Node process each; one starts PostgreSQL): two minutes, not the default
+// 20 s, on a busy machine.
+describe('dhkit kb (CLI against the store)', { timeout: 120_000 }, () => {
   const run = promisify(execFile);
   const cli = (args: string[], env: Record<string, string> = {}) =>
     run(process.execPath, [CLI, ...args], { env: { ...process.env, DHKIT_DATABASE_URL: '', ...env }, maxBuffer: 16 * 1024 * 1024 });
