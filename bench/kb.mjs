@@ -3,6 +3,7 @@
 // the same sets in one run (all given dhkit's tokens, see kb/peers.mjs). Prints JSON:
 // - per set: each system's top-1/top-3, false-decline where it declines 90% of out-of-domain questions,
 //   p50/p99 ms, index ms, heap; plus dhkit's real decisions (answered right/wrong, suggested, OOD answered).
+//   en-stackfaq+sim is the English set with its `sim` paraphrases as similar questions (datasets.mjs).
 //   The shared sets are split into TUNE (what dhkit's parameters were chosen on) and TEST halves by entry;
 //   figures are given for TEST and ALL. The held-out sets were never tuned on.
 // - scale: a 5,000-entry (and 2,000-entry) synthetic Chinese knowledge base, and crafted 500-character

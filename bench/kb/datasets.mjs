@@ -36,7 +36,26 @@ export function sharedSets() {
     if (!existsSync(path)) skipped.push(`${file}: not found at ../shared/datasets/kb-real/ (skipped)`);
     else sets.push(JSON.parse(readFileSync(path, 'utf8')));
   }
+  const stackFaq = sets.find((set) => set.name === 'en-stackfaq');
+  if (stackFaq) sets.push(withSimilarQuestions(stackFaq));
   return { sets, skipped };
+}
+
+/**
+ * A knowledge base with similar questions, as operators write them: each entry of the set gets its
+ * paraphrases flagged `sim` (StackFAQ: the first two per thread) as similar questions, and only the others
+ * are asked. The shared sets' entries have one question each, so this is the set where an entry's several
+ * known questions (ranked by the best one, or all together) are measured.
+ */
+function withSimilarQuestions(set) {
+  const similar = new Map();
+  for (const query of set.queries) if (query.sim) similar.set(query.id, [...(similar.get(query.id) ?? []), query.q]);
+  return {
+    ...set,
+    name: `${set.name}+sim`,
+    kb: set.kb.map((entry) => ({ ...entry, similarQuestions: similar.get(entry.id) ?? [] })),
+    queries: set.queries.filter((query) => !query.sim),
+  };
 }
 
 export function heldOutSets() {

@@ -104,6 +104,21 @@ describe('ranking', () => {
   });
 });
 
+it('scores an entry on all its known questions together when no single one explains the question', () => {
+  const others = [entry('取消会员自动续费并退款', 'B'), entry('How do I cancel my subscription?', 'C')];
+  const together = new KnowledgeIndex([entry('怎么取消订单', 'A', ['能退款吗']), ...others]);
+  // The same two questions as two entries: each is scored alone, as an entry's best question is.
+  const apart = new KnowledgeIndex([entry('怎么取消订单', 'A'), entry('能退款吗', 'A'), ...others]);
+  const best = apart.search('订单取消了，退款吗')[0];
+  const [match] = together.search('订单取消了，退款吗');
+  expect(best.entry.answer).toBe('A');
+  expect(match.entry.answer).toBe('A');
+  expect(match.confidence).toBeGreaterThan(best.confidence + 0.05);
+  expect(match.confidence).toBeCloseTo(match.recall ** 0.6 * match.precision ** 0.4, 10);
+  // An entry with one known question keeps its score.
+  expect(together.search('取消会员退款')[0].confidence).toBe(apart.search('取消会员退款')[0].confidence);
+});
+
 describe('decision', () => {
   const match = (confidence: number, question = `q${confidence}`) =>
     ({ entry: entry(question), confidence, score: confidence, matchedQuestion: question, recall: 0, precision: 0 }) as KnowledgeMatch;

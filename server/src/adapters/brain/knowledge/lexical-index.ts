@@ -1,6 +1,7 @@
 /**
  * Lexical retrieval over the known questions of a knowledge base. Each question and similar question is one
- * short document; an entry scores as its best document. The score of a document is the IDF-weighted overlap
+ * short document; an entry scores as its best document, or as all its known questions together when they
+ * explain the visitor's question better (entry-field.ts). The score of a document is the IDF-weighted overlap
  * of its tokens with the question's, normalised by both sides' own IDF mass:
  *
  * - recall: the share of what the visitor said (weighted by rarity) that the known question explains — the
@@ -22,8 +23,9 @@
  *   question's most frequent, least telling tokens. No question of the bench:kb sets comes near it (at most
  *   27,400 postings at 5,000 entries), so it changes no ranking there; it is what keeps a crafted question on a
  *   larger base from costing more;
- * - only the documents the walk touched are scored (at most the postings walked), and only the best `limit`
- *   entries are kept (partial top-k).
+ * - only the documents the walk touched are scored (at most the postings walked), and only the best
+ *   entries are kept (partial top-k): `limit`, or RESCORED_ENTRIES when more, whose known questions are then
+ *   scored together (at most RESCORED_ENTRIES × MAX_QUERY_TOKENS map reads).
  * So a search costs O(question length + MAX_POSTINGS_SCANNED), a constant.
  */
 import type { LanguageCode } from '@dhkit/protocol';
@@ -31,6 +33,7 @@ import { detectLanguage, tokenize, type TokenWeights } from './tokenize.js';
 import type { KeyTerms } from './key-terms.js';
 import { AnswerField } from './answer-field.js';
 import { idfOf } from './idf.js';
+import { EntryField, RESCORED_ENTRIES, type QueryTerm } from './entry-field.js';
 
 /** What the index needs of a knowledge entry (the store's KnowledgeEntry fits). */
 export interface IndexableEntry {
@@ -50,7 +53,7 @@ export interface KnowledgeMatch<E extends IndexableEntry = IndexableEntry> {
   score: number;
   /** The known question (or similar question) that matched best. */
   matchedQuestion: string;
-  /** The two parts of the confidence (see the file comment). */
+  /** The two parts of the confidence (see the file comment), of matchedQuestion or of all the entry's questions together. */
   recall: number;
   precision: number;
   /**
@@ -148,6 +151,9 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
   private readonly sharesContent: Uint8Array;
   private readonly touched: Int32Array;
   private readonly answers: AnswerField;
+  private readonly entryField: EntryField;
+  /** Whether some entry has several known questions, so the best entries are re-scored on them together. */
+  private readonly rescores: boolean;
   private readonly tokens: (text: string, maxTokens?: number) => TokenWeights;
 
   /** @param tokenized the tokens of `indexedTexts` of the entries, when they were tokenized ahead (see index-build.ts). */
@@ -198,6 +204,8 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
       for (const [token, weight] of tokens) mass += this.idf[this.tokenIds.get(token)!] * weight;
       this.docMass[docIndex] = Math.max(mass, minMass);
     });
+    this.entryField = new EntryField(docTokens, docEntry, entries.length, this.tokenIds, this.idf, minMass);
+    this.rescores = this.entryField.any;
     this.shared = new Float64Array(n);
     this.sharesContent = new Uint8Array(n);
     this.touched = new Int32Array(n);
@@ -235,7 +243,7 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
     work.documentsScored = touchedCount;
 
     const queryLanguage = detectLanguage(question);
-    const top = new TopEntries<E>(limit);
+    const top = new TopEntries<E>(this.rescores ? Math.max(limit, RESCORED_ENTRIES) : limit);
     for (let i = 0; i < touchedCount; i++) {
       const doc = this.touched[i];
       const shared = this.shared[doc];
@@ -258,14 +266,38 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
       if (framesOnly) match.framesOnly = true;
       top.offer(match, entryIndex, rank);
     }
-    return top.sorted();
+    return this.withEntryField(top.sorted(), { terms, queryMass, answerShared }, limit);
+  }
+
+  /**
+   * The best entries re-scored with all their known questions taken together as one more document
+   * (entry-field.ts): an entry scores as the better of its best question and that union. Best first again,
+   * at most `limit`. An entry with one known question keeps its score.
+   */
+  private withEntryField(
+    candidates: readonly { match: KnowledgeMatch<E>; entryIndex: number }[],
+    query: { terms: readonly QueryTerm[]; queryMass: number; answerShared: Float64Array },
+    limit: number,
+  ): KnowledgeMatch<E>[] {
+    const matches = candidates.map(({ match, entryIndex }) => {
+      if (!this.entryField.has(entryIndex) || match.score === 0) return match;
+      const answerShared = ANSWER_WEIGHT * query.answerShared[entryIndex];
+      const union = this.entryField.cover(entryIndex, { terms: query.terms, mass: query.queryMass, answerShared }, CONTENT_WEIGHT);
+      const together = union.recall ** 0.6 * union.precision ** 0.4;
+      if (together <= match.score) return match;
+      const confidence = together * (match.confidence / match.score);
+      const better: KnowledgeMatch<E> = { ...match, score: together, confidence, recall: union.recall, precision: union.precision };
+      if (union.sharesContent) delete better.framesOnly;
+      return better;
+    });
+    return matches.sort((a, b) => b.confidence - a.confidence || b.recall - a.recall).slice(0, limit);
   }
 
   /**
    * Adds each term's share to the documents on its posting list, rarest term first, until MAX_POSTINGS_SCANNED
    * postings are walked (the early stop). Returns how many documents were touched (listed in `touched`).
    */
-  private walkPostings(terms: readonly { id: number; weight: number; idf: number }[], work: SearchWork): number {
+  private walkPostings(terms: readonly QueryTerm[], work: SearchWork): number {
     let touchedCount = 0;
     let budget = MAX_POSTINGS_SCANNED;
     for (const { id, weight, idf } of terms) {
@@ -291,9 +323,9 @@ export class LexicalIndex<E extends IndexableEntry = IndexableEntry> {
    * knowledge base never uses count fully in the question's mass (they are what an unrelated question is
    * made of) but have no postings.
    */
-  private queryTerms(query: TokenWeights): { terms: { id: number; weight: number; idf: number }[]; queryMass: number } {
+  private queryTerms(query: TokenWeights): { terms: QueryTerm[]; queryMass: number } {
     let queryMass = 0;
-    const terms: { id: number; weight: number; idf: number }[] = [];
+    const terms: QueryTerm[] = [];
     for (const [token, weight] of query) {
       const id = this.tokenIds.get(token);
       const idf = id === undefined ? this.unseenIdf : this.idf[id];
@@ -340,8 +372,9 @@ class TopEntries<E extends IndexableEntry> {
     if (items.length > this.limit) items.pop();
   }
 
-  sorted(): KnowledgeMatch<E>[] {
-    return this.items.map((item) => item.match);
+  /** Best first, each with its entry's index. */
+  sorted(): { match: KnowledgeMatch<E>; entryIndex: number }[] {
+    return this.items;
   }
 }
 
