@@ -5,6 +5,8 @@
  * `unreadSince`, which the registry's sweep reads like its other clocks: past `slowReaderMs` the session ends
  * (`SLOW_READER`, session-timeouts.ts). The clock is the session's, not a turn's: a client that opens a new turn
  * every second (each one interrupting the last) or stops asking once the buffer is full is ended all the same.
+ * The clock stops only when the queue is back under half the mark: a client that reads a trickle (or a kernel
+ * that makes a little room now and then) lets the queue dip under the mark and fill again, and is not a reader.
  */
 import type { WebSocket } from 'ws';
 
@@ -24,15 +26,21 @@ export class SocketBackpressure {
 
   /** Looks at the socket now: since when it has held more unsent bytes than the mark, or null when it does not. */
   unreadSince(now = Date.now()): number | null {
-    const over = (this.options.socket()?.bufferedAmount ?? 0) > this.options.highWaterBytes;
-    this.overSince = over ? (this.overSince ?? now) : null;
+    const queued = this.queued;
+    if (queued > this.options.highWaterBytes) this.overSince ??= now;
+    else if (queued <= this.options.highWaterBytes / 2) this.overSince = null;
     return this.overSince;
   }
 
   /** Resolves once the socket is under the mark (at once when it is), or when `signal` aborts (the session ended). */
   async ready(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted && this.unreadSince() !== null) {
+    while (!signal.aborted && this.queued > this.options.highWaterBytes) {
+      this.unreadSince();
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
+  }
+
+  private get queued(): number {
+    return this.options.socket()?.bufferedAmount ?? 0;
   }
 }
