@@ -46,22 +46,36 @@ const attacks = {
       turnsStarted: visitor.messages.filter((m) => m.type === 'turnStart').length,
     };
   },
-  /** Asks for long speech and never reads its socket. */
+  /**
+   * Asks for long speech and never reads its socket, pinging all along (so only backpressure may end it), until the
+   * server ends the session; then reads again to see how it was told.
+   */
   async slowReader() {
     const visitor = await openVisitor(serverUrl, adminKey, 'demo');
     visitor.socket._socket.pause();
+    const startedAt = performance.now();
     const sentence = 'This sentence is long enough to be spoken for a while by the speech engine. ';
     const text = sentence.repeat(Math.floor(2000 / sentence.length));
     for (let i = 0; i < 20; i++)
       visitor.socket.send(JSON.stringify({ type: 'drivenText', chatId: 'slow-reader-0001', text, isLast: i === 19 }));
     const ping = setInterval(() => visitor.socket.readyState === 1 && visitor.socket.send(JSON.stringify({ type: 'ping', t: 1 })), 1000);
-    await sleep(Math.max(0, until - performance.now()));
+    const isLive = async () => {
+      const headers = { authorization: `Bearer ${adminKey}` };
+      const sessions = await (await fetch(`${serverUrl}/v1/robots/demo/sessions`, { headers })).json();
+      return JSON.stringify(sessions).includes(visitor.info.sessionId);
+    };
+    let live = true;
+    while (live && performance.now() < until) {
+      await sleep(1000);
+      live = await isLive();
+    }
     clearInterval(ping);
-    const sessions = await (
-      await fetch(`${serverUrl}/v1/robots/demo/sessions`, { headers: { authorization: `Bearer ${adminKey}` } })
-    ).json();
-    const live = JSON.stringify(sessions).includes(visitor.info.sessionId);
-    return { sessionEndedByServer: !live };
+    if (live) return { sessionEndedByServer: false };
+    const endedAfterMs = Math.round(performance.now() - startedAt);
+    visitor.socket._socket.resume();
+    const closeCode = await Promise.race([visitor.closed, sleep(20_000).then(() => null)]);
+    const sessionEnd = visitor.messages.find((m) => m.type === 'sessionEnd')?.reason ?? null;
+    return { sessionEndedByServer: true, endedAfterMs, sessionEnd, closeCode };
   },
   /** An LLM robot whose (hostile) upstream streams 4,000 unclosed `[`; asked as often as the limit allows. */
   async pathologicalAnswer() {

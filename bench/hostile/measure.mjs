@@ -31,8 +31,8 @@ export function summarize(samples) {
   };
 }
 
-async function probeLoop(serverUrl, until, samples, failures) {
-  while (performance.now() < until) {
+async function probeLoop(serverUrl, deadline, samples, failures) {
+  while (performance.now() < deadline.until) {
     const started = performance.now();
     try {
       const response = await fetch(`${serverUrl}/healthz`, { signal: AbortSignal.timeout(10_000) });
@@ -46,8 +46,8 @@ async function probeLoop(serverUrl, until, samples, failures) {
   }
 }
 
-async function visitorLoop(visitor, until, samples, failures) {
-  for (let i = 0; performance.now() < until; i++) {
+async function visitorLoop(visitor, deadline, samples, failures) {
+  for (let i = 0; performance.now() < deadline.until; i++) {
     try {
       samples.firstAudio.push(await askTimed(visitor, i % 2 ? '你好' : 'hello', { interrupt: true }));
     } catch {
@@ -58,20 +58,21 @@ async function visitorLoop(visitor, until, samples, failures) {
 }
 
 /**
- * Measures for `ms`: returns the figures, the raw samples (for pooling phases), the server's CPU time and its
- * own event-loop delay.
+ * Measures for `ms`, or until `stop` (a promise) settles if it does first: returns the figures, the raw samples (for
+ * pooling phases), the server's CPU time and its own event-loop delay.
  */
-export async function measure({ serverUrl, adminKey, serverPid, robotId, ms, loopDelay }) {
+export async function measure({ serverUrl, adminKey, serverPid, robotId, ms, loopDelay, stop }) {
   const visitors = await Promise.all(Array.from({ length: VISITORS }, () => openVisitor(serverUrl, adminKey, robotId)));
   await loopDelay();
   const samples = { healthz: [], firstAudio: [] };
   const failures = { healthz: 0, question: 0 };
   const before = snapshot(serverPid);
   const startedAt = performance.now();
-  const until = startedAt + ms;
+  const deadline = { until: startedAt + ms };
+  stop?.finally(() => (deadline.until = Math.min(deadline.until, performance.now())));
   await Promise.all([
-    ...Array.from({ length: PROBES }, () => probeLoop(serverUrl, until, samples, failures)),
-    ...visitors.map((visitor) => visitorLoop(visitor, until, samples, failures)),
+    ...Array.from({ length: PROBES }, () => probeLoop(serverUrl, deadline, samples, failures)),
+    ...visitors.map((visitor) => visitorLoop(visitor, deadline, samples, failures)),
   ]);
   const cpu = cpuBetween(before, snapshot(serverPid), performance.now() - startedAt);
   const serverLoopDelay = await loopDelay();

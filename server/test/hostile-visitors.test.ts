@@ -24,6 +24,12 @@ beforeAll(async () => {
   await createRobot({ id: 'llm', name: 'LLM', concurrency: 10, brain: { type: 'openai', baseUrl: llm.url, model: 'm', timeoutMs: 2000 } });
   await createRobot({ id: 'open', name: 'Open', concurrency: 10, rateLimits: { questions: { burst: 1000, perMinute: 6000 } } });
   await createRobot({ id: 'cap', name: 'Cap', concurrency: 10, rateLimits: { questions: { burst: 1000, perMinute: 6000 } } });
+  await createRobot({
+    id: 'few-utterances',
+    name: 'Few utterances',
+    concurrency: 10,
+    rateLimits: { utterances: { burst: 2, perMinute: 1 } },
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -95,6 +101,24 @@ describe('a flood of driven texts on one socket', () => {
     expect(streamer.messages.filter((m) => m.type === 'turnStart')).toHaveLength(1);
     streamer.close();
   }, 60_000);
+});
+
+describe('a flood of voice utterances on one socket', () => {
+  it("refuses audioStart past the robot's utterance bucket with RATE_LIMITED and its chatId", async () => {
+    const talker = await Visitor.admit(server.url, 'few-utterances');
+    for (let i = 0; i < 5; i++) {
+      talker.send({ type: 'audioStart', chatId: `utterance-${i}`, sampleRate: 16000, encoding: 'pcm_s16le' });
+      talker.send({ type: 'audioCancel', chatId: `utterance-${i}` });
+    }
+    // Frames are answered in order: the pong comes after every utterance was taken or refused.
+    talker.send({ type: 'ping', t: 1 });
+    await talker.until((m) => m.type === 'pong');
+    const limited = talker.messages.filter((m) => m.type === 'error' && m.code === 'RATE_LIMITED');
+    // Burst 2, one more a minute: the first two are taken, the other three refused, the session stays.
+    expect(limited.map((m) => (m as { chatId?: string }).chatId)).toEqual(['utterance-2', 'utterance-3', 'utterance-4']);
+    expect(talker.socket.readyState).toBe(1);
+    talker.close();
+  }, 30_000);
 });
 
 describe('analytics of one session', () => {

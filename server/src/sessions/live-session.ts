@@ -60,11 +60,6 @@ export class LiveSession {
     this.backpressure = new SocketBackpressure({
       socket: () => this.socket,
       highWaterBytes: services.timeouts.sendHighWaterBytes,
-      stallMs: services.timeouts.slowReaderMs,
-      onStalled: () => {
-        this.services.log.warn({ sessionId: this.id }, 'the client stopped reading; ending the session');
-        this.end('SLOW_READER');
-      },
     });
     this.sockets = new SocketAttach({
       helloMs: services.timeouts.helloMs,
@@ -141,6 +136,10 @@ export class LiveSession {
   }
   get isEnded(): boolean {
     return this.ended;
+  }
+  /** Since when the socket has held more than the high-water mark unsent (null: it does not); the sweep reads it. */
+  get unreadSince(): number | null {
+    return this.backpressure.unreadSince();
   }
 
   /**
@@ -278,6 +277,7 @@ export class LiveSession {
   end(cause: EndCause, options: { notify?: boolean; closeCode?: number; storeAlreadyEnded?: boolean } = {}): void {
     if (this.ended) return;
     this.ended = true;
+    if (cause === 'SLOW_READER') this.services.log.warn({ sessionId: this.id }, 'the client stopped reading; ending the session');
     this.voiceInput?.close();
     this.interrupt();
     const socket = this.socket;

@@ -50,6 +50,8 @@ export interface SessionClock {
   readonly lastActivity: number;
   /** A channel said hello at least once. */
   readonly wasConnected: boolean;
+  /** Since when the socket has held more than `sendHighWaterBytes` unsent; null while it does not. */
+  readonly unreadSince: number | null;
 }
 
 /** Why the session must end now, or null while it may go on. */
@@ -57,6 +59,9 @@ export function expiredCause(session: SessionClock, timeouts: SessionTimeouts, n
   const { robot } = session;
   if (!session.wasConnected) return now - session.createdAt > timeouts.channelOpenMs ? 'CHANNEL_NOT_OPENED' : null;
   if (now - session.lastSeen > timeouts.leaseTtlMs) return 'HEARTBEAT_TIMEOUT';
+  // Before the visitor's own deadlines: a client that pings but never reads must not hold its buffer until then.
+  const { unreadSince } = session;
+  if (unreadSince !== null && now - unreadSince >= timeouts.slowReaderMs) return 'SLOW_READER';
   if (robot.maxSessionSeconds > 0 && now - session.createdAt >= robot.maxSessionSeconds * 1000) return 'MAX_DURATION';
   if (robot.idleTimeoutSeconds > 0 && now - session.lastActivity >= robot.idleTimeoutSeconds * 1000) return 'IDLE_TIMEOUT';
   return null;
