@@ -29,6 +29,8 @@ class FakeRenderer {
   readonly audioSockets = new Map<string, WebSocket>();
   /** Refuse audio sockets (a renderer that restarted and knows no session). */
   refuseAudio = false;
+  /** The room it answers a start with (a spare room it joined ahead); undefined: none, the session's own. */
+  answerRoom: string | undefined;
 
   async start(): Promise<void> {
     this.server.on('upgrade', (request, socket, head) => {
@@ -70,7 +72,8 @@ class FakeRenderer {
         if (this.sessions.size >= this.capacity) return void response.writeHead(503).end();
         const session = JSON.parse(body) as RendererSessionRequest;
         this.sessions.set(session.sessionId, session);
-        response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sessionId: session.sessionId }));
+        const answer = { sessionId: session.sessionId, ...(this.answerRoom ? { room: this.answerRoom } : {}) };
+        response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
       } else if (request.method === 'DELETE' && request.url?.startsWith('/sessions/')) {
         const id = decodeURIComponent(request.url.slice('/sessions/'.length));
         this.deleted.push(id);
@@ -223,6 +226,42 @@ describe('livekit media mode', () => {
     channel.socket.send(JSON.stringify({ type: 'bye' }));
     await until(() => renderer.deleted.includes(info.sessionId));
     expect(renderer.sessions.size).toBe(0);
+  });
+
+  it('offers the renderer a spare room, and gives the visitor the spare room it answers with, never another room', async () => {
+    const kick = async (sessionId: string) => {
+      await fetch(`${server.url}/v1/sessions/${sessionId}`, { method: 'DELETE', headers: ADMIN });
+      await until(() => renderer.deleted.includes(sessionId));
+    };
+    const verifier = new TokenVerifier(LIVEKIT.apiKey, LIVEKIT.apiSecret);
+    const first = (await (await admit('streamed')).json()) as SessionInfo;
+    expect(first.livekit!.room).toBe(`dhkit-${first.sessionId}`);
+    const offer = renderer.sessions.get(first.sessionId)!.spareRoom!;
+    expect(offer.room).toMatch(/^dhkit-spare-[A-Za-z0-9_-]+$/);
+    const spareToken = await verifier.verify(offer.token);
+    expect(spareToken.video).toMatchObject({ room: offer.room, canPublish: true, canPublishData: true, canSubscribe: false });
+    expect(spareToken.sub).toBe(first.livekit!.rendererIdentity);
+    await kick(first.sessionId);
+
+    try {
+      renderer.answerRoom = offer.room; // the renderer had a page in that room already
+      const second = (await (await admit('streamed')).json()) as SessionInfo;
+      expect(second.livekit!.room).toBe(offer.room);
+      expect((await verifier.verify(second.livekit!.token)).video).toMatchObject({
+        room: offer.room,
+        canSubscribe: true,
+        canPublish: false,
+      });
+      expect(renderer.sessions.get(second.sessionId)!.spareRoom!.room).not.toBe(offer.room); // each spare room is offered once
+      await kick(second.sessionId);
+
+      renderer.answerRoom = `dhkit-${first.sessionId}`; // not a spare room: another session's, say
+      const third = (await (await admit('streamed')).json()) as SessionInfo;
+      expect(third.livekit!.room).toBe(`dhkit-${third.sessionId}`);
+      await kick(third.sessionId);
+    } finally {
+      renderer.answerRoom = undefined;
+    }
   });
 
   it('frees the slot when the admin kicks the session or the page closes its channel', async () => {
