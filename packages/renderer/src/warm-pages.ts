@@ -73,6 +73,16 @@ export interface WarmPagesOptions {
 const sameWarmth = (a: PageWarmth | null, b: PageWarmth) =>
   !!a && a.manifestUrl === b.manifestUrl && a.width === b.width && a.height === b.height;
 
+/** How long a session waits for a warm page that is still joining its spare room before it opens a page of its own. */
+const JOIN_WAIT_MS = 3000;
+
+/** The promise's value, or undefined when it takes longer than `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 /** Whether a page in `room` publishes what `wanted` asks for (then it can take the session as it is). */
 const sameStream = (room: WarmRoom, wanted: WantedStream) =>
   sameWarmth(room.warmth, wanted.warmth) &&
@@ -103,16 +113,26 @@ export class WarmPages {
     const { warmth } = wanted;
     this.lastWarmth = warmth;
     for (const stale of this.pages.filter((candidate) => candidate.room && !sameStream(candidate.room, wanted))) this.drop(stale);
-    while (this.pages.length > 0) {
+    const passedOver = new Set<WarmPage>();
+    for (;;) {
       const rank = (candidate: WarmPage) => (candidate.room ? 2 : sameWarmth(candidate.warmth, warmth) ? 1 : 0);
-      const candidate = this.pages.reduce((best, next) => (rank(next) > rank(best) ? next : best));
-      this.pages.splice(this.pages.indexOf(candidate), 1);
-      const page = await candidate.ready;
+      const candidates = this.pages.filter((candidate) => !passedOver.has(candidate));
+      if (candidates.length === 0) return null;
+      const candidate = candidates.reduce((best, next) => (rank(next) > rank(best) ? next : best));
+      // A page still joining its spare room is waited for only so long: a join stuck on a busy machine must not
+      // hold the admission up (the server gives up after 15 s). It stays warm for a later session.
+      this.forget(candidate); // ours while we wait: a session starting beside this one must not take it too
+      const page = candidate.room && !candidate.joined ? await within(candidate.ready, JOIN_WAIT_MS) : await candidate.ready;
+      if (page === undefined) {
+        passedOver.add(candidate);
+        if (this.closed) void this.closeEntry(candidate);
+        else this.pages.push(candidate);
+        continue;
+      }
       if (!page) continue;
       if (candidate.room && candidate.joined) return { page, warm: 'room', joined: { room: candidate.room.room, steps: candidate.joined } };
       return { page, warm: sameWarmth(candidate.warmth, warmth) ? 'pack' : 'page' };
     }
-    return null;
   }
 
   /** Opens pages until as many as wanted are warm, and closes any beyond that. */
