@@ -146,7 +146,9 @@ export async function openVisitor(
   await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');
   const { onceCode } = (await admin('POST', '/v1/robots/demo/once-codes', {})).json;
   // The room the admission names: the session's own, or a spare room the renderer had joined ahead.
-  const admission = page.waitForResponse((response) => response.request().method() === 'POST' && response.url().endsWith('/v1/sessions'));
+  const admission = page
+    .waitForResponse((response) => response.request().method() === 'POST' && response.url().endsWith('/v1/sessions'))
+    .catch(() => null); // create() failing is what the caller sees; this must not fail on its own
   const { sessionId, createMs } = await page.evaluate(
     async ({ serverUrl, onceCode, keyed }) => {
       const w = window as any;
@@ -207,7 +209,7 @@ export async function openVisitor(
     },
     { serverUrl: rig.server.url, onceCode, keyed: !!options.keyed },
   );
-  const room: string = (await (await admission).json()).livekit.room;
+  const room: string = (await (await admission)?.json())?.livekit?.room ?? '';
   return { page, sessionId, room, createMs };
 }
 
