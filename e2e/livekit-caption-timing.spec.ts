@@ -22,8 +22,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 // the sound itself: packets that came in a burst after a pause ran the visitor's jitter buffer dry and split a tone in
 // two. Clauses now alternate two pitches and the detector counts a clause where the pitch changes
 // (scripts/voice-timing.mjs), so a split or shortened silence no longer miscounts them. One quiet fresh-clone run
-// showed speakingStart 90 ms before the voice: the page extrapolated the receiver's last reading through a stall as if
-// it played on; a stalled receiver now holds the caption back (TrackPlayoutClock, STALLED_AFTER_MS). A stall of seconds
+// showed speakingStart 90 ms before the voice, most likely because the page extrapolated the receiver's last reading
+// through a stall as if it played on; a stalled receiver now holds the caption back (TrackPlayoutClock,
+// STALLED_AFTER_MS). A stall of seconds
 // still breaks the sound itself (at load 24: four onsets heard for six clauses), so one retry stays; a second failure fails.
 test.describe('captions against a known sound', () => {
   test.describe.configure({ retries: 1 });
