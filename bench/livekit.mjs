@@ -4,7 +4,8 @@
 // test double (test/livekit-server; or a real `livekit-server --dev` with LIVEKIT_URL/KEY/SECRET set) with a
 // visitor page in Chromium. Over BENCH_RUNS sessions (default 8, after one warm-up), prints as JSON:
 //   createToFirstFrameMs: create() → the first decoded avatar video frame: admission reserving the renderer
-//     slot (the renderer joins the room on a warm page; BENCH_WARM=0 for a page per session), the SDK's
+//     slot (the renderer's warm page is in a spare room already, publishing; BENCH_SPARE_ROOMS=0: it joins the
+//     session's room then; BENCH_WARM=0 for a page per session), the SDK's
 //     LiveKit chunk, joining the room and the first keyframe;
 //   firstFrameSteps: where that time goes, step by step (bench/lib/first-frame-steps.mjs), per step p50/p95;
 //   utteranceToFirstAudioMs: sendDrivenText() → the first audible sample of the streamed voice (espeak-ng);
@@ -27,6 +28,8 @@ import { FirstFrameSteps } from './lib/first-frame-steps.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 8);
 const WARM_PAGES = Number(process.env.BENCH_WARM ?? 1);
+/** BENCH_SPARE_ROOMS=0: warm pages wait idle instead of joining a spare room ahead (the A of an A/B). */
+const SPARE_ROOMS = process.env.BENCH_SPARE_ROOMS !== '0';
 const WEBRTC_ARGS = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
 /** Between sessions, as between two visitors: the renderer's warm page is ready again by then. */
 const PAUSE_MS = 1500;
@@ -68,6 +71,7 @@ const renderer = await startRenderer({
   port: 0,
   capacity: 2,
   warmPages: WARM_PAGES,
+  joinSpareRooms: SPARE_ROOMS,
   sdkDir: 'packages/sdk/dist',
   chromiumPath: CHROMIUM_PATH,
   chromiumArgs: CHROMIUM_ARGS,
@@ -270,7 +274,7 @@ try {
       {
         benchmark: 'livekit',
         livekit: process.env.LIVEKIT_URL ? `LiveKit at ${livekit.url}` : 'LiveKit test double (test/livekit-server)',
-        renderer: `reference renderer, ${WARM_PAGES} warm page(s), no GPU`,
+        renderer: `reference renderer, ${WARM_PAGES} warm page(s)${SPARE_ROOMS ? ' joining spare rooms ahead' : ''}, no GPU`,
         createToFirstFrameMs: summary(frames),
         firstFrameSteps: steps.summary(),
         utteranceToFirstAudioMs: summary(audio),

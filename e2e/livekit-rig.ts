@@ -132,7 +132,9 @@ interface VisitorOptions {
  * Opens the visitor page and creates the digital human; records events, the captions shown, decoded video
  * frames and the loudness of the avatar's voice (RMS over time, and the loudest sample) into `window.__lk`.
  */
-export async function openVisitor(options: VisitorOptions = {}): Promise<{ page: Page; sessionId: string; createMs: number }> {
+export async function openVisitor(
+  options: VisitorOptions = {},
+): Promise<{ page: Page; sessionId: string; room: string; createMs: number }> {
   const page = await rig.browser.newPage();
   await options.beforeLoad?.(page);
   page.on('console', (message) => {
@@ -143,6 +145,10 @@ export async function openVisitor(options: VisitorOptions = {}): Promise<{ page:
   await page.goto(`${rig.siteUrl}/`);
   await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');
   const { onceCode } = (await admin('POST', '/v1/robots/demo/once-codes', {})).json;
+  // The room the admission names: the session's own, or a spare room the renderer had joined ahead.
+  const admission = page
+    .waitForResponse((response) => response.request().method() === 'POST' && response.url().endsWith('/v1/sessions'))
+    .catch(() => null); // create() failing is what the caller sees; this must not fail on its own
   const { sessionId, createMs } = await page.evaluate(
     async ({ serverUrl, onceCode, keyed }) => {
       const w = window as any;
@@ -203,7 +209,8 @@ export async function openVisitor(options: VisitorOptions = {}): Promise<{ page:
     },
     { serverUrl: rig.server.url, onceCode, keyed: !!options.keyed },
   );
-  return { page, sessionId, createMs };
+  const room: string = (await (await admission)?.json())?.livekit?.room ?? '';
+  return { page, sessionId, room, createMs };
 }
 
 export const lk = (page: Page) => page.evaluate(() => (window as any).__lk);

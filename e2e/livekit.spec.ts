@@ -88,11 +88,11 @@ test('the streamed avatar shows, speaks an answer with captions in step, and sto
 });
 
 test('a dropped signal connection resumes, a full reconnect rejoins, and closing the page frees the renderer slot', async () => {
-  const { page, sessionId } = await openVisitor();
+  const { page, sessionId, room: roomName } = await openVisitor();
   await page.waitForFunction(() => (window as any).__lk.frames > 5);
-  const room = rig.livekit.room(`dhkit-${sessionId}`)!;
+  const room = rig.livekit.room(roomName)!;
   const visitor = [...room.participants.values()].find((p) => p.identity.startsWith('visitor-'))!;
-  rig.livekit.dropSignal(`dhkit-${sessionId}`, visitor.identity);
+  rig.livekit.dropSignal(roomName, visitor.identity);
   await page.waitForTimeout(1000);
   const before = (await lk(page)).frames;
   await page.waitForFunction((n) => (window as any).__lk.frames > n + 10, before, { timeout: 20_000 });
@@ -106,7 +106,7 @@ test('a dropped signal connection resumes, a full reconnect rejoins, and closing
   expect((await lk(page)).captions).toContain('Still here.');
 
   // A full reconnect (the LiveKit server asks the client to join afresh): picture and voice come back.
-  rig.livekit.requestReconnect(`dhkit-${sessionId}`, visitor.identity);
+  rig.livekit.requestReconnect(roomName, visitor.identity);
   await page.waitForTimeout(1000);
   const beforeRejoin = (await lk(page)).frames;
   await page.waitForFunction((n) => (window as any).__lk.frames > n + 10, beforeRejoin, { timeout: 20_000 });

@@ -43,7 +43,7 @@ export class FirstFrameSteps {
   /** One visit's milestones, from what its page measured (`page`: epoch times) and what the others said. */
   add(sessionId, page) {
     const renderer = this.renderer.get(sessionId) ?? {};
-    const room = `dhkit-${sessionId}`;
+    const room = renderer.room ?? `dhkit-${sessionId}`; // a spare room the renderer had joined ahead, or the session's
     const joined = (who) => this.livekitLog.find(({ line }) => line.startsWith(who) && line.includes(` joins ${room}`))?.at;
     const milestones = {
       rendererRequested: renderer.requestedAt,

@@ -1,84 +1,15 @@
 /** Livekit media mode, server side: admission reserves a renderer slot, turns speak through it, every end frees it. */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
 import { TokenVerifier } from 'livekit-server-sdk';
-import { decodeAudioFrame, type ServerMessage, type SessionInfo } from '@dhkit/protocol';
+import type { ServerMessage, SessionInfo } from '@dhkit/protocol';
 import { startServer, type RunningServer } from '../src/index.js';
 import { ADMIN, ADMIN_KEY, tempDir } from './helpers.js';
-import type { RendererControlMessage, RendererSessionRequest } from '@dhkit/protocol';
 import { startLiveKitTestServer } from '../../test/livekit-server/index.js';
+import { FakeRenderer, RENDERER_SECRET } from './fake-renderer.js';
 
 const LIVEKIT = { url: 'ws://127.0.0.1:7880', apiKey: 'devkey', apiSecret: 'a-livekit-test-secret-of-some-length' };
-const RENDERER_SECRET = 'renderer-test-secret-123456';
-
-/** A renderer double: records what dhkit asks of it. */
-class FakeRenderer {
-  capacity = 1;
-  readonly sessions = new Map<string, RendererSessionRequest>();
-  readonly deleted: string[] = [];
-  readonly control: RendererControlMessage[] = [];
-  audioFrames = 0;
-  unauthorized = 0;
-  private readonly server = http.createServer((request, response) => this.handle(request, response));
-  private readonly wss = new WebSocketServer({ noServer: true });
-  url = '';
-
-  /** Audio sockets by session id. */
-  readonly audioSockets = new Map<string, WebSocket>();
-  /** Refuse audio sockets (a renderer that restarted and knows no session). */
-  refuseAudio = false;
-
-  async start(): Promise<void> {
-    this.server.on('upgrade', (request, socket, head) => {
-      if (request.headers.authorization !== `Bearer ${RENDERER_SECRET}`) return socket.destroy();
-      if (this.refuseAudio) return void socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-      const sessionId = /^\/sessions\/([^/]+)\/audio$/.exec(request.url ?? '')?.[1];
-      this.wss.handleUpgrade(request, socket, head, (ws) => {
-        if (sessionId) this.audioSockets.set(sessionId, ws);
-        ws.on('message', (data: Buffer, isBinary) => {
-          if (isBinary) {
-            if (decodeAudioFrame(new Uint8Array(data))) this.audioFrames++;
-          } else this.control.push(JSON.parse(data.toString()));
-        });
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  close(): Promise<void> {
-    for (const client of this.wss.clients) client.terminate();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  private handle(request: http.IncomingMessage, response: http.ServerResponse): void {
-    if (request.headers.authorization !== `Bearer ${RENDERER_SECRET}`) {
-      this.unauthorized++;
-      response.writeHead(401).end();
-      return;
-    }
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      if (request.method === 'GET' && request.url === '/health') {
-        response
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ ok: true, capacity: this.capacity, active: this.sessions.size }));
-      } else if (request.method === 'POST' && request.url === '/sessions') {
-        if (this.sessions.size >= this.capacity) return void response.writeHead(503).end();
-        const session = JSON.parse(body) as RendererSessionRequest;
-        this.sessions.set(session.sessionId, session);
-        response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sessionId: session.sessionId }));
-      } else if (request.method === 'DELETE' && request.url?.startsWith('/sessions/')) {
-        const id = decodeURIComponent(request.url.slice('/sessions/'.length));
-        this.deleted.push(id);
-        response.writeHead(this.sessions.delete(id) ? 204 : 404).end();
-      } else response.writeHead(404).end();
-    });
-  }
-}
 
 let server: RunningServer;
 const renderer = new FakeRenderer();
@@ -223,6 +154,42 @@ describe('livekit media mode', () => {
     channel.socket.send(JSON.stringify({ type: 'bye' }));
     await until(() => renderer.deleted.includes(info.sessionId));
     expect(renderer.sessions.size).toBe(0);
+  });
+
+  it('offers the renderer a spare room, and gives the visitor the spare room it answers with, never another room', async () => {
+    const kick = async (sessionId: string) => {
+      await fetch(`${server.url}/v1/sessions/${sessionId}`, { method: 'DELETE', headers: ADMIN });
+      await until(() => renderer.deleted.includes(sessionId));
+    };
+    const verifier = new TokenVerifier(LIVEKIT.apiKey, LIVEKIT.apiSecret);
+    const first = (await (await admit('streamed')).json()) as SessionInfo;
+    expect(first.livekit!.room).toBe(`dhkit-${first.sessionId}`);
+    const offer = renderer.sessions.get(first.sessionId)!.spareRoom!;
+    expect(offer.room).toMatch(/^dhkit-spare-[A-Za-z0-9_-]+$/);
+    const spareToken = await verifier.verify(offer.token);
+    expect(spareToken.video).toMatchObject({ room: offer.room, canPublish: true, canPublishData: true, canSubscribe: false });
+    expect(spareToken.sub).toBe(first.livekit!.rendererIdentity);
+    await kick(first.sessionId);
+
+    try {
+      renderer.answerRoom = offer.room; // the renderer had a page in that room already
+      const second = (await (await admit('streamed')).json()) as SessionInfo;
+      expect(second.livekit!.room).toBe(offer.room);
+      expect((await verifier.verify(second.livekit!.token)).video).toMatchObject({
+        room: offer.room,
+        canSubscribe: true,
+        canPublish: false,
+      });
+      expect(renderer.sessions.get(second.sessionId)!.spareRoom!.room).not.toBe(offer.room); // each spare room is offered once
+      await kick(second.sessionId);
+
+      renderer.answerRoom = `dhkit-${first.sessionId}`; // not a spare room: another session's, say
+      const third = (await (await admit('streamed')).json()) as SessionInfo;
+      expect(third.livekit!.room).toBe(`dhkit-${third.sessionId}`);
+      await kick(third.sessionId);
+    } finally {
+      renderer.answerRoom = undefined;
+    }
   });
 
   it('frees the slot when the admin kicks the session or the page closes its channel', async () => {

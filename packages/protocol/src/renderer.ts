@@ -41,11 +41,38 @@ export interface RendererSessionRequest {
    * socket closes with RENDERER_SESSION_ENDED_CLOSE). Absent or false: answer once publishing.
    */
   answerWhenClaimed?: boolean;
+  /**
+   * A room the renderer may join ahead, for a later session like this one (same LiveKit server, pack and video):
+   * a page already in a room, publishing, takes that session at once instead of joining then. Optional both ways:
+   * a renderer that ignores it joins `livekit.room` as before; the server names each spare room once.
+   */
+  spareRoom?: RendererSpareRoom;
+}
+
+/** A room to join ahead of its session, with `livekit.identity`; its token publishes as the session's does. */
+export interface RendererSpareRoom {
+  /** `SPARE_ROOM_PREFIX` and letters, digits, `_` or `-`: the server gives visitors tokens for no other. */
+  room: string;
+  token: string;
+}
+
+/** Spare rooms' names start with this; a renderer's answer naming any other room is not taken. */
+export const SPARE_ROOM_PREFIX = 'dhkit-spare-';
+const SPARE_ROOM = /^dhkit-spare-[A-Za-z0-9_-]{1,128}$/;
+
+/** Whether `room` can be a spare room (the server checks a renderer's answer with it). */
+export function isSpareRoom(room: unknown): room is string {
+  return typeof room === 'string' && SPARE_ROOM.test(room);
 }
 
 /** `POST /sessions` → 201. */
 export interface RendererSessionAnswer {
   sessionId: string;
+  /**
+   * The session streams into this spare room (one an earlier request offered, joined ahead), not `livekit.room`:
+   * the visitor gets a token for it. Absent: `livekit.room`.
+   */
+  room?: string;
 }
 
 /** Text frames on the audio WebSocket, server → renderer. Binary frames are the channel's audio frames. */
@@ -93,6 +120,10 @@ export function parseRendererSessionRequest(body: unknown): RendererSessionReque
   }
   if (request.audioPath !== `/sessions/${request.sessionId}/audio`) return 'audioPath: /sessions/<sessionId>/audio expected';
   if (request.answerWhenClaimed !== undefined && typeof request.answerWhenClaimed !== 'boolean') return 'answerWhenClaimed: a boolean';
+  const spare = request.spareRoom;
+  if (spare !== undefined && (!spare || typeof spare !== 'object' || !isSpareRoom(spare.room) || !isText(spare.token, 8192))) {
+    return `spareRoom: {room (${SPARE_ROOM_PREFIX}…), token} expected`;
+  }
   return request as RendererSessionRequest;
 }
 

@@ -1,11 +1,12 @@
-/** `dhkit-renderer [--port N] [--host H] [--capacity N] [--warm N]` (the server's `dhkit renderer` runs this too). */
+/** `dhkit-renderer [--port N] [--host H] [--capacity N] [--warm N] [--no-spare-rooms]` (the server's `dhkit renderer` runs this too). */
 import { parseArgs } from 'node:util';
 import { LoadPolicyError } from './load-policy.js';
 import { startRenderer } from './reference-renderer.js';
 import { findSdkDir } from './sdk-dir.js';
 
-const USAGE = `Usage: dhkit-renderer [--port N] [--host H] [--capacity N] [--warm N]
+const USAGE = `Usage: dhkit-renderer [--port N] [--host H] [--capacity N] [--warm N] [--no-spare-rooms]
   The reference avatar renderer for robots in livekit media mode (docs/renderer-protocol.md).
+  --no-spare-rooms: warm pages wait idle instead of joining the spare rooms the server offers (less CPU, slower start).
   Environment: DHKIT_RENDERER_PORT (default 8090), DHKIT_RENDERER_SECRET, DHKIT_CHROMIUM (default /usr/bin/chromium),
   DHKIT_PUBLIC_URL (the dhkit servers' public origins, comma-separated: packs load from these only; default loopback only),
   DHKIT_RENDERER_BROWSER_USER (the account Chromium runs as when started as root; default nobody),
@@ -40,7 +41,13 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env)
 async function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string' }, host: { type: 'string' }, capacity: { type: 'string' }, warm: { type: 'string' } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      capacity: { type: 'string' },
+      warm: { type: 'string' },
+      'no-spare-rooms': { type: 'boolean' },
+    },
     strict: true,
   });
   const sdkDir = findSdkDir();
@@ -50,6 +57,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     host: values.host ?? '127.0.0.1',
     capacity: parseCount(values.capacity ?? '2', '--capacity', 1, 64),
     warmPages: parseCount(values.warm ?? '1', '--warm', 0, 64),
+    joinSpareRooms: !values['no-spare-rooms'],
     secret: env.DHKIT_RENDERER_SECRET || undefined,
     chromiumPath: env.DHKIT_CHROMIUM || undefined,
     serverOrigins: (env.DHKIT_PUBLIC_URL ?? '')

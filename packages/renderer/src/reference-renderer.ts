@@ -11,67 +11,14 @@ import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { Browser, Page } from 'playwright-core';
 import { matchesSecret } from './auth.js';
-import { parseRendererSessionRequest, type RendererHealth, type RendererSessionRequest } from '@dhkit/protocol';
+import { parseRendererSessionRequest, type RendererHealth, type RendererSessionAnswer, type RendererSessionRequest } from '@dhkit/protocol';
 import { RendererSession, type PublisherApi } from './renderer-session.js';
-import { WarmPages, type PageWarmth } from './warm-pages.js';
+import { WarmPages, type JoinSteps, type PageWarmth, type WarmRoom } from './warm-pages.js';
 import { launchChromium, type LaunchedBrowser } from './browser-launch.js';
 import { guardContext, httpOrigin, ServerOrigins } from './load-policy.js';
+import type { RendererOptions, RunningRenderer } from './renderer-options.js';
 
-export interface RendererOptions {
-  port?: number;
-  host?: string;
-  /** Sessions at once (default 2). */
-  capacity?: number;
-  /** Required as `Authorization: Bearer` when set. */
-  secret?: string;
-  chromiumPath?: string;
-  chromiumArgs?: string[];
-  /**
-   * The dhkit servers' public origins (their DHKIT_PUBLIC_URL): packs load from these only. Default: loopback
-   * origins only (load-policy.ts).
-   */
-  serverOrigins?: string[];
-  /** Run Chromium without its sandbox: only where the host cannot give it one (browser-launch.ts). */
-  noSandbox?: boolean;
-  /** The unprivileged account Chromium runs as when the renderer runs as root (default nobody). */
-  browserUser?: string;
-  /** Directory of the SDK build holding livekit-publisher.esm.js. */
-  sdkDir: string;
-  /** A session whose audio socket is not open this long after start (or after it closed) ends (default 15 s). */
-  leaseMs?: number;
-  /**
-   * Pages kept open and ready, with the last session's avatar pack drawn, so that a session only joins its
-   * room (default 1; never more than the free slots; 0: every session opens its page).
-   */
-  warmPages?: number;
-  log?: (line: string) => void;
-  /** Each session's start, step by step, once it publishes (bench:livekit shows where the first frame's time goes). */
-  onSessionStarted?: (steps: RendererStartSteps) => void;
-}
-
-/** When a session's start steps ended, in ms since the epoch. */
-export interface RendererStartSteps {
-  sessionId: string;
-  /** The start request arrived. */
-  requestedAt: number;
-  /** A page was ours: a warm one taken, or a cold one opened. */
-  claimedAt: number;
-  /** Which page it got: `warm pack` (pack drawn), `warm page` (publisher loaded), `cold page`. */
-  page: string;
-  /** The pack drawn on it. */
-  drawnAt: number;
-  /** The page joined the room. */
-  joinedAt: number;
-  /** Video and voice published: the start is answered. */
-  publishedAt: number;
-}
-
-export interface RunningRenderer {
-  url: string;
-  /** Sessions running now, by id. */
-  readonly active: ReadonlySet<string>;
-  close(): Promise<void>;
-}
+export type { RendererOptions, RendererStartSteps, RunningRenderer } from './renderer-options.js';
 
 const DEFAULT_ARGS = [
   '--disable-gpu',
@@ -147,6 +94,9 @@ class ReferenceRenderer {
   /** Which session's page said something (warm pages have none yet). */
   private readonly pageLabels = new WeakMap<Page, string>();
   private readonly warm: WarmPages;
+  /** Spare rooms offered by session requests and not joined yet, newest last (at most one per warm page). */
+  private spareRooms: WarmRoom[] = [];
+  private readonly warmPages: number;
   /** The LiveKit origin of the session each page runs (none while warm). */
   private readonly pageLiveKit = new WeakMap<Page, string>();
   private readonly browser: Browser;
@@ -163,9 +113,13 @@ class ReferenceRenderer {
     this.leaseMs = options.leaseMs ?? 15_000;
     this.log = options.log ?? (() => {});
     const warmPages = Math.max(0, options.warmPages ?? 1);
+    this.warmPages = warmPages;
     this.warm = new WarmPages({
       open: () => this.openPage(),
       prepare: (page, warmth) => this.preparePage(page, warmth),
+      join: (page, room) => this.joinRoom(page, room),
+      claimRoom: () => this.spareRooms.pop() ?? null,
+      leave: (page) => page.evaluate(() => (globalThis as unknown as { dhkitPublisher: PublisherApi }).dhkitPublisher.stop()),
       wanted: () => Math.min(warmPages, this.capacity - this.sessions.size - this.starting.size),
       log: this.log,
     });
@@ -244,21 +198,54 @@ class ReferenceRenderer {
     await page.evaluate((options) => (globalThis as unknown as { dhkitPublisher: PublisherApi }).dhkitPublisher.prepare(options), warmth);
   }
 
+  /** Joins a page to a room and publishes there: a session's own room, or a spare one ahead of its session. */
+  private joinRoom(page: Page, room: WarmRoom): Promise<JoinSteps> {
+    const livekitOrigin = httpOrigin(room.livekitUrl);
+    if (livekitOrigin) this.pageLiveKit.set(page, livekitOrigin);
+    const { warmth, livekitUrl, token, fps, background } = room;
+    return page.evaluate((start) => (globalThis as unknown as { dhkitPublisher: PublisherApi }).dhkitPublisher.start(start), {
+      ...warmth,
+      livekitUrl,
+      token,
+      fps,
+      background,
+    });
+  }
+
+  /** Keeps a request's spare room for a warm page to join (the newest few: one per warm page is enough). */
+  private offerSpareRoom(request: RendererSessionRequest): void {
+    if (!request.spareRoom || this.warmPages === 0 || this.options.joinSpareRooms === false) return;
+    const { width, height, fps, background } = request.video;
+    this.spareRooms.push({
+      warmth: { manifestUrl: request.avatar.manifestUrl, width, height },
+      livekitUrl: request.livekit.url,
+      identity: request.livekit.identity,
+      fps,
+      background,
+      ...request.spareRoom,
+    });
+    this.spareRooms = this.spareRooms.slice(-this.warmPages);
+  }
+
   /**
    * Starts a session on a page; `claimed` (when the request asked to be answered then) is called once the slot
-   * and a page are the session's, before it joins the room.
+   * and a page are the session's, before it joins the room. Resolves with the room it streams in: a spare room
+   * its page joined ahead, or the request's own.
    */
-  private async startSession(request: RendererSessionRequest, claimed?: () => void): Promise<void> {
+  private async startSession(request: RendererSessionRequest, claimed?: (room: string) => void): Promise<string> {
     const started = Date.now();
-    const warmth: PageWarmth = { manifestUrl: request.avatar.manifestUrl, width: request.video.width, height: request.video.height };
-    const taken = await this.warm.take(warmth);
+    const { width, height, fps, background } = request.video;
+    const warmth: PageWarmth = { manifestUrl: request.avatar.manifestUrl, width, height };
+    const taken = await this.warm.take({ warmth, livekitUrl: request.livekit.url, fps, background });
+    this.offerSpareRoom(request); // after take: a page of the last session's kind joins it
     const page = taken?.page ?? (await this.openPage());
+    const room = taken?.joined?.room ?? request.livekit.room;
     const claimedAt = Date.now();
     this.pageLabels.set(page, request.sessionId);
     const livekitOrigin = httpOrigin(request.livekit.url);
     if (livekitOrigin) this.pageLiveKit.set(page, livekitOrigin);
     try {
-      await page.setViewportSize({ width: request.video.width, height: request.video.height });
+      if (!taken?.joined) await page.setViewportSize({ width, height });
       const lapse = () => {
         this.log(`session ${request.sessionId}: audio socket lease lapsed`);
         void this.stopSession(request.sessionId);
@@ -269,27 +256,20 @@ class ReferenceRenderer {
         this.log(`session ${request.sessionId}: page crashed`);
         void this.stopSession(request.sessionId);
       });
-      claimed?.();
-      const steps = await page.evaluate(
-        (start) => (globalThis as unknown as { dhkitPublisher: PublisherApi }).dhkitPublisher.start(start),
-        {
-          livekitUrl: request.livekit.url,
-          token: request.livekit.token,
-          manifestUrl: request.avatar.manifestUrl,
-          width: request.video.width,
-          height: request.video.height,
-          fps: request.video.fps,
-          background: request.video.background,
-        },
-      );
+      claimed?.(room);
+      // A page in a spare room joined and published before the request came: its steps end at the claim.
+      const steps = taken?.joined
+        ? { drawnAt: claimedAt, joinedAt: claimedAt, publishedAt: claimedAt }
+        : await this.joinRoom(page, { warmth, livekitUrl: request.livekit.url, fps, background, ...request.livekit });
       session.publishing();
       const how = taken ? `warm ${taken.warm}` : 'cold page';
       const step = (at: number) => Math.round(at - started);
       this.log(
-        `session ${request.sessionId} publishing into ${request.livekit.room} after ${Date.now() - started} ms (${how}): ` +
+        `session ${request.sessionId} publishing into ${room} after ${Date.now() - started} ms (${how}): ` +
           `page ${step(claimedAt)}, drawn ${step(steps.drawnAt)}, joined ${step(steps.joinedAt)}, published ${step(steps.publishedAt)}`,
       );
-      this.options.onSessionStarted?.({ sessionId: request.sessionId, requestedAt: started, claimedAt, page: how, ...steps });
+      this.options.onSessionStarted?.({ sessionId: request.sessionId, requestedAt: started, claimedAt, page: how, room, ...steps });
+      return room;
     } catch (error) {
       // Answered already: the audio socket (if open) closes with RENDERER_SESSION_ENDED_CLOSE, and the server ends the session.
       if (!(await this.stopSession(request.sessionId))) await page.close().catch(() => undefined);
@@ -348,16 +328,17 @@ class ReferenceRenderer {
       if (this.sessions.size + this.starting.size >= this.capacity) return refuse(response, 503, 'SERVER_BUSY', 'No free slot.');
       this.starting.add(start.sessionId);
       let answered = false;
-      const answer = () => {
+      const answer = (room: string) => {
         if (answered) return;
         answered = true;
         this.starting.delete(start.sessionId);
-        json(response, 201, { sessionId: start.sessionId });
+        const body: RendererSessionAnswer = { sessionId: start.sessionId, ...(room !== start.livekit.room ? { room } : {}) };
+        json(response, 201, body);
       };
       // Warm pages are refilled once the session publishes: opening one meanwhile would slow its join.
       this.startSession(start, start.answerWhenClaimed ? answer : undefined).then(
-        () => {
-          answer();
+        (room) => {
+          answer(room);
           this.warm.refill();
         },
         (error: Error) => {

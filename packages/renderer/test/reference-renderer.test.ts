@@ -56,6 +56,14 @@ async function sessionRequest(): Promise<RendererSessionRequest> {
   };
 }
 
+/** A spare room offer, as the dhkit server makes one: a random name under the prefix, a publish token for it. */
+async function spareRoom(): Promise<{ room: string; token: string }> {
+  const room = `dhkit-spare-${++sessionCount}`;
+  const token = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity: 'dhkit-renderer' });
+  token.addGrant({ roomJoin: true, room, canPublish: true, canPublishData: true, canSubscribe: false });
+  return { room, token: await token.toJwt() };
+}
+
 function post(body: unknown, headers: Record<string, string> = AUTH): Promise<Response> {
   return fetch(`${renderer.url}/sessions`, {
     method: 'POST',
@@ -191,6 +199,40 @@ describe('dhkit renderer', () => {
     expect(lines.some((line) => line.startsWith('Chromium runs sandboxed'))).toBe(true);
   });
 
+  it('joins an offered spare room ahead: the next session like the last is answered with that room, already publishing', async () => {
+    await until(async () => (await health()).warm === 1);
+    const spare = await spareRoom();
+    const first = { ...(await sessionRequest()), spareRoom: spare };
+    const firstAnswer = await post(first);
+    expect(await firstAnswer.json()).toEqual({ sessionId: first.sessionId }); // its own room: no page was in one yet
+    await fetch(`${renderer.url}/sessions/${first.sessionId}`, { method: 'DELETE', headers: AUTH });
+    // The freed slot's warm page joins the spare room and publishes there before any session asks for it.
+    await until(() => livekit.participant(spare.room, 'dhkit-renderer')?.liveTracks().length === 2, 60_000);
+    expect(renderer.active.size).toBe(0);
+
+    const second = { ...(await sessionRequest()), spareRoom: await spareRoom() };
+    const secondAnswer = await post(second);
+    expect(secondAnswer.status).toBe(201);
+    expect(await secondAnswer.json()).toEqual({ sessionId: second.sessionId, room: spare.room });
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^session ${second.sessionId} publishing into ${spare.room} .*\\(warm room\\)`)),
+    );
+    expect(livekit.participant(second.livekit.room, 'dhkit-renderer')).toBeUndefined(); // the session's own room stays empty
+    await fetch(`${renderer.url}/sessions/${second.sessionId}`, { method: 'DELETE', headers: AUTH });
+    await until(() => !livekit.participant(spare.room, 'dhkit-renderer'));
+
+    // A page in a spare room publishes one stream: a session asking for another (here 10 fps, not 15) joins its own.
+    await until(() => livekit.participant(second.spareRoom.room, 'dhkit-renderer')?.liveTracks().length === 2, 60_000);
+    const other = await sessionRequest();
+    other.video = { ...other.video, fps: 10 };
+    const otherAnswer = await post(other);
+    expect(await otherAnswer.json()).toEqual({ sessionId: other.sessionId });
+    await until(() => livekit.participant(other.livekit.room, 'dhkit-renderer')?.liveTracks().length === 2);
+    await until(() => !livekit.participant(second.spareRoom.room, 'dhkit-renderer')); // that page was closed
+    await fetch(`${renderer.url}/sessions/${other.sessionId}`, { method: 'DELETE', headers: AUTH });
+    await until(() => renderer.active.size === 0);
+  }, 180_000); // four page starts and five WebRTC joins: over a minute at load 20
+
   it('refuses hostile requests with a code and stays up', async () => {
     expect((await post(await sessionRequest(), {})).status).toBe(401);
     expect((await fetch(`${renderer.url}/health`)).status).toBe(401);
@@ -208,6 +250,8 @@ describe('dhkit renderer', () => {
       [{ avatar: { id: 'default', manifestUrl: 'http://attacker.example/avatars/default/manifest.json' } }, 'avatar.manifestUrl'],
       [{ audioPath: '/elsewhere' }, 'audioPath'],
       [{ answerWhenClaimed: 'yes' }, 'answerWhenClaimed'],
+      [{ spareRoom: { room: 'dhkit-s_other', token: 't' } }, 'spareRoom'], // only spare rooms' names: never a session's
+      [{ spareRoom: { room: 'dhkit-spare-x' } }, 'spareRoom'],
     ] as const) {
       const response = await post({ ...(await sessionRequest()), ...change });
       expect(response.status, field).toBe(400);

@@ -10,7 +10,7 @@ import { removeFromRoom } from './livekit-room.js';
 import { rendererToken, visitorToken } from './livekit-tokens.js';
 import { RendererError, rendererFreeSlots, startRendererSession } from './renderer-client.js';
 import { RendererLink } from './renderer-link.js';
-import { DEFAULT_VIDEO, type RendererSessionRequest } from '@dhkit/protocol';
+import { DEFAULT_VIDEO, SPARE_ROOM_PREFIX, type RendererSessionRequest } from '@dhkit/protocol';
 
 export interface SessionMedia {
   mode: MediaMode;
@@ -54,12 +54,15 @@ export async function startSessionMedia(mode: MediaMode, request: MediaRequest):
   if (mode === 'local') return LOCAL;
   const { robot, sessionId, language, serverAddress, log } = request;
   const { livekit, renderer, fallbackToLocal } = robot.media!;
-  const room = `dhkit-${sessionId}`;
   const identity = 'dhkit-renderer';
   const audioPath = `/sessions/${encodeURIComponent(sessionId)}/audio`;
+  const token = (room: string) => rendererToken(livekit!, room, identity, robot.maxSessionSeconds);
+  // A room for a later session, which the renderer may join ahead: that visitor's first frame then waits for no
+  // join but its own. Named at random, once; a renderer that ignores it costs nothing.
+  const spareRoom = `${SPARE_ROOM_PREFIX}${randomSecret(12)}`;
   const body: RendererSessionRequest = {
     sessionId,
-    livekit: { url: livekit!.url, room, identity, token: await rendererToken(livekit!, room, identity, robot.maxSessionSeconds) },
+    livekit: { url: livekit!.url, room: `dhkit-${sessionId}`, identity, token: await token(`dhkit-${sessionId}`) },
     avatar: {
       id: robot.avatar ?? 'default',
       manifestUrl: `${serverAddress}/avatars/${encodeURIComponent(robot.avatar ?? 'default')}/manifest.json`,
@@ -69,9 +72,11 @@ export async function startSessionMedia(mode: MediaMode, request: MediaRequest):
     audioPath,
     // The visitor's join then runs beside the renderer's, not after it (a later failure ends the session).
     answerWhenClaimed: true,
+    spareRoom: { room: spareRoom, token: await token(spareRoom) },
   };
+  let room: string;
   try {
-    await startRendererSession(renderer!, body);
+    room = await startRendererSession(renderer!, body);
   } catch (error) {
     log.warn({ err: error, sessionId }, 'renderer refused the session');
     if (fallbackToLocal) return LOCAL;

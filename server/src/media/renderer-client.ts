@@ -1,6 +1,13 @@
 /** The server's HTTP side of docs/renderer-protocol.md: health, start, stop. */
 import type { MediaConfig } from '@dhkit/protocol';
-import { RENDERER_HTTP_TIMEOUT_MS, RENDERER_START_TIMEOUT_MS, type RendererHealth, type RendererSessionRequest } from '@dhkit/protocol';
+import {
+  isSpareRoom,
+  RENDERER_HTTP_TIMEOUT_MS,
+  RENDERER_START_TIMEOUT_MS,
+  type RendererHealth,
+  type RendererSessionAnswer,
+  type RendererSessionRequest,
+} from '@dhkit/protocol';
 import { CodedError } from '../errors.js';
 import { fetchUpstream } from '../security/upstream-fetch.js';
 
@@ -60,11 +67,18 @@ export async function rendererFreeSlots(renderer: RendererSettings): Promise<num
   }
 }
 
-/** Reserves a slot and starts the stream; throws RendererError (busy when the renderer is full). */
-export async function startRendererSession(renderer: RendererSettings, request: RendererSessionRequest): Promise<void> {
+/**
+ * Reserves a slot and starts the stream; throws RendererError (busy when the renderer is full). Resolves with the
+ * room the stream is in: the request's, or a spare room the renderer had joined ahead (an answer's `room` that
+ * names no spare room is not taken: a visitor never gets a token for another session's room).
+ */
+export async function startRendererSession(renderer: RendererSettings, request: RendererSessionRequest): Promise<string> {
   const response = await call(renderer, 'POST', '/sessions', request, RENDERER_START_TIMEOUT_MS);
-  if (response.status === 201 || response.status === 200) return;
-  throw new RendererError(`renderer refused the session: HTTP ${response.status}`, response.status === 503);
+  if (response.status !== 201 && response.status !== 200) {
+    throw new RendererError(`renderer refused the session: HTTP ${response.status}`, response.status === 503);
+  }
+  const answer = (await response.json().catch(() => null)) as Partial<RendererSessionAnswer> | null;
+  return isSpareRoom(answer?.room) ? answer.room : request.livekit.room;
 }
 
 /** Frees the slot; a session the renderer no longer knows counts as freed. */

@@ -3,7 +3,7 @@
  * (e2e/livekit-caption-timing.spec.ts measures it against the real thing in Chromium.)
  */
 import { describe, expect, it } from 'vitest';
-import { DECODED_AHEAD_MS, type PlayedOutSource, TrackPlayoutClock } from './track-playout-clock.js';
+import { DECODED_AHEAD_MS, type PlayedOutSource, STALLED_AFTER_MS, TrackPlayoutClock } from './track-playout-clock.js';
 
 const NOW = 1_800_000_000_000;
 
@@ -68,6 +68,15 @@ describe('TrackPlayoutClock', () => {
     // 120 ms later on the track but only 100 ms later on the clock: the buffer dropped 20 ms meanwhile.
     sources = [{ rtpTimestamp: 48 * 1120, timestamp: NOW - 10 }];
     expect(playing.msUntilHeard(48 * 1300)).toBe(170 + DECODED_AHEAD_MS);
+  });
+
+  it('holds a position back while the receiver plays nothing new (a stall): it is heard that much later', () => {
+    // A packet read 20 ms ago: playing as usual.
+    expect(clock([{ rtpTimestamp: 48 * 1000, timestamp: NOW - 20 }]).msUntilHeard(48 * 1100)).toBe(80 + DECODED_AHEAD_MS);
+    // None read for 130 ms: the receiver has been making sound up for 90 of them; the position waits for as long.
+    const stalled = clock([{ rtpTimestamp: 48 * 1000, timestamp: NOW - 130 }]);
+    expect(stalled.msUntilHeard(48 * 1100)).toBe(100 - STALLED_AFTER_MS + DECODED_AHEAD_MS);
+    expect(stalled.msUntilHeard(48 * 1100)).toBeGreaterThan(100 - 130 + DECODED_AHEAD_MS); // not due 30 ms ago
   });
 
   it('cannot tell with no voice yet, a stale reading (a paused receiver) or a position on no timeline it plays', () => {

@@ -28,6 +28,14 @@ export interface PlayedOutSource {
  * so it tells nothing about when the sound will be heard.
  */
 const MAX_READING_AGE_MS = 500;
+/**
+ * The receiver reads a new packet every 20 ms while it plays; with none for longer than this (two packets: one
+ * late packet or a late audio callback is normal), it is making sound up (NetEq's concealment: packets held up
+ * by a busy renderer, SFU or network) and what is still to come is heard that much later, for as long as the
+ * stall lasts. Extrapolating from the last reading as if it played on would show a caption before its sound
+ * (seen: speakingStart 90 ms early after such a stall), so the time beyond this counts as not played.
+ */
+export const STALLED_AFTER_MS = 40;
 /** A position this far behind what is playing was heard already (or belongs to another timeline). */
 const MAX_BEHIND_MS = 5_000;
 /**
@@ -66,7 +74,8 @@ export class TrackPlayoutClock {
     for (const reading of this.readings) {
       heardAt = Math.max(heardAt, reading.timestamp + rtpDistanceMs(rtpTimestamp, reading.rtpTimestamp));
     }
-    return heardAt + DECODED_AHEAD_MS + this.deviceDelayMs() - now;
+    const stalledMs = Math.max(0, age - STALLED_AFTER_MS);
+    return heardAt + stalledMs + DECODED_AHEAD_MS + this.deviceDelayMs() - now;
   }
 
   /** Takes the receiver's reading now: kept if new, with the others of the last few packets. */
