@@ -171,6 +171,53 @@ test.describe('built-in UI', () => {
     await page.keyboard.press('Enter');
     await expect(page.locator('#dh digital-human')).not.toHaveAttribute('speaking', '');
   });
+
+  test('a question typed or pasted past the limit is cut, and a polite notice says so until there is room again', async ({
+    blankPage: page,
+    server,
+  }) => {
+    await createRecorded(page, server.url, await server.onceCode());
+    const field = input(page);
+    const notice = page.locator('#dh digital-human [part~="input"] [part="notice"]');
+    await expect(notice).toHaveAttribute('role', 'status');
+    await expect(notice).toHaveAttribute('aria-live', 'polite');
+    await expect(notice).toHaveText('');
+
+    // Exactly the limit fits: no notice.
+    await field.fill('a'.repeat(499));
+    await field.press('b');
+    await expect(field).toHaveValue(`${'a'.repeat(499)}b`);
+    await expect(notice).toHaveText('');
+    // One key more: the field keeps its 500 characters and the notice names the limit.
+    await field.press('c');
+    await expect(notice).toHaveText(/500/);
+    await expect(field).toHaveValue(`${'a'.repeat(499)}b`);
+    // Room again: the notice goes.
+    await field.press('Backspace');
+    await expect(notice).toHaveText('');
+
+    // A paste of 600 characters over the whole field: cut to 500, the notice again.
+    await field.press('ControlOrMeta+a');
+    await page.keyboard.insertText('x'.repeat(600));
+    await expect(notice).toHaveText(/500/);
+    expect((await field.inputValue()).length).toBe(500);
+    // The cut question is sent as it stands (the limit is the server's too), and the notice leaves with it.
+    await field.press('Enter');
+    await expect(field).toHaveValue('');
+    await expect(notice).toHaveText('');
+    await waitForEvent(page, 'semanticRecognized');
+    // The API cuts nothing: an over-long text is refused at once with the catalog's code, and no error event fires.
+    const refused = await page.evaluate(() => {
+      try {
+        (window as any).dh.sendTextQuestion({ text: 'y'.repeat(501) });
+        return 'sent';
+      } catch (error: any) {
+        return error.code;
+      }
+    });
+    expect(refused).toBe('QUESTION_TOO_LONG');
+    expect((await events(page)).filter((e) => e.name === 'error').map((e) => e.payload.code)).toEqual([]);
+  });
 });
 
 /** A page without CSP (axe-core is injected as a script) that embeds the SDK in a given layout. */

@@ -36,7 +36,7 @@ export async function requestSession(address: ServerAddress, request: SessionReq
   }
   if (!response.ok) throw DHKitError.fromServer(body, response.status, retryAfterMs(response.headers.get('retry-after')));
   if (!isSessionInfo(body)) {
-    throw new DHKitError('INTERNAL_ERROR', 'The server answered POST /v1/sessions with an unexpected body.', { cause: body });
+    throw new DHKitError('INTERNAL_ERROR', 'Unexpected answer to POST /v1/sessions.', { cause: body });
   }
   return body;
 }

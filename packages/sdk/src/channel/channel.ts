@@ -53,7 +53,7 @@ export class SessionChannel {
         reject(error);
       };
       const timer = setTimeout(
-        () => fail(new DHKitError('NETWORK_ERROR', 'The server did not answer the channel handshake in time.')),
+        () => fail(new DHKitError('NETWORK_ERROR', 'No answer to the channel handshake in time.')),
         WELCOME_TIMEOUT_MS,
       );
       let socket: WebSocket;

@@ -198,7 +198,7 @@ export class SessionConnection {
         signal: abort.signal,
       });
     } catch (error) {
-      this.options.log.warn('could not end the cancelled session', error);
+      this.options.log.warn('could not end the session', error);
     } finally {
       clearTimeout(timer);
     }

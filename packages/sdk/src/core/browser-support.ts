@@ -1,5 +1,3 @@
-import { DHKitError } from './errors.js';
-
 export interface BrowserSupport {
   supported: boolean;
   /** The missing features, by name (empty when supported). */
@@ -18,10 +16,4 @@ export function checkBrowserSupport(names: readonly string[] = []): BrowserSuppo
   );
   if (typeof g.crypto?.getRandomValues !== 'function') missing.push('crypto.getRandomValues');
   return { supported: missing.length === 0, missing };
-}
-
-/** A new AudioContext. */
-export function newAudioContext(): AudioContext {
-  if (typeof AudioContext !== 'function') throw new DHKitError('BROWSER_NOT_SUPPORTED', 'AudioContext missing');
-  return new AudioContext({ latencyHint: 'interactive' });
 }

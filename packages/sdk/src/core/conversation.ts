@@ -2,7 +2,6 @@ import { decodeAudioFrame, type ClientMessage, type LanguageCode, type SpeechMes
 import { isViseme, type AvatarState, type VisemeCue } from '../avatar/avatar-surface.js';
 import type { StreamedAvatar } from '../avatar/livekit-surface.js';
 import { AudioPlayer } from '../playback/audio-player.js';
-import { newAudioContext } from './browser-support.js';
 import { ChatState } from './chat-state.js';
 import { DHKitError } from './errors.js';
 import type { DigitalHumanEventMap } from './events.js';
@@ -25,6 +24,8 @@ export interface ConversationHost {
   streamed(): StreamedAvatar | null;
   /** Sends on the channel; false when it is not open. */
   send(message: ClientMessage): boolean;
+  /** The audio playback was made (on its first use): it takes the mute setting and drives the mouth. Returns it. */
+  audioMade(player: AudioPlayer): AudioPlayer;
   /** Timings from the speech engine that drive the mouth. */
   visemes(cues: VisemeCue[] | null): void;
   language(): LanguageCode | undefined;
@@ -36,22 +37,32 @@ export interface ConversationHost {
  * interrupts, and what to drop when the channel is lost or resumed. Owns the audio playback.
  */
 export class Conversation implements TurnMessageHandlers {
-  readonly player: AudioPlayer;
+  private audio?: AudioPlayer;
   private readonly chats = new ChatState();
 
-  constructor(private readonly host: ConversationHost) {
-    // Made inside the task that called create() (digital-human-session.ts), so a create() called from a click may start audio.
-    this.player = new AudioPlayer(
-      newAudioContext(),
-      {
-        speakingStart: (chatId) => this.handleSpeakingStart(chatId),
-        speakingStop: (chatId) => this.handleSpeakingStop(chatId),
-        clauseStart: (_chatId, _clauseId, text) => host.view.showClause?.(text),
-        // Names outside the viseme set are dropped.
-        visemes: (cues) => host.visemes(cues ? cues.filter((cue): cue is VisemeCue => isViseme(cue.viseme)) : null),
-      },
-      host.log,
-    );
+  constructor(private readonly host: ConversationHost) {}
+
+  /**
+   * The audio playback, made on first use: once the session is ready (digital-human-session.ts), or sooner when
+   * something needs it. Never inside create(): a browser's first AudioContext starts its audio service and holds
+   * the main thread a while, which a cold create() would wait for.
+   */
+  get player(): AudioPlayer {
+    const host = this.host;
+    return (this.audio ??= host.audioMade(
+      new AudioPlayer(
+        // No check that AudioContext exists: create() refused a browser without one (checkBrowserSupport).
+        new AudioContext({ latencyHint: 'interactive' }),
+        {
+          speakingStart: (chatId) => this.handleSpeakingStart(chatId),
+          speakingStop: (chatId) => this.handleSpeakingStop(chatId),
+          clauseStart: (_chatId, _clauseId, text) => host.view.showClause?.(text),
+          // Names outside the viseme set are dropped.
+          visemes: (cues) => host.visemes(cues ? cues.filter((cue): cue is VisemeCue => isViseme(cue.viseme)) : null),
+        },
+        host.log,
+      ),
+    ));
   }
 
   /** Whether the avatar is audible (barge-in applies). */
@@ -173,7 +184,12 @@ export class Conversation implements TurnMessageHandlers {
   /** The session is over: everything stops; playback closes. */
   handleSessionOver(): void {
     this.cutOff(this.chats.reset(), { stream: false });
-    void this.player.close();
+    void this.close();
+  }
+
+  /** Closes the playback, if it was made. */
+  async close(): Promise<void> {
+    await this.audio?.close();
   }
 
   /** Silences `chatIds` (and, unless told otherwise, the stream: the server cuts the renderer too). */

@@ -40,7 +40,7 @@ export abstract class DigitalHumanParts {
   /** Livekit media mode: the renderer's stream (a lazy chunk) in place of the local avatar. */
   protected streamed: StreamedAvatar | null = null;
   protected connection: SessionConnection;
-  /** A new one for each session, made by connect() once the session's requests have left (digital-human-session.ts). */
+  /** A new one for each session, made by connect() (digital-human-session.ts); its audio once the session is ready. */
   protected conversation!: Conversation;
   protected readonly voice: VoiceController;
   protected readonly languageRequest = new LanguageRequest();
@@ -115,13 +115,16 @@ export abstract class DigitalHumanParts {
       view: this.element,
       streamed: () => this.streamed,
       send: (message) => this.connection.send(message),
+      audioMade: (player) => {
+        player.resume();
+        player.setMuted(this.config.defaultMuteRemoteAudio);
+        this.surface?.attachAnalyser(player.analyser);
+        return player;
+      },
       visemes: (cues) => this.surface?.setVisemeTimeline(cues),
       language: () => this.language,
       log: this.log,
     });
-    conversation.player.resume();
-    conversation.player.setMuted(this.config.defaultMuteRemoteAudio);
-    this.surface?.attachAnalyser(conversation.player.analyser);
     return conversation;
   }
 

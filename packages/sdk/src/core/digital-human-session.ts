@@ -50,9 +50,7 @@ export abstract class DigitalHumanSession extends DigitalHumanParts {
     // Admission first: it leaves before the pictures, which would otherwise take HTTP/1.1's six connections.
     const admitted = this.connection.admit();
     this.surface?.prefetch?.({ kind: 'pack', url: packManifestUrl(this.options.address.httpBase) });
-    // The conversation and its audio once those requests have left (making an AudioContext holds the main thread a
-    // while; they need none of it), still inside the caller's task: a create() called from a click may start audio.
-    queueMicrotask(() => (this.conversation = this.newConversation()));
+    this.conversation = this.newConversation();
     const session = await Promise.race([admitted, this.cancelled]);
     // Livekit mode: the renderer's stream replaces the local avatar (docs/livekit.md).
     const streamed = session.mediaMode === 'livekit' && session.livekit ? this.streamAvatar(session.livekit) : null;
@@ -77,6 +75,13 @@ export abstract class DigitalHumanSession extends DigitalHumanParts {
     });
     this.log.info('ready');
     this.sleepState.activity();
+    // The audio in a task of its own after ready: a browser's first AudioContext starts its audio service and holds the
+    // main thread a while, which create() need not wait for. Chromium lets it play when the page had a click before
+    // (create() from a click); where a browser wants the gesture itself (Safari), the visitor's next tap or key on the
+    // element (view-bridge.ts) or question resumes it.
+    setTimeout(() => {
+      if (!this.destroying && this.job.state !== 'ENDED') this.conversation.player.resume();
+    });
   }
 
   /**
@@ -137,7 +142,7 @@ export abstract class DigitalHumanSession extends DigitalHumanParts {
     this.surface?.destroy();
     this.languageRequest.handleRefused(DHKitError.fromCode('SESSION_ENDED', this.language));
     this.element.remove?.();
-    await Promise.all([closed, this.conversation.player.close()]);
+    await Promise.all([closed, this.conversation.close()]);
   }
 
   /** Ends everything once (destroy(), the page going away); before ready it cancels create(). */

@@ -69,10 +69,6 @@ export class AudioPlayer {
     this.gain.connect(context.destination);
   }
 
-  get muted(): boolean {
-    return this.gain.gain.value === 0;
-  }
-
   setMuted(muted: boolean): void {
     this.gain.gain.value = muted ? 0 : 1;
   }

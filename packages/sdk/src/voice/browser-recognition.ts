@@ -66,7 +66,7 @@ export class BrowserRecognition {
   start(language: LanguageCode, handsFree: boolean): void {
     this.stop();
     const Recognition = recognitionClass();
-    if (!Recognition) throw new DHKitError('BROWSER_NOT_SUPPORTED', 'SpeechRecognition is not available in this browser.');
+    if (!Recognition) throw new DHKitError('BROWSER_NOT_SUPPORTED', 'No SpeechRecognition in this browser.');
     const recognition = new Recognition();
     recognition.lang = language.replace('_', '-');
     recognition.continuous = handsFree;

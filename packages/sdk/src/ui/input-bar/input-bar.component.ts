@@ -4,6 +4,7 @@ import { DhElement } from '../internal/dh-element.js';
 import { languageTag, t } from '../../i18n/i18n.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './input-bar.styles.js';
+import { insertionOverflows, keptLength } from './question-limit.js';
 
 /** How long the "voice is not available" tooltip stays after a press on the disabled mic. */
 const TOOLTIP_MS = 3000;
@@ -11,7 +12,9 @@ const TOOLTIP_MS = 3000;
 /**
  * The visitor's input: a text field, a send button, a microphone button and, while the avatar speaks, a stop
  * button. When voice is not available the microphone stays focusable but inert and explains why in a
- * tooltip (a disabled button could neither be focused nor hovered).
+ * tooltip (a disabled button could neither be focused nor hovered). The field stops at the question's limit (the
+ * browser's `maxlength`, which cuts typed or pasted text silently); when it cuts, a notice tells the visitor (a polite
+ * live region) until the field is shorter than the limit again or the question is sent.
  *
  * @tagname dh-input-bar
  * @event dh-question - The visitor sent the field's text (`detail.text`, untrimmed). Cancelable: when a
@@ -28,6 +31,7 @@ const TOOLTIP_MS = 3000;
  * @csspart mic - The microphone button; also `mic-listening` while listening.
  * @csspart mic-listening - The microphone button while listening.
  * @csspart tooltip - Why voice input is unavailable.
+ * @csspart notice - Says that the question was cut at its limit (a polite live region; empty until then).
  *
  * @cssproperty --dh-input-background - Bar background.
  * @cssproperty --dh-input-color - Text color.
@@ -49,6 +53,7 @@ export default class DhInputBar extends DhElement {
     deviceSetting: { type: Boolean, attribute: 'device-setting', reflect: true },
     maxLength: { type: Number, attribute: 'max-length' },
     tooltipShown: { state: true },
+    trimmed: { state: true },
     microphones: { state: true },
   };
 
@@ -67,10 +72,14 @@ export default class DhInputBar extends DhElement {
   /** Longest question in characters. */
   maxLength: number;
   protected tooltipShown: boolean;
+  /** The last edit went past `maxLength` and the browser cut it: the notice shows. */
+  protected trimmed: boolean;
   /** The browser's microphones (labels appear once the visitor has allowed the microphone). */
   protected microphones: Array<{ deviceId: string; label: string }>;
 
   private tooltipTimer: ReturnType<typeof setTimeout> | undefined;
+  /** While an IME composes: the field's length outside the composition. */
+  private lengthBeforeComposition = 0;
 
   constructor() {
     super();
@@ -82,6 +91,7 @@ export default class DhInputBar extends DhElement {
     this.deviceSetting = false;
     this.maxLength = LIMITS.questionMaxChars;
     this.tooltipShown = false;
+    this.trimmed = false;
     this.microphones = [];
   }
 
@@ -139,7 +149,14 @@ export default class DhInputBar extends DhElement {
         placeholder=${this.listening ? t(lang, 'listening') : t(lang, 'placeholder')}
         ?disabled=${this.disabled}
         @keydown=${this.onFieldKeydown}
+        @beforeinput=${this.onBeforeInput}
+        @compositionstart=${this.onCompositionStart}
+        @compositionend=${this.onCompositionEnd}
+        @input=${this.onInput}
       />
+      <span part="notice" role="status" aria-live="polite"
+        >${this.trimmed ? t(lang, 'questionTrimmed', { max: this.maxLength }) : nothing}</span
+      >
       ${
         this.showMic
           ? html`<span class="mic-wrap">
@@ -183,6 +200,7 @@ export default class DhInputBar extends DhElement {
   /** Empties the field (a new session on the same element starts with nothing of the last visitor's). */
   clear(): void {
     if (this.field) this.field.value = '';
+    this.trimmed = false;
   }
 
   private onSubmit(event: SubmitEvent): void {
@@ -190,7 +208,28 @@ export default class DhInputBar extends DhElement {
     const field = this.field;
     if (!field || this.disabled) return;
     const accepted = this.emit('dh-question', { text: field.value }, { cancelable: true });
-    if (accepted) field.value = '';
+    if (accepted) this.clear();
+  }
+
+  /** Typing and pasting (an IME's text is checked when it ends: compositionend). */
+  private onBeforeInput(event: InputEvent): void {
+    const field = event.target as HTMLInputElement;
+    if (!event.inputType.startsWith('insert') || event.isComposing || event.inputType === 'insertCompositionText') return;
+    const inserted = event.data ?? event.dataTransfer?.getData('text/plain') ?? '';
+    if (insertionOverflows(field, inserted, this.maxLength)) this.trimmed = true;
+  }
+
+  private onCompositionStart(event: CompositionEvent): void {
+    this.lengthBeforeComposition = keptLength(event.target as HTMLInputElement);
+  }
+
+  private onCompositionEnd(event: CompositionEvent): void {
+    if (this.lengthBeforeComposition + (event.data ?? '').length > this.maxLength) this.trimmed = true;
+  }
+
+  /** The notice goes once the visitor has made room again. */
+  private onInput(event: Event): void {
+    if (this.trimmed && (event.target as HTMLInputElement).value.length < this.maxLength) this.trimmed = false;
   }
 
   private onFieldKeydown(event: KeyboardEvent): void {

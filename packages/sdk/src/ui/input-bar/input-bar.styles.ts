@@ -153,6 +153,29 @@ export default css`
     opacity: 1;
   }
 
+  /* Above the bar, like the tooltip, so the field keeps its width; it stays until the visitor makes room. */
+  [part='notice'] {
+    position: absolute;
+    bottom: calc(100% + 8px);
+    left: 0;
+    z-index: 1;
+    max-width: min(360px, 90%);
+    padding: 6px 10px;
+    font-size: calc(13px * var(--dh-scale, 1));
+    line-height: 1.4;
+    color: var(--_status-color);
+    background: var(--_status-background);
+    border-radius: 8px;
+    box-shadow: var(--_shadow);
+  }
+
+  /* Empty, it stays in the page (a live region added with its text is often not announced) but shows nothing. */
+  [part='notice']:empty {
+    padding: 0;
+    background: none;
+    box-shadow: none;
+  }
+
   @keyframes dh-listening {
     50% {
       filter: brightness(1.25);
