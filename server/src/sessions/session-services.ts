@@ -14,6 +14,8 @@ export interface SessionServices {
   log: FastifyBaseLogger;
   timeouts: SessionTimeouts;
   onEnded(session: LiveSession): void;
+  /** A channel said hello (the session's timers change: the registry looks at it anew). */
+  onChannelOpened?(session: LiveSession): void;
   onFirstAudio?(sessionId: string, ms: number): void;
   /** A channel text message went out or came in (metrics). */
   onChannelMessage?(direction: 'in' | 'out'): void;
