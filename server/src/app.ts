@@ -271,7 +271,7 @@ function buildContext(
     store,
     log: app.log,
     timeouts,
-    onEnded: (session) => registry.remove(session),
+    ...registry.sessionHooks(),
     brainFor: (robot) => brains.forRobot(robot),
     ttsFor: (robot, sessionId) => ttsFactory.forRobot(robot, sessionId),
     asrFor: (robot) => createSpeechRecognizer(robot.asr),

@@ -31,6 +31,12 @@ function originOf(request: FastifyRequest): string | undefined {
   return typeof request.headers.origin === 'string' ? request.headers.origin : undefined;
 }
 
+/** The visitor routes' onRequest hook: a callback hook, not an async one (no promise per admission). */
+function corsHook(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  allowOrigin(reply, originOf(request));
+  done();
+}
+
 export function sessionRoutes(context: AppContext): FastifyPluginAsync {
   return async (app) => {
     await admissionRoutes(app, context);
@@ -78,7 +84,7 @@ async function admissionRoutes(app: FastifyInstance, context: AppContext): Promi
         config: { bodyTypes: ['application/json', 'text/plain'] },
         // Before validation, so that refused requests carry CORS headers too and the SDK can read the error
         // code. Only a refusal can reach an origin the robot does not allow; a session never does.
-        onRequest: async (request, reply) => allowOrigin(reply, originOf(request)),
+        onRequest: corsHook,
       },
       async (request, reply) => {
         const info = await context.admission.admit({
@@ -114,7 +120,7 @@ async function beaconRoutes(app: FastifyInstance, context: AppContext): Promise<
       {
         schema: { params: sessionIdParams, body: sessionEndBodySchema },
         bodyLimit: 1024,
-        onRequest: async (request, reply) => allowOrigin(reply, originOf(request)),
+        onRequest: corsHook,
       },
       async (request, reply) => {
         const { id } = request.params;

@@ -14,6 +14,7 @@ import {
   type LanguageCode,
   type MediaMode,
   type Robot,
+  type RobotProfile,
   type SessionInfo,
 } from '@dhkit/protocol';
 import type { FastifyBaseLogger } from 'fastify';
@@ -57,6 +58,11 @@ export interface AdmissionInput {
 export class Admission {
   private readonly heartbeatIntervalMs: number;
   private readonly retries = new OnceCodeRetries();
+  /**
+   * The page's view of each robot copy, made once per copy: the stores share one copy per robot version between
+   * admissions, and copying its hot questions for every admission was garbage per visitor.
+   */
+  private readonly profiles = new WeakMap<Robot, RobotProfile>();
 
   constructor(private readonly deps: AdmissionDependencies) {
     this.heartbeatIntervalMs = heartbeatIntervalFor(deps.timeouts);
@@ -93,8 +99,14 @@ export class Admission {
       heartbeatIntervalMs: this.heartbeatIntervalMs,
       leaseTtlMs: timeouts.leaseTtlMs,
       language,
-      robot: toRobotProfile(robot),
+      robot: this.profileOf(robot),
     };
+  }
+
+  private profileOf(robot: Robot): RobotProfile {
+    let profile = this.profiles.get(robot);
+    if (!profile) this.profiles.set(robot, (profile = toRobotProfile(robot)));
+    return profile;
   }
 
   /** Whether the store checks the once-code lockout inside admitSession (it keeps the lockout: PostgreSQL). */

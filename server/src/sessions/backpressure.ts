@@ -13,6 +13,8 @@ import type { WebSocket } from 'ws';
 export interface BackpressureOptions {
   socket(): WebSocket | null;
   highWaterBytes: number;
+  /** The socket has just gone over the mark (it was not, when last looked at). */
+  onOver?(): void;
 }
 
 /** How often a paused turn looks at the socket again (ws has no drain event of its own). */
@@ -27,8 +29,12 @@ export class SocketBackpressure {
   /** Looks at the socket now: since when it has held more unsent bytes than the mark, or null when it does not. */
   unreadSince(now = Date.now()): number | null {
     const queued = this.queued;
-    if (queued > this.options.highWaterBytes) this.overSince ??= now;
-    else if (queued <= this.options.highWaterBytes / 2) this.overSince = null;
+    if (queued > this.options.highWaterBytes) {
+      if (this.overSince === null) {
+        this.overSince = now;
+        this.options.onOver?.();
+      }
+    } else if (queued <= this.options.highWaterBytes / 2) this.overSince = null;
     return this.overSince;
   }
 

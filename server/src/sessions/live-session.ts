@@ -1,7 +1,9 @@
 /**
  * A session between admission and its end: it owns the channel socket (taken over by SocketAttach), routes
  * the client's messages to its turns (SessionTurns) and voice input; the registry's timers end it. The store records that it exists (for
- * concurrency); this object does the talking.
+ * concurrency); this object does the talking. Admission makes only what the lease and the timers need; the
+ * channel's parts (socket handling, turns, rate limits, backpressure, end mentions) are made when a channel
+ * attaches, so an admission that never opens its channel costs no more than its registry entry.
  */
 import type { RawData, WebSocket } from 'ws';
 import {
@@ -20,7 +22,7 @@ import { toSessionEndReason, type EndCause } from './end-cause.js';
 import { SocketBackpressure } from './backpressure.js';
 import { FRAME_LIMIT, SessionRateLimits, TokenBucket } from './rate-limit.js';
 import type { SessionServices } from './session-services.js';
-import { EndMentions } from './session-timeouts.js';
+import { EndMentions, expiryCheckAt } from './session-timeouts.js';
 import { SessionTurns } from './session-turns.js';
 import { SocketAttach } from './socket-attach.js';
 import { VoiceInput } from './voice-input.js';
@@ -31,21 +33,22 @@ const ABNORMAL_CLOSE = 1006;
 
 export class LiveSession {
   readonly createdAt = Date.now();
-  lastSeen = Date.now();
-  lastActivity = Date.now();
+  lastSeen = this.createdAt;
+  lastActivity = this.createdAt;
   /** The authenticated socket; null before the first hello and while the client is away (resume window). */
   private socket: WebSocket | null = null;
   private everConnected = false;
   private ended = false;
-  private readonly sockets: SocketAttach;
-  private readonly mentions: EndMentions;
-  private readonly turns: SessionTurns;
+  // Made when first needed (a channel attaches, says hello, sends a frame): see the file's comment.
+  private sockets: SocketAttach | null = null;
+  private mentions: EndMentions | null = null;
+  private turnsMade: SessionTurns | null = null;
   private voiceInput: VoiceInput | null = null;
   /** Livekit media mode: the renderer that speaks this session's turns (docs/renderer-protocol.md). */
   rendererLink: RendererLink | null = null;
-  private readonly rateLimits: SessionRateLimits;
-  private readonly frames = new TokenBucket(FRAME_LIMIT);
-  private readonly backpressure: SocketBackpressure;
+  private rateLimitsMade: SessionRateLimits | null = null;
+  private frames: TokenBucket | null = null;
+  private backpressureMade: SocketBackpressure | null = null;
 
   constructor(
     readonly id: string,
@@ -54,16 +57,35 @@ export class LiveSession {
     public language: LanguageCode,
     private readonly tokenHash: string,
     private readonly services: SessionServices,
-  ) {
-    this.mentions = new EndMentions(services.timeouts.endMentionMs);
-    this.rateLimits = new SessionRateLimits(robot.rateLimits);
-    this.backpressure = new SocketBackpressure({
+  ) {}
+
+  /** Per-visitor token buckets; a bucket starts full, so making it at the first frame allows what admission's would. */
+  private get rateLimits(): SessionRateLimits {
+    this.rateLimitsMade ??= new SessionRateLimits(this.robot.rateLimits);
+    return this.rateLimitsMade;
+  }
+
+  private get backpressure(): SocketBackpressure {
+    const { timeouts } = this.services;
+    this.backpressureMade ??= new SocketBackpressure({
       socket: () => this.socket,
-      highWaterBytes: services.timeouts.sendHighWaterBytes,
+      highWaterBytes: timeouts.sendHighWaterBytes,
+      // The client just stopped reading: its SLOW_READER deadline is now earlier than any the registry holds.
+      onOver: () => this.services.onDeadlineEarlier?.(this),
     });
-    this.sockets = new SocketAttach({
-      helloMs: services.timeouts.helloMs,
-      tokenHash,
+    return this.backpressureMade;
+  }
+
+  private get turns(): SessionTurns {
+    this.turnsMade ??= this.speakingTurns();
+    return this.turnsMade;
+  }
+
+  /** The hello handshake and frame routing of the channel sockets. */
+  private socketAttach(): SocketAttach {
+    return new SocketAttach({
+      helloMs: this.services.timeouts.helloMs,
+      tokenHash: this.tokenHash,
       isEnded: () => this.ended,
       isCurrent: (socket) => this.socket === socket,
       onHello: (socket) => this.handleHello(socket),
@@ -78,7 +100,6 @@ export class LiveSession {
       },
       onSocketError: (error) => this.services.log.debug({ err: error, sessionId: this.id }, 'channel error'),
     });
-    this.turns = this.speakingTurns();
   }
 
   /** The session's turns, speaking through this session's socket (or its renderer, in livekit mode). */
@@ -147,7 +168,17 @@ export class LiveSession {
    * Returns false when too many sockets are already waiting.
    */
   attach(socket: WebSocket): boolean {
+    this.sockets ??= this.socketAttach();
     return this.sockets.attach(socket);
+  }
+
+  /**
+   * When the registry's sweep must look at this session next: its first possible expiry, and with a channel open
+   * its next end mention. Activity only moves it later; a hello may bring it earlier (the registry is told).
+   */
+  get nextCheckAt(): number {
+    const expiry = expiryCheckAt(this, this.services.timeouts);
+    return this.socket && this.mentions ? Math.min(expiry, this.mentions.nextAt(this)) : expiry;
   }
 
   /** A socket said a valid hello: it replaces the session's socket, if any, and is welcomed. */
@@ -157,6 +188,8 @@ export class LiveSession {
     this.socket = socket;
     this.everConnected = true;
     this.lastSeen = Date.now();
+    this.mentions ??= new EndMentions(this.services.timeouts.endMentionMs);
+    this.services.onDeadlineEarlier?.(this);
     if (previous) {
       this.interrupt();
       previous.close(CLOSE_CODES.unauthorized, 'replaced by a newer channel');
@@ -188,6 +221,7 @@ export class LiveSession {
     const receivedAt = performance.now();
     this.lastSeen = Date.now();
     if (isBinary) return this.voice.audio(frameBytes(data));
+    this.frames ??= new TokenBucket(FRAME_LIMIT);
     if (!this.frames.take()) {
       this.services.log.warn({ sessionId: this.id }, 'channel flooded; ending the session');
       this.sendError('RATE_LIMITED');
@@ -259,17 +293,17 @@ export class LiveSession {
 
   /** The chatId of the driven turn still waiting for more pieces, if any. */
   get openDrivenChatId(): string | null {
-    return this.turns.openDrivenChatId;
+    return this.turnsMade?.openDrivenChatId ?? null;
   }
 
   /** Ends the running turn at once with `turnEnd {interrupted}`. */
   interrupt(): void {
-    this.turns.interrupt();
+    this.turnsMade?.interrupt();
   }
 
   /** Sends `sessionEndMention` once per deadline when the idle timeout or the maximum duration is near. */
   mentionEnd(now: number): void {
-    if (!this.socket) return;
+    if (!this.socket || !this.mentions) return;
     for (const mention of this.mentions.due(this, now)) this.send({ type: 'sessionEndMention', ...mention });
   }
 

@@ -1,13 +1,15 @@
 /**
- * Live sessions of this process by id, so admin routes can reach a session's channel. It runs the timers
- * (a sweep every second) and keeps the store's leases of its sessions fresh (one batched write per
- * renewal interval, not one per ping).
+ * Live sessions of this process by id, so admin routes can reach a session's channel. It runs the timers (a sweep
+ * every second over the sessions whose next deadline has come, kept in a DeadlineQueue) and keeps the store's
+ * leases of its sessions fresh (one batched write per renewal interval, not one per ping).
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { randomSecret } from '../security/secrets.js';
 import type { Store } from '../store/store.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import type { EndCause } from './end-cause.js';
 import type { LiveSession } from './live-session.js';
+import type { SessionServices } from './session-services.js';
 import { expiredCause, type SessionTimeouts } from './session-timeouts.js';
 
 /** Lease renewals are written this many sessions at a time. */
@@ -15,6 +17,8 @@ const RENEWAL_BATCH = 1000;
 
 export class SessionRegistry {
   private readonly sessions = new Map<string, LiveSession>();
+  /** When each session must be looked at next (its first possible expiry or end mention). */
+  private readonly deadlines = new DeadlineQueue<LiveSession>();
   private readonly sweeper: NodeJS.Timeout;
   private readonly renewer: NodeJS.Timeout;
   private renewing: Promise<void> | null = null;
@@ -44,6 +48,17 @@ export class SessionRegistry {
 
   add(session: LiveSession): void {
     this.sessions.set(session.id, session);
+    this.reschedule(session);
+  }
+
+  /** What a session tells its registry (SessionServices): that it ended, that its channel opened. */
+  sessionHooks(): Pick<SessionServices, 'onEnded' | 'onDeadlineEarlier'> {
+    return { onEnded: (session) => this.remove(session), onDeadlineEarlier: (session) => this.reschedule(session) };
+  }
+
+  /** The session's next deadline may have come earlier (its channel opened): the sweep looks at it then. */
+  reschedule(session: LiveSession): void {
+    if (this.sessions.get(session.id) === session) this.deadlines.schedule(session, session.nextCheckAt);
   }
 
   get(id: string): LiveSession | undefined {
@@ -61,16 +76,28 @@ export class SessionRegistry {
   }
 
   remove(session: LiveSession): void {
-    if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
+    if (this.sessions.get(session.id) !== session) return;
+    this.sessions.delete(session.id);
+    this.deadlines.delete(session);
   }
 
-  /** Ends sessions whose channel never opened, whose pings stopped, that idled or ran too long; announces near ends. */
-  sweep(now = Date.now()): void {
-    for (const session of [...this.sessions.values()]) {
+  /**
+   * Ends sessions whose channel never opened, whose pings stopped, that idled or ran too long; announces near ends.
+   * Looks only at the sessions whose deadline has come: activity since only moved a deadline later, so one that
+   * is not over yet is scheduled again at its new deadline. Returns how many sessions it looked at.
+   */
+  sweep(now = Date.now()): number {
+    const due = this.deadlines.takeDue(now);
+    for (const session of due) {
       const cause = expiredCause(session, this.timeouts, now);
       if (cause) session.end(cause);
-      else session.mentionEnd(now);
+      else {
+        session.mentionEnd(now);
+        // Never at or before now: a deadline that did not fire (a mention with the channel away) waits a sweep.
+        this.deadlines.schedule(session, Math.max(session.nextCheckAt, now + 1));
+      }
     }
+    return due.length;
   }
 
   /**

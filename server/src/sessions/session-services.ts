@@ -14,6 +14,11 @@ export interface SessionServices {
   log: FastifyBaseLogger;
   timeouts: SessionTimeouts;
   onEnded(session: LiveSession): void;
+  /**
+   * The session's next deadline may have come earlier (a channel said hello, so its timers change; the client
+   * stopped reading): the registry looks at it anew.
+   */
+  onDeadlineEarlier?(session: LiveSession): void;
   onFirstAudio?(sessionId: string, ms: number): void;
   /** A channel text message went out or came in (metrics). */
   onChannelMessage?(direction: 'in' | 'out'): void;

@@ -67,6 +67,21 @@ export function expiredCause(session: SessionClock, timeouts: SessionTimeouts, n
   return null;
 }
 
+/**
+ * The first time `expiredCause` could answer a cause for the session as it is now. Activity only moves it later
+ * (lastSeen and lastActivity only grow); a first hello changes the rule, so the session is looked at again then.
+ */
+export function expiryCheckAt(session: SessionClock, timeouts: SessionTimeouts): number {
+  const { robot } = session;
+  // expiredCause's first two tests are strict (>): one ms past the limit.
+  if (!session.wasConnected) return session.createdAt + timeouts.channelOpenMs + 1;
+  let at = session.lastSeen + timeouts.leaseTtlMs + 1;
+  if (session.unreadSince !== null) at = Math.min(at, session.unreadSince + timeouts.slowReaderMs);
+  if (robot.maxSessionSeconds > 0) at = Math.min(at, session.createdAt + robot.maxSessionSeconds * 1000);
+  if (robot.idleTimeoutSeconds > 0) at = Math.min(at, session.lastActivity + robot.idleTimeoutSeconds * 1000);
+  return at;
+}
+
 export interface EndMention {
   reason: 'MAX_DURATION' | 'IDLE_TIMEOUT';
   /** Seconds left. */
@@ -103,8 +118,23 @@ export class EndMentions {
     return due;
   }
 
+  /** When the next mention not made yet comes due (Infinity: none left). Activity only moves it later. */
+  nextAt(session: SessionClock): number {
+    const { idleTimeoutSeconds, maxSessionSeconds } = session.robot;
+    let at = Number.POSITIVE_INFINITY;
+    if (maxSessionSeconds > 0 && !this.mentionedMaxDuration) at = this.dueAt(session.createdAt, maxSessionSeconds * 1000);
+    if (idleTimeoutSeconds > 0 && this.mentionedIdleFor !== session.lastActivity) {
+      at = Math.min(at, this.dueAt(session.lastActivity, idleTimeoutSeconds * 1000));
+    }
+    return at;
+  }
+
   private restIfNear(since: number, total: number, now: number): number | null {
-    const rest = since + total - now;
-    return rest <= Math.min(this.endMentionMs, total / 2) ? Math.max(0, Math.ceil(rest / 1000)) : null;
+    return now >= this.dueAt(since, total) ? Math.max(0, Math.ceil((since + total - now) / 1000)) : null;
+  }
+
+  /** The mention comes this long before the deadline `since + total`: `endMentionMs`, or half-way for short ones. */
+  private dueAt(since: number, total: number): number {
+    return since + total - Math.min(this.endMentionMs, total / 2);
   }
 }
