@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../server/dist/index.js';
+import { startBenchServer } from './lib/in-process-server.mjs';
 import { percentile } from './lib/stats.mjs';
 import { mintOnceCode } from './lib/admin-api.mjs';
 import { BENCH_ADMIN_KEY } from './lib/dhkit-process.mjs';
@@ -23,7 +23,7 @@ const SPEECH =
   'Ask me anything you like, and I will do my best to answer clearly and quickly.';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-avatar-'));
-const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: BENCH_ADMIN_KEY, demo: true, logLevel: 'error' });
+const server = await startBenchServer({ port: 0, host: '127.0.0.1', dataDir, adminKey: BENCH_ADMIN_KEY, demo: true, logLevel: 'error' });
 // The page lives on its own loopback origin, as a customer's site would.
 const site = createServer((request, response) => {
   const [, w, h] = /\/(\d+)x(\d+)/.exec(request.url ?? '') ?? [undefined, 360, 540];

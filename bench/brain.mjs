@@ -12,7 +12,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../server/dist/index.js';
+import { startBenchServer } from './lib/in-process-server.mjs';
 import { summary } from './lib/stats.mjs';
 import { BENCH_ADMIN_KEY } from './lib/dhkit-process.mjs';
 import { serveVisitorSite } from './lib/visitor-site.mjs';
@@ -45,7 +45,7 @@ const llm = createServer(async (request, response) => {
 await new Promise((resolve) => llm.listen(0, '127.0.0.1', resolve));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dhkit-bench-brain-'));
-const server = await startServer({
+const server = await startBenchServer({
   port: 0,
   host: '127.0.0.1',
   dataDir,
