@@ -20,6 +20,8 @@ test('the script-tag example embeds the avatar cross-origin and answers', async 
     await page.goto(siteUrl);
     expect(new URL(siteUrl).origin).not.toBe(new URL(server.url).origin);
     await page.waitForFunction(() => (window as any).dh !== undefined, null, { timeout: 15_000 });
+    // The page is in English and the demo robot starts in Chinese: the example switches it, so the UI is in English.
+    await expect(page.locator('#avatar digital-human [part~="input"] [part="field"]')).toHaveAttribute('placeholder', 'Ask me anything…');
     const chatId = await page.evaluate(
       () =>
         new Promise<string>((resolve) => {

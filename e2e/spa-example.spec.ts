@@ -46,6 +46,8 @@ test('the SPA example shows rich answers under a strict CSP, StrictMode admits o
     await expect.poll(sessions, { timeout: 10_000 }).toBe(before + 1);
 
     const field = page.locator('.avatar digital-human [part~="input"] [part="field"]');
+    // The app is in English and the demo robot starts in Chinese: the hook switches it, so the UI is in English.
+    await expect(field).toHaveAttribute('placeholder', 'Ask me anything…');
     await field.fill('where is the showroom');
     await field.press('Enter');
     const picture = page.locator('.avatar digital-human img[src*="showroom"]').first();

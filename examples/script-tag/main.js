@@ -8,6 +8,8 @@ fetch('/api/dh-session', { method: 'POST' })
   )
   .then((dh) => {
     window.dh = dh;
+    // The demo robot starts in Chinese; this page is in English, so its assistant speaks English too.
+    dh.changeLanguage({ langCode: 'en_US' }).catch(() => {});
     dh.on('semanticRecognized', (e) => {
       if (e.isLast) status.textContent = '';
     });

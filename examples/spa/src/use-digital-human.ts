@@ -17,6 +17,8 @@ export function useDigitalHuman(container: RefObject<HTMLElement | null>, config
     pending.then(
       (created) => {
         created.on('error', (e) => setProblem(e.message));
+        // The demo robot starts in Chinese; this app is in English (<html lang="en">), so its assistant is too.
+        created.changeLanguage({ langCode: 'en_US' }).catch(() => {});
         setDh(created);
       },
       (error: DHKitError) => error.code !== 'CANCELLED' && setProblem(`The assistant is unavailable: ${error.message}`),
