@@ -122,48 +122,29 @@ export class FirstFrameSteps {
     const since = (at) => this.runs.map((run) => at(run) - run.startedAt).filter(Number.isFinite);
     const joins = this.runs.map((run) => run.joinSteps).filter(Boolean);
     const visitorJoinStepMs = {};
-    for (const name of [...JOIN_STEPS.map(([step]) => step), 'clientConnected'])
+    for (const name of [...JOIN_STEPS.map(([step]) => step), 'clientConnected']) {
       visitorJoinStepMs[name] = summary(
         joins.map((join) => join[name]),
         0,
       );
+    }
+    // Milestones since create(), by the name the JSON gives them: `chunkRan` is the chunk's connect().
+    const sinceCreate = {
+      rendererRequested: (run) => run.milestones.rendererRequested,
+      rendererPublished: (run) => run.milestones.rendererPublished,
+      admitted: (run) => run.milestones.admitted,
+      chunkRequested: (run) => run.milestones.chunkRequested,
+      chunkLoaded: (run) => run.milestones.chunkLoaded,
+      chunkRan: (run) => run.milestones.sdkConnecting,
+      livekitSawVisitorJoin: (run) => run.doubleSawVisitorJoin,
+      playing: (run) => run.milestones.playing,
+    };
+    const sinceCreateMs = {};
+    for (const [name, at] of Object.entries(sinceCreate)) sinceCreateMs[name] = summary(since(at), 0);
     return {
       stepMs: steps,
       visitorJoinStepMs,
-      sinceCreateMs: {
-        rendererRequested: summary(
-          since((run) => run.milestones.rendererRequested),
-          0,
-        ),
-        rendererPublished: summary(
-          since((run) => run.milestones.rendererPublished),
-          0,
-        ),
-        admitted: summary(
-          since((run) => run.milestones.admitted),
-          0,
-        ),
-        chunkRequested: summary(
-          since((run) => run.milestones.chunkRequested),
-          0,
-        ),
-        chunkLoaded: summary(
-          since((run) => run.milestones.chunkLoaded),
-          0,
-        ),
-        chunkRan: summary(
-          since((run) => run.milestones.sdkConnecting),
-          0,
-        ),
-        livekitSawVisitorJoin: summary(
-          since((run) => run.doubleSawVisitorJoin),
-          0,
-        ),
-        playing: summary(
-          since((run) => run.milestones.playing),
-          0,
-        ),
-      },
+      sinceCreateMs,
       rendererPages: this.runs.map((run) => run.page ?? 'unknown'),
     };
   }
