@@ -6,8 +6,11 @@
 //   createToFirstFrameMs: create() → the first decoded avatar video frame: admission reserving the renderer
 //     slot (the renderer's warm page is in a spare room already, publishing; BENCH_SPARE_ROOMS=0: it joins the
 //     session's room then; BENCH_WARM=0 for a page per session), the SDK's
-//     LiveKit chunk, joining the room and the first keyframe;
-//   firstFrameSteps: where that time goes, step by step (bench/lib/first-frame-steps.mjs), per step p50/p95;
+//     LiveKit chunk, joining the room and the first keyframe. The visitor is one browser coming back (one context:
+//     its HTTP cache and storage), so the SDK loads the chunk beside admission (BENCH_PRELOAD=0: after it, as on a
+//     first visit);
+//   firstFrameSteps: where that time goes, step by step (bench/lib/first-frame-steps.mjs), per step p50/p95, the
+//     visitor's join step by step too (visitorJoinStepMs, from the test double's log);
 //   utteranceToFirstAudioMs: sendDrivenText() → the first audible sample of the streamed voice (espeak-ng);
 //   captionOffsetMs: caption shown − its clause heard, per clause, with a speech engine whose clauses are
 //     tones (so their onsets are exact); docs/benchmarks.md allows −45…+15 ms.
@@ -30,6 +33,11 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 8);
 const WARM_PAGES = Number(process.env.BENCH_WARM ?? 1);
 /** BENCH_SPARE_ROOMS=0: warm pages wait idle instead of joining a spare room ahead (the A of an A/B). */
 const SPARE_ROOMS = process.env.BENCH_SPARE_ROOMS !== '0';
+/**
+ * BENCH_PRELOAD=0: every visitor page forgets that the robot was streamed before, so the SDK loads its LiveKit chunk
+ * only once admission answers (the A of an A/B; by default the warm-up visit leaves the mark, as a returning visitor).
+ */
+const PRELOAD = process.env.BENCH_PRELOAD !== '0';
 const WEBRTC_ARGS = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
 /** Between sessions, as between two visitors: the renderer's warm page is ready again by then. */
 const PAUSE_MS = 1500;
@@ -115,6 +123,8 @@ const site = createServer((request, response) => {
 await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
 const siteUrl = `http://127.0.0.1:${site.address().port}`;
 const browser = await launchChromium(WEBRTC_ARGS);
+// One visitor coming back (one browser context: its HTTP cache, its storage), as a kiosk's or a regular's browser.
+const visitorContext = await browser.newContext();
 
 /** In the visitor's page: create(), its first frame, and when each step towards it ended. */
 async function createInPage({ serverUrl, onceCode }) {
@@ -139,6 +149,9 @@ async function createInPage({ serverUrl, onceCode }) {
     startup: dh.streamed?.startup ?? {},
     createdAt: epoch(created),
     firstFrameAt: epoch(started + firstFrame),
+    // The LiveKit chunk's request: asked for, and its last byte in (then it compiles and runs until `connectingAt`).
+    chunkRequestedAt: resource('/sdk/livekit.esm.js') ? epoch(resource('/sdk/livekit.esm.js').startTime) : 0,
+    chunkLoadedAt: resource('/sdk/livekit.esm.js') ? epoch(resource('/sdk/livekit.esm.js').responseEnd) : 0,
   };
   window.__bench = { dh };
   return { firstFrame, steps, sessionId: dh.getJobInfo().sessionId };
@@ -209,10 +222,11 @@ async function answerInPage({ tones, detector }) {
 
 /** One visitor: create(), first frame, one answer; with `tones`, caption offsets per clause. */
 async function visit(server, tones) {
-  const page = await browser.newPage();
+  const page = await visitorContext.newPage();
   try {
     await page.goto(`${siteUrl}/?server=${encodeURIComponent(server.url)}`);
     await page.waitForFunction(() => typeof window.DHKit?.create === 'function');
+    if (!PRELOAD) await page.evaluate(() => localStorage.clear());
     const { onceCode } = await admin(server, 'POST', '/v1/robots/demo/once-codes');
     const created = await page.evaluate(createInPage, { serverUrl: server.url, onceCode });
     return { ...created, ...(await page.evaluate(answerInPage, { tones, detector: ONSETS_WORKLET })) };

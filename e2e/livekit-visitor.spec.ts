@@ -4,7 +4,7 @@ import { admin, until, useLiveKitRig } from './livekit-rig.js';
 /**
  * Media mode `livekit` and the visitor's browser and network: a blocked stream fails create() cleanly and frees the
  * slot, the autoplay policy leaves the picture playing and a tap starts the voice, and the robot's own ICE servers
- * reach the page's peer connections.
+ * reach the page's peer connections; a returning visitor of a streamed robot loads the LiveKit chunk beside admission.
  */
 
 const rig = useLiveKitRig();
@@ -158,5 +158,56 @@ test("the robot's own ICE servers (TURN for strict firewalls) reach the visitor'
     await page.close();
     await admin('PATCH', '/v1/robots/demo', { media: { ...media, iceServers: [] } });
     await until(() => rig.renderer.active.size === 0);
+  }
+});
+
+test('a browser that saw the robot streamed loads the LiveKit chunk beside admission next time; a local robot stops that', async () => {
+  // One returning visitor: one browser context (its storage) for every visit.
+  const context = await rig.browser.newContext();
+  /** One visit: create() until ready; when the chunk's request started and admission's answer ended (page times). */
+  const visit = async () => {
+    const page = await context.newPage();
+    try {
+      await page.goto(`${rig.siteUrl}/`);
+      await page.waitForFunction(() => typeof (window as any).DHKit?.create === 'function');
+      const { onceCode } = (await admin('POST', '/v1/robots/demo/once-codes', {})).json;
+      return await page.evaluate(
+        async ({ serverUrl, onceCode }) => {
+          const dh = await (window as any).DHKit.create({ serverAddress: serverUrl, robotId: 'demo', onceCode, containerId: 'dh' });
+          const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+          const at = (path: string) => entries.find((entry) => new URL(entry.name).pathname === path);
+          const result = {
+            mediaMode: dh.getJobInfo().mediaMode as string,
+            admissionEnded: at('/v1/sessions')?.responseEnd ?? Number.NaN,
+            chunkStarted: at('/sdk/livekit.esm.js')?.startTime ?? null,
+            marked: localStorage.length > 0,
+          };
+          await dh.destroy();
+          return result;
+        },
+        { serverUrl: rig.server.url, onceCode },
+      );
+    } finally {
+      await page.close();
+      await until(() => rig.renderer.active.size === 0);
+    }
+  };
+  const media = (await admin('GET', '/v1/robots/demo')).json.media;
+  try {
+    // First visit: nothing known, the chunk is asked for once admission has said "livekit".
+    const first = await visit();
+    expect(first).toMatchObject({ mediaMode: 'livekit', marked: true });
+    expect(first.chunkStarted).toBeGreaterThan(first.admissionEnded);
+    // Next visit: the chunk is on its way before admission has answered.
+    const again = await visit();
+    expect(again).toMatchObject({ mediaMode: 'livekit', marked: true });
+    expect(again.chunkStarted).toBeLessThan(again.admissionEnded);
+    // The robot goes local: the visit after the one that learns it loads no chunk at all.
+    expect((await admin('PATCH', '/v1/robots/demo', { media: { ...media, mode: 'local' } })).status).toBe(200);
+    expect(await visit()).toMatchObject({ mediaMode: 'local', marked: false });
+    expect(await visit()).toMatchObject({ mediaMode: 'local', chunkStarted: null, marked: false });
+  } finally {
+    await admin('PATCH', '/v1/robots/demo', { media });
+    await context.close();
   }
 });

@@ -26,6 +26,21 @@ const STEPS = [
   ['firstFrameCallback', (m) => m.firstFrame], // the page's next video frame callback
 ];
 
+/**
+ * The visitor's join (`visitorJoin`: the chunk's connect() → connected) step by step, from the test double's log:
+ * each step as the line that ends it (`who` is the visitor's identity), after the one before it.
+ */
+const JOIN_STEPS = [
+  // livekit-client first tries LiveKit's single peer connection path, /rtc/v1 (a publisher connection and its offer
+  // made ready to go with the join); the double refuses it, as a LiveKit server older than that path does.
+  ['v1Refused', (who) => `${who} refused /rtc/v1`],
+  ['signalJoin', (who) => `${who} joins `], // /rtc/validate, then the dual peer connection path /rtc and the join
+  ['subscriberOffer', (who) => `${who} subscriber offer sent`], // the double's offer, its candidates gathered
+  ['clientAnswer', (who) => `${who} subscriber answer received`], // the browser's peer connection and its answer
+  ['ice', (who) => `${who} subscriber ICE connected`], // the browser's connectivity checks
+  ['dtls', (who) => `${who} subscriber connected`], // the DTLS handshake
+];
+
 /** Collects what the renderer and the test double tell, by session and room. */
 export class FirstFrameSteps {
   renderer = new Map();
@@ -37,7 +52,8 @@ export class FirstFrameSteps {
 
   /** For the test double's `log`: keeps the lines of joins, stamped. */
   livekitLine = (line) => {
-    if (/ joins | publishes /.test(line)) this.livekitLog.push({ at: Date.now(), line });
+    if (/ joins | publishes | refused \/rtc\/v1$| subscriber (offer sent|answer received|ICE connected|connected)$/.test(line))
+      this.livekitLog.push({ at: Date.now(), line });
   };
 
   /** One visit's milestones, from what its page measured (`page`: epoch times) and what the others said. */
@@ -57,15 +73,34 @@ export class FirstFrameSteps {
       videoSubscribed: page.startup.videoAt,
       playing: page.startup.playingAt,
       created: page.createdAt,
+      chunkRequested: page.chunkRequestedAt,
+      chunkLoaded: page.chunkLoadedAt,
       firstFrame: page.firstFrameAt,
     };
     this.runs.push({
+      joinSteps: this.joinSteps(room, page.startup),
       startedAt: page.startedAt,
       milestones,
       page: renderer.page,
       doubleSawRendererJoin: joined('dhkit-renderer'),
       doubleSawVisitorJoin: joined('visitor-'),
     });
+  }
+
+  /** The visitor's join in `room`, step by step (ms), from the double's log lines after the chunk's connect(). */
+  joinSteps(room, startup) {
+    const who = this.livekitLog.find(({ line }) => line.startsWith('visitor-') && line.endsWith(` joins ${room}`))?.line.split(' ')[0];
+    if (!who || !startup.connectingAt || !startup.joinedAt) return null;
+    const steps = {};
+    let from = startup.connectingAt;
+    for (const [name, text] of JOIN_STEPS) {
+      const end = this.livekitLog.find(({ at, line }) => at >= from && line.startsWith(text(who)))?.at;
+      if (!end) return null;
+      steps[name] = end - from;
+      from = end;
+    }
+    steps.clientConnected = startup.joinedAt - from; // the client learns it and connect() resolves
+    return steps;
   }
 
   /** Per step: its duration over the runs (p50, p95, …), and each milestone's time since create(). */
@@ -85,30 +120,31 @@ export class FirstFrameSteps {
       previous = milestone;
     }
     const since = (at) => this.runs.map((run) => at(run) - run.startedAt).filter(Number.isFinite);
+    const joins = this.runs.map((run) => run.joinSteps).filter(Boolean);
+    const visitorJoinStepMs = {};
+    for (const name of [...JOIN_STEPS.map(([step]) => step), 'clientConnected']) {
+      visitorJoinStepMs[name] = summary(
+        joins.map((join) => join[name]),
+        0,
+      );
+    }
+    // Milestones since create(), by the name the JSON gives them: `chunkRan` is the chunk's connect().
+    const sinceCreate = {
+      rendererRequested: (run) => run.milestones.rendererRequested,
+      rendererPublished: (run) => run.milestones.rendererPublished,
+      admitted: (run) => run.milestones.admitted,
+      chunkRequested: (run) => run.milestones.chunkRequested,
+      chunkLoaded: (run) => run.milestones.chunkLoaded,
+      chunkRan: (run) => run.milestones.sdkConnecting,
+      livekitSawVisitorJoin: (run) => run.doubleSawVisitorJoin,
+      playing: (run) => run.milestones.playing,
+    };
+    const sinceCreateMs = {};
+    for (const [name, at] of Object.entries(sinceCreate)) sinceCreateMs[name] = summary(since(at), 0);
     return {
       stepMs: steps,
-      sinceCreateMs: {
-        rendererRequested: summary(
-          since((run) => run.milestones.rendererRequested),
-          0,
-        ),
-        rendererPublished: summary(
-          since((run) => run.milestones.rendererPublished),
-          0,
-        ),
-        admitted: summary(
-          since((run) => run.milestones.admitted),
-          0,
-        ),
-        livekitSawVisitorJoin: summary(
-          since((run) => run.doubleSawVisitorJoin),
-          0,
-        ),
-        playing: summary(
-          since((run) => run.milestones.playing),
-          0,
-        ),
-      },
+      visitorJoinStepMs,
+      sinceCreateMs,
       rendererPages: this.runs.map((run) => run.page ?? 'unknown'),
     };
   }

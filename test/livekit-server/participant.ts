@@ -68,6 +68,13 @@ export class Participant {
     this.canPublish = admission.canPublish;
     this.canPublishData = admission.canPublishData;
     this.subscriber = createPeerConnection();
+    // The media connection's milestones, for bench:livekit's first-frame steps.
+    this.subscriber.iceConnectionStateChange.subscribe((state) => {
+      if (state === 'connected') this.log(`${this.identity} subscriber ICE connected`);
+    });
+    this.subscriber.connectionStateChange.subscribe((state) => {
+      if (state === 'connected') this.log(`${this.identity} subscriber connected`); // DTLS done
+    });
     // livekit-client adopts the subscriber side's channels by label; the server creates them.
     this.subscriberChannels.set('_reliable', this.subscriber.createDataChannel('_reliable', { ordered: true }));
     this.subscriberChannels.set('_lossy', this.subscriber.createDataChannel('_lossy', { ordered: false, maxRetransmits: 0 }));
@@ -295,6 +302,7 @@ export class Participant {
       const sid = this.downTracks.get(transceiver.sender);
       if (sid && transceiver.mid) midToTrackId[transceiver.mid] = sid;
     }
+    this.log(`${this.identity} subscriber offer sent`);
     this.send({
       case: 'offer',
       value: new SessionDescription({
@@ -307,6 +315,7 @@ export class Participant {
   }
 
   private async onSubscriberAnswer(answer: SessionDescription): Promise<void> {
+    this.log(`${this.identity} subscriber answer received`);
     if (answer.id && answer.id !== this.subscriberOfferId) return; // an answer to an offer we replaced
     await this.subscriber.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     this.subscriberBusy = false;

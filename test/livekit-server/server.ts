@@ -139,7 +139,11 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
           `text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\nconnection: close\r\n\r\n${message}`,
       );
     };
-    if (url.pathname !== '/rtc') return refuse(404, 'not found');
+    if (url.pathname !== '/rtc') {
+      // livekit-client's single peer connection path (/rtc/v1), which the test double does not speak (see above).
+      if (url.pathname === '/rtc/v1') log(`${unverifiedIdentity(url.searchParams.get('access_token'))} refused /rtc/v1`);
+      return refuse(404, 'not found');
+    }
     let admission: Admission;
     try {
       admission = await admit(verifier, url.searchParams.get('access_token'), now());
@@ -223,4 +227,13 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** Who a token names, unverified: only for the log line of a refused request. */
+function unverifiedIdentity(token: string | null): string {
+  try {
+    return String(JSON.parse(Buffer.from(token?.split('.')[1] ?? '', 'base64url').toString()).sub);
+  } catch {
+    return 'someone';
+  }
 }

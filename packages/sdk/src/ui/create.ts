@@ -1,4 +1,5 @@
 import { LocalCanvasAvatar } from '../avatar/local-canvas-avatar.js';
+import { preloadStreamIfExpected } from '../avatar/stream-preload.js';
 import { createWithView, type CreateOptions, type PendingDigitalHuman } from '../core/create.js';
 import type { JobInfo } from '../core/events.js';
 import type { ViewHooks } from '../core/view-events.js';
@@ -54,5 +55,8 @@ function sessionSettled(human: ViewHooks['human'], signal: AbortSignal): Promise
  * `destroy()` on the returned promise cancels a create() that has not resolved yet (CANCELLED).
  */
 export function create(options: CreateOptions): PendingDigitalHuman {
-  return createWithView(options, elementView(typeof options?.onceCode === 'function'), true, checkBrowserSupport);
+  const pending = createWithView(options, elementView(typeof options?.onceCode === 'function'), true, checkBrowserSupport);
+  // After the admission request has left: a returning visitor of a streamed robot loads the LiveKit chunk meanwhile.
+  pending.then(preloadStreamIfExpected(options), () => {});
+  return pending;
 }
