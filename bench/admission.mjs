@@ -76,6 +76,8 @@ async function run(label, urls, processes, databasePids, databaseUrl) {
   const databaseCpu = databasePids ? await cpuMeter(databasePids) : null;
   const clientCpuAtStart = process.cpuUsage();
   const started = performance.now();
+  // On stderr, for a profiler started by hand (perf, strace) to take the timed phase only.
+  console.error(`bench:admission: ${label} timed phase started`);
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       for (;;) {
