@@ -36,6 +36,7 @@ DECLARE
   v_locked_until BIGINT;
   v_live INTEGER;
   v_bound INTEGER;
+  v_failures BOOLEAN := FALSE;
 BEGIN
   retry_after_ms := 0;
   SELECT (config::jsonb ->> 'concurrency')::INTEGER, xmin::text INTO v_concurrency, v_revision FROM robots WHERE id = p_robot_id;
@@ -43,6 +44,7 @@ BEGIN
   IF p_robot_revision IS NOT NULL AND v_revision <> p_robot_revision THEN outcome := 'ROBOT_CHANGED'; RETURN; END IF;
   IF p_lock_key IS NOT NULL THEN
     SELECT locked_until INTO v_locked_until FROM once_code_failures WHERE lock_key = p_lock_key;
+    v_failures := FOUND;
     IF v_locked_until > p_now THEN
       outcome := 'ONCE_CODE_LOCKED';
       retry_after_ms := v_locked_until - p_now;
@@ -50,24 +52,30 @@ BEGIN
     END IF;
   END IF;
   PERFORM pg_advisory_xact_lock(hashtextextended('dhkit-admission:' || p_robot_id, 0));
-  PERFORM 1 FROM once_codes
-    WHERE code_hash = p_code_hash AND robot_id = p_robot_id AND used_at IS NULL AND expires_at > p_now;
-  IF NOT FOUND THEN outcome := 'ONCE_CODE_INVALID'; RETURN; END IF;
   SELECT b.bound INTO v_bound FROM robot_lease_bounds b WHERE b.robot_id = p_robot_id;
-  IF v_bound IS NULL OR v_bound >= v_concurrency THEN
+  IF v_bound < v_concurrency THEN
+    -- Below the bound the robot is not full, whatever the code: it is checked and spent in one statement.
+    UPDATE once_codes SET used_at = p_now
+      WHERE code_hash = p_code_hash AND robot_id = p_robot_id AND used_at IS NULL AND expires_at > p_now;
+    IF NOT FOUND THEN outcome := 'ONCE_CODE_INVALID'; RETURN; END IF;
+  ELSE
+    PERFORM 1 FROM once_codes
+      WHERE code_hash = p_code_hash AND robot_id = p_robot_id AND used_at IS NULL AND expires_at > p_now;
+    IF NOT FOUND THEN outcome := 'ONCE_CODE_INVALID'; RETURN; END IF;
     -- At the bound (or none yet): count exactly, and start the bound again from the sessions not ended.
     SELECT COUNT(*) FILTER (WHERE lease_expires_at > p_now), COUNT(*) INTO v_live, v_bound
       FROM sessions WHERE robot_id = p_robot_id AND ended_at IS NULL;
     INSERT INTO robot_lease_bounds AS b (robot_id, bound) VALUES (p_robot_id, v_bound)
       ON CONFLICT (robot_id) DO UPDATE SET bound = EXCLUDED.bound;
     IF v_live >= v_concurrency THEN outcome := 'CONCURRENCY_LIMIT'; RETURN; END IF;
+    UPDATE once_codes SET used_at = p_now WHERE code_hash = p_code_hash AND robot_id = p_robot_id AND used_at IS NULL;
+    IF NOT FOUND THEN outcome := 'ONCE_CODE_INVALID'; RETURN; END IF;
   END IF;
-  UPDATE once_codes SET used_at = p_now WHERE code_hash = p_code_hash AND robot_id = p_robot_id AND used_at IS NULL;
-  IF NOT FOUND THEN outcome := 'ONCE_CODE_INVALID'; RETURN; END IF;
   INSERT INTO sessions (id, robot_id, token_hash, language, origin, created_at, lease_expires_at)
     VALUES (p_session_id, p_robot_id, p_token_hash, p_language, p_origin, p_created_at, p_lease_expires_at);
   UPDATE robot_lease_bounds SET bound = bound + 1 WHERE robot_id = p_robot_id;
-  IF p_lock_key IS NOT NULL THEN
+  -- A success clears the client's failures, when it has any (the lockout's read above found its row).
+  IF v_failures THEN
     DELETE FROM once_code_failures WHERE lock_key = p_lock_key AND locked_until <= p_now;
   END IF;
   outcome := 'OK';
@@ -89,6 +97,8 @@ DECLARE
   v_bound INTEGER;
   v_bound_read BOOLEAN;
   v_bound_changed BOOLEAN := FALSE;
+  v_spent BOOLEAN;
+  v_failures BOOLEAN;
 BEGIN
   FOR a IN
     SELECT * FROM jsonb_to_recordset(p_admissions) AS x(
@@ -118,8 +128,10 @@ BEGIN
     END IF;
     IF NOT v_found THEN outcome := 'ROBOT_NOT_FOUND'; RETURN NEXT; CONTINUE; END IF;
     IF a.revision IS NOT NULL AND v_revision <> a.revision THEN outcome := 'ROBOT_CHANGED'; RETURN NEXT; CONTINUE; END IF;
+    v_failures := FALSE;
     IF a.lock_key IS NOT NULL THEN
       SELECT f.locked_until INTO v_locked_until FROM once_code_failures f WHERE f.lock_key = a.lock_key;
+      v_failures := FOUND;
       IF v_locked_until > a.now THEN
         outcome := 'ONCE_CODE_LOCKED';
         retry_after_ms := v_locked_until - a.now;
@@ -131,36 +143,44 @@ BEGIN
       PERFORM pg_advisory_xact_lock(hashtextextended('dhkit-admission:' || a.robot_id, 0));
       v_locked := TRUE;
     END IF;
-    PERFORM 1 FROM once_codes c
-      WHERE c.code_hash = a.code_hash AND c.robot_id = a.robot_id AND c.used_at IS NULL AND c.expires_at > a.now;
-    IF FOUND THEN
-      IF NOT v_bound_read THEN
-        SELECT b.bound INTO v_bound FROM robot_lease_bounds b WHERE b.robot_id = a.robot_id;
-        v_bound_read := TRUE;
-        -- Below the concurrency, the bound stands for the live count (an upper bound, whatever the clock).
-        IF v_bound < v_concurrency THEN v_live := v_bound; END IF;
-      END IF;
-      IF v_live IS NULL OR v_live >= v_concurrency OR a.now < v_live_at THEN
+    IF NOT v_bound_read THEN
+      SELECT b.bound INTO v_bound FROM robot_lease_bounds b WHERE b.robot_id = a.robot_id;
+      v_bound_read := TRUE;
+      -- Below the concurrency, the bound stands for the live count (an upper bound, whatever the clock).
+      IF v_bound < v_concurrency THEN v_live := v_bound; END IF;
+    END IF;
+    IF v_live < v_concurrency AND (v_live_at IS NULL OR a.now >= v_live_at) THEN
+      -- Not full, whatever the code: it is checked and spent in one statement.
+      UPDATE once_codes c SET used_at = a.now
+        WHERE c.code_hash = a.code_hash AND c.robot_id = a.robot_id AND c.used_at IS NULL AND c.expires_at > a.now;
+      v_spent := FOUND;
+    ELSE
+      v_spent := FALSE;
+      PERFORM 1 FROM once_codes c
+        WHERE c.code_hash = a.code_hash AND c.robot_id = a.robot_id AND c.used_at IS NULL AND c.expires_at > a.now;
+      IF FOUND THEN
         SELECT COUNT(*) FILTER (WHERE s.lease_expires_at > a.now), COUNT(*) INTO v_live, v_bound
           FROM sessions s WHERE s.robot_id = a.robot_id AND s.ended_at IS NULL;
         v_live_at := a.now;
         v_bound_changed := TRUE;
+        IF v_live >= v_concurrency THEN outcome := 'CONCURRENCY_LIMIT'; RETURN NEXT; CONTINUE; END IF;
+        UPDATE once_codes c SET used_at = a.now WHERE c.code_hash = a.code_hash AND c.robot_id = a.robot_id AND c.used_at IS NULL;
+        v_spent := FOUND;
       END IF;
-      IF v_live >= v_concurrency THEN outcome := 'CONCURRENCY_LIMIT'; RETURN NEXT; CONTINUE; END IF;
-      UPDATE once_codes c SET used_at = a.now WHERE c.code_hash = a.code_hash AND c.robot_id = a.robot_id AND c.used_at IS NULL;
-      IF FOUND THEN
-        INSERT INTO sessions (id, robot_id, token_hash, language, origin, created_at, lease_expires_at)
-          VALUES (a.session_id, a.robot_id, a.token_hash, a.language, a.origin, a.created_at, a.lease_expires_at);
-        v_live := v_live + 1;
-        v_bound := v_bound + 1;
-        v_bound_changed := TRUE;
-        IF a.lock_key IS NOT NULL THEN
-          DELETE FROM once_code_failures f WHERE f.lock_key = a.lock_key AND f.locked_until <= a.now;
-        END IF;
-        outcome := 'OK';
-        RETURN NEXT;
-        CONTINUE;
+    END IF;
+    IF v_spent THEN
+      INSERT INTO sessions (id, robot_id, token_hash, language, origin, created_at, lease_expires_at)
+        VALUES (a.session_id, a.robot_id, a.token_hash, a.language, a.origin, a.created_at, a.lease_expires_at);
+      v_live := v_live + 1;
+      v_bound := v_bound + 1;
+      v_bound_changed := TRUE;
+      -- A success clears the client's failures, when it has any (the lockout's read above found its row).
+      IF v_failures THEN
+        DELETE FROM once_code_failures f WHERE f.lock_key = a.lock_key AND f.locked_until <= a.now;
       END IF;
+      outcome := 'OK';
+      RETURN NEXT;
+      CONTINUE;
     END IF;
     outcome := 'ONCE_CODE_INVALID';
     RETURN NEXT;
