@@ -162,7 +162,8 @@ async function databaseStatistics(databaseUrl, reset) {
          FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12`,
     );
     const functions = await client.query(
-      'SELECT funcname AS name, calls, round(total_time::numeric, 1) AS "totalMs", round(self_time::numeric, 1) AS "selfMs" FROM pg_stat_user_functions ORDER BY total_time DESC',
+      `SELECT funcname AS name, calls, round(total_time::numeric, 1) AS "totalMs", round(self_time::numeric, 1) AS "selfMs"
+         FROM pg_stat_user_functions ORDER BY total_time DESC`,
     );
     const tables = await client.query(
       `SELECT relname AS name, n_tup_ins AS inserted, n_tup_upd AS updated, n_tup_hot_upd AS "hotUpdated", n_tup_del AS deleted,

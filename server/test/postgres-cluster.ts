@@ -112,7 +112,8 @@ function onEndingSignal(signal: NodeJS.Signals): void {
 function serverOptions(port: number, dir?: string): string {
   const socketDir = dir ? ` -k ${dir}` : '';
   const extra = process.env.DHKIT_TEST_PG_SETTINGS?.trim();
-  const settings = `listen_addresses=127.0.0.1 fsync=off synchronous_commit=off full_page_writes=off max_connections=200${extra ? ` ${extra}` : ''}`;
+  const base = 'listen_addresses=127.0.0.1 fsync=off synchronous_commit=off full_page_writes=off max_connections=200';
+  const settings = extra ? `${base} ${extra}` : base;
   return `-p ${port}${socketDir} ${settings
     .split(' ')
     .map((setting) => `-c ${setting}`)
