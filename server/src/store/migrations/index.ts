@@ -7,7 +7,7 @@
 import { ADMIT_FAILURE_FUNCTION_MIGRATION } from './postgres-admit-failure-function.js';
 import { ADMIT_FUNCTION_MIGRATION } from './postgres-admit-function.js';
 import { ADMIT_MANY_FUNCTION_MIGRATION } from './postgres-admit-many-function.js';
-import { LEASE_BOUND_MIGRATION } from './postgres-lease-bound-migration.js';
+import { LEASE_BOUND_FUNCTIONS, LEASE_BOUND_TABLE } from './postgres-lease-bound-migration.js';
 
 export interface Migration {
   version: number;
@@ -216,8 +216,8 @@ const SOURCES: readonly MigrationSource[] = [
     version: 12,
     name: 'live leases bounded without counting',
     // robot_lease_bounds and both admission functions through it (migrations/postgres-lease-bound-migration.ts).
-    // SQLite counts in process, once per batch: nothing to create.
-    sql: (d) => d.postgresOnly(LEASE_BOUND_MIGRATION),
+    // SQLite counts in process, once per batch: it gets the table only, so both stores keep one schema.
+    sql: (d) => LEASE_BOUND_TABLE + d.postgresOnly(LEASE_BOUND_FUNCTIONS),
   },
 ];
 

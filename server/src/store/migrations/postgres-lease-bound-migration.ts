@@ -19,12 +19,19 @@
  * The two functions keep their names and signatures (CREATE OR REPLACE): every process, of this version or the
  * previous one, then admits through the bound, and none admits past it unseen.
  */
-export const LEASE_BOUND_MIGRATION = `
+/**
+ * The table, in both stores (one schema for both, checked by store-schema.test.ts); SQLite never writes it: it
+ * counts in process, once per batch, under its write lock.
+ */
+export const LEASE_BOUND_TABLE = `
 CREATE TABLE robot_lease_bounds (
   robot_id TEXT PRIMARY KEY REFERENCES robots(id) ON DELETE CASCADE,
   bound INTEGER NOT NULL
 );
+`;
 
+/** The admission functions through the bound (PostgreSQL only). */
+export const LEASE_BOUND_FUNCTIONS = `
 CREATE OR REPLACE FUNCTION dhkit_admit(
   p_robot_id TEXT, p_robot_revision TEXT, p_lock_key TEXT, p_code_hash TEXT, p_now BIGINT,
   p_session_id TEXT, p_token_hash TEXT, p_language TEXT, p_origin TEXT, p_created_at BIGINT, p_lease_expires_at BIGINT,
