@@ -63,17 +63,21 @@ async function prepare(urls, robots) {
 /**
  * `processes`: the servers' pids; `databasePids`: an async function listing the database's processes, if any.
  */
-async function run(label, urls, processes, databasePids) {
+async function run(label, urls, processes, databasePids, databaseUrl) {
+  const statistics = databaseUrl && process.env.BENCH_PG_STATS === '1';
   const robots = Math.ceil(ADMISSIONS / CONCURRENCY);
   const codes = await prepare(urls, robots);
   const latencies = new Float64Array(codes.length);
   const statuses = {};
   let next = 0;
+  if (statistics) await databaseStatistics(databaseUrl, true);
   const loadAtStart = loadAverage();
   const serverCpu = await cpuMeter(processes);
   const databaseCpu = databasePids ? await cpuMeter(databasePids) : null;
   const clientCpuAtStart = process.cpuUsage();
   const started = performance.now();
+  // On stderr, for a profiler started by hand (perf, strace) to take the timed phase only.
+  console.error(`bench:admission: ${label} timed phase started`);
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       for (;;) {
@@ -89,6 +93,7 @@ async function run(label, urls, processes, databasePids) {
   const seconds = (performance.now() - started) / 1000;
   const clientCpu = process.cpuUsage(clientCpuAtStart);
   const admitted = statuses[201] ?? 0;
+  const database = statistics ? await databaseStatistics(databaseUrl, false) : undefined;
   const perAdmission = (us) => (us === null ? undefined : Math.round(us / Math.max(1, admitted)));
   const cpuUsPerAdmission = {
     server: perAdmission(await serverCpu.stop()),
@@ -120,6 +125,7 @@ async function run(label, urls, processes, databasePids) {
     // PostgreSQL's processes together (its backends, WAL writer, …), this client.
     cpuUsPerAdmission,
     loadAverage: { start: loadAtStart, end: loadAverage() },
+    ...(database ? { database } : {}),
   };
 }
 
@@ -135,6 +141,38 @@ function databaseProcesses(databaseUrl) {
       await client.end();
     }
   };
+}
+
+/**
+ * BENCH_PG_STATS=1 (with DHKIT_TEST_PG_SETTINGS="shared_preload_libraries=pg_stat_statements track_functions=all"):
+ * where the database's time went over the timed phase, per statement and per function (totals in ms).
+ */
+async function databaseStatistics(databaseUrl, reset) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    if (reset) {
+      await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await client.query('SELECT pg_stat_statements_reset(), pg_stat_reset()');
+      return null;
+    }
+    const statements = await client.query(
+      `SELECT calls, rows, round(total_exec_time::numeric, 1) AS "totalMs", round(total_plan_time::numeric, 1) AS "planMs",
+              shared_blks_hit AS "blocksHit", wal_records AS "walRecords", left(regexp_replace(query, '\\s+', ' ', 'g'), 120) AS query
+         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12`,
+    );
+    const functions = await client.query(
+      `SELECT funcname AS name, calls, round(total_time::numeric, 1) AS "totalMs", round(self_time::numeric, 1) AS "selfMs"
+         FROM pg_stat_user_functions ORDER BY total_time DESC`,
+    );
+    const tables = await client.query(
+      `SELECT relname AS name, n_tup_ins AS inserted, n_tup_upd AS updated, n_tup_hot_upd AS "hotUpdated", n_tup_del AS deleted,
+              seq_scan AS "seqScans", idx_scan AS "indexScans" FROM pg_stat_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0`,
+    );
+    return { statements: statements.rows, functions: functions.rows, tables: tables.rows };
+  } finally {
+    await client.end();
+  }
 }
 
 /** The PostgreSQL harness is TypeScript (shared with the tests); transpile it next to this file to import it. */
@@ -180,6 +218,7 @@ if (process.env.BENCH_SKIP_POSTGRES !== '1') {
           urls,
           servers.map((s) => s.child.pid),
           databaseProcesses(databaseUrl),
+          databaseUrl,
         ),
       );
     } finally {

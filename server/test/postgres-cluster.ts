@@ -104,10 +104,16 @@ function onEndingSignal(signal: NodeJS.Signals): void {
   if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
 
-/** fsync off: a test cluster never needs to survive a power cut; max_connections covers several pools. */
+/**
+ * fsync off: a test cluster never needs to survive a power cut; max_connections covers several pools.
+ * DHKIT_TEST_PG_SETTINGS adds settings (space-separated `name=value`), e.g. to profile a benchmark's database:
+ * `shared_preload_libraries=pg_stat_statements track_functions=all`.
+ */
 function serverOptions(port: number, dir?: string): string {
   const socketDir = dir ? ` -k ${dir}` : '';
-  const settings = 'listen_addresses=127.0.0.1 fsync=off synchronous_commit=off full_page_writes=off max_connections=200';
+  const extra = process.env.DHKIT_TEST_PG_SETTINGS?.trim();
+  const base = 'listen_addresses=127.0.0.1 fsync=off synchronous_commit=off full_page_writes=off max_connections=200';
+  const settings = extra ? `${base} ${extra}` : base;
   return `-p ${port}${socketDir} ${settings
     .split(' ')
     .map((setting) => `-c ${setting}`)

@@ -203,7 +203,10 @@ export class PostgresStore extends SqlStore implements Store {
           WHERE id = $2 AND robot_id = $3 AND (ended_at IS NULL OR end_reason = 'LEASE_EXPIRED')`,
         [leaseExpiresAt, id, robotId],
       );
-      return taken.rowCount === 1;
+      if (taken.rowCount !== 1) return false;
+      // A lease taken back is a session not ended again: the robot's bound of those (migration 12) must cover it.
+      await client.query('UPDATE robot_lease_bounds SET bound = bound + 1 WHERE robot_id = $1', [robotId]);
+      return true;
     });
   }
 

@@ -7,6 +7,7 @@
 import { ADMIT_FAILURE_FUNCTION_MIGRATION } from './postgres-admit-failure-function.js';
 import { ADMIT_FUNCTION_MIGRATION } from './postgres-admit-function.js';
 import { ADMIT_MANY_FUNCTION_MIGRATION } from './postgres-admit-many-function.js';
+import { LEASE_BOUND_FUNCTIONS, LEASE_BOUND_TABLE } from './postgres-lease-bound-migration.js';
 
 export interface Migration {
   version: number;
@@ -210,6 +211,13 @@ const SOURCES: readonly MigrationSource[] = [
     name: 'admissions of one event-loop turn in one statement',
     // dhkit_admit_many (migrations/postgres-admit-many-function.ts); SQLite groups its admissions in process.
     sql: (d) => d.postgresOnly(ADMIT_MANY_FUNCTION_MIGRATION),
+  },
+  {
+    version: 12,
+    name: 'live leases bounded without counting',
+    // robot_lease_bounds and both admission functions through it (migrations/postgres-lease-bound-migration.ts).
+    // SQLite counts in process, once per batch: it gets the table only, so both stores keep one schema.
+    sql: (d) => LEASE_BOUND_TABLE + d.postgresOnly(LEASE_BOUND_FUNCTIONS),
   },
 ];
 
