@@ -15,6 +15,7 @@ import { emit, type MediaOpenEventDetail, type ViewErrorEventDetail } from '../i
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import type DhMediaViewer from '../media-viewer/media-viewer.component.js';
 import type DhStatus from '../status/status.component.js';
+import { QUESTION_ERRORS } from '../status/toasts.js';
 import styles from './digital-human.styles.js';
 import { AnswerCaptions } from './answer-captions.js';
 import { BusyCountdown } from './busy-countdown.js';
@@ -124,6 +125,11 @@ export default class DigitalHumanElement extends DhElement implements DigitalHum
     this.listening = false;
     this.answering = false;
     this.canStartAgain = false;
+    // A question the SDK took makes the refusals of earlier ones stale ("type a question first" under an answer).
+    // The view bridge cancels a refused question while the event is dispatched, so this looks once it is over.
+    this.addEventListener('dh-question', (event) =>
+      queueMicrotask(() => event.defaultPrevented || this.status?.dismissCodes(QUESTION_ERRORS)),
+    );
   }
 
   /** How open the avatar's mouth is right now, 0..1 (follows the audio actually playing). */

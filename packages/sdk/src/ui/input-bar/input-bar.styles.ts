@@ -3,6 +3,8 @@ import { css } from 'lit';
 export default css`
   :host {
     display: block;
+    /* The bar's own width decides how roomy its buttons are (a phone's widget is narrower than its screen). */
+    container-type: inline-size;
   }
 
   [part='base'] {
@@ -33,6 +35,23 @@ export default css`
     background: transparent;
     border: 0;
     border-radius: calc(var(--_radius) - 4px);
+  }
+
+  /* On a narrow bar the buttons give the field room, and a placeholder that still does not fit ends in an ellipsis. */
+  @container (max-width: 360px) {
+    [part='base'] {
+      gap: 4px;
+    }
+    [part='field'] {
+      padding-inline: 6px;
+    }
+    button {
+      padding-inline: calc(10px * var(--dh-scale, 1));
+    }
+  }
+
+  [part='field'] {
+    text-overflow: ellipsis;
   }
 
   [part='field']::placeholder {

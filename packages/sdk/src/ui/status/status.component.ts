@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { isWeakError, languageTag, t, visitorErrorText } from '../../i18n/i18n.js';
 import { baseStyles, themeStyles } from '../internal/theme.styles.js';
 import styles from './status.styles.js';
-import { addToast, shouldShowError, TOAST_MS, type Toast } from './toasts.js';
+import { addToast, shouldShowError, TOAST_MS, withoutCodes, type Toast } from './toasts.js';
 
 /**
  * The status line (connecting, ended) and error toasts that tell the visitor, in their language, what
@@ -72,6 +72,13 @@ export default class DhStatus extends DhElement {
   dismiss(id: number): void {
     this.clearTimer(id);
     this.toasts = this.toasts.filter((toast) => toast.id !== id);
+  }
+
+  /** Closes the toasts of these codes (a question accepted makes the refusals of earlier ones stale). */
+  dismissCodes(codes: readonly string[]): void {
+    const kept = withoutCodes(this.toasts, codes);
+    for (const toast of this.toasts) if (!kept.includes(toast)) this.clearTimer(toast.id);
+    this.toasts = kept;
   }
 
   /** Closes every toast. */

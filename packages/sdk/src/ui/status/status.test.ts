@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addToast, shouldShowError } from './toasts.js';
+import { addToast, QUESTION_ERRORS, shouldShowError, withoutCodes } from './toasts.js';
 
 describe('status toasts', () => {
   it('shows every error, weak ones only with enableWeakErrorInfo', () => {
@@ -19,5 +19,14 @@ describe('status toasts', () => {
     list = addToast(list, { id: 4, code: 'C', weak: false });
     list = addToast(list, { id: 5, code: 'D', weak: false });
     expect(list.map((toast) => toast.code)).toEqual(['A', 'C', 'D']);
+  });
+
+  it('drops the refusals of earlier questions and keeps the rest', () => {
+    const list = [
+      { id: 1, code: 'QUESTION_EMPTY', weak: false },
+      { id: 2, code: 'NETWORK_ERROR', weak: false },
+      { id: 3, code: 'QUESTION_TOO_LONG', weak: false },
+    ];
+    expect(withoutCodes(list, QUESTION_ERRORS).map((toast) => toast.code)).toEqual(['NETWORK_ERROR']);
   });
 });

@@ -26,3 +26,11 @@ export function addToast(list: readonly Toast[], toast: Toast, max = MAX_TOASTS)
   next.push(toast);
   return next.slice(-max);
 }
+
+/** Errors about the visitor's question itself: the next question the SDK accepts makes them stale. */
+export const QUESTION_ERRORS: readonly string[] = ['QUESTION_EMPTY', 'QUESTION_TOO_LONG'];
+
+/** The toasts left when those of `codes` are closed. */
+export function withoutCodes(list: readonly Toast[], codes: readonly string[]): Toast[] {
+  return list.filter((toast) => !codes.includes(toast.code));
+}
