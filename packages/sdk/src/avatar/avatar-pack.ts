@@ -62,6 +62,14 @@ export interface PackPose {
   layers: Record<string, string>;
 }
 
+export interface PackFirstFrame {
+  /** The idle pose's layers flattened (transparent around them), stretched to `box` like a layer. */
+  src: string;
+  box: Box;
+  /** The backdrop and its dark variant as pictures, drawn "cover" like the pack's own. */
+  background: { src: string; dark: string | null } | null;
+}
+
 export interface AvatarPack {
   id: string;
   name: string;
@@ -72,6 +80,11 @@ export interface AvatarPack {
   fit: { mode: 'contain' | 'cover'; align: 'bottom' | 'center' };
   /** `dark`: the variant drawn in dark mode, if the pack has one. */
   background: { src: string; video: boolean; dark: string | null } | null;
+  /**
+   * The idle pose pre-composited into raster pictures (they decode off the main thread, where every SVG layer is a
+   * document to parse and rasterise), drawn as the first frame until the layers are in; null: the layers from the start.
+   */
+  firstFrame: PackFirstFrame | null;
   pivots: { head: [number, number]; body: [number, number] };
   layers: PackLayer[];
   motion: {
@@ -123,16 +136,35 @@ export function firstFrameFiles(pack: AvatarPack, pose: keyof AvatarPack['poses'
   const background = pack.background;
   if (background && backdrop === undefined) [background.src, background.dark].forEach((f) => f && files.add(f));
   else if (background && backdrop !== 'none') files.add((backdrop === 'dark' && background.dark) || background.src);
+  for (const [src] of firstFrameParts(pack, pose)) files.add(src);
+  return [...files];
+}
+
+/** The layers' pictures of `pose`'s first frame (firstFrameFiles without the backdrop), each with its layer's box. */
+export function firstFrameParts(pack: AvatarPack, pose: keyof AvatarPack['poses']): Array<[string, Box]> {
+  const parts = new Map<string, Box>();
   const resting = pack.poses[pose];
   for (const layer of pack.layers) {
-    if (layer.role === 'eyelids') files.add(layer.frames.open);
+    if (layer.role === 'eyelids') parts.set(layer.frames.open, layer.box);
     else if (layer.role === 'mouth') {
-      files.add(layer.visemes.sil.src);
+      parts.set(layer.visemes.sil.src, layer.box);
       const rest = layer.visemes[resting.mouth as Viseme]?.src ?? layer.expressions[resting.mouth];
-      if (rest) files.add(rest);
-    } else files.add(resting.layers[layer.id] ?? layer.src);
+      if (rest) parts.set(rest, layer.box);
+    } else parts.set(resting.layers[layer.id] ?? layer.src, layer.box);
   }
-  return [...files];
+  return [...parts];
+}
+
+/**
+ * The pre-composited pictures of `pack`'s first frame with `backdrop` (manifest `firstFrame`): the idle pose, and the
+ * backdrop's picture when one is shown. Null when the pack has none for them: its layers make the first frame.
+ */
+export function firstFramePictures(pack: AvatarPack, pose: keyof AvatarPack['poses'], backdrop: BackdropShown): string[] | null {
+  const first = pack.firstFrame;
+  if (!first || pose !== 'idle') return null;
+  if (backdrop === 'none' || !pack.background) return [first.src];
+  const picture = backdrop === 'dark' && pack.background.dark ? first.background?.dark : first.background?.src;
+  return picture ? [first.src, picture] : null;
 }
 
 /** Where a robot's pack lives on the server. */
