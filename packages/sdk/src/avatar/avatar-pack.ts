@@ -68,6 +68,11 @@ export interface PackFirstFrame {
   box: Box;
   /** The backdrop and its dark variant as pictures, drawn "cover" like the pack's own. */
   background: { src: string; dark: string | null } | null;
+  /**
+   * Device pixels per design unit the pictures are made for, ascending: the files above are the first scale's, and
+   * each other scale's are named with `-<scale>x` before the extension (`idle-2x.webp`).
+   */
+  scales: number[];
 }
 
 export interface AvatarPack {
@@ -157,14 +162,31 @@ export function firstFrameParts(pack: AvatarPack, pose: keyof AvatarPack['poses'
 
 /**
  * The pre-composited pictures of `pack`'s first frame with `backdrop` (manifest `firstFrame`): the idle pose, and the
- * backdrop's picture when one is shown. Null when the pack has none for them: its layers make the first frame.
+ * backdrop's picture when one is shown, in the smallest size made for `scale` device pixels per design unit or more
+ * (else the largest). Null when the pack has none for them: its layers make the first frame.
  */
-export function firstFramePictures(pack: AvatarPack, pose: keyof AvatarPack['poses'], backdrop: BackdropShown): string[] | null {
+export function firstFramePictures(
+  pack: AvatarPack,
+  pose: keyof AvatarPack['poses'],
+  backdrop: BackdropShown,
+  scale: number,
+): string[] | null {
   const first = pack.firstFrame;
   if (!first || pose !== 'idle') return null;
-  if (backdrop === 'none' || !pack.background) return [first.src];
+  const made = first.scales.find((s) => s >= scale * 0.95) ?? first.scales[first.scales.length - 1];
+  const sized = (file: string) => (made === first.scales[0] ? file : file.replace(/(\.\w+)$/, `-${made}x$1`));
+  if (backdrop === 'none' || !pack.background) return [sized(first.src)];
   const picture = backdrop === 'dark' && pack.background.dark ? first.background?.dark : first.background?.src;
-  return picture ? [first.src, picture] : null;
+  return picture ? [sized(first.src), sized(picture)] : null;
+}
+
+/**
+ * The most device pixels per design unit a pack of `size` can take on this page: fitted into the viewport at its pixel
+ * ratio (the avatar's container is no larger), known before the container is laid out.
+ */
+export function viewportScale(size: { width: number; height: number }): number {
+  if (typeof window === 'undefined') return 1;
+  return (window.devicePixelRatio || 1) * Math.min(window.innerWidth / size.width, window.innerHeight / size.height);
 }
 
 /** Where a robot's pack lives on the server. */

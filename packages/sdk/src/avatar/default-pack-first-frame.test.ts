@@ -12,11 +12,13 @@ describe('the default pack first frame known before its manifest', () => {
   it('names exactly the pre-composited pictures the shipped manifest gives the idle first frame, for every backdrop', () => {
     const pack = shippedPack();
     for (const backdrop of ['none', 'light', 'dark'] as const) {
-      expect(defaultPackFirstFrame(backdrop)).toEqual(firstFramePictures(pack, 'idle', backdrop));
+      for (const scale of [0.4, 1, 1.5, 2, 3]) {
+        expect(defaultPackFirstFrame(backdrop, scale)).toEqual(firstFramePictures(pack, 'idle', backdrop, scale));
+      }
     }
     // One picture for the figure, one more for a backdrop: no SVG document before the first frame.
-    expect(defaultPackFirstFrame('dark')).toHaveLength(2);
-    expect(defaultPackFirstFrame('none').every((file) => file.endsWith('.webp'))).toBe(true);
+    expect(defaultPackFirstFrame('dark', 1)).toEqual(['first-frame/idle.webp', 'first-frame/background-dark.webp']);
+    expect(defaultPackFirstFrame('none', 2)).toEqual(['first-frame/idle-2x.webp']);
   });
 
   it('recognises the default pack by the path packManifestUrl gives it', () => {

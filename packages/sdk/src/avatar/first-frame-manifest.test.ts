@@ -22,31 +22,44 @@ describe('the manifest field firstFrame (a pre-composited first frame)', () => {
     const { firstFrame: _, ...manifest } = defaultManifest();
     const pack = validatePack(manifest, URL_);
     expect(pack.firstFrame).toBeNull();
-    for (const backdrop of ['none', 'light', 'dark'] as const) expect(firstFramePictures(pack, 'idle', backdrop)).toBeNull();
+    for (const backdrop of ['none', 'light', 'dark'] as const) expect(firstFramePictures(pack, 'idle', backdrop, 1)).toBeNull();
   });
 
   it('gives the default pack one picture of the idle pose, and one per backdrop, each shipped beside the manifest', () => {
     const pack = validatePack(defaultManifest(), URL_);
     expect(pack.firstFrame?.box).toEqual([36, 100, 528, 800]);
-    expect(firstFramePictures(pack, 'idle', 'none')).toEqual(['first-frame/idle.webp']);
-    expect(firstFramePictures(pack, 'idle', 'light')).toEqual(['first-frame/idle.webp', 'first-frame/background.webp']);
-    expect(firstFramePictures(pack, 'idle', 'dark')).toEqual(['first-frame/idle.webp', 'first-frame/background-dark.webp']);
-    for (const file of ['first-frame/idle.webp', 'first-frame/background.webp', 'first-frame/background-dark.webp']) {
-      expect(existsSync(new URL(file, PACK_DIR)), file).toBe(true);
+    expect(firstFramePictures(pack, 'idle', 'none', 1)).toEqual(['first-frame/idle.webp']);
+    expect(firstFramePictures(pack, 'idle', 'light', 1)).toEqual(['first-frame/idle.webp', 'first-frame/background.webp']);
+    expect(firstFramePictures(pack, 'idle', 'dark', 1)).toEqual(['first-frame/idle.webp', 'first-frame/background-dark.webp']);
+    for (const scale of [0.5, 1, 2]) {
+      for (const file of firstFramePictures(pack, 'idle', 'dark', scale)!.concat(firstFramePictures(pack, 'idle', 'light', scale)!)) {
+        expect(existsSync(new URL(file, PACK_DIR)), file).toBe(true);
+      }
     }
+  });
+
+  it('picks the smallest size made for the scale asked (device pixels per design unit), else the largest', () => {
+    const pack = validatePack(defaultManifest(), URL_);
+    expect(pack.firstFrame?.scales).toEqual([1, 2]);
+    expect(firstFramePictures(pack, 'idle', 'none', 0.6)).toEqual(['first-frame/idle.webp']);
+    expect(firstFramePictures(pack, 'idle', 'none', 1.2)).toEqual(['first-frame/idle-2x.webp']);
+    expect(firstFramePictures(pack, 'idle', 'light', 3)).toEqual(['first-frame/idle-2x.webp', 'first-frame/background-2x.webp']);
+    expect(problems({ ...defaultManifest(), firstFrame: { ...defaultManifest().firstFrame, scales: [2, 1] } })).toEqual([
+      'firstFrame.scales: expected ascending positive numbers',
+    ]);
   });
 
   it('stands in for the idle pose only, and only with a picture for the backdrop shown', () => {
     const pack = validatePack(defaultManifest(), URL_);
-    expect(firstFramePictures(pack, 'listening', 'light')).toBeNull();
+    expect(firstFramePictures(pack, 'listening', 'light', 1)).toBeNull();
     const noDark = defaultManifest();
     delete noDark.firstFrame.background.dark;
-    expect(firstFramePictures(validatePack(noDark, URL_), 'idle', 'dark')).toBeNull();
-    expect(firstFramePictures(validatePack(noDark, URL_), 'idle', 'light')).toHaveLength(2);
+    expect(firstFramePictures(validatePack(noDark, URL_), 'idle', 'dark', 1)).toBeNull();
+    expect(firstFramePictures(validatePack(noDark, URL_), 'idle', 'light', 1)).toHaveLength(2);
     const noBackdrops = defaultManifest();
     delete noBackdrops.firstFrame.background;
-    expect(firstFramePictures(validatePack(noBackdrops, URL_), 'idle', 'light')).toBeNull();
-    expect(firstFramePictures(validatePack(noBackdrops, URL_), 'idle', 'none')).toEqual(['first-frame/idle.webp']);
+    expect(firstFramePictures(validatePack(noBackdrops, URL_), 'idle', 'light', 1)).toBeNull();
+    expect(firstFramePictures(validatePack(noBackdrops, URL_), 'idle', 'none', 1)).toEqual(['first-frame/idle.webp']);
   });
 
   it('reports every fault of the field with its path', () => {
@@ -59,6 +72,6 @@ describe('the manifest field firstFrame (a pre-composited first frame)', () => {
     ]);
     const { background: _, ...noBackground } = defaultManifest();
     expect(problems(noBackground)).toEqual(['firstFrame.background: the pack has no background for it to stand in for']);
-    expect(problems({ ...defaultManifest(), firstFrame: 'idle.webp' })).toEqual(['firstFrame: expected {src, box?, background?}']);
+    expect(problems({ ...defaultManifest(), firstFrame: 'idle.webp' })).toEqual(['firstFrame: expected {src, box?, scales?, background?}']);
   });
 });

@@ -4,9 +4,10 @@
  * document to parse, lay out and rasterise on it. Drawn in the place the layers take, with no motion, until the layers
  * are in and take over from the same still pose.
  */
-import { firstFramePictures, type AvatarPack, type BackdropShown, type PackFirstFrame } from './avatar-pack.js';
+import { firstFramePictures, viewportScale, type AvatarPack, type BackdropShown, type PackFirstFrame } from './avatar-pack.js';
 import type { PackFetcher } from './pack-fetcher.js';
 import { fitPack } from './pack-painter.js';
+import type { Logger } from '../core/logger.js';
 
 export class FirstFramePicture {
   private constructor(
@@ -16,12 +17,23 @@ export class FirstFramePicture {
     private readonly backdropPicture: ImageBitmap | undefined,
   ) {}
 
-  /** The first frame for `pose` and `backdrop`; null when the pack has none for them. Rejects when a picture fails. */
-  static async load(fetcher: PackFetcher, pack: AvatarPack, pose: keyof AvatarPack['poses'], backdrop: BackdropShown) {
-    const files = firstFramePictures(pack, pose, backdrop);
+  /** The first frame for `pose` and `backdrop`; null when the pack has none for them, or a picture failed (logged). */
+  static async load(
+    fetcher: PackFetcher,
+    pack: AvatarPack,
+    pose: keyof AvatarPack['poses'],
+    backdrop: BackdropShown,
+    log: Pick<Logger, 'error'>,
+  ) {
+    const files = firstFramePictures(pack, pose, backdrop, viewportScale(pack));
     if (!files || !pack.firstFrame) return null;
-    const [figure, backdropPicture] = await Promise.all(files.map((file) => fetcher.bitmap(pack, file)));
-    return new FirstFramePicture(pack.firstFrame, figure, backdrop, backdropPicture);
+    try {
+      const [figure, backdropPicture] = await Promise.all(files.map((file) => fetcher.bitmap(pack, file)));
+      return new FirstFramePicture(pack.firstFrame, figure, backdrop, backdropPicture);
+    } catch (error) {
+      log.error(`${error instanceof Error ? error.message : String(error)}; drawing the layers instead.`);
+      return null;
+    }
   }
 
   /** The backdrop's picture, while `backdrop` is the one it was loaded for. */

@@ -91,7 +91,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
     if (typeof ResizeObserver !== 'undefined') {
       this.resizeObserver = new ResizeObserver(() => {
         this.resize();
-        if (!this.isLive()) this.draw(performance.now());
+        if (!this.isLive() || this.pictureShown) this.draw(performance.now());
       });
       this.resizeObserver.observe(container);
     }
@@ -230,7 +230,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
       const pack = await this.fetcher.manifest(url);
       // First-frame pictures first (pre-composited, or else the layers'); the rest (other visemes, blinks, poses)
       // stream in behind the first frame.
-      const picture = await this.loadPicture(pack);
+      const picture = await FirstFramePicture.load(this.fetcher, pack, this.state, this.backdrop(), this.log);
       const first = picture ? [] : firstFrameFiles(pack, this.state, this.backdrop());
       await Promise.all(first.map((file) => this.pictures.load(pack, file)));
       rest = packFiles(pack).filter((file) => !first.includes(file));
@@ -273,16 +273,6 @@ export class LocalCanvasAvatar implements AvatarSurface {
     this.pictures.warm(pack);
   }
 
-  /** The pack's pre-composited first frame for the backdrop in force; null when it has none (or it failed: logged). */
-  private async loadPicture(pack: AvatarPack): Promise<FirstFramePicture | null> {
-    try {
-      return await FirstFramePicture.load(this.fetcher, pack, this.state, this.backdrop());
-    } catch (error) {
-      this.log.error(`${error instanceof Error ? error.message : String(error)}; drawing the layers instead.`);
-      return null;
-    }
-  }
-
   /**
    * After ready: the first frame's layers, one at a time and rasterised at the canvas's size, then they take over
    * from the picture in the same still pose. False when they cannot (a part failed: logged, the picture stays).
@@ -290,7 +280,8 @@ export class LocalCanvasAvatar implements AvatarSurface {
   private async bringInLayers(pack: AvatarPack): Promise<boolean> {
     const scale = () => (this.canvas ? fitPack(pack, this.canvas.width, this.canvas.height).s : 1);
     try {
-      if (!(await this.pictures.bringIn(pack, firstFrameParts(pack, 'idle'), scale)) || this.pack !== pack) return false;
+      const hurry = () => this.state !== 'idle';
+      if (!(await this.pictures.bringIn(pack, firstFrameParts(pack, 'idle'), scale, hurry)) || this.pack !== pack) return false;
     } catch (error) {
       this.log.error(`${error instanceof Error ? error.message : String(error)}; the avatar stays still.`);
       return false;
@@ -327,7 +318,8 @@ export class LocalCanvasAvatar implements AvatarSurface {
   private readonly tick = (now: number) => {
     if (!this.isLive()) return;
     this.frame = requestAnimationFrame(this.tick);
-    if (now - this.lastDraw < MIN_FRAME_MS) return;
+    // The first frame's picture is still: drawn again only when the canvas was resized (resize() draws it).
+    if (now - this.lastDraw < MIN_FRAME_MS || this.pictureShown) return;
     this.draw(now);
   };
 

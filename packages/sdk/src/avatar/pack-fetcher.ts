@@ -3,16 +3,21 @@
  * admission runs, before the robot's pack is known for sure) and the real load then reuses what has arrived or is
  * on its way, instead of waiting for admission → manifest → pictures one after the other.
  */
-import { firstFrameFiles, firstFramePictures, type AvatarPack, type BackdropShown } from './avatar-pack.js';
+import { firstFrameFiles, firstFramePictures, viewportScale, type AvatarPack, type BackdropShown } from './avatar-pack.js';
 import { validatePack } from './pack-manifest.js';
 import { DHKitError, httpStatusError } from '../core/errors.js';
 
 export type PackSource = HTMLImageElement | HTMLVideoElement;
 
+/**
+ * First-frame pictures decoded, kept for the page's life (a few MB): a digital human created again on the page (a
+ * framework's remount, "start again" in a new element) draws its first frame without decoding it again.
+ */
+const decodedBitmaps = new Map<string, Promise<ImageBitmap>>();
+
 export class PackFetcher {
   private readonly manifests = new Map<string, Promise<AvatarPack>>();
   private readonly pictures = new Map<string, Promise<PackSource>>();
-  private readonly bitmaps = new Map<string, Promise<ImageBitmap>>();
 
   manifest(url: string): Promise<AvatarPack> {
     let pending = this.manifests.get(url);
@@ -43,7 +48,7 @@ export class PackFetcher {
    */
   bitmap(pack: Pick<AvatarPack, 'baseUrl'>, file: string): Promise<ImageBitmap> {
     const href = new URL(file, pack.baseUrl).href;
-    let pending = this.bitmaps.get(href);
+    let pending = decodedBitmaps.get(href);
     if (!pending) {
       pending = fetch(href, { credentials: 'omit' })
         .then(async (response) => {
@@ -51,9 +56,10 @@ export class PackFetcher {
           return createImageBitmap(await response.blob());
         })
         .catch((cause: unknown) => {
+          decodedBitmaps.delete(href);
           throw new DHKitError('NETWORK_ERROR', `avatar pack: cannot load image ${href}`, { cause });
         });
-      this.bitmaps.set(href, pending);
+      decodedBitmaps.set(href, pending);
     }
     return pending;
   }
@@ -73,7 +79,7 @@ export class PackFetcher {
       .then(() => known.forEach((file) => this.bitmap({ baseUrl }, file).catch(() => {})));
     manifest.then(
       (pack) => {
-        const pictures = firstFramePictures(pack, pose, backdrop);
+        const pictures = firstFramePictures(pack, pose, backdrop, viewportScale(pack));
         if (pictures) pictures.forEach((file) => this.bitmap(pack, file).catch(() => {}));
         else firstFrameFiles(pack, pose, backdrop).forEach((file) => this.file(pack, file).catch(() => {}));
       },
@@ -84,7 +90,6 @@ export class PackFetcher {
   clear(): void {
     this.manifests.clear();
     this.pictures.clear();
-    this.bitmaps.clear();
   }
 }
 

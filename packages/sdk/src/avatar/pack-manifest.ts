@@ -135,19 +135,24 @@ export function validatePack(json: unknown, manifestUrl: string): AvatarPack {
 /** The optional pre-composited first frame: a picture of the idle pose, and the backdrops as pictures if the pack has one. */
 function readFirstFrame(read: ManifestReader, raw: unknown, background: AvatarPack['background']): PackFirstFrame | null {
   if (!isObject(raw)) {
-    read.bad('firstFrame', 'expected {src, box?, background?}');
+    read.bad('firstFrame', 'expected {src, box?, scales?, background?}');
     return null;
   }
   const src = read.file('firstFrame.src', raw.src);
   const box = read.box('firstFrame.box', raw.box);
-  if (raw.background === undefined) return { src, box, background: null };
+  const scales = raw.scales ?? [1];
+  if (!Array.isArray(scales) || !scales.length || !scales.every((s, i) => isNumber(s) && s > 0 && (i === 0 || s > scales[i - 1]))) {
+    read.bad('firstFrame.scales', 'expected ascending positive numbers');
+  }
+  const sizes = { box, scales: Array.isArray(scales) && scales.length ? (scales as number[]) : [1] };
+  if (raw.background === undefined) return { src, ...sizes, background: null };
   if (!background) {
     read.bad('firstFrame.background', 'the pack has no background for it to stand in for');
     return null;
   }
   const b = isObject(raw.background) ? raw.background : (read.bad('firstFrame.background', 'expected {src, dark?}'), {});
   const dark = b.dark === undefined ? null : read.file('firstFrame.background.dark', b.dark);
-  return { src, box, background: { src: read.file('firstFrame.background.src', b.src), dark } };
+  return { src, ...sizes, background: { src: read.file('firstFrame.background.src', b.src), dark } };
 }
 
 /** The layers, and every layer id seen (pose overrides may name only those). */

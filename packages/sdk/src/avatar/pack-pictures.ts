@@ -74,16 +74,18 @@ export class PackPictures {
   }
 
   /**
-   * Loads `parts` (pictures of `pack` with their boxes) one at a time and rasterises each at `scale()`, each step a task
-   * of its own, so that a question asked meanwhile is not held up behind them all. False when clear() came meanwhile.
+   * Loads `parts` (pictures of `pack` with their boxes; the browser parses each in a task of its own) and rasterises
+   * each at `scale()` in a task of its own, so that a question asked meanwhile is not held up behind them all; without
+   * those pauses while `hurry()` says so (the avatar is about to speak). False when clear() came meanwhile.
    */
-  async bringIn(pack: AvatarPack, parts: ReadonlyArray<[string, Box]>, scale: () => number): Promise<boolean> {
+  async bringIn(pack: AvatarPack, parts: ReadonlyArray<[string, Box]>, scale: () => number, hurry: () => boolean): Promise<boolean> {
     const cleared = this.cleared;
-    for (const [src, box] of parts) {
-      // Each step in a task of its own, the first too: what the page does on ready (after `await create()`) comes first.
-      await nextTask();
-      await this.load(pack, src);
-      await nextTask();
+    // What the page does on ready (after `await create()`) comes first.
+    await nextTask();
+    const loads = parts.map(([src]) => this.load(pack, src));
+    for (const [i, [src, box]] of parts.entries()) {
+      await loads[i];
+      if (!hurry()) await nextTask();
       if (this.cleared !== cleared) return false;
       this.raster(src, box, scale());
     }

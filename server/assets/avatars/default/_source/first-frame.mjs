@@ -8,8 +8,11 @@ import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { launchChromium } from '../../../../../scripts/chromium.mjs';
 
-/** Device pixels per design unit: sharp up to a 2:3 avatar 430 CSS px wide at DPR 3, or a 1080 px kiosk. */
-const FIRST_FRAME_SCALE = 2;
+/**
+ * Device pixels per design unit of each size made (manifest `firstFrame.scales`): 1 for a widget on a desktop page, 2
+ * sharp up to a 2:3 avatar 430 CSS px wide at DPR 3 (a phone), or a 1080×1920 kiosk.
+ */
+export const FIRST_FRAME_SCALES = [1, 2];
 const QUALITY = 0.9;
 /** Smooth gradients show WebP's blocks at the figure's quality: the backdrops get more (22 KB each, not 11). */
 const BACKDROP_QUALITY = 0.95;
@@ -36,15 +39,15 @@ export async function writeFirstFrame(dir, manifest) {
       return route.fulfill({ contentType: TYPES[extname(file)], body: readFileSync(join(dir, file)) });
     });
     await page.goto(`${ORIGIN}/`);
-    const pictures = await page.evaluate(compose, {
-      manifest,
-      scale: FIRST_FRAME_SCALE,
-      quality: QUALITY,
-      backdropQuality: BACKDROP_QUALITY,
-    });
-    for (const [file, dataUrl] of Object.entries(pictures)) {
-      mkdirSync(join(dir, file, '..'), { recursive: true });
-      writeFileSync(join(dir, file), Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
+    const [first, ...larger] = manifest.firstFrame.scales;
+    for (const scale of [first, ...larger]) {
+      const pictures = await page.evaluate(compose, { manifest, scale, quality: QUALITY, backdropQuality: BACKDROP_QUALITY });
+      for (const [file, dataUrl] of Object.entries(pictures)) {
+        // The SDK's naming (avatar-pack.ts, firstFramePictures): the first scale's as named, the others with `-<scale>x`.
+        const named = scale === first ? file : file.replace(/(\.\w+)$/, `-${scale}x$1`);
+        mkdirSync(join(dir, named, '..'), { recursive: true });
+        writeFileSync(join(dir, named), Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
+      }
     }
   } finally {
     await browser.close();

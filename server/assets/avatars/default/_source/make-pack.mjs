@@ -22,7 +22,7 @@ import {
   W,
   write,
 } from './art.mjs';
-import { figureBox, writeFirstFrame } from './first-frame.mjs';
+import { FIRST_FRAME_SCALES, figureBox, writeFirstFrame } from './first-frame.mjs';
 import { EXPRESSIONS, mouth, VISEMES } from './mouth.mjs';
 
 // ---------- background (optional; drawn only with useDefaultBackground) ----------
@@ -272,6 +272,7 @@ const manifest = {
   background: { src: 'background.svg', dark: 'background-dark.svg', fit: 'cover' },
   firstFrame: {
     src: 'first-frame/idle.webp',
+    scales: FIRST_FRAME_SCALES,
     box: figureBox([HAIR_BACK_BOX, BODY_BOX, HEAD_BOX, EYES_BOX, BROWS_BOX, MOUTH_BOX, HAIR_FRONT_BOX].map((box) => ({ box }))),
     background: { src: 'first-frame/background.webp', dark: 'first-frame/background-dark.webp' },
   },
