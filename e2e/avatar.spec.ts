@@ -242,6 +242,8 @@ async function withSpeechEngine(page: Page, tts: TextToSpeech, run: () => Promis
       ).json()
     ).onceCode;
     await createRecorded(page, running.url, code);
+    // Lip-sync starts once the pack's layers have taken over from its pre-composited first frame (after ready).
+    await page.evaluate(() => (document.querySelector('#dh digital-human') as any).avatar.loaded);
     await page.evaluate(() => {
       const w = window as any;
       const element = document.querySelector('#dh digital-human') as any;

@@ -62,6 +62,19 @@ export interface PackPose {
   layers: Record<string, string>;
 }
 
+export interface PackFirstFrame {
+  /** The idle pose's layers flattened (transparent around them), stretched to `box` like a layer. */
+  src: string;
+  box: Box;
+  /** The backdrop and its dark variant as pictures, drawn "cover" like the pack's own. */
+  background: { src: string; dark: string | null } | null;
+  /**
+   * Device pixels per design unit the pictures are made for, ascending: the files above are the first scale's, and
+   * each other scale's are named with `-<scale>x` before the extension (`idle-2x.webp`).
+   */
+  scales: number[];
+}
+
 export interface AvatarPack {
   id: string;
   name: string;
@@ -72,6 +85,11 @@ export interface AvatarPack {
   fit: { mode: 'contain' | 'cover'; align: 'bottom' | 'center' };
   /** `dark`: the variant drawn in dark mode, if the pack has one. */
   background: { src: string; video: boolean; dark: string | null } | null;
+  /**
+   * The idle pose pre-composited into raster pictures (they decode off the main thread, where every SVG layer is a
+   * document to parse and rasterise), drawn as the first frame until the layers are in; null: the layers from the start.
+   */
+  firstFrame: PackFirstFrame | null;
   pivots: { head: [number, number]; body: [number, number] };
   layers: PackLayer[];
   motion: {
@@ -123,16 +141,52 @@ export function firstFrameFiles(pack: AvatarPack, pose: keyof AvatarPack['poses'
   const background = pack.background;
   if (background && backdrop === undefined) [background.src, background.dark].forEach((f) => f && files.add(f));
   else if (background && backdrop !== 'none') files.add((backdrop === 'dark' && background.dark) || background.src);
+  for (const [src] of firstFrameParts(pack, pose)) files.add(src);
+  return [...files];
+}
+
+/** The layers' pictures of `pose`'s first frame (firstFrameFiles without the backdrop), each with its layer's box. */
+export function firstFrameParts(pack: AvatarPack, pose: keyof AvatarPack['poses']): Array<[string, Box]> {
+  const parts = new Map<string, Box>();
   const resting = pack.poses[pose];
   for (const layer of pack.layers) {
-    if (layer.role === 'eyelids') files.add(layer.frames.open);
+    if (layer.role === 'eyelids') parts.set(layer.frames.open, layer.box);
     else if (layer.role === 'mouth') {
-      files.add(layer.visemes.sil.src);
+      parts.set(layer.visemes.sil.src, layer.box);
       const rest = layer.visemes[resting.mouth as Viseme]?.src ?? layer.expressions[resting.mouth];
-      if (rest) files.add(rest);
-    } else files.add(resting.layers[layer.id] ?? layer.src);
+      if (rest) parts.set(rest, layer.box);
+    } else parts.set(resting.layers[layer.id] ?? layer.src, layer.box);
   }
-  return [...files];
+  return [...parts];
+}
+
+/**
+ * The pre-composited pictures of `pack`'s first frame with `backdrop` (manifest `firstFrame`): the idle pose, and the
+ * backdrop's picture when one is shown, in the smallest size made for `scale` device pixels per design unit or more
+ * (else the largest). Null when the pack has none for them: its layers make the first frame.
+ */
+export function firstFramePictures(
+  pack: AvatarPack,
+  pose: keyof AvatarPack['poses'],
+  backdrop: BackdropShown,
+  scale: number,
+): string[] | null {
+  const first = pack.firstFrame;
+  if (!first || pose !== 'idle') return null;
+  const made = first.scales.find((s) => s >= scale * 0.95) ?? first.scales[first.scales.length - 1];
+  const sized = (file: string) => (made === first.scales[0] ? file : file.replace(/(\.\w+)$/, `-${made}x$1`));
+  if (backdrop === 'none' || !pack.background) return [sized(first.src)];
+  const picture = backdrop === 'dark' && pack.background.dark ? first.background?.dark : first.background?.src;
+  return picture ? [sized(first.src), sized(picture)] : null;
+}
+
+/**
+ * The most device pixels per design unit a pack of `size` can take on this page: fitted into the viewport at its pixel
+ * ratio (the avatar's container is no larger), known before the container is laid out.
+ */
+export function viewportScale(size: { width: number; height: number }): number {
+  if (typeof window === 'undefined') return 1;
+  return (window.devicePixelRatio || 1) * Math.min(window.innerWidth / size.width, window.innerHeight / size.height);
 }
 
 /** Where a robot's pack lives on the server. */

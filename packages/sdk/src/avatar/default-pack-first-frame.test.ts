@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { firstFrameFiles, packManifestUrl } from './avatar-pack.js';
+import { firstFramePictures, packManifestUrl } from './avatar-pack.js';
 import { DEFAULT_PACK_MANIFEST_PATH, defaultPackFirstFrame } from './default-pack-first-frame.js';
 import { validatePack } from './pack-manifest.js';
 
@@ -9,11 +9,16 @@ const shippedPack = () =>
   validatePack(JSON.parse(readFileSync(new URL('../../../../server/assets/avatars/default/manifest.json', import.meta.url), 'utf8')), URL_);
 
 describe('the default pack first frame known before its manifest', () => {
-  it('names exactly the pictures the shipped manifest gives the idle first frame, for every backdrop', () => {
+  it('names exactly the pre-composited pictures the shipped manifest gives the idle first frame, for every backdrop', () => {
     const pack = shippedPack();
     for (const backdrop of ['none', 'light', 'dark'] as const) {
-      expect(defaultPackFirstFrame(backdrop)).toEqual(firstFrameFiles(pack, 'idle', backdrop));
+      for (const scale of [0.4, 1, 1.5, 2, 3]) {
+        expect(defaultPackFirstFrame(backdrop, scale)).toEqual(firstFramePictures(pack, 'idle', backdrop, scale));
+      }
     }
+    // One picture for the figure, one more for a backdrop: no SVG document before the first frame.
+    expect(defaultPackFirstFrame('dark', 1)).toEqual(['first-frame/idle.webp', 'first-frame/background-dark.webp']);
+    expect(defaultPackFirstFrame('none', 2)).toEqual(['first-frame/idle-2x.webp']);
   });
 
   it('recognises the default pack by the path packManifestUrl gives it', () => {

@@ -70,6 +70,12 @@ export class FaceMotion {
     this.nextBlinkAt = now + 1500 + Math.random() * 2500;
   }
 
+  /** The layers take over from a still first frame: the eyes hold still a moment and blinks start afresh. */
+  restart(now: number): void {
+    this.startBlinking(now);
+    this.nextGazeAt = now + DEFAULT_GAZE.intervalMs[0];
+  }
+
   /** A preview jumps to its mouth at once (no cross-fade). */
   skipFade(): void {
     this.fadeFrom = null;

@@ -1,11 +1,13 @@
-import { firstFrameFiles, packFiles, type AvatarPack, type BackdropShown } from './avatar-pack.js';
+import { firstFrameFiles, firstFrameParts, packFiles, type AvatarPack, type BackdropShown } from './avatar-pack.js';
 import type { AvatarPreview, AvatarSource, AvatarState, AvatarSurface, VisemeCue } from './avatar-surface.js';
 import { DEFAULT_PACK_MANIFEST_PATH, defaultPackFirstFrame } from './default-pack-first-frame.js';
+import { BackdropCanvas } from './backdrop-canvas.js';
 import { FaceMotion } from './face-motion.js';
+import { FirstFramePicture } from './first-frame.js';
 import { DEFAULT_PALETTE, drawFallbackFace, readPalette, type Palette } from './fallback-face.js';
 import { PackFetcher } from './pack-fetcher.js';
-import { paintPack } from './pack-painter.js';
-import { drawCover, PackPictures, type PictureSource } from './pack-pictures.js';
+import { fitPack, paintPack } from './pack-painter.js';
+import { PackPictures, type PictureSource } from './pack-pictures.js';
 import { createLogger, type Logger } from '../core/logger.js';
 
 /** Frames closer together than this are skipped: ~30 fps is plenty and keeps a kiosk cool. */
@@ -41,6 +43,12 @@ export class LocalCanvasAvatar implements AvatarSurface {
   private still: AvatarPreview | null = null;
 
   private pack: AvatarPack | null = null;
+  /** The pack's pre-composited first frame (its backdrop stays until the pack's own arrives); null: none. */
+  private picture: FirstFramePicture | null = null;
+  /** The picture is drawn instead of the layers, until they are in. */
+  private pictureShown = false;
+  /** When the layers took over from the picture: their motion starts from the still pose the picture shows. */
+  private motionStart = 0;
   private failed = false;
   private loading: Promise<void> | null = null;
   /** What the rest of the pack waits for besides the first frame (holdRestUntil); false: never load it. */
@@ -48,9 +56,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
   private readonly fetcher = new PackFetcher();
   private readonly pictures = new PackPictures(this.fetcher);
   /** The pack's background, on its own canvas under the animated one: drawn once per size, not per frame. */
-  private backgroundCanvas: HTMLCanvasElement | null = null;
-  /** The picture the background canvas holds (undefined: none, the canvas is clear). */
-  private backgroundShown: PictureSource | undefined;
+  private backdropCanvas: BackdropCanvas | null = null;
   private readonly motion = new FaceMotion();
 
   // Draw timings for benchmarks.
@@ -78,17 +84,14 @@ export class LocalCanvasAvatar implements AvatarSurface {
     canvas.setAttribute('aria-label', 'Digital human');
     container.appendChild(canvas);
     this.canvas = canvas;
-    const background = document.createElement('canvas');
-    background.className = 'background';
-    background.setAttribute('aria-hidden', 'true');
-    container.appendChild(background);
-    this.backgroundCanvas = background;
+    this.backdropCanvas = new BackdropCanvas();
+    container.appendChild(this.backdropCanvas.canvas);
     this.ctx = canvas.getContext('2d');
     this.palette = readPalette(container);
     if (typeof ResizeObserver !== 'undefined') {
       this.resizeObserver = new ResizeObserver(() => {
         this.resize();
-        if (!this.isLive()) this.draw(performance.now());
+        if (!this.isLive() || this.pictureShown) this.draw(performance.now());
       });
       this.resizeObserver.observe(container);
     }
@@ -151,8 +154,9 @@ export class LocalCanvasAvatar implements AvatarSurface {
     this.drawBackground();
     // A scheme switched after the first frame may want the backdrop left for later: fetch it now, not with the rest.
     const pack = this.pack;
-    const wanted = pack ? firstFrameFiles(pack, this.state, this.backdrop()).find((file) => !this.pictures.source(file)) : undefined;
-    if (pack && wanted) {
+    const background = this.showBackground ? pack?.background : null;
+    const wanted = background && ((this.darkBackground && background.dark) || background.src);
+    if (pack && wanted && !this.pictures.source(wanted)) {
       this.pictures.load(pack, wanted).then(
         () => this.pack === pack && this.drawBackground(),
         () => {},
@@ -209,11 +213,11 @@ export class LocalCanvasAvatar implements AvatarSurface {
     this.intersectionObserver = null;
     this.pictures.clear();
     this.pack = null;
+    this.picture = null;
     this.canvas?.remove();
     this.canvas = null;
-    this.backgroundCanvas?.remove();
-    this.backgroundCanvas = null;
-    this.backgroundShown = undefined;
+    this.backdropCanvas?.remove();
+    this.backdropCanvas = null;
     this.ctx = null;
     this.motion.close();
   }
@@ -224,10 +228,14 @@ export class LocalCanvasAvatar implements AvatarSurface {
     let rest: string[] = [];
     try {
       const pack = await this.fetcher.manifest(url);
-      // First-frame pictures first; the rest (other visemes, blinks, poses) stream in behind the first frame.
-      const first = firstFrameFiles(pack, this.state, this.backdrop());
+      // First-frame pictures first (pre-composited, or else the layers'); the rest (other visemes, blinks, poses)
+      // stream in behind the first frame.
+      const picture = await FirstFramePicture.load(this.fetcher, pack, this.state, this.backdrop(), this.log);
+      const first = picture ? [] : firstFrameFiles(pack, this.state, this.backdrop());
       await Promise.all(first.map((file) => this.pictures.load(pack, file)));
       rest = packFiles(pack).filter((file) => !first.includes(file));
+      this.picture = picture;
+      this.pictureShown = !!picture;
       this.pictures.takeClips(pack);
       this.motion.usePack(pack, this.state);
       this.pack = pack;
@@ -249,6 +257,7 @@ export class LocalCanvasAvatar implements AvatarSurface {
     // wait before start()) loads the rest at once: waiting for a start that waits for it would never end.
     if (!this.canvas) await this.ready;
     if (!(await this.restGate) || this.pack !== pack) return;
+    if (this.pictureShown && !(await this.bringInLayers(pack))) return;
     if (!rest.length) return this.pictures.warm(pack);
     // A picture that fails later only costs its shape: the mouth falls back to the silent one.
     await Promise.all(
@@ -262,6 +271,25 @@ export class LocalCanvasAvatar implements AvatarSurface {
     // The backdrop may have switched (dark mode) to the variant that was left for later.
     this.drawBackground();
     this.pictures.warm(pack);
+  }
+
+  /**
+   * After ready: the first frame's layers, one at a time and rasterised at the canvas's size, then they take over
+   * from the picture in the same still pose. False when they cannot (a part failed: logged, the picture stays).
+   */
+  private async bringInLayers(pack: AvatarPack): Promise<boolean> {
+    const scale = () => (this.canvas ? fitPack(pack, this.canvas.width, this.canvas.height).s : 1);
+    try {
+      const hurry = () => this.state !== 'idle';
+      if (!(await this.pictures.bringIn(pack, firstFrameParts(pack, 'idle'), scale, hurry)) || this.pack !== pack) return false;
+    } catch (error) {
+      this.log.error(`${error instanceof Error ? error.message : String(error)}; the avatar stays still.`);
+      return false;
+    }
+    this.pictureShown = false;
+    this.motionStart = performance.now();
+    this.motion.restart(this.motionStart);
+    return true;
   }
 
   // ---- frame loop ----
@@ -290,7 +318,8 @@ export class LocalCanvasAvatar implements AvatarSurface {
   private readonly tick = (now: number) => {
     if (!this.isLive()) return;
     this.frame = requestAnimationFrame(this.tick);
-    if (now - this.lastDraw < MIN_FRAME_MS) return;
+    // The first frame's picture is still: drawn again only when the canvas was resized (resize() draws it).
+    if (now - this.lastDraw < MIN_FRAME_MS || this.pictureShown) return;
     this.draw(now);
   };
 
@@ -314,32 +343,15 @@ export class LocalCanvasAvatar implements AvatarSurface {
     return this.showBackground ? (this.darkBackground ? 'dark' : 'light') : 'none';
   }
 
-  /** The pack's background in the scheme in force (its dark variant in dark mode, when it has one). */
-  private backgroundSource() {
+  /** The pack's background in the scheme in force (its dark variant in dark mode, when it has one), or its first frame's. */
+  private backgroundSource(): PictureSource | undefined {
     const background = this.showBackground ? this.pack?.background : null;
-    return background ? this.pictures.source((this.darkBackground && background.dark) || background.src) : undefined;
+    if (!background) return undefined;
+    return this.pictures.source((this.darkBackground && background.dark) || background.src) ?? this.picture?.backdropFor(this.backdrop());
   }
 
   private drawBackground(): void {
-    const canvas = this.backgroundCanvas;
-    const main = this.canvas;
-    if (!canvas || !main) return;
-    const found = this.backgroundSource();
-    // A video background changes every frame, so the frame loop draws it; a picture is drawn here once.
-    const source = found instanceof HTMLVideoElement ? undefined : found;
-    const width = source ? main.width : 1;
-    const height = source ? main.height : 1;
-    // Drawing a vector backdrop at full size is a large part of a first frame: never twice for the same picture and size.
-    if (this.backgroundShown === source && canvas.width === width && canvas.height === height) return;
-    if (canvas.width !== width || canvas.height !== height) {
-      canvas.width = width;
-      canvas.height = height;
-    }
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    ctx.clearRect(0, 0, width, height);
-    if (source) drawCover(ctx, source, width, height);
-    this.backgroundShown = source;
+    if (this.canvas) this.backdropCanvas?.show(this.backgroundSource(), this.canvas.width, this.canvas.height);
   }
 
   private draw(now: number): void {
@@ -351,13 +363,18 @@ export class LocalCanvasAvatar implements AvatarSurface {
     this.lastTick = now;
     this.lastDraw = now;
     const face = { pack: this.pack, state: this.state, still: this.still };
-    this.motion.update(now, dt, face);
+    // The first frame's picture holds the still pose: the face moves once the layers have taken over.
+    const picture = this.pictureShown ? this.picture : null;
+    if (!picture) this.motion.update(now, dt, face);
 
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     if (this.cssWidth > 0 && this.cssHeight > 0) {
-      if (this.pack) paintPack(ctx, this.pictures, this.motion, { ...face, pack: this.pack, now, dt, background: this.backgroundSource() });
-      else if (this.failed) {
+      if (picture && this.pack) picture.paint(ctx, this.pack);
+      else if (this.pack) {
+        const frame = { ...face, pack: this.pack, now, dt, background: this.backgroundSource(), motionStart: this.motionStart };
+        paintPack(ctx, this.pictures, this.motion, frame);
+      } else if (this.failed) {
         drawFallbackFace(ctx, this.cssWidth, this.cssHeight, {
           now,
           state: this.state,

@@ -9,6 +9,7 @@ import {
   type Box,
   type LayerGroup,
   type MouthLayer,
+  type PackFirstFrame,
   type PackLayer,
   type PackPose,
 } from './avatar-pack.js';
@@ -116,6 +117,7 @@ export function validatePack(json: unknown, manifestUrl: string): AvatarPack {
     const dark = b.dark === undefined ? null : read.file('background.dark', b.dark, true);
     background = { src, video: VIDEO_FILE.test(src), dark };
   }
+  const firstFrame = m.firstFrame === undefined ? null : readFirstFrame(read, m.firstFrame, background);
   const pivotsIn = isObject(m.pivots) ? m.pivots : {};
   const pivots = {
     head: read.pair('pivots.head', pivotsIn.head, [width / 2, height * 0.55]),
@@ -127,7 +129,30 @@ export function validatePack(json: unknown, manifestUrl: string): AvatarPack {
 
   if (read.problems.length) throw new AvatarPackError(manifestUrl, read.problems);
   const baseUrl = new URL('.', manifestUrl).href;
-  return { id, name, baseUrl, width, height, fit, background, pivots, layers, motion, poses };
+  return { id, name, baseUrl, width, height, fit, background, firstFrame, pivots, layers, motion, poses };
+}
+
+/** The optional pre-composited first frame: a picture of the idle pose, and the backdrops as pictures if the pack has one. */
+function readFirstFrame(read: ManifestReader, raw: unknown, background: AvatarPack['background']): PackFirstFrame | null {
+  if (!isObject(raw)) {
+    read.bad('firstFrame', 'expected {src, box?, scales?, background?}');
+    return null;
+  }
+  const src = read.file('firstFrame.src', raw.src);
+  const box = read.box('firstFrame.box', raw.box);
+  const scales = raw.scales ?? [1];
+  if (!Array.isArray(scales) || !scales.length || !scales.every((s, i) => isNumber(s) && s > 0 && (i === 0 || s > scales[i - 1]))) {
+    read.bad('firstFrame.scales', 'expected ascending positive numbers');
+  }
+  const sizes = { box, scales: Array.isArray(scales) && scales.length ? (scales as number[]) : [1] };
+  if (raw.background === undefined) return { src, ...sizes, background: null };
+  if (!background) {
+    read.bad('firstFrame.background', 'the pack has no background for it to stand in for');
+    return null;
+  }
+  const b = isObject(raw.background) ? raw.background : (read.bad('firstFrame.background', 'expected {src, dark?}'), {});
+  const dark = b.dark === undefined ? null : read.file('firstFrame.background.dark', b.dark);
+  return { src, ...sizes, background: { src: read.file('firstFrame.background.src', b.src), dark } };
 }
 
 /** The layers, and every layer id seen (pose overrides may name only those). */

@@ -14,6 +14,17 @@ export interface PackFrame extends FaceContext {
   dt: number;
   /** The background in force, if shown: a video is drawn here (a picture lies on its own canvas underneath). */
   background: PictureSource | undefined;
+  /** When the motion began (performance.now()): breathing and sway start from rest there. */
+  motionStart: number;
+}
+
+/** Where the pack's design box lies on a canvas of `width`×`height`: its scale and offset in canvas pixels. */
+export function fitPack(pack: AvatarPack, width: number, height: number): { s: number; ox: number; oy: number } {
+  const fitScale = pack.fit.mode === 'cover' ? Math.max : Math.min;
+  const s = fitScale(width / pack.width, height / pack.height);
+  const ox = (width - pack.width * s) / 2;
+  const oy = pack.fit.align === 'bottom' ? height - pack.height * s : (height - pack.height * s) / 2;
+  return { s, ox, oy };
 }
 
 export function paintPack(ctx: CanvasRenderingContext2D, pictures: PackPictures, motion: FaceMotion, frame: PackFrame): void {
@@ -21,16 +32,12 @@ export function paintPack(ctx: CanvasRenderingContext2D, pictures: PackPictures,
   const canvas = ctx.canvas;
   const bg = frame.background;
   if (bg instanceof HTMLVideoElement && bg.readyState >= 2) drawCover(ctx, bg, canvas.width, canvas.height);
-  // Fit the design box into the canvas.
-  const fitScale = pack.fit.mode === 'cover' ? Math.max : Math.min;
-  const s = fitScale(canvas.width / pack.width, canvas.height / pack.height);
-  const ox = (canvas.width - pack.width * s) / 2;
-  const oy = pack.fit.align === 'bottom' ? canvas.height - pack.height * s : (canvas.height - pack.height * s) / 2;
+  const { s, ox, oy } = fitPack(pack, canvas.width, canvas.height);
 
   const pose: PackPose = pack.poses[frame.state];
   motion.easePose(pose, frame, frame.dt);
   const { breathing, sway } = pack.motion;
-  const t = frame.still?.still ? 0 : now;
+  const t = frame.still?.still ? 0 : now - frame.motionStart;
   const breath = Math.sin((2 * Math.PI * t) / breathing.periodMs) * breathing.amplitude;
   const swayDeg = Math.sin((2 * Math.PI * t) / sway.periodMs) * (sway.degrees + motion.pose.sway) + motion.pose.tilt;
   const nod = Math.sin((2 * Math.PI * t) / 1700) * motion.pose.nod;

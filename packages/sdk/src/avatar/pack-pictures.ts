@@ -6,18 +6,21 @@
 import type { AvatarPack, Box, PackLayer } from './avatar-pack.js';
 import type { PackFetcher, PackSource } from './pack-fetcher.js';
 
-export type PictureSource = PackSource;
+/** What a frame draws: a pack's picture or video, or a first-frame picture (first-frame.ts). */
+export type PictureSource = PackSource | ImageBitmap;
 interface Raster {
   canvas: HTMLCanvasElement;
   scale: number;
 }
 
 export class PackPictures {
-  private readonly sources = new Map<string, PictureSource>();
+  private readonly sources = new Map<string, PackSource>();
   private readonly rasters = new Map<string, Raster>();
   /** Iris layer id → the eye openings it is clipped to. */
   private readonly clips = new Map<string, Path2D>();
   private warmTimer: ReturnType<typeof setTimeout> | undefined;
+  /** How many times clear() ran: work started before the last one stops. */
+  private cleared = 0;
   /**
    * Set for the first frame: draw the pictures themselves instead of making their rasters first (a raster is a
    * canvas more to fill and copy; the next frame makes them), so the avatar is shown sooner on a first visit.
@@ -39,7 +42,7 @@ export class PackPictures {
     return this.clips.get(layer.id);
   }
 
-  source(src: string): PictureSource | undefined {
+  source(src: string): PackSource | undefined {
     return this.sources.get(src);
   }
 
@@ -70,6 +73,25 @@ export class PackPictures {
     this.warmTimer = setTimeout(step, 16);
   }
 
+  /**
+   * Loads `parts` (pictures of `pack` with their boxes; the browser parses each in a task of its own) and rasterises
+   * each at `scale()` in a task of its own, so that a question asked meanwhile is not held up behind them all; without
+   * those pauses while `hurry()` says so (the avatar is about to speak). False when clear() came meanwhile.
+   */
+  async bringIn(pack: AvatarPack, parts: ReadonlyArray<[string, Box]>, scale: () => number, hurry: () => boolean): Promise<boolean> {
+    const cleared = this.cleared;
+    // What the page does on ready (after `await create()`) comes first.
+    await nextTask();
+    const loads = parts.map(([src]) => this.load(pack, src));
+    for (const [i, [src, box]] of parts.entries()) {
+      await loads[i];
+      if (!hurry()) await nextTask();
+      if (this.cleared !== cleared) return false;
+      this.raster(src, box, scale());
+    }
+    return this.cleared === cleared;
+  }
+
   /** Draws a picture rasterised at the current scale (so the copy is 1:1 in device pixels when upright). */
   blit(ctx: CanvasRenderingContext2D, src: string, box: Box, s: number, dx: number, dy: number): void {
     const source = this.drawStraight ? this.sources.get(src) : undefined;
@@ -80,6 +102,7 @@ export class PackPictures {
 
   /** Stops the warming and the videos and lets every picture go. */
   clear(): void {
+    this.cleared++;
     clearTimeout(this.warmTimer);
     for (const source of this.sources.values()) {
       if (source instanceof HTMLVideoElement) {
@@ -114,9 +137,15 @@ export class PackPictures {
 
 /** Draws a picture or video frame scaled to cover the whole `width`×`height` (centred, cropped). */
 export function drawCover(ctx: CanvasRenderingContext2D, source: PictureSource, width: number, height: number): void {
-  const sw = source instanceof HTMLVideoElement ? source.videoWidth : source.naturalWidth;
-  const sh = source instanceof HTMLVideoElement ? source.videoHeight : source.naturalHeight;
+  const [sw, sh] =
+    source instanceof HTMLVideoElement
+      ? [source.videoWidth, source.videoHeight]
+      : source instanceof HTMLImageElement
+        ? [source.naturalWidth, source.naturalHeight]
+        : [source.width, source.height];
   if (!sw || !sh) return;
   const s = Math.max(width / sw, height / sh);
   ctx.drawImage(source, (width - sw * s) / 2, (height - sh * s) / 2, sw * s, sh * s);
 }
+
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));

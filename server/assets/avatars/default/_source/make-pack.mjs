@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Writes the default avatar pack ("Mia", a friendly presenter) as layered SVG parts plus manifest.json.
 // The art is code so that both halves of the face stay symmetric and every viseme shares one lip model.
+// Then composites the idle pose's first frame into raster pictures in Chromium (first-frame.mjs).
 // Run: node server/assets/avatars/default/_source/make-pack.mjs   (the output is committed; the server
 // never runs this, and paths starting with "_" are not served).
 import {
@@ -21,6 +22,7 @@ import {
   W,
   write,
 } from './art.mjs';
+import { FIRST_FRAME_SCALES, figureBox, writeFirstFrame } from './first-frame.mjs';
 import { EXPRESSIONS, mouth, VISEMES } from './mouth.mjs';
 
 // ---------- background (optional; drawn only with useDefaultBackground) ----------
@@ -268,6 +270,12 @@ const manifest = {
   size: { width: W, height: H },
   fit: { mode: 'contain', align: 'bottom' },
   background: { src: 'background.svg', dark: 'background-dark.svg', fit: 'cover' },
+  firstFrame: {
+    src: 'first-frame/idle.webp',
+    scales: FIRST_FRAME_SCALES,
+    box: figureBox([HAIR_BACK_BOX, BODY_BOX, HEAD_BOX, EYES_BOX, BROWS_BOX, MOUTH_BOX, HAIR_FRONT_BOX].map((box) => ({ box }))),
+    background: { src: 'first-frame/background.webp', dark: 'first-frame/background-dark.webp' },
+  },
   pivots: { head: [300, 470], body: [300, 900] },
   layers: [
     { id: 'hair-back', src: 'hair-back.svg', box: HAIR_BACK_BOX, group: 'head' },
@@ -300,4 +308,5 @@ const manifest = {
   },
 };
 write('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+await writeFirstFrame(OUT, manifest);
 console.log('default pack written to', OUT);
