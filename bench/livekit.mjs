@@ -21,7 +21,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../scripts/chromium.mjs';
-import { startServer } from '../server/dist/index.js';
+import { startBenchServer } from './lib/in-process-server.mjs';
 import { startRenderer } from '../packages/renderer/dist/reference-renderer.js';
 import { ONSETS_WORKLET, toneSpeech } from '../scripts/voice-timing.mjs';
 import { percentile, summary as summaryOf } from './lib/stats.mjs';
@@ -84,7 +84,7 @@ const renderer = await startRenderer({
   chromiumPath: CHROMIUM_PATH,
   chromiumArgs: CHROMIUM_ARGS,
 });
-const spoken = await startServer({
+const spoken = await startBenchServer({
   port: 0,
   host: '127.0.0.1',
   dataDir: dataDirs[0],
@@ -92,7 +92,7 @@ const spoken = await startServer({
   demo: true,
   logLevel: 'error',
 });
-const toned = await startServer({
+const toned = await startBenchServer({
   port: 0,
   host: '127.0.0.1',
   dataDir: dataDirs[1],

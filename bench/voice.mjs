@@ -21,7 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from '../server/dist/index.js';
+import { startBenchServer } from './lib/in-process-server.mjs';
 import { transform } from 'esbuild';
 import { launchChromium } from '../scripts/chromium.mjs';
 import { adminCall } from './lib/admin-api.mjs';
@@ -57,7 +57,7 @@ function speechWav(name, text, runs, lead, gap) {
 }
 
 const asr = await startTranscriptionServer(() => ({ status: 200, body: JSON.stringify({ text: QUESTION }), delayMs: ASR_LATENCY_MS }));
-const server = await startServer({
+const server = await startBenchServer({
   port: 0,
   host: '127.0.0.1',
   dataDir: dir,
