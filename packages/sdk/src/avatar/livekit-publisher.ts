@@ -7,7 +7,6 @@
 import { LocalAudioTrack, LocalVideoTrack, Room, Track } from 'livekit-client';
 import { RENDERER_SPEECH_TOPIC, type RendererSpeechEvent } from '@dhkit/protocol';
 import { LocalCanvasAvatar } from './local-canvas-avatar.js';
-import { LIVEKIT_ROOM_OPTIONS } from './livekit-room-options.js';
 import { SenderTimeline } from './sender-timeline.js';
 
 /** What a page can get ready before its session exists (a warm page): the avatar pack at a size. */
@@ -134,7 +133,7 @@ class Publisher {
     }, 1000 / options.fps);
 
     await this.audio.resume();
-    const room = new Room(LIVEKIT_ROOM_OPTIONS);
+    const room = new Room({ adaptiveStream: false, dynacast: false });
     this.room = room;
     await room.connect(options.livekitUrl, options.token, { autoSubscribe: false });
     const joinedAt = epochNow();

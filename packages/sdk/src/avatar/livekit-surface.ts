@@ -10,7 +10,6 @@ import { PlayoutDelayEstimator } from './playout-delay.js';
 import { SpeechSchedule, type SpeechScheduleHost } from './speech-schedule.js';
 import { TrackPlayoutClock } from './track-playout-clock.js';
 import { ChromaKeyer } from './chroma-keyer.js';
-import { LIVEKIT_ROOM_OPTIONS } from './livekit-room-options.js';
 
 export interface LiveKitSurfaceOptions {
   join: LiveKitJoinInfo;
@@ -87,7 +86,7 @@ export class LiveKitSurface implements AvatarSurface {
     this.video.setAttribute('part', 'avatar-video');
     this.video.setAttribute('aria-label', 'Digital human');
     this.audio.autoplay = true;
-    this.room = new Room(LIVEKIT_ROOM_OPTIONS);
+    this.room = new Room({ adaptiveStream: false, dynacast: false });
     this.room
       .on(RoomEvent.TrackSubscribed, (track, _publication, participant) => this.onTrack(track, participant))
       .on(RoomEvent.DataReceived, (payload, participant, _kind, topic) => {
