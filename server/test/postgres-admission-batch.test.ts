@@ -3,7 +3,9 @@
  * is still decided as it would be alone: a refusal refuses only that admission, the live count stays exact through
  * the batch (admissions in it, leases lapsing between their clocks), failed guesses lock the key within the batch,
  * and an admission that makes the statement fail (a duplicate session id) fails alone while the others are admitted.
+ * One statement is out per process at a time: what arrives meanwhile goes as the next one, all together.
  */
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildRobot } from '../src/robots/robot.js';
 import { PostgresStore } from '../src/store/postgres-store.js';
@@ -14,6 +16,7 @@ import { recordStatements } from './statement-recorder.js';
 const available = postgresAvailable();
 let cluster: PostgresCluster;
 let store: PostgresStore;
+let databaseUrl: string;
 let recorder: ReturnType<typeof recordStatements> | undefined;
 const sent = (): string[] => recorder!.sent;
 const now = Date.now();
@@ -32,7 +35,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   if (!available) return;
-  store = await PostgresStore.connect(await cluster.createDatabase(), { maxConnections: 4 });
+  databaseUrl = await cluster.createDatabase();
+  store = await PostgresStore.connect(databaseUrl, { maxConnections: 4 });
 });
 afterEach(() => store?.close());
 
@@ -152,5 +156,38 @@ describe.skipIf(!available)('PostgreSQL admissions in one statement', () => {
     expect(await store.countLiveSessions('d', now)).toBe(3);
     // The failed one's code was not spent.
     expect(answers((await together([request('d', 'd3')])).results)).toEqual(['OK']);
+  });
+
+  it('sends one statement at a time: the admissions arriving while it is out go together as the next one', async () => {
+    await store.createRobot(buildRobot({ id: 'e', name: 'E', concurrency: 20 }));
+    await codes('e', ...Array.from({ length: 9 }, (_, i) => `e${i}`));
+    // Another connection holds the robot's admission lock, so the first statement waits in the database.
+    const holder = new pg.Client({ connectionString: databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtextextended('dhkit-admission:e', 0))`);
+      sent().length = 0;
+      const admitted = [store.admitSession(request('e', 'e0'))];
+      const waiting = "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted";
+      while ((await holder.query<{ n: number }>(waiting)).rows[0]!.n === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      // Eight more, each in an event-loop turn of its own, while the first is out.
+      for (let i = 1; i < 9; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        admitted.push(store.admitSession(request('e', `e${i}`)));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(sent().filter((q) => /dhkit_admit/.test(q))).toHaveLength(1);
+      await holder.query('COMMIT');
+      expect(answers(await Promise.allSettled(admitted))).toEqual(Array(9).fill('OK'));
+      expect(
+        sent()
+          .filter((q) => /dhkit_admit/.test(q))
+          .map((q) => /dhkit_admit(_many)?\(/.exec(q)![0]),
+      ).toEqual(['dhkit_admit(', 'dhkit_admit_many(']);
+    } finally {
+      await holder.end();
+    }
+    expect(await store.countLiveSessions('e', now)).toBe(9);
   });
 });

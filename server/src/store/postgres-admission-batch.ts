@@ -7,8 +7,11 @@
  * the pool in the server, the backend's statement start, plan and commit and the wake-ups of both sides,
  * once per admission. A batch pays those once. The robot's row is read and its live leases counted once per batch too.
  *
- * At most MAX_BATCHES_IN_FLIGHT statements per process are out at once; what arrives meanwhile waits for the next one,
- * so batches grow with the load instead of the number of statements. When a batch fails as a whole (the robot was
+ * One statement per process is out at a time; what arrives meanwhile waits for the next one, so batches grow with the
+ * load instead of the number of statements. Under load (admissions waiting when an answer comes) the next statement
+ * leaves GATHER_MS after the answer instead of at the end of that turn: the visitors whose admissions were just answered
+ * are sent their responses in that turn, and the requests that follow them (a burst's next pages) join the statement
+ * instead of waiting for the one after. When a batch fails as a whole (the robot was
  * deleted under an insert, a deadlock with a lockout sweep, a lost connection) it wrote nothing, and each of its
  * admissions is sent again alone, so one admission's error is never another's.
  */
@@ -22,8 +25,13 @@ export interface AdmitRow {
 
 /** Admissions in one statement at most (a bound on the time the batch holds its robots' advisory locks). */
 const MAX_BATCH = 64;
-/** Two: one batch is decided while the next one travels; more would only queue on the same robots' locks. */
-const MAX_BATCHES_IN_FLIGHT = 2;
+/**
+ * One statement out at a time, and a short gather after an answer when admissions wait. With two statements in flight
+ * and no gather, a statement carried 3.1–3.2 admissions in bench:admission (8 requests in flight per process); one in
+ * flight with the gather, 3.9–4.1, and the database's CPU is per statement, not per admission (docs/benchmarks.md,
+ * "Admission on PostgreSQL: fewer statements"). The gather adds at most this to an admission under load, never to a lone one.
+ */
+const GATHER_MS = 1;
 
 interface Pending {
   request: AdmissionRequest;
@@ -41,7 +49,7 @@ export interface AdmitStatements {
 export class PostgresAdmissionBatch {
   private pending: Pending[] = [];
   private scheduled = false;
-  private inFlight = 0;
+  private inFlight = false;
 
   constructor(private readonly statements: AdmitStatements) {}
 
@@ -52,20 +60,24 @@ export class PostgresAdmissionBatch {
     });
   }
 
-  /** Sends what is queued at the end of this event-loop turn, when a statement may go out. */
-  private schedule(): void {
-    if (this.scheduled || this.inFlight >= MAX_BATCHES_IN_FLIGHT || this.pending.length === 0) return;
+  /**
+   * Sends what is queued when no statement is out: at the end of this event-loop turn, or GATHER_MS after an answer
+   * (`afterAnswer`) that found admissions waiting.
+   */
+  private schedule(afterAnswer = false): void {
+    if (this.scheduled || this.inFlight || this.pending.length === 0) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const sendQueued = () => {
       this.scheduled = false;
       const items = this.pending.splice(0, MAX_BATCH);
-      this.inFlight++;
+      this.inFlight = true;
       void this.send(items).finally(() => {
-        this.inFlight--;
-        this.schedule();
+        this.inFlight = false;
+        this.schedule(true);
       });
-      this.schedule();
-    });
+    };
+    if (afterAnswer) setTimeout(sendQueued, GATHER_MS);
+    else setImmediate(sendQueued);
   }
 
   private async send(items: readonly Pending[]): Promise<void> {
