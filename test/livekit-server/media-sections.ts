@@ -35,6 +35,11 @@ export class MediaSections {
     return this.waiting.has(track) || [...this.bound.values()].includes(track);
   }
 
+  /** The tracks on sections now. */
+  tracks(): PublishedTrack[] {
+    return [...this.bound.values()];
+  }
+
   get hasWaiting(): boolean {
     return this.waiting.size > 0;
   }

@@ -62,9 +62,8 @@ export class Participant {
   private readonly joinedAt = nowSeconds();
   private readonly subscriber?: RTCPeerConnection;
   private publisher?: RTCPeerConnection;
-  /** `/rtc/v1`: the forwarded tracks on the client's receive-only sections. */
+  /** `/rtc/v1`: the forwarded tracks on the client's receive-only sections; a requirement for more is out. */
   private readonly sections?: MediaSections;
-  /** `/rtc/v1`: a section requirement is out and its offer not answered yet. */
   private sectionsRequested = false;
   private readonly subscriberChannels = new Map<string, RTCDataChannel>();
   /** The client's own channels by label: `/rtc/v1` sends the server's data on them (no subscriber channels there). */
@@ -93,22 +92,10 @@ export class Participant {
       this.sections = new MediaSections();
       return;
     }
-    this.subscriber = this.loggedConnection('subscriber');
+    this.subscriber = createPeerConnection((line) => this.log(`${this.identity} subscriber ${line}`));
     // livekit-client adopts the subscriber side's channels by label; the server creates them.
     this.subscriberChannels.set('_reliable', this.subscriber.createDataChannel('_reliable', { ordered: true }));
     this.subscriberChannels.set('_lossy', this.subscriber.createDataChannel('_lossy', { ordered: false, maxRetransmits: 0 }));
-  }
-
-  /** A connection whose milestones are logged, for bench:livekit's first-frame steps (the one that brings media). */
-  private loggedConnection(name: 'subscriber' | 'publisher'): RTCPeerConnection {
-    const pc = createPeerConnection();
-    pc.iceConnectionStateChange.subscribe((state) => {
-      if (state === 'connected') this.log(`${this.identity} ${name} ICE connected`);
-    });
-    pc.connectionStateChange.subscribe((state) => {
-      if (state === 'connected') this.log(`${this.identity} ${name} connected`); // DTLS done
-    });
-    return pc;
   }
 
   info(): ParticipantInfo {
@@ -291,7 +278,13 @@ export class Participant {
   }
 
   private createPublisherConnection(): RTCPeerConnection {
-    const pc = this.sections ? this.loggedConnection('publisher') : createPeerConnection();
+    // On /rtc/v1 it brings the media: its milestones are logged, and once DTLS is up its tracks get a keyframe at once
+    // (one asked for with the answer came before the connection could carry it).
+    const milestone = (line: string) => {
+      this.log(`${this.identity} publisher ${line}`);
+      if (line === 'connected') for (const track of this.sections?.tracks() ?? []) track.requestKeyframe?.();
+    };
+    const pc = createPeerConnection(this.sections && milestone);
     pc.onDataChannel.subscribe((channel) => {
       this.publisherChannels.set(channel.label, channel);
       channel.onMessage.subscribe((data) => {

@@ -16,9 +16,10 @@ export const LOOPBACK = '127.0.0.1';
  * A werift peer connection the way the spike found that Chromium accepts it: ICE-lite (the browser is
  * the controlling agent and does all checks), no STUN/TURN, sockets bound to 127.0.0.1. One codec per
  * kind (Opus, VP8) keeps payload types identical on the publishing and the subscribing side, so
- * forwarding is a copy with a new SSRC.
+ * forwarding is a copy with a new SSRC. `milestone` hears when ICE and then DTLS are connected (bench:livekit's
+ * first-frame steps, on the connection that brings the media).
  */
-export function createPeerConnection(): RTCPeerConnection {
+export function createPeerConnection(milestone?: (line: string) => void): RTCPeerConnection {
   const pc = new RTCPeerConnection({
     iceLite: true,
     iceServers: [],
@@ -30,6 +31,10 @@ export function createPeerConnection(): RTCPeerConnection {
     bundlePolicy: 'max-bundle',
   });
   skipReusedDtlsSequence(pc);
+  if (milestone) {
+    pc.iceConnectionStateChange.subscribe((state) => state === 'connected' && milestone('ICE connected'));
+    pc.connectionStateChange.subscribe((state) => state === 'connected' && milestone('connected')); // DTLS done
+  }
   return pc;
 }
 
