@@ -10,7 +10,8 @@
 //     its HTTP cache and storage), so the SDK loads the chunk beside admission (BENCH_PRELOAD=0: after it, as on a
 //     first visit);
 //   firstFrameSteps: where that time goes, step by step (bench/lib/first-frame-steps.mjs), per step p50/p95, the
-//     visitor's join step by step too (visitorJoinStepMs, from the test double's log);
+//     visitor's join step by step too (visitorJoinStepMs, from the test double's log; on /rtc/v1, or on the classic
+//     path /rtc after /rtc/v1 is refused with BENCH_V1=0);
 //   utteranceToFirstAudioMs: sendDrivenText() → the first audible sample of the streamed voice (espeak-ng);
 //   captionOffsetMs: caption shown − its clause heard, per clause, with a speech engine whose clauses are
 //     tones (so their onsets are exact); docs/benchmarks.md allows −45…+15 ms.
@@ -38,6 +39,11 @@ const SPARE_ROOMS = process.env.BENCH_SPARE_ROOMS !== '0';
  * only once admission answers (the A of an A/B; by default the warm-up visit leaves the mark, as a returning visitor).
  */
 const PRELOAD = process.env.BENCH_PRELOAD !== '0';
+/**
+ * BENCH_V1=0: the test double refuses LiveKit's single peer connection path /rtc/v1 as a LiveKit server older than
+ * 1.9.2 does, and the visitor falls back to the classic path, two peer connections (the A of an A/B).
+ */
+const SINGLE_PEER_CONNECTION = process.env.BENCH_V1 !== '0';
 const WEBRTC_ARGS = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
 /** Between sessions, as between two visitors: the renderer's warm page is ready again by then. */
 const PAUSE_MS = 1500;
@@ -71,7 +77,7 @@ if (process.env.LIVEKIT_URL) {
     logLevel: 'error',
   });
   const { startLiveKitTestServer } = await import(pathToFileURL(outfile).href);
-  livekit = await startLiveKitTestServer({ log: steps.livekitLine });
+  livekit = await startLiveKitTestServer({ log: steps.livekitLine, singlePeerConnection: SINGLE_PEER_CONNECTION });
 }
 const renderer = await startRenderer({
   log: process.env.BENCH_LOG ? (line) => console.error(`[renderer] ${line}`) : undefined,
@@ -287,7 +293,9 @@ try {
     JSON.stringify(
       {
         benchmark: 'livekit',
-        livekit: process.env.LIVEKIT_URL ? `LiveKit at ${livekit.url}` : 'LiveKit test double (test/livekit-server)',
+        livekit: process.env.LIVEKIT_URL
+          ? `LiveKit at ${livekit.url}`
+          : `LiveKit test double (test/livekit-server), ${SINGLE_PEER_CONNECTION ? '/rtc/v1 served' : '/rtc/v1 refused (older LiveKit)'}`,
         renderer: `reference renderer, ${WARM_PAGES} warm page(s)${SPARE_ROOMS ? ' joining spare rooms ahead' : ''}, no GPU`,
         createToFirstFrameMs: summary(frames),
         firstFrameSteps: steps.summary(),

@@ -12,7 +12,9 @@ import { startLiveKitTestServer, type LiveKitTestServer } from '../test/livekit-
  * The LiveKit-protocol test server (test/livekit-server) against the real livekit-client in Chromium:
  * a publisher page sends a canvas video, an oscillator and data messages; a subscriber page must decode
  * the video, hear the audio, get the data, and keep doing so after its signal connection is dropped
- * (resume) and after the server asks for a full reconnect; tokens and grants are enforced.
+ * (resume) and after the server asks for a full reconnect; tokens and grants are enforced. livekit-client joins on the
+ * single peer connection path (/rtc/v1) the double serves; one test plays an older LiveKit that refuses it, and the
+ * client falls back to the classic path (/rtc, a publisher and a subscriber connection).
  */
 
 // WebRTC between Chromium and a server on 127.0.0.1: loopback candidates allowed, real IPs instead of mDNS.
@@ -72,7 +74,7 @@ async function token(identity: string, grant: VideoGrant, apiSecret = livekit.ap
 async function openPage(name: string): Promise<Page> {
   const page = await browser.newPage();
   page.on('console', (message) => {
-    // Expected noise: the refused /rtc/v1 attempt (404) and the refused forged token (401).
+    // Expected noise: a refused /rtc/v1 attempt (404, the older-LiveKit test) and the refused forged token (401).
     const expected = /\/rtc\/v1|status of 40[14]|HTTP Authentication failed|WS closed unexpectedly/.test(message.text());
     if (DEBUG || (message.type() === 'error' && !expected)) console.log(`[${name}] ${message.type()}: ${message.text().slice(0, 500)}`);
   });
@@ -223,9 +225,12 @@ test('a subscriber receives a publisher’s video, audio and data, and keeps rec
   const viewer = await openPage('viewer');
   const avatar = await openPage('avatar');
 
-  // The viewer joins an empty room first, so the tracks arrive by renegotiation of its subscriber PC.
+  // The viewer joins an empty room first, so the tracks arrive by renegotiation of its one peer connection (the
+  // double asks for it with a MediaSectionsRequirement).
   await joinAsSubscriber(viewer, livekit.url, await token('viewer', { canSubscribe: true, canPublish: false, canPublishData: false }));
   await joinAsPublisher(avatar, livekit.url, await token('avatar', { canSubscribe: false, canPublish: true, canPublishData: true }));
+  expect(livekit.participant(roomName, 'viewer')?.singlePeerConnection).toBe(true);
+  expect(livekit.participant(roomName, 'avatar')?.singlePeerConnection).toBe(true);
 
   await expect
     .poll(async () => (await seen(viewer)).events, { timeout: 20_000 })
@@ -272,6 +277,30 @@ test('a subscriber receives a publisher’s video, audio and data, and keeps rec
 
   await avatar.close();
   await viewer.close();
+});
+
+test('an older LiveKit without /rtc/v1: the client falls back to /rtc and its two peer connections, and receives', async () => {
+  test.setTimeout(90_000);
+  const lines: string[] = [];
+  const older = await startLiveKitTestServer({ singlePeerConnection: false, log: (line) => lines.push(line) });
+  try {
+    const viewer = await openPage('viewer');
+    const avatar = await openPage('avatar');
+    await joinAsPublisher(avatar, older.url, await token('avatar', { canSubscribe: false, canPublish: true, canPublishData: true }));
+    // Joining after the tracks are live: they come in the double's first subscriber offer.
+    await joinAsSubscriber(viewer, older.url, await token('viewer', { canSubscribe: true, canPublish: false, canPublishData: false }));
+    await expect.poll(async () => (await seen(viewer)).width, { timeout: 20_000 }).toBe(320);
+    const framesBefore = (await seen(viewer)).frames;
+    await expect.poll(async () => (await seen(viewer)).frames, { timeout: 10_000 }).toBeGreaterThan(framesBefore + 10);
+    await expect.poll(async () => (await seen(viewer)).audioPeak, { timeout: 15_000 }).toBeGreaterThan(0.05);
+    await expect.poll(async () => (await seen(viewer)).data.length, { timeout: 10_000 }).toBeGreaterThan(3);
+    expect(lines).toEqual(expect.arrayContaining(['viewer refused /rtc/v1', 'avatar refused /rtc/v1', 'viewer subscriber connected']));
+    expect(older.participant(roomName, 'viewer')?.singlePeerConnection).toBe(false);
+    await avatar.close();
+    await viewer.close();
+  } finally {
+    await older.close();
+  }
 });
 
 test('a full reconnect (server asks with LeaveRequest RECONNECT) joins again and re-subscribes', async () => {

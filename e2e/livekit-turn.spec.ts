@@ -38,7 +38,8 @@ async function relayOnly(transport: 'tcp' | 'tls'): Promise<void> {
   const media = (await admin('GET', '/v1/robots/demo')).json.media;
   const iceServer = transport === 'tls' ? turn.tlsIceServer : turn.iceServer;
   expect((await admin('PATCH', '/v1/robots/demo', { media: { ...media, iceServers: [iceServer] } })).status).toBe(200);
-  // The firewall: every peer connection of the page may use relayed candidates only.
+  // The firewall: every peer connection of the page may use relayed candidates only, also after livekit-client
+  // reconfigures it (on /rtc/v1 it makes its connection before the join and sets the server's ICE servers after).
   const firewall = (page: Page) =>
     page.addInitScript(() => {
       const Native = window.RTCPeerConnection;
@@ -48,6 +49,9 @@ async function relayOnly(transport: 'tcp' | 'tls'): Promise<void> {
         constructor(config?: RTCConfiguration) {
           super({ ...config, iceTransportPolicy: 'relay' });
           w.__pcs.push(this);
+        }
+        override setConfiguration(config?: RTCConfiguration) {
+          super.setConfiguration({ ...config, iceTransportPolicy: 'relay' });
         }
       } as typeof RTCPeerConnection;
     });

@@ -28,9 +28,17 @@ const STEPS = [
 
 /**
  * The visitor's join (`visitorJoin`: the chunk's connect() → connected) step by step, from the test double's log:
- * each step as the line that ends it (`who` is the visitor's identity), after the one before it.
+ * each step as the line that ends it (`who` is the visitor's identity), after the one before it. Two paths: the single
+ * peer connection path /rtc/v1 (what a current LiveKit serves, and the double by default), and the classic one after
+ * /rtc/v1 was refused (an older LiveKit; BENCH_V1=0).
  */
-const JOIN_STEPS = [
+const V1_JOIN_STEPS = [
+  ['signalJoin', (who) => `${who} joins `], // the client's connection and its offer made ready, the join request read
+  ['answer', (who) => `${who} publisher answer sent`], // the double's answer, the published tracks on the offer's sections
+  ['ice', (who) => `${who} publisher ICE connected`], // the browser's connectivity checks
+  ['dtls', (who) => `${who} publisher connected`], // the DTLS handshake
+];
+const CLASSIC_JOIN_STEPS = [
   // livekit-client first tries LiveKit's single peer connection path, /rtc/v1 (a publisher connection and its offer
   // made ready to go with the join); the double refuses it, as a LiveKit server older than that path does.
   ['v1Refused', (who) => `${who} refused /rtc/v1`],
@@ -40,6 +48,9 @@ const JOIN_STEPS = [
   ['ice', (who) => `${who} subscriber ICE connected`], // the browser's connectivity checks
   ['dtls', (who) => `${who} subscriber connected`], // the DTLS handshake
 ];
+
+/** The double's log lines the steps above end with. */
+const JOIN_LINE = / joins | publishes | refused \/rtc\/v1$| (subscriber|publisher) (offer sent|answer \w+|ICE connected|connected)$/;
 
 /** Collects what the renderer and the test double tell, by session and room. */
 export class FirstFrameSteps {
@@ -52,8 +63,7 @@ export class FirstFrameSteps {
 
   /** For the test double's `log`: keeps the lines of joins, stamped. */
   livekitLine = (line) => {
-    if (/ joins | publishes | refused \/rtc\/v1$| subscriber (offer sent|answer received|ICE connected|connected)$/.test(line))
-      this.livekitLog.push({ at: Date.now(), line });
+    if (JOIN_LINE.test(line)) this.livekitLog.push({ at: Date.now(), line });
   };
 
   /** One visit's milestones, from what its page measured (`page`: epoch times) and what the others said. */
@@ -93,7 +103,8 @@ export class FirstFrameSteps {
     if (!who || !startup.connectingAt || !startup.joinedAt) return null;
     const steps = {};
     let from = startup.connectingAt;
-    for (const [name, text] of JOIN_STEPS) {
+    const refused = this.livekitLog.some(({ at, line }) => at >= from && line === `${who} refused /rtc/v1`);
+    for (const [name, text] of refused ? CLASSIC_JOIN_STEPS : V1_JOIN_STEPS) {
       const end = this.livekitLog.find(({ at, line }) => at >= from && line.startsWith(text(who)))?.at;
       if (!end) return null;
       steps[name] = end - from;
@@ -122,9 +133,10 @@ export class FirstFrameSteps {
     const since = (at) => this.runs.map((run) => at(run) - run.startedAt).filter(Number.isFinite);
     const joins = this.runs.map((run) => run.joinSteps).filter(Boolean);
     const visitorJoinStepMs = {};
-    for (const name of [...JOIN_STEPS.map(([step]) => step), 'clientConnected']) {
+    const names = new Set([...V1_JOIN_STEPS, ...CLASSIC_JOIN_STEPS].map(([step]) => step));
+    for (const name of [...names, 'clientConnected']) {
       visitorJoinStepMs[name] = summary(
-        joins.map((join) => join[name]),
+        joins.map((join) => join[name]).filter(Number.isFinite), // a step of the other path is absent
         0,
       );
     }

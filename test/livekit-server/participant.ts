@@ -18,6 +18,7 @@ import {
   TrackSource,
   TrackType,
   protoInt64,
+  MediaSectionsRequirement,
   type AddTrackRequest,
 } from '@livekit/protocol';
 import type { RTCDataChannel, RTCPeerConnection, RTCRtpSender } from 'werift';
@@ -25,12 +26,26 @@ import type { WebSocket } from 'ws';
 import type { Admission } from './auth.js';
 import { forwardKeyframeRequests, forwardPublishedTrack, type PublishedTrack } from './published-track.js';
 import type { Room } from './room.js';
-import { createPeerConnection, gathered, loopbackOnlySdp, midToMsidTrack, usableRemoteCandidate } from './rtc.js';
+import { MediaSections } from './media-sections.js';
+import {
+  createPeerConnection,
+  gathered,
+  inactiveSectionsKept,
+  keepInactiveSections,
+  sameIceCredentials,
+  loopbackOnlySdp,
+  midToMsidTrack,
+  usableRemoteCandidate,
+} from './rtc.js';
 import { newId, nowSeconds, serverInfo, type Log } from './server-info.js';
 
 type SignalMessage = SignalResponse['message'];
 
-/** One participant: its signal socket (replaced on resume) and its publisher/subscriber connections. */
+/**
+ * One participant: its signal socket (replaced on resume) and its connections: a publisher and a subscriber connection
+ * on the classic path (`/rtc`), or the one connection of the single peer connection path (`/rtc/v1`), which the client
+ * offers and which carries both ways (`singlePeerConnection`).
+ */
 export class Participant {
   readonly sid = newId('PA');
   readonly identity: string;
@@ -45,9 +60,14 @@ export class Participant {
   private version = 1;
   private ws?: WebSocket;
   private readonly joinedAt = nowSeconds();
-  private readonly subscriber: RTCPeerConnection;
+  private readonly subscriber?: RTCPeerConnection;
   private publisher?: RTCPeerConnection;
+  /** `/rtc/v1`: the forwarded tracks on the client's receive-only sections; a requirement for more is out. */
+  private readonly sections?: MediaSections;
+  private sectionsRequested = false;
   private readonly subscriberChannels = new Map<string, RTCDataChannel>();
+  /** The client's own channels by label: `/rtc/v1` sends the server's data on them (no subscriber channels there). */
+  private readonly publisherChannels = new Map<string, RTCDataChannel>();
   /** Forwarded tracks on the subscriber connection: sender → the published track's sid. */
   private readonly downTracks = new Map<RTCRtpSender, string>();
   private subscriberOfferId = 0;
@@ -61,20 +81,18 @@ export class Participant {
     readonly admission: Admission,
     readonly autoSubscribe: boolean,
     private readonly log: Log,
+    readonly singlePeerConnection = false,
   ) {
     this.identity = admission.identity;
     this.name = admission.name;
     this.canSubscribe = admission.canSubscribe;
     this.canPublish = admission.canPublish;
     this.canPublishData = admission.canPublishData;
-    this.subscriber = createPeerConnection();
-    // The media connection's milestones, for bench:livekit's first-frame steps.
-    this.subscriber.iceConnectionStateChange.subscribe((state) => {
-      if (state === 'connected') this.log(`${this.identity} subscriber ICE connected`);
-    });
-    this.subscriber.connectionStateChange.subscribe((state) => {
-      if (state === 'connected') this.log(`${this.identity} subscriber connected`); // DTLS done
-    });
+    if (singlePeerConnection) {
+      this.sections = new MediaSections();
+      return;
+    }
+    this.subscriber = createPeerConnection((line) => this.log(`${this.identity} subscriber ${line}`));
     // livekit-client adopts the subscriber side's channels by label; the server creates them.
     this.subscriberChannels.set('_reliable', this.subscriber.createDataChannel('_reliable', { ordered: true }));
     this.subscriberChannels.set('_lossy', this.subscriber.createDataChannel('_lossy', { ordered: false, maxRetransmits: 0 }));
@@ -156,7 +174,8 @@ export class Participant {
   }
 
   sendData(bytes: Uint8Array, label: string): void {
-    const channel = this.subscriberChannels.get(label) ?? this.subscriberChannels.get('_reliable');
+    const channels = this.sections ? this.publisherChannels : this.subscriberChannels;
+    const channel = channels.get(label) ?? channels.get('_reliable');
     if (channel?.readyState === 'open') channel.send(Buffer.from(bytes));
   }
 
@@ -170,7 +189,8 @@ export class Participant {
       case 'trickle': {
         const candidate = usableRemoteCandidate(message.value.candidateInit);
         if (!candidate) return;
-        const pc = message.value.target === SignalTarget.PUBLISHER ? this.publisher : this.subscriber;
+        if (message.value.target === SignalTarget.PUBLISHER || this.sections) await this.publisherQueue; // its offer first
+        const pc = message.value.target === SignalTarget.PUBLISHER || this.sections ? this.publisher : this.subscriber;
         await pc?.addIceCandidate(candidate).catch(() => undefined);
         return;
       }
@@ -224,27 +244,49 @@ export class Participant {
     this.send({ case: 'trackPublished', value: new TrackPublishedResponse({ cid: request.cid, track: info }) });
   }
 
-  /** The client's publisher connection offers (first publish, renegotiation, ICE restart); we answer. */
-  private onPublisherOffer(offer: SessionDescription): Promise<void> {
+  /**
+   * The client's publisher connection offers (at join on `/rtc/v1`, first publish, renegotiation, ICE restart); we
+   * answer. On `/rtc/v1` the answer also puts waiting subscribed tracks on the offer's receive-only sections.
+   */
+  onPublisherOffer(offer: SessionDescription): Promise<void> {
     const run = async () => {
       if (!this.publisher) this.publisher = this.createPublisherConnection();
       const pc = this.publisher;
-      await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+      const sdp = this.sections ? sameIceCredentials(offer.sdp, pc.remoteDescription?.sdp) : offer.sdp;
+      await pc.setRemoteDescription({ type: 'offer', sdp });
+      const bound = this.sections?.bind(pc) ?? [];
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
+      if (this.sections) keepInactiveSections(pc);
       await gathered(pc);
       this.send({
         case: 'answer',
-        value: new SessionDescription({ type: 'answer', sdp: loopbackOnlySdp(pc.localDescription!.sdp), id: offer.id }),
+        value: new SessionDescription({
+          type: 'answer',
+          sdp: this.sections ? inactiveSectionsKept(loopbackOnlySdp(pc.localDescription!.sdp)) : loopbackOnlySdp(pc.localDescription!.sdp),
+          id: offer.id,
+          midToTrackId: this.sections?.midToTrackId() ?? {},
+        }),
       });
+      if (this.sections) this.log(`${this.identity} publisher answer sent`);
+      for (const track of bound) track.requestKeyframe?.();
+      this.sectionsRequested = false;
+      if (this.sections?.hasWaiting) this.requestSections();
     };
     this.publisherQueue = this.publisherQueue.then(run, run);
     return this.publisherQueue;
   }
 
   private createPublisherConnection(): RTCPeerConnection {
-    const pc = createPeerConnection();
+    // On /rtc/v1 it brings the media: its milestones are logged, and once DTLS is up its tracks get a keyframe at once
+    // (one asked for with the answer came before the connection could carry it).
+    const milestone = (line: string) => {
+      this.log(`${this.identity} publisher ${line}`);
+      if (line === 'connected') for (const track of this.sections?.tracks() ?? []) track.requestKeyframe?.();
+    };
+    const pc = createPeerConnection(this.sections && milestone);
     pc.onDataChannel.subscribe((channel) => {
+      this.publisherChannels.set(channel.label, channel);
       channel.onMessage.subscribe((data) => {
         if (typeof data !== 'string') this.room.relayData(this, data, channel.label);
       });
@@ -266,6 +308,8 @@ export class Participant {
 
   /** Adds a forwarded track to this participant's subscriber connection (negotiated by the caller). */
   subscribe(publisher: Participant, track: PublishedTrack): void {
+    if (this.sections) return this.sections.add(publisher.sid, track);
+    if (!this.subscriber) return;
     const transceiver = this.subscriber.addTransceiver(track.kind, { direction: 'sendonly' });
     // livekit-client finds the participant and the track from the stream id `PA_xxx|TR_xxx`.
     transceiver.sender.streamId = `${publisher.sid}|${track.info.sid}`;
@@ -277,6 +321,7 @@ export class Participant {
   }
 
   unsubscribe(track: PublishedTrack): void {
+    this.sections?.remove(track);
     for (const [sender, sid] of this.downTracks) {
       if (sid !== track.info.sid) continue;
       track.senders.delete(sender);
@@ -287,6 +332,8 @@ export class Participant {
   /** Offers the subscriber connection; one offer at a time, a change meanwhile re-offers after the answer. */
   async negotiateSubscriber(): Promise<void> {
     if (this.closed) return;
+    if (this.sections) return this.requestSections();
+    if (!this.subscriber) return;
     if (this.subscriberBusy) {
       this.subscriberDirty = true;
       return;
@@ -314,7 +361,18 @@ export class Participant {
     });
   }
 
+  /**
+   * `/rtc/v1`: asks the client to offer again, with more receive-only sections if the waiting tracks need them (it
+   * adds them and renegotiates); the answer to that offer binds the tracks. One request until its offer is answered.
+   */
+  private requestSections(): void {
+    if (!this.sections?.hasWaiting || this.sectionsRequested || !this.publisher) return;
+    this.sectionsRequested = true;
+    this.send({ case: 'mediaSectionsRequirement', value: new MediaSectionsRequirement(this.sections.missing(this.publisher)) });
+  }
+
   private async onSubscriberAnswer(answer: SessionDescription): Promise<void> {
+    if (!this.subscriber) return;
     this.log(`${this.identity} subscriber answer received`);
     if (answer.id && answer.id !== this.subscriberOfferId) return; // an answer to an offer we replaced
     await this.subscriber.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
@@ -336,7 +394,7 @@ export class Participant {
       this.send({ case: 'leave', value: new LeaveRequest({ reason, action: LeaveRequest_Action.DISCONNECT }) });
     }
     this.ws?.close(1000, 'participant left');
-    void this.subscriber.close().catch(() => undefined);
+    void this.subscriber?.close().catch(() => undefined);
     void this.publisher?.close().catch(() => undefined);
   }
 }

@@ -7,6 +7,7 @@ import {
   DisconnectReason,
   ParticipantUpdate,
   Room as RoomInfo,
+  type SessionDescription,
 } from '@livekit/protocol';
 import type { WebSocket } from 'ws';
 import type { Admission } from './auth.js';
@@ -14,7 +15,7 @@ import { Participant } from './participant.js';
 import type { PublishedTrack } from './published-track.js';
 import { newId, nowSeconds, PING_INTERVAL_S, PING_TIMEOUT_S, SERVER_VERSION, serverInfo, type Log } from './server-info.js';
 
-/** One LiveKit room: participants, their two peer connections each (livekit-client's dual-PC `/rtc` mode). */
+/** One LiveKit room: participants, with two peer connections each (`/rtc`) or one (`/rtc/v1`). */
 export class Room {
   readonly sid = newId('RM');
   readonly participants = new Map<string, Participant>();
@@ -35,11 +36,20 @@ export class Room {
     });
   }
 
-  /** A fresh join. A second join with the same identity replaces the first, as in LiveKit. */
-  async join(admission: Admission, ws: WebSocket, autoSubscribe: boolean): Promise<Participant> {
+  /**
+   * A fresh join. A second join with the same identity replaces the first, as in LiveKit. `singlePeerConnection`: the
+   * join came on `/rtc/v1`, with the client's first publisher `offer` in it (none from a browser that defers it).
+   */
+  async join(
+    admission: Admission,
+    ws: WebSocket,
+    autoSubscribe: boolean,
+    singlePeerConnection = false,
+    offer?: SessionDescription,
+  ): Promise<Participant> {
     const previous = [...this.participants.values()].find((p) => p.identity === admission.identity);
     if (previous) this.remove(previous, DisconnectReason.DUPLICATE_IDENTITY);
-    const participant = new Participant(this, admission, autoSubscribe, this.log);
+    const participant = new Participant(this, admission, autoSubscribe, this.log, singlePeerConnection);
     this.participants.set(participant.sid, participant);
     participant.attach(ws);
     participant.send({
@@ -53,21 +63,23 @@ export class Room {
         iceServers: [],
         // As livekit-server decides: the subscriber connection is the primary one only for a participant that may
         // subscribe. A publish-only participant (the renderer) connects its publisher connection at once and
-        // publishes on it, instead of first waiting for a subscriber connection that carries nothing for it.
-        subscriberPrimary: participant.canSubscribe,
+        // publishes on it, instead of first waiting for a subscriber connection that carries nothing for it. There is
+        // no subscriber connection on /rtc/v1.
+        subscriberPrimary: participant.canSubscribe && !singlePeerConnection,
         clientConfiguration: new ClientConfiguration(),
         pingInterval: PING_INTERVAL_S,
         pingTimeout: PING_TIMEOUT_S,
       }),
     });
     this.broadcastUpdate(participant);
-    // The subscriber connection is offered at once (data channels, and the tracks already published):
-    // with subscriberPrimary the client's connect() waits for it. A publish-only participant gets none.
-    if (!participant.canSubscribe) return participant;
-    if (autoSubscribe) {
+    if (participant.canSubscribe && autoSubscribe) {
       for (const other of this.others(participant)) for (const track of other.liveTracks()) participant.subscribe(other, track);
     }
-    await participant.negotiateSubscriber();
+    // /rtc/v1: the answer to the join's offer carries the tracks already published, on the offer's own sections.
+    if (offer) await participant.onPublisherOffer(offer);
+    // /rtc: the subscriber connection is offered at once (data channels, and the tracks already published): with
+    // subscriberPrimary the client's connect() waits for it. A publish-only participant gets none.
+    if (participant.canSubscribe) await participant.negotiateSubscriber();
     return participant;
   }
 

@@ -16,9 +16,10 @@ export const LOOPBACK = '127.0.0.1';
  * A werift peer connection the way the spike found that Chromium accepts it: ICE-lite (the browser is
  * the controlling agent and does all checks), no STUN/TURN, sockets bound to 127.0.0.1. One codec per
  * kind (Opus, VP8) keeps payload types identical on the publishing and the subscribing side, so
- * forwarding is a copy with a new SSRC.
+ * forwarding is a copy with a new SSRC. `milestone` hears when ICE and then DTLS are connected (bench:livekit's
+ * first-frame steps, on the connection that brings the media).
  */
-export function createPeerConnection(): RTCPeerConnection {
+export function createPeerConnection(milestone?: (line: string) => void): RTCPeerConnection {
   const pc = new RTCPeerConnection({
     iceLite: true,
     iceServers: [],
@@ -30,6 +31,10 @@ export function createPeerConnection(): RTCPeerConnection {
     bundlePolicy: 'max-bundle',
   });
   skipReusedDtlsSequence(pc);
+  if (milestone) {
+    pc.iceConnectionStateChange.subscribe((state) => state === 'connected' && milestone('ICE connected'));
+    pc.connectionStateChange.subscribe((state) => state === 'connected' && milestone('connected')); // DTLS done
+  }
   return pc;
 }
 
@@ -87,6 +92,40 @@ export function loopbackOnlySdp(sdp: string): string {
     .split('\r\n')
     .filter((line) => !line.startsWith('a=candidate:') || line.includes(` ${LOOPBACK} `))
     .join('\r\n');
+}
+
+/**
+ * The answer with its inactive media sections kept (port 9) instead of rejected (port 0, werift's way). On `/rtc/v1`
+ * the client offers receive-only sections that carry nothing yet; rejecting the first one, the BUNDLE group's tag,
+ * would make Chromium refuse the whole answer, and a rejected section could not carry a track later.
+ */
+export function inactiveSectionsKept(sdp: string): string {
+  return sdp.replace(/^m=(audio|video) 0 /gm, 'm=$1 9 ');
+}
+
+/**
+ * werift gives a new transceiver the place (and mid) of any transceiver negotiated `inactive`, whatever its kind:
+ * right for its own offers, wrong for an answerer. A section the client offered on `/rtc/v1` that carries nothing yet
+ * is such a transceiver, and the next offer's new section (a published track) would take it over, leaving the
+ * client's section without a transceiver ("Transceiver with mid=0 not found"). Marking them used keeps them.
+ */
+export function keepInactiveSections(pc: RTCPeerConnection): void {
+  for (const transceiver of pc.getTransceivers()) transceiver.usedForSender = true;
+}
+
+/**
+ * A renegotiation offer with the ICE credentials of the description before it. livekit-client restarts ICE on its
+ * single connection after a signal resume; werift, answering a restart, starts its ICE agent over and sends nothing
+ * until a new pair is nominated, which in our runs never came: the forwarded media stopped (receiving goes on, which
+ * is why the classic path, where werift only receives on the client's offering connection, never showed it). The
+ * double keeps its agent and its pair instead: on one machine nothing about the path has changed. Chromium's checks with its
+ * new credentials still succeed, since werift, ICE-lite, checks only its own (unchanged) credentials.
+ */
+export function sameIceCredentials(offerSdp: string, previousSdp: string | undefined): string {
+  const ufrag = previousSdp && /^a=ice-ufrag:(\S+)/m.exec(previousSdp)?.[1];
+  const pwd = previousSdp && /^a=ice-pwd:(\S+)/m.exec(previousSdp)?.[1];
+  if (!ufrag || !pwd) return offerSdp;
+  return offerSdp.replace(/^a=ice-ufrag:\S+/gm, `a=ice-ufrag:${ufrag}`).replace(/^a=ice-pwd:\S+/gm, `a=ice-pwd:${pwd}`);
 }
 
 /**

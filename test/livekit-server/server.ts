@@ -1,10 +1,11 @@
-import { DisconnectReason, LeaveRequest, LeaveRequest_Action, SignalResponse } from '@livekit/protocol';
+import { DisconnectReason, LeaveRequest, LeaveRequest_Action, type SessionDescription, SignalResponse } from '@livekit/protocol';
 import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { admit, AdmissionError, type Admission } from './auth.js';
+import { parseJoinRequest } from './join-request.js';
 import type { Participant } from './participant.js';
 import { Room } from './room.js';
 import type { Log } from './server-info.js';
@@ -22,6 +23,11 @@ export interface LiveKitTestServerOptions {
   port?: number;
   /** Debug lines; silent by default. */
   log?: Log;
+  /**
+   * Default true: the single peer connection path `/rtc/v1` is served (as by LiveKit ≥ 1.9.2 and LiveKit Cloud).
+   * false: refused with 404, as a LiveKit server older than that path does, so the client falls back to `/rtc`.
+   */
+  singlePeerConnection?: boolean;
 }
 
 export interface LiveKitTestServer {
@@ -47,17 +53,20 @@ export interface LiveKitTestServer {
 }
 
 /**
- * A LiveKit-protocol test double: enough of livekit-server's signalling (`/rtc`, `/rtc/validate`) for
- * the real livekit-client to join, subscribe, exchange data, resume and reconnect. Not a server.
+ * A LiveKit-protocol test double: enough of livekit-server's signalling for the real livekit-client to join,
+ * subscribe, exchange data, resume and reconnect. Not a server.
  *
- * livekit-client ≥ 2.16 first tries `/rtc/v1` (single peer connection, join request in the URL). The
- * test server answers that with 404 — as a LiveKit server older than v1 does — and the client falls
- * back to the dual peer connection path `/rtc`, which is the one implemented here.
+ * livekit-client ≥ 2.16 first tries `/rtc/v1` (one peer connection both ways, the join request and the first
+ * publisher offer in the URL); the double serves it, or refuses it with 404 (`singlePeerConnection: false`) as a
+ * LiveKit server older than v1 does, and the client falls back to the dual peer connection path `/rtc`, which the
+ * double serves too (with `/rtc/validate`).
  */
 export async function startLiveKitTestServer(options: LiveKitTestServerOptions = {}): Promise<LiveKitTestServer> {
   const apiKey = options.apiKey ?? TEST_API_KEY;
   const apiSecret = options.apiSecret ?? TEST_API_SECRET;
   const log: Log = options.log ?? (() => undefined);
+  const servesV1 = options.singlePeerConnection ?? true;
+  const signalPaths = servesV1 ? ['/rtc', '/rtc/v1'] : ['/rtc'];
   const verifier = new TokenVerifier(apiKey, apiSecret);
   const rooms = new Map<string, Room>();
   const sockets = new WebSocketServer({ noServer: true });
@@ -88,7 +97,7 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
     const url = new URL(request.url ?? '/', 'http://x');
     response.setHeader('access-control-allow-origin', '*');
     if (url.pathname === '/') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
-    if (url.pathname === '/rtc/validate') {
+    if (signalPaths.some((path) => url.pathname === `${path}/validate`)) {
       try {
         await admit(verifier, url.searchParams.get('access_token'), now());
         return void response.writeHead(200, { 'content-type': 'text/plain' }).end('success');
@@ -100,7 +109,7 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
     if (request.method === 'POST' && url.pathname === '/twirp/livekit.RoomService/RemoveParticipant') {
       return removeParticipant(request, response);
     }
-    // Includes /rtc/v1/validate: "not found" (without "room does not exist") sends the client to /rtc.
+    // Includes a refused /rtc/v1/validate: "not found" (without "room does not exist") sends the client to /rtc.
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   }
 
@@ -135,29 +144,47 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
     const url = new URL(request.url ?? '/', 'http://x');
     const refuse = (status: number, message: string) => {
       socket.end(
-        `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Unauthorized'}\r\ncontent-type: ` +
+        `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\ncontent-type: ` +
           `text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\nconnection: close\r\n\r\n${message}`,
       );
     };
-    if (url.pathname !== '/rtc') {
-      // livekit-client's single peer connection path (/rtc/v1), which the test double does not speak (see above).
+    if (!signalPaths.includes(url.pathname)) {
+      // /rtc/v1 when the double plays a LiveKit server older than that path (singlePeerConnection: false).
       if (url.pathname === '/rtc/v1') log(`${unverifiedIdentity(url.searchParams.get('access_token'))} refused /rtc/v1`);
       return refuse(404, 'not found');
     }
+    const v1 = url.pathname === '/rtc/v1';
+    const joinRequest = v1 ? parseJoinRequest(url.searchParams.get('join_request')) : undefined;
+    if (v1 && !joinRequest) return refuse(400, 'join_request missing or unreadable');
     let admission: Admission;
     try {
       admission = await admit(verifier, url.searchParams.get('access_token'), now());
     } catch (error) {
       return refuse(error instanceof AdmissionError ? error.status : 500, (error as Error).message);
     }
-    const reconnect = url.searchParams.get('reconnect') === '1';
-    const sid = url.searchParams.get('sid');
-    sockets.handleUpgrade(request, socket, head, (ws) => {
-      void onSignalSocket(ws, admission, reconnect, sid, url.searchParams.get('auto_subscribe') !== '0');
-    });
+    // /rtc takes these as query parameters; /rtc/v1 has them in its join request.
+    const join: SignalJoin = joinRequest
+      ? {
+          reconnect: joinRequest.reconnect,
+          sid: joinRequest.participantSid || null,
+          autoSubscribe: joinRequest.connectionSettings?.autoSubscribe ?? true,
+          offer: joinRequest.publisherOffer,
+          singlePeerConnection: true,
+        }
+      : {
+          reconnect: url.searchParams.get('reconnect') === '1',
+          sid: url.searchParams.get('sid'),
+          autoSubscribe: url.searchParams.get('auto_subscribe') !== '0',
+          singlePeerConnection: false,
+        };
+    sockets.handleUpgrade(request, socket, head, (ws) => void onSignalSocket(ws, admission, join));
   }
 
-  async function onSignalSocket(ws: WebSocket, admission: Admission, reconnect: boolean, sid: string | null, autoSubscribe: boolean) {
+  async function onSignalSocket(
+    ws: WebSocket,
+    admission: Admission,
+    { reconnect, sid, autoSubscribe, offer, singlePeerConnection }: SignalJoin,
+  ) {
     let room = rooms.get(admission.room);
     if (reconnect) {
       const participant = sid ? room?.participants.get(sid) : undefined;
@@ -185,7 +212,9 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
       rooms.set(admission.room, room);
     }
     log(`${admission.identity} joins ${admission.room}`);
-    const joined = await room.join(admission, ws, autoSubscribe).catch((error) => log(`join failed: ${(error as Error).stack}`));
+    const joined = await room
+      .join(admission, ws, autoSubscribe, singlePeerConnection, offer)
+      .catch((error) => log(`join failed: ${(error as Error).stack}`));
     if (joined) await sendRefreshedToken(joined);
   }
 
@@ -227,6 +256,17 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+
+/** A signal connection's join, from `/rtc`'s query parameters or `/rtc/v1`'s join request. */
+interface SignalJoin {
+  reconnect: boolean;
+  sid: string | null;
+  autoSubscribe: boolean;
+  offer?: SessionDescription;
+  singlePeerConnection: boolean;
 }
 
 /** Who a token names, unverified: only for the log line of a refused request. */
