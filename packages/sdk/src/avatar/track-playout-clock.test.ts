@@ -85,7 +85,7 @@ describe('TrackPlayoutClock', () => {
   });
 
   it('counts a reading fresh when it was asked for as playing, however long the receiver took to answer', () => {
-    // getSynchronizationSources() blocks the page while WebRTC's worker thread answers: 190 ms on a busy machine.
+    // getSynchronizationSources() is synchronous: on a busy machine it held the page up to 350 ms.
     let now = NOW;
     const slow = new TrackPlayoutClock(
       () => {

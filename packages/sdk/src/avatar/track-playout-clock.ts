@@ -71,10 +71,10 @@ export class TrackPlayoutClock {
    * when the receiver cannot tell: nothing played out lately, or a position on no timeline it plays.
    */
   msUntilHeard(rtpTimestamp: number): number | undefined {
-    // The reading's age counts from when it was asked for: `getSynchronizationSources()` is answered by WebRTC's
-    // worker thread while this page waits, and on a busy 2-core machine that wait alone took up to 350 ms, most of
-    // the visitor page's long tasks (bench:livekit, BENCH_TRACE). A reading that was fresh when asked is not a
-    // stalled receiver, however long the answer took.
+    // The reading's age counts from when it was asked for: `getSynchronizationSources()` is a synchronous call into
+    // WebRTC, and on a busy 2-core machine it held the page up to 350 ms, most of the visitor page's long tasks, while
+    // what it returned was fresh when asked (bench:livekit, BENCH_TRACE). A reading that was fresh when asked is not
+    // a stalled receiver, however long the answer took.
     const asking = this.now();
     if (!this.last || asking - this.last.askedAt >= REREAD_AFTER_MS || asking < this.last.askedAt) {
       this.last = { latest: this.read(), askedAt: asking };
