@@ -15,8 +15,10 @@
 //   utteranceToFirstAudioMs: sendDrivenText() → the first audible sample of the streamed voice (espeak-ng);
 //   captionOffsetMs: caption shown − its clause heard, per clause, with a speech engine whose clauses are
 //     tones (so their onsets are exact); docs/benchmarks.md allows −45…+15 ms.
+// BENCH_TRACE=file writes, per toned session, what the visitor's page did around each caption (bench/lib/caption-trace.mjs:
+// the report's arrival, every reading of the receiver and how long it took, every short timer, the page's long tasks).
 import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +31,7 @@ import { percentile, summary as summaryOf } from './lib/stats.mjs';
 import { adminCall } from './lib/admin-api.mjs';
 import { BENCH_ADMIN_KEY } from './lib/dhkit-process.mjs';
 import { FirstFrameSteps } from './lib/first-frame-steps.mjs';
+import { clauseTraces, installCaptionTrace, traceSummary } from './lib/caption-trace.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 8);
 const WARM_PAGES = Number(process.env.BENCH_WARM ?? 1);
@@ -131,6 +134,9 @@ const siteUrl = `http://127.0.0.1:${site.address().port}`;
 const browser = await launchChromium(WEBRTC_ARGS);
 // One visitor coming back (one browser context: its HTTP cache, its storage), as a kiosk's or a regular's browser.
 const visitorContext = await browser.newContext();
+const TRACE = process.env.BENCH_TRACE;
+if (TRACE) await visitorContext.addInitScript(installCaptionTrace);
+const traces = [];
 
 /** In the visitor's page: create(), its first frame, and when each step towards it ended. */
 async function createInPage({ serverUrl, onceCode }) {
@@ -178,6 +184,11 @@ async function answerInPage({ tones, detector }) {
   node.port.onmessage = ({ data }) => {
     const stamp = context.getOutputTimestamp();
     if (data.type === 'on') onsets.push(stamp.performanceTime + (data.frame / context.sampleRate - stamp.contextTime) * 1000);
+    if (data.type === 'on' && window.__trace)
+      window.__trace.onsets = [
+        ...(window.__trace.onsets ?? []),
+        { t: onsets.at(-1), receivedAt: performance.now(), clock: stamp.performanceTime - stamp.contextTime * 1000 },
+      ];
   };
   context.createMediaStreamSource(audio.srcObject).connect(node);
   await context.resume();
@@ -200,6 +211,7 @@ async function answerInPage({ tones, detector }) {
   };
   await new Promise((resolve) => setTimeout(resolve, 500));
   const stallsBefore = await stalls();
+  if (window.__trace) window.__trace.on = true;
   const said = performance.now();
   dh.sendDrivenText({ text: tones ? 'One. Two. Three. Four.' : 'Hello, welcome to the showroom.' });
   const deadline = performance.now() + 15_000;
@@ -223,6 +235,7 @@ async function answerInPage({ tones, detector }) {
     timing,
     startLeads,
     concealment,
+    trace: window.__trace ? { ...window.__trace, captions, outputLatency: context.outputLatency, baseLatency: context.baseLatency } : null,
   };
 }
 
@@ -288,6 +301,13 @@ try {
       concealedMs: run.concealment ? Math.round(run.concealment.ms) : null,
     });
     if (process.env.BENCH_LOG) console.error(JSON.stringify({ offsets: run.offsets.map(Math.round) }));
+    if (run.trace)
+      traces.push({
+        offsets: run.offsets.map(Math.round),
+        concealment: run.concealment,
+        raw: run.trace,
+        clauses: clauseTraces(run.trace, run.trace.captions, run.trace.onsets ?? []),
+      });
   }
   console.log(
     JSON.stringify(
@@ -320,6 +340,8 @@ try {
         },
         // Sound the visitor's jitter buffer had to make up during an answer (packets late: a receiver stall), per run.
         concealedMsPerRun: { ...summary(stallMs), runsWithAny: stallMs.filter((ms) => ms > 0).length },
+        // BENCH_TRACE: the visitor page's waits for the receiver's readings, its timers' lateness, its long tasks.
+        ...(TRACE ? { captionTrace: traceSummary(traces, summary) } : {}),
         environment: { node: process.version, chromium: browser.version(), cpus: cpus().length },
       },
       null,
@@ -327,6 +349,7 @@ try {
     ),
   );
 } finally {
+  if (TRACE) writeFileSync(TRACE, JSON.stringify(traces));
   await browser.close();
   await spoken.close();
   await toned.close();

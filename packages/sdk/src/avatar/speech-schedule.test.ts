@@ -212,6 +212,25 @@ describe('SpeechSchedule by the track timeline', () => {
     expect(log).toEqual(['200 start c', '200 clause One.', `${900 - CAPTION_LEAD_MS} clause Two.`]);
   });
 
+  it('shows a clause whose moment has passed at once, in the same task: a late report', () => {
+    const { log, schedule } = timeline();
+    vi.advanceTimersByTime(200);
+    schedule.report({ type: 'speechStart', chatId: 'c', clauseId: 0, text: 'One.', inMs: 40, rtpTimestamp: 1000 + 150 * RATE });
+    expect(log).toEqual(['200 start c', '200 clause One.']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('shows a clause as soon as a timer finds its moment passed, not one task later (on a starved page, tens of ms)', () => {
+    let shift = 0;
+    const { log, schedule } = timeline({ shiftMs: () => shift });
+    schedule.report({ type: 'speechStart', chatId: 'c', clauseId: 0, text: 'One.', inMs: 400, rtpTimestamp: 1000 + 400 * RATE });
+    // By the next reading (195 ms, half the wait) the position turns out to have been heard at 100 ms already.
+    shift = -300;
+    vi.advanceTimersToNextTimer();
+    expect(log).toEqual(['195 start c', '195 clause One.']);
+    expect(schedule.timedBy).toEqual({ track: 1, fallback: 0 });
+  });
+
   it('follows the jitter buffer while a clause is far off', () => {
     let shift = 0;
     const { log, schedule } = timeline({ shiftMs: () => shift });

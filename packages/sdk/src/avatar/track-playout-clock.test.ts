@@ -3,7 +3,7 @@
  * (e2e/livekit-caption-timing.spec.ts measures it against the real thing in Chromium.)
  */
 import { describe, expect, it } from 'vitest';
-import { DECODED_AHEAD_MS, type PlayedOutSource, STALLED_AFTER_MS, TrackPlayoutClock } from './track-playout-clock.js';
+import { DECODED_AHEAD_MS, type PlayedOutSource, REREAD_AFTER_MS, STALLED_AFTER_MS, TrackPlayoutClock } from './track-playout-clock.js';
 
 const NOW = 1_800_000_000_000;
 
@@ -37,10 +37,11 @@ describe('TrackPlayoutClock', () => {
 
   it("trusts the reading of the last few packets that places the sound latest: the packet's start early in its frame", () => {
     let sources: PlayedOutSource[] = [];
+    let now = NOW;
     const playing = new TrackPlayoutClock(
       () => sources,
       () => 0,
-      () => NOW,
+      () => now,
     );
     // Three packets 20 ms apart; the middle one was read a frame (10 ms) after its start had begun to play.
     const readings = [
@@ -50,23 +51,27 @@ describe('TrackPlayoutClock', () => {
     ];
     for (const reading of readings.slice(0, 2)) {
       sources = [reading];
+      now = reading.timestamp + 2;
       playing.msUntilHeard(48 * 1100);
     }
     sources = [readings[2]];
+    now = NOW;
     // By the last reading alone: 1100 − 1040 − 5 = 55 ms; by the middle one, 10 ms later.
     expect(playing.msUntilHeard(48 * 1100)).toBe(65 + DECODED_AHEAD_MS);
   });
 
   it('forgets readings older than its window: a shrinking jitter buffer is followed', () => {
     let sources: PlayedOutSource[] = [{ rtpTimestamp: 48 * 1000, timestamp: NOW - 110 }];
+    let now = NOW - 100;
     const playing = new TrackPlayoutClock(
       () => sources,
       () => 0,
-      () => NOW,
+      () => now,
     );
     playing.msUntilHeard(48 * 1300);
     // 120 ms later on the track but only 100 ms later on the clock: the buffer dropped 20 ms meanwhile.
     sources = [{ rtpTimestamp: 48 * 1120, timestamp: NOW - 10 }];
+    now = NOW;
     expect(playing.msUntilHeard(48 * 1300)).toBe(170 + DECODED_AHEAD_MS);
   });
 
@@ -77,6 +82,42 @@ describe('TrackPlayoutClock', () => {
     const stalled = clock([{ rtpTimestamp: 48 * 1000, timestamp: NOW - 130 }]);
     expect(stalled.msUntilHeard(48 * 1100)).toBe(100 - STALLED_AFTER_MS + DECODED_AHEAD_MS);
     expect(stalled.msUntilHeard(48 * 1100)).toBeGreaterThan(100 - 130 + DECODED_AHEAD_MS); // not due 30 ms ago
+  });
+
+  it('counts a reading fresh when it was asked for as playing, however long the receiver took to answer', () => {
+    // getSynchronizationSources() is synchronous: on a busy machine it held the page up to 350 ms.
+    let now = NOW;
+    const slow = new TrackPlayoutClock(
+      () => {
+        now += 190;
+        return [{ rtpTimestamp: 48 * 1000, timestamp: NOW - 5 }];
+      },
+      () => 0,
+      () => now,
+    );
+    // Heard at NOW + 95 (+ the decoder's frame): 85 ms ago by the time the answer came, not held back as a stall.
+    expect(slow.msUntilHeard(48 * 1100)).toBe(95 + DECODED_AHEAD_MS - 190);
+  });
+
+  it('asks the receiver at most once per REREAD_AFTER_MS, however many clauses are waiting: each reading can block', () => {
+    let now = NOW;
+    let asked = 0;
+    const shared = new TrackPlayoutClock(
+      () => {
+        asked++;
+        return [{ rtpTimestamp: 48 * 1000, timestamp: now - 5 }];
+      },
+      () => 0,
+      () => now,
+    );
+    for (const clause of [1100, 1200, 1300, 1400]) shared.msUntilHeard(48 * clause);
+    expect(asked).toBe(1);
+    now += REREAD_AFTER_MS - 1;
+    expect(shared.msUntilHeard(48 * 1100)).toBe(95 + DECODED_AHEAD_MS - (REREAD_AFTER_MS - 1)); // the same reading, aged
+    expect(asked).toBe(1);
+    now += 1;
+    shared.msUntilHeard(48 * 1100);
+    expect(asked).toBe(2);
   });
 
   it('cannot tell with no voice yet, a stale reading (a paused receiver) or a position on no timeline it plays', () => {

@@ -45,10 +45,18 @@ const MAX_BEHIND_MS = 5_000;
 export const DECODED_AHEAD_MS = 10;
 /** Readings kept: those of the last three 20 ms packets, enough to see both of a packet's two phases. */
 export const READING_WINDOW_MS = 60;
+/**
+ * Asked again sooner than this, the clock answers from its last reading: the receiver names a new packet every
+ * 20 ms, so a closer reading tells little, and each one can hold the page up (below). Every clause waiting for its
+ * moment, start and end, follows the receiver on its own; they share the readings.
+ */
+export const REREAD_AFTER_MS = 10;
 
 export class TrackPlayoutClock {
   /** Recent distinct readings, oldest first. */
   private readings: PlayedOutSource[] = [];
+  /** The last reading taken from the receiver, and when it was asked for. */
+  private last: { latest: PlayedOutSource | undefined; askedAt: number } | undefined;
 
   constructor(
     /** The audio receiver's synchronization sources now (none before the voice arrives). */
@@ -63,10 +71,18 @@ export class TrackPlayoutClock {
    * when the receiver cannot tell: nothing played out lately, or a position on no timeline it plays.
    */
   msUntilHeard(rtpTimestamp: number): number | undefined {
-    const latest = this.read();
+    // The reading's age counts from when it was asked for: `getSynchronizationSources()` is a synchronous call into
+    // WebRTC, and on a busy 2-core machine it held the page up to 350 ms, most of the visitor page's long tasks, while
+    // what it returned was fresh when asked (bench:livekit, BENCH_TRACE). A reading that was fresh when asked is not
+    // a stalled receiver, however long the answer took.
+    const asking = this.now();
+    if (!this.last || asking - this.last.askedAt >= REREAD_AFTER_MS || asking < this.last.askedAt) {
+      this.last = { latest: this.read(), askedAt: asking };
+    }
+    const { latest, askedAt } = this.last;
     if (!latest || !Number.isInteger(rtpTimestamp)) return undefined;
     const now = this.now();
-    const age = now - latest.timestamp;
+    const age = askedAt - latest.timestamp;
     if (age > MAX_READING_AGE_MS || age < -MAX_READING_AGE_MS) return undefined;
     const aheadOfLatestMs = rtpDistanceMs(rtpTimestamp, latest.rtpTimestamp);
     if (aheadOfLatestMs < -MAX_BEHIND_MS || aheadOfLatestMs > RENDERER_SPEECH_MAX_LEAD_MS) return undefined;
