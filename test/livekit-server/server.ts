@@ -1,6 +1,6 @@
 import { DisconnectReason, LeaveRequest, LeaveRequest_Action, type SessionDescription, SignalResponse } from '@livekit/protocol';
 import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -144,7 +144,7 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
     const url = new URL(request.url ?? '/', 'http://x');
     const refuse = (status: number, message: string) => {
       socket.end(
-        `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\ncontent-type: ` +
+        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: ` +
           `text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\nconnection: close\r\n\r\n${message}`,
       );
     };
@@ -257,8 +257,6 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
     },
   };
 }
-
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
 
 /** A signal connection's join, from `/rtc`'s query parameters or `/rtc/v1`'s join request. */
 interface SignalJoin {
