@@ -4,6 +4,8 @@ import type { SharedLimitStore, StoredLockoutPolicy, StoredRatePolicy } from './
 
 export class PostgresLimits implements SharedLimitStore {
   private failuresSinceSweep = 0;
+  /** Issuance buckets whose row this process knows exists (keys are robot ids: few). */
+  private readonly bucketsKnown = new Set<string>();
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -50,7 +52,9 @@ export class PostgresLimits implements SharedLimitStore {
   }
 
   async takeIssuanceToken(key: string, policy: StoredRatePolicy, now: number): Promise<number> {
-    // Refill, then take a token only when a whole one is there; the row lock of the upsert makes it atomic.
+    await this.ensureBucket(key, policy, now);
+    // Refill, then take a token only when a whole one is there. The bucket's row exists, so FOR UPDATE locks it
+    // and concurrent takes (any process) go one after the other, each reading what the one before left.
     const { rows } = await this.pool.query<{ tokens: number; taken: boolean }>(
       `WITH refilled AS (
          SELECT LEAST($3::double precision, COALESCE(
@@ -65,5 +69,20 @@ export class PostgresLimits implements SharedLimitStore {
     );
     if (rows[0].taken) return 0;
     return Math.ceil(((1 - rows[0].tokens) / policy.perSecond) * 1000);
+  }
+
+  /**
+   * Creates a bucket's row, full, before its first take. Without it, the first concurrent takes of a new key all
+   * found no row to lock, each counted from a full bucket, and all were granted (24 of a burst of 10 in the test).
+   * Rows are never deleted, so each process asks once per key.
+   */
+  private async ensureBucket(key: string, policy: StoredRatePolicy, now: number): Promise<void> {
+    if (this.bucketsKnown.has(key)) return;
+    await this.pool.query(
+      'INSERT INTO once_code_issuance (bucket_key, tokens, refilled_at) VALUES ($1, $2, $3) ON CONFLICT (bucket_key) DO NOTHING',
+      [key, policy.burst, now],
+    );
+    if (this.bucketsKnown.size >= 100_000) this.bucketsKnown.clear();
+    this.bucketsKnown.add(key);
   }
 }
