@@ -49,6 +49,8 @@ function decodedSegment(segment: string): string {
 
 /** A session request is a few kilobytes (the tokens); anything far larger is refused unread. */
 const MAX_BODY_BYTES = 64 * 1024;
+/** How long a new session's visitor may take to join before the next warm page opens anyway. */
+const REFILL_WAIT_MS = 5000;
 /** Until a session or a warm page sets the video's size. */
 const DEFAULT_VIEWPORT = 640;
 
@@ -229,10 +231,10 @@ class ReferenceRenderer {
 
   /**
    * Starts a session on a page; `claimed` (when the request asked to be answered then) is called once the slot
-   * and a page are the session's, before it joins the room. Resolves with the room it streams in: a spare room
-   * its page joined ahead, or the request's own.
+   * and a page are the session's, before it joins the room. Resolves with the room it streams in (a spare room
+   * its page joined ahead, or the request's own) and its page.
    */
-  private async startSession(request: RendererSessionRequest, claimed?: (room: string) => void): Promise<string> {
+  private async startSession(request: RendererSessionRequest, claimed?: (room: string) => void): Promise<{ room: string; page: Page }> {
     const started = Date.now();
     const { width, height, fps, background } = request.video;
     const warmth: PageWarmth = { manifestUrl: request.avatar.manifestUrl, width, height };
@@ -269,7 +271,7 @@ class ReferenceRenderer {
           `page ${step(claimedAt)}, drawn ${step(steps.drawnAt)}, joined ${step(steps.joinedAt)}, published ${step(steps.publishedAt)}`,
       );
       this.options.onSessionStarted?.({ sessionId: request.sessionId, requestedAt: started, claimedAt, page: how, room, ...steps });
-      return room;
+      return { room, page };
     } catch (error) {
       // Answered already: the audio socket (if open) closes with RENDERER_SESSION_ENDED_CLOSE, and the server ends the session.
       if (!(await this.stopSession(request.sessionId))) await page.close().catch(() => undefined);
@@ -335,10 +337,14 @@ class ReferenceRenderer {
         const body: RendererSessionAnswer = { sessionId: start.sessionId, ...(room !== start.livekit.room ? { room } : {}) };
         json(response, 201, body);
       };
-      // Warm pages are refilled once the session publishes: opening one meanwhile would slow its join.
+      // Warm pages are refilled once the session's visitor is in the room (or REFILL_WAIT_MS passed): opening one
+      // while its stream starts would slow the visitor's join, on this machine or, sharing one, the visitor's own.
       this.startSession(start, start.answerWhenClaimed ? answer : undefined).then(
-        (room) => {
+        async ({ room, page }) => {
           answer(room);
+          await page
+            .evaluate((ms) => (globalThis as unknown as { dhkitPublisher: PublisherApi }).dhkitPublisher.whenWatched(ms), REFILL_WAIT_MS)
+            .catch(() => undefined); // the page closed meanwhile: refill now
           this.warm.refill();
         },
         (error: Error) => {

@@ -7,8 +7,9 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessToken } from 'livekit-server-sdk';
+import { AccessToken, RoomServiceClient } from 'livekit-server-sdk';
 import WebSocket from 'ws';
+import { chromium } from '@playwright/test';
 import { startServer, type RunningServer } from '../../../server/src/index.js';
 import { startRenderer, type RunningRenderer } from '../src/reference-renderer.js';
 import type { RendererSessionRequest } from '@dhkit/protocol';
@@ -129,6 +130,59 @@ describe('dhkit renderer', () => {
     expect(renderer.active.size).toBe(0);
     // The freed slot gets its warm page back, now drawing the pack the last session used.
     await until(async () => (await health()).warm === 1);
+  }, 60_000);
+
+  it('a publisher page draws one still frame a second while no one is in its room, and full rate while a visitor is', async () => {
+    // The renderer's own page and publisher, in a browser of the test's: its frame counter can be read.
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--autoplay-policy=no-user-gesture-required'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${renderer.url}/page.html`);
+      await page.waitForFunction(() => (window as any).publisherLoaded);
+      const { livekit: join, avatar } = await sessionRequest();
+      const options = {
+        manifestUrl: avatar.manifestUrl,
+        width: 320,
+        height: 320,
+        livekitUrl: join.url,
+        token: join.token,
+        fps: 15,
+        background: 'pack',
+      };
+      await page.evaluate((start) => (window as any).dhkitPublisher.start(start), options);
+      const framesOver = async (ms: number) => {
+        const before: number = await page.evaluate(() => (window as any).dhkitPublisher.framesPublished);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        return (await page.evaluate(() => (window as any).dhkitPublisher.framesPublished)) - before;
+      };
+      expect(await framesOver(3000)).toBeLessThanOrEqual(4); // 1 a second (45 at full rate)
+      const watched = page.evaluate(() => (window as any).dhkitPublisher.whenWatched(30_000).then(() => performance.now()));
+
+      // A visitor joins (signalling is enough to be in the room): the avatar moves, at 15 fps.
+      const token = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity: 'visitor-watching' });
+      token.addGrant({ roomJoin: true, room: join.room, canPublish: false, canSubscribe: true });
+      const visitor = new WebSocket(`${livekit.url}/rtc?access_token=${await token.toJwt()}&auto_subscribe=0`);
+      await until(() => livekit.participant(join.room, 'visitor-watching'));
+      const joinedAt: number = await page.evaluate(() => performance.now());
+      expect(joinedAt - (await watched)).toBeLessThan(1000); // whenWatched() resolved when it joined, not at its timeout
+      expect(await framesOver(2000)).toBeGreaterThanOrEqual(15);
+
+      // It leaves (removed, as a kick does): one frame a second again.
+      await new RoomServiceClient(livekit.url.replace(/^ws/, 'http'), livekit.apiKey, livekit.apiSecret).removeParticipant(
+        join.room,
+        'visitor-watching',
+      );
+      visitor.close();
+      await until(() => !livekit.participant(join.room, 'visitor-watching'));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await framesOver(3000)).toBeLessThanOrEqual(4);
+      await page.evaluate(() => (window as any).dhkitPublisher.stop());
+    } finally {
+      await browser.close();
+    }
   }, 60_000);
 
   it('the next session finds its pack already drawn', async () => {

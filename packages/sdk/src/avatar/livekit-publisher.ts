@@ -4,7 +4,7 @@
  * start and end as data on RENDERER_SPEECH_TOPIC. Built as `dist/livekit-publisher.esm.js`; never loaded by
  * visitors' pages. `dhkit renderer` drives it through `window.dhkitPublisher`.
  */
-import { LocalAudioTrack, LocalVideoTrack, Room, Track } from 'livekit-client';
+import { LocalAudioTrack, LocalVideoTrack, Room, RoomEvent, Track } from 'livekit-client';
 import { RENDERER_SPEECH_TOPIC, type RendererSpeechEvent } from '@dhkit/protocol';
 import { LocalCanvasAvatar } from './local-canvas-avatar.js';
 import { SenderTimeline } from './sender-timeline.js';
@@ -67,6 +67,13 @@ const ROOM_LATENCY_MS = 20;
  * already be due when it reaches the render thread and play early, before its announced moment.
  */
 const START_LEAD_S = 0.05;
+/**
+ * Frames a second while no one is in the room to see them: a warm page publishing in a spare room, or a session
+ * whose visitor has not joined yet. The avatar stands still and one frame a second keeps the track alive, instead
+ * of drawing and encoding at full rate for no one (on a shared machine, the CPU the visitor's own join needs).
+ * The first participant to join brings the full rate back, well before its media connection is up.
+ */
+const UNWATCHED_FPS = 1;
 
 class Publisher {
   private room: Room | null = null;
@@ -80,6 +87,11 @@ class Publisher {
   private readonly clauses = new Map<string, Clause>();
   private nextStart = 0;
   private compositor: ReturnType<typeof setInterval> | null = null;
+  /** Someone besides us is in the room (or speech is playing): the avatar moves and frames go at full rate. */
+  private watched = true;
+  private lastComposited = 0;
+  /** whenWatched() callers waiting for someone to join. */
+  private watchers: (() => void)[] = [];
   /** Set once the first video frame was published (for the renderer's health and tests). */
   framesPublished = 0;
 
@@ -124,6 +136,9 @@ class Publisher {
     const context = output.getContext('2d')!;
     const layers = [...stage.querySelectorAll('canvas')].reverse();
     this.compositor = setInterval(() => {
+      const now = performance.now();
+      if (!this.watched && now - this.lastComposited < 1000 / UNWATCHED_FPS) return;
+      this.lastComposited = now;
       if (options.background === 'green') {
         context.fillStyle = '#00ff00';
         context.fillRect(0, 0, output.width, output.height);
@@ -135,7 +150,10 @@ class Publisher {
     await this.audio.resume();
     const room = new Room({ adaptiveStream: false, dynacast: false });
     this.room = room;
+    const onParticipants = () => this.watch(room.remoteParticipants.size > 0);
+    room.on(RoomEvent.ParticipantConnected, onParticipants).on(RoomEvent.ParticipantDisconnected, onParticipants);
     await room.connect(options.livekitUrl, options.token, { autoSubscribe: false });
+    onParticipants();
     const joinedAt = epochNow();
     const video = new LocalVideoTrack(output.captureStream(options.fps).getVideoTracks()[0]);
     const sound = new LocalAudioTrack(this.destination.stream.getAudioTracks()[0]);
@@ -148,6 +166,21 @@ class Publisher {
     // this one pays that, so the first clause's report is as punctual as the rest. Pages ignore it.
     this.report({ type: 'ready' });
     return { drawnAt, joinedAt, publishedAt: epochNow() };
+  }
+
+  /**
+   * Resolves once someone is in the room (at once if someone is) or after `timeoutMs`: the renderer opens its next
+   * warm page then, not while the visitor's own join needs the machine.
+   */
+  whenWatched(timeoutMs: number): Promise<void> {
+    if (this.watched) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.watchers.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   speech(chatId: string, clauseId: number, text: string, sampleRate: number): void {
@@ -240,15 +273,31 @@ class Publisher {
   private begin(clause: Clause): void {
     clause.timer = null;
     clause.started = true;
+    this.watch(true); // speech is for someone, even one the room has not told us of yet
     this.avatar.setState('speaking');
     this.maybeEnd(clause);
+  }
+
+  /** Full rate and a moving avatar while watched; one still frame a second while not (UNWATCHED_FPS). */
+  private watch(watched: boolean): void {
+    if (watched === this.watched) return;
+    this.watched = watched;
+    if (watched) {
+      this.avatar.start();
+      this.lastComposited = 0; // the next tick composites at once
+      for (const watcher of this.watchers.splice(0)) watcher();
+    } else if (this.clauses.size === 0) this.avatar.stop();
+    else this.watched = true; // still speaking: rest once it is done (maybeEnd)
   }
 
   /** Forgets a clause once all of it has played; the avatar rests when nothing else is queued. */
   private maybeEnd(clause: Clause): void {
     if (!clause.started || !clause.lastReceived || clause.playing.size > 0) return;
     this.clauses.delete(`${clause.chatId}/${clause.clauseId}`);
-    if (this.clauses.size === 0) this.avatar.setState('idle');
+    if (this.clauses.size === 0) {
+      this.avatar.setState('idle');
+      if (this.room && this.room.remoteParticipants.size === 0) this.watch(false);
+    }
   }
 
   /** A time on our audio clock as a report tells it: on the track's RTP timeline where known, and in ms from now. */
