@@ -6,8 +6,8 @@
 //   createToFirstFrameMs: create() → the first decoded avatar video frame: admission reserving the renderer
 //     slot (the renderer's warm page is in a spare room already, publishing; BENCH_SPARE_ROOMS=0: it joins the
 //     session's room then; BENCH_WARM=0 for a page per session), the SDK's
-//     LiveKit chunk, joining the room and the first keyframe. The visitor is one browser coming back (one context:
-//     its HTTP cache and storage), so the SDK loads the chunk beside admission (BENCH_PRELOAD=0: after it, as on a
+//     LiveKit chunk, joining the room, the first keyframe and the page presenting it. The visitor is one browser
+//     coming back (one profile: its HTTP cache with V8's code cache, its storage), so the SDK loads the chunk beside admission (BENCH_PRELOAD=0: after it, as on a
 //     first visit);
 //   firstFrameSteps: where that time goes, step by step (bench/lib/first-frame-steps.mjs), per step p50/p95, the
 //     visitor's join step by step too (visitorJoinStepMs, from the test double's log; on /rtc/v1, or on the classic
@@ -23,7 +23,9 @@ import { createServer } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from '../scripts/chromium.mjs';
+import { chromium } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 import { startBenchServer } from './lib/in-process-server.mjs';
 import { startRenderer } from '../packages/renderer/dist/reference-renderer.js';
 import { ONSETS_WORKLET, toneSpeech } from '../scripts/voice-timing.mjs';
@@ -131,9 +133,15 @@ const site = createServer((request, response) => {
 });
 await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
 const siteUrl = `http://127.0.0.1:${site.address().port}`;
-const browser = await launchChromium(WEBRTC_ARGS);
-// One visitor coming back (one browser context: its HTTP cache, its storage), as a kiosk's or a regular's browser.
-const visitorContext = await browser.newContext();
+// One visitor coming back, as a kiosk's or a regular's browser: one profile on disk (its HTTP cache with V8's code
+// cache, its storage). An incognito context (Playwright's newContext) keeps no code cache: every visit would compile
+// the LiveKit chunk from scratch, as no returning visitor's browser does.
+const visitorProfile = mkdtempSync(join(tmpdir(), 'dhkit-bench-visitor-'));
+const visitorContext = await chromium.launchPersistentContext(visitorProfile, {
+  executablePath: CHROMIUM_PATH,
+  args: [...CHROMIUM_ARGS, ...WEBRTC_ARGS],
+  headless: true,
+});
 const TRACE = process.env.BENCH_TRACE;
 if (TRACE) await visitorContext.addInitScript(installCaptionTrace);
 const traces = [];
@@ -142,6 +150,16 @@ const traces = [];
 async function createInPage({ serverUrl, onceCode }) {
   const epoch = (t) => performance.timeOrigin + t;
   const started = performance.now();
+  // The first frame the page presents: watched for from the moment the video element exists (it plays before
+  // create() resolves; a callback asked for after that would wait for the frame after the first).
+  const firstFrameShown = new Promise((resolve) => {
+    const watch = () => {
+      const video = document.querySelector('#dh digital-human')?.shadowRoot?.querySelector('video');
+      if (video) video.requestVideoFrameCallback(() => resolve(performance.now() - started));
+      else requestAnimationFrame(watch);
+    };
+    watch();
+  });
   const dh = await window.DHKit.create({
     serverAddress: serverUrl,
     robotId: 'demo',
@@ -150,9 +168,7 @@ async function createInPage({ serverUrl, onceCode }) {
     config: { enableCaption: true },
   });
   const created = performance.now();
-  const root = document.querySelector('#dh digital-human').shadowRoot;
-  const video = root.querySelector('video');
-  const firstFrame = await new Promise((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now() - started)));
+  const firstFrame = await firstFrameShown;
   const resource = (path) =>
     performance.getEntriesByType('resource').find((entry) => new URL(entry.name).pathname === path && entry.startTime >= started);
   const steps = {
@@ -342,7 +358,7 @@ try {
         concealedMsPerRun: { ...summary(stallMs), runsWithAny: stallMs.filter((ms) => ms > 0).length },
         // BENCH_TRACE: the visitor page's waits for the receiver's readings, its timers' lateness, its long tasks.
         ...(TRACE ? { captionTrace: traceSummary(traces, summary) } : {}),
-        environment: { node: process.version, chromium: browser.version(), cpus: cpus().length },
+        environment: { node: process.version, chromium: execFileSync(CHROMIUM_PATH, ['--version']).toString().trim(), cpus: cpus().length },
       },
       null,
       2,
@@ -350,7 +366,8 @@ try {
   );
 } finally {
   if (TRACE) writeFileSync(TRACE, JSON.stringify(traces));
-  await browser.close();
+  await visitorContext.close();
+  rmSync(visitorProfile, { recursive: true, force: true });
   await spoken.close();
   await toned.close();
   await renderer.close();

@@ -22,8 +22,9 @@ const STEPS = [
   ['visitorJoin', (m) => m.sdkJoined], // the visitor joins the room (signalling)
   ['videoSubscribed', (m) => m.videoSubscribed], // the visitor's media connection is up, the track arrives
   ['firstKeyframe', (m) => m.playing], // the first keyframe arrives and is decoded: the video plays
-  ['createResolves', (m) => m.created], // create() resolves (the session channel was opened meanwhile)
-  ['firstFrameCallback', (m) => m.firstFrame], // the page's next video frame callback
+  // The page presents that frame (its first video frame callback). create() resolves about then too, off this path:
+  // sinceCreateMs.created.
+  ['firstFramePresented', (m) => m.firstFrame],
 ];
 
 /**
@@ -150,6 +151,7 @@ export class FirstFrameSteps {
       chunkRan: (run) => run.milestones.sdkConnecting,
       livekitSawVisitorJoin: (run) => run.doubleSawVisitorJoin,
       playing: (run) => run.milestones.playing,
+      created: (run) => run.milestones.created,
     };
     const sinceCreateMs = {};
     for (const [name, at] of Object.entries(sinceCreate)) sinceCreateMs[name] = summary(since(at), 0);
