@@ -3,11 +3,11 @@
 // (`dhkit renderer`: headless Chromium drawing the default pack, publishing VP8 + Opus) and the LiveKit
 // test double (test/livekit-server; or a real `livekit-server --dev` with LIVEKIT_URL/KEY/SECRET set) with a
 // visitor page in Chromium. Over BENCH_RUNS sessions (default 8, after one warm-up), prints as JSON:
-//   createToFirstFrameMs: create() → the first decoded avatar video frame: admission reserving the renderer
-//     slot (the renderer's warm page is in a spare room already, publishing; BENCH_SPARE_ROOMS=0: it joins the
-//     session's room then; BENCH_WARM=0 for a page per session), the SDK's
-//     LiveKit chunk, joining the room, the first keyframe and the page presenting it. The visitor is one browser
-//     coming back (one profile: its HTTP cache with V8's code cache, its storage), so the SDK loads the chunk beside admission (BENCH_PRELOAD=0: after it, as on a
+//   createToFirstFrameMs: create() → the first avatar video frame the page presents: admission reserving the
+//     renderer slot (the renderer's warm page is in a spare room already, publishing; BENCH_SPARE_ROOMS=0: it joins
+//     the session's room then; BENCH_WARM=0 for a page per session), the SDK's LiveKit chunk, joining the room,
+//     the first keyframe. The visitor is one browser coming back (one profile on disk: its HTTP cache with V8's
+//     code cache, its storage), so the SDK loads the chunk beside admission (BENCH_PRELOAD=0: after it, as on a
 //     first visit);
 //   firstFrameSteps: where that time goes, step by step (bench/lib/first-frame-steps.mjs), per step p50/p95, the
 //     visitor's join step by step too (visitorJoinStepMs, from the test double's log; on /rtc/v1, or on the classic
