@@ -54,7 +54,8 @@ export class PostgresLimits implements SharedLimitStore {
   async takeIssuanceToken(key: string, policy: StoredRatePolicy, now: number): Promise<number> {
     await this.ensureBucket(key, policy, now);
     // Refill, then take a token only when a whole one is there. The bucket's row exists, so FOR UPDATE locks it
-    // and concurrent takes (any process) go one after the other, each reading what the one before left.
+    // and concurrent takes (any process) go one after the other, each reading what the one before left. The upsert
+    // stays for a row removed behind this process's back (a table emptied by hand): it counts from a full bucket.
     const { rows } = await this.pool.query<{ tokens: number; taken: boolean }>(
       `WITH refilled AS (
          SELECT LEAST($3::double precision, COALESCE(

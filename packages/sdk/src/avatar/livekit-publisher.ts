@@ -150,10 +150,10 @@ class Publisher {
     await this.audio.resume();
     const room = new Room({ adaptiveStream: false, dynacast: false });
     this.room = room;
-    const onParticipants = () => this.watch(room.remoteParticipants.size > 0);
-    room.on(RoomEvent.ParticipantConnected, onParticipants).on(RoomEvent.ParticipantDisconnected, onParticipants);
+    const followRoom = () => this.followRoom();
+    room.on(RoomEvent.ParticipantConnected, followRoom).on(RoomEvent.ParticipantDisconnected, followRoom);
     await room.connect(options.livekitUrl, options.token, { autoSubscribe: false });
-    onParticipants();
+    this.followRoom();
     const joinedAt = epochNow();
     const video = new LocalVideoTrack(output.captureStream(options.fps).getVideoTracks()[0]);
     const sound = new LocalAudioTrack(this.destination.stream.getAudioTracks()[0]);
@@ -278,16 +278,23 @@ class Publisher {
     this.maybeEnd(clause);
   }
 
-  /** Full rate and a moving avatar while watched; one still frame a second while not (UNWATCHED_FPS). */
+  /** Watched while anyone else is in the room. */
+  private followRoom(): void {
+    if (this.room) this.watch(this.room.remoteParticipants.size > 0);
+  }
+
+  /**
+   * Full rate and a moving avatar while watched; one still frame a second while not (UNWATCHED_FPS). Speech still
+   * queued keeps it watched: it rests once that is done (maybeEnd).
+   */
   private watch(watched: boolean): void {
-    if (watched === this.watched) return;
+    if (watched === this.watched || (!watched && this.clauses.size > 0)) return;
     this.watched = watched;
     if (watched) {
       this.avatar.start();
       this.lastComposited = 0; // the next tick composites at once
       for (const watcher of this.watchers.splice(0)) watcher();
-    } else if (this.clauses.size === 0) this.avatar.stop();
-    else this.watched = true; // still speaking: rest once it is done (maybeEnd)
+    } else this.avatar.stop();
   }
 
   /** Forgets a clause once all of it has played; the avatar rests when nothing else is queued. */
@@ -296,7 +303,7 @@ class Publisher {
     this.clauses.delete(`${clause.chatId}/${clause.clauseId}`);
     if (this.clauses.size === 0) {
       this.avatar.setState('idle');
-      if (this.room && this.room.remoteParticipants.size === 0) this.watch(false);
+      this.followRoom();
     }
   }
 
