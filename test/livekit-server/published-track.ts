@@ -17,6 +17,11 @@ export interface PublishedTrack {
   source?: WeriftTrack;
   senders: Set<RTCRtpSender>;
   stopKeyframes?: () => void;
+  /**
+   * Asks the publisher for a keyframe, only once a subscriber's connection is up to carry it, as an SFU asks (a
+   * keyframe sent before is lost anyway). A publisher may read a request as someone now seeing its stream: the
+   * reference renderer goes to full rate then.
+   */
   requestKeyframe?: () => void;
 }
 
@@ -31,7 +36,11 @@ export function forwardPublishedTrack(published: PublishedTrack, track: WeriftTr
   });
   if (published.kind === 'video') {
     published.requestKeyframe = () => {
-      if (track.ssrc !== undefined) transceiver.receiver.sendRtcpPLI(track.ssrc).catch(() => undefined);
+      // ICE is enough: werift's connection says "connected" before the sender's DTLS transport does, and the
+      // keyframe's trip through the publisher takes longer than that gap.
+      const up = (sender: RTCRtpSender) => ['connected', 'completed'].includes(sender.dtlsTransport?.iceTransport?.state);
+      const wanted = [...published.senders].some(up);
+      if (wanted && track.ssrc !== undefined) transceiver.receiver.sendRtcpPLI(track.ssrc).catch(() => undefined);
     };
     const timer = setInterval(published.requestKeyframe, KEYFRAME_INTERVAL_MS);
     published.stopKeyframes = () => clearInterval(timer);
