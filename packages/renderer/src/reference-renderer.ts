@@ -49,7 +49,7 @@ function decodedSegment(segment: string): string {
 
 /** A session request is a few kilobytes (the tokens); anything far larger is refused unread. */
 const MAX_BODY_BYTES = 64 * 1024;
-/** How long a new session's visitor may take to join before the next warm page opens anyway. */
+/** How long a new session's visitor may take to see the stream before the next warm page opens anyway. */
 const REFILL_WAIT_MS = 5000;
 /** Until a session or a warm page sets the video's size. */
 const DEFAULT_VIEWPORT = 640;
@@ -337,8 +337,9 @@ class ReferenceRenderer {
         const body: RendererSessionAnswer = { sessionId: start.sessionId, ...(room !== start.livekit.room ? { room } : {}) };
         json(response, 201, body);
       };
-      // Warm pages are refilled once the session's visitor is in the room (or REFILL_WAIT_MS passed): opening one
-      // while its stream starts would slow the visitor's join, on this machine or, sharing one, the visitor's own.
+      // Warm pages are refilled once the session's visitor sees the stream (or REFILL_WAIT_MS passed): opening one
+      // takes a core for seconds (a browser process, the publisher's script, the pack drawn, a spare room joined), and
+      // during the visitor's join it would slow that join, on this machine or, sharing one, the visitor's own.
       this.startSession(start, start.answerWhenClaimed ? answer : undefined).then(
         async ({ room, page }) => {
           answer(room);

@@ -145,6 +145,6 @@ export interface PublisherApi {
   audioChunk(chatId: string, clauseId: number, last: boolean, base64: string): void;
   interrupt(): void;
   stop(): Promise<void>;
-  /** Resolves once someone is in the room, or after `timeoutMs`. */
+  /** Resolves once someone in the room sees the stream (the media server asked for a keyframe), or after `timeoutMs`. */
   whenWatched(timeoutMs: number): Promise<void>;
 }

@@ -132,7 +132,7 @@ describe('dhkit renderer', () => {
     await until(async () => (await health()).warm === 1);
   }, 60_000);
 
-  it('a publisher page draws one still frame a second while no one is in its room, and full rate while a visitor is', async () => {
+  it('a publisher page draws one still frame a second until someone in its room sees the stream, then full rate', async () => {
     // The renderer's own page and publisher, in a browser of the test's: its frame counter can be read.
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -158,27 +158,56 @@ describe('dhkit renderer', () => {
         await new Promise((resolve) => setTimeout(resolve, ms));
         return (await page.evaluate(() => (window as any).dhkitPublisher.framesPublished)) - before;
       };
+      const whenWatched = () => page.evaluate(() => (window as any).dhkitPublisher.whenWatched(30_000).then(() => performance.now()));
+      const pageNow = (): Promise<number> => page.evaluate(() => performance.now());
+      const joinSignalOnly = async (identity: string) => {
+        const token = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity });
+        token.addGrant({ roomJoin: true, room: join.room, canPublish: false, canSubscribe: true });
+        const socket = new WebSocket(`${livekit.url}/rtc?access_token=${await token.toJwt()}&auto_subscribe=0`);
+        await until(() => livekit.participant(join.room, identity));
+        return socket;
+      };
+      const leave = async (identity: string, socket: WebSocket) => {
+        await new RoomServiceClient(livekit.url.replace(/^ws/, 'http'), livekit.apiKey, livekit.apiSecret).removeParticipant(
+          join.room,
+          identity,
+        );
+        socket.close();
+        await until(() => !livekit.participant(join.room, identity));
+      };
       expect(await framesOver(3000)).toBeLessThanOrEqual(4); // 1 a second (45 at full rate)
-      const watched = page.evaluate(() => (window as any).dhkitPublisher.whenWatched(30_000).then(() => performance.now()));
 
-      // A visitor joins (signalling is enough to be in the room): the avatar moves, at 15 fps.
-      const token = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity: 'visitor-watching' });
-      token.addGrant({ roomJoin: true, room: join.room, canPublish: false, canSubscribe: true });
-      const visitor = new WebSocket(`${livekit.url}/rtc?access_token=${await token.toJwt()}&auto_subscribe=0`);
-      await until(() => livekit.participant(join.room, 'visitor-watching'));
-      const joinedAt: number = await page.evaluate(() => performance.now());
-      expect(joinedAt - (await watched)).toBeLessThan(1000); // whenWatched() resolved when it joined, not at its timeout
+      // A visitor joins: while only its signalling is up (its media connection still to come), the page stays still.
+      let watched = whenWatched();
+      const visitor = await joinSignalOnly('visitor-watching');
+      expect(await framesOver(2500)).toBeLessThanOrEqual(4);
+      // Its media connection is up: the media server asks the publisher for a keyframe over RTCP (the double does for
+      // a subscriber whose connection is up; this one stands in for it), and the avatar moves at 15 fps.
+      const video = livekit
+        .participant(join.room, 'dhkit-renderer')!
+        .liveTracks()
+        .find((track) => track.kind === 'video')!;
+      const subscriber = { dtlsTransport: { iceTransport: { state: 'connected' } }, sendRtp: async () => undefined } as any;
+      video.senders.add(subscriber);
+      const askedAt = await pageNow();
+      video.requestKeyframe!();
+      expect((await watched) - askedAt).toBeLessThan(1000); // at the request, not at VIEWER_WAIT_MS
       expect(await framesOver(2000)).toBeGreaterThanOrEqual(15);
+      video.senders.delete(subscriber);
 
       // It leaves (removed, as a kick does): one frame a second again.
-      await new RoomServiceClient(livekit.url.replace(/^ws/, 'http'), livekit.apiKey, livekit.apiSecret).removeParticipant(
-        join.room,
-        'visitor-watching',
-      );
-      visitor.close();
-      await until(() => !livekit.participant(join.room, 'visitor-watching'));
+      await leave('visitor-watching', visitor);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await framesOver(3000)).toBeLessThanOrEqual(4);
+
+      // Someone joins and never asks for a picture: full rate anyway after the publisher's VIEWER_WAIT_MS (5 s).
+      watched = whenWatched();
+      const silent = await joinSignalOnly('visitor-silent');
+      const joinedAt = await pageNow();
+      const waited = (await watched) - joinedAt;
+      expect(waited).toBeGreaterThan(4000);
+      expect(waited).toBeLessThan(7000);
+      await leave('visitor-silent', silent);
       await page.evaluate(() => (window as any).dhkitPublisher.stop());
     } finally {
       await browser.close();

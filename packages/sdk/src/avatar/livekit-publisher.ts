@@ -71,9 +71,18 @@ const START_LEAD_S = 0.05;
  * Frames a second while no one is in the room to see them: a warm page publishing in a spare room, or a session
  * whose visitor has not joined yet. The avatar stands still and one frame a second keeps the track alive, instead
  * of drawing and encoding at full rate for no one (on a shared machine, the CPU the visitor's own join needs).
- * The first participant to join brings the full rate back, well before its media connection is up.
  */
 const UNWATCHED_FPS = 1;
+/**
+ * Someone in the room sees the stream once a keyframe is asked for: the media server asks the publisher for one as
+ * each subscriber's connection comes up (LiveKit does; a decoder with nothing to start from asks too). Until then a
+ * joiner is only signalling, and its browser needs the CPU for its own connectivity checks and handshake: on a
+ * machine shared with the visitor, full rate from the join on made that step 300–480 ms instead of ~90
+ * (bench:livekit). After this long with someone in the room and no request, the page goes to full rate anyway.
+ */
+const VIEWER_WAIT_MS = 5_000;
+/** How often the video sender's statistics are read for keyframe requests while someone joins. */
+const KEYFRAME_REQUEST_POLL_MS = 25;
 
 class Publisher {
   private room: Room | null = null;
@@ -87,11 +96,16 @@ class Publisher {
   private readonly clauses = new Map<string, Clause>();
   private nextStart = 0;
   private compositor: ReturnType<typeof setInterval> | null = null;
+  /** Draws the published frame from the avatar's canvases (set by start()). */
+  private composite = () => {};
   /** Someone besides us is in the room (or speech is playing): the avatar moves and frames go at full rate. */
   private watched = true;
   private lastComposited = 0;
-  /** whenWatched() callers waiting for someone to join. */
+  /** whenWatched() callers waiting for someone to see the stream. */
   private watchers: (() => void)[] = [];
+  private video: LocalVideoTrack | null = null;
+  /** Reads keyframe requests while someone is in the room and nobody sees the stream yet (awaitViewer). */
+  private viewerPoll: ReturnType<typeof setInterval> | null = null;
   /** Set once the first video frame was published (for the renderer's health and tests). */
   framesPublished = 0;
 
@@ -135,16 +149,17 @@ class Publisher {
     output.height = options.height;
     const context = output.getContext('2d')!;
     const layers = [...stage.querySelectorAll('canvas')].reverse();
-    this.compositor = setInterval(() => {
-      const now = performance.now();
-      if (!this.watched && now - this.lastComposited < 1000 / UNWATCHED_FPS) return;
-      this.lastComposited = now;
+    this.composite = () => {
+      this.lastComposited = performance.now();
       if (options.background === 'green') {
         context.fillStyle = '#00ff00';
         context.fillRect(0, 0, output.width, output.height);
       } else context.clearRect(0, 0, output.width, output.height);
       for (const layer of layers) if (layer.width > 0) context.drawImage(layer, 0, 0, output.width, output.height);
       this.framesPublished++;
+    };
+    this.compositor = setInterval(() => {
+      if (this.watched || performance.now() - this.lastComposited >= 1000 / UNWATCHED_FPS) this.composite();
     }, 1000 / options.fps);
 
     await this.audio.resume();
@@ -156,6 +171,7 @@ class Publisher {
     this.followRoom();
     const joinedAt = epochNow();
     const video = new LocalVideoTrack(output.captureStream(options.fps).getVideoTracks()[0]);
+    this.video = video;
     const sound = new LocalAudioTrack(this.destination.stream.getAudioTracks()[0]);
     this.timeline.watch();
     await Promise.all([
@@ -169,8 +185,8 @@ class Publisher {
   }
 
   /**
-   * Resolves once someone is in the room (at once if someone is) or after `timeoutMs`: the renderer opens its next
-   * warm page then, not while the visitor's own join needs the machine.
+   * Resolves once someone sees the stream (at once if someone does; VIEWER_WAIT_MS) or after `timeoutMs`: the
+   * renderer opens its next warm page after that, not while the visitor's own join needs the machine.
    */
   whenWatched(timeoutMs: number): Promise<void> {
     if (this.watched) return Promise.resolve();
@@ -263,6 +279,7 @@ class Publisher {
   async stop(): Promise<void> {
     this.interrupt();
     if (this.compositor) clearInterval(this.compositor);
+    this.stopAwaitingViewer();
     this.timeline.detach();
     await this.room?.disconnect();
     this.avatar.destroy();
@@ -278,9 +295,34 @@ class Publisher {
     this.maybeEnd(clause);
   }
 
-  /** Watched while anyone else is in the room. */
+  /** Not watched while no one else is in the room; watched once someone in it sees the stream (awaitViewer). */
   private followRoom(): void {
-    if (this.room) this.watch(this.room.remoteParticipants.size > 0);
+    if (!this.room) return;
+    if (this.room.remoteParticipants.size > 0) return this.awaitViewer();
+    this.stopAwaitingViewer();
+    this.watch(false);
+  }
+
+  /** Watched at the first keyframe request from now on, or after VIEWER_WAIT_MS (VIEWER_WAIT_MS says why). */
+  private awaitViewer(): void {
+    if (this.watched || this.viewerPoll) return;
+    const since = performance.now();
+    let seen: number | undefined;
+    this.viewerPoll = setInterval(async () => {
+      const requests = await keyframeRequests(this.video?.sender);
+      if (!this.viewerPoll) return; // settled meanwhile
+      const asked = requests !== undefined && seen !== undefined && requests > seen;
+      if (requests !== undefined) seen = requests;
+      if (asked || performance.now() - since >= VIEWER_WAIT_MS) {
+        this.stopAwaitingViewer();
+        this.watch(true);
+      }
+    }, KEYFRAME_REQUEST_POLL_MS);
+  }
+
+  private stopAwaitingViewer(): void {
+    if (this.viewerPoll) clearInterval(this.viewerPoll);
+    this.viewerPoll = null;
   }
 
   /**
@@ -291,8 +333,10 @@ class Publisher {
     if (watched === this.watched || (!watched && this.clauses.size > 0)) return;
     this.watched = watched;
     if (watched) {
+      this.stopAwaitingViewer();
       this.avatar.start();
-      this.lastComposited = 0; // the next tick composites at once
+      // A frame at once: the keyframe asked for (awaitViewer) is the next frame encoded, and the viewer waits for it.
+      this.composite();
       for (const watcher of this.watchers.splice(0)) watcher();
     } else this.avatar.stop();
   }
@@ -318,6 +362,15 @@ class Publisher {
     const payload = new TextEncoder().encode(JSON.stringify(event));
     void this.room?.localParticipant.publishData(payload, { reliable: true, topic: RENDERER_SPEECH_TOPIC }).catch(() => {});
   }
+}
+
+/** Keyframes the media server asked the video sender for so far (PLI and FIR); undefined before it sends. */
+async function keyframeRequests(sender: RTCRtpSender | undefined): Promise<number | undefined> {
+  let count: number | undefined;
+  (await sender?.getStats().catch(() => undefined))?.forEach((stat: { type: string; pliCount?: number; firCount?: number }) => {
+    if (stat.type === 'outbound-rtp') count = (count ?? 0) + (stat.pliCount ?? 0) + (stat.firCount ?? 0);
+  });
+  return count;
 }
 
 (window as unknown as { dhkitPublisher: Publisher }).dhkitPublisher = new Publisher();
