@@ -68,9 +68,10 @@ const ROOM_LATENCY_MS = 20;
  */
 const START_LEAD_S = 0.05;
 /**
- * Frames a second while no one is in the room to see them: a warm page publishing in a spare room, or a session
- * whose visitor has not joined yet. The avatar stands still and one frame a second keeps the track alive, instead
- * of drawing and encoding at full rate for no one (on a shared machine, the CPU the visitor's own join needs).
+ * Frames a second while no one sees the stream: a warm page publishing in a spare room, or a session whose visitor
+ * has not joined yet or is still setting up its media connection (VIEWER_WAIT_MS). The avatar stands still and one
+ * frame a second keeps the track alive, instead of drawing and encoding at full rate for no one (on a shared machine,
+ * the CPU the visitor's own join needs).
  */
 const UNWATCHED_FPS = 1;
 /**
@@ -308,8 +309,11 @@ class Publisher {
     if (this.watched || this.viewerPoll) return;
     const since = performance.now();
     let seen: number | undefined;
+    let reading = false; // one reading at a time: an older answer arriving after a newer one would look like a request
     this.viewerPoll = setInterval(async () => {
-      const requests = await keyframeRequests(this.video?.sender);
+      if (reading) return;
+      reading = true;
+      const requests = await keyframeRequests(this.video?.sender).finally(() => (reading = false));
       if (!this.viewerPoll) return; // settled meanwhile
       const asked = requests !== undefined && seen !== undefined && requests > seen;
       if (requests !== undefined) seen = requests;
