@@ -317,10 +317,7 @@ class Publisher {
       if (!this.viewerPoll) return; // settled meanwhile
       const asked = requests !== undefined && seen !== undefined && requests > seen;
       if (requests !== undefined) seen = requests;
-      if (asked || performance.now() - since >= VIEWER_WAIT_MS) {
-        this.stopAwaitingViewer();
-        this.watch(true);
-      }
+      if (asked || performance.now() - since >= VIEWER_WAIT_MS) this.watch(true); // which ends this polling
     }, KEYFRAME_REQUEST_POLL_MS);
   }
 
