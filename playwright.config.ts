@@ -1,8 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBRTC_ARGS } from './scripts/chromium.mjs';
 
-export { CHROMIUM_ARGS, CHROMIUM_PATH };
+export { CHROMIUM_ARGS, CHROMIUM_PATH, WEBRTC_ARGS };
 
 export default defineConfig({
   testDir: 'e2e',

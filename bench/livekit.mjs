@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBRTC_ARGS } from '../scripts/chromium.mjs';
 import { startBenchServer } from './lib/in-process-server.mjs';
 import { startRenderer } from '../packages/renderer/dist/reference-renderer.js';
 import { ONSETS_WORKLET, toneSpeech } from '../scripts/voice-timing.mjs';
@@ -49,7 +49,6 @@ const PRELOAD = process.env.BENCH_PRELOAD !== '0';
  * 1.9.2 does, and the visitor falls back to the classic path, two peer connections (the A of an A/B).
  */
 const SINGLE_PEER_CONNECTION = process.env.BENCH_V1 !== '0';
-const WEBRTC_ARGS = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
 /** Between sessions, as between two visitors: the renderer's warm page is ready again by then. */
 const PAUSE_MS = 1500;
 

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBRTC_ARGS } from '../playwright.config.js';
 import { startServer, type RunningServer } from '../server/dist/index.js';
 import { startRenderer, type RunningRenderer } from '../packages/renderer/dist/reference-renderer.js';
 import { startLiveKitTestServer, type LiveKitTestServer } from '../test/livekit-server/index.js';
@@ -16,7 +16,6 @@ import { startLiveKitTestServer, type LiveKitTestServer } from '../test/livekit-
  * around a spec file and gives its parts; `openVisitor()` opens a recorded visitor page.
  */
 
-const WEBRTC_ARGS = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
 export const ADMIN_KEY = 'e2e-livekit-admin-key-0123456789';
 export const RENDERER_SECRET = 'e2e-renderer-secret-0123456789';
 const DEBUG = !!process.env.LK_TEST_DEBUG;

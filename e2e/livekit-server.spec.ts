@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../playwright.config.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, WEBRTC_ARGS } from '../playwright.config.js';
 import { VISITOR_TOKEN_TTL_SECONDS, visitorToken } from '../server/src/media/livekit-tokens.js';
 import { startLiveKitTestServer, type LiveKitTestServer } from '../test/livekit-server/index.js';
 
@@ -17,8 +17,6 @@ import { startLiveKitTestServer, type LiveKitTestServer } from '../test/livekit-
  * client falls back to the classic path (/rtc, a publisher and a subscriber connection).
  */
 
-// WebRTC between Chromium and a server on 127.0.0.1: loopback candidates allowed, real IPs instead of mDNS.
-const WEBRTC_ARGS = ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
 const DEBUG = !!process.env.LK_TEST_DEBUG;
 
 const require = createRequire(import.meta.url);

@@ -15,6 +15,7 @@ import { parseRendererSessionRequest, type RendererHealth, type RendererSessionA
 import { RendererSession, type PublisherApi } from './renderer-session.js';
 import { WarmPages, type JoinSteps, type PageWarmth, type WarmRoom } from './warm-pages.js';
 import { launchChromium, type LaunchedBrowser } from './browser-launch.js';
+import { withDisabledFeatures } from './chromium-switches.js';
 import { guardContext, httpOrigin, ServerOrigins } from './load-policy.js';
 import type { RendererOptions, RunningRenderer } from './renderer-options.js';
 
@@ -24,9 +25,8 @@ const DEFAULT_ARGS = [
   '--disable-gpu',
   '--no-first-run',
   '--autoplay-policy=no-user-gesture-required',
-  // WebRTC to a LiveKit server on this host (tests, `livekit-server --dev`): loopback candidates, real IPs.
+  // WebRTC to a LiveKit server on this host (tests, `livekit-server --dev`): loopback candidates (real IPs: chromium-switches.ts).
   '--allow-loopback-in-peer-connection',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
 ];
 
 /** The request's target as a URL, or null when it is not one (`//[`, say): answered 400, never thrown. */
@@ -75,7 +75,7 @@ export async function startRenderer(options: RendererOptions): Promise<RunningRe
   const servers = new ServerOrigins(options.serverOrigins);
   const launched = await launchChromium(chromium, {
     executablePath: options.chromiumPath ?? process.env.DHKIT_CHROMIUM ?? '/usr/bin/chromium',
-    args: [...DEFAULT_ARGS, ...(options.chromiumArgs ?? [])],
+    args: withDisabledFeatures([...DEFAULT_ARGS, ...(options.chromiumArgs ?? [])]),
     noSandbox: options.noSandbox,
     browserUser: options.browserUser,
   });
