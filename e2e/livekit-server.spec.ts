@@ -277,6 +277,29 @@ test('a subscriber receives a publisher’s video, audio and data, and keeps rec
   await viewer.close();
 });
 
+test('without periodic keyframe requests, a late subscriber gets its picture from the requests its connection brings', async () => {
+  // As LiveKit: a subscriber's video starts at a keyframe, asked for as its connection comes up (one that comes back
+  // before its DTLS is up is held, not dropped). The double's timer, which would hide a lost one, is off.
+  test.setTimeout(60_000);
+  const lines: string[] = [];
+  const double = await startLiveKitTestServer({ keyframeIntervalMs: 0, log: (line) => lines.push(line) });
+  try {
+    const avatar = await openPage('avatar');
+    const viewer = await openPage('viewer');
+    await joinAsPublisher(avatar, double.url, await token('avatar', { canSubscribe: false, canPublish: true, canPublishData: true }));
+    await expect.poll(() => lines.filter((line) => line.startsWith('avatar publishes')).length, { timeout: 10_000 }).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the publisher's first keyframe is long gone
+    await joinAsSubscriber(viewer, double.url, await token('viewer', { canSubscribe: true, canPublish: false, canPublishData: false }));
+    await expect.poll(async () => (await seen(viewer)).width, { timeout: 10_000 }).toBe(320);
+    const framesBefore = (await seen(viewer)).frames;
+    await expect.poll(async () => (await seen(viewer)).frames, { timeout: 10_000 }).toBeGreaterThan(framesBefore + 10);
+    await avatar.close();
+    await viewer.close();
+  } finally {
+    await double.close();
+  }
+});
+
 test('an older LiveKit without /rtc/v1: the client falls back to /rtc and its two peer connections, and receives', async () => {
   test.setTimeout(90_000);
   const lines: string[] = [];

@@ -299,7 +299,7 @@ export class Participant {
         [...this.tracks.values()].find((t) => t.cid === cid && !t.source) ??
         [...this.tracks.values()].find((t) => t.kind === track.kind && !t.source);
       if (!published) return this.log(`${this.identity}: RTP track ${cid} without an addTrack`);
-      forwardPublishedTrack(published, track, transceiver);
+      forwardPublishedTrack(published, track, transceiver, this.room.keyframeIntervalMs);
       this.log(`${this.identity} publishes ${published.kind} ${published.info.sid}`);
       this.room.trackLive(this, published);
     };

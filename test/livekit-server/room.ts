@@ -24,6 +24,8 @@ export class Room {
   constructor(
     readonly name: string,
     private readonly log: Log,
+    /** How often its publishers are asked for a keyframe on a timer (0: never); LiveKitTestServerOptions. */
+    readonly keyframeIntervalMs: number,
   ) {}
 
   info(): RoomInfo {

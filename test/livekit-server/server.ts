@@ -28,6 +28,11 @@ export interface LiveKitTestServerOptions {
    * false: refused with 404, as a LiveKit server older than that path does, so the client falls back to `/rtc`.
    */
   singlePeerConnection?: boolean;
+  /**
+   * How often a publisher is asked for a keyframe besides the requests a subscriber's connection and its own asks bring
+   * (default 1000 ms; 0: never, to test that those alone bring the picture).
+   */
+  keyframeIntervalMs?: number;
 }
 
 export interface LiveKitTestServer {
@@ -208,7 +213,7 @@ export async function startLiveKitTestServer(options: LiveKitTestServerOptions =
       return;
     }
     if (!room) {
-      room = new Room(admission.room, log);
+      room = new Room(admission.room, log, options.keyframeIntervalMs ?? 1000);
       rooms.set(admission.room, room);
     }
     log(`${admission.identity} joins ${admission.room}`);
