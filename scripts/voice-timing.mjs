@@ -44,7 +44,9 @@ export function toneSpeech() {
  * starts, and `{type: 'off', frame}` where the signal fell silent (after 100 ms below 0.05). A clause starts where
  * the signal rises above 0.05 with the other pitch than the last clause's (zero crossings over 20 ms, low or high
  * of 500 Hz), or where the pitch changes while it sounds (then to within 20 ms): the same pitch rising again is a
- * tone cut by a stall, not a new clause. The page turns frames into its own clock with
+ * tone cut by a stall, not a new clause. The other pitch must hold for two windows in a row: one window that reads
+ * wrong (a tone spliced by the jitter buffer's time stretching) is no clause either (bench:livekit saw a low tone
+ * read as three clauses, which left its session's onsets and captions unpaired). The page turns frames into its own clock with
  * `AudioContext.getOutputTimestamp()`, i.e. when the sound is played out.
  */
 export const ONSETS_WORKLET = `class Onsets extends AudioWorkletProcessor {
@@ -52,6 +54,7 @@ export const ONSETS_WORKLET = `class Onsets extends AudioWorkletProcessor {
     super();
     this.quiet = 1e9; this.loud = false;
     this.band = null; this.candidate = 0; this.windowStart = 0; this.crossings = 0; this.sign = 0; this.sounding = 0;
+    this.pending = null;
   }
   /**
    * A 20 ms window ended: its pitch over the part of it that sounded (a tone's edge fills a window only in part;
@@ -60,8 +63,13 @@ export const ONSETS_WORKLET = `class Onsets extends AudioWorkletProcessor {
   classify(frame) {
     if (this.sounding > 0.3 * (frame - this.windowStart)) {
       const band = this.crossings / 2 / (this.sounding / sampleRate) < 500 ? 'low' : 'high';
-      if (band !== this.band) this.port.postMessage({ type: 'on', frame: this.candidate });
-      this.band = band;
+      if (band === this.band) this.pending = null;
+      else if (this.pending?.band !== band) this.pending = { band, frame: this.candidate };
+      else {
+        this.port.postMessage({ type: 'on', frame: this.pending.frame });
+        this.band = band;
+        this.pending = null;
+      }
     }
     this.candidate = frame; this.windowStart = frame; this.crossings = 0; this.sounding = 0;
   }
@@ -72,7 +80,7 @@ export const ONSETS_WORKLET = `class Onsets extends AudioWorkletProcessor {
       const frame = currentFrame + i;
       const x = channel[i];
       if (Math.abs(x) > 0.05) {
-        if (!this.loud) { this.candidate = frame; this.windowStart = frame; this.crossings = 0; this.sounding = 0; }
+        if (!this.loud) { this.candidate = frame; this.windowStart = frame; this.crossings = 0; this.sounding = 0; this.pending = null; }
         this.loud = true;
         this.quiet = 0;
       } else if (this.loud && ++this.quiet > sampleRate * 0.1) {

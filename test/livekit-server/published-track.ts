@@ -30,7 +30,12 @@ export interface PublishedTrack {
  * LiveKit's forwarder starts a subscriber's video), and keyframes asked for every `keyframeIntervalMs` (late joiners
  * and resumed subscribers need one; cheap on loopback; 0: only as subscribers connect and ask).
  */
-export function forwardPublishedTrack(published: PublishedTrack, track: WeriftTrack, transceiver: RTCRtpTransceiver, keyframeIntervalMs: number): void {
+export function forwardPublishedTrack(
+  published: PublishedTrack,
+  track: WeriftTrack,
+  transceiver: RTCRtpTransceiver,
+  keyframeIntervalMs: number,
+): void {
   published.source = track;
   published.info.mid = transceiver.mid ?? '';
   const started = new WeakSet<RTCRtpSender>();
