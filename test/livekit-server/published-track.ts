@@ -1,4 +1,4 @@
-import type { RTCRtpSender, RTCRtpTransceiver, MediaStreamTrack as WeriftTrack } from 'werift';
+import type { RTCDtlsTransport, RTCRtpSender, RTCRtpTransceiver, MediaStreamTrack as WeriftTrack } from 'werift';
 import type { TrackInfo } from '@livekit/protocol';
 import { forwardable } from './rtc.js';
 
@@ -83,7 +83,8 @@ function startsVp8Keyframe(payload: Buffer): boolean {
   return offset < payload.length && (payload[offset] & 0x01) === 0;
 }
 
-const held = new WeakMap<RTCRtpSender, Buffer[]>();
+/** Packets held for a subscriber, and the DTLS transport they wait for (werift may give the sender another). */
+const held = new WeakMap<RTCRtpSender, { transport: RTCDtlsTransport; packets: Buffer[] }>();
 
 /**
  * Sends a packet to a subscriber, or holds it until the subscriber's DTLS is up, as pion (LiveKit's WebRTC stack)
@@ -94,19 +95,21 @@ function sendOnceUp(sender: RTCRtpSender, packet: Buffer): void {
   const transport = sender.dtlsTransport;
   if (!transport || transport.state === 'connected') return void sender.sendRtp(packet).catch(() => undefined);
   if (transport.state === 'closed' || transport.state === 'failed') return;
-  let queue = held.get(sender);
-  if (!queue) {
-    const packets: Buffer[] = [];
-    queue = packets;
-    held.set(sender, packets);
+  let waiting = held.get(sender);
+  if (waiting?.transport !== transport) {
+    const entry = { transport, packets: [] as Buffer[] };
+    waiting = entry;
+    held.set(sender, entry);
     const { unSubscribe } = transport.onStateChange.subscribe((state) => {
       if (state !== 'connected' && state !== 'closed' && state !== 'failed') return;
       unSubscribe();
-      held.delete(sender);
-      if (state === 'connected') for (const each of packets) sender.sendRtp(each).catch(() => undefined);
+      if (held.get(sender) === entry) held.delete(sender);
+      if (state === 'connected' && sender.dtlsTransport === transport) {
+        for (const each of entry.packets) sender.sendRtp(each).catch(() => undefined);
+      }
     });
   }
-  if (queue.length < HELD_PACKETS_MAX) queue.push(packet);
+  if (waiting.packets.length < HELD_PACKETS_MAX) waiting.packets.push(packet);
 }
 
 /**
