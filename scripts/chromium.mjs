@@ -1,35 +1,16 @@
 // Debian's Chromium, never a downloaded browser, with the flags that keep it quiet on a closed network.
 // One source for Playwright's config, the specs that launch their own browser, and the benchmarks.
 import { chromium } from '@playwright/test';
+import { withDisabledFeatures } from '../packages/renderer/chromium-switches.js';
 
 export const CHROMIUM_PATH = process.env.DHKIT_CHROMIUM ?? '/usr/bin/chromium';
 /**
- * One `--disable-features` for every launch: Chromium honours only the last one, and Playwright passes its own first,
- * so this repeats Playwright's list (playwright-core 1.65) and adds two. The address bar's popup (WebUI), which headless
- * Chromium 156 opens in a renderer process of its own for every new window, ~1.5 s of CPU per page or context that
- * nobody sees (packages/renderer/src/chromium-switches.ts, where the renderer does the same); and mDNS names in WebRTC
- * candidates (the LiveKit specs' media server is on 127.0.0.1, reachable only at its real IP).
+ * One `--disable-features` for every launch, the renderer's list (Chromium honours only the last such switch, and
+ * Playwright passes its own first): among others, no address-bar popup (a WebUI page headless Chromium opens for every
+ * new window, ~1.5 s of CPU per page or context that nobody sees) and real IPs in WebRTC candidates (the LiveKit
+ * specs' media server is on 127.0.0.1).
  */
-const DISABLED_FEATURES = [
-  'AvoidUnnecessaryBeforeUnloadCheckSync',
-  'DestroyProfileOnBrowserClose',
-  'HttpsUpgrades',
-  'HttpsFirstBalancedModeAutoEnable',
-  'LensOverlay',
-  'MediaRouter',
-  'PaintHolding',
-  'ThirdPartyStoragePartitioning',
-  'AvoidCorsURLLoaderRestartOnRedirect',
-  'OptimizationHints',
-  'NetworkTimeServiceQuerying',
-  'AimEnabled',
-  'PreconnectToSearch',
-  'WebUIOmniboxPopup',
-  'WebUIOmniboxAimPopup',
-  'WebRtcHideLocalIpsWithMdns',
-];
-
-export const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = withDisabledFeatures([
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -37,8 +18,7 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
   '--autoplay-policy=no-user-gesture-required',
-  `--disable-features=${DISABLED_FEATURES.join(',')}`,
-];
+]);
 
 /** WebRTC between Chromium and a media server on this host: loopback candidates allowed. */
 export const WEBRTC_ARGS = ['--allow-loopback-in-peer-connection'];

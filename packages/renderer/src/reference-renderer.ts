@@ -15,7 +15,7 @@ import { parseRendererSessionRequest, type RendererHealth, type RendererSessionA
 import { RendererSession, type PublisherApi } from './renderer-session.js';
 import { WarmPages, type JoinSteps, type PageWarmth, type WarmRoom } from './warm-pages.js';
 import { launchChromium, type LaunchedBrowser } from './browser-launch.js';
-import { withDisabledFeatures } from './chromium-switches.js';
+import { withDisabledFeatures } from '../chromium-switches.js';
 import { guardContext, httpOrigin, ServerOrigins } from './load-policy.js';
 import type { RendererOptions, RunningRenderer } from './renderer-options.js';
 
@@ -25,7 +25,7 @@ const DEFAULT_ARGS = [
   '--disable-gpu',
   '--no-first-run',
   '--autoplay-policy=no-user-gesture-required',
-  // WebRTC to a LiveKit server on this host (tests, `livekit-server --dev`): loopback candidates (real IPs: chromium-switches.ts).
+  // WebRTC to a LiveKit server on this host (tests, `livekit-server --dev`): loopback candidates (real IPs: ../chromium-switches.js).
   '--allow-loopback-in-peer-connection',
 ];
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import { launchChromium, type LaunchedBrowser } from '../src/browser-launch.js';
-import { withDisabledFeatures } from '../src/chromium-switches.js';
+import { withDisabledFeatures } from '../chromium-switches.js';
 
 const CHROMIUM = process.env.DHKIT_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -30,6 +30,22 @@ describe('renderer Chromium switches', () => {
     expect(features).not.toContain('');
     expect(new Set(features).size).toBe(features.length);
   });
+
+  it('keeps everything the installed Playwright turns off (a newer one may add to its list)', async () => {
+    // The command line Playwright gives Chromium, its own --disable-features included, as launched with no args of ours.
+    const server = await chromium.launchServer({ executablePath: CHROMIUM, args: [] });
+    try {
+      const own = server
+        .process()
+        .spawnargs.filter((arg) => arg.startsWith('--disable-features='))
+        .flatMap((arg) => arg.slice('--disable-features='.length).split(','));
+      expect(own.length).toBeGreaterThan(0);
+      const merged = withDisabledFeatures([]).at(-1)!.slice('--disable-features='.length).split(',');
+      expect(own.filter((feature) => !merged.includes(feature))).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
 
   describe('in Chromium', () => {
     let launched: LaunchedBrowser;
