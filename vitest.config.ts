@@ -16,6 +16,7 @@ export default defineConfig({
       'server/src/**/*.test.ts',
       'server/test/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'test/livekit-server/**/*.test.ts',
     ],
     environment: 'node',
     testTimeout: 20_000,

@@ -91,7 +91,7 @@ const held = new WeakMap<RTCRtpSender, { transport: RTCDtlsTransport; packets: B
  * does: its write waits for SRTP to be ready. werift would drop it, and the keyframe asked for as the subscriber's ICE
  * connects (requestKeyframe) comes back from the publisher about then, before the DTLS handshake has ended.
  */
-function sendOnceUp(sender: RTCRtpSender, packet: Buffer): void {
+export function sendOnceUp(sender: RTCRtpSender, packet: Buffer): void {
   const transport = sender.dtlsTransport;
   if (!transport || transport.state === 'connected') return void sender.sendRtp(packet).catch(() => undefined);
   if (transport.state === 'closed' || transport.state === 'failed') return;
