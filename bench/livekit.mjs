@@ -216,27 +216,23 @@ async function answerInPage({ tones, detector }) {
   }).observe(captionRoot, { subtree: true, childList: true, characterData: true });
   let stopped = false;
   dh.on('speakingStop', () => (stopped = true));
-  // Receiver stalls: sound the jitter buffer had to invent (concealment) because packets came late.
-  // And the `<audio>` element's own device delay (media-playout), which the bench's AudioContext does not share.
-  const stalls = async () => {
-    let inbound = null;
-    let playout = null;
-    const stats = await dh.streamed?.surface?.voice?.receiver?.getStats();
-    stats?.forEach((stat) => {
-      if (stat.type === 'inbound-rtp' && stat.kind === 'audio') inbound = stat;
-      if (stat.type === 'media-playout') playout = stat;
+  // The receiver's totals: its stalls (sound the jitter buffer had to invent, concealment, because packets came late),
+  // and the `<audio>` element's own device delay (media-playout), which the bench's AudioContext does not share.
+  const totals = async () => {
+    const found = { inbound: false, events: 0, samples: 0, delay: 0, played: 0 };
+    (await dh.streamed?.surface?.voice?.receiver?.getStats())?.forEach((stat) => {
+      if (stat.type === 'inbound-rtp' && stat.kind === 'audio')
+        Object.assign(found, {
+          inbound: true,
+          events: stat.concealmentEvents ?? 0,
+          samples: stat.concealedSamples - stat.silentConcealedSamples,
+        });
+      if (stat.type === 'media-playout') Object.assign(found, { delay: stat.totalPlayoutDelay, played: stat.totalSamplesCount });
     });
-    return inbound
-      ? {
-          events: inbound.concealmentEvents ?? 0,
-          samples: inbound.concealedSamples - inbound.silentConcealedSamples,
-          playoutDelay: playout?.totalPlayoutDelay ?? 0,
-          playoutSamples: playout?.totalSamplesCount ?? 0,
-        }
-      : null;
+    return found.inbound ? found : null;
   };
   await new Promise((resolve) => setTimeout(resolve, 500));
-  const stallsBefore = await stalls();
+  const before = await totals();
   if (window.__trace) window.__trace.on = true;
   const said = performance.now();
   dh.sendDrivenText({ text: tones ? 'One. Two. Three. Four.' : 'Hello, welcome to the showroom.' });
@@ -244,15 +240,12 @@ async function answerInPage({ tones, detector }) {
   while (!stopped && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   const timing = dh.streamed?.captionTiming ?? { track: 0, fallback: 0 };
   const startLeads = dh.streamed?.startLeadsMs ?? [];
-  const stallsAfter = await stalls();
-  const concealment =
-    stallsBefore && stallsAfter
-      ? { events: stallsAfter.events - stallsBefore.events, ms: (stallsAfter.samples - stallsBefore.samples) / 48 }
-      : null;
-  const playedSamples = stallsBefore && stallsAfter ? stallsAfter.playoutSamples - stallsBefore.playoutSamples : 0;
+  const after = await totals();
+  const concealment = before && after ? { events: after.events - before.events, ms: (after.samples - before.samples) / 48 } : null;
+  const played = before && after ? after.played - before.played : 0;
   const listening = {
     contextMs: (context.baseLatency + context.outputLatency) * 1000,
-    elementMs: playedSamples > 0 ? ((stallsAfter.playoutDelay - stallsBefore.playoutDelay) / playedSamples) * 1000 : null,
+    elementMs: played > 0 ? ((after.delay - before.delay) / played) * 1000 : null,
   };
   await dh.destroy();
   await context.close();
