@@ -163,8 +163,15 @@ try {
     await opened.page.waitForTimeout(LISTEN_SECONDS * 1000);
     const report = mainThreadReport(await browser.stopTracing(), LISTEN_SECONDS);
     const diagnostics = await opened.page.evaluate(() => {
-      const { inferenceThread, vadFrameMs, wakeWordMs, speechEnds } = window.dh.voice.diagnostics;
-      return { inferenceThread, vadFrames: vadFrameMs.length, wakeWordChunks: wakeWordMs.length, utterances: speechEnds.length };
+      const { inferenceThread, vadFrameMs, wakeWordMs, speechEnds, wakeWordRoutedToWorker } = window.dh.voice.diagnostics;
+      // wakeWordRoutedToWorker: asleep, the microphone's frames went straight to the models' Worker, not through the page.
+      return {
+        inferenceThread,
+        vadFrames: vadFrameMs.length,
+        wakeWordChunks: wakeWordMs.length,
+        utterances: speechEnds.length,
+        wakeWordRoutedToWorker,
+      };
     });
     await browser.close();
     return { ...report, ...diagnostics };

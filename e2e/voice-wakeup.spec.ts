@@ -131,6 +131,8 @@ test('"hey jarvis" through the microphone wakes the sleeping avatar, which then 
     expect(events.find((e) => e.name === 'enterActive')!.payload).toEqual({ type: 'VOICE' });
     const scores: number[] = await page.evaluate(() => (window as any).dh.voice.diagnostics.wakeWordScores);
     expect(Math.max(...scores)).toBeGreaterThanOrEqual(0.5);
+    // Asleep, the microphone's frames went straight to the models' Worker, not through the page.
+    expect(await page.evaluate(() => (window as any).dh.voice.diagnostics.wakeWordRoutedToWorker)).toBeGreaterThanOrEqual(1);
     await page.waitForFunction(() => (window as any).__events.some((e: any) => e.name === 'speechRecognized'), null, { timeout: 15_000 });
     const recognized = (await eventsOf(page)).find((e) => e.name === 'speechRecognized')!;
     expect(recognized.t).toBeGreaterThan(events.find((e) => e.name === 'enterActive')!.t);

@@ -1,7 +1,9 @@
 /**
  * AudioWorklet: the microphone (or any source) at the context's rate → mono 16 kHz frames of 512 samples
- * (32 ms, Silero's frame) posted to the main thread. Built as its own file (`/sdk/voice/capture-worklet.js`)
- * and loaded from the server's origin with `audioWorklet.addModule`, so it needs no blob URL or eval (CSP).
+ * (32 ms, Silero's frame) posted to the main thread, or to the port it was last given (`{ route: port }`; `{ route:
+ * null }` turns back): while a kiosk sleeps, its frames go straight to the models' Worker. Built as its own file
+ * (`/sdk/voice/capture-worklet.js`) and loaded from the server's origin with `audioWorklet.addModule`, so it needs no
+ * blob URL or eval (CSP).
  */
 declare const sampleRate: number;
 declare function registerProcessor(name: string, processor: unknown): void;
@@ -22,6 +24,17 @@ class CaptureProcessor extends AudioWorkletProcessor {
   /** One-pole low-pass state: keeps energy above 8 kHz from folding back when the rate drops. */
   private lowPass = 0;
   private readonly alpha = Math.min(1, (2 * Math.PI * 7000) / sampleRate / (1 + (2 * Math.PI * 7000) / sampleRate));
+  /** Where frames go instead of the main thread (null: the main thread). */
+  private route: MessagePort | null = null;
+
+  constructor() {
+    super();
+    this.port.onmessage = (event: MessageEvent<{ route?: MessagePort | null }>) => {
+      if (!event.data || !('route' in event.data)) return;
+      this.route?.close();
+      this.route = event.data.route ?? null;
+    };
+  }
 
   process(inputs: Float32Array[][]): boolean {
     const channels = inputs[0];
@@ -49,7 +62,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
   private push(sample: number): void {
     this.frame[this.filled++] = sample;
     if (this.filled < FRAME_SAMPLES) return;
-    this.port.postMessage(this.frame, [this.frame.buffer]);
+    (this.route ?? this.port).postMessage(this.frame, [this.frame.buffer]);
     this.frame = new Float32Array(FRAME_SAMPLES);
     this.filled = 0;
   }

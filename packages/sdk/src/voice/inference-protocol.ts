@@ -1,6 +1,8 @@
 /**
  * Messages between the voice chunk and its inference Worker (voice.worker.ts). Audio crosses as transferable
  * `Float32Array`s: the VAD's frame goes to the Worker and comes back with its probability, so nothing is copied.
+ * While a kiosk sleeps, the capture worklet's frames reach the Worker over a port of their own (`wakeWordFrom`), and
+ * only the wake word's scores come to the page (`heard`).
  */
 import type { WakeWordName } from './wake-word.js';
 
@@ -9,6 +11,8 @@ export type InferenceRequest =
   | { id: number; op: 'loadWakeWord'; assetBase: string; word: WakeWordName }
   | { id: number; op: 'vad'; frame: Float32Array }
   | { id: number; op: 'wakeWord'; frame: Float32Array }
+  | { id: number; op: 'wakeWordFrom'; port: MessagePort }
+  | { id: number; op: 'wakeWordStop' }
   | { id: number; op: 'resetVad' }
   | { id: number; op: 'resetWakeWord' }
   | { id: number; op: 'releaseVad' }
@@ -20,6 +24,8 @@ export interface InferenceResults {
   loadWakeWord: null;
   vad: { probability: number; ms: number; frame: Float32Array };
   wakeWord: { scores: number[]; ms: number };
+  wakeWordFrom: null;
+  wakeWordStop: null;
   resetVad: null;
   resetWakeWord: null;
   releaseVad: null;
@@ -30,4 +36,7 @@ export type InferenceReply =
   | { id: number; ok: true; value: InferenceResults[keyof InferenceResults] }
   | { id: number; ok: false; message: string }
   /** Posted once the Worker's module has run and listens (messages sent before could be lost). */
-  | { ready: true };
+  | { ready: true }
+  /** The wake word's scores for frames that came over the `wakeWordFrom` port (each completed 80 ms chunk), or its failure. */
+  | { heard: { scores: number[]; ms: number } }
+  | { heardError: string };

@@ -20,10 +20,14 @@ export class InferenceWorker {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   private failure: Error | null = null;
+  /** Hears the wake word's scores (or failures) for frames sent straight to the Worker (`wakeWordFrom`). */
+  onWakeWord: ((heard: { scores: number[]; ms: number } | Error) => void) | null = null;
 
   private constructor(private readonly worker: Worker) {
     worker.onmessage = ({ data }: MessageEvent<InferenceReply>) => {
       if ('ready' in data) return;
+      if ('heard' in data) return this.onWakeWord?.(data.heard);
+      if ('heardError' in data) return this.onWakeWord?.(new Error(data.heardError));
       const waiter = this.waiting.get(data.id);
       this.waiting.delete(data.id);
       if (data.ok) waiter?.resolve(data.value);

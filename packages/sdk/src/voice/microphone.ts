@@ -7,8 +7,10 @@ export interface Microphone {
   readonly stream: MediaStream;
   /** The device in use (its label may be empty before permission). */
   readonly deviceId: string | undefined;
-  /** Receives 512-sample 16 kHz mono frames. */
+  /** Receives 512-sample 16 kHz mono frames (none while they are routed elsewhere). */
   onFrame: ((frame: Float32Array) => void) | null;
+  /** Sends the frames to `port` (handed over) instead of `onFrame`; null: back to `onFrame`. */
+  routeFrames(port: MessagePort | null): void;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,9 @@ export async function openMicrophone(options: MicrophoneOptions): Promise<Microp
       stream,
       deviceId: stream.getAudioTracks()[0]?.getSettings().deviceId,
       onFrame: null,
+      routeFrames(port) {
+        node.port.postMessage({ route: port }, port ? [port] : []);
+      },
       async close() {
         node.port.onmessage = null;
         source.disconnect();

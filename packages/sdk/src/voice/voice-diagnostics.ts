@@ -19,6 +19,8 @@ export interface VoiceDiagnostics {
   /** While asleep: the wake-word score of each 80 ms chunk, and the pipeline's time for it (ms). */
   wakeWordScores: number[];
   wakeWordMs: number[];
+  /** How often, asleep, the microphone's frames were sent straight to the models' Worker rather than through the page. */
+  wakeWordRoutedToWorker: number;
 }
 
 export function keep<T>(list: T[], value: T): void {
@@ -27,5 +29,14 @@ export function keep<T>(list: T[], value: T): void {
 }
 
 export function newVoiceDiagnostics(): VoiceDiagnostics {
-  return { inferenceThread: null, vadFrameMs: [], speechStarts: [], speechEnds: [], bargeIns: [], wakeWordScores: [], wakeWordMs: [] };
+  return {
+    inferenceThread: null,
+    vadFrameMs: [],
+    speechStarts: [],
+    speechEnds: [],
+    bargeIns: [],
+    wakeWordScores: [],
+    wakeWordMs: [],
+    wakeWordRoutedToWorker: 0,
+  };
 }

@@ -72,12 +72,14 @@ export class VoiceInput {
     this.upload.cancel();
     this.mode = 'handsFree';
     await this.ensureMicrophone();
+    this.routeWakeWord();
   }
 
   /** Push-to-talk: everything from now until `stopPushToTalk` is one utterance. Interrupts the avatar. */
   async startPushToTalk(): Promise<void> {
     this.upload.cancel();
     this.mode = 'push';
+    this.routeWakeWord();
     this.host.interrupt();
     await this.ensureMicrophone();
     if (this.mode === 'push' && !this.upload.active) this.upload.begin([]);
@@ -107,6 +109,7 @@ export class VoiceInput {
   setSleeping(sleeping: boolean, wake?: WakeWordOptions): void {
     this.sleeping = sleeping;
     this.wakeWord.listen(sleeping ? (wake ?? null) : null);
+    this.routeWakeWord();
     this.segmenter?.reset();
     if (!sleeping) {
       this.vad?.reset();
@@ -165,14 +168,22 @@ export class VoiceInput {
     this.microphone = microphone;
     microphone.onFrame = (frame) => this.onFrame(frame);
     this.host.log.info('microphone open', microphone.deviceId ?? '');
+    this.routeWakeWord();
   }
 
   private async closeMicrophone(): Promise<void> {
     const microphone = this.microphone;
     this.microphone = null;
+    this.routeWakeWord(); // the frames back to this microphone's port before it closes
     this.vad?.reset();
     this.segmenter?.reset();
     if (microphone) await microphone.close();
+  }
+
+  /** Asleep in hands-free mode, the microphone's frames go straight to the wake word where the models run in their Worker. */
+  private routeWakeWord(): void {
+    const direct = this.sleeping && this.mode === 'handsFree' ? this.microphone : null;
+    void this.wakeWord.connect(direct, () => this.sleeping && this.mode === 'handsFree');
   }
 
   private onFrame(frame: Float32Array): void {

@@ -16,9 +16,21 @@ export interface FrameVad {
   release(): Promise<void>;
 }
 
-/** openWakeWord: 16 kHz samples in, the scores of the 80 ms chunks completed out (`ms`: the models' time). */
+/** The scores of the 80 ms chunks completed, and the models' time for them (ms). */
+export interface WakeWordScores {
+  scores: number[];
+  ms: number;
+}
+
+/** openWakeWord: 16 kHz samples in, the scores of the 80 ms chunks completed out. */
 export interface FrameWakeWord {
-  push(samples: Float32Array): Promise<{ scores: number[]; ms: number }>;
+  push(samples: Float32Array): Promise<WakeWordScores>;
+  /**
+   * In the models' Worker only: scores the frames that come over `frames` (handed over) without the page in between,
+   * and calls `heard` with each chunk's scores or a failure; `stopListening` ends it.
+   */
+  listen?(frames: MessagePort, heard: (result: WakeWordScores | Error) => void): void;
+  stopListening?(): void;
   reset(): void;
   release(): Promise<void>;
 }
@@ -56,6 +68,14 @@ function workerModels(worker: InferenceWorker, assetBase: string): VoiceModels {
       await worker.call({ op: 'loadWakeWord', assetBase, word });
       return {
         push: (samples) => worker.call({ op: 'wakeWord', frame: samples }, [samples.buffer]),
+        listen(frames, heard) {
+          worker.onWakeWord = heard;
+          worker.call({ op: 'wakeWordFrom', port: frames }, [frames]).catch((error: Error) => heard(error));
+        },
+        stopListening() {
+          worker.onWakeWord = null;
+          void worker.call({ op: 'wakeWordStop' }).catch(() => undefined);
+        },
         reset: () => void worker.call({ op: 'resetWakeWord' }).catch(() => undefined),
         release: () => worker.call({ op: 'releaseWakeWord' }).then(() => undefined),
       };

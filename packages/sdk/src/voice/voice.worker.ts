@@ -14,6 +14,10 @@ declare const self: {
 
 let vad: SileroVad | null = null;
 let wakeWord: WakeWordDetector | null = null;
+/** The capture worklet's frames while the page listens for the wake word alone (wakeWordFrom). */
+let wakeWordFrames: MessagePort | null = null;
+// One request (or frame for the wake word) at a time, in arrival order: the models carry state from frame to frame.
+let queue: Promise<unknown> = Promise.resolve();
 
 function loaded<T>(model: T | null, name: string): T {
   if (!model) throw new Error(`${name} is not loaded`);
@@ -33,11 +37,14 @@ async function answer(request: InferenceRequest): Promise<InferenceResults[keyof
       return null;
     case 'vad':
       return { ...(await loaded(vad, 'VAD').probability(request.frame)), frame: request.frame };
-    case 'wakeWord': {
-      const started = performance.now();
-      const scores = await loaded(wakeWord, 'wake word').push(request.frame);
-      return { scores, ms: performance.now() - started };
-    }
+    case 'wakeWord':
+      return scoreWakeWord(request.frame);
+    case 'wakeWordFrom':
+      listenForWakeWord(request.port);
+      return null;
+    case 'wakeWordStop':
+      listenForWakeWord(null);
+      return null;
     case 'resetVad':
       vad?.reset();
       return null;
@@ -49,14 +56,37 @@ async function answer(request: InferenceRequest): Promise<InferenceResults[keyof
       vad = null;
       return null;
     case 'releaseWakeWord':
+      listenForWakeWord(null);
       await wakeWord?.release();
       wakeWord = null;
       return null;
   }
 }
 
-// One request at a time, in arrival order: the models carry state from frame to frame.
-let queue: Promise<unknown> = Promise.resolve();
+async function scoreWakeWord(frame: Float32Array): Promise<{ scores: number[]; ms: number }> {
+  const started = performance.now();
+  const scores = await loaded(wakeWord, 'wake word').push(frame);
+  return { scores, ms: performance.now() - started };
+}
+
+/** Scores the frames that come over `port` (null: none) in turn with the requests, and tells the page each chunk's. */
+function listenForWakeWord(port: MessagePort | null): void {
+  wakeWordFrames?.close();
+  wakeWordFrames = port;
+  if (!port) return;
+  port.onmessage = ({ data: frame }: MessageEvent<Float32Array>) => {
+    queue = queue.then(async () => {
+      if (wakeWordFrames !== port || !wakeWord) return;
+      try {
+        const heard = await scoreWakeWord(frame);
+        if (heard.scores.length) self.postMessage({ heard });
+      } catch (error) {
+        self.postMessage({ heardError: error instanceof Error ? error.message : String(error) });
+      }
+    });
+  };
+}
+
 self.onmessage = ({ data: request }) => {
   queue = queue.then(async () => {
     try {
