@@ -1,9 +1,16 @@
 /**
  * Messages between the voice chunk and its inference Worker (voice.worker.ts). Audio crosses as transferable
  * `Float32Array`s: the VAD's frame goes to the Worker and comes back with its probability, so nothing is copied.
- * While a kiosk sleeps, the capture worklet's frames reach the Worker over a port of their own (`wakeWordFrom`), and
- * only the wake word's scores come to the page (`heard`).
+ * The capture worklet's frames can reach the Worker over a port of their own (`framesFrom`), without the page in
+ * between: for the VAD, each comes back with its probability; for the wake word, only the scores come (`heard`).
  */
+export type RoutedModel = 'vad' | 'wakeWord';
+
+/** What the Worker tells the page of a frame that came over a `framesFrom` port. */
+export type Heard =
+  | { model: 'vad'; probability: number; ms: number; frame: Float32Array }
+  | { model: 'wakeWord'; scores: number[]; ms: number };
+
 import type { WakeWordName } from './wake-word.js';
 
 export type InferenceRequest =
@@ -11,8 +18,8 @@ export type InferenceRequest =
   | { id: number; op: 'loadWakeWord'; assetBase: string; word: WakeWordName }
   | { id: number; op: 'vad'; frame: Float32Array }
   | { id: number; op: 'wakeWord'; frame: Float32Array }
-  | { id: number; op: 'wakeWordFrom'; port: MessagePort }
-  | { id: number; op: 'wakeWordStop' }
+  | { id: number; op: 'framesFrom'; model: RoutedModel; port: MessagePort }
+  | { id: number; op: 'framesStop'; model: RoutedModel }
   | { id: number; op: 'resetVad' }
   | { id: number; op: 'resetWakeWord' }
   | { id: number; op: 'releaseVad' }
@@ -24,8 +31,8 @@ export interface InferenceResults {
   loadWakeWord: null;
   vad: { probability: number; ms: number; frame: Float32Array };
   wakeWord: { scores: number[]; ms: number };
-  wakeWordFrom: null;
-  wakeWordStop: null;
+  framesFrom: null;
+  framesStop: null;
   resetVad: null;
   resetWakeWord: null;
   releaseVad: null;
@@ -37,6 +44,6 @@ export type InferenceReply =
   | { id: number; ok: false; message: string }
   /** Posted once the Worker's module has run and listens (messages sent before could be lost). */
   | { ready: true }
-  /** The wake word's scores for frames that came over the `wakeWordFrom` port (each completed 80 ms chunk), or its failure. */
-  | { heard: { scores: number[]; ms: number } }
-  | { heardError: string };
+  /** A frame that came over a `framesFrom` port, heard (the wake word: only once an 80 ms chunk completes), or a failure. */
+  | { heard: Heard }
+  | { heardError: { model: RoutedModel; message: string } };

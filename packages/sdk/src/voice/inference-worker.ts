@@ -5,7 +5,7 @@
  * from any other origin a one-line `blob:` module that imports the server's file starts it, which the page's CSP
  * must allow with `worker-src blob:` (docs/security.md). `start` rejects when neither works.
  */
-import type { InferenceReply, InferenceRequest, InferenceResults } from './inference-protocol.js';
+import type { Heard, InferenceReply, InferenceRequest, InferenceResults, RoutedModel } from './inference-protocol.js';
 
 /** How long the Worker may take to load its module before the models run on the page instead. */
 const START_TIMEOUT_MS = 15_000;
@@ -20,14 +20,14 @@ export class InferenceWorker {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   private failure: Error | null = null;
-  /** Hears the wake word's scores (or failures) for frames sent straight to the Worker (`wakeWordFrom`). */
-  onWakeWord: ((heard: { scores: number[]; ms: number } | Error) => void) | null = null;
+  /** Per model, hears what it made of the frames sent straight to the Worker (`framesFrom`), or its failures. */
+  readonly onHeard: Partial<Record<RoutedModel, (heard: Heard | Error) => void>> = {};
 
   private constructor(private readonly worker: Worker) {
     worker.onmessage = ({ data }: MessageEvent<InferenceReply>) => {
       if ('ready' in data) return;
-      if ('heard' in data) return this.onWakeWord?.(data.heard);
-      if ('heardError' in data) return this.onWakeWord?.(new Error(data.heardError));
+      if ('heard' in data) return this.onHeard[data.heard.model]?.(data.heard);
+      if ('heardError' in data) return this.onHeard[data.heardError.model]?.(new Error(data.heardError.message));
       const waiter = this.waiting.get(data.id);
       this.waiting.delete(data.id);
       if (data.ok) waiter?.resolve(data.value);

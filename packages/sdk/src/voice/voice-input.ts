@@ -11,7 +11,7 @@ import { UtteranceUpload } from './utterance-upload.js';
 import { VadSegmenter, type SegmenterOptions } from './vad-segmenter.js';
 import { keep, newVoiceDiagnostics, type VoiceDiagnostics } from './voice-diagnostics.js';
 import type { VoiceHost } from './voice-host.js';
-import { openVoiceModels, type FrameVad, type VoiceModels } from './voice-models.js';
+import { openVoiceModels, type FrameVad, type VadResult, type VoiceModels } from './voice-models.js';
 import { WakeWordListener, type WakeWordOptions } from './wake-word-listener.js';
 
 export type { VoiceDiagnostics } from './voice-diagnostics.js';
@@ -36,6 +36,8 @@ export class VoiceInput {
   /** Asleep: speech is ignored; only the wake word (if configured) is listened for. */
   private sleeping = false;
   private readonly wakeWord: WakeWordListener;
+  /** The microphone whose frames go straight to the VAD in the models' Worker, and how to take them back. */
+  private vadRoute: { microphone: Microphone; end(): void } | null = null;
 
   constructor(private readonly host: VoiceHost) {
     this.upload = new UtteranceUpload(host, () => {
@@ -72,14 +74,14 @@ export class VoiceInput {
     this.upload.cancel();
     this.mode = 'handsFree';
     await this.ensureMicrophone();
-    this.routeWakeWord();
+    this.routeFrames();
   }
 
   /** Push-to-talk: everything from now until `stopPushToTalk` is one utterance. Interrupts the avatar. */
   async startPushToTalk(): Promise<void> {
     this.upload.cancel();
     this.mode = 'push';
-    this.routeWakeWord();
+    this.routeFrames();
     this.host.interrupt();
     await this.ensureMicrophone();
     if (this.mode === 'push' && !this.upload.active) this.upload.begin([]);
@@ -109,7 +111,7 @@ export class VoiceInput {
   setSleeping(sleeping: boolean, wake?: WakeWordOptions): void {
     this.sleeping = sleeping;
     this.wakeWord.listen(sleeping ? (wake ?? null) : null);
-    this.routeWakeWord();
+    this.routeFrames();
     this.segmenter?.reset();
     if (!sleeping) {
       this.vad?.reset();
@@ -168,22 +170,47 @@ export class VoiceInput {
     this.microphone = microphone;
     microphone.onFrame = (frame) => this.onFrame(frame);
     this.host.log.info('microphone open', microphone.deviceId ?? '');
-    this.routeWakeWord();
+    this.routeFrames();
   }
 
   private async closeMicrophone(): Promise<void> {
     const microphone = this.microphone;
     this.microphone = null;
-    this.routeWakeWord(); // the frames back to this microphone's port before it closes
+    this.routeFrames(); // the frames back to this microphone's port before it closes
     this.vad?.reset();
     this.segmenter?.reset();
     if (microphone) await microphone.close();
   }
 
-  /** Asleep in hands-free mode, the microphone's frames go straight to the wake word where the models run in their Worker. */
-  private routeWakeWord(): void {
-    const direct = this.sleeping && this.mode === 'handsFree' ? this.microphone : null;
-    void this.wakeWord.connect(direct, () => this.sleeping && this.mode === 'handsFree');
+  /**
+   * Where the microphone's frames go. In hands-free mode with the models in their Worker, straight there from the
+   * capture worklet: awake, to the VAD, which sends each frame back with its probability (the page handles a 32 ms
+   * frame once instead of twice); asleep, to the wake word, which sends only each 80 ms chunk's scores. Otherwise
+   * (push-to-talk, the models on the page) to `onFrame`.
+   */
+  private routeFrames(): void {
+    const handsFree = this.mode === 'handsFree' ? this.microphone : null;
+    const toVad = this.sleeping ? null : handsFree;
+    if (this.vadRoute && this.vadRoute.microphone !== toVad) {
+      this.vadRoute.end();
+      this.vadRoute = null;
+    }
+    void this.wakeWord.connect(this.sleeping ? handsFree : null, () => this.sleeping && this.mode === 'handsFree');
+    const route = this.vad?.route;
+    if (!toVad || this.vadRoute || !route) return;
+    const channel = new MessageChannel();
+    route.listen(channel.port2, (heard) => {
+      if (heard instanceof Error) return this.host.log.warn('VAD failed on a frame', heard);
+      this.heard(heard);
+    });
+    toVad.routeFrames(channel.port1);
+    this.vadRoute = {
+      microphone: toVad,
+      end: () => {
+        toVad.routeFrames(null);
+        route.stop();
+      },
+    };
   }
 
   private onFrame(frame: Float32Array): void {
@@ -198,15 +225,18 @@ export class VoiceInput {
     }
     if (!this.vad || !this.segmenter) return;
     const segmenter = this.segmenter;
-    // The frame goes to the models' Worker and comes back with its probability.
+    // The frame goes to the VAD (in the models' Worker, or on this page) and comes back with its probability.
     void this.vad.probability(frame).then(
-      ({ probability, ms, frame: heard }) => {
-        keep(this.diagnostics.vadFrameMs, ms);
-        if (this.mode !== 'handsFree' || this.segmenter !== segmenter || this.sleeping) return;
-        this.segment(segmenter, heard, probability);
-      },
+      (result) => this.heard(result, segmenter),
       (error: unknown) => this.host.log.warn('VAD failed on a frame', error),
     );
+  }
+
+  /** A frame the VAD has heard: on to the segmenter that was listening when it was sent, if it still is. */
+  private heard({ probability, ms, frame }: VadResult, segmenter = this.segmenter): void {
+    keep(this.diagnostics.vadFrameMs, ms);
+    if (this.mode !== 'handsFree' || !segmenter || this.segmenter !== segmenter || this.sleeping) return;
+    this.segment(segmenter, frame, probability);
   }
 
   private segment(segmenter: VadSegmenter, frame: Float32Array, probability: number): void {

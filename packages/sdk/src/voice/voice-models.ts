@@ -5,13 +5,32 @@
  * page's main thread as before, with a warning. Both give the same results: it is the same code.
  */
 import type { Logger } from '../core/logger.js';
+import type { Heard, RoutedModel } from './inference-protocol.js';
 import { InferenceWorker } from './inference-worker.js';
 import { SileroVad } from './silero-vad.js';
 import { WakeWordDetector, type WakeWordName } from './wake-word.js';
 
-/** Silero VAD, one 512-sample frame at a time; `frame` is the frame given (handed back by the Worker). */
+/** A frame's VAD probability and the model's time for it (ms); `frame` is the frame (handed back by the Worker). */
+export interface VadResult {
+  probability: number;
+  ms: number;
+  frame: Float32Array;
+}
+
+/**
+ * In the models' Worker only: the model runs on the frames that come over `frames` (handed over by the caller, the
+ * other end given to the capture worklet), without the page in between; `heard` gets its results or failures, until
+ * `stop`.
+ */
+interface FramesRoute<Result> {
+  listen(frames: MessagePort, heard: (result: Result | Error) => void): void;
+  stop(): void;
+}
+
+/** Silero VAD, one 512-sample frame at a time. */
 export interface FrameVad {
-  probability(frame: Float32Array): Promise<{ probability: number; ms: number; frame: Float32Array }>;
+  probability(frame: Float32Array): Promise<VadResult>;
+  route?: FramesRoute<VadResult>;
   reset(): void;
   release(): Promise<void>;
 }
@@ -25,12 +44,7 @@ export interface WakeWordScores {
 /** openWakeWord: 16 kHz samples in, the scores of the 80 ms chunks completed out. */
 export interface FrameWakeWord {
   push(samples: Float32Array): Promise<WakeWordScores>;
-  /**
-   * In the models' Worker only: scores the frames that come over `frames` (handed over) without the page in between,
-   * and calls `heard` with each chunk's scores or a failure; `stopListening` ends it.
-   */
-  listen?(frames: MessagePort, heard: (result: WakeWordScores | Error) => void): void;
-  stopListening?(): void;
+  route?: FramesRoute<WakeWordScores>;
   reset(): void;
   release(): Promise<void>;
 }
@@ -60,6 +74,7 @@ function workerModels(worker: InferenceWorker, assetBase: string): VoiceModels {
       await worker.call({ op: 'loadVad', assetBase });
       return {
         probability: (frame) => worker.call({ op: 'vad', frame }, [frame.buffer]),
+        route: workerRoute(worker, 'vad'),
         reset: () => void worker.call({ op: 'resetVad' }).catch(() => undefined),
         release: () => worker.call({ op: 'releaseVad' }).then(() => undefined),
       };
@@ -68,19 +83,30 @@ function workerModels(worker: InferenceWorker, assetBase: string): VoiceModels {
       await worker.call({ op: 'loadWakeWord', assetBase, word });
       return {
         push: (samples) => worker.call({ op: 'wakeWord', frame: samples }, [samples.buffer]),
-        listen(frames, heard) {
-          worker.onWakeWord = heard;
-          worker.call({ op: 'wakeWordFrom', port: frames }, [frames]).catch((error: Error) => heard(error));
-        },
-        stopListening() {
-          worker.onWakeWord = null;
-          void worker.call({ op: 'wakeWordStop' }).catch(() => undefined);
-        },
+        route: workerRoute(worker, 'wakeWord'),
         reset: () => void worker.call({ op: 'resetWakeWord' }).catch(() => undefined),
         release: () => worker.call({ op: 'releaseWakeWord' }).then(() => undefined),
       };
     },
     close: () => worker.terminate(),
+  };
+}
+
+/** A model's frames straight to the Worker; what it heard comes back without `model` (its own results' shape). */
+function workerRoute<Result>(worker: InferenceWorker, model: RoutedModel): FramesRoute<Result> {
+  return {
+    listen(frames, heard) {
+      worker.onHeard[model] = (result) => {
+        if (result instanceof Error) return heard(result);
+        const { model: _, ...rest } = result as Heard;
+        heard(rest as Result);
+      };
+      worker.call({ op: 'framesFrom', model, port: frames }, [frames]).catch((error: Error) => heard(error));
+    },
+    stop() {
+      delete worker.onHeard[model];
+      void worker.call({ op: 'framesStop', model }).catch(() => undefined);
+    },
   };
 }
 

@@ -3,7 +3,7 @@
  * here, off the page's main thread, so a slow frame (model start, a busy CPU) never freezes the page. The voice
  * chunk starts it (inference-worker.ts); requests are answered in order, one at a time.
  */
-import type { InferenceReply, InferenceRequest, InferenceResults } from './inference-protocol.js';
+import type { InferenceReply, InferenceRequest, InferenceResults, RoutedModel } from './inference-protocol.js';
 import { SileroVad } from './silero-vad.js';
 import { WakeWordDetector } from './wake-word.js';
 
@@ -14,8 +14,8 @@ declare const self: {
 
 let vad: SileroVad | null = null;
 let wakeWord: WakeWordDetector | null = null;
-/** The capture worklet's frames while the page listens for the wake word alone (wakeWordFrom). */
-let wakeWordFrames: MessagePort | null = null;
+/** The capture worklet's frames, per model, while the page sends them here straight (framesFrom). */
+const routes: Record<RoutedModel, MessagePort | null> = { vad: null, wakeWord: null };
 // One request (or frame for the wake word) at a time, in arrival order: the models carry state from frame to frame.
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -39,11 +39,11 @@ async function answer(request: InferenceRequest): Promise<InferenceResults[keyof
       return { ...(await loaded(vad, 'VAD').probability(request.frame)), frame: request.frame };
     case 'wakeWord':
       return scoreWakeWord(request.frame);
-    case 'wakeWordFrom':
-      listenForWakeWord(request.port);
+    case 'framesFrom':
+      framesFrom(request.model, request.port);
       return null;
-    case 'wakeWordStop':
-      listenForWakeWord(null);
+    case 'framesStop':
+      framesFrom(request.model, null);
       return null;
     case 'resetVad':
       vad?.reset();
@@ -52,11 +52,12 @@ async function answer(request: InferenceRequest): Promise<InferenceResults[keyof
       wakeWord?.reset();
       return null;
     case 'releaseVad':
+      framesFrom('vad', null);
       await vad?.release();
       vad = null;
       return null;
     case 'releaseWakeWord':
-      listenForWakeWord(null);
+      framesFrom('wakeWord', null);
       await wakeWord?.release();
       wakeWord = null;
       return null;
@@ -69,19 +70,26 @@ async function scoreWakeWord(frame: Float32Array): Promise<{ scores: number[]; m
   return { scores, ms: performance.now() - started };
 }
 
-/** Scores the frames that come over `port` (null: none) in turn with the requests, and tells the page each chunk's. */
-function listenForWakeWord(port: MessagePort | null): void {
-  wakeWordFrames?.close();
-  wakeWordFrames = port;
+/**
+ * Runs `model` on the frames that come over `port` (null: none), in turn with the requests: the VAD sends each frame
+ * back with its probability, the wake word each completed chunk's scores.
+ */
+function framesFrom(model: RoutedModel, port: MessagePort | null): void {
+  routes[model]?.close();
+  routes[model] = port;
   if (!port) return;
   port.onmessage = ({ data: frame }: MessageEvent<Float32Array>) => {
     queue = queue.then(async () => {
-      if (wakeWordFrames !== port || !wakeWord) return;
+      if (routes[model] !== port) return;
       try {
-        const heard = await scoreWakeWord(frame);
-        if (heard.scores.length) self.postMessage({ heard });
+        if (model === 'vad' && vad) {
+          self.postMessage({ heard: { model, ...(await vad.probability(frame)), frame } }, [frame.buffer]);
+        } else if (model === 'wakeWord' && wakeWord) {
+          const heard = await scoreWakeWord(frame);
+          if (heard.scores.length) self.postMessage({ heard: { model, ...heard } });
+        }
       } catch (error) {
-        self.postMessage({ heardError: error instanceof Error ? error.message : String(error) });
+        self.postMessage({ heardError: { model, message: error instanceof Error ? error.message : String(error) } });
       }
     });
   };

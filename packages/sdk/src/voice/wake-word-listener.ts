@@ -60,9 +60,10 @@ export class WakeWordListener {
     if (this.routed && (this.routed.microphone !== microphone || this.routed.wake !== wake)) this.disconnect();
     if (!microphone || !wake || this.routed || !this.detector) return;
     const detector = await this.detector.catch(() => null);
-    if (attempt !== this.connects || this.wake !== wake || !detector?.listen) return;
+    const route = detector?.route;
+    if (attempt !== this.connects || this.wake !== wake || !detector || !route) return;
     const channel = new MessageChannel();
-    detector.listen(channel.port2, (heard) => {
+    route.listen(channel.port2, (heard) => {
       if (heard instanceof Error) this.log.warn('wake word failed on a frame', heard);
       else if (this.wake === wake) this.scored(heard, detector, wake, stillAsleep);
     });
@@ -73,7 +74,7 @@ export class WakeWordListener {
       wake,
       end: () => {
         microphone.routeFrames(null);
-        detector.stopListening?.();
+        route.stop();
       },
     };
   }
