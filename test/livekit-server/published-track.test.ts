@@ -4,7 +4,7 @@
  * and the keyframe asked for as the subscriber's ICE connects comes back about then). Two real werift connections on
  * loopback: the double's side, and a subscriber that answers it.
  */
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { RTCPeerConnection, RtpHeader, RtpPacket, useVP8 } from 'werift';
 import { sendOnceUp } from './published-track.js';
 import { createPeerConnection, LOOPBACK, loopbackOnlySdp } from './rtc.js';
@@ -18,14 +18,6 @@ afterEach(async () => {
 function packet(sequenceNumber: number): Buffer {
   const header = new RtpHeader({ payloadType: 96, sequenceNumber, timestamp: sequenceNumber * 3000, ssrc: 1234, marker: true });
   return new RtpPacket(header, Buffer.from([0x10, 0x00, 0x9d, 0x01, 0x2a])).serialize();
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 it('holds what it forwards to a subscriber until the subscriber’s DTLS is up, then sends it in order', async () => {
@@ -49,12 +41,12 @@ it('holds what it forwards to a subscriber until the subscriber’s DTLS is up, 
   // Forwarded while the handshake is still to come: werift's sender alone would drop all three.
   expect(sender.dtlsTransport.state).not.toBe('connected');
   for (const sequenceNumber of [100, 101, 102]) sendOnceUp(sender, packet(sequenceNumber));
-  await until(() => received.length >= 3, 'the held packets');
+  await vi.waitFor(() => expect(received.length).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
   // The sender renumbers from an offset of its own: consecutive, in the order forwarded.
   expect(received.slice(1).map((n, i) => (n - received[i] + 0x10000) % 0x10000)).toEqual([1, 1]);
 
   // Once up, a packet goes straight through.
   sendOnceUp(sender, packet(103));
-  await until(() => received.length >= 4, 'a packet sent once connected');
+  await vi.waitFor(() => expect(received.length).toBeGreaterThanOrEqual(4), { timeout: 10_000 });
   expect(received).toHaveLength(4);
 });
