@@ -1,9 +1,9 @@
 /**
  * AudioWorklet: the microphone (or any source) at the context's rate → mono 16 kHz frames of 512 samples
  * (32 ms, Silero's frame) posted to the main thread, or to the port it was last given (`{ route: port }`; `{ route:
- * null }` turns back): listening hands-free or for the wake word, its frames go straight to the models' Worker. Built as its own file
- * (`/sdk/voice/capture-worklet.js`) and loaded from the server's origin with `audioWorklet.addModule`, so it needs no
- * blob URL or eval (CSP).
+ * null }` turns back): listening hands-free or for the wake word, its frames go straight to the models' Worker.
+ * Built as its own file (`/sdk/voice/capture-worklet.js`) and loaded from the server's origin with
+ * `audioWorklet.addModule`, so it needs no blob URL or eval (CSP).
  */
 declare const sampleRate: number;
 declare function registerProcessor(name: string, processor: unknown): void;

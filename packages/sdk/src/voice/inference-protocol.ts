@@ -4,14 +4,25 @@
  * The capture worklet's frames can reach the Worker over a port of their own (`framesFrom`), without the page in
  * between: for the VAD, each comes back with its probability; for the wake word, only the scores come (`heard`).
  */
+import type { WakeWordName } from './wake-word.js';
+
+/** A frame's VAD probability and the model's time for it (ms); `frame` is the frame, handed back. */
+export interface VadResult {
+  probability: number;
+  ms: number;
+  frame: Float32Array;
+}
+
+/** The scores of the 80 ms chunks a frame completed, and the models' time for them (ms). */
+export interface WakeWordScores {
+  scores: number[];
+  ms: number;
+}
+
 export type RoutedModel = 'vad' | 'wakeWord';
 
 /** What the Worker tells the page of a frame that came over a `framesFrom` port. */
-export type Heard =
-  | { model: 'vad'; probability: number; ms: number; frame: Float32Array }
-  | { model: 'wakeWord'; scores: number[]; ms: number };
-
-import type { WakeWordName } from './wake-word.js';
+export type Heard = ({ model: 'vad' } & VadResult) | ({ model: 'wakeWord' } & WakeWordScores);
 
 export type InferenceRequest =
   | { id: number; op: 'loadVad'; assetBase: string }
@@ -29,8 +40,8 @@ export type InferenceRequest =
 export interface InferenceResults {
   loadVad: null;
   loadWakeWord: null;
-  vad: { probability: number; ms: number; frame: Float32Array };
-  wakeWord: { scores: number[]; ms: number };
+  vad: VadResult;
+  wakeWord: WakeWordScores;
   framesFrom: null;
   framesStop: null;
   resetVad: null;

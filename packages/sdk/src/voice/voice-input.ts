@@ -36,7 +36,7 @@ export class VoiceInput {
   /** Asleep: speech is ignored; only the wake word (if configured) is listened for. */
   private sleeping = false;
   private readonly wakeWord: WakeWordListener;
-  /** The microphone whose frames go straight to the VAD in the models' Worker, and how to take them back. */
+  /** The microphone whose frames go straight to the VAD in the models' Worker, and how to give them back. */
   private vadRoute: { microphone: Microphone; end(): void } | null = null;
 
   constructor(private readonly host: VoiceHost) {
@@ -198,19 +198,11 @@ export class VoiceInput {
     void this.wakeWord.connect(this.sleeping ? handsFree : null, () => this.sleeping && this.mode === 'handsFree');
     const route = this.vad?.route;
     if (!toVad || this.vadRoute || !route) return;
-    const channel = new MessageChannel();
-    route.listen(channel.port2, (heard) => {
+    const end = route.connect(toVad, (heard) => {
       if (heard instanceof Error) return this.host.log.warn('VAD failed on a frame', heard);
       this.heard(heard);
     });
-    toVad.routeFrames(channel.port1);
-    this.vadRoute = {
-      microphone: toVad,
-      end: () => {
-        toVad.routeFrames(null);
-        route.stop();
-      },
-    };
+    this.vadRoute = { microphone: toVad, end };
   }
 
   private onFrame(frame: Float32Array): void {

@@ -5,26 +5,21 @@
  * page's main thread as before, with a warning. Both give the same results: it is the same code.
  */
 import type { Logger } from '../core/logger.js';
-import type { Heard, RoutedModel } from './inference-protocol.js';
+import type { Heard, RoutedModel, VadResult, WakeWordScores } from './inference-protocol.js';
 import { InferenceWorker } from './inference-worker.js';
+import type { Microphone } from './microphone.js';
 import { SileroVad } from './silero-vad.js';
 import { WakeWordDetector, type WakeWordName } from './wake-word.js';
 
-/** A frame's VAD probability and the model's time for it (ms); `frame` is the frame (handed back by the Worker). */
-export interface VadResult {
-  probability: number;
-  ms: number;
-  frame: Float32Array;
-}
+export type { VadResult, WakeWordScores } from './inference-protocol.js';
 
 /**
- * In the models' Worker only: the model runs on the frames that come over `frames` (handed over by the caller, the
- * other end given to the capture worklet), without the page in between; `heard` gets its results or failures, until
- * `stop`.
+ * In the models' Worker only: `connect` sends a microphone's frames from its capture worklet straight to the model,
+ * without the page in between, and `heard` gets the model's results or failures; the function it returns gives the
+ * frames back to the page.
  */
 interface FramesRoute<Result> {
-  listen(frames: MessagePort, heard: (result: Result | Error) => void): void;
-  stop(): void;
+  connect(microphone: Microphone, heard: (result: Result | Error) => void): () => void;
 }
 
 /** Silero VAD, one 512-sample frame at a time. */
@@ -33,12 +28,6 @@ export interface FrameVad {
   route?: FramesRoute<VadResult>;
   reset(): void;
   release(): Promise<void>;
-}
-
-/** The scores of the 80 ms chunks completed, and the models' time for them (ms). */
-export interface WakeWordScores {
-  scores: number[];
-  ms: number;
 }
 
 /** openWakeWord: 16 kHz samples in, the scores of the 80 ms chunks completed out. */
@@ -92,20 +81,19 @@ function workerModels(worker: InferenceWorker, assetBase: string): VoiceModels {
   };
 }
 
-/** A model's frames straight to the Worker; what it heard comes back without `model` (its own results' shape). */
-function workerRoute<Result>(worker: InferenceWorker, model: RoutedModel): FramesRoute<Result> {
+/** A model's frames straight to the Worker over a channel of their own (its results carry `model` besides). */
+function workerRoute<Result extends VadResult | WakeWordScores>(worker: InferenceWorker, model: RoutedModel): FramesRoute<Result> {
   return {
-    listen(frames, heard) {
-      worker.onHeard[model] = (result) => {
-        if (result instanceof Error) return heard(result);
-        const { model: _, ...rest } = result as Heard;
-        heard(rest as Result);
+    connect(microphone, heard) {
+      const channel = new MessageChannel();
+      worker.onHeard[model] = heard as (result: Heard | Error) => void;
+      worker.call({ op: 'framesFrom', model, port: channel.port2 }, [channel.port2]).catch((error: Error) => heard(error));
+      microphone.routeFrames(channel.port1);
+      return () => {
+        microphone.routeFrames(null);
+        delete worker.onHeard[model];
+        void worker.call({ op: 'framesStop', model }).catch(() => undefined);
       };
-      worker.call({ op: 'framesFrom', model, port: frames }, [frames]).catch((error: Error) => heard(error));
-    },
-    stop() {
-      delete worker.onHeard[model];
-      void worker.call({ op: 'framesStop', model }).catch(() => undefined);
     },
   };
 }

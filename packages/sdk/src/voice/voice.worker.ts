@@ -3,7 +3,7 @@
  * here, off the page's main thread, so a slow frame (model start, a busy CPU) never freezes the page. The voice
  * chunk starts it (inference-worker.ts); requests are answered in order, one at a time.
  */
-import type { InferenceReply, InferenceRequest, InferenceResults, RoutedModel } from './inference-protocol.js';
+import type { InferenceReply, InferenceRequest, InferenceResults, RoutedModel, WakeWordScores } from './inference-protocol.js';
 import { SileroVad } from './silero-vad.js';
 import { WakeWordDetector } from './wake-word.js';
 
@@ -64,7 +64,10 @@ async function answer(request: InferenceRequest): Promise<InferenceResults[keyof
   }
 }
 
-async function scoreWakeWord(frame: Float32Array): Promise<{ scores: number[]; ms: number }> {
+/** What a failure says, for the page. */
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+async function scoreWakeWord(frame: Float32Array): Promise<WakeWordScores> {
   const started = performance.now();
   const scores = await loaded(wakeWord, 'wake word').push(frame);
   return { scores, ms: performance.now() - started };
@@ -89,7 +92,7 @@ function framesFrom(model: RoutedModel, port: MessagePort | null): void {
           if (heard.scores.length) self.postMessage({ heard: { model, ...heard } });
         }
       } catch (error) {
-        self.postMessage({ heardError: { model, message: error instanceof Error ? error.message : String(error) } });
+        self.postMessage({ heardError: { model, message: messageOf(error) } });
       }
     });
   };
@@ -102,7 +105,7 @@ self.onmessage = ({ data: request }) => {
       const transfer = value && 'frame' in value ? [value.frame.buffer] : [];
       self.postMessage({ id: request.id, ok: true, value }, transfer);
     } catch (error) {
-      self.postMessage({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) });
+      self.postMessage({ id: request.id, ok: false, message: messageOf(error) });
     }
   });
 };

@@ -21,7 +21,7 @@ export interface WakeWordOptions {
 export class WakeWordListener {
   private wake: WakeWordOptions | null = null;
   private detector: Promise<FrameWakeWord | null> | null = null;
-  /** The microphone whose frames go straight to the Worker now, for which wake, and how to take them back. */
+  /** The microphone whose frames go straight to the Worker now, for which wake, and how to give them back. */
   private routed: { microphone: Microphone; wake: WakeWordOptions; end(): void } | null = null;
   /** Counts `connect` calls: one that finds a newer one when its detector has loaded stands down. */
   private connects = 0;
@@ -62,21 +62,12 @@ export class WakeWordListener {
     const detector = await this.detector.catch(() => null);
     const route = detector?.route;
     if (attempt !== this.connects || this.wake !== wake || !detector || !route) return;
-    const channel = new MessageChannel();
-    route.listen(channel.port2, (heard) => {
+    const end = route.connect(microphone, (heard) => {
       if (heard instanceof Error) this.log.warn('wake word failed on a frame', heard);
       else if (this.wake === wake) this.scored(heard, detector, wake, stillAsleep);
     });
-    microphone.routeFrames(channel.port1);
     this.diagnostics.wakeWordRoutedToWorker++;
-    this.routed = {
-      microphone,
-      wake,
-      end: () => {
-        microphone.routeFrames(null);
-        route.stop();
-      },
-    };
+    this.routed = { microphone, wake, end };
   }
 
   async release(): Promise<void> {
