@@ -34,7 +34,12 @@ export const STOPPING_MESSAGE = 'dhkit:stopping';
 const PARK_MS = 30_000;
 const MAX_PARKED = 1_000;
 
-/** Replacing a worker that keeps dying this soon after its start would only spin; the cluster stops instead. */
+/**
+ * Replacing a worker that keeps failing this soon after its start would only spin; the cluster stops instead. A worker
+ * that exits cleanly (code 0: it was told to stop, an operator's SIGTERM for a rolling restart) is replaced however
+ * young: stopping the whole cluster for it took every session down (seen when a test stopped a worker that had become
+ * ready under two seconds earlier).
+ */
 const MIN_WORKER_LIFETIME_MS = 2000;
 
 export async function runWorkerCluster(workers: number, port: number, host: string): Promise<number> {
@@ -69,7 +74,7 @@ export async function runWorkerCluster(workers: number, port: number, host: stri
     if (slots[slot] === worker) slots[slot] = null;
     if (stopping) return;
     const lived = Date.now() - (startedAt.get(worker.id) ?? 0);
-    if (lived < MIN_WORKER_LIFETIME_MS) {
+    if (code !== 0 && lived < MIN_WORKER_LIFETIME_MS) {
       console.error(`dhkit: worker ${worker.process.pid} exited (${signal ?? code}) right after starting; stopping the cluster.`);
       stopping = true;
       void stopAll().then(() => process.exit(1));
